@@ -1,0 +1,62 @@
+"""Configuration classes; secrets and addresses come from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "dev-only-not-secret"
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024))
+    WTF_CSRF_TIME_LIMIT = None  # residents may take an hour over a form; the token is tied to the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = ("en", "es")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_FAILURES_PER_MINUTE = int(os.environ.get("LOGIN_FAILURES_PER_MINUTE", 5))
+    CODEBOOK_PATH = os.environ.get("VOCES_CODEBOOK", str(ROOT / "config" / "codebook.yaml"))
+    SURVEYS_DIR = str(ROOT / "config" / "surveys")
+    # Groups smaller than this are not shown on their own: a count of 2 in a village identifies people.
+    MIN_GROUP_SIZE = 5
+    TESTING = False
+    DEBUG = False
+
+
+class Development(Config):
+    """Local development: SQLite in instance/, debug on."""
+
+    DEBUG = True
+
+
+class Testing(Config):
+    """The test suite: an in-memory or TEST_DATABASE_URL database."""
+
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+
+
+class Production(Config):
+    """Served to the public: secure cookies, a real secret required."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": Development,
+    "testing": Testing,
+    "production": Production,
+}

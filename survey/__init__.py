@@ -1,0 +1,35 @@
+"""Voces: community testimonial surveys. create_app() wires the application together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from config.settings import ROOT
+from survey.setup import (
+    configure,
+    register_blueprints,
+    register_commands,
+    register_error_pages,
+    register_extensions,
+    register_i18n,
+    register_security_headers,
+)
+
+
+def create_app(config: str | None = None, **overrides: Any) -> Flask:
+    """Build the Voces application for an environment (development, testing, production)."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    configure(app, config, overrides)
+    register_extensions(app)
+    register_i18n(app)
+    register_blueprints(app)
+    register_error_pages(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app

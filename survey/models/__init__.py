@@ -1,0 +1,27 @@
+"""Every model, imported here so that Alembic and the app see the whole schema."""
+
+from survey.models.audit import AuditEvent
+from survey.models.base import Base
+from survey.models.response import Answer, Channel, ConsentScope, Response
+from survey.models.site import Site
+from survey.models.survey import Survey, SurveyStatus, SurveyVersion
+from survey.models.testimonial import TagSource, Testimonial, ThemeTag
+from survey.models.user import Role, User
+
+__all__ = [
+    "Answer",
+    "AuditEvent",
+    "Base",
+    "Channel",
+    "ConsentScope",
+    "Response",
+    "Role",
+    "Site",
+    "Survey",
+    "SurveyStatus",
+    "SurveyVersion",
+    "TagSource",
+    "Testimonial",
+    "ThemeTag",
+    "User",
+]

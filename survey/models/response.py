@@ -1,0 +1,78 @@
+"""A resident's submission and the answers it holds."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Enum, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.models.base import Base, UTCDateTime, utcnow
+from survey.models.site import Site
+from survey.models.survey import SurveyVersion
+
+
+class Channel(enum.StrEnum):
+    """How a response reached Voces."""
+
+    WEB = "web"
+    FIELD = "field"
+    IMPORT = "import"
+
+
+class ConsentScope(enum.StrEnum):
+    """What the respondent allowed to be done with their words."""
+
+    QUOTE = "quote"
+    QUOTE_ANONYMOUS = "quote_anonymous"
+    INTERNAL = "internal"
+
+
+def _values(e: type[enum.Enum]) -> list[str]:
+    return [str(m.value) for m in e]
+
+
+class Response(Base):
+    """One person's submission of one survey version."""
+
+    __tablename__ = "response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
+    receipt_code: Mapped[str] = mapped_column(String(16), unique=True)
+    survey_version_id: Mapped[int] = mapped_column(ForeignKey("survey_version.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
+    interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    channel: Mapped[Channel] = mapped_column(
+        Enum(Channel, native_enum=False, length=10, values_callable=_values)
+    )
+    language: Mapped[str] = mapped_column(String(8))
+    consent_scope: Mapped[ConsentScope] = mapped_column(
+        Enum(ConsentScope, native_enum=False, length=20, values_callable=_values)
+    )
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    survey_version: Mapped[SurveyVersion] = relationship()
+    site: Mapped[Site | None] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+
+class Answer(Base):
+    """The answer to one question; numbers are kept apart so they can be counted."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("response_id", "question", name="uq_answer_response_id_question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(String(100), index=True)
+    value_text: Mapped[str | None] = mapped_column(Text)
+    value_number: Mapped[float | None] = mapped_column(Float)
+
+    response: Mapped[Response] = relationship(back_populates="answers")

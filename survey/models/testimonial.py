@@ -1,0 +1,74 @@
+"""Free-text testimonies and what the analysis found in them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Enum, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.models.base import Base, UTCDateTime, utcnow
+from survey.models.response import Response
+
+
+class TagSource(enum.StrEnum):
+    """Who put a theme on a testimony."""
+
+    MACHINE = "machine"
+    HUMAN = "human"
+
+
+class Testimonial(Base):
+    """A testimony: the raw text for administrators, the redacted text for everyone else."""
+
+    __tablename__ = "testimonial"
+    __table_args__ = (
+        UniqueConstraint("response_id", "question", name="uq_testimonial_response_id_question"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(String(100))
+    raw_text: Mapped[str] = mapped_column(Text)
+    redacted_text: Mapped[str] = mapped_column(Text)
+    redactions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    language: Mapped[str | None] = mapped_column(String(8))
+    polarity: Mapped[float | None] = mapped_column(Float)
+    subjectivity: Mapped[float | None] = mapped_column(Float)
+    sentiment_note: Mapped[str | None] = mapped_column(String(200))  # why it was not scored
+    sentences: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    analyser_version: Mapped[str] = mapped_column(String(40))
+    codebook_version: Mapped[str] = mapped_column(String(40))
+    analysed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    response: Mapped[Response] = relationship()
+    tags: Mapped[list[ThemeTag]] = relationship(
+        back_populates="testimonial", cascade="all, delete-orphan", order_by="ThemeTag.theme"
+    )
+
+
+class ThemeTag(Base):
+    """A theme on a testimony, with the words that caused it."""
+
+    __tablename__ = "theme_tag"
+    __table_args__ = (
+        UniqueConstraint("testimonial_id", "theme", "source", name="uq_theme_tag_testimonial_theme_source"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    testimonial_id: Mapped[int] = mapped_column(
+        ForeignKey("testimonial.id", ondelete="CASCADE"), index=True
+    )
+    theme: Mapped[str] = mapped_column(String(80), index=True)
+    source: Mapped[TagSource] = mapped_column(
+        Enum(TagSource, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e])
+    )
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
+    polarity: Mapped[float | None] = mapped_column(Float)  # sentiment of the sentences that carry it
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    testimonial: Mapped[Testimonial] = relationship(back_populates="tags")

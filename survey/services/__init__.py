@@ -1,0 +1,1 @@
+"""Use cases: typed functions that add and flush; the request or the CLI command commits."""

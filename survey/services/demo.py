@@ -1,0 +1,100 @@
+"""Demo data: sites, the example survey, accounts and testimonies that read like real ones."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import func, select
+
+from config.settings import ROOT
+from survey.extensions import db
+from survey.models import Channel, Response, Role, SurveyVersion
+from survey.models.base import utcnow
+from survey.services.definition import parse_definition
+from survey.services.sites import list_sites, upsert_sites_from_file
+from survey.services.submissions import record_submission
+from survey.services.surveys import import_survey, read_survey_file
+from survey.services.users import create_user, find_user
+
+DEMO_PASSWORD = "voces-demo-2026"
+DEMO_ACCOUNTS = (
+    ("admin@voces.example", Role.ADMIN),
+    ("evaluator@voces.example", Role.EVALUATOR),
+    ("field@voces.example", Role.FIELD_WORKER),
+)
+EXAMPLE_SURVEY = ROOT / "config" / "surveys" / "community-safety.yaml"
+SITES_FILE = ROOT / "config" / "sites.yaml"
+TESTIMONIES_FILE = ROOT / "config" / "demo" / "testimonies.yaml"
+# Mood moves the five-point answers: a resident who writes in despair rarely feels very safe.
+MOOD_CENTRE = {"negative": 2.0, "mixed": 3.0, "positive": 4.0}
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What the demo load created."""
+
+    accounts: list[tuple[str, Role]]
+    responses: int
+
+
+def load_demo(responses: int = 300, seed: int = 2026) -> DemoResult:
+    """Load sites, the example survey, demo accounts and demo responses; run twice, add nothing."""
+    upsert_sites_from_file(SITES_FILE)
+    version = import_survey(read_survey_file(EXAMPLE_SURVEY), publish=True)
+    accounts = []
+    for email, role in DEMO_ACCOUNTS:
+        if find_user(email) is None:
+            create_user(email, DEMO_PASSWORD, role)
+        accounts.append((email, role))
+    existing = db.session.scalar(
+        select(func.count(Response.id)).where(Response.survey_version_id == version.id)
+    )
+    created = 0 if existing else _demo_responses(version, responses, random.Random(seed))
+    return DemoResult(accounts, created)
+
+
+def _likert(rng: random.Random, centre: float) -> str:
+    return str(min(5, max(1, round(rng.gauss(centre, 0.9)))))
+
+
+def _demo_responses(version: SurveyVersion, count: int, rng: random.Random) -> int:
+    definition = parse_definition(version.definition)
+    corpus: dict[str, Any] = yaml.safe_load(Path(TESTIMONIES_FILE).read_text(encoding="utf-8"))
+    sites = {s.slug: s for s in list_sites()}
+    now = utcnow()
+    for number in range(count):
+        language = "es" if rng.random() < 0.55 else "en"
+        story = rng.choice(corpus["change"][language])
+        wish = rng.choice(corpus["help"][language]) if rng.random() < 0.7 else None
+        site = story["site"] if story["site"] in sites else rng.choice(sorted(sites))
+        centre = MOOD_CENTRE[story["mood"]]
+        submitted = now - timedelta(days=rng.uniform(0, 180), minutes=number)
+        answers = {
+            "site": site,
+            "age_band": rng.choice(["18-24", "25-39", "40-59", "60+", "no_answer"]),
+            "safe_at_night": _likert(rng, centre),
+            "dealing_seen": _likert(rng, 6 - centre),
+            "trust_police": _likert(rng, centre - 0.5),
+            "support_access": _likert(rng, centre),
+            "prevention_involvement": _likert(rng, centre),
+            "change_story": story["text"],
+            "what_would_help": wish["text"] if wish else "",
+            "consent": rng.choice(["quote", "quote", "quote_anonymous", "internal"]),
+        }
+        record_submission(
+            version,
+            definition,
+            answers,
+            uuid=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            language=language,
+            channel=rng.choice([Channel.WEB, Channel.FIELD]),
+            started_at=submitted - timedelta(minutes=rng.randint(3, 25)),
+            submitted_at=submitted,
+        )
+    return count

@@ -1,0 +1,189 @@
+"""The evaluator's summary of a survey: counts, themes, sentiment, distributions, quotes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.orm import selectinload
+
+from survey.extensions import db
+from survey.models import Answer, Response, Site, Survey, SurveyVersion, Testimonial, ThemeTag
+from survey.models.base import UTCDateTime
+from survey.services.definition import Definition, Question
+
+
+@dataclass(frozen=True)
+class SummaryFilters:
+    """What the evaluator narrowed the summary to."""
+
+    site_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    """One theme's share of testimonies and the mean sentiment of the sentences carrying it."""
+
+    key: str
+    count: int
+    share: float
+    mean_polarity: float | None
+    scored: int
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """The answers to a five-point question: count per point, from 1 to 5."""
+
+    question: Question
+    counts: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        """Answers counted."""
+        return sum(self.counts)
+
+
+@dataclass
+class Summary:
+    """Everything the summary page shows; counts under the minimum group size are withheld."""
+
+    responses: int
+    testimonials: int
+    suppressed: bool
+    by_site: list[tuple[Site, int | None]] = field(default_factory=list)
+    by_week: list[tuple[date, int]] = field(default_factory=list)
+    themes: list[ThemeRow] = field(default_factory=list)
+    sentiment_mean: float | None = None
+    sentiment_scored: int = 0
+    not_scored: list[tuple[str, int]] = field(default_factory=list)
+    distributions: list[Distribution] = field(default_factory=list)
+    quotes: list[Testimonial] = field(default_factory=list)
+
+
+def _conditions(survey: Survey, filters: SummaryFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        Response.survey_version_id.in_(select(SurveyVersion.id).where(SurveyVersion.survey_id == survey.id))
+    ]
+    if filters.site_id is not None:
+        conditions.append(Response.site_id == filters.site_id)
+    if filters.date_from is not None:
+        conditions.append(Response.submitted_at >= _start_of(filters.date_from))
+    if filters.date_to is not None:
+        conditions.append(Response.submitted_at < _start_of(filters.date_to + timedelta(days=1)))
+    return conditions
+
+
+def _start_of(day: date) -> datetime:
+    value = UTCDateTime().process_bind_param(datetime.combine(day, time.min), None)
+    assert value is not None
+    return value
+
+
+def _scalar(query: Select[tuple[int]]) -> int:
+    return int(db.session.scalar(query) or 0)
+
+
+def summarise_survey(
+    survey: Survey, definition: Definition, filters: SummaryFilters, *, min_group: int, quotes: int = 12
+) -> Summary:
+    """Summarise the responses to every version of a survey that match the filters."""
+    where = and_(*_conditions(survey, filters))
+    responses = _scalar(select(func.count(Response.id)).where(where))
+    testimonials = _scalar(select(func.count(Testimonial.id)).join(Response).where(where))
+    if responses < min_group:
+        return Summary(responses, testimonials, suppressed=True)
+    summary = Summary(responses, testimonials, suppressed=False)
+    summary.by_site = _by_site(where, min_group)
+    summary.by_week = _by_week(where)
+    summary.themes = _themes(where, testimonials)
+    _sentiment(summary, where)
+    summary.distributions = _distributions(where, definition)
+    summary.quotes = list(
+        db.session.scalars(
+            select(Testimonial)
+            .join(Response)
+            .where(where)
+            .options(selectinload(Testimonial.tags), selectinload(Testimonial.response).selectinload(Response.site))
+            .order_by(Response.submitted_at.desc(), Testimonial.id.desc())
+            .limit(quotes)
+        )
+    )
+    return summary
+
+
+def _by_site(where: ColumnElement[bool], min_group: int) -> list[tuple[Site, int | None]]:
+    rows = db.session.execute(
+        select(Site, func.count(Response.id)).join(Response, Response.site_id == Site.id).where(where).group_by(Site.id).order_by(func.count(Response.id).desc())
+    ).all()
+    return [(site, count if count >= min_group else None) for site, count in rows]
+
+
+def _by_week(where: ColumnElement[bool]) -> list[tuple[date, int]]:
+    day = func.date(Response.submitted_at)
+    weeks: dict[date, int] = defaultdict(int)
+    for value, count in db.session.execute(select(day, func.count(Response.id)).where(where).group_by(day)):
+        as_date = value if isinstance(value, date) else date.fromisoformat(str(value))
+        weeks[as_date - timedelta(days=as_date.weekday())] += count
+    if not weeks:
+        return []
+    first, last = min(weeks), max(weeks)
+    span = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
+    return [(week, weeks.get(week, 0)) for week in span]
+
+
+def _themes(where: ColumnElement[bool], testimonials: int) -> list[ThemeRow]:
+    rows = db.session.execute(
+        select(
+            ThemeTag.theme,
+            func.count(func.distinct(ThemeTag.testimonial_id)),
+            func.avg(ThemeTag.polarity),
+            func.count(ThemeTag.polarity),
+        )
+        .join(Testimonial, ThemeTag.testimonial_id == Testimonial.id)
+        .join(Response, Testimonial.response_id == Response.id)
+        .where(where, ~ThemeTag.theme.contains("."))
+        .group_by(ThemeTag.theme)
+        .order_by(func.count(func.distinct(ThemeTag.testimonial_id)).desc(), ThemeTag.theme)
+    ).all()
+    return [
+        ThemeRow(key, count, count / testimonials if testimonials else 0.0, None if mean is None else float(mean), scored)
+        for key, count, mean, scored in rows
+    ]
+
+
+def _sentiment(summary: Summary, where: ColumnElement[bool]) -> None:
+    mean, scored = db.session.execute(
+        select(func.avg(Testimonial.polarity), func.count(Testimonial.polarity)).join(Response).where(where)
+    ).one()
+    summary.sentiment_mean = None if mean is None else float(mean)
+    summary.sentiment_scored = int(scored)
+    summary.not_scored = [
+        (reason, int(count))
+        for reason, count in db.session.execute(
+            select(Testimonial.sentiment_note, func.count(Testimonial.id))
+            .join(Response)
+            .where(where, Testimonial.polarity.is_(None))
+            .group_by(Testimonial.sentiment_note)
+        )
+    ]
+
+
+def _distributions(where: ColumnElement[bool], definition: Definition) -> list[Distribution]:
+    questions = definition.likert_questions
+    counts: dict[str, list[int]] = {q.name: [0] * len(q.choices) for q in questions}
+    rows = db.session.execute(
+        select(Answer.question, Answer.value_number, func.count(Answer.id))
+        .join(Response)
+        .where(where, Answer.question.in_(counts), Answer.value_number.is_not(None))
+        .group_by(Answer.question, Answer.value_number)
+    )
+    for question, value, count in rows:
+        index = int(value) - 1
+        if 0 <= index < len(counts[question]):
+            counts[question][index] += count
+    return [Distribution(q, tuple(counts[q.name])) for q in questions]

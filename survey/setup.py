@@ -1,0 +1,128 @@
+"""The named steps create_app() takes: configuration, extensions, blueprints, errors, commands."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, Response, current_app, render_template, request, session
+from flask_babel import get_locale
+from werkzeug.exceptions import HTTPException
+
+from config.settings import CONFIGS, DEFAULT_SECRET_KEY
+from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ERROR_CODES = (400, 403, 404, 405, 413, 429, 500)
+
+
+class InsecureConfigError(RuntimeError):
+    """Voces was asked to run outside development with a secret everyone knows."""
+
+
+def configure(app: Flask, name: str | None, overrides: dict[str, Any]) -> None:
+    """Load the config class for the environment, then the overrides; refuse a default secret."""
+    name = name or os.environ.get("VOCES_ENV", "production")
+    if name not in CONFIGS:
+        raise ValueError(f"unknown environment {name!r}: use one of {', '.join(CONFIGS)}")
+    app.config.from_object(CONFIGS[name])
+    app.config["ENV_NAME"] = name
+    app.config.update(overrides)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{os.path.join(app.instance_path, 'voces.db')}"
+    if name != "development" and not app.config["TESTING"] and app.config["SECRET_KEY"] in ("", DEFAULT_SECRET_KEY):
+        raise InsecureConfigError(
+            "SECRET_KEY is the default: set the SECRET_KEY environment variable to a long random value"
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions to the app."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    from survey.web.access import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def choose_locale() -> str:
+    """?lang= first, then the person's last choice, then the browser's languages."""
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in languages:
+        return str(session["lang"])
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def register_i18n(app: Flask) -> None:
+    """Bind Flask-Babel with Voces's locale choice and make the language known to templates."""
+    babel.init_app(
+        app,
+        locale_selector=choose_locale,
+        default_translation_directories=os.path.join(app.root_path, "translations"),
+    )
+
+    from survey.web.filters import register_filters
+
+    register_filters(app)
+
+    @app.context_processor
+    def language() -> dict[str, Any]:
+        return {"lang": str(get_locale() or "en"), "languages": app.config["LANGUAGES"]}
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount one blueprint per audience."""
+    from survey.web.admin import bp as admin
+    from survey.web.auth import bp as auth
+    from survey.web.evaluate import bp as evaluate
+    from survey.web.field import bp as field
+    from survey.web.public import bp as public
+
+    for blueprint in (public, auth, evaluate, field, admin):
+        app.register_blueprint(blueprint)
+
+
+def register_error_pages(app: Flask) -> None:
+    """Render 400, 403, 404, 405, 413, 429 and 500 as pages in the person's language."""
+
+    def render_error(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        if code >= 500:
+            db.session.rollback()
+        return render_template("errors/error.html", code=code), code
+
+    for code in ERROR_CODES:
+        app.register_error_handler(code, render_error)
+
+
+def register_security_headers(app: Flask) -> None:
+    """Send headers that stop framing, sniffing and third-party scripts."""
+
+    @app.after_request
+    def secure(response: Response) -> Response:
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+def register_commands(app: Flask) -> None:
+    """Add the CLI groups: users, surveys, demo, analysis."""
+    from survey.cli import analysis_cli, demo_cli, surveys_cli, users_cli
+
+    for group in (users_cli, surveys_cli, demo_cli, analysis_cli):
+        app.cli.add_command(group)

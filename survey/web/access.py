@@ -1,0 +1,46 @@
+"""Who may see what: the login loader and the role check on every protected view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from survey.extensions import db
+from survey.models import Role, User
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the active account with this id."""
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def roles_required(*roles: Role) -> Callable[[View], View]:
+    """Send anonymous people to the login page and refuse other roles with 403."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def protect_blueprint(blueprint: Any, *roles: Role) -> None:
+    """Check the roles before every view of a blueprint, so no view can forget."""
+
+    @blueprint.before_request
+    @roles_required(*roles)
+    def check() -> None:
+        return None

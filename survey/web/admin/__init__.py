@@ -1,0 +1,11 @@
+"""What administrators see: accounts, surveys, raw testimonies and the audit log."""
+
+from flask import Blueprint
+
+from survey.models import Role
+from survey.web.access import protect_blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+protect_blueprint(bp, Role.ADMIN)
+
+from survey.web.admin import views  # noqa: E402,F401

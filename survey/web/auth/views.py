@@ -1,0 +1,63 @@
+"""Login and logout views."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from survey.extensions import db, limiter
+from survey.models import Role
+from survey.services.audit import record_event
+from survey.services.users import authenticate
+from survey.web.auth import bp
+from survey.web.auth.forms import LoginForm, LogoutForm
+
+
+def _failure_limit() -> str:
+    return f"{current_app.config['LOGIN_FAILURES_PER_MINUTE']} per minute"
+
+
+def _landing_page() -> str:
+    if current_user.role == Role.FIELD_WORKER:
+        return url_for("field.home")
+    return url_for("evaluate.index")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only follow a ?next= that stays on this site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_failure_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+def login() -> ResponseReturnValue:
+    """Check the e-mail and password; failures are counted and rate-limited per address."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            record_event("login", actor=user, target_type="user", target_id=user.id)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")) or _landing_page())
+        record_event("login_failed", target_type="user", email=form.email.data.lower())
+        db.session.commit()
+        flash(_("That e-mail address and password do not match an account."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    """End the session."""
+    if LogoutForm().validate_on_submit() and current_user.is_authenticated:
+        record_event("logout", actor=current_user, target_type="user", target_id=current_user.id)
+        db.session.commit()
+        logout_user()
+    return redirect(url_for("public.home"))

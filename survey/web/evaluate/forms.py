@@ -1,0 +1,32 @@
+"""The summary's filters."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional, ValidationError
+
+from survey.models import Site
+
+
+class SummaryFilterForm(FlaskForm):
+    """Site and date range; sent by GET, so it changes nothing and needs no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    site = SelectField(_l("Site"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+    def set_sites(self, sites: list[Site]) -> None:
+        """Offer every site, plus all of them."""
+        self.site.choices = [SelectChoice("", _l("All sites"))] + [
+            SelectChoice(str(s.id), s.display_name) for s in sites
+        ]
+
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date must be on or after the start date."))

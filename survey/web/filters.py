@@ -1,0 +1,58 @@
+"""Template filters: survey text in the chosen language, language links, evidence highlights."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+from flask import Flask
+from flask_babel import get_locale
+from werkzeug.datastructures import MultiDict
+
+from survey.models import Testimonial
+from survey.services.definition import pick
+from survey.services.testimonies import codebook
+
+
+def lang_query(args: MultiDict[str, str], code: str) -> str:
+    """The current query string with lang= set to another language."""
+    pairs = [(k, v) for k, v in args.items(multi=True) if k != "lang"]
+    return urlencode([*pairs, ("lang", code)])
+
+
+def highlight_segments(item: Testimonial) -> list[tuple[str, list[str]]]:
+    """Cut the redacted text into pieces, each with the top-level themes whose evidence covers it."""
+    text = item.redacted_text
+    cuts = {0, len(text)}
+    spans = []
+    for tag in item.tags:
+        if "." in tag.theme:
+            continue  # a sub-theme's words are its parent's too; the table lists both
+        for e in tag.evidence:
+            start, end = max(0, int(e["start"])), min(len(text), int(e["end"]))
+            if start < end:
+                spans.append((start, end, tag.theme))
+                cuts |= {start, end}
+    ordered = sorted(cuts)
+    segments = []
+    for start, end in zip(ordered, ordered[1:], strict=False):
+        themes = sorted({theme for s, e, theme in spans if s <= start and end <= e})
+        segments.append((text[start:end], themes))
+    return segments
+
+
+def theme_label(key: str) -> str:
+    """A theme's label in the current language."""
+    return codebook().label(key, str(get_locale() or "en"))
+
+
+def register_filters(app: Flask) -> None:
+    """Make the filters available to every template."""
+
+    def pick_filter(texts: Mapping[str, str], language: str, default: str) -> str:
+        return pick(texts, language, default)
+
+    app.add_template_filter(pick_filter, "pick")
+    app.add_template_filter(lang_query)
+    app.add_template_filter(highlight_segments)
+    app.add_template_filter(theme_label)

@@ -1,0 +1,151 @@
+"""Fixtures: the app (schema from the migrations), a client, a CLI runner and builders."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from survey import create_app
+from survey.extensions import db as _db
+from survey.extensions import limiter
+from survey.models import Base, Response, Role, SurveyVersion, User
+from survey.services.definition import parse_definition
+from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
+from survey.services.sites import upsert_sites_from_file
+from survey.services.submissions import record_submission
+from survey.services.surveys import import_survey, read_survey_file
+from survey.services.users import create_user
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def app() -> Iterator[Flask]:
+    """One application for the session; its schema is built by running the migrations."""
+    application = create_app("testing")
+    with application.app_context():
+        upgrade()
+    yield application
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(app: Flask) -> Iterator[None]:
+    """Each test starts with empty tables and fresh rate-limit counters."""
+    with app.app_context():
+        limiter.reset()
+        yield
+        _db.session.rollback()
+        for table in reversed(Base.metadata.sorted_tables):
+            _db.session.execute(table.delete())
+        _db.session.commit()
+
+
+@pytest.fixture
+def db(app: Flask) -> Any:
+    """The database extension, inside the test's app context."""
+    return _db
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A browser-like client with cookies."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """Runs the flask CLI commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user() -> Callable[..., User]:
+    """Build an account: make_user(Role.EVALUATOR)."""
+
+    def build(role: Role = Role.EVALUATOR, email: str | None = None) -> User:
+        user = create_user(email or f"{role.value}-{uuid.uuid4().hex[:8]}@voces.example", PASSWORD, role)
+        _db.session.commit()
+        return user
+
+    return build
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[User], FlaskClient]:
+    """Log a user in on the test client."""
+
+    def do(user: User) -> FlaskClient:
+        response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return do
+
+
+@pytest.fixture
+def example_survey() -> SurveyVersion:
+    """The example survey, published, with the demo sites."""
+    upsert_sites_from_file(SITES_FILE)
+    version = import_survey(read_survey_file(EXAMPLE_SURVEY), publish=True)
+    _db.session.commit()
+    return version
+
+
+GOOD_ANSWERS: dict[str, str] = {
+    "site": "tumaco",
+    "age_band": "25-39",
+    "safe_at_night": "2",
+    "dealing_seen": "4",
+    "trust_police": "2",
+    "support_access": "1",
+    "prevention_involvement": "3",
+    "change_story": "There are more shootings at night and the clinic closed.",
+    "what_would_help": "A rehab centre for young people.",
+    "consent": "quote",
+}
+
+
+@pytest.fixture
+def make_response(example_survey: SurveyVersion) -> Callable[..., Response]:
+    """Store a response to the example survey: make_response(change_story='...', site='tumaco')."""
+    definition = parse_definition(example_survey.definition)
+
+    def build(language: str = "en", **answers: Any) -> Response:
+        response = record_submission(
+            example_survey,
+            definition,
+            {**GOOD_ANSWERS, **answers},
+            uuid=str(uuid.uuid4()),
+            language=language,
+        )
+        _db.session.commit()
+        return response
+
+    return build
+
+
+def form_data(**answers: str) -> dict[str, str]:
+    """What a browser posts for the example survey, with q_ names."""
+    data = {f"q_{k}": v for k, v in {**GOOD_ANSWERS, **answers}.items() if v is not None}
+    data["uuid"] = str(uuid.uuid4())
+    return data
+
+
+def count(model: type[Base]) -> int:
+    """How many rows a table holds."""
+    return len(_db.session.scalars(select(model)).all())
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token in a rendered form."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)

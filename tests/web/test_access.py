@@ -1,0 +1,61 @@
+"""Every protected URL, requested as anonymous, field worker, evaluator and admin."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from survey.extensions import db
+from survey.models import Role, Testimonial
+
+ANON, FIELD, EVALUATOR, ADMIN = None, Role.FIELD_WORKER, Role.EVALUATOR, Role.ADMIN
+LOGIN = "login"  # anonymous people are sent to the login page
+
+# URL template -> expected answer for (anonymous, field worker, evaluator, admin)
+MATRIX = {
+    "/evaluate/": (LOGIN, 403, 200, 200),
+    "/evaluate/community-safety": (LOGIN, 403, 200, 200),
+    "/evaluate/community-safety/testimonials/{testimonial}": (LOGIN, 403, 200, 200),
+    "/field/": (LOGIN, 200, 403, 200),
+    "/admin/": (LOGIN, 403, 403, 200),
+    "/admin/audit": (LOGIN, 403, 403, 200),
+    "/admin/testimonials/{testimonial}/raw": (LOGIN, 403, 403, 200),
+}
+
+
+def first_testimonial_id() -> int:
+    return db.session.scalars(db.select(Testimonial).order_by(Testimonial.id)).first().id
+
+
+PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz"]
+
+
+def test_matrix_covers_every_protected_rule(app: Flask):
+    protected = {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.split(".")[0] in {"evaluate", "field", "admin"}
+    }
+    templated = {url.replace("{testimonial}", "<int:testimonial_id>").replace("community-safety", "<slug>") for url in MATRIX}
+    assert protected == templated
+
+
+@pytest.mark.parametrize("url", list(MATRIX))
+@pytest.mark.parametrize("who", [0, 1, 2, 3], ids=["anonymous", "field_worker", "evaluator", "admin"])
+def test_protected_urls(url, who, client, make_user, login, make_response):
+    testimonial = make_response().id and first_testimonial_id()
+    role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
+    if role is not None:
+        login(make_user(role))
+    response = client.get(url.format(testimonial=testimonial))
+    expected = MATRIX[url][who]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert "/auth/login" in response.headers["Location"]
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_public_urls_need_no_account(url, client, example_survey):
+    assert client.get(url).status_code == 200

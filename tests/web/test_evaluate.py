@@ -1,0 +1,133 @@
+"""The evaluator's summary and testimony pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from survey.models import AuditEvent, Role, Site, Testimonial
+
+URL = "/evaluate/community-safety"
+
+
+def _evaluator(make_user, login):
+    return login(make_user(Role.EVALUATOR))
+
+
+def test_summary_shows_themes_sites_distributions_and_quotes(client, make_user, login, make_response):
+    for n in range(6):
+        make_response(change_story=f"Shootings at night again on street {n}. The clinic has closed.", site="tumaco")
+    page = _evaluator(make_user, login).get(URL).get_data(as_text=True)
+    assert "<strong>6</strong> responses" in page
+    assert "Tumaco (Nariño, CO)" in page
+    assert "Safety" in page and "Services" in page
+    assert "How safe do you feel walking alone in your area at night?" in page
+    assert "Shootings at night again on street 5." in page
+
+
+def test_summary_in_spanish_uses_spanish_labels(client, make_user, login, make_response):
+    for _ in range(5):
+        make_response(change_story="Hay menos balaceras en el pueblo.", language="es", site="tumaco")
+    page = _evaluator(make_user, login).get(URL + "?lang=es").get_data(as_text=True)
+    assert "Seguridad" in page
+    assert "¿Qué tan seguro(a) se siente caminando solo(a) por su zona de noche?" in page
+
+
+def test_small_groups_are_withheld(client, make_user, login, make_response):
+    for _ in range(4):
+        make_response(change_story="There is more dealing near the school.")
+    page = _evaluator(make_user, login).get(URL).get_data(as_text=True)
+    assert "Small groups are not shown on their own" in page
+    assert "more dealing near the school" not in page
+
+
+def test_sites_under_five_are_not_counted_on_their_own(client, make_user, login, make_response):
+    for _ in range(5):
+        make_response(site="tumaco")
+    make_response(site="chilapa")
+    page = _evaluator(make_user, login).get(URL).get_data(as_text=True)
+    assert "fewer than 5" in page
+
+
+def test_site_filter_narrows_the_summary(client, make_user, login, make_response, db):
+    for _ in range(5):
+        make_response(site="tumaco", change_story="Tumaco story about shootings.")
+    for _ in range(5):
+        make_response(site="chilapa", change_story="Chilapa story about the clinic.")
+    chilapa = db.session.scalars(select(Site).where(Site.slug == "chilapa")).one()
+    page = _evaluator(make_user, login).get(f"{URL}?site={chilapa.id}").get_data(as_text=True)
+    assert "<strong>5</strong> responses" in page
+    assert "Chilapa story" in page and "Tumaco story" not in page
+
+
+def test_date_filter_narrows_the_summary(client, make_user, login, make_response, db):
+    old = make_response(change_story="An old story.")
+    old.submitted_at = datetime.now(UTC) - timedelta(days=100)
+    for _ in range(5):
+        make_response(change_story="A recent story.")
+    db.session.commit()
+    since = (datetime.now(UTC) - timedelta(days=10)).date().isoformat()
+    page = _evaluator(make_user, login).get(f"{URL}?date_from={since}").get_data(as_text=True)
+    assert "<strong>5</strong> responses" in page and "An old story." not in page
+
+
+def test_reversed_dates_get_a_message(client, make_user, login, make_response):
+    for _ in range(5):
+        make_response()
+    page = _evaluator(make_user, login).get(f"{URL}?date_from=2026-05-01&date_to=2026-04-01").get_data(as_text=True)
+    assert "The end date must be on or after the start date." in page
+
+
+def test_html_in_testimonies_is_escaped_everywhere(client, make_user, login, make_response, db):
+    attack = "<script>alert('x')</script><b>bold</b> shootings"
+    for _ in range(5):
+        make_response(change_story=attack)
+    testimonial = db.session.scalars(select(Testimonial).where(Testimonial.question == "change_story")).first()
+    admin = login(make_user(Role.ADMIN))
+    pages = [
+        admin.get(URL).get_data(as_text=True),
+        admin.get(f"{URL}/testimonials/{testimonial.id}").get_data(as_text=True),
+        admin.get(f"/admin/testimonials/{testimonial.id}/raw").get_data(as_text=True),
+    ]
+    for page in pages:
+        assert "<script>alert" not in page and "<b>bold</b>" not in page
+        assert "&lt;script&gt;alert(" in page
+
+
+def test_testimony_page_highlights_the_evidence(client, make_user, login, make_response, db):
+    make_response(change_story="The clinic closed. I do not feel safe at night.")
+    testimonial = db.session.scalars(select(Testimonial).where(Testimonial.question == "change_story")).one()
+    page = _evaluator(make_user, login).get(f"{URL}/testimonials/{testimonial.id}").get_data(as_text=True)
+    assert '<mark title="Services" data-themes="services">clinic</mark>' in page
+    assert 'data-themes="safety"' in page
+
+
+def test_evaluators_never_see_the_raw_text(client, make_user, login, make_response, db):
+    for _ in range(5):
+        make_response(change_story="Call me on +57 310 555 1234 about the shootings.")
+    testimonial = db.session.scalars(select(Testimonial).where(Testimonial.question == "change_story")).first()
+    evaluator = _evaluator(make_user, login)
+    for url in (URL, f"{URL}/testimonials/{testimonial.id}"):
+        page = evaluator.get(url).get_data(as_text=True)
+        assert "555 1234" not in page and "[phone]" in page
+
+
+def test_reading_the_raw_text_is_audited(client, make_user, login, make_response, db):
+    make_response(change_story="Call me on +57 310 555 1234.")
+    testimonial = db.session.scalars(select(Testimonial)).first()
+    admin = make_user(Role.ADMIN)
+    page = login(admin).get(f"/admin/testimonials/{testimonial.id}/raw").get_data(as_text=True)
+    assert "+57 310 555 1234" in page
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "read_raw_text")).one()
+    assert event.actor_id == admin.id and event.target_id == str(testimonial.id)
+
+
+def test_testimony_of_another_survey_slug_is_404(client, make_user, login, make_response, db):
+    make_response()
+    testimonial = db.session.scalars(select(Testimonial)).first()
+    assert _evaluator(make_user, login).get(f"/evaluate/other/testimonials/{testimonial.id}").status_code == 404
+
+
+def test_unknown_survey_summary_is_404(client, make_user, login):
+    assert _evaluator(make_user, login).get("/evaluate/nothing-here").status_code == 404
