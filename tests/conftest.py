@@ -34,6 +34,8 @@ def app() -> Iterator[Flask]:
     with application.app_context():
         upgrade()
     yield application
+    with application.app_context():
+        _db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +48,23 @@ def _clean_state(app: Flask) -> Iterator[None]:
         for table in reversed(Base.metadata.sorted_tables):
             _db.session.execute(table.delete())
         _db.session.commit()
+
+
+@pytest.fixture
+def make_app() -> Iterator[Callable[..., Flask]]:
+    """Build extra apps with other settings; their database connections are closed afterwards."""
+    built: list[Flask] = []
+
+    def build(config: str = "testing", **overrides: Any) -> Flask:
+        application = create_app(config, **overrides)
+        built.append(application)
+        return application
+
+    yield build
+    for application in built:
+        with application.app_context():
+            for engine in _db.engines.values():
+                engine.dispose()
 
 
 @pytest.fixture
@@ -149,3 +168,10 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test under tests/browser as a browser test."""
+    for item in items:
+        if "/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)

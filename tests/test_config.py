@@ -14,22 +14,22 @@ def test_production_refuses_the_default_secret(monkeypatch):
         create_app("production", SQLALCHEMY_DATABASE_URI="sqlite://")
 
 
-def test_production_starts_with_a_real_secret():
-    app = create_app("production", SECRET_KEY="a-long-random-value-from-the-environment", SQLALCHEMY_DATABASE_URI="sqlite://")
+def test_production_starts_with_a_real_secret(make_app):
+    app = make_app("production", SECRET_KEY="a-long-random-value-from-the-environment", SQLALCHEMY_DATABASE_URI="sqlite://")
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
-def test_development_may_use_the_default_secret(tmp_path):
-    app = create_app("development", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/dev.db")
+def test_development_may_use_the_default_secret(tmp_path, make_app):
+    app = make_app("development", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/dev.db")
     assert app.config["DEBUG"] is True
 
 
-def test_default_database_is_sqlite_in_instance(monkeypatch):
+def test_default_database_is_sqlite_in_instance(monkeypatch, make_app):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     import config.settings as settings
 
     monkeypatch.setattr(settings.Development, "SQLALCHEMY_DATABASE_URI", "")
-    app = create_app("development")
+    app = make_app("development")
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/voces.db")
 
@@ -39,5 +39,5 @@ def test_unknown_environment_is_refused():
         create_app("staging")
 
 
-def test_upload_limit_is_set():
-    assert create_app("testing").config["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024
+def test_upload_limit_is_set(make_app):
+    assert make_app("testing").config["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from flask import Flask, abort
 
-from survey import create_app
 from survey.models import Role
 from tests.conftest import csrf_token, form_data
 
@@ -20,8 +19,8 @@ from tests.conftest import csrf_token, form_data
         (500, "Something went wrong on our side", "Algo salió mal de nuestro lado"),
     ],
 )
-def test_error_pages_in_both_languages(code, english, spanish):
-    app = create_app("testing", PROPAGATE_EXCEPTIONS=False)
+def test_error_pages_in_both_languages(code, english, spanish, make_app):
+    app = make_app("testing", PROPAGATE_EXCEPTIONS=False)
     app.add_url_rule(f"/boom/{code}", f"boom{code}", lambda: abort(code))
     client = app.test_client()
     for lang, text in (("en", english), ("es", spanish)):
@@ -30,8 +29,8 @@ def test_error_pages_in_both_languages(code, english, spanish):
         assert text in response.get_data(as_text=True)
 
 
-def test_an_unexpected_exception_gets_the_500_page():
-    app = create_app("testing", PROPAGATE_EXCEPTIONS=False)
+def test_an_unexpected_exception_gets_the_500_page(make_app):
+    app = make_app("testing", PROPAGATE_EXCEPTIONS=False)
 
     def fail() -> str:
         raise RuntimeError("bug")

@@ -1,0 +1,1 @@
+"""Survey logic: XLSForm / ODK expressions for relevance, constraints and calculations."""

@@ -1,0 +1,705 @@
+/*
+ * XLSForm / ODK expressions in the browser: relevance, constraints, calculations, choice filters.
+ *
+ * A port of survey/logic/expressions.py (read its header for the semantics); the cases in
+ * tests/data/expression_cases.json keep the two in agreement, so change both together.
+ * Plain ES2019, no dependencies. Positions and string lengths count Unicode code points, as
+ * Python does.
+ *
+ *   VocesExpressions.evaluate("${age} >= 18", {age: "20"}, {current: "", today: "2026-11-30"})
+ *   VocesExpressions.truthy(result)
+ *   VocesExpressions.references("${a} = ${b}")   // ["a", "b"]
+ */
+(function (global) {
+  'use strict';
+
+  var MAX_NESTING = 40;
+  var MAX_HEIGHT = 120;
+
+  var WHITESPACE = ' \t\n\r';
+  var NUMBER = /^[ \t\n\r]*-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[ \t\n\r]*$/;
+  var DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+  var SPLIT = /[ \t\n\r]+/;
+  var NAME_START = /^[A-Za-z_]$/;
+  var NAME_CHAR = /^[A-Za-z0-9_\-]$/;
+  var DIGIT = /^[0-9]$/;
+
+  // name -> [fewest, most] arguments; -1 means any number
+  var FUNCTIONS = {
+    'selected': [2, 2],
+    'count-selected': [1, 1],
+    'string-length': [1, 1],
+    'regex': [2, 2],
+    'if': [3, 3],
+    'today': [0, 0],
+    'true': [0, 0],
+    'false': [0, 0],
+    'not': [1, 1],
+    'number': [1, 1],
+    'int': [1, 1],
+    'string': [1, 1],
+    'concat': [0, -1],
+    'coalesce': [2, 2],
+    'contains': [2, 2],
+    'starts-with': [2, 2]
+  };
+
+  var LEVELS = [
+    ['or'],
+    ['and'],
+    ['=', '!='],
+    ['<', '<=', '>', '>='],
+    ['+', '-'],
+    ['*', 'div', 'mod']
+  ];
+
+  class ExpressionError extends Error {
+    constructor(message) {
+      super(message);
+      this.name = 'ExpressionError';
+    }
+  }
+
+  function fail(message, position) {
+    return new ExpressionError(message + ' at character ' + position);
+  }
+
+  function hasOwn(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key);
+  }
+
+  function isWhitespace(char) {
+    return char !== undefined && char.length === 1 && WHITESPACE.indexOf(char) >= 0;
+  }
+
+  function isDigit(char) {
+    return char !== undefined && DIGIT.test(char);
+  }
+
+  // Letters, '_' or anything from U+00C0 up (astral characters arrive as one element).
+  function isReferenceStart(char) {
+    return /^[A-Za-z_]$/.test(char) || char.charCodeAt(0) >= 0xc0;
+  }
+
+  function isReferenceChar(char) {
+    return /^[A-Za-z0-9_.\-]$/.test(char) || char.charCodeAt(0) >= 0xc0;
+  }
+
+  function indexFrom(chars, wanted, from) {
+    for (var i = from; i < chars.length; i++) {
+      if (chars[i] === wanted) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  function token(kind, text, position) {
+    return { kind: kind, text: text, position: position };
+  }
+
+  function tokenize(expression) {
+    var chars = Array.from(expression);
+    var tokens = [];
+    var length = chars.length;
+    var i = 0;
+    while (i < length) {
+      var char = chars[i];
+      var start = i + 1;
+      var close;
+      var j;
+      if (isWhitespace(char)) {
+        i += 1;
+      } else if (char === '$' && chars[i + 1] === '{') {
+        close = indexFrom(chars, '}', i + 2);
+        if (close < 0) {
+          throw fail('unterminated reference', start);
+        }
+        var nameChars = chars.slice(i + 2, close);
+        var name = nameChars.join('');
+        var valid = nameChars.length > 0 && isReferenceStart(nameChars[0]);
+        for (j = 1; valid && j < nameChars.length; j++) {
+          valid = isReferenceChar(nameChars[j]);
+        }
+        if (!valid) {
+          throw fail("invalid reference '${" + name + "}'", start);
+        }
+        tokens.push(token('reference', name, start));
+        i = close + 1;
+      } else if (char === "'" || char === '"') {
+        close = indexFrom(chars, char, i + 1);
+        if (close < 0) {
+          throw fail('unterminated string', start);
+        }
+        tokens.push(token('string', chars.slice(i + 1, close).join(''), start));
+        i = close + 1;
+      } else if (isDigit(char) || (char === '.' && isDigit(chars[i + 1]))) {
+        j = i;
+        while (j < length && isDigit(chars[j])) {
+          j += 1;
+        }
+        if (j < length && chars[j] === '.') {
+          j += 1;
+          while (j < length && isDigit(chars[j])) {
+            j += 1;
+          }
+        }
+        tokens.push(token('number', chars.slice(i, j).join(''), start));
+        i = j;
+      } else if (char === '.') {
+        tokens.push(token('current', '.', start));
+        i += 1;
+      } else if (NAME_START.test(char)) {
+        j = i + 1;
+        while (j < length && NAME_CHAR.test(chars[j])) {
+          j += 1;
+        }
+        tokens.push(token('name', chars.slice(i, j).join(''), start));
+        i = j;
+      } else if ((char === '!' || char === '<' || char === '>') && chars[i + 1] === '=') {
+        tokens.push(token('operator', char + '=', start));
+        i += 2;
+      } else if ('=<>+-*(),'.indexOf(char) >= 0) {
+        tokens.push(token('operator', char, start));
+        i += 1;
+      } else {
+        throw fail("unexpected character '" + char + "'", start);
+      }
+    }
+    tokens.push(token('end', '', length + 1));
+    return tokens;
+  }
+
+  function describe(tok) {
+    if (tok.kind === 'end') {
+      return 'end of expression';
+    }
+    if (tok.kind === 'string') {
+      return "string '" + tok.text + "'";
+    }
+    if (tok.kind === 'reference') {
+      return "'${" + tok.text + "}'";
+    }
+    return "'" + tok.text + "'";
+  }
+
+  function isOperator(tok, text) {
+    return tok.kind === 'operator' && tok.text === text;
+  }
+
+  // Recursive descent; each rule returns [node, height].
+  function Parser(tokens) {
+    this.tokens = tokens;
+    this.index = 0;
+    this.nesting = 0;
+  }
+
+  Parser.prototype.peek = function () {
+    return this.tokens[this.index];
+  };
+
+  Parser.prototype.advance = function () {
+    var tok = this.tokens[this.index];
+    this.index += 1;
+    return tok;
+  };
+
+  Parser.prototype.enter = function (tok) {
+    this.nesting += 1;
+    if (this.nesting > MAX_NESTING) {
+      throw fail('expression nested too deeply', tok.position);
+    }
+  };
+
+  Parser.prototype.expression = function () {
+    return this.binary(0);
+  };
+
+  Parser.prototype.binary = function (level) {
+    if (level === LEVELS.length) {
+      return this.unary();
+    }
+    var result = this.binary(level + 1);
+    var left = result[0];
+    var height = result[1];
+    var operators = LEVELS[level];
+    for (;;) {
+      var tok = this.peek();
+      var isWord = tok.kind === 'name' &&
+        (tok.text === 'or' || tok.text === 'and' || tok.text === 'div' || tok.text === 'mod');
+      if (!((tok.kind === 'operator' || isWord) && operators.indexOf(tok.text) >= 0)) {
+        return [left, height];
+      }
+      this.advance();
+      var right = this.binary(level + 1);
+      height = Math.max(height, right[1]) + 1;
+      if (height > MAX_HEIGHT) {
+        throw fail('expression too long', tok.position);
+      }
+      left = { type: 'binary', operator: tok.text, left: left, right: right[0], position: tok.position };
+    }
+  };
+
+  Parser.prototype.unary = function () {
+    var tok = this.peek();
+    if (isOperator(tok, '-')) {
+      this.advance();
+      this.enter(tok);
+      var result = this.unary();
+      this.nesting -= 1;
+      return [{ type: 'negate', operand: result[0], position: tok.position }, result[1] + 1];
+    }
+    return this.primary();
+  };
+
+  Parser.prototype.primary = function () {
+    var tok = this.advance();
+    if (tok.kind === 'number') {
+      return [{ type: 'literal', value: Number(tok.text) }, 1];
+    }
+    if (tok.kind === 'string') {
+      return [{ type: 'literal', value: tok.text }, 1];
+    }
+    if (tok.kind === 'reference') {
+      return [{ type: 'reference', name: tok.text, position: tok.position }, 1];
+    }
+    if (tok.kind === 'current') {
+      return [{ type: 'current', position: tok.position }, 1];
+    }
+    if (isOperator(tok, '(')) {
+      this.enter(tok);
+      var result = this.expression();
+      this.expectClose();
+      this.nesting -= 1;
+      return result;
+    }
+    if (tok.kind === 'name' && isOperator(this.peek(), '(')) {
+      return this.call(tok);
+    }
+    throw fail('unexpected ' + describe(tok), tok.position);
+  };
+
+  Parser.prototype.call = function (name) {
+    if (!hasOwn(FUNCTIONS, name.text)) {
+      throw fail("unknown function '" + name.text + "'", name.position);
+    }
+    this.advance(); // the '('
+    this.enter(name);
+    var args = [];
+    var height = 0;
+    if (!isOperator(this.peek(), ')')) {
+      for (;;) {
+        var result = this.expression();
+        args.push(result[0]);
+        height = Math.max(height, result[1]);
+        if (isOperator(this.peek(), ',')) {
+          this.advance();
+          continue;
+        }
+        break;
+      }
+    }
+    this.expectClose();
+    this.nesting -= 1;
+    var fewest = FUNCTIONS[name.text][0];
+    var most = FUNCTIONS[name.text][1];
+    if (args.length < fewest || (most >= 0 && args.length > most)) {
+      var wanted = fewest === 0 ? 'no arguments' : (fewest === 1 ? '1 argument' : fewest + ' arguments');
+      throw fail(name.text + '() takes ' + wanted + ' but got ' + args.length, name.position);
+    }
+    return [{ type: 'call', name: name.text, args: args, position: name.position }, height + 1];
+  };
+
+  Parser.prototype.expectClose = function () {
+    var tok = this.advance();
+    if (!isOperator(tok, ')')) {
+      throw fail("expected ')' but found " + describe(tok), tok.position);
+    }
+  };
+
+  function walkReferences(node, found) {
+    if (node.type === 'reference') {
+      if (found.indexOf(node.name) < 0) {
+        found.push(node.name);
+      }
+    } else if (node.type === 'negate') {
+      walkReferences(node.operand, found);
+    } else if (node.type === 'binary') {
+      walkReferences(node.left, found);
+      walkReferences(node.right, found);
+    } else if (node.type === 'call') {
+      for (var i = 0; i < node.args.length; i++) {
+        walkReferences(node.args[i], found);
+      }
+    }
+  }
+
+  var cache = Object.create(null);
+  var cacheSize = 0;
+
+  function compile(expression) {
+    if (typeof expression !== 'string') {
+      throw new ExpressionError('expression must be a string');
+    }
+    if (cache[expression] !== undefined) {
+      return cache[expression];
+    }
+    var tokens = tokenize(expression);
+    if (tokens[0].kind === 'end') {
+      throw new ExpressionError('empty expression');
+    }
+    var parser = new Parser(tokens);
+    var node = parser.expression()[0];
+    var tok = parser.peek();
+    if (tok.kind !== 'end') {
+      throw fail('unexpected ' + describe(tok), tok.position);
+    }
+    var found = [];
+    walkReferences(node, found);
+    if (cacheSize >= 1024) {
+      cache = Object.create(null);
+      cacheSize = 0;
+    }
+    cache[expression] = { node: node, references: found };
+    cacheSize += 1;
+    return cache[expression];
+  }
+
+  function references(expression) {
+    return compile(expression).references.slice();
+  }
+
+  // --- conversions ---------------------------------------------------------------------------
+
+  function trimWhitespace(text) {
+    return text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '');
+  }
+
+  function numeric(text) {
+    return NUMBER.test(text) ? Number(trimWhitespace(text)) : null;
+  }
+
+  function toNumber(value) {
+    if (typeof value === 'boolean') {
+      return value ? 1 : 0;
+    }
+    if (typeof value === 'number') {
+      return value;
+    }
+    var number = numeric(value);
+    return number === null ? NaN : number;
+  }
+
+  function zeros(count) {
+    return new Array(count + 1).join('0');
+  }
+
+  function formatNumber(number) {
+    if (number !== number) {
+      return 'NaN';
+    }
+    if (number === Infinity) {
+      return 'Infinity';
+    }
+    if (number === -Infinity) {
+      return '-Infinity';
+    }
+    if (number === 0) {
+      return '0';
+    }
+    var text = String(number);
+    var match = /^(-?)([0-9]+)(?:\.([0-9]+))?e([+-][0-9]+)$/.exec(text);
+    if (!match) {
+      return text;
+    }
+    var digits = match[2] + (match[3] || '');
+    var point = match[2].length + parseInt(match[4], 10);
+    if (point <= 0) {
+      return match[1] + '0.' + zeros(-point) + digits;
+    }
+    if (point >= digits.length) {
+      return match[1] + digits + zeros(point - digits.length);
+    }
+    return match[1] + digits.slice(0, point) + '.' + digits.slice(point);
+  }
+
+  function toString(value) {
+    if (typeof value === 'boolean') {
+      return value ? 'true' : 'false';
+    }
+    if (typeof value === 'number') {
+      return formatNumber(value);
+    }
+    return value;
+  }
+
+  function toBoolean(value) {
+    if (typeof value === 'boolean') {
+      return value;
+    }
+    if (typeof value === 'number') {
+      return !(value === 0 || value !== value);
+    }
+    return value !== '';
+  }
+
+  // Read an answer handed in by the caller: null/undefined is unanswered, arrays are choices.
+  function fromCaller(answer) {
+    if (answer === null || answer === undefined) {
+      return '';
+    }
+    if (typeof answer === 'boolean' || typeof answer === 'number' || typeof answer === 'string') {
+      return answer;
+    }
+    if (Array.isArray(answer)) {
+      return answer.map(function (item) { return toString(fromCaller(item)); }).join(' ');
+    }
+    return String(answer);
+  }
+
+  function truthy(result) {
+    return toBoolean(fromCaller(result));
+  }
+
+  function choices(value) {
+    return toString(value).split(SPLIT).filter(function (name) { return name !== ''; });
+  }
+
+  function kind(text) {
+    if (text === '') {
+      return 'empty';
+    }
+    if (numeric(text) !== null) {
+      return 'number';
+    }
+    if (DATE.test(text)) {
+      return 'date';
+    }
+    return 'text';
+  }
+
+  // Compare strings by code point, as Python does (not by UTF-16 unit).
+  function codePointOrder(left, right) {
+    var a = Array.from(left);
+    var b = Array.from(right);
+    var n = Math.min(a.length, b.length);
+    for (var i = 0; i < n; i++) {
+      var x = a[i].codePointAt(0);
+      var y = b[i].codePointAt(0);
+      if (x !== y) {
+        return x < y ? -1 : 1;
+      }
+    }
+    return a.length === b.length ? 0 : (a.length < b.length ? -1 : 1);
+  }
+
+  function order(operator, left, right) {
+    if (operator === '<') {
+      return left < right;
+    }
+    if (operator === '<=') {
+      return left <= right;
+    }
+    if (operator === '>') {
+      return left > right;
+    }
+    return left >= right;
+  }
+
+  function compare(operator, left, right) {
+    var equal;
+    if (operator === '=' || operator === '!=') {
+      if (typeof left === 'boolean' || typeof right === 'boolean') {
+        equal = toBoolean(left) === toBoolean(right);
+      } else if (typeof left === 'number' || typeof right === 'number') {
+        equal = toNumber(left) === toNumber(right);
+      } else {
+        var a = numeric(left);
+        var b = numeric(right);
+        equal = a !== null && b !== null ? a === b : left === right;
+      }
+      return operator === '=' ? equal : !equal;
+    }
+    if (typeof left !== 'string' || typeof right !== 'string') {
+      return order(operator, toNumber(left), toNumber(right));
+    }
+    var leftKind = kind(left);
+    if (leftKind !== kind(right) || leftKind === 'empty') {
+      return false;
+    }
+    if (leftKind === 'number') {
+      return order(operator, toNumber(left), toNumber(right));
+    }
+    return order(operator, codePointOrder(left, right), 0);
+  }
+
+  function divide(left, right) {
+    return left / right; // IEEE 754 already gives XPath's Infinity, -Infinity and NaN
+  }
+
+  function modulo(left, right) {
+    return left % right; // truncating remainder with the dividend's sign, as XPath mod
+  }
+
+  function truncate(number) {
+    return Math.trunc(number);
+  }
+
+  var regexCache = Object.create(null);
+
+  function compileRegex(pattern, position) {
+    if (regexCache[pattern] !== undefined) {
+      return regexCache[pattern];
+    }
+    var compiled;
+    try {
+      compiled = new RegExp(pattern);
+    } catch (error) {
+      throw fail("invalid regular expression '" + pattern + "' in regex()", position);
+    }
+    regexCache[pattern] = compiled;
+    return compiled;
+  }
+
+  // --- evaluation ----------------------------------------------------------------------------
+
+  function arithmetic(operator, left, right) {
+    if (operator === '+') {
+      return left + right;
+    }
+    if (operator === '-') {
+      return left - right;
+    }
+    if (operator === '*') {
+      return left * right;
+    }
+    if (operator === 'div') {
+      return divide(left, right);
+    }
+    return modulo(left, right);
+  }
+
+  function call(node, context) {
+    var args = node.args;
+    function argument(index) {
+      return evaluateNode(args[index], context);
+    }
+    switch (node.name) {
+      case 'if':
+        return toBoolean(argument(0)) ? argument(1) : argument(2);
+      case 'coalesce': {
+        var first = argument(0);
+        return toString(first) !== '' ? first : argument(1);
+      }
+      case 'today':
+        return context.today;
+      case 'true':
+        return true;
+      case 'false':
+        return false;
+      case 'concat': {
+        var parts = [];
+        for (var i = 0; i < args.length; i++) {
+          parts.push(toString(argument(i)));
+        }
+        return parts.join('');
+      }
+      case 'not':
+        return !toBoolean(argument(0));
+      case 'selected': {
+        var answer = argument(0);
+        var choice = trimWhitespace(toString(argument(1)));
+        return choices(answer).indexOf(choice) >= 0;
+      }
+      case 'count-selected':
+        return choices(argument(0)).length;
+      case 'string-length':
+        return Array.from(toString(argument(0))).length;
+      case 'number':
+        return toNumber(argument(0));
+      case 'int':
+        return truncate(toNumber(argument(0)));
+      case 'string':
+        return toString(argument(0));
+      case 'contains':
+        return toString(argument(0)).indexOf(toString(argument(1))) >= 0;
+      case 'starts-with': {
+        var text = toString(argument(0));
+        var prefix = toString(argument(1));
+        return text.slice(0, prefix.length) === prefix;
+      }
+      case 'regex': {
+        var subject = toString(argument(0));
+        return compileRegex(toString(argument(1)), node.position).test(subject);
+      }
+      default:
+        throw new ExpressionError("unknown function '" + node.name + "'");
+    }
+  }
+
+  function evaluateNode(node, context) {
+    switch (node.type) {
+      case 'literal':
+        return node.value;
+      case 'reference':
+        return fromCaller(context.values[node.name]);
+      case 'current':
+        return context.current;
+      case 'negate':
+        return -toNumber(evaluateNode(node.operand, context));
+      case 'call':
+        return call(node, context);
+      default:
+        break;
+    }
+    var operator = node.operator;
+    if (operator === 'or') {
+      return toBoolean(evaluateNode(node.left, context)) || toBoolean(evaluateNode(node.right, context));
+    }
+    if (operator === 'and') {
+      return toBoolean(evaluateNode(node.left, context)) && toBoolean(evaluateNode(node.right, context));
+    }
+    var left = evaluateNode(node.left, context);
+    var right = evaluateNode(node.right, context);
+    if (operator === '=' || operator === '!=' || operator === '<' || operator === '<=' ||
+        operator === '>' || operator === '>=') {
+      return compare(operator, left, right);
+    }
+    return arithmetic(operator, toNumber(left), toNumber(right));
+  }
+
+  function pad(number, width) {
+    var text = String(number);
+    return text.length >= width ? text : zeros(width - text.length) + text;
+  }
+
+  function localToday() {
+    var now = new Date();
+    return pad(now.getFullYear(), 4) + '-' + pad(now.getMonth() + 1, 2) + '-' + pad(now.getDate(), 2);
+  }
+
+  function evaluate(expression, values, options) {
+    var compiled = compile(expression);
+    var answers = values || {};
+    var settings = options || {};
+    for (var i = 0; i < compiled.references.length; i++) {
+      var name = compiled.references[i];
+      if (!hasOwn(answers, name)) {
+        throw new ExpressionError("unknown question '" + name + "'");
+      }
+    }
+    var context = {
+      values: answers,
+      current: fromCaller(settings.current),
+      today: settings.today || localToday()
+    };
+    return evaluateNode(compiled.node, context);
+  }
+
+  global.VocesExpressions = {
+    evaluate: evaluate,
+    truthy: truthy,
+    references: references,
+    ExpressionError: ExpressionError
+  };
+})(window);

@@ -1,0 +1,73 @@
+"""The flask CLI commands."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from survey.models import Response, Role, User
+from survey.services.demo import EXAMPLE_SURVEY
+
+
+def test_users_create_takes_the_password_from_the_environment(runner, db, monkeypatch):
+    monkeypatch.setenv("VOCES_PASSWORD", "a-long-enough-password")
+    result = runner.invoke(args=["users", "create", "Ana@Example.org", "--role", "evaluator"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalars(select(User)).one()
+    assert user.email == "ana@example.org" and user.role == Role.EVALUATOR
+    assert user.check_password("a-long-enough-password")
+    assert "a-long-enough-password" not in user.password_hash
+
+
+def test_users_create_asks_for_the_password_twice(runner, db, monkeypatch):
+    monkeypatch.delenv("VOCES_PASSWORD", raising=False)
+    result = runner.invoke(args=["users", "create", "b@example.org", "--role", "admin"], input="pass-word-123\npass-word-123\n")
+    assert result.exit_code == 0, result.output
+    assert "Password:" in result.output and "Repeat for confirmation:" in result.output
+    assert db.session.scalars(select(User)).one().check_password("pass-word-123")
+
+
+def test_users_create_refuses_a_short_password_and_a_duplicate(runner, db, monkeypatch):
+    monkeypatch.setenv("VOCES_PASSWORD", "short")
+    assert "at least" in runner.invoke(args=["users", "create", "c@example.org", "--role", "admin"]).output
+    monkeypatch.setenv("VOCES_PASSWORD", "long-enough-pass")
+    runner.invoke(args=["users", "create", "c@example.org", "--role", "admin"])
+    again = runner.invoke(args=["users", "create", "C@example.org", "--role", "admin"])
+    assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_users_create_refuses_two_different_passwords(runner, db, monkeypatch):
+    monkeypatch.delenv("VOCES_PASSWORD", raising=False)
+    result = runner.invoke(args=["users", "create", "e@example.org", "--role", "admin"], input="one-password-1\nother-password\n")
+    assert result.exit_code != 0
+    assert db.session.scalars(select(User)).all() == []
+
+
+def test_users_create_refuses_an_unknown_role(runner):
+    result = runner.invoke(args=["users", "create", "d@example.org", "--role", "king"])
+    assert result.exit_code != 0
+
+
+def test_surveys_import_and_list(runner, db):
+    result = runner.invoke(args=["surveys", "import", str(EXAMPLE_SURVEY), "--publish"])
+    assert result.exit_code == 0, result.output
+    assert "published" in result.output
+    listing = runner.invoke(args=["surveys", "list"]).output
+    assert "community-safety\tpublished\t2026.11.1" in listing
+
+
+def test_surveys_import_reports_a_broken_file(runner, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("form_id: x\nversion: '1'\ntitle: {en: X}\nquestions:\n  - {name: a, type: geopoint}\n")
+    result = runner.invoke(args=["surveys", "import", str(broken)])
+    assert result.exit_code != 0 and "type 'geopoint' is not supported" in result.output
+
+
+def test_demo_load_is_idempotent(runner, db):
+    first = runner.invoke(args=["demo", "load", "--responses", "12"])
+    assert first.exit_code == 0, first.output
+    assert "evaluator@voces.example" in first.output
+    runner.invoke(args=["demo", "load", "--responses", "12"])
+    responses = db.session.scalars(select(Response)).all()
+    assert len(responses) == 12
+    assert {r.language for r in responses} == {"en", "es"}
+    assert len(db.session.scalars(select(User)).all()) == 3
