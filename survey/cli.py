@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import click
 from flask.cli import AppGroup
 
+from survey.analysis.evaluation import LabelledDataError, evaluate_engine, format_report, read_labelled
 from survey.extensions import db
 from survey.models import Role
 from survey.services.demo import DEMO_PASSWORD, load_demo
+from survey.services.learning import examples_from_corrections, examples_from_file, learn_codebook
 from survey.services.surveys import SurveyImportError, import_survey, list_surveys, read_survey_file
+from survey.services.testimonies import codebook, count_out_of_date, out_of_date, reanalyse
 from survey.services.users import AccountError, create_user
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -70,3 +74,62 @@ def load_demo_command(responses: int) -> None:
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     for email, role in result.accounts:
         click.echo(f"  {role.value:<13} {email}")
+
+
+@analysis_cli.command("evaluate")
+@click.argument("data", type=click.Path(exists=True, dir_okay=False))
+@click.option("--train", "train_path", type=click.Path(exists=True, dir_okay=False), help="Learn a codebook from these labels and score it.")
+@click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object.")
+def evaluate_command(data: str, train_path: str | None, as_json: bool) -> None:
+    """Score themes, sentiment and speed against labelled texts (JSONL: text, themes, sentiment, language)."""
+    try:
+        rows = read_labelled(data)
+        train = read_labelled(train_path) if train_path else None
+        report = evaluate_engine(rows, codebook(), train)
+    except (LabelledDataError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(report))
+        return
+    click.echo(format_report(report, len(rows)))
+
+
+@analysis_cli.command("train")
+@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--from-corrections", is_flag=True, help="Learn from the themes evaluators gave in Voces.")
+def train_command(path: str | None, from_corrections: bool) -> None:
+    """Learn a codebook from coded texts (a JSONL or CSV file, or the corrections) and make it active."""
+    if bool(path) == from_corrections:
+        raise click.UsageError("give a file or --from-corrections, not both")
+    try:
+        examples = examples_from_corrections() if from_corrections else examples_from_file(str(path))
+        row = learn_codebook(examples, "corrections" if from_corrections else os.path.basename(str(path)))
+    except (LabelledDataError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    scores = row.scores["cross_validated"]
+    click.echo(
+        f"Learned {row.version} from {row.examples} texts: {len(row.labels)} themes, "
+        f"cross-validated macro F1 {scores['macro_f1']:.3f}, micro F1 {scores['micro_f1']:.3f}. It is now active."
+    )
+    click.echo("Run `flask --app survey analysis rerun` to apply it to stored testimonies.")
+
+
+@analysis_cli.command("rerun")
+@click.option("--survey", "slug", help="Only this survey's testimonies.")
+@click.option("--batch", default=200, show_default=True, help="Testimonies analysed and committed together.")
+def rerun_command(slug: str | None, batch: int) -> None:
+    """Analyse again what an older analyser or codebook produced; safe to stop and run again."""
+    total = count_out_of_date(slug)
+    if not total:
+        click.echo("Every testimony is up to date.")
+        return
+    done, after = 0, 0
+    with click.progressbar(length=total, label="Re-analysing", show_pos=True) as bar:
+        while items := out_of_date(slug, after_id=after, limit=batch):
+            reanalyse(items)
+            db.session.commit()  # each batch is kept: an interrupted run resumes where it stopped
+            after = items[-1].id
+            done += len(items)
+            bar.update(len(items))
+    click.echo(f"Re-analysed {done} testimonies.")

@@ -1,17 +1,23 @@
-"""Which language a testimony is written in, from langdetect's offline profiles."""
+"""Which language a testimony is written in, from py3langid's model shipped in the package."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
+import re
+from collections.abc import Iterable
+from functools import lru_cache
 
-from langdetect import DetectorFactory, LangDetectException, detect_langs
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-# langdetect samples at random; a fixed seed makes the same text get the same answer every time.
-DetectorFactory.seed = 0
-_lock = threading.Lock()
-MIN_LETTERS = 12
-MIN_PROBABILITY = 0.80
+from survey.analysis.text import fold
+
+# Function words that only one of the two main languages uses (Portuguese shares "de", "que",
+# "porque"...; none of these). Three of one and none of the other settle it without the model.
+ENGLISH_ONLY = frozenset("the and is was are were of to it that this with for have has we they there our my been be at i".split())
+SPANISH_ONLY = frozenset("el los las del y hay pero muy una ya la lo al tambien aqui ahora cuando donde nada eso esta este estan".split())
+SETTLED = 3
+MIN_LETTERS = 12  # shorter texts say too little; the form's language is the better guess
+SURE = 0.5  # normalised probability over the ~97 languages of the model
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,18 +28,31 @@ class LanguageGuess:
     probability: float
 
 
-def detect_language(text: str, hint: str | None = None) -> LanguageGuess:
-    """Guess the language; short or unclear texts fall back to the hint (the form's language)."""
-    letters = sum(c.isalpha() for c in text)
+@lru_cache(maxsize=1)
+def _identifier() -> LanguageIdentifier:
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str, hint: str | None = None, words: Iterable[str] | None = None) -> LanguageGuess:
+    """Guess the language; short or unclear texts keep the hint (the language of the form).
+
+    `words` are the text's folded words when the caller has them already.
+    """
     fallback = LanguageGuess(hint or "und", 0.0)
-    if letters < MIN_LETTERS:
+    if sum(c.isalpha() for c in text) < MIN_LETTERS:
         return fallback
-    try:
-        with _lock:  # langdetect's factory is shared state
-            guesses = detect_langs(text)
-    except LangDetectException:
-        return fallback
-    best = guesses[0]
-    if best.prob < MIN_PROBABILITY:
-        return fallback
-    return LanguageGuess(best.lang, round(best.prob, 3))
+    words = list(words) if words is not None else re.findall(r"\w+", fold(text[:2000]))
+    english = sum(w in ENGLISH_ONLY for w in words)
+    spanish = sum(w in SPANISH_ONLY for w in words)
+    if english >= SETTLED and not spanish:
+        return LanguageGuess("en", 0.99)
+    if spanish >= SETTLED and not english:
+        return LanguageGuess("es", 0.99)
+    ranked = _identifier().rank(text)[:3]
+    best, probability = ranked[0]
+    if probability >= SURE or hint is None:
+        return LanguageGuess(best, round(float(probability), 3))
+    # Unsure: a short mixed sentence from a Spanish form is Spanish if the model thinks it may be.
+    if any(code == hint for code, _ in ranked):
+        return LanguageGuess(hint, round(float(dict(ranked)[hint]), 3))
+    return LanguageGuess(best, round(float(probability), 3))

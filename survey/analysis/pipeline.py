@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from survey.analysis.codebook import Codebook
 from survey.analysis.language import LanguageGuess, detect_language
+from survey.analysis.learned import LearnedCodebook, LearnedTag
 from survey.analysis.redact import Redaction, redact
 from survey.analysis.sentiment import Sentiment, combine, score_sentence
-from survey.analysis.text import clean_text, split_sentences
-from survey.analysis.themes import ThemeMatch, ThemeTagger
+from survey.analysis.text import Sentence, clean_text, split_sentences
+from survey.analysis.themes import Evidence, ThemeMatch, ThemeTagger
 
-ANALYSER_VERSION = "2026.11.1"
+ANALYSER_VERSION = "2026.11.2"
 MAX_ANALYSED_CHARS = 20_000  # longer texts are stored whole but analysed on their start
+LEARNED_TERM = "learned"  # the term recorded for evidence that a learned codebook found
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +34,7 @@ class ThemeResult:
 
     match: ThemeMatch
     polarity: float | None
+    learned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,11 @@ class Analysis:
     analyser_version: str
     codebook_version: str
 
+    @property
+    def theme_keys(self) -> frozenset[str]:
+        """The top-level themes found."""
+        return frozenset(t.match.theme for t in self.themes if "." not in t.match.theme)
+
 
 _taggers: dict[int, ThemeTagger] = {}
 
@@ -56,33 +65,78 @@ def _tagger(codebook: Codebook) -> ThemeTagger:
     return tagger
 
 
+def _sentence_of(sentences: Sequence[Sentence], offset: int) -> int:
+    starts = [s.start for s in sentences]
+    return max(0, bisect.bisect_right(starts, offset) - 1)
+
+
+def _merge(
+    term_matches: list[ThemeMatch], learned: list[LearnedTag], sentences: Sequence[Sentence]
+) -> list[tuple[ThemeMatch, bool]]:
+    """Terms and the learned codebook agree or add to each other; evidence from both is kept."""
+    merged: dict[str, tuple[ThemeMatch, bool]] = {m.theme: (m, False) for m in term_matches}
+    for tag in learned:
+        evidence = tuple(
+            Evidence(e.start, e.end, e.text, LEARNED_TERM, _sentence_of(sentences, e.start)) for e in tag.evidence
+        )
+        if tag.theme in merged:
+            match, _ = merged[tag.theme]
+            spans = {(e.start, e.end) for e in match.evidence}
+            extra = tuple(e for e in evidence if (e.start, e.end) not in spans)
+            merged[tag.theme] = (
+                ThemeMatch(tag.theme, max(match.confidence, tag.confidence), tuple(sorted(match.evidence + extra, key=lambda e: e.start))),
+                True,
+            )
+        else:
+            merged[tag.theme] = (ThemeMatch(tag.theme, tag.confidence, evidence), True)
+    return list(merged.values())
+
+
+def analyse_batch(
+    texts: Sequence[str],
+    codebook: Codebook,
+    *,
+    learned: LearnedCodebook | None = None,
+    language_hints: Sequence[str | None] | None = None,
+    names: Sequence[Iterable[str]] | None = None,
+) -> list[Analysis]:
+    """Analyse testimonies together (the learned codebook reads them in one pass)."""
+    redactions = [redact(clean_text(t), names[i] if names else ()) for i, t in enumerate(texts)]
+    bodies = [r.text[:MAX_ANALYSED_CHARS] for r in redactions]
+    learned_tags = learned.predict(bodies) if learned is not None else [[] for _ in bodies]
+    tagger = _tagger(codebook)
+    results = []
+    for i, body in enumerate(bodies):
+        sentences = split_sentences(body)
+        words = (t.folded for s in sentences for t in s.tokens)
+        language = detect_language(body, language_hints[i] if language_hints else None, words)
+        scores = [score_sentence(body[s.start : s.end], language.code) for s in sentences]
+        themes = []
+        for match, from_learned in _merge(tagger.tag(body, sentences), learned_tags[i], sentences):
+            carried = [scores[k] for k in match.sentences if k < len(scores)]
+            themes.append(ThemeResult(match, combine(carried, [1] * len(carried)).polarity, from_learned))
+        themes.sort(key=lambda t: t.match.theme)
+        results.append(
+            Analysis(
+                redaction=redactions[i],
+                language=language,
+                sentiment=combine(scores, [s.end - s.start for s in sentences]),
+                sentences=tuple(SentenceScore(s.start, s.end, sc) for s, sc in zip(sentences, scores, strict=True)),
+                themes=tuple(themes),
+                analyser_version=ANALYSER_VERSION,
+                codebook_version=codebook.version if learned is None else f"{codebook.version}+{learned.version}",
+            )
+        )
+    return results
+
+
 def analyse_testimony(
     text: str,
     codebook: Codebook,
     *,
+    learned: LearnedCodebook | None = None,
     language_hint: str | None = None,
     names: Iterable[str] = (),
 ) -> Analysis:
-    """Analyse a testimony: redact it first, then read only the redacted text."""
-    redaction = redact(clean_text(text), names)
-    body = redaction.text[:MAX_ANALYSED_CHARS]
-    language = detect_language(body, language_hint)
-    sentences = split_sentences(body)
-    scores = [score_sentence(body[s.start : s.end], language.code) for s in sentences]
-    sentence_scores = tuple(SentenceScore(s.start, s.end, sc) for s, sc in zip(sentences, scores, strict=True))
-    overall = combine(scores, [s.end - s.start for s in sentences])
-    themes = []
-    for match in _tagger(codebook).tag(body, sentences):
-        carried = [scores[i] for i in match.sentences]
-        theme_sentiment = combine(carried, [1] * len(carried))
-        themes.append(ThemeResult(match, theme_sentiment.polarity))
-    themes.sort(key=lambda t: t.match.theme)
-    return Analysis(
-        redaction=redaction,
-        language=language,
-        sentiment=overall,
-        sentences=sentence_scores,
-        themes=tuple(themes),
-        analyser_version=ANALYSER_VERSION,
-        codebook_version=codebook.version,
-    )
+    """Analyse one testimony: redact it first, then read only the redacted text."""
+    return analyse_batch([text], codebook, learned=learned, language_hints=[language_hint], names=[names])[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from textblob import TextBlob
+from textblob.en import sentiment as textblob_sentiment  # what TextBlob(text).sentiment calls
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 SCORED_LANGUAGES = frozenset({"en"})
@@ -45,12 +45,13 @@ def score_sentence(text: str, language: str) -> Sentiment:
     if language not in SCORED_LANGUAGES:
         reason = NOT_SCORED_REASONS.get(language, f"no sentiment method for language '{language}'")
         return Sentiment(None, None, reason)
-    blob = TextBlob(_expand(text)).sentiment
+    # TextBlob's own analyser, called without the wrapper that builds a namedtuple class per call.
+    blob_polarity, blob_subjectivity = textblob_sentiment(_expand(text))
     compound = _vader.polarity_scores(text)["compound"]
     # TextBlob misses what VADER catches ("not working") and the other way round; the mean of the
     # two is closer to human ratings than either alone.
-    polarity = (blob.polarity + compound) / 2
-    return Sentiment(round(max(-1.0, min(1.0, polarity)), 4), round(blob.subjectivity, 4))
+    polarity = (blob_polarity + compound) / 2
+    return Sentiment(round(max(-1.0, min(1.0, polarity)), 4), round(blob_subjectivity, 4))
 
 
 def combine(scores: list[Sentiment], weights: list[int]) -> Sentiment:

@@ -1,7 +1,8 @@
-"""Sentences and words with their offsets, from syntok's rules: nothing to download."""
+"""Sentences (syntok's rules) and words (a regular expression) with offsets: nothing to download."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -38,22 +39,45 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Split a text into sentences of tokens whose offsets point into the text."""
-    sentences: list[Sentence] = []
+WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
+# Where a text may hold more than one sentence; texts without such a place are one sentence.
+BOUNDARY = re.compile(r"[.!?…;:](?=[\s\"'”»)]*\s+\S)|\n\s*\S")
+
+
+def _tokens(text: str, folded: str | None, start: int, end: int) -> tuple[Token, ...]:
+    if folded is None:  # folding changed the length (ligatures, ß): fold word by word
+        return tuple(Token(m.start(), m.end(), m.group(), fold(m.group())) for m in WORD.finditer(text, start, end))
+    return tuple(Token(m.start(), m.end(), m.group(), folded[m.start() : m.end()]) for m in WORD.finditer(text, start, end))
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    stripped = text.strip()
+    if not stripped:
+        return []
+    if not BOUNDARY.search(stripped):
+        start = len(text) - len(text.lstrip())
+        return [(start, start + len(stripped))]
+    spans = []
     length = len(text)
     for paragraph in segmenter.analyze(text):
-        for raw_sentence in paragraph:
-            tokens = []
-            for raw in raw_sentence:
-                start = min(raw.offset, length)
-                end = min(start + len(raw.value), length)
-                if end <= start:
-                    continue
-                surface = text[start:end]
-                tokens.append(Token(start, end, surface, fold(surface)))
+        for sentence in paragraph:
+            tokens = [t for t in sentence if t.value]
             if tokens:
-                sentences.append(Sentence(tokens[0].start, tokens[-1].end, tuple(tokens)))
+                start = min(tokens[0].offset, length)
+                spans.append((start, min(tokens[-1].offset + len(tokens[-1].value), length)))
+    return spans
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split a text into sentences of tokens whose offsets point into the text."""
+    sentences = []
+    folded: str | None = fold(text)
+    if len(folded) != len(text):
+        folded = None
+    for start, end in _spans(text):
+        tokens = _tokens(text, folded, start, end)
+        if tokens:
+            sentences.append(Sentence(tokens[0].start, tokens[-1].end, tokens))
     return sentences
 
 

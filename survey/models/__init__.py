@@ -2,6 +2,7 @@
 
 from survey.models.audit import AuditEvent
 from survey.models.base import Base
+from survey.models.learned import LearnedModel
 from survey.models.response import Answer, Channel, ConsentScope, Response
 from survey.models.site import Site
 from survey.models.survey import Survey, SurveyStatus, SurveyVersion
@@ -13,6 +14,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Channel",
+    "LearnedModel",
     "ConsentScope",
     "Response",
     "Role",

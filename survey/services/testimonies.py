@@ -8,9 +8,14 @@ from pathlib import Path
 
 from flask import current_app
 
-from survey.analysis import Analysis, Codebook, analyse_testimony, load_codebook
+from sqlalchemy import ColumnElement, Select, func, or_, select
+
+from survey.analysis import ANALYSER_VERSION, Analysis, Codebook, analyse_testimony, load_codebook
+from survey.analysis.pipeline import analyse_batch
 from survey.extensions import db
-from survey.models import Response, TagSource, Testimonial, ThemeTag
+from survey.models import Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
+from survey.services.definition import parse_definition
+from survey.services.learning import active_learned
 
 
 def codebook() -> Codebook:
@@ -31,7 +36,7 @@ def add_testimonial(
     testimonial = Testimonial(response=response, question=question, raw_text=text)
     apply_analysis(
         testimonial,
-        analyse_testimony(text, codebook(), language_hint=response.language, names=names),
+        analyse_testimony(text, codebook(), learned=active_learned(), language_hint=response.language, names=names),
     )
     db.session.add(testimonial)
     return testimonial
@@ -65,3 +70,55 @@ def apply_analysis(testimonial: Testimonial, analysis: Analysis) -> None:
         )
         for result in analysis.themes
     ]
+
+
+def current_versions() -> tuple[str, str]:
+    """The analyser and codebook versions a fresh analysis would carry."""
+    learned = active_learned()
+    book = codebook().version
+    return ANALYSER_VERSION, book if learned is None else f"{book}+{learned.version}"
+
+
+def _stale() -> ColumnElement[bool]:
+    analyser, book = current_versions()
+    return or_(Testimonial.analyser_version != analyser, Testimonial.codebook_version != book)
+
+
+def _in_survey(query: Select[tuple[object]], survey_slug: str | None) -> Select[tuple[object]]:
+    if survey_slug is None:
+        return query
+    return query.join(Response).join(SurveyVersion).join(Survey).where(Survey.slug == survey_slug)
+
+
+def out_of_date(survey_slug: str | None = None, after_id: int = 0, limit: int = 200) -> list[Testimonial]:
+    """Testimonies analysed by another analyser or codebook version, in id order after `after_id`."""
+    query = _in_survey(select(Testimonial).where(Testimonial.id > after_id, _stale()), survey_slug)
+    return list(db.session.scalars(query.order_by(Testimonial.id).limit(limit)))
+
+
+def count_out_of_date(survey_slug: str | None = None) -> int:
+    """How many testimonies a rerun would analyse again."""
+    query = _in_survey(select(func.count(Testimonial.id)).where(_stale()), survey_slug)
+    return int(db.session.scalar(query) or 0)
+
+
+def reanalyse(testimonials: list[Testimonial]) -> None:
+    """Analyse testimonies again with the current engine, codebook and learned codebook."""
+    personal_questions: dict[int, set[str]] = {}
+    names = []
+    for t in testimonials:
+        version = t.response.survey_version
+        if version.id not in personal_questions:
+            personal_questions[version.id] = {q.name for q in parse_definition(version.definition).questions if q.personal}
+        personal = personal_questions[version.id]
+        names.append([a.value_text or "" for a in t.response.answers if a.question in personal])
+    analyses = analyse_batch(
+        [t.raw_text for t in testimonials],
+        codebook(),
+        learned=active_learned(),
+        language_hints=[t.response.language for t in testimonials],
+        names=names,
+    )
+    for testimonial, analysis in zip(testimonials, analyses, strict=True):
+        apply_analysis(testimonial, analysis)
+    db.session.flush()

@@ -201,6 +201,38 @@ def test_js_agrees_with_python_on_random_expressions(page: Any) -> None:
     assert sum(1 for result in results if result["ok"]) > len(cases) // 2
 
 
+PATTERN_PIECES = [
+    "a", "b", ".", "\\d", "\\w", "\\s", "\\S", "\\b", "[a-c]", "[^a]", "[\\w-]", "[\\s]",
+    "(", ")", "(?:", "(?=", "(?<", "|", "*", "+", "?", "{2}", "{1,3}", "{,2}", "^", "$", "\\.",
+    "é", "\U0001F600", "]", "}", "{", "-", "[", "\\", "\\u00e9", "\\x41", "\\n", "\\1", "\\Z",
+]
+SUBJECTS = [
+    "", "a", "ab", "a b", "a\u00a0b", "\U0001F600", "a\nb", "abc123", "é", "a{,2}", "2026-01-31",
+    "x-y", "aab", "b]", "A", "line\n",
+]
+
+
+def test_js_agrees_with_python_on_random_regex_patterns(page: Any) -> None:
+    """regex() accepts and refuses the same patterns, and matches the same subjects, in both."""
+    rng = random.Random(31)
+    cases: list[dict[str, Any]] = []
+    for _ in range(1500):
+        pattern = "".join(rng.choice(PATTERN_PIECES) for _ in range(rng.randint(1, 6)))
+        values = {"s": rng.choice(SUBJECTS), "p": pattern}
+        cases.append({"expr": "regex(${s}, ${p})", "values": values})
+    load_script(page)
+    results = page.evaluate(RUN_ALL, cases)
+    failures = [
+        f"pattern {case['values']['p']!r} on {case['values']['s']!r}: "
+        f"JS {result} != Python {python_result(case)}"
+        for case, result in zip(cases, results, strict=True)
+        if not agree(result, python_result(case))
+    ]
+    assert not failures, f"{len(failures)} of {len(cases)} differ:\n" + "\n".join(failures[:40])
+    matched = sum(1 for result in results if result["ok"] and result["value"] is True)
+    assert matched > 100 and sum(1 for result in results if not result["ok"]) > 100
+
+
 def test_js_api_shape(page: Any) -> None:
     """references(), truthy() and the ExpressionError class are exposed as documented."""
     load_script(page)

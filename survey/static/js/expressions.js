@@ -545,6 +545,198 @@
     return Math.trunc(number);
   }
 
+  // regex() patterns are read by the same rules as in expressions.py and rewritten for each
+  // engine (Python: re.ASCII; JavaScript: the 'u' flag) so that both match the same strings.
+  // Constructs on which the engines differ are refused: named groups, lookbehind, inline flags,
+  // backreferences, possessive quantifiers, letter escapes other than \d \D \w \W \s \S \b \B
+  // \n \r \t \f \v \xHH \uHHHH, and empty '[]' or '[^]'.
+
+  var CONTROL_ESCAPES = { n: '\n', r: '\r', t: '\t', f: '\f', v: '\v' };
+  var HEX_DIGITS = '0123456789abcdefABCDEF';
+  var BRACES = /^\{([0-9]+)(?:(,)([0-9]*))?\}/;
+  var MAX_REPEAT = 1000;
+  var SYNTAX = '^$\\.*+?()[]{}|/';
+
+  function BadPattern() {}
+
+  function readEscape(chars, i, inClass) {
+    if (i + 1 >= chars.length) {
+      throw new BadPattern();
+    }
+    var letter = chars[i + 1];
+    if ('dDwWs'.indexOf(letter) >= 0 || (letter === 'S' && !inClass)) {
+      return [['class', letter], i + 2];
+    }
+    if (letter === 'b' && inClass) {
+      return [['char', '\b'], i + 2];
+    }
+    if ((letter === 'b' || letter === 'B') && !inClass) {
+      return [['assert', letter], i + 2];
+    }
+    if (hasOwn(CONTROL_ESCAPES, letter)) {
+      return [['char', CONTROL_ESCAPES[letter]], i + 2];
+    }
+    var width = letter === 'x' ? 2 : (letter === 'u' ? 4 : 0);
+    if (width) {
+      var digits = chars.slice(i + 2, i + 2 + width);
+      if (digits.length !== width || digits.some(function (d) { return HEX_DIGITS.indexOf(d) < 0; })) {
+        throw new BadPattern();
+      }
+      var code = parseInt(digits.join(''), 16);
+      if (code >= 0xd800 && code <= 0xdfff) {
+        throw new BadPattern();
+      }
+      return [['char', String.fromCharCode(code)], i + 2 + width];
+    }
+    if (/^[A-Za-z0-9]$/.test(letter)) {
+      throw new BadPattern();
+    }
+    return [['char', letter], i + 2];
+  }
+
+  function jsLiteral(char, inClass) {
+    if (inClass) {
+      return '\\]^-['.indexOf(char) >= 0 ? '\\' + char : char;
+    }
+    return SYNTAX.indexOf(char) >= 0 ? '\\' + char : char;
+  }
+
+  function readClass(chars, i) {
+    i += 1;
+    var negate = chars[i] === '^';
+    if (negate) {
+      i += 1;
+    }
+    if (chars[i] === ']') {
+      throw new BadPattern();
+    }
+    var items = []; // [kind, what, is an unescaped '-']
+    for (;;) {
+      if (i >= chars.length) {
+        throw new BadPattern();
+      }
+      var char = chars[i];
+      if (char === ']') {
+        i += 1;
+        break;
+      }
+      if (char === '\\') {
+        var read = readEscape(chars, i, true);
+        items.push([read[0][0], read[0][1], false]);
+        i = read[1];
+      } else {
+        items.push(['char', char, char === '-']);
+        i += 1;
+      }
+    }
+    var body = [];
+    var k = 0;
+    while (k < items.length) {
+      var kind = items[k][0];
+      var what = items[k][1];
+      if (k + 2 < items.length && items[k + 1][2]) {
+        var high = items[k + 2];
+        if (kind !== 'char' || high[0] !== 'char' || codePointOrder(what, high[1]) > 0) {
+          throw new BadPattern();
+        }
+        body.push(jsLiteral(what, true) + '-' + jsLiteral(high[1], true));
+        k += 3;
+        continue;
+      }
+      body.push(kind === 'class' ? '\\' + what : jsLiteral(what, true));
+      k += 1;
+    }
+    return ['[' + (negate ? '^' : '') + body.join('') + ']', i];
+  }
+
+  function jsPattern(pattern) {
+    var chars = Array.from(pattern);
+    var out = [];
+    var groups = []; // 'group' or 'lookahead' for each open bracket
+    var previous = 'none'; // none (start, after '(' or '|'), atom, assertion or quantifier
+    var i = 0;
+    while (i < chars.length) {
+      var char = chars[i];
+      var braces = char === '{' ? BRACES.exec(chars.slice(i).join('')) : null;
+      if ('*+?'.indexOf(char) >= 0 || braces) {
+        if (previous !== 'atom') {
+          throw new BadPattern();
+        }
+        if (braces) {
+          var low = parseInt(braces[1], 10);
+          var high = !braces[2] ? low : (braces[3] ? parseInt(braces[3], 10) : low);
+          if (low > MAX_REPEAT || high > MAX_REPEAT || high < low) {
+            throw new BadPattern();
+          }
+          out.push(braces[0]);
+          i += braces[0].length;
+        } else {
+          out.push(char);
+          i += 1;
+        }
+        if (chars[i] === '?') {
+          out.push('?');
+          i += 1;
+        }
+        previous = 'quantifier';
+      } else if (char === '\\') {
+        var read = readEscape(chars, i, false);
+        var kind = read[0][0];
+        var what = read[0][1];
+        i = read[1];
+        out.push(kind === 'char' ? jsLiteral(what, false) : '\\' + what);
+        previous = kind === 'assert' ? 'assertion' : 'atom';
+      } else if (char === '[') {
+        var cls = readClass(chars, i);
+        out.push(cls[0]);
+        i = cls[1];
+        previous = 'atom';
+      } else if (char === '(') {
+        if (chars[i + 1] === '?') {
+          var next = chars[i + 2];
+          if (next !== ':' && next !== '=' && next !== '!') {
+            throw new BadPattern();
+          }
+          groups.push(next === ':' ? 'group' : 'lookahead');
+          out.push('(?' + next);
+          i += 3;
+        } else {
+          groups.push('group');
+          out.push('(');
+          i += 1;
+        }
+        previous = 'none';
+      } else if (char === ')') {
+        if (!groups.length) {
+          throw new BadPattern();
+        }
+        previous = groups.pop() === 'group' ? 'atom' : 'assertion';
+        out.push(')');
+        i += 1;
+      } else if (char === '|') {
+        out.push('|');
+        previous = 'none';
+        i += 1;
+      } else if (char === '^' || char === '$') {
+        out.push(char);
+        previous = 'assertion';
+        i += 1;
+      } else if (char === '.') {
+        out.push('.');
+        previous = 'atom';
+        i += 1;
+      } else {
+        out.push(jsLiteral(char, false));
+        previous = 'atom';
+        i += 1;
+      }
+    }
+    if (groups.length) {
+      throw new BadPattern();
+    }
+    return out.join('');
+  }
+
   var regexCache = Object.create(null);
 
   function compileRegex(pattern, position) {
@@ -553,7 +745,7 @@
     }
     var compiled;
     try {
-      compiled = new RegExp(pattern);
+      compiled = new RegExp(jsPattern(pattern), 'u');
     } catch (error) {
       throw fail("invalid regular expression '" + pattern + "' in regex()", position);
     }

@@ -1,0 +1,205 @@
+"""How far to trust the machine: theme and sentiment scores against people's labels, and speed."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textblob import TextBlob
+
+NEUTRAL_BAND = 0.1  # |polarity| below this counts as neutral in the three-class accuracy
+
+
+class LabelledDataError(ValueError):
+    """A labelled file that cannot be read, naming the line at fault."""
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledText:
+    """A text with the themes, sentiment and language people gave it (None where unknown)."""
+
+    text: str
+    themes: frozenset[str] | None
+    sentiment: float | None
+    language: str | None
+
+
+def _themes(value: Any, where: str) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [t for t in value.replace(";", ",").split(",") if t.strip()]
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        raise LabelledDataError(f"{where}: themes must be a list of text or null")
+    return frozenset(t.strip() for t in value)
+
+
+def _sentiment(value: Any, where: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise LabelledDataError(f"{where}: sentiment must be a number in [-1, 1] or null") from None
+    if not -1.0 <= number <= 1.0 or math.isnan(number):
+        raise LabelledDataError(f"{where}: sentiment {number} is outside [-1, 1]")
+    return number
+
+
+def _row(record: Any, where: str) -> LabelledText:
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        raise LabelledDataError(f"{where}: each record needs a text")
+    language = record.get("language") or None
+    return LabelledText(record["text"], _themes(record.get("themes"), where), _sentiment(record.get("sentiment"), where), language)
+
+
+def read_labelled(path: str | Path) -> list[LabelledText]:
+    """Read labelled texts from JSONL (one object a line) or CSV (text, themes, sentiment, language)."""
+    source = Path(path)
+    rows: list[LabelledText] = []
+    with source.open(encoding="utf-8", newline="") as handle:
+        if source.suffix.lower() == ".csv":
+            for number, record in enumerate(csv.DictReader(handle), start=2):
+                rows.append(_row(dict(record), f"{source.name} line {number}"))
+            return rows
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise LabelledDataError(f"{source.name} line {number}: not JSON ({error.msg})") from None
+            rows.append(_row(record, f"{source.name} line {number}"))
+    return rows
+
+
+def theme_scores(gold: Sequence[frozenset[str]], predicted: Sequence[frozenset[str]]) -> dict[str, Any]:
+    """Precision, recall, F1 and support per theme, with macro and micro F1, over sets of labels."""
+    labels = sorted(set().union(*gold, *predicted)) if gold else []
+    per_theme: dict[str, dict[str, float | int]] = {}
+    total_tp = total_fp = total_fn = 0
+    for label in labels:
+        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if label in g and label in p)
+        fp = sum(1 for g, p in zip(gold, predicted, strict=True) if label not in g and label in p)
+        fn = sum(1 for g, p in zip(gold, predicted, strict=True) if label in g and label not in p)
+        total_tp, total_fp, total_fn = total_tp + tp, total_fp + fp, total_fn + fn
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_theme[label] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "support": tp + fn}
+    supported = [v["f1"] for v in per_theme.values() if v["support"]]
+    micro = 2 * total_tp / (2 * total_tp + total_fp + total_fn) if total_tp + total_fp + total_fn else 0.0
+    return {
+        "macro_f1": round(sum(supported) / len(supported), 4) if supported else 0.0,
+        "micro_f1": round(micro, 4),
+        "per_theme": per_theme,
+    }
+
+
+def _three_class(value: float, band: float) -> int:
+    return 0 if abs(value) < band else (1 if value > 0 else -1)
+
+
+def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Pearson's r, or None when either side has no spread."""
+    n = len(xs)
+    if n < 2:
+        return None
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    return round(sxy / math.sqrt(sxx * syy), 4) if sxx and syy else None
+
+
+def sentiment_scores(gold: Sequence[float], predicted: Sequence[float | None]) -> dict[str, Any]:
+    """Pearson r and three-class accuracy over the texts the machine scored."""
+    pairs = [(p, g) for g, p in zip(gold, predicted, strict=True) if p is not None]
+    if not pairs:
+        return {"pearson_r": None, "accuracy3": None, "n": 0}
+    ps, gs = [p for p, _ in pairs], [g for _, g in pairs]
+    correct = sum(_three_class(p, NEUTRAL_BAND) == _three_class(g, 1e-9) for p, g in pairs)
+    return {"pearson_r": pearson(ps, gs), "accuracy3": round(correct / len(pairs), 4), "n": len(pairs)}
+
+
+def texts_per_second(texts: Sequence[str], work: Callable[[Sequence[str]], object]) -> float:
+    """How many texts a second `work` gets through, measured on the whole list."""
+    start = time.perf_counter()
+    work(texts)
+    elapsed = time.perf_counter() - start
+    return round(len(texts) / elapsed, 1) if elapsed > 0 else float("inf")
+
+
+def bare_textblob(texts: Iterable[str]) -> list[float]:
+    """The baseline: TextBlob's polarity of each whole text, nothing else."""
+    return [TextBlob(text).sentiment.polarity for text in texts]
+
+
+def evaluate_engine(
+    data: Sequence[LabelledText], codebook: Any, train: Sequence[LabelledText] | None = None
+) -> dict[str, Any]:
+    """Score the engine on labelled data: the codebook's terms, or a codebook learned from `train`."""
+    from survey.analysis.learned import CodedExample, train_codebook
+    from survey.analysis.pipeline import analyse_batch
+
+    learned = None
+    label_set: frozenset[str] | None = frozenset(t.key for t in codebook.top_level)
+    if train is not None:
+        coded = [CodedExample(t.text, t.themes) for t in train if t.themes is not None]
+        learned = train_codebook(coded)
+        label_set = frozenset().union(*(c.themes for c in coded))
+    texts = [row.text for row in data]
+    hints = [row.language for row in data]
+    # Load the models (language, lexicons, learned codebook) before the clock starts: steady speed.
+    analyse_batch(texts[:1], codebook, learned=learned, language_hints=hints[:1])
+    bare_textblob(texts[:1])
+    analyses: list[Any] = []
+    pipeline_rate = texts_per_second(
+        texts, lambda batch: analyses.extend(analyse_batch(batch, codebook, learned=learned, language_hints=hints))
+    )
+    textblob_rate = texts_per_second(texts, bare_textblob)
+    themed = [(row, a) for row, a in zip(data, analyses, strict=True) if row.themes is not None]
+    themes = None
+    if themed:
+        gold = [row.themes or frozenset() for row, _ in themed]
+        predicted = [a.theme_keys & label_set if label_set is not None else a.theme_keys for _, a in themed]
+        themes = theme_scores(gold, predicted)
+    rated = [(row, a) for row, a in zip(data, analyses, strict=True) if row.sentiment is not None]
+    sentiment = None
+    if rated:
+        sentiment = sentiment_scores([row.sentiment or 0.0 for row, _ in rated], [a.sentiment.polarity for _, a in rated])
+    return {
+        "themes": themes,
+        "sentiment": sentiment,
+        "throughput": {"texts_per_s": pipeline_rate, "textblob_texts_per_s": textblob_rate},
+    }
+
+
+def format_report(report: dict[str, Any], texts: int) -> str:
+    """The evaluation as a table a person reads."""
+    lines = [f"Evaluated on {texts} texts."]
+    themes = report["themes"]
+    if themes is None:
+        lines.append("Themes: no labels in the data.")
+    else:
+        lines.append(f"Themes: macro F1 {themes['macro_f1']:.3f}, micro F1 {themes['micro_f1']:.3f}")
+        lines.append(f"  {'theme':<40} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}")
+        for key, row in sorted(themes["per_theme"].items()):
+            lines.append(f"  {key:<40} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} {row['support']:>8}")
+    sentiment = report["sentiment"]
+    if sentiment is None:
+        lines.append("Sentiment: no ratings in the data.")
+    elif not sentiment["n"]:
+        lines.append("Sentiment: none of the rated texts could be scored (languages without a validated method).")
+    else:
+        r = "n/a" if sentiment["pearson_r"] is None else f"{sentiment['pearson_r']:.3f}"
+        lines.append(f"Sentiment: Pearson r {r}, three-class accuracy {sentiment['accuracy3']:.3f}, on {sentiment['n']} scored texts")
+    speed = report["throughput"]
+    lines.append(f"Throughput: {speed['texts_per_s']:.0f} texts/s (bare TextBlob sentiment: {speed['textblob_texts_per_s']:.0f} texts/s)")
+    return "\n".join(lines)

@@ -1,0 +1,257 @@
+"""A codebook learned from people's coding: a linear classifier per theme, with its evidence words."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import joblib
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.model_selection import KFold
+from sklearn.svm import LinearSVC
+
+from survey.analysis.text import fold
+
+MIN_POSITIVES = 3  # a theme coded fewer times than this cannot be learned, only reported
+FOLDS = 3
+C = 0.3
+THRESHOLDS = np.linspace(-1.0, 0.5, 31)
+OFFSETS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+EVIDENCE_WORDS = 3
+WORD_PATTERN = r"(?u)\b\w\w+\b"
+# Words that carry weight in a classifier but explain nothing to a reader.
+SPANISH_STOP_WORDS = frozenset(
+    "a al algo como con de del desde el ella ellos en entre era es esa ese esta este esto fue ha hay la las "
+    "le les lo los mas me mi mis muy ni no nos o otra otro para pero por porque que se si sin sobre su sus "
+    "tambien te todo todos tu un una uno unos y ya yo".split()
+)
+STOP_WORDS = ENGLISH_STOP_WORDS | SPANISH_STOP_WORDS
+
+
+@dataclass(frozen=True, slots=True)
+class CodedExample:
+    """A text and the themes people gave it."""
+
+    text: str
+    themes: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedEvidence:
+    """Words in the text that pushed the classifier towards a theme."""
+
+    start: int
+    end: int
+    text: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedTag:
+    """A theme the classifier gives a text, with a confidence in (0, 1) and its evidence."""
+
+    theme: str
+    confidence: float
+    evidence: tuple[LearnedEvidence, ...]
+
+
+@dataclass
+class LearnedCodebook:
+    """Classifiers for a label set, with when and from how much they were learned."""
+
+    labels: tuple[str, ...]
+    words: TfidfVectorizer
+    chars: TfidfVectorizer
+    weights: np.ndarray  # (labels, features)
+    bias: np.ndarray
+    thresholds: np.ndarray
+    always_one: bool  # nearly every example had a theme: give the likeliest one when none passes
+    trained_at: datetime
+    examples: int
+    scores: dict[str, Any] = field(default_factory=dict)
+    unlearnable: tuple[str, ...] = ()
+
+    @property
+    def version(self) -> str:
+        """Names this model in stored results: learned-<training time>."""
+        return "learned-" + self.trained_at.strftime("%Y%m%d%H%M%S")
+
+    def _features(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return sparse.hstack([self.words.transform(texts), self.chars.transform(texts)]).tocsr()
+
+    def decision(self, texts: Sequence[str]) -> np.ndarray:
+        """Margins of every text for every label."""
+        if not texts:
+            return np.zeros((0, len(self.labels)))
+        return np.asarray(self._features(texts) @ self.weights.T) + self.bias
+
+    def predict(self, texts: Sequence[str]) -> list[list[LearnedTag]]:
+        """The themes of each text, with evidence words and offsets into that text."""
+        if not texts:
+            return []
+        features = self._features(texts)
+        margins = np.asarray(features @ self.weights.T) + self.bias
+        chosen = margins >= self.thresholds
+        if self.always_one:
+            empty = ~chosen.any(axis=1)
+            chosen[np.where(empty)[0], margins[empty].argmax(axis=1)] = True
+        word_count = len(self.words.vocabulary_)
+        names = self._word_names()
+        results = []
+        for row, text in enumerate(texts):
+            tags = []
+            x = features.getrow(row)
+            word_x = x[:, :word_count]
+            for j in np.flatnonzero(chosen[row]):
+                confidence = 1 / (1 + math.exp(-3 * (margins[row, j] - self.thresholds[j])))
+                evidence = _evidence(text, word_x, self.weights[j, :word_count], names)
+                tags.append(LearnedTag(self.labels[j], round(confidence, 3), evidence))
+            results.append(tags)
+        return results
+
+    def _word_names(self) -> np.ndarray:
+        if not hasattr(self, "_names"):
+            self._names = self.words.get_feature_names_out()
+        return self._names
+
+    def top_terms(self, label: str, count: int = 12) -> list[str]:
+        """The words that most push a text towards a label: the learned codebook's terms."""
+        j = self.labels.index(label)
+        word_weights = self.weights[j, : len(self.words.vocabulary_)]
+        order = np.argsort(word_weights)[::-1][:count]
+        return [str(self._word_names()[i]) for i in order if word_weights[i] > 0]
+
+    def dumps(self) -> bytes:
+        """Serialise for storage."""
+        buffer = io.BytesIO()
+        state = {k: v for k, v in self.__dict__.items() if k != "_names"}
+        joblib.dump(state, buffer, compress=3)
+        return buffer.getvalue()
+
+    @classmethod
+    def loads(cls, data: bytes) -> LearnedCodebook:
+        """Load what dumps() wrote; only ever from Voces's own database or files."""
+        state = joblib.load(io.BytesIO(data))
+        return cls(**state)
+
+
+def _evidence(
+    text: str, x: sparse.csr_matrix, weights: np.ndarray, names: np.ndarray
+) -> tuple[LearnedEvidence, ...]:
+    contributions = x.multiply(weights).tocsr()
+    if contributions.nnz == 0:
+        return ()
+    order = np.argsort(contributions.data)[::-1]
+    folded = fold(text)
+    if len(folded) != len(text):
+        folded = text.lower()
+    found: list[LearnedEvidence] = []
+    for k in order[: EVIDENCE_WORDS * 3]:
+        weight = float(contributions.data[k])
+        if weight <= 0 or len(found) >= EVIDENCE_WORDS:
+            break
+        phrase = str(names[contributions.indices[k]])
+        if any(word in STOP_WORDS for word in phrase.split()):
+            continue
+        pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, phrase.split())) + r"(?!\w)"
+        match = re.search(pattern, folded)
+        if match and not any(e.start < match.end() and match.start() < e.end for e in found):
+            found.append(LearnedEvidence(match.start(), match.end(), text[match.start() : match.end()], round(weight, 4)))
+    return tuple(sorted(found, key=lambda e: e.start))
+
+
+def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    words = TfidfVectorizer(
+        ngram_range=(1, 2), sublinear_tf=True, min_df=2, strip_accents="unicode", token_pattern=WORD_PATTERN
+    )
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, strip_accents="unicode")
+    return words, chars
+
+
+def _best_threshold(truth: np.ndarray, margins: np.ndarray) -> float:
+    best_f1, best = -1.0, 0.0
+    positives = truth.sum()
+    for threshold in THRESHOLDS:
+        predicted = margins >= threshold
+        tp = float((predicted & truth).sum())
+        f1 = 2 * tp / (predicted.sum() + positives) if predicted.sum() + positives else 0.0
+        if f1 > best_f1:
+            best_f1, best = f1, float(threshold)
+    return best
+
+
+def _fit(x: sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:
+    model = LinearSVC(C=C)
+    model.fit(x, y)
+    return model.coef_[0], float(model.intercept_[0])
+
+
+def train_codebook(examples: Iterable[CodedExample], *, seed: int = 0) -> LearnedCodebook:
+    """Learn one classifier per theme, with thresholds chosen by cross-validation for F1."""
+    data = [e for e in examples if e.text.strip()]
+    if len(data) < FOLDS * 2:
+        raise ValueError(f"at least {FOLDS * 2} coded texts are needed to learn a codebook, got {len(data)}")
+    counts: dict[str, int] = {}
+    for example in data:
+        for theme in example.themes:
+            counts[theme] = counts.get(theme, 0) + 1
+    labels = tuple(sorted(t for t, n in counts.items() if MIN_POSITIVES <= n < len(data)))
+    unlearnable = tuple(sorted(t for t in counts if t not in labels))
+    if not labels:
+        raise ValueError(f"no theme was coded at least {MIN_POSITIVES} times")
+    texts = [e.text for e in data]
+    truth = np.array([[label in e.themes for label in labels] for e in data])
+    words, chars = _vectorizers()
+    x = sparse.hstack([words.fit_transform(texts), chars.fit_transform(texts)]).tocsr()
+    margins = np.zeros(truth.shape)
+    for train, held in KFold(FOLDS, shuffle=True, random_state=seed).split(x):
+        for j in range(len(labels)):
+            if truth[train, j].any() and not truth[train, j].all():
+                w, b = _fit(x[train], truth[train, j])
+                margins[held, j] = x[held] @ w + b
+            else:
+                margins[held, j] = -1.0
+    thresholds = np.array([_best_threshold(truth[:, j], margins[:, j]) for j in range(len(labels))])
+    # Thresholds fitted on the same held-out margins flatter themselves and over-predict; raise them
+    # by the offset that best balances macro and micro F1 on those margins.
+    thresholds = thresholds + max(OFFSETS, key=lambda o: _balanced_f1(truth, margins >= thresholds + o))
+    fitted = [_fit(x, truth[:, j]) for j in range(len(labels))]
+    coded_share = float(np.mean([bool(e.themes) for e in data]))
+    return LearnedCodebook(
+        labels=labels,
+        words=words,
+        chars=chars,
+        weights=np.vstack([w for w, _ in fitted]).astype(np.float32),
+        bias=np.array([b for _, b in fitted], dtype=np.float32),
+        thresholds=thresholds.astype(np.float32),
+        always_one=coded_share >= 0.95,
+        trained_at=datetime.now(UTC),
+        examples=len(data),
+        scores={"cross_validated": _cv_scores(truth, margins >= thresholds, labels)},
+        unlearnable=unlearnable,
+    )
+
+
+def _balanced_f1(truth: np.ndarray, predicted: np.ndarray) -> float:
+    scores = _cv_scores(truth, predicted, [str(i) for i in range(truth.shape[1])])
+    return float(scores["macro_f1"] + scores["micro_f1"]) / 2
+
+
+def _cv_scores(truth: np.ndarray, predicted: np.ndarray, labels: Sequence[str]) -> dict[str, Any]:
+    tp = (truth & predicted).sum(axis=0)
+    fp = (~truth & predicted).sum(axis=0)
+    fn = (truth & ~predicted).sum(axis=0)
+    f1 = np.where(2 * tp + fp + fn > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)
+    micro = 2 * tp.sum() / max(2 * tp.sum() + fp.sum() + fn.sum(), 1)
+    return {
+        "macro_f1": round(float(f1.mean()), 4),
+        "micro_f1": round(float(micro), 4),
+        "per_theme": {label: round(float(f), 4) for label, f in zip(labels, f1, strict=True)},
+    }
