@@ -146,7 +146,7 @@ def evaluate_engine(
 ) -> dict[str, Any]:
     """Score the engine on labelled data: the codebook's terms, or a codebook learned from `train`."""
     from survey.analysis.learned import CodedExample, train_codebook
-    from survey.analysis.pipeline import analyse_batch
+    from survey.analysis.pipeline import analyse_batch, prepare
 
     learned = None
     label_set: frozenset[str] | None = frozenset(t.key for t in codebook.top_level)
@@ -157,6 +157,7 @@ def evaluate_engine(
     texts = [row.text for row in data]
     hints = [row.language for row in data]
     # Load the models (language, lexicons, learned codebook) before the clock starts: steady speed.
+    prepare(codebook)
     analyse_batch(texts[:1], codebook, learned=learned, language_hints=hints[:1])
     bare_textblob(texts[:1])
     analyses: list[Any] = []

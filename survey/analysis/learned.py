@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import joblib
@@ -106,12 +107,16 @@ class LearnedCodebook:
         names = self._word_names()
         results = []
         for row, text in enumerate(texts):
+            # The row's word features, read straight from the sparse arrays (scipy per-row ops are slow).
+            lo, hi = features.indptr[row], features.indptr[row + 1]
+            indices, values = features.indices[lo:hi], features.data[lo:hi]
+            is_word = indices < word_count
+            indices, values = indices[is_word], values[is_word]
+            folded = _searchable(text)
             tags = []
-            x = features.getrow(row)
-            word_x = x[:, :word_count]
             for j in np.flatnonzero(chosen[row]):
                 confidence = 1 / (1 + math.exp(-3 * (margins[row, j] - self.thresholds[j])))
-                evidence = _evidence(text, word_x, self.weights[j, :word_count], names)
+                evidence = _evidence(text, folded, indices, values * self.weights[j, indices], names)
                 tags.append(LearnedTag(self.labels[j], round(confidence, 3), evidence))
             results.append(tags)
         return results
@@ -142,26 +147,28 @@ class LearnedCodebook:
         return cls(**state)
 
 
-def _evidence(
-    text: str, x: sparse.csr_matrix, weights: np.ndarray, names: np.ndarray
-) -> tuple[LearnedEvidence, ...]:
-    contributions = x.multiply(weights).tocsr()
-    if contributions.nnz == 0:
-        return ()
-    order = np.argsort(contributions.data)[::-1]
+def _searchable(text: str) -> str:
     folded = fold(text)
-    if len(folded) != len(text):
-        folded = text.lower()
+    return folded if len(folded) == len(text) else text.lower()
+
+
+@lru_cache(maxsize=20_000)
+def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
+    if any(word in STOP_WORDS for word in phrase.split()):
+        return None
+    return re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, phrase.split())) + r"(?!\w)")
+
+
+def _evidence(
+    text: str, folded: str, indices: np.ndarray, contributions: np.ndarray, names: np.ndarray
+) -> tuple[LearnedEvidence, ...]:
     found: list[LearnedEvidence] = []
-    for k in order[: EVIDENCE_WORDS * 3]:
-        weight = float(contributions.data[k])
+    for k in np.argsort(contributions)[::-1][: EVIDENCE_WORDS * 4]:
+        weight = float(contributions[k])
         if weight <= 0 or len(found) >= EVIDENCE_WORDS:
             break
-        phrase = str(names[contributions.indices[k]])
-        if any(word in STOP_WORDS for word in phrase.split()):
-            continue
-        pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, phrase.split())) + r"(?!\w)"
-        match = re.search(pattern, folded)
+        pattern = _phrase_pattern(str(names[indices[k]]))
+        match = pattern.search(folded) if pattern else None
         if match and not any(e.start < match.end() and match.start() < e.end for e in found):
             found.append(LearnedEvidence(match.start(), match.end(), text[match.start() : match.end()], round(weight, 4)))
     return tuple(sorted(found, key=lambda e: e.start))

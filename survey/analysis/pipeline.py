@@ -92,6 +92,16 @@ def _merge(
     return list(merged.values())
 
 
+def _text_sentiment(body: str, language: str, sentence_scores: list[Sentiment]) -> Sentiment:
+    """The whole text read at once: on held-out testimonies and on NHS feedback this agrees with
+    people better than averaging sentences, which neutral sentences dilute."""
+    if len(sentence_scores) == 1:
+        return sentence_scores[0]
+    if not sentence_scores:
+        return combine([], [])
+    return score_sentence(body, language)
+
+
 def analyse_batch(
     texts: Sequence[str],
     codebook: Codebook,
@@ -120,7 +130,7 @@ def analyse_batch(
             Analysis(
                 redaction=redactions[i],
                 language=language,
-                sentiment=combine(scores, [s.end - s.start for s in sentences]),
+                sentiment=_text_sentiment(body, language.code, scores),
                 sentences=tuple(SentenceScore(s.start, s.end, sc) for s, sc in zip(sentences, scores, strict=True)),
                 themes=tuple(themes),
                 analyser_version=ANALYSER_VERSION,
@@ -128,6 +138,16 @@ def analyse_batch(
             )
         )
     return results
+
+
+def prepare(codebook: Codebook) -> None:
+    """Load every model and lexicon now, so that the first testimony is not the slow one."""
+    from survey.analysis.language import _identifier
+
+    _identifier()
+    _tagger(codebook)
+    split_sentences("One. Two.")
+    score_sentence("Warm up the lexicons.", "en")
 
 
 def analyse_testimony(

@@ -68,12 +68,14 @@ def _find_spans(text: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
 
 def _name_spans(text: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
     """Find the names given elsewhere in the response, whole words, ignoring case and accents."""
-    words = {fold(part) for name in names for part in re.split(r"\s+", name.strip()) if len(part) >= 2}
+    parts = [part for name in names for part in re.split(r"\s+", name.strip()) if len(part) >= 2]
+    folded = fold(text)
+    words = {fold(part) for part in parts}
+    if len(folded) != len(text):  # folding changed lengths (ß, ligatures): match lower case instead
+        folded, words = text.lower(), {part.lower() for part in parts}
+    words.discard("")
     if not words:
         return []
-    folded = fold(text)
-    if len(folded) != len(text):  # folding changed lengths (rare ligatures): match on the text itself
-        folded = text.casefold()
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?!\w)")
     return [(m.start(), m.end(), "name") for m in pattern.finditer(folded)]
 

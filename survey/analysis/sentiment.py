@@ -9,13 +9,28 @@ from textblob.en import sentiment as textblob_sentiment  # what TextBlob(text).s
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 SCORED_LANGUAGES = frozenset({"en"})
+NO_TEXT = "no text to score"
 NOT_SCORED_REASONS = {
     "es": "no sentiment method validated on labelled Spanish text yet",
     "und": "language could not be identified",
 }
 # TextBlob reads "isn't good" as "is good": spell contractions out so its negation rule applies.
 CONTRACTIONS = re.compile(r"\b(is|are|was|were|do|does|did|has|have|had|could|would|should|wo|ca)n[’']t\b", re.I)
+# Words of testimonies about drugs and violence that general lexicons miss or read as neutral; VADER
+# scale -4..4. Outcomes carry the feeling here: "my son has been sober eight months", "she died".
+DOMAIN_LEXICON = {
+    "died": -2.6, "dies": -2.4, "dying": -2.6, "overdose": -2.5, "overdosed": -2.7, "overdoses": -2.5,
+    "od'd": -2.5, "shooting": -2.6, "shootings": -2.6, "shootout": -2.8, "stabbing": -2.8, "stabbed": -2.8,
+    "gunfire": -2.6, "extortion": -2.8, "extorted": -2.6, "kidnapped": -3.0, "disappeared": -2.2,
+    "displaced": -2.0, "evicted": -2.3, "sweeps": -1.5, "waitlist": -1.2, "closed": -1.2, "shut": -1.0,
+    "relapsed": -2.2, "relapse": -1.8, "tainted": -2.2, "poisoned": -2.6, "homeless": -1.6, "bribes": -2.2,
+    "bribe": -2.0, "corrupt": -2.6, "abandoned": -2.2, "nightmare": -2.7,
+    "sober": 2.0, "sobriety": 1.8, "recovered": 2.0, "recovering": 1.2, "saved": 2.3, "opened": 1.0,
+    "reopened": 1.4, "apprenticeship": 1.2, "raise": 1.0, "respect": 1.8, "decent": 1.4, "calmer": 1.8,
+    "quieter": 1.6, "picnic": 1.5,
+}
 _vader = SentimentIntensityAnalyzer()
+_vader.lexicon.update(DOMAIN_LEXICON)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +73,7 @@ def combine(scores: list[Sentiment], weights: list[int]) -> Sentiment:
     """Average sentence scores weighted by their length; not scored if none was."""
     scored = [(s, w) for s, w in zip(scores, weights, strict=True) if s.scored]
     if not scored:
-        reason = next((s.reason for s in scores if s.reason), "no text to score")
+        reason = next((s.reason for s in scores if s.reason), NO_TEXT)
         return Sentiment(None, None, reason)
     total = sum(w for _, w in scored) or 1
     polarity = sum((s.polarity or 0.0) * w for s, w in scored) / total

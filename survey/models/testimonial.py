@@ -48,6 +48,19 @@ class Testimonial(Base):
         back_populates="testimonial", cascade="all, delete-orphan", order_by="ThemeTag.theme"
     )
 
+    @property
+    def effective_tags(self) -> list[ThemeTag]:
+        """The tags that count: a person's decision on a theme overrides the machine's."""
+        decided = {t.theme: t for t in self.tags if t.source == TagSource.HUMAN}
+        rejected = {theme for theme, t in decided.items() if t.confidence <= 0}
+        machine = [
+            t
+            for t in self.tags
+            if t.source == TagSource.MACHINE and t.theme not in decided and t.theme.split(".")[0] not in rejected
+        ]
+        chosen = [t for t in decided.values() if t.confidence > 0] + machine
+        return sorted(chosen, key=lambda t: t.theme)
+
 
 class ThemeTag(Base):
     """A theme on a testimony, with the words that caused it."""

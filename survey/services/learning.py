@@ -23,10 +23,7 @@ def examples_from_corrections() -> list[CodedExample]:
     coded = db.session.scalars(
         select(Testimonial).where(Testimonial.id.in_(select(ThemeTag.testimonial_id).where(ThemeTag.source == TagSource.HUMAN)))
     )
-    return [
-        CodedExample(t.redacted_text, frozenset(tag.theme for tag in t.tags if tag.source == TagSource.HUMAN and "." not in tag.theme and tag.confidence > 0))
-        for t in coded
-    ]
+    return [CodedExample(t.redacted_text, frozenset(tag.theme for tag in t.effective_tags if "." not in tag.theme)) for t in coded]
 
 
 def store_learned(model: LearnedCodebook, source: str, *, activate: bool = True) -> LearnedModel:

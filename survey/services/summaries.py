@@ -6,11 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from survey.extensions import db
-from survey.models import Answer, Response, Site, Survey, SurveyVersion, Testimonial, ThemeTag
+from survey.models import Answer, Response, Site, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.models.base import UTCDateTime
 from survey.services.definition import Definition, Question
 
@@ -136,6 +136,18 @@ def _by_week(where: ColumnElement[bool]) -> list[tuple[date, int]]:
     return [(week, weeks.get(week, 0)) for week in span]
 
 
+def counted_tags() -> ColumnElement[bool]:
+    """Tags that count: a person's yes, or the machine's where no person decided on that theme."""
+    human = aliased(ThemeTag)
+    decided = exists().where(
+        human.testimonial_id == ThemeTag.testimonial_id, human.theme == ThemeTag.theme, human.source == TagSource.HUMAN
+    )
+    return or_(
+        and_(ThemeTag.source == TagSource.HUMAN, ThemeTag.confidence > 0),
+        and_(ThemeTag.source == TagSource.MACHINE, ~decided),
+    )
+
+
 def _themes(where: ColumnElement[bool], testimonials: int) -> list[ThemeRow]:
     rows = db.session.execute(
         select(
@@ -146,7 +158,7 @@ def _themes(where: ColumnElement[bool], testimonials: int) -> list[ThemeRow]:
         )
         .join(Testimonial, ThemeTag.testimonial_id == Testimonial.id)
         .join(Response, Testimonial.response_id == Response.id)
-        .where(where, ~ThemeTag.theme.contains("."))
+        .where(where, ~ThemeTag.theme.contains("."), counted_tags())
         .group_by(ThemeTag.theme)
         .order_by(func.count(func.distinct(ThemeTag.testimonial_id)).desc(), ThemeTag.theme)
     ).all()

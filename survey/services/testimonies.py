@@ -57,19 +57,21 @@ def apply_analysis(testimonial: Testimonial, analysis: Analysis) -> None:
     ]
     testimonial.analyser_version = analysis.analyser_version
     testimonial.codebook_version = analysis.codebook_version
-    testimonial.tags = [t for t in testimonial.tags if t.source != TagSource.MACHINE] + [
-        ThemeTag(
-            theme=result.match.theme,
-            source=TagSource.MACHINE,
-            confidence=result.match.confidence,
-            polarity=result.polarity,
-            evidence=[
-                {"start": e.start, "end": e.end, "text": e.text, "term": e.term}
-                for e in result.match.evidence
-            ],
-        )
-        for result in analysis.themes
-    ]
+    # Update the machine's tags in place: deleting and re-inserting the same theme in one flush
+    # would meet the unique constraint before the delete.
+    previous = {t.theme: t for t in testimonial.tags if t.source == TagSource.MACHINE}
+    for result in analysis.themes:
+        tag = previous.pop(result.match.theme, None)
+        if tag is None:
+            tag = ThemeTag(theme=result.match.theme, source=TagSource.MACHINE)
+            testimonial.tags.append(tag)
+        tag.confidence = result.match.confidence
+        tag.polarity = result.polarity
+        tag.evidence = [
+            {"start": e.start, "end": e.end, "text": e.text, "term": e.term} for e in result.match.evidence
+        ]
+    for stale in previous.values():
+        testimonial.tags.remove(stale)
 
 
 def current_versions() -> tuple[str, str]:

@@ -7,8 +7,10 @@ from urllib.parse import urlencode
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from survey.analysis.sentiment import NO_TEXT, NOT_SCORED_REASONS
 from survey.models import Testimonial
 from survey.services.definition import pick
 from survey.services.testimonies import codebook
@@ -25,7 +27,7 @@ def highlight_segments(item: Testimonial) -> list[tuple[str, list[str]]]:
     text = item.redacted_text
     cuts = {0, len(text)}
     spans = []
-    for tag in item.tags:
+    for tag in item.effective_tags:
         if "." in tag.theme:
             continue  # a sub-theme's words are its parent's too; the table lists both
         for e in tag.evidence:
@@ -39,6 +41,16 @@ def highlight_segments(item: Testimonial) -> list[tuple[str, list[str]]]:
         themes = sorted({theme for s, e, theme in spans if s <= start and end <= e})
         segments.append((text[start:end], themes))
     return segments
+
+
+def sentiment_reason(reason: str) -> str:
+    """Why a text was not scored, in the person's language."""
+    translated = {
+        NOT_SCORED_REASONS["es"]: _l("no sentiment method validated on labelled Spanish text yet"),
+        NOT_SCORED_REASONS["und"]: _l("language could not be identified"),
+        NO_TEXT: _l("no text to score"),
+    }
+    return str(translated.get(reason, reason))
 
 
 def theme_label(key: str) -> str:
@@ -56,3 +68,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(lang_query)
     app.add_template_filter(highlight_segments)
     app.add_template_filter(theme_label)
+    app.add_template_filter(sentiment_reason)

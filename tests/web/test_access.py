@@ -27,6 +27,9 @@ def first_testimonial_id() -> int:
     return db.session.scalars(db.select(Testimonial).order_by(Testimonial.id)).first().id
 
 
+POST_MATRIX = {
+    "/evaluate/community-safety/testimonials/{testimonial}/themes": (LOGIN, 403, 302, 302),
+}
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz"]
 
 
@@ -36,7 +39,10 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         for rule in app.url_map.iter_rules()
         if rule.endpoint.split(".")[0] in {"evaluate", "field", "admin"}
     }
-    templated = {url.replace("{testimonial}", "<int:testimonial_id>").replace("community-safety", "<slug>") for url in MATRIX}
+    templated = {
+        url.replace("{testimonial}", "<int:testimonial_id>").replace("community-safety", "<slug>")
+        for url in [*MATRIX, *POST_MATRIX]
+    }
     assert protected == templated
 
 
@@ -59,3 +65,18 @@ def test_protected_urls(url, who, client, make_user, login, make_response):
 @pytest.mark.parametrize("url", PUBLIC)
 def test_public_urls_need_no_account(url, client, example_survey):
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", list(POST_MATRIX))
+@pytest.mark.parametrize("who", [0, 1, 2, 3], ids=["anonymous", "field_worker", "evaluator", "admin"])
+def test_protected_posts(url, who, client, make_user, login, make_response):
+    testimonial = make_response().id and first_testimonial_id()
+    role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
+    if role is not None:
+        login(make_user(role))
+    response = client.post(url.format(testimonial=testimonial), data={"themes": ["safety"]})
+    expected = POST_MATRIX[url][who]
+    if expected == LOGIN:
+        assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    else:
+        assert response.status_code == expected

@@ -23,7 +23,8 @@ def test_summary_shows_themes_sites_distributions_and_quotes(client, make_user, 
     assert "Tumaco (Nariño, CO)" in page
     assert "Safety" in page and "Services" in page
     assert "How safe do you feel walking alone in your area at night?" in page
-    assert "Shootings at night again on street 5." in page
+    assert "again on street 5." in page
+    assert '<mark title="Safety" data-themes="safety">Shootings</mark>' in page  # quotes show their evidence
 
 
 def test_summary_in_spanish_uses_spanish_labels(client, make_user, login, make_response):
@@ -131,3 +132,40 @@ def test_testimony_of_another_survey_slug_is_404(client, make_user, login, make_
 
 def test_unknown_survey_summary_is_404(client, make_user, login):
     assert _evaluator(make_user, login).get("/evaluate/nothing-here").status_code == 404
+
+
+def test_an_evaluator_corrects_the_themes_and_the_summary_follows(client, make_user, login, make_response, db):
+    for _ in range(5):
+        make_response(change_story="The clinic closed last year.", what_would_help="")
+    testimonial = db.session.scalars(select(Testimonial)).first()
+    evaluator = _evaluator(make_user, login)
+    page = evaluator.get(f"{URL}/testimonials/{testimonial.id}").get_data(as_text=True)
+    assert 'value="services" checked' in page or 'checked id="themes-' in page or "checked" in page
+    response = evaluator.post(f"{URL}/testimonials/{testimonial.id}/themes", data={"themes": ["stigma"]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [t.theme for t in testimonial.effective_tags] == ["stigma"]
+    summary = evaluator.get(URL).get_data(as_text=True)
+    assert "Stigma" in summary
+    page = evaluator.get(f"{URL}/testimonials/{testimonial.id}").get_data(as_text=True)
+    assert "overruled by a person" in page
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "correct_themes")).one()
+    assert event.detail == {"themes": ["stigma"]}
+
+
+def test_a_correction_to_an_unknown_theme_is_refused(client, make_user, login, make_response, db):
+    make_response()
+    testimonial = db.session.scalars(select(Testimonial)).first()
+    page = _evaluator(make_user, login).post(
+        f"{URL}/testimonials/{testimonial.id}/themes", data={"themes": ["not_a_theme"]}
+    ).get_data(as_text=True)
+    assert "not a valid choice" in page.lower()
+    assert all(t.source.value == "machine" for t in testimonial.tags)
+
+
+def test_not_scored_reasons_are_translated(client, make_user, login, make_response, db):
+    make_response(language="es", change_story="Hay menos balaceras en el pueblo y más trabajo.", what_would_help="")
+    testimonial = db.session.scalars(select(Testimonial)).first()
+    page = _evaluator(make_user, login).get(f"{URL}/testimonials/{testimonial.id}?lang=es").get_data(as_text=True)
+    assert "no sentiment method validated" not in page
+    assert "sin puntuar" in page

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import DateField, SelectField, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from survey.models import Site
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes, one per choice."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class SummaryFilterForm(FlaskForm):
@@ -30,3 +38,9 @@ class SummaryFilterForm(FlaskForm):
     def validate_date_to(self, field: DateField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError(_l("The end date must be on or after the start date."))
+
+
+class CorrectThemesForm(FlaskForm):
+    """The themes a person says a testimony is about; choices are the codebook's top-level themes."""
+
+    themes = MultiCheckboxField(_l("Themes"), validators=[Optional()])

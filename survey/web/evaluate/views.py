@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from survey.extensions import db
 from survey.models import Testimonial
+from survey.services.corrections import correct_themes
 from survey.services.definition import parse_definition
 from survey.services.sites import list_sites
 from survey.services.summaries import SummaryFilters, summarise_survey
 from survey.services.surveys import current_version, get_survey, list_surveys
 from survey.services.testimonies import codebook
 from survey.web.evaluate import bp
-from survey.web.evaluate.forms import SummaryFilterForm
+from survey.web.evaluate.forms import CorrectThemesForm, SummaryFilterForm
 
 
 @bp.get("/")
@@ -45,13 +50,44 @@ def summary(slug: str) -> ResponseReturnValue:
     )
 
 
-@bp.get("/<slug>/testimonials/<int:testimonial_id>")
-def testimonial(slug: str, testimonial_id: int) -> ResponseReturnValue:
-    """One redacted testimony with each tag's evidence highlighted."""
+def _testimonial_of(slug: str, testimonial_id: int) -> Testimonial:
     item = db.get_or_404(Testimonial, testimonial_id)
     if item.response.survey_version.survey.slug != slug:
         abort(404)
+    return item
+
+
+def _correction_form(item: Testimonial) -> CorrectThemesForm:
+    form = CorrectThemesForm()
+    language = str(get_locale())
+    form.themes.choices = [SelectChoice(t.key, t.label_in(language)) for t in codebook().top_level]
+    if not form.is_submitted():
+        form.themes.data = [t.theme for t in item.effective_tags if "." not in t.theme]
+    return form
+
+
+@bp.get("/<slug>/testimonials/<int:testimonial_id>")
+def testimonial(slug: str, testimonial_id: int) -> ResponseReturnValue:
+    """One redacted testimony with each tag's evidence highlighted, and the form to correct them."""
+    item = _testimonial_of(slug, testimonial_id)
     definition = parse_definition(item.response.survey_version.definition)
     return render_template(
-        "evaluate/testimonial.html", item=item, definition=definition, codebook=codebook(), slug=slug
+        "evaluate/testimonial.html", item=item, definition=definition, codebook=codebook(), slug=slug,
+        form=_correction_form(item),
+    )
+
+
+@bp.post("/<slug>/testimonials/<int:testimonial_id>/themes")
+def correct(slug: str, testimonial_id: int) -> ResponseReturnValue:
+    """Record a person's themes for a testimony."""
+    item = _testimonial_of(slug, testimonial_id)
+    form = _correction_form(item)
+    if form.validate_on_submit():
+        correct_themes(item, form.themes.data or [], [c.value for c in form.themes.choices], current_user)
+        db.session.commit()
+        flash(_("Your themes are saved. They count in the summary and teach the next learned codebook."), "info")
+        return redirect(url_for("evaluate.testimonial", slug=slug, testimonial_id=item.id))
+    definition = parse_definition(item.response.survey_version.definition)
+    return render_template(
+        "evaluate/testimonial.html", item=item, definition=definition, codebook=codebook(), slug=slug, form=form
     )

@@ -1,0 +1,14 @@
+"""`make bench`: run every benchmark and print its figures."""
+
+from __future__ import annotations
+
+from benchmarks import analysis
+
+
+def main() -> None:
+    """Run the benchmarks one after the other."""
+    analysis.run()
+
+
+if __name__ == "__main__":
+    main()

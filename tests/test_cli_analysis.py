@@ -1,0 +1,104 @@
+"""The analysis commands: evaluate, train, rerun."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select, update
+
+from config.settings import ROOT
+from survey.analysis import ANALYSER_VERSION
+from survey.models import LearnedModel, Role, TagSource, Testimonial
+from survey.services.corrections import correct_themes
+
+OWN = ROOT / "tests" / "data" / "testimonies_labelled.jsonl"
+
+
+def test_evaluate_prints_one_json_object(runner):
+    result = runner.invoke(args=["analysis", "evaluate", str(OWN), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert set(report) == {"themes", "sentiment", "throughput"}
+    assert set(report["themes"]) == {"macro_f1", "micro_f1", "per_theme"}
+    assert set(report["themes"]["per_theme"]["safety"]) == {"precision", "recall", "f1", "support"}
+    assert set(report["sentiment"]) == {"pearson_r", "accuracy3", "n"}
+    assert set(report["throughput"]) == {"texts_per_s", "textblob_texts_per_s"}
+    assert report["themes"]["macro_f1"] > 0.5  # the default codebook really finds the themes
+
+
+def test_evaluate_with_train_learns_the_training_labels(runner, tmp_path):
+    lines = OWN.read_text(encoding="utf-8").splitlines()
+    train, data = tmp_path / "train.jsonl", tmp_path / "data.jsonl"
+    train.write_text("\n".join(lines[:150]), encoding="utf-8")
+    data.write_text("\n".join(lines[150:]), encoding="utf-8")
+    result = runner.invoke(args=["analysis", "evaluate", str(data), "--train", str(train), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["themes"]["micro_f1"] > 0.3
+
+
+def test_evaluate_human_readable(runner):
+    output = runner.invoke(args=["analysis", "evaluate", str(OWN)]).output
+    assert "Themes: macro F1" in output and "Throughput:" in output and "harm_reduction" in output
+
+
+def test_evaluate_reports_a_bad_file(runner, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json}\n", encoding="utf-8")
+    result = runner.invoke(args=["analysis", "evaluate", str(bad)])
+    assert result.exit_code != 0 and "bad.jsonl line 1: not JSON" in result.output
+
+
+def test_train_from_a_file_stores_an_active_model(runner, db):
+    result = runner.invoke(args=["analysis", "train", str(OWN)])
+    assert result.exit_code == 0, result.output
+    model = db.session.scalars(select(LearnedModel)).one()
+    assert model.active and model.examples == 200 and model.source == OWN.name
+    assert "safety" in model.labels and model.scores["cross_validated"]["macro_f1"] > 0
+
+
+def test_train_needs_a_file_or_corrections(runner):
+    assert runner.invoke(args=["analysis", "train"]).exit_code != 0
+
+
+def test_rerun_reanalyses_only_what_is_out_of_date_and_resumes(runner, make_response, db):
+    for _ in range(5):
+        make_response()
+    assert "up to date" in runner.invoke(args=["analysis", "rerun"]).output
+    db.session.execute(update(Testimonial).values(analyser_version="old"))
+    db.session.commit()
+    first = db.session.scalars(select(Testimonial).order_by(Testimonial.id)).first()
+    first.analyser_version = ANALYSER_VERSION  # as if a previous run stopped after this one
+    db.session.commit()
+    result = runner.invoke(args=["analysis", "rerun", "--batch", "3", "--survey", "community-safety"])
+    assert result.exit_code == 0, result.output
+    assert "Re-analysed 9 testimonies." in result.output
+    db.session.expire_all()
+    assert {t.analyser_version for t in db.session.scalars(select(Testimonial))} == {ANALYSER_VERSION}
+
+
+def test_rerun_keeps_peoples_tags(runner, make_response, make_user, db):
+    make_response()
+    testimonial = db.session.scalars(select(Testimonial)).first()
+    correct_themes(testimonial, {"stigma"}, ["stigma", "safety"], make_user(Role.EVALUATOR))
+    testimonial.codebook_version = "old"
+    db.session.commit()
+    runner.invoke(args=["analysis", "rerun"])
+    db.session.expire_all()
+    human = {(t.theme, t.confidence) for t in testimonial.tags if t.source == TagSource.HUMAN}
+    assert human == {("stigma", 1.0), ("safety", 0.0)}
+
+
+def test_corrections_train_a_codebook_that_tags_new_testimonies(runner, make_response, make_user, db):
+    evaluator = make_user(Role.EVALUATOR)
+    for n in range(12):
+        story = "We grow cacao now and sell it in town." if n % 2 else "My cousin is in rehab and doing well."
+        make_response(change_story=story, what_would_help="")
+    for t in db.session.scalars(select(Testimonial)):
+        correct_themes(t, {"livelihoods"} if "cacao" in t.raw_text else {"recovery"}, ["livelihoods", "recovery"], evaluator)
+    db.session.commit()
+    result = runner.invoke(args=["analysis", "train", "--from-corrections"])
+    assert result.exit_code == 0, result.output
+    fresh = make_response(change_story="The cacao price went up this year.", what_would_help="")
+    testimonial = db.session.scalars(select(Testimonial).where(Testimonial.response_id == fresh.id)).one()
+    assert "+learned-" in testimonial.codebook_version
+    assert "livelihoods" in {t.theme for t in testimonial.tags}
