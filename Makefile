@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app survey
 
-.PHONY: run test bench setup install translations messages clean
+.PHONY: run test bench setup install translations messages clean vendor
 
 $(VENV)/.installed-run: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Voces needs Python 3.11 or newer on the PATH."; exit 1; }
@@ -22,24 +22,38 @@ $(VENV)/.installed-test: $(VENV)/.installed-run
 
 install: $(VENV)/.installed-run
 
+# Front-end packages from the npm registry (package-lock.json pins them), copied into static/;
+# the copies are not committed. Add a line per file when a package is added.
+VENDOR := survey/static/vendor
+VENDORED := $(VENDOR)/idb/idb.umd.js
+
+vendor: $(VENDORED)
+
+$(VENDORED): package.json $(wildcard package-lock.json)
+	@command -v npm >/dev/null 2>&1 || { echo "Voces needs npm (Node.js) for its front-end packages: apt-get install npm"; exit 1; }
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	mkdir -p $(VENDOR)/idb
+	cp node_modules/idb/LICENSE $(VENDOR)/idb/LICENSE
+	cp node_modules/idb/build/umd.js $@
+
 translations: install
 	$(BIN)/pybabel compile --statistics -d survey/translations
 
-setup: install translations
+setup: install translations vendor
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 
 run: setup
 	$(FLASK) run --port $(PORT)
 
-test: $(VENV)/.installed-test translations
+test: $(VENV)/.installed-test translations vendor
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test translations
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules $(VENDOR)
 
 # Refresh the catalogues after changing interface text (pybabel skips folders starting with _).
 messages: install

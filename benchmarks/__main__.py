@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from benchmarks import analysis
+from benchmarks import analysis, sync
 
 
 def main() -> None:
     """Run the benchmarks one after the other."""
     analysis.run()
+    sync.run()
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_FAILURES_PER_MINUTE = int(os.environ.get("LOGIN_FAILURES_PER_MINUTE", 5))
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")  # per device token
     CODEBOOK_PATH = os.environ.get("VOCES_CODEBOOK", str(ROOT / "config" / "codebook.yaml"))
     SURVEYS_DIR = str(ROOT / "config" / "surveys")
     # Groups smaller than this are not shown on their own: a count of 2 in a village identifies people.

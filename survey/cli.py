@@ -4,21 +4,35 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from survey.analysis.evaluation import LabelledDataError, evaluate_engine, format_report, read_labelled
+from survey.analysis.evaluation import (
+    LabelledDataError,
+    evaluate_engine,
+    format_report,
+    read_labelled,
+)
 from survey.extensions import db
 from survey.models import Role
 from survey.services.demo import DEMO_PASSWORD, load_demo
 from survey.services.learning import examples_from_corrections, examples_from_file, learn_codebook
-from survey.services.surveys import SurveyImportError, import_survey, list_surveys, read_survey_file
+from survey.services.surveys import (
+    SurveyImportError,
+    SurveyNotFoundError,
+    export_xlsform,
+    export_yaml,
+    import_survey,
+    list_surveys,
+    read_survey,
+)
 from survey.services.testimonies import codebook, count_out_of_date, out_of_date, reanalyse
 from survey.services.users import AccountError, create_user
 
 users_cli = AppGroup("users", help="Manage accounts.")
-surveys_cli = AppGroup("surveys", help="Import and list surveys.")
+surveys_cli = AppGroup("surveys", help="Import, export and list surveys.")
 demo_cli = AppGroup("demo", help="Demo data for trying Voces out.")
 analysis_cli = AppGroup("analysis", help="Run and measure the analysis engine.")
 
@@ -43,14 +57,40 @@ def create_user_command(email: str, role: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--publish", is_flag=True, help="Make this version the one residents answer.")
 def import_survey_command(path: str, publish: bool) -> None:
-    """Import a survey definition file as a new version."""
+    """Import a survey (YAML, or an XLSForm .xlsx) as a new version."""
     try:
-        version = import_survey(read_survey_file(path), publish=publish)
+        survey_file = read_survey(path)
+        version = import_survey(survey_file.definition, publish=publish)
     except SurveyImportError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
+    for warning in survey_file.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     state = "published" if version.published_at else "draft"
     click.echo(f"Imported {version.survey.slug} version {version.version} ({state}).")
+
+
+@surveys_cli.command("export")
+@click.argument("slug")
+@click.option("--xlsform", is_flag=True, help="Write an XLSForm workbook instead of YAML.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="File to write (YAML shows without it)."
+)
+def export_survey_command(slug: str, xlsform: bool, output: str | None) -> None:
+    """Write a survey's current version as YAML or as an XLSForm that imports back the same."""
+    try:
+        if xlsform:
+            path = output or f"{slug}.xlsx"
+            for warning in export_xlsform(slug, path):
+                click.echo(f"Warning: {warning}", err=True)
+            click.echo(f"Wrote {path}.")
+        elif output:
+            Path(output).write_text(export_yaml(slug), encoding="utf-8")
+            click.echo(f"Wrote {output}.")
+        else:
+            click.echo(export_yaml(slug), nl=False)
+    except SurveyNotFoundError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @surveys_cli.command("list")
@@ -133,3 +173,27 @@ def rerun_command(slug: str | None, batch: int) -> None:
             done += len(items)
             bar.update(len(items))
     click.echo(f"Re-analysed {done} testimonies.")
+
+
+submissions_cli = AppGroup("submissions", help="Records from tablets.")
+
+
+@submissions_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_submissions_command(path: str) -> None:
+    """Import a queue file saved on a tablet; records already received are not stored twice."""
+    from survey.services.queue_files import QueueFileError, read_queue_file
+    from survey.services.sync import ingest_batch
+
+    try:
+        with open(path, "rb") as handle:
+            records = read_queue_file(handle.read())
+    except QueueFileError as error:
+        raise click.ClickException(f"{path}: {error}") from None
+    results = ingest_batch(records, user=None, device=None, source="file")
+    db.session.commit()
+    counts = {status: sum(r.status == status for r in results) for status in ("created", "duplicate", "conflict", "invalid")}
+    click.echo(", ".join(f"{n} {status}" for status, n in counts.items()))
+    for result in results:
+        if result.status == "invalid":
+            click.echo(f"  invalid {result.uuid or '(no uuid)'}: " + "; ".join(f"{k}: {v}" for k, v in result.errors.items()))

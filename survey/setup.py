@@ -83,12 +83,13 @@ def register_i18n(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
     from survey.web.admin import bp as admin
+    from survey.web.api import bp as api
     from survey.web.auth import bp as auth
     from survey.web.evaluate import bp as evaluate
     from survey.web.field import bp as field
     from survey.web.public import bp as public
 
-    for blueprint in (public, auth, evaluate, field, admin):
+    for blueprint in (public, auth, evaluate, field, admin, api):
         app.register_blueprint(blueprint)
 
 
@@ -122,7 +123,7 @@ def register_security_headers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the CLI groups: users, surveys, demo, analysis."""
-    from survey.cli import analysis_cli, demo_cli, surveys_cli, users_cli
+    from survey.cli import analysis_cli, demo_cli, submissions_cli, surveys_cli, users_cli
 
-    for group in (users_cli, surveys_cli, demo_cli, analysis_cli):
+    for group in (users_cli, surveys_cli, demo_cli, analysis_cli, submissions_cli):
         app.cli.add_command(group)

@@ -2,8 +2,9 @@
 
 from survey.models.audit import AuditEvent
 from survey.models.base import Base
+from survey.models.device import Device, SubmissionConflict
 from survey.models.learned import LearnedModel
-from survey.models.response import Answer, Channel, ConsentScope, Response
+from survey.models.response import Answer, Channel, ConsentScope, InterviewMode, Response
 from survey.models.site import Site
 from survey.models.survey import Survey, SurveyStatus, SurveyVersion
 from survey.models.testimonial import TagSource, Testimonial, ThemeTag
@@ -14,11 +15,14 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Channel",
+    "Device",
+    "InterviewMode",
     "LearnedModel",
     "ConsentScope",
     "Response",
     "Role",
     "Site",
+    "SubmissionConflict",
     "Survey",
     "SurveyStatus",
     "SurveyVersion",

@@ -22,6 +22,13 @@ class Channel(enum.StrEnum):
     IMPORT = "import"
 
 
+class InterviewMode(enum.StrEnum):
+    """How a field worker reached the respondent."""
+
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+
+
 class ConsentScope(enum.StrEnum):
     """What the respondent allowed to be done with their words."""
 
@@ -52,6 +59,12 @@ class Response(Base):
     consent_scope: Mapped[ConsentScope] = mapped_column(
         Enum(ConsentScope, native_enum=False, length=20, values_callable=_values)
     )
+    mode: Mapped[InterviewMode | None] = mapped_column(
+        Enum(InterviewMode, native_enum=False, length=20, values_callable=_values)
+    )
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"))
+    # A digest of what the client sent: the same UUID with the same digest is a duplicate, not a conflict.
+    content_hash: Mapped[str | None] = mapped_column(String(64))
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -3,89 +3,255 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-QUESTION_TYPES = frozenset({"site", "select_one", "text", "integer"})
+from survey.services.definition_model import (
+    Choice,
+    Definition,
+    Group,
+    Question,
+    missing_translations,
+    pick,
+)
+from survey.services.definition_rules import FILTER_COLUMN, DefinitionError, check_definition
+
+__all__ = [  # callers import the model from here; it is defined in definition_model
+    "Choice",
+    "Definition",
+    "DefinitionError",
+    "Group",
+    "Question",
+    "missing_translations",
+    "parse_definition",
+    "pick",
+]
+
+QUESTION_TYPES = frozenset(
+    {
+        "site",
+        "select_one",
+        "select_multiple",
+        "text",
+        "integer",
+        "decimal",
+        "date",
+        "note",
+        "acknowledge",
+        "calculate",
+    }
+)
+GROUP = "group"
+SELECTS = frozenset({"select_one", "select_multiple"})
 LANGUAGES = ("en", "es")
+DEFAULT_MAX_LENGTH = 5000
+# Appearances that keep their meaning on a one-page web form; others change what is asked.
+APPEARANCES: Mapping[str, frozenset[str]] = {
+    "text": frozenset({"multiline"}),
+    "select_one": frozenset({"likert", "minimal", "horizontal", "horizontal-compact"}),
+    "select_multiple": frozenset({"minimal", "horizontal", "horizontal-compact"}),
+    GROUP: frozenset({"field-list"}),
+}
+QUESTION_FIELDS = frozenset(
+    {
+        "name",
+        "type",
+        "label",
+        "hint",
+        "required",
+        "required_message",
+        "relevant",
+        "constraint",
+        "constraint_message",
+        "choice_filter",
+        "appearance",
+        "default",
+        "read_only",
+        "calculation",
+        "choices",
+        "testimony",
+        "bind",
+        "max_length",
+        "personal",
+    }
+)
+GROUP_FIELDS = frozenset({"name", "type", "label", "hint", "relevant", "appearance", "questions"})
 
 
-class DefinitionError(ValueError):
-    """A survey definition that cannot be used, naming the question and field at fault."""
-
-
-def pick(texts: Mapping[str, str] | None, language: str, default_language: str) -> str:
-    """Text in the language, else in the form's default language, else any."""
-    if not texts:
-        return ""
-    return texts.get(language) or texts.get(default_language) or next(iter(texts.values()))
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One option of a choice list."""
-
-    name: str
-    label: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class Question:
-    """One question as the form shows and validates it."""
-
-    name: str
-    type: str
-    label: Mapping[str, str]
-    hint: Mapping[str, str]
-    required: bool
-    required_message: Mapping[str, str]
-    choices: tuple[Choice, ...]
-    appearance: str
-    testimony: bool
-    bind: str | None
-    max_length: int
-    personal: bool  # holds a name or contact: redacted from testimonies, never shown to evaluators
-
-    @property
-    def likert(self) -> bool:
-        """Say whether this is a five-point scale whose answers are counted as numbers."""
-        return self.appearance == "likert"
-
-
-@dataclass(frozen=True)
-class Definition:
-    """A whole survey version: title, languages, questions."""
-
-    form_id: str
-    version: str
-    default_language: str
-    title: Mapping[str, str]
-    description: Mapping[str, str]
-    questions: tuple[Question, ...]
-
-    def question(self, name: str) -> Question:
-        """The question with this name."""
-        return next(q for q in self.questions if q.name == name)
-
-    @property
-    def testimonies(self) -> tuple[Question, ...]:
-        """The free-text questions analysed as testimonies."""
-        return tuple(q for q in self.questions if q.testimony)
-
-    @property
-    def likert_questions(self) -> tuple[Question, ...]:
-        """The five-point questions."""
-        return tuple(q for q in self.questions if q.likert)
-
-
-def _texts(value: Any, where: str) -> dict[str, str]:
+def _texts(value: Any, where: str, default_language: str) -> dict[str, str]:
     if value is None:
         return {}
     if isinstance(value, str):
-        return {"en": value}
+        return {default_language: value}
     if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
         raise DefinitionError(f"{where} must map languages to text")
-    return dict(value)
+    return {str(k): v for k, v in value.items() if v}
+
+
+def _flag(raw: Mapping[str, Any], key: str, where: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise DefinitionError(
+            f"{key} must be true or false", where=where, question=raw.get("name"), column=key
+        )
+    return value
+
+
+def _choice_lists(data: Mapping[str, Any], language: str) -> dict[str, tuple[Choice, ...]]:
+    raw_lists = data.get("choices") or {}
+    if not isinstance(raw_lists, Mapping):
+        raise DefinitionError("choices must map list names to lists of choices")
+    lists = {}
+    for list_name, raw_choices in raw_lists.items():
+        choices: list[Choice] = []
+        for raw in raw_choices or ():
+            name = str(raw.get("name") or "") if isinstance(raw, Mapping) else ""
+            where = f"choice list {list_name}, choice {name or 'with no name'}"
+            context = {"where": where, "choice_list": str(list_name), "choice": name}
+            if not name:
+                raise DefinitionError("name is missing", **context)
+            if any(c.name == name for c in choices):
+                raise DefinitionError(f"the name {name!r} is used twice", **context)
+            filters = {
+                str(k): str(v)
+                for k, v in raw.items()
+                if k not in ("name", "label") and v is not None
+            }
+            for key in filters:
+                if not FILTER_COLUMN.fullmatch(key):
+                    raise DefinitionError(
+                        f"column {key!r} cannot be used in a choice_filter", **context
+                    )
+            choices.append(
+                Choice(name, _texts(raw.get("label"), f"{where}: label", language), filters)
+            )
+        lists[str(list_name)] = tuple(choices)
+    return lists
+
+
+class _Parser:
+    """Walks the nested questions and groups, collecting names and checking each one."""
+
+    def __init__(self, data: Mapping[str, Any], language: str) -> None:
+        """Start with the form's choice lists and default language."""
+        self.language = language
+        self.lists = _choice_lists(data, language)
+        self.number = 0
+        self.names: set[str] = set()
+        self.questions: list[Question] = []
+
+    def items(self, raw_items: Any, path: tuple[str, ...]) -> tuple[Question | Group, ...]:
+        if not isinstance(raw_items, list) or not raw_items:
+            where = f"group {path[-1]}" if path else "the form"
+            raise DefinitionError(f"{where} has no questions", question=path[-1] if path else None)
+        return tuple(self.item(raw, path) for raw in raw_items)
+
+    def item(self, raw: Any, path: tuple[str, ...]) -> Question | Group:
+        self.number += 1
+        name = raw.get("name") if isinstance(raw, Mapping) else None
+        where = f"question {self.number} ({name or 'no name'})"
+        context: dict[str, Any] = {"where": where, "question": name}
+        if not name or not isinstance(name, str) or not name.replace("_", "").isalnum():
+            raise DefinitionError(
+                "name must be letters, digits and underscores", column="name", **context
+            )
+        if name in self.names:
+            raise DefinitionError(f"the name {name!r} is used twice", column="name", **context)
+        self.names.add(name)
+        kind = raw.get("type")
+        allowed = GROUP_FIELDS if kind == GROUP else QUESTION_FIELDS
+        for key in raw:
+            if key not in allowed:
+                raise DefinitionError(f"field {key!r} is not supported", column=str(key), **context)
+        if kind == GROUP:
+            return self.group(raw, name, path, context)
+        if kind not in QUESTION_TYPES:
+            raise DefinitionError(f"type {kind!r} is not supported", column="type", **context)
+        question = self.question(raw, name, kind, path, context)
+        self.questions.append(question)
+        return question
+
+    def group(
+        self, raw: Mapping[str, Any], name: str, path: tuple[str, ...], context: dict[str, Any]
+    ) -> Group:
+        where = context["where"]
+        appearance = str(raw.get("appearance") or "")
+        _check_appearance(GROUP, appearance, context)
+        return Group(
+            name=name,
+            label=_texts(raw.get("label"), f"{where}: label", self.language),
+            hint=_texts(raw.get("hint"), f"{where}: hint", self.language),
+            relevant=str(raw.get("relevant") or ""),
+            appearance=appearance,
+            items=self.items(raw.get("questions"), (*path, name)),
+        )
+
+    def question(
+        self,
+        raw: Mapping[str, Any],
+        name: str,
+        kind: str,
+        path: tuple[str, ...],
+        context: dict[str, Any],
+    ) -> Question:
+        where = context["where"]
+        choices: tuple[Choice, ...] = ()
+        list_name = ""
+        if kind in SELECTS:
+            list_name = str(raw.get("choices") or "")
+            if list_name not in self.lists:
+                raise DefinitionError(
+                    f"choice list {list_name!r} is not defined", column="choices", **context
+                )
+            choices = self.lists[list_name]
+        appearance = str(raw.get("appearance") or "")
+        _check_appearance(kind, appearance, context)
+        max_length = raw.get("max_length", DEFAULT_MAX_LENGTH)
+        if not isinstance(max_length, int) or isinstance(max_length, bool) or max_length < 1:
+            raise DefinitionError(
+                "max_length must be a whole number above 0", column="max_length", **context
+            )
+        return Question(
+            name=name,
+            type=kind,
+            label=_texts(raw.get("label"), f"{where}: label", self.language),
+            hint=_texts(raw.get("hint"), f"{where}: hint", self.language),
+            required=_flag(raw, "required", where),
+            required_message=_texts(
+                raw.get("required_message"), f"{where}: required_message", self.language
+            ),
+            choices=choices,
+            appearance=appearance,
+            testimony=_flag(raw, "testimony", where),
+            bind=raw.get("bind") or _implied_binding(name, kind),
+            max_length=max_length,
+            personal=_flag(raw, "personal", where),
+            relevant=str(raw.get("relevant") or ""),
+            constraint=str(raw.get("constraint") or ""),
+            constraint_message=_texts(
+                raw.get("constraint_message"), f"{where}: constraint_message", self.language
+            ),
+            choice_filter=str(raw.get("choice_filter") or ""),
+            default="" if raw.get("default") is None else str(raw.get("default")),
+            read_only=_flag(raw, "read_only", where),
+            calculation=str(raw.get("calculation") or ""),
+            list_name=list_name,
+            groups=path,
+        )
+
+
+def _implied_binding(name: str, kind: str) -> str | None:
+    """A site question is the response's site; a select_one named consent is its consent."""
+    if kind == "site":
+        return "site"
+    return "consent" if kind == "select_one" and name == "consent" else None
+
+
+def _check_appearance(kind: str, appearance: str, context: dict[str, Any]) -> None:
+    for word in appearance.split():
+        if word not in APPEARANCES.get(kind, frozenset()):
+            raise DefinitionError(
+                f"appearance {word!r} is not supported for {kind}", column="appearance", **context
+            )
 
 
 def parse_definition(data: Mapping[str, Any]) -> Definition:
@@ -93,50 +259,18 @@ def parse_definition(data: Mapping[str, Any]) -> Definition:
     for key in ("form_id", "version", "title", "questions"):
         if not data.get(key):
             raise DefinitionError(f"field {key} is missing")
-    choice_lists: Mapping[str, Any] = data.get("choices") or {}
-    questions = []
-    seen: set[str] = set()
-    for number, raw in enumerate(data["questions"], start=1):
-        name = raw.get("name") if isinstance(raw, Mapping) else None
-        where = f"question {number} ({name or 'no name'})"
-        if not name or not str(name).replace("_", "").isalnum():
-            raise DefinitionError(f"{where}: name must be letters, digits and underscores")
-        if name in seen:
-            raise DefinitionError(f"{where}: the name {name!r} is used twice")
-        seen.add(name)
-        qtype = raw.get("type")
-        if qtype not in QUESTION_TYPES:
-            raise DefinitionError(f"{where}: type {qtype!r} is not supported")
-        choices: tuple[Choice, ...] = ()
-        if qtype == "select_one":
-            list_name = raw.get("choices")
-            if list_name not in choice_lists:
-                raise DefinitionError(f"{where}: choice list {list_name!r} is not defined")
-            choices = tuple(
-                Choice(str(c["name"]), _texts(c.get("label"), f"{where}: choice {c.get('name')}"))
-                for c in choice_lists[list_name]
-            )
-        questions.append(
-            Question(
-                name=name,
-                type=qtype,
-                label=_texts(raw.get("label"), f"{where}: label"),
-                hint=_texts(raw.get("hint"), f"{where}: hint"),
-                required=bool(raw.get("required", False)),
-                required_message=_texts(raw.get("required_message"), f"{where}: required_message"),
-                choices=choices,
-                appearance=str(raw.get("appearance") or ""),
-                testimony=bool(raw.get("testimony", False)),
-                bind=raw.get("bind") or ("site" if qtype == "site" else None),
-                max_length=int(raw.get("max_length", 5000)),
-                personal=bool(raw.get("personal", False)),
-            )
-        )
-    return Definition(
+    language = str(data.get("default_language") or "en")
+    parser = _Parser(data, language)
+    items = parser.items(data["questions"], ())
+    definition = Definition(
         form_id=str(data["form_id"]),
         version=str(data["version"]),
-        default_language=str(data.get("default_language", "en")),
-        title=_texts(data["title"], "title"),
-        description=_texts(data.get("description"), "description"),
-        questions=tuple(questions),
+        default_language=language,
+        title=_texts(data["title"], "title", language),
+        description=_texts(data.get("description"), "description", language),
+        questions=tuple(parser.questions),
+        items=items,
+        choice_lists=parser.lists,
     )
+    check_definition(definition)
+    return definition

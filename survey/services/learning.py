@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from flask import g
 from sqlalchemy import select, update
 
 from survey.analysis.evaluation import read_labelled
@@ -42,6 +43,7 @@ def store_learned(model: LearnedCodebook, source: str, *, activate: bool = True)
     )
     db.session.add(row)
     db.session.flush()
+    forget_active_learned()
     return row
 
 
@@ -51,9 +53,18 @@ def learn_codebook(examples: list[CodedExample], source: str, *, activate: bool 
 
 
 def active_learned() -> LearnedCodebook | None:
-    """The active learned codebook, loaded once per process and version."""
-    row = db.session.execute(select(LearnedModel.id, LearnedModel.version).where(LearnedModel.active)).first()
-    return _load(row.id, row.version) if row else None
+    """The active learned codebook, looked up once per request or command, loaded once per process."""
+    if "active_learned" not in g:
+        with db.session.no_autoflush:
+            row = db.session.execute(select(LearnedModel.id, LearnedModel.version).where(LearnedModel.active)).first()
+        g.active_learned = _load(row.id, row.version) if row else None
+    learned: LearnedCodebook | None = g.active_learned
+    return learned
+
+
+def forget_active_learned() -> None:
+    """Look the active codebook up again (after training a new one)."""
+    g.pop("active_learned", None)
 
 
 @lru_cache(maxsize=2)

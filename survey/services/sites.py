@@ -17,8 +17,9 @@ def list_sites() -> list[Site]:
 
 
 def get_site(slug: str) -> Site | None:
-    """The site with this slug."""
-    return db.session.scalar(select(Site).where(Site.slug == slug))
+    """The site with this slug (looked up without flushing pending changes first)."""
+    with db.session.no_autoflush:
+        return db.session.scalar(select(Site).where(Site.slug == slug))
 
 
 def upsert_sites_from_file(path: str | Path) -> list[Site]:

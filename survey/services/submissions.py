@@ -26,7 +26,8 @@ def new_receipt_code() -> str:
 
 def find_response(uuid: str) -> Response | None:
     """The response made with this client UUID."""
-    return db.session.scalar(select(Response).where(Response.uuid == uuid))
+    with db.session.no_autoflush:
+        return db.session.scalar(select(Response).where(Response.uuid == uuid))
 
 
 def _bound_answer(definition: Definition, answers: Mapping[str, object], bind: str) -> str | None:

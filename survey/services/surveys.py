@@ -1,8 +1,9 @@
-"""Import, publish and look up surveys and their versions."""
+"""Import, export, publish and look up surveys and their versions."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,22 +13,64 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Survey, SurveyStatus, SurveyVersion
 from survey.models.base import utcnow
-from survey.services.definition import Definition, DefinitionError, parse_definition
+from survey.services.definition import (
+    Definition,
+    DefinitionError,
+    missing_translations,
+    parse_definition,
+)
+from survey.services.sites import list_sites
+from survey.services.xlsform import XLSFORM_SUFFIXES, XLSFormError, read_xlsform
+from survey.services.xlsform_export import write_xlsform
 
 
 class SurveyImportError(ValueError):
     """A survey file that cannot be imported; nothing of it was stored."""
 
 
-def read_survey_file(path: str | Path) -> dict[str, Any]:
-    """Read a survey definition from a YAML file."""
+class SurveyNotFoundError(LookupError):
+    """No survey has this form id."""
+
+
+@dataclass(frozen=True)
+class SurveyFile:
+    """A definition read from a file, with warnings (such as missing translations) to show."""
+
+    definition: dict[str, Any]
+    warnings: list[str]
+
+
+def _read_yaml(path: str | Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise SurveyImportError(f"{path}: {error}") from None
     if not isinstance(data, dict):
         raise SurveyImportError(f"{path}: a survey file must be a mapping")
     return data
+
+
+def read_survey(path: str | Path) -> SurveyFile:
+    """Read and check a survey from YAML or an XLSForm workbook (.xlsx), with its warnings."""
+    if Path(path).suffix.lower() in XLSFORM_SUFFIXES:
+        try:
+            result = read_xlsform(path)
+        except XLSFormError as error:
+            raise SurveyImportError(f"{Path(path).name}: {error}") from None
+        return SurveyFile(result.definition, result.warnings)
+    data = _read_yaml(path)
+    try:
+        warnings = missing_translations(parse_definition(data))
+    except DefinitionError as error:
+        raise SurveyImportError(str(error)) from None
+    return SurveyFile(data, warnings)
+
+
+def read_survey_file(path: str | Path) -> dict[str, Any]:
+    """Read a survey definition from a YAML file or an XLSForm workbook."""
+    if Path(path).suffix.lower() in XLSFORM_SUFFIXES:
+        return read_survey(path).definition
+    return _read_yaml(path)
 
 
 def import_survey(data: dict[str, Any], *, publish: bool = False) -> SurveyVersion:
@@ -97,7 +140,30 @@ def list_open_surveys() -> list[tuple[Survey, SurveyVersion]]:
     return [(s, v) for s in surveys if (v := current_version(s)) is not None]
 
 
+def latest_version(survey: Survey) -> SurveyVersion | None:
+    """The version residents answer, or else the last one imported."""
+    return current_version(survey) or (survey.versions[-1] if survey.versions else None)
+
+
+def export_xlsform(slug: str, path: str | Path) -> list[str]:
+    """Write a survey's current version as an XLSForm; return what XLSForm could not keep."""
+    survey = get_survey(slug)
+    version = latest_version(survey) if survey else None
+    if version is None:
+        raise SurveyNotFoundError(f"there is no survey {slug!r}")
+    return write_xlsform(parse_definition(version.definition), path, list_sites())
+
+
+def export_yaml(slug: str) -> str:
+    """A survey's current version as YAML, the format `surveys import` reads."""
+    survey = get_survey(slug)
+    version = latest_version(survey) if survey else None
+    if version is None:
+        raise SurveyNotFoundError(f"there is no survey {slug!r}")
+    return yaml.safe_dump(version.definition, allow_unicode=True, sort_keys=False, width=100)
+
+
 def list_surveys() -> list[tuple[Survey, SurveyVersion | None]]:
     """Every survey with its current version, by form id."""
     surveys = db.session.scalars(select(Survey).order_by(Survey.slug))
-    return [(s, current_version(s) or (s.versions[-1] if s.versions else None)) for s in surveys]
+    return [(s, latest_version(s)) for s in surveys]

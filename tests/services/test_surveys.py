@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
+import yaml
 
 from survey.models import SurveyStatus
+from survey.services.definition import missing_translations, parse_definition
 from survey.services.demo import EXAMPLE_SURVEY
-from survey.services.surveys import SurveyImportError, current_version, import_survey, open_survey, read_survey_file
+from survey.services.surveys import (
+    SurveyImportError,
+    current_version,
+    get_survey,
+    import_survey,
+    open_survey,
+    read_survey,
+    read_survey_file,
+)
 
 
 def test_import_creates_a_draft_until_published(db):
@@ -52,3 +63,86 @@ def test_broken_definitions_are_refused_with_the_question_named(db, change, mess
     change(data)
     with pytest.raises(SurveyImportError, match=message.replace("(", r"\(").replace(")", r"\)")):
         import_survey(data)
+
+
+def small_survey(**question: object) -> dict:
+    """A one-question survey plus a yes/no question, with the given fields on the first question."""
+    return {
+        "form_id": "small",
+        "version": "1",
+        "title": {"en": "Small", "es": "Pequeña"},
+        "questions": [
+            {"name": "used", "type": "select_one", "choices": "yes_no", "label": {"en": "Used?", "es": "¿Usó?"}},
+            {"name": "q", "type": "text", "label": {"en": "Q", "es": "P"}, **question},
+        ],
+        "choices": {"yes_no": [{"name": "yes", "label": {"en": "Yes", "es": "Sí"}},
+                               {"name": "no", "label": {"en": "No", "es": "No"}}]},
+    }
+
+
+def test_yaml_takes_the_xlsform_types_and_columns(db):
+    data = small_survey(relevant="${used} = 'yes'", constraint="string-length(.) <= 20",
+                        constraint_message={"en": "Shorter.", "es": "Más corto."}, default="none")
+    data["questions"].append({
+        "name": "about", "type": "group", "label": {"en": "About", "es": "Sobre"}, "relevant": "${used} != ''",
+        "questions": [
+            {"name": "when", "type": "date", "label": {"en": "When", "es": "Cuándo"}, "constraint": ". <= today()"},
+            {"name": "which", "type": "select_multiple", "choices": "yes_no", "choice_filter": "name != 'no'",
+             "label": {"en": "Which", "es": "Cuál"}},
+            {"name": "ok", "type": "acknowledge", "label": {"en": "OK", "es": "Vale"}},
+            {"name": "n", "type": "note", "label": {"en": "Note", "es": "Nota"}},
+            {"name": "c", "type": "calculate", "calculation": "concat(${used}, '!')"},
+            {"name": "d", "type": "decimal", "label": {"en": "D", "es": "D"}, "read_only": True, "default": "2.5"},
+        ],
+    })
+    version = import_survey(data)
+    definition = parse_definition(version.definition)
+    assert [q.name for q in definition.questions] == ["used", "q", "when", "which", "ok", "n", "c", "d"]
+    assert definition.question("when").groups == ("about",)
+    assert definition.groups["about"].relevant == "${used} != ''"
+    assert definition.question("q").constraint_message == {"en": "Shorter.", "es": "Más corto."}
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ({"relevance": "${used} = 'yes'"}, "question 2 (q): field 'relevance' is not supported"),
+        ({"relevant": "${used} = "}, "question 2 (q): relevant '${used} = ': unexpected end of expression"),
+        ({"constraint": "${nobody} > 1"}, "unknown question 'nobody'"),
+        ({"relevant": "${q} = ''"}, "relevant or calculation goes round in a circle (q -> q)"),
+        ({"type": "integer", "testimony": True}, "only a text question can be a testimony"),
+        ({"type": "select_one", "choices": "yes_no", "appearance": "likert"}, "must be named by numbers"),
+        ({"type": "select_one", "choices": "yes_no", "bind": "consent"}, "consent choice 'no' is not one of"),
+        ({"type": "date", "default": "yesterday"}, "default 'yesterday' is not a possible answer"),
+        ({"required": "yes"}, "required must be true or false"),
+        ({"type": "calculate"}, "a calculate question needs a calculation"),
+        ({"choice_filter": "x = 1"}, "only a select question can have a choice_filter"),
+    ],
+)
+def test_yaml_logic_that_voces_cannot_honour_is_refused(db, question, message):
+    with pytest.raises(SurveyImportError, match=re.escape(message)):
+        import_survey(small_survey(**question))
+    assert get_survey("small") is None or not get_survey("small").versions
+
+
+def test_missing_translations_in_yaml_are_warnings(tmp_path):
+    data = small_survey(hint={"en": "Only in English"})
+    path = tmp_path / "small.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert read_survey(path).warnings == ["question q: hint has no es text"]
+
+
+def test_the_example_asks_about_support_only_of_those_who_used_it():
+    definition = parse_definition(read_survey_file(EXAMPLE_SURVEY))
+    follow_up = definition.question("support_experience")
+    assert definition.version == "2026.11.2"
+    assert follow_up.testimony and follow_up.relevant == "${support_used} = 'yes'"
+    assert follow_up.constraint == "string-length(.) <= 2000"
+    assert set(follow_up.constraint_message) == {"en", "es"}
+    assert missing_translations(definition) == []
+
+
+def test_a_select_one_named_consent_is_the_consent_question():
+    data = read_survey_file(EXAMPLE_SURVEY)
+    del data["questions"][-1]["bind"]
+    assert parse_definition(data).question("consent").bind == "consent"

@@ -7,6 +7,7 @@ from flask import Flask
 
 from survey.extensions import db
 from survey.models import Role, Testimonial
+from survey.services.devices import register_device
 
 ANON, FIELD, EVALUATOR, ADMIN = None, Role.FIELD_WORKER, Role.EVALUATOR, Role.ADMIN
 LOGIN = "login"  # anonymous people are sent to the login page
@@ -20,6 +21,8 @@ MATRIX = {
     "/admin/": (LOGIN, 403, 403, 200),
     "/admin/audit": (LOGIN, 403, 403, 200),
     "/admin/testimonials/{testimonial}/raw": (LOGIN, 403, 403, 200),
+    "/admin/devices": (LOGIN, 403, 403, 200),
+    "/admin/submissions/import": (LOGIN, 403, 403, 200),
 }
 
 
@@ -29,6 +32,9 @@ def first_testimonial_id() -> int:
 
 POST_MATRIX = {
     "/evaluate/community-safety/testimonials/{testimonial}/themes": (LOGIN, 403, 302, 302),
+    "/field/devices": (LOGIN, 201, 403, 201),
+    "/admin/devices/{device}/revoke": (LOGIN, 403, 403, 302),
+    "/admin/submissions/import": (LOGIN, 403, 403, 200),
 }
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz"]
 
@@ -40,7 +46,7 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         if rule.endpoint.split(".")[0] in {"evaluate", "field", "admin"}
     }
     templated = {
-        url.replace("{testimonial}", "<int:testimonial_id>").replace("community-safety", "<slug>")
+        url.replace("{testimonial}", "<int:testimonial_id>").replace("{device}", "<int:device_id>").replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
     assert protected == templated
@@ -74,7 +80,9 @@ def test_protected_posts(url, who, client, make_user, login, make_response):
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
     if role is not None:
         login(make_user(role))
-    response = client.post(url.format(testimonial=testimonial), data={"themes": ["safety"]})
+    device, _ = register_device(make_user(Role.FIELD_WORKER), "tablet")
+    db.session.commit()
+    response = client.post(url.format(testimonial=testimonial, device=device.id), data={"themes": ["safety"]})
     expected = POST_MATRIX[url][who]
     if expected == LOGIN:
         assert response.status_code == 302 and "/auth/login" in response.headers["Location"]

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from survey.extensions import db
-from survey.models import Testimonial
+from survey.models import Device, Testimonial
+from survey.services.devices import list_devices, revoke_device
+from survey.services.queue_files import QueueFileError, read_queue_file
+from survey.services.sync import ingest_batch, open_conflicts
+from survey.web.admin.forms import QueueFileForm
 from survey.services.audit import recent_events, record_event
+from survey.services.learning import list_learned
 from survey.services.surveys import list_surveys
 from survey.services.users import list_users
 from survey.web.admin import bp
@@ -17,7 +24,9 @@ from survey.web.admin import bp
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """Accounts and surveys at a glance."""
-    return render_template("admin/index.html", users=list_users(), surveys=list_surveys())
+    return render_template(
+        "admin/index.html", users=list_users(), surveys=list_surveys(), learned=list_learned()
+    )
 
 
 @bp.get("/testimonials/<int:testimonial_id>/raw")
@@ -33,3 +42,36 @@ def raw_testimonial(testimonial_id: int) -> ResponseReturnValue:
 def audit_log() -> ResponseReturnValue:
     """The latest audit events."""
     return render_template("admin/audit.html", events=recent_events())
+
+
+@bp.get("/devices")
+def devices() -> ResponseReturnValue:
+    """Field devices, with a button to revoke each."""
+    return render_template("admin/devices.html", devices=list_devices(), form=FlaskForm())
+
+
+@bp.post("/devices/<int:device_id>/revoke")
+def revoke(device_id: int) -> ResponseReturnValue:
+    """Stop a device's token from working."""
+    device = db.get_or_404(Device, device_id)
+    if FlaskForm().validate_on_submit():
+        revoke_device(device, current_user)
+        db.session.commit()
+        flash(_("The device can no longer send records."), "info")
+    return redirect(url_for("admin.devices"))
+
+
+@bp.route("/submissions/import", methods=["GET", "POST"])
+def import_submissions() -> ResponseReturnValue:
+    """Import a queue file saved on a tablet, with the same duplicate rules as the sync API."""
+    form = QueueFileForm()
+    results = None
+    if form.validate_on_submit():
+        try:
+            records = read_queue_file(form.file.data.read())
+        except QueueFileError as error:
+            form.file.errors.append(str(error))
+        else:
+            results = ingest_batch(records, user=current_user, device=None, source="file")
+            db.session.commit()
+    return render_template("admin/import.html", form=form, results=results, conflicts=open_conflicts())

@@ -1,15 +1,121 @@
-"""Field worker views."""
+"""Field worker views: the offline capture app, its service worker and manifest, device tokens."""
 
 from __future__ import annotations
 
-from flask import render_template
-from flask.typing import ResponseReturnValue
+import hashlib
+from pathlib import Path
 
+from flask import current_app, jsonify, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from survey.extensions import db
+from survey.services.devices import register_device
 from survey.services.surveys import list_open_surveys
 from survey.web.field import bp
+
+# The static files the field app needs offline; the service worker keeps them in its cache.
+SHELL_FILES = (
+    "css/voces.css",
+    "vendor/idb/idb.umd.js",
+    "js/expressions.js",
+    "js/field/store.js",
+    "js/field/questionnaire.js",
+    "js/field/screens.js",
+    "js/field/sync.js",
+    "js/field/interview.js",
+    "js/field/app.js",
+)
+WORKER_FILE = "js/field/service-worker.js"
+# Sync settings; an app can override them in its config (the browser tests shorten the waits).
+SYNC_DEFAULTS = {
+    "FIELD_SYNC_BATCH": 50,  # records a request
+    "FIELD_RETRY_BASE_MS": 2_000,  # first wait after a failure, doubled each time, with jitter
+    "FIELD_RETRY_MAX_MS": 300_000,
+    "FIELD_RETRY_PERIOD_MS": 60_000,  # how often a waiting queue is tried again anyway
+}
+
+
+def _sync_settings() -> dict[str, int]:
+    return {key: int(current_app.config.get(key, default)) for key, default in SYNC_DEFAULTS.items()}
 
 
 @bp.get("/")
 def home() -> ResponseReturnValue:
-    """The open surveys a field worker can collect."""
-    return render_template("field/home.html", surveys=list_open_surveys())
+    """The offline capture app; without JavaScript, the open surveys as links to their web forms."""
+    scripts = [name for name in SHELL_FILES if name.endswith(".js")]
+    return render_template("field/home.html", surveys=list_open_surveys(), sync=_sync_settings(), scripts=scripts)
+
+
+@bp.post("/devices")
+def new_device() -> ResponseReturnValue:
+    """Give this tablet its own token (CSRF-checked: the person is logged in with a cookie here)."""
+    if not FlaskForm().validate_on_submit():
+        return jsonify(error="the CSRF token is missing or wrong; reload the page"), 400
+    name = (request.form.get("name") or request.user_agent.string or "tablet")[:120]
+    device, token = register_device(current_user, name)
+    db.session.commit()
+    return jsonify(device=device.id, name=device.name, token=token), 201
+
+
+def _shell_version() -> str:
+    """A digest of the shell files: a new one makes browsers install the service worker anew."""
+    digest = hashlib.sha256()
+    static = Path(current_app.static_folder or "")
+    for name in (*SHELL_FILES, WORKER_FILE):
+        path = static / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"missing")
+    return digest.hexdigest()[:16]
+
+
+def service_worker() -> ResponseReturnValue:
+    """The service worker, served from /field/ so that its scope is the field app."""
+    version = _shell_version()
+    shell = {
+        "version": version,
+        "page": url_for("field.home"),
+        "files": [
+            *(url_for("static", filename=name) for name in SHELL_FILES),
+            url_for("field_manifest"),
+            url_for("field_icon"),
+        ],
+    }
+    body = render_template(
+        "field/sw.js", shell=shell, worker=url_for("static", filename=WORKER_FILE, v=version)
+    )
+    return body, 200, {"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache"}
+
+
+def manifest() -> ResponseReturnValue:
+    """The web app manifest that makes the field app installable."""
+    body = {
+        "id": url_for("field.home"),
+        "name": _("Voces field work"),
+        "short_name": "Voces",
+        "description": _("Interview residents on a tablet, with or without a connection."),
+        "start_url": url_for("field.home"),
+        "scope": url_for("field.home"),
+        "display": "standalone",
+        "orientation": "any",
+        "background_color": "#ffffff",
+        "theme_color": "#073763",
+        "icons": [{"src": url_for("field_icon"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+    }
+    response = jsonify(body)
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+def icon() -> ResponseReturnValue:
+    """The app icon, drawn as SVG."""
+    return render_template("field/icon.svg"), 200, {"Content-Type": "image/svg+xml"}
+
+
+# Public on purpose, so on the app rather than the blueprint (whose views need a login): browsers
+# fetch a manifest without cookies, and the worker script and icon hold no data.
+bp.record_once(lambda state: state.app.add_url_rule("/field/sw.js", "field_service_worker", service_worker))
+bp.record_once(lambda state: state.app.add_url_rule("/field/manifest.webmanifest", "field_manifest", manifest))
+bp.record_once(lambda state: state.app.add_url_rule("/field/icon.svg", "field_icon", icon))

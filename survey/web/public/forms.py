@@ -3,19 +3,51 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    Field,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.models import Site
 from survey.services.definition import Definition, Question, pick
+from survey.services.definition_rules import ACKNOWLEDGED
+from survey.services.form_logic import FormState, allowed_choices, breaks_constraint, resolve_form
 
 FIELD_PREFIX = "q_"
+Validator = Callable[[FlaskForm, Field], None]
+
+
+class CheckboxField(SelectMultipleField):
+    """A select_multiple as a group of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        """Refuse a choice not in the list with the same words as a single choice."""
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(self.gettext("Not a valid choice.")) from None
 
 
 def _valid_uuid(form: FlaskForm, field: Field) -> None:
@@ -25,54 +57,155 @@ def _valid_uuid(form: FlaskForm, field: Field) -> None:
         field.data = str(uuid.uuid4())  # a missing or mangled id gets a fresh one
 
 
-def _field_for(question: Question, definition: Definition, language: str, sites: list[Site]) -> Field:
-    label = pick(question.label, language, definition.default_language)
-    hint = pick(question.hint, language, definition.default_language)
-    message = pick(question.required_message, language, definition.default_language) or _(
+def _text(texts: Any, definition: Definition, language: str) -> str:
+    return pick(texts, language, definition.default_language)
+
+
+def constraint_message(question: Question, definition: Definition, language: str) -> str:
+    """What the resident reads when an answer breaks the question's constraint."""
+    return _text(question.constraint_message, definition, language) or _(
+        "This answer is not allowed."
+    )
+
+
+def _constraint(question: Question, message: str) -> Validator:
+    def check(form: FlaskForm, field: Field) -> None:
+        if breaks_constraint(question, form.state.values, date.today()):
+            raise ValidationError(message)
+
+    return check
+
+
+def _choice_filter(question: Question) -> Validator:
+    def check(form: FlaskForm, field: Field) -> None:
+        allowed = {c.name for c in allowed_choices(question, form.state.values, date.today())}
+        chosen = field.data if isinstance(field.data, list) else [field.data]
+        if any(name and name not in allowed for name in chosen):
+            raise ValidationError(field.gettext("Not a valid choice."))
+
+    return check
+
+
+def _default(question: Question) -> object:
+    """The question's default as its field holds it."""
+    value = question.default
+    if not value:
+        return None
+    converters: dict[str, Callable[[str], object]] = {
+        "select_multiple": str.split,
+        "integer": int,
+        "decimal": Decimal,
+        "date": date.fromisoformat,
+        "acknowledge": lambda v: v == ACKNOWLEDGED,
+    }
+    return converters.get(question.type, str)(value)
+
+
+def _field_for(
+    question: Question, definition: Definition, language: str, sites: list[Site]
+) -> Field:
+    required = _text(question.required_message, definition, language) or _(
         "This question needs an answer."
     )
-    validators: list[Any] = [InputRequired(message=message) if question.required else Optional()]
-    kwargs: dict[str, Any] = {"label": label, "description": hint, "validators": validators}
+    validators: list[Any] = [InputRequired(message=required) if question.required else Optional()]
+    if question.constraint:
+        validators.append(_constraint(question, constraint_message(question, definition, language)))
+    if question.choice_filter:
+        validators.append(_choice_filter(question))
+    kwargs: dict[str, Any] = {
+        "label": _text(question.label, definition, language),
+        "description": _text(question.hint, definition, language),
+        "validators": validators,
+        "default": _default(question),
+    }
+    options = [SelectChoice(c.name, _text(c.label, definition, language)) for c in question.choices]
+    if question.read_only:
+        locked = question.type in ("site", "select_one", "select_multiple", "acknowledge")
+        kwargs["render_kw"] = {"disabled": True} if locked else {"readonly": True}
     if question.type == "site":
-        choices = [SelectChoice("", _("Choose…"))] + [SelectChoice(s.slug, s.display_name) for s in sites]
+        choices = [SelectChoice("", _("Choose…"))] + [
+            SelectChoice(s.slug, s.display_name) for s in sites
+        ]
         return SelectField(choices=choices, **kwargs)
     if question.type == "select_one":
-        choices = [
-            SelectChoice(c.name, pick(c.label, language, definition.default_language)) for c in question.choices
-        ]
-        return RadioField(choices=choices, **kwargs)
-    if question.type == "integer":
-        return IntegerField(**kwargs)
+        return RadioField(choices=options, **kwargs)
+    if question.type == "select_multiple":
+        return CheckboxField(choices=options, **kwargs)
+    if question.type == "acknowledge":
+        return BooleanField(**kwargs)
+    if question.type in ("integer", "decimal", "date"):
+        return {"integer": IntegerField, "decimal": DecimalField, "date": DateField}[question.type](
+            **kwargs
+        )
     validators.append(
-        Length(max=question.max_length, message=_("Please keep this under %(n)d characters.", n=question.max_length))
+        Length(
+            max=question.max_length,
+            message=_("Please keep this under %(n)d characters.", n=question.max_length),
+        )
     )
-    return (TextAreaField if question.appearance == "multiline" else StringField)(**kwargs)
+    return (TextAreaField if "multiline" in question.appearance.split() else StringField)(**kwargs)
+
+
+def field_answer(question: Question, field: Field) -> str:
+    """A field's answer as an ODK string: what the expressions read and what is stored."""
+    data = field.data
+    if field.process_errors or data is None:
+        return str(field.raw_data[0]) if field.raw_data else ""
+    if question.type == "select_multiple":
+        return " ".join(data)
+    if question.type == "acknowledge":
+        return ACKNOWLEDGED if data else ""
+    if isinstance(data, date):
+        return data.isoformat()
+    if isinstance(data, Decimal):
+        return format(data, "f")
+    return str(data)
 
 
 def build_form(definition: Definition, language: str, sites: list[Site]) -> FlaskForm:
     """A form class for this definition, instantiated on the current request."""
+    by_field = {FIELD_PREFIX + q.name: q for q in definition.questions if q.shown and q.stored}
 
     class ResidentForm(FlaskForm):
         uuid = HiddenField(validators=[_valid_uuid])
         started_at = HiddenField()
+        state: FormState = FormState({}, {})
 
-    for question in definition.questions:
-        setattr(ResidentForm, FIELD_PREFIX + question.name, _field_for(question, definition, language, sites))
+        def validate(self, extra_validators: dict[str, Any] | None = None) -> bool:
+            """Validate only the questions that apply to these answers; the rest are ignored."""
+            answers = {q.name: field_answer(q, self[name]) for name, q in by_field.items()}
+            self.state = resolve_form(definition, answers, date.today())
+            valid = True
+            for name, field in self._fields.items():
+                question = by_field.get(name)
+                if question is not None and (
+                    question.read_only or not self.state.relevant[question.name]
+                ):
+                    continue
+                if not field.validate(self, (extra_validators or {}).get(name, ())):
+                    valid = False
+            return valid
+
+    for name, question in by_field.items():
+        setattr(ResidentForm, name, _field_for(question, definition, language, sites))
     form = ResidentForm()
+    for name, question in by_field.items():
+        if question.read_only:  # what was posted for a locked question does not count
+            form[name].data = _default(question)
     if not form.is_submitted():
         form.uuid.data = str(uuid.uuid4())
         form.started_at.data = datetime.now(UTC).isoformat(timespec="seconds")
     return form
 
 
-def question_fields(form: FlaskForm, definition: Definition) -> list[tuple[Question, Field]]:
-    """Each question with its form field, in the survey's order."""
-    return [(q, form[FIELD_PREFIX + q.name]) for q in definition.questions]
-
-
 def answers_from(form: FlaskForm, definition: Definition) -> dict[str, object]:
-    """The validated answers, keyed by question name."""
-    return {q.name: field.data for q, field in question_fields(form, definition)}
+    """The validated answers that apply, keyed by question name; calculations included."""
+    state: FormState = form.state
+    return {
+        q.name: state.values[q.name]
+        for q in definition.questions
+        if q.stored and state.relevant.get(q.name) and state.values.get(q.name)
+    }
 
 
 def started_at(form: FlaskForm) -> datetime | None:

@@ -12,7 +12,8 @@ from survey.services.sites import list_sites
 from survey.services.submissions import record_submission
 from survey.services.surveys import list_open_surveys, open_survey
 from survey.web.public import bp
-from survey.web.public.forms import answers_from, build_form, question_fields, started_at
+from survey.web.public.forms import answers_from, build_form, started_at
+from survey.web.public.layout import form_items
 
 
 @bp.get("/")
@@ -39,7 +40,10 @@ def answer_survey(slug: str) -> ResponseReturnValue:
         session["receipt"] = response.receipt_code
         return redirect(url_for("public.thanks", slug=slug))
     return render_template(
-        "public/survey.html", form=form, definition=definition, fields=question_fields(form, definition)
+        "public/survey.html",
+        form=form,
+        definition=definition,
+        items=form_items(form, definition, language),
     )
 
 

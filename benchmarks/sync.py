@@ -1,0 +1,155 @@
+"""The sync API under load from a loopback client: records stored per second in batches of 100,
+and the 99th percentile time of a batch, next to a bare GET /healthz on the same server in the
+same run. The server runs in its own process on a file SQLite database in a temporary folder."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import multiprocessing
+import random
+import socket
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from config.settings import ROOT
+
+BATCH = 100
+BATCHES = 20
+HEALTH_REQUESTS = 300
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _prepare(url: str) -> tuple[str, str]:
+    """Create the schema, the example survey and a field worker's device; return version and token."""
+    import logging
+
+    from flask_migrate import upgrade
+
+    from survey import create_app
+    from survey.extensions import db
+    from survey.models import Role
+    from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
+    from survey.services.devices import register_device
+    from survey.services.sites import upsert_sites_from_file
+    from survey.services.surveys import import_survey, read_survey_file
+    from survey.services.users import create_user
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+        upsert_sites_from_file(SITES_FILE)
+        version = import_survey(read_survey_file(EXAMPLE_SURVEY), publish=True).version
+        _, token = register_device(create_user("bench@voces.example", "bench-password-1", Role.FIELD_WORKER), "bench")
+        db.session.commit()
+        db.engine.dispose()
+    return version, token
+
+
+def _serve(url: str, port: int) -> None:
+    import logging
+
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    from survey import create_app
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, API_RATE_LIMIT="100000 per minute")
+    make_server("127.0.0.1", port, app, threaded=True).serve_forever()
+
+
+def _records(version: str, count: int, rng: random.Random) -> list[dict[str, Any]]:
+    corpus = yaml.safe_load((ROOT / "config" / "demo" / "testimonies.yaml").read_text(encoding="utf-8"))
+    records = []
+    for _ in range(count):
+        language = rng.choice(["en", "es"])
+        records.append(
+            {
+                "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "survey": "community-safety", "version": version, "site": rng.choice(["tumaco", "chilapa"]),
+                "language": language, "consent": "quote", "mode": "in_person",
+                "started_at": "2026-11-20T09:00:00Z", "finished_at": "2026-11-20T09:12:00Z",
+                "answers": {
+                    "safe_at_night": str(rng.randint(1, 5)), "dealing_seen": str(rng.randint(1, 5)),
+                    "change_story": rng.choice(corpus["change"][language])["text"],
+                },
+            }
+        )
+    return records
+
+
+def _timed(connection: http.client.HTTPConnection, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> tuple[float, bytes]:
+    start = time.perf_counter()
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    data = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"{method} {path}: {response.status} {data[:200]!r}")
+    return time.perf_counter() - start, data
+
+
+def _wait(port: int) -> None:
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("the server did not start")
+
+
+def p99(values: list[float]) -> float:
+    """The 99th percentile."""
+    return statistics.quantiles(values, n=100)[98] if len(values) >= 2 else values[0]
+
+
+def run() -> None:
+    """Print the sync API figures."""
+    print("== sync API ==")
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        version, token = _prepare(url)
+        port = _free_port()
+        server = multiprocessing.get_context("spawn").Process(target=_serve, args=(url, port), daemon=True)
+        server.start()
+        try:
+            _wait(port)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            health = [_timed(connection, "GET", "/healthz", None, {})[0] for _ in range(HEALTH_REQUESTS)]
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            records = _records(version, BATCH * (BATCHES + 1), random.Random(7))
+            warm = json.dumps({"records": records[-BATCH:]}).encode()
+            _timed(connection, "POST", "/api/v1/submissions", warm, headers)  # load the models first
+            batches, stored = [], 0  # the warm-up batch's records are not counted
+            for i in range(BATCHES):
+                body = json.dumps({"records": records[i * BATCH : (i + 1) * BATCH]}).encode()
+                seconds, data = _timed(connection, "POST", "/api/v1/submissions", body, headers)
+                batches.append(seconds)
+                stored += sum(r["status"] == "created" for r in json.loads(data)["results"])
+            replay = json.dumps({"records": records[:BATCH]}).encode()
+            replay_seconds, data = _timed(connection, "POST", "/api/v1/submissions", replay, headers)
+            duplicates = sum(r["status"] == "duplicate" for r in json.loads(data)["results"])
+        finally:
+            server.terminate()
+            server.join(5)
+    total = sum(batches)
+    print(f"GET /healthz                 mean {1000 * statistics.mean(health):6.1f} ms  p99 {1000 * p99(health):6.1f} ms  ({HEALTH_REQUESTS} requests)")
+    print(f"POST /api/v1/submissions     {stored / total:6.0f} records/s stored in batches of {BATCH} ({stored} records, {BATCHES} batches)")
+    print(f"                             batch mean {1000 * statistics.mean(batches):6.0f} ms  p99 {1000 * p99(batches):6.0f} ms  "
+          f"(p99 batch = {p99(batches) / p99(health):.0f} x p99 /healthz)")
+    print(f"replayed batch of {BATCH}        {duplicates} duplicates acknowledged in {1000 * replay_seconds:.0f} ms, nothing stored twice")
+    print(json.dumps({"records_per_s": round(stored / total, 1), "batch_p99_ms": round(1000 * p99(batches), 1),
+                      "healthz_p99_ms": round(1000 * p99(health), 2), "healthz_mean_ms": round(1000 * statistics.mean(health), 2)}))

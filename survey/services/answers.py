@@ -1,0 +1,81 @@
+"""Check answers that arrive without a form (from tablets, from queue files) by the survey's own rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from survey.services.definition import Definition, Question, pick
+from survey.services.form_logic import allowed_choices, breaks_constraint, resolve_form
+from survey.services.sites import get_site
+
+ACKNOWLEDGED = frozenset({"ok", "yes", "true", "1"})
+
+
+def _as_string(value: object) -> str:
+    """Answers as ODK strings: lists become space-separated choice names."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else ""
+    if isinstance(value, list | tuple):
+        return " ".join(str(v) for v in value)
+    return str(value).strip()
+
+
+def _type_problem(q: Question, value: str, values: Mapping[str, str]) -> str | None:
+    allowed = {c.name for c in allowed_choices(q, values)} if q.choices else set()
+    if q.type == "site":
+        return None if get_site(value) else f"unknown site {value!r}"
+    if q.type == "select_one":
+        return None if value in allowed else f"{value!r} is not one of the choices"
+    if q.type == "select_multiple":
+        wrong = [v for v in value.split() if v not in allowed]
+        return f"{', '.join(map(repr, wrong))} not among the choices" if wrong else None
+    if q.type == "integer":
+        return None if value.lstrip("-").isdigit() else "must be a whole number"
+    if q.type == "decimal":
+        try:
+            float(value)
+        except ValueError:
+            return "must be a number"
+        return None
+    if q.type == "date":
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return "must be a date as YYYY-MM-DD"
+        return None
+    if q.type == "acknowledge":
+        return None if value.lower() in ACKNOWLEDGED else "must be acknowledged"
+    if q.type == "text" and len(value) > q.max_length:
+        return f"must be at most {q.max_length} characters"
+    return None
+
+
+def validate_answers(
+    definition: Definition, raw: Mapping[str, object], language: str, today: date | None = None
+) -> tuple[dict[str, object], dict[str, str]]:
+    """The answers to keep (relevant ones only) and, by question, what is wrong with the others."""
+    state = resolve_form(definition, {k: _as_string(v) for k, v in raw.items()}, today)
+    answers: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    for q in definition.questions:
+        if not q.stored or not state.relevant.get(q.name, False):
+            continue  # not relevant: neither required nor stored, whatever was sent
+        value = state.values.get(q.name, "")
+        if q.type == "calculate":
+            answers[q.name] = value
+            continue
+        if value == "":
+            if q.required:
+                errors[q.name] = pick(q.required_message, language, definition.default_language) or "an answer is required"
+            continue
+        problem = _type_problem(q, value, state.values)
+        if problem is None and breaks_constraint(q, state.values, today):
+            problem = pick(q.constraint_message, language, definition.default_language) or "the answer breaks the question's rule"
+        if problem:
+            errors[q.name] = problem
+        else:
+            answers[q.name] = value
+    return answers, errors

@@ -1,0 +1,160 @@
+"""The survey model: a version's questions, groups and choices, as forms and analysis read them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from survey.services.definition_rules import CHOICE_PREFIX
+
+
+def pick(texts: Mapping[str, str] | None, language: str, default_language: str) -> str:
+    """Text in the language, else in the form's default language, else any."""
+    if not texts:
+        return ""
+    return texts.get(language) or texts.get(default_language) or next(iter(texts.values()))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice list, with the extra columns a choice_filter reads."""
+
+    name: str
+    label: Mapping[str, str]
+    filters: Mapping[str, str] = field(default_factory=dict)
+
+    def columns(self) -> dict[str, str]:
+        """This choice as values for a choice_filter: ${choice.name}, ${choice.<column>}."""
+        return {
+            CHOICE_PREFIX + "name": self.name,
+            **{CHOICE_PREFIX + k: v for k, v in self.filters.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question as the form shows and validates it."""
+
+    name: str
+    type: str
+    label: Mapping[str, str]
+    hint: Mapping[str, str]
+    required: bool
+    required_message: Mapping[str, str]
+    choices: tuple[Choice, ...]
+    appearance: str
+    testimony: bool
+    bind: str | None
+    max_length: int
+    personal: bool  # holds a name or contact: redacted from testimonies, never shown to evaluators
+    relevant: str = ""
+    constraint: str = ""
+    constraint_message: Mapping[str, str] = field(default_factory=dict)
+    choice_filter: str = ""
+    default: str = ""
+    read_only: bool = False
+    calculation: str = ""
+    list_name: str = ""
+    groups: tuple[str, ...] = ()  # the names of the groups it sits in, outermost first
+
+    @property
+    def likert(self) -> bool:
+        """Say whether this is a five-point scale whose answers are counted as numbers."""
+        return "likert" in self.appearance.split()
+
+    @property
+    def stored(self) -> bool:
+        """Say whether an answer to this question is kept (a note only informs)."""
+        return self.type != "note"
+
+    @property
+    def shown(self) -> bool:
+        """Say whether the resident sees this question (a calculation is worked out unseen)."""
+        return self.type != "calculate"
+
+
+@dataclass(frozen=True)
+class Group:
+    """Questions shown together under a legend, and hidden together when not relevant."""
+
+    name: str
+    label: Mapping[str, str]
+    hint: Mapping[str, str]
+    relevant: str
+    appearance: str
+    items: tuple[Question | Group, ...]
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A whole survey version: title, languages, questions."""
+
+    form_id: str
+    version: str
+    default_language: str
+    title: Mapping[str, str]
+    description: Mapping[str, str]
+    questions: tuple[Question, ...]
+    items: tuple[Question | Group, ...] = ()  # questions and groups as nested in the form
+    choice_lists: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
+
+    def question(self, name: str) -> Question:
+        """The question with this name."""
+        return next(q for q in self.questions if q.name == name)
+
+    @property
+    def testimonies(self) -> tuple[Question, ...]:
+        """The free-text questions analysed as testimonies."""
+        return tuple(q for q in self.questions if q.testimony)
+
+    @property
+    def likert_questions(self) -> tuple[Question, ...]:
+        """The five-point questions."""
+        return tuple(q for q in self.questions if q.likert)
+
+    @property
+    def groups(self) -> dict[str, Group]:
+        """Every group by name, however deeply nested."""
+        return {g.name: g for g in _walk_groups(self.items)}
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the form is written in, its default first."""
+        found = dict.fromkeys([self.default_language])
+        for texts in _all_texts(self):
+            found.update(dict.fromkeys(texts[1]))
+        return list(found)
+
+
+def _walk_groups(items: tuple[Question | Group, ...]) -> Iterator[Group]:
+    for item in items:
+        if isinstance(item, Group):
+            yield item
+            yield from _walk_groups(item.items)
+
+
+def _all_texts(definition: Definition) -> Iterator[tuple[str, Mapping[str, str]]]:
+    """Every translatable text with where it stands."""
+    yield "title", definition.title
+    yield "description", definition.description
+    for group in definition.groups.values():
+        yield f"group {group.name}: label", group.label
+        yield f"group {group.name}: hint", group.hint
+    for q in definition.questions:
+        for name in ("label", "hint", "required_message", "constraint_message"):
+            yield f"question {q.name}: {name}", getattr(q, name)
+    for list_name, choices in definition.choice_lists.items():
+        for choice in choices:
+            yield f"choice list {list_name}, choice {choice.name}: label", choice.label
+
+
+def missing_translations(definition: Definition) -> list[str]:
+    """One warning for each text that some of the form's languages lack."""
+    languages = definition.languages
+    return [
+        f"{where} has no {language} text"
+        for where, texts in _all_texts(definition)
+        if texts
+        for language in languages
+        if not texts.get(language)
+    ]

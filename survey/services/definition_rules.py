@@ -1,0 +1,213 @@
+"""The rules a parsed survey definition must follow: expressions, choices, bindings, defaults."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from survey.logic.expressions import ExpressionError, evaluate, parse, references
+from survey.models.response import ConsentScope
+
+if TYPE_CHECKING:
+    from survey.services.definition_model import Definition, Question
+
+CHOICE_PREFIX = "choice."  # a choice_filter reads a choice's columns as ${choice.column}
+ACKNOWLEDGED = "OK"  # what ODK stores for a ticked acknowledge question
+CONSENT_CHOICES = frozenset(scope.value for scope in ConsentScope)
+FILTER_COLUMN = re.compile(r"(?!(?:and|or|div|mod)$)[A-Za-z_][A-Za-z0-9_\-]*")
+_FILTER_TOKEN = re.compile(
+    r"""'[^']*'?|"[^"]*"?|\$\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_\-]*|[0-9]+|.""", re.S
+)
+_INTEGER = re.compile(r"-?[0-9]+")
+_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+class DefinitionError(ValueError):
+    """A survey definition that cannot be used, naming the question and field at fault."""
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        where: str = "",
+        question: str | None = None,
+        column: str | None = None,
+        choice_list: str | None = None,
+        choice: str | None = None,
+    ) -> None:
+        """Keep what is wrong and where, so that an XLSForm import can name its sheet and row."""
+        super().__init__(f"{where}: {detail}" if where else detail)
+        self.detail = detail
+        self.question = question
+        self.column = column
+        self.choice_list = choice_list
+        self.choice = choice
+
+
+@lru_cache(maxsize=512)
+def choice_filter_expression(expression: str) -> str:
+    """A choice_filter with its bare choice columns (state=${state}) read as ${choice.state}."""
+    out = []
+    for match in _FILTER_TOKEN.finditer(expression):
+        token = match.group()
+        rest = expression[match.end() :].lstrip()
+        if FILTER_COLUMN.fullmatch(token) and not rest.startswith("("):
+            token = "${" + CHOICE_PREFIX + token + "}"
+        out.append(token)
+    return "".join(out)
+
+
+def check_expression(expression: str, names: set[str]) -> None:
+    """Parse an expression and try it on empty answers; raise ExpressionError naming the fault."""
+    parse(expression)
+    unknown = sorted(references(expression) - names)
+    if unknown:
+        raise ExpressionError(f"unknown question '{unknown[0]}'")
+    evaluate(expression, dict.fromkeys(names, ""), current="", today=date.today())
+
+
+def check_definition(definition: Definition) -> None:
+    """Refuse a definition whose expressions, types, bindings or defaults Voces cannot honour."""
+    names = {q.name for q in definition.questions}
+    for group in definition.groups.values():
+        if group.relevant:
+            _check(
+                group.relevant, names, "relevant", where=f"group {group.name}", question=group.name
+            )
+    for number, question in enumerate(definition.questions, start=1):
+        context = {"where": f"question {number} ({question.name})", "question": question.name}
+        _check_type(question, context)
+        _check_binding(question, context)
+        _check_default(question, context)
+        for column in ("relevant", "constraint", "calculation"):
+            expression = getattr(question, column)
+            if expression:
+                _check(expression, names, column, **context)
+        if question.choice_filter:
+            columns = {CHOICE_PREFIX + "name"} | {
+                CHOICE_PREFIX + c for x in question.choices for c in x.filters
+            }
+            _check(
+                choice_filter_expression(question.choice_filter),
+                names | columns,
+                "choice_filter",
+                **context,
+            )
+    _check_cycles(definition)
+
+
+def _check(expression: str, names: set[str], column: str, **context: Any) -> None:
+    try:
+        check_expression(expression, names)
+    except ExpressionError as error:
+        raise DefinitionError(
+            f"{column} {expression!r}: {error}", column=column, **context
+        ) from None
+
+
+def _check_type(q: Question, context: dict[str, Any]) -> None:
+    def refuse(detail: str, column: str) -> DefinitionError:
+        return DefinitionError(detail, column=column, **context)
+
+    if q.type == "calculate":
+        if not q.calculation:
+            raise refuse("a calculate question needs a calculation", "calculation")
+    else:
+        if q.calculation:
+            raise refuse("only a calculate question has a calculation", "calculation")
+        if not q.label:
+            raise refuse("label is missing", "label")
+    for column, texts in (("label", q.label), ("hint", q.hint)):
+        if any("${" in text for text in texts.values()):
+            raise refuse("showing answers inside a label or hint is not supported", column)
+    if q.type in ("note", "calculate"):
+        for column in ("required", "constraint", "read_only"):
+            if getattr(q, column):
+                raise refuse(f"a {q.type} cannot have {column}", column)
+    if q.testimony and q.type != "text":
+        raise refuse("only a text question can be a testimony", "testimony")
+    if q.choice_filter and q.type not in ("select_one", "select_multiple"):
+        raise refuse("only a select question can have a choice_filter", "choice_filter")
+    if q.likert and not all(_INTEGER.fullmatch(c.name) for c in q.choices):
+        raise refuse(
+            "the choices of a likert question must be named by numbers (1 to 5)", "appearance"
+        )
+
+
+def _check_binding(q: Question, context: dict[str, Any]) -> None:
+    if q.bind not in (None, "site", "consent"):
+        raise DefinitionError(f"bind {q.bind!r} is not supported", column="bind", **context)
+    if (q.bind == "site") != (q.type == "site"):
+        raise DefinitionError("only a site question is bound to the site", column="bind", **context)
+    if q.bind == "consent":
+        if q.type != "select_one":
+            raise DefinitionError(
+                "the consent question must be a select_one", column="type", **context
+            )
+        unknown = sorted({c.name for c in q.choices} - CONSENT_CHOICES)
+        if unknown:
+            allowed = ", ".join(sorted(CONSENT_CHOICES))
+            raise DefinitionError(
+                f"consent choice {unknown[0]!r} is not one of {allowed}",
+                column="choices",
+                **context,
+            )
+
+
+def _check_default(q: Question, context: dict[str, Any]) -> None:
+    value = q.default
+    if not value:
+        return
+    names = {c.name for c in q.choices}
+    valid = {
+        "select_one": lambda: value in names,
+        "select_multiple": lambda: set(value.split()) <= names,
+        "integer": lambda: bool(_INTEGER.fullmatch(value)),
+        "decimal": lambda: bool(_DECIMAL.fullmatch(value)),
+        "date": lambda: _is_date(value),
+        "acknowledge": lambda: value == ACKNOWLEDGED,
+        "text": lambda: "${" not in value and not value.endswith("()"),
+        "site": lambda: True,
+    }.get(q.type, lambda: False)
+    if not valid():
+        raise DefinitionError(
+            f"default {value!r} is not a possible answer", column="default", **context
+        )
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def _check_cycles(definition: Definition) -> None:
+    """Refuse a relevant or calculation that depends, through others, on its own question."""
+    groups = definition.groups
+    needs: dict[str, set[str]] = {}
+    for q in definition.questions:
+        expressions = [q.relevant, q.calculation, *(groups[g].relevant for g in q.groups)]
+        needs[q.name] = set().union(*(references(e) for e in expressions if e))
+    done: set[str] = set()
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if name in trail:
+            loop = " -> ".join((*trail[trail.index(name) :], name))
+            raise DefinitionError(
+                f"relevant or calculation goes round in a circle ({loop})",
+                where=f"question {name}",
+                question=name,
+                column="relevant",
+            )
+        if name in done:
+            return
+        for other in sorted(needs.get(name, ())):
+            visit(other, (*trail, name))
+        done.add(name)
+
+    for name in needs:
+        visit(name, ())

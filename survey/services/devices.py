@@ -1,0 +1,53 @@
+"""Per-device tokens for tablets: shown once, stored as a hash, revocable by an administrator."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import Device, User
+from survey.models.base import utcnow
+from survey.services.audit import record_event
+
+TOKEN_PREFIX = "vdt_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def register_device(user: User, name: str) -> tuple[Device, str]:
+    """Create a device for a person; returns it with its token, which is never stored in clear."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    device = Device(user=user, name=name.strip()[:120] or "tablet", token_hash=_digest(token))
+    db.session.add(device)
+    db.session.flush()
+    record_event("register_device", actor=user, target_type="device", target_id=device.id, name=device.name)
+    return device, token
+
+
+def device_for_token(token: str) -> Device | None:
+    """The active device this token belongs to, noting when it was last seen."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    device = db.session.scalar(select(Device).where(Device.token_hash == _digest(token)))
+    if device is None or not device.active:
+        return None
+    device.last_seen_at = utcnow()
+    return device
+
+
+def revoke_device(device: Device, by: User) -> None:
+    """Stop a device's token from working; its records already stored stay."""
+    if device.revoked_at is None:
+        device.revoked_at = utcnow()
+        record_event("revoke_device", actor=by, target_type="device", target_id=device.id)
+    db.session.flush()
+
+
+def list_devices() -> list[Device]:
+    """Every device, newest first."""
+    return list(db.session.scalars(select(Device).order_by(Device.created_at.desc())))

@@ -1,0 +1,110 @@
+"""Which questions apply to a resident's answers, what calculations give, which choices show."""
+
+# survey/static/js/form-logic.js does the same in the browser so that questions appear and
+# disappear as the resident answers; this module decides on the server. Values are ODK strings:
+# '' when unanswered or not relevant, select_multiple answers space-separated.
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from survey.logic.expressions import ExpressionError, evaluate, truthy
+from survey.services.definition import Choice, Definition, Question
+from survey.services.definition_rules import CHOICE_PREFIX, choice_filter_expression
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FormState:
+    """What the answers mean for the form: each question's relevance and value."""
+
+    relevant: Mapping[str, bool]
+    values: Mapping[str, str]
+
+
+def _run(expression: str, values: Mapping[str, object], current: str, today: date | None) -> object:
+    """Evaluate; an expression that fails at run time is logged and counts as empty."""
+    try:
+        return evaluate(expression, values, current=current, today=today)
+    except (
+        ExpressionError
+    ) as error:  # checked on import; a bad regex() on some answer remains possible
+        log.warning("expression %r failed: %s", expression, error)
+        return ""
+
+
+def resolve_form(
+    definition: Definition, answers: Mapping[str, str], today: date | None = None
+) -> FormState:
+    """Relevance and value of every question for what the resident typed, once nothing changes."""
+    groups = definition.groups
+    values = {q.name: "" for q in definition.questions}
+    relevant: dict[str, bool] = {}
+    for _ in range(len(definition.questions) + 1):  # each pass settles at least one more question
+        changed = False
+        for q in definition.questions:
+            conditions = [groups[g].relevant for g in q.groups] + [q.relevant]
+            applies = all(truthy(_run(c, values, "", today)) for c in conditions if c)
+            relevant[q.name] = applies
+            value = ""
+            if applies and q.type == "calculate":
+                value = _as_answer(_run(q.calculation, values, "", today))
+            elif applies and q.read_only:
+                value = q.default
+            elif applies and q.stored:
+                value = str(answers.get(q.name) or "")
+            if values[q.name] != value:
+                values[q.name] = value
+                changed = True
+        if not changed:
+            break
+    return FormState(relevant, values)
+
+
+def _as_answer(result: object) -> str:
+    """A calculation's result as ODK stores it."""
+    if isinstance(result, bool):
+        return "true" if result else "false"
+    if isinstance(result, float):
+        return str(evaluate("string(.)", {}, current=result))
+    return str(result)
+
+
+def choice_values(question: Question, choice: Choice) -> dict[str, str]:
+    """A choice's columns as the choice_filter reads them; columns it lacks are empty."""
+    columns = {CHOICE_PREFIX + "name": ""} | {
+        CHOICE_PREFIX + c: "" for x in question.choices for c in x.filters
+    }
+    return columns | choice.columns()
+
+
+def allowed_choices(
+    question: Question, values: Mapping[str, str], today: date | None = None
+) -> tuple[Choice, ...]:
+    """The choices the question's choice_filter lets through for these answers."""
+    if not question.choice_filter:
+        return question.choices
+    expression = choice_filter_expression(question.choice_filter)
+    return tuple(
+        c
+        for c in question.choices
+        if truthy(_run(expression, {**values, **choice_values(question, c)}, "", today))
+    )
+
+
+def breaks_constraint(
+    question: Question, values: Mapping[str, str], today: date | None = None
+) -> bool:
+    """Say whether the question's answer breaks its constraint; an empty answer never does."""
+    value = values.get(question.name, "")
+    if not question.constraint or value == "":
+        return False
+    try:
+        return not truthy(evaluate(question.constraint, values, current=value, today=today))
+    except ExpressionError as error:
+        log.warning("constraint %r failed: %s", question.constraint, error)
+        return False

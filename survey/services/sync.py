@@ -1,0 +1,196 @@
+"""Records from tablets and queue files: each one stored once, conflicts kept aside, never blocking."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid as uuidlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from survey.extensions import db
+from survey.models import Channel, ConsentScope, Device, InterviewMode, Survey, SubmissionConflict, SurveyVersion, User
+from survey.services.answers import validate_answers
+from survey.services.definition import Definition, parse_definition
+from survey.services.sites import get_site
+from survey.services.submissions import find_response, record_submission
+
+MAX_BATCH = 500
+CLOCK_SKEW = timedelta(days=1)  # tablets' clocks drift; a finish time further ahead is refused
+
+
+class Status:
+    """What happened to a record, with the HTTP code the API reports for it."""
+
+    CREATED, DUPLICATE, CONFLICT, INVALID = "created", "duplicate", "conflict", "invalid"
+    CODES = {CREATED: 201, DUPLICATE: 200, CONFLICT: 409, INVALID: 422}
+
+
+@dataclass
+class RecordResult:
+    """The answer for one record of a batch."""
+
+    uuid: str | None
+    status: str
+    errors: dict[str, str] = field(default_factory=dict)
+    receipt_code: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The record's result as the API sends it."""
+        body: dict[str, Any] = {"uuid": self.uuid, "status": self.status, "code": Status.CODES[self.status]}
+        if self.errors:
+            body["errors"] = self.errors
+        if self.receipt_code:
+            body["receipt_code"] = self.receipt_code
+        return body
+
+
+def content_hash(record: Mapping[str, Any]) -> str:
+    """A digest of the whole record: the same UUID with the same digest is the same submission."""
+    canonical = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _time(value: Any, name: str, errors: dict[str, str]) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        errors[name] = "not an ISO 8601 date and time"
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class _Versions:
+    """Survey versions looked up once per batch."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, str], tuple[SurveyVersion, Definition] | None] = {}
+
+    def get(self, slug: str, version: str) -> tuple[SurveyVersion, Definition] | None:
+        key = (slug, version)
+        if key not in self._found:
+            row = db.session.scalar(
+                select(SurveyVersion).join(Survey).where(Survey.slug == slug, SurveyVersion.version == version)
+            )
+            self._found[key] = (row, parse_definition(row.definition)) if row else None
+        return self._found[key]
+
+
+def _check_shape(record: Mapping[str, Any], versions: _Versions) -> tuple[dict[str, str], Any]:
+    errors: dict[str, str] = {}
+    found = None
+    if not isinstance(record.get("answers"), dict):
+        errors["answers"] = "must be an object of answers by question name"
+    if record.get("language") not in ("en", "es"):
+        errors["language"] = "must be en or es"
+    if record.get("mode") not in (None, *[m.value for m in InterviewMode]):
+        errors["mode"] = "must be in_person or phone"
+    if record.get("consent") not in (None, *[c.value for c in ConsentScope]):
+        errors["consent"] = "must be quote, quote_anonymous or internal"
+    if record.get("site") and get_site(str(record["site"])) is None:
+        errors["site"] = f"unknown site {record['site']!r}"
+    if not isinstance(record.get("survey"), str) or not isinstance(record.get("version"), str | int):
+        errors["survey"] = "survey and version are required"
+    else:
+        found = versions.get(record["survey"], str(record["version"]))
+        if found is None:
+            errors["version"] = f"no version {record['version']!r} of survey {record['survey']!r}"
+    return errors, found
+
+
+def ingest_record(
+    record: Any, *, user: User | None, device: Device | None, source: str, versions: _Versions | None = None
+) -> RecordResult:
+    """Store one record unless it is a duplicate, a conflict or invalid; never raises for bad input."""
+    versions = versions or _Versions()
+    if not isinstance(record, dict):
+        return RecordResult(None, Status.INVALID, {"record": "must be an object"})
+    try:
+        record_uuid = str(uuidlib.UUID(str(record.get("uuid"))))
+    except ValueError:
+        return RecordResult(None, Status.INVALID, {"uuid": "must be a UUID made on the device"})
+    digest = content_hash(record)
+    existing = find_response(record_uuid)
+    if existing is not None:
+        return _known(existing.content_hash, existing.receipt_code, record_uuid, digest, record, user, device, source)
+    errors, found = _check_shape(record, versions)
+    started = _time(record.get("started_at"), "started_at", errors)
+    finished = _time(record.get("finished_at"), "finished_at", errors)
+    if finished and finished > datetime.now(UTC) + CLOCK_SKEW:
+        errors["finished_at"] = "is in the future"
+    if errors:
+        return RecordResult(record_uuid, Status.INVALID, errors)
+    version, definition = found
+    raw = dict(record["answers"])
+    for bind in ("site", "consent"):
+        question = next((q for q in definition.questions if q.bind == bind), None)
+        if question is not None and record.get(bind) and not raw.get(question.name):
+            raw[question.name] = record[bind]
+    answers, errors = validate_answers(definition, raw, record["language"])
+    if errors:
+        return RecordResult(record_uuid, Status.INVALID, errors)
+    try:
+        with db.session.begin_nested():
+            response = record_submission(
+                version, definition, answers, uuid=record_uuid, language=record["language"],
+                channel=Channel.FIELD if source == "api" else Channel.IMPORT,
+                started_at=started, submitted_at=finished, interviewer=user,
+            )
+            response.mode = InterviewMode(record["mode"]) if record.get("mode") else None
+            response.device_id = device.id if device else None
+            response.content_hash = digest
+            if record.get("consent"):
+                response.consent_scope = ConsentScope(record["consent"])
+            db.session.flush()
+    except IntegrityError:  # the same UUID arrived at the same moment through another request
+        raced = find_response(record_uuid)
+        if raced is None:
+            raise
+        return _known(raced.content_hash, raced.receipt_code, record_uuid, digest, record, user, device, source)
+    return RecordResult(record_uuid, Status.CREATED, receipt_code=response.receipt_code)
+
+
+def _known(
+    stored_hash: str | None, receipt: str, record_uuid: str, digest: str, record: dict[str, Any],
+    user: User | None, device: Device | None, source: str,
+) -> RecordResult:
+    if stored_hash == digest:
+        return RecordResult(record_uuid, Status.DUPLICATE, receipt_code=receipt)
+    already = db.session.scalar(
+        select(SubmissionConflict).where(SubmissionConflict.uuid == record_uuid, SubmissionConflict.content_hash == digest)
+    )
+    if already is None:
+        db.session.add(
+            SubmissionConflict(
+                uuid=record_uuid, content_hash=digest, payload=record, source=source,
+                device_id=device.id if device else None, user_id=user.id if user else None,
+            )
+        )
+        db.session.flush()
+    return RecordResult(
+        record_uuid, Status.CONFLICT, {"uuid": "already stored with other content; kept aside for review"}
+    )
+
+
+def ingest_batch(
+    records: Sequence[Any], *, user: User | None, device: Device | None, source: str
+) -> list[RecordResult]:
+    """Ingest each record on its own: one bad record never blocks the rest."""
+    versions = _Versions()
+    return [ingest_record(r, user=user, device=device, source=source, versions=versions) for r in records]
+
+
+def open_conflicts() -> list[SubmissionConflict]:
+    """Conflicting records waiting for an administrator, oldest first."""
+    return list(
+        db.session.scalars(
+            select(SubmissionConflict).where(SubmissionConflict.resolved_at.is_(None)).order_by(SubmissionConflict.id)
+        )
+    )

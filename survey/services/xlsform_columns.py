@@ -1,0 +1,101 @@
+"""The XLSForm sheets, columns and types Voces reads and writes, and how languages are named."""
+
+from __future__ import annotations
+
+import re
+
+from babel import Locale, UnknownLocaleError
+
+SURVEY_COLUMNS = (
+    "type",
+    "name",
+    "label",
+    "hint",
+    "required",
+    "required_message",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "choice_filter",
+    "appearance",
+    "default",
+    "read_only",
+    "calculation",
+)
+SURVEY_TRANSLATED = ("label", "hint", "required_message", "constraint_message")
+CHOICES_TRANSLATED = ("label",)
+CHOICES_MEDIA = frozenset({"image", "big-image", "audio", "video", "media"})
+SETTINGS_COLUMNS = (
+    "form_title",
+    "form_id",
+    "version",
+    "default_language",
+    "description",
+    "testimonies",
+    "personal",
+)
+SETTINGS_TRANSLATED = ("form_title", "description")
+SHEETS = ("survey", "choices", "settings")
+UNSUPPORTED_SHEETS = ("external_choices", "entities", "osm")
+SITE_LIST = "sites"  # a select_one from this list is the site question; sites live in Voces
+CONSENT_NAME = "consent"  # a select_one with this name is the consent question
+YES = frozenset({"yes", "true", "true()"})
+NO = frozenset({"no", "false", "false()", ""})
+# Times ODK records for itself; Voces records when a form was opened and sent, so these rows are skipped.
+METADATA_TYPES = frozenset({"start", "end", "today"})
+SIMPLE_TYPES = frozenset({"text", "integer", "decimal", "date", "note", "acknowledge", "calculate"})
+GROUP_ROWS = {
+    "begin_group": "begin",
+    "begin group": "begin",
+    "end_group": "end",
+    "end group": "end",
+}
+SELECT_TYPES = {
+    "select_one": "select_one",
+    "select one": "select_one",
+    "select_multiple": "select_multiple",
+    "select all that apply": "select_multiple",
+}
+
+_CODE_IN_NAME = re.compile(r".*\(\s*([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\s*\)\s*")
+_BARE_CODE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def language_code(name: str) -> str | None:
+    """The code in a language suffix: 'Spanish (es)' or 'es' give 'es'; 'Spanish' gives None."""
+    name = name.strip()
+    match = _CODE_IN_NAME.fullmatch(name) or _BARE_CODE.fullmatch(name)
+    if match is None:
+        return None
+    return (match.group(1) if match.re is _CODE_IN_NAME else match.group(0)).lower()
+
+
+def language_name(code: str) -> str:
+    """How an XLSForm names a language: 'Spanish (es)'."""
+    try:
+        english = Locale.parse(code.replace("-", "_")).english_name
+    except (UnknownLocaleError, ValueError):
+        english = None
+    return f"{english} ({code})" if english else code
+
+
+def split_column(header: str) -> tuple[str, str | None]:
+    """A header as base column and language: 'label::Spanish (es)' -> ('label', 'Spanish (es)')."""
+    base, separator, language = header.partition("::")
+    return base.strip(), (language.strip() if separator else None)
+
+
+def classify_type(value: str) -> tuple[str, str]:
+    """A row's type as (kind, list): ('select_one', 'yes_no'), ('begin', ''), ('text', '')."""
+    words = " ".join(value.split())
+    if words in GROUP_ROWS:
+        return GROUP_ROWS[words], ""
+    if words in SIMPLE_TYPES:
+        return words, ""
+    if words in METADATA_TYPES:
+        return "metadata", ""
+    for prefix, kind in SELECT_TYPES.items():
+        rest = words[len(prefix) :].split() if words.startswith(prefix + " ") else []
+        if len(rest) == 1:
+            return kind, rest[0]
+    return "", ""

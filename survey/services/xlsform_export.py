@@ -1,0 +1,180 @@
+"""Write a survey definition as an XLSForm workbook that imports back to the same definition."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from survey.models import Site
+from survey.services.definition import DEFAULT_MAX_LENGTH, Definition, Group, Question
+from survey.services.xlsform_columns import (
+    CONSENT_NAME,
+    SETTINGS_TRANSLATED,
+    SITE_LIST,
+    SURVEY_COLUMNS,
+    SURVEY_TRANSLATED,
+    language_name,
+)
+
+Row = dict[str, str]
+
+
+def _texts(row: Row, column: str, texts: Mapping[str, str]) -> None:
+    for code, text in texts.items():
+        if text:
+            row[f"{column}::{language_name(code)}"] = text
+
+
+def _question_row(q: Question) -> Row:
+    if q.type == "site":
+        kind = f"select_one {SITE_LIST}"
+    elif q.type in ("select_one", "select_multiple"):
+        kind = f"{q.type} {q.list_name}"
+    else:
+        kind = q.type
+    row: Row = {"type": kind, "name": q.name}
+    _texts(row, "label", q.label)
+    _texts(row, "hint", q.hint)
+    _texts(row, "required_message", q.required_message)
+    _texts(row, "constraint_message", q.constraint_message)
+    for column in (
+        "relevant",
+        "constraint",
+        "choice_filter",
+        "appearance",
+        "default",
+        "calculation",
+    ):
+        if value := getattr(q, column):
+            row[column] = value
+    for column in ("required", "read_only"):
+        if getattr(q, column):
+            row[column] = "yes"
+    return row
+
+
+def _survey_rows(items: Sequence[Question | Group]) -> Iterator[Row]:
+    for item in items:
+        if isinstance(item, Question):
+            yield _question_row(item)
+            continue
+        row: Row = {"type": "begin_group", "name": item.name}
+        _texts(row, "label", item.label)
+        _texts(row, "hint", item.hint)
+        if item.relevant:
+            row["relevant"] = item.relevant
+        if item.appearance:
+            row["appearance"] = item.appearance
+        yield row
+        yield from _survey_rows(item.items)
+        yield {"type": "end_group", "name": item.name}
+
+
+def _choice_rows(definition: Definition, sites: Sequence[Site]) -> Iterator[Row]:
+    for list_name, choices in definition.choice_lists.items():
+        for choice in choices:
+            row: Row = {"list_name": list_name, "name": choice.name}
+            _texts(row, "label", choice.label)
+            yield row | dict(choice.filters)
+    if any(q.type == "site" for q in definition.questions):
+        for site in sites:  # so that the form also works in Kobo or ODK; Voces reads its own sites
+            row = {"list_name": SITE_LIST, "name": site.slug}
+            _texts(row, "label", dict.fromkeys(definition.languages, site.display_name))
+            yield row
+
+
+def _settings_row(definition: Definition) -> Row:
+    default = definition.default_language
+    row: Row = {
+        "form_title": definition.title.get(default, ""),
+        "form_id": definition.form_id,
+        "version": definition.version,
+        "default_language": language_name(default),
+    }
+    if definition.description.get(default):
+        row["description"] = definition.description[default]
+    for column, texts in zip(
+        SETTINGS_TRANSLATED, (definition.title, definition.description), strict=True
+    ):
+        _texts(row, column, {code: text for code, text in texts.items() if code != default})
+    testimonies = [
+        q.name for q in definition.testimonies if "multiline" not in q.appearance.split()
+    ]
+    personal = [q.name for q in definition.questions if q.personal]
+    for column, names in (("testimonies", testimonies), ("personal", personal)):
+        if names:
+            row[column] = " ".join(names)
+    return row
+
+
+def _columns(
+    rows: list[Row], order: Sequence[str], languages: Sequence[str], translated: Sequence[str]
+) -> list[str]:
+    """The columns the rows use, in XLSForm's usual order, each language next to its column."""
+    used = {key for row in rows for key in row}
+    columns: list[str] = []
+    for base in order:
+        names = (
+            [f"{base}::{language_name(code)}" for code in languages] if base in translated else []
+        )
+        columns += [name for name in [base, *names] if name in used]
+    return columns + sorted(used - set(columns))
+
+
+def export_warnings(definition: Definition) -> list[str]:
+    """What XLSForm cannot say about this definition, and so is lost on the way."""
+    warnings = []
+    for q in definition.questions:
+        if q.max_length != DEFAULT_MAX_LENGTH:
+            warnings.append(
+                f"question {q.name}: max_length is not kept; "
+                f"use a constraint such as string-length(.) <= {q.max_length}"
+            )
+        if q.bind == "consent" and q.name != CONSENT_NAME:
+            warnings.append(
+                f"question {q.name}: the consent binding is kept only "
+                f"for a question named {CONSENT_NAME}"
+            )
+        if q.type == "text" and "multiline" in q.appearance.split() and not q.testimony:
+            warnings.append(
+                f"question {q.name}: a multiline text question is read back as a testimony"
+            )
+    return warnings
+
+
+def write_xlsform(
+    definition: Definition, path: str | Path, sites: Sequence[Site] = ()
+) -> list[str]:
+    """Write the definition as an XLSForm workbook; return what could not be kept."""
+    languages = definition.languages
+    sheets = {
+        "survey": (list(_survey_rows(definition.items)), SURVEY_COLUMNS, SURVEY_TRANSLATED),
+        "choices": (
+            list(_choice_rows(definition, sites)),
+            ("list_name", "name", "label"),
+            ("label",),
+        ),
+        "settings": (
+            [_settings_row(definition)],
+            ("form_title", "form_id", "version", "default_language"),
+            SETTINGS_TRANSLATED,
+        ),
+    }
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, (rows, order, translated) in sheets.items():
+        if not rows:
+            continue
+        sheet = workbook.create_sheet(title)
+        columns = _columns(rows, order, languages, translated)
+        sheet.append(columns)
+        for row in rows:
+            sheet.append([row.get(column) for column in columns])
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text, never a spreadsheet formula
+    workbook.save(path)
+    return export_warnings(definition)

@@ -1,0 +1,354 @@
+/*
+ * One interview from the first screen to "finished": who, where and how first (site, mode, the
+ * questions' language, consent when the survey does not ask it), then one screen per group or
+ * ungrouped question, with Back and Next, a progress bar and the survey's own checks.
+ *
+ * The record is saved as the field worker types (and when the page is hidden), with the screen
+ * it is on, so that a reload or a closed browser finds it where it was left. Its UUID is made
+ * here, at the start, and never changes.
+ */
+(function (global) {
+  'use strict';
+
+  var Q = global.VocesQuestionnaire;
+  var S = global.VocesScreens;
+  var Store = global.VocesStore;
+  var SETUP = 'setup';
+  var SAVE_DELAY_MS = 250;
+
+  function newUuid() {
+    var crypto = global.crypto;
+    if (crypto && typeof crypto.randomUUID === 'function') {
+      return crypto.randomUUID();
+    }
+    var bytes = new Uint8Array(16);
+    if (crypto && crypto.getRandomValues) {
+      crypto.getRandomValues(bytes);
+    } else {
+      for (var i = 0; i < 16; i++) {
+        bytes[i] = Math.floor(Math.random() * 256);
+      }
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;  // version 4
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;  // RFC 4122 variant
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join('');
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join('-');
+  }
+
+  function nameOf(screen) {
+    return screen === SETUP ? SETUP : screen.name;
+  }
+
+  // app: {user, lang, strings, sites(), template, onFinished(record), onLeave()}
+  function Interview(section, app) {
+    var self = this;
+    self.section = section;
+    self.app = app;
+    self.find = function (selector) { return section.querySelector(selector); };
+    self.screen = self.find('[data-screen]');
+    self.find('[data-next]').addEventListener('click', function () { self.next(); });
+    self.find('[data-back]').addEventListener('click', function () { self.back(); });
+    self.find('[data-finish]').addEventListener('click', function () { self.finish(); });
+    self.find('[data-leave]').addEventListener('click', function () { self.leave(); });
+    self.screen.addEventListener('input', function (event) { self.update(event); });
+    self.screen.addEventListener('change', function (event) { self.update(event); });
+    self.screen.addEventListener('submit', function (event) { event.preventDefault(); self.next(); });
+    global.addEventListener('pagehide', function () { self.flush(); });
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'hidden') {
+        self.flush();
+      }
+    });
+  }
+
+  Interview.prototype.start = function (survey) {
+    var now = new Date().toISOString();
+    var form = Q.compile(survey.definition);
+    var answers = {};
+    form.questions.forEach(function (q) {
+      if (q.default && !q.item.read_only && q.type !== 'calculate' && q.type !== 'site') {
+        answers[q.name] = q.default;
+      }
+    });
+    var record = {
+      uuid: newUuid(), status: 'draft', user: this.app.user, survey: survey.slug, version: survey.version,
+      language: this.app.lang, site: '', mode: '', consent: '', answers: answers, screen: SETUP,
+      started_at: now, created_at: now
+    };
+    return Store.saveRecord(record).then(this.open.bind(this));
+  };
+
+  Interview.prototype.open = function (record) {
+    var self = this;
+    return Store.getSurvey(record.survey, record.version).then(function (survey) {
+      if (!survey) {
+        return false;
+      }
+      self.record = record;
+      self.form = Q.compile(survey.definition);
+      return Store.setSetting('openDraft', record.uuid).then(function () {
+        self.show(record.screen || SETUP);
+        return true;
+      });
+    });
+  };
+
+  Interview.prototype.state = function () {
+    var answers = Object.assign({}, this.record.answers);
+    if (this.form.siteQuestion) {
+      answers[this.form.siteQuestion.name] = this.record.site;
+    }
+    return Q.resolve(this.form, answers);
+  };
+
+  Interview.prototype.active = function (state) {
+    var form = this.form;
+    return [SETUP].concat(form.screens.filter(function (screen) { return Q.screenApplies(form, screen, state); }));
+  };
+
+  // The named screen, or the next one that applies when it no longer does.
+  Interview.prototype.show = function (name) {
+    var state = this.state();
+    var active = this.active(state);
+    var all = [SETUP].concat(this.form.screens).map(nameOf);
+    var index = active.map(nameOf).indexOf(name);
+    for (var i = all.indexOf(name); index < 0 && i >= 0 && i < all.length; i++) {
+      index = active.map(nameOf).indexOf(all[i]);
+    }
+    this.current = active[Math.max(0, index)];
+    this.record.screen = nameOf(this.current);
+    this.screen.textContent = '';
+    if (this.current === SETUP) {
+      this.screen.appendChild(this.setupScreen());
+    } else {
+      var ctx = { form: this.form, language: this.record.language, strings: this.app.strings, answers: this.record.answers };
+      this.screen.appendChild(S.render(ctx, this.current));
+      S.refresh(this.screen, this.form, state);
+    }
+    this.find('[data-error-summary]').hidden = true;
+    this.showServerErrors();
+    this.updateNav(state);
+    this.scheduleSave();
+    global.scrollTo(0, 0);
+    this.screen.focus({ preventScroll: true });
+  };
+
+  Interview.prototype.setupScreen = function () {
+    var record = this.record;
+    var fragment = this.app.template.content.cloneNode(true);
+    var sites = fragment.querySelector('[data-sites]');
+    this.app.sites().forEach(function (site) {
+      var id = 'setup-site-' + site.slug;
+      sites.appendChild(S.el('div', { class: 'choice' }, [
+        S.el('input', { type: 'radio', name: 'site', value: site.slug, id: id }),
+        S.el('label', { for: id }, [site.name])
+      ]));
+    });
+    fragment.querySelector('[data-setup=consent]').hidden = Boolean(this.form.consentQuestion);
+    ['language', 'site', 'mode', 'consent'].forEach(function (name) {
+      fragment.querySelectorAll('input[name=' + name + ']').forEach(function (input) {
+        input.checked = input.value === record[name];
+      });
+    });
+    return fragment;
+  };
+
+  Interview.prototype.readSetup = function () {
+    var record = this.record;
+    var screen = this.screen;
+    ['language', 'site', 'mode', 'consent'].forEach(function (name) {
+      var chosen = screen.querySelector('input[name=' + name + ']:checked');
+      record[name] = chosen ? chosen.value : (name === 'language' ? record.language : '');
+    });
+  };
+
+  Interview.prototype.update = function (event) {
+    var state;
+    if (this.current === SETUP) {
+      this.readSetup();
+      state = this.state();
+    } else {
+      for (var round = 0; round < 3; round++) {
+        Object.assign(this.record.answers, S.read(this.screen));
+        state = this.state();
+        if (!S.refresh(this.screen, this.form, state)) {
+          break;
+        }
+      }
+      this.liveCheck(state, event);
+    }
+    this.updateNav(state);
+    this.scheduleSave();
+  };
+
+  // Say at once when a changed answer breaks a rule; clear a message as soon as it is put right.
+  Interview.prototype.liveCheck = function (state, event) {
+    var self = this;
+    var problems = {};
+    self.screen.querySelectorAll('[data-q]').forEach(function (node) {
+      var name = node.getAttribute('data-q');
+      var shownError = node.classList.contains('has-error');
+      var changed = event && event.type === 'change' && node.contains(event.target);
+      if (shownError || (changed && state.values[name] !== '')) {
+        problems[name] = Q.problem(self.form, self.form.byName[name], state, self.record.language, self.app.strings);
+      }
+    });
+    S.showProblems(self.screen, problems);
+  };
+
+  Interview.prototype.updateNav = function (state) {
+    var active = this.active(state).map(nameOf);
+    var index = active.indexOf(nameOf(this.current));
+    var last = index === active.length - 1;
+    this.find('[data-back]').hidden = index <= 0;
+    this.find('[data-next]').hidden = last;
+    this.find('[data-finish]').hidden = !last;
+    this.find('[data-progress]').max = active.length;
+    this.find('[data-progress]').value = index + 1;
+    this.find('[data-progress-text]').textContent = Q.format(this.app.strings.progress, { n: index + 1, total: active.length });
+    var definition = this.form.definition;
+    this.find('[data-interview-title]').textContent = Q.pick(definition.title, this.record.language, this.form.fallback);
+  };
+
+  Interview.prototype.problems = function (screen, state) {
+    var self = this;
+    var problems = {};
+    if (screen === SETUP) {
+      var record = self.record;
+      var strings = self.app.strings;
+      if (!record.site) {
+        problems['setup-site'] = strings.chooseSite;
+      }
+      if (!record.mode) {
+        problems['setup-mode'] = strings.chooseMode;
+      }
+      if (!self.form.consentQuestion && !record.consent) {
+        problems['setup-consent'] = strings.chooseConsent;
+      }
+      return problems;
+    }
+    screen.questions.forEach(function (q) {
+      var message = Q.problem(self.form, q, state, self.record.language, self.app.strings);
+      if (message) {
+        problems[q.name] = message;
+      }
+    });
+    return problems;
+  };
+
+  Interview.prototype.report = function (problems) {
+    var list = this.find('[data-error-list]');
+    var summary = this.find('[data-error-summary]');
+    list.textContent = '';
+    Object.keys(problems).forEach(function (name) {
+      var target = name.indexOf('setup-') === 0 ? name : 'fq-' + name;
+      list.appendChild(S.el('li', {}, [S.el('a', { href: '#' + target }, [problems[name]])]));
+    });
+    if (this.current === SETUP) {
+      this.screen.querySelectorAll('[data-setup]').forEach(function (node) {
+        var slot = node.querySelector('.error-message');
+        var message = problems['setup-' + node.getAttribute('data-setup')] || '';
+        if (slot) {
+          slot.textContent = message;
+          slot.hidden = !message;
+          node.classList.toggle('has-error', Boolean(message));
+        }
+      });
+    } else {
+      S.showProblems(this.screen, problems);
+    }
+    summary.hidden = false;
+    summary.focus();
+  };
+
+  Interview.prototype.move = function (step, check) {
+    this.update(null);
+    var state = this.state();
+    if (check) {
+      var problems = this.problems(this.current, state);
+      if (Object.keys(problems).length) {
+        this.report(problems);
+        return;
+      }
+    }
+    var active = this.active(state);
+    var index = active.map(nameOf).indexOf(nameOf(this.current));
+    this.show(nameOf(active[Math.min(active.length - 1, Math.max(0, index + step))]));
+  };
+
+  Interview.prototype.next = function () {
+    this.move(1, true);
+  };
+
+  Interview.prototype.back = function () {
+    this.move(-1, false);
+  };
+
+  Interview.prototype.finish = function () {
+    var self = this;
+    self.update(null);
+    var state = self.state();
+    var active = self.active(state);
+    for (var i = 0; i < active.length; i++) {
+      var problems = self.problems(active[i], state);
+      if (Object.keys(problems).length) {
+        self.show(nameOf(active[i]));
+        self.report(problems);
+        return Promise.resolve(false);
+      }
+    }
+    var record = self.record;
+    var now = new Date().toISOString();
+    var consent = self.form.consentQuestion ? state.values[self.form.consentQuestion.name] : record.consent;
+    record.consent = consent;
+    record.finished_at = now;
+    record.status = 'pending';
+    delete record.result;
+    record.payload = {
+      uuid: record.uuid, survey: record.survey, version: record.version, site: record.site || null,
+      language: record.language, answers: Q.answersToSend(self.form, state), started_at: record.started_at,
+      finished_at: now, consent: consent || null, mode: record.mode || null
+    };
+    clearTimeout(self.saving);
+    self.record = null;
+    return Store.saveRecord(record).then(function () {
+      return Store.setSetting('openDraft', null);
+    }).then(function () { self.app.onFinished(record); return true; });
+  };
+
+  Interview.prototype.leave = function () {
+    var self = this;
+    return self.flush().then(function () {
+      self.record = null;
+      return Store.setSetting('openDraft', null);
+    }).then(function () { self.app.onLeave(); });
+  };
+
+  Interview.prototype.showServerErrors = function () {
+    var box = this.find('[data-server-errors]');
+    var list = this.find('[data-server-error-list]');
+    var errors = (this.record.result && this.record.result.errors) || {};
+    var form = this.form;
+    var language = this.record.language;
+    list.textContent = '';
+    Object.keys(errors).forEach(function (name) {
+      var q = form.byName[name];
+      var label = q ? Q.pick(q.item.label, language, form.fallback) : name;
+      list.appendChild(S.el('li', {}, [label + ': ' + errors[name]]));
+    });
+    box.hidden = !Object.keys(errors).length;
+  };
+
+  Interview.prototype.scheduleSave = function () {
+    var self = this;
+    clearTimeout(self.saving);
+    self.saving = setTimeout(function () { self.flush(); }, SAVE_DELAY_MS);
+  };
+
+  Interview.prototype.flush = function () {
+    clearTimeout(this.saving);
+    return this.record && this.record.status === 'draft' ? Store.saveRecord(this.record) : Promise.resolve();
+  };
+
+  global.VocesInterview = Interview;
+})(window);

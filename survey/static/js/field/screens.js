@@ -1,0 +1,199 @@
+/*
+ * The questions of one screen as HTML, read back as answers, shown and hidden as answers change.
+ * The markup follows the resident form's (templates/_macros/forms.html) so that voces.css and
+ * screen readers treat both alike: a label or legend, the hint, the error, then the input.
+ */
+(function (global) {
+  'use strict';
+
+  var Q = global.VocesQuestionnaire;
+
+  function el(tag, attributes, children) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (key) {
+      var value = attributes[key];
+      if (value === true) {
+        node.setAttribute(key, '');
+      } else if (value !== false && value !== null && value !== undefined) {
+        node.setAttribute(key, value);
+      }
+    });
+    (children || []).forEach(function (child) {
+      if (child) {
+        node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+      }
+    });
+    return node;
+  }
+
+  function text(ctx, texts) {
+    return Q.pick(texts, ctx.language, ctx.form.fallback);
+  }
+
+  function heading(ctx, q, tag, forId) {
+    var required = q.item.required && q.type !== 'note'
+      ? el('span', { class: 'required' }, [' ' + ctx.strings.requiredMark]) : null;
+    return el(tag, forId ? { for: forId } : {}, [text(ctx, q.item.label), required]);
+  }
+
+  function inputFor(ctx, q, id, described) {
+    var value = q.item.read_only ? q.default : (ctx.answers[q.name] || '');
+    var common = { id: id, name: q.name, 'aria-describedby': described, disabled: Boolean(q.item.read_only) };
+    if (q.type === 'text') {
+      var multiline = (q.item.appearance || '').split(/\s+/).indexOf('multiline') >= 0;
+      var input = el(multiline ? 'textarea' : 'input', Object.assign(common, {
+        type: multiline ? null : 'text', rows: multiline ? 6 : null, maxlength: q.item.max_length || 5000
+      }));
+      input.value = value;
+      return input;
+    }
+    var kinds = {
+      integer: { type: 'number', step: '1', inputmode: 'numeric' },
+      decimal: { type: 'number', step: 'any', inputmode: 'decimal' },
+      date: { type: 'date' }
+    };
+    var field = el('input', Object.assign(common, kinds[q.type] || { type: 'text' }));
+    field.value = value;
+    return field;
+  }
+
+  function choicesFor(ctx, q, id, described) {
+    var chosen = (q.item.read_only ? q.default : (ctx.answers[q.name] || '')).split(/\s+/);
+    var type = q.type === 'select_one' ? 'radio' : 'checkbox';
+    return el('div', { class: 'choices' }, q.choices.map(function (choice, index) {
+      var choiceId = id + '-' + index;
+      var input = el('input', {
+        type: type, id: choiceId, name: q.name, value: choice.name,
+        'aria-describedby': described, disabled: Boolean(q.item.read_only)
+      });
+      input.checked = chosen.indexOf(choice.name) >= 0;
+      return el('div', { class: 'choice', 'data-choice': choice.name }, [
+        input, el('label', { for: choiceId }, [text(ctx, choice.label) || choice.name])
+      ]);
+    }));
+  }
+
+  function questionNode(ctx, q) {
+    if (!Q.shown(q)) {
+      return null;
+    }
+    var id = 'fq-' + q.name;
+    var hint = text(ctx, q.item.hint);
+    var hintNode = hint ? el('p', { class: 'hint', id: id + '-hint' }, [hint]) : null;
+    if (q.type === 'note') {
+      return el('div', { class: 'field note', 'data-q': q.name }, [
+        el('p', { class: 'note-text' }, [text(ctx, q.item.label)]), hintNode
+      ]);
+    }
+    var described = (hint ? id + '-hint ' : '') + id + '-error';
+    var error = el('p', { class: 'error-message', id: id + '-error', hidden: true });
+    if (q.type === 'select_one' || q.type === 'select_multiple') {
+      return el('fieldset', { class: 'field field-choice', id: id, 'data-q': q.name }, [
+        heading(ctx, q, 'legend'), hintNode, error, choicesFor(ctx, q, id, described)
+      ]);
+    }
+    if (q.type === 'acknowledge') {
+      var box = el('input', {
+        type: 'checkbox', id: id + '-input', name: q.name, value: Q.ACKNOWLEDGED,
+        'aria-describedby': described, disabled: Boolean(q.item.read_only)
+      });
+      box.checked = (q.item.read_only ? q.default : ctx.answers[q.name]) === Q.ACKNOWLEDGED;
+      return el('div', { class: 'field', id: id, 'data-q': q.name }, [
+        hintNode, error, el('div', { class: 'field-check' }, [box, heading(ctx, q, 'label', id + '-input')])
+      ]);
+    }
+    return el('div', { class: 'field', id: id, 'data-q': q.name }, [
+      heading(ctx, q, 'label', id + '-input'), hintNode, error, inputFor(ctx, q, id + '-input', described)
+    ]);
+  }
+
+  function groupNode(ctx, group, nested) {
+    var label = text(ctx, group.label);
+    var hint = text(ctx, group.hint);
+    var children = (group.questions || []).map(function (item) {
+      return item.type === 'group' ? groupNode(ctx, item, true) : questionNode(ctx, ctx.form.byName[item.name]);
+    });
+    var head = label ? el(nested ? 'h3' : 'h2', { class: 'group-legend' }, [label]) : null;
+    return el('section', { class: 'group', 'data-group': group.name }, [
+      head, hint ? el('p', { class: 'hint' }, [hint]) : null
+    ].concat(children));
+  }
+
+  // The screen's questions; ctx = {form, language, strings, answers}.
+  function render(ctx, screen) {
+    return screen.group ? groupNode(ctx, screen.group.item, false) : questionNode(ctx, screen.questions[0]);
+  }
+
+  // What the field worker chose or typed on this screen, as ODK strings by question name.
+  function read(container) {
+    var answers = {};
+    container.querySelectorAll('[data-q]').forEach(function (node) {
+      var inputs = Array.prototype.filter.call(node.querySelectorAll('input, textarea'), function (input) {
+        return input.name === node.getAttribute('data-q') && !input.disabled;
+      });
+      if (!inputs.length) {
+        return;
+      }
+      var value = inputs[0].value;
+      if (inputs[0].type === 'radio' || inputs[0].type === 'checkbox') {
+        value = inputs.filter(function (i) { return i.checked; }).map(function (i) { return i.value; }).join(' ');
+      }
+      answers[node.getAttribute('data-q')] = value;
+    });
+    return answers;
+  }
+
+  // Show what applies and the choices the filters let through; true when a choice was unticked.
+  function refresh(container, form, state) {
+    var unticked = false;
+    container.querySelectorAll('[data-group]').forEach(function (node) {
+      node.hidden = !Q.groupApplies(form, node.getAttribute('data-group'), state.values, state.today);
+    });
+    container.querySelectorAll('[data-q]').forEach(function (node) {
+      var q = form.byName[node.getAttribute('data-q')];
+      node.hidden = !state.relevant[q.name];
+      if (!q.filter) {
+        return;
+      }
+      var allowed = Q.allowedChoices(q, state.values, state.today).map(function (c) { return c.name; });
+      node.querySelectorAll('[data-choice]').forEach(function (choice) {
+        var keep = allowed.indexOf(choice.getAttribute('data-choice')) >= 0;
+        var input = choice.querySelector('input');
+        choice.hidden = !keep;
+        if (!keep && input.checked) {
+          input.checked = false;
+          unticked = true;
+        }
+      });
+    });
+    return unticked;
+  }
+
+  // Put each problem next to its question (or clear it); returns the first question in error.
+  function showProblems(container, problems) {
+    var first = null;
+    container.querySelectorAll('[data-q]').forEach(function (node) {
+      var message = problems[node.getAttribute('data-q')] || '';
+      var slot = node.querySelector('.error-message');
+      if (!slot) {
+        return;
+      }
+      slot.textContent = message;
+      slot.hidden = !message;
+      node.classList.toggle('has-error', Boolean(message));
+      node.querySelectorAll('input, textarea').forEach(function (input) {
+        if (message) {
+          input.setAttribute('aria-invalid', 'true');
+        } else {
+          input.removeAttribute('aria-invalid');
+        }
+      });
+      if (message && !first) {
+        first = node;
+      }
+    });
+    return first;
+  }
+
+  global.VocesScreens = { el: el, render: render, read: read, refresh: refresh, showProblems: showProblems };
+})(window);

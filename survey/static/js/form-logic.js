@@ -1,0 +1,185 @@
+/*
+ * Live skip logic for the resident form: shows and hides questions and groups as they become
+ * relevant, offers only the choices a choice_filter lets through, and says at once when an
+ * answer breaks a constraint.
+ *
+ * It reads what the server wrote into data- attributes (data-question, data-type, data-relevant,
+ * data-constraint, data-constraint-message, data-choice-filter, data-calculation on questions;
+ * data-group and data-relevant on groups; data-choice on filtered choices) and evaluates them with
+ * window.VocesExpressions. It mirrors survey/services/form_logic.py, which decides again on
+ * submit: without this script every question is shown and the server alone decides.
+ */
+(function (global) {
+  'use strict';
+
+  var E = global.VocesExpressions;
+  var PREFIX = 'q_';
+  var ACKNOWLEDGED = 'OK';
+
+  function run(expression, values, current) {
+    try {
+      return E.evaluate(expression, values, { current: current });
+    } catch (error) {
+      return '';  // the server has the final word on an expression that fails here
+    }
+  }
+
+  function holds(expression, values) {
+    return E.truthy(run(expression, values, ''));
+  }
+
+  function asAnswer(result) {
+    if (typeof result === 'boolean') {
+      return result ? 'true' : 'false';
+    }
+    return typeof result === 'number' ? run('string(.)', {}, result) : String(result);
+  }
+
+  function nameOf(question) {
+    return question.getAttribute('data-question');
+  }
+
+  function inputsOf(form, question) {
+    return Array.prototype.filter.call(form.elements, function (element) {
+      return element.name === PREFIX + nameOf(question);
+    });
+  }
+
+  // What the resident typed or chose, as an ODK string (select_multiple: space-separated).
+  function typed(form, question) {
+    var type = question.getAttribute('data-type');
+    var inputs = inputsOf(form, question);
+    if (type === 'acknowledge') {
+      return inputs.some(function (i) { return i.checked; }) ? ACKNOWLEDGED : '';
+    }
+    if (inputs.length && (inputs[0].type === 'radio' || inputs[0].type === 'checkbox')) {
+      return inputs.filter(function (i) { return i.checked; })
+        .map(function (i) { return i.value; }).join(' ');
+    }
+    return inputs.length ? inputs[0].value : '';
+  }
+
+  // The relevant expressions a question or group depends on: its groups', outermost first, then its own.
+  function conditions(element, form) {
+    var found = [];
+    for (var node = element; node && node !== form; node = node.parentElement) {
+      if (node.hasAttribute('data-relevant')) {
+        found.unshift(node.getAttribute('data-relevant'));
+      }
+    }
+    return found;
+  }
+
+  function applies(element, form, values) {
+    return conditions(element, form).every(function (expression) {
+      return holds(expression, values);
+    });
+  }
+
+  // Relevance and values of every question, repeated until nothing changes (as the server does).
+  function resolve(form, questions) {
+    var values = {};
+    questions.forEach(function (q) { values[nameOf(q)] = ''; });
+    for (var pass = 0; pass <= questions.length; pass++) {
+      var changed = false;
+      questions.forEach(function (q) {
+        var value = '';
+        if (applies(q, form, values)) {
+          var calculation = q.getAttribute('data-calculation');
+          value = calculation ? asAnswer(run(calculation, values, '')) : typed(form, q);
+        }
+        if (values[nameOf(q)] !== value) {
+          values[nameOf(q)] = value;
+          changed = true;
+        }
+      });
+      if (!changed) {
+        break;
+      }
+    }
+    return values;
+  }
+
+  // Hide the choices the filter leaves out, unticking them; true when something was unticked.
+  function filterChoices(question, values) {
+    var expression = question.getAttribute('data-choice-filter');
+    var unticked = false;
+    question.querySelectorAll('[data-choice]').forEach(function (choice) {
+      var columns = JSON.parse(choice.getAttribute('data-choice'));
+      var allowed = holds(expression, Object.assign({}, values, columns));
+      choice.hidden = !allowed;
+      var input = choice.querySelector('input');
+      if (!allowed && input && input.checked) {
+        input.checked = false;
+        unticked = true;
+      }
+    });
+    return unticked;
+  }
+
+  function liveError(question) {
+    var message = question.querySelector('[data-live-error]');
+    if (!message) {
+      message = document.createElement('p');
+      message.className = 'error-message';
+      message.setAttribute('data-live-error', '');
+      message.setAttribute('aria-live', 'polite');
+      var heading = question.querySelector('legend, label');
+      question.insertBefore(message, heading ? heading.nextSibling : question.firstChild);
+    }
+    return message;
+  }
+
+  // Say at once that an answer breaks its constraint; check again as the resident corrects it.
+  function checkConstraint(question, values, announce) {
+    var value = values[nameOf(question)];
+    var broken = value !== '' && !E.truthy(run(question.getAttribute('data-constraint'), values, value));
+    var shown = question.querySelector('[data-live-error]');
+    if (broken && (announce || (shown && !shown.hidden))) {
+      var message = liveError(question);
+      message.textContent = question.getAttribute('data-constraint-message');
+      message.hidden = false;
+    } else if (!broken && shown) {
+      shown.hidden = true;
+    }
+  }
+
+  function update(form, questions, event) {
+    var values = resolve(form, questions);
+    for (var round = 0; round < 3; round++) {
+      var unticked = false;
+      form.querySelectorAll('[data-choice-filter]').forEach(function (q) {
+        unticked = filterChoices(q, values) || unticked;
+      });
+      if (!unticked) {
+        break;
+      }
+      values = resolve(form, questions);
+    }
+    form.querySelectorAll('[data-relevant]:not([data-calculation])').forEach(function (element) {
+      element.hidden = !applies(element, form, values);
+    });
+    form.querySelectorAll('[data-constraint]').forEach(function (q) {
+      var announce = Boolean(event && event.type === 'change' && q.contains(event.target));
+      checkConstraint(q, values, announce);
+    });
+  }
+
+  function start() {
+    var form = document.querySelector('form[data-form-logic]');
+    if (!form || !E) {
+      return;
+    }
+    var questions = Array.prototype.slice.call(form.querySelectorAll('[data-question]'));
+    var refresh = function (event) { update(form, questions, event); };
+    form.addEventListener('input', refresh);
+    form.addEventListener('change', refresh);
+    refresh(null);
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
+  }
+})(window);

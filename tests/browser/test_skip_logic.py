@@ -1,0 +1,128 @@
+"""Live skip logic in headless Chromium: questions and choices follow the answers as they are given."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from survey.models import Testimonial
+from survey.services.demo import SITES_FILE
+from survey.services.sites import upsert_sites_from_file
+from survey.services.surveys import import_survey, read_survey
+from tests.services.test_xlsform import write_xlsform
+
+FOLLOW_UP = "[data-question=support_experience]"
+
+
+@pytest.fixture
+def kobo_survey(tmp_path, db):
+    """The Kobo-style XLSForm of tests/services/test_xlsform.py, imported and published."""
+    upsert_sites_from_file(SITES_FILE)
+    version = import_survey(
+        read_survey(write_xlsform(tmp_path / "kobo.xlsx")).definition, publish=True
+    )
+    db.session.commit()
+    return version
+
+
+def test_the_example_asks_about_support_only_after_yes(page, live_server, example_survey, db):
+    page.goto(f"{live_server}/s/community-safety")
+    follow_up = page.locator(FOLLOW_UP)
+    assert follow_up.is_hidden()
+    page.locator("#q_support_used-0").check()  # Yes
+    assert follow_up.is_visible()
+    page.locator("#q_support_used-1").check()  # No
+    assert follow_up.is_hidden()
+    page.locator("#q_support_used-0").check()
+
+    story = page.locator("#q_support_experience")
+    story.fill("a" * 2001)
+    story.blur()
+    warning = follow_up.locator("[data-live-error]")
+    assert warning.inner_text() == "Please keep your answer under 2,000 characters."
+    story.fill("The waiting list was three months, but the counsellor was kind.")
+    assert warning.is_hidden()  # gone as soon as the answer is put right
+
+    page.select_option("#q_site", "tumaco")
+    page.get_by_label("Safe", exact=True).check()
+    page.locator("#q_change_story").fill(
+        "Fewer fights near the school since the youth centre opened."
+    )
+    page.get_by_label("You may quote my words", exact=True).check()
+    page.get_by_role("button", name="Send my answers").click()
+    assert page.locator("#receipt").is_visible()
+    stored = db.session.scalars(
+        select(Testimonial).where(Testimonial.question == "support_experience")
+    ).one()
+    assert stored.raw_text.startswith("The waiting list was three months")
+
+
+def test_the_live_constraint_message_follows_the_language(page, live_server, example_survey):
+    page.goto(f"{live_server}/s/community-safety?lang=es")
+    page.locator("#q_support_used-0").check()
+    page.locator("#q_support_experience").fill("a" * 2001)
+    page.locator("#q_support_experience").blur()
+    assert (
+        page.locator(f"{FOLLOW_UP} [data-live-error]").inner_text()
+        == "Por favor escriba menos de 2.000 caracteres."
+    )
+
+
+def test_without_javascript_every_question_shows(browser, live_server, example_survey):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/s/community-safety")
+    assert page.locator(FOLLOW_UP).is_visible()
+    context.close()
+
+
+def test_cascading_choices_follow_the_department(page, live_server, kobo_survey):
+    page.goto(f"{live_server}/s/support-services")
+    municipalities = page.locator("[data-question=municipality] .choice")
+    assert municipalities.count() == 4
+    assert all(
+        not m.is_visible() for m in municipalities.all()
+    )  # nothing to offer until a department is chosen
+    page.get_by_label("Nariño").check()
+    assert page.locator("[data-question=municipality] .choice:visible").all_inner_texts() == [
+        "Pasto",
+        "Tumaco",
+    ]
+    page.get_by_label("Pasto").check()
+    page.get_by_label("Antioquia").check()
+    assert page.locator("[data-question=municipality] .choice:visible").all_inner_texts() == [
+        "Medellín",
+        "Envigado",
+    ]
+    assert not page.locator(
+        "#q_municipality-2"
+    ).is_checked()  # Pasto is no longer offered, so no longer chosen
+
+
+def test_questions_inside_a_follow_up_appear_together(page, live_server, kobo_survey):
+    page.goto(f"{live_server}/s/support-services")
+    follow_ups = ["support_story", "last_visit", "services_used"]
+    assert all(page.locator(f"[data-question={name}]").is_hidden() for name in follow_ups)
+    page.get_by_label("Yes", exact=True).check()
+    assert all(page.locator(f"[data-question={name}]").is_visible() for name in follow_ups)
+    page.locator("#q_last_visit").fill("2999-01-01")
+    page.locator("#q_last_visit").blur()
+    assert (
+        page.locator("[data-question=last_visit] [data-live-error]").inner_text()
+        == "The date cannot be in the future."
+    )
+
+
+def test_touch_targets_are_at_least_44_pixels_high(page, live_server, kobo_survey):
+    page.goto(f"{live_server}/s/support-services")
+    page.get_by_label("Yes", exact=True).check()
+    targets = page.locator(
+        ".choice:visible label, .field-check label, select, textarea, input[type=text], input[type=date], "
+        "input[type=number], button[type=submit]"
+    )
+    heights = {
+        t.evaluate("e => e.id || e.htmlFor || e.textContent.trim()"): t.bounding_box()["height"]
+        for t in targets.all()
+    }
+    assert len(heights) > 15
+    assert {k: h for k, h in heights.items() if h < 44} == {}

@@ -1,0 +1,189 @@
+"""The sync API: one answer per record, exactly once, conflicts kept aside."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from survey.extensions import db as _db
+from survey.models import Channel, InterviewMode, Response, Role, SubmissionConflict
+from survey.services.devices import register_device, revoke_device
+from tests.conftest import GOOD_ANSWERS
+
+
+@pytest.fixture
+def token(make_user):
+    device, token = register_device(make_user(Role.FIELD_WORKER), "tablet 1")
+    _db.session.commit()
+    return token
+
+
+def record(**overrides):
+    answers = {k: v for k, v in GOOD_ANSWERS.items() if k not in ("site", "consent")}
+    body = {
+        "uuid": str(uuid.uuid4()),
+        "survey": "community-safety",
+        "version": "0",
+        "site": "tumaco",
+        "language": "es",
+        "answers": answers,
+        "started_at": "2026-11-20T09:00:00-05:00",
+        "finished_at": "2026-11-20T09:14:00-05:00",
+        "consent": "quote_anonymous",
+        "mode": "in_person",
+    }
+    body.update(overrides)
+    return body
+
+
+def post(client, token, records):
+    return client.post("/api/v1/submissions", json={"records": records}, headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.fixture
+def version(example_survey):
+    return example_survey.version
+
+
+def test_records_are_created_with_who_where_and_how(client, token, version, db):
+    rec = record(version=version)
+    response = post(client, token, [rec])
+    assert response.status_code == 200
+    [result] = response.json["results"]
+    assert result["status"] == "created" and result["code"] == 201 and result["receipt_code"]
+    stored = db.session.scalars(select(Response)).one()
+    assert stored.uuid == rec["uuid"] and stored.channel == Channel.FIELD
+    assert stored.site.slug == "tumaco" and stored.mode == InterviewMode.IN_PERSON
+    assert stored.consent_scope.value == "quote_anonymous"
+    assert stored.interviewer_id is not None and stored.device_id is not None
+    assert stored.started_at.isoformat() == "2026-11-20T14:00:00+00:00"
+    assert stored.submitted_at.isoformat() == "2026-11-20T14:14:00+00:00"
+
+
+def test_replaying_a_batch_stores_nothing_twice(client, token, version, db):
+    batch = [record(version=version) for _ in range(3)]
+    first = post(client, token, batch).json["results"]
+    again = post(client, token, batch).json["results"]
+    assert [r["status"] for r in first] == ["created"] * 3
+    assert [r["status"] for r in again] == ["duplicate"] * 3
+    assert [r["receipt_code"] for r in again] == [r["receipt_code"] for r in first]
+    assert len(db.session.scalars(select(Response)).all()) == 3
+
+
+def test_same_uuid_with_other_content_is_a_conflict_kept_aside(client, token, version, db):
+    original = record(version=version)
+    post(client, token, [original])
+    changed = copy.deepcopy(original)
+    changed["answers"]["change_story"] = "Something else entirely."
+    result = post(client, token, [changed]).json["results"][0]
+    assert result["status"] == "conflict" and result["code"] == 409
+    stored = db.session.scalars(select(Response)).one()
+    assert any(t.raw_text == GOOD_ANSWERS["change_story"] for t in stored_testimonials(db, stored))
+    conflict = db.session.scalars(select(SubmissionConflict)).one()
+    assert conflict.uuid == original["uuid"] and conflict.payload["answers"]["change_story"] == "Something else entirely."
+    post(client, token, [changed])  # the same conflict again is not kept twice
+    assert len(db.session.scalars(select(SubmissionConflict)).all()) == 1
+
+
+def stored_testimonials(db, response):
+    from survey.models import Testimonial
+
+    return db.session.scalars(select(Testimonial).where(Testimonial.response_id == response.id)).all()
+
+
+def test_one_bad_record_never_blocks_the_batch(client, token, version, db):
+    good = record(version=version)
+    bad_answers = record(version=version, answers={**record()["answers"], "safe_at_night": "9"})
+    no_uuid = record(version=version, uuid="123")
+    unknown_version = record(version="1999.1")
+    not_an_object = "hello"
+    results = post(client, token, [bad_answers, good, no_uuid, unknown_version, not_an_object]).json["results"]
+    assert [r["status"] for r in results] == ["invalid", "created", "invalid", "invalid", "invalid"]
+    assert "safe_at_night" in results[0]["errors"]
+    assert "uuid" in results[2]["errors"] and "version" in results[3]["errors"]
+    assert len(db.session.scalars(select(Response)).all()) == 1
+
+
+def test_required_answers_are_checked_in_the_record_language(client, token, version):
+    answers = {k: v for k, v in record()["answers"].items() if k != "change_story"}
+    result = post(client, token, [record(version=version, answers=answers)]).json["results"][0]
+    assert result["errors"]["change_story"] == "Cuéntenos en pocas palabras cómo ha cambiado la vida, aunque no haya cambiado."
+
+
+def test_a_record_of_a_replaced_version_is_stored_against_it(client, token, example_survey, db):
+    from survey.services.surveys import import_survey, read_survey_file
+    from survey.services.demo import EXAMPLE_SURVEY
+
+    old = example_survey.version
+    newer = read_survey_file(EXAMPLE_SURVEY)
+    newer["version"] = "2099.1"
+    import_survey(newer, publish=True)
+    db.session.commit()
+    post(client, token, [record(version=old)])
+    stored = db.session.scalars(select(Response)).one()
+    assert stored.survey_version.version == old
+
+
+def test_a_finish_time_far_in_the_future_is_refused(client, token, version):
+    result = post(client, token, [record(version=version, finished_at="2999-01-01T00:00:00Z")]).json["results"][0]
+    assert result["errors"]["finished_at"] == "is in the future"
+
+
+@pytest.mark.parametrize("header", [None, "Bearer nonsense", "Bearer vdt_unknown", "Token abc"])
+def test_requests_without_a_valid_token_get_401(client, header, example_survey):
+    headers = {"Authorization": header} if header else {}
+    response = client.post("/api/v1/submissions", json={"records": []}, headers=headers)
+    assert response.status_code == 401 and "token" in response.json["error"]
+
+
+def test_a_revoked_token_stops_working(client, make_user, example_survey, db):
+    user = make_user(Role.FIELD_WORKER)
+    device, token = register_device(user, "lost tablet")
+    db.session.commit()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    revoke_device(device, make_user(Role.ADMIN))
+    db.session.commit()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_an_evaluators_device_token_is_refused(client, make_user, example_survey, db):
+    _, token = register_device(make_user(Role.EVALUATOR), "laptop")
+    db.session.commit()
+    assert client.get("/api/v1/surveys", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_surveys_gives_what_a_tablet_needs_offline(client, token, version):
+    body = client.get("/api/v1/surveys", headers={"Authorization": f"Bearer {token}"}).json
+    [survey] = body["surveys"]
+    assert survey["slug"] == "community-safety" and survey["version"] == version
+    assert survey["definition"]["questions"]
+    assert {"slug": "tumaco", "name": "Tumaco (Nariño, CO)"} in body["sites"]
+
+
+def test_malformed_payloads_get_400_and_oversize_batches_413(client, token, example_survey):
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.post("/api/v1/submissions", data="nope", headers=headers).status_code == 400
+    assert client.post("/api/v1/submissions", json={"records": {}}, headers=headers).status_code == 400
+    big = client.post("/api/v1/submissions", json={"records": [{}] * 501}, headers=headers)
+    assert big.status_code == 413 and "at most 500" in big.json["error"]
+
+
+def test_the_api_is_rate_limited_per_token(client, token, example_survey, app):
+    app.config["API_RATE_LIMIT"] = "3 per minute"
+    try:
+        codes = [client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(4)]
+    finally:
+        app.config["API_RATE_LIMIT"] = "120 per minute"
+    assert codes == [200, 200, 200, 429]
+
+
+def test_the_api_needs_no_csrf_token(app, token, example_survey):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = app.test_client().post("/api/v1/submissions", json={"records": []}, headers={"Authorization": f"Bearer {token}"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 200

@@ -1,0 +1,194 @@
+"""The resident form decides on the server: relevance, constraints, choice filters, calculations."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from survey.models import Answer, Response, Testimonial
+from survey.services.demo import SITES_FILE
+from survey.services.sites import upsert_sites_from_file
+from survey.services.surveys import import_survey, read_survey
+from tests.conftest import count, form_data
+from tests.services.test_xlsform import write_xlsform
+
+URL = "/s/support-services"
+FUTURE = (date.today() + timedelta(days=30)).isoformat()
+GOOD: dict[str, str | list[str] | None] = {
+    "site": "tumaco",
+    "department": "narino",
+    "municipality": "pasto",
+    "used_services": "yes",
+    "support_story": "The clinic in Pasto helped my brother, but the waiting list was long.",
+    "last_visit": "2020-01-10",
+    "services_used": ["clinic", "group"],
+    "visits": "3",
+    "distance_km": "2.5",
+    "understood": "y",
+    "consent": "quote",
+}
+
+
+@pytest.fixture
+def kobo_survey(tmp_path, db):
+    """The Kobo-style XLSForm of tests/services/test_xlsform.py, imported and published."""
+    upsert_sites_from_file(SITES_FILE)
+    version = import_survey(
+        read_survey(write_xlsform(tmp_path / "kobo.xlsx")).definition, publish=True
+    )
+    db.session.commit()
+    return version
+
+
+def post(client, language: str = "en", **answers: str | list[str] | None):
+    """Post the Kobo form with these answers over the good ones (None leaves a question out)."""
+    data = {f"q_{k}": v for k, v in {**GOOD, **answers}.items() if v is not None}
+    data["uuid"] = str(uuid.uuid4())
+    return client.post(f"{URL}?lang={language}", data=data)
+
+
+def stored_answers(db) -> dict[str, str]:
+    """The only stored response's answers, by question."""
+    response = db.session.scalars(select(Response)).one()
+    return {a.question: a.value_text for a in response.answers}
+
+
+def test_the_form_shows_groups_choices_and_the_logic_for_the_browser(client, kobo_survey):
+    page = client.get(URL).get_data(as_text=True)
+    assert re.search(
+        r'<fieldset class="group" data-group="where">\s*<legend class="group-legend">Where you live</legend>',
+        page,
+    )
+    assert 'data-choice-filter="${choice.department}=${department}"' in page
+    assert (
+        'data-choice="{&#34;choice.name&#34;: &#34;pasto&#34;, &#34;choice.department&#34;: &#34;narino&#34;}"'
+        in page
+    )
+    assert 'data-relevant="${used_services} = &#39;yes&#39;"' in page
+    assert 'data-constraint-message="The date cannot be in the future."' in page
+    assert 'data-calculation="concat(${department}, &#39;/&#39;, ${municipality})"' in page
+    assert re.search(r'<fieldset class="field field-choice" id="q_services_used"', page)
+    assert page.count('name="q_services_used" type="checkbox"') == 3
+    assert 'id="q_last_visit" name="q_last_visit" type="date"' in page
+    assert 'type="number"' in page  # integer and decimal
+    assert "Your answers are private." in page and 'name="q_privacy_note"' not in page
+    assert re.search(r'id="q_interviewer_code" [^>]*readonly type="text" value="WEB"', page)
+    assert '<script src="/static/js/expressions.js" defer></script>' in page
+    assert '<script src="/static/js/form-logic.js" defer></script>' in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page)  # no inline script: the CSP forbids it
+
+
+def test_every_input_has_a_label(client, kobo_survey):
+    page = client.get(URL).get_data(as_text=True)
+    ids = re.findall(r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', page)
+    assert len(ids) >= 20
+    assert [i for i in ids if f'for="{i}"' not in page] == []
+
+
+def test_a_valid_submission_stores_answers_as_odk_strings(client, kobo_survey, db):
+    assert post(client).status_code == 302
+    answers = stored_answers(db)
+    assert answers["services_used"] == "clinic group"
+    assert answers["place"] == "narino/pasto"  # calculated on the server
+    assert answers["understood"] == "OK"
+    assert answers["last_visit"] == "2020-01-10" and answers["distance_km"] == "2.5"
+    assert answers["interviewer_code"] == "WEB"
+    assert (
+        "privacy_note" not in answers and "support_story" not in answers
+    )  # a note informs; a testimony is kept apart
+    assert db.session.scalars(select(Testimonial)).one().question == "support_story"
+
+
+def test_a_hidden_question_posted_anyway_is_neither_required_nor_stored(client, kobo_survey, db):
+    response = post(
+        client,
+        used_services="no",
+        support_story="Posted although hidden",
+        last_visit=FUTURE,
+        services_used=["spa"],
+    )
+    assert response.status_code == 302
+    answers = stored_answers(db)
+    assert answers["used_services"] == "no"
+    assert not {"support_story", "last_visit", "services_used"} & set(answers)
+    assert count(Testimonial) == 0
+
+
+def test_a_required_question_shows_the_forms_message_in_the_chosen_language(client, kobo_survey):
+    page = post(client, "es", department=None, municipality=None).get_data(as_text=True)
+    assert "Elija su departamento." in page
+    assert count(Response) == 0
+
+
+REFUSALS = [
+    (
+        {"department": "antioquia", "municipality": "pasto"},
+        "Not a valid choice.",
+        "Opción inválida.",
+    ),
+    ({"municipality": "atlantis"}, "Not a valid choice.", "Opción inválida."),
+    ({"services_used": ["clinic", "spa"]}, "Not a valid choice.", "Opción inválida."),
+    (
+        {"support_story": "a" * 201},
+        "Please write at most 200 characters.",
+        "Escriba como máximo 200 caracteres.",
+    ),
+    (
+        {"last_visit": FUTURE},
+        "The date cannot be in the future.",
+        "La fecha no puede estar en el futuro.",
+    ),
+    ({"visits": "150"}, "Between 0 and 99.", "Entre 0 y 99."),
+    ({"visits": "many"}, "Not a valid integer value.", "No es un valor entero válido."),
+]
+
+
+@pytest.mark.parametrize(
+    ("answers", "language", "message"),
+    [(a, "en", en) for a, en, _ in REFUSALS] + [(a, "es", es) for a, _, es in REFUSALS],
+)
+def test_a_refused_answer_shows_the_message_in_the_chosen_language_and_stores_nothing(
+    client, kobo_survey, answers, language, message
+):
+    page = post(client, language, **answers).get_data(as_text=True)
+    assert f'<html lang="{language}">' in page
+    assert 'class="error-summary"' in page
+    assert message in page.replace("&#39;", "'")
+    typed = str(answers.get("support_story", GOOD["support_story"]))
+    assert f"{typed}</textarea>" in page  # what was typed stays typed
+    assert count(Response) == 0 and count(Answer) == 0 and count(Testimonial) == 0
+
+
+def test_the_error_summary_links_to_the_first_checkbox(client, kobo_survey):
+    page = post(client, services_used=["spa"]).get_data(as_text=True)
+    assert 'href="#q_services_used-0"' in page and 'id="q_services_used-0"' in page
+
+
+def test_a_read_only_answer_keeps_its_default_whatever_is_posted(client, kobo_survey, db):
+    post(client, interviewer_code="CHANGED")
+    assert stored_answers(db)["interviewer_code"] == "WEB"
+
+
+def test_the_example_keeps_the_support_story_only_from_those_who_used_support(
+    client, example_survey, db
+):
+    story = "The rehab centre in town took my cousin in after two weeks."
+    client.post("/s/community-safety", data=form_data(support_used="no", support_experience=story))
+    assert count(Testimonial) == 2 and "support_experience" not in {
+        t.question for t in db.session.scalars(select(Testimonial))
+    }
+    client.post("/s/community-safety", data=form_data(support_used="yes", support_experience=story))
+    assert story in {t.raw_text for t in db.session.scalars(select(Testimonial))}
+
+
+def test_the_example_limits_the_support_story_in_the_residents_language(client, example_survey):
+    page = client.post(
+        "/s/community-safety?lang=es",
+        data=form_data(support_used="yes", support_experience="a" * 2001),
+    ).get_data(as_text=True)
+    assert "Por favor escriba menos de 2.000 caracteres." in page
+    assert count(Response) == 0
