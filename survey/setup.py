@@ -55,7 +55,7 @@ def choose_locale() -> str:
     """?lang= first, then the person's last choice, then the browser's languages."""
     languages = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
-    if asked in languages:
+    if asked is not None and asked in languages:
         session["lang"] = asked
         return asked
     if session.get("lang") in languages:

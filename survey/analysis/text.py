@@ -71,9 +71,8 @@ def _spans(text: str) -> list[tuple[int, int]]:
 def split_sentences(text: str) -> list[Sentence]:
     """Split a text into sentences of tokens whose offsets point into the text."""
     sentences = []
-    folded: str | None = fold(text)
-    if len(folded) != len(text):
-        folded = None
+    whole = fold(text)
+    folded = whole if len(whole) == len(text) else None
     for start, end in _spans(text):
         tokens = _tokens(text, folded, start, end)
         if tokens:

@@ -74,7 +74,7 @@ def record_submission(
         value = answers.get(question.name)
         if value is None or value == "" or question.testimony:
             continue
-        number = float(value) if question.likert or question.type == "integer" else None
+        number = float(str(value)) if question.likert or question.type == "integer" else None
         response.answers.append(Answer(question=question.name, value_text=str(value), value_number=number))
     for question in definition.testimonies:
         text = str(answers.get(question.name) or "").strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
@@ -60,7 +61,7 @@ class Summary:
     themes: list[ThemeRow] = field(default_factory=list)
     sentiment_mean: float | None = None
     sentiment_scored: int = 0
-    not_scored: list[tuple[str, int]] = field(default_factory=list)
+    not_scored: list[tuple[str | None, int]] = field(default_factory=list)
     distributions: list[Distribution] = field(default_factory=list)
     quotes: list[Testimonial] = field(default_factory=list)
 
@@ -84,7 +85,7 @@ def _start_of(day: date) -> datetime:
     return value
 
 
-def _scalar(query: Select[tuple[int]]) -> int:
+def _scalar(query: Select[Any]) -> int:
     return int(db.session.scalar(query) or 0)
 
 
@@ -195,7 +196,7 @@ def _distributions(where: ColumnElement[bool], definition: Definition) -> list[D
         .group_by(Answer.question, Answer.value_number)
     )
     for question, value, count in rows:
-        index = int(value) - 1
+        index = int(value or 0) - 1
         if 0 <= index < len(counts[question]):
             counts[question][index] += count
     return [Distribution(q, tuple(counts[q.name])) for q in questions]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 
@@ -86,7 +87,7 @@ def _stale() -> ColumnElement[bool]:
     return or_(Testimonial.analyser_version != analyser, Testimonial.codebook_version != book)
 
 
-def _in_survey(query: Select[tuple[object]], survey_slug: str | None) -> Select[tuple[object]]:
+def _in_survey(query: Select[Any], survey_slug: str | None) -> Select[Any]:
     if survey_slug is None:
         return query
     return query.join(Response).join(SurveyVersion).join(Survey).where(Survey.slug == survey_slug)

@@ -41,7 +41,7 @@ SITE_LIST = "sites"  # a select_one from this list is the site question; sites l
 CONSENT_NAME = "consent"  # a select_one with this name is the consent question
 YES = frozenset({"yes", "true", "true()"})
 NO = frozenset({"no", "false", "false()", ""})
-# Times ODK records for itself; Voces records when a form was opened and sent, so these rows are skipped.
+# Times ODK records for itself; Voces records when a form was opened and sent, so these are skipped.
 METADATA_TYPES = frozenset({"start", "end", "today"})
 SIMPLE_TYPES = frozenset({"text", "integer", "decimal", "date", "note", "acknowledge", "calculate"})
 GROUP_ROWS = {

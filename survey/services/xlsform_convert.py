@@ -10,9 +10,9 @@ from survey.services.definition_rules import DefinitionError
 from survey.services.xlsform_columns import (
     CHOICES_MEDIA,
     CONSENT_NAME,
+    METADATA_TYPES,
     NO,
     SETTINGS_TRANSLATED,
-    METADATA_TYPES,
     SITE_LIST,
     YES,
     language_code,

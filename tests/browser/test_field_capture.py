@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -132,6 +134,7 @@ def open_field_app(page: Any, base: str) -> None:
     """Open /field/ and wait until it can work offline (worker, surveys and token in place)."""
     page.goto(f"{base}/field/")
     expect(page.locator("#field-app[data-offline-ready]")).to_be_attached(timeout=WAIT_MS)
+    page.wait_for_load_state("networkidle")  # the start-up sync and survey refresh are over
 
 
 def count(page: Any, status: str) -> Any:
@@ -141,7 +144,7 @@ def count(page: Any, status: str) -> Any:
 def interview(page: Any, answers: dict[str, Callable[[Any], None]], site: str = "Tumaco") -> None:
     """Go through the example survey from the list to "Interview saved", answering as told."""
     page.locator("[data-survey=community-safety]").click()
-    page.get_by_label(site, exact=True).check()
+    page.get_by_label(site).check()
     page.get_by_label("In person", exact=True).check()
     page.get_by_role("button", name="Next").click()
     for _ in range(30):
@@ -177,6 +180,8 @@ def test_offline_interviews_survive_a_reload_and_a_closed_browser_then_arrive_on
     page = context.pages[0]
     log_in(page, server.url)
     open_field_app(page, server.url)
+    installability = context.new_cdp_session(page).send("Page.getInstallabilityErrors")
+    assert installability["installabilityErrors"] == []
 
     context.set_offline(True)
     server.requests.clear()
@@ -187,7 +192,7 @@ def test_offline_interviews_survive_a_reload_and_a_closed_browser_then_arrive_on
     expect(count(page, "pending")).to_have_text("3")
     with page.expect_download() as download:
         page.get_by_role("button", name="Save the queue to a file").click()
-    saved = json.loads(open(download.value.path(), encoding="utf-8").read())
+    saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     context.close()
     assert server.requests == []  # nothing left the tablet while it was offline
     assert len(saved["records"]) == 3
@@ -207,3 +212,125 @@ def test_offline_interviews_survive_a_reload_and_a_closed_browser_then_arrive_on
     stored = responses(field_app)
     assert sorted(r.uuid for r in stored) == sorted(r["uuid"] for r in saved["records"])
     assert {(r.channel, r.mode, r.site.slug) for r in stored} == {(Channel.FIELD, InterviewMode.IN_PERSON, "tumaco")}
+
+
+@pytest.fixture
+def tablet(browser: Any, server: Server) -> Iterator[Any]:
+    """A tablet-sized page, logged in as the field worker, with the field app ready for offline work."""
+    context = browser.new_context(viewport=TABLET)
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    log_in(page, server.url)
+    open_field_app(page, server.url)
+    yield page
+    context.close()
+
+
+def test_a_server_that_dies_mid_sync_loses_nothing_and_doubles_nothing(tablet, server, field_app):
+    tablet.context.set_offline(True)
+    for number in range(4):  # two batches of two
+        interview(tablet, quick_answers(f"Interview {number}: the road to the school was repaired."))
+        tablet.get_by_role("button", name="Back to the list").click()
+    expect(count(tablet, "pending")).to_have_text("4")
+
+    stored_first_batch = threading.Event()
+
+    def store_then_die(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if (environ["REQUEST_METHOD"], environ["PATH_INFO"]) != SUBMISSIONS or stored_first_batch.is_set():
+            return field_app(environ, start_response)
+        b"".join(field_app(environ, lambda *args: None))  # the batch is stored and committed...
+        stored_first_batch.set()
+        drop_connection(environ)  # ...and the answer never reaches the tablet
+
+    server.intercept = store_then_die
+    tablet.context.set_offline(False)
+    assert stored_first_batch.wait(timeout=10)
+    server.stop()
+    expect(tablet.locator("#field-app[data-sync=waiting]")).to_be_attached()
+    time.sleep(1)  # the tablet keeps trying a closed port, waiting longer each time
+    server.start()
+    expect(count(tablet, "sent")).to_have_text("4")
+
+    assert len(responses(field_app)) == 4
+    assert server.requests.count(SUBMISSIONS) >= 3
+    assert tablet.locator("[data-status=sent]", has_text="already had it").count() == 2
+    with field_app.app_context():
+        assert db.session.scalars(select(SubmissionConflict)).all() == []
+
+
+def test_skip_logic_constraints_and_required_answers_work_offline_in_spanish(tablet):
+    tablet.context.set_offline(True)
+    tablet.locator("[data-survey=community-safety]").click()
+    tablet.get_by_role("button", name="Next").click()
+    summary = tablet.locator("[data-error-summary]")
+    expect(summary).to_contain_text("Choose the community where the interview takes place.")
+    tablet.get_by_label("Español").check()
+    tablet.get_by_label("Tumaco").check()
+    tablet.get_by_label("By phone").check()
+    tablet.get_by_role("button", name="Next").click()
+    expect(tablet.locator("[data-screen] legend")).to_have_text("¿Qué edad tiene?")
+    progress = tablet.locator("[data-progress-text]")
+    expect(progress).to_have_text("Screen 2 of 11")
+
+    def go_to(question: str) -> None:
+        while tablet.locator(f"[data-q={question}]").count() == 0:
+            tablet.get_by_role("button", name="Next").click()
+
+    go_to("safe_at_night")
+    tablet.get_by_role("button", name="Next").click()
+    expect(summary).to_contain_text("Elija qué tan seguro(a) se siente de noche.")
+    tablet.get_by_label("Seguro(a)", exact=True).check()
+    go_to("support_used")
+    tablet.get_by_label("No", exact=True).check()
+    tablet.get_by_role("button", name="Next").click()
+    expect(tablet.locator("[data-screen] [data-q]")).to_have_attribute("data-q", "prevention_involvement")
+
+    tablet.get_by_role("button", name="Back").click()
+    expect(progress).to_have_text("Screen 7 of 11")
+    tablet.get_by_label("Sí", exact=True).check()
+    expect(progress).to_have_text("Screen 7 of 12")  # the follow-up question now applies
+    tablet.get_by_role("button", name="Next").click()
+    experience = tablet.locator("#fq-support_experience-input")
+    expect(experience).to_be_visible()
+    experience.fill("x" * 2001)
+    tablet.get_by_role("button", name="Next").click()
+    expect(tablet.locator("#fq-support_experience")).to_contain_text("Por favor escriba menos de 2.000 caracteres.")
+    experience.fill("Me ayudó el grupo de apoyo de la parroquia.")
+    expect(tablet.locator("#fq-support_experience .error-message")).to_be_hidden()
+    tablet.get_by_role("button", name="Next").click()
+    expect(tablet.locator("[data-screen] [data-q]")).to_have_attribute("data-q", "prevention_involvement")
+
+    for width, height in (TABLET["width"], TABLET["height"]), (TABLET["height"], TABLET["width"]):
+        tablet.set_viewport_size({"width": width, "height": height})
+        targets = tablet.locator("[data-view=interview] button:visible, [data-screen] .choice:visible")
+        heights = [box["height"] for box in (t.bounding_box() for t in targets.all())]
+        assert heights and min(heights) >= 48, heights
+        assert tablet.get_by_role("button", name="Next").bounding_box()["y"] < height  # in reach without scrolling
+
+
+def test_a_revoked_tablet_keeps_its_queue_and_asks_for_a_new_login(tablet, server, field_app):
+    tablet.context.set_offline(True)
+    interview(tablet, quick_answers("The market is open again on Sundays."))
+    tablet.get_by_role("button", name="Back to the list").click()
+    with field_app.app_context():
+        [device] = list_devices()
+        revoke_device(device, by=find_user(FIELD_WORKER))
+        db.session.commit()
+
+    tablet.context.set_offline(False)
+    login_needed = tablet.locator("[data-login]")
+    expect(login_needed).to_contain_text("Log in again to go on sending")
+    expect(count(tablet, "pending")).to_have_text("1")
+    assert responses(field_app) == []
+
+    tablet.get_by_role("link", name="Log in again").click()
+    tablet.get_by_label("E-mail address").fill(FIELD_WORKER)
+    tablet.get_by_label("Password").fill(PASSWORD)
+    tablet.get_by_role("button", name="Log in").click()
+    expect(count(tablet, "sent")).to_have_text("1")
+    expect(login_needed).to_be_hidden()
+    [response] = responses(field_app)
+    with field_app.app_context():
+        devices = list_devices()
+        assert [d.revoked_at is None for d in devices] == [True, False]  # newest first
+        assert response.device_id == devices[0].id

@@ -1,0 +1,63 @@
+"""axe-core finds no serious or critical violation on the pages people use most."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from survey.models import Role
+from tests.conftest import PASSWORD
+
+_axe = Axe()
+SEVERE = {"serious", "critical"}
+
+
+def severe_violations(page) -> list[str]:
+    """Rule ids and targets of the serious and critical violations on the page."""
+    results = _axe.run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in SEVERE
+    ]
+
+
+@pytest.fixture
+def axe_page(browser):
+    context = browser.new_context(viewport={"width": 412, "height": 915}, bypass_csp=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_resident_form_its_errors_and_thanks(axe_page, live_server, example_survey, lang):
+    page = axe_page
+    page.goto(f"{live_server}/s/community-safety?lang={lang}")
+    assert severe_violations(page) == []
+    page.locator("form.survey-form button[type=submit]").click()
+    page.wait_for_selector(".error-summary")
+    assert severe_violations(page) == []
+    page.select_option("#q_site", "tumaco")
+    page.locator("input[name=q_safe_at_night]").first.check()
+    page.locator("#q_change_story").fill("Hay menos balaceras." if lang == "es" else "Fewer shootings.")
+    page.locator("input[name=q_consent]").first.check()
+    page.locator("form.survey-form button[type=submit]").click()
+    page.wait_for_selector("#receipt")
+    assert severe_violations(page) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_login_and_summary(axe_page, live_server, make_response, make_user, lang):
+    for _ in range(6):
+        make_response(change_story="The clinic closed and there are more shootings at night.")
+    user = make_user(Role.EVALUATOR)
+    page = axe_page
+    page.goto(f"{live_server}/auth/login?lang={lang}")
+    assert severe_violations(page) == []
+    page.fill("#email", user.email)
+    page.fill("#password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.goto(f"{live_server}/evaluate/community-safety")
+    page.wait_for_selector("#h-themes")
+    assert severe_violations(page) == []
