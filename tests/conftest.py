@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy import select
@@ -27,10 +27,24 @@ from survey.services.users import create_user
 PASSWORD = "correct horse battery"
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests do not see each other's per-request caches.
+
+    Tests hold an app context open (for the database), and Flask then reuses it for the client's
+    requests, so `g` would carry the locale or the active codebook from one request to the next.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        for key in ("_flask_babel", "active_learned"):
+            g.pop(key, None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
     """One application for the session; its schema is built by running the migrations."""
     application = create_app("testing")
+    application.test_client_class = IsolatedClient
     with application.app_context():
         upgrade()
     yield application

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,8 +106,8 @@ def _canonical(data: dict[str, Any]) -> str:
 
 
 def publish_version(version: SurveyVersion) -> None:
-    """Make a version the one residents answer."""
-    version.published_at = version.published_at or utcnow()
+    """Make a version the one residents answer (the last one published is current)."""
+    version.published_at = utcnow()
     version.survey.status = SurveyStatus.PUBLISHED
 
 
@@ -167,3 +168,21 @@ def list_surveys() -> list[tuple[Survey, SurveyVersion | None]]:
     """Every survey with its current version, by form id."""
     surveys = db.session.scalars(select(Survey).order_by(Survey.slug))
     return [(s, latest_version(s)) for s in surveys]
+
+
+def import_uploaded_survey(filename: str, data: bytes, *, publish: bool = False) -> tuple[SurveyVersion, list[str]]:
+    """Import a survey sent through the admin page (XLSForm or YAML); nothing is kept on failure."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (*XLSFORM_SUFFIXES, ".yaml", ".yml"):
+        raise SurveyImportError("send an XLSForm workbook (.xlsx) or a YAML file (.yaml)")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        survey_file = read_survey(path)
+    return import_survey(survey_file.definition, publish=publish), survey_file.warnings
+
+
+def close_survey(survey: Survey) -> None:
+    """Stop residents answering; what was received stays."""
+    survey.status = SurveyStatus.CLOSED
+    db.session.flush()

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 
 from survey.extensions import db
-from survey.models import Role, Testimonial
+from survey.models import Role, SurveyVersion, Testimonial
 from survey.services.devices import register_device
 
 ANON, FIELD, EVALUATOR, ADMIN = None, Role.FIELD_WORKER, Role.EVALUATOR, Role.ADMIN
@@ -22,8 +22,14 @@ MATRIX = {
     "/admin/audit": (LOGIN, 403, 403, 200),
     "/admin/testimonials/{testimonial}/raw": (LOGIN, 403, 403, 200),
     "/admin/devices": (LOGIN, 403, 403, 200),
+    "/admin/surveys": (LOGIN, 403, 403, 200),
+    "/admin/surveys/community-safety/versions/{version}/preview": (LOGIN, 403, 403, 200),
     "/admin/submissions/import": (LOGIN, 403, 403, 200),
 }
+
+
+def first_version_id() -> int:
+    return db.session.scalars(db.select(SurveyVersion).order_by(SurveyVersion.id)).first().id
 
 
 def first_testimonial_id() -> int:
@@ -35,6 +41,9 @@ POST_MATRIX = {
     "/field/devices": (LOGIN, 201, 403, 201),
     "/admin/devices/{device}/revoke": (LOGIN, 403, 403, 302),
     "/admin/submissions/import": (LOGIN, 403, 403, 200),
+    "/admin/surveys": (LOGIN, 403, 403, 200),
+    "/admin/surveys/community-safety/versions/{version}/publish": (LOGIN, 403, 403, 302),
+    "/admin/surveys/community-safety/versions/{version}/close": (LOGIN, 403, 403, 302),
 }
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz"]
 
@@ -46,7 +55,7 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         if rule.endpoint.split(".")[0] in {"evaluate", "field", "admin"}
     }
     templated = {
-        url.replace("{testimonial}", "<int:testimonial_id>").replace("{device}", "<int:device_id>").replace("community-safety", "<slug>")
+        url.replace("{testimonial}", "<int:testimonial_id>").replace("{device}", "<int:device_id>").replace("{version}", "<int:version_id>").replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
     assert protected == templated
@@ -59,7 +68,7 @@ def test_protected_urls(url, who, client, make_user, login, make_response):
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
     if role is not None:
         login(make_user(role))
-    response = client.get(url.format(testimonial=testimonial))
+    response = client.get(url.format(testimonial=testimonial, version=first_version_id()))
     expected = MATRIX[url][who]
     if expected == LOGIN:
         assert response.status_code == 302
@@ -82,7 +91,9 @@ def test_protected_posts(url, who, client, make_user, login, make_response):
         login(make_user(role))
     device, _ = register_device(make_user(Role.FIELD_WORKER), "tablet")
     db.session.commit()
-    response = client.post(url.format(testimonial=testimonial, device=device.id), data={"themes": ["safety"]})
+    response = client.post(
+        url.format(testimonial=testimonial, device=device.id, version=first_version_id()), data={"themes": ["safety"]}
+    )
     expected = POST_MATRIX[url][who]
     if expected == LOGIN:
         assert response.status_code == 302 and "/auth/login" in response.headers["Location"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField
 
 
 class QueueFileForm(FlaskForm):
@@ -14,3 +15,16 @@ class QueueFileForm(FlaskForm):
         _l("Queue file (.json) saved on a tablet"),
         validators=[FileRequired(_l("Choose the file the tablet saved.")), FileAllowed(["json"], _l("The file must end in .json."))],
     )
+
+
+class SurveyUploadForm(FlaskForm):
+    """An XLSForm workbook or a YAML survey to import as a new version."""
+
+    file = FileField(
+        _l("Survey file (XLSForm .xlsx or .yaml)"),
+        validators=[
+            FileRequired(_l("Choose the survey file.")),
+            FileAllowed(["xlsx", "yaml", "yml"], _l("Send an XLSForm workbook (.xlsx) or a YAML file (.yaml).")),
+        ],
+    )
+    publish = BooleanField(_l("Publish it now (residents answer this version from now on)"))

@@ -1,0 +1,89 @@
+"""Administrator views for surveys: upload, preview, publish, close."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from survey.extensions import db
+from survey.models import SurveyVersion
+from survey.services.audit import record_event
+from survey.services.definition import parse_definition
+from survey.services.sites import list_sites
+from survey.services.surveys import (
+    SurveyImportError,
+    close_survey,
+    import_uploaded_survey,
+    list_surveys,
+    publish_version,
+)
+from survey.web.admin import bp
+from survey.web.admin.forms import SurveyUploadForm
+from survey.web.public.forms import build_form
+from survey.web.public.layout import form_items
+
+
+@bp.route("/surveys", methods=["GET", "POST"])
+def surveys() -> ResponseReturnValue:
+    """Every survey and its versions, and the form to import a new one."""
+    form = SurveyUploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            version, warnings = import_uploaded_survey(upload.filename or "", upload.read(), publish=form.publish.data)
+        except SurveyImportError as error:
+            form.file.errors.append(str(error))
+        else:
+            record_event("import_survey", actor=current_user, target_type="survey_version", target_id=version.id)
+            db.session.commit()
+            flash(_("Imported %(slug)s version %(v)s.", slug=version.survey.slug, v=version.version), "info")
+            for warning in warnings:
+                flash(warning, "warning")
+            return redirect(url_for("admin.surveys"))
+    return render_template("admin/surveys.html", form=form, surveys=list_surveys(), actions=FlaskForm())
+
+
+def _version(slug: str, version_id: int) -> SurveyVersion:
+    version = db.get_or_404(SurveyVersion, version_id)
+    if version.survey.slug != slug:
+        abort(404)
+    return version
+
+
+@bp.get("/surveys/<slug>/versions/<int:version_id>/preview")
+def preview(slug: str, version_id: int) -> ResponseReturnValue:
+    """A version's form as residents would see it; nothing can be sent from here."""
+    definition = parse_definition(_version(slug, version_id).definition)
+    language = str(get_locale())
+    form = build_form(definition, language, list_sites())
+    return render_template(
+        "public/survey.html", form=form, definition=definition, items=form_items(form, definition, language), preview=True
+    )
+
+
+@bp.post("/surveys/<slug>/versions/<int:version_id>/publish")
+def publish(slug: str, version_id: int) -> ResponseReturnValue:
+    """Make a version the one residents answer (and reopen a closed survey)."""
+    version = _version(slug, version_id)
+    if FlaskForm().validate_on_submit():
+        publish_version(version)
+        record_event("publish_survey", actor=current_user, target_type="survey_version", target_id=version.id)
+        db.session.commit()
+        flash(_("Residents now answer version %(v)s.", v=version.version), "info")
+    return redirect(url_for("admin.surveys"))
+
+
+@bp.post("/surveys/<slug>/versions/<int:version_id>/close")
+def close(slug: str, version_id: int) -> ResponseReturnValue:
+    """Close a survey: residents can no longer answer it."""
+    version = _version(slug, version_id)
+    if FlaskForm().validate_on_submit():
+        close_survey(version.survey)
+        record_event("close_survey", actor=current_user, target_type="survey", target_id=version.survey.id)
+        db.session.commit()
+        flash(_("%(slug)s is closed.", slug=slug), "info")
+    return redirect(url_for("admin.surveys"))

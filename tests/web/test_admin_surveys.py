@@ -1,0 +1,72 @@
+"""Administrators import, preview, publish and close surveys in the browser."""
+
+from __future__ import annotations
+
+import io
+
+import yaml
+from sqlalchemy import select
+
+from survey.models import AuditEvent, Role, SurveyStatus
+from survey.services.demo import EXAMPLE_SURVEY
+from survey.services.surveys import get_survey
+from tests.services.test_xlsform import SURVEY, changed, write_xlsform
+
+
+def upload(client, name, data, publish=False):
+    form = {"file": (io.BytesIO(data), name)}
+    if publish:
+        form["publish"] = "y"
+    return client.post("/admin/surveys", data=form, content_type="multipart/form-data")
+
+
+def test_an_xlsform_is_imported_previewed_and_published(client, make_user, login, tmp_path, db):
+    login(make_user(Role.ADMIN))
+    data = write_xlsform(tmp_path / "form.xlsx").read_bytes()
+    response = upload(client, "form.xlsx", data)
+    assert response.status_code == 302
+    survey = get_survey("support-services")
+    version = survey.versions[0]
+    assert survey.status == SurveyStatus.DRAFT
+    draft = client.get("/s/support-services")
+    assert draft.status_code == 404, draft.get_data(as_text=True)[:3000]  # a draft is not open to residents
+    preview = client.get(f"/admin/surveys/support-services/versions/{version.id}/preview?lang=es").get_data(as_text=True)
+    assert "Servicios de apoyo" in preview
+    assert "Send my answers" not in preview and "Enviar mis respuestas" not in preview
+    assert client.post(f"/admin/surveys/support-services/versions/{version.id}/publish").status_code == 302
+    assert client.get("/s/support-services").status_code == 200
+    actions = [e.action for e in db.session.scalars(select(AuditEvent))]
+    assert "import_survey" in actions and "publish_survey" in actions
+
+
+def test_a_broken_xlsform_is_refused_naming_its_row(client, make_user, login, tmp_path, db):
+    login(make_user(Role.ADMIN))
+    path = write_xlsform(tmp_path / "form.xlsx", survey=changed(SURVEY, "last_visit", type="geopoint"))
+    page = upload(client, "form.xlsx", path.read_bytes()).get_data(as_text=True)
+    assert "row" in page and "geopoint" in page
+    assert get_survey("support-services") is None
+
+
+def test_a_new_version_is_published_and_the_old_one_stays_readable(client, make_user, login, example_survey, db):
+    login(make_user(Role.ADMIN))
+    data = yaml.safe_load(EXAMPLE_SURVEY.read_text(encoding="utf-8"))
+    data["version"] = "2099.1"
+    data["title"]["en"] = "Community safety, second round"
+    assert upload(client, "new.yaml", yaml.safe_dump(data, allow_unicode=True).encode(), publish=True).status_code == 302
+    assert "second round" in client.get("/s/community-safety").get_data(as_text=True)
+    page = client.get(f"/admin/surveys/community-safety/versions/{example_survey.id}/preview").get_data(as_text=True)
+    assert "Community safety and wellbeing" in page
+
+
+def test_closing_a_survey_stops_residents(client, make_user, login, example_survey, db):
+    login(make_user(Role.ADMIN))
+    assert client.post(f"/admin/surveys/community-safety/versions/{example_survey.id}/close").status_code == 302
+    assert client.get("/s/community-safety").status_code == 404
+    client.post(f"/admin/surveys/community-safety/versions/{example_survey.id}/publish")
+    assert client.get("/s/community-safety").status_code == 200
+
+
+def test_a_file_of_another_kind_is_refused(client, make_user, login):
+    login(make_user(Role.ADMIN))
+    page = upload(client, "notes.txt", b"hello").get_data(as_text=True)
+    assert "Send an XLSForm workbook (.xlsx) or a YAML file (.yaml)." in page
