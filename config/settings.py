@@ -26,6 +26,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_FAILURES_PER_MINUTE = int(os.environ.get("LOGIN_FAILURES_PER_MINUTE", 5))
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")  # per device token
+    # Behind a reverse proxy, how many proxies to trust for the client's address (rate limits, audit).
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", 0))
     CODEBOOK_PATH = os.environ.get("VOCES_CODEBOOK", str(ROOT / "config" / "codebook.yaml"))
     SURVEYS_DIR = str(ROOT / "config" / "surveys")
     # Groups smaller than this are not shown on their own: a count of 2 in a village identifies people.

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, current_app, render_template, request, session
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config.settings import CONFIGS, DEFAULT_SECRET_KEY
 from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -37,7 +38,10 @@ def configure(app: Flask, name: str | None, overrides: dict[str, Any]) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the extensions to the app."""
+    """Bind the extensions to the app; behind a proxy, trust its forwarded address first."""
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
     csrf.init_app(app)

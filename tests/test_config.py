@@ -41,3 +41,20 @@ def test_unknown_environment_is_refused():
 
 def test_upload_limit_is_set(make_app):
     assert make_app("testing").config["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024
+
+
+def test_behind_a_proxy_the_forwarded_address_is_used(make_app):
+    from flask import request
+
+    app = make_app("testing", PROXY_FIX_HOPS=1)
+    app.add_url_rule("/ip", "ip", lambda: request.remote_addr or "")
+    seen = app.test_client().get("/ip", headers={"X-Forwarded-For": "203.0.113.7"}).get_data(as_text=True)
+    assert seen == "203.0.113.7"
+
+
+def test_without_a_proxy_forwarded_headers_are_ignored(make_app):
+    from flask import request
+
+    app = make_app("testing")
+    app.add_url_rule("/ip", "ip", lambda: request.remote_addr or "")
+    assert app.test_client().get("/ip", headers={"X-Forwarded-For": "203.0.113.7"}).get_data(as_text=True) == "127.0.0.1"

@@ -73,7 +73,6 @@ class LearnedCodebook:
     weights: np.ndarray  # (labels, features)
     bias: np.ndarray
     thresholds: np.ndarray
-    always_one: bool  # nearly every example had a theme: give the likeliest one when none passes
     trained_at: datetime
     examples: int
     scores: dict[str, Any] = field(default_factory=dict)
@@ -100,9 +99,6 @@ class LearnedCodebook:
         features = self._features(texts)
         margins = np.asarray(features @ self.weights.T) + self.bias
         chosen = margins >= self.thresholds
-        if self.always_one:
-            empty = ~chosen.any(axis=1)
-            chosen[np.where(empty)[0], margins[empty].argmax(axis=1)] = True
         word_count = len(self.words.vocabulary_)
         names = self._word_names()
         results = []
@@ -144,6 +140,7 @@ class LearnedCodebook:
     def loads(cls, data: bytes) -> LearnedCodebook:
         """Load what dumps() wrote; only ever from Voces's own database or files."""
         state = joblib.load(io.BytesIO(data))
+        state.pop("always_one", None)  # models stored before it was dropped
         return cls(**state)
 
 
@@ -230,7 +227,6 @@ def train_codebook(examples: Iterable[CodedExample], *, seed: int = 0) -> Learne
     # by the offset that best balances macro and micro F1 on those margins.
     thresholds = thresholds + max(OFFSETS, key=lambda o: _balanced_f1(truth, margins >= thresholds + o))
     fitted = [_fit(x, truth[:, j]) for j in range(len(labels))]
-    coded_share = float(np.mean([bool(e.themes) for e in data]))
     return LearnedCodebook(
         labels=labels,
         words=words,
@@ -238,7 +234,6 @@ def train_codebook(examples: Iterable[CodedExample], *, seed: int = 0) -> Learne
         weights=np.vstack([w for w, _ in fitted]).astype(np.float32),
         bias=np.array([b for _, b in fitted], dtype=np.float32),
         thresholds=thresholds.astype(np.float32),
-        always_one=coded_share >= 0.95,
         trained_at=datetime.now(UTC),
         examples=len(data),
         scores={"cross_validated": _cv_scores(truth, margins >= thresholds, labels)},

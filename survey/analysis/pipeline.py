@@ -79,6 +79,8 @@ def _merge(
         evidence = tuple(
             Evidence(e.start, e.end, e.text, LEARNED_TERM, _sentence_of(sentences, e.start)) for e in tag.evidence
         )
+        if not evidence and tag.theme not in merged:
+            continue  # a tag with no word to show for it ("n/a", "[name]") is not one we can explain
         if tag.theme in merged:
             match, _ = merged[tag.theme]
             spans = {(e.start, e.end) for e in match.evidence}

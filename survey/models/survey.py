@@ -52,6 +52,9 @@ class SurveyVersion(Base):
     survey: Mapped[Survey] = relationship(back_populates="versions")
 
     def title(self, language: str) -> str:
-        """The survey's title in the language, falling back to the form's default."""
-        titles: dict[str, str] = self.definition["title"]
-        return titles.get(language) or titles[self.definition["default_language"]]
+        """The survey's title in the language, falling back to the form's default, then any."""
+        titles = self.definition.get("title") or ""
+        if isinstance(titles, str):
+            return titles
+        default = self.definition.get("default_language") or "en"
+        return str(titles.get(language) or titles.get(default) or next(iter(titles.values()), ""))

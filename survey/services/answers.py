@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from datetime import date
 
@@ -10,6 +12,12 @@ from survey.services.form_logic import allowed_choices, breaks_constraint, resol
 from survey.services.sites import get_site
 
 ACKNOWLEDGED = frozenset({"ok", "yes", "true", "1"})
+INTEGER = re.compile(r"-?[0-9]+")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class AnswerShapeError(ValueError):
+    """An answer that is neither text, a number, a yes/no nor a list of choices."""
 
 
 def _as_string(value: object) -> str:
@@ -19,7 +27,11 @@ def _as_string(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else ""
     if isinstance(value, list | tuple):
+        if not all(isinstance(v, str | int) for v in value):
+            raise AnswerShapeError("a list may hold only choice names")
         return " ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        raise AnswerShapeError("must be text, a number or a list of choice names")
     return str(value).strip()
 
 
@@ -33,19 +45,19 @@ def _type_problem(q: Question, value: str, values: Mapping[str, str]) -> str | N
         wrong = [v for v in value.split() if v not in allowed]
         return f"{', '.join(map(repr, wrong))} not among the choices" if wrong else None
     if q.type == "integer":
-        return None if value.lstrip("-").isdigit() else "must be a whole number"
+        return None if INTEGER.fullmatch(value) else "must be a whole number"
     if q.type == "decimal":
         try:
-            float(value)
+            number = float(value)
         except ValueError:
             return "must be a number"
-        return None
+        return None if math.isfinite(number) else "must be a number"
     if q.type == "date":
         try:
             date.fromisoformat(value)
         except ValueError:
             return "must be a date as YYYY-MM-DD"
-        return None
+        return None if ISO_DATE.fullmatch(value) else "must be a date as YYYY-MM-DD"
     if q.type == "acknowledge":
         return None if value.lower() in ACKNOWLEDGED else "must be acknowledged"
     if q.type == "text" and len(value) > q.max_length:
@@ -57,7 +69,19 @@ def validate_answers(
     definition: Definition, raw: Mapping[str, object], language: str, today: date | None = None
 ) -> tuple[dict[str, object], dict[str, str]]:
     """The answers to keep (relevant ones only) and, by question, what is wrong with the others."""
-    state = resolve_form(definition, {k: _as_string(v) for k, v in raw.items()}, today)
+    strings: dict[str, str] = {}
+    shape_errors: dict[str, str] = {}
+    for name, value in raw.items():
+        try:
+            strings[name] = _as_string(value)
+        except AnswerShapeError as error:
+            shape_errors[name] = str(error)
+    if shape_errors:
+        return {}, shape_errors
+    for q in definition.questions:  # a tablet may say yes/true/1; the form's logic compares with OK
+        if q.type == "acknowledge" and strings.get(q.name, "").lower() in ACKNOWLEDGED:
+            strings[q.name] = "OK"
+    state = resolve_form(definition, strings, today)
     answers: dict[str, object] = {}
     errors: dict[str, str] = {}
     for q in definition.questions:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping
 from typing import Any
 
@@ -128,6 +130,10 @@ def _choice_lists(data: Mapping[str, Any], language: str) -> dict[str, tuple[Cho
     return lists
 
 
+
+FORM_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
+
 class _Parser:
     """Walks the nested questions and groups, collecting names and checking each one."""
 
@@ -150,9 +156,9 @@ class _Parser:
         name = raw.get("name") if isinstance(raw, Mapping) else None
         where = f"question {self.number} ({name or 'no name'})"
         context: dict[str, Any] = {"where": where, "question": name}
-        if not name or not isinstance(name, str) or not name.replace("_", "").isalnum():
+        if not name or not isinstance(name, str) or not NAME.fullmatch(name):
             raise DefinitionError(
-                "name must be letters, digits and underscores", column="name", **context
+                "name must be letters, digits and underscores, at most 100 of them", column="name", **context
             )
         if name in self.names:
             raise DefinitionError(f"the name {name!r} is used twice", column="name", **context)
@@ -259,6 +265,10 @@ def parse_definition(data: Mapping[str, Any]) -> Definition:
     for key in ("form_id", "version", "title", "questions"):
         if not data.get(key):
             raise DefinitionError(f"field {key} is missing")
+    if not FORM_ID.fullmatch(str(data["form_id"])):
+        raise DefinitionError("form_id must be letters, digits, - and _ (it becomes the address /s/<form_id>), at most 100")
+    if len(str(data["version"])) > 50:
+        raise DefinitionError("version must be at most 50 characters")
     language = str(data.get("default_language") or "en")
     parser = _Parser(data, language)
     items = parser.items(data["questions"], ())

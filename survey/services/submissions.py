@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
 from survey.models import Answer, Channel, ConsentScope, Response, SurveyVersion, User
@@ -54,6 +55,32 @@ def record_submission(
     existing = find_response(uuid)
     if existing is not None:
         return existing
+    try:
+        with db.session.begin_nested():
+            return store_new_submission(
+                version, definition, answers, uuid=uuid, language=language, channel=channel,
+                started_at=started_at, submitted_at=submitted_at, interviewer=interviewer,
+            )
+    except IntegrityError:  # a double tap: the other request stored the same UUID meanwhile
+        stored = find_response(uuid)
+        if stored is None:
+            raise
+        return stored
+
+
+def store_new_submission(
+    version: SurveyVersion,
+    definition: Definition,
+    answers: Mapping[str, object],
+    *,
+    uuid: str,
+    language: str,
+    channel: Channel,
+    started_at: datetime | None,
+    submitted_at: datetime | None,
+    interviewer: User | None,
+) -> Response:
+    """Store a submission whose UUID is new; raises IntegrityError if another request stored it first."""
     site_slug = _bound_answer(definition, answers, "site")
     consent = _bound_answer(definition, answers, "consent")
     response = Response(

@@ -30,34 +30,31 @@ class ThemeRow:
     """One theme's share of testimonies and the mean sentiment of the sentences carrying it."""
 
     key: str
-    count: int
-    share: float
+    count: int | None  # None: fewer than the minimum group size
+    share: float | None
     mean_polarity: float | None
     scored: int
 
 
 @dataclass(frozen=True)
 class Distribution:
-    """The answers to a five-point question: count per point, from 1 to 5."""
+    """The answers to a five-point question: count per choice, in the order the form lists them."""
 
     question: Question
-    counts: tuple[int, ...]
-
-    @property
-    def total(self) -> int:
-        """Answers counted."""
-        return sum(self.counts)
+    counts: tuple[int | None, ...]  # None: fewer than the minimum group size
+    total: int
 
 
 @dataclass
 class Summary:
     """Everything the summary page shows; counts under the minimum group size are withheld."""
 
-    responses: int
-    testimonials: int
+    responses: int | None  # None when suppressed: even the total of a small group is not shown
+    testimonials: int | None
     suppressed: bool
     by_site: list[tuple[Site, int | None]] = field(default_factory=list)
-    by_week: list[tuple[date, int]] = field(default_factory=list)
+    by_week: list[tuple[date, int | None]] = field(default_factory=list)
+    small_sites: set[int] = field(default_factory=set)  # their quotes are shown without the place
     themes: list[ThemeRow] = field(default_factory=list)
     sentiment_mean: float | None = None
     sentiment_scored: int = 0
@@ -97,13 +94,13 @@ def summarise_survey(
     responses = _scalar(select(func.count(Response.id)).where(where))
     testimonials = _scalar(select(func.count(Testimonial.id)).join(Response).where(where))
     if responses < min_group:
-        return Summary(responses, testimonials, suppressed=True)
+        return Summary(None, None, suppressed=True)
     summary = Summary(responses, testimonials, suppressed=False)
-    summary.by_site = _by_site(where, min_group)
-    summary.by_week = _by_week(where)
-    summary.themes = _themes(where, testimonials)
+    summary.by_site, summary.small_sites = _by_site(where, min_group)
+    summary.by_week = [(week, _at_least(n, min_group)) for week, n in _by_week(where)]
+    summary.themes = _themes(where, testimonials, min_group)
     _sentiment(summary, where)
-    summary.distributions = _distributions(where, definition)
+    summary.distributions = _distributions(where, definition, min_group)
     summary.quotes = list(
         db.session.scalars(
             select(Testimonial)
@@ -117,11 +114,28 @@ def summarise_survey(
     return summary
 
 
-def _by_site(where: ColumnElement[bool], min_group: int) -> list[tuple[Site, int | None]]:
+def _at_least(count: int, min_group: int) -> int | None:
+    """A count, or None when it is so small (but not zero) that it could point at people."""
+    return count if count >= min_group or count == 0 else None
+
+
+def _by_site(where: ColumnElement[bool], min_group: int) -> tuple[list[tuple[Site, int | None]], set[int]]:
+    """Responses per site; small sites are withheld, and a second one too when only one is, so that
+    the total minus the others does not give the small one away."""
     rows = db.session.execute(
-        select(Site, func.count(Response.id)).join(Response, Response.site_id == Site.id).where(where).group_by(Site.id).order_by(func.count(Response.id).desc())
+        select(Site, func.count(Response.id))
+        .join(Response, Response.site_id == Site.id)
+        .where(where)
+        .group_by(Site.id)
+        .order_by(func.count(Response.id).desc())
     ).all()
-    return [(site, count if count >= min_group else None) for site, count in rows]
+    small = {site.id for site, count in rows if count < min_group}
+    if len(small) == 1 and len(rows) > 1:
+        shown = [(count, site.id) for site, count in rows if site.id not in small]
+        small_site = next(site.id for site, _ in rows if site.id in small)
+        small |= {min(shown)[1]}
+        return [(site, None if site.id in small else count) for site, count in rows], {small_site}
+    return [(site, None if site.id in small else count) for site, count in rows], small
 
 
 def _by_week(where: ColumnElement[bool]) -> list[tuple[date, int]]:
@@ -149,7 +163,7 @@ def counted_tags() -> ColumnElement[bool]:
     )
 
 
-def _themes(where: ColumnElement[bool], testimonials: int) -> list[ThemeRow]:
+def _themes(where: ColumnElement[bool], testimonials: int, min_group: int) -> list[ThemeRow]:
     rows = db.session.execute(
         select(
             ThemeTag.theme,
@@ -163,10 +177,15 @@ def _themes(where: ColumnElement[bool], testimonials: int) -> list[ThemeRow]:
         .group_by(ThemeTag.theme)
         .order_by(func.count(func.distinct(ThemeTag.testimonial_id)).desc(), ThemeTag.theme)
     ).all()
-    return [
-        ThemeRow(key, count, count / testimonials if testimonials else 0.0, None if mean is None else float(mean), scored)
-        for key, count, mean, scored in rows
-    ]
+    result = []
+    for key, count, mean, scored in rows:
+        if count < min_group:  # neither the count nor its share nor its mean: all give the group away
+            result.append(ThemeRow(key, None, None, None, 0))
+        else:
+            share = count / testimonials if testimonials else 0.0
+            polarity = None if mean is None or scored < min_group else float(mean)
+            result.append(ThemeRow(key, count, share, polarity, scored))
+    return result
 
 
 def _sentiment(summary: Summary, where: ColumnElement[bool]) -> None:
@@ -186,17 +205,20 @@ def _sentiment(summary: Summary, where: ColumnElement[bool]) -> None:
     ]
 
 
-def _distributions(where: ColumnElement[bool], definition: Definition) -> list[Distribution]:
+def _distributions(where: ColumnElement[bool], definition: Definition, min_group: int) -> list[Distribution]:
+    """Counts per choice of each five-point question, matched by the choice's name."""
     questions = definition.likert_questions
-    counts: dict[str, list[int]] = {q.name: [0] * len(q.choices) for q in questions}
+    counts: dict[str, dict[str, int]] = {q.name: {} for q in questions}
     rows = db.session.execute(
-        select(Answer.question, Answer.value_number, func.count(Answer.id))
+        select(Answer.question, Answer.value_text, func.count(Answer.id))
         .join(Response)
-        .where(where, Answer.question.in_(counts), Answer.value_number.is_not(None))
-        .group_by(Answer.question, Answer.value_number)
+        .where(where, Answer.question.in_(counts))
+        .group_by(Answer.question, Answer.value_text)
     )
     for question, value, count in rows:
-        index = int(value or 0) - 1
-        if 0 <= index < len(counts[question]):
-            counts[question][index] += count
-    return [Distribution(q, tuple(counts[q.name])) for q in questions]
+        counts[question][str(value)] = count
+    result = []
+    for q in questions:
+        per_choice = [counts[q.name].get(c.name, 0) for c in q.choices]
+        result.append(Distribution(q, tuple(_at_least(n, min_group) for n in per_choice), sum(per_choice)))
+    return result

@@ -48,7 +48,9 @@ def _read_yaml(path: str | Path) -> dict[str, Any]:
         raise SurveyImportError(f"{path}: {error}") from None
     if not isinstance(data, dict):
         raise SurveyImportError(f"{path}: a survey file must be a mapping")
-    return data
+    # YAML reads 2026-05-01 as a date; the definition is stored as JSON, so dates become text.
+    loaded: dict[str, Any] = json.loads(json.dumps(data, default=str))
+    return loaded
 
 
 def read_survey(path: str | Path) -> SurveyFile:

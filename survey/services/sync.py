@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid as uuidlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,10 +19,12 @@ from survey.models import Channel, ConsentScope, Device, InterviewMode, Survey, 
 from survey.services.answers import validate_answers
 from survey.services.definition import Definition, parse_definition
 from survey.services.sites import get_site
-from survey.services.submissions import find_response, record_submission
+from survey.services.submissions import find_response, store_new_submission
 
+log = logging.getLogger(__name__)
 MAX_BATCH = 500
 CLOCK_SKEW = timedelta(days=1)  # tablets' clocks drift; a finish time further ahead is refused
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # a tablet whose clock was reset says 1970
 
 
 class Status:
@@ -52,7 +55,7 @@ class RecordResult:
 
 def content_hash(record: Mapping[str, Any]) -> str:
     """A digest of the whole record: the same UUID with the same digest is the same submission."""
-    canonical = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    canonical = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -61,10 +64,14 @@ def _time(value: Any, name: str, errors: dict[str, str]) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
+        parsed = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
         errors[name] = "not an ISO 8601 date and time"
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if not EARLIEST <= parsed <= datetime.now(UTC) + CLOCK_SKEW:
+        errors[name] = "is outside the years Voces accepts: check the tablet's clock"
+        return None
+    return parsed
 
 
 class _Versions:
@@ -123,22 +130,29 @@ def ingest_record(
     errors, found = _check_shape(record, versions)
     started = _time(record.get("started_at"), "started_at", errors)
     finished = _time(record.get("finished_at"), "finished_at", errors)
-    if finished and finished > datetime.now(UTC) + CLOCK_SKEW:
-        errors["finished_at"] = "is in the future"
+    if started and finished and started > finished:
+        errors["started_at"] = "is after finished_at"
     if errors:
         return RecordResult(record_uuid, Status.INVALID, errors)
     version, definition = found
     raw = dict(record["answers"])
     for bind in ("site", "consent"):
         question = next((q for q in definition.questions if q.bind == bind), None)
-        if question is not None and record.get(bind) and not raw.get(question.name):
+        if question is None or not record.get(bind):
+            continue
+        if not raw.get(question.name):
             raw[question.name] = record[bind]
+        elif str(raw[question.name]) != str(record[bind]):
+            # Never widen what a respondent agreed to, nor move them to another place.
+            errors[bind] = f"says {record[bind]!r} but the answer to {question.name!r} says {raw[question.name]!r}"
+    if errors:
+        return RecordResult(record_uuid, Status.INVALID, errors)
     answers, errors = validate_answers(definition, raw, record["language"])
     if errors:
         return RecordResult(record_uuid, Status.INVALID, errors)
     try:
         with db.session.begin_nested():
-            response = record_submission(
+            response = store_new_submission(
                 version, definition, answers, uuid=record_uuid, language=record["language"],
                 channel=Channel.FIELD if source == "api" else Channel.IMPORT,
                 started_at=started, submitted_at=finished, interviewer=user,
@@ -146,8 +160,10 @@ def ingest_record(
             response.mode = InterviewMode(record["mode"]) if record.get("mode") else None
             response.device_id = device.id if device else None
             response.content_hash = digest
-            if record.get("consent"):
+            if record.get("consent") and not any(q.bind == "consent" for q in definition.questions):
                 response.consent_scope = ConsentScope(record["consent"])
+            if record.get("site") and response.site is None:
+                response.site = get_site(str(record["site"]))
             db.session.flush()
     except IntegrityError:  # the same UUID arrived at the same moment through another request
         raced = find_response(record_uuid)
@@ -184,7 +200,16 @@ def ingest_batch(
 ) -> list[RecordResult]:
     """Ingest each record on its own: one bad record never blocks the rest."""
     versions = _Versions()
-    return [ingest_record(r, user=user, device=device, source=source, versions=versions) for r in records]
+    results = []
+    for record in records:
+        try:
+            with db.session.begin_nested():
+                results.append(ingest_record(record, user=user, device=device, source=source, versions=versions))
+        except Exception:  # an input nobody foresaw must not cost the rest of the batch
+            log.exception("record could not be stored")
+            uuid = record.get("uuid") if isinstance(record, dict) else None
+            results.append(RecordResult(str(uuid) if uuid else None, Status.INVALID, {"record": "could not be stored"}))
+    return results
 
 
 def open_conflicts() -> list[SubmissionConflict]:

@@ -120,6 +120,12 @@ def _languages(workbook: DefinitionData) -> Languages:
                 names.setdefault(code, language)
             plain = plain or (base in translated and language is None)
     code = default or ("en" if plain else next(iter(names), "en"))
+    if plain and code in names and default is None:
+        # A plain "label" and a "label::English (en)" would both be English: one would be lost.
+        raise XLSFormError(
+            f"settings sheet, column default_language: the form has columns without a language and "
+            f"columns in {names[code]}; say which language the plain columns are in, e.g. Spanish (es)"
+        )
     names.setdefault(code, default_name or code)
     return Languages(default=code, names=names, pyxform_default=default_name or "default")
 

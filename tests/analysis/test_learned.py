@@ -78,3 +78,12 @@ def test_learned_codebook_generalises_on_own_testimonies():
 
 def test_top_terms_explain_a_label(foreign):
     assert "bus" in foreign.top_terms("transport")
+
+
+def test_texts_with_nothing_to_show_get_no_learned_theme(foreign):
+    from survey.analysis import analyse_testimony, load_codebook
+
+    codebook = load_codebook(ROOT / "config" / "codebook.yaml")
+    for text in ("n/a", "ok", "[name]"):
+        result = analyse_testimony(text, codebook, learned=foreign)
+        assert all(t.match.evidence for t in result.themes)

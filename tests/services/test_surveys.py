@@ -146,3 +146,30 @@ def test_a_select_one_named_consent_is_the_consent_question():
     data = read_survey_file(EXAMPLE_SURVEY)
     del data["questions"][-1]["bind"]
     assert parse_definition(data).question("consent").bind == "consent"
+
+
+def test_a_plain_text_title_and_no_default_language_do_not_break_pages(db, client):
+    from survey.models import SurveyVersion
+
+    version = SurveyVersion(version="1", definition={"title": "Plain title", "questions": []})
+    assert version.title("es") == "Plain title"
+    version.definition = {"title": {"es": "Solo en español"}, "questions": []}
+    assert version.title("en") == "Solo en español"
+
+
+@pytest.mark.parametrize(("form_id", "ok"), [("a/b c?", False), ("x" * 101, False), ("community-safety_2", True)])
+def test_form_ids_must_fit_an_address(db, form_id, ok):
+    data = read_survey_file(EXAMPLE_SURVEY)
+    data["form_id"] = form_id
+    if ok:
+        assert import_survey(data).survey.slug == form_id
+    else:
+        with pytest.raises(SurveyImportError, match="form_id must be"):
+            import_survey(data)
+
+
+def test_a_yaml_date_is_read_as_text(db, tmp_path):
+    text = EXAMPLE_SURVEY.read_text(encoding="utf-8").replace('version: "2026.11.2"', "version: 2026-05-01")
+    path = tmp_path / "dated.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert import_survey(read_survey_file(path)).version == "2026-05-01"

@@ -13,6 +13,7 @@ from survey.models import SurveyVersion
 from survey.services.definition import parse_definition
 from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
 from survey.services.sites import upsert_sites_from_file
+from survey.services.xlsform import XLSFormError, read_xlsform
 from survey.services.surveys import (
     SurveyImportError,
     export_xlsform,
@@ -558,3 +559,11 @@ def test_columns_without_a_language_are_in_english_unless_the_settings_say_other
     survey = [{"type": "text", "name": "story", "label": "Cuéntenos", "label::English (en)": "Tell us"}]
     data = read_survey(write_xlsform(tmp_path / "b.xlsx", survey=survey, choices=[], settings=settings)).definition
     assert data["default_language"] == "es" and question(data, "story")["label"] == {"es": "Cuéntenos", "en": "Tell us"}
+
+
+def test_plain_and_english_columns_without_a_default_language_are_refused(tmp_path):
+    rows = [{"type": "text", "name": "q1", "label": "¿Cómo está?", "label::English (en)": "How are you?"}]
+    settings = {"form_title": "T", "form_id": "t", "version": "1"}
+    path = write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=[], settings=settings)
+    with pytest.raises(XLSFormError, match="default_language"):
+        read_xlsform(path)

@@ -45,10 +45,22 @@ def test_small_groups_are_withheld(client, make_user, login, make_response):
 
 def test_sites_under_five_are_not_counted_on_their_own(client, make_user, login, make_response):
     for _ in range(5):
-        make_response(site="tumaco")
-    make_response(site="chilapa")
+        make_response(site="tumaco", change_story="Tumaco is quieter.")
+    for _ in range(6):
+        make_response(site="guaviare", change_story="Guaviare has a new road.")
+    make_response(site="chilapa", change_story="The only one from Chilapa.", consent="quote")
     page = _evaluator(make_user, login).get(URL).get_data(as_text=True)
-    assert "fewer than 5" in page
+    assert page.count("withheld (small groups)") == 2  # Chilapa, and Tumaco so that 12 - 6 gives nothing away
+    quote = page[page.index("The only one from Chilapa.") :][:600]
+    assert "Chilapa" not in quote.replace("The only one from Chilapa.", "")  # its quote does not say where
+    assert "<strong>12</strong> responses" in page
+
+
+def test_a_suppressed_page_gives_no_total(client, make_user, login, make_response):
+    for _ in range(2):
+        make_response()
+    page = _evaluator(make_user, login).get(URL).get_data(as_text=True)
+    assert "<strong>2</strong>" not in page and "Small groups are not shown on their own" in page
 
 
 def test_site_filter_narrows_the_summary(client, make_user, login, make_response, db):

@@ -72,6 +72,8 @@ def import_submissions() -> ResponseReturnValue:
         except QueueFileError as error:
             form.file.errors.append(str(error))
         else:
-            results = ingest_batch(records, user=current_user, device=None, source="file")
+            # The admin who imports is not the interviewer: the file does not say who was.
+            results = ingest_batch(records, user=None, device=None, source="file")
+            record_event("import_queue_file", actor=current_user, records=len(records))
             db.session.commit()
     return render_template("admin/import.html", form=form, results=results, conflicts=open_conflicts())

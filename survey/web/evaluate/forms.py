@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField
@@ -10,6 +12,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from survey.models import Site
+
+
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -35,7 +40,13 @@ class SummaryFilterForm(FlaskForm):
             SelectChoice(str(s.id), s.display_name) for s in sites
         ]
 
+    def validate_date_from(self, field: DateField) -> None:
+        if field.data and not EARLIEST <= field.data <= LATEST:
+            raise ValidationError(_l("Choose a date between 2000 and 2100."))
+
     def validate_date_to(self, field: DateField) -> None:
+        if field.data and not EARLIEST <= field.data <= LATEST:
+            raise ValidationError(_l("Choose a date between 2000 and 2100."))
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError(_l("The end date must be on or after the start date."))
 

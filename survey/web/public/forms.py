@@ -32,6 +32,7 @@ from survey.services.definition import Definition, Question, pick
 from survey.services.definition_rules import ACKNOWLEDGED
 from survey.services.form_logic import FormState, allowed_choices, breaks_constraint, resolve_form
 
+EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)  # a tampered or reset clock says 0001 or 1970
 FIELD_PREFIX = "q_"
 Validator = Callable[[FlaskForm, Field], None]
 
@@ -212,8 +213,9 @@ def started_at(form: FlaskForm) -> datetime | None:
     """When the resident opened the form, if the hidden field holds a sane time."""
     try:
         value = datetime.fromisoformat(str(form.started_at.data))
-    except ValueError:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value if value <= datetime.now(UTC) else None
+    return value if EARLIEST_START <= value <= datetime.now(UTC) else None
