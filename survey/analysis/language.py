@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from survey.analysis.text import fold
 
-# Function words that only one of the two main languages uses (Portuguese shares "de", "que",
-# "porque"...; none of these). Three of one and none of the other settle it without the model.
-ENGLISH_ONLY = frozenset("the and is was are were of to it that this with for have has we they there our my been be at i".split())
-SPANISH_ONLY = frozenset("el los las del y hay pero muy una ya la lo al tambien aqui ahora cuando donde nada eso esta este estan".split())
+# Function words that only one of the two main languages uses, checked one by one against
+# Portuguese (and Italian), which share "de", "que", "esta", "este", "nada", "aqui", "la", "lo",
+# "para"... once folded; and against Spanish for English ("has", "for", "to" are no longer here).
+# Three of one and none of the other settle it without the model.
+ENGLISH_ONLY = frozenset(
+    str.split(
+        "the and is was are were of it that this with have we they there our my been be at you but from what would "
+        "which because when"
+    )
+)
+SPANISH_ONLY = frozenset(
+    str.split(
+        "el los las y hay muy ya tambien ahora cuando eso ese esos yo mucho muchos muchas tienen sin despues "
+        "entonces hasta asi siempre estoy estan ellos nosotros usted ustedes pues aunque"
+    )
+)
 SETTLED = 3
 MIN_LETTERS = 12  # shorter texts say too little; the form's language is the better guess
 SURE = 0.5  # normalised probability over the ~97 languages of the model

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,8 +30,13 @@ class Sentence:
 
 
 def clean_text(text: str) -> str:
-    """Replace lone surrogates with U+FFFD one for one, so offsets stay the same."""
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    """Replace lone surrogates with U+FFFD and compose accents (NFC): 'polici\u0301a' is 'policía'.
+
+    Composing may shorten the text; the raw text is kept apart, and every offset found later
+    points into this cleaned text.
+    """
+    replaced = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return unicodedata.normalize("NFC", replaced)
 
 
 def fold(word: str) -> str:
@@ -39,15 +45,60 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
+_FOLDED_CHARS: dict[str, str] = {}
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Fold a text character by character and say where each character's folding starts.
+
+    Folding may change the length ('ß' gives 'ss', '…' gives '...', a combining accent gives
+    nothing), so `starts[i]` is where text[i] begins in the folded text; `starts[len(text)]`
+    is the folded length. text[i:j] folds to folded[starts[i]:starts[j]].
+    """
+    if text.isascii():
+        return text.lower(), list(range(len(text) + 1))
+    pieces = []
+    starts = [0] * (len(text) + 1)
+    position = 0
+    cache = _FOLDED_CHARS
+    for i, char in enumerate(text):
+        piece = cache.get(char)
+        if piece is None:
+            piece = fold(char)
+            if len(cache) < 50_000:
+                cache[char] = piece
+        starts[i] = position
+        pieces.append(piece)
+        position += len(piece)
+    starts[len(text)] = position
+    return "".join(pieces), starts
+
+
+def original_span(starts: list[int], start: int, end: int) -> tuple[int, int]:
+    """Map a span of the folded text back to the smallest span of the text that folds to it.
+
+    A character whose folding the span only partly covers ('ß' for 's') is taken whole, and so
+    are the accents that follow the span's last letter ('e' + U+0301).
+    """
+    first = max(bisect.bisect_right(starts, start) - 1, 0)
+    last = bisect.bisect_left(starts, end)
+    if last < len(starts) and starts[last] == end:
+        last = bisect.bisect_right(starts, end) - 1
+    return first, max(min(last, len(starts) - 1), first)
+
+
+# Combining accents belong to the word they follow, should a text reach here decomposed.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+WORD = re.compile(rf"\w[\w{_MARKS}]*(?:['’]\w[\w{_MARKS}]*)*|[^\w\s]")
 # Where a text may hold more than one sentence; texts without such a place are one sentence.
 BOUNDARY = re.compile(r"[.!?…;:](?=[\s\"'”»)]*\s+\S)|\n\s*\S")
 
 
-def _tokens(text: str, folded: str | None, start: int, end: int) -> tuple[Token, ...]:
-    if folded is None:  # folding changed the length (ligatures, ß): fold word by word
-        return tuple(Token(m.start(), m.end(), m.group(), fold(m.group())) for m in WORD.finditer(text, start, end))
-    return tuple(Token(m.start(), m.end(), m.group(), folded[m.start() : m.end()]) for m in WORD.finditer(text, start, end))
+def _tokens(text: str, folded: str, starts: list[int], start: int, end: int) -> tuple[Token, ...]:
+    return tuple(
+        Token(m.start(), m.end(), m.group(), folded[starts[m.start()] : starts[m.end()]])
+        for m in WORD.finditer(text, start, end)
+    )
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
@@ -71,10 +122,9 @@ def _spans(text: str) -> list[tuple[int, int]]:
 def split_sentences(text: str) -> list[Sentence]:
     """Split a text into sentences of tokens whose offsets point into the text."""
     sentences = []
-    whole = fold(text)
-    folded = whole if len(whole) == len(text) else None
+    folded, starts = fold_with_offsets(text)
     for start, end in _spans(text):
-        tokens = _tokens(text, folded, start, end)
+        tokens = _tokens(text, folded, starts, start, end)
         if tokens:
             sentences.append(Sentence(tokens[0].start, tokens[-1].end, tokens))
     return sentences

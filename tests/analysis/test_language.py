@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from survey.analysis.language import detect_language
+from survey.analysis.language import ENGLISH_ONLY, SPANISH_ONLY, detect_language
 
 
 @pytest.mark.parametrize(
@@ -18,6 +18,28 @@ from survey.analysis.language import detect_language
 )
 def test_languages_are_told_apart(text, code):
     assert detect_language(text).code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "code"),
+    [
+        ("Esta rua está mais segura, este ano nada mudou no bairro", "en", "pt"),
+        ("Esta rua está mais segura, este ano nada mudou no bairro", "es", "pt"),
+        ("Este año nada cambió, la calle está igual y aquí nadie ayuda", "en", "es"),
+        ("Ya no hay balaceras en el barrio y abrieron un centro de salud.", "en", "es"),
+        ("Since the new clinic opened we have been going there and it is better.", "es", "en"),
+    ],
+)
+def test_words_portuguese_shares_with_spanish_do_not_settle_the_language(text, hint, code):
+    assert detect_language(text, hint).code == code
+
+
+def test_function_word_lists_hold_no_shared_words():
+    shared_with_portuguese = {"esta", "este", "nada", "aqui", "la", "lo", "donde", "para", "que", "de", "no"}
+    shared_with_spanish = {"to", "for", "has", "a", "no", "me", "se"}
+    assert not SPANISH_ONLY & shared_with_portuguese
+    assert not ENGLISH_ONLY & shared_with_spanish
+    assert not SPANISH_ONLY & ENGLISH_ONLY
 
 
 def test_short_texts_keep_the_form_language():

@@ -1,0 +1,57 @@
+"""Cleaning, folding and splitting text, with offsets that point into it."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from config.settings import ROOT
+from survey.analysis import analyse_testimony, load_codebook
+from survey.analysis.codebook import parse_codebook
+from survey.analysis.text import clean_text, fold, split_sentences
+from survey.analysis.themes import ThemeTagger
+
+CODEBOOK = load_codebook(ROOT / "config" / "codebook.yaml")
+
+
+def test_clean_text_composes_accents_and_replaces_lone_surrogates():
+    assert clean_text("La polici\u0301a") == "La policía"
+    assert clean_text("a\ud800b") == "a\ufffdb"
+
+
+def test_decomposed_accents_stay_inside_their_word():
+    text = "La polici\u0301a llegó."
+    words = [t for s in split_sentences(text) for t in s.tokens]
+    assert [(t.text, t.folded) for t in words][:2] == [("La", "la"), ("polici\u0301a", "policia")]
+
+
+def test_decomposed_accents_still_find_the_theme():
+    codebook = parse_codebook(
+        {
+            "version": "t1",
+            "themes": {"trust": {"label": {"en": "Trust"}, "description": {"en": "d"}, "terms": {"es": ["policía"]}}},
+        }
+    )
+    text = "La polici\u0301a no vino."
+    assert [m.theme for m in ThemeTagger(codebook).tag(text, split_sentences(text))] == ["trust"]
+    assert "trust" in analyse_testimony(text, CODEBOOK, language_hint="es").theme_keys
+
+
+def test_folded_words_are_right_when_folding_changes_the_length():
+    # 'ß' folds to two letters and 'e' + U+0301 to one: the whole text keeps its length, shifted.
+    text = "Ayer… la Straße ﬁnal estaba cerrada. Cafe\u0301 y POLICÍA."
+    tokens = [t for s in split_sentences(text) for t in s.tokens]
+    folded = {t.text: t.folded for t in tokens}
+    assert folded["Straße"] == "strasse"
+    assert folded["ﬁnal"] == "final"
+    assert folded["POLICÍA"] == "policia"
+    assert folded["estaba"] == "estaba"
+    assert folded["Cafe\u0301"] == "cafe"
+
+
+@given(st.text(alphabet=st.sampled_from(list("aé Eß…ﬁ.\u0301\u0308İ\nxZ,")) | st.characters(), max_size=80))
+def test_every_token_is_folded_on_its_own_and_points_into_the_text(text):
+    for sentence in split_sentences(text):
+        for token in sentence.tokens:
+            assert text[token.start : token.end] == token.text
+            assert token.folded == fold(token.text)
