@@ -28,8 +28,8 @@ from survey.analysis.evaluation import (
     evaluate_engine,
     pearson,
     read_labelled,
-    theme_scores,
     texts_per_second,
+    theme_scores,
 )
 from survey.analysis.learned import CodedExample, train_codebook
 from survey.analysis.parallel import analyse_parallel, default_processes
@@ -75,7 +75,10 @@ def sentiment(test: list[LabelledText]) -> dict[str, float | None]:
     rated = [r for r in test if r.sentiment is not None]
     gold = [r.sentiment or 0.0 for r in rated]
     codebook = load_codebook(ROOT / "config" / "codebook.yaml")
-    ours = [a.sentiment.polarity for a in analyse_batch([r.text for r in rated], codebook, language_hints=["en"] * len(rated))]
+    ours = [
+        a.sentiment.polarity
+        for a in analyse_batch([r.text for r in rated], codebook, language_hints=["en"] * len(rated))
+    ]
     vader = SentimentIntensityAnalyzer()
     return {
         "n": len(rated),
@@ -125,10 +128,14 @@ def run() -> None:
     print(f"NHS patient feedback: {len(rows)} texts, train {len(train)} / test {len(test)} (seed {SEED})")
     base = baseline_themes(train, test)
     ours, seconds = learned_themes(train, test)
-    print(f"themes   learned codebook  macro F1 {ours['macro_f1']:.3f}  micro F1 {ours['micro_f1']:.3f}  (trained in {seconds:.1f} s)")
+    print(
+        f"themes   learned codebook  macro F1 {ours['macro_f1']:.3f}  micro F1 {ours['micro_f1']:.3f}  (trained in {seconds:.1f} s)"
+    )
     print(f"         TF-IDF+LinearSVC  macro F1 {base['macro_f1']:.3f}  micro F1 {base['micro_f1']:.3f}")
     s = sentiment(test)
-    print(f"sentiment Pearson r on {s['n']} rated texts: pipeline {s['pipeline']:.3f}  bare TextBlob {s['textblob']:.3f}  bare VADER {s['vader']:.3f}")
+    print(
+        f"sentiment Pearson r on {s['n']} rated texts: pipeline {s['pipeline']:.3f}  bare TextBlob {s['textblob']:.3f}  bare VADER {s['vader']:.3f}"
+    )
     t = throughput(test, train)
     tb = t["textblob"]
     print(f"speed    bare TextBlob sentiment        {tb:7.0f} texts/s (one process)")

@@ -79,11 +79,17 @@ def _records(version: str, count: int, rng: random.Random) -> list[dict[str, Any
         records.append(
             {
                 "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                "survey": "community-safety", "version": version, "site": rng.choice(["tumaco", "chilapa"]),
-                "language": language, "consent": "quote", "mode": "in_person",
-                "started_at": "2026-11-20T09:00:00Z", "finished_at": "2026-11-20T09:12:00Z",
+                "survey": "community-safety",
+                "version": version,
+                "site": rng.choice(["tumaco", "chilapa"]),
+                "language": language,
+                "consent": "quote",
+                "mode": "in_person",
+                "started_at": "2026-11-20T09:00:00Z",
+                "finished_at": "2026-11-20T09:12:00Z",
                 "answers": {
-                    "safe_at_night": str(rng.randint(1, 5)), "dealing_seen": str(rng.randint(1, 5)),
+                    "safe_at_night": str(rng.randint(1, 5)),
+                    "dealing_seen": str(rng.randint(1, 5)),
                     "change_story": rng.choice(corpus["change"][language])["text"],
                 },
             }
@@ -91,7 +97,9 @@ def _records(version: str, count: int, rng: random.Random) -> list[dict[str, Any
     return records
 
 
-def _timed(connection: http.client.HTTPConnection, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> tuple[float, bytes]:
+def _timed(
+    connection: http.client.HTTPConnection, method: str, path: str, body: bytes | None, headers: dict[str, str]
+) -> tuple[float, bytes]:
     start = time.perf_counter()
     connection.request(method, path, body=body, headers=headers)
     response = connection.getresponse()
@@ -146,10 +154,26 @@ def run() -> None:
             server.terminate()
             server.join(5)
     total = sum(batches)
-    print(f"GET /healthz                 mean {1000 * statistics.mean(health):6.1f} ms  p99 {1000 * p99(health):6.1f} ms  ({HEALTH_REQUESTS} requests)")
-    print(f"POST /api/v1/submissions     {stored / total:6.0f} records/s stored in batches of {BATCH} ({stored} records, {BATCHES} batches)")
-    print(f"                             batch mean {1000 * statistics.mean(batches):6.0f} ms  p99 {1000 * p99(batches):6.0f} ms  "
-          f"(p99 batch = {p99(batches) / p99(health):.0f} x p99 /healthz)")
-    print(f"replayed batch of {BATCH}        {duplicates} duplicates acknowledged in {1000 * replay_seconds:.0f} ms, nothing stored twice")
-    print(json.dumps({"records_per_s": round(stored / total, 1), "batch_p99_ms": round(1000 * p99(batches), 1),
-                      "healthz_p99_ms": round(1000 * p99(health), 2), "healthz_mean_ms": round(1000 * statistics.mean(health), 2)}))
+    print(
+        f"GET /healthz                 mean {1000 * statistics.mean(health):6.1f} ms  p99 {1000 * p99(health):6.1f} ms  ({HEALTH_REQUESTS} requests)"
+    )
+    print(
+        f"POST /api/v1/submissions     {stored / total:6.0f} records/s stored in batches of {BATCH} ({stored} records, {BATCHES} batches)"
+    )
+    print(
+        f"                             batch mean {1000 * statistics.mean(batches):6.0f} ms  p99 {1000 * p99(batches):6.0f} ms  "
+        f"(p99 batch = {p99(batches) / p99(health):.0f} x p99 /healthz)"
+    )
+    print(
+        f"replayed batch of {BATCH}        {duplicates} duplicates acknowledged in {1000 * replay_seconds:.0f} ms, nothing stored twice"
+    )
+    print(
+        json.dumps(
+            {
+                "records_per_s": round(stored / total, 1),
+                "batch_p99_ms": round(1000 * p99(batches), 1),
+                "healthz_p99_ms": round(1000 * p99(health), 2),
+                "healthz_mean_ms": round(1000 * statistics.mean(health), 2),
+            }
+        )
+    )

@@ -42,9 +42,7 @@ analysis_cli = AppGroup("analysis", help="Run and measure the analysis engine.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 def create_user_command(email: str, role: str) -> None:
     """Create an account; the password comes from VOCES_PASSWORD or is asked twice."""
-    password = os.environ.get("VOCES_PASSWORD") or click.prompt(
-        "Password", hide_input=True, confirmation_prompt=True
-    )
+    password = os.environ.get("VOCES_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = create_user(email, password, role)
     except AccountError as error:
@@ -73,9 +71,7 @@ def import_survey_command(path: str, publish: bool) -> None:
 @surveys_cli.command("export")
 @click.argument("slug")
 @click.option("--xlsform", is_flag=True, help="Write an XLSForm workbook instead of YAML.")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="File to write (YAML shows without it)."
-)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (YAML shows without it).")
 def export_survey_command(slug: str, xlsform: bool, output: str | None) -> None:
     """Write a survey's current version as YAML or as an XLSForm that imports back the same."""
     try:
@@ -118,7 +114,12 @@ def load_demo_command(responses: int) -> None:
 
 @analysis_cli.command("evaluate")
 @click.argument("data", type=click.Path(exists=True, dir_okay=False))
-@click.option("--train", "train_path", type=click.Path(exists=True, dir_okay=False), help="Learn a codebook from these labels and score it.")
+@click.option(
+    "--train",
+    "train_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Learn a codebook from these labels and score it.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object.")
 def evaluate_command(data: str, train_path: str | None, as_json: bool) -> None:
     """Score themes, sentiment and speed against labelled texts (JSONL: text, themes, sentiment, language)."""
@@ -192,8 +193,12 @@ def import_submissions_command(path: str) -> None:
         raise click.ClickException(f"{path}: {error}") from None
     results = ingest_batch(records, user=None, device=None, source="file")
     db.session.commit()
-    counts = {status: sum(r.status == status for r in results) for status in ("created", "duplicate", "conflict", "invalid")}
+    counts = {
+        status: sum(r.status == status for r in results) for status in ("created", "duplicate", "conflict", "invalid")
+    }
     click.echo(", ".join(f"{n} {status}" for status, n in counts.items()))
     for result in results:
         if result.status == "invalid":
-            click.echo(f"  invalid {result.uuid or '(no uuid)'}: " + "; ".join(f"{k}: {v}" for k, v in result.errors.items()))
+            click.echo(
+                f"  invalid {result.uuid or '(no uuid)'}: " + "; ".join(f"{k}: {v}" for k, v in result.errors.items())
+            )

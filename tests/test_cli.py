@@ -20,7 +20,9 @@ def test_users_create_takes_the_password_from_the_environment(runner, db, monkey
 
 def test_users_create_asks_for_the_password_twice(runner, db, monkeypatch):
     monkeypatch.delenv("VOCES_PASSWORD", raising=False)
-    result = runner.invoke(args=["users", "create", "b@example.org", "--role", "admin"], input="pass-word-123\npass-word-123\n")
+    result = runner.invoke(
+        args=["users", "create", "b@example.org", "--role", "admin"], input="pass-word-123\npass-word-123\n"
+    )
     assert result.exit_code == 0, result.output
     assert "Password:" in result.output and "Repeat for confirmation:" in result.output
     assert db.session.scalars(select(User)).one().check_password("pass-word-123")
@@ -37,7 +39,9 @@ def test_users_create_refuses_a_short_password_and_a_duplicate(runner, db, monke
 
 def test_users_create_refuses_two_different_passwords(runner, db, monkeypatch):
     monkeypatch.delenv("VOCES_PASSWORD", raising=False)
-    result = runner.invoke(args=["users", "create", "e@example.org", "--role", "admin"], input="one-password-1\nother-password\n")
+    result = runner.invoke(
+        args=["users", "create", "e@example.org", "--role", "admin"], input="one-password-1\nother-password\n"
+    )
     assert result.exit_code != 0
     assert db.session.scalars(select(User)).all() == []
 

@@ -94,7 +94,9 @@ def test_corrections_train_a_codebook_that_tags_new_testimonies(runner, make_res
         story = "We grow cacao now and sell it in town." if n % 2 else "My cousin is in rehab and doing well."
         make_response(change_story=story, what_would_help="")
     for t in db.session.scalars(select(Testimonial)):
-        correct_themes(t, {"livelihoods"} if "cacao" in t.raw_text else {"recovery"}, ["livelihoods", "recovery"], evaluator)
+        correct_themes(
+            t, {"livelihoods"} if "cacao" in t.raw_text else {"recovery"}, ["livelihoods", "recovery"], evaluator
+        )
     db.session.commit()
     result = runner.invoke(args=["analysis", "train", "--from-corrections"])
     assert result.exit_code == 0, result.output

@@ -15,7 +15,9 @@ def test_production_refuses_the_default_secret(monkeypatch):
 
 
 def test_production_starts_with_a_real_secret(make_app):
-    app = make_app("production", SECRET_KEY="a-long-random-value-from-the-environment", SQLALCHEMY_DATABASE_URI="sqlite://")
+    app = make_app(
+        "production", SECRET_KEY="a-long-random-value-from-the-environment", SQLALCHEMY_DATABASE_URI="sqlite://"
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
@@ -57,4 +59,6 @@ def test_without_a_proxy_forwarded_headers_are_ignored(make_app):
 
     app = make_app("testing")
     app.add_url_rule("/ip", "ip", lambda: request.remote_addr or "")
-    assert app.test_client().get("/ip", headers={"X-Forwarded-For": "203.0.113.7"}).get_data(as_text=True) == "127.0.0.1"
+    assert (
+        app.test_client().get("/ip", headers={"X-Forwarded-For": "203.0.113.7"}).get_data(as_text=True) == "127.0.0.1"
+    )

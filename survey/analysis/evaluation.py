@@ -56,7 +56,9 @@ def _row(record: Any, where: str) -> LabelledText:
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         raise LabelledDataError(f"{where}: each record needs a text")
     language = record.get("language") or None
-    return LabelledText(record["text"], _themes(record.get("themes"), where), _sentiment(record.get("sentiment"), where), language)
+    return LabelledText(
+        record["text"], _themes(record.get("themes"), where), _sentiment(record.get("sentiment"), where), language
+    )
 
 
 def read_labelled(path: str | Path) -> list[LabelledText]:
@@ -92,7 +94,12 @@ def theme_scores(gold: Sequence[frozenset[str]], predicted: Sequence[frozenset[s
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_theme[label] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "support": tp + fn}
+        per_theme[label] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "support": tp + fn,
+        }
     supported = [v["f1"] for v in per_theme.values() if v["support"]]
     micro = 2 * total_tp / (2 * total_tp + total_fp + total_fn) if total_tp + total_fp + total_fn else 0.0
     return {
@@ -174,7 +181,9 @@ def evaluate_engine(
     rated = [(row, a) for row, a in zip(data, analyses, strict=True) if row.sentiment is not None]
     sentiment = None
     if rated:
-        sentiment = sentiment_scores([row.sentiment or 0.0 for row, _ in rated], [a.sentiment.polarity for _, a in rated])
+        sentiment = sentiment_scores(
+            [row.sentiment or 0.0 for row, _ in rated], [a.sentiment.polarity for _, a in rated]
+        )
     return {
         "themes": themes,
         "sentiment": sentiment,
@@ -192,7 +201,9 @@ def format_report(report: dict[str, Any], texts: int) -> str:
         lines.append(f"Themes: macro F1 {themes['macro_f1']:.3f}, micro F1 {themes['micro_f1']:.3f}")
         lines.append(f"  {'theme':<40} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}")
         for key, row in sorted(themes["per_theme"].items()):
-            lines.append(f"  {key:<40} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} {row['support']:>8}")
+            lines.append(
+                f"  {key:<40} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} {row['support']:>8}"
+            )
     sentiment = report["sentiment"]
     if sentiment is None:
         lines.append("Sentiment: no ratings in the data.")
@@ -200,7 +211,11 @@ def format_report(report: dict[str, Any], texts: int) -> str:
         lines.append("Sentiment: none of the rated texts could be scored (languages without a validated method).")
     else:
         r = "n/a" if sentiment["pearson_r"] is None else f"{sentiment['pearson_r']:.3f}"
-        lines.append(f"Sentiment: Pearson r {r}, three-class accuracy {sentiment['accuracy3']:.3f}, on {sentiment['n']} scored texts")
+        lines.append(
+            f"Sentiment: Pearson r {r}, three-class accuracy {sentiment['accuracy3']:.3f}, on {sentiment['n']} scored texts"
+        )
     speed = report["throughput"]
-    lines.append(f"Throughput: {speed['texts_per_s']:.0f} texts/s (bare TextBlob sentiment: {speed['textblob_texts_per_s']:.0f} texts/s)")
+    lines.append(
+        f"Throughput: {speed['texts_per_s']:.0f} texts/s (bare TextBlob sentiment: {speed['textblob_texts_per_s']:.0f} texts/s)"
+    )
     return "\n".join(lines)

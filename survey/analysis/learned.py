@@ -29,9 +29,71 @@ EVIDENCE_WORDS = 3
 WORD_PATTERN = r"(?u)\b\w\w+\b"
 # Words that carry weight in a classifier but explain nothing to a reader.
 SPANISH_STOP_WORDS = frozenset(
-    "a al algo como con de del desde el ella ellos en entre era es esa ese esta este esto fue ha hay la las "
-    "le les lo los mas me mi mis muy ni no nos o otra otro para pero por porque que se si sin sobre su sus "
-    "tambien te todo todos tu un una uno unos y ya yo".split()
+    [
+        "a",
+        "al",
+        "algo",
+        "como",
+        "con",
+        "de",
+        "del",
+        "desde",
+        "el",
+        "ella",
+        "ellos",
+        "en",
+        "entre",
+        "era",
+        "es",
+        "esa",
+        "ese",
+        "esta",
+        "este",
+        "esto",
+        "fue",
+        "ha",
+        "hay",
+        "la",
+        "las",
+        "le",
+        "les",
+        "lo",
+        "los",
+        "mas",
+        "me",
+        "mi",
+        "mis",
+        "muy",
+        "ni",
+        "no",
+        "nos",
+        "o",
+        "otra",
+        "otro",
+        "para",
+        "pero",
+        "por",
+        "porque",
+        "que",
+        "se",
+        "si",
+        "sin",
+        "sobre",
+        "su",
+        "sus",
+        "tambien",
+        "te",
+        "todo",
+        "todos",
+        "tu",
+        "un",
+        "una",
+        "uno",
+        "unos",
+        "y",
+        "ya",
+        "yo",
+    ]
 )
 STOP_WORDS = ENGLISH_STOP_WORDS | SPANISH_STOP_WORDS
 
@@ -167,7 +229,9 @@ def _evidence(
         pattern = _phrase_pattern(str(names[indices[k]]))
         match = pattern.search(folded) if pattern else None
         if match and not any(e.start < match.end() and match.start() < e.end for e in found):
-            found.append(LearnedEvidence(match.start(), match.end(), text[match.start() : match.end()], round(weight, 4)))
+            found.append(
+                LearnedEvidence(match.start(), match.end(), text[match.start() : match.end()], round(weight, 4))
+            )
     return tuple(sorted(found, key=lambda e: e.start))
 
 
@@ -175,7 +239,9 @@ def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
     words = TfidfVectorizer(
         ngram_range=(1, 2), sublinear_tf=True, min_df=2, strip_accents="unicode", token_pattern=WORD_PATTERN
     )
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, strip_accents="unicode")
+    chars = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, strip_accents="unicode"
+    )
     return words, chars
 
 

@@ -25,8 +25,11 @@ def _work(chunk: tuple[list[str], list[str | None], list[list[str]]]) -> list[An
     learned = _worker_state["learned"]
     assert isinstance(codebook, Codebook)
     return analyse_batch(
-        texts, codebook, learned=learned if isinstance(learned, LearnedCodebook) else None,
-        language_hints=hints, names=names,
+        texts,
+        codebook,
+        learned=learned if isinstance(learned, LearnedCodebook) else None,
+        language_hints=hints,
+        names=names,
     )
 
 
@@ -51,11 +54,12 @@ def analyse_parallel(
     if processes < 2 or len(texts) < 2 * MIN_TEXTS_PER_PROCESS:
         return analyse_batch(texts, codebook, learned=learned, language_hints=hints, names=given)
     size = max(MIN_TEXTS_PER_PROCESS, -(-len(texts) // (processes * 4)))
-    chunks = [
-        (list(texts[i : i + size]), hints[i : i + size], given[i : i + size]) for i in range(0, len(texts), size)
-    ]
+    chunks = [(list(texts[i : i + size]), hints[i : i + size], given[i : i + size]) for i in range(0, len(texts), size)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(
-        processes, mp_context=multiprocessing.get_context(method), initializer=_start_worker, initargs=(codebook, learned)
+        processes,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_start_worker,
+        initargs=(codebook, learned),
     ) as pool:
         return [analysis for part in pool.map(_work, chunks) for analysis in part]

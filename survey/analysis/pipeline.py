@@ -86,7 +86,11 @@ def _merge(
             spans = {(e.start, e.end) for e in match.evidence}
             extra = tuple(e for e in evidence if (e.start, e.end) not in spans)
             merged[tag.theme] = (
-                ThemeMatch(tag.theme, max(match.confidence, tag.confidence), tuple(sorted(match.evidence + extra, key=lambda e: e.start))),
+                ThemeMatch(
+                    tag.theme,
+                    max(match.confidence, tag.confidence),
+                    tuple(sorted(match.evidence + extra, key=lambda e: e.start)),
+                ),
                 True,
             )
         else:

@@ -83,8 +83,7 @@ class ThemeTagger:
         self._prefix_lengths = sorted({len(s) for s in self._prefix})
         # A sub-theme also obeys its parent's exclusions: "vacuna contra el covid" is no extortion.
         self._exclusions = {
-            t.key: t.exclusions + (codebook.by_key[t.parent].exclusions if t.parent else ())
-            for t in codebook.themes
+            t.key: t.exclusions + (codebook.by_key[t.parent].exclusions if t.parent else ()) for t in codebook.themes
         }
 
     def _candidates(self, token: Token) -> list[tuple[str, Term]]:

@@ -177,9 +177,7 @@ def _tokenize(expression: str) -> list[_Token]:
                 raise _fail("unterminated string", start)
             tokens.append(_Token("string", expression[i + 1 : close], start))
             i = close + 1
-        elif _DIGIT.match(char) or (
-            char == "." and i + 1 < length and _DIGIT.match(expression[i + 1])
-        ):
+        elif _DIGIT.match(char) or (char == "." and i + 1 < length and _DIGIT.match(expression[i + 1])):
             j = i
             while j < length and _DIGIT.match(expression[j]):
                 j += 1
@@ -333,9 +331,7 @@ class _Parser:
         self.nesting -= 1
         fewest, most = _FUNCTIONS[name.text]
         if len(arguments) < fewest or (most is not None and len(arguments) > most):
-            wanted = "no arguments" if fewest == 0 else (
-                "1 argument" if fewest == 1 else f"{fewest} arguments"
-            )
+            wanted = "no arguments" if fewest == 0 else ("1 argument" if fewest == 1 else f"{fewest} arguments")
             raise _fail(f"{name.text}() takes {wanted} but got {len(arguments)}", name.position)
         return Call(name.text, tuple(arguments), name.position), height + 1
 
@@ -807,13 +803,9 @@ def _evaluate(node: Node, context: _Context) -> Value:
         return _call(node, context)
     operator = node.operator
     if operator == "or":
-        return _to_boolean(_evaluate(node.left, context)) or _to_boolean(
-            _evaluate(node.right, context)
-        )
+        return _to_boolean(_evaluate(node.left, context)) or _to_boolean(_evaluate(node.right, context))
     if operator == "and":
-        return _to_boolean(_evaluate(node.left, context)) and _to_boolean(
-            _evaluate(node.right, context)
-        )
+        return _to_boolean(_evaluate(node.left, context)) and _to_boolean(_evaluate(node.right, context))
     left = _evaluate(node.left, context)
     right = _evaluate(node.right, context)
     if operator in ("=", "!=", "<", "<=", ">", ">="):

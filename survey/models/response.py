@@ -52,9 +52,7 @@ class Response(Base):
     survey_version_id: Mapped[int] = mapped_column(ForeignKey("survey_version.id"), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
     interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    channel: Mapped[Channel] = mapped_column(
-        Enum(Channel, native_enum=False, length=10, values_callable=_values)
-    )
+    channel: Mapped[Channel] = mapped_column(Enum(Channel, native_enum=False, length=10, values_callable=_values))
     language: Mapped[str] = mapped_column(String(8))
     consent_scope: Mapped[ConsentScope] = mapped_column(
         Enum(ConsentScope, native_enum=False, length=20, values_callable=_values)
@@ -71,9 +69,7 @@ class Response(Base):
 
     survey_version: Mapped[SurveyVersion] = relationship()
     site: Mapped[Site | None] = relationship()
-    answers: Mapped[list[Answer]] = relationship(
-        back_populates="response", cascade="all, delete-orphan"
-    )
+    answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
 
 class Answer(Base):

@@ -24,9 +24,7 @@ class Testimonial(Base):
     """A testimony: the raw text for administrators, the redacted text for everyone else."""
 
     __tablename__ = "testimonial"
-    __table_args__ = (
-        UniqueConstraint("response_id", "question", name="uq_testimonial_response_id_question"),
-    )
+    __table_args__ = (UniqueConstraint("response_id", "question", name="uq_testimonial_response_id_question"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
@@ -71,9 +69,7 @@ class ThemeTag(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    testimonial_id: Mapped[int] = mapped_column(
-        ForeignKey("testimonial.id", ondelete="CASCADE"), index=True
-    )
+    testimonial_id: Mapped[int] = mapped_column(ForeignKey("testimonial.id", ondelete="CASCADE"), index=True)
     theme: Mapped[str] = mapped_column(String(80), index=True)
     source: Mapped[TagSource] = mapped_column(
         Enum(TagSource, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e])

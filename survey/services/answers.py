@@ -93,11 +93,16 @@ def validate_answers(
             continue
         if value == "":
             if q.required:
-                errors[q.name] = pick(q.required_message, language, definition.default_language) or "an answer is required"
+                errors[q.name] = (
+                    pick(q.required_message, language, definition.default_language) or "an answer is required"
+                )
             continue
         problem = _type_problem(q, value, state.values)
         if problem is None and breaks_constraint(q, state.values, today):
-            problem = pick(q.constraint_message, language, definition.default_language) or "the answer breaks the question's rule"
+            problem = (
+                pick(q.constraint_message, language, definition.default_language)
+                or "the answer breaks the question's rule"
+            )
         if problem:
             errors[q.name] = problem
         else:

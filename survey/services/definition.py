@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping
 from typing import Any
 
@@ -92,9 +91,7 @@ def _texts(value: Any, where: str, default_language: str) -> dict[str, str]:
 def _flag(raw: Mapping[str, Any], key: str, where: str) -> bool:
     value = raw.get(key, False)
     if not isinstance(value, bool):
-        raise DefinitionError(
-            f"{key} must be true or false", where=where, question=raw.get("name"), column=key
-        )
+        raise DefinitionError(f"{key} must be true or false", where=where, question=raw.get("name"), column=key)
     return value
 
 
@@ -113,26 +110,18 @@ def _choice_lists(data: Mapping[str, Any], language: str) -> dict[str, tuple[Cho
                 raise DefinitionError("name is missing", **context)
             if any(c.name == name for c in choices):
                 raise DefinitionError(f"the name {name!r} is used twice", **context)
-            filters = {
-                str(k): str(v)
-                for k, v in raw.items()
-                if k not in ("name", "label") and v is not None
-            }
+            filters = {str(k): str(v) for k, v in raw.items() if k not in ("name", "label") and v is not None}
             for key in filters:
                 if not FILTER_COLUMN.fullmatch(key):
-                    raise DefinitionError(
-                        f"column {key!r} cannot be used in a choice_filter", **context
-                    )
-            choices.append(
-                Choice(name, _texts(raw.get("label"), f"{where}: label", language), filters)
-            )
+                    raise DefinitionError(f"column {key!r} cannot be used in a choice_filter", **context)
+            choices.append(Choice(name, _texts(raw.get("label"), f"{where}: label", language), filters))
         lists[str(list_name)] = tuple(choices)
     return lists
 
 
-
 FORM_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
+
 
 class _Parser:
     """Walks the nested questions and groups, collecting names and checking each one."""
@@ -176,9 +165,7 @@ class _Parser:
         self.questions.append(question)
         return question
 
-    def group(
-        self, raw: Mapping[str, Any], name: str, path: tuple[str, ...], context: dict[str, Any]
-    ) -> Group:
+    def group(self, raw: Mapping[str, Any], name: str, path: tuple[str, ...], context: dict[str, Any]) -> Group:
         where = context["where"]
         appearance = str(raw.get("appearance") or "")
         _check_appearance(GROUP, appearance, context)
@@ -205,26 +192,20 @@ class _Parser:
         if kind in SELECTS:
             list_name = str(raw.get("choices") or "")
             if list_name not in self.lists:
-                raise DefinitionError(
-                    f"choice list {list_name!r} is not defined", column="choices", **context
-                )
+                raise DefinitionError(f"choice list {list_name!r} is not defined", column="choices", **context)
             choices = self.lists[list_name]
         appearance = str(raw.get("appearance") or "")
         _check_appearance(kind, appearance, context)
         max_length = raw.get("max_length", DEFAULT_MAX_LENGTH)
         if not isinstance(max_length, int) or isinstance(max_length, bool) or max_length < 1:
-            raise DefinitionError(
-                "max_length must be a whole number above 0", column="max_length", **context
-            )
+            raise DefinitionError("max_length must be a whole number above 0", column="max_length", **context)
         return Question(
             name=name,
             type=kind,
             label=_texts(raw.get("label"), f"{where}: label", self.language),
             hint=_texts(raw.get("hint"), f"{where}: hint", self.language),
             required=_flag(raw, "required", where),
-            required_message=_texts(
-                raw.get("required_message"), f"{where}: required_message", self.language
-            ),
+            required_message=_texts(raw.get("required_message"), f"{where}: required_message", self.language),
             choices=choices,
             appearance=appearance,
             testimony=_flag(raw, "testimony", where),
@@ -233,9 +214,7 @@ class _Parser:
             personal=_flag(raw, "personal", where),
             relevant=str(raw.get("relevant") or ""),
             constraint=str(raw.get("constraint") or ""),
-            constraint_message=_texts(
-                raw.get("constraint_message"), f"{where}: constraint_message", self.language
-            ),
+            constraint_message=_texts(raw.get("constraint_message"), f"{where}: constraint_message", self.language),
             choice_filter=str(raw.get("choice_filter") or ""),
             default="" if raw.get("default") is None else str(raw.get("default")),
             read_only=_flag(raw, "read_only", where),
@@ -255,9 +234,7 @@ def _implied_binding(name: str, kind: str) -> str | None:
 def _check_appearance(kind: str, appearance: str, context: dict[str, Any]) -> None:
     for word in appearance.split():
         if word not in APPEARANCES.get(kind, frozenset()):
-            raise DefinitionError(
-                f"appearance {word!r} is not supported for {kind}", column="appearance", **context
-            )
+            raise DefinitionError(f"appearance {word!r} is not supported for {kind}", column="appearance", **context)
 
 
 def parse_definition(data: Mapping[str, Any]) -> Definition:
@@ -266,7 +243,9 @@ def parse_definition(data: Mapping[str, Any]) -> Definition:
         if not data.get(key):
             raise DefinitionError(f"field {key} is missing")
     if not FORM_ID.fullmatch(str(data["form_id"])):
-        raise DefinitionError("form_id must be letters, digits, - and _ (it becomes the address /s/<form_id>), at most 100")
+        raise DefinitionError(
+            "form_id must be letters, digits, - and _ (it becomes the address /s/<form_id>), at most 100"
+        )
     if len(str(data["version"])) > 50:
         raise DefinitionError("version must be at most 50 characters")
     language = str(data.get("default_language") or "en")

@@ -17,9 +17,7 @@ CHOICE_PREFIX = "choice."  # a choice_filter reads a choice's columns as ${choic
 ACKNOWLEDGED = "OK"  # what ODK stores for a ticked acknowledge question
 CONSENT_CHOICES = frozenset(scope.value for scope in ConsentScope)
 FILTER_COLUMN = re.compile(r"(?!(?:and|or|div|mod)$)[A-Za-z_][A-Za-z0-9_\-]*")
-_FILTER_TOKEN = re.compile(
-    r"""'[^']*'?|"[^"]*"?|\$\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_\-]*|[0-9]+|.""", re.S
-)
+_FILTER_TOKEN = re.compile(r"""'[^']*'?|"[^"]*"?|\$\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_\-]*|[0-9]+|.""", re.S)
 _INTEGER = re.compile(r"-?[0-9]+")
 _DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
@@ -73,9 +71,7 @@ def check_definition(definition: Definition) -> None:
     names = {q.name for q in definition.questions}
     for group in definition.groups.values():
         if group.relevant:
-            _check(
-                group.relevant, names, "relevant", where=f"group {group.name}", question=group.name
-            )
+            _check(group.relevant, names, "relevant", where=f"group {group.name}", question=group.name)
     for number, question in enumerate(definition.questions, start=1):
         context = {"where": f"question {number} ({question.name})", "question": question.name}
         _check_type(question, context)
@@ -86,9 +82,7 @@ def check_definition(definition: Definition) -> None:
             if expression:
                 _check(expression, names, column, **context)
         if question.choice_filter:
-            columns = {CHOICE_PREFIX + "name"} | {
-                CHOICE_PREFIX + c for x in question.choices for c in x.filters
-            }
+            columns = {CHOICE_PREFIX + "name"} | {CHOICE_PREFIX + c for x in question.choices for c in x.filters}
             _check(
                 choice_filter_expression(question.choice_filter),
                 names | columns,
@@ -102,9 +96,7 @@ def _check(expression: str, names: set[str], column: str, **context: Any) -> Non
     try:
         check_expression(expression, names)
     except ExpressionError as error:
-        raise DefinitionError(
-            f"{column} {expression!r}: {error}", column=column, **context
-        ) from None
+        raise DefinitionError(f"{column} {expression!r}: {error}", column=column, **context) from None
 
 
 def _check_type(q: Question, context: dict[str, Any]) -> None:
@@ -131,9 +123,7 @@ def _check_type(q: Question, context: dict[str, Any]) -> None:
     if q.choice_filter and q.type not in ("select_one", "select_multiple"):
         raise refuse("only a select question can have a choice_filter", "choice_filter")
     if q.likert and not all(_INTEGER.fullmatch(c.name) for c in q.choices):
-        raise refuse(
-            "the choices of a likert question must be named by numbers (1 to 5)", "appearance"
-        )
+        raise refuse("the choices of a likert question must be named by numbers (1 to 5)", "appearance")
 
 
 def _check_binding(q: Question, context: dict[str, Any]) -> None:
@@ -143,9 +133,7 @@ def _check_binding(q: Question, context: dict[str, Any]) -> None:
         raise DefinitionError("only a site question is bound to the site", column="bind", **context)
     if q.bind == "consent":
         if q.type != "select_one":
-            raise DefinitionError(
-                "the consent question must be a select_one", column="type", **context
-            )
+            raise DefinitionError("the consent question must be a select_one", column="type", **context)
         unknown = sorted({c.name for c in q.choices} - CONSENT_CHOICES)
         if unknown:
             allowed = ", ".join(sorted(CONSENT_CHOICES))
@@ -172,9 +160,7 @@ def _check_default(q: Question, context: dict[str, Any]) -> None:
         "site": lambda: True,
     }.get(q.type, lambda: False)
     if not valid():
-        raise DefinitionError(
-            f"default {value!r} is not a possible answer", column="default", **context
-        )
+        raise DefinitionError(f"default {value!r} is not a possible answer", column="default", **context)
 
 
 def _is_date(value: str) -> bool:

@@ -53,9 +53,7 @@ def load_demo(responses: int = 300, seed: int = 2026) -> DemoResult:
             create_user(email, DEMO_PASSWORD, role)
         accounts.append((email, role))
     existing = db.session.scalar(
-        select(func.count(Response.id))
-        .join(SurveyVersion)
-        .where(SurveyVersion.survey_id == version.survey_id)
+        select(func.count(Response.id)).join(SurveyVersion).where(SurveyVersion.survey_id == version.survey_id)
     )
     created = 0 if existing else _demo_responses(version, responses, random.Random(seed))
     return DemoResult(accounts, created)

@@ -30,16 +30,12 @@ def _run(expression: str, values: Mapping[str, object], current: str, today: dat
     """Evaluate; an expression that fails at run time is logged and counts as empty."""
     try:
         return evaluate(expression, values, current=current, today=today)
-    except (
-        ExpressionError
-    ) as error:  # checked on import; a bad regex() on some answer remains possible
+    except ExpressionError as error:  # checked on import; a bad regex() on some answer remains possible
         log.warning("expression %r failed: %s", expression, error)
         return ""
 
 
-def resolve_form(
-    definition: Definition, answers: Mapping[str, str], today: date | None = None
-) -> FormState:
+def resolve_form(definition: Definition, answers: Mapping[str, str], today: date | None = None) -> FormState:
     """Relevance and value of every question for what the resident typed, once nothing changes."""
     groups = definition.groups
     values = {q.name: "" for q in definition.questions}
@@ -76,29 +72,21 @@ def _as_answer(result: object) -> str:
 
 def choice_values(question: Question, choice: Choice) -> dict[str, str]:
     """A choice's columns as the choice_filter reads them; columns it lacks are empty."""
-    columns = {CHOICE_PREFIX + "name": ""} | {
-        CHOICE_PREFIX + c: "" for x in question.choices for c in x.filters
-    }
+    columns = {CHOICE_PREFIX + "name": ""} | {CHOICE_PREFIX + c: "" for x in question.choices for c in x.filters}
     return columns | choice.columns()
 
 
-def allowed_choices(
-    question: Question, values: Mapping[str, str], today: date | None = None
-) -> tuple[Choice, ...]:
+def allowed_choices(question: Question, values: Mapping[str, str], today: date | None = None) -> tuple[Choice, ...]:
     """The choices the question's choice_filter lets through for these answers."""
     if not question.choice_filter:
         return question.choices
     expression = choice_filter_expression(question.choice_filter)
     return tuple(
-        c
-        for c in question.choices
-        if truthy(_run(expression, {**values, **choice_values(question, c)}, "", today))
+        c for c in question.choices if truthy(_run(expression, {**values, **choice_values(question, c)}, "", today))
     )
 
 
-def breaks_constraint(
-    question: Question, values: Mapping[str, str], today: date | None = None
-) -> bool:
+def breaks_constraint(question: Question, values: Mapping[str, str], today: date | None = None) -> bool:
     """Say whether the question's answer breaks its constraint; an empty answer never does."""
     value = values.get(question.name, "")
     if not question.constraint or value == "":

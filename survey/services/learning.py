@@ -22,9 +22,14 @@ def examples_from_file(path: str | Path) -> list[CodedExample]:
 def examples_from_corrections() -> list[CodedExample]:
     """Testimonies that a person coded in Voces, with the themes that person gave."""
     coded = db.session.scalars(
-        select(Testimonial).where(Testimonial.id.in_(select(ThemeTag.testimonial_id).where(ThemeTag.source == TagSource.HUMAN)))
+        select(Testimonial).where(
+            Testimonial.id.in_(select(ThemeTag.testimonial_id).where(ThemeTag.source == TagSource.HUMAN))
+        )
     )
-    return [CodedExample(t.redacted_text, frozenset(tag.theme for tag in t.effective_tags if "." not in tag.theme)) for t in coded]
+    return [
+        CodedExample(t.redacted_text, frozenset(tag.theme for tag in t.effective_tags if "." not in tag.theme))
+        for t in coded
+    ]
 
 
 def store_learned(model: LearnedCodebook, source: str, *, activate: bool = True) -> LearnedModel:

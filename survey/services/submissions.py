@@ -58,8 +58,15 @@ def record_submission(
     try:
         with db.session.begin_nested():
             return store_new_submission(
-                version, definition, answers, uuid=uuid, language=language, channel=channel,
-                started_at=started_at, submitted_at=submitted_at, interviewer=interviewer,
+                version,
+                definition,
+                answers,
+                uuid=uuid,
+                language=language,
+                channel=channel,
+                started_at=started_at,
+                submitted_at=submitted_at,
+                interviewer=interviewer,
             )
     except IntegrityError:  # a double tap: the other request stored the same UUID meanwhile
         stored = find_response(uuid)

@@ -137,9 +137,7 @@ def open_survey(slug: str) -> tuple[SurveyVersion, Definition] | None:
 
 def list_open_surveys() -> list[tuple[Survey, SurveyVersion]]:
     """Every published survey with its current version, by form id."""
-    surveys = db.session.scalars(
-        select(Survey).where(Survey.status == SurveyStatus.PUBLISHED).order_by(Survey.slug)
-    )
+    surveys = db.session.scalars(select(Survey).where(Survey.status == SurveyStatus.PUBLISHED).order_by(Survey.slug))
     return [(s, v) for s in surveys if (v := current_version(s)) is not None]
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
-from survey.models import Channel, ConsentScope, Device, InterviewMode, Survey, SubmissionConflict, SurveyVersion, User
+from survey.models import Channel, ConsentScope, Device, InterviewMode, SubmissionConflict, Survey, SurveyVersion, User
 from survey.services.answers import validate_answers
 from survey.services.definition import Definition, parse_definition
 from survey.services.sites import get_site
@@ -153,9 +153,15 @@ def ingest_record(
     try:
         with db.session.begin_nested():
             response = store_new_submission(
-                version, definition, answers, uuid=record_uuid, language=record["language"],
+                version,
+                definition,
+                answers,
+                uuid=record_uuid,
+                language=record["language"],
                 channel=Channel.FIELD if source == "api" else Channel.IMPORT,
-                started_at=started, submitted_at=finished, interviewer=user,
+                started_at=started,
+                submitted_at=finished,
+                interviewer=user,
             )
             response.mode = InterviewMode(record["mode"]) if record.get("mode") else None
             response.device_id = device.id if device else None
@@ -174,19 +180,31 @@ def ingest_record(
 
 
 def _known(
-    stored_hash: str | None, receipt: str, record_uuid: str, digest: str, record: dict[str, Any],
-    user: User | None, device: Device | None, source: str,
+    stored_hash: str | None,
+    receipt: str,
+    record_uuid: str,
+    digest: str,
+    record: dict[str, Any],
+    user: User | None,
+    device: Device | None,
+    source: str,
 ) -> RecordResult:
     if stored_hash == digest:
         return RecordResult(record_uuid, Status.DUPLICATE, receipt_code=receipt)
     already = db.session.scalar(
-        select(SubmissionConflict).where(SubmissionConflict.uuid == record_uuid, SubmissionConflict.content_hash == digest)
+        select(SubmissionConflict).where(
+            SubmissionConflict.uuid == record_uuid, SubmissionConflict.content_hash == digest
+        )
     )
     if already is None:
         db.session.add(
             SubmissionConflict(
-                uuid=record_uuid, content_hash=digest, payload=record, source=source,
-                device_id=device.id if device else None, user_id=user.id if user else None,
+                uuid=record_uuid,
+                content_hash=digest,
+                payload=record,
+                source=source,
+                device_id=device.id if device else None,
+                user_id=user.id if user else None,
             )
         )
         db.session.flush()

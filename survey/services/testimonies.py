@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from survey.analysis import ANALYSER_VERSION, Analysis, Codebook, analyse_testimony, load_codebook
@@ -30,9 +29,7 @@ def _load(path: str, mtime: int) -> Codebook:
     return load_codebook(path)
 
 
-def add_testimonial(
-    response: Response, question: str, text: str, *, names: Iterable[str] = ()
-) -> Testimonial:
+def add_testimonial(response: Response, question: str, text: str, *, names: Iterable[str] = ()) -> Testimonial:
     """Store a testimony with its redacted text, language, sentiment and machine tags."""
     testimonial = Testimonial(response=response, question=question, raw_text=text)
     apply_analysis(
@@ -68,9 +65,7 @@ def apply_analysis(testimonial: Testimonial, analysis: Analysis) -> None:
             testimonial.tags.append(tag)
         tag.confidence = result.match.confidence
         tag.polarity = result.polarity
-        tag.evidence = [
-            {"start": e.start, "end": e.end, "text": e.text, "term": e.term} for e in result.match.evidence
-        ]
+        tag.evidence = [{"start": e.start, "end": e.end, "text": e.text, "term": e.term} for e in result.match.evidence]
     for stale in previous.values():
         testimonial.tags.remove(stale)
 
@@ -112,7 +107,9 @@ def reanalyse(testimonials: list[Testimonial]) -> None:
     for t in testimonials:
         version = t.response.survey_version
         if version.id not in personal_questions:
-            personal_questions[version.id] = {q.name for q in parse_definition(version.definition).questions if q.personal}
+            personal_questions[version.id] = {
+                q.name for q in parse_definition(version.definition).questions if q.personal
+            }
         personal = personal_questions[version.id]
         names.append([a.value_text or "" for a in t.response.answers if a.question in personal])
     analyses = analyse_batch(

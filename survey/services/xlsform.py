@@ -62,9 +62,7 @@ def _first_row_with(rows: Sequence[Mapping[str, str]], column: str) -> int | Non
     return next((FIRST_ROW + i for i, row in enumerate(rows) if row.get(column)), None)
 
 
-def _check_columns(
-    workbook: DefinitionData, sheet: str, allowed: Sequence[str], translated: Sequence[str]
-) -> None:
+def _check_columns(workbook: DefinitionData, sheet: str, allowed: Sequence[str], translated: Sequence[str]) -> None:
     """Refuse a column Voces does not read, once some row fills it in."""
     rows = _rows(workbook, sheet)
     for header in _headers(workbook, sheet):
@@ -75,9 +73,7 @@ def _check_columns(
             ok = base in allowed and (language is None or base in translated)
         row = _first_row_with(rows, header)
         if not ok and row is not None:
-            raise XLSFormError(
-                f"{sheet} sheet, row {row}, column {header}: Voces does not support this column"
-            )
+            raise XLSFormError(f"{sheet} sheet, row {row}, column {header}: Voces does not support this column")
         if ok and language is not None and language_code(language) is None:
             raise XLSFormError(
                 f"{sheet} sheet, row 1, column {header}: write the language with its code, "
@@ -92,10 +88,7 @@ def _check_types(workbook: DefinitionData) -> list[str]:
         value = row.get("type", "")
         kind = classify_type(value)[0] if value else None
         if kind == "":
-            raise XLSFormError(
-                f"survey sheet, row {number}, column type: "
-                f"Voces does not support the type {value!r}"
-            )
+            raise XLSFormError(f"survey sheet, row {number}, column type: Voces does not support the type {value!r}")
         if kind == "metadata":
             skipped.append(f"survey sheet, row {number}: Voces records {value} itself; row skipped")
     return skipped
@@ -157,18 +150,13 @@ def _missing_translations(workbook: DefinitionData, languages: Languages) -> lis
             present = {languages.default if code is None else code for code in found}
             for code, name in languages.names.items():
                 if code not in present:
-                    warnings.append(
-                        f"{sheet} sheet, row {number}: {base} has no {name} translation"
-                    )
+                    warnings.append(f"{sheet} sheet, row {number}: {base} has no {name} translation")
     return warnings
 
 
 def _with_site_list(workbook: DefinitionData) -> None:
     """Let the site question's list be left out: sites are kept in Voces, not in the form."""
-    uses_sites = any(
-        classify_type(r.get("type", "")) == ("select_one", SITE_LIST)
-        for r in _rows(workbook, "survey")
-    )
+    uses_sites = any(classify_type(r.get("type", "")) == ("select_one", SITE_LIST) for r in _rows(workbook, "survey"))
     if not uses_sites or any(r.get("list_name") == SITE_LIST for r in _rows(workbook, "choices")):
         return
     headers = _headers(workbook, "choices")
@@ -183,9 +171,7 @@ def _with_site_list(workbook: DefinitionData) -> None:
 
 def _locate(error: DefinitionError, workbook: DefinitionData) -> str:
     """An error from the definition's checks, told by sheet, row and column."""
-    column = {"choices": "type", "bind": "name", "testimony": "appearance"}.get(
-        error.column or "", error.column
-    )
+    column = {"choices": "type", "bind": "name", "testimony": "appearance"}.get(error.column or "", error.column)
     if error.choice_list is not None:
         rows = _rows(workbook, "choices")
         row = next(
@@ -199,9 +185,7 @@ def _locate(error: DefinitionError, workbook: DefinitionData) -> str:
         return f"choices sheet, row {row}, list {error.choice_list}: {error.detail}"
     if error.question is not None:
         rows = _rows(workbook, "survey")
-        row = next(
-            (FIRST_ROW + i for i, r in enumerate(rows) if r.get("name") == error.question), None
-        )
+        row = next((FIRST_ROW + i for i, r in enumerate(rows) if r.get("name") == error.question), None)
         return f"survey sheet, row {row}, column {column or 'name'}: {error.detail}"
     return f"settings sheet: {error.detail}"
 

@@ -64,9 +64,7 @@ def _flag(value: Any, name: str, column: str) -> bool:
         return True
     if text in NO:
         return False
-    raise DefinitionError(
-        f"{column} must be yes or no; an expression is not supported", question=name, column=column
-    )
+    raise DefinitionError(f"{column} must be yes or no; an expression is not supported", question=name, column=column)
 
 
 def _element(
@@ -81,9 +79,7 @@ def _element(
     elif kind in TYPES:
         out["type"] = TYPES[kind]
     else:
-        raise DefinitionError(
-            f"Voces does not support the type {kind!r}", question=name, column="type"
-        )
+        raise DefinitionError(f"Voces does not support the type {kind!r}", question=name, column="type")
     for key in ("label", "hint"):
         if texts := languages.texts(element.get(key)):
             out[key] = texts
@@ -112,9 +108,7 @@ def _element(
             out["choices"] = list_name
         if out["type"] == "select_one" and name == CONSENT_NAME:
             out["bind"] = "consent"
-    if out["type"] == "text" and (
-        "multiline" in str(out.get("appearance", "")).split() or name in testimonies
-    ):
+    if out["type"] == "text" and ("multiline" in str(out.get("appearance", "")).split() or name in testimonies):
         out["testimony"] = True
     if name in personal:
         out["personal"] = True
@@ -138,12 +132,7 @@ def _items(
 def _choice(raw: Mapping[str, Any], languages: Languages) -> dict[str, Any]:
     choice: dict[str, Any] = {"name": str(raw["name"]), "label": languages.texts(raw.get("label"))}
     for key, value in raw.items():
-        if (
-            key not in ("name", "label")
-            and not str(key).startswith("$")
-            and key not in CHOICES_MEDIA
-            and value
-        ):
+        if key not in ("name", "label") and not str(key).startswith("$") and key not in CHOICES_MEDIA and value:
             choice[str(key)] = str(value)
     return choice
 
@@ -157,16 +146,12 @@ def _settings_texts(settings: Mapping[str, str], base: str, languages: Languages
     return texts
 
 
-def _named(
-    settings: Mapping[str, str], column: str, names: dict[str, str], wanted: tuple[str, ...]
-) -> set[str]:
+def _named(settings: Mapping[str, str], column: str, names: dict[str, str], wanted: tuple[str, ...]) -> set[str]:
     """The question names a settings column lists, each checked to be of a wanted type."""
     listed = set(str(settings.get(column) or "").split())
     for name in sorted(listed):
         if names.get(name) not in wanted:
-            raise DefinitionError(
-                f"column {column}: {name!r} is not a {' or '.join(wanted)} question"
-            )
+            raise DefinitionError(f"column {column}: {name!r} is not a {' or '.join(wanted)} question")
     return listed
 
 
@@ -178,9 +163,7 @@ def _types(children: list[Mapping[str, Any]]) -> dict[str, str]:
     return found
 
 
-def convert_form(
-    form: Mapping[str, Any], settings: Mapping[str, str], languages: Languages
-) -> dict[str, Any]:
+def convert_form(form: Mapping[str, Any], settings: Mapping[str, str], languages: Languages) -> dict[str, Any]:
     """Our definition dict for pyxform's JSON of a form and the first row of its settings sheet."""
     children = form.get("children") or []
     types = _types(children)

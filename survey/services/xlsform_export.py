@@ -95,13 +95,9 @@ def _settings_row(definition: Definition) -> Row:
     }
     if definition.description.get(default):
         row["description"] = definition.description[default]
-    for column, texts in zip(
-        SETTINGS_TRANSLATED, (definition.title, definition.description), strict=True
-    ):
+    for column, texts in zip(SETTINGS_TRANSLATED, (definition.title, definition.description), strict=True):
         _texts(row, column, {code: text for code, text in texts.items() if code != default})
-    testimonies = [
-        q.name for q in definition.testimonies if "multiline" not in q.appearance.split()
-    ]
+    testimonies = [q.name for q in definition.testimonies if "multiline" not in q.appearance.split()]
     personal = [q.name for q in definition.questions if q.personal]
     for column, names in (("testimonies", testimonies), ("personal", personal)):
         if names:
@@ -109,16 +105,12 @@ def _settings_row(definition: Definition) -> Row:
     return row
 
 
-def _columns(
-    rows: list[Row], order: Sequence[str], languages: Sequence[str], translated: Sequence[str]
-) -> list[str]:
+def _columns(rows: list[Row], order: Sequence[str], languages: Sequence[str], translated: Sequence[str]) -> list[str]:
     """The columns the rows use, in XLSForm's usual order, each language next to its column."""
     used = {key for row in rows for key in row}
     columns: list[str] = []
     for base in order:
-        names = (
-            [f"{base}::{language_name(code)}" for code in languages] if base in translated else []
-        )
+        names = [f"{base}::{language_name(code)}" for code in languages] if base in translated else []
         columns += [name for name in [base, *names] if name in used]
     return columns + sorted(used - set(columns))
 
@@ -133,20 +125,13 @@ def export_warnings(definition: Definition) -> list[str]:
                 f"use a constraint such as string-length(.) <= {q.max_length}"
             )
         if q.bind == "consent" and q.name != CONSENT_NAME:
-            warnings.append(
-                f"question {q.name}: the consent binding is kept only "
-                f"for a question named {CONSENT_NAME}"
-            )
+            warnings.append(f"question {q.name}: the consent binding is kept only for a question named {CONSENT_NAME}")
         if q.type == "text" and "multiline" in q.appearance.split() and not q.testimony:
-            warnings.append(
-                f"question {q.name}: a multiline text question is read back as a testimony"
-            )
+            warnings.append(f"question {q.name}: a multiline text question is read back as a testimony")
     return warnings
 
 
-def write_xlsform(
-    definition: Definition, path: str | Path, sites: Sequence[Site] = ()
-) -> list[str]:
+def write_xlsform(definition: Definition, path: str | Path, sites: Sequence[Site] = ()) -> list[str]:
     """Write the definition as an XLSForm workbook; return what could not be kept."""
     languages = definition.languages
     sheets = {

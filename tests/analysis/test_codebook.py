@@ -21,7 +21,11 @@ def test_default_codebook_has_the_product_themes_in_both_languages():
 
 
 def _theme(**overrides):
-    body = {"label": {"en": "Safety", "es": "Seguridad"}, "description": {"en": "d", "es": "d"}, "terms": {"en": ["crime"]}}
+    body = {
+        "label": {"en": "Safety", "es": "Seguridad"},
+        "description": {"en": "d", "es": "d"},
+        "terms": {"en": ["crime"]},
+    }
     body.update(overrides)
     return {"version": "1", "themes": {"safety": body}}
 
@@ -33,7 +37,10 @@ def _theme(**overrides):
         (_theme(terms={"en": "crime"}), "theme 'safety': field terms.en must be a list"),
         (_theme(label="Safety"), "theme 'safety': field label"),
         (_theme(exclusions={"en": [""]}), "theme 'safety': field exclusions.en"),
-        (_theme(subthemes={"gangs": {"label": {"en": "Gangs"}, "terms": {}}}), "theme 'safety', sub-theme 'gangs': field terms"),
+        (
+            _theme(subthemes={"gangs": {"label": {"en": "Gangs"}, "terms": {}}}),
+            "theme 'safety', sub-theme 'gangs': field terms",
+        ),
         ({"themes": {}}, "field version"),
         ({"version": "1", "themes": []}, "field themes"),
         ([], "mapping"),

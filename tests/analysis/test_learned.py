@@ -52,7 +52,9 @@ def test_model_keeps_its_training_facts_and_survives_storage(foreign):
     assert set(foreign.scores["cross_validated"]) == {"macro_f1", "micro_f1", "per_theme"}
     again = LearnedCodebook.loads(foreign.dumps())
     texts = ["The bus was late", "The nurse was kind"]
-    assert [[t.theme for t in tags] for tags in again.predict(texts)] == [[t.theme for t in tags] for tags in foreign.predict(texts)]
+    assert [[t.theme for t in tags] for tags in again.predict(texts)] == [
+        [t.theme for t in tags] for tags in foreign.predict(texts)
+    ]
     assert again.version == foreign.version
 
 

@@ -25,7 +25,9 @@ def test_english_testimony_is_redacted_tagged_and_scored():
 
 
 def test_spanish_testimony_is_tagged_but_not_scored():
-    result = analyse_testimony("Ya no hay balaceras en el barrio y abrieron un centro de salud.", CODEBOOK, language_hint="es")
+    result = analyse_testimony(
+        "Ya no hay balaceras en el barrio y abrieron un centro de salud.", CODEBOOK, language_hint="es"
+    )
     assert result.language.code == "es"
     assert {"safety", "services"} <= {t.match.theme for t in result.themes}
     assert result.sentiment.polarity is None and result.sentiment.reason
@@ -45,7 +47,9 @@ def test_results_carry_versions():
     st.one_of(
         st.text(max_size=500),
         st.text(alphabet=st.characters(blacklist_categories=()), max_size=200),
-        st.sampled_from(["", "<script>alert(1)</script>", "😀" * 50, "a" * 100_000, "\ud800 lone surrogate", "Русский 中文 العربية"]),
+        st.sampled_from(
+            ["", "<script>alert(1)</script>", "😀" * 50, "a" * 100_000, "\ud800 lone surrogate", "Русский 中文 العربية"]
+        ),
     )
 )
 def test_analysis_never_raises_and_offsets_stay_inside(text):

@@ -90,9 +90,7 @@ def test_js_agrees_with_the_case_table(page: Any) -> None:
     failures = []
     for case, result in zip(CASES, results, strict=True):
         if case.get("error"):
-            ok = not result["ok"] and result["error"] and result["message"] == case.get(
-                "message", result["message"]
-            )
+            ok = not result["ok"] and result["error"] and result["message"] == case.get("message", result["message"])
             wanted: object = f"ExpressionError({case.get('message', '...')!r})"
         else:
             ok = result["ok"] and same(result["value"], case["expected"])
@@ -127,24 +125,60 @@ def agree(js: dict[str, Any], python: dict[str, Any]) -> bool:
 
 # --- differential fuzzing ----------------------------------------------------------------------
 
-FUZZ_VALUES = {
-    "a": "yes", "b": "10", "c": "9", "m": "clinic school", "d": "2026-02-01", "e": "", "f": "2.5"
-}
+FUZZ_VALUES = {"a": "yes", "b": "10", "c": "9", "m": "clinic school", "d": "2026-02-01", "e": "", "f": "2.5"}
 ATOMS = [
-    "${a}", "${b}", "${c}", "${m}", "${d}", "${e}", "${f}", ".", "0", "1", "2.5", "10", "9", ".5",
-    "-7", "0.0000001", "123456789012345678901234", "(1 div 3)",
-    "'10'", "'9'", "''", "'yes'", "'no'", "'a b'", "'2026-01-31'", "' 7 '", "'x'", "'Ñu'",
-    "today()", "true()", "false()", "(0 div 0)", "(1 div 0)", "${ghost}",
+    "${a}",
+    "${b}",
+    "${c}",
+    "${m}",
+    "${d}",
+    "${e}",
+    "${f}",
+    ".",
+    "0",
+    "1",
+    "2.5",
+    "10",
+    "9",
+    ".5",
+    "-7",
+    "0.0000001",
+    "123456789012345678901234",
+    "(1 div 3)",
+    "'10'",
+    "'9'",
+    "''",
+    "'yes'",
+    "'no'",
+    "'a b'",
+    "'2026-01-31'",
+    "' 7 '",
+    "'x'",
+    "'Ñu'",
+    "today()",
+    "true()",
+    "false()",
+    "(0 div 0)",
+    "(1 div 0)",
+    "${ghost}",
 ]
 OPERATORS = ["or", "and", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "div", "mod"]
 FUNCTIONS = [
-    ("selected", 2), ("count-selected", 1), ("string-length", 1), ("if", 3), ("not", 1),
-    ("number", 1), ("int", 1), ("string", 1), ("concat", 3), ("concat", 1), ("coalesce", 2),
-    ("contains", 2), ("starts-with", 2),
+    ("selected", 2),
+    ("count-selected", 1),
+    ("string-length", 1),
+    ("if", 3),
+    ("not", 1),
+    ("number", 1),
+    ("int", 1),
+    ("string", 1),
+    ("concat", 3),
+    ("concat", 1),
+    ("coalesce", 2),
+    ("contains", 2),
+    ("starts-with", 2),
 ]
-PATTERNS = [
-    "'^[0-9]+$'", "'a'", "'^(yes|no)$'", "'[0-9]{2}'", "'\\s'", "'^$'", "'s$'", "'^.{2,4}$'"
-]
+PATTERNS = ["'^[0-9]+$'", "'a'", "'^(yes|no)$'", "'[0-9]{2}'", "'\\s'", "'^$'", "'s$'", "'^.{2,4}$'"]
 CURRENTS = ["", "5", "yes", "2026-03-01", "clinic", "-0.5"]
 
 
@@ -202,13 +236,64 @@ def test_js_agrees_with_python_on_random_expressions(page: Any) -> None:
 
 
 PATTERN_PIECES = [
-    "a", "b", ".", "\\d", "\\w", "\\s", "\\S", "\\b", "[a-c]", "[^a]", "[\\w-]", "[\\s]",
-    "(", ")", "(?:", "(?=", "(?<", "|", "*", "+", "?", "{2}", "{1,3}", "{,2}", "^", "$", "\\.",
-    "é", "\U0001F600", "]", "}", "{", "-", "[", "\\", "\\u00e9", "\\x41", "\\n", "\\1", "\\Z",
+    "a",
+    "b",
+    ".",
+    "\\d",
+    "\\w",
+    "\\s",
+    "\\S",
+    "\\b",
+    "[a-c]",
+    "[^a]",
+    "[\\w-]",
+    "[\\s]",
+    "(",
+    ")",
+    "(?:",
+    "(?=",
+    "(?<",
+    "|",
+    "*",
+    "+",
+    "?",
+    "{2}",
+    "{1,3}",
+    "{,2}",
+    "^",
+    "$",
+    "\\.",
+    "é",
+    "\U0001f600",
+    "]",
+    "}",
+    "{",
+    "-",
+    "[",
+    "\\",
+    "\\u00e9",
+    "\\x41",
+    "\\n",
+    "\\1",
+    "\\Z",
 ]
 SUBJECTS = [
-    "", "a", "ab", "a b", "a\u00a0b", "\U0001F600", "a\nb", "abc123", "é", "a{,2}", "2026-01-31",
-    "x-y", "aab", "b]", "A", "line\n",
+    "",
+    "a",
+    "ab",
+    "a b",
+    "a\u00a0b",
+    "\U0001f600",
+    "a\nb",
+    "abc123",
+    "é",
+    "a{,2}",
+    "2026-01-31",
+    "x-y",
+    "aab",
+    "b]",
+    "A",
+    "line\n",
 ]
 
 
@@ -223,8 +308,7 @@ def test_js_agrees_with_python_on_random_regex_patterns(page: Any) -> None:
     load_script(page)
     results = page.evaluate(RUN_ALL, cases)
     failures = [
-        f"pattern {case['values']['p']!r} on {case['values']['s']!r}: "
-        f"JS {result} != Python {python_result(case)}"
+        f"pattern {case['values']['p']!r} on {case['values']['s']!r}: JS {result} != Python {python_result(case)}"
         for case, result in zip(cases, results, strict=True)
         if not agree(result, python_result(case))
     ]

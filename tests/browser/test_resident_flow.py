@@ -10,7 +10,9 @@ from tests.conftest import PASSWORD
 STORY = "Desde marzo ya no hay balaceras en mi calle y los niños juegan afuera de noche."
 
 
-def test_spanish_submission_reaches_the_evaluator_summary(page, live_server, example_survey, make_response, make_user, db):
+def test_spanish_submission_reaches_the_evaluator_summary(
+    page, live_server, example_survey, make_response, make_user, db
+):
     for _ in range(4):  # the summary withholds groups under five
         make_response(language="es", site="tumaco")
     evaluator = make_user(Role.EVALUATOR)

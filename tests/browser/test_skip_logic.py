@@ -18,9 +18,7 @@ FOLLOW_UP = "[data-question=support_experience]"
 def kobo_survey(tmp_path, db):
     """The Kobo-style XLSForm of tests/services/test_xlsform.py, imported and published."""
     upsert_sites_from_file(SITES_FILE)
-    version = import_survey(
-        read_survey(write_xlsform(tmp_path / "kobo.xlsx")).definition, publish=True
-    )
+    version = import_survey(read_survey(write_xlsform(tmp_path / "kobo.xlsx")).definition, publish=True)
     db.session.commit()
     return version
 
@@ -45,15 +43,11 @@ def test_the_example_asks_about_support_only_after_yes(page, live_server, exampl
 
     page.select_option("#q_site", "tumaco")
     page.get_by_label("Safe", exact=True).check()
-    page.locator("#q_change_story").fill(
-        "Fewer fights near the school since the youth centre opened."
-    )
+    page.locator("#q_change_story").fill("Fewer fights near the school since the youth centre opened.")
     page.get_by_label("You may quote my words", exact=True).check()
     page.get_by_role("button", name="Send my answers").click()
     assert page.locator("#receipt").is_visible()
-    stored = db.session.scalars(
-        select(Testimonial).where(Testimonial.question == "support_experience")
-    ).one()
+    stored = db.session.scalars(select(Testimonial).where(Testimonial.question == "support_experience")).one()
     assert stored.raw_text.startswith("The waiting list was three months")
 
 
@@ -62,10 +56,7 @@ def test_the_live_constraint_message_follows_the_language(page, live_server, exa
     page.locator("#q_support_used-0").check()
     page.locator("#q_support_experience").fill("a" * 2001)
     page.locator("#q_support_experience").blur()
-    assert (
-        page.locator(f"{FOLLOW_UP} [data-live-error]").inner_text()
-        == "Por favor escriba menos de 2.000 caracteres."
-    )
+    assert page.locator(f"{FOLLOW_UP} [data-live-error]").inner_text() == "Por favor escriba menos de 2.000 caracteres."
 
 
 def test_without_javascript_every_question_shows(browser, live_server, example_survey):
@@ -80,9 +71,7 @@ def test_cascading_choices_follow_the_department(page, live_server, kobo_survey)
     page.goto(f"{live_server}/s/support-services")
     municipalities = page.locator("[data-question=municipality] .choice")
     assert municipalities.count() == 4
-    assert all(
-        not m.is_visible() for m in municipalities.all()
-    )  # nothing to offer until a department is chosen
+    assert all(not m.is_visible() for m in municipalities.all())  # nothing to offer until a department is chosen
     page.get_by_label("Nariño").check()
     assert page.locator("[data-question=municipality] .choice:visible").all_inner_texts() == [
         "Pasto",
@@ -94,9 +83,7 @@ def test_cascading_choices_follow_the_department(page, live_server, kobo_survey)
         "Medellín",
         "Envigado",
     ]
-    assert not page.locator(
-        "#q_municipality-2"
-    ).is_checked()  # Pasto is no longer offered, so no longer chosen
+    assert not page.locator("#q_municipality-2").is_checked()  # Pasto is no longer offered, so no longer chosen
 
 
 def test_questions_inside_a_follow_up_appear_together(page, live_server, kobo_survey):
@@ -108,8 +95,7 @@ def test_questions_inside_a_follow_up_appear_together(page, live_server, kobo_su
     page.locator("#q_last_visit").fill("2999-01-01")
     page.locator("#q_last_visit").blur()
     assert (
-        page.locator("[data-question=last_visit] [data-live-error]").inner_text()
-        == "The date cannot be in the future."
+        page.locator("[data-question=last_visit] [data-live-error]").inner_text() == "The date cannot be in the future."
     )
 
 
@@ -121,8 +107,7 @@ def test_touch_targets_are_at_least_44_pixels_high(page, live_server, kobo_surve
         "input[type=number], button[type=submit]"
     )
     heights = {
-        t.evaluate("e => e.id || e.htmlFor || e.textContent.trim()"): t.bounding_box()["height"]
-        for t in targets.all()
+        t.evaluate("e => e.id || e.htmlFor || e.textContent.trim()"): t.bounding_box()["height"] for t in targets.all()
     }
     assert len(heights) > 15
     assert {k: h for k, h in heights.items() if h < 44} == {}

@@ -230,9 +230,7 @@ def test_nesting_is_bounded() -> None:
 
 def test_parse_respects_precedence() -> None:
     """'*' binds tighter than '+', 'and' tighter than 'or'."""
-    assert parse("1 + 2 * 3") == Binary(
-        "+", Literal(1.0), Binary("*", Literal(2.0), Literal(3.0), 7), 3
-    )
+    assert parse("1 + 2 * 3") == Binary("+", Literal(1.0), Binary("*", Literal(2.0), Literal(3.0), 7), 3)
     tree = parse("not(${a} = 'x') and ${b} > 2 or ${c} = ''")
     assert isinstance(tree, Binary) and tree.operator == "or"
     assert isinstance(tree.left, Binary) and tree.left.operator == "and"
@@ -278,11 +276,55 @@ def test_results_are_bool_float_or_str() -> None:
 # --- properties ------------------------------------------------------------------------------
 
 TOKENS = [
-    "${a}", "${b}", "${c}", "${m}", "${d}", "${e}", ".", "0", "1", "2.5", "'x'", "''", "'10'",
-    "(", ")", ",", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "div", "mod", "and", "or",
-    "not(", "selected(", "count-selected(", "string-length(", "regex(", "if(", "today()",
-    "true()", "false()", "number(", "int(", "string(", "concat(", "coalesce(", "contains(",
-    "starts-with(", "'[0-9]+$'", "'('", "${z}", "'",
+    "${a}",
+    "${b}",
+    "${c}",
+    "${m}",
+    "${d}",
+    "${e}",
+    ".",
+    "0",
+    "1",
+    "2.5",
+    "'x'",
+    "''",
+    "'10'",
+    "(",
+    ")",
+    ",",
+    "=",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "+",
+    "-",
+    "*",
+    "div",
+    "mod",
+    "and",
+    "or",
+    "not(",
+    "selected(",
+    "count-selected(",
+    "string-length(",
+    "regex(",
+    "if(",
+    "today()",
+    "true()",
+    "false()",
+    "number(",
+    "int(",
+    "string(",
+    "concat(",
+    "coalesce(",
+    "contains(",
+    "starts-with(",
+    "'[0-9]+$'",
+    "'('",
+    "${z}",
+    "'",
 ]
 
 

@@ -18,7 +18,10 @@ def test_a_double_tap_that_races_the_first_returns_the_stored_response(example_s
     first = record_submission(example_survey, definition, GOOD_ANSWERS, uuid=same, language="en")
     db.session.commit()
     # The second request looked before the first had committed: it does not see it and inserts.
-    monkeypatch.setattr("survey.services.submissions.find_response", lambda u, _calls=[]: _calls.append(u) or (None if len(_calls) == 1 else first))
+    monkeypatch.setattr(
+        "survey.services.submissions.find_response",
+        lambda u, _calls=[]: _calls.append(u) or (None if len(_calls) == 1 else first),
+    )
     again = record_submission(example_survey, definition, GOOD_ANSWERS, uuid=same, language="en")
     db.session.commit()
     assert again.id == first.id
@@ -37,6 +40,5 @@ def test_store_new_submission_refuses_a_known_uuid(example_survey, db):
     from survey.models import Channel
 
     kwargs["channel"] = Channel.FIELD
-    with pytest.raises(IntegrityError):
-        with db.session.begin_nested():
-            store_new_submission(example_survey, definition, GOOD_ANSWERS, **kwargs)
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        store_new_submission(example_survey, definition, GOOD_ANSWERS, **kwargs)

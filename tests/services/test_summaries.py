@@ -7,7 +7,9 @@ from survey.services.summaries import SummaryFilters, summarise_survey
 
 
 def _summary(version, **filters):
-    return summarise_survey(version.survey, parse_definition(version.definition), SummaryFilters(**filters), min_group=5)
+    return summarise_survey(
+        version.survey, parse_definition(version.definition), SummaryFilters(**filters), min_group=5
+    )
 
 
 def test_theme_shares_and_sentiment(make_response, example_survey):

@@ -52,7 +52,10 @@ def test_changed_form_needs_a_new_version(db):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d["questions"][1].update(type="geopoint"), "question 2 (age_band): type 'geopoint' is not supported"),
+        (
+            lambda d: d["questions"][1].update(type="geopoint"),
+            "question 2 (age_band): type 'geopoint' is not supported",
+        ),
         (lambda d: d["questions"][1].update(choices="nope"), "choice list 'nope' is not defined"),
         (lambda d: d["questions"][2].update(name="age_band"), "is used twice"),
         (lambda d: d.pop("form_id"), "field form_id is missing"),
@@ -75,26 +78,44 @@ def small_survey(**question: object) -> dict:
             {"name": "used", "type": "select_one", "choices": "yes_no", "label": {"en": "Used?", "es": "¿Usó?"}},
             {"name": "q", "type": "text", "label": {"en": "Q", "es": "P"}, **question},
         ],
-        "choices": {"yes_no": [{"name": "yes", "label": {"en": "Yes", "es": "Sí"}},
-                               {"name": "no", "label": {"en": "No", "es": "No"}}]},
+        "choices": {
+            "yes_no": [
+                {"name": "yes", "label": {"en": "Yes", "es": "Sí"}},
+                {"name": "no", "label": {"en": "No", "es": "No"}},
+            ]
+        },
     }
 
 
 def test_yaml_takes_the_xlsform_types_and_columns(db):
-    data = small_survey(relevant="${used} = 'yes'", constraint="string-length(.) <= 20",
-                        constraint_message={"en": "Shorter.", "es": "Más corto."}, default="none")
-    data["questions"].append({
-        "name": "about", "type": "group", "label": {"en": "About", "es": "Sobre"}, "relevant": "${used} != ''",
-        "questions": [
-            {"name": "when", "type": "date", "label": {"en": "When", "es": "Cuándo"}, "constraint": ". <= today()"},
-            {"name": "which", "type": "select_multiple", "choices": "yes_no", "choice_filter": "name != 'no'",
-             "label": {"en": "Which", "es": "Cuál"}},
-            {"name": "ok", "type": "acknowledge", "label": {"en": "OK", "es": "Vale"}},
-            {"name": "n", "type": "note", "label": {"en": "Note", "es": "Nota"}},
-            {"name": "c", "type": "calculate", "calculation": "concat(${used}, '!')"},
-            {"name": "d", "type": "decimal", "label": {"en": "D", "es": "D"}, "read_only": True, "default": "2.5"},
-        ],
-    })
+    data = small_survey(
+        relevant="${used} = 'yes'",
+        constraint="string-length(.) <= 20",
+        constraint_message={"en": "Shorter.", "es": "Más corto."},
+        default="none",
+    )
+    data["questions"].append(
+        {
+            "name": "about",
+            "type": "group",
+            "label": {"en": "About", "es": "Sobre"},
+            "relevant": "${used} != ''",
+            "questions": [
+                {"name": "when", "type": "date", "label": {"en": "When", "es": "Cuándo"}, "constraint": ". <= today()"},
+                {
+                    "name": "which",
+                    "type": "select_multiple",
+                    "choices": "yes_no",
+                    "choice_filter": "name != 'no'",
+                    "label": {"en": "Which", "es": "Cuál"},
+                },
+                {"name": "ok", "type": "acknowledge", "label": {"en": "OK", "es": "Vale"}},
+                {"name": "n", "type": "note", "label": {"en": "Note", "es": "Nota"}},
+                {"name": "c", "type": "calculate", "calculation": "concat(${used}, '!')"},
+                {"name": "d", "type": "decimal", "label": {"en": "D", "es": "D"}, "read_only": True, "default": "2.5"},
+            ],
+        }
+    )
     version = import_survey(data)
     definition = parse_definition(version.definition)
     assert [q.name for q in definition.questions] == ["used", "q", "when", "which", "ok", "n", "c", "d"]

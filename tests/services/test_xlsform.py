@@ -13,7 +13,6 @@ from survey.models import SurveyVersion
 from survey.services.definition import parse_definition
 from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
 from survey.services.sites import upsert_sites_from_file
-from survey.services.xlsform import XLSFormError, read_xlsform
 from survey.services.surveys import (
     SurveyImportError,
     export_xlsform,
@@ -21,6 +20,7 @@ from survey.services.surveys import (
     read_survey,
     read_survey_file,
 )
+from survey.services.xlsform import XLSFormError, read_xlsform
 from tests.conftest import count
 
 EN, ES = "English (en)", "Spanish (es)"
@@ -335,9 +335,7 @@ def test_each_missing_translation_is_a_warning_naming_sheet_and_row(tmp_path):
 def test_a_text_listed_in_the_settings_is_a_testimony(tmp_path):
     survey = changed(SURVEY, "interviewer_code", read_only="", default="")
     settings = {**SETTINGS, "testimonies": "interviewer_code"}
-    data = read_survey(
-        write_xlsform(tmp_path / "kobo.xlsx", survey=survey, settings=settings)
-    ).definition
+    data = read_survey(write_xlsform(tmp_path / "kobo.xlsx", survey=survey, settings=settings)).definition
     assert question(data, "interviewer_code")["testimony"] is True
 
 
@@ -429,17 +427,13 @@ def test_consent_choices_must_be_the_consent_scopes(tmp_path):
             f"label::{ES}": "Quizás",
         },
     ]
-    with pytest.raises(
-        SurveyImportError, match="survey sheet, row 17, column type: consent choice 'maybe'"
-    ):
+    with pytest.raises(SurveyImportError, match="survey sheet, row 17, column type: consent choice 'maybe'"):
         read_survey(write_xlsform(tmp_path / "kobo.xlsx", choices=choices))
 
 
 def test_a_language_column_needs_its_code(tmp_path):
     survey = [{"type": "text", "name": "a", "label::Spanish": "A"}]
-    with pytest.raises(
-        SurveyImportError, match=r"column label::Spanish: write the language with its code"
-    ):
+    with pytest.raises(SurveyImportError, match=r"column label::Spanish: write the language with its code"):
         read_survey(write_xlsform(tmp_path / "kobo.xlsx", survey=survey, choices=[]))
 
 
@@ -454,9 +448,7 @@ def test_an_unsupported_settings_column_is_refused(tmp_path):
 
 def test_a_plain_form_in_one_language_needs_no_language_columns(tmp_path):
     survey = [{"type": "text", "name": "story", "label": "Tell us", "appearance": "multiline"}]
-    result = read_survey(
-        write_xlsform(tmp_path / "plain.xlsx", survey=survey, choices=[], settings={"version": "1"})
-    )
+    result = read_survey(write_xlsform(tmp_path / "plain.xlsx", survey=survey, choices=[], settings={"version": "1"}))
     assert result.warnings == []
     assert result.definition["form_id"] == "plain"  # from the file name, as pyxform does
     assert question(result.definition, "story")["label"] == {"en": "Tell us"}
@@ -477,12 +469,8 @@ def test_import_export_import_gives_the_same_definition(tmp_path, db):
         f"label::{EN}",
         f"label::{ES}",
     ]
-    assert ("select_one sites", "site") in {
-        (r[0], r[1]) for r in exported["survey"].iter_rows(values_only=True)
-    }
-    assert "tumaco" in {
-        r[1] for r in exported["choices"].iter_rows(values_only=True) if r[0] == "sites"
-    }
+    assert ("select_one sites", "site") in {(r[0], r[1]) for r in exported["survey"].iter_rows(values_only=True)}
+    assert "tumaco" in {r[1] for r in exported["choices"].iter_rows(values_only=True) if r[0] == "sites"}
 
 
 def test_the_example_survey_survives_the_round_trip_through_xlsform(tmp_path, db):
@@ -513,24 +501,17 @@ def test_the_cli_refuses_an_xlsform_naming_the_row(runner, db, tmp_path):
     path = write_xlsform(tmp_path / "kobo.xlsx", survey=changed(SURVEY, "visits", type="geopoint"))
     result = runner.invoke(args=["surveys", "import", str(path)])
     assert result.exit_code != 0
-    assert (
-        "survey sheet, row 11, column type: Voces does not support the type 'geopoint'"
-        in result.output
-    )
+    assert "survey sheet, row 11, column type: Voces does not support the type 'geopoint'" in result.output
     assert count(SurveyVersion) == 0
 
 
 def test_the_cli_exports_an_xlsform_that_imports_back(runner, db, tmp_path):
     runner.invoke(args=["surveys", "import", str(EXAMPLE_SURVEY), "--publish"])
     out = tmp_path / "example.xlsx"
-    result = runner.invoke(
-        args=["surveys", "export", "community-safety", "--xlsform", "-o", str(out)]
-    )
+    result = runner.invoke(args=["surveys", "export", "community-safety", "--xlsform", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert f"Wrote {out}." in result.output
-    assert parse_definition(read_survey(out).definition) == parse_definition(
-        read_survey_file(EXAMPLE_SURVEY)
-    )
+    assert parse_definition(read_survey(out).definition) == parse_definition(read_survey_file(EXAMPLE_SURVEY))
 
 
 def test_the_cli_exports_yaml_and_names_an_unknown_survey(runner, db):
@@ -553,7 +534,9 @@ def test_start_and_end_rows_are_skipped_with_a_warning(tmp_path):
 
 def test_columns_without_a_language_are_in_english_unless_the_settings_say_otherwise(tmp_path):
     survey = [{"type": "text", "name": "story", "label": "Tell us", "label::Spanish (es)": "Cuéntenos"}]
-    data = read_survey(write_xlsform(tmp_path / "a.xlsx", survey=survey, choices=[], settings={"version": "1"})).definition
+    data = read_survey(
+        write_xlsform(tmp_path / "a.xlsx", survey=survey, choices=[], settings={"version": "1"})
+    ).definition
     assert data["default_language"] == "en" and question(data, "story")["label"] == {"en": "Tell us", "es": "Cuéntenos"}
     settings = {"version": "1", "default_language": "Spanish (es)"}
     survey = [{"type": "text", "name": "story", "label": "Cuéntenos", "label::English (en)": "Tell us"}]

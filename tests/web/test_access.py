@@ -50,12 +50,13 @@ PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login
 
 def test_matrix_covers_every_protected_rule(app: Flask):
     protected = {
-        rule.rule
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint.split(".")[0] in {"evaluate", "field", "admin"}
+        rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.split(".")[0] in {"evaluate", "field", "admin"}
     }
     templated = {
-        url.replace("{testimonial}", "<int:testimonial_id>").replace("{device}", "<int:device_id>").replace("{version}", "<int:version_id>").replace("community-safety", "<slug>")
+        url.replace("{testimonial}", "<int:testimonial_id>")
+        .replace("{device}", "<int:device_id>")
+        .replace("{version}", "<int:version_id>")
+        .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
     assert protected == templated

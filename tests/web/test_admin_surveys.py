@@ -30,7 +30,9 @@ def test_an_xlsform_is_imported_previewed_and_published(client, make_user, login
     assert survey.status == SurveyStatus.DRAFT
     draft = client.get("/s/support-services")
     assert draft.status_code == 404, draft.get_data(as_text=True)[:3000]  # a draft is not open to residents
-    preview = client.get(f"/admin/surveys/support-services/versions/{version.id}/preview?lang=es").get_data(as_text=True)
+    preview = client.get(f"/admin/surveys/support-services/versions/{version.id}/preview?lang=es").get_data(
+        as_text=True
+    )
     assert "Servicios de apoyo" in preview
     assert "Send my answers" not in preview and "Enviar mis respuestas" not in preview
     assert client.post(f"/admin/surveys/support-services/versions/{version.id}/publish").status_code == 302
@@ -52,7 +54,9 @@ def test_a_new_version_is_published_and_the_old_one_stays_readable(client, make_
     data = yaml.safe_load(EXAMPLE_SURVEY.read_text(encoding="utf-8"))
     data["version"] = "2099.1"
     data["title"]["en"] = "Community safety, second round"
-    assert upload(client, "new.yaml", yaml.safe_dump(data, allow_unicode=True).encode(), publish=True).status_code == 302
+    assert (
+        upload(client, "new.yaml", yaml.safe_dump(data, allow_unicode=True).encode(), publish=True).status_code == 302
+    )
     assert "second round" in client.get("/s/community-safety").get_data(as_text=True)
     page = client.get(f"/admin/surveys/community-safety/versions/{example_survey.id}/preview").get_data(as_text=True)
     assert "Community safety and wellbeing" in page

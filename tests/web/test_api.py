@@ -87,7 +87,9 @@ def test_same_uuid_with_other_content_is_a_conflict_kept_aside(client, token, ve
     stored = db.session.scalars(select(Response)).one()
     assert any(t.raw_text == GOOD_ANSWERS["change_story"] for t in stored_testimonials(db, stored))
     conflict = db.session.scalars(select(SubmissionConflict)).one()
-    assert conflict.uuid == original["uuid"] and conflict.payload["answers"]["change_story"] == "Something else entirely."
+    assert (
+        conflict.uuid == original["uuid"] and conflict.payload["answers"]["change_story"] == "Something else entirely."
+    )
     post(client, token, [changed])  # the same conflict again is not kept twice
     assert len(db.session.scalars(select(SubmissionConflict)).all()) == 1
 
@@ -114,12 +116,15 @@ def test_one_bad_record_never_blocks_the_batch(client, token, version, db):
 def test_required_answers_are_checked_in_the_record_language(client, token, version):
     answers = {k: v for k, v in record()["answers"].items() if k != "change_story"}
     result = post(client, token, [record(version=version, answers=answers)]).json["results"][0]
-    assert result["errors"]["change_story"] == "Cuéntenos en pocas palabras cómo ha cambiado la vida, aunque no haya cambiado."
+    assert (
+        result["errors"]["change_story"]
+        == "Cuéntenos en pocas palabras cómo ha cambiado la vida, aunque no haya cambiado."
+    )
 
 
 def test_a_record_of_a_replaced_version_is_stored_against_it(client, token, example_survey, db):
-    from survey.services.surveys import import_survey, read_survey_file
     from survey.services.demo import EXAMPLE_SURVEY
+    from survey.services.surveys import import_survey, read_survey_file
 
     old = example_survey.version
     newer = read_survey_file(EXAMPLE_SURVEY)
@@ -225,7 +230,9 @@ def test_the_api_is_rate_limited_per_token(client, token, example_survey, app):
 def test_the_api_needs_no_csrf_token(app, token, example_survey):
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        response = app.test_client().post("/api/v1/submissions", json={"records": []}, headers={"Authorization": f"Bearer {token}"})
+        response = app.test_client().post(
+            "/api/v1/submissions", json={"records": []}, headers={"Authorization": f"Bearer {token}"}
+        )
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 200

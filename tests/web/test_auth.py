@@ -31,9 +31,7 @@ def test_next_is_followed_only_on_this_site(client, make_user):
     inside = client.post("/auth/login?next=/admin/", data={"email": user.email, "password": PASSWORD})
     assert inside.headers["Location"] == "/admin/"
     client.post("/auth/logout")
-    outside = client.post(
-        "/auth/login?next=https://evil.example/", data={"email": user.email, "password": PASSWORD}
-    )
+    outside = client.post("/auth/login?next=https://evil.example/", data={"email": user.email, "password": PASSWORD})
     assert "evil.example" not in outside.headers["Location"]
 
 
@@ -61,7 +59,9 @@ def test_login_failures_are_rate_limited(client, make_user, app):
     ]
     assert codes[:limit] == [200] * limit
     assert codes[limit] == 429
-    assert "Too many attempts" in client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).get_data(as_text=True)
+    assert "Too many attempts" in client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).get_data(
+        as_text=True
+    )
 
 
 def test_successful_logins_do_not_count_towards_the_limit(client, make_user, app):

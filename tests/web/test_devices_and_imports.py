@@ -16,8 +16,13 @@ from tests.conftest import GOOD_ANSWERS
 def queue_file(version, count=2, **overrides):
     records = [
         {
-            "uuid": str(uuid.uuid4()), "survey": "community-safety", "version": version, "language": "en",
-            "answers": GOOD_ANSWERS, "finished_at": "2026-11-01T10:00:00Z", **overrides,
+            "uuid": str(uuid.uuid4()),
+            "survey": "community-safety",
+            "version": version,
+            "language": "en",
+            "answers": GOOD_ANSWERS,
+            "finished_at": "2026-11-01T10:00:00Z",
+            **overrides,
         }
         for _ in range(count)
     ]
@@ -54,7 +59,8 @@ def test_an_admin_imports_a_queue_file_twice_and_nothing_doubles(client, make_us
     data = queue_file(example_survey.version, count=3)
     for _ in range(2):
         page = client.post(
-            "/admin/submissions/import", data={"file": (io.BytesIO(data), "queue.json")},
+            "/admin/submissions/import",
+            data={"file": (io.BytesIO(data), "queue.json")},
             content_type="multipart/form-data",
         ).get_data(as_text=True)
     assert "already received: <strong>3</strong>" in page
@@ -64,7 +70,8 @@ def test_an_admin_imports_a_queue_file_twice_and_nothing_doubles(client, make_us
 def test_a_broken_queue_file_gets_a_message(client, make_user, login, example_survey):
     login(make_user(Role.ADMIN))
     page = client.post(
-        "/admin/submissions/import", data={"file": (io.BytesIO(b"{oops"), "queue.json")},
+        "/admin/submissions/import",
+        data={"file": (io.BytesIO(b"{oops"), "queue.json")},
         content_type="multipart/form-data",
     ).get_data(as_text=True)
     assert "not a JSON file" in page

@@ -74,5 +74,7 @@ def test_login_accepts_its_own_csrf_token(csrf_app, make_user):
     user = make_user(Role.EVALUATOR)
     client = csrf_app.test_client()
     token = csrf_token(client.get("/auth/login").get_data(as_text=True))
-    response = client.post("/auth/login", data={"email": user.email, "password": "correct horse battery", "csrf_token": token})
+    response = client.post(
+        "/auth/login", data={"email": user.email, "password": "correct horse battery", "csrf_token": token}
+    )
     assert response.status_code == 302

@@ -168,9 +168,11 @@ def test_an_evaluator_corrects_the_themes_and_the_summary_follows(client, make_u
 def test_a_correction_to_an_unknown_theme_is_refused(client, make_user, login, make_response, db):
     make_response()
     testimonial = db.session.scalars(select(Testimonial)).first()
-    page = _evaluator(make_user, login).post(
-        f"{URL}/testimonials/{testimonial.id}/themes", data={"themes": ["not_a_theme"]}
-    ).get_data(as_text=True)
+    page = (
+        _evaluator(make_user, login)
+        .post(f"{URL}/testimonials/{testimonial.id}/themes", data={"themes": ["not_a_theme"]})
+        .get_data(as_text=True)
+    )
     assert "not a valid choice" in page.lower()
     assert all(t.source.value == "machine" for t in testimonial.tags)
 

@@ -37,9 +37,7 @@ GOOD: dict[str, str | list[str] | None] = {
 def kobo_survey(tmp_path, db):
     """The Kobo-style XLSForm of tests/services/test_xlsform.py, imported and published."""
     upsert_sites_from_file(SITES_FILE)
-    version = import_survey(
-        read_survey(write_xlsform(tmp_path / "kobo.xlsx")).definition, publish=True
-    )
+    version = import_survey(read_survey(write_xlsform(tmp_path / "kobo.xlsx")).definition, publish=True)
     db.session.commit()
     return version
 
@@ -65,8 +63,7 @@ def test_the_form_shows_groups_choices_and_the_logic_for_the_browser(client, kob
     )
     assert 'data-choice-filter="${choice.department}=${department}"' in page
     assert (
-        'data-choice="{&#34;choice.name&#34;: &#34;pasto&#34;, &#34;choice.department&#34;: &#34;narino&#34;}"'
-        in page
+        'data-choice="{&#34;choice.name&#34;: &#34;pasto&#34;, &#34;choice.department&#34;: &#34;narino&#34;}"' in page
     )
     assert 'data-relevant="${used_services} = &#39;yes&#39;"' in page
     assert 'data-constraint-message="The date cannot be in the future."' in page
@@ -97,9 +94,7 @@ def test_a_valid_submission_stores_answers_as_odk_strings(client, kobo_survey, d
     assert answers["understood"] == "OK"
     assert answers["last_visit"] == "2020-01-10" and answers["distance_km"] == "2.5"
     assert answers["interviewer_code"] == "WEB"
-    assert (
-        "privacy_note" not in answers and "support_story" not in answers
-    )  # a note informs; a testimony is kept apart
+    assert "privacy_note" not in answers and "support_story" not in answers  # a note informs; a testimony is kept apart
     assert db.session.scalars(select(Testimonial)).one().question == "support_story"
 
 
@@ -173,9 +168,7 @@ def test_a_read_only_answer_keeps_its_default_whatever_is_posted(client, kobo_su
     assert stored_answers(db)["interviewer_code"] == "WEB"
 
 
-def test_the_example_keeps_the_support_story_only_from_those_who_used_support(
-    client, example_survey, db
-):
+def test_the_example_keeps_the_support_story_only_from_those_who_used_support(client, example_survey, db):
     story = "The rehab centre in town took my cousin in after two weeks."
     client.post("/s/community-safety", data=form_data(support_used="no", support_experience=story))
     assert count(Testimonial) == 2 and "support_experience" not in {

@@ -13,7 +13,10 @@ class QueueFileForm(FlaskForm):
 
     file = FileField(
         _l("Queue file (.json) saved on a tablet"),
-        validators=[FileRequired(_l("Choose the file the tablet saved.")), FileAllowed(["json"], _l("The file must end in .json."))],
+        validators=[
+            FileRequired(_l("Choose the file the tablet saved.")),
+            FileAllowed(["json"], _l("The file must end in .json.")),
+        ],
     )
 
 

@@ -61,7 +61,11 @@ def preview(slug: str, version_id: int) -> ResponseReturnValue:
     language = str(get_locale())
     form = build_form(definition, language, list_sites())
     return render_template(
-        "public/survey.html", form=form, definition=definition, items=form_items(form, definition, language), preview=True
+        "public/survey.html",
+        form=form,
+        definition=definition,
+        items=form_items(form, definition, language),
+        preview=True,
     )
 
 

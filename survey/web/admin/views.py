@@ -10,23 +10,21 @@ from flask_wtf import FlaskForm
 
 from survey.extensions import db
 from survey.models import Device, Testimonial
-from survey.services.devices import list_devices, revoke_device
-from survey.services.queue_files import QueueFileError, read_queue_file
-from survey.services.sync import ingest_batch, open_conflicts
-from survey.web.admin.forms import QueueFileForm
 from survey.services.audit import recent_events, record_event
+from survey.services.devices import list_devices, revoke_device
 from survey.services.learning import list_learned
+from survey.services.queue_files import QueueFileError, read_queue_file
 from survey.services.surveys import list_surveys
+from survey.services.sync import ingest_batch, open_conflicts
 from survey.services.users import list_users
 from survey.web.admin import bp
+from survey.web.admin.forms import QueueFileForm
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """Accounts and surveys at a glance."""
-    return render_template(
-        "admin/index.html", users=list_users(), surveys=list_surveys(), learned=list_learned()
-    )
+    return render_template("admin/index.html", users=list_users(), surveys=list_surveys(), learned=list_learned())
 
 
 @bp.get("/testimonials/<int:testimonial_id>/raw")

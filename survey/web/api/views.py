@@ -55,9 +55,7 @@ def me() -> ResponseReturnValue:
 def surveys() -> ResponseReturnValue:
     """The open surveys with their current definitions, and the sites: all a tablet needs offline."""
     body = {
-        "surveys": [
-            {"slug": s.slug, "version": v.version, "definition": v.definition} for s, v in list_open_surveys()
-        ],
+        "surveys": [{"slug": s.slug, "version": v.version, "definition": v.definition} for s, v in list_open_surveys()],
         "sites": [{"slug": s.slug, "name": s.display_name} for s in list_sites()],
     }
     db.session.commit()

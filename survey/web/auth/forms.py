@@ -13,7 +13,11 @@ class LoginForm(FlaskForm):
 
     email = EmailField(
         _l("E-mail address"),
-        validators=[InputRequired(_l("Enter your e-mail address.")), Email(_l("Enter an address like name@example.org.")), Length(max=254)],
+        validators=[
+            InputRequired(_l("Enter your e-mail address.")),
+            Email(_l("Enter an address like name@example.org.")),
+            Length(max=254),
+        ],
     )
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password.")), Length(max=200)])
     remember = BooleanField(_l("Keep me logged in on this device"))

@@ -7,12 +7,11 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField
-from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.models import Site
-
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 

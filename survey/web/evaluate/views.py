@@ -72,7 +72,11 @@ def testimonial(slug: str, testimonial_id: int) -> ResponseReturnValue:
     item = _testimonial_of(slug, testimonial_id)
     definition = parse_definition(item.response.survey_version.definition)
     return render_template(
-        "evaluate/testimonial.html", item=item, definition=definition, codebook=codebook(), slug=slug,
+        "evaluate/testimonial.html",
+        item=item,
+        definition=definition,
+        codebook=codebook(),
+        slug=slug,
         form=_correction_form(item),
     )
 

@@ -64,9 +64,7 @@ def _text(texts: Any, definition: Definition, language: str) -> str:
 
 def constraint_message(question: Question, definition: Definition, language: str) -> str:
     """What the resident reads when an answer breaks the question's constraint."""
-    return _text(question.constraint_message, definition, language) or _(
-        "This answer is not allowed."
-    )
+    return _text(question.constraint_message, definition, language) or _("This answer is not allowed.")
 
 
 def _constraint(question: Question, message: str) -> Validator:
@@ -102,12 +100,8 @@ def _default(question: Question) -> object:
     return converters.get(question.type, str)(value)
 
 
-def _field_for(
-    question: Question, definition: Definition, language: str, sites: list[Site]
-) -> Field:
-    required = _text(question.required_message, definition, language) or _(
-        "This question needs an answer."
-    )
+def _field_for(question: Question, definition: Definition, language: str, sites: list[Site]) -> Field:
+    required = _text(question.required_message, definition, language) or _("This question needs an answer.")
     validators: list[Any] = [InputRequired(message=required) if question.required else Optional()]
     if question.constraint:
         validators.append(_constraint(question, constraint_message(question, definition, language)))
@@ -124,9 +118,7 @@ def _field_for(
         locked = question.type in ("site", "select_one", "select_multiple", "acknowledge")
         kwargs["render_kw"] = {"disabled": True} if locked else {"readonly": True}
     if question.type == "site":
-        choices = [SelectChoice("", _("Choose…"))] + [
-            SelectChoice(s.slug, s.display_name) for s in sites
-        ]
+        choices = [SelectChoice("", _("Choose…"))] + [SelectChoice(s.slug, s.display_name) for s in sites]
         return SelectField(choices=choices, **kwargs)
     if question.type == "select_one":
         return RadioField(choices=options, **kwargs)
@@ -135,9 +127,7 @@ def _field_for(
     if question.type == "acknowledge":
         return BooleanField(**kwargs)
     if question.type in ("integer", "decimal", "date"):
-        return {"integer": IntegerField, "decimal": DecimalField, "date": DateField}[question.type](
-            **kwargs
-        )
+        return {"integer": IntegerField, "decimal": DecimalField, "date": DateField}[question.type](**kwargs)
     validators.append(
         Length(
             max=question.max_length,
@@ -179,9 +169,7 @@ def build_form(definition: Definition, language: str, sites: list[Site]) -> Flas
             valid = True
             for name, field in self._fields.items():
                 question = by_field.get(name)
-                if question is not None and (
-                    question.read_only or not self.state.relevant[question.name]
-                ):
+                if question is not None and (question.read_only or not self.state.relevant[question.name]):
                     continue
                 if not field.validate(self, (extra_validators or {}).get(name, ())):
                     valid = False

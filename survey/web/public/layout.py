@@ -27,9 +27,7 @@ class FormItem:
     children: tuple[FormItem, ...] = ()
 
 
-def _question_attributes(
-    question: Question, definition: Definition, language: str
-) -> dict[str, str]:
+def _question_attributes(question: Question, definition: Definition, language: str) -> dict[str, str]:
     attributes = {"data-question": question.name, "data-type": question.type}
     if question.relevant:
         attributes["data-relevant"] = question.relevant
@@ -43,9 +41,7 @@ def _question_attributes(
     return attributes
 
 
-def _item(
-    form: FlaskForm, entry: Question | Group, definition: Definition, language: str
-) -> FormItem:
+def _item(form: FlaskForm, entry: Question | Group, definition: Definition, language: str) -> FormItem:
     if isinstance(entry, Group):
         attributes = {"data-group": entry.name}
         if entry.relevant:
@@ -54,9 +50,7 @@ def _item(
         return FormItem(attributes, group=entry, children=children)
     choice_attributes = {}
     if entry.choice_filter:
-        choice_attributes = {
-            c.name: {"data-choice": json.dumps(choice_values(entry, c))} for c in entry.choices
-        }
+        choice_attributes = {c.name: {"data-choice": json.dumps(choice_values(entry, c))} for c in entry.choices}
     name = FIELD_PREFIX + entry.name
     return FormItem(
         _question_attributes(entry, definition, language),

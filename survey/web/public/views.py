@@ -33,8 +33,12 @@ def answer_survey(slug: str) -> ResponseReturnValue:
     form = build_form(definition, language, list_sites())
     if form.validate_on_submit():
         response = record_submission(
-            version, definition, answers_from(form, definition),
-            uuid=form.uuid.data, language=language, started_at=started_at(form),
+            version,
+            definition,
+            answers_from(form, definition),
+            uuid=form.uuid.data,
+            language=language,
+            started_at=started_at(form),
         )
         db.session.commit()
         session["receipt"] = response.receipt_code
