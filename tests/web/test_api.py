@@ -236,3 +236,16 @@ def test_the_api_needs_no_csrf_token(app, token, example_survey):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 200
+
+
+def test_the_record_site_is_kept_when_the_survey_has_no_site_question(client, token, example_survey, db):
+    from survey.services.surveys import import_survey
+
+    data = dict(example_survey.definition)
+    data["form_id"], data["version"] = "no-site", "1"
+    data["questions"] = [q for q in data["questions"] if q.get("type") != "site"]
+    import_survey(data, publish=True)
+    db.session.commit()
+    rec = record(survey="no-site", version="1", site="chilapa")
+    assert post(client, token, [rec]).json["results"][0]["status"] == "created"
+    assert db.session.scalars(select(Response)).one().site.slug == "chilapa"

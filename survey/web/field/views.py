@@ -83,9 +83,7 @@ def service_worker() -> ResponseReturnValue:
             url_for("field_icon"),
         ],
     }
-    body = render_template(
-        "field/sw.js", shell=shell, worker=url_for("static", filename=WORKER_FILE, v=version)
-    )
+    body = render_template("field/sw.js", shell=shell, worker=url_for("static", filename=WORKER_FILE, v=version))
     return body, 200, {"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache"}
 
 

@@ -52,7 +52,8 @@
       template: self.find('template[data-template=setup]'),
       sites: function () { return self.siteList; },
       onFinished: function () { self.view('done'); self.find('#h-done').focus(); self.sync.run(); },
-      onLeave: function () { self.home(); }
+      onLeave: function () { self.home(); },
+      onProblem: function (error) { self.showProblem(error); }
     });
     self.sync = new global.VocesSync(config, {
       onState: function (state) { self.showSyncState(state); },
@@ -61,6 +62,7 @@
     });
     self.bindButtons();
     self.showConnection();
+    global.addEventListener('unhandledrejection', function (event) { self.showProblem(event.reason); });
     global.addEventListener('online', function () { self.showConnection(); });
     global.addEventListener('offline', function () { self.showConnection(); });
     self.keepStorage();
@@ -116,7 +118,9 @@
     if (!('serviceWorker' in navigator)) {
       return;
     }
-    navigator.serviceWorker.register(self.config.workerUrl, { scope: self.config.pageUrl }).catch(function () {
+    navigator.serviceWorker.register(self.config.workerUrl, { scope: self.config.pageUrl }).then(function (registration) {
+      return navigator.onLine ? registration.update() : null;  // a new version of the app, if there is one
+    }).catch(function () {
       return null;  // no offline page this time; the interviews are in IndexedDB all the same
     });
     navigator.serviceWorker.ready.then(function () { self.checkReady(); });
@@ -138,6 +142,13 @@
       }
       self.root.toggleAttribute('data-offline-ready', ready);
     });
+  };
+
+  // A write that failed (storage full, or taken away by the browser) must not pass unnoticed.
+  App.prototype.showProblem = function (error) {
+    var box = this.find('[data-problem]');
+    box.textContent = Q.format(this.strings.problem, { error: (error && error.message) || String(error) });
+    box.hidden = false;
   };
 
   App.prototype.showConnection = function () {
@@ -188,6 +199,17 @@
   App.prototype.title = function (slug) {
     var survey = this.surveys.filter(function (s) { return s.slug === slug; })[0];
     return survey ? Q.pick(survey.definition.title, this.config.lang, survey.definition.default_language) : slug;
+  };
+
+  // A question's label in the interface's language, to name what the server refused.
+  App.prototype.questionLabel = function (record, name) {
+    var survey = this.surveys.filter(function (s) { return s.slug === record.survey; })[0];
+    if (!survey) {
+      return name;
+    }
+    var form = Q.compile(survey.definition);
+    var q = form.byName[name];
+    return q ? Q.pick(q.item.label, this.config.lang, form.fallback) : name;
   };
 
   App.prototype.siteName = function (slug) {
@@ -281,7 +303,7 @@
     if (record.status === 'failed') {
       var errors = result.errors || {};
       item.appendChild(S.el('ul', { class: 'record-errors' }, Object.keys(errors).map(function (name) {
-        return S.el('li', {}, [name + ': ' + errors[name]]);
+        return S.el('li', {}, [self.questionLabel(record, name) + ': ' + errors[name]]);
       })));
       var correct = S.el('button', { type: 'button', class: 'button' }, [strings.correct]);
       correct.addEventListener('click', function () {
@@ -310,6 +332,7 @@
     }
     line.textContent = text;
     self.root.setAttribute('data-sync', state.phase);
+    self.root.setAttribute('data-next-try', state.phase === 'waiting' ? String(state.next) : '');
   };
 
   // Last resort: the records not yet on the server, as a file an administrator imports.
@@ -346,10 +369,8 @@
     }
     fallback.hidden = true;
     root.hidden = false;
-    new App(root).start().catch(function (error) {
-      root.setAttribute('data-error', String(error));
-      throw error;
-    });
+    var app = new App(root);
+    app.start().catch(function (error) { app.showProblem(error); });
   }
 
   if (document.readyState === 'loading') {

@@ -14,7 +14,6 @@
   var S = global.VocesScreens;
   var Store = global.VocesStore;
   var SETUP = 'setup';
-  var SAVE_DELAY_MS = 250;
 
   function newUuid() {
     var crypto = global.crypto;
@@ -39,7 +38,7 @@
     return screen === SETUP ? SETUP : screen.name;
   }
 
-  // app: {user, lang, strings, sites(), template, onFinished(record), onLeave()}
+  // app: {user, lang, strings, sites(), template, onFinished(record), onLeave(), onProblem(error)}
   function Interview(section, app) {
     var self = this;
     self.section = section;
@@ -128,7 +127,7 @@
     this.find('[data-error-summary]').hidden = true;
     this.showServerErrors();
     this.updateNav(state);
-    this.scheduleSave();
+    this.save();
     global.scrollTo(0, 0);
     this.screen.focus({ preventScroll: true });
   };
@@ -144,6 +143,7 @@
         S.el('label', { for: id }, [site.name])
       ]));
     });
+    fragment.querySelector('[data-setup=site]').hidden = !this.app.sites().length;
     fragment.querySelector('[data-setup=consent]').hidden = Boolean(this.form.consentQuestion);
     ['language', 'site', 'mode', 'consent'].forEach(function (name) {
       fragment.querySelectorAll('input[name=' + name + ']').forEach(function (input) {
@@ -178,7 +178,7 @@
       this.liveCheck(state, event);
     }
     this.updateNav(state);
-    this.scheduleSave();
+    this.save();
   };
 
   // Say at once when a changed answer breaks a rule; clear a message as soon as it is put right.
@@ -216,7 +216,7 @@
     if (screen === SETUP) {
       var record = self.record;
       var strings = self.app.strings;
-      if (!record.site) {
+      if (!record.site && self.app.sites().length) {
         problems['setup-site'] = strings.chooseSite;
       }
       if (!record.mode) {
@@ -309,7 +309,6 @@
       language: record.language, answers: Q.answersToSend(self.form, state), started_at: record.started_at,
       finished_at: now, consent: consent || null, mode: record.mode || null
     };
-    clearTimeout(self.saving);
     self.record = null;
     return Store.saveRecord(record).then(function () {
       return Store.setSetting('openDraft', null);
@@ -339,14 +338,13 @@
     box.hidden = !Object.keys(errors).length;
   };
 
-  Interview.prototype.scheduleSave = function () {
+  // Save at every change: each save is its own transaction, and they are applied in order.
+  Interview.prototype.save = function () {
     var self = this;
-    clearTimeout(self.saving);
-    self.saving = setTimeout(function () { self.flush(); }, SAVE_DELAY_MS);
+    self.flush().catch(function (error) { self.app.onProblem(error); });
   };
 
   Interview.prototype.flush = function () {
-    clearTimeout(this.saving);
     return this.record && this.record.status === 'draft' ? Store.saveRecord(this.record) : Promise.resolve();
   };
 

@@ -121,7 +121,7 @@
 
   // The screen's questions; ctx = {form, language, strings, answers}.
   function render(ctx, screen) {
-    return screen.group ? groupNode(ctx, screen.group.item, false) : questionNode(ctx, screen.questions[0]);
+    return screen.group ? groupNode(ctx, screen.group, false) : questionNode(ctx, screen.questions[0]);
   }
 
   // What the field worker chose or typed on this screen, as ODK strings by question name.

@@ -30,10 +30,15 @@
     return response && response.ok && response.type === 'basic' && !response.redirected;
   }
 
+  // The page as the server sends it now; failing that (offline, or the session is gone), the copy
+  // the previous version kept, so that an update never leaves the tablet without its app.
   function cachePage(cache) {
+    var previous = function () {
+      return caches.match(pageUrl).then(function (hit) { return hit && cache.put(pageUrl, hit); });
+    };
     return fetch(fresh(pageUrl), { redirect: 'manual' }).then(function (response) {
-      return isAppPage(response) ? cache.put(pageUrl, response) : undefined;
-    }).catch(function () { return undefined; });
+      return isAppPage(response) ? cache.put(pageUrl, response) : previous();
+    }, previous);
   }
 
   worker.addEventListener('install', function (event) {

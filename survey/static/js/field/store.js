@@ -102,9 +102,20 @@
     return open().then(function (db) { return db.get('records', uuid); });
   }
 
+  // Committed at once rather than when the page gets round to it, so that a reload right after a
+  // keystroke keeps it. A finished interview, and every step of its sending, is written to disk
+  // before the promise resolves ('strict'); a draft's keystrokes may wait for the next flush.
   function saveRecord(record) {
     record.updated_at = now();
-    return open().then(function (db) { return db.put('records', record); }).then(function () { return record; });
+    var durability = record.status === 'draft' ? 'relaxed' : 'strict';
+    return open().then(function (db) {
+      var tx = db.transaction('records', 'readwrite', { durability: durability });
+      tx.store.put(record);
+      if (tx.commit) {
+        tx.commit();
+      }
+      return tx.done;
+    }).then(function () { return record; });
   }
 
   function deleteRecord(uuid) {

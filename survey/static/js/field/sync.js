@@ -153,8 +153,8 @@
     }
     clearTimeout(self.timer);
     self.timer = null;
-    self.running = withLock(function () { return self.drain(); }).catch(function (error) {
-      return self.retryLater(String(error));
+    self.running = withLock(function () { return self.drain(); }).catch(function () {
+      return self.retryLater(self.config.strings.network);
     }).then(function () {
       self.running = null;
       self.listeners.onQueue();
@@ -209,6 +209,10 @@
       }
       self.listeners.onQueue();
       self.setState('sending');
+      // No answer, or half of one: the batch waits for another try (a resend is a duplicate).
+      var lost = function () {
+        return self.putBack(batch, strings.network).then(function () { return self.retryLater(strings.network); });
+      };
       var body = JSON.stringify({ records: batch.map(function (record) { return record.payload; }) });
       return self.api(self.config.submissionsUrl, token, {
         method: 'POST', body: body, headers: { 'Content-Type': 'application/json' }
@@ -227,14 +231,12 @@
           return self.putBack(batch, reason).then(function () { return self.retryLater(reason, wait); });
         }
         return response.json().then(function (answer) {
-          return self.apply(batch, answer.results || []);
-        }).then(function () {
-          self.attempt = 0;
-          return self.sendAll(user, token);
-        });
-      }, function () {
-        return self.putBack(batch, strings.network).then(function () { return self.retryLater(strings.network); });
-      });
+          return self.apply(batch, answer.results || []).then(function () {
+            self.attempt = 0;
+            return self.sendAll(user, token);
+          });
+        }, lost);
+      }, lost);
     });
   };
 
