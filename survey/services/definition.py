@@ -15,6 +15,7 @@ from survey.services.definition_model import (
     pick,
 )
 from survey.services.definition_rules import FILTER_COLUMN, DefinitionError, check_definition
+from survey.services.xlsform_columns import SURVEY_COLUMNS
 
 __all__ = [  # callers import the model from here; it is defined in definition_model
     "Choice",
@@ -52,29 +53,8 @@ APPEARANCES: Mapping[str, frozenset[str]] = {
     "select_multiple": frozenset({"minimal", "horizontal", "horizontal-compact"}),
     GROUP: frozenset({"field-list"}),
 }
-QUESTION_FIELDS = frozenset(
-    {
-        "name",
-        "type",
-        "label",
-        "hint",
-        "required",
-        "required_message",
-        "relevant",
-        "constraint",
-        "constraint_message",
-        "choice_filter",
-        "appearance",
-        "default",
-        "read_only",
-        "calculation",
-        "choices",
-        "testimony",
-        "bind",
-        "max_length",
-        "personal",
-    }
-)
+# The XLSForm survey columns, plus what only our YAML (or the settings sheet) can say.
+QUESTION_FIELDS = frozenset(SURVEY_COLUMNS) | {"choices", "testimony", "bind", "max_length", "personal"}
 GROUP_FIELDS = frozenset({"name", "type", "label", "hint", "relevant", "appearance", "questions"})
 
 
