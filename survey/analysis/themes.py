@@ -58,35 +58,19 @@ def _match_at(words: Sequence[Token], index: int, term: Term) -> tuple[int, int]
     return index, last
 
 
-def _find(words: Sequence[Token], terms: Sequence[Term]) -> list[tuple[int, int, Term]]:
-    hits = []
-    for i in range(len(words)):
-        for term in terms:
-            span = _match_at(words, i, term)
-            if span:
-                hits.append((span[0], span[1], term))
-    return hits
+class _TermIndex:
+    """Terms indexed by their first part, so each word looks at a handful of terms, not all."""
 
-
-class ThemeTagger:
-    """Tags texts with a codebook's themes; build once, call for many texts."""
-
-    def __init__(self, codebook: Codebook) -> None:
-        self.codebook = codebook
-        # Index terms by their first part so each word looks at a handful of terms, not all.
+    def __init__(self, entries: Sequence[tuple[str, Term]]) -> None:
         self._exact: dict[str, list[tuple[str, Term]]] = defaultdict(list)
         self._prefix: dict[str, list[tuple[str, Term]]] = defaultdict(list)
-        for theme in codebook.themes:
-            for term in theme.terms:
-                stem, prefix = term.parts[0]
-                (self._prefix if prefix else self._exact)[stem].append((theme.key, term))
+        for theme_key, term in entries:
+            stem, prefix = term.parts[0]
+            (self._prefix if prefix else self._exact)[stem].append((theme_key, term))
         self._prefix_lengths = sorted({len(s) for s in self._prefix})
-        # A sub-theme also obeys its parent's exclusions: "vacuna contra el covid" is no extortion.
-        self._exclusions = {
-            t.key: t.exclusions + (codebook.by_key[t.parent].exclusions if t.parent else ()) for t in codebook.themes
-        }
 
-    def _candidates(self, token: Token) -> list[tuple[str, Term]]:
+    def candidates(self, token: Token) -> list[tuple[str, Term]]:
+        """The (theme, term) pairs whose first part this word matches."""
         found = list(self._exact.get(token.folded, ()))
         for length in self._prefix_lengths:
             if length > len(token.folded):
@@ -94,30 +78,52 @@ class ThemeTagger:
             found += self._prefix.get(token.folded[:length], ())
         return found
 
+    def spans(self, words: Sequence[Token]) -> dict[str, list[tuple[int, int]]]:
+        """Where each theme's terms match in a sentence's words."""
+        found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for index, token in enumerate(words):
+            for theme_key, term in self.candidates(token):
+                span = _match_at(words, index, term)
+                if span is not None:
+                    found[theme_key].append(span)
+        return found
+
+
+class ThemeTagger:
+    """Tags texts with a codebook's themes; build once, call for many texts."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        self.codebook = codebook
+        self._terms = _TermIndex([(t.key, term) for t in codebook.themes for term in t.terms])
+        # A sub-theme also obeys its parent's exclusions: "vacuna contra el covid" is no extortion.
+        self._exclusions = _TermIndex(
+            [
+                (t.key, term)
+                for t in codebook.themes
+                for term in t.exclusions + (codebook.by_key[t.parent].exclusions if t.parent else ())
+            ]
+        )
+
     def tag(self, text: str, sentences: Sequence[Sentence]) -> list[ThemeMatch]:
         """Find every theme in the sentences, with its evidence and a confidence."""
         evidence: dict[str, list[Evidence]] = defaultdict(list)
         for number, sentence in enumerate(sentences):
             words = [t for t in sentence.tokens if is_word(t)]
+            excluded: dict[str, list[tuple[int, int]]] | None = None  # found once, when first needed
             for index, token in enumerate(words):
-                for theme_key, term in self._candidates(token):
+                for theme_key, term in self._terms.candidates(token):
                     span = _match_at(words, index, term)
-                    if span is None or self._excluded(theme_key, words, span):
+                    if span is None:
+                        continue
+                    if excluded is None:
+                        excluded = self._exclusions.spans(words)
+                    if any(start <= span[1] and span[0] <= end for start, end in excluded.get(theme_key, ())):
                         continue
                     first, last = words[span[0]], words[span[1]]
                     evidence[theme_key].append(
                         Evidence(first.start, last.end, text[first.start : last.end], term.source, number)
                     )
         return [self._match(key, items) for key, items in evidence.items()]
-
-    def _excluded(self, theme_key: str, words: Sequence[Token], span: tuple[int, int]) -> bool:
-        exclusions = self._exclusions[theme_key]
-        if not exclusions:
-            return False
-        for start, end, _ in _find(words, exclusions):
-            if start <= span[1] and span[0] <= end:
-                return True
-        return False
 
     def _match(self, key: str, items: list[Evidence]) -> ThemeMatch:
         unique: dict[tuple[int, int], Evidence] = {}
