@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.model_selection import KFold
 from sklearn.svm import LinearSVC
 
-from survey.analysis.text import fold
+from survey.analysis.text import fold_with_offsets, original_span
 
 MIN_POSITIVES = 3  # a theme coded fewer times than this cannot be learned, only reported
 FOLDS = 3
@@ -170,7 +170,7 @@ class LearnedCodebook:
             indices, values = features.indices[lo:hi], features.data[lo:hi]
             is_word = indices < word_count
             indices, values = indices[is_word], values[is_word]
-            folded = _searchable(text)
+            folded = fold_with_offsets(text)
             tags = []
             for j in np.flatnonzero(chosen[row]):
                 confidence = 1 / (1 + math.exp(-3 * (margins[row, j] - self.thresholds[j])))
@@ -206,11 +206,6 @@ class LearnedCodebook:
         return cls(**state)
 
 
-def _searchable(text: str) -> str:
-    folded = fold(text)
-    return folded if len(folded) == len(text) else text.lower()
-
-
 @lru_cache(maxsize=20_000)
 def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
     if any(word in STOP_WORDS for word in phrase.split()):
@@ -219,19 +214,22 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
 
 
 def _evidence(
-    text: str, folded: str, indices: np.ndarray, contributions: np.ndarray, names: np.ndarray
+    text: str, folded: tuple[str, list[int]], indices: np.ndarray, contributions: np.ndarray, names: np.ndarray
 ) -> tuple[LearnedEvidence, ...]:
+    """The text's words with the largest positive weight for a label, found accent- and case-blind."""
+    searchable, starts = folded
     found: list[LearnedEvidence] = []
     for k in np.argsort(contributions)[::-1][: EVIDENCE_WORDS * 4]:
         weight = float(contributions[k])
         if weight <= 0 or len(found) >= EVIDENCE_WORDS:
             break
         pattern = _phrase_pattern(str(names[indices[k]]))
-        match = pattern.search(folded) if pattern else None
-        if match and not any(e.start < match.end() and match.start() < e.end for e in found):
-            found.append(
-                LearnedEvidence(match.start(), match.end(), text[match.start() : match.end()], round(weight, 4))
-            )
+        match = pattern.search(searchable) if pattern else None
+        if match is None:
+            continue
+        start, end = original_span(starts, match.start(), match.end())
+        if not any(e.start < end and start < e.end for e in found):
+            found.append(LearnedEvidence(start, end, text[start:end], round(weight, 4)))
     return tuple(sorted(found, key=lambda e: e.start))
 
 
