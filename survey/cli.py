@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from survey.analysis.evaluation import (
@@ -19,6 +20,7 @@ from survey.extensions import db
 from survey.models import Role
 from survey.services.demo import DEMO_PASSWORD, load_demo
 from survey.services.learning import examples_from_corrections, examples_from_file, learn_codebook
+from survey.services.queue_files import QueueFileError, read_queue_file
 from survey.services.surveys import (
     SurveyImportError,
     SurveyNotFoundError,
@@ -28,6 +30,7 @@ from survey.services.surveys import (
     list_surveys,
     read_survey,
 )
+from survey.services.sync import ingest_batch
 from survey.services.testimonies import codebook, count_out_of_date, out_of_date, reanalyse
 from survey.services.users import AccountError, create_user
 
@@ -100,8 +103,6 @@ def list_surveys_command() -> None:
 @click.option("--responses", default=300, show_default=True, help="Demo responses to create.")
 def load_demo_command(responses: int) -> None:
     """Load demo sites, the example survey, demo accounts and demo responses."""
-    from flask import current_app
-
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("demo accounts have a published password: not in production")
     result = load_demo(responses)
@@ -183,9 +184,6 @@ submissions_cli = AppGroup("submissions", help="Records from tablets.")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def import_submissions_command(path: str) -> None:
     """Import a queue file saved on a tablet; records already received are not stored twice."""
-    from survey.services.queue_files import QueueFileError, read_queue_file
-    from survey.services.sync import ingest_batch
-
     try:
         with open(path, "rb") as handle:
             records = read_queue_file(handle.read())

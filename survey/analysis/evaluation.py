@@ -13,6 +13,10 @@ from typing import Any
 
 from textblob import TextBlob
 
+from survey.analysis.codebook import Codebook
+from survey.analysis.learned import CodedExample, train_codebook
+from survey.analysis.pipeline import analyse_batch, prepare
+
 NEUTRAL_BAND = 0.1  # |polarity| below this counts as neutral in the three-class accuracy
 
 
@@ -149,11 +153,9 @@ def bare_textblob(texts: Iterable[str]) -> list[float]:
 
 
 def evaluate_engine(
-    data: Sequence[LabelledText], codebook: Any, train: Sequence[LabelledText] | None = None
+    data: Sequence[LabelledText], codebook: Codebook, train: Sequence[LabelledText] | None = None
 ) -> dict[str, Any]:
     """Score the engine on labelled data: the codebook's terms, or a codebook learned from `train`."""
-    from survey.analysis.learned import CodedExample, train_codebook
-    from survey.analysis.pipeline import analyse_batch, prepare
 
     learned = None
     label_set: frozenset[str] | None = frozenset(t.key for t in codebook.top_level)
@@ -212,10 +214,12 @@ def format_report(report: dict[str, Any], texts: int) -> str:
     else:
         r = "n/a" if sentiment["pearson_r"] is None else f"{sentiment['pearson_r']:.3f}"
         lines.append(
-            f"Sentiment: Pearson r {r}, three-class accuracy {sentiment['accuracy3']:.3f}, on {sentiment['n']} scored texts"
+            f"Sentiment: Pearson r {r}, three-class accuracy {sentiment['accuracy3']:.3f}, "
+            f"on {sentiment['n']} scored texts"
         )
     speed = report["throughput"]
     lines.append(
-        f"Throughput: {speed['texts_per_s']:.0f} texts/s (bare TextBlob sentiment: {speed['textblob_texts_per_s']:.0f} texts/s)"
+        f"Throughput: {speed['texts_per_s']:.0f} texts/s "
+        f"(bare TextBlob sentiment: {speed['textblob_texts_per_s']:.0f} texts/s)"
     )
     return "\n".join(lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
@@ -12,7 +12,6 @@ from sqlalchemy.orm import aliased, selectinload
 
 from survey.extensions import db
 from survey.models import Answer, Response, Site, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
-from survey.models.base import UTCDateTime
 from survey.services.definition import Definition, Question
 
 
@@ -77,9 +76,7 @@ def _conditions(survey: Survey, filters: SummaryFilters) -> list[ColumnElement[b
 
 
 def _start_of(day: date) -> datetime:
-    value = UTCDateTime().process_bind_param(datetime.combine(day, time.min), None)
-    assert value is not None
-    return value
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _scalar(query: Select[Any]) -> int:
