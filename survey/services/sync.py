@@ -15,7 +15,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
-from survey.models import Channel, ConsentScope, Device, InterviewMode, SubmissionConflict, Survey, SurveyVersion, User
+from survey.models import (
+    Channel,
+    ConsentScope,
+    Device,
+    InterviewMode,
+    Response,
+    SubmissionConflict,
+    Survey,
+    SurveyVersion,
+    User,
+)
 from survey.services.answers import validate_answers
 from survey.services.definition import Definition, parse_definition
 from survey.services.sites import get_site
@@ -115,7 +125,11 @@ def _check_shape(record: Mapping[str, Any], versions: _Versions) -> tuple[dict[s
 def ingest_record(
     record: Any, *, user: User | None, device: Device | None, source: str, versions: _Versions | None = None
 ) -> RecordResult:
-    """Store one record unless it is a duplicate, a conflict or invalid; never raises for bad input."""
+    """Store one record unless it is a duplicate, a conflict or invalid.
+
+    Raises IntegrityError when another request stored the same UUID meanwhile: the caller's
+    savepoint undoes this attempt, and a second one finds the stored record.
+    """
     versions = versions or _Versions()
     if not isinstance(record, dict):
         return RecordResult(None, Status.INVALID, {"record": "must be an object"})
@@ -126,7 +140,7 @@ def ingest_record(
     digest = content_hash(record)
     existing = find_response(record_uuid)
     if existing is not None:
-        return _known(existing.content_hash, existing.receipt_code, record_uuid, digest, record, user, device, source)
+        return _known(existing, digest, record, user, device, source)
     errors, found = _check_shape(record, versions)
     started = _time(record.get("started_at"), "started_at", errors)
     finished = _time(record.get("finished_at"), "finished_at", errors)
@@ -150,47 +164,35 @@ def ingest_record(
     answers, errors = validate_answers(definition, raw, record["language"])
     if errors:
         return RecordResult(record_uuid, Status.INVALID, errors)
-    try:
-        with db.session.begin_nested():
-            response = store_new_submission(
-                version,
-                definition,
-                answers,
-                uuid=record_uuid,
-                language=record["language"],
-                channel=Channel.FIELD if source == "api" else Channel.IMPORT,
-                started_at=started,
-                submitted_at=finished,
-                interviewer=user,
-            )
-            response.mode = InterviewMode(record["mode"]) if record.get("mode") else None
-            response.device_id = device.id if device else None
-            response.content_hash = digest
-            if record.get("consent") and not any(q.bind == "consent" for q in definition.questions):
-                response.consent_scope = ConsentScope(record["consent"])
-            if record.get("site") and response.site is None:
-                response.site = get_site(str(record["site"]))
-            db.session.flush()
-    except IntegrityError:  # the same UUID arrived at the same moment through another request
-        raced = find_response(record_uuid)
-        if raced is None:
-            raise
-        return _known(raced.content_hash, raced.receipt_code, record_uuid, digest, record, user, device, source)
+    response = store_new_submission(
+        version,
+        definition,
+        answers,
+        uuid=record_uuid,
+        language=record["language"],
+        channel=Channel.FIELD if source == "api" else Channel.IMPORT,
+        started_at=started,
+        submitted_at=finished,
+        interviewer=user,
+    )
+    response.mode = InterviewMode(record["mode"]) if record.get("mode") else None
+    response.device_id = device.id if device else None
+    response.content_hash = digest
+    if record.get("consent") and not any(q.bind == "consent" for q in definition.questions):
+        response.consent_scope = ConsentScope(record["consent"])
+    if record.get("site") and response.site is None:
+        response.site = get_site(str(record["site"]))
+    db.session.flush()
     return RecordResult(record_uuid, Status.CREATED, receipt_code=response.receipt_code)
 
 
 def _known(
-    stored_hash: str | None,
-    receipt: str,
-    record_uuid: str,
-    digest: str,
-    record: dict[str, Any],
-    user: User | None,
-    device: Device | None,
-    source: str,
+    stored: Response, digest: str, record: dict[str, Any], user: User | None, device: Device | None, source: str
 ) -> RecordResult:
-    if stored_hash == digest:
-        return RecordResult(record_uuid, Status.DUPLICATE, receipt_code=receipt)
+    """A UUID already stored: the same content is a duplicate, other content a conflict kept aside."""
+    record_uuid = stored.uuid
+    if stored.content_hash == digest:
+        return RecordResult(record_uuid, Status.DUPLICATE, receipt_code=stored.receipt_code)
     already = db.session.scalar(
         select(SubmissionConflict).where(
             SubmissionConflict.uuid == record_uuid, SubmissionConflict.content_hash == digest
@@ -218,16 +220,24 @@ def ingest_batch(
 ) -> list[RecordResult]:
     """Ingest each record on its own: one bad record never blocks the rest."""
     versions = _Versions()
-    results = []
-    for record in records:
+    return [_ingest_in_savepoint(r, user=user, device=device, source=source, versions=versions) for r in records]
+
+
+def _ingest_in_savepoint(
+    record: Any, *, user: User | None, device: Device | None, source: str, versions: _Versions
+) -> RecordResult:
+    """One record in a savepoint of its own, so that its failure undoes only itself."""
+    for _attempt in range(2):  # after a race, the second attempt finds what the other request stored
         try:
             with db.session.begin_nested():
-                results.append(ingest_record(record, user=user, device=device, source=source, versions=versions))
+                return ingest_record(record, user=user, device=device, source=source, versions=versions)
+        except IntegrityError:
+            continue
         except Exception:  # an input nobody foresaw must not cost the rest of the batch
             log.exception("record could not be stored")
-            uuid = record.get("uuid") if isinstance(record, dict) else None
-            results.append(RecordResult(str(uuid) if uuid else None, Status.INVALID, {"record": "could not be stored"}))
-    return results
+            break
+    uuid = record.get("uuid") if isinstance(record, dict) else None
+    return RecordResult(str(uuid) if uuid else None, Status.INVALID, {"record": "could not be stored"})
 
 
 def open_conflicts() -> list[SubmissionConflict]:

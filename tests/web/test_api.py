@@ -249,3 +249,21 @@ def test_the_record_site_is_kept_when_the_survey_has_no_site_question(client, to
     rec = record(survey="no-site", version="1", site="chilapa")
     assert post(client, token, [rec]).json["results"][0]["status"] == "created"
     assert db.session.scalars(select(Response)).one().site.slug == "chilapa"
+
+
+def test_a_record_raced_by_another_request_is_answered_as_a_duplicate(client, token, version, db, monkeypatch):
+    import survey.services.sync as sync
+
+    rec = record(version=version)
+    post(client, token, [rec])
+    real = sync.find_response
+    calls = []
+
+    def missed_once(uuid):  # the first look happens before the other request committed
+        calls.append(uuid)
+        return None if len(calls) == 1 else real(uuid)
+
+    monkeypatch.setattr(sync, "find_response", missed_once)
+    result = post(client, token, [rec]).json["results"][0]
+    assert result["status"] == "duplicate" and len(calls) == 2
+    assert len(db.session.scalars(select(Response)).all()) == 1
