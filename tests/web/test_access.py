@@ -62,15 +62,21 @@ def test_matrix_covers_every_protected_rule(app: Flask):
     assert protected == templated
 
 
-@pytest.mark.parametrize("url", list(MATRIX))
+REQUESTS = [("GET", url) for url in MATRIX] + [("POST", url) for url in POST_MATRIX]
+
+
+@pytest.mark.parametrize(("method", "url"), REQUESTS, ids=[f"{m} {u}" for m, u in REQUESTS])
 @pytest.mark.parametrize("who", [0, 1, 2, 3], ids=["anonymous", "field_worker", "evaluator", "admin"])
-def test_protected_urls(url, who, client, make_user, login, make_response):
+def test_protected_urls(method, url, who, client, make_user, login, make_response):
     testimonial = make_response().id and first_testimonial_id()
+    device, _ = register_device(make_user(Role.FIELD_WORKER), "tablet")
+    db.session.commit()
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
     if role is not None:
         login(make_user(role))
-    response = client.get(url.format(testimonial=testimonial, version=first_version_id()))
-    expected = MATRIX[url][who]
+    address = url.format(testimonial=testimonial, device=device.id, version=first_version_id())
+    response = client.open(address, method=method, data={"themes": ["safety"]} if method == "POST" else None)
+    expected = (MATRIX if method == "GET" else POST_MATRIX)[url][who]
     if expected == LOGIN:
         assert response.status_code == 302
         assert "/auth/login" in response.headers["Location"]
@@ -81,22 +87,3 @@ def test_protected_urls(url, who, client, make_user, login, make_response):
 @pytest.mark.parametrize("url", PUBLIC)
 def test_public_urls_need_no_account(url, client, example_survey):
     assert client.get(url).status_code == 200
-
-
-@pytest.mark.parametrize("url", list(POST_MATRIX))
-@pytest.mark.parametrize("who", [0, 1, 2, 3], ids=["anonymous", "field_worker", "evaluator", "admin"])
-def test_protected_posts(url, who, client, make_user, login, make_response):
-    testimonial = make_response().id and first_testimonial_id()
-    role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
-    if role is not None:
-        login(make_user(role))
-    device, _ = register_device(make_user(Role.FIELD_WORKER), "tablet")
-    db.session.commit()
-    response = client.post(
-        url.format(testimonial=testimonial, device=device.id, version=first_version_id()), data={"themes": ["safety"]}
-    )
-    expected = POST_MATRIX[url][who]
-    if expected == LOGIN:
-        assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
-    else:
-        assert response.status_code == expected
