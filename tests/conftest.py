@@ -21,7 +21,7 @@ from survey.services.definition import parse_definition
 from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
 from survey.services.sites import upsert_sites_from_file
 from survey.services.submissions import record_submission
-from survey.services.surveys import import_survey, read_survey_file
+from survey.services.surveys import import_survey, read_survey, read_survey_file
 from survey.services.users import create_user
 
 PASSWORD = "correct horse battery"
@@ -128,6 +128,17 @@ def example_survey() -> SurveyVersion:
     """The example survey, published, with the demo sites."""
     upsert_sites_from_file(SITES_FILE)
     version = import_survey(read_survey_file(EXAMPLE_SURVEY), publish=True)
+    _db.session.commit()
+    return version
+
+
+@pytest.fixture
+def kobo_survey(tmp_path: Any) -> SurveyVersion:
+    """The Kobo-style XLSForm of tests/services/test_xlsform.py, imported and published."""
+    from tests.services.test_xlsform import write_xlsform  # imported late: pytest rewrites it first
+
+    upsert_sites_from_file(SITES_FILE)
+    version = import_survey(read_survey(write_xlsform(tmp_path / "kobo.xlsx")).definition, publish=True)
     _db.session.commit()
     return version
 

@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from survey.models import Role
+from tests.browser.field_kit import severe_violations
 from tests.conftest import PASSWORD
-
-_axe = Axe()
-SEVERE = {"serious", "critical"}
-
-
-def severe_violations(page) -> list[str]:
-    """Rule ids and targets of the serious and critical violations on the page."""
-    results = _axe.run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in SEVERE
-    ]
 
 
 @pytest.fixture

@@ -6,35 +6,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser import test_field_fixtures as kit
-from tests.browser.test_field_fixtures import TABLET, WAIT_MS, interview, log_in, open_field_app, quick_answers
-
-field_app, server = kit.field_app, kit.server  # shared fixtures, found here by name
-SEVERE = {"serious", "critical"}
-
-
-def severe_violations(page: Any) -> list[str]:
-    """Rule ids and targets of the serious and critical violations on the page."""
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in SEVERE
-    ]
+from tests.browser.field_kit import Server, interview, quick_answers, severe_violations, tablet_page
 
 
 @pytest.fixture
-def axe_tablet(browser: Any, server: kit.Server) -> Iterator[Any]:
+def axe_tablet(browser: Any, server: Server) -> Iterator[Any]:
     """The field app on a tablet, with the page's CSP set aside so that axe can be injected."""
-    context = browser.new_context(viewport=TABLET, bypass_csp=True)
-    context.set_default_timeout(WAIT_MS)
-    page = context.new_page()
-    log_in(page, server.url)
-    open_field_app(page, server.url)
-    yield page
-    context.close()
+    with tablet_page(browser, server, bypass_csp=True) as page:
+        yield page
 
 
 def test_home_setup_errors_a_question_and_the_queue(axe_tablet):

@@ -15,9 +15,8 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Channel, InterviewMode, SubmissionConflict
 from survey.web.field import views as field_views
-from tests.browser import test_field_fixtures as kit
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.test_field_fixtures import (
+from tests.browser.field_kit import (
     SUBMISSIONS,
     TABLET,
     WAIT_MS,
@@ -29,8 +28,6 @@ from tests.browser.test_field_fixtures import (
     quick_answers,
     responses,
 )
-
-field_app, server, tablet = kit.field_app, kit.server, kit.tablet  # shared fixtures, found here by name
 
 WORKER_SCRIPTS = ("/field/sw.js", "/static/js/field/service-worker.js")
 
@@ -86,8 +83,6 @@ def test_offline_interviews_survive_a_reload_and_a_closed_browser_then_arrive_on
     stored = responses(field_app)
     assert sorted(r.uuid for r in stored) == sorted(r["uuid"] for r in saved["records"])
     assert {(r.channel, r.mode, r.site.slug) for r in stored} == {(Channel.FIELD, InterviewMode.IN_PERSON, "tumaco")}
-
-
 
 
 def test_a_server_that_dies_mid_sync_loses_nothing_and_doubles_nothing(tablet, server, field_app):

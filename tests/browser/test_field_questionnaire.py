@@ -8,10 +8,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import InterviewMode, Response
 from survey.services.surveys import import_survey
-from tests.browser import test_field_fixtures as kit
-from tests.browser.test_field_fixtures import TABLET, count, open_field_app
-
-field_app, server, tablet = kit.field_app, kit.server, kit.tablet  # shared fixtures, found here by name
+from tests.browser.field_kit import TABLET, count, open_field_app
 
 
 def test_skip_logic_constraints_and_required_answers_work_offline_in_spanish(tablet):
@@ -69,26 +66,50 @@ def test_skip_logic_constraints_and_required_answers_work_offline_in_spanish(tab
         assert tablet.get_by_role("button", name="Next").bounding_box()["y"] < height  # in reach without scrolling
 
 
-
-
 GROUPED = {
     "form_id": "household-visit",
     "version": "1",
     "title": {"en": "Household visit"},
     "questions": [
-        {"name": "household", "type": "group", "appearance": "field-list", "label": {"en": "Household"}, "questions": [
-            {"name": "people", "type": "integer", "required": True, "label": {"en": "How many people live here?"},
-             "constraint": ". >= 1 and . <= 30", "constraint_message": {"en": "Between 1 and 30 people."}},
-            {"name": "children", "type": "integer", "label": {"en": "How many of them are children?"},
-             "relevant": "${people} > 1", "constraint": ". < ${people}",
-             "constraint_message": {"en": "Fewer children than people."}},
-            {"name": "adults", "type": "calculate", "calculation": "${people} - coalesce(${children}, 0)"},
-            {"name": "adults_note", "type": "note", "label": {"en": "Three adults or more: ask each of them."},
-             "relevant": "${adults} >= 3"},
-        ]},
+        {
+            "name": "household",
+            "type": "group",
+            "appearance": "field-list",
+            "label": {"en": "Household"},
+            "questions": [
+                {
+                    "name": "people",
+                    "type": "integer",
+                    "required": True,
+                    "label": {"en": "How many people live here?"},
+                    "constraint": ". >= 1 and . <= 30",
+                    "constraint_message": {"en": "Between 1 and 30 people."},
+                },
+                {
+                    "name": "children",
+                    "type": "integer",
+                    "label": {"en": "How many of them are children?"},
+                    "relevant": "${people} > 1",
+                    "constraint": ". < ${people}",
+                    "constraint_message": {"en": "Fewer children than people."},
+                },
+                {"name": "adults", "type": "calculate", "calculation": "${people} - coalesce(${children}, 0)"},
+                {
+                    "name": "adults_note",
+                    "type": "note",
+                    "label": {"en": "Three adults or more: ask each of them."},
+                    "relevant": "${adults} >= 3",
+                },
+            ],
+        },
         {"name": "region", "type": "select_one", "choices": "regions", "label": {"en": "Region"}},
-        {"name": "town", "type": "select_one", "choices": "towns", "choice_filter": "region=${region}",
-         "label": {"en": "Town"}},
+        {
+            "name": "town",
+            "type": "select_one",
+            "choices": "towns",
+            "choice_filter": "region=${region}",
+            "label": {"en": "Town"},
+        },
         {"name": "services", "type": "select_multiple", "choices": "services", "label": {"en": "Services used"}},
         {"name": "visited_on", "type": "date", "label": {"en": "Date of the visit"}},
         {"name": "edition", "type": "text", "read_only": True, "default": "v1", "label": {"en": "Form edition"}},
@@ -170,6 +191,13 @@ def test_groups_calculations_choice_filters_and_every_question_type_offline(tabl
         stored = {answer.question: answer.value_text for answer in response.answers}
         assert response.consent_scope.value == "quote" and response.mode == InterviewMode.IN_PERSON
     assert stored == {
-        "people": "4", "children": "1", "adults": "3", "region": "north", "town": "bajo",
-        "services": "clinic rehab", "visited_on": "2026-11-20", "edition": "v1", "ack": "OK",
+        "people": "4",
+        "children": "1",
+        "adults": "3",
+        "region": "north",
+        "town": "bajo",
+        "services": "clinic rehab",
+        "visited_on": "2026-11-20",
+        "edition": "v1",
+        "ack": "OK",
     }

@@ -15,8 +15,7 @@ from survey.models import SubmissionConflict, SurveyVersion
 from survey.services.devices import list_devices, revoke_device
 from survey.services.sync import ingest_record
 from survey.services.users import find_user
-from tests.browser import test_field_fixtures as kit
-from tests.browser.test_field_fixtures import (
+from tests.browser.field_kit import (
     FIELD_WORKER,
     SUBMISSIONS,
     count,
@@ -25,8 +24,6 @@ from tests.browser.test_field_fixtures import (
     responses,
 )
 from tests.conftest import GOOD_ANSWERS, PASSWORD
-
-field_app, server, tablet = kit.field_app, kit.server, kit.tablet  # shared fixtures, found here by name
 
 
 def test_a_revoked_tablet_keeps_its_queue_and_asks_for_a_new_login(tablet, server, field_app):
@@ -77,19 +74,34 @@ def test_the_queue_shows_the_server_answer_for_each_record_and_a_refused_one_can
     with field_app.app_context():
         version = db.session.scalars(select(SurveyVersion)).one().version
         kept = ingest_record(
-            {"uuid": held, "survey": "community-safety", "version": version, "language": "en",
-             "answers": answers, "consent": "internal", "site": "guaviare"},
-            user=None, device=None, source="file",
+            {
+                "uuid": held,
+                "survey": "community-safety",
+                "version": version,
+                "language": "en",
+                "answers": answers,
+                "consent": "internal",
+                "site": "guaviare",
+            },
+            user=None,
+            device=None,
+            source="file",
         )
         db.session.commit()
     assert kept.status == "created", kept.errors
     tablet.context.set_offline(True)
     interview(tablet, quick_answers("The bus comes twice a day now."))
     tablet.get_by_role("button", name="Back to the list").click()
-    tablet.evaluate(INJECT, [
-        {"uuid": str(uuid.uuid4()), "answers": {**answers, "consent": "quote", "safe_at_night": "9"}},  # no such choice
-        {"uuid": held, "answers": {**answers, "consent": "quote", "change_story": "Another story, same number."}},
-    ])
+    tablet.evaluate(
+        INJECT,
+        [
+            {
+                "uuid": str(uuid.uuid4()),
+                "answers": {**answers, "consent": "quote", "safe_at_night": "9"},
+            },  # no such choice
+            {"uuid": held, "answers": {**answers, "consent": "quote", "change_story": "Another story, same number."}},
+        ],
+    )
     asked = []
 
     def busy_once(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
@@ -111,7 +123,9 @@ def test_the_queue_shows_the_server_answer_for_each_record_and_a_refused_one_can
     assert len(asked) == 3  # refused, then the two batches
     expect(tablet.locator("[data-status=conflict]")).to_contain_text("kept aside for review")
     refused = tablet.locator("[data-status=failed]")
-    expect(refused).to_contain_text("How safe do you feel walking alone in your area at night?: '9' is not one of the choices")
+    expect(refused).to_contain_text(
+        "How safe do you feel walking alone in your area at night?: '9' is not one of the choices"
+    )
 
     refused.get_by_role("button", name="Correct it").click()
     expect(tablet.locator("[data-server-errors]")).to_contain_text("How safe do you feel walking alone")

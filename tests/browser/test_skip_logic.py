@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from survey.models import Testimonial
-from survey.services.demo import SITES_FILE
-from survey.services.sites import upsert_sites_from_file
-from survey.services.surveys import import_survey, read_survey
-from tests.services.test_xlsform import write_xlsform
 
 FOLLOW_UP = "[data-question=support_experience]"
-
-
-@pytest.fixture
-def kobo_survey(tmp_path, db):
-    """The Kobo-style XLSForm of tests/services/test_xlsform.py, imported and published."""
-    upsert_sites_from_file(SITES_FILE)
-    version = import_survey(read_survey(write_xlsform(tmp_path / "kobo.xlsx")).definition, publish=True)
-    db.session.commit()
-    return version
 
 
 def test_the_example_asks_about_support_only_after_yes(page, live_server, example_survey, db):

@@ -10,11 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from survey.models import Answer, Response, Testimonial
-from survey.services.demo import SITES_FILE
-from survey.services.sites import upsert_sites_from_file
-from survey.services.surveys import import_survey, read_survey
 from tests.conftest import count, form_data
-from tests.services.test_xlsform import write_xlsform
 
 URL = "/s/support-services"
 FUTURE = (date.today() + timedelta(days=30)).isoformat()
@@ -31,15 +27,6 @@ GOOD: dict[str, str | list[str] | None] = {
     "understood": "y",
     "consent": "quote",
 }
-
-
-@pytest.fixture
-def kobo_survey(tmp_path, db):
-    """The Kobo-style XLSForm of tests/services/test_xlsform.py, imported and published."""
-    upsert_sites_from_file(SITES_FILE)
-    version = import_survey(read_survey(write_xlsform(tmp_path / "kobo.xlsx")).definition, publish=True)
-    db.session.commit()
-    return version
 
 
 def post(client, language: str = "en", **answers: str | list[str] | None):

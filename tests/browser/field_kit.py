@@ -10,9 +10,11 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from flask_migrate import upgrade
 from playwright.sync_api import expect
@@ -163,15 +165,33 @@ def quick_answers(story: str) -> dict[str, Callable[[Any], None]]:
     }
 
 
-
-
-@pytest.fixture
-def tablet(browser: Any, server: Server) -> Iterator[Any]:
+@contextmanager
+def tablet_page(browser: Any, server: Server, **options: Any) -> Iterator[Any]:
     """A tablet-sized page, logged in as the field worker, with the field app ready for offline work."""
-    context = browser.new_context(viewport=TABLET)
+    context = browser.new_context(viewport=TABLET, **options)
     context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     log_in(page, server.url)
     open_field_app(page, server.url)
     yield page
     context.close()
+
+
+@pytest.fixture
+def tablet(browser: Any, server: Server) -> Iterator[Any]:
+    """The field app on a tablet."""
+    with tablet_page(browser, server) as page:
+        yield page
+
+
+SEVERE = {"serious", "critical"}
+
+
+def severe_violations(page: Any) -> list[str]:
+    """Rule ids and targets of the serious and critical axe-core violations on the page."""
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in SEVERE
+    ]
