@@ -221,17 +221,23 @@ def fuzz_cases(count: int, seed: int) -> list[dict[str, Any]]:
     return cases
 
 
-def test_js_agrees_with_python_on_random_expressions(page: Any) -> None:
-    """Two thousand generated expressions give the same value, type or error message in both."""
-    cases = fuzz_cases(2000, seed=20261130)
+def run_and_compare(page: Any, cases: list[dict[str, Any]], describe: Any) -> list[dict[str, Any]]:
+    """Run the cases in the browser; fail listing every one on which JavaScript and Python differ."""
     load_script(page)
-    results = page.evaluate(RUN_ALL, cases)
+    results: list[dict[str, Any]] = page.evaluate(RUN_ALL, cases)
     failures = [
-        f"{case['expr']!r} (.={case['current']!r}): JS {result} != Python {python_result(case)}"
+        f"{describe(case)}: JS {result} != Python {python_result(case)}"
         for case, result in zip(cases, results, strict=True)
         if not agree(result, python_result(case))
     ]
     assert not failures, f"{len(failures)} of {len(cases)} differ:\n" + "\n".join(failures[:40])
+    return results
+
+
+def test_js_agrees_with_python_on_random_expressions(page: Any) -> None:
+    """Two thousand generated expressions give the same value, type or error message in both."""
+    cases = fuzz_cases(2000, seed=20261130)
+    results = run_and_compare(page, cases, lambda case: f"{case['expr']!r} (.={case['current']!r})")
     assert sum(1 for result in results if result["ok"]) > len(cases) // 2
 
 
@@ -305,14 +311,7 @@ def test_js_agrees_with_python_on_random_regex_patterns(page: Any) -> None:
         pattern = "".join(rng.choice(PATTERN_PIECES) for _ in range(rng.randint(1, 6)))
         values = {"s": rng.choice(SUBJECTS), "p": pattern}
         cases.append({"expr": "regex(${s}, ${p})", "values": values})
-    load_script(page)
-    results = page.evaluate(RUN_ALL, cases)
-    failures = [
-        f"pattern {case['values']['p']!r} on {case['values']['s']!r}: JS {result} != Python {python_result(case)}"
-        for case, result in zip(cases, results, strict=True)
-        if not agree(result, python_result(case))
-    ]
-    assert not failures, f"{len(failures)} of {len(cases)} differ:\n" + "\n".join(failures[:40])
+    results = run_and_compare(page, cases, lambda case: f"pattern {case['values']['p']!r} on {case['values']['s']!r}")
     matched = sum(1 for result in results if result["ok"] and result["value"] is True)
     assert matched > 100 and sum(1 for result in results if not result["ok"]) > 100
 
