@@ -25,10 +25,10 @@ from survey.analysis import load_codebook
 from survey.analysis.evaluation import (
     LabelledText,
     bare_textblob,
+    compare_rates,
     evaluate_engine,
     pearson,
     read_labelled,
-    texts_per_second,
     theme_scores,
 )
 from survey.analysis.learned import CodedExample, train_codebook
@@ -89,7 +89,8 @@ def sentiment(test: list[LabelledText]) -> dict[str, float | None]:
 
 
 def throughput(test: list[LabelledText], train: list[LabelledText]) -> dict[str, float]:
-    """Texts per second: the whole pipeline (with and without a learned codebook) and bare TextBlob."""
+    """Texts per second: the whole pipeline (with and without a learned codebook) and bare TextBlob,
+    in turns on the same texts, the best of five rounds each."""
     codebook = load_codebook(ROOT / "config" / "codebook.yaml")
     learned = train_codebook(CodedExample(r.text, r.themes or frozenset()) for r in train)
     texts = [r.text for r in test] * 4
@@ -97,18 +98,20 @@ def throughput(test: list[LabelledText], train: list[LabelledText]) -> dict[str,
     prepare(codebook)  # load models first: steady-state speed
     analyse_batch(texts[:1], codebook, learned=learned, language_hints=hints[:1])
     bare_textblob(texts[:1])
-    return {
-        "textblob": texts_per_second(texts, bare_textblob),
-        "pipeline": texts_per_second(texts, lambda b: analyse_batch(b, codebook, language_hints=hints)),
-        "pipeline_with_learned": texts_per_second(
-            texts, lambda b: analyse_batch(b, codebook, learned=learned, language_hints=hints)
-        ),
-        "processes": default_processes(),
-        "pipeline_parallel": texts_per_second(texts, lambda b: analyse_parallel(b, codebook, language_hints=hints)),
-        "pipeline_parallel_with_learned": texts_per_second(
-            texts, lambda b: analyse_parallel(b, codebook, learned=learned, language_hints=hints)
-        ),
-    }
+    rates = compare_rates(
+        texts,
+        {
+            "textblob": bare_textblob,
+            "pipeline": lambda b: analyse_batch(b, codebook, language_hints=hints),
+            "pipeline_with_learned": lambda b: analyse_batch(b, codebook, learned=learned, language_hints=hints),
+            "pipeline_parallel": lambda b: analyse_parallel(b, codebook, language_hints=hints),
+            "pipeline_parallel_with_learned": lambda b: analyse_parallel(
+                b, codebook, learned=learned, language_hints=hints
+            ),
+        },
+        rounds=5,
+    )
+    return {**rates, "processes": default_processes()}
 
 
 def run() -> None:
@@ -129,12 +132,14 @@ def run() -> None:
     base = baseline_themes(train, test)
     ours, seconds = learned_themes(train, test)
     print(
-        f"themes   learned codebook  macro F1 {ours['macro_f1']:.3f}  micro F1 {ours['micro_f1']:.3f}  (trained in {seconds:.1f} s)"
+        f"themes   learned codebook  macro F1 {ours['macro_f1']:.3f}  micro F1 {ours['micro_f1']:.3f}  "
+        f"(trained in {seconds:.1f} s)"
     )
     print(f"         TF-IDF+LinearSVC  macro F1 {base['macro_f1']:.3f}  micro F1 {base['micro_f1']:.3f}")
     s = sentiment(test)
     print(
-        f"sentiment Pearson r on {s['n']} rated texts: pipeline {s['pipeline']:.3f}  bare TextBlob {s['textblob']:.3f}  bare VADER {s['vader']:.3f}"
+        f"sentiment Pearson r on {s['n']} rated texts: pipeline {s['pipeline']:.3f}  "
+        f"bare TextBlob {s['textblob']:.3f}  bare VADER {s['vader']:.3f}"
     )
     t = throughput(test, train)
     tb = t["textblob"]

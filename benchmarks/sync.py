@@ -155,17 +155,21 @@ def run() -> None:
             server.join(5)
     total = sum(batches)
     print(
-        f"GET /healthz                 mean {1000 * statistics.mean(health):6.1f} ms  p99 {1000 * p99(health):6.1f} ms  ({HEALTH_REQUESTS} requests)"
+        f"GET /healthz                 mean {1000 * statistics.mean(health):6.1f} ms  "
+        f"p99 {1000 * p99(health):6.1f} ms  ({HEALTH_REQUESTS} requests)"
     )
     print(
-        f"POST /api/v1/submissions     {stored / total:6.0f} records/s stored in batches of {BATCH} ({stored} records, {BATCHES} batches)"
+        f"POST /api/v1/submissions     {stored / total:6.0f} records/s stored in batches of {BATCH} "
+        f"({stored} records, {BATCHES} batches)"
     )
     print(
-        f"                             batch mean {1000 * statistics.mean(batches):6.0f} ms  p99 {1000 * p99(batches):6.0f} ms  "
+        f"                             batch mean {1000 * statistics.mean(batches):6.0f} ms  "
+        f"p99 {1000 * p99(batches):6.0f} ms  "
         f"(p99 batch = {p99(batches) / p99(health):.0f} x p99 /healthz)"
     )
     print(
-        f"replayed batch of {BATCH}        {duplicates} duplicates acknowledged in {1000 * replay_seconds:.0f} ms, nothing stored twice"
+        f"replayed batch of {BATCH}        {duplicates} duplicates acknowledged in "
+        f"{1000 * replay_seconds:.0f} ms, nothing stored twice"
     )
     print(
         json.dumps(

@@ -28,7 +28,9 @@ SPANISH_ONLY = frozenset(
     )
 )
 SETTLED = 3
+CONFIRMED = 2  # ...and two settle it when they are of the form's language
 MIN_LETTERS = 12  # shorter texts say too little; the form's language is the better guess
+ENOUGH_LETTERS = re.compile(rf"(?:[\W\d_]*+[^\W\d_]){{{MIN_LETTERS}}}")  # letters, not digits
 SURE = 0.5  # normalised probability over the ~97 languages of the model
 
 
@@ -51,15 +53,20 @@ def detect_language(text: str, hint: str | None = None, words: Iterable[str] | N
     `words` are the text's folded words when the caller has them already.
     """
     fallback = LanguageGuess(hint or "und", 0.0)
-    if sum(c.isalpha() for c in text) < MIN_LETTERS:
+    if not ENOUGH_LETTERS.match(text):
         return fallback
     words = list(words) if words is not None else re.findall(r"\w+", fold(text[:2000]))
-    english = sum(w in ENGLISH_ONLY for w in words)
-    spanish = sum(w in SPANISH_ONLY for w in words)
+    english = sum(map(ENGLISH_ONLY.__contains__, words))
+    spanish = sum(map(SPANISH_ONLY.__contains__, words))
     if english >= SETTLED and not spanish:
         return LanguageGuess("en", 0.99)
     if spanish >= SETTLED and not english:
         return LanguageGuess("es", 0.99)
+    # The form's language, borne out by its own function words and none of the other's.
+    if hint == "en" and english >= CONFIRMED and not spanish:
+        return LanguageGuess("en", 0.95)
+    if hint == "es" and spanish >= CONFIRMED and not english:
+        return LanguageGuess("es", 0.95)
     ranked = _identifier().rank(text)[:3]
     best, probability = ranked[0]
     if probability >= SURE or hint is None:

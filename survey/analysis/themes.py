@@ -11,6 +11,7 @@ from survey.analysis.text import Sentence, Token, is_word
 
 # A phrase may have up to this many other words between its parts: "feel very safe".
 PHRASE_GAP = 2
+MAX_KNOWN_WORDS = 200_000  # words whose candidate terms are remembered, a few tens of MB at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +69,21 @@ class _TermIndex:
             stem, prefix = term.parts[0]
             (self._prefix if prefix else self._exact)[stem].append((theme_key, term))
         self._prefix_lengths = sorted({len(s) for s in self._prefix})
+        self._known: dict[str, list[tuple[str, Term]]] = {}  # words repeat: each is looked up once
 
     def candidates(self, token: Token) -> list[tuple[str, Term]]:
         """The (theme, term) pairs whose first part this word matches."""
-        found = list(self._exact.get(token.folded, ()))
+        word = token.folded
+        found = self._known.get(word)
+        if found is not None:
+            return found
+        found = list(self._exact.get(word, ()))
         for length in self._prefix_lengths:
-            if length > len(token.folded):
+            if length > len(word):
                 break
-            found += self._prefix.get(token.folded[:length], ())
+            found += self._prefix.get(word[:length], ())
+        if len(self._known) < MAX_KNOWN_WORDS:
+            self._known[word] = found
         return found
 
     def spans(self, words: Sequence[Token]) -> dict[str, list[tuple[int, int]]]:

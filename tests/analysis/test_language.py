@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from survey.analysis.language import ENGLISH_ONLY, SPANISH_ONLY, detect_language
+from survey.analysis.language import ENGLISH_ONLY, SPANISH_ONLY, LanguageGuess, detect_language
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,17 @@ def test_function_word_lists_hold_no_shared_words():
 def test_short_texts_keep_the_form_language():
     assert detect_language("Nada.", "es").code == "es"
     assert detect_language("ok", None).code == "und"
+
+
+def test_two_function_words_of_the_forms_language_settle_it_without_the_model(monkeypatch):
+    def fail():
+        raise AssertionError("the model was asked")
+
+    monkeypatch.setattr("survey.analysis.language._identifier", fail)
+    assert detect_language("The crew were brilliant", "en") == LanguageGuess("en", 0.95)
+    assert detect_language("Ahora hay buena atención", "es") == LanguageGuess("es", 0.95)
+
+
+def test_function_words_of_the_other_language_still_ask_the_model():
+    # One English word and one Spanish: the form's language alone does not decide.
+    assert detect_language("The crew y la ambulancia llegaron", "en").probability not in (0.95, 0.99)

@@ -19,6 +19,8 @@ from survey.analysis.redact import redact
         ("Tel. 55 1234 5678 en CDMX", "phone", "1234 5678"),
         ("Marque +52 747 555 0142", "phone", "555 0142"),
         ("See https://example.org/page?id=3 for more", "url", "example.org/page"),
+        ("LOOK AT WWW.EXAMPLE.ORG NOW", "url", "EXAMPLE.ORG"),
+        ("Digits written wide: ３１０ ５５５ １２３４", "phone", "５５５"),
         ("Mi cédula es 1.023.456.789", "id", "1.023.456.789"),
         ("My name is Ana Lucía and I live here", "name", "Ana Lucía"),
         ("Me llamo Jorge Pérez y vivo en Tumaco", "name", "Jorge Pérez"),

@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
-from survey.analysis.sentiment import Sentiment, combine, score_sentence
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from textblob.en import sentiment as textblob_sentiment
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer, normalize
+
+from survey.analysis.sentiment import (
+    DOMAIN_LEXICON,
+    LEXICON,
+    Sentiment,
+    _textblob,
+    _textblob_words,
+    add_up,
+    combine,
+    read_sentences,
+    score_reading,
+    score_sentence,
+    textblob_scores,
+    vader_compound,
+)
+from survey.analysis.text import WORD, Token
 
 
 def test_english_positive_and_negative():
@@ -35,3 +55,90 @@ def test_combine_weights_by_length_and_skips_unscored():
 
 def test_combine_of_nothing_scored_keeps_the_reason():
     assert combine([Sentiment(None, None, "no Spanish")], [4]).reason == "no Spanish"
+
+
+def _tokens(text):
+    return [Token(m.start(), m.end(), m.group(), "") for m in WORD.finditer(text)]
+
+
+def _read(text):
+    return read_sentences([_tokens(text)])[0]
+
+
+_reference_vader = SentimentIntensityAnalyzer()
+_reference_vader.lexicon.update(DOMAIN_LEXICON)
+# Words VADER's rules turn on: boosters, negations, "no", "least", "kind of", idioms, capitals.
+RULE_WORDS = str.split(
+    "very extremely barely kind of sort kinda no not never isn't don't without doubt so this least at or nor "
+    "the bomb bus stop yeah right kiss death to die for clinic street we I"
+)
+LEXICON_WORDS = sorted(w for w in LEXICON if w.isalpha())[::40] + ["good", "bad", "safe", "died", "sober"]
+vader_words = st.lists(
+    st.tuples(st.sampled_from(RULE_WORDS + LEXICON_WORDS), st.booleans(), st.sampled_from(["", "", "", "!", "??"])),
+    min_size=1,
+    max_size=14,
+)
+
+
+@settings(max_examples=300)
+@given(vader_words)
+def test_vader_rules_read_shared_words_as_vader_reads_its_own(words):
+    # VADER keeps punctuation on words of two letters ("NO?"), so marks go on longer words only.
+    text = " ".join((w.upper() if loud else w) + (mark if len(w) > 2 else "") for w, loud, mark in words)
+    assert round(vader_compound(_read(text)), 4) == _reference_vader.polarity_scores(text)["compound"]
+
+
+def test_but_weighs_what_follows_it_as_vader_documents():
+    # VADER's own loop finds each value by equality and can weigh the wrong word when two match;
+    # the rule itself: words before "but" count half, words after it one and a half.
+    reading = _read("The clinic is good but the waiting is terrible")
+    plain = _read("The clinic is good the waiting is terrible")
+    good, terrible = LEXICON["good"], LEXICON["terrible"]
+    assert sum(plain.valences) == pytest.approx(good + terrible)
+    assert vader_compound(reading) == pytest.approx(normalize(good * 0.5 + terrible * 1.5))
+
+
+TEXTBLOB_WORDS = (
+    sorted(_textblob.scores)[::60]
+    + sorted(_textblob.modifiers)[::10]
+    + str.split("not no never n't very really a is the good bad ! !! 25 <3 :) xd quickly")
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(TEXTBLOB_WORDS), max_size=16))
+def test_textblob_rules_assess_words_as_textblob_does(words):
+    expected = [(p, s) for _, p, s, _ in textblob_sentiment.assessments((w, None) for w in words)]
+    assert _textblob.assess(words) == expected
+
+
+def test_textblob_part_matches_textblob_on_plain_sentences():
+    for text in ["The new clinic is wonderful.", "The streets are very dangerous at night!", "Nothing good came."]:
+        assert textblob_scores(_read(text)) == pytest.approx(tuple(textblob_sentiment(text)))
+
+
+def test_contractions_and_cannot_are_read_as_negations():
+    assert textblob_scores(_read("The clinic isn’t good."))[0] < 0
+    assert list(_textblob_words(_tokens("We cannot, they can't"))) == ["we", "can", "not", ",", "they", "can", "not"]
+    assert textblob_scores(_read("The staff won't help."))[0] == textblob_scores(_read("The staff will not help."))[0]
+
+
+def test_emoji_are_read_with_vader_descriptions():
+    assert vader_compound(_read("The new clinic 😍")) > 0
+    assert vader_compound(_read("My brother is gone 😢")) < 0
+
+
+def test_a_text_reads_as_its_sentences_added_up():
+    first, second = _read("The clinic is wonderful."), _read("The streets are terrible!")
+    whole = add_up([first, second])
+    assert whole.polarities == first.polarities + second.polarities
+    assert whole.exclamations == 1
+    both = _read("The clinic is wonderful. The streets are terrible!")
+    assert score_reading(whole) == score_reading(both)
+
+
+def test_capitals_stand_out_only_against_the_rest_of_the_text():
+    quiet, loud = read_sentences([_tokens("The clinic is good."), _tokens("It is GREAT.")])
+    assert loud.valences[-1] > LEXICON["great"]
+    (alone,) = read_sentences([_tokens("IT IS GREAT.")])  # everything in capitals: no emphasis
+    assert alone.valences[-1] == LEXICON["great"]
