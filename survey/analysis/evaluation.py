@@ -187,7 +187,7 @@ def evaluate_engine(
     texts = [row.text for row in data]
     hints = [row.language for row in data]
     # Load the models (language, lexicons, learned codebook) before the clock starts: steady speed.
-    prepare(codebook)
+    prepare(codebook, learned)
     bare_textblob(texts[:1])
     analyses = analyse_batch(texts, codebook, learned=learned, language_hints=hints)
     rates = compare_rates(

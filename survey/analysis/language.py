@@ -30,7 +30,8 @@ SPANISH_ONLY = frozenset(
 SETTLED = 3
 CONFIRMED = 2  # ...and two settle it when they are of the form's language
 MIN_LETTERS = 12  # shorter texts say too little; the form's language is the better guess
-ENOUGH_LETTERS = re.compile(rf"(?:[\W\d_]*+[^\W\d_]){{{MIN_LETTERS}}}")  # letters, not digits
+# Most texts have that many ASCII letters, found at once; the others are counted one by one.
+ENOUGH_LETTERS = re.compile(rf"(?:[^A-Za-z]*+[A-Za-z]){{{MIN_LETTERS}}}")
 SURE = 0.5  # normalised probability over the ~97 languages of the model
 
 
@@ -53,7 +54,7 @@ def detect_language(text: str, hint: str | None = None, words: Iterable[str] | N
     `words` are the text's folded words when the caller has them already.
     """
     fallback = LanguageGuess(hint or "und", 0.0)
-    if not ENOUGH_LETTERS.match(text):
+    if not ENOUGH_LETTERS.match(text) and sum(c.isalpha() for c in text) < MIN_LETTERS:
         return fallback
     words = list(words) if words is not None else re.findall(r"\w+", fold(text[:2000]))
     english = sum(map(ENGLISH_ONLY.__contains__, words))
@@ -67,10 +68,10 @@ def detect_language(text: str, hint: str | None = None, words: Iterable[str] | N
         return LanguageGuess("en", 0.95)
     if hint == "es" and spanish >= CONFIRMED and not english:
         return LanguageGuess("es", 0.95)
-    ranked = _identifier().rank(text)[:3]
-    best, probability = ranked[0]
+    best, probability = _identifier().classify(text)
     if probability >= SURE or hint is None:
         return LanguageGuess(best, round(float(probability), 3))
+    ranked = _identifier().rank(text)[:3]  # the whole ranking only when it is needed
     # Unsure: a short mixed sentence from a Spanish form is Spanish if the model thinks it may be.
     if any(code == hint for code, _ in ranked):
         return LanguageGuess(hint, round(float(dict(ranked)[hint]), 3))

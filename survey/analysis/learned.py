@@ -27,6 +27,7 @@ C = 0.3
 THRESHOLDS = np.linspace(-1.0, 0.5, 31)
 OFFSETS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 EVIDENCE_WORDS = 3
+MAX_REMEMBERED_LENGTH = 40  # longer "words" (a pasted link, a run of letters) are not remembered
 WORD_PATTERN = r"(?u)\b\w\w+\b"
 # Words that carry weight in a classifier but explain nothing to a reader.
 SPANISH_STOP_WORDS = frozenset(
@@ -146,37 +147,51 @@ class LearnedCodebook:
         """Names this model in stored results: learned-<training time>."""
         return "learned-" + self.trained_at.strftime("%Y%m%d%H%M%S")
 
-    def _features(self, texts: Sequence[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-        """The texts' word and character features side by side, and the word features alone."""
-        if not hasattr(self, "_fast"):
-            self._fast = (TfidfFeatures(self.words), TfidfFeatures(self.chars))
-        words, chars = (features.transform(texts) for features in self._fast)
-        return sparse.hstack([words, chars]).tocsr(), words
+    def _margins(self, texts: Sequence[str]) -> tuple[np.ndarray, sparse.csr_matrix]:
+        """Margins of every text for every label, and the texts' word features."""
+        fast = getattr(self, "_fast", None)
+        if fast is None:
+            split = len(self.words.vocabulary_)
+            # Each half of the weights laid out for multiplying sparse rows, copied once, not per call;
+            # set in one assignment, so that another thread sees all of it or none.
+            fast = self._fast = (
+                TfidfFeatures(self.words),
+                TfidfFeatures(self.chars),
+                np.ascontiguousarray(self.weights[:, :split].T),
+                np.ascontiguousarray(self.weights[:, split:].T),
+            )
+        word_features, char_features, word_weights, char_weights = fast
+        words = word_features.transform(texts)
+        return np.asarray(words @ word_weights + char_features.transform(texts) @ char_weights) + self.bias, words
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         """Margins of every text for every label."""
         if not texts:
             return np.zeros((0, len(self.labels)))
-        return np.asarray(self._features(texts)[0] @ self.weights.T) + self.bias
+        return self._margins(texts)[0]
 
     def predict(self, texts: Sequence[str]) -> list[list[LearnedTag]]:
         """The themes of each text, with evidence words and offsets into that text."""
         if not texts:
             return []
-        features, words = self._features(texts)
-        margins = np.asarray(features @ self.weights.T) + self.bias
+        margins, words = self._margins(texts)
         chosen = margins >= self.thresholds
         names = self._word_names()
+        indptr = words.indptr.tolist()
         results: list[list[LearnedTag]] = [[] for _ in texts]
-        for row in np.flatnonzero(chosen.any(axis=1)):
+        for row in np.flatnonzero(chosen.any(axis=1)).tolist():
             text = texts[row]
-            # The row's word features, read straight from the sparse arrays (scipy per-row ops are slow).
-            lo, hi = words.indptr[row], words.indptr[row + 1]
-            indices, values = words.indices[lo:hi], words.data[lo:hi]
+            labels = np.flatnonzero(chosen[row])
+            # The row's word features and what each adds to each chosen label, as plain lists: the
+            # arrays are a few dozen long, where numpy's per-call cost outweighs its speed.
+            indices = words.indices[indptr[row] : indptr[row + 1]]
+            values = words.data[indptr[row] : indptr[row + 1]]
+            contributions = (self.weights[labels[:, None], indices] * values).tolist()
+            indices_list = indices.tolist()
             folded = fold_with_offsets(text)
-            for j in np.flatnonzero(chosen[row]):
+            for j, label_contributions in zip(labels.tolist(), contributions, strict=True):
                 confidence = 1 / (1 + math.exp(-3 * (margins[row, j] - self.thresholds[j])))
-                evidence = _evidence(text, folded, indices, values * self.weights[j, indices], names)
+                evidence = _evidence(text, folded, indices_list, label_contributions, names)
                 results[row].append(LearnedTag(self.labels[j], round(confidence, 3), evidence))
         return results
 
@@ -245,7 +260,7 @@ class TfidfFeatures:
             found += [self.vocabulary[g] for g in grams if g in self.vocabulary]
             if len(padded) <= n:  # a short word counts once, as scikit-learn counts it
                 break
-        if len(self._known) < self.MAX_KNOWN_WORDS:
+        if len(word) <= MAX_REMEMBERED_LENGTH and len(self._known) < self.MAX_KNOWN_WORDS:
             self._known[word] = found
         return found
 
@@ -294,13 +309,12 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
 
 
 def _evidence(
-    text: str, folded: tuple[str, list[int]], indices: np.ndarray, contributions: np.ndarray, names: list[str]
+    text: str, folded: tuple[str, list[int]], indices: list[int], contributions: list[float], names: list[str]
 ) -> tuple[LearnedEvidence, ...]:
     """The text's words with the largest positive weight for a label, found accent- and case-blind."""
     searchable, starts = folded
     found: list[LearnedEvidence] = []
-    order = np.argsort(contributions)[::-1][: EVIDENCE_WORDS * 4]
-    for weight, index in zip(contributions[order].tolist(), indices[order].tolist(), strict=True):
+    for weight, index in sorted(zip(contributions, indices, strict=True), reverse=True)[: EVIDENCE_WORDS * 4]:
         if weight <= 0 or len(found) >= EVIDENCE_WORDS:
             break
         pattern = _phrase_pattern(names[index])
@@ -310,7 +324,7 @@ def _evidence(
         start, end = original_span(starts, match.start(), match.end())
         if not any(e.start < end and start < e.end for e in found):
             found.append(LearnedEvidence(start, end, text[start:end], round(weight, 4)))
-    return tuple(sorted(found, key=lambda e: e.start))
+    return tuple(sorted(found, key=lambda e: e.start)) if len(found) > 1 else tuple(found)
 
 
 def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:

@@ -7,14 +7,14 @@ English only; other languages are not scored, with the reason.
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from textblob import _text as pattern
 from textblob.en import sentiment as textblob_sentiment  # what TextBlob(text).sentiment calls
 from vaderSentiment import vaderSentiment as vader
-
-from survey.analysis.text import WORD, Token
 
 SCORED_LANGUAGES = frozenset({"en"})
 NO_TEXT = "no text to score"
@@ -80,7 +80,7 @@ BOOSTERS: dict[str, float] = vader.BOOSTER_DICT
 NEGATIONS = frozenset(vader.NEGATE)
 IDIOMS: dict[str, float] = vader.SPECIAL_CASES
 # TextBlob reads "isn't good" as "is good": contractions are spelled out for its negation rule.
-SPELLED_OUT = {"wo": "will", "ca": "can", "sha": "shall", "ai": "is"}
+CONTRACTIONS = re.compile(r"\b(is|are|was|were|do|does|did|has|have|had|could|would|should|wo|ca)n[’']t\b", re.I)
 
 
 class _TextBlobRules:
@@ -173,29 +173,60 @@ class Reading:
     questions: int
 
 
-def _textblob_words(tokens: Sequence[Token]) -> Iterable[str]:
-    for token in tokens:
-        word = token.text.lower().replace("’", "'")
-        if word.endswith("n't") and len(word) > 3:
-            stem = word[:-3]
-            yield SPELLED_OUT.get(stem, stem)
-            yield "not"
-        elif word == "cannot":
-            yield "can"
-            yield "not"
+def _expand(text: str) -> str:
+    def spell(m: re.Match[str]) -> str:
+        verb = {"wo": "will", "ca": "can"}.get(m.group(1).lower(), m.group(1))
+        return f"{verb} not"
+
+    return CONTRACTIONS.sub(spell, text)
+
+
+_TEXTBLOB_CHUNKS: dict[str, tuple[str, ...]] = {}
+MAX_REMEMBERED = 100_000  # chunks with marks ("good,", ":)!!") whose TextBlob words are remembered
+
+
+def _textblob_chunk(chunk: str) -> tuple[str, ...]:
+    found = _TEXTBLOB_CHUNKS.get(chunk)
+    if found is None:
+        found = tuple(w.lower() for w in " ".join(textblob_sentiment.tokenizer(_expand(chunk))).split())
+        if len(chunk) <= 40 and len(_TEXTBLOB_CHUNKS) < MAX_REMEMBERED:
+            _TEXTBLOB_CHUNKS[chunk] = found
+    return found
+
+
+def _textblob_words(chunks: Sequence[str]) -> Iterable[str]:
+    """Words as TextBlob's own tokenizer splits them, one space-separated chunk at a time."""
+    for chunk in chunks:
+        if chunk.isalpha():
+            yield chunk.lower()
         else:
-            yield word
+            yield from _textblob_chunk(chunk)
 
 
-def _vader_words(tokens: Sequence[Token]) -> list[str]:
-    """Words as VADER keeps them (case kept, apostrophes straight), emoji as VADER's descriptions."""
+PUNCTUATION = string.punctuation
+
+
+def _vader_words(chunks: Sequence[str]) -> list[str]:
+    """Words as VADER splits them: marks stripped unless that leaves two characters or fewer
+    (":)" stays), emoji as VADER's descriptions."""
     words = []
-    for token in tokens:
-        text = token.text
-        if text[0].isalnum() or len(text) > 1:
-            words.append(text.replace("’", "'"))
-        elif text in EMOJI:
-            words += EMOJI[text].split()
+    for chunk in chunks:
+        if chunk.isascii() or not any(c in EMOJI for c in chunk):
+            stripped = chunk.strip(PUNCTUATION)
+            words.append(chunk if len(stripped) <= 2 else stripped)
+            continue
+        # VADER's own replacement: a space before a description unless one is there, none after.
+        described, after_space = "", True
+        for c in chunk:
+            if c in EMOJI:
+                described += ("" if after_space else " ") + EMOJI[c]
+                after_space = False
+            else:
+                described += c
+                after_space = c == " "
+        for piece in described.split():
+            stripped = piece.strip(PUNCTUATION)
+            words.append(piece if len(stripped) <= 2 else stripped)
     return words
 
 
@@ -280,29 +311,29 @@ def _vader_valences(words: list[str], lowered: list[str], shouting: bool) -> lis
     return valences
 
 
-def read_sentences(sentences: Sequence[Sequence[Token]]) -> list[Reading]:
-    """Read each sentence's tokens once with both lexicons.
+def read_sentences(sentences: Sequence[str]) -> list[Reading]:
+    """Read each sentence once with both lexicons, split on spaces as both libraries split.
 
     VADER's emphasis for words in capitals applies when some, not all, of the text's words are in
-    capitals, so that is decided over the whole text rather than sentence by sentence.
+    capitals, so that is decided over the whole text rather than sentence by sentence. Apostrophes
+    are made straight for VADER, so that "isn’t" negates as "isn't" does.
     """
-    vader_words = [_vader_words(tokens) for tokens in sentences]
+    vader_words = [_vader_words(sentence.replace("’", "'").split()) for sentence in sentences]
     everything = [w for words in vader_words for w in words]
     capitals = sum(w.isupper() for w in everything)
     shouting = 0 < len(everything) - capitals < len(everything)
     readings = []
-    for tokens, words in zip(sentences, vader_words, strict=True):
-        assessed = _textblob.assess(_textblob_words(tokens))
+    for sentence, words in zip(sentences, vader_words, strict=True):
+        assessed = _textblob.assess(_textblob_words(sentence.split()))
         lowered = [w.lower() for w in words]
-        marks = [t.text for t in tokens if len(t.text) == 1]
         readings.append(
             Reading(
                 polarities=tuple(a[0] for a in assessed),
                 subjectivities=tuple(a[1] for a in assessed),
                 valences=tuple(_vader_valences(words, lowered, shouting)),
                 words=tuple(lowered),
-                exclamations=marks.count("!"),
-                questions=marks.count("?"),
+                exclamations=sentence.count("!"),
+                questions=sentence.count("?"),
             )
         )
     return readings
@@ -338,7 +369,7 @@ def vader_compound(reading: Reading) -> float:
         total += emphasis
     elif total < 0:
         total -= emphasis
-    return vader.normalize(total)
+    return round(vader.normalize(total), 4)  # as VADER's polarity_scores rounds it
 
 
 def textblob_scores(reading: Reading) -> tuple[float, float]:
@@ -366,8 +397,7 @@ def score_sentence(text: str, language: str) -> Sentiment:
     """Score one sentence, or say why it cannot be scored in its language."""
     if language not in SCORED_LANGUAGES:
         return not_scored(language)
-    tokens = [Token(m.start(), m.end(), m.group(), "") for m in WORD.finditer(text)]
-    return score_reading(read_sentences([tokens])[0])
+    return score_reading(read_sentences([text])[0])
 
 
 def combine(scores: list[Sentiment], weights: list[int]) -> Sentiment:

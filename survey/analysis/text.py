@@ -117,9 +117,12 @@ _TERMINAL_CHARS = "".join(sorted(c for c in _SyntokRules.terminals if len(c) == 
 _TERMINAL_RUN = re.compile(f"[{re.escape(_TERMINAL_CHARS)}]+")
 _BRACKET = re.compile(f"[{re.escape(''.join(_SyntokRules.opening_brackets | _SyntokRules.closing_brackets))}]")
 _END_OF_PARAGRAPH = re.compile(rf"[{re.escape(''.join(_SyntokRules.closing_quotes))}]*\s*\Z")
-_LETTERS_BEFORE = re.compile(r"(?:(?<=\s)|(?<!.))[^\W\d_]{2,}\Z", re.DOTALL)  # the whole word before
+_LETTERS_BEFORE = re.compile(r"(?:(?<=\s)|(?<!.))([^\W\d_]{2,})\s*\Z", re.DOTALL)  # the whole word before
 _WORD_AFTER = re.compile(r"\s+([^\W\d_]+)(?!\w)")  # the next word, if it is letters only
+_GLUED_WORD_AFTER = re.compile(r"([^\W\d_][^\W\d_A-Z]+)(?![\w.])")  # "...came quickly.They were"
+_PLAIN_RUN = re.compile(r"[!?]+|\.\.\.")
 _SPACE = re.compile(r"\s+")
+_ODD_SPACE = re.compile("[\x1c-\x1f]")
 # An aside in brackets inside a sentence, with no terminal in it: "the crew (two of them) were kind".
 _INSIDE = rf"(?! )[^{re.escape(_TERMINAL_CHARS)}()\[\]{{}}]+(?<! )"
 _ASIDE = re.compile(rf"(?<=[\w,] )(?:\({_INSIDE}\)|\[{_INSIDE}\])(?=,| [a-z])")
@@ -133,9 +136,9 @@ def _blank(aside: re.Match[str]) -> str:
 _NOT_AN_END = _SyntokRules.abbreviations | _SyntokRules.months | _SyntokRules.roman_numerals
 
 
-def _plain_word(word: str) -> bool:
-    """Say whether syntok reads the word as one word that may end a sentence ("McDonald" is two)."""
-    return (word.isupper() or word[1:].islower()) and word not in _NOT_AN_END
+def _one_word(word: str) -> bool:
+    """Say whether syntok's tokenizer reads the letters as one word ("McDonald" is two to it)."""
+    return word.isalpha() and (word.isupper() or word[1:].islower())
 
 
 def _plain_ends(paragraph: str) -> list[int] | None:
@@ -153,20 +156,25 @@ def _plain_ends(paragraph: str) -> list[int] | None:
         start, end = run.span()
         if _END_OF_PARAGRAPH.match(paragraph, end):
             break
-        if end - start > 1:
+        marks = run.group()
+        if len(marks) > 1 and not _PLAIN_RUN.fullmatch(marks):
             return None
-        if paragraph[end].isspace():
-            first = paragraph[_SPACE.match(paragraph, end).end()]
-            if first.islower():
-                continue
-            before = _LETTERS_BEFORE.search(paragraph, max(0, start - 40), start)
-            if not (first.isupper() and _WORD_AFTER.match(paragraph, end) and before and _plain_word(before[0])):
-                return None
-            ends.append(end)
-        elif run.group() == "." and paragraph[start - 1 : start].isdigit() and paragraph[end].isdigit():
+        spaced = paragraph[end].isspace()
+        first = paragraph[_SPACE.match(paragraph, end).end()] if spaced else paragraph[end]
+        if first.islower():
             continue
-        else:
+        if not spaced and marks == "." and paragraph[start - 1 : start].isdigit() and first.isdigit():
+            continue  # a decimal point
+        if not spaced and marks != ".":
             return None
+        before = _LETTERS_BEFORE.search(paragraph, max(0, start - 40), start)
+        after = _WORD_AFTER.match(paragraph, end) if spaced else _GLUED_WORD_AFTER.match(paragraph, end)
+        plain_after = after and first.isupper() and first.isalpha() and _one_word(after[1])
+        if not (plain_after and before and _one_word(before[1]) and before[1] not in _NOT_AN_END):
+            return None
+        if len(marks) > 1 and before.end(1) != start:  # "no ?? Dr" is syntok's to settle
+            return None
+        ends.append(end)
     return ends
 
 
@@ -183,6 +191,17 @@ def _syntok_spans(paragraph: str, offset: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _syntok_all(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for paragraph in segmenter.analyze(text):
+        for sentence in paragraph:
+            tokens = [t for t in sentence if t.value]
+            if tokens:
+                end = min(tokens[-1].offset + len(tokens[-1].value), len(text))
+                spans.append((min(tokens[0].offset, len(text)), end))
+    return spans
+
+
 def _paragraphs(text: str) -> list[tuple[int, str]]:
     found, offset = [], 0
     for separator in PARAGRAPH.finditer(text):
@@ -194,6 +213,8 @@ def _paragraphs(text: str) -> list[tuple[int, str]]:
 
 def _spans(text: str) -> list[tuple[int, int]]:
     """Sentence spans, exactly as syntok's segmenter.analyze gives them."""
+    if _ODD_SPACE.search(text):  # separators that Python's \s counts as space and syntok's does not
+        return _syntok_all(text)
     spans = []
     for offset, paragraph in _paragraphs(text):
         ends = _plain_ends(paragraph)

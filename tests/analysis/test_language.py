@@ -59,3 +59,8 @@ def test_two_function_words_of_the_forms_language_settle_it_without_the_model(mo
 def test_function_words_of_the_other_language_still_ask_the_model():
     # One English word and one Spanish: the form's language alone does not decide.
     assert detect_language("The crew y la ambulancia llegaron", "en").probability not in (0.95, 0.99)
+
+
+def test_only_letters_count_towards_a_text_long_enough_to_detect():
+    assert detect_language("①②③④⑤⑥⑦⑧⑨⑩⑪⑫ ½²", "en") == LanguageGuess("en", 0.0)
+    assert detect_language("Ñandú, ¿qué pasó aquí?", "es").code == "es"

@@ -74,7 +74,8 @@ def _syntok_spans(text):
 PIECES = [
     "word", "Word", "clinic", "Then", "Dr", "no", "No", "A", "I", "II", "jan", "it's", "café", "Ángel", "A5", "3",
     "3.5", "5,000", ".", "!", "?", ";", ":", ",", "...", "…", '"', "'", "(", ")", "¿", "”", "-", "\n", "\n\n",
-    "(note)", "(two words)", "[unreadable]", "( all good )", "(nurse, OT)", "A&E",
+    "(note)", "(two words)", "[unreadable]", "( all good )", "(nurse, OT)", "A&E", "Ⅻ", "ǈx", "①", "\x1c", "ß",
+    "Sra", "NHSSTRASSE", "Then",
 ]  # fmt: skip
 TERMINALS = [".", "!", "?", ";", "...", "!!", "?!", ":", ""]
 pieces = st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from([" ", "", "  ", "\n"])), max_size=14)
