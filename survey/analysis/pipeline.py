@@ -24,7 +24,7 @@ from survey.analysis.sentiment import (
 from survey.analysis.text import Sentence, clean_text, split_sentences
 from survey.analysis.themes import Evidence, ThemeMatch, ThemeTagger
 
-ANALYSER_VERSION = "2026.11.2"
+ANALYSER_VERSION = "2026.11.3"
 MAX_ANALYSED_CHARS = 20_000  # longer texts are stored whole but analysed on their start
 LEARNED_TERM = "learned"  # the term recorded for evidence that a learned codebook found
 
