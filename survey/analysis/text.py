@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -181,25 +182,22 @@ def _plain_ends(paragraph: str) -> list[int] | None:
 _SYNTOK_TOKENIZER = segmenter.Tokenizer(replace_not_contraction=False)  # as segmenter.analyze makes it
 
 
-def _syntok_spans(paragraph: str, offset: int) -> list[tuple[int, int]]:
+def _sentence_spans(sentences: Iterable[list[segmenter.Token]], limit: int) -> list[tuple[int, int]]:
     spans = []
-    limit = offset + len(paragraph)
-    for sentence in segmenter.segment(_SYNTOK_TOKENIZER.tokenize(paragraph, offset)):
+    for sentence in sentences:
         tokens = [t for t in sentence if t.value]
         if tokens:
             spans.append((min(tokens[0].offset, limit), min(tokens[-1].offset + len(tokens[-1].value), limit)))
     return spans
 
 
+def _syntok_spans(paragraph: str, offset: int) -> list[tuple[int, int]]:
+    tokens = _SYNTOK_TOKENIZER.tokenize(paragraph, offset)
+    return _sentence_spans(segmenter.segment(tokens), offset + len(paragraph))
+
+
 def _syntok_all(text: str) -> list[tuple[int, int]]:
-    spans = []
-    for paragraph in segmenter.analyze(text):
-        for sentence in paragraph:
-            tokens = [t for t in sentence if t.value]
-            if tokens:
-                end = min(tokens[-1].offset + len(tokens[-1].value), len(text))
-                spans.append((min(tokens[0].offset, len(text)), end))
-    return spans
+    return [span for paragraph in segmenter.analyze(text) for span in _sentence_spans(paragraph, len(text))]
 
 
 def _paragraphs(text: str) -> list[tuple[int, str]]:
