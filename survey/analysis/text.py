@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -113,7 +112,6 @@ WORD = re.compile(rf"\w[\w{_MARKS}]*(?:['’]\w[\w{_MARKS}]*)*|[^\w\s]")
 # syntok's tokenizer and state machine, which cost more than the rest of the analysis together.
 # Anything else (abbreviations, numbers, quotes, brackets, "?!") goes to syntok itself; a property
 # test holds the two to the same output.
-PARAGRAPH = re.compile(r"\r?\n(?:\s*\r?\n)+")  # syntok's own paragraph separator
 _TERMINAL_CHARS = "".join(sorted(c for c in _SyntokRules.terminals if len(c) == 1))
 _TERMINAL_RUN = re.compile(f"[{re.escape(_TERMINAL_CHARS)}]+")
 _BRACKET = re.compile(f"[{re.escape(''.join(_SyntokRules.opening_brackets | _SyntokRules.closing_brackets))}]")
@@ -145,10 +143,11 @@ def _one_word(word: str) -> bool:
 def _plain_ends(paragraph: str) -> list[int] | None:
     """Where the paragraph's sentences end, if every boundary in it is plain; else None.
 
-    Plain: a full stop, question or exclamation mark (or ';', a terminal to syntok) right after a
-    word of two or more letters that starts after a space and is not one syntok treats as an
-    abbreviation, then space, then a capitalised word of letters only (an end); or a terminal, then
-    space, then a lower-case letter (not an end); or a decimal point.
+    Plain ends: a full stop, question or exclamation mark (or ';', a terminal to syntok; or "!!",
+    "?!", "...") after a word of two or more letters that starts after a space and is not one syntok
+    treats as an abbreviation, then space and a capitalised word of letters only; or a lone full
+    stop glued to such a word ("quickly.They"). Plain non-ends: a terminal followed by a lower-case
+    letter, and a decimal point. Asides in brackets with no terminal inside are allowed.
     """
     if _BRACKET.search(paragraph) and _BRACKET.search(_ASIDE.sub(_blank, paragraph)):
         return None
@@ -182,40 +181,23 @@ def _plain_ends(paragraph: str) -> list[int] | None:
 _SYNTOK_TOKENIZER = segmenter.Tokenizer(replace_not_contraction=False)  # as segmenter.analyze makes it
 
 
-def _sentence_spans(sentences: Iterable[list[segmenter.Token]], limit: int) -> list[tuple[int, int]]:
+def _syntok_spans(paragraph: str, offset: int) -> list[tuple[int, int]]:
     spans = []
-    for sentence in sentences:
+    limit = offset + len(paragraph)
+    for sentence in segmenter.segment(_SYNTOK_TOKENIZER.tokenize(paragraph, offset)):
         tokens = [t for t in sentence if t.value]
         if tokens:
             spans.append((min(tokens[0].offset, limit), min(tokens[-1].offset + len(tokens[-1].value), limit)))
     return spans
 
 
-def _syntok_spans(paragraph: str, offset: int) -> list[tuple[int, int]]:
-    tokens = _SYNTOK_TOKENIZER.tokenize(paragraph, offset)
-    return _sentence_spans(segmenter.segment(tokens), offset + len(paragraph))
-
-
-def _syntok_all(text: str) -> list[tuple[int, int]]:
-    return [span for paragraph in segmenter.analyze(text) for span in _sentence_spans(paragraph, len(text))]
-
-
-def _paragraphs(text: str) -> list[tuple[int, str]]:
-    found, offset = [], 0
-    for separator in PARAGRAPH.finditer(text):
-        found.append((offset, text[offset : separator.start()]))
-        offset = separator.end()
-    found.append((offset, text[offset:]))
-    return found
-
-
 def _spans(text: str) -> list[tuple[int, int]]:
     """Sentence spans, exactly as syntok's segmenter.analyze gives them."""
-    if _ODD_SPACE.search(text):  # separators that Python's \s counts as space and syntok's does not
-        return _syntok_all(text)
+    # Separators that Python's \s counts as space and syntok's does not: leave every boundary to it.
+    odd_spaces = _ODD_SPACE.search(text) is not None
     spans = []
-    for offset, paragraph in _paragraphs(text):
-        ends = _plain_ends(paragraph)
+    for offset, paragraph in segmenter.preprocess_with_offsets(text):
+        ends = None if odd_spaces else _plain_ends(paragraph)
         if ends is None:
             spans += _syntok_spans(paragraph, offset)
             continue
