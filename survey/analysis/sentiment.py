@@ -1,16 +1,16 @@
 """Sentiment per sentence and per text: TextBlob's lexicon and rules, with VADER's beside them.
 
-Both analysers read the words the pipeline has already split, in one pass: each sentence is read
-once, and the text's score adds its sentences' readings up instead of reading the text again.
-English only; other languages are not scored, with the reason.
+Each sentence is read once by both, split on spaces as each library splits it, and a text's score
+adds its sentences' readings up instead of reading the text again. English only; other languages
+are not scored, with the reason.
 """
 
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from textblob import _text as pattern
 from textblob.en import sentiment as textblob_sentiment  # what TextBlob(text).sentiment calls
@@ -181,17 +181,17 @@ def _expand(text: str) -> str:
     return CONTRACTIONS.sub(spell, text)
 
 
-_TEXTBLOB_CHUNKS: dict[str, tuple[str, ...]] = {}
-MAX_REMEMBERED = 100_000  # chunks with marks ("good,", ":)!!") whose TextBlob words are remembered
+MAX_REMEMBERED_LENGTH = 40  # longer chunks (a pasted link) are split each time, not remembered
+
+
+@lru_cache(maxsize=100_000)
+def _textblob_tokens(chunk: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in " ".join(textblob_sentiment.tokenizer(_expand(chunk))).split())
 
 
 def _textblob_chunk(chunk: str) -> tuple[str, ...]:
-    found = _TEXTBLOB_CHUNKS.get(chunk)
-    if found is None:
-        found = tuple(w.lower() for w in " ".join(textblob_sentiment.tokenizer(_expand(chunk))).split())
-        if len(chunk) <= 40 and len(_TEXTBLOB_CHUNKS) < MAX_REMEMBERED:
-            _TEXTBLOB_CHUNKS[chunk] = found
-    return found
+    """TextBlob's words for a chunk with marks in it ("good,", ":)!!"): few, and they repeat."""
+    return _textblob_tokens(chunk) if len(chunk) <= MAX_REMEMBERED_LENGTH else _textblob_tokens.__wrapped__(chunk)
 
 
 def _textblob_words(chunks: Sequence[str]) -> Iterable[str]:
@@ -203,7 +203,7 @@ def _textblob_words(chunks: Sequence[str]) -> Iterable[str]:
             yield from _textblob_chunk(chunk)
 
 
-PUNCTUATION = string.punctuation
+_strip_marks = vader.SentiText._strip_punc_if_word  # ":)" stays, "good!" is "good"
 
 
 def _vader_words(chunks: Sequence[str]) -> list[str]:
@@ -212,8 +212,7 @@ def _vader_words(chunks: Sequence[str]) -> list[str]:
     words = []
     for chunk in chunks:
         if chunk.isascii() or not any(c in EMOJI for c in chunk):
-            stripped = chunk.strip(PUNCTUATION)
-            words.append(chunk if len(stripped) <= 2 else stripped)
+            words.append(_strip_marks(chunk))
             continue
         # VADER's own replacement: a space before a description unless one is there, none after.
         described, after_space = "", True
@@ -224,9 +223,7 @@ def _vader_words(chunks: Sequence[str]) -> list[str]:
             else:
                 described += c
                 after_space = c == " "
-        for piece in described.split():
-            stripped = piece.strip(PUNCTUATION)
-            words.append(piece if len(stripped) <= 2 else stripped)
+        words += map(_strip_marks, described.split())
     return words
 
 
@@ -398,15 +395,3 @@ def score_sentence(text: str, language: str) -> Sentiment:
     if language not in SCORED_LANGUAGES:
         return not_scored(language)
     return score_reading(read_sentences([text])[0])
-
-
-def combine(scores: list[Sentiment], weights: list[int]) -> Sentiment:
-    """Average sentence scores weighted by their length; not scored if none was."""
-    scored = [(s, w) for s, w in zip(scores, weights, strict=True) if s.scored]
-    if not scored:
-        reason = next((s.reason for s in scores if s.reason), NO_TEXT)
-        return Sentiment(None, None, reason)
-    total = sum(w for _, w in scored) or 1
-    polarity = sum((s.polarity or 0.0) * w for s, w in scored) / total
-    subjectivity = sum((s.subjectivity or 0.0) * w for s, w in scored) / total
-    return Sentiment(round(polarity, 4), round(subjectivity, 4))

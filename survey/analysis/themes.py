@@ -117,7 +117,7 @@ class ThemeTagger:
         """Find every theme in the sentences, with its evidence and a confidence."""
         evidence: dict[str, list[Evidence]] = defaultdict(list)
         for number, sentence in enumerate(sentences):
-            words = [t for t in sentence.tokens if t.text.isalnum() or is_word(t)]
+            words = [t for t in sentence.tokens if is_word(t)]
             excluded: dict[str, list[tuple[int, int]]] | None = None  # found once, when first needed
             for index, token in enumerate(words):
                 for theme_key, term in self._terms.candidates(token):

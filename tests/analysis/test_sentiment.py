@@ -11,12 +11,10 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer, normalize
 from survey.analysis.sentiment import (
     DOMAIN_LEXICON,
     LEXICON,
-    Sentiment,
     _expand,
     _textblob,
     _textblob_words,
     add_up,
-    combine,
     read_sentences,
     score_reading,
     score_sentence,
@@ -46,15 +44,6 @@ def test_spanish_is_not_scored_with_the_English_lexicon():
 
 def test_unknown_language_is_not_scored():
     assert score_sentence("Lorem ipsum", "und").reason == "language could not be identified"
-
-
-def test_combine_weights_by_length_and_skips_unscored():
-    combined = combine([Sentiment(1.0, 1.0), Sentiment(-1.0, 0.0), Sentiment(None, None, "x")], [3, 1, 5])
-    assert combined.polarity == 0.5 and combined.subjectivity == 0.75
-
-
-def test_combine_of_nothing_scored_keeps_the_reason():
-    assert combine([Sentiment(None, None, "no Spanish")], [4]).reason == "no Spanish"
 
 
 def _read(text):
