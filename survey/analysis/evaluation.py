@@ -139,11 +139,6 @@ def sentiment_scores(gold: Sequence[float], predicted: Sequence[float | None]) -
     return {"pearson_r": pearson(ps, gs), "accuracy3": round(correct / len(pairs), 4), "n": len(pairs)}
 
 
-def texts_per_second(texts: Sequence[str], work: Callable[[Sequence[str]], object]) -> float:
-    """How many texts a second `work` gets through, measured on the whole list."""
-    return compare_rates(texts, {"work": work}, rounds=1)["work"]
-
-
 ROUNDS = 3
 ROUNDS_WITHIN_SECONDS = 60.0  # a large file is timed once rather than keep the user waiting
 

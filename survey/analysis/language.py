@@ -64,10 +64,9 @@ def detect_language(text: str, hint: str | None = None, words: Iterable[str] | N
     if spanish >= SETTLED and not english:
         return LanguageGuess("es", 0.99)
     # The form's language, borne out by its own function words and none of the other's.
-    if hint == "en" and english >= CONFIRMED and not spanish:
-        return LanguageGuess("en", 0.95)
-    if hint == "es" and spanish >= CONFIRMED and not english:
-        return LanguageGuess("es", 0.95)
+    own, other = {"en": (english, spanish), "es": (spanish, english)}.get(hint or "", (0, 0))
+    if own >= CONFIRMED and not other:
+        return LanguageGuess(hint or "und", 0.95)
     best, probability = _identifier().classify(text)
     if probability >= SURE or hint is None:
         return LanguageGuess(best, round(float(probability), 3))

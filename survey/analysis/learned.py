@@ -19,7 +19,7 @@ from sklearn.model_selection import KFold
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
-from survey.analysis.text import fold_with_offsets, original_span
+from survey.analysis.text import MAX_REMEMBERED_LENGTH, MAX_REMEMBERED_WORDS, fold_with_offsets, original_span
 
 MIN_POSITIVES = 3  # a theme coded fewer times than this cannot be learned, only reported
 FOLDS = 3
@@ -27,7 +27,6 @@ C = 0.3
 THRESHOLDS = np.linspace(-1.0, 0.5, 31)
 OFFSETS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 EVIDENCE_WORDS = 3
-MAX_REMEMBERED_LENGTH = 40  # longer "words" (a pasted link, a run of letters) are not remembered
 WORD_PATTERN = r"(?u)\b\w\w+\b"
 # Words that carry weight in a classifier but explain nothing to a reader.
 SPANISH_STOP_WORDS = frozenset(
@@ -232,8 +231,6 @@ class TfidfFeatures:
     equal to the vectorizer's own transform.
     """
 
-    MAX_KNOWN_WORDS = 200_000
-
     def __init__(self, vectorizer: TfidfVectorizer) -> None:
         plain = vectorizer.tokenizer is None and vectorizer.preprocessor is None and vectorizer.stop_words is None
         if vectorizer.analyzer not in ("word", "char_wb") or not plain or vectorizer.norm != "l2":
@@ -260,7 +257,7 @@ class TfidfFeatures:
             found += [self.vocabulary[g] for g in grams if g in self.vocabulary]
             if len(padded) <= n:  # a short word counts once, as scikit-learn counts it
                 break
-        if len(word) <= MAX_REMEMBERED_LENGTH and len(self._known) < self.MAX_KNOWN_WORDS:
+        if len(word) <= MAX_REMEMBERED_LENGTH and len(self._known) < MAX_REMEMBERED_WORDS:
             self._known[word] = found
         return found
 

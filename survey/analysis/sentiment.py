@@ -16,6 +16,8 @@ from textblob import _text as pattern
 from textblob.en import sentiment as textblob_sentiment  # what TextBlob(text).sentiment calls
 from vaderSentiment import vaderSentiment as vader
 
+from survey.analysis.text import MAX_REMEMBERED_LENGTH, MAX_REMEMBERED_WORDS
+
 SCORED_LANGUAGES = frozenset({"en"})
 NO_TEXT = "no text to score"
 NOT_SCORED_REASONS = {
@@ -181,10 +183,7 @@ def _expand(text: str) -> str:
     return CONTRACTIONS.sub(spell, text)
 
 
-MAX_REMEMBERED_LENGTH = 40  # longer chunks (a pasted link) are split each time, not remembered
-
-
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=MAX_REMEMBERED_WORDS)
 def _textblob_tokens(chunk: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in " ".join(textblob_sentiment.tokenizer(_expand(chunk))).split())
 

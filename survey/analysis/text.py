@@ -51,6 +51,10 @@ def fold(word: str) -> str:
 
 
 _FOLDED_CHARS: dict[str, str] = {}
+# Caches of what a word gives (candidate terms, n-gram columns, TextBlob's split) hold this many
+# words at most, and no word longer than this (a pasted link, a run of letters): a few tens of MB.
+MAX_REMEMBERED_WORDS = 200_000
+MAX_REMEMBERED_LENGTH = 40
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 
 

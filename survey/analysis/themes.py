@@ -7,12 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from survey.analysis.codebook import Codebook, Term
-from survey.analysis.text import Sentence, Token, is_word
+from survey.analysis.text import MAX_REMEMBERED_LENGTH, MAX_REMEMBERED_WORDS, Sentence, Token, is_word
 
 # A phrase may have up to this many other words between its parts: "feel very safe".
 PHRASE_GAP = 2
-MAX_KNOWN_WORDS = 200_000  # words whose candidate terms are remembered, a few tens of MB at most
-MAX_REMEMBERED_LENGTH = 40  # longer "words" (a pasted link, a run of letters) are not remembered
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +81,7 @@ class _TermIndex:
             if length > len(word):
                 break
             found += self._prefix.get(word[:length], ())
-        if len(word) <= MAX_REMEMBERED_LENGTH and len(self._known) < MAX_KNOWN_WORDS:
+        if len(word) <= MAX_REMEMBERED_LENGTH and len(self._known) < MAX_REMEMBERED_WORDS:
             self._known[word] = found
         return found
 
