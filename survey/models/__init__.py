@@ -7,7 +7,8 @@ from survey.models.learned import LearnedModel
 from survey.models.response import Answer, Channel, ConsentScope, InterviewMode, Response
 from survey.models.site import Site
 from survey.models.survey import Survey, SurveyStatus, SurveyVersion
-from survey.models.testimonial import TagSource, Testimonial, ThemeTag
+from survey.models.tag_rule import TagSource
+from survey.models.testimonial import Testimonial, ThemeTag
 from survey.models.user import Role, User
 
 __all__ = [

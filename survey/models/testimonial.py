@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
@@ -11,13 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, UTCDateTime, utcnow
 from survey.models.response import Response
-
-
-class TagSource(enum.StrEnum):
-    """Who put a theme on a testimony."""
-
-    MACHINE = "machine"
-    HUMAN = "human"
+from survey.models.tag_rule import TagSource, counted
 
 
 class Testimonial(Base):
@@ -48,16 +41,8 @@ class Testimonial(Base):
 
     @property
     def effective_tags(self) -> list[ThemeTag]:
-        """The tags that count: a person's decision on a theme overrides the machine's."""
-        decided = {t.theme: t for t in self.tags if t.source == TagSource.HUMAN}
-        rejected = {theme for theme, t in decided.items() if t.confidence <= 0}
-        machine = [
-            t
-            for t in self.tags
-            if t.source == TagSource.MACHINE and t.theme not in decided and t.theme.split(".")[0] not in rejected
-        ]
-        chosen = [t for t in decided.values() if t.confidence > 0] + machine
-        return sorted(chosen, key=lambda t: t.theme)
+        """The tags that count (the rule is in survey.models.tag_rule), by theme."""
+        return sorted(counted(self.tags), key=lambda t: t.theme)
 
 
 class ThemeTag(Base):

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.orm import selectinload
 
 from survey.extensions import db
-from survey.models import Answer, Response, Site, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
+from survey.models import Answer, Response, Site, Survey, SurveyVersion, Testimonial, ThemeTag
+from survey.models.tag_rule import counted_clause
 from survey.services.definition import Definition, Question
 
 
@@ -148,18 +149,6 @@ def _by_week(where: ColumnElement[bool]) -> list[tuple[date, int]]:
     return [(week, weeks.get(week, 0)) for week in span]
 
 
-def counted_tags() -> ColumnElement[bool]:
-    """Tags that count: a person's yes, or the machine's where no person decided on that theme."""
-    human = aliased(ThemeTag)
-    decided = exists().where(
-        human.testimonial_id == ThemeTag.testimonial_id, human.theme == ThemeTag.theme, human.source == TagSource.HUMAN
-    )
-    return or_(
-        and_(ThemeTag.source == TagSource.HUMAN, ThemeTag.confidence > 0),
-        and_(ThemeTag.source == TagSource.MACHINE, ~decided),
-    )
-
-
 def _themes(where: ColumnElement[bool], testimonials: int, min_group: int) -> list[ThemeRow]:
     rows = db.session.execute(
         select(
@@ -170,7 +159,7 @@ def _themes(where: ColumnElement[bool], testimonials: int, min_group: int) -> li
         )
         .join(Testimonial, ThemeTag.testimonial_id == Testimonial.id)
         .join(Response, Testimonial.response_id == Response.id)
-        .where(where, ~ThemeTag.theme.contains("."), counted_tags())
+        .where(where, ~ThemeTag.theme.contains("."), counted_clause(ThemeTag))
         .group_by(ThemeTag.theme)
         .order_by(func.count(func.distinct(ThemeTag.testimonial_id)).desc(), ThemeTag.theme)
     ).all()

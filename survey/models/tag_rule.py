@@ -1,0 +1,123 @@
+"""Which theme tags count, defined once and read both in Python (a testimony's page) and in SQL (the summary).
+
+A person's "yes" on a theme counts. A machine's tag counts unless a person set it aside: a person's
+decision on the same theme (yes or no) overrides it, and a person's "no" on a theme also removes the
+machine's sub-themes of it (rejecting `safety` drops the machine's `safety.violence`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, exists, func, or_, true
+from sqlalchemy.orm import aliased
+
+if TYPE_CHECKING:
+    from survey.models.testimonial import ThemeTag
+
+
+class TagSource(enum.StrEnum):
+    """Who put a theme on a testimony."""
+
+    MACHINE = "machine"
+    HUMAN = "human"
+
+
+class Reach(enum.Enum):
+    """Which of the machine's tags a person's decision on a theme reaches."""
+
+    SAME_THEME = "same theme"
+    SUB_THEMES = "sub-themes"
+
+
+@dataclass(frozen=True)
+class Override:
+    """A person's decision on a theme sets aside the machine's tags it reaches."""
+
+    reach: Reach
+    rejections_only: bool
+
+
+# The precedence, in one place: both readings below are built from this table.
+OVERRIDES = (
+    Override(Reach.SAME_THEME, rejections_only=False),
+    Override(Reach.SUB_THEMES, rejections_only=True),
+)
+
+
+class Tag(Protocol):
+    """What the rule reads of a tag."""
+
+    @property
+    def theme(self) -> str: ...
+
+    @property
+    def source(self) -> TagSource: ...
+
+    @property
+    def confidence(self) -> float: ...
+
+
+T = TypeVar("T", bound=Tag)
+
+
+def _says_yes(confidence: float) -> bool:
+    return confidence > 0
+
+
+def _reaches(reach: Reach, decided: str, theme: str) -> bool:
+    if reach is Reach.SAME_THEME:
+        return theme == decided
+    return theme.startswith(decided + ".")
+
+
+def counts(tag: Tag, tags: Iterable[Tag]) -> bool:
+    """Whether a tag counts among the tags of its testimony."""
+    if tag.source == TagSource.HUMAN:
+        return _says_yes(tag.confidence)
+    return not any(
+        _reaches(rule.reach, person.theme, tag.theme) and not (rule.rejections_only and _says_yes(person.confidence))
+        for rule in OVERRIDES
+        for person in tags
+        if person.source == TagSource.HUMAN
+    )
+
+
+def counted(tags: Sequence[T]) -> list[T]:
+    """The tags of one testimony that count, in their order."""
+    return [tag for tag in tags if counts(tag, tags)]
+
+
+def _says_yes_sql(confidence: SQLColumnExpression[float]) -> ColumnElement[bool]:
+    return confidence > 0
+
+
+def _reaches_sql(
+    reach: Reach, decided: SQLColumnExpression[str], theme: SQLColumnExpression[str]
+) -> ColumnElement[bool]:
+    if reach is Reach.SAME_THEME:
+        return theme == decided
+    # A prefix compared as text, not LIKE: theme keys hold underscores, which LIKE reads as wildcards.
+    return func.substr(theme, 1, func.length(decided) + 1) == decided + "."
+
+
+def counted_clause(tag: type[ThemeTag]) -> ColumnElement[bool]:
+    """The SQL condition that a row of the tag table counts."""
+    person = aliased(tag)
+    overrides = [
+        and_(
+            _reaches_sql(rule.reach, person.theme, tag.theme),
+            ~_says_yes_sql(person.confidence) if rule.rejections_only else true(),
+        )
+        for rule in OVERRIDES
+    ]
+    overridden = exists().where(
+        person.testimonial_id == tag.testimonial_id, person.source == TagSource.HUMAN, or_(*overrides)
+    )
+    return or_(
+        and_(tag.source == TagSource.HUMAN, _says_yes_sql(tag.confidence)),
+        and_(tag.source == TagSource.MACHINE, ~overridden),
+    )
