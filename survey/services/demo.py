@@ -16,10 +16,9 @@ from config.settings import ROOT
 from survey.extensions import db
 from survey.models import Channel, Response, Role, SurveyVersion
 from survey.models.base import utcnow
-from survey.services.definition import parse_definition
 from survey.services.sites import list_sites, upsert_sites_from_file
 from survey.services.submissions import record_submission
-from survey.services.surveys import import_survey, read_survey_file
+from survey.services.surveys import definition_of, import_survey, read_survey_file
 from survey.services.users import create_user, find_user
 
 DEMO_PASSWORD = "voces-demo-2026"
@@ -64,7 +63,7 @@ def _likert(rng: random.Random, centre: float) -> str:
 
 
 def _demo_responses(version: SurveyVersion, count: int, rng: random.Random) -> int:
-    definition = parse_definition(version.definition)
+    definition = definition_of(version)
     corpus: dict[str, Any] = yaml.safe_load(Path(TESTIMONIES_FILE).read_text(encoding="utf-8"))
     sites = {s.slug: s for s in list_sites()}
     now = utcnow()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,18 @@ def get_survey(slug: str) -> Survey | None:
     return db.session.scalar(select(Survey).where(Survey.slug == slug))
 
 
+def definition_of(version: SurveyVersion) -> Definition:
+    """The parsed definition of a stored version, parsed once for as long as its content stays the same."""
+    # Keyed by the content itself (order kept), not the version's id: a definition edited in place
+    # must not be answered from an older parse. Serialising costs a fraction of parsing.
+    return _parse_stored(json.dumps(version.definition, ensure_ascii=False))
+
+
+@lru_cache(maxsize=64)
+def _parse_stored(content: str) -> Definition:
+    return parse_definition(json.loads(content))
+
+
 def open_survey(slug: str) -> tuple[SurveyVersion, Definition] | None:
     """The version and definition residents answer now, or None when the survey is not open."""
     survey = get_survey(slug)
@@ -132,7 +145,7 @@ def open_survey(slug: str) -> tuple[SurveyVersion, Definition] | None:
     version = current_version(survey)
     if version is None:
         return None
-    return version, parse_definition(version.definition)
+    return version, definition_of(version)
 
 
 def list_open_surveys() -> list[tuple[Survey, SurveyVersion]]:
@@ -152,7 +165,7 @@ def export_xlsform(slug: str, path: str | Path) -> list[str]:
     version = latest_version(survey) if survey else None
     if version is None:
         raise SurveyNotFoundError(f"there is no survey {slug!r}")
-    return write_xlsform(parse_definition(version.definition), path, list_sites())
+    return write_xlsform(definition_of(version), path, list_sites())
 
 
 def export_yaml(slug: str) -> str:

@@ -14,8 +14,8 @@ from survey.analysis import ANALYSER_VERSION, Analysis, Codebook, analyse_testim
 from survey.analysis.pipeline import analyse_batch
 from survey.extensions import db
 from survey.models import Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
-from survey.services.definition import parse_definition
 from survey.services.learning import active_learned
+from survey.services.surveys import definition_of
 
 
 def codebook() -> Codebook:
@@ -107,9 +107,7 @@ def reanalyse(testimonials: list[Testimonial]) -> None:
     for t in testimonials:
         version = t.response.survey_version
         if version.id not in personal_questions:
-            personal_questions[version.id] = {
-                q.name for q in parse_definition(version.definition).questions if q.personal
-            }
+            personal_questions[version.id] = {q.name for q in definition_of(version).questions if q.personal}
         personal = personal_questions[version.id]
         names.append([a.value_text or "" for a in t.response.answers if a.question in personal])
     analyses = analyse_batch(

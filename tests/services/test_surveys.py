@@ -14,6 +14,7 @@ from survey.services.demo import EXAMPLE_SURVEY
 from survey.services.surveys import (
     SurveyImportError,
     current_version,
+    definition_of,
     get_survey,
     import_survey,
     open_survey,
@@ -194,3 +195,10 @@ def test_a_yaml_date_is_read_as_text(db, tmp_path):
     path = tmp_path / "dated.yaml"
     path.write_text(text, encoding="utf-8")
     assert import_survey(read_survey_file(path)).version == "2026-05-01"
+
+
+def test_a_stored_definition_is_parsed_once_and_again_when_its_content_changes(example_survey, db):
+    first = definition_of(example_survey)
+    assert definition_of(example_survey) is first
+    example_survey.definition = dict(example_survey.definition, title={"en": "Renamed", "es": "Renombrada"})
+    assert definition_of(example_survey).title["en"] == "Renamed"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 
 from survey.models import Answer, ConsentScope, Response, Testimonial
+from survey.services import surveys
+from survey.services.surveys import import_survey, publish_version
 from tests.conftest import count, form_data
 
 URL = "/s/community-safety"
@@ -141,3 +145,26 @@ def test_healthz_answers_json(client):
 def test_pages_forbid_third_party_scripts(client):
     csp = client.get("/").headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+
+
+def test_each_version_of_the_form_is_parsed_once_across_requests(client, example_survey, db, monkeypatch):
+    tag = uuid.uuid4().hex[:8]
+    first = import_survey(dict(example_survey.definition, version=f"first-{tag}"), publish=True)
+    second = import_survey(
+        dict(example_survey.definition, version=f"second-{tag}", title={"en": "Second edition", "es": "Segunda"})
+    )
+    db.session.commit()
+    parsed: list[str] = []
+    parse = surveys.parse_definition
+    monkeypatch.setattr(surveys, "parse_definition", lambda data: parsed.append(data["version"]) or parse(data))
+
+    client.get(URL)
+    assert client.post(URL, data=form_data()).status_code == 302
+    client.get(URL)
+    assert parsed == [first.version]
+
+    publish_version(second)
+    db.session.commit()
+    assert "Second edition" in client.get(URL).get_data(as_text=True)
+    client.get(URL)
+    assert parsed == [first.version, second.version]

@@ -12,11 +12,11 @@ from flask_wtf import FlaskForm
 from survey.extensions import db
 from survey.models import SurveyVersion
 from survey.services.audit import record_event
-from survey.services.definition import parse_definition
 from survey.services.sites import list_sites
 from survey.services.surveys import (
     SurveyImportError,
     close_survey,
+    definition_of,
     import_uploaded_survey,
     list_surveys,
     publish_version,
@@ -57,7 +57,7 @@ def _version(slug: str, version_id: int) -> SurveyVersion:
 @bp.get("/surveys/<slug>/versions/<int:version_id>/preview")
 def preview(slug: str, version_id: int) -> ResponseReturnValue:
     """A version's form as residents would see it; nothing can be sent from here."""
-    definition = parse_definition(_version(slug, version_id).definition)
+    definition = definition_of(_version(slug, version_id))
     language = str(get_locale())
     form = build_form(definition, language, list_sites())
     return render_template(

@@ -12,10 +12,9 @@ from wtforms.fields.choices import SelectChoice
 from survey.extensions import db
 from survey.models import Testimonial
 from survey.services.corrections import correct_themes
-from survey.services.definition import parse_definition
 from survey.services.sites import list_sites
 from survey.services.summaries import SummaryFilters, summarise_survey
-from survey.services.surveys import current_version, get_survey, list_surveys
+from survey.services.surveys import current_version, definition_of, get_survey, list_surveys
 from survey.services.testimonies import codebook
 from survey.web.evaluate import bp
 from survey.web.evaluate.forms import CorrectThemesForm, SummaryFilterForm
@@ -43,7 +42,7 @@ def summary(slug: str) -> ResponseReturnValue:
             date_from=form.date_from.data,
             date_to=form.date_to.data,
         )
-    definition = parse_definition(version.definition)
+    definition = definition_of(version)
     result = summarise_survey(survey, definition, filters, min_group=current_app.config["MIN_GROUP_SIZE"])
     return render_template(
         "evaluate/summary.html", survey=survey, definition=definition, form=form, summary=result, codebook=codebook()
@@ -70,7 +69,7 @@ def _correction_form(item: Testimonial) -> CorrectThemesForm:
 def testimonial(slug: str, testimonial_id: int) -> ResponseReturnValue:
     """One redacted testimony with each tag's evidence highlighted, and the form to correct them."""
     item = _testimonial_of(slug, testimonial_id)
-    definition = parse_definition(item.response.survey_version.definition)
+    definition = definition_of(item.response.survey_version)
     return render_template(
         "evaluate/testimonial.html",
         item=item,
@@ -91,7 +90,7 @@ def correct(slug: str, testimonial_id: int) -> ResponseReturnValue:
         db.session.commit()
         flash(_("Your themes are saved. They count in the summary and teach the next learned codebook."), "info")
         return redirect(url_for("evaluate.testimonial", slug=slug, testimonial_id=item.id))
-    definition = parse_definition(item.response.survey_version.definition)
+    definition = definition_of(item.response.survey_version)
     return render_template(
         "evaluate/testimonial.html", item=item, definition=definition, codebook=codebook(), slug=slug, form=form
     )
