@@ -16,6 +16,7 @@ from survey.setup import (
     register_i18n,
     register_security_headers,
 )
+from survey.web.transactions import register_transactions
 
 
 def create_app(config: str | None = None, **overrides: Any) -> Flask:
@@ -27,6 +28,7 @@ def create_app(config: str | None = None, **overrides: Any) -> Flask:
     )
     configure(app, config, overrides)
     register_extensions(app)
+    register_transactions(app)
     register_i18n(app)
     register_blueprints(app)
     register_error_pages(app)

@@ -39,7 +39,6 @@ def surveys() -> ResponseReturnValue:
             form.file.errors.append(str(error))
         else:
             record_event("import_survey", actor=current_user, target_type="survey_version", target_id=version.id)
-            db.session.commit()
             flash(_("Imported %(slug)s version %(v)s.", slug=version.survey.slug, v=version.version), "info")
             for warning in warnings:
                 flash(warning, "warning")
@@ -76,7 +75,6 @@ def publish(slug: str, version_id: int) -> ResponseReturnValue:
     if FlaskForm().validate_on_submit():
         publish_version(version)
         record_event("publish_survey", actor=current_user, target_type="survey_version", target_id=version.id)
-        db.session.commit()
         flash(_("Residents now answer version %(v)s.", v=version.version), "info")
     return redirect(url_for("admin.surveys"))
 
@@ -88,6 +86,5 @@ def close(slug: str, version_id: int) -> ResponseReturnValue:
     if FlaskForm().validate_on_submit():
         close_survey(version.survey)
         record_event("close_survey", actor=current_user, target_type="survey", target_id=version.survey.id)
-        db.session.commit()
         flash(_("%(slug)s is closed.", slug=slug), "info")
     return redirect(url_for("admin.surveys"))

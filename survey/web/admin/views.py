@@ -32,7 +32,6 @@ def raw_testimonial(testimonial_id: int) -> ResponseReturnValue:
     """The unredacted text, for administrators alone; every read is logged."""
     item = db.get_or_404(Testimonial, testimonial_id)
     record_event("read_raw_text", actor=current_user, target_type="testimonial", target_id=item.id)
-    db.session.commit()
     return render_template("admin/raw_testimonial.html", item=item)
 
 
@@ -54,7 +53,6 @@ def revoke(device_id: int) -> ResponseReturnValue:
     device = db.get_or_404(Device, device_id)
     if FlaskForm().validate_on_submit():
         revoke_device(device, current_user)
-        db.session.commit()
         flash(_("The device can no longer send records."), "info")
     return redirect(url_for("admin.devices"))
 
@@ -73,5 +71,4 @@ def import_submissions() -> ResponseReturnValue:
             # The admin who imports is not the interviewer: the file does not say who was.
             results = ingest_batch(records, user=None, device=None, source="file")
             record_event("import_queue_file", actor=current_user, records=len(records))
-            db.session.commit()
     return render_template("admin/import.html", form=form, results=results, conflicts=open_conflicts())

@@ -6,7 +6,7 @@ from flask import current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from survey.extensions import db, limiter
+from survey.extensions import limiter
 from survey.models import Role
 from survey.services.devices import device_for_token
 from survey.services.sites import list_sites
@@ -30,7 +30,6 @@ def authenticate() -> ResponseReturnValue | None:
     header = request.headers.get("Authorization", "")
     device = device_for_token(header.removeprefix("Bearer ").strip()) if header.startswith("Bearer ") else None
     if device is None or not device.user.has_role(Role.FIELD_WORKER, Role.ADMIN):
-        db.session.rollback()
         return jsonify(error="a valid device token is required in the Authorization header"), 401
     g.device = device
     return None
@@ -46,7 +45,6 @@ def json_error(error: HTTPException) -> ResponseReturnValue:
 @limiter.limit(_api_limit, key_func=_token_key)
 def me() -> ResponseReturnValue:
     """Who this device belongs to."""
-    db.session.commit()
     return jsonify(device=g.device.name, user=g.device.user.email, role=g.device.user.role.value)
 
 
@@ -58,7 +56,6 @@ def surveys() -> ResponseReturnValue:
         "surveys": [{"slug": s.slug, "version": v.version, "definition": v.definition} for s, v in list_open_surveys()],
         "sites": [{"slug": s.slug, "name": s.display_name} for s in list_sites()],
     }
-    db.session.commit()
     return jsonify(body)
 
 
@@ -73,5 +70,4 @@ def submissions() -> ResponseReturnValue:
     if len(records) > MAX_BATCH:
         return jsonify(error=f"at most {MAX_BATCH} records a batch"), 413
     results = ingest_batch(records, user=g.device.user, device=g.device, source="api")
-    db.session.commit()
     return jsonify(results=[r.as_json() for r in results])

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from survey.extensions import db, limiter
+from survey.extensions import limiter
 from survey.models import Role
 from survey.services.audit import record_event
 from survey.services.users import authenticate
@@ -45,10 +45,8 @@ def login() -> ResponseReturnValue:
         if user is not None:
             login_user(user, remember=form.remember.data)
             record_event("login", actor=user, target_type="user", target_id=user.id)
-            db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or _landing_page())
         record_event("login_failed", target_type="user", email=form.email.data.lower())
-        db.session.commit()
         flash(_("That e-mail address and password do not match an account."), "error")
     return render_template("auth/login.html", form=form)
 
@@ -58,6 +56,5 @@ def logout() -> ResponseReturnValue:
     """End the session."""
     if LogoutForm().validate_on_submit() and current_user.is_authenticated:
         record_event("logout", actor=current_user, target_type="user", target_id=current_user.id)
-        db.session.commit()
         logout_user()
     return redirect(url_for("public.home"))

@@ -87,7 +87,6 @@ def correct(slug: str, testimonial_id: int) -> ResponseReturnValue:
     form = _correction_form(item)
     if form.validate_on_submit():
         correct_themes(item, form.themes.data or [], [c.value for c in form.themes.choices], current_user)
-        db.session.commit()
         flash(_("Your themes are saved. They count in the summary and teach the next learned codebook."), "info")
         return redirect(url_for("evaluate.testimonial", slug=slug, testimonial_id=item.id))
     definition = definition_of(item.response.survey_version)

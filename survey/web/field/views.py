@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from survey.extensions import db
 from survey.services.devices import register_device
 from survey.services.surveys import list_open_surveys
 from survey.web.field import bp
@@ -56,7 +55,6 @@ def new_device() -> ResponseReturnValue:
         return jsonify(error="the CSRF token is missing or wrong; reload the page"), 400
     name = (request.form.get("name") or request.user_agent.string or "tablet")[:120]
     device, token = register_device(current_user, name)
-    db.session.commit()
     return jsonify(device=device.id, name=device.name, token=token), 201
 
 

@@ -40,7 +40,6 @@ def answer_survey(slug: str) -> ResponseReturnValue:
             language=language,
             started_at=started_at(form),
         )
-        db.session.commit()
         session["receipt"] = response.receipt_code
         return redirect(url_for("public.thanks", slug=slug))
     return render_template(
