@@ -65,6 +65,20 @@ def test_an_error_page_keeps_nothing_of_the_work_before_it(client, make_user, lo
     assert _people_tags(db) == []
 
 
+def test_a_commit_that_fails_answers_500_not_the_redirect(
+    app, client, make_user, login, make_response, db, monkeypatch
+):
+    def correct_then_break_a_constraint(testimonial, *args, **kwargs):
+        correct_themes(testimonial, *args, **kwargs)
+        machine = next(t for t in testimonial.tags if t.source == TagSource.MACHINE)
+        db.session.add(ThemeTag(testimonial_id=testimonial.id, theme=machine.theme, source=TagSource.MACHINE))
+
+    monkeypatch.setattr(evaluate_views, "correct_themes", correct_then_break_a_constraint)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    assert _correct(make_user, login, make_response, db).status_code == 500
+    assert _people_tags(db) == []
+
+
 def test_a_read_of_raw_text_is_logged_although_it_is_a_get(client, make_user, login, make_response, db):
     make_response()
     testimonial = db.session.scalars(select(Testimonial)).first()
