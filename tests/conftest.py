@@ -17,7 +17,7 @@ from survey import create_app
 from survey.extensions import db as _db
 from survey.extensions import limiter
 from survey.models import Base, Response, Role, SurveyVersion, User
-from survey.services.definition import parse_definition
+from survey.questionnaire import parse_definition
 from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
 from survey.services.sites import upsert_sites_from_file
 from survey.services.submissions import record_submission

@@ -16,7 +16,7 @@ from config.settings import ROOT
 from survey.extensions import db
 from survey.models import Channel, Response, Role, SurveyVersion
 from survey.models.base import utcnow
-from survey.services.definition import parse_definition
+from survey.questionnaire import parse_definition
 from survey.services.sites import list_sites, upsert_sites_from_file
 from survey.services.submissions import record_submission
 from survey.services.surveys import import_survey, read_survey_file

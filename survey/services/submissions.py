@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from survey.extensions import db
 from survey.models import Answer, Channel, ConsentScope, Response, SurveyVersion, User
 from survey.models.base import utcnow
-from survey.services.definition import Definition
+from survey.questionnaire import Definition
 from survey.services.sites import get_site
 from survey.services.testimonies import add_testimonial
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from survey.extensions import db
 from survey.models import Answer, Response, Site, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
-from survey.services.definition import Definition, Question
+from survey.questionnaire import Definition, Question
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,9 @@ from survey.models import (
     SurveyVersion,
     User,
 )
-from survey.services.answers import validate_answers
-from survey.services.definition import Definition, parse_definition
-from survey.services.sites import get_site
+from survey.questionnaire import Definition, parse_definition
+from survey.questionnaire.validate import validate_answers
+from survey.services.sites import get_site, list_sites
 from survey.services.submissions import find_response, store_new_submission
 
 log = logging.getLogger(__name__)
@@ -161,7 +161,8 @@ def ingest_record(
             errors[bind] = f"says {record[bind]!r} but the answer to {question.name!r} says {raw[question.name]!r}"
     if errors:
         return RecordResult(record_uuid, Status.INVALID, errors)
-    answers, errors = validate_answers(definition, raw, record["language"])
+    known_sites = {site.slug for site in list_sites()}
+    answers, errors = validate_answers(definition, raw, record["language"], known_sites=known_sites)
     if errors:
         return RecordResult(record_uuid, Status.INVALID, errors)
     response = store_new_submission(

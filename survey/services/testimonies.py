@@ -14,7 +14,7 @@ from survey.analysis import ANALYSER_VERSION, Analysis, Codebook, analyse_testim
 from survey.analysis.pipeline import analyse_batch
 from survey.extensions import db
 from survey.models import Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
-from survey.services.definition import parse_definition
+from survey.questionnaire import parse_definition
 from survey.services.learning import active_learned
 
 

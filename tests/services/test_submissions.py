@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select
 
 from survey.models import Response
-from survey.services.definition import parse_definition
+from survey.questionnaire import parse_definition
 from survey.services.submissions import record_submission, store_new_submission
 from tests.conftest import GOOD_ANSWERS
 

@@ -11,8 +11,8 @@ from flask_wtf import FlaskForm
 
 from survey.extensions import db
 from survey.models import SurveyVersion
+from survey.questionnaire import parse_definition
 from survey.services.audit import record_event
-from survey.services.definition import parse_definition
 from survey.services.sites import list_sites
 from survey.services.surveys import (
     SurveyImportError,

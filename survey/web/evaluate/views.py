@@ -11,8 +11,8 @@ from wtforms.fields.choices import SelectChoice
 
 from survey.extensions import db
 from survey.models import Testimonial
+from survey.questionnaire import parse_definition
 from survey.services.corrections import correct_themes
-from survey.services.definition import parse_definition
 from survey.services.sites import list_sites
 from survey.services.summaries import SummaryFilters, summarise_survey
 from survey.services.surveys import current_version, get_survey, list_surveys

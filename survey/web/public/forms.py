@@ -28,9 +28,9 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.models import Site
-from survey.services.definition import Definition, Question, pick
-from survey.services.definition_rules import ACKNOWLEDGED
-from survey.services.form_logic import FormState, allowed_choices, breaks_constraint, resolve_form
+from survey.questionnaire import Definition, Question, pick
+from survey.questionnaire.logic import FormState, allowed_choices, breaks_constraint, resolve_form
+from survey.questionnaire.rules import ACKNOWLEDGED
 
 EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)  # a tampered or reset clock says 0001 or 1970
 FIELD_PREFIX = "q_"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from survey.services.definition_rules import CHOICE_PREFIX
+from survey.questionnaire.rules import CHOICE_PREFIX
 
 
 def pick(texts: Mapping[str, str] | None, language: str, default_language: str) -> str:

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from survey.logic.expressions import ExpressionError, evaluate, truthy
-from survey.services.definition import Choice, Definition, Question
-from survey.services.definition_rules import CHOICE_PREFIX, choice_filter_expression
+from survey.questionnaire.expressions import ExpressionError, evaluate, truthy
+from survey.questionnaire.model import Choice, Definition, Question
+from survey.questionnaire.rules import CHOICE_PREFIX, choice_filter_expression
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""A survey version's questions, read from the stored definition (the single source for forms)."""
+"""Read a survey definition (the dict YAML gives, or an XLSForm converts to) into the model."""
 
 from __future__ import annotations
 
@@ -6,27 +6,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from survey.services.definition_model import (
-    Choice,
-    Definition,
-    Group,
-    Question,
-    missing_translations,
-    pick,
-)
-from survey.services.definition_rules import FILTER_COLUMN, DefinitionError, check_definition
-from survey.services.xlsform_columns import SURVEY_COLUMNS
-
-__all__ = [  # callers import the model from here; it is defined in definition_model
-    "Choice",
-    "Definition",
-    "DefinitionError",
-    "Group",
-    "Question",
-    "missing_translations",
-    "parse_definition",
-    "pick",
-]
+from survey.questionnaire.model import Choice, Definition, Group, Question
+from survey.questionnaire.rules import FILTER_COLUMN, DefinitionError, check_definition
 
 QUESTION_TYPES = frozenset(
     {
@@ -53,8 +34,30 @@ APPEARANCES: Mapping[str, frozenset[str]] = {
     "select_multiple": frozenset({"minimal", "horizontal", "horizontal-compact"}),
     GROUP: frozenset({"field-list"}),
 }
-# The XLSForm survey columns, plus what only our YAML (or the settings sheet) can say.
-QUESTION_FIELDS = frozenset(SURVEY_COLUMNS) | {"choices", "testimony", "bind", "max_length", "personal"}
+# What a question may say; a file format maps its own columns to these (see xlsform/columns.py).
+QUESTION_FIELDS = frozenset(
+    {
+        "type",
+        "name",
+        "label",
+        "hint",
+        "required",
+        "required_message",
+        "relevant",
+        "constraint",
+        "constraint_message",
+        "choice_filter",
+        "appearance",
+        "default",
+        "read_only",
+        "calculation",
+        "choices",
+        "testimony",
+        "bind",
+        "max_length",
+        "personal",
+    }
+)
 GROUP_FIELDS = frozenset({"name", "type", "label", "hint", "relevant", "appearance", "questions"})
 
 

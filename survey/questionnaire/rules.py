@@ -7,15 +7,14 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from survey.logic.expressions import ExpressionError, evaluate, parse, references
-from survey.models.response import ConsentScope
+from survey.questionnaire.expressions import ExpressionError, evaluate, parse, references
 
 if TYPE_CHECKING:
-    from survey.services.definition_model import Definition, Question
+    from survey.questionnaire.model import Definition, Question
 
 CHOICE_PREFIX = "choice."  # a choice_filter reads a choice's columns as ${choice.column}
 ACKNOWLEDGED = "OK"  # what ODK stores for a ticked acknowledge question
-CONSENT_CHOICES = frozenset(scope.value for scope in ConsentScope)
+CONSENT_CHOICES = frozenset({"quote", "quote_anonymous", "internal"})  # the values of models.ConsentScope
 FILTER_COLUMN = re.compile(r"(?!(?:and|or|div|mod)$)[A-Za-z_][A-Za-z0-9_\-]*")
 _FILTER_TOKEN = re.compile(r"""'[^']*'?|"[^"]*"?|\$\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_\-]*|[0-9]+|.""", re.S)
 _INTEGER = re.compile(r"-?[0-9]+")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from openpyxl import Workbook
 
-from survey.models import Site
-from survey.services.definition import DEFAULT_MAX_LENGTH, Definition, Group, Question
-from survey.services.xlsform_columns import (
+from survey.questionnaire.model import Definition, Group, Question
+from survey.questionnaire.parse import DEFAULT_MAX_LENGTH
+from survey.questionnaire.xlsform.columns import (
     CONSENT_NAME,
     SETTINGS_TRANSLATED,
     SITE_LIST,
@@ -19,6 +20,18 @@ from survey.services.xlsform_columns import (
 )
 
 Row = dict[str, str]
+
+
+class NamedSite(Protocol):
+    """A community a site question offers: its slug is the answer, its name the label."""
+
+    @property
+    def slug(self) -> str:
+        """The answer stored for this site."""
+
+    @property
+    def display_name(self) -> str:
+        """The label shown for this site."""
 
 
 def _texts(row: Row, column: str, texts: Mapping[str, str]) -> None:
@@ -72,7 +85,7 @@ def _survey_rows(items: Sequence[Question | Group]) -> Iterator[Row]:
         yield {"type": "end_group", "name": item.name}
 
 
-def _choice_rows(definition: Definition, sites: Sequence[Site]) -> Iterator[Row]:
+def _choice_rows(definition: Definition, sites: Sequence[NamedSite]) -> Iterator[Row]:
     for list_name, choices in definition.choice_lists.items():
         for choice in choices:
             row: Row = {"list_name": list_name, "name": choice.name}
@@ -131,7 +144,7 @@ def export_warnings(definition: Definition) -> list[str]:
     return warnings
 
 
-def write_xlsform(definition: Definition, path: str | Path, sites: Sequence[Site] = ()) -> list[str]:
+def write_xlsform(definition: Definition, path: str | Path, sites: Sequence[NamedSite] = ()) -> list[str]:
     """Write the definition as an XLSForm workbook; return what could not be kept."""
     languages = definition.languages
     sheets = {

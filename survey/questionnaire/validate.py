@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 
-from survey.services.definition import Definition, Question, pick
-from survey.services.form_logic import allowed_choices, breaks_constraint, resolve_form
-from survey.services.sites import get_site
+from survey.questionnaire.logic import allowed_choices, breaks_constraint, resolve_form
+from survey.questionnaire.model import Definition, Question, pick
 
 ACKNOWLEDGED = frozenset({"ok", "yes", "true", "1"})
 INTEGER = re.compile(r"-?[0-9]+")
@@ -35,10 +34,10 @@ def _as_string(value: object) -> str:
     return str(value).strip()
 
 
-def _type_problem(q: Question, value: str, values: Mapping[str, str]) -> str | None:
+def _type_problem(q: Question, value: str, values: Mapping[str, str], known_sites: Collection[str]) -> str | None:
     allowed = {c.name for c in allowed_choices(q, values)} if q.choices else set()
     if q.type == "site":
-        return None if get_site(value) else f"unknown site {value!r}"
+        return None if value in known_sites else f"unknown site {value!r}"
     if q.type == "select_one":
         return None if value in allowed else f"{value!r} is not one of the choices"
     if q.type == "select_multiple":
@@ -66,9 +65,17 @@ def _type_problem(q: Question, value: str, values: Mapping[str, str]) -> str | N
 
 
 def validate_answers(
-    definition: Definition, raw: Mapping[str, object], language: str, today: date | None = None
+    definition: Definition,
+    raw: Mapping[str, object],
+    language: str,
+    today: date | None = None,
+    *,
+    known_sites: Collection[str] = frozenset(),
 ) -> tuple[dict[str, object], dict[str, str]]:
-    """The answers to keep (relevant ones only) and, by question, what is wrong with the others."""
+    """The answers to keep (relevant ones only) and, by question, what is wrong with the others.
+
+    known_sites holds the slugs a site question may take: the questionnaire never reads the database.
+    """
     strings: dict[str, str] = {}
     shape_errors: dict[str, str] = {}
     for name, value in raw.items():
@@ -97,7 +104,7 @@ def validate_answers(
                     pick(q.required_message, language, definition.default_language) or "an answer is required"
                 )
             continue
-        problem = _type_problem(q, value, state.values)
+        problem = _type_problem(q, value, state.values, known_sites)
         if problem is None and breaks_constraint(q, state.values, today):
             problem = (
                 pick(q.constraint_message, language, definition.default_language)
