@@ -47,7 +47,7 @@ def resolve_form(definition: Definition, answers: Mapping[str, str], today: date
             applies = all(truthy(_run(c, values, "", today)) for c in conditions if c)
             relevant[q.name] = applies
             value = ""
-            if applies and q.type == "calculate":
+            if applies and q.kind.calculated:
                 value = _as_answer(_run(q.calculation, values, "", today))
             elif applies and q.read_only:
                 value = q.default

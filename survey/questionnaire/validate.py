@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Collection, Mapping
 from datetime import date
 
 from survey.questionnaire.logic import allowed_choices, breaks_constraint, resolve_form
-from survey.questionnaire.model import Definition, Question, pick
-
-ACKNOWLEDGED = frozenset({"ok", "yes", "true", "1"})
-INTEGER = re.compile(r"-?[0-9]+")
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+from survey.questionnaire.model import Definition, pick
 
 
 class AnswerShapeError(ValueError):
@@ -32,36 +26,6 @@ def _as_string(value: object) -> str:
     if isinstance(value, dict):
         raise AnswerShapeError("must be text, a number or a list of choice names")
     return str(value).strip()
-
-
-def _type_problem(q: Question, value: str, values: Mapping[str, str], known_sites: Collection[str]) -> str | None:
-    allowed = {c.name for c in allowed_choices(q, values)} if q.choices else set()
-    if q.type == "site":
-        return None if value in known_sites else f"unknown site {value!r}"
-    if q.type == "select_one":
-        return None if value in allowed else f"{value!r} is not one of the choices"
-    if q.type == "select_multiple":
-        wrong = [v for v in value.split() if v not in allowed]
-        return f"{', '.join(map(repr, wrong))} not among the choices" if wrong else None
-    if q.type == "integer":
-        return None if INTEGER.fullmatch(value) else "must be a whole number"
-    if q.type == "decimal":
-        try:
-            number = float(value)
-        except ValueError:
-            return "must be a number"
-        return None if math.isfinite(number) else "must be a number"
-    if q.type == "date":
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            return "must be a date as YYYY-MM-DD"
-        return None if ISO_DATE.fullmatch(value) else "must be a date as YYYY-MM-DD"
-    if q.type == "acknowledge":
-        return None if value.lower() in ACKNOWLEDGED else "must be acknowledged"
-    if q.type == "text" and len(value) > q.max_length:
-        return f"must be at most {q.max_length} characters"
-    return None
 
 
 def validate_answers(
@@ -85,9 +49,9 @@ def validate_answers(
             shape_errors[name] = str(error)
     if shape_errors:
         return {}, shape_errors
-    for q in definition.questions:  # a tablet may say yes/true/1; the form's logic compares with OK
-        if q.type == "acknowledge" and strings.get(q.name, "").lower() in ACKNOWLEDGED:
-            strings[q.name] = "OK"
+    for q in definition.questions:  # a tablet may say yes/true/1 where the form's logic compares with OK
+        if q.name in strings:
+            strings[q.name] = q.kind.normalise(strings[q.name])
     state = resolve_form(definition, strings, today)
     answers: dict[str, object] = {}
     errors: dict[str, str] = {}
@@ -95,7 +59,7 @@ def validate_answers(
         if not q.stored or not state.relevant.get(q.name, False):
             continue  # not relevant: neither required nor stored, whatever was sent
         value = state.values.get(q.name, "")
-        if q.type == "calculate":
+        if q.kind.calculated:
             answers[q.name] = value
             continue
         if value == "":
@@ -104,7 +68,8 @@ def validate_answers(
                     pick(q.required_message, language, definition.default_language) or "an answer is required"
                 )
             continue
-        problem = _type_problem(q, value, state.values, known_sites)
+        allowed = {c.name for c in allowed_choices(q, state.values)} if q.choices else set()
+        problem = q.kind.problem(q, value, allowed, known_sites)
         if problem is None and breaks_constraint(q, state.values, today):
             problem = (
                 pick(q.constraint_message, language, definition.default_language)

@@ -108,7 +108,7 @@ def store_new_submission(
         value = answers.get(question.name)
         if value is None or value == "" or question.testimony:
             continue
-        number = float(str(value)) if question.likert or question.type == "integer" else None
+        number = question.kind.stored_number(question, str(value))
         response.answers.append(Answer(question=question.name, value_text=str(value), value_number=number))
     for question in definition.testimonies:
         text = str(answers.get(question.name) or "").strip()

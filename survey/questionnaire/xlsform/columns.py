@@ -37,7 +37,6 @@ SETTINGS_COLUMNS = (
 SETTINGS_TRANSLATED = ("form_title", "description")
 SHEETS = ("survey", "choices", "settings")
 UNSUPPORTED_SHEETS = ("external_choices", "entities", "osm")
-SITE_LIST = "sites"  # a select_one from this list is the site question; sites live in Voces
 CONSENT_NAME = "consent"  # a select_one with this name is the consent question
 YES = frozenset({"yes", "true", "true()"})
 NO = frozenset({"no", "false", "false()", ""})

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from survey.questionnaire.question_types import SITE_LIST
 from survey.questionnaire.rules import DefinitionError
 from survey.questionnaire.xlsform.columns import (
     CHOICES_MEDIA,
@@ -13,7 +14,6 @@ from survey.questionnaire.xlsform.columns import (
     METADATA_TYPES,
     NO,
     SETTINGS_TRANSLATED,
-    SITE_LIST,
     YES,
     language_code,
     split_column,

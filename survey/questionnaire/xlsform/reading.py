@@ -16,13 +16,13 @@ from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from survey.questionnaire.parse import parse_definition
+from survey.questionnaire.question_types import SITE_LIST
 from survey.questionnaire.rules import DefinitionError
 from survey.questionnaire.xlsform.columns import (
     CHOICES_MEDIA,
     CHOICES_TRANSLATED,
     SETTINGS_COLUMNS,
     SETTINGS_TRANSLATED,
-    SITE_LIST,
     SURVEY_COLUMNS,
     SURVEY_TRANSLATED,
     UNSUPPORTED_SHEETS,

@@ -10,10 +10,10 @@ from openpyxl import Workbook
 
 from survey.questionnaire.model import Definition, Group, Question
 from survey.questionnaire.parse import DEFAULT_MAX_LENGTH
+from survey.questionnaire.question_types import SITE_LIST
 from survey.questionnaire.xlsform.columns import (
     CONSENT_NAME,
     SETTINGS_TRANSLATED,
-    SITE_LIST,
     SURVEY_COLUMNS,
     SURVEY_TRANSLATED,
     language_name,
@@ -41,13 +41,7 @@ def _texts(row: Row, column: str, texts: Mapping[str, str]) -> None:
 
 
 def _question_row(q: Question) -> Row:
-    if q.type == "site":
-        kind = f"select_one {SITE_LIST}"
-    elif q.type in ("select_one", "select_multiple"):
-        kind = f"{q.type} {q.list_name}"
-    else:
-        kind = q.type
-    row: Row = {"type": kind, "name": q.name}
+    row: Row = {"type": q.kind.xlsform_type(q), "name": q.name}
     _texts(row, "label", q.label)
     _texts(row, "hint", q.hint)
     _texts(row, "required_message", q.required_message)
@@ -91,7 +85,7 @@ def _choice_rows(definition: Definition, sites: Sequence[NamedSite]) -> Iterator
             row: Row = {"list_name": list_name, "name": choice.name}
             _texts(row, "label", choice.label)
             yield row | dict(choice.filters)
-    if any(q.type == "site" for q in definition.questions):
+    if any(q.kind.binds == "site" for q in definition.questions):
         for site in sites:  # so that the form also works in Kobo or ODK; Voces reads its own sites
             row = {"list_name": SITE_LIST, "name": site.slug}
             _texts(row, "label", dict.fromkeys(definition.languages, site.display_name))

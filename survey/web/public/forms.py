@@ -5,50 +5,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    DecimalField,
-    Field,
-    HiddenField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.fields.choices import SelectChoice
+from wtforms import Field, HiddenField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.models import Site
 from survey.questionnaire import Definition, Question, pick
 from survey.questionnaire.logic import FormState, allowed_choices, breaks_constraint, resolve_form
-from survey.questionnaire.rules import ACKNOWLEDGED
+from survey.web.public.fields import field_answer, make_field
 
 EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)  # a tampered or reset clock says 0001 or 1970
 FIELD_PREFIX = "q_"
 Validator = Callable[[FlaskForm, Field], None]
-
-
-class CheckboxField(SelectMultipleField):
-    """A select_multiple as a group of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def pre_validate(self, form: FlaskForm) -> None:
-        """Refuse a choice not in the list with the same words as a single choice."""
-        try:
-            super().pre_validate(form)
-        except ValidationError:
-            raise ValidationError(self.gettext("Not a valid choice.")) from None
 
 
 def _valid_uuid(form: FlaskForm, field: Field) -> None:
@@ -85,21 +56,6 @@ def _choice_filter(question: Question) -> Validator:
     return check
 
 
-def _default(question: Question) -> object:
-    """The question's default as its field holds it."""
-    value = question.default
-    if not value:
-        return None
-    converters: dict[str, Callable[[str], object]] = {
-        "select_multiple": str.split,
-        "integer": int,
-        "decimal": Decimal,
-        "date": date.fromisoformat,
-        "acknowledge": lambda v: v == ACKNOWLEDGED,
-    }
-    return converters.get(question.type, str)(value)
-
-
 def _field_for(question: Question, definition: Definition, language: str, sites: list[Site]) -> Field:
     required = _text(question.required_message, definition, language) or _("This question needs an answer.")
     validators: list[Any] = [InputRequired(message=required) if question.required else Optional()]
@@ -111,46 +67,16 @@ def _field_for(question: Question, definition: Definition, language: str, sites:
         "label": _text(question.label, definition, language),
         "description": _text(question.hint, definition, language),
         "validators": validators,
-        "default": _default(question),
+        "default": question.kind.field_default(question),
     }
-    options = [SelectChoice(c.name, _text(c.label, definition, language)) for c in question.choices]
-    if question.read_only:
-        locked = question.type in ("site", "select_one", "select_multiple", "acknowledge")
-        kwargs["render_kw"] = {"disabled": True} if locked else {"readonly": True}
-    if question.type == "site":
-        choices = [SelectChoice("", _("Choose…"))] + [SelectChoice(s.slug, s.display_name) for s in sites]
-        return SelectField(choices=choices, **kwargs)
-    if question.type == "select_one":
-        return RadioField(choices=options, **kwargs)
-    if question.type == "select_multiple":
-        return CheckboxField(choices=options, **kwargs)
-    if question.type == "acknowledge":
-        return BooleanField(**kwargs)
-    if question.type in ("integer", "decimal", "date"):
-        return {"integer": IntegerField, "decimal": DecimalField, "date": DateField}[question.type](**kwargs)
-    validators.append(
-        Length(
-            max=question.max_length,
-            message=_("Please keep this under %(n)d characters.", n=question.max_length),
+    if question.kind.field_kind(question) in ("text", "textarea"):
+        validators.append(
+            Length(
+                max=question.max_length,
+                message=_("Please keep this under %(n)d characters.", n=question.max_length),
+            )
         )
-    )
-    return (TextAreaField if "multiline" in question.appearance.split() else StringField)(**kwargs)
-
-
-def field_answer(question: Question, field: Field) -> str:
-    """A field's answer as an ODK string: what the expressions read and what is stored."""
-    data = field.data
-    if field.process_errors or data is None:
-        return str(field.raw_data[0]) if field.raw_data else ""
-    if question.type == "select_multiple":
-        return " ".join(data)
-    if question.type == "acknowledge":
-        return ACKNOWLEDGED if data else ""
-    if isinstance(data, date):
-        return data.isoformat()
-    if isinstance(data, Decimal):
-        return format(data, "f")
-    return str(data)
+    return make_field(question, definition, language, sites, **kwargs)
 
 
 def build_form(definition: Definition, language: str, sites: list[Site]) -> FlaskForm:
@@ -180,7 +106,7 @@ def build_form(definition: Definition, language: str, sites: list[Site]) -> Flas
     form = ResidentForm()
     for name, question in by_field.items():
         if question.read_only:  # what was posted for a locked question does not count
-            form[name].data = _default(question)
+            form[name].data = question.kind.field_default(question)
     if not form.is_submitted():
         form.uuid.data = str(uuid.uuid4())
         form.started_at.data = datetime.now(UTC).isoformat(timespec="seconds")
