@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
+from survey.questionnaire.messages import ACKNOWLEDGE, CHOICE, DATE, DECIMAL, INTEGER, TOO_LONG, AnswerError
+
 if TYPE_CHECKING:
     from survey.questionnaire.model import Question
 
@@ -46,7 +48,7 @@ class QuestionType:
 
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
-    ) -> str | None:
+    ) -> AnswerError | None:
         """What is wrong with a non-empty answer, if anything; allowed holds the choices on offer."""
         return None
 
@@ -84,9 +86,9 @@ class TextType(QuestionType):
 
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
-    ) -> str | None:
+    ) -> AnswerError | None:
         """Refuse text longer than the question allows."""
-        return f"must be at most {question.max_length} characters" if len(value) > question.max_length else None
+        return AnswerError(TOO_LONG, {"n": question.max_length}) if len(value) > question.max_length else None
 
     def accepts_default(self, question: Question, value: str) -> bool:
         """Accept plain text, not an expression."""
@@ -105,9 +107,9 @@ class IntegerType(QuestionType):
 
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
-    ) -> str | None:
+    ) -> AnswerError | None:
         """Refuse anything but digits with an optional minus."""
-        return None if _INTEGER.fullmatch(value) else "must be a whole number"
+        return None if _INTEGER.fullmatch(value) else AnswerError(INTEGER)
 
     def accepts_default(self, question: Question, value: str) -> bool:
         """Accept a whole number."""
@@ -130,13 +132,13 @@ class DecimalType(QuestionType):
 
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
-    ) -> str | None:
+    ) -> AnswerError | None:
         """Refuse what is not a finite number."""
         try:
             number = float(value)
         except ValueError:
-            return "must be a number"
-        return None if math.isfinite(number) else "must be a number"
+            return AnswerError(DECIMAL)
+        return None if math.isfinite(number) else AnswerError(DECIMAL)
 
     def accepts_default(self, question: Question, value: str) -> bool:
         """Accept a plain decimal number."""
@@ -159,9 +161,9 @@ class DateType(QuestionType):
 
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
-    ) -> str | None:
+    ) -> AnswerError | None:
         """Refuse what is not a YYYY-MM-DD date."""
-        return None if _is_date(value) else "must be a date as YYYY-MM-DD"
+        return None if _is_date(value) else AnswerError(DATE)
 
     def accepts_default(self, question: Question, value: str) -> bool:
         """Accept a YYYY-MM-DD date."""
@@ -187,9 +189,9 @@ class SelectOneType(QuestionType):
 
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
-    ) -> str | None:
+    ) -> AnswerError | None:
         """Refuse a choice not on offer."""
-        return None if value in allowed else f"{value!r} is not one of the choices"
+        return None if value in allowed else AnswerError(CHOICE)
 
     def accepts_default(self, question: Question, value: str) -> bool:
         """Accept one of the choices."""
@@ -215,10 +217,9 @@ class SelectMultipleType(QuestionType):
 
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
-    ) -> str | None:
-        """Refuse choices not on offer, naming them."""
-        wrong = [v for v in value.split() if v not in allowed]
-        return f"{', '.join(map(repr, wrong))} not among the choices" if wrong else None
+    ) -> AnswerError | None:
+        """Refuse choices not on offer."""
+        return None if set(value.split()) <= set(allowed) else AnswerError(CHOICE)
 
     def accepts_default(self, question: Question, value: str) -> bool:
         """Accept some of the choices."""
@@ -247,9 +248,9 @@ class SiteType(QuestionType):
 
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
-    ) -> str | None:
+    ) -> AnswerError | None:
         """Refuse a site Voces does not know."""
-        return None if value in known_sites else f"unknown site {value!r}"
+        return None if value in known_sites else AnswerError(CHOICE)
 
     def accepts_default(self, question: Question, value: str) -> bool:
         """Any slug: sites may be added after the survey."""
@@ -269,9 +270,9 @@ class AcknowledgeType(QuestionType):
 
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
-    ) -> str | None:
+    ) -> AnswerError | None:
         """Refuse anything but a tick."""
-        return None if value.lower() in ACKNOWLEDGED_WORDS else "must be acknowledged"
+        return None if value.lower() in ACKNOWLEDGED_WORDS else AnswerError(ACKNOWLEDGE)
 
     def accepts_default(self, question: Question, value: str) -> bool:
         """Accept only OK."""

@@ -6,11 +6,15 @@ from collections.abc import Collection, Mapping
 from datetime import date
 
 from survey.questionnaire.logic import allowed_choices, breaks_constraint, resolve_form
+from survey.questionnaire.messages import CONSTRAINT, REQUIRED, SHAPE, AnswerError
 from survey.questionnaire.model import Definition, pick
 
 
 class AnswerShapeError(ValueError):
     """An answer that is neither text, a number, a yes/no nor a list of choices."""
+
+
+__all__ = ["AnswerError", "validate_answers"]
 
 
 def _as_string(value: object) -> str:
@@ -21,10 +25,10 @@ def _as_string(value: object) -> str:
         return "true" if value else ""
     if isinstance(value, list | tuple):
         if not all(isinstance(v, str | int) for v in value):
-            raise AnswerShapeError("a list may hold only choice names")
+            raise AnswerShapeError
         return " ".join(str(v) for v in value)
     if isinstance(value, dict):
-        raise AnswerShapeError("must be text, a number or a list of choice names")
+        raise AnswerShapeError
     return str(value).strip()
 
 
@@ -32,21 +36,23 @@ def validate_answers(
     definition: Definition,
     raw: Mapping[str, object],
     language: str,
-    today: date | None = None,
     *,
     known_sites: Collection[str] = frozenset(),
-) -> tuple[dict[str, object], dict[str, str]]:
+    today: date | None = None,
+) -> tuple[dict[str, object], dict[str, AnswerError]]:
     """The answers to keep (relevant ones only) and, by question, what is wrong with the others.
 
-    known_sites holds the slugs a site question may take: the questionnaire never reads the database.
+    The web form (once WTForms has converted what was typed) and the sync API both ask this, so a
+    wrong answer gets the same words wherever it comes from. known_sites holds the slugs a site
+    question may take: the questionnaire never reads the database.
     """
     strings: dict[str, str] = {}
-    shape_errors: dict[str, str] = {}
+    shape_errors: dict[str, AnswerError] = {}
     for name, value in raw.items():
         try:
             strings[name] = _as_string(value)
-        except AnswerShapeError as error:
-            shape_errors[name] = str(error)
+        except AnswerShapeError:
+            shape_errors[name] = AnswerError(SHAPE)
     if shape_errors:
         return {}, shape_errors
     for q in definition.questions:  # a tablet may say yes/true/1 where the form's logic compares with OK
@@ -54,7 +60,7 @@ def validate_answers(
             strings[q.name] = q.kind.normalise(strings[q.name])
     state = resolve_form(definition, strings, today)
     answers: dict[str, object] = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, AnswerError] = {}
     for q in definition.questions:
         if not q.stored or not state.relevant.get(q.name, False):
             continue  # not relevant: neither required nor stored, whatever was sent
@@ -64,17 +70,15 @@ def validate_answers(
             continue
         if value == "":
             if q.required:
-                errors[q.name] = (
-                    pick(q.required_message, language, definition.default_language) or "an answer is required"
+                errors[q.name] = AnswerError(
+                    REQUIRED, text=pick(q.required_message, language, definition.default_language)
                 )
             continue
-        allowed = {c.name for c in allowed_choices(q, state.values)} if q.choices else set()
+        allowed = {c.name for c in allowed_choices(q, state.values, today)} if q.choices else set()
         problem = q.kind.problem(q, value, allowed, known_sites)
         if problem is None and breaks_constraint(q, state.values, today):
-            problem = (
-                pick(q.constraint_message, language, definition.default_language)
-                or "the answer breaks the question's rule"
-            )
+            text = pick(q.constraint_message, language, definition.default_language)
+            problem = AnswerError(CONSTRAINT, text=text)
         if problem:
             errors[q.name] = problem
         else:

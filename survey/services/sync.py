@@ -28,6 +28,7 @@ from survey.models import (
 )
 from survey.questionnaire import Definition, parse_definition
 from survey.questionnaire.validate import validate_answers
+from survey.services.answers import describe_answer_errors
 from survey.services.sites import get_site, list_sites
 from survey.services.submissions import find_response, store_new_submission
 
@@ -162,9 +163,9 @@ def ingest_record(
     if errors:
         return RecordResult(record_uuid, Status.INVALID, errors)
     known_sites = {site.slug for site in list_sites()}
-    answers, errors = validate_answers(definition, raw, record["language"], known_sites=known_sites)
-    if errors:
-        return RecordResult(record_uuid, Status.INVALID, errors)
+    answers, problems = validate_answers(definition, raw, record["language"], known_sites=known_sites)
+    if problems:
+        return RecordResult(record_uuid, Status.INVALID, describe_answer_errors(problems, record["language"]))
     response = store_new_submission(
         version,
         definition,

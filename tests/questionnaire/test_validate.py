@@ -50,3 +50,9 @@ def test_a_site_is_one_of_the_known_sites_handed_in():
     assert errors == {} and answers == {"where": "norte"}
     _, errors = validate_answers(SITED, {"where": "oeste"}, "en", known_sites={"norte", "sur"})
     assert set(errors) == {"where"}
+
+
+def test_problems_are_codes_for_the_interface_to_word_and_the_surveys_own_words_are_kept():
+    _, errors = validate_answers(DEFINITION, {"ack": "", "age": "x", "when": "2026-02-30"}, "en")
+    assert {name: error.code for name, error in errors.items()} == {"ack": "required", "age": "integer", "when": "date"}
+    assert errors["ack"].text == ""
