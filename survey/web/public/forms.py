@@ -9,11 +9,12 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField
 
-from survey.models import Site
+from survey.models import Site, SurveyVersion
 from survey.questionnaire import Definition, Question, pick
 from survey.questionnaire.messages import CONSTRAINT, AnswerError
 from survey.questionnaire.validate import validate_answers
 from survey.services.answers import describe_answer_error
+from survey.services.submissions import Submission
 from survey.web.public.fields import field_answer, make_field
 
 EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)  # a tampered or reset clock says 0001 or 1970
@@ -87,6 +88,18 @@ def answers_from(form: FlaskForm, definition: Definition) -> dict[str, object]:
     """The validated answers that apply, keyed by question name; calculations included."""
     answers: dict[str, object] = form.answers
     return {q.name: answers[q.name] for q in definition.questions if answers.get(q.name)}
+
+
+def submission_from(form: FlaskForm, version: SurveyVersion, definition: Definition, language: str) -> Submission:
+    """The resident's validated form as a submission to record."""
+    return Submission(
+        uuid=form.uuid.data,
+        version=version,
+        definition=definition,
+        answers=answers_from(form, definition),
+        language=language,
+        started_at=started_at(form),
+    )
 
 
 def started_at(form: FlaskForm) -> datetime | None:
