@@ -46,6 +46,10 @@ class QuestionType:
         """The kind of form field that shows this question."""
         return self.field
 
+    def field_flags(self, question: Question) -> dict[str, bool | int]:
+        """What the form field tells the browser about the answer (required, maxlength)."""
+        return {"required": True} if question.required else {}
+
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
     ) -> AnswerError | None:
@@ -97,6 +101,10 @@ class TextType(QuestionType):
     def field_kind(self, question: Question) -> str:
         """A multiline question gets a text area."""
         return "textarea" if "multiline" in question.appearance.split() else "text"
+
+    def field_flags(self, question: Question) -> dict[str, bool | int]:
+        """Text also says how long it may be."""
+        return super().field_flags(question) | {"maxlength": question.max_length}
 
 
 class IntegerType(QuestionType):

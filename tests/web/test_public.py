@@ -141,3 +141,15 @@ def test_healthz_answers_json(client):
 def test_pages_forbid_third_party_scripts(client):
     csp = client.get("/").headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+
+
+def test_a_required_question_is_marked_so_on_the_page(client, example_survey):
+    page = client.get(URL).get_data(as_text=True)
+    start = page.index('id="q_change_story"')
+    assert "(required)" in page and " required" in page[start - 400 : start + 400]
+
+
+def test_a_text_question_tells_the_browser_its_length_limit(client, example_survey):
+    page = client.get(URL).get_data(as_text=True)
+    start = page.index('id="q_change_story"')
+    assert 'maxlength="5000"' in page[start - 400 : start + 400]

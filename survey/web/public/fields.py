@@ -45,6 +45,17 @@ class CheckboxField(SelectMultipleField):
             raise ValidationError(self.gettext("Not a valid choice.")) from None
 
 
+class Flags:
+    """Tell the label and the input what the question's type declares; the questionnaire checks it."""
+
+    def __init__(self, flags: dict[str, bool | int]) -> None:
+        """Keep the flags WTForms renders (required, maxlength)."""
+        self.field_flags = flags
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        """Check nothing: validate_answers decides, for the form and the tablets alike."""
+
+
 FIELD_CLASSES: dict[str, type[Field]] = {
     "text": StringField,
     "textarea": TextAreaField,
@@ -68,7 +79,8 @@ def _choices(question: Question, definition: Definition, language: str, sites: S
 def make_field(
     question: Question, definition: Definition, language: str, sites: Sequence[Site], **kwargs: Any
 ) -> Field:
-    """The unbound field that shows this question, with the given label, validators and such."""
+    """The unbound field that shows this question, with the given label, default and such."""
+    kwargs["validators"] = [Flags(question.kind.field_flags(question))]
     kind = question.kind.field_kind(question)
     field_class = FIELD_CLASSES[kind]
     if issubclass(field_class, SelectField | RadioField | SelectMultipleField):
