@@ -14,30 +14,24 @@ GROUP = "group"
 LANGUAGES = ("en", "es")
 DEFAULT_MAX_LENGTH = 5000
 GROUP_APPEARANCES = frozenset({"field-list"})  # keeps its meaning on a one-page web form
-# What a question may say; a file format maps its own columns to these (see xlsform/columns.py).
-QUESTION_FIELDS = frozenset(
-    {
-        "type",
-        "name",
-        "label",
-        "hint",
-        "required",
-        "required_message",
-        "relevant",
-        "constraint",
-        "constraint_message",
-        "choice_filter",
-        "appearance",
-        "default",
-        "read_only",
-        "calculation",
-        "choices",
-        "testimony",
-        "bind",
-        "max_length",
-        "personal",
-    }
+# What a question says, in the order a sheet lists it; a file format maps its own columns to these.
+QUESTION_COLUMNS = (
+    "type",
+    "name",
+    "label",
+    "hint",
+    "required",
+    "required_message",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "choice_filter",
+    "appearance",
+    "default",
+    "read_only",
+    "calculation",
 )
+QUESTION_FIELDS = frozenset(QUESTION_COLUMNS) | {"choices", "testimony", "bind", "max_length", "personal"}
 GROUP_FIELDS = frozenset({"name", "type", "label", "hint", "relevant", "appearance", "questions"})
 
 
