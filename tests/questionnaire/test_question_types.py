@@ -104,3 +104,11 @@ def test_each_type_writes_its_xlsform_type():
 def test_a_tablets_yes_counts_as_an_acknowledgement():
     question = DEFINITION.question("ok")
     assert [question.kind.normalise(v) for v in ("yes", "TRUE", "1", "no")] == ["OK", "OK", "OK", "no"]
+
+
+def test_a_date_default_is_checked_like_a_date_answer():
+    from survey.questionnaire import DefinitionError
+
+    week_date = {"name": "when", "type": "date", "label": {"en": "When"}, "default": "2026-W01-1"}
+    with pytest.raises(DefinitionError, match="default '2026-W01-1' is not a possible answer"):
+        parse_definition({"form_id": "d", "version": "1", "title": {"en": "D"}, "questions": [week_date]})
