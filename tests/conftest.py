@@ -17,10 +17,10 @@ from survey import create_app
 from survey.extensions import db as _db
 from survey.extensions import limiter
 from survey.models import Base, Response, Role, SurveyVersion, User
-from survey.services.definition import parse_definition
+from survey.questionnaire import parse_definition
 from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
 from survey.services.sites import upsert_sites_from_file
-from survey.services.submissions import record_submission
+from survey.services.submissions import Submission, record_submission
 from survey.services.surveys import import_survey, read_survey, read_survey_file
 from survey.services.users import create_user
 
@@ -163,13 +163,14 @@ def make_response(example_survey: SurveyVersion) -> Callable[..., Response]:
     definition = parse_definition(example_survey.definition)
 
     def build(language: str = "en", **answers: Any) -> Response:
-        response = record_submission(
-            example_survey,
-            definition,
-            {**GOOD_ANSWERS, **answers},
+        submission = Submission(
             uuid=str(uuid.uuid4()),
+            version=example_survey,
+            definition=definition,
+            answers={**GOOD_ANSWERS, **answers},
             language=language,
         )
+        response = record_submission(submission)
         _db.session.commit()
         return response
 

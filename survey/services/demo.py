@@ -17,7 +17,7 @@ from survey.extensions import db
 from survey.models import Channel, Response, Role, SurveyVersion
 from survey.models.base import utcnow
 from survey.services.sites import list_sites, upsert_sites_from_file
-from survey.services.submissions import record_submission
+from survey.services.submissions import Submission, record_submission
 from survey.services.surveys import definition_of, import_survey, read_survey_file
 from survey.services.users import create_user, find_user
 
@@ -86,14 +86,15 @@ def _demo_responses(version: SurveyVersion, count: int, rng: random.Random) -> i
             "what_would_help": wish["text"] if wish else "",
             "consent": rng.choice(["quote", "quote", "quote_anonymous", "internal"]),
         }
-        record_submission(
-            version,
-            definition,
-            answers,
+        submission = Submission(
             uuid=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            version=version,
+            definition=definition,
+            answers=answers,
             language=language,
             channel=rng.choice([Channel.WEB, Channel.FIELD]),
             started_at=submitted - timedelta(minutes=rng.randint(3, 25)),
-            submitted_at=submitted,
+            finished_at=submitted,
         )
+        record_submission(submission)
     return count

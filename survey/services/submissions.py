@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
-from survey.models import Answer, Channel, ConsentScope, Response, SurveyVersion, User
+from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response, SurveyVersion
 from survey.models.base import utcnow
-from survey.services.definition import Definition
+from survey.questionnaire import Definition
 from survey.services.sites import get_site
 from survey.services.testimonies import add_testimonial
 
@@ -31,76 +32,75 @@ def find_response(uuid: str) -> Response | None:
         return db.session.scalar(select(Response).where(Response.uuid == uuid))
 
 
-def _bound_answer(definition: Definition, answers: Mapping[str, object], bind: str) -> str | None:
-    """The answer to the question bound to a response field (its site, its consent)."""
-    for question in definition.questions:
-        if question.bind == bind and answers.get(question.name):
-            return str(answers[question.name])
-    return None
+@dataclass(frozen=True)
+class Submission:
+    """One finished questionnaire as it arrives: from the web form, a tablet or a queue file alike.
+
+    site and consent are what the record says besides its answers; an answer to the question bound
+    to the site or to consent comes first.
+    """
+
+    uuid: str
+    version: SurveyVersion
+    definition: Definition
+    answers: Mapping[str, object]
+    language: str
+    channel: Channel = Channel.WEB
+    site: str | None = None
+    consent: ConsentScope | None = None
+    mode: InterviewMode | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    interviewer_id: int | None = None
+    device_id: int | None = None
+    content_hash: str | None = None  # of the record a tablet sent, to tell a resend from a conflict
+
+    def bound_answer(self, bind: str) -> str | None:
+        """The answer to the question bound to a response field (its site, its consent)."""
+        for question in self.definition.questions:
+            if question.bind == bind and self.answers.get(question.name):
+                return str(self.answers[question.name])
+        return None
 
 
-def record_submission(
-    version: SurveyVersion,
-    definition: Definition,
-    answers: Mapping[str, object],
-    *,
-    uuid: str,
-    language: str,
-    channel: Channel = Channel.WEB,
-    started_at: datetime | None = None,
-    submitted_at: datetime | None = None,
-    interviewer: User | None = None,
-) -> Response:
+def record_submission(submission: Submission) -> Response:
     """Store a validated submission and analyse its testimonies; a known UUID returns the stored one."""
-    existing = find_response(uuid)
+    existing = find_response(submission.uuid)
     if existing is not None:
         return existing
     try:
         with db.session.begin_nested():
-            return store_new_submission(
-                version,
-                definition,
-                answers,
-                uuid=uuid,
-                language=language,
-                channel=channel,
-                started_at=started_at,
-                submitted_at=submitted_at,
-                interviewer=interviewer,
-            )
+            return store_submission(submission)
     except IntegrityError:  # a double tap: the other request stored the same UUID meanwhile
-        stored = find_response(uuid)
+        stored = find_response(submission.uuid)
         if stored is None:
             raise
         return stored
 
 
-def store_new_submission(
-    version: SurveyVersion,
-    definition: Definition,
-    answers: Mapping[str, object],
-    *,
-    uuid: str,
-    language: str,
-    channel: Channel,
-    started_at: datetime | None,
-    submitted_at: datetime | None,
-    interviewer: User | None,
-) -> Response:
-    """Store a submission whose UUID is new; raises IntegrityError if another request stored it first."""
-    site_slug = _bound_answer(definition, answers, "site")
-    consent = _bound_answer(definition, answers, "consent")
+def store_submission(submission: Submission) -> Response:
+    """Store a submission whose UUID is new, every field at once, looking its site up once.
+
+    Raises IntegrityError if another request stored the UUID first: record_submission then returns
+    that one, and the sync API judges it as a duplicate or a conflict.
+    """
+    definition, answers = submission.definition, submission.answers
+    site_slug = submission.bound_answer("site") or submission.site
+    consent = submission.bound_answer("consent")
     response = Response(
-        uuid=uuid,
+        uuid=submission.uuid,
         receipt_code=new_receipt_code(),
-        survey_version=version,
+        survey_version=submission.version,
         site=get_site(site_slug) if site_slug else None,
-        interviewer_id=interviewer.id if interviewer else None,
-        channel=channel,
-        language=language,
-        consent_scope=ConsentScope(consent) if consent else ConsentScope.INTERNAL,
-        started_at=started_at,
-        submitted_at=submitted_at or utcnow(),
+        interviewer_id=submission.interviewer_id,
+        channel=submission.channel,
+        language=submission.language,
+        consent_scope=ConsentScope(consent) if consent else submission.consent or ConsentScope.INTERNAL,
+        mode=submission.mode,
+        device_id=submission.device_id,
+        content_hash=submission.content_hash,
+        started_at=submission.started_at,
+        submitted_at=submission.finished_at or utcnow(),
     )
     db.session.add(response)
     names = [str(answers[q.name]) for q in definition.questions if q.personal and answers.get(q.name)]
@@ -108,7 +108,7 @@ def store_new_submission(
         value = answers.get(question.name)
         if value is None or value == "" or question.testimony:
             continue
-        number = float(str(value)) if question.likert or question.type == "integer" else None
+        number = question.kind.stored_number(question, str(value))
         response.answers.append(Answer(question=question.name, value_text=str(value), value_number=number))
     for question in definition.testimonies:
         text = str(answers.get(question.name) or "").strip()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from survey.extensions import db
 from survey.models import Answer, Response, Site, Survey, SurveyVersion, Testimonial, ThemeTag
 from survey.models.tag_rule import counted_clause
-from survey.services.definition import Definition, Question
+from survey.questionnaire import Definition, Question
 
 
 @dataclass(frozen=True)

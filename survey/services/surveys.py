@@ -15,15 +15,10 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Survey, SurveyStatus, SurveyVersion
 from survey.models.base import utcnow
-from survey.services.definition import (
-    Definition,
-    DefinitionError,
-    missing_translations,
-    parse_definition,
-)
+from survey.questionnaire import Definition, DefinitionError, missing_translations, parse_definition
+from survey.questionnaire.xlsform.reading import XLSFORM_SUFFIXES, XLSFormError, read_xlsform
+from survey.questionnaire.xlsform.writing import write_xlsform
 from survey.services.sites import list_sites
-from survey.services.xlsform import XLSFORM_SUFFIXES, XLSFormError, read_xlsform
-from survey.services.xlsform_export import write_xlsform
 
 
 class SurveyImportError(ValueError):

@@ -26,10 +26,12 @@ from survey.models import (
     SurveyVersion,
     User,
 )
-from survey.services.answers import validate_answers
-from survey.services.definition import Definition, parse_definition
-from survey.services.sites import get_site
-from survey.services.submissions import find_response, store_new_submission
+from survey.questionnaire import Definition
+from survey.questionnaire.validate import validate_answers
+from survey.services.answers import describe_answer_errors
+from survey.services.sites import list_sites
+from survey.services.submissions import Submission, find_response, store_submission
+from survey.services.surveys import definition_of
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 500
@@ -96,11 +98,13 @@ class _Versions:
             row = db.session.scalar(
                 select(SurveyVersion).join(Survey).where(Survey.slug == slug, SurveyVersion.version == version)
             )
-            self._found[key] = (row, parse_definition(row.definition)) if row else None
+            self._found[key] = (row, definition_of(row)) if row else None
         return self._found[key]
 
 
-def _check_shape(record: Mapping[str, Any], versions: _Versions) -> tuple[dict[str, str], Any]:
+def _check_shape(
+    record: Mapping[str, Any], versions: _Versions, known_sites: frozenset[str]
+) -> tuple[dict[str, str], Any]:
     errors: dict[str, str] = {}
     found = None
     if not isinstance(record.get("answers"), dict):
@@ -111,7 +115,7 @@ def _check_shape(record: Mapping[str, Any], versions: _Versions) -> tuple[dict[s
         errors["mode"] = "must be in_person or phone"
     if record.get("consent") not in (None, *[c.value for c in ConsentScope]):
         errors["consent"] = "must be quote, quote_anonymous or internal"
-    if record.get("site") and get_site(str(record["site"])) is None:
+    if record.get("site") and str(record["site"]) not in known_sites:
         errors["site"] = f"unknown site {record['site']!r}"
     if not isinstance(record.get("survey"), str) or not isinstance(record.get("version"), str | int):
         errors["survey"] = "survey and version are required"
@@ -141,7 +145,8 @@ def ingest_record(
     existing = find_response(record_uuid)
     if existing is not None:
         return _known(existing, digest, record, user, device, source)
-    errors, found = _check_shape(record, versions)
+    known_sites = frozenset(site.slug for site in list_sites())
+    errors, found = _check_shape(record, versions, known_sites)
     started = _time(record.get("started_at"), "started_at", errors)
     finished = _time(record.get("finished_at"), "finished_at", errors)
     if started and finished and started > finished:
@@ -161,28 +166,27 @@ def ingest_record(
             errors[bind] = f"says {record[bind]!r} but the answer to {question.name!r} says {raw[question.name]!r}"
     if errors:
         return RecordResult(record_uuid, Status.INVALID, errors)
-    answers, errors = validate_answers(definition, raw, record["language"])
-    if errors:
-        return RecordResult(record_uuid, Status.INVALID, errors)
-    response = store_new_submission(
-        version,
-        definition,
-        answers,
+    answers, problems = validate_answers(definition, raw, record["language"], known_sites=known_sites)
+    if problems:
+        return RecordResult(record_uuid, Status.INVALID, describe_answer_errors(problems, record["language"]))
+    binds_consent = any(q.bind == "consent" for q in definition.questions)
+    submission = Submission(
         uuid=record_uuid,
+        version=version,
+        definition=definition,
+        answers=answers,
         language=record["language"],
         channel=Channel.FIELD if source == "api" else Channel.IMPORT,
+        site=str(record["site"]) if record.get("site") else None,
+        consent=ConsentScope(record["consent"]) if record.get("consent") and not binds_consent else None,
+        mode=InterviewMode(record["mode"]) if record.get("mode") else None,
         started_at=started,
-        submitted_at=finished,
-        interviewer=user,
+        finished_at=finished,
+        interviewer_id=user.id if user else None,
+        device_id=device.id if device else None,
+        content_hash=digest,
     )
-    response.mode = InterviewMode(record["mode"]) if record.get("mode") else None
-    response.device_id = device.id if device else None
-    response.content_hash = digest
-    if record.get("consent") and not any(q.bind == "consent" for q in definition.questions):
-        response.consent_scope = ConsentScope(record["consent"])
-    if record.get("site") and response.site is None:
-        response.site = get_site(str(record["site"]))
-    db.session.flush()
+    response = store_submission(submission)
     return RecordResult(record_uuid, Status.CREATED, receipt_code=response.receipt_code)
 
 

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from survey.analysis.sentiment import NO_TEXT, NOT_SCORED_REASONS
 from survey.models import Testimonial
-from survey.services.definition import pick
+from survey.questionnaire import pick
 from survey.services.testimonies import codebook
 
 

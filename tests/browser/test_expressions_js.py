@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from survey.logic.expressions import ExpressionError, evaluate
+from survey.questionnaire.expressions import ExpressionError, evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "survey" / "static" / "js" / "expressions.js"

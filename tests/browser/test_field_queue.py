@@ -123,9 +123,7 @@ def test_the_queue_shows_the_server_answer_for_each_record_and_a_refused_one_can
     assert len(asked) == 3  # refused, then the two batches
     expect(tablet.locator("[data-status=conflict]")).to_contain_text("kept aside for review")
     refused = tablet.locator("[data-status=failed]")
-    expect(refused).to_contain_text(
-        "How safe do you feel walking alone in your area at night?: '9' is not one of the choices"
-    )
+    expect(refused).to_contain_text("How safe do you feel walking alone in your area at night?: Not a valid choice.")
 
     refused.get_by_role("button", name="Correct it").click()
     expect(tablet.locator("[data-server-errors]")).to_contain_text("How safe do you feel walking alone")

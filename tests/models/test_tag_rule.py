@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 
 from survey.models import TagSource, Testimonial, ThemeTag
 from survey.models.tag_rule import counted, counted_clause
-from survey.services.definition import parse_definition
+from survey.questionnaire import parse_definition
 from survey.services.summaries import SummaryFilters, summarise_survey
 
 MACHINE, HUMAN = TagSource.MACHINE, TagSource.HUMAN

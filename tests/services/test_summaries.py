@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from survey.services.definition import parse_definition
+from survey.questionnaire import parse_definition
 from survey.services.summaries import SummaryFilters, summarise_survey
 
 
@@ -41,7 +41,7 @@ def test_likert_distribution_withholds_small_counts(make_response, example_surve
 
 
 def test_likert_counts_follow_the_choice_names_not_their_position(make_response, example_survey, db):
-    from survey.services.definition import parse_definition
+    from survey.questionnaire import parse_definition
 
     data = dict(example_survey.definition)
     data["choices"] = dict(data["choices"], safety5=list(reversed(data["choices"]["safety5"])))

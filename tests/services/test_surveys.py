@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from survey.models import SurveyStatus
-from survey.services.definition import missing_translations, parse_definition
+from survey.questionnaire import missing_translations, parse_definition
 from survey.services.demo import EXAMPLE_SURVEY
 from survey.services.surveys import (
     SurveyImportError,

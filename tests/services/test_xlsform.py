@@ -10,7 +10,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from survey.models import SurveyVersion
-from survey.services.definition import parse_definition
+from survey.questionnaire import parse_definition
+from survey.questionnaire.xlsform.reading import XLSFormError, read_xlsform
 from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
 from survey.services.sites import upsert_sites_from_file
 from survey.services.surveys import (
@@ -20,7 +21,6 @@ from survey.services.surveys import (
     read_survey,
     read_survey_file,
 )
-from survey.services.xlsform import XLSFormError, read_xlsform
 from tests.conftest import count
 
 EN, ES = "English (en)", "Spanish (es)"

@@ -267,3 +267,21 @@ def test_a_record_raced_by_another_request_is_answered_as_a_duplicate(client, to
     result = post(client, token, [rec]).json["results"][0]
     assert result["status"] == "duplicate" and len(calls) == 2
     assert len(db.session.scalars(select(Response)).all()) == 1
+
+
+def test_a_record_is_stored_whole_with_its_site_looked_up_once_and_nothing_patched(client, token, version, db):
+    from sqlalchemy import event
+
+    statements = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(_db.engine, "before_cursor_execute", seen)
+    try:
+        assert post(client, token, [record(version=version)]).json["results"][0]["status"] == "created"
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", seen)
+    assert not [s for s in statements if s.startswith("UPDATE response")]
+    site_lookups = [s for s in statements if s.startswith("SELECT") and "FROM site" in s]
+    assert len(site_lookups) == 2  # the sites known for the checks, then the response's own

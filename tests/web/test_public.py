@@ -168,3 +168,15 @@ def test_each_version_of_the_form_is_parsed_once_across_requests(client, example
     assert "Second edition" in client.get(URL).get_data(as_text=True)
     client.get(URL)
     assert parsed == [first.version, second.version]
+
+
+def test_a_required_question_is_marked_so_on_the_page(client, example_survey):
+    page = client.get(URL).get_data(as_text=True)
+    start = page.index('id="q_change_story"')
+    assert "(required)" in page and " required" in page[start - 400 : start + 400]
+
+
+def test_a_text_question_tells_the_browser_its_length_limit(client, example_survey):
+    page = client.get(URL).get_data(as_text=True)
+    start = page.index('id="q_change_story"')
+    assert 'maxlength="5000"' in page[start - 400 : start + 400]

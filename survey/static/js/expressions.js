@@ -1,7 +1,7 @@
 /*
  * XLSForm / ODK expressions in the browser: relevance, constraints, calculations, choice filters.
  *
- * A port of survey/logic/expressions.py (read its header for the semantics); the cases in
+ * A port of survey/questionnaire/expressions/ (read the header of its __init__.py for the semantics); the cases in
  * tests/data/expression_cases.json keep the two in agreement, so change both together.
  * Plain ES2019, no dependencies. Positions and string lengths count Unicode code points, as
  * Python does.

@@ -3,52 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    DecimalField,
-    Field,
-    HiddenField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import Field, HiddenField
 
-from survey.models import Site
-from survey.services.definition import Definition, Question, pick
-from survey.services.definition_rules import ACKNOWLEDGED
-from survey.services.form_logic import FormState, allowed_choices, breaks_constraint, resolve_form
+from survey.models import Site, SurveyVersion
+from survey.questionnaire import Definition, Question, pick
+from survey.questionnaire.messages import CONSTRAINT, AnswerError
+from survey.questionnaire.validate import validate_answers
+from survey.services.answers import describe_answer_error
+from survey.services.submissions import Submission
+from survey.web.public.fields import field_answer, make_field
 
 EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)  # a tampered or reset clock says 0001 or 1970
 FIELD_PREFIX = "q_"
-Validator = Callable[[FlaskForm, Field], None]
-
-
-class CheckboxField(SelectMultipleField):
-    """A select_multiple as a group of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def pre_validate(self, form: FlaskForm) -> None:
-        """Refuse a choice not in the list with the same words as a single choice."""
-        try:
-            super().pre_validate(form)
-        except ValidationError:
-            raise ValidationError(self.gettext("Not a valid choice.")) from None
 
 
 def _valid_uuid(form: FlaskForm, field: Field) -> None:
@@ -58,129 +28,56 @@ def _valid_uuid(form: FlaskForm, field: Field) -> None:
         field.data = str(uuid.uuid4())  # a missing or mangled id gets a fresh one
 
 
-def _text(texts: Any, definition: Definition, language: str) -> str:
-    return pick(texts, language, definition.default_language)
-
-
 def constraint_message(question: Question, definition: Definition, language: str) -> str:
     """What the resident reads when an answer breaks the question's constraint."""
-    return _text(question.constraint_message, definition, language) or _("This answer is not allowed.")
-
-
-def _constraint(question: Question, message: str) -> Validator:
-    def check(form: FlaskForm, field: Field) -> None:
-        if breaks_constraint(question, form.state.values, date.today()):
-            raise ValidationError(message)
-
-    return check
-
-
-def _choice_filter(question: Question) -> Validator:
-    def check(form: FlaskForm, field: Field) -> None:
-        allowed = {c.name for c in allowed_choices(question, form.state.values, date.today())}
-        chosen = field.data if isinstance(field.data, list) else [field.data]
-        if any(name and name not in allowed for name in chosen):
-            raise ValidationError(field.gettext("Not a valid choice."))
-
-    return check
-
-
-def _default(question: Question) -> object:
-    """The question's default as its field holds it."""
-    value = question.default
-    if not value:
-        return None
-    converters: dict[str, Callable[[str], object]] = {
-        "select_multiple": str.split,
-        "integer": int,
-        "decimal": Decimal,
-        "date": date.fromisoformat,
-        "acknowledge": lambda v: v == ACKNOWLEDGED,
-    }
-    return converters.get(question.type, str)(value)
+    text = pick(question.constraint_message, language, definition.default_language)
+    return describe_answer_error(AnswerError(CONSTRAINT, text=text), language)
 
 
 def _field_for(question: Question, definition: Definition, language: str, sites: list[Site]) -> Field:
-    required = _text(question.required_message, definition, language) or _("This question needs an answer.")
-    validators: list[Any] = [InputRequired(message=required) if question.required else Optional()]
-    if question.constraint:
-        validators.append(_constraint(question, constraint_message(question, definition, language)))
-    if question.choice_filter:
-        validators.append(_choice_filter(question))
-    kwargs: dict[str, Any] = {
-        "label": _text(question.label, definition, language),
-        "description": _text(question.hint, definition, language),
-        "validators": validators,
-        "default": _default(question),
-    }
-    options = [SelectChoice(c.name, _text(c.label, definition, language)) for c in question.choices]
-    if question.read_only:
-        locked = question.type in ("site", "select_one", "select_multiple", "acknowledge")
-        kwargs["render_kw"] = {"disabled": True} if locked else {"readonly": True}
-    if question.type == "site":
-        choices = [SelectChoice("", _("Choose…"))] + [SelectChoice(s.slug, s.display_name) for s in sites]
-        return SelectField(choices=choices, **kwargs)
-    if question.type == "select_one":
-        return RadioField(choices=options, **kwargs)
-    if question.type == "select_multiple":
-        return CheckboxField(choices=options, **kwargs)
-    if question.type == "acknowledge":
-        return BooleanField(**kwargs)
-    if question.type in ("integer", "decimal", "date"):
-        return {"integer": IntegerField, "decimal": DecimalField, "date": DateField}[question.type](**kwargs)
-    validators.append(
-        Length(
-            max=question.max_length,
-            message=_("Please keep this under %(n)d characters.", n=question.max_length),
-        )
+    return make_field(
+        question,
+        definition,
+        language,
+        sites,
+        label=pick(question.label, language, definition.default_language),
+        description=pick(question.hint, language, definition.default_language),
+        default=question.kind.field_default(question),
     )
-    return (TextAreaField if "multiline" in question.appearance.split() else StringField)(**kwargs)
-
-
-def field_answer(question: Question, field: Field) -> str:
-    """A field's answer as an ODK string: what the expressions read and what is stored."""
-    data = field.data
-    if field.process_errors or data is None:
-        return str(field.raw_data[0]) if field.raw_data else ""
-    if question.type == "select_multiple":
-        return " ".join(data)
-    if question.type == "acknowledge":
-        return ACKNOWLEDGED if data else ""
-    if isinstance(data, date):
-        return data.isoformat()
-    if isinstance(data, Decimal):
-        return format(data, "f")
-    return str(data)
 
 
 def build_form(definition: Definition, language: str, sites: list[Site]) -> FlaskForm:
     """A form class for this definition, instantiated on the current request."""
     by_field = {FIELD_PREFIX + q.name: q for q in definition.questions if q.shown and q.stored}
+    known_sites = frozenset(site.slug for site in sites)
 
     class ResidentForm(FlaskForm):
         uuid = HiddenField(validators=[_valid_uuid])
         started_at = HiddenField()
-        state: FormState = FormState({}, {})
+        answers: dict[str, object] = {}
 
         def validate(self, extra_validators: dict[str, Any] | None = None) -> bool:
-            """Validate only the questions that apply to these answers; the rest are ignored."""
-            answers = {q.name: field_answer(q, self[name]) for name, q in by_field.items()}
-            self.state = resolve_form(definition, answers, date.today())
-            valid = True
-            for name, field in self._fields.items():
-                question = by_field.get(name)
-                if question is not None and (question.read_only or not self.state.relevant[question.name]):
-                    continue
-                if not field.validate(self, (extra_validators or {}).get(name, ())):
-                    valid = False
-            return valid
+            """WTForms converts what was typed; the questionnaire decides what is valid, as for a tablet."""
+            checked = [  # every field is checked, so that each shows its errors
+                field.validate(self, (extra_validators or {}).get(name, ()))
+                for name, field in self._fields.items()
+                if name not in by_field
+            ]
+            typed = {q.name: field_answer(q, self[name]) for name, q in by_field.items()}
+            self.answers, problems = validate_answers(
+                definition, typed, language, known_sites=known_sites, today=date.today()
+            )
+            for name, question in by_field.items():
+                problem = problems.get(question.name)
+                self[name].errors = [describe_answer_error(problem, language)] if problem else []
+            return all(checked) and not problems
 
     for name, question in by_field.items():
         setattr(ResidentForm, name, _field_for(question, definition, language, sites))
     form = ResidentForm()
     for name, question in by_field.items():
         if question.read_only:  # what was posted for a locked question does not count
-            form[name].data = _default(question)
+            form[name].data = question.kind.field_default(question)
     if not form.is_submitted():
         form.uuid.data = str(uuid.uuid4())
         form.started_at.data = datetime.now(UTC).isoformat(timespec="seconds")
@@ -189,12 +86,20 @@ def build_form(definition: Definition, language: str, sites: list[Site]) -> Flas
 
 def answers_from(form: FlaskForm, definition: Definition) -> dict[str, object]:
     """The validated answers that apply, keyed by question name; calculations included."""
-    state: FormState = form.state
-    return {
-        q.name: state.values[q.name]
-        for q in definition.questions
-        if q.stored and state.relevant.get(q.name) and state.values.get(q.name)
-    }
+    answers: dict[str, object] = form.answers
+    return {q.name: answers[q.name] for q in definition.questions if answers.get(q.name)}
+
+
+def submission_from(form: FlaskForm, version: SurveyVersion, definition: Definition, language: str) -> Submission:
+    """The resident's validated form as a submission to record."""
+    return Submission(
+        uuid=form.uuid.data,
+        version=version,
+        definition=definition,
+        answers=answers_from(form, definition),
+        language=language,
+        started_at=started_at(form),
+    )
 
 
 def started_at(form: FlaskForm) -> datetime | None:

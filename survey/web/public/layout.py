@@ -9,9 +9,9 @@ from dataclasses import field as default
 from flask_wtf import FlaskForm
 from wtforms import Field
 
-from survey.services.definition import Definition, Group, Question
-from survey.services.definition_rules import choice_filter_expression
-from survey.services.form_logic import choice_values
+from survey.questionnaire import Definition, Group, Question
+from survey.questionnaire.logic import choice_values
+from survey.questionnaire.rules import choice_filter_expression
 from survey.web.public.forms import FIELD_PREFIX, constraint_message
 
 

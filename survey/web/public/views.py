@@ -12,7 +12,7 @@ from survey.services.sites import list_sites
 from survey.services.submissions import record_submission
 from survey.services.surveys import list_open_surveys, open_survey
 from survey.web.public import bp
-from survey.web.public.forms import answers_from, build_form, started_at
+from survey.web.public.forms import build_form, submission_from
 from survey.web.public.layout import form_items
 
 
@@ -32,14 +32,7 @@ def answer_survey(slug: str) -> ResponseReturnValue:
     language = str(get_locale())
     form = build_form(definition, language, list_sites())
     if form.validate_on_submit():
-        response = record_submission(
-            version,
-            definition,
-            answers_from(form, definition),
-            uuid=form.uuid.data,
-            language=language,
-            started_at=started_at(form),
-        )
+        response = record_submission(submission_from(form, version, definition, language))
         session["receipt"] = response.receipt_code
         return redirect(url_for("public.thanks", slug=slug))
     return render_template(

@@ -1,8 +1,8 @@
 /*
  * A survey definition (as /api/v1/surveys sends it) turned into screens the tablet shows offline:
  * one screen per top-level group, or per question outside a group. Relevance, calculations,
- * choice filters, constraints and required answers follow survey/services/form_logic.py and
- * survey/services/answers.py, evaluated with window.VocesExpressions; the server checks again.
+ * choice filters, constraints and required answers follow survey/questionnaire/logic.py and
+ * survey/questionnaire/validate.py, evaluated with window.VocesExpressions; the server checks again.
  *
  * Answers are ODK strings: '' when unanswered, select_multiple choices space-separated.
  */

@@ -4,21 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from openpyxl import Workbook
 
-from survey.models import Site
-from survey.services.definition import DEFAULT_MAX_LENGTH, Definition, Group, Question
-from survey.services.xlsform_columns import (
+from survey.questionnaire.model import Definition, Group, Question
+from survey.questionnaire.parse import DEFAULT_MAX_LENGTH
+from survey.questionnaire.question_types import SITE_LIST
+from survey.questionnaire.xlsform.columns import (
     CONSENT_NAME,
     SETTINGS_TRANSLATED,
-    SITE_LIST,
     SURVEY_COLUMNS,
     SURVEY_TRANSLATED,
     language_name,
 )
 
 Row = dict[str, str]
+
+
+class NamedSite(Protocol):
+    """A community a site question offers: its slug is the answer, its name the label."""
+
+    @property
+    def slug(self) -> str:
+        """The answer stored for this site."""
+
+    @property
+    def display_name(self) -> str:
+        """The label shown for this site."""
 
 
 def _texts(row: Row, column: str, texts: Mapping[str, str]) -> None:
@@ -28,13 +41,7 @@ def _texts(row: Row, column: str, texts: Mapping[str, str]) -> None:
 
 
 def _question_row(q: Question) -> Row:
-    if q.type == "site":
-        kind = f"select_one {SITE_LIST}"
-    elif q.type in ("select_one", "select_multiple"):
-        kind = f"{q.type} {q.list_name}"
-    else:
-        kind = q.type
-    row: Row = {"type": kind, "name": q.name}
+    row: Row = {"type": q.kind.xlsform_type(q), "name": q.name}
     _texts(row, "label", q.label)
     _texts(row, "hint", q.hint)
     _texts(row, "required_message", q.required_message)
@@ -72,13 +79,13 @@ def _survey_rows(items: Sequence[Question | Group]) -> Iterator[Row]:
         yield {"type": "end_group", "name": item.name}
 
 
-def _choice_rows(definition: Definition, sites: Sequence[Site]) -> Iterator[Row]:
+def _choice_rows(definition: Definition, sites: Sequence[NamedSite]) -> Iterator[Row]:
     for list_name, choices in definition.choice_lists.items():
         for choice in choices:
             row: Row = {"list_name": list_name, "name": choice.name}
             _texts(row, "label", choice.label)
             yield row | dict(choice.filters)
-    if any(q.type == "site" for q in definition.questions):
+    if any(q.kind.binds == "site" for q in definition.questions):
         for site in sites:  # so that the form also works in Kobo or ODK; Voces reads its own sites
             row = {"list_name": SITE_LIST, "name": site.slug}
             _texts(row, "label", dict.fromkeys(definition.languages, site.display_name))
@@ -131,7 +138,7 @@ def export_warnings(definition: Definition) -> list[str]:
     return warnings
 
 
-def write_xlsform(definition: Definition, path: str | Path, sites: Sequence[Site] = ()) -> list[str]:
+def write_xlsform(definition: Definition, path: str | Path, sites: Sequence[NamedSite] = ()) -> list[str]:
     """Write the definition as an XLSForm workbook; return what could not be kept."""
     languages = definition.languages
     sheets = {

@@ -6,14 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from survey.services.definition_rules import DefinitionError
-from survey.services.xlsform_columns import (
+from survey.questionnaire.question_types import SITE_LIST
+from survey.questionnaire.rules import DefinitionError
+from survey.questionnaire.xlsform.columns import (
     CHOICES_MEDIA,
     CONSENT_NAME,
     METADATA_TYPES,
     NO,
     SETTINGS_TRANSLATED,
-    SITE_LIST,
     YES,
     language_code,
     split_column,

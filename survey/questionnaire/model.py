@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from survey.services.definition_rules import CHOICE_PREFIX
+from survey.questionnaire.question_types import QUESTION_TYPES, QuestionType
+from survey.questionnaire.rules import CHOICE_PREFIX
 
 
 def pick(texts: Mapping[str, str] | None, language: str, default_language: str) -> str:
@@ -58,6 +59,11 @@ class Question:
     groups: tuple[str, ...] = ()  # the names of the groups it sits in, outermost first
 
     @property
+    def kind(self) -> QuestionType:
+        """The question's type, which knows how its answers behave."""
+        return QUESTION_TYPES[self.type]
+
+    @property
     def likert(self) -> bool:
         """Say whether this is a five-point scale whose answers are counted as numbers."""
         return "likert" in self.appearance.split()
@@ -65,12 +71,12 @@ class Question:
     @property
     def stored(self) -> bool:
         """Say whether an answer to this question is kept (a note only informs)."""
-        return self.type != "note"
+        return self.kind.stored
 
     @property
     def shown(self) -> bool:
         """Say whether the resident sees this question (a calculation is worked out unseen)."""
-        return self.type != "calculate"
+        return self.kind.shown
 
 
 @dataclass(frozen=True)

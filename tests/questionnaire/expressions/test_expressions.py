@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from survey.logic.expressions import (
+from survey.questionnaire.expressions import (
     Binary,
     Call,
     Current,
@@ -27,7 +27,7 @@ from survey.logic.expressions import (
     truthy,
 )
 
-CASES_FILE = Path(__file__).resolve().parents[1] / "data" / "expression_cases.json"
+CASES_FILE = Path(__file__).resolve().parents[2] / "data" / "expression_cases.json"
 CASES: list[dict[str, Any]] = json.loads(CASES_FILE.read_text(encoding="utf-8"))
 TODAY = date(2026, 11, 30)
 VALUES = {"a": "yes", "b": "10", "c": "9", "m": "clinic school", "d": "2026-02-01", "e": ""}

@@ -1,4 +1,4 @@
-"""A survey version's questions, read from the stored definition (the single source for forms)."""
+"""Read a survey definition (the dict YAML gives, or an XLSForm converts to) into the model."""
 
 from __future__ import annotations
 
@@ -6,55 +6,32 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from survey.services.definition_model import (
-    Choice,
-    Definition,
-    Group,
-    Question,
-    missing_translations,
-    pick,
-)
-from survey.services.definition_rules import FILTER_COLUMN, DefinitionError, check_definition
-from survey.services.xlsform_columns import SURVEY_COLUMNS
+from survey.questionnaire.model import Choice, Definition, Group, Question
+from survey.questionnaire.question_types import QUESTION_TYPES
+from survey.questionnaire.rules import FILTER_COLUMN, DefinitionError, check_definition
 
-__all__ = [  # callers import the model from here; it is defined in definition_model
-    "Choice",
-    "Definition",
-    "DefinitionError",
-    "Group",
-    "Question",
-    "missing_translations",
-    "parse_definition",
-    "pick",
-]
-
-QUESTION_TYPES = frozenset(
-    {
-        "site",
-        "select_one",
-        "select_multiple",
-        "text",
-        "integer",
-        "decimal",
-        "date",
-        "note",
-        "acknowledge",
-        "calculate",
-    }
-)
 GROUP = "group"
-SELECTS = frozenset({"select_one", "select_multiple"})
 LANGUAGES = ("en", "es")
 DEFAULT_MAX_LENGTH = 5000
-# Appearances that keep their meaning on a one-page web form; others change what is asked.
-APPEARANCES: Mapping[str, frozenset[str]] = {
-    "text": frozenset({"multiline"}),
-    "select_one": frozenset({"likert", "minimal", "horizontal", "horizontal-compact"}),
-    "select_multiple": frozenset({"minimal", "horizontal", "horizontal-compact"}),
-    GROUP: frozenset({"field-list"}),
-}
-# The XLSForm survey columns, plus what only our YAML (or the settings sheet) can say.
-QUESTION_FIELDS = frozenset(SURVEY_COLUMNS) | {"choices", "testimony", "bind", "max_length", "personal"}
+GROUP_APPEARANCES = frozenset({"field-list"})  # keeps its meaning on a one-page web form
+# What a question says, in the order a sheet lists it; a file format maps its own columns to these.
+QUESTION_COLUMNS = (
+    "type",
+    "name",
+    "label",
+    "hint",
+    "required",
+    "required_message",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "choice_filter",
+    "appearance",
+    "default",
+    "read_only",
+    "calculation",
+)
+QUESTION_FIELDS = frozenset(QUESTION_COLUMNS) | {"choices", "testimony", "bind", "max_length", "personal"}
 GROUP_FIELDS = frozenset({"name", "type", "label", "hint", "relevant", "appearance", "questions"})
 
 
@@ -169,7 +146,7 @@ class _Parser:
         where = context["where"]
         choices: tuple[Choice, ...] = ()
         list_name = ""
-        if kind in SELECTS:
+        if QUESTION_TYPES[kind].has_choice_list:
             list_name = str(raw.get("choices") or "")
             if list_name not in self.lists:
                 raise DefinitionError(f"choice list {list_name!r} is not defined", column="choices", **context)
@@ -206,14 +183,16 @@ class _Parser:
 
 def _implied_binding(name: str, kind: str) -> str | None:
     """A site question is the response's site; a select_one named consent is its consent."""
-    if kind == "site":
-        return "site"
+    if QUESTION_TYPES[kind].binds:
+        return QUESTION_TYPES[kind].binds
     return "consent" if kind == "select_one" and name == "consent" else None
 
 
 def _check_appearance(kind: str, appearance: str, context: dict[str, Any]) -> None:
+    """Refuse appearances that change what is asked; those that keep their meaning on one web page are fine."""
+    allowed = GROUP_APPEARANCES if kind == GROUP else QUESTION_TYPES[kind].appearances
     for word in appearance.split():
-        if word not in APPEARANCES.get(kind, frozenset()):
+        if word not in allowed:
             raise DefinitionError(f"appearance {word!r} is not supported for {kind}", column="appearance", **context)
 
 

@@ -7,19 +7,17 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from survey.logic.expressions import ExpressionError, evaluate, parse, references
-from survey.models.response import ConsentScope
+from survey.questionnaire.expressions import ExpressionError, evaluate, parse, references
+from survey.questionnaire.question_types import SelectOneType
 
 if TYPE_CHECKING:
-    from survey.services.definition_model import Definition, Question
+    from survey.questionnaire.model import Definition, Question
 
 CHOICE_PREFIX = "choice."  # a choice_filter reads a choice's columns as ${choice.column}
-ACKNOWLEDGED = "OK"  # what ODK stores for a ticked acknowledge question
-CONSENT_CHOICES = frozenset(scope.value for scope in ConsentScope)
+CONSENT_CHOICES = frozenset({"quote", "quote_anonymous", "internal"})  # the values of models.ConsentScope
 FILTER_COLUMN = re.compile(r"(?!(?:and|or|div|mod)$)[A-Za-z_][A-Za-z0-9_\-]*")
 _FILTER_TOKEN = re.compile(r"""'[^']*'?|"[^"]*"?|\$\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_\-]*|[0-9]+|.""", re.S)
 _INTEGER = re.compile(r"-?[0-9]+")
-_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 class DefinitionError(ValueError):
@@ -103,7 +101,8 @@ def _check_type(q: Question, context: dict[str, Any]) -> None:
     def refuse(detail: str, column: str) -> DefinitionError:
         return DefinitionError(detail, column=column, **context)
 
-    if q.type == "calculate":
+    kind = q.kind
+    if kind.calculated:
         if not q.calculation:
             raise refuse("a calculate question needs a calculation", "calculation")
     else:
@@ -114,13 +113,13 @@ def _check_type(q: Question, context: dict[str, Any]) -> None:
     for column, texts in (("label", q.label), ("hint", q.hint)):
         if any("${" in text for text in texts.values()):
             raise refuse("showing answers inside a label or hint is not supported", column)
-    if q.type in ("note", "calculate"):
+    if not kind.answered:
         for column in ("required", "constraint", "read_only"):
             if getattr(q, column):
                 raise refuse(f"a {q.type} cannot have {column}", column)
-    if q.testimony and q.type != "text":
+    if q.testimony and not kind.can_be_testimony:
         raise refuse("only a text question can be a testimony", "testimony")
-    if q.choice_filter and q.type not in ("select_one", "select_multiple"):
+    if q.choice_filter and not kind.has_choice_list:
         raise refuse("only a select question can have a choice_filter", "choice_filter")
     if q.likert and not all(_INTEGER.fullmatch(c.name) for c in q.choices):
         raise refuse("the choices of a likert question must be named by numbers (1 to 5)", "appearance")
@@ -129,10 +128,10 @@ def _check_type(q: Question, context: dict[str, Any]) -> None:
 def _check_binding(q: Question, context: dict[str, Any]) -> None:
     if q.bind not in (None, "site", "consent"):
         raise DefinitionError(f"bind {q.bind!r} is not supported", column="bind", **context)
-    if (q.bind == "site") != (q.type == "site"):
+    if (q.bind == "site") != (q.kind.binds == "site"):
         raise DefinitionError("only a site question is bound to the site", column="bind", **context)
     if q.bind == "consent":
-        if q.type != "select_one":
+        if not isinstance(q.kind, SelectOneType):
             raise DefinitionError("the consent question must be a select_one", column="type", **context)
         unknown = sorted({c.name for c in q.choices} - CONSENT_CHOICES)
         if unknown:
@@ -148,27 +147,8 @@ def _check_default(q: Question, context: dict[str, Any]) -> None:
     value = q.default
     if not value:
         return
-    names = {c.name for c in q.choices}
-    valid = {
-        "select_one": lambda: value in names,
-        "select_multiple": lambda: set(value.split()) <= names,
-        "integer": lambda: bool(_INTEGER.fullmatch(value)),
-        "decimal": lambda: bool(_DECIMAL.fullmatch(value)),
-        "date": lambda: _is_date(value),
-        "acknowledge": lambda: value == ACKNOWLEDGED,
-        "text": lambda: "${" not in value and not value.endswith("()"),
-        "site": lambda: True,
-    }.get(q.type, lambda: False)
-    if not valid():
+    if not q.kind.accepts_default(q, value):
         raise DefinitionError(f"default {value!r} is not a possible answer", column="default", **context)
-
-
-def _is_date(value: str) -> bool:
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return len(value) == 10
 
 
 def _check_cycles(definition: Definition) -> None:

@@ -1,7 +1,7 @@
 """Read an XLSForm workbook (as Kobo and ODK users write them) into a Voces definition dict."""
 
 # pyxform reads the workbook and checks its structure (names, groups, choice lists) and turns it
-# into its JSON; xlsform_convert turns that into our definition, which parse_definition checks
+# into its JSON; xlsform.converting turns that into our definition, which parse_definition checks
 # as it checks YAML. Errors name the sheet, row and column; nothing is stored until all is well.
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
-from survey.services.definition import parse_definition
-from survey.services.definition_rules import DefinitionError
-from survey.services.xlsform_columns import (
+from survey.questionnaire.parse import parse_definition
+from survey.questionnaire.question_types import SITE_LIST
+from survey.questionnaire.rules import DefinitionError
+from survey.questionnaire.xlsform.columns import (
     CHOICES_MEDIA,
     CHOICES_TRANSLATED,
     SETTINGS_COLUMNS,
     SETTINGS_TRANSLATED,
-    SITE_LIST,
     SURVEY_COLUMNS,
     SURVEY_TRANSLATED,
     UNSUPPORTED_SHEETS,
@@ -30,7 +30,7 @@ from survey.services.xlsform_columns import (
     language_code,
     split_column,
 )
-from survey.services.xlsform_convert import Languages, convert_form
+from survey.questionnaire.xlsform.converting import Languages, convert_form
 
 XLSFORM_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 FIRST_ROW = 2  # row 1 holds the column headers

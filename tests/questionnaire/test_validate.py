@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from survey.services.answers import validate_answers
-from survey.services.definition import parse_definition
+from survey.questionnaire import parse_definition
+from survey.questionnaire.validate import validate_answers
 
 DEFINITION = parse_definition(
     {
@@ -33,3 +33,26 @@ def test_numbers_and_dates_must_be_plain():
 def test_objects_are_not_answers():
     _, errors = validate_answers(DEFINITION, {"ack": "OK", "story": {"a": 1}}, "en")
     assert "story" in errors
+
+
+SITED = parse_definition(
+    {
+        "form_id": "s",
+        "version": "1",
+        "title": {"en": "S"},
+        "questions": [{"name": "where", "type": "site", "label": {"en": "Where"}, "required": True}],
+    }
+)
+
+
+def test_a_site_is_one_of_the_known_sites_handed_in():
+    answers, errors = validate_answers(SITED, {"where": "norte"}, "en", known_sites={"norte", "sur"})
+    assert errors == {} and answers == {"where": "norte"}
+    _, errors = validate_answers(SITED, {"where": "oeste"}, "en", known_sites={"norte", "sur"})
+    assert set(errors) == {"where"}
+
+
+def test_problems_are_codes_for_the_interface_to_word_and_the_surveys_own_words_are_kept():
+    _, errors = validate_answers(DEFINITION, {"ack": "", "age": "x", "when": "2026-02-30"}, "en")
+    assert {name: error.code for name, error in errors.items()} == {"ack": "required", "age": "integer", "when": "date"}
+    assert errors["ack"].text == ""

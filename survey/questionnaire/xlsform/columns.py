@@ -6,22 +6,9 @@ import re
 
 from babel import Locale, UnknownLocaleError
 
-SURVEY_COLUMNS = (
-    "type",
-    "name",
-    "label",
-    "hint",
-    "required",
-    "required_message",
-    "relevant",
-    "constraint",
-    "constraint_message",
-    "choice_filter",
-    "appearance",
-    "default",
-    "read_only",
-    "calculation",
-)
+from survey.questionnaire.parse import QUESTION_COLUMNS
+
+SURVEY_COLUMNS = QUESTION_COLUMNS  # the survey sheet's columns carry the model's own names
 SURVEY_TRANSLATED = ("label", "hint", "required_message", "constraint_message")
 CHOICES_TRANSLATED = ("label",)
 CHOICES_MEDIA = frozenset({"image", "big-image", "audio", "video", "media"})
@@ -37,7 +24,6 @@ SETTINGS_COLUMNS = (
 SETTINGS_TRANSLATED = ("form_title", "description")
 SHEETS = ("survey", "choices", "settings")
 UNSUPPORTED_SHEETS = ("external_choices", "entities", "osm")
-SITE_LIST = "sites"  # a select_one from this list is the site question; sites live in Voces
 CONSENT_NAME = "consent"  # a select_one with this name is the consent question
 YES = frozenset({"yes", "true", "true()"})
 NO = frozenset({"no", "false", "false()", ""})

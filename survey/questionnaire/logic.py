@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from survey.logic.expressions import ExpressionError, evaluate, truthy
-from survey.services.definition import Choice, Definition, Question
-from survey.services.definition_rules import CHOICE_PREFIX, choice_filter_expression
+from survey.questionnaire.expressions import ExpressionError, evaluate, truthy
+from survey.questionnaire.model import Choice, Definition, Question
+from survey.questionnaire.rules import CHOICE_PREFIX, choice_filter_expression
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def resolve_form(definition: Definition, answers: Mapping[str, str], today: date
             applies = all(truthy(_run(c, values, "", today)) for c in conditions if c)
             relevant[q.name] = applies
             value = ""
-            if applies and q.type == "calculate":
+            if applies and q.kind.calculated:
                 value = _as_answer(_run(q.calculation, values, "", today))
             elif applies and q.read_only:
                 value = q.default

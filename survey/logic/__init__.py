@@ -1,1 +1,0 @@
-"""Survey logic: XLSForm / ODK expressions for relevance, constraints and calculations."""

@@ -1,0 +1,340 @@
+"""Parse the XLSForm / ODK expression subset into a tree of frozen nodes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeAlias
+
+MAX_NESTING = 40  # brackets, calls and unary minus inside one another
+MAX_HEIGHT = 120  # depth of the parsed tree, so evaluation never exhausts the stack
+
+_WHITESPACE = " \t\n\r"
+_NAME_START = re.compile(r"[A-Za-z_]")
+_NAME_CHAR = re.compile(r"[A-Za-z0-9_\-]")
+_REFERENCE_NAME = re.compile(r"[A-Za-z_\u00c0-\U0010ffff][A-Za-z0-9_.\-\u00c0-\U0010ffff]*")
+_DIGIT = re.compile(r"[0-9]")
+
+# name -> (fewest, most) arguments; None means any number
+_FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    "selected": (2, 2),
+    "count-selected": (1, 1),
+    "string-length": (1, 1),
+    "regex": (2, 2),
+    "if": (3, 3),
+    "today": (0, 0),
+    "true": (0, 0),
+    "false": (0, 0),
+    "not": (1, 1),
+    "number": (1, 1),
+    "int": (1, 1),
+    "string": (1, 1),
+    "concat": (0, None),
+    "coalesce": (2, 2),
+    "contains": (2, 2),
+    "starts-with": (2, 2),
+}
+
+
+class ExpressionError(ValueError):
+    """An expression that cannot be parsed or evaluated; the message says what and where."""
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A string or number written in the expression."""
+
+    value: str | float
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A ${name} reference to another question's answer."""
+
+    name: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Current:
+    """The '.' that stands for the current question's answer."""
+
+    position: int
+
+
+@dataclass(frozen=True)
+class Negate:
+    """Unary minus."""
+
+    operand: Node
+    position: int
+
+
+@dataclass(frozen=True)
+class Binary:
+    """An infix operator: or, and, comparisons, + - * div mod."""
+
+    operator: str
+    left: Node
+    right: Node
+    position: int
+
+
+@dataclass(frozen=True)
+class Call:
+    """A function call such as selected(${a}, 'x')."""
+
+    name: str
+    arguments: tuple[Node, ...]
+    position: int
+
+
+Node: TypeAlias = Literal | Reference | Current | Negate | Binary | Call
+
+
+@dataclass(frozen=True)
+class _Token:
+    """One lexical token; position counts characters from 1."""
+
+    kind: str  # number, string, reference, current, name, operator, end
+    text: str
+    position: int
+
+
+def error_at(message: str, position: int) -> ExpressionError:
+    """An ExpressionError that names the character position."""
+    return ExpressionError(f"{message} at character {position}")
+
+
+def _tokenize(expression: str) -> list[_Token]:
+    """Split an expression into tokens."""
+    tokens: list[_Token] = []
+    length = len(expression)
+    i = 0
+    while i < length:
+        char = expression[i]
+        start = i + 1
+        if char in _WHITESPACE:
+            i += 1
+        elif char == "$" and i + 1 < length and expression[i + 1] == "{":
+            close = expression.find("}", i + 2)
+            if close < 0:
+                raise error_at("unterminated reference", start)
+            name = expression[i + 2 : close]
+            if not _REFERENCE_NAME.fullmatch(name):
+                raise error_at(f"invalid reference '${{{name}}}'", start)
+            tokens.append(_Token("reference", name, start))
+            i = close + 1
+        elif char in "'\"":
+            close = expression.find(char, i + 1)
+            if close < 0:
+                raise error_at("unterminated string", start)
+            tokens.append(_Token("string", expression[i + 1 : close], start))
+            i = close + 1
+        elif _DIGIT.match(char) or (char == "." and i + 1 < length and _DIGIT.match(expression[i + 1])):
+            j = i
+            while j < length and _DIGIT.match(expression[j]):
+                j += 1
+            if j < length and expression[j] == ".":
+                j += 1
+                while j < length and _DIGIT.match(expression[j]):
+                    j += 1
+            tokens.append(_Token("number", expression[i:j], start))
+            i = j
+        elif char == ".":
+            tokens.append(_Token("current", ".", start))
+            i += 1
+        elif _NAME_START.match(char):
+            j = i + 1
+            while j < length and _NAME_CHAR.match(expression[j]):
+                j += 1
+            tokens.append(_Token("name", expression[i:j], start))
+            i = j
+        elif expression.startswith(("!=", "<=", ">="), i):
+            tokens.append(_Token("operator", expression[i : i + 2], start))
+            i += 2
+        elif char in "=<>+-*(),":
+            tokens.append(_Token("operator", char, start))
+            i += 1
+        else:
+            raise error_at(f"unexpected character '{char}'", start)
+    tokens.append(_Token("end", "", length + 1))
+    return tokens
+
+
+def _describe(token: _Token) -> str:
+    """How a token is named in an error message."""
+    if token.kind == "end":
+        return "end of expression"
+    if token.kind == "string":
+        return f"string '{token.text}'"
+    if token.kind == "reference":
+        return f"'${{{token.text}}}'"
+    return f"'{token.text}'"
+
+
+_LEVELS: tuple[tuple[str, ...], ...] = (
+    ("or",),
+    ("and",),
+    ("=", "!="),
+    ("<", "<=", ">", ">="),
+    ("+", "-"),
+    ("*", "div", "mod"),
+)
+
+
+class _Parser:
+    """Recursive descent over the token list; each rule returns (node, height)."""
+
+    def __init__(self, tokens: list[_Token]) -> None:
+        """Start at the first token."""
+        self.tokens = tokens
+        self.index = 0
+        self.nesting = 0
+
+    def peek(self) -> _Token:
+        """The current token."""
+        return self.tokens[self.index]
+
+    def advance(self) -> _Token:
+        """Consume and return the current token."""
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def enter(self, token: _Token) -> None:
+        """Go one level deeper, refusing absurd nesting."""
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise error_at("expression nested too deeply", token.position)
+
+    def expression(self) -> tuple[Node, int]:
+        """expression := or-expression."""
+        return self.binary(0)
+
+    def binary(self, level: int) -> tuple[Node, int]:
+        """One left-associative precedence level."""
+        if level == len(_LEVELS):
+            return self.unary()
+        left, height = self.binary(level + 1)
+        operators = _LEVELS[level]
+        while True:
+            token = self.peek()
+            is_word = token.kind == "name" and token.text in ("or", "and", "div", "mod")
+            if not ((token.kind == "operator" or is_word) and token.text in operators):
+                return left, height
+            self.advance()
+            right, right_height = self.binary(level + 1)
+            height = max(height, right_height) + 1
+            if height > MAX_HEIGHT:
+                raise error_at("expression too long", token.position)
+            left = Binary(token.text, left, right, token.position)
+
+    def unary(self) -> tuple[Node, int]:
+        """unary := '-' unary | primary."""
+        token = self.peek()
+        if token.kind == "operator" and token.text == "-":
+            self.advance()
+            self.enter(token)
+            operand, height = self.unary()
+            self.nesting -= 1
+            return Negate(operand, token.position), height + 1
+        return self.primary()
+
+    def primary(self) -> tuple[Node, int]:
+        """A literal, reference, '.', bracketed expression or function call."""
+        token = self.advance()
+        if token.kind == "number":
+            return Literal(float(token.text)), 1
+        if token.kind == "string":
+            return Literal(token.text), 1
+        if token.kind == "reference":
+            return Reference(token.text, token.position), 1
+        if token.kind == "current":
+            return Current(token.position), 1
+        if token.kind == "operator" and token.text == "(":
+            self.enter(token)
+            node, height = self.expression()
+            self.expect_close()
+            self.nesting -= 1
+            return node, height
+        if token.kind == "name" and self.peek().kind == "operator" and self.peek().text == "(":
+            return self.call(token)
+        raise error_at(f"unexpected {_describe(token)}", token.position)
+
+    def call(self, name: _Token) -> tuple[Node, int]:
+        """name '(' [expression (',' expression)*] ')'."""
+        if name.text not in _FUNCTIONS:
+            raise error_at(f"unknown function '{name.text}'", name.position)
+        self.advance()  # the '('
+        self.enter(name)
+        arguments: list[Node] = []
+        height = 0
+        token = self.peek()
+        if not (token.kind == "operator" and token.text == ")"):
+            while True:
+                argument, argument_height = self.expression()
+                arguments.append(argument)
+                height = max(height, argument_height)
+                token = self.peek()
+                if token.kind == "operator" and token.text == ",":
+                    self.advance()
+                    continue
+                break
+        self.expect_close()
+        self.nesting -= 1
+        fewest, most = _FUNCTIONS[name.text]
+        if len(arguments) < fewest or (most is not None and len(arguments) > most):
+            wanted = "no arguments" if fewest == 0 else ("1 argument" if fewest == 1 else f"{fewest} arguments")
+            raise error_at(f"{name.text}() takes {wanted} but got {len(arguments)}", name.position)
+        return Call(name.text, tuple(arguments), name.position), height + 1
+
+    def expect_close(self) -> None:
+        """Consume a ')' or fail naming what stands there instead."""
+        token = self.advance()
+        if not (token.kind == "operator" and token.text == ")"):
+            raise error_at(f"expected ')' but found {_describe(token)}", token.position)
+
+
+def _walk_references(node: Node, found: list[str]) -> None:
+    """Collect ${name} references in source order, first appearance only."""
+    if isinstance(node, Reference):
+        if node.name not in found:
+            found.append(node.name)
+    elif isinstance(node, Negate):
+        _walk_references(node.operand, found)
+    elif isinstance(node, Binary):
+        _walk_references(node.left, found)
+        _walk_references(node.right, found)
+    elif isinstance(node, Call):
+        for argument in node.arguments:
+            _walk_references(argument, found)
+
+
+@lru_cache(maxsize=1024)
+def compile_expression(expression: str) -> tuple[Node, tuple[str, ...]]:
+    """Parse once and remember the tree and its references."""
+    if not isinstance(expression, str):
+        raise ExpressionError("expression must be a string")
+    tokens = _tokenize(expression)
+    if tokens[0].kind == "end":
+        raise ExpressionError("empty expression")
+    parser = _Parser(tokens)
+    node, _height = parser.expression()
+    token = parser.peek()
+    if token.kind != "end":
+        raise error_at(f"unexpected {_describe(token)}", token.position)
+    found: list[str] = []
+    _walk_references(node, found)
+    return node, tuple(found)
+
+
+def parse(expression: str) -> Node:
+    """Parse an expression into a tree of frozen nodes, or raise ExpressionError."""
+    return compile_expression(expression)[0]
+
+
+def references(expression: str) -> set[str]:
+    """The question names an expression refers to as ${name}."""
+    return set(compile_expression(expression)[1])

@@ -1,0 +1,47 @@
+"""What can be wrong with an answer, as codes the interface words in the reader's language."""
+
+# The questionnaire cannot translate (it imports no Flask); it names each problem with a code and
+# its parameters, and the web form and the sync API word it through the same catalogue. N_ only
+# marks a text for the translation catalogue (pybabel extracts N_ by default).
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+def N_(text: str) -> str:  # noqa: N802 (the name pybabel looks for)
+    """Mark a text for translation without translating it."""
+    return text
+
+
+REQUIRED = "required"
+CONSTRAINT = "constraint"
+CHOICE = "choice"
+TOO_LONG = "too_long"
+INTEGER = "integer"
+DECIMAL = "decimal"
+DATE = "date"
+ACKNOWLEDGE = "acknowledge"
+SHAPE = "shape"
+
+ANSWER_MESSAGES: Mapping[str, str] = {
+    REQUIRED: N_("This question needs an answer."),
+    CONSTRAINT: N_("This answer is not allowed."),
+    CHOICE: N_("Not a valid choice."),
+    TOO_LONG: N_("Please keep this under %(n)d characters."),
+    INTEGER: N_("Not a valid integer value."),
+    DECIMAL: N_("Not a valid decimal value."),
+    DATE: N_("Not a valid date value."),
+    ACKNOWLEDGE: N_("Tick the box to answer."),
+    SHAPE: N_("An answer must be text, a number or a list of choices."),
+}
+
+
+@dataclass(frozen=True)
+class AnswerError:
+    """What is wrong with one answer: the survey's own words if it has them, else a code to word."""
+
+    code: str
+    params: Mapping[str, int | str] = field(default_factory=dict)
+    text: str = ""  # the survey's required_message or constraint_message, in the answer's language

@@ -1,0 +1,341 @@
+"""One class per question type: what it accepts, its default, its stored value, its field and its XLSForm row."""
+
+# Each type is the one place that knows how its answers behave; the parser, the rules, the validator,
+# the web form and the XLSForm writer ask it instead of comparing type names. Answers travel as ODK
+# strings: '' when unanswered, select_multiple answers space-separated.
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
+
+from survey.questionnaire.messages import ACKNOWLEDGE, CHOICE, DATE, DECIMAL, INTEGER, TOO_LONG, AnswerError
+
+if TYPE_CHECKING:
+    from survey.questionnaire.model import Question
+
+ACKNOWLEDGED = "OK"  # what ODK stores for a ticked acknowledge question
+ACKNOWLEDGED_WORDS = frozenset({"ok", "yes", "true", "1"})  # what a tablet may send instead
+SITE_LIST = "sites"  # the XLSForm choice list a site question reads; sites live in Voces
+SPREAD = frozenset({"minimal", "horizontal", "horizontal-compact"})  # how a choice list is laid out
+_INTEGER = re.compile(r"-?[0-9]+")
+_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class QuestionType:
+    """A question type; the base is a question that takes a free answer."""
+
+    name: ClassVar[str]
+    field: ClassVar[str] = "text"  # which form field shows it; the web layer maps these kinds to fields
+    appearances: ClassVar[frozenset[str]] = frozenset()
+    stored: ClassVar[bool] = True  # a note only informs
+    shown: ClassVar[bool] = True  # a calculation is worked out unseen
+    answered: ClassVar[bool] = True  # can be required, constrained or read-only
+    has_choice_list: ClassVar[bool] = False
+    locked_when_read_only: ClassVar[bool] = False  # a read-only field that cannot take readonly is disabled
+    binds: ClassVar[str | None] = None  # the response field its answer becomes
+    calculated: ClassVar[bool] = False  # its value comes from its calculation
+    can_be_testimony: ClassVar[bool] = False
+
+    def field_kind(self, question: Question) -> str:
+        """The kind of form field that shows this question."""
+        return self.field
+
+    def field_flags(self, question: Question) -> dict[str, bool | int]:
+        """What the form field tells the browser about the answer (required, maxlength)."""
+        return {"required": True} if question.required else {}
+
+    def problem(
+        self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
+    ) -> AnswerError | None:
+        """What is wrong with a non-empty answer, if anything; allowed holds the choices on offer."""
+        return None
+
+    def accepts_default(self, question: Question, value: str) -> bool:
+        """Say whether a default is a possible answer."""
+        return False
+
+    def field_default(self, question: Question) -> object:
+        """The question's default as its form field holds it."""
+        return question.default or None
+
+    def from_field(self, data: object) -> str:
+        """A form field's converted data as an ODK string."""
+        return str(data)
+
+    def normalise(self, value: str) -> str:
+        """An answer from a tablet as the form's logic compares it."""
+        return value
+
+    def stored_number(self, question: Question, value: str) -> float | None:
+        """The number kept next to the answer's text, for the answers counted as numbers."""
+        return None
+
+    def xlsform_type(self, question: Question) -> str:
+        """The type column of the question's XLSForm row."""
+        return self.name
+
+
+class TextType(QuestionType):
+    """Free text; multiline text is a testimony."""
+
+    name = "text"
+    appearances = frozenset({"multiline"})
+    can_be_testimony = True
+
+    def problem(
+        self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
+    ) -> AnswerError | None:
+        """Refuse text longer than the question allows."""
+        return AnswerError(TOO_LONG, {"n": question.max_length}) if len(value) > question.max_length else None
+
+    def accepts_default(self, question: Question, value: str) -> bool:
+        """Accept plain text, not an expression."""
+        return "${" not in value and not value.endswith("()")
+
+    def field_kind(self, question: Question) -> str:
+        """A multiline question gets a text area."""
+        return "textarea" if "multiline" in question.appearance.split() else "text"
+
+    def field_flags(self, question: Question) -> dict[str, bool | int]:
+        """Text also says how long it may be."""
+        return super().field_flags(question) | {"maxlength": question.max_length}
+
+
+class IntegerType(QuestionType):
+    """A whole number."""
+
+    name = "integer"
+    field = "integer"
+
+    def problem(
+        self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
+    ) -> AnswerError | None:
+        """Refuse anything but digits with an optional minus."""
+        return None if _INTEGER.fullmatch(value) else AnswerError(INTEGER)
+
+    def accepts_default(self, question: Question, value: str) -> bool:
+        """Accept a whole number."""
+        return bool(_INTEGER.fullmatch(value))
+
+    def field_default(self, question: Question) -> object:
+        """The default as an int."""
+        return int(question.default) if question.default else None
+
+    def stored_number(self, question: Question, value: str) -> float | None:
+        """Whole numbers are counted."""
+        return float(value)
+
+
+class DecimalType(QuestionType):
+    """A number with or without a fraction."""
+
+    name = "decimal"
+    field = "decimal"
+
+    def problem(
+        self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
+    ) -> AnswerError | None:
+        """Refuse what is not a finite number."""
+        try:
+            number = float(value)
+        except ValueError:
+            return AnswerError(DECIMAL)
+        return None if math.isfinite(number) else AnswerError(DECIMAL)
+
+    def accepts_default(self, question: Question, value: str) -> bool:
+        """Accept a plain decimal number."""
+        return bool(_DECIMAL.fullmatch(value))
+
+    def field_default(self, question: Question) -> object:
+        """The default as a Decimal."""
+        return Decimal(question.default) if question.default else None
+
+    def from_field(self, data: object) -> str:
+        """A Decimal written out without an exponent."""
+        return format(data, "f") if isinstance(data, Decimal) else str(data)
+
+
+class DateType(QuestionType):
+    """A calendar date, stored as YYYY-MM-DD."""
+
+    name = "date"
+    field = "date"
+
+    def problem(
+        self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
+    ) -> AnswerError | None:
+        """Refuse what is not a YYYY-MM-DD date."""
+        return None if _is_date(value) else AnswerError(DATE)
+
+    def accepts_default(self, question: Question, value: str) -> bool:
+        """Accept a YYYY-MM-DD date."""
+        return _is_date(value)
+
+    def field_default(self, question: Question) -> object:
+        """The default as a date."""
+        return date.fromisoformat(question.default) if question.default else None
+
+    def from_field(self, data: object) -> str:
+        """A date as YYYY-MM-DD."""
+        return data.isoformat() if isinstance(data, date) else str(data)
+
+
+class SelectOneType(QuestionType):
+    """One choice from a list; the likert appearance makes it a five-point scale."""
+
+    name = "select_one"
+    field = "radio"
+    appearances = SPREAD | {"likert"}
+    has_choice_list = True
+    locked_when_read_only = True
+
+    def problem(
+        self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
+    ) -> AnswerError | None:
+        """Refuse a choice not on offer."""
+        return None if value in allowed else AnswerError(CHOICE)
+
+    def accepts_default(self, question: Question, value: str) -> bool:
+        """Accept one of the choices."""
+        return value in {c.name for c in question.choices}
+
+    def stored_number(self, question: Question, value: str) -> float | None:
+        """A likert answer is counted as its number."""
+        return float(value) if question.likert else None
+
+    def xlsform_type(self, question: Question) -> str:
+        """select_one and the list's name."""
+        return f"{self.name} {question.list_name}"
+
+
+class SelectMultipleType(QuestionType):
+    """Any number of choices from a list."""
+
+    name = "select_multiple"
+    field = "checkboxes"
+    appearances = SPREAD
+    has_choice_list = True
+    locked_when_read_only = True
+
+    def problem(
+        self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
+    ) -> AnswerError | None:
+        """Refuse choices not on offer."""
+        return None if set(value.split()) <= set(allowed) else AnswerError(CHOICE)
+
+    def accepts_default(self, question: Question, value: str) -> bool:
+        """Accept some of the choices."""
+        return set(value.split()) <= {c.name for c in question.choices}
+
+    def field_default(self, question: Question) -> object:
+        """The default as a list of choice names."""
+        return question.default.split() if question.default else None
+
+    def from_field(self, data: object) -> str:
+        """The chosen names, space-separated."""
+        return " ".join(data) if isinstance(data, list | tuple) else str(data)
+
+    def xlsform_type(self, question: Question) -> str:
+        """select_multiple and the list's name."""
+        return f"{self.name} {question.list_name}"
+
+
+class SiteType(QuestionType):
+    """The community the response comes from, one of the sites kept in Voces."""
+
+    name = "site"
+    field = "site"
+    locked_when_read_only = True
+    binds = "site"
+
+    def problem(
+        self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
+    ) -> AnswerError | None:
+        """Refuse a site Voces does not know."""
+        return None if value in known_sites else AnswerError(CHOICE)
+
+    def accepts_default(self, question: Question, value: str) -> bool:
+        """Any slug: sites may be added after the survey."""
+        return True
+
+    def xlsform_type(self, question: Question) -> str:
+        """A select_one from the sites list."""
+        return f"select_one {SITE_LIST}"
+
+
+class AcknowledgeType(QuestionType):
+    """A box to tick, stored as OK."""
+
+    name = "acknowledge"
+    field = "checkbox"
+    locked_when_read_only = True
+
+    def problem(
+        self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
+    ) -> AnswerError | None:
+        """Refuse anything but a tick."""
+        return None if value.lower() in ACKNOWLEDGED_WORDS else AnswerError(ACKNOWLEDGE)
+
+    def accepts_default(self, question: Question, value: str) -> bool:
+        """Accept only OK."""
+        return value == ACKNOWLEDGED
+
+    def field_default(self, question: Question) -> object:
+        """The default as the box's state."""
+        return question.default == ACKNOWLEDGED if question.default else None
+
+    def from_field(self, data: object) -> str:
+        """A ticked box is OK, an empty one unanswered."""
+        return ACKNOWLEDGED if data else ""
+
+    def normalise(self, value: str) -> str:
+        """A tablet may say yes, true or 1; the form's logic compares with OK."""
+        return ACKNOWLEDGED if value.lower() in ACKNOWLEDGED_WORDS else value
+
+
+class NoteType(QuestionType):
+    """Text to read; nothing is asked or kept."""
+
+    name = "note"
+    stored = False
+    answered = False
+
+
+class CalculateType(QuestionType):
+    """A value worked out from other answers and kept, never shown."""
+
+    name = "calculate"
+    shown = False
+    answered = False
+    calculated = True
+
+
+QUESTION_TYPES: Mapping[str, QuestionType] = {
+    kind.name: kind
+    for kind in (
+        TextType(),
+        IntegerType(),
+        DecimalType(),
+        DateType(),
+        SelectOneType(),
+        SelectMultipleType(),
+        SiteType(),
+        AcknowledgeType(),
+        NoteType(),
+        CalculateType(),
+    )
+}
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return bool(_ISO_DATE.fullmatch(value))

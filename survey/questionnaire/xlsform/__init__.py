@@ -1,0 +1,1 @@
+"""XLSForm workbooks: the columns Voces reads and writes, reading, converting to a definition, writing."""

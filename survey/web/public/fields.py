@@ -1,0 +1,98 @@
+"""The WTForms field for each kind of question field the questionnaire's types ask for."""
+
+# The questionnaire stays free of Flask and WTForms: each question type names the kind of field
+# that shows it (question.kind.field_kind), and this table is the one place that turns a kind
+# into a WTForms class.
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    Field,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from survey.models import Site
+from survey.questionnaire import Definition, Question, pick
+
+
+class CheckboxField(SelectMultipleField):
+    """A select_multiple as a group of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        """Refuse a choice not in the list with the same words as a single choice."""
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(self.gettext("Not a valid choice.")) from None
+
+
+class Flags:
+    """Tell the label and the input what the question's type declares; the questionnaire checks it."""
+
+    def __init__(self, flags: dict[str, bool | int]) -> None:
+        """Keep the flags WTForms renders (required, maxlength)."""
+        self.field_flags = flags
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        """Check nothing: validate_answers decides, for the form and the tablets alike."""
+
+
+FIELD_CLASSES: dict[str, type[Field]] = {
+    "text": StringField,
+    "textarea": TextAreaField,
+    "integer": IntegerField,
+    "decimal": DecimalField,
+    "date": DateField,
+    "radio": RadioField,
+    "checkboxes": CheckboxField,
+    "checkbox": BooleanField,
+    "site": SelectField,
+}
+
+
+def _choices(question: Question, definition: Definition, language: str, sites: Sequence[Site]) -> list[SelectChoice]:
+    """What a choice field offers: the sites for a site question, else the question's choices."""
+    if question.kind.binds == "site":
+        return [SelectChoice("", _("Choose…"))] + [SelectChoice(s.slug, s.display_name) for s in sites]
+    return [SelectChoice(c.name, pick(c.label, language, definition.default_language)) for c in question.choices]
+
+
+def make_field(
+    question: Question, definition: Definition, language: str, sites: Sequence[Site], **kwargs: Any
+) -> Field:
+    """The unbound field that shows this question, with the given label, default and such."""
+    kwargs["validators"] = [Flags(question.kind.field_flags(question))]
+    kind = question.kind.field_kind(question)
+    field_class = FIELD_CLASSES[kind]
+    if issubclass(field_class, SelectField | RadioField | SelectMultipleField):
+        kwargs["choices"] = _choices(question, definition, language, sites)
+    if question.read_only:
+        kwargs["render_kw"] = {"disabled": True} if question.kind.locked_when_read_only else {"readonly": True}
+    return field_class(**kwargs)
+
+
+def field_answer(question: Question, field: Field) -> str:
+    """A field's answer as an ODK string: what the expressions read and what is stored."""
+    data = field.data
+    if field.process_errors or data is None:
+        return str(field.raw_data[0]) if field.raw_data else ""
+    return question.kind.from_field(data)

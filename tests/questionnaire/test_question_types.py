@@ -1,0 +1,114 @@
+"""Each question type answers for its own default, field data, stored value and XLSForm row."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from survey.questionnaire import parse_definition
+from survey.questionnaire.question_types import QUESTION_TYPES
+
+DEFINITION = parse_definition(
+    {
+        "form_id": "kinds",
+        "version": "1",
+        "title": {"en": "Kinds"},
+        "choices": {"scale": [{"name": str(n), "label": {"en": str(n)}} for n in range(1, 6)]},
+        "questions": [
+            {"name": "story", "type": "text", "label": {"en": "Story"}, "appearance": "multiline"},
+            {"name": "line", "type": "text", "label": {"en": "Line"}, "default": "hello"},
+            {"name": "age", "type": "integer", "label": {"en": "Age"}, "default": "30"},
+            {"name": "height", "type": "decimal", "label": {"en": "Height"}, "default": "1.5"},
+            {"name": "when", "type": "date", "label": {"en": "When"}, "default": "2026-01-31"},
+            {"name": "feel", "type": "select_one", "label": {"en": "Feel"}, "choices": "scale", "appearance": "likert"},
+            {
+                "name": "picks",
+                "type": "select_multiple",
+                "label": {"en": "Picks"},
+                "choices": "scale",
+                "default": "1 3",
+            },
+            {"name": "where", "type": "site", "label": {"en": "Where"}},
+            {"name": "ok", "type": "acknowledge", "label": {"en": "OK?"}, "default": "OK"},
+            {"name": "info", "type": "note", "label": {"en": "Info"}},
+            {"name": "twice", "type": "calculate", "calculation": "${age} * 2"},
+        ],
+    }
+)
+
+
+def test_every_supported_type_has_its_class():
+    assert set(QUESTION_TYPES) == {
+        "text",
+        "integer",
+        "decimal",
+        "date",
+        "select_one",
+        "select_multiple",
+        "site",
+        "acknowledge",
+        "note",
+        "calculate",
+    }
+    assert all(kind.name == name for name, kind in QUESTION_TYPES.items())
+
+
+@pytest.mark.parametrize(
+    ("name", "default", "field_data", "answer"),
+    [
+        ("line", "hello", "hi", "hi"),
+        ("age", 30, 41, "41"),
+        ("height", Decimal("1.5"), Decimal("1E+1"), "10"),
+        ("when", date(2026, 1, 31), date(2026, 2, 1), "2026-02-01"),
+        ("picks", ["1", "3"], ["2", "4"], "2 4"),
+        ("ok", True, False, ""),
+    ],
+)
+def test_a_type_turns_its_default_into_field_data_and_field_data_into_an_answer(name, default, field_data, answer):
+    question = DEFINITION.question(name)
+    assert question.kind.field_default(question) == default
+    assert question.kind.from_field(field_data) == answer
+
+
+def test_the_field_kind_follows_the_type_and_a_multiline_text_gets_a_text_area():
+    kinds = {q.name: q.kind.field_kind(q) for q in DEFINITION.questions if q.shown and q.stored}
+    assert kinds == {
+        "story": "textarea",
+        "line": "text",
+        "age": "integer",
+        "height": "decimal",
+        "when": "date",
+        "feel": "radio",
+        "picks": "checkboxes",
+        "where": "site",
+        "ok": "checkbox",
+    }
+
+
+def test_integers_and_likert_answers_are_stored_as_numbers_too():
+    numbers = {q.name: q.kind.stored_number(q, "3") for q in DEFINITION.questions if q.stored}
+    assert numbers["age"] == 3.0 and numbers["feel"] == 3.0
+    assert numbers["picks"] is None and numbers["line"] is None and numbers["height"] is None
+
+
+def test_each_type_writes_its_xlsform_type():
+    rows = {q.name: q.kind.xlsform_type(q) for q in DEFINITION.questions}
+    assert rows["feel"] == "select_one scale"
+    assert rows["picks"] == "select_multiple scale"
+    assert rows["where"] == "select_one sites"
+    assert rows["age"] == "integer" and rows["twice"] == "calculate"
+
+
+def test_a_tablets_yes_counts_as_an_acknowledgement():
+    question = DEFINITION.question("ok")
+    assert [question.kind.normalise(v) for v in ("yes", "TRUE", "1", "no")] == ["OK", "OK", "OK", "no"]
+
+
+def test_a_date_default_is_checked_like_a_date_answer():
+    from survey.questionnaire import DefinitionError
+
+    week_date = {"name": "when", "type": "date", "label": {"en": "When"}, "default": "2026-W01-1"}
+    with pytest.raises(DefinitionError, match="default '2026-W01-1' is not a possible answer"):
+        parse_definition({"form_id": "d", "version": "1", "title": {"en": "D"}, "questions": [week_date]})

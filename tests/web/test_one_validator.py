@@ -1,0 +1,108 @@
+"""A wrong answer gets the same words from the resident's web form and from the tablets' API."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import uuid
+
+import pytest
+
+from survey.extensions import db as _db
+from survey.models import Role
+from survey.services.devices import register_device
+from survey.services.surveys import import_survey
+
+DEFINITION = {
+    "form_id": "checks",
+    "version": "1",
+    "title": {"en": "Checks", "es": "Controles"},
+    "choices": {"colours": [{"name": "red", "label": {"en": "Red", "es": "Rojo"}}]},
+    "questions": [
+        {"name": "story", "type": "text", "label": {"en": "Story", "es": "Historia"}, "required": True},
+        {"name": "short", "type": "text", "label": {"en": "Short", "es": "Corto"}, "max_length": 10},
+        {"name": "people", "type": "integer", "label": {"en": "People", "es": "Personas"}, "constraint": ". < 100"},
+        {"name": "when", "type": "date", "label": {"en": "When", "es": "Cuándo"}},
+        {"name": "colour", "type": "select_one", "label": {"en": "Colour", "es": "Color"}, "choices": "colours"},
+    ],
+}
+GOOD = {"story": "It got better.", "short": "", "people": "", "when": "", "colour": ""}
+CASES = [
+    ("story", "", "This question needs an answer.", "Esta pregunta necesita una respuesta."),
+    ("people", "500", "This answer is not allowed.", "Esta respuesta no está permitida."),
+    ("colour", "purple", "Not a valid choice.", "Opción inválida."),
+    ("short", "a" * 11, "Please keep this under 10 characters.", "Por favor, use menos de 10 caracteres."),
+    ("people", "many", "Not a valid integer value.", "No es un valor entero válido."),
+    ("when", "2026-13-40", "Not a valid date value.", "No es una fecha válida."),
+]
+
+
+@pytest.fixture
+def checks():
+    version = import_survey(DEFINITION, publish=True)
+    _db.session.commit()
+    return version
+
+
+@pytest.fixture
+def token(make_user):
+    _device, token = register_device(make_user(Role.FIELD_WORKER), "tablet 1")
+    _db.session.commit()
+    return token
+
+
+def web_error(client, language, answers, name):
+    """The message the web form shows next to one question."""
+    data = {f"q_{k}": v for k, v in answers.items()} | {"uuid": str(uuid.uuid4())}
+    page = client.post(f"/s/checks?lang={language}", data=data).get_data(as_text=True)
+    found = re.search(rf'id="q_{name}-error"><span class="visually-hidden">[^<]*</span> ([^<]*)</p>', page)
+    assert found, f"no error shown for {name}"
+    return html.unescape(found.group(1))
+
+
+def api_error(client, token, language, answers, name):
+    """The reason the sync API gives for one question."""
+    record = {"uuid": str(uuid.uuid4()), "survey": "checks", "version": "1", "language": language}
+    body = json.dumps({"records": [record | {"answers": {k: v for k, v in answers.items() if v}}]})
+    response = client.post(
+        "/api/v1/submissions", data=body, content_type="application/json", headers={"Authorization": f"Bearer {token}"}
+    )
+    [result] = response.json["results"]
+    assert result["status"] == "invalid"
+    return result["errors"][name]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize(("name", "bad", "english", "spanish"), CASES)
+def test_the_web_form_and_the_api_word_a_wrong_answer_alike(
+    client, checks, token, language, name, bad, english, spanish
+):
+    answers = GOOD | {name: bad}
+    expected = english if language == "en" else spanish
+    assert web_error(client, language, answers, name) == expected
+    assert api_error(client, token, language, answers, name) == expected
+
+
+def test_the_surveys_own_words_win_in_both(client, example_survey, token):
+    from tests.conftest import GOOD_ANSWERS
+
+    answers = {k: v for k, v in GOOD_ANSWERS.items() if k != "change_story"}
+    record = {
+        "uuid": str(uuid.uuid4()),
+        "survey": "community-safety",
+        "version": example_survey.version,
+        "language": "es",
+        "answers": answers,
+    }
+    response = client.post(
+        "/api/v1/submissions",
+        data=json.dumps({"records": [record]}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    api = response.json["results"][0]["errors"]["change_story"]
+    data = {f"q_{k}": v for k, v in answers.items()} | {"uuid": str(uuid.uuid4())}
+    page = client.post("/s/community-safety?lang=es", data=data).get_data(as_text=True)
+    assert api == "Cuéntenos en pocas palabras cómo ha cambiado la vida, aunque no haya cambiado."
+    assert api in html.unescape(page)
