@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from config.settings import ROOT
-from survey.setup import (
+from survey.app import (
     configure,
     register_blueprints,
     register_commands,

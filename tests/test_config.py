@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from survey import create_app
-from survey.setup import InsecureConfigError
+from survey.app import InsecureConfigError
 
 
 def test_production_refuses_the_default_secret(monkeypatch):
