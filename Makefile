@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app survey
 
 .PHONY: run test bench setup install translations messages clean vendor
 
-$(VENV)/.installed-run: pyproject.toml
+$(VENV)/.installed-run: pyproject.toml setup.py
 	@test -n "$(PYTHON)" || { echo "Voces needs Python 3.11 or newer on the PATH."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from typing import Any
 
 from flask import Flask
 
-from config.settings import ROOT
 from survey.app import (
     configure,
     register_blueprints,
@@ -20,11 +20,7 @@ from survey.app import (
 
 def create_app(config: str | None = None, **overrides: Any) -> Flask:
     """Build the Voces application for an environment (development, testing, production)."""
-    app = Flask(
-        __name__,
-        template_folder=str(ROOT / "templates"),
-        instance_path=str(ROOT / "instance"),
-    )
+    app = Flask(__name__, template_folder=str(files("survey.templates")))
     configure(app, config, overrides)
     register_extensions(app)
     register_i18n(app)
