@@ -56,7 +56,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run(sys.executable, "-m", "venv", "--without-pip", str(venv), cwd=base)
     python = venv / "bin" / "python"
     purelib = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=base).strip())
-    (purelib / "suite-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    suite = dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib", "platlib"))
+    (purelib / "suite-dependencies.pth").write_text("".join(f"{path}\n" for path in suite), encoding="utf-8")
     wheel = next(dist.glob("voces-*.whl"))
     run(python, "-m", "pip", "install", "--quiet", "--no-deps", "--ignore-installed", str(wheel), cwd=base)
     return python
