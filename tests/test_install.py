@@ -37,12 +37,8 @@ def run(python: Path | str, *args: str, cwd: Path, env: dict[str, str] | None = 
     return done.stdout
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A wheel built from a copy of the sources, installed in a fresh virtualenv; its Python."""
-    base = tmp_path_factory.mktemp("install")
-    source, dist, venv = base / "source", base / "dist", base / "venv"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_IN_A_CLONE))
+def build_wheel(source: Path, dist: Path) -> subprocess.CompletedProcess[str]:
+    """Build a wheel of the sources as pip install . does; skip if pip cannot get the build requirements."""
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(dist), str(source)],
         capture_output=True,
@@ -51,6 +47,16 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     if build.returncode != 0 and any(reason in build.stderr for reason in NO_BUILD_REQUIREMENTS):
         pytest.skip(f"no wheel can be built here: pip cannot get the build requirements\n{build.stderr}")
+    return build
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A wheel built from a copy of the sources, installed in a fresh virtualenv; its Python."""
+    base = tmp_path_factory.mktemp("install")
+    source, dist, venv = base / "source", base / "dist", base / "venv"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_IN_A_CLONE))
+    build = build_wheel(source, dist)
     assert build.returncode == 0, build.stderr
     # The dependencies are the suite's own: the fresh virtualenv reads them from its site-packages.
     run(sys.executable, "-m", "venv", "--without-pip", str(venv), cwd=base)
@@ -132,3 +138,11 @@ def test_the_installed_package_migrates_and_serves_healthz_and_a_form(installed,
         finally:
             server.terminate()
             server.communicate(timeout=10)
+
+
+def test_the_build_refuses_to_ship_a_field_app_without_its_vendored_idb(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_IN_A_CLONE, "vendor"))
+    build = build_wheel(source, tmp_path / "dist")
+    assert build.returncode != 0 and "make vendor" in build.stderr
+    assert not list((tmp_path / "dist").glob("*.whl"))
