@@ -12,6 +12,7 @@ import sysconfig
 import time
 import urllib.error
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wheel = next(dist.glob("voces-*.whl"))
     run(python, "-m", "pip", "install", "--quiet", "--no-deps", "--ignore-installed", str(wheel), cwd=base)
     return python
+
+
+def test_the_wheel_installs_one_top_level_package(installed):
+    wheel = next((installed.parents[2] / "dist").glob("voces-*.whl"))
+    with zipfile.ZipFile(wheel) as contents:
+        top_level = {name.split("/")[0] for name in contents.namelist() if ".dist-info/" not in name}
+    assert top_level == {"survey"}  # no generic `config`, `templates` or `migrations` beside it
 
 
 @pytest.fixture()
