@@ -7,9 +7,9 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app survey
 
-.PHONY: run test bench setup install translations messages clean vendor
+.PHONY: run test bench setup install translations messages clean vendor dist
 
-$(VENV)/.installed-run: pyproject.toml
+$(VENV)/.installed-run: pyproject.toml setup.py
 	@test -n "$(PYTHON)" || { echo "Voces needs Python 3.11 or newer on the PATH."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -52,8 +52,14 @@ test: $(VENV)/.installed-test translations vendor
 bench: $(VENV)/.installed-test translations
 	$(BIN)/python -m benchmarks
 
+# A wheel to install anywhere (README, "Deploying"). setuptools reuses build/, so a file deleted from
+# the sources would otherwise still ship.
+dist: install vendor
+	rm -rf build dist
+	$(BIN)/python -m pip wheel --no-deps --wheel-dir dist .
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache node_modules $(VENDOR)
+	rm -rf $(VENV) instance .pytest_cache node_modules $(VENDOR) build dist voces.egg-info
 
 # Refresh the catalogues after changing interface text (pybabel skips folders starting with _).
 messages: install

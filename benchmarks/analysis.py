@@ -20,7 +20,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from config.settings import ROOT
+from benchmarks import ROOT
 from survey.analysis import load_codebook
 from survey.analysis.evaluation import (
     LabelledText,

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from config.settings import ROOT
+from benchmarks import ROOT
 
 BATCH = 100
 BATCHES = 20

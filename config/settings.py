@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# This folder, wherever it is: config/ in a checkout, survey/config/ in an installed package.
+CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
 
 
@@ -28,8 +29,8 @@ class Config:
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")  # per device token
     # Behind a reverse proxy, how many proxies to trust for the client's address (rate limits, audit).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", 0))
-    CODEBOOK_PATH = os.environ.get("VOCES_CODEBOOK", str(ROOT / "config" / "codebook.yaml"))
-    SURVEYS_DIR = str(ROOT / "config" / "surveys")
+    CODEBOOK_PATH = os.environ.get("VOCES_CODEBOOK", str(CONFIG_DIR / "codebook.yaml"))
+    SURVEYS_DIR = str(CONFIG_DIR / "surveys")
     # Groups smaller than this are not shown on their own: a count of 2 in a village identifies people.
     MIN_GROUP_SIZE = 5
     TESTING = False
@@ -37,7 +38,7 @@ class Config:
 
 
 class Development(Config):
-    """Local development: SQLite in instance/, debug on."""
+    """Local development: SQLite in the instance folder, debug on."""
 
     DEBUG = True
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from typing import Any
 
 from flask import Flask
 
-from config.settings import ROOT
-from survey.setup import (
+from survey.app import (
     configure,
     register_blueprints,
     register_commands,
@@ -21,11 +21,7 @@ from survey.web.transactions import register_transactions
 
 def create_app(config: str | None = None, **overrides: Any) -> Flask:
     """Build the Voces application for an environment (development, testing, production)."""
-    app = Flask(
-        __name__,
-        template_folder=str(ROOT / "templates"),
-        instance_path=str(ROOT / "instance"),
-    )
+    app = Flask(__name__, template_folder=str(files("survey.templates")))
     configure(app, config, overrides)
     register_extensions(app)
     register_transactions(app)

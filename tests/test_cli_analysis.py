@@ -6,10 +6,10 @@ import json
 
 from sqlalchemy import select, update
 
-from config.settings import ROOT
 from survey.analysis import ANALYSER_VERSION
 from survey.models import LearnedModel, Role, TagSource, Testimonial
 from survey.services.corrections import correct_themes
+from tests import ROOT
 
 OWN = ROOT / "tests" / "data" / "testimonies_labelled.jsonl"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from survey import create_app
-from survey.setup import InsecureConfigError
+from survey.app import InsecureConfigError
+from tests import ROOT
 
 
 def test_production_refuses_the_default_secret(monkeypatch):
@@ -28,12 +29,11 @@ def test_development_may_use_the_default_secret(tmp_path, make_app):
 
 def test_default_database_is_sqlite_in_instance(monkeypatch, make_app):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    import config.settings as settings
+    import survey.config.settings as settings
 
     monkeypatch.setattr(settings.Development, "SQLALCHEMY_DATABASE_URI", "")
     app = make_app("development")
-    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
-    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/voces.db")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{ROOT / 'instance' / 'voces.db'}"  # the checkout's
 
 
 def test_unknown_environment_is_refused():

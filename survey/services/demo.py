@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from sqlalchemy import func, select
 
-from config.settings import ROOT
+from survey.config.settings import CONFIG_DIR
 from survey.extensions import db
 from survey.models import Channel, Response, Role, SurveyVersion
 from survey.models.base import utcnow
@@ -27,9 +27,9 @@ DEMO_ACCOUNTS = (
     ("evaluator@voces.example", Role.EVALUATOR),
     ("field@voces.example", Role.FIELD_WORKER),
 )
-EXAMPLE_SURVEY = ROOT / "config" / "surveys" / "community-safety.yaml"
-SITES_FILE = ROOT / "config" / "sites.yaml"
-TESTIMONIES_FILE = ROOT / "config" / "demo" / "testimonies.yaml"
+EXAMPLE_SURVEY = CONFIG_DIR / "surveys" / "community-safety.yaml"
+SITES_FILE = CONFIG_DIR / "sites.yaml"
+TESTIMONIES_FILE = CONFIG_DIR / "demo" / "testimonies.yaml"
 # Mood moves the five-point answers: a resident who writes in despair rarely feels very safe.
 MOOD_CENTRE = {"negative": 2.0, "mixed": 3.0, "positive": 4.0}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from config.settings import ROOT
 from survey.analysis.codebook import CodebookError, load_codebook, parse_codebook
+from tests import ROOT
 
 DEFAULT = ROOT / "config" / "codebook.yaml"
 

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from config.settings import ROOT
 from survey.analysis import load_codebook
 from survey.analysis.evaluation import (
     LabelledDataError,
@@ -16,6 +15,7 @@ from survey.analysis.evaluation import (
     sentiment_scores,
     theme_scores,
 )
+from tests import ROOT
 
 CODEBOOK = load_codebook(ROOT / "config" / "codebook.yaml")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from config.settings import ROOT
 from survey.analysis.evaluation import read_labelled
 from survey.analysis.learned import CodedExample, LearnedCodebook, TfidfFeatures, train_codebook
+from tests import ROOT
 
 OWN = ROOT / "tests" / "data" / "testimonies_labelled.jsonl"
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from config.settings import ROOT
 from survey.analysis import load_codebook
 from survey.analysis.evaluation import read_labelled
 from survey.analysis.parallel import analyse_parallel
 from survey.analysis.pipeline import analyse_batch
+from tests import ROOT
 
 CODEBOOK = load_codebook(ROOT / "config" / "codebook.yaml")
 

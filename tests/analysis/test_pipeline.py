@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from config.settings import ROOT
 from survey.analysis import analyse_testimony, load_codebook
+from tests import ROOT
 
 CODEBOOK = load_codebook(ROOT / "config" / "codebook.yaml")
 

@@ -6,12 +6,12 @@ import syntok.segmenter as syntok_segmenter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from config.settings import ROOT
 from survey.analysis import analyse_testimony, load_codebook
 from survey.analysis import text as text_module
 from survey.analysis.codebook import parse_codebook
 from survey.analysis.text import clean_text, fold, fold_with_offsets, split_sentences
 from survey.analysis.themes import ThemeTagger
+from tests import ROOT
 
 CODEBOOK = load_codebook(ROOT / "config" / "codebook.yaml")
 

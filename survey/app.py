@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from typing import Any
 
 from flask import Flask, Response, current_app, render_template, request, session
@@ -10,7 +11,7 @@ from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config.settings import CONFIGS, DEFAULT_SECRET_KEY
+from survey.config.settings import CONFIGS, DEFAULT_SECRET_KEY
 from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ERROR_CODES = (400, 403, 404, 405, 413, 429, 500)
@@ -43,7 +44,7 @@ def register_extensions(app: Flask) -> None:
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
+    migrate.init_app(app, db, directory=str(files("survey.migrations")))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -1,0 +1,1 @@
+"""Alembic migrations through Flask-Migrate; installed as survey.migrations."""

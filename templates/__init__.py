@@ -1,0 +1,1 @@
+"""Jinja templates: base.html, _macros/ and one folder per blueprint; installed as survey.templates."""
