@@ -127,7 +127,7 @@ def _whole(readings: Sequence[Reading], scores: Sequence[Sentiment]) -> Sentimen
     if len(scores) == 1:
         return scores[0]
     if not scores:
-        return Sentiment(None, None, NO_TEXT)
+        return NO_TEXT
     return score_reading(add_up(readings)) if readings else scores[0]
 
 

@@ -2,7 +2,7 @@
 
 Each sentence is read once by both, split on spaces as each library splits it, and a text's score
 adds its sentences' readings up instead of reading the text again. English only; other languages
-are not scored, with the reason.
+are not scored, with a reason stored as a code (see `NotScored`).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 
 from textblob import _text as pattern
@@ -19,11 +20,7 @@ from vaderSentiment import vaderSentiment as vader
 from survey.analysis.text import MAX_REMEMBERED_LENGTH, MAX_REMEMBERED_WORDS
 
 SCORED_LANGUAGES = frozenset({"en"})
-NO_TEXT = "no text to score"
-NOT_SCORED_REASONS = {
-    "es": "no sentiment method validated on labelled Spanish text yet",
-    "und": "language could not be identified",
-}
+UNKNOWN_LANGUAGE = "und"
 # Words of testimonies about drugs and violence that general lexicons miss or read as neutral; VADER
 # scale -4..4. Outcomes carry the feeling here: "my son has been sober eight months", "she died".
 DOMAIN_LEXICON = {
@@ -149,18 +146,51 @@ class _TextBlobRules:
 _textblob = _TextBlobRules()
 
 
+class NotScored(StrEnum):
+    """Why a text got no sentiment score; stored as a code and translated where it is shown."""
+
+    NO_TEXT = "no_text"
+    UNKNOWN_LANGUAGE = "language_unknown"
+    LANGUAGE = "language_not_scored"  # stored with the language: "language_not_scored:es"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A reason for no score and, for a language without a method, that language."""
+
+    kind: NotScored
+    language: str | None = None
+
+    @property
+    def code(self) -> str:
+        """The stored form: "no_text", "language_unknown", "language_not_scored:es"."""
+        return self.kind.value if self.language is None else f"{self.kind.value}:{self.language}"
+
+    @classmethod
+    def from_code(cls, code: str) -> Reason | None:
+        """Read a stored code back; None for anything that is not one."""
+        kind, _, language = code.partition(":")
+        try:
+            return cls(NotScored(kind), language or None)
+        except ValueError:
+            return None
+
+
 @dataclass(frozen=True, slots=True)
 class Sentiment:
     """Polarity in [-1, 1] and subjectivity in [0, 1], or None with the reason it was not scored."""
 
     polarity: float | None
     subjectivity: float | None
-    reason: str | None = None
+    reason: Reason | None = None
 
     @property
     def scored(self) -> bool:
         """Say whether the text got a score."""
         return self.polarity is not None
+
+
+NO_TEXT = Sentiment(None, None, Reason(NotScored.NO_TEXT))
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,8 +415,9 @@ def score_reading(reading: Reading) -> Sentiment:
 
 def not_scored(language: str) -> Sentiment:
     """Why a text in this language gets no score."""
-    reason = NOT_SCORED_REASONS.get(language, f"no sentiment method for language '{language}'")
-    return Sentiment(None, None, reason)
+    if language == UNKNOWN_LANGUAGE:
+        return Sentiment(None, None, Reason(NotScored.UNKNOWN_LANGUAGE))
+    return Sentiment(None, None, Reason(NotScored.LANGUAGE, language))
 
 
 def score_sentence(text: str, language: str) -> Sentiment:

@@ -49,7 +49,8 @@ def apply_analysis(testimonial: Testimonial, analysis: Analysis) -> None:
     testimonial.language = analysis.language.code
     testimonial.polarity = analysis.sentiment.polarity
     testimonial.subjectivity = analysis.sentiment.subjectivity
-    testimonial.sentiment_note = analysis.sentiment.reason
+    reason = analysis.sentiment.reason
+    testimonial.sentiment_note = reason.code if reason is not None else None
     testimonial.sentences = [
         {"start": s.start, "end": s.end, "polarity": s.sentiment.polarity} for s in analysis.sentences
     ]

@@ -11,6 +11,8 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer, normalize
 from survey.analysis.sentiment import (
     DOMAIN_LEXICON,
     LEXICON,
+    NotScored,
+    Reason,
     _expand,
     _textblob,
     _textblob_words,
@@ -39,11 +41,23 @@ def test_not_working_is_negative():
 def test_spanish_is_not_scored_with_the_English_lexicon():
     result = score_sentence("La clínica es maravillosa.", "es")
     assert result.polarity is None and not result.scored
-    assert "Spanish" in result.reason
+    assert result.reason == Reason(NotScored.LANGUAGE, "es")
+    assert result.reason.code == "language_not_scored:es"
 
 
 def test_unknown_language_is_not_scored():
-    assert score_sentence("Lorem ipsum", "und").reason == "language could not be identified"
+    assert score_sentence("Lorem ipsum", "und").reason == Reason(NotScored.UNKNOWN_LANGUAGE)
+
+
+@pytest.mark.parametrize(
+    "reason", [Reason(NotScored.NO_TEXT), Reason(NotScored.UNKNOWN_LANGUAGE), Reason(NotScored.LANGUAGE, "pt")]
+)
+def test_reason_codes_read_back(reason):
+    assert Reason.from_code(reason.code) == reason
+
+
+def test_sentences_are_not_reason_codes():
+    assert Reason.from_code("no text to score") is None
 
 
 def _read(text):
