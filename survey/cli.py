@@ -16,11 +16,10 @@ from survey.analysis.evaluation import (
     format_report,
     read_labelled,
 )
-from survey.analysis.pipeline import prepare
 from survey.extensions import db
 from survey.models import Role
 from survey.services.demo import DEMO_PASSWORD, load_demo
-from survey.services.learning import active_learned, examples_from_corrections, examples_from_file, learn_codebook
+from survey.services.learning import examples_from_corrections, examples_from_file, learn_codebook
 from survey.services.queue_files import QueueFileError, read_queue_file
 from survey.services.surveys import (
     SurveyImportError,
@@ -167,7 +166,6 @@ def rerun_command(slug: str | None, batch: int) -> None:
     if not total:
         click.echo("Every testimony is up to date.")
         return
-    prepare(codebook(), active_learned())
     done, after = 0, 0
     with click.progressbar(length=total, label="Re-analysing", show_pos=True) as bar:
         while items := out_of_date(slug, after_id=after, limit=batch):
