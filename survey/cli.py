@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from survey.analysis import load_codebook
 from survey.analysis.evaluation import (
     LabelledDataError,
     evaluate_engine,
@@ -31,7 +32,7 @@ from survey.services.surveys import (
     read_survey,
 )
 from survey.services.sync import ingest_batch
-from survey.services.testimonies import codebook, count_out_of_date, out_of_date, reanalyse
+from survey.services.testimonies import count_out_of_date, out_of_date, reanalyse
 from survey.services.users import AccountError, create_user
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -127,7 +128,7 @@ def evaluate_command(data: str, train_path: str | None, as_json: bool) -> None:
     try:
         rows = read_labelled(data)
         train = read_labelled(train_path) if train_path else None
-        report = evaluate_engine(rows, codebook(), train)
+        report = evaluate_engine(rows, load_codebook(current_app.config["CODEBOOK_PATH"]), train)
     except (LabelledDataError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     if as_json:

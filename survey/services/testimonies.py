@@ -3,39 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
-from survey.analysis import ANALYSER_VERSION, Analysis, Codebook, analyse_testimony, load_codebook
-from survey.analysis.pipeline import analyse_batch
+from survey.analysis import Analysis
 from survey.extensions import db
 from survey.models import Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
-from survey.services.learning import active_learned
+from survey.services.engine import current_engine
 from survey.services.surveys import definition_of
-
-
-def codebook() -> Codebook:
-    """The configured codebook, read again only when its file changes."""
-    path = Path(current_app.config["CODEBOOK_PATH"])
-    return _load(str(path), path.stat().st_mtime_ns)
-
-
-@lru_cache(maxsize=4)
-def _load(path: str, mtime: int) -> Codebook:
-    return load_codebook(path)
 
 
 def add_testimonial(response: Response, question: str, text: str, *, names: Iterable[str] = ()) -> Testimonial:
     """Store a testimony with its redacted text, language, sentiment and machine tags."""
     testimonial = Testimonial(response=response, question=question, raw_text=text)
-    apply_analysis(
-        testimonial,
-        analyse_testimony(text, codebook(), learned=active_learned(), language_hint=response.language, names=names),
-    )
+    apply_analysis(testimonial, current_engine().analyse(text, language_hint=response.language, names=names))
     db.session.add(testimonial)
     return testimonial
 
@@ -73,9 +55,8 @@ def apply_analysis(testimonial: Testimonial, analysis: Analysis) -> None:
 
 def current_versions() -> tuple[str, str]:
     """The analyser and codebook versions a fresh analysis would carry."""
-    learned = active_learned()
-    book = codebook().version
-    return ANALYSER_VERSION, book if learned is None else f"{book}+{learned.version}"
+    engine = current_engine()
+    return engine.analyser_version, engine.codebook_version
 
 
 def _stale() -> ColumnElement[bool]:
@@ -101,8 +82,11 @@ def count_out_of_date(survey_slug: str | None = None) -> int:
     return int(db.session.scalar(query) or 0)
 
 
-def reanalyse(testimonials: list[Testimonial]) -> None:
-    """Analyse testimonies again with the current engine, codebook and learned codebook."""
+Inputs = tuple[list[str], list[str | None], list[list[str]]]  # texts, language hints, names to redact
+
+
+def _inputs(testimonials: list[Testimonial]) -> Inputs:
+    """What the engine needs of stored testimonies: each text, its form's language and the names given."""
     personal_questions: dict[int, set[str]] = {}
     names = []
     for t in testimonials:
@@ -111,13 +95,16 @@ def reanalyse(testimonials: list[Testimonial]) -> None:
             personal_questions[version.id] = {q.name for q in definition_of(version).questions if q.personal}
         personal = personal_questions[version.id]
         names.append([a.value_text or "" for a in t.response.answers if a.question in personal])
-    analyses = analyse_batch(
-        [t.raw_text for t in testimonials],
-        codebook(),
-        learned=active_learned(),
-        language_hints=[t.response.language for t in testimonials],
-        names=names,
-    )
+    return [t.raw_text for t in testimonials], [t.response.language for t in testimonials], names
+
+
+def _apply_all(testimonials: list[Testimonial], analyses: list[Analysis]) -> None:
     for testimonial, analysis in zip(testimonials, analyses, strict=True):
         apply_analysis(testimonial, analysis)
     db.session.flush()
+
+
+def reanalyse(testimonials: list[Testimonial]) -> None:
+    """Analyse testimonies again with the current engine, codebook and learned codebook."""
+    texts, hints, names = _inputs(testimonials)
+    _apply_all(testimonials, current_engine().analyse_batch(texts, language_hints=hints, names=names))

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from survey.analysis.sentiment import NotScored, Reason
 from survey.models import Testimonial
 from survey.services.definition import pick
-from survey.services.testimonies import codebook
+from survey.services.engine import codebook
 
 
 def lang_query(args: MultiDict[str, str], code: str) -> str:
