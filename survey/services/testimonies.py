@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from survey.analysis import Analysis
+from survey.analysis.pipeline import analyse_in_this_process, use_in_this_process
 from survey.extensions import db
 from survey.models import Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.services.engine import current_engine
@@ -108,3 +113,41 @@ def reanalyse(testimonials: list[Testimonial]) -> None:
     """Analyse testimonies again with the current engine, codebook and learned codebook."""
     texts, hints, names = _inputs(testimonials)
     _apply_all(testimonials, current_engine().analyse_batch(texts, language_hints=hints, names=names))
+
+
+def default_workers() -> int:
+    """One worker process per core."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def reanalyse_out_of_date(survey_slug: str | None = None, *, batch: int = 200, workers: int = 1) -> Iterator[int]:
+    """Analyse again every out-of-date testimony, batch by batch, in id order; yield each batch's
+    size once its results are flushed, for the caller to commit.
+
+    With several workers the analysis runs in a pool of processes, a few batches ahead of the
+    database, while this process reads the testimonies and writes the results; committing each
+    batch as it comes keeps a run resumable where it stopped.
+    """
+    after = 0
+    workers = min(workers, -(-count_out_of_date(survey_slug) // batch))  # no more processes than batches
+    if workers < 2:
+        while items := out_of_date(survey_slug, after_id=after, limit=batch):
+            reanalyse(items)
+            after = items[-1].id
+            yield len(items)
+        return
+    pending: deque[tuple[list[Testimonial], Future[list[Analysis]]]] = deque()
+    # Spawned workers start clean: nothing of this process (its database connections) goes with them.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=use_in_this_process, initargs=(current_engine(),)
+    ) as pool:
+        while True:
+            while len(pending) < 2 * workers and (items := out_of_date(survey_slug, after_id=after, limit=batch)):
+                after = items[-1].id
+                pending.append((items, pool.submit(analyse_in_this_process, *_inputs(items))))
+            if not pending:
+                return
+            items, future = pending.popleft()
+            _apply_all(items, future.result())
+            yield len(items)
