@@ -10,17 +10,17 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from survey.analysis import load_codebook
 from survey.analysis.evaluation import (
     LabelledDataError,
     evaluate_engine,
     format_report,
     read_labelled,
 )
-from survey.analysis.pipeline import prepare
 from survey.extensions import db
 from survey.models import Role
 from survey.services.demo import DEMO_PASSWORD, load_demo
-from survey.services.learning import active_learned, examples_from_corrections, examples_from_file, learn_codebook
+from survey.services.learning import examples_from_corrections, examples_from_file, learn_codebook
 from survey.services.queue_files import QueueFileError, read_queue_file
 from survey.services.surveys import (
     SurveyImportError,
@@ -32,7 +32,7 @@ from survey.services.surveys import (
     read_survey,
 )
 from survey.services.sync import ingest_batch
-from survey.services.testimonies import codebook, count_out_of_date, out_of_date, reanalyse
+from survey.services.testimonies import count_out_of_date, default_workers, reanalyse_out_of_date
 from survey.services.users import AccountError, create_user
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -128,7 +128,7 @@ def evaluate_command(data: str, train_path: str | None, as_json: bool) -> None:
     try:
         rows = read_labelled(data)
         train = read_labelled(train_path) if train_path else None
-        report = evaluate_engine(rows, codebook(), train)
+        report = evaluate_engine(rows, load_codebook(current_app.config["CODEBOOK_PATH"]), train)
     except (LabelledDataError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     if as_json:
@@ -161,21 +161,19 @@ def train_command(path: str | None, from_corrections: bool) -> None:
 @analysis_cli.command("rerun")
 @click.option("--survey", "slug", help="Only this survey's testimonies.")
 @click.option("--batch", default=200, show_default=True, help="Testimonies analysed and committed together.")
-def rerun_command(slug: str | None, batch: int) -> None:
+@click.option("--workers", type=click.IntRange(min=1), help="Processes that analyse  [default: one per core]")
+def rerun_command(slug: str | None, batch: int, workers: int | None) -> None:
     """Analyse again what an older analyser or codebook produced; safe to stop and run again."""
     total = count_out_of_date(slug)
     if not total:
         click.echo("Every testimony is up to date.")
         return
-    prepare(codebook(), active_learned())
-    done, after = 0, 0
+    done = 0
     with click.progressbar(length=total, label="Re-analysing", show_pos=True) as bar:
-        while items := out_of_date(slug, after_id=after, limit=batch):
-            reanalyse(items)
+        for count in reanalyse_out_of_date(slug, batch=batch, workers=workers or default_workers()):
             db.session.commit()  # each batch is kept: an interrupted run resumes where it stopped
-            after = items[-1].id
-            done += len(items)
-            bar.update(len(items))
+            done += count
+            bar.update(count)
     click.echo(f"Re-analysed {done} testimonies.")
 
 

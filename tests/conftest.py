@@ -35,7 +35,7 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
-        for key in ("_flask_babel", "active_learned"):
+        for key in ("_flask_babel", "engine"):
             g.pop(key, None)
         return super().open(*args, **kwargs)
 

@@ -104,3 +104,42 @@ def test_corrections_train_a_codebook_that_tags_new_testimonies(runner, make_res
     testimonial = db.session.scalars(select(Testimonial).where(Testimonial.response_id == fresh.id)).one()
     assert "+learned-" in testimonial.codebook_version
     assert "livelihoods" in {t.theme for t in testimonial.tags}
+
+
+def _stored(db):
+    db.session.expire_all()
+    return {
+        t.id: (
+            t.redacted_text,
+            t.language,
+            t.polarity,
+            t.sentiment_note,
+            t.sentences,
+            t.analyser_version,
+            sorted((g.theme, g.confidence, g.polarity, str(g.evidence)) for g in t.tags),
+        )
+        for t in db.session.scalars(select(Testimonial))
+    }
+
+
+def test_rerun_on_two_worker_processes_stores_what_one_process_stores(runner, make_response, db):
+    stories = [
+        "The shootings stopped and the clinic opened. I feel safe at night.",
+        "My son overdosed twice; the rehab waitlist is months long.",
+        "Ya no hay balaceras y abrieron un centro de salud.",
+        "Nothing changed.",
+        "",
+    ]
+    for story in stories:
+        make_response(change_story=story, language="es" if "balaceras" in story else "en")
+    results = []
+    for workers in ("1", "2"):
+        db.session.execute(update(Testimonial).values(analyser_version="old", polarity=None, sentences=[]))
+        db.session.commit()
+        result = runner.invoke(args=["analysis", "rerun", "--batch", "2", "--workers", workers])
+        assert result.exit_code == 0, result.output
+        assert f"Re-analysed {len(stories) * 2 - 1} testimonies." in result.output
+        results.append(_stored(db))
+    one, two = results
+    assert {row[5] for row in one.values()} == {ANALYSER_VERSION}
+    assert two == one

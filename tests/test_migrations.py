@@ -7,8 +7,8 @@ import os
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
 
 from survey import create_app
 from survey.extensions import db
@@ -45,3 +45,37 @@ def _fresh_postgres_database(url: str) -> str:
         connection.exec_driver_sql("CREATE DATABASE voces_migrations_check")
     engine.dispose()
     return f"{base}/voces_migrations_check"
+
+
+NOTES = {
+    "no text to score": "no_text",
+    "language could not be identified": "language_unknown",
+    "no sentiment method validated on labelled Spanish text yet": "language_not_scored:es",
+    "no sentiment method for language 'pt'": "language_not_scored:pt",
+}
+
+
+def test_not_scored_sentences_become_codes_and_back(tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/notes.db")
+    with app.app_context():
+        upgrade(revision="0003")
+        with db.engine.begin() as connection:
+            for number, note in enumerate([*NOTES, None]):
+                connection.execute(
+                    text(
+                        "INSERT INTO testimonial (id, response_id, question, raw_text, redacted_text, redactions, "
+                        "sentiment_note, sentences, analyser_version, codebook_version, analysed_at) VALUES "
+                        "(:id, 1, :id, 't', 't', '[]', :note, '[]', 'a', 'b', '2026-12-01 00:00:00')"
+                    ),
+                    {"id": number + 1, "note": note},
+                )
+        upgrade(revision="0004")
+        assert _notes() == [*NOTES.values(), None]
+        downgrade(revision="0003")
+        assert _notes() == [*NOTES, None]
+        db.engine.dispose()
+
+
+def _notes() -> list[str | None]:
+    with db.engine.connect() as connection:
+        return list(connection.execute(text("SELECT sentiment_note FROM testimonial ORDER BY id")).scalars())

@@ -1,4 +1,5 @@
-"""How far to trust the machine: theme and sentiment scores against people's labels, and speed."""
+"""How far to trust the machine: theme and sentiment scores against people's labels (scikit-learn's
+and SciPy's metrics), and a plain measure of speed."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scipy.stats import pearsonr
+from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+from sklearn.preprocessing import MultiLabelBinarizer
 from textblob import TextBlob
 
 from survey.analysis.codebook import Codebook
 from survey.analysis.learned import CodedExample, train_codebook
-from survey.analysis.pipeline import analyse_batch, prepare
+from survey.analysis.pipeline import Analysis, Engine
 
 NEUTRAL_BAND = 0.1  # |polarity| below this counts as neutral in the three-class accuracy
 
@@ -86,29 +90,28 @@ def read_labelled(path: str | Path) -> list[LabelledText]:
 
 
 def theme_scores(gold: Sequence[frozenset[str]], predicted: Sequence[frozenset[str]]) -> dict[str, Any]:
-    """Precision, recall, F1 and support per theme, with macro and micro F1, over sets of labels."""
+    """Precision, recall, F1 and support per theme, with macro F1 (over the themes people gave) and
+    micro F1, over sets of labels."""
     labels = sorted(set().union(*gold, *predicted)) if gold else []
-    per_theme: dict[str, dict[str, float | int]] = {}
-    total_tp = total_fp = total_fn = 0
-    for label in labels:
-        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if label in g and label in p)
-        fp = sum(1 for g, p in zip(gold, predicted, strict=True) if label not in g and label in p)
-        fn = sum(1 for g, p in zip(gold, predicted, strict=True) if label in g and label not in p)
-        total_tp, total_fp, total_fn = total_tp + tp, total_fp + fp, total_fn + fn
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_theme[label] = {
-            "precision": round(precision, 4),
-            "recall": round(recall, 4),
-            "f1": round(f1, 4),
-            "support": tp + fn,
+    if not labels:
+        return {"macro_f1": 0.0, "micro_f1": 0.0, "per_theme": {}}
+    binarizer = MultiLabelBinarizer(classes=labels)
+    truth, guess = binarizer.fit_transform(gold), binarizer.transform(predicted)
+    precision, recall, f1, support = precision_recall_fscore_support(truth, guess, average=None, zero_division=0.0)
+    per_theme = {
+        label: {
+            "precision": round(float(p), 4),
+            "recall": round(float(r), 4),
+            "f1": round(float(f), 4),
+            "support": int(n),
         }
-    supported = [v["f1"] for v in per_theme.values() if v["support"]]
-    micro = 2 * total_tp / (2 * total_tp + total_fp + total_fn) if total_tp + total_fp + total_fn else 0.0
+        for label, p, r, f, n in zip(labels, precision, recall, f1, support, strict=True)
+    }
+    supported = [j for j, n in enumerate(support) if n]
+    macro = f1_score(truth, guess, labels=supported, average="macro", zero_division=0.0) if supported else 0.0
     return {
-        "macro_f1": round(sum(supported) / len(supported), 4) if supported else 0.0,
-        "micro_f1": round(micro, 4),
+        "macro_f1": round(float(macro), 4),
+        "micro_f1": round(float(f1_score(truth, guess, average="micro", zero_division=0.0)), 4),
         "per_theme": per_theme,
     }
 
@@ -119,14 +122,9 @@ def _three_class(value: float, band: float) -> int:
 
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     """Pearson's r, or None when either side has no spread."""
-    n = len(xs)
-    if n < 2:
+    if len(xs) < 2 or len(set(xs)) < 2 or len(set(ys)) < 2:
         return None
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
-    return round(sxy / math.sqrt(sxx * syy), 4) if sxx and syy else None
+    return round(float(pearsonr(xs, ys).statistic), 4)
 
 
 def sentiment_scores(gold: Sequence[float], predicted: Sequence[float | None]) -> dict[str, Any]:
@@ -135,32 +133,16 @@ def sentiment_scores(gold: Sequence[float], predicted: Sequence[float | None]) -
     if not pairs:
         return {"pearson_r": None, "accuracy3": None, "n": 0}
     ps, gs = [p for p, _ in pairs], [g for _, g in pairs]
-    correct = sum(_three_class(p, NEUTRAL_BAND) == _three_class(g, 1e-9) for p, g in pairs)
-    return {"pearson_r": pearson(ps, gs), "accuracy3": round(correct / len(pairs), 4), "n": len(pairs)}
+    accuracy = accuracy_score([_three_class(g, 1e-9) for g in gs], [_three_class(p, NEUTRAL_BAND) for p in ps])
+    return {"pearson_r": pearson(ps, gs), "accuracy3": round(float(accuracy), 4), "n": len(pairs)}
 
 
-ROUNDS = 3
-ROUNDS_WITHIN_SECONDS = 60.0  # a large file is timed once rather than keep the user waiting
-
-
-def compare_rates(
-    texts: Sequence[str], works: dict[str, Callable[[Sequence[str]], object]], rounds: int = ROUNDS
-) -> dict[str, float]:
-    """Texts per second of each work on the same texts, in turns, the best of a few rounds each.
-
-    Taking turns puts every work through the same spells of a busy machine, and the best round is
-    the one least disturbed by them, as timeit advises.
-    """
-    best = dict.fromkeys(works, float("inf"))
-    started = time.perf_counter()
-    for round_number in range(rounds):
-        if round_number and time.perf_counter() - started > ROUNDS_WITHIN_SECONDS:
-            break
-        for name, work in works.items():
-            start = time.perf_counter()
-            work(texts)
-            best[name] = min(best[name], time.perf_counter() - start)
-    return {name: round(len(texts) / seconds, 1) if seconds > 0 else float("inf") for name, seconds in best.items()}
+def _rate(texts: Sequence[str], work: Callable[[Sequence[str]], object]) -> float:
+    """Texts per second of one run of the work over the texts."""
+    start = time.perf_counter()
+    work(texts)
+    seconds = time.perf_counter() - start
+    return round(len(texts) / seconds, 1) if seconds > 0 else float("inf")
 
 
 def bare_textblob(texts: Iterable[str]) -> list[float]:
@@ -181,18 +163,12 @@ def evaluate_engine(
         label_set = frozenset().union(*(c.themes for c in coded))
     texts = [row.text for row in data]
     hints = [row.language for row in data]
-    # Load the models (language, lexicons, learned codebook) before the clock starts: steady speed.
-    prepare(codebook, learned)
+    engine = Engine(codebook, learned)
+    engine.warm_up()  # the models are loaded before the clock starts
     bare_textblob(texts[:1])
-    analyses = analyse_batch(texts, codebook, learned=learned, language_hints=hints)
-    rates = compare_rates(
-        texts,
-        {
-            "pipeline": lambda batch: analyse_batch(batch, codebook, learned=learned, language_hints=hints),
-            "textblob": bare_textblob,
-        },
-    )
-    pipeline_rate, textblob_rate = rates["pipeline"], rates["textblob"]
+    analyses: list[Analysis] = []
+    pipeline_rate = _rate(texts, lambda batch: analyses.extend(engine.analyse_batch(batch, language_hints=hints)))
+    textblob_rate = _rate(texts, bare_textblob)
     themed = [(row, a) for row, a in zip(data, analyses, strict=True) if row.themes is not None]
     themes = None
     if themed:

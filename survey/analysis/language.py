@@ -44,7 +44,8 @@ class LanguageGuess:
 
 
 @lru_cache(maxsize=1)
-def _identifier() -> LanguageIdentifier:
+def language_model() -> LanguageIdentifier:
+    """py3langid's model, loaded once per process (loading takes a noticeable fraction of a second)."""
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
@@ -67,10 +68,10 @@ def detect_language(text: str, hint: str | None = None, words: Iterable[str] | N
     own, other = {"en": (english, spanish), "es": (spanish, english)}.get(hint or "", (0, 0))
     if own >= CONFIRMED and not other:
         return LanguageGuess(hint or "und", 0.95)
-    best, probability = _identifier().classify(text)
+    best, probability = language_model().classify(text)
     if probability >= SURE or hint is None:
         return LanguageGuess(best, round(float(probability), 3))
-    ranked = _identifier().rank(text)[:3]  # the whole ranking only when it is needed
+    ranked = language_model().rank(text)[:3]  # the whole ranking only when it is needed
     # Unsure: a short mixed sentence from a Spanish form is Spanish if the model thinks it may be.
     if any(code == hint for code, _ in ranked):
         return LanguageGuess(hint, round(float(dict(ranked)[hint]), 3))

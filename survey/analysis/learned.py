@@ -15,11 +15,11 @@ import joblib
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.metrics import f1_score
 from sklearn.model_selection import KFold
-from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
-from survey.analysis.text import MAX_REMEMBERED_LENGTH, MAX_REMEMBERED_WORDS, fold_with_offsets, original_span
+from survey.analysis.text import fold_with_offsets, original_span
 
 MIN_POSITIVES = 3  # a theme coded fewer times than this cannot be learned, only reported
 FOLDS = 3
@@ -148,20 +148,9 @@ class LearnedCodebook:
 
     def _margins(self, texts: Sequence[str]) -> tuple[np.ndarray, sparse.csr_matrix]:
         """Margins of every text for every label, and the texts' word features."""
-        fast = getattr(self, "_fast", None)
-        if fast is None:
-            split = len(self.words.vocabulary_)
-            # Each half of the weights laid out for multiplying sparse rows, copied once, not per call;
-            # set in one assignment, so that another thread sees all of it or none.
-            fast = self._fast = (
-                TfidfFeatures(self.words),
-                TfidfFeatures(self.chars),
-                np.ascontiguousarray(self.weights[:, :split].T),
-                np.ascontiguousarray(self.weights[:, split:].T),
-            )
-        word_features, char_features, word_weights, char_weights = fast
-        words = word_features.transform(texts)
-        return np.asarray(words @ word_weights + char_features.transform(texts) @ char_weights) + self.bias, words
+        words = self.words.transform(texts)
+        features = sparse.hstack([words, self.chars.transform(texts)]).tocsr()
+        return np.asarray(features @ self.weights.T) + self.bias, words
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         """Margins of every text for every label."""
@@ -209,7 +198,7 @@ class LearnedCodebook:
     def dumps(self) -> bytes:
         """Serialise for storage."""
         buffer = io.BytesIO()
-        state = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}  # caches are rebuilt
+        state = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}  # the names are rebuilt
         joblib.dump(state, buffer, compress=3)
         return buffer.getvalue()
 
@@ -219,83 +208,6 @@ class LearnedCodebook:
         state = joblib.load(io.BytesIO(data))
         state.pop("always_one", None)  # models stored before it was dropped
         return cls(**state)
-
-
-class TfidfFeatures:
-    """What a fitted TfidfVectorizer makes of texts, the same features computed faster.
-
-    scikit-learn cuts and counts every n-gram of every text in Python, one at a time, which costs
-    more than all the rest of the analysis. Here a word's character n-grams (char_wb never crosses
-    a word's edges) are cut once and remembered, word n-grams are looked up in one pass, and the
-    counting, tf-idf weighting and normalising are done on whole arrays. A test holds the result
-    equal to the vectorizer's own transform.
-    """
-
-    def __init__(self, vectorizer: TfidfVectorizer) -> None:
-        plain = vectorizer.tokenizer is None and vectorizer.preprocessor is None and vectorizer.stop_words is None
-        if vectorizer.analyzer not in ("word", "char_wb") or not plain or vectorizer.norm != "l2":
-            raise ValueError("TfidfFeatures reproduces word and char_wb vectorizers with l2 norms only")
-        if not vectorizer.use_idf or vectorizer.binary:
-            raise ValueError("TfidfFeatures reproduces tf-idf counts only")
-        self.by_word = vectorizer.analyzer == "char_wb"
-        self.vocabulary: dict[str, int] = vectorizer.vocabulary_
-        self.idf: np.ndarray = vectorizer.idf_
-        self.preprocess = vectorizer.build_preprocessor()
-        self.tokenize = vectorizer.build_tokenizer()
-        self.low, self.high = vectorizer.ngram_range
-        self.sublinear: bool = vectorizer.sublinear_tf
-        self._known: dict[str, list[int]] = {}
-
-    def _word(self, word: str) -> list[int]:
-        found = self._known.get(word)
-        if found is not None:
-            return found
-        padded = f" {word} "
-        found = []
-        for n in range(self.low, self.high + 1):
-            grams = [padded[i : i + n] for i in range(max(len(padded) - n + 1, 1))]
-            found += [self.vocabulary[g] for g in grams if g in self.vocabulary]
-            if len(padded) <= n:  # a short word counts once, as scikit-learn counts it
-                break
-        if len(word) <= MAX_REMEMBERED_LENGTH and len(self._known) < MAX_REMEMBERED_WORDS:
-            self._known[word] = found
-        return found
-
-    def _columns(self, text: str) -> list[int]:
-        document = self.preprocess(text)
-        if self.by_word:
-            columns: list[int] = []
-            for word in document.split():
-                columns += self._word(word)
-            return columns
-        tokens = self.tokenize(document)
-        grams = list(tokens) if self.low == 1 else []
-        for n in range(max(self.low, 2), min(self.high, len(tokens)) + 1):
-            grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-        vocabulary = self.vocabulary
-        return [vocabulary[g] for g in grams if g in vocabulary]
-
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """The tf-idf rows of the texts, l2-normalised."""
-        if not texts:
-            return sparse.csr_matrix((0, len(self.idf)))
-        columns: list[int] = []
-        lengths = []
-        for text in texts:
-            found = self._columns(text)
-            columns += found
-            lengths.append(len(found))
-        rows = np.repeat(np.arange(len(texts)), lengths)
-        ones = np.ones(len(columns), dtype=np.float64)
-        # Repeated (row, column) pairs are summed into counts on the way to CSR.
-        shape = (len(texts), len(self.idf))
-        matrix = sparse.csr_matrix((ones, (rows, np.asarray(columns, dtype=np.int64))), shape=shape)
-        matrix.sum_duplicates()
-        if self.sublinear:
-            np.log(matrix.data, out=matrix.data)
-            matrix.data += 1.0
-        matrix.data *= self.idf[matrix.indices]
-        return normalize(matrix, norm="l2", copy=False)
 
 
 @lru_cache(maxsize=20_000)
@@ -402,13 +314,9 @@ def _balanced_f1(truth: np.ndarray, predicted: np.ndarray) -> float:
 
 
 def _cv_scores(truth: np.ndarray, predicted: np.ndarray, labels: Sequence[str]) -> dict[str, Any]:
-    tp = (truth & predicted).sum(axis=0)
-    fp = (~truth & predicted).sum(axis=0)
-    fn = (truth & ~predicted).sum(axis=0)
-    f1 = np.where(2 * tp + fp + fn > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)
-    micro = 2 * tp.sum() / max(2 * tp.sum() + fp.sum() + fn.sum(), 1)
+    per_theme = f1_score(truth, predicted, average=None, zero_division=0.0)
     return {
-        "macro_f1": round(float(f1.mean()), 4),
-        "micro_f1": round(float(micro), 4),
-        "per_theme": {label: round(float(f), 4) for label, f in zip(labels, f1, strict=True)},
+        "macro_f1": round(float(f1_score(truth, predicted, average="macro", zero_division=0.0)), 4),
+        "micro_f1": round(float(f1_score(truth, predicted, average="micro", zero_division=0.0)), 4),
+        "per_theme": {label: round(float(f), 4) for label, f in zip(labels, per_theme, strict=True)},
     }

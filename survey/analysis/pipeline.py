@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import bisect
-import gc
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from survey.analysis.codebook import Codebook
-from survey.analysis.language import LanguageGuess, detect_language
+from survey.analysis.language import LanguageGuess, detect_language, language_model
 from survey.analysis.learned import LearnedCodebook, LearnedTag
 from survey.analysis.redact import Redaction, redact
-from survey.analysis.sentiment import (
-    NO_TEXT,
-    SCORED_LANGUAGES,
-    Reading,
-    Sentiment,
-    add_up,
-    not_scored,
-    read_sentences,
-    score_reading,
-)
+from survey.analysis.sentiment import NO_TEXT, SCORED_LANGUAGES, Sentiment, not_scored, score_english
 from survey.analysis.text import Sentence, clean_text, split_sentences
 from survey.analysis.themes import Evidence, ThemeMatch, ThemeTagger
 
-ANALYSER_VERSION = "2026.11.3"
+ANALYSER_VERSION = "2026.12.1"
 MAX_ANALYSED_CHARS = 20_000  # longer texts are stored whole but analysed on their start
 LEARNED_TERM = "learned"  # the term recorded for evidence that a learned codebook found
 
@@ -65,21 +55,6 @@ class Analysis:
         return frozenset(t.match.theme for t in self.themes if "." not in t.match.theme)
 
 
-_taggers: dict[int, ThemeTagger] = {}
-
-
-MAX_TAGGERS = 8  # codebooks in use at once; older ones (a codebook file since edited) are let go
-
-
-def _tagger(codebook: Codebook) -> ThemeTagger:
-    tagger = _taggers.get(id(codebook))
-    if tagger is None or tagger.codebook is not codebook:
-        if len(_taggers) >= MAX_TAGGERS:
-            _taggers.clear()
-        tagger = _taggers[id(codebook)] = ThemeTagger(codebook)
-    return tagger
-
-
 def _sentence_of(starts: Sequence[int], offset: int) -> int:
     return max(0, bisect.bisect_right(starts, offset) - 1)
 
@@ -113,22 +88,99 @@ def _merge(
     return list(merged.values())
 
 
-def _sentiments(body: str, sentences: Sequence[Sentence], language: str) -> tuple[list[Sentiment], list[Reading]]:
-    """Each sentence's sentiment, and what was read in it (empty when the language is not scored)."""
-    if language not in SCORED_LANGUAGES:
-        return [not_scored(language)] * len(sentences), []
-    readings = read_sentences([body[s.start : s.end] for s in sentences])
-    return [score_reading(r) for r in readings], readings
+class _Scores:
+    """The sentiment of each sentence, and of sentences read together, each read once."""
+
+    def __init__(self, body: str, sentences: Sequence[Sentence], language: str) -> None:
+        self.pieces = [body[s.start : s.end] for s in sentences]
+        self.scored = language in SCORED_LANGUAGES
+        self.each = [score_english(p) for p in self.pieces] if self.scored else [not_scored(language)] * len(sentences)
+        self._together: dict[tuple[int, ...], Sentiment] = {}
+
+    def together(self, indexes: Sequence[int]) -> Sentiment:
+        """The sentences read as one text: on held-out testimonies and on NHS feedback this agrees
+        with people better than averaging sentences, which neutral sentences dilute."""
+        if not indexes:
+            return NO_TEXT
+        if len(indexes) == 1 or not self.scored:
+            return self.each[indexes[0]]
+        key = tuple(indexes)
+        if key not in self._together:
+            self._together[key] = score_english(" ".join(self.pieces[k] for k in key))
+        return self._together[key]
 
 
-def _whole(readings: Sequence[Reading], scores: Sequence[Sentiment]) -> Sentiment:
-    """The sentences read as one: on held-out testimonies and on NHS feedback this agrees with
-    people better than averaging sentences, which neutral sentences dilute."""
-    if len(scores) == 1:
-        return scores[0]
-    if not scores:
-        return Sentiment(None, None, NO_TEXT)
-    return score_reading(add_up(readings)) if readings else scores[0]
+@dataclass(frozen=True, eq=False)
+class Engine:
+    """The analysis as configured: a codebook, perhaps a learned codebook, and the codebook's tagger.
+
+    Made once for a codebook and learned codebook and kept while they stay the same; it holds only
+    what it is given and what it builds from them, so it can be sent to other processes.
+    """
+
+    codebook: Codebook
+    learned: LearnedCodebook | None = None
+    tagger: ThemeTagger = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tagger", ThemeTagger(self.codebook))
+
+    analyser_version = ANALYSER_VERSION
+
+    @property
+    def codebook_version(self) -> str:
+        """The codebook's version, with the learned codebook's after a '+' when there is one."""
+        book = self.codebook.version
+        return book if self.learned is None else f"{book}+{self.learned.version}"
+
+    def warm_up(self) -> None:
+        """Load the language model, the lexicons and the learned codebook now rather than on the
+        first testimony."""
+        language_model()
+        score_english("Warm up the lexicons: don't :) 😀")
+        if self.learned is not None:
+            self.learned.predict(["Warm up the learned codebook."])
+
+    def analyse_batch(
+        self,
+        texts: Sequence[str],
+        *,
+        language_hints: Sequence[str | None] | None = None,
+        names: Sequence[Iterable[str]] | None = None,
+    ) -> list[Analysis]:
+        """Analyse testimonies together (the learned codebook reads them in one pass)."""
+        redactions = [redact(clean_text(t), names[i] if names else ()) for i, t in enumerate(texts)]
+        bodies = [r.text[:MAX_ANALYSED_CHARS] for r in redactions]
+        learned_tags = self.learned.predict(bodies) if self.learned is not None else [[] for _ in bodies]
+        results = []
+        for i, body in enumerate(bodies):
+            sentences = split_sentences(body)
+            words = (t.folded for s in sentences for t in s.tokens)
+            language = detect_language(body, language_hints[i] if language_hints else None, words)
+            scores = _Scores(body, sentences, language.code)
+            themes = []
+            for match, from_learned in _merge(self.tagger.tag(body, sentences), learned_tags[i], sentences):
+                carried = [k for k in match.sentences if k < len(sentences)]
+                themes.append(ThemeResult(match, scores.together(carried).polarity, from_learned))
+            themes.sort(key=lambda t: t.match.theme)
+            results.append(
+                Analysis(
+                    redaction=redactions[i],
+                    language=language,
+                    sentiment=scores.together(range(len(sentences))),
+                    sentences=tuple(
+                        SentenceScore(s.start, s.end, sc) for s, sc in zip(sentences, scores.each, strict=True)
+                    ),
+                    themes=tuple(themes),
+                    analyser_version=self.analyser_version,
+                    codebook_version=self.codebook_version,
+                )
+            )
+        return results
+
+    def analyse(self, text: str, *, language_hint: str | None = None, names: Iterable[str] = ()) -> Analysis:
+        """Analyse one testimony: redact it first, then read only the redacted text."""
+        return self.analyse_batch([text], language_hints=[language_hint], names=[names])[0]
 
 
 def analyse_batch(
@@ -139,55 +191,8 @@ def analyse_batch(
     language_hints: Sequence[str | None] | None = None,
     names: Sequence[Iterable[str]] | None = None,
 ) -> list[Analysis]:
-    """Analyse testimonies together (the learned codebook reads them in one pass)."""
-    redactions = [redact(clean_text(t), names[i] if names else ()) for i, t in enumerate(texts)]
-    bodies = [r.text[:MAX_ANALYSED_CHARS] for r in redactions]
-    learned_tags = learned.predict(bodies) if learned is not None else [[] for _ in bodies]
-    tagger = _tagger(codebook)
-    codebook_version = codebook.version if learned is None else f"{codebook.version}+{learned.version}"
-    results = []
-    for i, body in enumerate(bodies):
-        sentences = split_sentences(body)
-        words = (t.folded for s in sentences for t in s.tokens)
-        language = detect_language(body, language_hints[i] if language_hints else None, words)
-        scores, readings = _sentiments(body, sentences, language.code)
-        themes = []
-        for match, from_learned in _merge(tagger.tag(body, sentences), learned_tags[i], sentences):
-            carried = [k for k in match.sentences if k < len(scores)]
-            polarity = _whole([readings[k] for k in carried] if readings else [], [scores[k] for k in carried]).polarity
-            themes.append(ThemeResult(match, polarity, from_learned))
-        themes.sort(key=lambda t: t.match.theme)
-        results.append(
-            Analysis(
-                redaction=redactions[i],
-                language=language,
-                sentiment=_whole(readings, scores),
-                sentences=tuple(SentenceScore(s.start, s.end, sc) for s, sc in zip(sentences, scores, strict=True)),
-                themes=tuple(themes),
-                analyser_version=ANALYSER_VERSION,
-                codebook_version=codebook_version,
-            )
-        )
-    return results
-
-
-def prepare(codebook: Codebook, learned: LearnedCodebook | None = None) -> None:
-    """Load every model and lexicon now, so that the first testimony is not the slow one, and set
-    everything loaded so far aside from the garbage collector.
-
-    For long runs (re-analysis, evaluation, workers). The models live as long as the process, and
-    walking through their hundreds of thousands of objects on each full collection took a tenth
-    of the time of analysing a large batch; frozen, the collector only looks at what came after.
-    """
-    from survey.analysis.language import _identifier
-
-    _identifier()
-    _tagger(codebook)
-    read_sentences(["Warm up the lexicons.", "Both of them: don't, :) 😀"])
-    if learned is not None:
-        learned.predict(["Warm up the learned codebook."])
-    gc.collect()
-    gc.freeze()
+    """Analyse testimonies with an engine made for this codebook (for one-off use: tests, evaluation)."""
+    return Engine(codebook, learned).analyse_batch(texts, language_hints=language_hints, names=names)
 
 
 def analyse_testimony(
@@ -198,5 +203,21 @@ def analyse_testimony(
     language_hint: str | None = None,
     names: Iterable[str] = (),
 ) -> Analysis:
-    """Analyse one testimony: redact it first, then read only the redacted text."""
-    return analyse_batch([text], codebook, learned=learned, language_hints=[language_hint], names=[names])[0]
+    """Analyse one testimony with an engine made for this codebook (for one-off use)."""
+    return Engine(codebook, learned).analyse(text, language_hint=language_hint, names=names)
+
+
+_process_engine: list[Engine] = []  # the engine of a worker process, set once when the process starts
+
+
+def use_in_this_process(engine: Engine) -> None:
+    """Start a worker process of a pool: keep its engine and load the models before the first batch."""
+    _process_engine[:] = [engine]
+    engine.warm_up()
+
+
+def analyse_in_this_process(
+    texts: Sequence[str], language_hints: Sequence[str | None], names: Sequence[Sequence[str]]
+) -> list[Analysis]:
+    """A worker's batch, analysed by the engine `use_in_this_process` gave it."""
+    return _process_engine[0].analyse_batch(texts, language_hints=language_hints, names=names)

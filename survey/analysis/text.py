@@ -1,4 +1,4 @@
-"""Sentences (syntok's rules) and words (a regular expression) with offsets: nothing to download."""
+"""Sentences (syntok's segmenter) and words (a regular expression) with offsets: nothing to download."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import syntok.segmenter as segmenter
-from syntok._segmentation_states import State as _SyntokRules
 
 
 class Token(NamedTuple):
@@ -51,7 +50,7 @@ def fold(word: str) -> str:
 
 
 _FOLDED_CHARS: dict[str, str] = {}
-# Caches of what a word gives (candidate terms, n-gram columns, TextBlob's split) hold this many
+# The cache of what a word gives (candidate terms) holds this many
 # words at most, and no word longer than this (a pasted link, a run of letters): a few tens of MB.
 MAX_REMEMBERED_WORDS = 200_000
 MAX_REMEMBERED_LENGTH = 40
@@ -111,108 +110,16 @@ def original_span(starts: list[int], start: int, end: int) -> tuple[int, int]:
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 WORD = re.compile(rf"\w[\w{_MARKS}]*(?:['’]\w[\w{_MARKS}]*)*|[^\w\s]")
 
-# Sentences are syntok's. Most boundaries in testimonies are plain ("...it closed. Now we...") and
-# syntok's rules settle them the same way every time, so they are decided here without running
-# syntok's tokenizer and state machine, which cost more than the rest of the analysis together.
-# Anything else (abbreviations, numbers, quotes, brackets, "?!") goes to syntok itself; a property
-# test holds the two to the same output.
-_TERMINAL_CHARS = "".join(sorted(c for c in _SyntokRules.terminals if len(c) == 1))
-_TERMINAL_RUN = re.compile(f"[{re.escape(_TERMINAL_CHARS)}]+")
-_BRACKET = re.compile(f"[{re.escape(''.join(_SyntokRules.opening_brackets | _SyntokRules.closing_brackets))}]")
-_END_OF_PARAGRAPH = re.compile(rf"[{re.escape(''.join(_SyntokRules.closing_quotes))}]*\s*\Z")
-_LETTERS_BEFORE = re.compile(r"(?:(?<=\s)|(?<!.))([^\W\d_]{2,})\s*\Z", re.DOTALL)  # the whole word before
-_WORD_AFTER = re.compile(r"\s+([^\W\d_]+)(?!\w)")  # the next word, if it is letters only
-_GLUED_WORD_AFTER = re.compile(r"([^\W\d_][^\W\d_A-Z]+)(?![\w.])")  # "...came quickly.They were"
-_PLAIN_RUN = re.compile(r"[!?]+|\.\.\.")
-_SPACE = re.compile(r"\s+")
-_ODD_SPACE = re.compile("[\x1c-\x1f]")
-# An aside in brackets inside a sentence, with no terminal in it: "the crew (two of them) were kind".
-_INSIDE = rf"(?! )[^{re.escape(_TERMINAL_CHARS)}()\[\]{{}}]+(?<! )"
-_ASIDE = re.compile(rf"(?<=[\w,] )(?:\({_INSIDE}\)|\[{_INSIDE}\])(?=,| [a-z])")
-
-
-def _blank(aside: re.Match[str]) -> str:
-    return "x" * len(aside.group())
-
-
-# Words after which syntok may not end a sentence: its abbreviations, months and roman numerals.
-_NOT_AN_END = _SyntokRules.abbreviations | _SyntokRules.months | _SyntokRules.roman_numerals
-
-
-def _one_word(word: str) -> bool:
-    """Say whether syntok's tokenizer reads the letters as one word ("McDonald" is two to it)."""
-    return word.isalpha() and (word.isupper() or word[1:].islower())
-
-
-def _plain_ends(paragraph: str) -> list[int] | None:
-    """Where the paragraph's sentences end, if every boundary in it is plain; else None.
-
-    Plain ends: a full stop, question or exclamation mark (or ';', a terminal to syntok; or "!!",
-    "?!", "...") after a word of two or more letters that starts after a space and is not one syntok
-    treats as an abbreviation, then space and a capitalised word of letters only; or a lone full
-    stop glued to such a word ("quickly.They"). Plain non-ends: a terminal followed by a lower-case
-    letter, and a decimal point. Asides in brackets with no terminal inside are allowed.
-    """
-    if _BRACKET.search(paragraph) and _BRACKET.search(_ASIDE.sub(_blank, paragraph)):
-        return None
-    ends = []
-    for run in _TERMINAL_RUN.finditer(paragraph):
-        start, end = run.span()
-        if _END_OF_PARAGRAPH.match(paragraph, end):
-            break
-        marks = run.group()
-        if len(marks) > 1 and not _PLAIN_RUN.fullmatch(marks):
-            return None
-        spaced = paragraph[end].isspace()
-        first = paragraph[_SPACE.match(paragraph, end).end()] if spaced else paragraph[end]
-        if first.islower():
-            continue
-        if not spaced and marks == "." and paragraph[start - 1 : start].isdigit() and first.isdigit():
-            continue  # a decimal point
-        if not spaced and marks != ".":
-            return None
-        before = _LETTERS_BEFORE.search(paragraph, max(0, start - 40), start)
-        after = _WORD_AFTER.match(paragraph, end) if spaced else _GLUED_WORD_AFTER.match(paragraph, end)
-        plain_after = after and first.isupper() and first.isalpha() and _one_word(after[1])
-        if not (plain_after and before and _one_word(before[1]) and before[1] not in _NOT_AN_END):
-            return None
-        if len(marks) > 1 and before.end(1) != start:  # "no ?? Dr" is syntok's to settle
-            return None
-        ends.append(end)
-    return ends
-
-
-_SYNTOK_TOKENIZER = segmenter.Tokenizer(replace_not_contraction=False)  # as segmenter.analyze makes it
-
-
-def _syntok_spans(paragraph: str, offset: int) -> list[tuple[int, int]]:
-    spans = []
-    limit = offset + len(paragraph)
-    for sentence in segmenter.segment(_SYNTOK_TOKENIZER.tokenize(paragraph, offset)):
-        tokens = [t for t in sentence if t.value]
-        if tokens:
-            spans.append((min(tokens[0].offset, limit), min(tokens[-1].offset + len(tokens[-1].value), limit)))
-    return spans
-
 
 def _spans(text: str) -> list[tuple[int, int]]:
-    """Sentence spans, exactly as syntok's segmenter.analyze gives them."""
-    # Separators that Python's \s counts as space and syntok's does not: leave every boundary to it.
-    odd_spaces = _ODD_SPACE.search(text) is not None
+    """Sentence spans as syntok's segmenter finds them, from each sentence's first to last token."""
     spans = []
-    for offset, paragraph in segmenter.preprocess_with_offsets(text):
-        ends = None if odd_spaces else _plain_ends(paragraph)
-        if ends is None:
-            spans += _syntok_spans(paragraph, offset)
-            continue
-        start = 0
-        for end in [*ends, len(paragraph)]:
-            piece = paragraph[start:end]
-            stripped = piece.strip()
-            if stripped:
-                first = start + len(piece) - len(piece.lstrip())
-                spans.append((offset + first, offset + first + len(stripped)))
-            start = end
+    for paragraph in segmenter.analyze(text):
+        for sentence in paragraph:
+            tokens = [t for t in sentence if t.value]
+            if tokens:
+                end = min(tokens[-1].offset + len(tokens[-1].value), len(text))
+                spans.append((min(tokens[0].offset, end), end))
     return spans
 
 

@@ -28,7 +28,8 @@ class Testimonial(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     polarity: Mapped[float | None] = mapped_column(Float)
     subjectivity: Mapped[float | None] = mapped_column(Float)
-    sentiment_note: Mapped[str | None] = mapped_column(String(200))  # why it was not scored
+    # Why it was not scored: a code of survey.analysis.sentiment.Reason ("language_not_scored:es").
+    sentiment_note: Mapped[str | None] = mapped_column(String(200))
     sentences: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     analyser_version: Mapped[str] = mapped_column(String(40))
     codebook_version: Mapped[str] = mapped_column(String(40))

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
-from flask import g
 from sqlalchemy import select, update
 
 from survey.analysis.evaluation import read_labelled
 from survey.analysis.learned import CodedExample, LearnedCodebook, train_codebook
 from survey.extensions import db
 from survey.models import LearnedModel, TagSource, Testimonial, ThemeTag
+from survey.services.engine import forget_current_engine
 
 
 def examples_from_file(path: str | Path) -> list[CodedExample]:
@@ -48,35 +47,13 @@ def store_learned(model: LearnedCodebook, source: str, *, activate: bool = True)
     )
     db.session.add(row)
     db.session.flush()
-    forget_active_learned()
+    forget_current_engine()
     return row
 
 
 def learn_codebook(examples: list[CodedExample], source: str, *, activate: bool = True) -> LearnedModel:
     """Train on coded examples and store the result."""
     return store_learned(train_codebook(examples), source, activate=activate)
-
-
-def active_learned() -> LearnedCodebook | None:
-    """The active learned codebook, looked up once per request or command, loaded once per process."""
-    if "active_learned" not in g:
-        with db.session.no_autoflush:
-            row = db.session.execute(select(LearnedModel.id, LearnedModel.version).where(LearnedModel.active)).first()
-        g.active_learned = _load(row.id, row.version) if row else None
-    learned: LearnedCodebook | None = g.active_learned
-    return learned
-
-
-def forget_active_learned() -> None:
-    """Look the active codebook up again (after training a new one)."""
-    g.pop("active_learned", None)
-
-
-@lru_cache(maxsize=2)
-def _load(model_id: int, version: str) -> LearnedCodebook:
-    payload = db.session.scalar(select(LearnedModel.payload).where(LearnedModel.id == model_id))
-    assert payload is not None
-    return LearnedCodebook.loads(payload)
 
 
 def list_learned() -> list[LearnedModel]:

@@ -2,40 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import lru_cache
-from pathlib import Path
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
-from survey.analysis import ANALYSER_VERSION, Analysis, Codebook, analyse_testimony, load_codebook
-from survey.analysis.pipeline import analyse_batch
+from survey.analysis import Analysis
+from survey.analysis.pipeline import analyse_in_this_process, use_in_this_process
 from survey.extensions import db
 from survey.models import Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
-from survey.services.learning import active_learned
+from survey.services.engine import current_engine
 from survey.services.surveys import definition_of
-
-
-def codebook() -> Codebook:
-    """The configured codebook, read again only when its file changes."""
-    path = Path(current_app.config["CODEBOOK_PATH"])
-    return _load(str(path), path.stat().st_mtime_ns)
-
-
-@lru_cache(maxsize=4)
-def _load(path: str, mtime: int) -> Codebook:
-    return load_codebook(path)
 
 
 def add_testimonial(response: Response, question: str, text: str, *, names: Iterable[str] = ()) -> Testimonial:
     """Store a testimony with its redacted text, language, sentiment and machine tags."""
     testimonial = Testimonial(response=response, question=question, raw_text=text)
-    apply_analysis(
-        testimonial,
-        analyse_testimony(text, codebook(), learned=active_learned(), language_hint=response.language, names=names),
-    )
+    apply_analysis(testimonial, current_engine().analyse(text, language_hint=response.language, names=names))
     db.session.add(testimonial)
     return testimonial
 
@@ -49,7 +36,8 @@ def apply_analysis(testimonial: Testimonial, analysis: Analysis) -> None:
     testimonial.language = analysis.language.code
     testimonial.polarity = analysis.sentiment.polarity
     testimonial.subjectivity = analysis.sentiment.subjectivity
-    testimonial.sentiment_note = analysis.sentiment.reason
+    reason = analysis.sentiment.reason
+    testimonial.sentiment_note = reason.code if reason is not None else None
     testimonial.sentences = [
         {"start": s.start, "end": s.end, "polarity": s.sentiment.polarity} for s in analysis.sentences
     ]
@@ -72,9 +60,8 @@ def apply_analysis(testimonial: Testimonial, analysis: Analysis) -> None:
 
 def current_versions() -> tuple[str, str]:
     """The analyser and codebook versions a fresh analysis would carry."""
-    learned = active_learned()
-    book = codebook().version
-    return ANALYSER_VERSION, book if learned is None else f"{book}+{learned.version}"
+    engine = current_engine()
+    return engine.analyser_version, engine.codebook_version
 
 
 def _stale() -> ColumnElement[bool]:
@@ -100,8 +87,11 @@ def count_out_of_date(survey_slug: str | None = None) -> int:
     return int(db.session.scalar(query) or 0)
 
 
-def reanalyse(testimonials: list[Testimonial]) -> None:
-    """Analyse testimonies again with the current engine, codebook and learned codebook."""
+Inputs = tuple[list[str], list[str | None], list[list[str]]]  # texts, language hints, names to redact
+
+
+def _inputs(testimonials: list[Testimonial]) -> Inputs:
+    """What the engine needs of stored testimonies: each text, its form's language and the names given."""
     personal_questions: dict[int, set[str]] = {}
     names = []
     for t in testimonials:
@@ -110,13 +100,54 @@ def reanalyse(testimonials: list[Testimonial]) -> None:
             personal_questions[version.id] = {q.name for q in definition_of(version).questions if q.personal}
         personal = personal_questions[version.id]
         names.append([a.value_text or "" for a in t.response.answers if a.question in personal])
-    analyses = analyse_batch(
-        [t.raw_text for t in testimonials],
-        codebook(),
-        learned=active_learned(),
-        language_hints=[t.response.language for t in testimonials],
-        names=names,
-    )
+    return [t.raw_text for t in testimonials], [t.response.language for t in testimonials], names
+
+
+def _apply_all(testimonials: list[Testimonial], analyses: list[Analysis]) -> None:
     for testimonial, analysis in zip(testimonials, analyses, strict=True):
         apply_analysis(testimonial, analysis)
     db.session.flush()
+
+
+def reanalyse(testimonials: list[Testimonial]) -> None:
+    """Analyse testimonies again with the current engine, codebook and learned codebook."""
+    texts, hints, names = _inputs(testimonials)
+    _apply_all(testimonials, current_engine().analyse_batch(texts, language_hints=hints, names=names))
+
+
+def default_workers() -> int:
+    """One worker process per core."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def reanalyse_out_of_date(survey_slug: str | None = None, *, batch: int = 200, workers: int = 1) -> Iterator[int]:
+    """Analyse again every out-of-date testimony, batch by batch, in id order; yield each batch's
+    size once its results are flushed, for the caller to commit.
+
+    With several workers the analysis runs in a pool of processes, a few batches ahead of the
+    database, while this process reads the testimonies and writes the results; committing each
+    batch as it comes keeps a run resumable where it stopped.
+    """
+    after = 0
+    workers = min(workers, -(-count_out_of_date(survey_slug) // batch))  # no more processes than batches
+    if workers < 2:
+        while items := out_of_date(survey_slug, after_id=after, limit=batch):
+            reanalyse(items)
+            after = items[-1].id
+            yield len(items)
+        return
+    pending: deque[tuple[list[Testimonial], Future[list[Analysis]]]] = deque()
+    # Spawned workers start clean: nothing of this process (its database connections) goes with them.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=use_in_this_process, initargs=(current_engine(),)
+    ) as pool:
+        while True:
+            while len(pending) < 2 * workers and (items := out_of_date(survey_slug, after_id=after, limit=batch)):
+                after = items[-1].id
+                pending.append((items, pool.submit(analyse_in_this_process, *_inputs(items))))
+            if not pending:
+                return
+            items, future = pending.popleft()
+            _apply_all(items, future.result())
+            yield len(items)

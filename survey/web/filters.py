@@ -7,13 +7,13 @@ from urllib.parse import urlencode
 
 from flask import Flask
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from survey.analysis.sentiment import NO_TEXT, NOT_SCORED_REASONS
+from survey.analysis.sentiment import NotScored, Reason
 from survey.models import Testimonial
 from survey.questionnaire import pick
-from survey.services.testimonies import codebook
+from survey.services.engine import codebook
 
 
 def lang_query(args: MultiDict[str, str], code: str) -> str:
@@ -43,14 +43,19 @@ def highlight_segments(item: Testimonial) -> list[tuple[str, list[str]]]:
     return segments
 
 
-def sentiment_reason(reason: str) -> str:
-    """Why a text was not scored, in the person's language."""
-    translated = {
-        NOT_SCORED_REASONS["es"]: _l("no sentiment method validated on labelled Spanish text yet"),
-        NOT_SCORED_REASONS["und"]: _l("language could not be identified"),
-        NO_TEXT: _l("no text to score"),
-    }
-    return str(translated.get(reason, reason))
+def sentiment_reason(code: str) -> str:
+    """Why a text was not scored (a stored code, see `Reason`), in the person's language."""
+    reason = Reason.from_code(code)
+    if reason is None:
+        return code
+    if reason.kind is NotScored.LANGUAGE:
+        language = reason.language or ""
+        locale = get_locale()
+        name = locale.languages.get(language, language) if locale is not None else language
+        return _("no sentiment method validated on labelled %(language)s text yet", language=name)
+    if reason.kind is NotScored.UNKNOWN_LANGUAGE:
+        return _("language could not be identified")
+    return _("no text to score")
 
 
 def theme_label(key: str) -> str:

@@ -51,7 +51,7 @@ def test_two_function_words_of_the_forms_language_settle_it_without_the_model(mo
     def fail():
         raise AssertionError("the model was asked")
 
-    monkeypatch.setattr("survey.analysis.language._identifier", fail)
+    monkeypatch.setattr("survey.analysis.language.language_model", fail)
     assert detect_language("The crew were brilliant", "en") == LanguageGuess("en", 0.95)
     assert detect_language("Ahora hay buena atención", "es") == LanguageGuess("es", 0.95)
 

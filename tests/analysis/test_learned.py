@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from survey.analysis.evaluation import read_labelled
-from survey.analysis.learned import CodedExample, LearnedCodebook, TfidfFeatures, train_codebook
+from survey.analysis.learned import CodedExample, LearnedCodebook, train_codebook
 from tests import ROOT
 
 OWN = ROOT / "tests" / "data" / "testimonies_labelled.jsonl"
@@ -99,29 +98,3 @@ def test_evidence_is_found_when_folding_changes_the_length(foreign):
     for evidence in tag.evidence:
         assert text[evidence.start : evidence.end] == evidence.text
         assert evidence.text.lower() in {"núrse", "kínd"}
-
-
-ODD_TEXTS = ["", "   ", "a", "ab", "Ñandú  é\tx", "x" * 60, "The  crew\n\nwere", "Straße ﬁnal", "😀 ok", "1 2 3"]
-
-
-@pytest.mark.parametrize("half", ["words", "chars"])
-def test_fast_features_equal_the_vectorizers_own(half):
-    texts = [row.text for row in read_labelled(OWN)]
-    model = train_codebook(CodedExample(r.text, r.themes or frozenset()) for r in read_labelled(OWN))
-    vectorizer = getattr(model, half)
-    ours = TfidfFeatures(vectorizer)
-    for batch in (texts, ODD_TEXTS, texts):  # the second pass reads words it remembers
-        expected = vectorizer.transform(batch)
-        assert ours.transform(batch).shape == expected.shape
-        assert abs(ours.transform(batch) - expected).max() == pytest.approx(0, abs=1e-12)
-
-
-def test_fast_features_refuse_what_they_do_not_reproduce():
-    with pytest.raises(ValueError, match="l2"):
-        TfidfFeatures(TfidfVectorizer(analyzer="char", norm="l1"))
-
-
-def test_remembered_features_are_not_stored(foreign):
-    foreign.predict(["The bus was late"])
-    assert hasattr(foreign, "_fast")
-    assert not hasattr(LearnedCodebook.loads(foreign.dumps()), "_fast")

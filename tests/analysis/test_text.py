@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import syntok.segmenter as syntok_segmenter
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from survey.analysis import analyse_testimony, load_codebook
-from survey.analysis import text as text_module
 from survey.analysis.codebook import parse_codebook
 from survey.analysis.text import clean_text, fold, fold_with_offsets, split_sentences
 from survey.analysis.themes import ThemeTagger
@@ -59,61 +57,10 @@ def test_every_token_is_folded_on_its_own_and_points_into_the_text(text):
             assert token.folded == fold(token.text)
 
 
-def _syntok_spans(text):
-    """Sentence spans as syntok's own segmenter gives them, the reference for ours."""
-    spans = []
-    for paragraph in syntok_segmenter.analyze(text):
-        for sentence in paragraph:
-            tokens = [t for t in sentence if t.value]
-            if tokens:
-                end = tokens[-1].offset + len(tokens[-1].value)
-                spans.append((min(tokens[0].offset, len(text)), min(end, len(text))))
-    return spans
-
-
-PIECES = [
-    "word", "Word", "clinic", "Then", "Dr", "no", "No", "A", "I", "II", "jan", "it's", "café", "Ángel", "A5", "3",
-    "3.5", "5,000", ".", "!", "?", ";", ":", ",", "...", "…", '"', "'", "(", ")", "¿", "”", "-", "\n", "\n\n",
-    "(note)", "(two words)", "[unreadable]", "( all good )", "(nurse, OT)", "A&E", "Ⅻ", "ǈx", "①", "\x1c", "ß",
-    "Sra", "NHSSTRASSE", "Then",
-]  # fmt: skip
-TERMINALS = [".", "!", "?", ";", "...", "!!", "?!", ":", ""]
-pieces = st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from([" ", "", "  ", "\n"])), max_size=14)
-sentences = st.lists(
-    st.tuples(st.lists(st.sampled_from(PIECES[:17] + PIECES[-5:]), min_size=1, max_size=7), st.sampled_from(TERMINALS)),
-    min_size=1,
-    max_size=4,
-)
-
-
-@settings(max_examples=400)
-@given(pieces)
-def test_sentences_are_syntoks_for_any_mix_of_words_and_marks(parts):
-    text = "".join(piece + gap for piece, gap in parts)
-    assert text_module._spans(text) == _syntok_spans(text)
-
-
-@settings(max_examples=400)
-@given(sentences, st.sampled_from([" ", "  ", "\n", " \n"]))
-def test_sentences_are_syntoks_for_runs_of_sentences(parts, gap):
-    # Built as sentences, so that most boundaries are the plain ones decided without syntok.
-    text = gap.join(" ".join(words) + end for words, end in parts)
-    assert text_module._spans(text) == _syntok_spans(text)
-
-
-def test_plain_boundaries_are_decided_without_syntok(monkeypatch):
-    def fail(*args):
-        raise AssertionError("syntok was called")
-
-    monkeypatch.setattr(text_module, "_syntok_spans", fail)
-    text = "The crew (two of them) came fast. Then we waited; it was 3.5 hours! Was it worth it? Yes."
-    assert [s.tokens[0].text for s in split_sentences(text)] == ["The", "Then", "Was", "Yes"]
-
-
-def test_unclear_boundaries_go_to_syntok():
-    text = "Dr. Pérez came at 5 p.m. with Sr. Gómez. It was late (after the curfew.) Nobody came."
-    assert [(s.start, s.end) for s in split_sentences(text)] == _syntok_spans(text)
-    assert split_sentences(text)[0].tokens[0].text == "Dr"
+def test_sentences_are_syntoks_with_its_abbreviations():
+    text = "Dr. Pérez came at 5 p.m. with Sr. Gómez. It was 3.5 hours late! Was it worth it? Yes."
+    assert [s.tokens[0].text for s in split_sentences(text)] == ["Dr", "It", "Was", "Yes"]
+    assert [text[s.start : s.end] for s in split_sentences(text)][-1] == "Yes."
 
 
 @given(st.text(alphabet=st.sampled_from(list("aAé Eß…ﬁ.’İZ\u0301")) | st.characters(), max_size=40))

@@ -177,9 +177,13 @@ def test_a_correction_to_an_unknown_theme_is_refused(client, make_user, login, m
     assert all(t.source.value == "machine" for t in testimonial.tags)
 
 
-def test_not_scored_reasons_are_translated(client, make_user, login, make_response, db):
+def test_not_scored_reasons_are_stored_as_codes_and_translated(client, make_user, login, make_response, db):
     make_response(language="es", change_story="Hay menos balaceras en el pueblo y más trabajo.", what_would_help="")
     testimonial = db.session.scalars(select(Testimonial)).first()
-    page = _evaluator(make_user, login).get(f"{URL}/testimonials/{testimonial.id}?lang=es").get_data(as_text=True)
-    assert "no sentiment method validated" not in page
+    assert testimonial.sentiment_note == "language_not_scored:es"
+    evaluator = _evaluator(make_user, login)
+    page = evaluator.get(f"{URL}/testimonials/{testimonial.id}?lang=es").get_data(as_text=True)
+    assert "todavía no hay un método de sentimiento validado con textos en español etiquetados" in page
     assert "sin puntuar" in page
+    page = evaluator.get(f"{URL}/testimonials/{testimonial.id}?lang=en").get_data(as_text=True)
+    assert "no sentiment method validated on labelled Spanish text yet" in page

@@ -12,10 +12,10 @@ from wtforms.fields.choices import SelectChoice
 from survey.extensions import db
 from survey.models import Testimonial
 from survey.services.corrections import correct_themes
+from survey.services.engine import codebook
 from survey.services.sites import list_sites
 from survey.services.summaries import SummaryFilters, summarise_survey
 from survey.services.surveys import current_version, definition_of, get_survey, list_surveys
-from survey.services.testimonies import codebook
 from survey.web.evaluate import bp
 from survey.web.evaluate.forms import CorrectThemesForm, SummaryFilterForm
 

@@ -1,0 +1,67 @@
+"""The current analysis engine: the configured codebook with the active learned codebook.
+
+One engine is kept per process and made again only when the codebook file changes or another
+learned codebook becomes active; which engine is current is looked up once per request or command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, g
+from sqlalchemy import select
+
+from survey.analysis import Codebook, load_codebook
+from survey.analysis.learned import LearnedCodebook
+from survey.analysis.pipeline import Engine
+from survey.extensions import db
+from survey.models import LearnedModel
+
+
+@dataclass(frozen=True, slots=True)
+class EngineKey:
+    """What the current engine is made of: the codebook file as last changed, the active learned model."""
+
+    codebook_path: str
+    codebook_mtime_ns: int
+    learned: tuple[int, str] | None  # the active model's id and version
+
+
+_current: tuple[EngineKey, Engine] | None = None
+
+
+def _key() -> EngineKey:
+    path = Path(current_app.config["CODEBOOK_PATH"])
+    with db.session.no_autoflush:
+        row = db.session.execute(select(LearnedModel.id, LearnedModel.version).where(LearnedModel.active)).first()
+    return EngineKey(str(path), path.stat().st_mtime_ns, (row.id, row.version) if row else None)
+
+
+def _load_learned(model_id: int) -> LearnedCodebook:
+    payload = db.session.scalar(select(LearnedModel.payload).where(LearnedModel.id == model_id))
+    assert payload is not None
+    return LearnedCodebook.loads(payload)
+
+
+def current_engine() -> Engine:
+    """The engine new analyses use; the same object until its codebook or learned codebook changes."""
+    if "engine" not in g:
+        global _current
+        key = _key()
+        if _current is None or _current[0] != key:
+            learned = _load_learned(key.learned[0]) if key.learned else None
+            _current = (key, Engine(load_codebook(key.codebook_path), learned))
+        g.engine = _current[1]
+    engine: Engine = g.engine
+    return engine
+
+
+def forget_current_engine() -> None:
+    """Look the current engine up again (after a learned codebook is stored or activated)."""
+    g.pop("engine", None)
+
+
+def codebook() -> Codebook:
+    """The configured codebook."""
+    return current_engine().codebook
