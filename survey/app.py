@@ -103,7 +103,7 @@ def register_error_pages(app: Flask) -> None:
 
     def render_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
-        if code >= 500:
+        if code >= 500:  # before rendering: the page reads the current user, which a failed transaction refuses
             db.session.rollback()
         return render_template("errors/error.html", code=code), code
 
