@@ -7,7 +7,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from survey.questionnaire.expressions import ExpressionError, evaluate, parse, references
+from survey.questionnaire.expressions import ExpressionError, evaluate, parse, references, truthy
 from survey.questionnaire.question_types import SelectOneType
 
 if TYPE_CHECKING:
@@ -87,6 +87,7 @@ def check_definition(definition: Definition) -> None:
                 "choice_filter",
                 **context,
             )
+        _check_read_only(question, context)
     _check_cycles(definition)
 
 
@@ -149,6 +150,33 @@ def _check_default(q: Question, context: dict[str, Any]) -> None:
         return
     if not q.kind.accepts_default(q, value):
         raise DefinitionError(f"default {value!r} is not a possible answer", column="default", **context)
+
+
+def _check_read_only(q: Question, context: dict[str, Any]) -> None:
+    """Refuse a read-only question whose default could never be accepted: the resident cannot change it."""
+    if not q.read_only:
+        return
+    if q.required and not q.default:
+        raise DefinitionError(
+            "a read-only question that is required needs a default, since nobody can answer it",
+            column="default",
+            **context,
+        )
+    # A constraint that reads only the answer itself can be tried on the default now; one that reads
+    # other answers or today's date cannot, and is not checked for a read-only question later either.
+    constraint = q.constraint
+    if not q.default or not constraint or references(constraint) or "today" in constraint:
+        return
+    try:
+        kept = truthy(evaluate(constraint, {}, current=q.default, today=date.today()))
+    except ExpressionError:  # fails only on some answers (a bad regex() input): left as the validator leaves it
+        return
+    if not kept:
+        raise DefinitionError(
+            f"default {q.default!r} breaks the question's own constraint {constraint!r}",
+            column="default",
+            **context,
+        )
 
 
 def _check_cycles(definition: Definition) -> None:

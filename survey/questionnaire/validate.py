@@ -65,8 +65,8 @@ def validate_answers(
         if not q.stored or not state.relevant.get(q.name, False):
             continue  # not relevant: neither required nor stored, whatever was sent
         value = state.values.get(q.name, "")
-        if q.kind.calculated:
-            answers[q.name] = value
+        if q.kind.calculated or q.read_only:
+            answers[q.name] = value  # the resident cannot change it: its rules were checked on import
             continue
         if value == "":
             if q.required:

@@ -25,6 +25,15 @@ DEFINITION = {
         {"name": "people", "type": "integer", "label": {"en": "People", "es": "Personas"}, "constraint": ". < 100"},
         {"name": "when", "type": "date", "label": {"en": "When", "es": "Cuándo"}},
         {"name": "colour", "type": "select_one", "label": {"en": "Colour", "es": "Color"}, "choices": "colours"},
+        {  # read-only: whatever its rules say of its default, the resident could not change it
+            "name": "edition",
+            "type": "integer",
+            "label": {"en": "Edition", "es": "Edición"},
+            "read_only": True,
+            "default": "5",
+            "constraint": ". < ${people}",
+        },
+        {"name": "home", "type": "site", "label": {"en": "Home", "es": "Casa"}, "read_only": True, "default": "gone"},
     ],
 }
 GOOD = {"story": "It got better.", "short": "", "people": "", "when": "", "colour": ""}
@@ -61,14 +70,19 @@ def web_error(client, language, answers, name):
     return html.unescape(found.group(1))
 
 
-def api_error(client, token, language, answers, name):
-    """The reason the sync API gives for one question."""
+def post_record(client, token, language, answers):
     record = {"uuid": str(uuid.uuid4()), "survey": "checks", "version": "1", "language": language}
     body = json.dumps({"records": [record | {"answers": {k: v for k, v in answers.items() if v}}]})
     response = client.post(
         "/api/v1/submissions", data=body, content_type="application/json", headers={"Authorization": f"Bearer {token}"}
     )
     [result] = response.json["results"]
+    return result
+
+
+def api_error(client, token, language, answers, name):
+    """The reason the sync API gives for one question."""
+    result = post_record(client, token, language, answers)
     assert result["status"] == "invalid"
     return result["errors"][name]
 
@@ -82,6 +96,12 @@ def test_the_web_form_and_the_api_word_a_wrong_answer_alike(
     expected = english if language == "en" else spanish
     assert web_error(client, language, answers, name) == expected
     assert api_error(client, token, language, answers, name) == expected
+
+
+def test_a_read_only_question_never_holds_back_the_form_or_the_record(client, checks, token):
+    data = {f"q_{k}": v for k, v in GOOD.items()} | {"uuid": str(uuid.uuid4())}
+    assert client.post("/s/checks?lang=en", data=data).status_code == 302
+    assert post_record(client, token, "en", GOOD | {"edition": "7"})["status"] == "created"
 
 
 def test_the_surveys_own_words_win_in_both(client, example_survey, token):
