@@ -13,7 +13,17 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
-from survey.questionnaire.messages import ACKNOWLEDGE, CHOICE, DATE, DECIMAL, INTEGER, TOO_LONG, AnswerError
+from survey.questionnaire.messages import (
+    ACKNOWLEDGE,
+    CHOICE,
+    DATE,
+    DECIMAL,
+    INTEGER,
+    SITE,
+    TOO_LONG,
+    AnswerError,
+    echoed,
+)
 
 if TYPE_CHECKING:
     from survey.questionnaire.model import Question
@@ -198,8 +208,8 @@ class SelectOneType(QuestionType):
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
     ) -> AnswerError | None:
-        """Refuse a choice not on offer."""
-        return None if value in allowed else AnswerError(CHOICE)
+        """Refuse a choice not on offer, naming it."""
+        return None if value in allowed else AnswerError(CHOICE, {"value": echoed(value)})
 
     def accepts_default(self, question: Question, value: str) -> bool:
         """Accept one of the choices."""
@@ -226,8 +236,9 @@ class SelectMultipleType(QuestionType):
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
     ) -> AnswerError | None:
-        """Refuse choices not on offer."""
-        return None if set(value.split()) <= set(allowed) else AnswerError(CHOICE)
+        """Refuse choices not on offer, naming the first."""
+        wrong = [choice for choice in value.split() if choice not in allowed]
+        return AnswerError(CHOICE, {"value": echoed(wrong[0])}) if wrong else None
 
     def accepts_default(self, question: Question, value: str) -> bool:
         """Accept some of the choices."""
@@ -257,8 +268,8 @@ class SiteType(QuestionType):
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
     ) -> AnswerError | None:
-        """Refuse a site Voces does not know."""
-        return None if value in known_sites else AnswerError(CHOICE)
+        """Refuse a site Voces does not know, naming it."""
+        return None if value in known_sites else AnswerError(SITE, {"value": echoed(value)})
 
     def accepts_default(self, question: Question, value: str) -> bool:
         """Any slug: sites may be added after the survey."""

@@ -25,6 +25,13 @@ DEFINITION = {
         {"name": "people", "type": "integer", "label": {"en": "People", "es": "Personas"}, "constraint": ". < 100"},
         {"name": "when", "type": "date", "label": {"en": "When", "es": "Cuándo"}},
         {"name": "colour", "type": "select_one", "label": {"en": "Colour", "es": "Color"}, "choices": "colours"},
+        {
+            "name": "colours",
+            "type": "select_multiple",
+            "label": {"en": "Colours", "es": "Colores"},
+            "choices": "colours",
+        },
+        {"name": "where", "type": "site", "label": {"en": "Where", "es": "Dónde"}},
         {  # read-only: whatever its rules say of its default, the resident could not change it
             "name": "edition",
             "type": "integer",
@@ -36,11 +43,18 @@ DEFINITION = {
         {"name": "home", "type": "site", "label": {"en": "Home", "es": "Casa"}, "read_only": True, "default": "gone"},
     ],
 }
-GOOD = {"story": "It got better.", "short": "", "people": "", "when": "", "colour": ""}
+GOOD = {"story": "It got better.", "short": "", "people": "", "when": "", "colour": "", "colours": "", "where": ""}
 CASES = [
     ("story", "", "This question needs an answer.", "Esta pregunta necesita una respuesta."),
     ("people", "500", "This answer is not allowed.", "Esta respuesta no está permitida."),
-    ("colour", "purple", "Not a valid choice.", "Opción inválida."),
+    ("colour", "purple", "'purple' is not one of the choices.", "'purple' no es una de las opciones."),
+    ("colours", "red blue", "'blue' is not one of the choices.", "'blue' no es una de las opciones."),
+    (
+        "where",
+        "atlantis",
+        "'atlantis' is not a community Voces knows.",
+        "'atlantis' no es una comunidad que Voces conozca.",
+    ),
     ("short", "a" * 11, "Please keep this under 10 characters.", "Por favor, use menos de 10 caracteres."),
     ("people", "many", "Not a valid integer value.", "No es un valor entero válido."),
     ("when", "2026-13-40", "Not a valid date value.", "No es una fecha válida."),
