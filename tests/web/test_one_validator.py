@@ -8,9 +8,10 @@ import re
 import uuid
 
 import pytest
+from sqlalchemy import select
 
 from survey.extensions import db as _db
-from survey.models import Role
+from survey.models import Answer, Role
 from survey.services.devices import register_device
 from survey.services.surveys import import_survey
 
@@ -46,6 +47,7 @@ DEFINITION = {
 GOOD = {"story": "It got better.", "short": "", "people": "", "when": "", "colour": "", "colours": "", "where": ""}
 CASES = [
     ("story", "", "This question needs an answer.", "Esta pregunta necesita una respuesta."),
+    ("story", " \n\t ", "This question needs an answer.", "Esta pregunta necesita una respuesta."),
     ("people", "500", "This answer is not allowed.", "Esta respuesta no está permitida."),
     ("colour", "purple", "'purple' is not one of the choices.", "'purple' no es una de las opciones."),
     ("colours", "red blue", "'blue' is not one of the choices.", "'blue' no es una de las opciones."),
@@ -116,6 +118,15 @@ def test_a_read_only_question_never_holds_back_the_form_or_the_record(client, ch
     data = {f"q_{k}": v for k, v in GOOD.items()} | {"uuid": str(uuid.uuid4())}
     assert client.post("/s/checks?lang=en", data=data).status_code == 302
     assert post_record(client, token, "en", GOOD | {"edition": "7"})["status"] == "created"
+
+
+def test_answers_are_kept_without_the_spaces_around_them(client, checks, token):
+    padded = GOOD | {"story": "  It got better.\n", "short": " ab "}
+    data = {f"q_{k}": v for k, v in padded.items()} | {"uuid": str(uuid.uuid4())}
+    assert client.post("/s/checks?lang=en", data=data).status_code == 302
+    assert post_record(client, token, "en", padded)["status"] == "created"
+    stored = _db.session.scalars(select(Answer).where(Answer.question.in_(["story", "short"]))).all()
+    assert sorted(a.value_text for a in stored) == ["It got better.", "It got better.", "ab", "ab"]
 
 
 def test_the_surveys_own_words_win_in_both(client, example_survey, token):
