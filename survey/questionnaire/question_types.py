@@ -51,6 +51,9 @@ class QuestionType:
     binds: ClassVar[str | None] = None  # the response field its answer becomes
     calculated: ClassVar[bool] = False  # its value comes from its calculation
     can_be_testimony: ClassVar[bool] = False
+    can_bind_consent: ClassVar[bool] = False  # its answer can be the response's consent scope
+    reads_site_list: ClassVar[bool] = False  # in an XLSForm, this type over the sites list is a site question
+    xlsform_names: ClassVar[tuple[str, ...]] = ()  # how an XLSForm type column or pyxform's JSON spells it
 
     def field_kind(self, question: Question) -> str:
         """The kind of form field that shows this question."""
@@ -95,6 +98,7 @@ class TextType(QuestionType):
     """Free text; multiline text is a testimony."""
 
     name = "text"
+    xlsform_names = ("text",)
     appearances = frozenset({"multiline"})
     can_be_testimony = True
 
@@ -121,6 +125,7 @@ class IntegerType(QuestionType):
     """A whole number."""
 
     name = "integer"
+    xlsform_names = ("integer",)
     field = "integer"
 
     def problem(
@@ -146,6 +151,7 @@ class DecimalType(QuestionType):
     """A number with or without a fraction."""
 
     name = "decimal"
+    xlsform_names = ("decimal",)
     field = "decimal"
 
     def problem(
@@ -175,6 +181,7 @@ class DateType(QuestionType):
     """A calendar date, stored as YYYY-MM-DD."""
 
     name = "date"
+    xlsform_names = ("date",)
     field = "date"
 
     def problem(
@@ -200,10 +207,13 @@ class SelectOneType(QuestionType):
     """One choice from a list; the likert appearance makes it a five-point scale."""
 
     name = "select_one"
+    xlsform_names = ("select_one", "select one")
     field = "radio"
     appearances = SPREAD | {"likert"}
     has_choice_list = True
     locked_when_read_only = True
+    can_bind_consent = True
+    reads_site_list = True
 
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
@@ -228,6 +238,7 @@ class SelectMultipleType(QuestionType):
     """Any number of choices from a list."""
 
     name = "select_multiple"
+    xlsform_names = ("select_multiple", "select all that apply")
     field = "checkboxes"
     appearances = SPREAD
     has_choice_list = True
@@ -284,6 +295,7 @@ class AcknowledgeType(QuestionType):
     """A box to tick, stored as OK."""
 
     name = "acknowledge"
+    xlsform_names = ("acknowledge",)
     field = "checkbox"
     locked_when_read_only = True
 
@@ -314,6 +326,7 @@ class NoteType(QuestionType):
     """Text to read; nothing is asked or kept."""
 
     name = "note"
+    xlsform_names = ("note",)
     stored = False
     answered = False
 
@@ -322,6 +335,7 @@ class CalculateType(QuestionType):
     """A value worked out from other answers and kept, never shown."""
 
     name = "calculate"
+    xlsform_names = ("calculate",)
     shown = False
     answered = False
     calculated = True

@@ -8,12 +8,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from survey.questionnaire.expressions import ExpressionError, evaluate, parse, references, truthy
-from survey.questionnaire.question_types import SelectOneType
 
 if TYPE_CHECKING:
     from survey.questionnaire.model import Definition, Question
 
 CHOICE_PREFIX = "choice."  # a choice_filter reads a choice's columns as ${choice.column}
+CONSENT_NAME = "consent"  # a question that can bind consent and has this name is the consent question
 CONSENT_CHOICES = frozenset({"quote", "quote_anonymous", "internal"})  # the values of models.ConsentScope
 FILTER_COLUMN = re.compile(r"(?!(?:and|or|div|mod)$)[A-Za-z_][A-Za-z0-9_\-]*")
 _FILTER_TOKEN = re.compile(r"""'[^']*'?|"[^"]*"?|\$\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_\-]*|[0-9]+|.""", re.S)
@@ -132,7 +132,7 @@ def _check_binding(q: Question, context: dict[str, Any]) -> None:
     if (q.bind == "site") != (q.kind.binds == "site"):
         raise DefinitionError("only a site question is bound to the site", column="bind", **context)
     if q.bind == "consent":
-        if not isinstance(q.kind, SelectOneType):
+        if not q.kind.can_bind_consent:
             raise DefinitionError("the consent question must be a select_one", column="type", **context)
         unknown = sorted({c.name for c in q.choices} - CONSENT_CHOICES)
         if unknown:
