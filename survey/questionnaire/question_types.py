@@ -32,7 +32,7 @@ ACKNOWLEDGED = "OK"  # what ODK stores for a ticked acknowledge question
 ACKNOWLEDGED_WORDS = frozenset({"ok", "yes", "true", "1"})  # what a tablet may send instead
 SITE_LIST = "sites"  # the XLSForm choice list a site question reads; sites live in Voces
 SPREAD = frozenset({"minimal", "horizontal", "horizontal-compact"})  # how a choice list is laid out
-_INTEGER = re.compile(r"-?[0-9]+")
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")  # an integer answer, a likert choice's name
 _DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -132,11 +132,11 @@ class IntegerType(QuestionType):
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
     ) -> AnswerError | None:
         """Refuse anything but digits with an optional minus."""
-        return None if _INTEGER.fullmatch(value) else AnswerError(INTEGER)
+        return None if WHOLE_NUMBER.fullmatch(value) else AnswerError(INTEGER)
 
     def accepts_default(self, question: Question, value: str) -> bool:
         """Accept a whole number."""
-        return bool(_INTEGER.fullmatch(value))
+        return bool(WHOLE_NUMBER.fullmatch(value))
 
     def field_default(self, question: Question) -> object:
         """The default as an int."""

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from survey.questionnaire.expressions import ExpressionError, evaluate, parse, references, truthy
+from survey.questionnaire.question_types import WHOLE_NUMBER
 
 if TYPE_CHECKING:
     from survey.questionnaire.model import Definition, Question
@@ -17,7 +18,6 @@ CONSENT_NAME = "consent"  # a question that can bind consent and has this name i
 CONSENT_CHOICES = frozenset({"quote", "quote_anonymous", "internal"})  # the values of models.ConsentScope
 FILTER_COLUMN = re.compile(r"(?!(?:and|or|div|mod)$)[A-Za-z_][A-Za-z0-9_\-]*")
 _FILTER_TOKEN = re.compile(r"""'[^']*'?|"[^"]*"?|\$\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_\-]*|[0-9]+|.""", re.S)
-_INTEGER = re.compile(r"-?[0-9]+")
 
 
 class DefinitionError(ValueError):
@@ -122,7 +122,7 @@ def _check_type(q: Question, context: dict[str, Any]) -> None:
         raise refuse("only a text question can be a testimony", "testimony")
     if q.choice_filter and not kind.has_choice_list:
         raise refuse("only a select question can have a choice_filter", "choice_filter")
-    if q.likert and not all(_INTEGER.fullmatch(c.name) for c in q.choices):
+    if q.likert and not all(WHOLE_NUMBER.fullmatch(c.name) for c in q.choices):
         raise refuse("the choices of a likert question must be named by numbers (1 to 5)", "appearance")
 
 
