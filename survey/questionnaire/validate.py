@@ -1,4 +1,4 @@
-"""Check answers that arrive without a form (from tablets, from queue files) by the survey's own rules."""
+"""Check answers by the survey's own rules, whether they come from the web form, a tablet or a queue file."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ class AnswerShapeError(ValueError):
     """An answer that is neither text, a number, a yes/no nor a list of choices."""
 
 
-__all__ = ["AnswerError", "validate_answers"]
+__all__ = ["AnswerError", "AnswerShapeError", "validate_answers"]
 
 
 def _as_string(value: object) -> str:
