@@ -21,6 +21,7 @@ from survey.models import (
     Device,
     InterviewMode,
     Response,
+    Site,
     SubmissionConflict,
     Survey,
     SurveyVersion,
@@ -170,6 +171,7 @@ def ingest_record(
     device: Device | None,
     source: str,
     versions: _Versions | None = None,
+    sites: Mapping[str, Site] | None = None,
     language: str = "en",
 ) -> RecordResult:
     """Store one record unless it is a duplicate, a conflict or invalid.
@@ -177,6 +179,7 @@ def ingest_record(
     The reasons are worded in the record's language, or in the given one (the request's) when the
     record names none Voces speaks. Raises IntegrityError when another request stored the same
     UUID meanwhile: the caller's savepoint undoes this attempt, and a second one finds the stored record.
+    versions and sites (by slug) are what a batch has read already.
     """
     versions = versions or _Versions()
     language = record_language(record, language)
@@ -190,7 +193,8 @@ def ingest_record(
     existing = find_response(record_uuid)
     if existing is not None:
         return _known(existing, digest, record, user, device, source, language)
-    known_sites = frozenset(site.slug for site in list_sites())
+    sites = _sites_by_slug() if sites is None else sites
+    known_sites = frozenset(sites)
     errors, found = _check_shape(record, versions, known_sites)
     started = _time(record.get("started_at"), "started_at", errors)
     finished = _time(record.get("finished_at"), "finished_at", errors)
@@ -236,7 +240,7 @@ def ingest_record(
         device_id=device.id if device else None,
         content_hash=digest,
     )
-    response = store_submission(submission)
+    response = store_submission(submission, sites)
     return RecordResult(record_uuid, Status.CREATED, receipt_code=response.receipt_code)
 
 
@@ -281,22 +285,35 @@ def ingest_batch(
 
     language is the request's: each record's reasons are in the record's own language when it has one.
     """
-    versions = _Versions()
+    versions, sites = _Versions(), _sites_by_slug()
     return [
-        _ingest_in_savepoint(r, user=user, device=device, source=source, versions=versions, language=language)
+        _ingest_in_savepoint(
+            r, user=user, device=device, source=source, versions=versions, sites=sites, language=language
+        )
         for r in records
     ]
 
 
+def _sites_by_slug() -> dict[str, Site]:
+    return {site.slug: site for site in list_sites()}
+
+
 def _ingest_in_savepoint(
-    record: Any, *, user: User | None, device: Device | None, source: str, versions: _Versions, language: str
+    record: Any,
+    *,
+    user: User | None,
+    device: Device | None,
+    source: str,
+    versions: _Versions,
+    sites: Mapping[str, Site],
+    language: str,
 ) -> RecordResult:
     """One record in a savepoint of its own, so that its failure undoes only itself."""
     for _attempt in range(2):  # after a race, the second attempt finds what the other request stored
         try:
             with db.session.begin_nested():
                 return ingest_record(
-                    record, user=user, device=device, source=source, versions=versions, language=language
+                    record, user=user, device=device, source=source, versions=versions, sites=sites, language=language
                 )
         except IntegrityError:
             continue
