@@ -33,6 +33,8 @@ DEFINITION = {
             "choices": "colours",
         },
         {"name": "where", "type": "site", "label": {"en": "Where", "es": "Dónde"}},
+        {"name": "weight", "type": "decimal", "label": {"en": "Weight", "es": "Peso"}},
+        {"name": "agree", "type": "acknowledge", "label": {"en": "I agree", "es": "Acepto"}, "required": True},
         {  # read-only: whatever its rules say of its default, the resident could not change it
             "name": "edition",
             "type": "integer",
@@ -44,7 +46,17 @@ DEFINITION = {
         {"name": "home", "type": "site", "label": {"en": "Home", "es": "Casa"}, "read_only": True, "default": "gone"},
     ],
 }
-GOOD = {"story": "It got better.", "short": "", "people": "", "when": "", "colour": "", "colours": "", "where": ""}
+GOOD = {
+    "story": "It got better.",
+    "short": "",
+    "people": "",
+    "when": "",
+    "colour": "",
+    "colours": "",
+    "where": "",
+    "weight": "",
+    "agree": "OK",
+}
 CASES = [
     ("story", "", "This question needs an answer.", "Esta pregunta necesita una respuesta."),
     ("story", " \n\t ", "This question needs an answer.", "Esta pregunta necesita una respuesta."),
@@ -60,6 +72,9 @@ CASES = [
     ("short", "a" * 11, "Please keep this under 10 characters.", "Por favor, use menos de 10 caracteres."),
     ("people", "many", "Not a valid integer value.", "No es un valor entero válido."),
     ("when", "2026-13-40", "Not a valid date value.", "No es una fecha válida."),
+    ("weight", "heavy", "Not a valid decimal value.", "No es un número decimal válido."),
+    ("weight", "1e999", "Not a valid decimal value.", "No es un número decimal válido."),
+    ("agree", "", "This question needs an answer.", "Esta pregunta necesita una respuesta."),
 ]
 
 
@@ -112,6 +127,14 @@ def test_the_web_form_and_the_api_word_a_wrong_answer_alike(
     expected = english if language == "en" else spanish
     assert web_error(client, language, answers, name) == expected
     assert api_error(client, token, language, answers, name) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en", "Tick the box to answer."), ("es", "Marque la casilla para responder.")]
+)
+def test_only_a_tablet_can_send_an_acknowledgement_that_is_not_a_tick(client, checks, token, language, expected):
+    # a browser's checkbox is ticked or not, so this message reaches only the API
+    assert api_error(client, token, language, GOOD | {"agree": "maybe"}, "agree") == expected
 
 
 def test_a_read_only_question_never_holds_back_the_form_or_the_record(client, checks, token):
