@@ -18,6 +18,7 @@ def N_(text: str) -> str:  # noqa: N802 (the name pybabel looks for)
 REQUIRED = "required"
 CONSTRAINT = "constraint"
 CHOICE = "choice"
+SITE = "site"
 TOO_LONG = "too_long"
 INTEGER = "integer"
 DECIMAL = "decimal"
@@ -28,7 +29,8 @@ SHAPE = "shape"
 ANSWER_MESSAGES: Mapping[str, str] = {
     REQUIRED: N_("This question needs an answer."),
     CONSTRAINT: N_("This answer is not allowed."),
-    CHOICE: N_("Not a valid choice."),
+    CHOICE: N_("'%(value)s' is not one of the choices."),
+    SITE: N_("'%(value)s' is not a community Voces knows."),
     TOO_LONG: N_("Please keep this under %(n)d characters."),
     INTEGER: N_("Not a valid integer value."),
     DECIMAL: N_("Not a valid decimal value."),
@@ -37,11 +39,18 @@ ANSWER_MESSAGES: Mapping[str, str] = {
     SHAPE: N_("An answer must be text, a number or a list of choices."),
 }
 
+ECHO_LIMIT = 40  # a tablet may send anything: an error repeats only the start of it
+
+
+def echoed(value: str) -> str:
+    """A wrong value as an error message repeats it, cut short."""
+    return value if len(value) <= ECHO_LIMIT else value[:ECHO_LIMIT] + "…"
+
 
 @dataclass(frozen=True)
 class AnswerError:
     """What is wrong with one answer: the survey's own words if it has them, else a code to word."""
 
     code: str
-    params: Mapping[str, int | str] = field(default_factory=dict)
+    params: Mapping[str, int | str] = field(default_factory=dict)  # the offending value as echoed() gives it
     text: str = ""  # the survey's required_message or constraint_message, in the answer's language

@@ -8,7 +8,7 @@ from typing import Any
 
 from survey.questionnaire.model import Choice, Definition, Group, Question
 from survey.questionnaire.question_types import QUESTION_TYPES
-from survey.questionnaire.rules import FILTER_COLUMN, DefinitionError, check_definition
+from survey.questionnaire.rules import CONSENT_NAME, FILTER_COLUMN, DefinitionError, check_definition
 
 GROUP = "group"
 LANGUAGES = ("en", "es")
@@ -185,7 +185,7 @@ def _implied_binding(name: str, kind: str) -> str | None:
     """A site question is the response's site; a select_one named consent is its consent."""
     if QUESTION_TYPES[kind].binds:
         return QUESTION_TYPES[kind].binds
-    return "consent" if kind == "select_one" and name == "consent" else None
+    return "consent" if QUESTION_TYPES[kind].can_bind_consent and name == CONSENT_NAME else None
 
 
 def _check_appearance(kind: str, appearance: str, context: dict[str, Any]) -> None:

@@ -13,7 +13,17 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
-from survey.questionnaire.messages import ACKNOWLEDGE, CHOICE, DATE, DECIMAL, INTEGER, TOO_LONG, AnswerError
+from survey.questionnaire.messages import (
+    ACKNOWLEDGE,
+    CHOICE,
+    DATE,
+    DECIMAL,
+    INTEGER,
+    SITE,
+    TOO_LONG,
+    AnswerError,
+    echoed,
+)
 
 if TYPE_CHECKING:
     from survey.questionnaire.model import Question
@@ -22,7 +32,7 @@ ACKNOWLEDGED = "OK"  # what ODK stores for a ticked acknowledge question
 ACKNOWLEDGED_WORDS = frozenset({"ok", "yes", "true", "1"})  # what a tablet may send instead
 SITE_LIST = "sites"  # the XLSForm choice list a site question reads; sites live in Voces
 SPREAD = frozenset({"minimal", "horizontal", "horizontal-compact"})  # how a choice list is laid out
-_INTEGER = re.compile(r"-?[0-9]+")
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")  # an integer answer, a likert choice's name
 _DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -41,6 +51,9 @@ class QuestionType:
     binds: ClassVar[str | None] = None  # the response field its answer becomes
     calculated: ClassVar[bool] = False  # its value comes from its calculation
     can_be_testimony: ClassVar[bool] = False
+    can_bind_consent: ClassVar[bool] = False  # its answer can be the response's consent scope
+    reads_site_list: ClassVar[bool] = False  # in an XLSForm, this type over the sites list is a site question
+    xlsform_names: ClassVar[tuple[str, ...]] = ()  # how an XLSForm type column or pyxform's JSON spells it
 
     def field_kind(self, question: Question) -> str:
         """The kind of form field that shows this question."""
@@ -85,6 +98,7 @@ class TextType(QuestionType):
     """Free text; multiline text is a testimony."""
 
     name = "text"
+    xlsform_names = ("text",)
     appearances = frozenset({"multiline"})
     can_be_testimony = True
 
@@ -111,17 +125,18 @@ class IntegerType(QuestionType):
     """A whole number."""
 
     name = "integer"
+    xlsform_names = ("integer",)
     field = "integer"
 
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
     ) -> AnswerError | None:
         """Refuse anything but digits with an optional minus."""
-        return None if _INTEGER.fullmatch(value) else AnswerError(INTEGER)
+        return None if WHOLE_NUMBER.fullmatch(value) else AnswerError(INTEGER)
 
     def accepts_default(self, question: Question, value: str) -> bool:
         """Accept a whole number."""
-        return bool(_INTEGER.fullmatch(value))
+        return bool(WHOLE_NUMBER.fullmatch(value))
 
     def field_default(self, question: Question) -> object:
         """The default as an int."""
@@ -136,6 +151,7 @@ class DecimalType(QuestionType):
     """A number with or without a fraction."""
 
     name = "decimal"
+    xlsform_names = ("decimal",)
     field = "decimal"
 
     def problem(
@@ -165,6 +181,7 @@ class DateType(QuestionType):
     """A calendar date, stored as YYYY-MM-DD."""
 
     name = "date"
+    xlsform_names = ("date",)
     field = "date"
 
     def problem(
@@ -190,16 +207,19 @@ class SelectOneType(QuestionType):
     """One choice from a list; the likert appearance makes it a five-point scale."""
 
     name = "select_one"
+    xlsform_names = ("select_one", "select one")
     field = "radio"
     appearances = SPREAD | {"likert"}
     has_choice_list = True
     locked_when_read_only = True
+    can_bind_consent = True
+    reads_site_list = True
 
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
     ) -> AnswerError | None:
-        """Refuse a choice not on offer."""
-        return None if value in allowed else AnswerError(CHOICE)
+        """Refuse a choice not on offer, naming it."""
+        return None if value in allowed else AnswerError(CHOICE, {"value": echoed(value)})
 
     def accepts_default(self, question: Question, value: str) -> bool:
         """Accept one of the choices."""
@@ -218,6 +238,7 @@ class SelectMultipleType(QuestionType):
     """Any number of choices from a list."""
 
     name = "select_multiple"
+    xlsform_names = ("select_multiple", "select all that apply")
     field = "checkboxes"
     appearances = SPREAD
     has_choice_list = True
@@ -226,8 +247,9 @@ class SelectMultipleType(QuestionType):
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
     ) -> AnswerError | None:
-        """Refuse choices not on offer."""
-        return None if set(value.split()) <= set(allowed) else AnswerError(CHOICE)
+        """Refuse choices not on offer, naming the first."""
+        wrong = [choice for choice in value.split() if choice not in allowed]
+        return AnswerError(CHOICE, {"value": echoed(wrong[0])}) if wrong else None
 
     def accepts_default(self, question: Question, value: str) -> bool:
         """Accept some of the choices."""
@@ -257,8 +279,8 @@ class SiteType(QuestionType):
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
     ) -> AnswerError | None:
-        """Refuse a site Voces does not know."""
-        return None if value in known_sites else AnswerError(CHOICE)
+        """Refuse a site Voces does not know, naming it."""
+        return None if value in known_sites else AnswerError(SITE, {"value": echoed(value)})
 
     def accepts_default(self, question: Question, value: str) -> bool:
         """Any slug: sites may be added after the survey."""
@@ -273,6 +295,7 @@ class AcknowledgeType(QuestionType):
     """A box to tick, stored as OK."""
 
     name = "acknowledge"
+    xlsform_names = ("acknowledge",)
     field = "checkbox"
     locked_when_read_only = True
 
@@ -303,6 +326,7 @@ class NoteType(QuestionType):
     """Text to read; nothing is asked or kept."""
 
     name = "note"
+    xlsform_names = ("note",)
     stored = False
     answered = False
 
@@ -311,6 +335,7 @@ class CalculateType(QuestionType):
     """A value worked out from other answers and kept, never shown."""
 
     name = "calculate"
+    xlsform_names = ("calculate",)
     shown = False
     answered = False
     calculated = True

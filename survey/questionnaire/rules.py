@@ -7,17 +7,17 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from survey.questionnaire.expressions import ExpressionError, evaluate, parse, references
-from survey.questionnaire.question_types import SelectOneType
+from survey.questionnaire.expressions import ExpressionError, evaluate, parse, references, truthy
+from survey.questionnaire.question_types import WHOLE_NUMBER
 
 if TYPE_CHECKING:
     from survey.questionnaire.model import Definition, Question
 
 CHOICE_PREFIX = "choice."  # a choice_filter reads a choice's columns as ${choice.column}
+CONSENT_NAME = "consent"  # a question that can bind consent and has this name is the consent question
 CONSENT_CHOICES = frozenset({"quote", "quote_anonymous", "internal"})  # the values of models.ConsentScope
 FILTER_COLUMN = re.compile(r"(?!(?:and|or|div|mod)$)[A-Za-z_][A-Za-z0-9_\-]*")
 _FILTER_TOKEN = re.compile(r"""'[^']*'?|"[^"]*"?|\$\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_\-]*|[0-9]+|.""", re.S)
-_INTEGER = re.compile(r"-?[0-9]+")
 
 
 class DefinitionError(ValueError):
@@ -87,6 +87,7 @@ def check_definition(definition: Definition) -> None:
                 "choice_filter",
                 **context,
             )
+        _check_read_only(question, context)
     _check_cycles(definition)
 
 
@@ -121,7 +122,7 @@ def _check_type(q: Question, context: dict[str, Any]) -> None:
         raise refuse("only a text question can be a testimony", "testimony")
     if q.choice_filter and not kind.has_choice_list:
         raise refuse("only a select question can have a choice_filter", "choice_filter")
-    if q.likert and not all(_INTEGER.fullmatch(c.name) for c in q.choices):
+    if q.likert and not all(WHOLE_NUMBER.fullmatch(c.name) for c in q.choices):
         raise refuse("the choices of a likert question must be named by numbers (1 to 5)", "appearance")
 
 
@@ -131,7 +132,7 @@ def _check_binding(q: Question, context: dict[str, Any]) -> None:
     if (q.bind == "site") != (q.kind.binds == "site"):
         raise DefinitionError("only a site question is bound to the site", column="bind", **context)
     if q.bind == "consent":
-        if not isinstance(q.kind, SelectOneType):
+        if not q.kind.can_bind_consent:
             raise DefinitionError("the consent question must be a select_one", column="type", **context)
         unknown = sorted({c.name for c in q.choices} - CONSENT_CHOICES)
         if unknown:
@@ -149,6 +150,33 @@ def _check_default(q: Question, context: dict[str, Any]) -> None:
         return
     if not q.kind.accepts_default(q, value):
         raise DefinitionError(f"default {value!r} is not a possible answer", column="default", **context)
+
+
+def _check_read_only(q: Question, context: dict[str, Any]) -> None:
+    """Refuse a read-only question whose default could never be accepted: the resident cannot change it."""
+    if not q.read_only:
+        return
+    if q.required and not q.default:
+        raise DefinitionError(
+            "a read-only question that is required needs a default, since nobody can answer it",
+            column="default",
+            **context,
+        )
+    # A constraint that reads only the answer itself can be tried on the default now; one that reads
+    # other answers or today's date cannot, and is not checked for a read-only question later either.
+    constraint = q.constraint
+    if not q.default or not constraint or references(constraint) or "today" in constraint:
+        return
+    try:
+        kept = truthy(evaluate(constraint, {}, current=q.default, today=date.today()))
+    except ExpressionError:  # fails only on some answers (a bad regex() input): left as the validator leaves it
+        return
+    if not kept:
+        raise DefinitionError(
+            f"default {q.default!r} breaks the question's own constraint {constraint!r}",
+            column="default",
+            **context,
+        )
 
 
 def _check_cycles(definition: Definition) -> None:

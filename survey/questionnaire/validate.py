@@ -1,4 +1,4 @@
-"""Check answers that arrive without a form (from tablets, from queue files) by the survey's own rules."""
+"""Check answers by the survey's own rules, whether they come from the web form, a tablet or a queue file."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ class AnswerShapeError(ValueError):
     """An answer that is neither text, a number, a yes/no nor a list of choices."""
 
 
-__all__ = ["AnswerError", "validate_answers"]
+__all__ = ["AnswerError", "AnswerShapeError", "validate_answers"]
 
 
 def _as_string(value: object) -> str:
@@ -65,8 +65,8 @@ def validate_answers(
         if not q.stored or not state.relevant.get(q.name, False):
             continue  # not relevant: neither required nor stored, whatever was sent
         value = state.values.get(q.name, "")
-        if q.kind.calculated:
-            answers[q.name] = value
+        if q.kind.calculated or q.read_only:
+            answers[q.name] = value  # the resident cannot change it: its rules were checked on import
             continue
         if value == "":
             if q.required:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
-from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response, SurveyVersion
+from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response, Site, SurveyVersion
 from survey.models.base import utcnow
 from survey.questionnaire import Definition
 from survey.services.sites import get_site
@@ -63,14 +63,14 @@ class Submission:
         return None
 
 
-def record_submission(submission: Submission) -> Response:
+def record_submission(submission: Submission, sites: Mapping[str, Site] | None = None) -> Response:
     """Store a validated submission and analyse its testimonies; a known UUID returns the stored one."""
     existing = find_response(submission.uuid)
     if existing is not None:
         return existing
     try:
         with db.session.begin_nested():
-            return store_submission(submission)
+            return store_submission(submission, sites)
     except IntegrityError:  # a double tap: the other request stored the same UUID meanwhile
         stored = find_response(submission.uuid)
         if stored is None:
@@ -78,11 +78,13 @@ def record_submission(submission: Submission) -> Response:
         return stored
 
 
-def store_submission(submission: Submission) -> Response:
-    """Store a submission whose UUID is new, every field at once, looking its site up once.
+def store_submission(submission: Submission, sites: Mapping[str, Site] | None = None) -> Response:
+    """Store a submission whose UUID is new, every field at once.
 
-    Raises IntegrityError if another request stored the UUID first: record_submission then returns
-    that one, and the sync API judges it as a duplicate or a conflict.
+    sites holds the known sites by slug when the caller has read them already (the sync API reads
+    them once a batch); without it the submission's site is looked up once. Raises IntegrityError
+    if another request stored the UUID first: record_submission then returns that one, and the sync
+    API judges it as a duplicate or a conflict.
     """
     definition, answers = submission.definition, submission.answers
     site_slug = submission.bound_answer("site") or submission.site
@@ -91,7 +93,7 @@ def store_submission(submission: Submission) -> Response:
         uuid=submission.uuid,
         receipt_code=new_receipt_code(),
         survey_version=submission.version,
-        site=get_site(site_slug) if site_slug else None,
+        site=_site(site_slug, sites),
         interviewer_id=submission.interviewer_id,
         channel=submission.channel,
         language=submission.language,
@@ -116,3 +118,9 @@ def store_submission(submission: Submission) -> Response:
             add_testimonial(response, question.name, text, names=names)
     db.session.flush()
     return response
+
+
+def _site(slug: str | None, sites: Mapping[str, Site] | None) -> Site | None:
+    if not slug:
+        return None
+    return sites.get(slug) if sites is not None else get_site(slug)

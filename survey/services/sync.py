@@ -21,12 +21,14 @@ from survey.models import (
     Device,
     InterviewMode,
     Response,
+    Site,
     SubmissionConflict,
     Survey,
     SurveyVersion,
     User,
 )
 from survey.questionnaire import Definition
+from survey.questionnaire.messages import ANSWER_MESSAGES, N_, SITE, AnswerError, echoed
 from survey.questionnaire.validate import validate_answers
 from survey.services.answers import describe_answer_errors
 from survey.services.sites import list_sites
@@ -37,6 +39,30 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 500
 CLOCK_SKEW = timedelta(days=1)  # tablets' clocks drift; a finish time further ahead is refused
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # a tablet whose clock was reset says 1970
+LANGUAGES = ("en", "es")
+# What can be wrong with a record besides its answers; worded, like the answers' problems, in the
+# record's language (the request's when the record names none Voces speaks).
+NOT_AN_OBJECT, NOT_A_UUID, NOT_ANSWERS = "not_an_object", "not_a_uuid", "not_answers"
+LANGUAGE, MODE, CONSENT, NO_SURVEY, NO_VERSION = "language", "mode", "consent", "no_survey", "no_version"
+NOT_A_TIME, OUTSIDE_YEARS, AFTER_FINISH = "not_a_time", "outside_years", "after_finish"
+BIND_MISMATCH, CONFLICTING, NOT_STORED = "bind_mismatch", "conflicting", "not_stored"
+RECORD_MESSAGES: Mapping[str, str] = {
+    **ANSWER_MESSAGES,
+    NOT_AN_OBJECT: N_("must be an object"),
+    NOT_A_UUID: N_("must be a UUID made on the device"),
+    NOT_ANSWERS: N_("must be an object of answers by question name"),
+    LANGUAGE: N_("must be en or es"),
+    MODE: N_("must be in_person or phone"),
+    CONSENT: N_("must be quote, quote_anonymous or internal"),
+    NO_SURVEY: N_("survey and version are required"),
+    NO_VERSION: N_("no version '%(version)s' of survey '%(survey)s'"),
+    NOT_A_TIME: N_("not an ISO 8601 date and time"),
+    OUTSIDE_YEARS: N_("is outside the years Voces accepts: check the tablet's clock"),
+    AFTER_FINISH: N_("is after finished_at"),
+    BIND_MISMATCH: N_("says '%(value)s' but the answer to %(question)s says '%(answer)s'"),
+    CONFLICTING: N_("already stored with other content; kept aside for review"),
+    NOT_STORED: N_("could not be stored"),
+}
 
 
 class Status:
@@ -71,17 +97,28 @@ def content_hash(record: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _time(value: Any, name: str, errors: dict[str, str]) -> datetime | None:
+def _invalid(record_uuid: str | None, errors: Mapping[str, AnswerError], language: str) -> RecordResult:
+    """A refused record, its reasons worded in one language."""
+    return RecordResult(record_uuid, Status.INVALID, describe_answer_errors(errors, language, RECORD_MESSAGES))
+
+
+def record_language(record: Any, fallback: str) -> str:
+    """The language a record's reasons are worded in: its own if Voces speaks it, else the request's."""
+    language = record.get("language") if isinstance(record, dict) else None
+    return language if isinstance(language, str) and language in LANGUAGES else fallback
+
+
+def _time(value: Any, name: str, errors: dict[str, AnswerError]) -> datetime | None:
     if value in (None, ""):
         return None
     try:
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         parsed = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
     except (ValueError, OverflowError):
-        errors[name] = "not an ISO 8601 date and time"
+        errors[name] = AnswerError(NOT_A_TIME)
         return None
     if not EARLIEST <= parsed <= datetime.now(UTC) + CLOCK_SKEW:
-        errors[name] = "is outside the years Voces accepts: check the tablet's clock"
+        errors[name] = AnswerError(OUTSIDE_YEARS)
         return None
     return parsed
 
@@ -104,55 +141,67 @@ class _Versions:
 
 def _check_shape(
     record: Mapping[str, Any], versions: _Versions, known_sites: frozenset[str]
-) -> tuple[dict[str, str], Any]:
-    errors: dict[str, str] = {}
+) -> tuple[dict[str, AnswerError], Any]:
+    errors: dict[str, AnswerError] = {}
     found = None
     if not isinstance(record.get("answers"), dict):
-        errors["answers"] = "must be an object of answers by question name"
-    if record.get("language") not in ("en", "es"):
-        errors["language"] = "must be en or es"
+        errors["answers"] = AnswerError(NOT_ANSWERS)
+    if record.get("language") not in LANGUAGES:
+        errors["language"] = AnswerError(LANGUAGE)
     if record.get("mode") not in (None, *[m.value for m in InterviewMode]):
-        errors["mode"] = "must be in_person or phone"
+        errors["mode"] = AnswerError(MODE)
     if record.get("consent") not in (None, *[c.value for c in ConsentScope]):
-        errors["consent"] = "must be quote, quote_anonymous or internal"
+        errors["consent"] = AnswerError(CONSENT)
     if record.get("site") and str(record["site"]) not in known_sites:
-        errors["site"] = f"unknown site {record['site']!r}"
+        errors["site"] = AnswerError(SITE, {"value": echoed(str(record["site"]))})
     if not isinstance(record.get("survey"), str) or not isinstance(record.get("version"), str | int):
-        errors["survey"] = "survey and version are required"
+        errors["survey"] = AnswerError(NO_SURVEY)
     else:
         found = versions.get(record["survey"], str(record["version"]))
         if found is None:
-            errors["version"] = f"no version {record['version']!r} of survey {record['survey']!r}"
+            params = {"version": echoed(str(record["version"])), "survey": echoed(record["survey"])}
+            errors["version"] = AnswerError(NO_VERSION, params)
     return errors, found
 
 
 def ingest_record(
-    record: Any, *, user: User | None, device: Device | None, source: str, versions: _Versions | None = None
+    record: Any,
+    *,
+    user: User | None,
+    device: Device | None,
+    source: str,
+    versions: _Versions | None = None,
+    sites: Mapping[str, Site] | None = None,
+    language: str = "en",
 ) -> RecordResult:
     """Store one record unless it is a duplicate, a conflict or invalid.
 
-    Raises IntegrityError when another request stored the same UUID meanwhile: the caller's
-    savepoint undoes this attempt, and a second one finds the stored record.
+    The reasons are worded in the record's language, or in the given one (the request's) when the
+    record names none Voces speaks. Raises IntegrityError when another request stored the same
+    UUID meanwhile: the caller's savepoint undoes this attempt, and a second one finds the stored record.
+    versions and sites (by slug) are what a batch has read already.
     """
     versions = versions or _Versions()
+    language = record_language(record, language)
     if not isinstance(record, dict):
-        return RecordResult(None, Status.INVALID, {"record": "must be an object"})
+        return _invalid(None, {"record": AnswerError(NOT_AN_OBJECT)}, language)
     try:
         record_uuid = str(uuidlib.UUID(str(record.get("uuid"))))
     except ValueError:
-        return RecordResult(None, Status.INVALID, {"uuid": "must be a UUID made on the device"})
+        return _invalid(None, {"uuid": AnswerError(NOT_A_UUID)}, language)
     digest = content_hash(record)
     existing = find_response(record_uuid)
     if existing is not None:
-        return _known(existing, digest, record, user, device, source)
-    known_sites = frozenset(site.slug for site in list_sites())
+        return _known(existing, digest, record, user, device, source, language)
+    sites = _sites_by_slug() if sites is None else sites
+    known_sites = frozenset(sites)
     errors, found = _check_shape(record, versions, known_sites)
     started = _time(record.get("started_at"), "started_at", errors)
     finished = _time(record.get("finished_at"), "finished_at", errors)
     if started and finished and started > finished:
-        errors["started_at"] = "is after finished_at"
+        errors["started_at"] = AnswerError(AFTER_FINISH)
     if errors:
-        return RecordResult(record_uuid, Status.INVALID, errors)
+        return _invalid(record_uuid, errors, language)
     version, definition = found
     raw = dict(record["answers"])
     for bind in ("site", "consent"):
@@ -163,19 +212,24 @@ def ingest_record(
             raw[question.name] = record[bind]
         elif str(raw[question.name]) != str(record[bind]):
             # Never widen what a respondent agreed to, nor move them to another place.
-            errors[bind] = f"says {record[bind]!r} but the answer to {question.name!r} says {raw[question.name]!r}"
+            params = {
+                "value": echoed(str(record[bind])),
+                "question": question.name,
+                "answer": echoed(str(raw[question.name])),
+            }
+            errors[bind] = AnswerError(BIND_MISMATCH, params)
     if errors:
-        return RecordResult(record_uuid, Status.INVALID, errors)
-    answers, problems = validate_answers(definition, raw, record["language"], known_sites=known_sites)
+        return _invalid(record_uuid, errors, language)
+    answers, problems = validate_answers(definition, raw, language, known_sites=known_sites)
     if problems:
-        return RecordResult(record_uuid, Status.INVALID, describe_answer_errors(problems, record["language"]))
+        return _invalid(record_uuid, problems, language)
     binds_consent = any(q.bind == "consent" for q in definition.questions)
     submission = Submission(
         uuid=record_uuid,
         version=version,
         definition=definition,
         answers=answers,
-        language=record["language"],
+        language=language,
         channel=Channel.FIELD if source == "api" else Channel.IMPORT,
         site=str(record["site"]) if record.get("site") else None,
         consent=ConsentScope(record["consent"]) if record.get("consent") and not binds_consent else None,
@@ -186,12 +240,18 @@ def ingest_record(
         device_id=device.id if device else None,
         content_hash=digest,
     )
-    response = store_submission(submission)
+    response = store_submission(submission, sites)
     return RecordResult(record_uuid, Status.CREATED, receipt_code=response.receipt_code)
 
 
 def _known(
-    stored: Response, digest: str, record: dict[str, Any], user: User | None, device: Device | None, source: str
+    stored: Response,
+    digest: str,
+    record: dict[str, Any],
+    user: User | None,
+    device: Device | None,
+    source: str,
+    language: str,
 ) -> RecordResult:
     """A UUID already stored: the same content is a duplicate, other content a conflict kept aside."""
     record_uuid = stored.uuid
@@ -214,34 +274,54 @@ def _known(
             )
         )
         db.session.flush()
-    return RecordResult(
-        record_uuid, Status.CONFLICT, {"uuid": "already stored with other content; kept aside for review"}
-    )
+    conflict = describe_answer_errors({"uuid": AnswerError(CONFLICTING)}, language, RECORD_MESSAGES)
+    return RecordResult(record_uuid, Status.CONFLICT, conflict)
 
 
 def ingest_batch(
-    records: Sequence[Any], *, user: User | None, device: Device | None, source: str
+    records: Sequence[Any], *, user: User | None, device: Device | None, source: str, language: str = "en"
 ) -> list[RecordResult]:
-    """Ingest each record on its own: one bad record never blocks the rest."""
-    versions = _Versions()
-    return [_ingest_in_savepoint(r, user=user, device=device, source=source, versions=versions) for r in records]
+    """Ingest each record on its own: one bad record never blocks the rest.
+
+    language is the request's: each record's reasons are in the record's own language when it has one.
+    """
+    versions, sites = _Versions(), _sites_by_slug()
+    return [
+        _ingest_in_savepoint(
+            r, user=user, device=device, source=source, versions=versions, sites=sites, language=language
+        )
+        for r in records
+    ]
+
+
+def _sites_by_slug() -> dict[str, Site]:
+    return {site.slug: site for site in list_sites()}
 
 
 def _ingest_in_savepoint(
-    record: Any, *, user: User | None, device: Device | None, source: str, versions: _Versions
+    record: Any,
+    *,
+    user: User | None,
+    device: Device | None,
+    source: str,
+    versions: _Versions,
+    sites: Mapping[str, Site],
+    language: str,
 ) -> RecordResult:
     """One record in a savepoint of its own, so that its failure undoes only itself."""
     for _attempt in range(2):  # after a race, the second attempt finds what the other request stored
         try:
             with db.session.begin_nested():
-                return ingest_record(record, user=user, device=device, source=source, versions=versions)
+                return ingest_record(
+                    record, user=user, device=device, source=source, versions=versions, sites=sites, language=language
+                )
         except IntegrityError:
             continue
         except Exception:  # an input nobody foresaw must not cost the rest of the batch
             log.exception("record could not be stored")
             break
     uuid = record.get("uuid") if isinstance(record, dict) else None
-    return RecordResult(str(uuid) if uuid else None, Status.INVALID, {"record": "could not be stored"})
+    return _invalid(str(uuid) if uuid else None, {"record": AnswerError(NOT_STORED)}, record_language(record, language))
 
 
 def open_conflicts() -> list[SubmissionConflict]:

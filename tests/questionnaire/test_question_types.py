@@ -55,6 +55,19 @@ def test_every_supported_type_has_its_class():
     assert all(kind.name == name for name, kind in QUESTION_TYPES.items())
 
 
+def test_every_type_an_xlsform_names_is_read_by_the_spellings_its_class_gives():
+    from survey.questionnaire.xlsform.columns import SELECT_TYPES, SIMPLE_TYPES, XLSFORM_TYPES
+
+    assert set(XLSFORM_TYPES.values()) == set(QUESTION_TYPES) - {"site"}  # a site is a select_one of the sites
+    assert SIMPLE_TYPES | set(SELECT_TYPES) == set(XLSFORM_TYPES)
+    assert SELECT_TYPES == {
+        "select_one": "select_one",
+        "select one": "select_one",
+        "select_multiple": "select_multiple",
+        "select all that apply": "select_multiple",
+    }
+
+
 @pytest.mark.parametrize(
     ("name", "default", "field_data", "answer"),
     [

@@ -56,3 +56,31 @@ def test_problems_are_codes_for_the_interface_to_word_and_the_surveys_own_words_
     _, errors = validate_answers(DEFINITION, {"ack": "", "age": "x", "when": "2026-02-30"}, "en")
     assert {name: error.code for name, error in errors.items()} == {"ack": "required", "age": "integer", "when": "date"}
     assert errors["ack"].text == ""
+
+
+LOCKED = parse_definition(
+    {
+        "form_id": "l",
+        "version": "1",
+        "title": {"en": "L"},
+        "questions": [
+            {"name": "most", "type": "integer", "label": {"en": "Most"}},
+            {
+                "name": "edition",
+                "type": "integer",
+                "label": {"en": "Edition"},
+                "read_only": True,
+                "default": "5",
+                "constraint": ". < ${most}",
+            },
+            {"name": "home", "type": "site", "label": {"en": "Home"}, "read_only": True, "default": "atlantis"},
+        ],
+    }
+)
+
+
+def test_a_read_only_question_keeps_its_default_unchecked_since_nobody_can_change_it():
+    answers, errors = validate_answers(
+        LOCKED, {"most": "3", "edition": "9", "home": "norte"}, "en", known_sites={"norte"}
+    )
+    assert errors == {} and answers == {"most": "3", "edition": "5", "home": "atlantis"}

@@ -139,12 +139,27 @@ def test_yaml_takes_the_xlsform_types_and_columns(db):
         ({"required": "yes"}, "required must be true or false"),
         ({"type": "calculate"}, "a calculate question needs a calculation"),
         ({"choice_filter": "x = 1"}, "only a select question can have a choice_filter"),
+        (
+            {"read_only": True, "required": True},
+            "question 2 (q): a read-only question that is required needs a default",
+        ),
+        (
+            {"read_only": True, "default": "toolong", "constraint": "string-length(.) < 3"},
+            "question 2 (q): default 'toolong' breaks the question's own constraint",
+        ),
     ],
 )
 def test_yaml_logic_that_voces_cannot_honour_is_refused(db, question, message):
     with pytest.raises(SurveyImportError, match=re.escape(message)):
         import_survey(small_survey(**question))
     assert get_survey("small") is None or not get_survey("small").versions
+
+
+def test_a_read_only_default_is_checked_only_where_it_can_be_decided_on_import(db):
+    version = import_survey(
+        small_survey(read_only=True, required=True, default="ab", constraint="string-length(.) < 3 and . != ${used}")
+    )
+    assert parse_definition(version.definition).question("q").read_only
 
 
 def test_missing_translations_in_yaml_are_warnings(tmp_path):

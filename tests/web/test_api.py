@@ -269,7 +269,7 @@ def test_a_record_raced_by_another_request_is_answered_as_a_duplicate(client, to
     assert len(db.session.scalars(select(Response)).all()) == 1
 
 
-def test_a_record_is_stored_whole_with_its_site_looked_up_once_and_nothing_patched(client, token, version, db):
+def test_records_are_stored_whole_with_the_sites_read_once_a_batch_and_nothing_patched(client, token, version, db):
     from sqlalchemy import event
 
     statements = []
@@ -277,11 +277,40 @@ def test_a_record_is_stored_whole_with_its_site_looked_up_once_and_nothing_patch
     def seen(conn, cursor, statement, parameters, context, executemany):
         statements.append(" ".join(statement.split()))
 
+    batch = [record(version=version), record(version=version, site="guaviare"), record(version=version)]
     event.listen(_db.engine, "before_cursor_execute", seen)
     try:
-        assert post(client, token, [record(version=version)]).json["results"][0]["status"] == "created"
+        assert [r["status"] for r in post(client, token, batch).json["results"]] == ["created"] * 3
     finally:
         event.remove(_db.engine, "before_cursor_execute", seen)
     assert not [s for s in statements if s.startswith("UPDATE response")]
     site_lookups = [s for s in statements if s.startswith("SELECT") and "FROM site" in s]
-    assert len(site_lookups) == 2  # the sites known for the checks, then the response's own
+    assert len(site_lookups) == 1  # the known sites, read once for the checks and the stored responses alike
+    stored = db.session.scalars(select(Response).order_by(Response.id)).all()
+    assert [r.site.slug for r in stored] == ["tumaco", "guaviare", "tumaco"]
+
+
+def test_every_reason_for_refusing_a_record_is_worded_in_its_language(client, token, version):
+    rec = record(version=version, site="atlantis", mode="bus", finished_at="yesterday")
+    rec["answers"]["age_band"] = "nope"
+    assert post(client, token, [rec]).json["results"][0]["errors"] == {
+        "site": "'atlantis' no es una comunidad que Voces conozca.",
+        "mode": "debe ser in_person o phone",
+        "finished_at": "no es una fecha y hora ISO 8601",
+    }
+    rec = record(version=version)
+    rec["answers"]["age_band"] = "nope"
+    assert post(client, token, [rec]).json["results"][0]["errors"] == {"age_band": "'nope' no es una de las opciones."}
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("es", {"language": "debe ser en o es"}), ("en", {"language": "must be en or es"})],
+)
+def test_a_record_in_a_language_voces_does_not_speak_is_answered_in_the_requests(
+    client, token, version, accept, expected
+):
+    body = json.dumps({"records": [record(version=version, language="fr")]})
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": accept}
+    response = client.post("/api/v1/submissions", data=body, content_type="application/json", headers=headers)
+    assert response.json["results"][0]["errors"] == expected

@@ -109,11 +109,16 @@ def test_a_required_question_shows_the_forms_message_in_the_chosen_language(clie
 REFUSALS = [
     (
         {"department": "antioquia", "municipality": "pasto"},
-        "Not a valid choice.",
-        "Opción inválida.",
+        "'pasto' is not one of the choices.",
+        "'pasto' no es una de las opciones.",
     ),
-    ({"municipality": "atlantis"}, "Not a valid choice.", "Opción inválida."),
-    ({"services_used": ["clinic", "spa"]}, "Not a valid choice.", "Opción inválida."),
+    ({"municipality": "atlantis"}, "'atlantis' is not one of the choices.", "'atlantis' no es una de las opciones."),
+    ({"services_used": ["clinic", "spa"]}, "'spa' is not one of the choices.", "'spa' no es una de las opciones."),
+    (
+        {"site": "atlantis"},
+        "'atlantis' is not a community Voces knows.",
+        "'atlantis' no es una comunidad que Voces conozca.",
+    ),
     (
         {"support_story": "a" * 201},
         "Please write at most 200 characters.",
@@ -143,6 +148,11 @@ def test_a_refused_answer_shows_the_message_in_the_chosen_language_and_stores_no
     typed = str(answers.get("support_story", GOOD["support_story"]))
     assert f"{typed}</textarea>" in page  # what was typed stays typed
     assert count(Response) == 0 and count(Answer) == 0 and count(Testimonial) == 0
+
+
+def test_a_refused_value_is_repeated_as_text_and_cut_short(client, kobo_survey):
+    page = post(client, municipality="<b>" + "x" * 50).get_data(as_text=True)
+    assert "&lt;b&gt;" + "x" * 37 + "…&#39; is not one of the choices." in page and "<b>" not in page
 
 
 def test_the_error_summary_links_to_the_first_checkbox(client, kobo_survey):

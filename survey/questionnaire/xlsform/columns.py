@@ -7,6 +7,7 @@ import re
 from babel import Locale, UnknownLocaleError
 
 from survey.questionnaire.parse import QUESTION_COLUMNS
+from survey.questionnaire.question_types import QUESTION_TYPES
 
 SURVEY_COLUMNS = QUESTION_COLUMNS  # the survey sheet's columns carry the model's own names
 SURVEY_TRANSLATED = ("label", "hint", "required_message", "constraint_message")
@@ -24,23 +25,19 @@ SETTINGS_COLUMNS = (
 SETTINGS_TRANSLATED = ("form_title", "description")
 SHEETS = ("survey", "choices", "settings")
 UNSUPPORTED_SHEETS = ("external_choices", "entities", "osm")
-CONSENT_NAME = "consent"  # a select_one with this name is the consent question
 YES = frozenset({"yes", "true", "true()"})
 NO = frozenset({"no", "false", "false()", ""})
 # Times ODK records for itself; Voces records when a form was opened and sent, so these are skipped.
 METADATA_TYPES = frozenset({"start", "end", "today"})
-SIMPLE_TYPES = frozenset({"text", "integer", "decimal", "date", "note", "acknowledge", "calculate"})
+# Each spelling of a question type in a type column or in pyxform's JSON, and the type it means.
+XLSFORM_TYPES = {spelling: kind.name for kind in QUESTION_TYPES.values() for spelling in kind.xlsform_names}
+SIMPLE_TYPES = frozenset(s for s, name in XLSFORM_TYPES.items() if not QUESTION_TYPES[name].has_choice_list)
+SELECT_TYPES = {s: name for s, name in XLSFORM_TYPES.items() if QUESTION_TYPES[name].has_choice_list}
 GROUP_ROWS = {
     "begin_group": "begin",
     "begin group": "begin",
     "end_group": "end",
     "end group": "end",
-}
-SELECT_TYPES = {
-    "select_one": "select_one",
-    "select one": "select_one",
-    "select_multiple": "select_multiple",
-    "select all that apply": "select_multiple",
 }
 
 _CODE_IN_NAME = re.compile(r".*\(\s*([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\s*\)\s*")

@@ -6,30 +6,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from survey.questionnaire.question_types import SITE_LIST
-from survey.questionnaire.rules import DefinitionError
+from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST, SiteType
+from survey.questionnaire.rules import CONSENT_NAME, DefinitionError
 from survey.questionnaire.xlsform.columns import (
     CHOICES_MEDIA,
-    CONSENT_NAME,
     METADATA_TYPES,
     NO,
     SETTINGS_TRANSLATED,
+    XLSFORM_TYPES,
     YES,
     language_code,
     split_column,
 )
 
-TYPES = {
-    "select one": "select_one",
-    "select all that apply": "select_multiple",
-    "text": "text",
-    "integer": "integer",
-    "decimal": "decimal",
-    "date": "date",
-    "note": "note",
-    "acknowledge": "acknowledge",
-    "calculate": "calculate",
-}
+TESTIMONY_TYPES = tuple(kind.name for kind in QUESTION_TYPES.values() if kind.can_be_testimony)
 COPIED_BINDS = {"relevant": "relevant", "constraint": "constraint", "calculate": "calculation"}
 TEXT_BINDS = {"jr:requiredMsg": "required_message", "jr:constraintMsg": "constraint_message"}
 FLAG_BINDS = {"required": "required", "readonly": "read_only"}
@@ -76,8 +66,8 @@ def _element(
     kind = element.get("type")
     if kind == "group":
         out["type"] = "group"
-    elif kind in TYPES:
-        out["type"] = TYPES[kind]
+    elif kind in XLSFORM_TYPES:
+        out["type"] = XLSFORM_TYPES[kind]
     else:
         raise DefinitionError(f"Voces does not support the type {kind!r}", question=name, column="type")
     for key in ("label", "hint"):
@@ -100,15 +90,17 @@ def _element(
     if kind == "group":
         out["questions"] = _items(element.get("children") or [], languages, testimonies, personal)
         return out
-    if out["type"] in ("select_one", "select_multiple"):
+    question_type = QUESTION_TYPES[out["type"]]
+    if question_type.has_choice_list:
         list_name = str(element.get("list_name") or element.get("itemset") or "")
-        if out["type"] == "select_one" and list_name == SITE_LIST:
-            out["type"] = "site"
+        if question_type.reads_site_list and list_name == SITE_LIST:
+            out["type"] = SiteType.name
         else:
             out["choices"] = list_name
-        if out["type"] == "select_one" and name == CONSENT_NAME:
-            out["bind"] = "consent"
-    if out["type"] == "text" and ("multiline" in str(out.get("appearance", "")).split() or name in testimonies):
+            if question_type.can_bind_consent and name == CONSENT_NAME:
+                out["bind"] = "consent"
+    multiline = "multiline" in str(out.get("appearance", "")).split()
+    if question_type.can_be_testimony and (multiline or name in testimonies):
         out["testimony"] = True
     if name in personal:
         out["personal"] = True
@@ -158,7 +150,7 @@ def _named(settings: Mapping[str, str], column: str, names: dict[str, str], want
 def _types(children: list[Mapping[str, Any]]) -> dict[str, str]:
     found = {}
     for child in children:
-        found[str(child.get("name"))] = TYPES.get(str(child.get("type")), str(child.get("type")))
+        found[str(child.get("name"))] = XLSFORM_TYPES.get(str(child.get("type")), str(child.get("type")))
         found.update(_types(child.get("children") or []))
     return found
 
@@ -167,8 +159,8 @@ def convert_form(form: Mapping[str, Any], settings: Mapping[str, str], languages
     """Our definition dict for pyxform's JSON of a form and the first row of its settings sheet."""
     children = form.get("children") or []
     types = _types(children)
-    testimonies = _named(settings, "testimonies", types, ("text",))
-    personal = _named(settings, "personal", types, tuple(TYPES.values()))
+    testimonies = _named(settings, "testimonies", types, TESTIMONY_TYPES)
+    personal = _named(settings, "personal", types, tuple(dict.fromkeys(XLSFORM_TYPES.values())))
     data: dict[str, Any] = {
         "form_id": str(settings.get("form_id") or ""),
         "version": str(settings.get("version") or ""),

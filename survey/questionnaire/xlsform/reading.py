@@ -16,7 +16,7 @@ from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from survey.questionnaire.parse import parse_definition
-from survey.questionnaire.question_types import SITE_LIST
+from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST
 from survey.questionnaire.rules import DefinitionError
 from survey.questionnaire.xlsform.columns import (
     CHOICES_MEDIA,
@@ -154,9 +154,15 @@ def _missing_translations(workbook: DefinitionData, languages: Languages) -> lis
     return warnings
 
 
+def _reads_sites(row_type: tuple[str, str]) -> bool:
+    """Say whether a row's (kind, list) asks for a site: a select_one over the sites list."""
+    kind, list_name = row_type
+    return kind in QUESTION_TYPES and QUESTION_TYPES[kind].reads_site_list and list_name == SITE_LIST
+
+
 def _with_site_list(workbook: DefinitionData) -> None:
     """Let the site question's list be left out: sites are kept in Voces, not in the form."""
-    uses_sites = any(classify_type(r.get("type", "")) == ("select_one", SITE_LIST) for r in _rows(workbook, "survey"))
+    uses_sites = any(_reads_sites(classify_type(r.get("type", ""))) for r in _rows(workbook, "survey"))
     if not uses_sites or any(r.get("list_name") == SITE_LIST for r in _rows(workbook, "choices")):
         return
     headers = _headers(workbook, "choices")

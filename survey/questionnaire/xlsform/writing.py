@@ -11,8 +11,8 @@ from openpyxl import Workbook
 from survey.questionnaire.model import Definition, Group, Question
 from survey.questionnaire.parse import DEFAULT_MAX_LENGTH
 from survey.questionnaire.question_types import SITE_LIST
+from survey.questionnaire.rules import CONSENT_NAME
 from survey.questionnaire.xlsform.columns import (
-    CONSENT_NAME,
     SETTINGS_TRANSLATED,
     SURVEY_COLUMNS,
     SURVEY_TRANSLATED,
@@ -133,7 +133,7 @@ def export_warnings(definition: Definition) -> list[str]:
             )
         if q.bind == "consent" and q.name != CONSENT_NAME:
             warnings.append(f"question {q.name}: the consent binding is kept only for a question named {CONSENT_NAME}")
-        if q.type == "text" and "multiline" in q.appearance.split() and not q.testimony:
+        if q.kind.can_be_testimony and "multiline" in q.appearance.split() and not q.testimony:
             warnings.append(f"question {q.name}: a multiline text question is read back as a testimony")
     return warnings
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -69,6 +70,6 @@ def import_submissions() -> ResponseReturnValue:
             form.file.errors.append(str(error))
         else:
             # The admin who imports is not the interviewer: the file does not say who was.
-            results = ingest_batch(records, user=None, device=None, source="file")
+            results = ingest_batch(records, user=None, device=None, source="file", language=str(get_locale() or "en"))
             record_event("import_queue_file", actor=current_user, records=len(records))
     return render_template("admin/import.html", form=form, results=results, conflicts=open_conflicts())

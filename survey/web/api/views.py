@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
 from survey.extensions import limiter
@@ -69,5 +70,7 @@ def submissions() -> ResponseReturnValue:
         return jsonify(error='send JSON: {"records": [...]}'), 400
     if len(records) > MAX_BATCH:
         return jsonify(error=f"at most {MAX_BATCH} records a batch"), 413
-    results = ingest_batch(records, user=g.device.user, device=g.device, source="api")
+    results = ingest_batch(
+        records, user=g.device.user, device=g.device, source="api", language=str(get_locale() or "en")
+    )
     return jsonify(results=[r.as_json() for r in results])

@@ -24,7 +24,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.models import Site
@@ -36,13 +35,6 @@ class CheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-    def pre_validate(self, form: FlaskForm) -> None:
-        """Refuse a choice not in the list with the same words as a single choice."""
-        try:
-            super().pre_validate(form)
-        except ValidationError:
-            raise ValidationError(self.gettext("Not a valid choice.")) from None
 
 
 class Flags:

@@ -59,9 +59,9 @@ def build_form(definition: Definition, language: str, sites: list[Site]) -> Flas
         def validate(self, extra_validators: dict[str, Any] | None = None) -> bool:
             """WTForms converts what was typed; the questionnaire decides what is valid, as for a tablet."""
             checked = [  # every field is checked, so that each shows its errors
-                field.validate(self, (extra_validators or {}).get(name, ()))
-                for name, field in self._fields.items()
-                if name not in by_field
+                field.validate(self, (extra_validators or {}).get(field.short_name, ()))
+                for field in self
+                if field.short_name not in by_field
             ]
             typed = {q.name: field_answer(q, self[name]) for name, q in by_field.items()}
             self.answers, problems = validate_answers(
