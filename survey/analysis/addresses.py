@@ -23,7 +23,7 @@ _NUMBERED_STREET = (
     r"(?i:calle|cll|clle|cl|carrera|cra|kra|kr|cr|avenida|avda|av|ak|ac|diagonal|diag|dg|"
     r"transversal|transv|trans|tv|tr|circular|circunvalar)\.?"
 )
-_HOUSE = r"\d{1,4}+[A-Za-z]?"
+_HOUSE = r"\d{1,4}+(?:[A-Za-z]|[ \t][A-Z])?(?!\w)"
 _HOUSE_MARK = r"(?:#|(?i:n[°º]|no\.|nro\.?|n[uú]m\.|n[uú]mero))"
 NUMBERED = re.compile(
     rf"(?=[CcKkAaDdTt])(?<![\w.]){_NUMBERED_STREET}[ \t]*{_NUMBER}{_SIDE}[ \t]*"
@@ -51,8 +51,13 @@ _ENGLISH_STREET = (
     r"(?i:street|st\.?|avenue|ave\.?|road|rd\.?|lane|ln\.?|drive|dr\.?|boulevard|blvd\.?|court|ct\.?|"
     r"place|pl\.?|way|terrace|crescent|close|square|sq\.?|parkway|pkwy\.?|highway|hwy\.?|circle)(?!\w)"
 )
+# A number before a unit is a count, even in title case: "the 24 Hour Drive Thru", "a 5 Star Place".
+_ENGLISH_UNIT = (
+    r"(?i:hours?|days?|weeks?|months?|years?|minutes?|seconds?|times?|stars?|miles?|points?|percent|people|"
+    r"persons?|beds?|floors?|pounds?|dollars?)(?!\w)"
+)
 ENGLISH = re.compile(
-    rf"(?<![\w.,#-])\d{{1,5}}+[A-Za-z]?(?:[ \t]+[A-Z][\w'’]*){{1,4}}[ \t]+{_ENGLISH_STREET}"
+    rf"(?<![\w.,#-])\d{{1,5}}+[A-Za-z]?(?![ \t]+{_ENGLISH_UNIT})(?:[ \t]+[A-Z][\w'’]*){{1,4}}[ \t]+{_ENGLISH_STREET}"
     r"(?:,?[ \t]*(?i:apt\.?|apartment|unit|suite|ste\.?|flat|#)[ \t]*#?[ \t]*\d{1,5}+[A-Za-z]?(?!\w))?"
 )
 # Blocks and lots in a barrio: Mz 3 Casa 5, Manzana B lote 12.
