@@ -6,7 +6,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from survey.analysis.addresses import find_addresses
 from survey.analysis.text import fold, fold_with_offsets, original_span
+
+# Full-width forms (ｍａｒｉａ＠ｇｍａｉｌ．ｃｏｍ) and small or leader look-alikes of "@" and ".", read
+# as their ASCII letters so every pattern sees them; one character for one, so offsets hold.
+NARROW = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 32, 0xFE6B: 64, 0xFE52: 46, 0x2024: 46}
+WIDE = re.compile("[\uff01-\uff5e\u3000\ufe6b\ufe52\u2024]")  # translating costs ten times more than looking
 
 # Every pattern is bounded or anchored (lookbehinds, possessive groups), so a 100 kB run of
 # letters or digits is scanned once, not once per position.
@@ -18,6 +24,18 @@ SOCIAL_URL = re.compile(
     r"|wa\.me|t\.me|youtu\.be)/[^\s<>\"']+",
     re.IGNORECASE,
 )
+# E-mail addresses written to get past filters: maria.lopez at gmail dot com, maria.lopez(at)gmail.com,
+# maria.lopez [at] gmail [dot] com, maria arroba gmail punto com. Labels are bounded and the
+# separators start with a character no label holds, so each start is tried once.
+_BRACKETED = r"[ \t]*[(\[{{<][ \t]*(?:{})[ \t]*[)\]}}>][ \t]*"
+_AT = rf"(?:{_BRACKETED.format('at|arroba')}|[ \t]+@[ \t]+|@[ \t]*|[ \t]+arroba[ \t]+|[ \t]+(?P<bare>at)[ \t]+)"
+_DOT = rf"(?:{_BRACKETED.format('dot|punto')}|[ \t]+(?:dot|punto|\.)[ \t]+|\.)"
+SPELLED_EMAIL = re.compile(
+    rf"(?<![\w.+@-])(?P<local>[^\W_][\w+-]{{0,63}}+(?:{_DOT}[\w+-]{{1,64}}+){{0,4}}){_AT}"
+    rf"(?:[\w-]{{1,63}}+{_DOT}){{1,4}}(?P<tld>[^\W\d_]{{2,24}}+)(?![\w-]|\.\w)",
+    re.IGNORECASE,
+)
+DOTTED_WORD = re.compile(r"\.[^\W\d_]")  # starts with a literal: the engine skips to each "."
 HANDLE = re.compile(r"(?<![\w.+@-])@\w[\w.]{0,29}")  # @juanperez77; e-mails have a word before @
 TRAILING = ".,;:!?)]}»”’'\""  # punctuation that ends a sentence, not a link
 
@@ -29,6 +47,8 @@ PHONE = re.compile(
     rf"(?<![\w+])(?:\+\d{{1,3}}+{_SEP}?)?(?:\(\d{{1,4}}+\){_SEP}?)?\d{{1,4}}+(?:{_SEP}?\d{{1,4}}+){{1,6}}+(?!\w)"
 )
 GLUED_PHONE = re.compile(r"(?<=[^\W\d_])\d{10,15}+(?!\d)")  # cel3105551234
+# A number spelled out digit by digit so that no filter sees it: 3 0 0 1 2 3 4 5 6 7, 3-0-0-1-2-3-4.
+SPACED_DIGITS = re.compile(r"(?<![\w+])(?<!\d[ \t.-])\d(?:[ \t]?[.-][ \t]?\d|[ \t]\d){6,14}+(?!\w|[ \t]?[.-]?[ \t]?\d)")
 # Identity-card-like numbers: 1.023.456.789 or 1,023,456,789 (Colombian cédula), a long run of
 # digits, or a Mexican CURP.
 ID_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:\.\d{3}){2,3}|\d{1,3}(?:,\d{3}){2,3}|\d{6,12})(?!\w|[.,]\d)")
@@ -71,6 +91,22 @@ COMMON_WORDS = _words(
     hace dijo ir va van vamos puede pueden bien mal bueno buena mejor peor vez veces ano anos dia
     dias casa calle barrio vereda pueblo ciudad gente vida familia trabajo gracias senor senora
     da das do dos os as um uma nao sim em com von der
+    """
+)
+# After a bare "at" an address must end as addresses do, and its first word be none that comes
+# before "at" in a sentence: "look at gmail dot com", "we met at home.Com" stay.
+MAIL_ENDINGS = _words(
+    """
+    com org net edu gov info biz io co mx es ar cl pe ec ve bo uy py cr gt hn sv ni pa do cu br us uk ca de fr it
+    pt nl eu
+    """
+)
+BEFORE_AT = COMMON_WORDS | _words(
+    """
+    look looked looking looks stare stared laugh laughed arrive arrived arrives stay stayed stays met meet
+    meeting work worked works working live lived lives living sat sit sitting stood stand born seen found left
+    available online email mail contact reach reached write wrote aimed aim good great bad best better worse
+    worst well staff nurse nurses doctor doctors seen treated admitted shop shopping ordered bought booked
     """
 )
 # Words that may join the capitalised words of a name: María de la Cruz, Ludwig van Beethoven.
@@ -140,8 +176,36 @@ def _is_phone(text: str, start: int, end: int) -> bool:
     groups = re.findall(r"\d+", number)
     if all(YEAR.fullmatch(g) for g in groups):
         return False  # 2021-2023, 2019 2020
-    # 10 20 30 40 50 is a list of numbers, not a phone
-    return not (all(len(g) <= 2 for g in groups) and not re.search(r"[^\d\s]", number))
+    # 10 20 30 40 50 is a list of numbers, not a phone; 30 01 23 45 67 is one (a group starts with 0)
+    small = all(len(g) <= 2 for g in groups) and not any(len(g) == 2 and g[0] == "0" for g in groups)
+    return not (small and not re.search(r"[^\d\s]", number))
+
+
+def _is_spelled_phone(text: str, start: int, end: int) -> bool:
+    """Say whether digits written one by one are a phone number, not a count (1 2 3 4 5 6 7)."""
+    digits = [int(c) for c in text[start:end] if c.isdigit()]
+    steps = {b - a for a, b in zip(digits, digits[1:], strict=False)}
+    return steps not in ({1}, {-1}, {0}) and not _money(text, start, end)
+
+
+def _is_spelled_email(match: re.Match[str]) -> bool:
+    """Say whether a bare "at" joins an address ("maria at gmail dot com"), not a sentence ("look at")."""
+    known_ending = fold(match.group("tld")) in MAIL_ENDINGS
+    if " . " in match.group():  # or a sentence's end: "a @ vox_es . Pero"
+        return known_ending
+    return match.group("bare") is None or (known_ending and fold(match.group("local")) not in BEFORE_AT)
+
+
+def _spelled_emails(text: str) -> list[tuple[int, int, str]]:
+    found = []
+    position = 0
+    while (m := SPELLED_EMAIL.search(text, position)) is not None:
+        if _is_spelled_email(m):
+            found.append((m.start(), m.end(), "email"))
+            position = m.end()
+        else:  # "me at maria dot lopez" fails; "maria dot lopez at gmail dot com" may start inside it
+            position = m.start() + 1
+    return found
 
 
 def _self_named(text: str) -> list[tuple[int, int, str]]:
@@ -215,6 +279,9 @@ def _find_spans(text: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     # Each pattern runs only where what it needs is in the text: most testimonies hold no "@",
     # no link and no digit, and skipping their patterns halves the time redaction takes.
+    lowered = text.lower()
+    if any(w in lowered for w in ("@", "dot", "punto", "arroba")) or ("at" in lowered and DOTTED_WORD.search(text)):
+        found += _spelled_emails(text)
     if "@" in text:
         found += [(m.start(), m.end(), "email") for m in EMAIL.finditer(text)]
         found += [(m.start(), m.start() + len(m.group().rstrip(".")), "handle") for m in HANDLE.finditer(text)]
@@ -224,6 +291,8 @@ def _find_spans(text: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
     if ANY_DIGIT.search(text):
         found += [(m.start(), m.end(), "phone") for m in PHONE.finditer(text) if _is_phone(text, m.start(), m.end())]
         found += [(m.start(), m.end(), "phone") for m in GLUED_PHONE.finditer(text)]
+        found += [(*m.span(), "phone") for m in SPACED_DIGITS.finditer(text) if _is_spelled_phone(text, *m.span())]
+        found += find_addresses(text)
         found += [(m.start(), m.end(), "id") for m in ID_NUMBER.finditer(text) if not _money(text, m.start(), m.end())]
         found += [(m.start(), m.end(), "id") for m in CURP.finditer(text)]
     found += _self_named(text)
@@ -232,8 +301,9 @@ def _find_spans(text: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
 
 
 def redact(text: str, names: Iterable[str] = ()) -> Redaction:
-    """Replace e-mails, links, handles, phone and ID numbers and the given names with placeholders."""
-    spans = sorted(_find_spans(text, names), key=lambda s: (s[0], -(s[1] - s[0])))
+    """Replace e-mails, links, handles, phone and ID numbers, addresses and the given names with placeholders."""
+    plain = text.translate(NARROW) if not text.isascii() and WIDE.search(text) else text
+    spans = sorted(_find_spans(plain, names), key=lambda s: (s[0], -(s[1] - s[0])))
     kept: list[tuple[int, int, str]] = []
     for start, end, kind in spans:
         if kept and start < kept[-1][1]:  # overlaps a span already kept: redact both as one

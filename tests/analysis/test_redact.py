@@ -131,6 +131,104 @@ def test_answers_that_are_common_words_are_not_replaced_everywhere():
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Escríbame a maria.lopez at gmail dot com por favor", "Escríbame a [email] por favor"),
+        ("Write to maria.lopez(at)gmail.com today", "Write to [email] today"),
+        ("maria.lopez [at] gmail [dot] com", "[email]"),
+        ("Correo: ｍａｒｉａ＠ｇｍａｉｌ．ｃｏｍ, gracias", "Correo: [email], gracias"),
+        ("mi correo es maria arroba gmail punto com", "mi correo es [email]"),
+        ("Es maria.lopez arroba gmail.com.", "Es [email]."),
+        ("Es maria (arroba) hotmail [punto] es", "Es [email]"),
+        ("juan {at} yahoo {dot} es", "[email]"),
+        ("JUAN.PEREZ AT HOTMAIL DOT COM", "[email]"),
+        ("email me at maria dot lopez at gmail dot com.", "email me at [email]."),
+        ("escriba a juan @ gmail . com ya", "escriba a [email] ya"),
+        ("Correo: marias.alfageme@ juntadeandalucia.es", "Correo: [email]"),
+    ],
+)
+def test_email_addresses_written_to_get_past_filters_are_replaced(text, expected):
+    assert redact(text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mi número es 3 0 0 1 2 3 4 5 6 7 llámeme", "Mi número es [phone] llámeme"),
+        ("Call 3-0-0-1-2-3-4-5-6-7 now", "Call [phone] now"),
+        ("Cel ３ ０ ０ １ ２ ３ ４ ５ ６ ７.", "Cel [phone]."),
+        ("Tel 300.123.4567 o 300-123-45-67", "Tel [phone] o [phone]"),
+        ("Tel 300 123 45 67 y 30 01 23 45 67", "Tel [phone] y [phone]"),
+        ("Appelez le 06 12 34 56 78", "Appelez le [phone]"),
+    ],
+)
+def test_phone_numbers_spelled_digit_by_digit_or_in_small_groups_are_replaced(text, expected):
+    assert redact(text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vivo en la Calle 10 # 5-23, barrio Obrero", "Vivo en la [address], barrio Obrero"),
+        ("Vivo en la Carrera 7 No. 12-40 apto 301.", "Vivo en la [address]."),
+        ("En la Cra. 7 #12-40 mataron a un muchacho", "En la [address] mataron a un muchacho"),
+        ("Queda en la Avenida 68 Sur 12-34", "Queda en la [address]"),
+        ("Diagonal 45 # 20-10 y Transversal 5 # 3-21", "[address] y [address]"),
+        ("Av. 30 # 45-12, Cl. 45 # 20-10 sur", "[address], [address]"),
+        ("en la calle 10a # 5-23 y la Calle 10 Bis A # 5 - 23", "en la [address] y la [address]"),
+        ("Carrera 39 No 47-33 y Calle 13 A Nº 66 B-16, Cali", "[address] y [address], Cali"),
+        ("Vivo en Av. Insurgentes Sur 1234, Col. Roma, C.P. 06700.", "Vivo en [address]."),
+        ("Nos vemos en calle Morelos #45 int. 3 mañana", "Nos vemos en [address] mañana"),
+        ("Vivía en la Calle de Alcalá 45 desde 2010", "Vivía en la [address] desde 2010"),
+        ("Estoy en el barrio, Mz 3 Casa 5", "Estoy en el barrio, [address]"),
+        ("I live at 123 Main St in town", "I live at [address] in town"),
+        ("Find me at 45 Elm Street Apt 3.", "Find me at [address]."),
+        ("She moved to 221B Baker Street", "She moved to [address]"),
+    ],
+)
+def test_street_addresses_with_a_house_number_are_replaced(text, expected):
+    result = redact(text)
+    assert result.text == expected
+    assert {s.kind for s in result.spans} == {"address"}
+
+
+def test_offsets_point_at_the_placeholders_and_at_the_original_forms():
+    text = "Soy vecina: ｍａｒｉａ＠ｇｍａｉｌ．ｃｏｍ, maria(at)gmail.com, 3 0 0 1 2 3 4 5 6 7, Calle 10 # 5-23."
+    result = redact(text)
+    assert result.text == "Soy vecina: [email], [email], [phone], [address]."
+    assert [text[s.start : s.end] for s in result.spans] == [
+        "ｍａｒｉａ＠ｇｍａｉｌ．ｃｏｍ",
+        "maria(at)gmail.com",
+        "3 0 0 1 2 3 4 5 6 7",
+        "Calle 10 # 5-23",
+    ]
+    for span in result.spans:
+        assert result.text[span.new_start : span.new_end] == f"[{span.kind}]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "en la calle hay balaceras todas las noches",
+        "La calle 10 es peligrosa y en la carrera 7 con calle 12 venden vicio.",
+        "Por la Avenida Boyacá 20 veces pasamos, y en la Calle Real 3 jóvenes murieron.",
+        "En la Avenida Bolívar 2019 fue el peor año; mi carrera de 5 años quedó a medias.",
+        "Juan Carrera Pérez 30 años de edad.",
+        "Look at gmail dot com, we met at 5 dot on Main St.",
+        "I looked at amazon.com and the staff at nhs.uk were kind; email me at home.",
+        "I waited 10 years, 2 or 3 times a week, from 12-03-2021 to 2023.",
+        "We were seen on Ward 10 at 3 Dr Smith came, then 2 St John's nurses.",
+        "The 24 Hour Drive Thru and a 5 Star Place; I went 3 Times Way too often.",
+        "Los números 1 2 3 4 5 6 7 8 9 salieron; puntuó 5 5 5 5 5 5 5.",
+        "Una arroba de café y dos de papa, a las 5 en punto.",
+        "Éramos 10 20 30 40 50 personas en la marcha.",
+    ],
+)
+def test_ordinary_sentences_about_streets_numbers_and_at_stay(text):
+    assert redact(text).text == text
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "a" * 100_000,
@@ -143,6 +241,11 @@ def test_answers_that_are_common_words_are_not_replaced_everywhere():
         "x-" * 50_000 + ".com/",
         "maria" + " " * 100_000,
         "e\u0301" * 50_000,
+        "a dot " * 20_000,
+        "maria at gmail dot " * 5_000,
+        "Calle 1 " * 12_000,
+        "3 3 " * 25_000,
+        "x [dot] " * 12_000,
     ],
 )
 def test_long_hostile_inputs_are_redacted_whole(text):
