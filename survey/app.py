@@ -127,8 +127,12 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add the CLI groups: users, surveys, demo, analysis."""
+    """Add the CLI groups: users, surveys, demo, analysis, submissions, sites."""
     from survey.cli import analysis_cli, demo_cli, submissions_cli, surveys_cli, users_cli
 
     for group in (users_cli, surveys_cli, demo_cli, analysis_cli, submissions_cli):
         app.cli.add_command(group)
+
+    from survey.cli import sites_cli
+
+    app.cli.add_command(sites_cli)

@@ -22,6 +22,7 @@ from survey.models import Role
 from survey.services.demo import DEMO_PASSWORD, load_demo
 from survey.services.learning import examples_from_corrections, examples_from_file, learn_codebook
 from survey.services.queue_files import QueueFileError, read_queue_file
+from survey.services.sites import SiteImportError, import_sites, list_sites, read_sites_file
 from survey.services.surveys import (
     SurveyImportError,
     SurveyNotFoundError,
@@ -200,3 +201,26 @@ def import_submissions_command(path: str) -> None:
             click.echo(
                 f"  invalid {result.uuid or '(no uuid)'}: " + "; ".join(f"{k}: {v}" for k, v in result.errors.items())
             )
+
+
+sites_cli = AppGroup("sites", help="The communities responses come from.")
+
+
+@sites_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_sites_command(path: str) -> None:
+    """Create or update sites from a YAML list like config/sites.yaml, or a CSV with the same columns."""
+    try:
+        result = import_sites(read_sites_file(path), source=os.path.basename(path))
+    except SiteImportError as error:
+        raise click.ClickException(f"{path}: nothing was imported:\n  " + "\n  ".join(error.problems)) from None
+    db.session.commit()
+    click.echo(f"{result.created} sites created, {result.updated} updated.")
+
+
+@sites_cli.command("list")
+def list_sites_command() -> None:
+    """List sites: slug, name, region, country."""
+    for site in list_sites():
+        click.echo(f"{site.slug}\t{site.name}\t{site.region}\t{site.country}")
+
