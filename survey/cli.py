@@ -19,6 +19,7 @@ from survey.analysis.evaluation import (
 )
 from survey.extensions import db
 from survey.models import Role
+from survey.services.backups import BackupError, back_up, restore
 from survey.services.demo import DEMO_PASSWORD, load_demo
 from survey.services.learning import examples_from_corrections, examples_from_file, learn_codebook
 from survey.services.queue_files import QueueFileError, read_queue_file
@@ -224,3 +225,29 @@ def list_sites_command() -> None:
     for site in list_sites():
         click.echo(f"{site.slug}\t{site.name}\t{site.region}\t{site.country}")
 
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path: str) -> None:
+    """Copy the SQLite database to a new file while Voces serves; for PostgreSQL, say how to use pg_dump."""
+    try:
+        written = back_up(db.engine.url, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up the database to {written}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Replace every record with the backup's.")
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the SQLite database with a backup; what it held is kept beside it first."""
+    if not yes:
+        raise click.ClickException("a restore replaces every response and account with the backup's: add --yes")
+    db.engine.dispose()  # this process's connections must not hold the file while it is replaced
+    try:
+        kept = restore(db.engine.url, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {path}; the data it replaced is in {kept}.")
+    click.echo("Run `flask --app survey db upgrade` if the backup was made by an older version of Voces.")
