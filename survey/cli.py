@@ -249,5 +249,5 @@ def restore_command(path: str, yes: bool) -> None:
         kept = restore(db.engine.url, path)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Restored {path}; the data it replaced is in {kept}.")
+    click.echo(f"Restored {path}" + (f"; the data it replaced is in {kept}." if kept else "."))
     click.echo("Run `flask --app survey db upgrade` if the backup was made by an older version of Voces.")

@@ -93,3 +93,14 @@ def test_postgresql_is_backed_up_with_pg_dump(make_app, tmp_path):
     assert result.exit_code == 1
     assert "pg_dump --format=custom --file=voces.dump postgresql://voces@db.internal/voces" in result.output
     assert "secret" not in result.output and not (tmp_path / "b").exists()
+
+
+def test_a_backup_restores_where_no_database_is_yet(sqlite_app, make_app, tmp_path):
+    backup = tmp_path / "backup.db"
+    with sqlite_app.app_context():
+        sqlite_app.test_cli_runner().invoke(args=["backup", str(backup)])
+    fresh = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'new.db'}")
+    with fresh.app_context():
+        result = fresh.test_cli_runner().invoke(args=["restore", str(backup), "--yes"])
+    assert result.exit_code == 0 and "replaced" not in result.output, result.output
+    assert len(site_names(tmp_path / "new.db")) == 6 and not list(tmp_path.glob("new.db.before-restore-*"))

@@ -74,16 +74,17 @@ def back_up(url: str | URL, path: str | Path) -> Path:
     return target
 
 
-def restore(url: str | URL, path: str | Path) -> Path:
-    """Replace the SQLite database with a backup, after keeping what it held; return where that went."""
+def restore(url: str | URL, path: str | Path) -> Path | None:
+    """Replace the SQLite database with a backup, after keeping what it held; return where that went, if anywhere."""
     live, backup = sqlite_file(url), Path(path)
     if not backup.is_file():
         raise BackupError(f"there is no backup at {backup}")
     revision = schema_revision(backup)
     if revision not in known_revisions():
         raise BackupError(f"{backup} is at migration {revision}, which this version of Voces does not know")
-    kept = live.with_name(f"{live.name}.before-restore-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+    kept = None
     if live.is_file():
+        kept = live.with_name(f"{live.name}.before-restore-{datetime.now(UTC):%Y%m%dT%H%M%S}")
         copy_sqlite(live, kept)
     copy_sqlite(backup, live)  # one transaction: a reader sees the old database or the restored one
     return kept
