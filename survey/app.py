@@ -127,8 +127,13 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add the CLI groups: users, surveys, demo, analysis."""
+    """Add the CLI groups: users, surveys, demo, analysis, submissions, sites; backup and restore."""
     from survey.cli import analysis_cli, demo_cli, submissions_cli, surveys_cli, users_cli
 
     for group in (users_cli, surveys_cli, demo_cli, analysis_cli, submissions_cli):
         app.cli.add_command(group)
+
+    from survey.cli import backup_command, restore_command, sites_cli
+
+    for command in (sites_cli, backup_command, restore_command):
+        app.cli.add_command(command)

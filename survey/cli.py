@@ -19,9 +19,11 @@ from survey.analysis.evaluation import (
 )
 from survey.extensions import db
 from survey.models import Role
+from survey.services.backups import BackupError, back_up, restore
 from survey.services.demo import DEMO_PASSWORD, load_demo
 from survey.services.learning import examples_from_corrections, examples_from_file, learn_codebook
 from survey.services.queue_files import QueueFileError, read_queue_file
+from survey.services.sites import SiteImportError, import_sites, list_sites, read_sites_file
 from survey.services.surveys import (
     SurveyImportError,
     SurveyNotFoundError,
@@ -200,3 +202,52 @@ def import_submissions_command(path: str) -> None:
             click.echo(
                 f"  invalid {result.uuid or '(no uuid)'}: " + "; ".join(f"{k}: {v}" for k, v in result.errors.items())
             )
+
+
+sites_cli = AppGroup("sites", help="The communities responses come from.")
+
+
+@sites_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_sites_command(path: str) -> None:
+    """Create or update sites from a YAML list like config/sites.yaml, or a CSV with the same columns."""
+    try:
+        result = import_sites(read_sites_file(path), source=os.path.basename(path))
+    except SiteImportError as error:
+        raise click.ClickException(f"{path}: nothing was imported:\n  " + "\n  ".join(error.problems)) from None
+    db.session.commit()
+    click.echo(f"{result.created} sites created, {result.updated} updated.")
+
+
+@sites_cli.command("list")
+def list_sites_command() -> None:
+    """List sites: slug, name, region, country."""
+    for site in list_sites():
+        click.echo(f"{site.slug}\t{site.name}\t{site.region}\t{site.country}")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path: str) -> None:
+    """Copy the SQLite database to a new file while Voces serves; for PostgreSQL, say how to use pg_dump."""
+    try:
+        written = back_up(db.engine.url, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up the database to {written}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Replace every record with the backup's.")
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the SQLite database with a backup; what it held is kept beside it first."""
+    if not yes:
+        raise click.ClickException("a restore replaces every response and account with the backup's: add --yes")
+    db.engine.dispose()  # this process's connections must not hold the file while it is replaced
+    try:
+        kept = restore(db.engine.url, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {path}" + (f"; the data it replaced is in {kept}." if kept else "."))
+    click.echo("Run `flask --app survey db upgrade` if the backup was made by an older version of Voces.")

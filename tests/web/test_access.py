@@ -25,6 +25,8 @@ MATRIX = {
     "/admin/surveys": (LOGIN, 403, 403, 200),
     "/admin/surveys/community-safety/versions/{version}/preview": (LOGIN, 403, 403, 200),
     "/admin/submissions/import": (LOGIN, 403, 403, 200),
+    "/admin/sites": (LOGIN, 403, 403, 200),
+    "/admin/sites/{site}/edit": (LOGIN, 403, 403, 200),
 }
 
 
@@ -44,6 +46,8 @@ POST_MATRIX = {
     "/admin/surveys": (LOGIN, 403, 403, 200),
     "/admin/surveys/community-safety/versions/{version}/publish": (LOGIN, 403, 403, 302),
     "/admin/surveys/community-safety/versions/{version}/close": (LOGIN, 403, 403, 302),
+    "/admin/sites": (LOGIN, 403, 403, 200),
+    "/admin/sites/{site}/edit": (LOGIN, 403, 403, 302),
 }
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz"]
 
@@ -56,6 +60,7 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         url.replace("{testimonial}", "<int:testimonial_id>")
         .replace("{device}", "<int:device_id>")
         .replace("{version}", "<int:version_id>")
+        .replace("{site}", "<slug>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
@@ -74,7 +79,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
     if role is not None:
         login(make_user(role))
-    address = url.format(testimonial=testimonial, device=device.id, version=first_version_id())
+    address = url.format(testimonial=testimonial, device=device.id, version=first_version_id(), site="guaviare")
     response = client.open(address, method=method, data={"themes": ["safety"]} if method == "POST" else None)
     expected = (MATRIX if method == "GET" else POST_MATRIX)[url][who]
     if expected == LOGIN:

@@ -1,0 +1,26 @@
+"""gunicorn's settings for Voces: `gunicorn -c gunicorn.conf.py 'survey:create_app()'`.
+
+Every value can be changed from the environment, or on gunicorn's command line (`--bind 0.0.0.0:8000`),
+which wins over this file.
+"""
+
+import os
+
+# Behind a reverse proxy on the same machine: only the proxy talks to gunicorn.
+bind = [os.environ.get("VOCES_BIND", "127.0.0.1:8000")]
+
+# gunicorn's own variable; each worker holds its own copy of the analysis engine: count memory as well as cores.
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
+
+# The first submission a worker analyses loads the language models; give it time before killing the worker.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
+
+# One line per request on standard output ("-"), or to a file. Form answers travel in request bodies,
+# which are never logged; the line has the address, the path and the status.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+
+# The addresses whose X-Forwarded-Proto gunicorn believes (it sets the https scheme from it). Voces reads
+# X-Forwarded-For, -Proto and -Host itself through PROXY_FIX_HOPS (the number of proxies in front): set
+# PROXY_FIX_HOPS=1 behind one proxy, and keep this to that proxy's address, never "*" on a public port.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
