@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -21,6 +22,11 @@ class Role(enum.StrEnum):
     FIELD_WORKER = "field_worker"
 
 
+def new_session_token() -> str:
+    """A random, unguessable session token."""
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, Base):
     """An account with a hashed password and one role."""
 
@@ -35,10 +41,22 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the session and remember cookies name the person by, instead of the id: replacing it
+    # makes every cookie issued before useless, which the id, fixed for life, cannot do.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, index=True, default=new_session_token)
+
+    def get_id(self) -> str:
+        """Flask-Login's identifier for the session and remember cookies: the session token."""
+        return self.session_token
+
+    def end_sessions(self) -> None:
+        """Replace the session token, so that every session and remember cookie issued so far stops working."""
+        self.session_token = new_session_token()
 
     def set_password(self, password: str) -> None:
-        """Store a salted hash of the password, never the password."""
+        """Store a salted hash of the password, never the password, and end the sessions opened with the old one."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         """Say whether the password matches the stored hash."""

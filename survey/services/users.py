@@ -1,4 +1,4 @@
-"""Accounts: create them and check passwords."""
+"""Accounts: create them, check passwords, change roles and end sessions."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from survey.extensions import db
 from survey.models import Role, User
 from survey.models.base import utcnow
+from survey.services.audit import record_event
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -31,20 +32,29 @@ def create_user(email: str, password: str, role: Role | str) -> User:
         raise AccountError(f"an account for {address} already exists")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
-    try:
-        role = Role(role)
-    except ValueError:
-        raise AccountError(f"unknown role {role!r}: use {', '.join(r.value for r in Role)}") from None
-    user = User(email=address, role=role)
+    user = User(email=address, role=parse_role(role))
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
     return user
 
 
+def parse_role(role: Role | str) -> Role:
+    """The role named, or an AccountError listing the roles."""
+    try:
+        return Role(role)
+    except ValueError:
+        raise AccountError(f"unknown role {role!r}: use {', '.join(r.value for r in Role)}") from None
+
+
 def find_user(email: str) -> User | None:
     """The account with this address, whatever its case."""
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def find_by_session_token(token: str) -> User | None:
+    """The account whose current session token this is; an old token finds nobody."""
+    return db.session.scalar(select(User).where(User.session_token == token)) if token else None
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -59,3 +69,48 @@ def authenticate(email: str, password: str) -> User | None:
 def list_users() -> list[User]:
     """Every account, by address."""
     return list(db.session.scalars(select(User).order_by(User.email)))
+
+
+class LastAdminError(AccountError):
+    """A change that would leave no active administrator to manage accounts."""
+
+
+def _keep_an_admin(user: User) -> None:
+    """Refuse to take away the last active administrator."""
+    if not (user.active and user.role == Role.ADMIN):
+        return
+    others = db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active, User.id != user.id)
+    )
+    if not others:
+        raise LastAdminError(f"{user.email} is the last active administrator: make another one first")
+
+
+def change_role(user: User, role: Role | str, *, by: User | None) -> None:
+    """Give the account another role and end its sessions, so no cookie keeps the old role's pages open."""
+    new_role = parse_role(role)
+    if new_role == user.role:
+        return
+    if new_role != Role.ADMIN:
+        _keep_an_admin(user)
+    old_role, user.role = user.role, new_role
+    user.end_sessions()
+    record_event("change_role", actor=by, target_type="user", target_id=user.id, old=old_role.value, new=new_role.value)
+
+
+def deactivate_user(user: User, *, by: User | None) -> None:
+    """Stop the account from logging in and end its sessions; its records stay."""
+    if not user.active:
+        return
+    _keep_an_admin(user)
+    user.active = False
+    user.end_sessions()
+    record_event("deactivate_user", actor=by, target_type="user", target_id=user.id)
+
+
+def reactivate_user(user: User, *, by: User | None) -> None:
+    """Let a deactivated account log in again (its old cookies stay dead)."""
+    if user.active:
+        return
+    user.active = True
+    record_event("reactivate_user", actor=by, target_type="user", target_id=user.id)

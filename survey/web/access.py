@@ -9,15 +9,15 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
-from survey.extensions import db
 from survey.models import Role, User
+from survey.services.users import find_by_session_token
 
 View = TypeVar("View", bound=Callable[..., Any])
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the active account with this id."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_token: str) -> User | None:
+    """Flask-Login's loader: the active account whose current session token the cookie carries."""
+    user = find_by_session_token(session_token)
     return user if user is not None and user.active else None
 
 

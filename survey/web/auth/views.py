@@ -53,8 +53,9 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """End the session."""
+    """End the session, and every copy of its cookies: the session token they carry is replaced."""
     if LogoutForm().validate_on_submit() and current_user.is_authenticated:
         record_event("logout", actor=current_user, target_type="user", target_id=current_user.id)
+        current_user.end_sessions()
         logout_user()
     return redirect(url_for("public.home"))
