@@ -1,4 +1,5 @@
-"""Accounts: a session token that cookies carry instead of the user id, so logging out can end them.
+"""Accounts: a session token that cookies carry instead of the user id, so logging out can end them,
+and a flag that makes someone given a temporary password choose their own.
 
 Each existing account gets its own random token; cookies issued before this revision carried the id
 and stop working, so everyone logs in once more.
@@ -25,6 +26,9 @@ user = sa.table('user', sa.column('id', sa.Integer), sa.column('session_token', 
 def upgrade():
     with op.batch_alter_table('user') as batch_op:
         batch_op.add_column(sa.Column('session_token', sa.String(length=64), nullable=True))
+        batch_op.add_column(
+            sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
     connection = op.get_bind()
     for user_id in connection.execute(sa.select(user.c.id)).scalars().all():
         connection.execute(
@@ -38,4 +42,5 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('user') as batch_op:
         batch_op.drop_index('ix_user_session_token')
+        batch_op.drop_column('must_change_password')
         batch_op.drop_column('session_token')

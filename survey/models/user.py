@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, String
+from sqlalchemy import Enum, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -44,6 +44,8 @@ class User(UserMixin, Base):
     # What the session and remember cookies name the person by, instead of the id: replacing it
     # makes every cookie issued before useless, which the id, fixed for life, cannot do.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, index=True, default=new_session_token)
+    # Set when an administrator gives out a temporary password: the person chooses their own first.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def get_id(self) -> str:
         """Flask-Login's identifier for the session and remember cookies: the session token."""

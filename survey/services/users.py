@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
@@ -17,6 +19,10 @@ class AccountError(ValueError):
     """An account that cannot be created as asked."""
 
 
+class DuplicateAccountError(AccountError):
+    """An address that already has an account."""
+
+
 def normalise_email(email: str) -> str:
     """Check an address and return it in lower case."""
     try:
@@ -25,13 +31,18 @@ def normalise_email(email: str) -> str:
         raise AccountError(str(error)) from None
 
 
+def check_password_length(password: str) -> None:
+    """Refuse a password shorter than the minimum."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
 def create_user(email: str, password: str, role: Role | str) -> User:
     """Create an account with a hashed password."""
     address = normalise_email(email)
     if find_user(address) is not None:
-        raise AccountError(f"an account for {address} already exists")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise DuplicateAccountError(f"an account for {address} already exists")
+    check_password_length(password)
     user = User(email=address, role=parse_role(role))
     user.set_password(password)
     db.session.add(user)
@@ -114,3 +125,33 @@ def reactivate_user(user: User, *, by: User | None) -> None:
         return
     user.active = True
     record_event("reactivate_user", actor=by, target_type="user", target_id=user.id)
+
+
+def temporary_password() -> str:
+    """A random password to hand over once; the person replaces it at their first login."""
+    return secrets.token_urlsafe(12)
+
+
+def invite_user(email: str, role: Role | str, *, by: User | None) -> tuple[User, str]:
+    """Create an account with a temporary password to hand over; return both."""
+    password = temporary_password()
+    user = create_user(email, password, role)
+    user.must_change_password = True
+    record_event("create_user", actor=by, target_type="user", target_id=user.id, role=user.role.value)
+    return user, password
+
+
+def set_password(user: User, password: str, *, by: User | None, temporary: bool = False) -> None:
+    """Give the account a new password and end its sessions; a temporary one must be replaced at login."""
+    check_password_length(password)
+    user.set_password(password)
+    user.must_change_password = temporary
+    action = "change_password" if by is not None and by.id == user.id else "set_password"
+    record_event(action, actor=by, target_type="user", target_id=user.id, temporary=temporary)
+
+
+def reset_password(user: User, *, by: User | None) -> str:
+    """Replace the password with a temporary one to hand over, ending the account's sessions."""
+    password = temporary_password()
+    set_password(user, password, by=by, temporary=True)
+    return password

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, redirect, url_for
 from flask_login import current_user, login_required
 
 from survey.models import Role, User
@@ -22,12 +22,15 @@ def load_user(session_token: str) -> User | None:
 
 
 def roles_required(*roles: Role) -> Callable[[View], View]:
-    """Send anonymous people to the login page and refuse other roles with 403."""
+    """Send anonymous people to the login page, holders of a temporary password to choose their own,
+    and refuse other roles with 403."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.must_change_password:
+                return redirect(url_for("auth.change_password"))
             if not current_user.has_role(*roles):
                 abort(403)
             return view(*args, **kwargs)

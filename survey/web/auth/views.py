@@ -7,14 +7,14 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from survey.extensions import limiter
 from survey.models import Role
 from survey.services.audit import record_event
-from survey.services.users import authenticate
+from survey.services.users import authenticate, set_password
 from survey.web.auth import bp
-from survey.web.auth.forms import LoginForm, LogoutForm
+from survey.web.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
 
 
 def _failure_limit() -> str:
@@ -22,6 +22,8 @@ def _failure_limit() -> str:
 
 
 def _landing_page() -> str:
+    if current_user.must_change_password:
+        return url_for("auth.change_password")
     if current_user.role == Role.FIELD_WORKER:
         return url_for("field.home")
     return url_for("evaluate.index")
@@ -59,3 +61,19 @@ def logout() -> ResponseReturnValue:
         current_user.end_sessions()
         logout_user()
     return redirect(url_for("public.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    """Choose a new password; other browsers are logged out, this one stays in."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if user.check_password(form.current.data):
+            set_password(user, form.new.data, by=user)
+            login_user(user)
+            flash(_("Your password has been changed; other browsers and devices have been logged out."), "info")
+            return redirect(_landing_page())
+        form.current.errors.append(_("That is not your current password."))
+    return render_template("auth/password.html", form=form, required=current_user.must_change_password)
