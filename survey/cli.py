@@ -42,6 +42,7 @@ from survey.services.users import (
     find_user,
     reactivate_user,
     set_password,
+    unlock_user,
 )
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -102,6 +103,13 @@ def reactivate_user_command(email: str) -> None:
 def set_role_command(email: str, role: str) -> None:
     """Give an account another role and log it out everywhere."""
     _change_account(email, lambda user: change_role(user, role, by=None), "{email} is now {role}.")
+
+
+@users_cli.command("unlock")
+@click.argument("email")
+def unlock_user_command(email: str) -> None:
+    """Lift the lock-out that too many failed logins put on an account."""
+    _change_account(email, lambda user: unlock_user(user, by=None), "Unlocked {email}.")
 
 
 @users_cli.command("set-password")

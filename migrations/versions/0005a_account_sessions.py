@@ -1,5 +1,6 @@
 """Accounts: a session token that cookies carry instead of the user id, so logging out can end them,
-and a flag that makes someone given a temporary password choose their own.
+a flag that makes someone given a temporary password choose their own, and the count of failed
+logins that locks an account.
 
 Each existing account gets its own random token; cookies issued before this revision carried the id
 and stop working, so everyone logs in once more.
@@ -29,6 +30,10 @@ def upgrade():
         batch_op.add_column(
             sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(), nullable=False)
         )
+        batch_op.add_column(sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('last_failed_login_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('unlocked_at', sa.DateTime(timezone=True), nullable=True))
     connection = op.get_bind()
     for user_id in connection.execute(sa.select(user.c.id)).scalars().all():
         connection.execute(
@@ -42,5 +47,9 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('user') as batch_op:
         batch_op.drop_index('ix_user_session_token')
+        batch_op.drop_column('unlocked_at')
+        batch_op.drop_column('locked_until')
+        batch_op.drop_column('last_failed_login_at')
+        batch_op.drop_column('failed_logins')
         batch_op.drop_column('must_change_password')
         batch_op.drop_column('session_token')

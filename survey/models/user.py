@@ -46,6 +46,11 @@ class User(UserMixin, Base):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, index=True, default=new_session_token)
     # Set when an administrator gives out a temporary password: the person chooses their own first.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Failed logins in a row, the lock they lead to, and when an administrator last lifted one.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    unlocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def get_id(self) -> str:
         """Flask-Login's identifier for the session and remember cookies: the session token."""
@@ -67,6 +72,10 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
+
+    def is_locked(self, now: datetime) -> bool:
+        """Say whether too many failed logins keep the account locked at this time."""
+        return self.locked_until is not None and self.locked_until > now
 
     def has_role(self, *roles: Role) -> bool:
         """Say whether the account holds one of the roles."""

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey.extensions import db
 from survey.models import Role, User
@@ -68,13 +71,62 @@ def find_by_session_token(token: str) -> User | None:
     return db.session.scalar(select(User).where(User.session_token == token)) if token else None
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active account whose password matches, or None."""
+class AccountLockedError(AccountError):
+    """Too many failed logins in a row: the account is locked for a while."""
+
+
+@cache
+def _unknown_account_hash() -> str:
+    """A hash of nobody's password, made like the real ones, to check when no account matches."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def authenticate(email: str, password: str, *, max_failures: int, lockout: timedelta) -> User | None:
+    """The active account whose password matches, or None; failures in a row lock the account.
+
+    The password is checked against a hash even when no active account has the address, so that an
+    unknown address takes as long to refuse as a wrong password and does not reveal who has an account.
+    """
     user = find_user(email)
-    if user is None or not user.active or not user.check_password(password):
+    matches = check_password_hash(user.password_hash if user is not None else _unknown_account_hash(), password)
+    if user is None or not user.active:
         return None
-    user.last_login_at = utcnow()
+    now = utcnow()
+    if user.is_locked(now):
+        raise AccountLockedError(f"{user.email} is locked until {user.locked_until}")
+    if not matches:
+        _count_failure(user, now, max_failures, lockout)
+        return None
+    user.failed_logins = 0
+    user.last_login_at = now
     return user
+
+
+def _count_failure(user: User, now: datetime, max_failures: int, lockout: timedelta) -> None:
+    """Count a failed login; failures further apart than the lock-out start the count again."""
+    if user.last_failed_login_at is None or now - user.last_failed_login_at > lockout:
+        user.failed_logins = 0
+    user.failed_logins += 1
+    user.last_failed_login_at = now
+    if user.failed_logins >= max_failures:
+        user.locked_until = now + lockout
+        record_event("account_locked", target_type="user", target_id=user.id, failures=user.failed_logins)
+
+
+def unlock_user(user: User, *, by: User | None) -> None:
+    """Lift a lock-out now and start the failure count again, here and in the per-account rate limit."""
+    user.locked_until = None
+    user.failed_logins = 0
+    user.unlocked_at = utcnow()
+    record_event("unlock_user", actor=by, target_type="user", target_id=user.id)
+
+
+def login_limit_key(email: str) -> str:
+    """The per-account rate limit's key: the address as typed, and when its lock-out was last lifted."""
+    address = email.strip().lower()[:254]
+    user = find_user(address) if address else None
+    lifted = user.unlocked_at.isoformat() if user is not None and user.unlocked_at else ""
+    return f"account:{address}:{lifted}"
 
 
 def list_users() -> list[User]:

@@ -50,6 +50,7 @@ POST_MATRIX = {
     "/admin/users/{user}/deactivate": (LOGIN, 403, 403, 302),
     "/admin/users/{user}/reactivate": (LOGIN, 403, 403, 302),
     "/admin/users/{user}/password": (LOGIN, 403, 403, 200),
+    "/admin/users/{user}/unlock": (LOGIN, 403, 403, 302),
 }
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz"]
 

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 
 from survey.extensions import db
 from survey.models import User
+from survey.models.base import utcnow
 from survey.services.users import (
     DuplicateAccountError,
     LastAdminError,
@@ -19,6 +20,7 @@ from survey.services.users import (
     list_users,
     reactivate_user,
     reset_password,
+    unlock_user,
 )
 from survey.web.admin import bp
 from survey.web.admin.user_forms import ROLE_CHOICES, InviteForm, RoleForm, role_label
@@ -29,7 +31,9 @@ def _last_admin() -> str:
 
 
 def _page(form: InviteForm) -> str:
-    return render_template("admin/users.html", form=form, users=list_users(), actions=FlaskForm(), roles=ROLE_CHOICES)
+    return render_template(
+        "admin/users.html", form=form, users=list_users(), actions=FlaskForm(), roles=ROLE_CHOICES, now=utcnow()
+    )
 
 
 def _once(user: User, password: str) -> ResponseReturnValue:
@@ -94,4 +98,14 @@ def reset(user_id: int) -> ResponseReturnValue:
     user = db.get_or_404(User, user_id)
     if FlaskForm().validate_on_submit():
         return _once(user, reset_password(user, by=current_user))
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/unlock")
+def unlock(user_id: int) -> ResponseReturnValue:
+    """Lift a lock-out after too many failed logins."""
+    user = db.get_or_404(User, user_id)
+    if FlaskForm().validate_on_submit():
+        unlock_user(user, by=current_user)
+        flash(_("%(email)s can try to log in again.", email=user.email), "info")
     return redirect(url_for("admin.users"))

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
 
 from survey.extensions import limiter
 from survey.models import Role
 from survey.services.audit import record_event
-from survey.services.users import authenticate, set_password
+from survey.services.users import AccountLockedError, authenticate, login_limit_key, set_password
 from survey.web.auth import bp
 from survey.web.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
 
 
 def _failure_limit() -> str:
     return f"{current_app.config['LOGIN_FAILURES_PER_MINUTE']} per minute"
+
+
+def _account_limit() -> str:
+    config = current_app.config
+    return f"{config['LOGIN_FAILURES_PER_ACCOUNT']} per {config['LOGIN_LOCKOUT_MINUTES']} minutes"
+
+
+def _account_key() -> str:
+    return login_limit_key(request.form.get("email", ""))
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code != 302
 
 
 def _landing_page() -> str:
@@ -38,12 +53,22 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_failure_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+@limiter.limit(_failure_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed)
 def login() -> ResponseReturnValue:
-    """Check the e-mail and password; failures are counted and rate-limited per address."""
+    """Check the e-mail and password; failures are rate-limited per network address and per account."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        config = current_app.config
+        try:
+            user = authenticate(
+                form.email.data,
+                form.password.data,
+                max_failures=config["LOGIN_FAILURES_PER_ACCOUNT"],
+                lockout=timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"]),
+            )
+        except AccountLockedError:
+            abort(429)  # the same answer as the rate limit gives an address with no account
         if user is not None:
             login_user(user, remember=form.remember.data)
             record_event("login", actor=user, target_type="user", target_id=user.id)
