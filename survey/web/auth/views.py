@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from survey.extensions import limiter
 from survey.models import Role
 from survey.services.audit import record_event
-from survey.services.users import AccountLockedError, authenticate, login_limit_key, set_password
+from survey.services.users import AccountLockedError, authenticate, find_user, login_limit_key, set_password
 from survey.web.auth import bp
 from survey.web.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
 
@@ -94,8 +94,8 @@ def change_password() -> ResponseReturnValue:
     """Choose a new password; other browsers are logged out, this one stays in."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
-        if user.check_password(form.current.data):
+        user = find_user(current_user.email)  # the account itself: login_user needs it, not the proxy
+        if user is not None and user.check_password(form.current.data):
             set_password(user, form.new.data, by=user)
             login_user(user)
             flash(_("Your password has been changed; other browsers and devices have been logged out."), "info")
