@@ -26,6 +26,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_FAILURES_PER_MINUTE = int(os.environ.get("LOGIN_FAILURES_PER_MINUTE", 5))
+    # Per account, whatever the address: after this many failures in a row the account is locked
+    # for LOGIN_LOCKOUT_MINUTES, or until an administrator unlocks it.
+    LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", 10))
+    LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15))
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")  # per device token
     # Behind a reverse proxy, how many proxies to trust for the client's address (rate limits, audit).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", 0))

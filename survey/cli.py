@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -18,7 +19,7 @@ from survey.analysis.evaluation import (
     read_labelled,
 )
 from survey.extensions import db
-from survey.models import Role
+from survey.models import Role, User
 from survey.services.backups import BackupError, back_up, restore
 from survey.services.demo import DEMO_PASSWORD, load_demo
 from survey.services.learning import examples_from_corrections, examples_from_file, learn_codebook
@@ -35,7 +36,16 @@ from survey.services.surveys import (
 )
 from survey.services.sync import ingest_batch
 from survey.services.testimonies import count_out_of_date, default_workers, reanalyse_out_of_date
-from survey.services.users import AccountError, create_user
+from survey.services.users import (
+    AccountError,
+    change_role,
+    create_user,
+    deactivate_user,
+    find_user,
+    reactivate_user,
+    set_password,
+    unlock_user,
+)
 
 users_cli = AppGroup("users", help="Manage accounts.")
 surveys_cli = AppGroup("surveys", help="Import, export and list surveys.")
@@ -55,6 +65,65 @@ def create_user_command(email: str, role: str) -> None:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Created {user.email} ({user.role.value}).")
+
+
+def _account(email: str) -> User:
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    return user
+
+
+def _change_account(email: str, change: Callable[[User], object], done: str) -> None:
+    """Apply a change to an account, commit it (audited, from the command line) and say what was done."""
+    user = _account(email)
+    try:
+        change(user)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(done.format(email=user.email, role=user.role.value))
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate_user_command(email: str) -> None:
+    """Stop an account from logging in and log it out everywhere; its records stay."""
+    _change_account(email, lambda user: deactivate_user(user, by=None), "Deactivated {email}.")
+
+
+@users_cli.command("reactivate")
+@click.argument("email")
+def reactivate_user_command(email: str) -> None:
+    """Let a deactivated account log in again."""
+    _change_account(email, lambda user: reactivate_user(user, by=None), "Reactivated {email}.")
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+def set_role_command(email: str, role: str) -> None:
+    """Give an account another role and log it out everywhere."""
+    _change_account(email, lambda user: change_role(user, role, by=None), "{email} is now {role}.")
+
+
+@users_cli.command("unlock")
+@click.argument("email")
+def unlock_user_command(email: str) -> None:
+    """Lift the lock-out that too many failed logins put on an account."""
+    _change_account(email, lambda user: unlock_user(user, by=None), "Unlocked {email}.")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.option("--temporary", is_flag=True, help="Make the person choose their own password at their next login.")
+def set_password_command(email: str, temporary: bool) -> None:
+    """Set a password (from VOCES_PASSWORD or asked twice) and log the account out everywhere."""
+    user = _account(email)
+    password = os.environ.get("VOCES_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    _change_account(
+        user.email, lambda user: set_password(user, password, by=None, temporary=temporary), "New password for {email}."
+    )
 
 
 @surveys_cli.command("import")

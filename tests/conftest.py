@@ -31,11 +31,12 @@ class IsolatedClient(FlaskClient):
     """A test client whose requests do not see each other's per-request caches.
 
     Tests hold an app context open (for the database), and Flask then reuses it for the client's
-    requests, so `g` would carry the locale or the active codebook from one request to the next.
+    requests, so `g` would carry the locale, the active codebook or the logged-in user from one
+    request to the next.
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
-        for key in ("_flask_babel", "engine"):
+        for key in ("_flask_babel", "engine", "_login_user"):
             g.pop(key, None)
         return super().open(*args, **kwargs)
 

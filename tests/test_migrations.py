@@ -79,3 +79,25 @@ def test_not_scored_sentences_become_codes_and_back(tmp_path):
 def _notes() -> list[str | None]:
     with db.engine.connect() as connection:
         return list(connection.execute(text("SELECT sentiment_note FROM testimonial ORDER BY id")).scalars())
+
+
+def test_existing_accounts_get_their_own_session_token(tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/accounts.db")
+    with app.app_context():
+        upgrade(revision="0004")
+        with db.engine.begin() as connection:
+            for number in (1, 2):
+                connection.execute(
+                    text(
+                        "INSERT INTO user (id, email, password_hash, role, active, created_at) VALUES "
+                        "(:id, :email, 'x', 'evaluator', 1, '2026-12-01 00:00:00')"
+                    ),
+                    {"id": number, "email": f"person{number}@voces.example"},
+                )
+        upgrade(revision="0005")
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT session_token, failed_logins FROM user ORDER BY id")).all()
+        assert len({token for token, _ in rows}) == 2 and all(len(token) >= 40 for token, _ in rows)
+        assert [failures for _, failures in rows] == [0, 0]
+        downgrade(revision="0004")
+        db.engine.dispose()

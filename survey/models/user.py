@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, String
+from sqlalchemy import Enum, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,6 +20,11 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     EVALUATOR = "evaluator"
     FIELD_WORKER = "field_worker"
+
+
+def new_session_token() -> str:
+    """A random, unguessable session token."""
+    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, Base):
@@ -35,10 +41,29 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the session and remember cookies name the person by, instead of the id: replacing it
+    # makes every cookie issued before useless, which the id, fixed for life, cannot do.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, index=True, default=new_session_token)
+    # Set when an administrator gives out a temporary password: the person chooses their own first.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Failed logins in a row, the lock they lead to, and when an administrator last lifted one.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    unlocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def get_id(self) -> str:
+        """Flask-Login's identifier for the session and remember cookies: the session token."""
+        return self.session_token
+
+    def end_sessions(self) -> None:
+        """Replace the session token, so that every session and remember cookie issued so far stops working."""
+        self.session_token = new_session_token()
 
     def set_password(self, password: str) -> None:
-        """Store a salted hash of the password, never the password."""
+        """Store a salted hash of the password, never the password, and end the sessions opened with the old one."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         """Say whether the password matches the stored hash."""
@@ -47,6 +72,10 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
+
+    def is_locked(self, now: datetime) -> bool:
+        """Say whether too many failed logins keep the account locked at this time."""
+        return self.locked_until is not None and self.locked_until > now
 
     def has_role(self, *roles: Role) -> bool:
         """Say whether the account holds one of the roles."""

@@ -27,6 +27,7 @@ MATRIX = {
     "/admin/submissions/import": (LOGIN, 403, 403, 200),
     "/admin/sites": (LOGIN, 403, 403, 200),
     "/admin/sites/{site}/edit": (LOGIN, 403, 403, 200),
+    "/admin/users": (LOGIN, 403, 403, 200),
 }
 
 
@@ -48,6 +49,12 @@ POST_MATRIX = {
     "/admin/surveys/community-safety/versions/{version}/close": (LOGIN, 403, 403, 302),
     "/admin/sites": (LOGIN, 403, 403, 200),
     "/admin/sites/{site}/edit": (LOGIN, 403, 403, 302),
+    "/admin/users": (LOGIN, 403, 403, 200),
+    "/admin/users/{user}/role": (LOGIN, 403, 403, 302),
+    "/admin/users/{user}/deactivate": (LOGIN, 403, 403, 302),
+    "/admin/users/{user}/reactivate": (LOGIN, 403, 403, 302),
+    "/admin/users/{user}/password": (LOGIN, 403, 403, 200),
+    "/admin/users/{user}/unlock": (LOGIN, 403, 403, 302),
 }
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz"]
 
@@ -61,6 +68,7 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{device}", "<int:device_id>")
         .replace("{version}", "<int:version_id>")
         .replace("{site}", "<slug>")
+        .replace("{user}", "<int:user_id>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
@@ -74,13 +82,17 @@ REQUESTS = [("GET", url) for url in MATRIX] + [("POST", url) for url in POST_MAT
 @pytest.mark.parametrize("who", [0, 1, 2, 3], ids=["anonymous", "field_worker", "evaluator", "admin"])
 def test_protected_urls(method, url, who, client, make_user, login, make_response):
     testimonial = make_response().id and first_testimonial_id()
-    device, _ = register_device(make_user(Role.FIELD_WORKER), "tablet")
+    field_worker = make_user(Role.FIELD_WORKER)
+    device, _ = register_device(field_worker, "tablet")
     db.session.commit()
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
     if role is not None:
         login(make_user(role))
-    address = url.format(testimonial=testimonial, device=device.id, version=first_version_id(), site="guaviare")
-    response = client.open(address, method=method, data={"themes": ["safety"]} if method == "POST" else None)
+    address = url.format(
+        testimonial=testimonial, device=device.id, version=first_version_id(), site="guaviare", user=field_worker.id
+    )
+    data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None
+    response = client.open(address, method=method, data=data)
     expected = (MATRIX if method == "GET" else POST_MATRIX)[url][who]
     if expected == LOGIN:
         assert response.status_code == 302

@@ -84,3 +84,25 @@ def test_inactive_account_cannot_log_in(client, make_user, db):
     db.session.commit()
     response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 200
+
+
+def test_changing_ones_password_keeps_this_browser_and_ends_the_others(app, client, make_user, login):
+    user = make_user(Role.EVALUATOR)
+    login(user)
+    other = app.test_client()
+    other.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    new = {"current": PASSWORD, "new": "a different password", "confirm": "a different password"}
+    assert client.post("/auth/password", data=new).status_code == 302
+    assert client.get("/evaluate/").status_code == 200
+    assert other.get("/evaluate/").status_code == 302
+    assert user.check_password("a different password")
+
+
+def test_a_wrong_current_password_or_a_short_one_changes_nothing(client, make_user, login):
+    user = make_user(Role.EVALUATOR)
+    login(user)
+    wrong = {"current": "not it at all", "new": "a different password", "confirm": "a different password"}
+    assert "That is not your current password." in client.post("/auth/password", data=wrong).get_data(as_text=True)
+    short = {"current": PASSWORD, "new": "short", "confirm": "short"}
+    assert "at least 10 characters" in client.post("/auth/password", data=short).get_data(as_text=True)
+    assert user.check_password(PASSWORD)

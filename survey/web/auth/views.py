@@ -2,26 +2,43 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
 
 from survey.extensions import limiter
 from survey.models import Role
 from survey.services.audit import record_event
-from survey.services.users import authenticate
+from survey.services.users import AccountLockedError, authenticate, find_user, login_limit_key, set_password
 from survey.web.auth import bp
-from survey.web.auth.forms import LoginForm, LogoutForm
+from survey.web.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
 
 
 def _failure_limit() -> str:
     return f"{current_app.config['LOGIN_FAILURES_PER_MINUTE']} per minute"
 
 
+def _account_limit() -> str:
+    config = current_app.config
+    return f"{config['LOGIN_FAILURES_PER_ACCOUNT']} per {config['LOGIN_LOCKOUT_MINUTES']} minutes"
+
+
+def _account_key() -> str:
+    return login_limit_key(request.form.get("email", ""))
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code != 302
+
+
 def _landing_page() -> str:
+    if current_user.must_change_password:
+        return url_for("auth.change_password")
     if current_user.role == Role.FIELD_WORKER:
         return url_for("field.home")
     return url_for("evaluate.index")
@@ -36,12 +53,22 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_failure_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+@limiter.limit(_failure_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed)
 def login() -> ResponseReturnValue:
-    """Check the e-mail and password; failures are counted and rate-limited per address."""
+    """Check the e-mail and password; failures are rate-limited per network address and per account."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        config = current_app.config
+        try:
+            user = authenticate(
+                form.email.data,
+                form.password.data,
+                max_failures=config["LOGIN_FAILURES_PER_ACCOUNT"],
+                lockout=timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"]),
+            )
+        except AccountLockedError:
+            abort(429)  # the same answer as the rate limit gives an address with no account
         if user is not None:
             login_user(user, remember=form.remember.data)
             record_event("login", actor=user, target_type="user", target_id=user.id)
@@ -53,8 +80,25 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """End the session."""
+    """End the session, and every copy of its cookies: the session token they carry is replaced."""
     if LogoutForm().validate_on_submit() and current_user.is_authenticated:
         record_event("logout", actor=current_user, target_type="user", target_id=current_user.id)
+        current_user.end_sessions()
         logout_user()
     return redirect(url_for("public.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    """Choose a new password; other browsers are logged out, this one stays in."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = find_user(current_user.email)  # the account itself: login_user needs it, not the proxy
+        if user is not None and user.check_password(form.current.data):
+            set_password(user, form.new.data, by=user)
+            login_user(user)
+            flash(_("Your password has been changed; other browsers and devices have been logged out."), "info")
+            return redirect(_landing_page())
+        form.current.errors.append(_("That is not your current password."))
+    return render_template("auth/password.html", form=form, required=current_user.must_change_password)
