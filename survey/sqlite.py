@@ -1,0 +1,45 @@
+"""SQLite for a multi-threaded server: write-ahead log, a busy timeout, and write locks taken up front.
+
+SQLite lets one connection write at a time. Python's sqlite3 module begins a transaction only at
+the first INSERT, after the request has already read: in WAL mode a reader that then wants to write
+while another connection has written since gets "database is locked" at once, whatever the busy
+timeout. So SQLAlchemy emits BEGIN itself (the recipe in its SQLite dialect documentation): BEGIN
+IMMEDIATE for a request that may write (any method but GET, HEAD and OPTIONS) and for the CLI,
+which waits its turn for the write lock up to the busy timeout instead of failing half-way; a plain
+BEGIN for the pages that only read, which WAL lets run beside a writer. Emitting BEGIN ourselves also
+makes SAVEPOINTs part of the request's transaction, as they are on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import Connection, Engine, event
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """Set up an SQLite engine for concurrent requests; other databases are left alone."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def set_pragmas(connection: sqlite3.Connection, _record: Any) -> None:
+        connection.isolation_level = None  # the driver no longer begins transactions: begin_transaction does
+        cursor = connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")  # an in-memory database stays in memory mode
+        cursor.execute("PRAGMA synchronous = NORMAL")  # with WAL, a power cut may lose the last commit, never corrupt
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def begin_transaction(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write() else "BEGIN")
+
+
+def may_write() -> bool:
+    """Whether the current work may write: a request that is not a plain read, or a command."""
+    return not has_request_context() or request.method not in READ_ONLY_METHODS
