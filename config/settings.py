@@ -23,6 +23,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"  # a cross-site POST does not carry a remembered login
+    STRICT_TRANSPORT_SECURITY: str | None = None  # served over plain HTTP in development and tests
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "es")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -59,6 +61,7 @@ class Production(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"  # browsers then refuse plain HTTP for a year
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -116,10 +116,16 @@ def register_error_pages(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    """Send headers that stop framing, sniffing and third-party scripts."""
+    """Send headers that stop framing, sniffing, third-party scripts, caching and plain HTTP."""
+    hsts = app.config["STRICT_TRANSPORT_SECURITY"]
 
     @app.after_request
     def secure(response: Response) -> Response:
+        # Testimonies, raw text, receipt codes and a resident's half-typed answers must not stay in a
+        # shared browser's cache or back-button history; static files and the service worker say their own.
+        response.headers.setdefault("Cache-Control", "no-store")
+        if hsts:
+            response.headers.setdefault("Strict-Transport-Security", hsts)
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
