@@ -22,8 +22,8 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    """Set up an SQLite engine for concurrent requests; other databases are left alone."""
-    if engine.dialect.name != "sqlite":
+    """Set up a file SQLite engine for concurrent requests; other databases are left alone."""
+    if engine.dialect.name != "sqlite" or is_in_memory(engine):
         return
 
     @event.listens_for(engine, "connect")
@@ -38,6 +38,13 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def begin_transaction(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write() else "BEGIN")
+
+
+def is_in_memory(engine: Engine) -> bool:
+    """Whether the database is in memory: the tests' one connection that every thread shares, one
+    transaction at a time, which only the driver's own BEGIN (issued when none is open) can share."""
+    database = engine.url.database or ""
+    return database in ("", ":memory:") or engine.url.query.get("mode") == "memory"
 
 
 def may_write() -> bool:
