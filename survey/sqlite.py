@@ -38,7 +38,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.isolation_level = None  # the driver no longer begins transactions: begin_transaction does
         cursor = connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA journal_mode = WAL")  # an in-memory database stays in memory mode
+        cursor.execute("PRAGMA journal_mode = WAL")  # readers no longer wait for a writer, nor it for them
         cursor.execute("PRAGMA synchronous = NORMAL")  # with WAL, a power cut may lose the last commit, never corrupt
         cursor.close()
 
