@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from benchmarks import analysis, sync
+from benchmarks import analysis, forms, sync
 
 
 def main() -> None:
     """Run the benchmarks one after the other."""
     analysis.run()
     sync.run()
+    forms.run()
 
 
 if __name__ == "__main__":

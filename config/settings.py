@@ -16,11 +16,15 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    # On SQLite, how long a request waits for another's write to finish before failing (survey/sqlite.py).
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 30_000))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024))
     WTF_CSRF_TIME_LIMIT = None  # residents may take an hour over a form; the token is tied to the session
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"  # a cross-site POST does not carry a remembered login
+    STRICT_TRANSPORT_SECURITY: str | None = None  # served over plain HTTP in development and tests
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "es")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -61,6 +65,7 @@ class Production(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"  # browsers then refuse plain HTTP for a year
 
 
 CONFIGS: dict[str, type[Config]] = {

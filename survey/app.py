@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from survey.config.settings import CONFIGS, DEFAULT_SECRET_KEY
 from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
+from survey.sqlite import configure_sqlite
 
 ERROR_CODES = (400, 403, 404, 405, 413, 429, 500)
 
@@ -44,6 +45,9 @@ def register_extensions(app: Flask) -> None:
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(files("survey.migrations")))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -112,10 +116,16 @@ def register_error_pages(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    """Send headers that stop framing, sniffing and third-party scripts."""
+    """Send headers that stop framing, sniffing, third-party scripts, caching and plain HTTP."""
+    hsts = app.config["STRICT_TRANSPORT_SECURITY"]
 
     @app.after_request
     def secure(response: Response) -> Response:
+        # Testimonies, raw text, receipt codes and a resident's half-typed answers must not stay in a
+        # shared browser's cache or back-button history; static files and the service worker say their own.
+        response.headers.setdefault("Cache-Control", "no-store")
+        if hsts:
+            response.headers.setdefault("Strict-Transport-Security", hsts)
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
