@@ -24,6 +24,7 @@ from survey.models import (
     Site,
     SubmissionConflict,
     Survey,
+    SurveyStatus,
     SurveyVersion,
     User,
 )
@@ -46,6 +47,7 @@ NOT_AN_OBJECT, NOT_A_UUID, NOT_ANSWERS = "not_an_object", "not_a_uuid", "not_ans
 LANGUAGE, MODE, CONSENT, NO_SURVEY, NO_VERSION = "language", "mode", "consent", "no_survey", "no_version"
 NOT_A_TIME, OUTSIDE_YEARS, AFTER_FINISH = "not_a_time", "outside_years", "after_finish"
 BIND_MISMATCH, CONFLICTING, NOT_STORED = "bind_mismatch", "conflicting", "not_stored"
+DRAFT, CLOSED, UNPUBLISHED = "draft", "closed", "unpublished"
 RECORD_MESSAGES: Mapping[str, str] = {
     **ANSWER_MESSAGES,
     NOT_AN_OBJECT: N_("must be an object"),
@@ -62,6 +64,9 @@ RECORD_MESSAGES: Mapping[str, str] = {
     BIND_MISMATCH: N_("says '%(value)s' but the answer to %(question)s says '%(answer)s'"),
     CONFLICTING: N_("already stored with other content; kept aside for review"),
     NOT_STORED: N_("could not be stored"),
+    DRAFT: N_("survey '%(survey)s' is not published yet: nothing is stored for it"),
+    CLOSED: N_("survey '%(survey)s' is closed: nothing more is stored for it"),
+    UNPUBLISHED: N_("version '%(version)s' of survey '%(survey)s' was never published"),
 }
 
 
@@ -161,7 +166,25 @@ def _check_shape(
         if found is None:
             params = {"version": echoed(str(record["version"])), "survey": echoed(record["survey"])}
             errors["version"] = AnswerError(NO_VERSION, params)
+        elif (refusal := _not_open(found[0])) is not None:
+            errors["survey"] = refusal
     return errors, found
+
+
+def _not_open(version: SurveyVersion) -> AnswerError | None:
+    """Why a version takes no records: its survey is a draft or closed, or it never reached a tablet.
+
+    A published version that a newer one replaced still takes records while its survey is open:
+    tablets keep interviews begun on it for days.
+    """
+    params = {"survey": echoed(version.survey.slug), "version": echoed(version.version)}
+    if version.survey.status == SurveyStatus.DRAFT:
+        return AnswerError(DRAFT, params)
+    if version.survey.status == SurveyStatus.CLOSED:
+        return AnswerError(CLOSED, params)
+    if version.published_at is None:
+        return AnswerError(UNPUBLISHED, params)
+    return None
 
 
 def ingest_record(
