@@ -48,6 +48,7 @@ LANGUAGE, MODE, CONSENT, NO_SURVEY, NO_VERSION = "language", "mode", "consent", 
 NOT_A_TIME, OUTSIDE_YEARS, AFTER_FINISH = "not_a_time", "outside_years", "after_finish"
 BIND_MISMATCH, CONFLICTING, NOT_STORED = "bind_mismatch", "conflicting", "not_stored"
 DRAFT, CLOSED, UNPUBLISHED = "draft", "closed", "unpublished"
+NUL_IN_RECORD = "nul_in_record"
 RECORD_MESSAGES: Mapping[str, str] = {
     **ANSWER_MESSAGES,
     NOT_AN_OBJECT: N_("must be an object"),
@@ -67,6 +68,7 @@ RECORD_MESSAGES: Mapping[str, str] = {
     DRAFT: N_("survey '%(survey)s' is not published yet: nothing is stored for it"),
     CLOSED: N_("survey '%(survey)s' is closed: nothing more is stored for it"),
     UNPUBLISHED: N_("version '%(version)s' of survey '%(survey)s' was never published"),
+    NUL_IN_RECORD: N_("holds a NUL character, which cannot be stored"),
 }
 
 
@@ -144,6 +146,27 @@ class _Versions:
         return self._found[key]
 
 
+def _holds_nul(value: Any) -> bool:
+    stack = [value]
+    while stack:  # without recursion: a record may nest as deep as the API lets it
+        item = stack.pop()
+        if isinstance(item, str) and "\x00" in item:
+            return True
+        if isinstance(item, dict):
+            stack.extend([*item.keys(), *item.values()])
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _fields_holding_nul(record: Mapping[str, Any]) -> list[str]:
+    """The record's fields, or its answers by question, whose text holds a NUL character."""
+    answers = record.get("answers")
+    nested = answers.items() if isinstance(answers, dict) else []
+    fields = [(k, v) for k, v in record.items() if not (k == "answers" and isinstance(answers, dict))]
+    return [str(k).replace("\x00", "") for k, v in [*fields, *nested] if _holds_nul(k) or _holds_nul(v)]
+
+
 def _check_shape(
     record: Mapping[str, Any], versions: _Versions, known_sites: frozenset[str]
 ) -> tuple[dict[str, AnswerError], Any]:
@@ -212,6 +235,8 @@ def ingest_record(
         record_uuid = str(uuidlib.UUID(str(record.get("uuid"))))
     except ValueError:
         return _invalid(None, {"uuid": AnswerError(NOT_A_UUID)}, language)
+    if nul := _fields_holding_nul(record):  # PostgreSQL can neither store nor compare such text
+        return _invalid(record_uuid, dict.fromkeys(nul, AnswerError(NUL_IN_RECORD)), language)
     digest = content_hash(record)
     existing = find_response(record_uuid)
     if existing is not None:
