@@ -9,6 +9,7 @@ from flask import Flask
 
 from survey.app import (
     configure,
+    refuse_nul_characters,
     register_blueprints,
     register_commands,
     register_error_pages,
@@ -28,6 +29,7 @@ def create_app(config: str | None = None, **overrides: Any) -> Flask:
     register_i18n(app)
     register_blueprints(app)
     register_error_pages(app)
+    refuse_nul_characters(app)
     register_security_headers(app)
     register_commands(app)
     return app

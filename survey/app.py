@@ -6,7 +6,8 @@ import os
 from importlib.resources import files
 from typing import Any
 
-from flask import Flask, Response, current_app, render_template, request, session
+from flask import Flask, Response, abort, current_app, jsonify, render_template, request, session
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -102,13 +103,51 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+API_PREFIX = "/api/"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def api_error_text(code: int, error: HTTPException) -> str:
+    """What the sync API says when a request fails before or outside its views."""
+    if code == 413:
+        return (
+            f"the request is larger than {current_app.config['MAX_CONTENT_LENGTH']} bytes: send fewer records a batch"
+        )
+    if code >= 500:
+        return "the server could not handle this request and stored nothing of it: send it again later"
+    return str(error.description or error.name)
+
+
+def refuse_nul_characters(app: Flask) -> None:
+    """A NUL character in an address or a form field is refused before it reaches the database.
+
+    PostgreSQL cannot store or even compare text holding one. The resident form is left to the
+    questionnaire, which refuses it answer by answer and keeps what was typed.
+    """
+
+    @app.before_request
+    def no_nul() -> None:
+        if request.endpoint == "public.answer_survey":
+            return
+        values = [*request.args.keys(), *request.args.values()]
+        if request.method == "POST" and request.mimetype in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            values += [*request.form.keys(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            abort(400, description="a NUL character (\\u0000) cannot be stored: remove it and send again")
+
+
 def register_error_pages(app: Flask) -> None:
     """Render 400, 403, 404, 405, 413, 429 and 500 as pages in the person's language."""
 
-    def render_error(error: HTTPException) -> tuple[str, int]:
+    def render_error(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
         if code >= 500:  # before rendering: the page reads the current user, which a failed transaction refuses
             db.session.rollback()
+        if request.path.startswith(API_PREFIX):  # a tablet reads JSON, whatever failed and wherever
+            return jsonify(error=api_error_text(code, error)), code
         return render_template("errors/error.html", code=code), code
 
     for code in ERROR_CODES:

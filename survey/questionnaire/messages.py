@@ -25,6 +25,7 @@ DECIMAL = "decimal"
 DATE = "date"
 ACKNOWLEDGE = "acknowledge"
 SHAPE = "shape"
+NUL = "nul"
 
 ANSWER_MESSAGES: Mapping[str, str] = {
     REQUIRED: N_("This question needs an answer."),
@@ -37,6 +38,7 @@ ANSWER_MESSAGES: Mapping[str, str] = {
     DATE: N_("Not a valid date value."),
     ACKNOWLEDGE: N_("Tick the box to answer."),
     SHAPE: N_("An answer must be text, a number or a list of choices."),
+    NUL: N_("This answer holds an invisible NUL character that cannot be stored: please type it again."),
 }
 
 ECHO_LIMIT = 40  # a tablet may send anything: an error repeats only the start of it

@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping
 from datetime import date
 
 from survey.questionnaire.logic import allowed_choices, breaks_constraint, resolve_form
-from survey.questionnaire.messages import CONSTRAINT, REQUIRED, SHAPE, AnswerError
+from survey.questionnaire.messages import CONSTRAINT, NUL, REQUIRED, SHAPE, AnswerError
 from survey.questionnaire.model import Definition, pick
 
 
@@ -53,6 +53,9 @@ def validate_answers(
             strings[name] = _as_string(value)
         except AnswerShapeError:
             shape_errors[name] = AnswerError(SHAPE)
+            continue
+        if "\x00" in strings[name]:  # PostgreSQL refuses it in text: say so rather than fail to store
+            shape_errors[name] = AnswerError(NUL)
     if shape_errors:
         return {}, shape_errors
     for q in definition.questions:  # a tablet may say yes/true/1 where the form's logic compares with OK

@@ -10,12 +10,40 @@ class QueueFileError(ValueError):
     """A file that is not a Voces queue file."""
 
 
-def read_queue_file(data: bytes) -> list[Any]:
-    """The records of a queue file: {"records": [...]} as the sync API takes them."""
+class TooDeepError(QueueFileError):
+    """JSON whose lists and objects nest deeper than any record does."""
+
+
+MAX_DEPTH = 32  # a record is an object of answers, some of them lists: a few levels
+
+
+def nesting_depth(value: Any) -> int:
+    """How deeply lists and objects nest in parsed JSON, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def parse_json(data: bytes) -> Any:
+    """A JSON body or file, refused with a reason when it is not JSON or nests too deeply."""
     try:
         payload = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise QueueFileError(f"not a JSON file: {error}") from None
+    except RecursionError:  # deeper than Python parses, so deeper than MAX_DEPTH too
+        raise TooDeepError(f"JSON nested more than {MAX_DEPTH} levels deep") from None
+    if nesting_depth(payload) > MAX_DEPTH:
+        raise TooDeepError(f"JSON nested more than {MAX_DEPTH} levels deep")
+    return payload
+
+
+def read_queue_file(data: bytes) -> list[Any]:
+    """The records of a queue file: {"records": [...]} as the sync API takes them."""
+    payload = parse_json(data)
     records = payload.get("records") if isinstance(payload, dict) else None
     if not isinstance(records, list):
         raise QueueFileError('a queue file holds {"records": [...]}')

@@ -24,6 +24,7 @@ from survey.models import (
     Site,
     SubmissionConflict,
     Survey,
+    SurveyStatus,
     SurveyVersion,
     User,
 )
@@ -46,6 +47,8 @@ NOT_AN_OBJECT, NOT_A_UUID, NOT_ANSWERS = "not_an_object", "not_a_uuid", "not_ans
 LANGUAGE, MODE, CONSENT, NO_SURVEY, NO_VERSION = "language", "mode", "consent", "no_survey", "no_version"
 NOT_A_TIME, OUTSIDE_YEARS, AFTER_FINISH = "not_a_time", "outside_years", "after_finish"
 BIND_MISMATCH, CONFLICTING, NOT_STORED = "bind_mismatch", "conflicting", "not_stored"
+DRAFT, CLOSED, UNPUBLISHED = "draft", "closed", "unpublished"
+NUL_IN_RECORD = "nul_in_record"
 RECORD_MESSAGES: Mapping[str, str] = {
     **ANSWER_MESSAGES,
     NOT_AN_OBJECT: N_("must be an object"),
@@ -62,6 +65,10 @@ RECORD_MESSAGES: Mapping[str, str] = {
     BIND_MISMATCH: N_("says '%(value)s' but the answer to %(question)s says '%(answer)s'"),
     CONFLICTING: N_("already stored with other content; kept aside for review"),
     NOT_STORED: N_("could not be stored"),
+    DRAFT: N_("survey '%(survey)s' is not published yet: nothing is stored for it"),
+    CLOSED: N_("survey '%(survey)s' is closed: nothing more is stored for it"),
+    UNPUBLISHED: N_("version '%(version)s' of survey '%(survey)s' was never published"),
+    NUL_IN_RECORD: N_("holds a NUL character, which cannot be stored"),
 }
 
 
@@ -139,6 +146,27 @@ class _Versions:
         return self._found[key]
 
 
+def _holds_nul(value: Any) -> bool:
+    stack = [value]
+    while stack:  # without recursion: a record may nest as deep as the API lets it
+        item = stack.pop()
+        if isinstance(item, str) and "\x00" in item:
+            return True
+        if isinstance(item, dict):
+            stack.extend([*item.keys(), *item.values()])
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _fields_holding_nul(record: Mapping[str, Any]) -> list[str]:
+    """The record's fields, or its answers by question, whose text holds a NUL character."""
+    answers = record.get("answers")
+    nested = answers.items() if isinstance(answers, dict) else []
+    fields = [(k, v) for k, v in record.items() if not (k == "answers" and isinstance(answers, dict))]
+    return [str(k).replace("\x00", "") for k, v in [*fields, *nested] if _holds_nul(k) or _holds_nul(v)]
+
+
 def _check_shape(
     record: Mapping[str, Any], versions: _Versions, known_sites: frozenset[str]
 ) -> tuple[dict[str, AnswerError], Any]:
@@ -161,7 +189,25 @@ def _check_shape(
         if found is None:
             params = {"version": echoed(str(record["version"])), "survey": echoed(record["survey"])}
             errors["version"] = AnswerError(NO_VERSION, params)
+        elif (refusal := _not_open(found[0])) is not None:
+            errors["survey"] = refusal
     return errors, found
+
+
+def _not_open(version: SurveyVersion) -> AnswerError | None:
+    """Why a version takes no records: its survey is a draft or closed, or it never reached a tablet.
+
+    A published version that a newer one replaced still takes records while its survey is open:
+    tablets keep interviews begun on it for days.
+    """
+    params = {"survey": echoed(version.survey.slug), "version": echoed(version.version)}
+    if version.survey.status == SurveyStatus.DRAFT:
+        return AnswerError(DRAFT, params)
+    if version.survey.status == SurveyStatus.CLOSED:
+        return AnswerError(CLOSED, params)
+    if version.published_at is None:
+        return AnswerError(UNPUBLISHED, params)
+    return None
 
 
 def ingest_record(
@@ -189,6 +235,8 @@ def ingest_record(
         record_uuid = str(uuidlib.UUID(str(record.get("uuid"))))
     except ValueError:
         return _invalid(None, {"uuid": AnswerError(NOT_A_UUID)}, language)
+    if nul := _fields_holding_nul(record):  # PostgreSQL can neither store nor compare such text
+        return _invalid(record_uuid, dict.fromkeys(nul, AnswerError(NUL_IN_RECORD)), language)
     digest = content_hash(record)
     existing = find_response(record_uuid)
     if existing is not None:

@@ -314,3 +314,46 @@ def test_a_record_in_a_language_voces_does_not_speak_is_answered_in_the_requests
     headers = {"Authorization": f"Bearer {token}", "Accept-Language": accept}
     response = client.post("/api/v1/submissions", data=body, content_type="application/json", headers=headers)
     assert response.json["results"][0]["errors"] == expected
+
+
+def test_records_for_a_closed_survey_are_refused_with_a_reason_in_their_language(client, token, example_survey, db):
+    from survey.services.surveys import close_survey
+
+    version = example_survey.version
+    close_survey(example_survey.survey)
+    db.session.commit()
+    results = post(client, token, [record(version=version), record(version=version, language="en")]).json["results"]
+    assert [r["status"] for r in results] == ["invalid", "invalid"]
+    closed_es = "la encuesta 'community-safety' está cerrada: ya no se guarda nada para ella"
+    assert results[0]["errors"] == {"survey": closed_es}
+    assert results[1]["errors"] == {"survey": "survey 'community-safety' is closed: nothing more is stored for it"}
+    assert db.session.scalars(select(Response)).all() == []
+
+
+def test_records_for_a_draft_survey_or_a_never_published_version_are_refused(client, token, example_survey, db):
+    from survey.models import SurveyStatus
+    from survey.services.demo import EXAMPLE_SURVEY
+    from survey.services.surveys import import_survey, read_survey_file
+
+    unpublished = read_survey_file(EXAMPLE_SURVEY)
+    unpublished["version"] = "2099.1"
+    import_survey(unpublished)  # imported, not published: no tablet was ever given it
+    db.session.commit()
+    result = post(client, token, [record(version="2099.1", language="en")]).json["results"][0]
+    assert result["status"] == "invalid"
+    assert result["errors"] == {"survey": "version '2099.1' of survey 'community-safety' was never published"}
+    example_survey.survey.status = SurveyStatus.DRAFT
+    db.session.commit()
+    result = post(client, token, [record(version=example_survey.version, language="en")]).json["results"][0]
+    assert result["errors"] == {"survey": "survey 'community-safety' is not published yet: nothing is stored for it"}
+    assert db.session.scalars(select(Response)).all() == []
+
+
+def test_a_record_already_stored_is_still_a_duplicate_after_the_survey_closes(client, token, example_survey, db):
+    from survey.services.surveys import close_survey
+
+    rec = record(version=example_survey.version)
+    assert post(client, token, [rec]).json["results"][0]["status"] == "created"
+    close_survey(example_survey.survey)
+    db.session.commit()
+    assert post(client, token, [rec]).json["results"][0]["status"] == "duplicate"

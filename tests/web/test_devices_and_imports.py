@@ -97,3 +97,16 @@ def test_cli_reports_invalid_records(runner, example_survey, tmp_path):
     path.write_bytes(queue_file(example_survey.version, count=1, language="fr"))
     output = runner.invoke(args=["submissions", "import", str(path)]).output
     assert "1 invalid" in output and "language: must be en or es" in output
+
+
+def test_a_queue_file_for_a_closed_survey_stores_nothing_and_says_why(runner, example_survey, tmp_path, db):
+    from survey.services.surveys import close_survey
+
+    close_survey(example_survey.survey)
+    db.session.commit()
+    path = tmp_path / "queue.json"
+    path.write_bytes(queue_file(example_survey.version, count=1))
+    output = runner.invoke(args=["submissions", "import", str(path)]).output
+    assert "0 created" in output and "1 invalid" in output
+    assert "survey: survey 'community-safety' is closed" in output
+    assert db.session.scalars(select(Response)).all() == []

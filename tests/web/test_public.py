@@ -113,6 +113,9 @@ def test_an_overlong_testimony_is_refused(client, example_survey):
 
 def test_the_same_submission_twice_is_stored_once(client, example_survey, db):
     data = form_data()
+    client.get(URL)
+    with client.session_transaction() as session:
+        data["uuid"] = session["forms_issued"][-1]
     first = client.post(URL, data=data)
     second = client.post(URL, data=data)
     assert first.status_code == second.status_code == 302

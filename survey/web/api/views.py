@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from survey.extensions import limiter
 from survey.models import Role
 from survey.services.devices import device_for_token
+from survey.services.queue_files import QueueFileError, TooDeepError, parse_json
 from survey.services.sites import list_sites
 from survey.services.surveys import list_open_surveys
 from survey.services.sync import MAX_BATCH, ingest_batch
@@ -64,7 +65,12 @@ def surveys() -> ResponseReturnValue:
 @limiter.limit(_api_limit, key_func=_token_key)
 def submissions() -> ResponseReturnValue:
     """Store a batch of records; each gets created, duplicate, conflict or invalid."""
-    payload = request.get_json(silent=True)
+    try:
+        payload = parse_json(request.get_data())
+    except TooDeepError as error:
+        return jsonify(error=str(error)), 400
+    except QueueFileError:
+        payload = None
     records = payload.get("records") if isinstance(payload, dict) else None
     if not isinstance(records, list):
         return jsonify(error='send JSON: {"records": [...]}'), 400

@@ -54,6 +54,7 @@ def build_form(definition: Definition, language: str, sites: list[Site]) -> Flas
     class ResidentForm(FlaskForm):
         uuid = HiddenField(validators=[_valid_uuid])
         started_at = HiddenField()
+        repeat = HiddenField()  # "1": the resident confirmed sending answers this browser already sent
         answers: dict[str, object] = {}
 
         def validate(self, extra_validators: dict[str, Any] | None = None) -> bool:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify, redirect, render_template, session, url_for
+import uuid as uuidlib
+from dataclasses import replace
+
+from flask import abort, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from flask_wtf import FlaskForm
 from sqlalchemy import text
 
 from survey.extensions import db
+from survey.questionnaire import Definition
 from survey.services.sites import list_sites
-from survey.services.submissions import record_submission
+from survey.services.submissions import find_response, record_submission
 from survey.services.surveys import list_open_surveys, open_survey
-from survey.web.public import bp
+from survey.web.public import bp, resubmission
 from survey.web.public.forms import build_form, submission_from
 from survey.web.public.layout import form_items
 
@@ -32,14 +37,31 @@ def answer_survey(slug: str) -> ResponseReturnValue:
     language = str(get_locale())
     form = build_form(definition, language, list_sites())
     if form.validate_on_submit():
-        response = record_submission(submission_from(form, version, definition, language))
-        session["receipt"] = response.receipt_code
+        submission = submission_from(form, version, definition, language)
+        known = find_response(submission.uuid)
+        if known is not None and resubmission.is_own(known):  # a double tap: the receipt it already has
+            resubmission.remember_sent(slug, known, submission.answers)
+            return redirect(url_for("public.thanks", slug=slug))
+        if known is not None:  # another browser's id, or a stale page: these answers are a new response
+            submission = replace(submission, uuid=str(uuidlib.uuid4()))
+        if not form.repeat.data and resubmission.is_repeat(slug, submission.answers):
+            form.repeat.data = "1"  # the same answers again: stored only if the resident says so
+            return _form_page(form, definition, language, repeat=True)
+        response = record_submission(submission)
+        resubmission.remember_sent(slug, response, submission.answers)
         return redirect(url_for("public.thanks", slug=slug))
+    if not form.is_submitted():
+        resubmission.remember_issued(form.uuid.data)
+    return _form_page(form, definition, language)
+
+
+def _form_page(form: FlaskForm, definition: Definition, language: str, *, repeat: bool = False) -> str:
     return render_template(
         "public/survey.html",
         form=form,
         definition=definition,
         items=form_items(form, definition, language),
+        repeat=repeat,
     )
 
 
@@ -49,7 +71,7 @@ def thanks(slug: str) -> ResponseReturnValue:
     found = open_survey(slug)
     if found is None:
         abort(404)
-    return render_template("public/thanks.html", definition=found[1], receipt=session.get("receipt"))
+    return render_template("public/thanks.html", definition=found[1], receipt=resubmission.take_receipt(slug))
 
 
 @bp.get("/healthz")
