@@ -8,15 +8,22 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
+from flask_migrate import upgrade
 from sqlalchemy import select
 
 from survey.analysis.learned import LearnedCodebook
+from survey.extensions import db as _db
 from survey.models import Answer, AuditEvent, Base, LearnedModel, Role, Survey, Testimonial, WithdrawalRequest
 from survey.questionnaire import parse_definition
 from survey.services.corrections import correct_themes
+from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
 from survey.services.learning import examples_from_corrections, learn_from_corrections
+from survey.services.sites import upsert_sites_from_file
+from survey.services.submissions import Submission, record_submission
 from survey.services.summaries import SummaryFilters, summarise_survey
+from survey.services.surveys import import_survey, read_survey_file
 from survey.services.sync import ingest_batch
+from survey.services.withdrawals import withdraw_response
 from tests.conftest import GOOD_ANSWERS, form_data
 
 MARKER = "zorbleflax"  # a word no other text holds
@@ -40,7 +47,6 @@ class World:
     response_id: int
     response_uuid: str
     testimony_ids: list[int]
-    model_id: int
     model_version: str
 
 
@@ -106,7 +112,7 @@ def world(client, example_survey, make_response, make_user, login, db) -> World:
     db.session.commit()
     assert MARKER in words_of(model)  # the codebook did learn its word: dropping it is needed
     client.post("/auth/logout")
-    return World(code, marked[0].response_id, response_uuid, [t.id for t in marked], model.id, model.version)
+    return World(code, marked[0].response_id, response_uuid, [t.id for t in marked], model.version)
 
 
 def withdraw(client, login, make_user, world: World) -> None:
@@ -149,7 +155,8 @@ def test_one_audit_line_without_content(client, login, make_user, db, world):
     assert len(lines) == 1
     request = db.session.scalars(select(WithdrawalRequest)).one()
     line = lines[0]
-    assert (line.target_type, line.target_id, line.actor_id) == ("withdrawal_request", str(request.id), request.decided_by_id)
+    assert (line.target_type, line.target_id) == ("withdrawal_request", str(request.id))
+    assert line.actor_id == request.decided_by_id is not None
     assert line.detail == {"learned_codebooks_dropped": 1}
     # The corrections' own audit lines keep who and when, not the themes given to the testimony.
     corrections = db.session.scalars(
@@ -163,8 +170,7 @@ def test_one_audit_line_without_content(client, login, make_user, db, world):
 def test_the_learned_codebook_is_learned_again_without_its_words(client, login, make_user, db, world):
     withdraw(client, login, make_user, world)
     db.session.expire_all()
-    (model,) = db.session.scalars(select(LearnedModel)).all()
-    assert model.id != world.model_id
+    (model,) = db.session.scalars(select(LearnedModel)).all()  # the one trained on its words is gone
     assert model.active and model.examples == len(FILLERS)
     assert not set(world.testimony_ids) & set(model.trained_on)
     assert MARKER not in words_of(model)
@@ -191,3 +197,22 @@ def test_a_resent_record_is_not_stored_again(client, login, make_user, db, world
     assert [r.status for r in results] == ["duplicate", "created"]
     db.session.commit()
     assert rows_holding(db, world.response_uuid) == ["withdrawal_request"]
+
+
+def test_sqlite_overwrites_the_deleted_text_in_the_file(make_app, tmp_path):
+    """Nothing of the text is left in the database file (survey/sqlite.py turns secure_delete on, as
+    Debian's SQLite already does by default; other builds leave deleted text in free space)."""
+    path = tmp_path / "voces.db"
+    application = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    with application.app_context():
+        upgrade()
+        upsert_sites_from_file(SITES_FILE)
+        version = import_survey(read_survey_file(EXAMPLE_SURVEY), publish=True)
+        answers = {**GOOD_ANSWERS, "change_story": f"The {MARKER} market brought shootings at night."}
+        submission = Submission(str(uuid.uuid4()), version, parse_definition(version.definition), answers, "en")
+        response = record_submission(submission)
+        _db.session.commit()
+        withdraw_response(response, by=None)
+        _db.session.commit()
+        _db.engine.dispose()  # the last connection to close copies the write-ahead log into the file
+    assert MARKER.encode() not in path.read_bytes()

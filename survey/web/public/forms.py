@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, StringField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from survey.models import Site, SurveyVersion
 from survey.questionnaire import Definition, Question, pick
@@ -118,6 +118,10 @@ def started_at(form: FlaskForm) -> datetime | None:
     return value if EARLIEST_START <= value <= datetime.now(UTC) else None
 
 
+def _stripped(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
 def _receipt_code(form: FlaskForm, field: Field) -> None:
     try:
         normalise_receipt(field.data or "")
@@ -128,15 +132,16 @@ def _receipt_code(form: FlaskForm, field: Field) -> None:
 
 
 class WithdrawForm(FlaskForm):
-    """The receipt code a resident was given; the field keeps what was typed, spaces and case included."""
+    """The receipt code a resident was given; the field keeps what was typed, but for spaces around it."""
 
     code = StringField(
         _l("Receipt code"),
         description=_l("It is on the thank-you page you saw after answering: 8 letters and digits, like ABCD-2345."),
         validators=[
-            InputRequired(_l("Enter the receipt code you were given after answering.")),
+            DataRequired(_l("Enter the receipt code you were given after answering.")),
             Length(max=40, message=_l("A receipt code has 8 letters and digits, like ABCD-2345.")),
             _receipt_code,
         ],
+        filters=[_stripped],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
