@@ -6,6 +6,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import defer
 
 from survey.analysis.evaluation import read_labelled
 from survey.analysis.learned import CodedExample, LearnedCodebook, train_codebook
@@ -95,7 +96,9 @@ def models_trained_on(testimonial_ids: Collection[int]) -> list[LearnedModel]:
     )
     if first_corrected is None:
         return []
-    models = db.session.scalars(select(LearnedModel).where(LearnedModel.source == CORRECTIONS))
+    models = db.session.scalars(
+        select(LearnedModel).where(LearnedModel.source == CORRECTIONS).options(defer(LearnedModel.payload))
+    )
     return [
         model
         for model in models

@@ -135,3 +135,11 @@ def test_admin_pages_in_spanish(client, login, make_user, pending):
     login(make_user(Role.ADMIN))
     page = client.get(f"/admin/withdrawals/{pending.id}?lang=es").get_data(as_text=True)
     assert "Retirar y borrar" in page and "2 testimonios" in page
+
+
+def test_a_second_click_on_confirm_says_it_was_decided(client, login, make_user, pending):
+    login(make_user(Role.ADMIN))
+    url = f"/admin/withdrawals/{pending.id}/confirm"
+    assert client.post(url, data={"understood": "y"}).status_code == 302
+    again = client.post(url, data={"understood": "y"}, follow_redirects=True).get_data(as_text=True)
+    assert "That request was already decided" in again and count(Response) == 0

@@ -29,16 +29,16 @@ def withdrawals() -> ResponseReturnValue:
 
 
 def _pending(request_id: int) -> WithdrawalRequest:
-    request = db.get_or_404(WithdrawalRequest, request_id)
-    if request.status != WithdrawalStatus.PENDING or request.response is None:
+    asked = db.get_or_404(WithdrawalRequest, request_id)
+    if asked.status != WithdrawalStatus.PENDING or asked.response is None:
         abort(404)
-    return request
+    return asked
 
 
-def _review(request: WithdrawalRequest, form: ConfirmWithdrawalForm) -> str:
-    assert request.response is not None
-    preview = preview_withdrawal(request.response)
-    return render_template("admin/withdrawal.html", item=request, preview=preview, form=form, decline=FlaskForm())
+def _review(asked: WithdrawalRequest, form: ConfirmWithdrawalForm) -> str:
+    assert asked.response is not None
+    preview = preview_withdrawal(asked.response)
+    return render_template("admin/withdrawal.html", item=asked, preview=preview, form=form, decline=FlaskForm())
 
 
 @bp.get("/withdrawals/<int:request_id>")
@@ -47,15 +47,28 @@ def withdrawal(request_id: int) -> ResponseReturnValue:
     return _review(_pending(request_id), ConfirmWithdrawalForm())
 
 
+def _locked(request_id: int) -> WithdrawalRequest:
+    """The request, locked until the decision is committed: two administrators cannot both decide it."""
+    return db.get_or_404(WithdrawalRequest, request_id, with_for_update=True)
+
+
+def _already_decided() -> ResponseReturnValue:
+    flash(_("That request was already decided."), "info")
+    return redirect(url_for("admin.withdrawals"))
+
+
 @bp.post("/withdrawals/<int:request_id>/confirm")
 def confirm(request_id: int) -> ResponseReturnValue:
     """Delete the response and everything derived from it."""
-    request = _pending(request_id)
+    asked = _locked(request_id)
+    if asked.status != WithdrawalStatus.PENDING:  # a second click, or another administrator first
+        return _already_decided()
     form = ConfirmWithdrawalForm()
     if not form.validate_on_submit():
-        return _review(request, form)
-    done = confirm_withdrawal(request, by=current_user)
-    assert done is not None
+        return _review(asked, form)
+    done = confirm_withdrawal(asked, by=current_user)
+    if done is None:
+        return _already_decided()
     flash(_("The response has been withdrawn: %(rows)d records deleted.", rows=done.derived.total), "info")
     if done.learned_dropped:
         flash(_learned_notice(done.learned_dropped, done.active_dropped, done.retrained is not None), "info")
@@ -89,7 +102,9 @@ def _learned_notice(dropped: int, active_dropped: bool, retrained: bool) -> str:
 @bp.post("/withdrawals/<int:request_id>/decline")
 def decline(request_id: int) -> ResponseReturnValue:
     """Keep the response; the resident may ask again."""
-    request = _pending(request_id)
-    if FlaskForm().validate_on_submit() and decline_withdrawal(request, by=current_user):
+    asked = _locked(request_id)
+    if asked.status != WithdrawalStatus.PENDING:
+        return _already_decided()
+    if FlaskForm().validate_on_submit() and decline_withdrawal(asked, by=current_user):
         flash(_("The request was declined: the response stays."), "info")
     return redirect(url_for("admin.withdrawals"))
