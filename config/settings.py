@@ -34,6 +34,8 @@ class Config:
     # for LOGIN_LOCKOUT_MINUTES, or until an administrator unlocks it.
     LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", 10))
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15))
+    # Receipt codes a network address may try on /withdraw; a code that is found does not count.
+    WITHDRAW_RATE_LIMIT = os.environ.get("WITHDRAW_RATE_LIMIT", "10 per hour")
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")  # per device token
     # Behind a reverse proxy, how many proxies to trust for the client's address (rate limits, audit).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", 0))

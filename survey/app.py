@@ -143,6 +143,8 @@ def register_error_pages(app: Flask) -> None:
     """Render 400, 403, 404, 405, 413, 429 and 500 as pages in the person's language."""
 
     def render_error(error: HTTPException) -> ResponseReturnValue:
+        if error.response is not None:  # a page made for the error: a rate limit's re-shown form
+            return error.response
         code = error.code or 500
         if code >= 500:  # before rendering: the page reads the current user, which a failed transaction refuses
             db.session.rollback()
@@ -176,13 +178,14 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add the CLI groups: users, surveys, demo, analysis, submissions, sites; backup and restore."""
+    """Add the CLI groups: users, surveys, demo, analysis, submissions, sites, responses; backup and restore."""
     from survey.cli import analysis_cli, demo_cli, submissions_cli, surveys_cli, users_cli
 
     for group in (users_cli, surveys_cli, demo_cli, analysis_cli, submissions_cli):
         app.cli.add_command(group)
 
     from survey.cli import backup_command, restore_command, sites_cli
+    from survey.responses_cli import responses_cli
 
-    for command in (sites_cli, backup_command, restore_command):
+    for command in (sites_cli, backup_command, restore_command, responses_cli):
         app.cli.add_command(command)

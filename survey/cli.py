@@ -22,7 +22,7 @@ from survey.extensions import db
 from survey.models import Role, User
 from survey.services.backups import BackupError, back_up, restore
 from survey.services.demo import DEMO_PASSWORD, load_demo
-from survey.services.learning import examples_from_corrections, examples_from_file, learn_codebook
+from survey.services.learning import examples_from_file, learn_codebook, learn_from_corrections
 from survey.services.queue_files import QueueFileError, read_queue_file
 from survey.services.sites import SiteImportError, import_sites, list_sites, read_sites_file
 from survey.services.surveys import (
@@ -216,8 +216,10 @@ def train_command(path: str | None, from_corrections: bool) -> None:
     if bool(path) == from_corrections:
         raise click.UsageError("give a file or --from-corrections, not both")
     try:
-        examples = examples_from_corrections() if from_corrections else examples_from_file(str(path))
-        row = learn_codebook(examples, "corrections" if from_corrections else os.path.basename(str(path)))
+        if from_corrections:
+            row = learn_from_corrections()
+        else:
+            row = learn_codebook(examples_from_file(str(path)), os.path.basename(str(path)))
     except (LabelledDataError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()

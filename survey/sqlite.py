@@ -40,6 +40,9 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA journal_mode = WAL")  # readers no longer wait for a writer, nor it for them
         cursor.execute("PRAGMA synchronous = NORMAL")  # with WAL, a power cut may lose the last commit, never corrupt
+        # Deleted rows are overwritten with zeros, not left in free pages: a withdrawn testimony's text
+        # must not stay readable in the database file.
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     writers = threading.Lock()

@@ -10,6 +10,7 @@ from survey.models.survey import Survey, SurveyStatus, SurveyVersion
 from survey.models.tag_rule import TagSource
 from survey.models.testimonial import Testimonial, ThemeTag
 from survey.models.user import Role, User
+from survey.models.withdrawal import WithdrawalOrigin, WithdrawalRequest, WithdrawalStatus
 
 __all__ = [
     "Answer",
@@ -31,4 +32,7 @@ __all__ = [
     "Testimonial",
     "ThemeTag",
     "User",
+    "WithdrawalOrigin",
+    "WithdrawalRequest",
+    "WithdrawalStatus",
 ]

@@ -26,3 +26,6 @@ class LearnedModel(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     active: Mapped[bool] = mapped_column(default=False)
     payload: Mapped[bytes] = mapped_column(LargeBinary)
+    # The testimonies a codebook learned from corrections was trained on, so that withdrawing one
+    # finds every model its words went into; None for a file's codebook, or one stored before this.
+    trained_on: Mapped[list[int] | None] = mapped_column(JSON)

@@ -35,6 +35,7 @@ from survey.services.answers import describe_answer_errors
 from survey.services.sites import list_sites
 from survey.services.submissions import Submission, find_response, store_submission
 from survey.services.surveys import definition_of
+from survey.services.withdrawals import is_withdrawn_uuid
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 500
@@ -241,6 +242,8 @@ def ingest_record(
     existing = find_response(record_uuid)
     if existing is not None:
         return _known(existing, digest, record, user, device, source, language)
+    if is_withdrawn_uuid(record_uuid):  # a tablet's resend, or a queue file imported again: sent, never stored again
+        return RecordResult(record_uuid, Status.DUPLICATE)
     sites = _sites_by_slug() if sites is None else sites
     known_sites = frozenset(sites)
     errors, found = _check_shape(record, versions, known_sites)

@@ -72,7 +72,11 @@ def find_by_session_token(token: str) -> User | None:
 
 
 class AccountLockedError(AccountError):
-    """Too many failed logins in a row: the account is locked for a while."""
+    """Too many failed logins in a row: the account is locked until a time, or until an administrator unlocks it."""
+
+    def __init__(self, message: str, until: datetime) -> None:
+        super().__init__(message)
+        self.until = until
 
 
 @cache
@@ -92,8 +96,8 @@ def authenticate(email: str, password: str, *, max_failures: int, lockout: timed
     if user is None or not user.active:
         return None
     now = utcnow()
-    if user.is_locked(now):
-        raise AccountLockedError(f"{user.email} is locked until {user.locked_until}")
+    if user.locked_until is not None and user.is_locked(now):
+        raise AccountLockedError(f"{user.email} is locked until {user.locked_until}", user.locked_until)
     if not matches:
         _count_failure(user, now, max_failures, lockout)
         return None

@@ -48,3 +48,14 @@ def test_login_and_summary(axe_page, live_server, make_response, make_user, lang
     page.goto(f"{live_server}/evaluate/community-safety")
     page.wait_for_selector("#h-themes")
     assert severe_violations(page) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_withdrawal_page_and_its_errors(axe_page, live_server, lang):
+    page = axe_page
+    page.goto(f"{live_server}/withdraw?lang={lang}")
+    assert severe_violations(page) == []
+    page.fill("#code", "ABCD-23O5")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_selector(".error-summary")
+    assert severe_violations(page) == []

@@ -8,6 +8,7 @@ from flask import Flask
 from survey.extensions import db
 from survey.models import Role, SurveyVersion, Testimonial
 from survey.services.devices import register_device
+from survey.services.withdrawals import pending_requests, request_withdrawal
 
 ANON, FIELD, EVALUATOR, ADMIN = None, Role.FIELD_WORKER, Role.EVALUATOR, Role.ADMIN
 LOGIN = "login"  # anonymous people are sent to the login page
@@ -28,6 +29,8 @@ MATRIX = {
     "/admin/sites": (LOGIN, 403, 403, 200),
     "/admin/sites/{site}/edit": (LOGIN, 403, 403, 200),
     "/admin/users": (LOGIN, 403, 403, 200),
+    "/admin/withdrawals": (LOGIN, 403, 403, 200),
+    "/admin/withdrawals/{withdrawal}": (LOGIN, 403, 403, 200),
 }
 
 
@@ -55,8 +58,10 @@ POST_MATRIX = {
     "/admin/users/{user}/reactivate": (LOGIN, 403, 403, 302),
     "/admin/users/{user}/password": (LOGIN, 403, 403, 200),
     "/admin/users/{user}/unlock": (LOGIN, 403, 403, 302),
+    "/admin/withdrawals/{withdrawal}/confirm": (LOGIN, 403, 403, 200),  # 200: the page again, box not ticked
+    "/admin/withdrawals/{withdrawal}/decline": (LOGIN, 403, 403, 302),
 }
-PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz"]
+PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz", "/withdraw"]
 
 
 def test_matrix_covers_every_protected_rule(app: Flask):
@@ -69,6 +74,7 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{version}", "<int:version_id>")
         .replace("{site}", "<slug>")
         .replace("{user}", "<int:user_id>")
+        .replace("{withdrawal}", "<int:request_id>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
@@ -81,7 +87,10 @@ REQUESTS = [("GET", url) for url in MATRIX] + [("POST", url) for url in POST_MAT
 @pytest.mark.parametrize(("method", "url"), REQUESTS, ids=[f"{m} {u}" for m, u in REQUESTS])
 @pytest.mark.parametrize("who", [0, 1, 2, 3], ids=["anonymous", "field_worker", "evaluator", "admin"])
 def test_protected_urls(method, url, who, client, make_user, login, make_response):
-    testimonial = make_response().id and first_testimonial_id()
+    response = make_response()
+    testimonial = first_testimonial_id()
+    request_withdrawal(response.receipt_code)
+    withdrawal = pending_requests()[0].id
     field_worker = make_user(Role.FIELD_WORKER)
     device, _ = register_device(field_worker, "tablet")
     db.session.commit()
@@ -89,7 +98,12 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     if role is not None:
         login(make_user(role))
     address = url.format(
-        testimonial=testimonial, device=device.id, version=first_version_id(), site="guaviare", user=field_worker.id
+        testimonial=testimonial,
+        device=device.id,
+        version=first_version_id(),
+        site="guaviare",
+        user=field_worker.id,
+        withdrawal=withdrawal,
     )
     data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None
     response = client.open(address, method=method, data=data)

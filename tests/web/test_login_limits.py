@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -106,3 +107,51 @@ def test_an_unknown_address_costs_a_password_check_like_a_wrong_password(client,
     method = user.password_hash.split("$")[0]
     assert [pwhash.split("$")[0] for pwhash in hash_checks] == [method] * 3
     assert hash_checks[1] not in (user.password_hash, inactive.password_hash)
+
+
+def refusal_of(page: str) -> str:
+    """The reason a refused login page gives."""
+    match = re.search(r'<div class="flash flash-error" role="alert">([^<]+)</div>', page)
+    assert match, "no refusal on the page"
+    return match.group(1)
+
+
+def test_a_locked_account_gets_the_login_page_back_with_the_reason(app, client, make_user):
+    user = make_user(Role.EVALUATOR)
+    guess_from_many_addresses(client, user.email, app.config["LOGIN_FAILURES_PER_ACCOUNT"])
+    refused = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    assert refused.status_code == 429
+    page = refused.get_data(as_text=True)
+    minutes = app.config["LOGIN_LOCKOUT_MINUTES"]
+    assert refusal_of(page) == (
+        f"Too many attempts for this account; try again in {minutes} minutes or ask an administrator to unlock it."
+    )
+    assert f'value="{user.email}"' in page and 'name="password"' in page
+
+
+def test_an_unknown_address_gets_the_same_reason(app, client, make_user):
+    user = make_user(Role.EVALUATOR)
+    pages = []
+    for email in (user.email, "nobody@voces.example"):
+        guess_from_many_addresses(client, email, app.config["LOGIN_FAILURES_PER_ACCOUNT"])
+        pages.append(client.post("/auth/login", data={"email": email, "password": "guess"}))
+    assert [p.status_code for p in pages] == [429, 429]
+    assert refusal_of(pages[0].get_data(as_text=True)) == refusal_of(pages[1].get_data(as_text=True))
+    assert 'value="nobody@voces.example"' in pages[1].get_data(as_text=True)
+
+
+def test_a_lock_that_outlasts_the_rate_limit_gives_the_same_reason(client, make_user, db):
+    user = make_user(Role.EVALUATOR)
+    user.locked_until = utcnow() + timedelta(minutes=6, seconds=30)
+    db.session.commit()
+    refused = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    assert refused.status_code == 429
+    assert "Too many attempts for this account; try again in 7 minutes" in refusal_of(refused.get_data(as_text=True))
+
+
+def test_the_reason_is_given_in_spanish(app, client, make_user):
+    user = make_user(Role.EVALUATOR)
+    client.get("/auth/login?lang=es")
+    guess_from_many_addresses(client, user.email, app.config["LOGIN_FAILURES_PER_ACCOUNT"])
+    page = client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).get_data(as_text=True)
+    assert "Demasiados intentos para esta cuenta" in refusal_of(page)

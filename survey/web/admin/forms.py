@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField
+from wtforms.validators import InputRequired
 
 
 class QueueFileForm(FlaskForm):
@@ -31,3 +32,12 @@ class SurveyUploadForm(FlaskForm):
         ],
     )
     publish = BooleanField(_l("Publish it now (residents answer this version from now on)"))
+
+
+class ConfirmWithdrawalForm(FlaskForm):
+    """A deliberate confirmation: deleting a resident's response cannot be undone."""
+
+    understood = BooleanField(
+        _l("I understand that this deletes the response and everything made from it, and cannot be undone."),
+        validators=[InputRequired(_l("Tick the box to confirm that the response is to be deleted."))],
+    )

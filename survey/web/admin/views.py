@@ -18,14 +18,21 @@ from survey.services.queue_files import QueueFileError, read_queue_file
 from survey.services.surveys import list_surveys
 from survey.services.sync import ingest_batch, open_conflicts
 from survey.services.users import list_users
+from survey.services.withdrawals import pending_requests
 from survey.web.admin import bp
 from survey.web.admin.forms import QueueFileForm
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Accounts and surveys at a glance."""
-    return render_template("admin/index.html", users=list_users(), surveys=list_surveys(), learned=list_learned())
+    """Accounts, surveys and withdrawal requests at a glance."""
+    return render_template(
+        "admin/index.html",
+        users=list_users(),
+        surveys=list_surveys(),
+        learned=list_learned(),
+        pending_withdrawals=len(pending_requests()),
+    )
 
 
 @bp.get("/testimonials/<int:testimonial_id>/raw")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.wrappers import Response
 
 from survey.extensions import limiter
 from survey.models import Role
@@ -17,6 +18,7 @@ from survey.services.audit import record_event
 from survey.services.users import AccountLockedError, authenticate, find_user, login_limit_key, set_password
 from survey.web.auth import bp
 from survey.web.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
+from survey.web.limits import minutes_until, minutes_until_reset, refusal
 
 
 def _failure_limit() -> str:
@@ -36,6 +38,30 @@ def _failed(response: Response) -> bool:
     return response.status_code != 302
 
 
+def _account_refusal(minutes: int) -> Response:
+    """The login page again, e-mail kept, saying the same whether or not the address has an account."""
+    message = ngettext(
+        "Too many attempts for this account; try again in %(num)d minute or ask an administrator to unlock it.",
+        "Too many attempts for this account; try again in %(num)d minutes or ask an administrator to unlock it.",
+        minutes,
+    )
+    return refusal("auth/login.html", form=LoginForm(), refusal=message)
+
+
+def _account_limit_reached(limit: RequestLimit) -> Response:
+    return _account_refusal(minutes_until_reset(limit))
+
+
+def _address_limit_reached(limit: RequestLimit) -> Response:
+    minutes = minutes_until_reset(limit)
+    message = ngettext(
+        "Too many attempts from this connection; try again in %(num)d minute.",
+        "Too many attempts from this connection; try again in %(num)d minutes.",
+        minutes,
+    )
+    return refusal("auth/login.html", form=LoginForm(), refusal=message)
+
+
 def _landing_page() -> str:
     if current_user.must_change_password:
         return url_for("auth.change_password")
@@ -53,8 +79,10 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_failure_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_failure_limit, methods=["POST"], deduct_when=_failed, on_breach=_address_limit_reached)
+@limiter.limit(
+    _account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed, on_breach=_account_limit_reached
+)
 def login() -> ResponseReturnValue:
     """Check the e-mail and password; failures are rate-limited per network address and per account."""
     form = LoginForm()
@@ -67,8 +95,8 @@ def login() -> ResponseReturnValue:
                 max_failures=config["LOGIN_FAILURES_PER_ACCOUNT"],
                 lockout=timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"]),
             )
-        except AccountLockedError:
-            abort(429)  # the same answer as the rate limit gives an address with no account
+        except AccountLockedError as locked:
+            return _account_refusal(minutes_until(locked.until))  # as the rate limit answers for any address
         if user is not None:
             login_user(user, remember=form.remember.data)
             record_event("login", actor=user, target_type="user", target_id=user.id)

@@ -6,8 +6,10 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField
+from wtforms import Field, HiddenField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from survey.models import Site, SurveyVersion
 from survey.questionnaire import Definition, Question, pick
@@ -15,6 +17,7 @@ from survey.questionnaire.messages import CONSTRAINT, AnswerError
 from survey.questionnaire.validate import validate_answers
 from survey.services.answers import describe_answer_error
 from survey.services.submissions import Submission
+from survey.services.withdrawals import ReceiptCodeError, normalise_receipt
 from survey.web.public.fields import field_answer, make_field
 
 EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)  # a tampered or reset clock says 0001 or 1970
@@ -113,3 +116,32 @@ def started_at(form: FlaskForm) -> datetime | None:
     except (ValueError, OverflowError):
         return None
     return value if EARLIEST_START <= value <= datetime.now(UTC) else None
+
+
+def _stripped(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _receipt_code(form: FlaskForm, field: Field) -> None:
+    try:
+        normalise_receipt(field.data or "")
+    except ReceiptCodeError:
+        raise ValidationError(
+            _l("A receipt code has 8 letters and digits, like ABCD-2345. It has no O, 0, I, 1 or L.")
+        ) from None
+
+
+class WithdrawForm(FlaskForm):
+    """The receipt code a resident was given; the field keeps what was typed, but for spaces around it."""
+
+    code = StringField(
+        _l("Receipt code"),
+        description=_l("It is on the thank-you page you saw after answering: 8 letters and digits, like ABCD-2345."),
+        validators=[
+            DataRequired(_l("Enter the receipt code you were given after answering.")),
+            Length(max=40, message=_l("A receipt code has 8 letters and digits, like ABCD-2345.")),
+            _receipt_code,
+        ],
+        filters=[_stripped],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )

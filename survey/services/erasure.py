@@ -1,0 +1,72 @@
+"""Delete a response and everything derived from it, wherever Voces keeps it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, delete, func, select, update
+
+from survey.extensions import db
+from survey.models import Answer, AuditEvent, Response, SubmissionConflict, TagSource, Testimonial, ThemeTag
+
+
+@dataclass(frozen=True)
+class Derived:
+    """How many rows of each kind hold a response or something derived from it."""
+
+    answers: int
+    testimonies: int
+    tags: int
+    corrections: int  # the tags among them that people gave
+    conflicts: int  # records kept aside because they came back under its UUID with other content
+
+    @property
+    def total(self) -> int:
+        """Every row, the response itself included."""
+        return 1 + self.answers + self.testimonies + self.tags + self.conflicts
+
+
+def _count(model: type[object], where: ColumnElement[bool]) -> int:
+    return int(db.session.scalar(select(func.count()).select_from(model).where(where)) or 0)
+
+
+def testimony_ids(response: Response) -> list[int]:
+    """The ids of a response's testimonies."""
+    return list(db.session.scalars(select(Testimonial.id).where(Testimonial.response_id == response.id)))
+
+
+def count_derived(response: Response) -> Derived:
+    """What erasing a response would delete, in counts."""
+    ids = testimony_ids(response)
+    of_testimonies = ThemeTag.testimonial_id.in_(ids)
+    return Derived(
+        answers=_count(Answer, Answer.response_id == response.id),
+        testimonies=len(ids),
+        tags=_count(ThemeTag, of_testimonies),
+        corrections=_count(ThemeTag, of_testimonies & (ThemeTag.source == TagSource.HUMAN)),
+        conflicts=_count(SubmissionConflict, SubmissionConflict.uuid == response.uuid),
+    )
+
+
+def erase_response(response: Response) -> Derived:
+    """Delete a response, its answers, testimonies (raw and redacted text), tags and corrections, and
+    the conflicting records kept under its UUID; empty the details of audit lines about its testimonies.
+
+    Audit lines stay, as who did what and when, but their details go: a correction's line names the
+    themes a person gave the testimony, which tells what it was about.
+    """
+    erased = count_derived(response)
+    ids = testimony_ids(response)
+    if ids:
+        db.session.execute(delete(ThemeTag).where(ThemeTag.testimonial_id.in_(ids)))
+        db.session.execute(delete(Testimonial).where(Testimonial.id.in_(ids)))
+        db.session.execute(
+            update(AuditEvent)
+            .where(AuditEvent.target_type == "testimonial", AuditEvent.target_id.in_([str(i) for i in ids]))
+            .values(detail={})
+        )
+    db.session.execute(delete(Answer).where(Answer.response_id == response.id))
+    db.session.execute(delete(SubmissionConflict).where(SubmissionConflict.uuid == response.uuid))
+    db.session.execute(delete(Response).where(Response.id == response.id))
+    db.session.flush()
+    return erased
