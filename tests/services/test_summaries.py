@@ -157,4 +157,5 @@ def test_a_theme_counts_only_where_its_part_can_be_shown(respond, example_survey
     summary = _summary(example_survey)
     safety = next(t for t in summary.themes if t.key == "safety")
     assert safety.count == 5  # Tumaco's two are withheld with the four others, not added in
+    assert safety.share == 1.0  # of the five testimonies where it could be counted, not of all eleven
     assert summary.testimonials == 11
