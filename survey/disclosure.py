@@ -134,7 +134,7 @@ class Protected:
     small_sites: frozenset[Site]
     published: Mapping[tuple[Atom, str, str], int]  # zeros included: a published zero is a number too
     withheld: frozenset[tuple[Atom, str, str]]  # parts not zero that no number includes
-    measures: Mapping[tuple[Atom, str, str], tuple[float, int]]  # of published parts only
+    measures: Mapping[tuple[Atom, str, str], tuple[float, int]]  # of published parts of at least k values
 
 
 def protect(
@@ -147,7 +147,8 @@ def protect(
 
     `counts` needs (site, month, RESPONSES, ALL) for every month with responses and, for testimonies,
     (site, month, TESTIMONIES, ALL) and the GAVE_TESTIMONY part; `measures` holds a sum and how many
-    values it adds (the polarity of a part's testimonies), kept only where the part is published.
+    values it adds (the polarity of a part's testimonies), kept where the part is published and the
+    sum adds at least k values.
     """
     responses = {(s, m): n for (s, m, statistic, _), n in counts.items() if statistic == RESPONSES}
     atoms, small = make_atoms(responses, k)
@@ -176,13 +177,26 @@ def protect(
             withheld |= {(atom, partition.statistic, p) for p in hidden}
             if hidden and rest and partition.rest:
                 withheld.add((atom, partition.statistic, partition.rest))
+    kept = _measures_of(published, atom_of, measures or {}, k)
+    return Protected(k, tuple(atoms), frozenset(small), published, frozenset(withheld), kept)
+
+
+def _measures_of(
+    published: Mapping[tuple[Atom, str, str], int],
+    atom_of: Mapping[tuple[Site, Month], Atom],
+    measures: Mapping[Key, tuple[float, int]],
+    k: int,
+) -> dict[tuple[Atom, str, str], tuple[float, int]]:
+    """Sum the measures per published atom part, keeping those that add at least k values."""
     kept: dict[tuple[Atom, str, str], tuple[float, int]] = defaultdict(lambda: (0.0, 0))
-    for (site, month, statistic, part), (total, n) in (measures or {}).items():
+    for (site, month, statistic, part), (total, n) in measures.items():
         atom = atom_of.get((site, month))
         if atom is not None and (atom, statistic, part) in published:
             before = kept[atom, statistic, part]
             kept[atom, statistic, part] = (before[0] + total, before[1] + n)
-    return Protected(k, tuple(atoms), frozenset(small), published, frozenset(withheld), dict(kept))
+    # A published part can hold fewer than k values of a measure (a theme's scored sentences): views could
+    # subtract such a part's sum from one another, so it counts in no mean.
+    return {key: value for key, value in kept.items() if value[1] >= k}
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,14 @@ def test_means_use_only_published_parts():
     assert View(protected).mean(SENTIMENT, disclosure.BANDS) == (0.5, 5)
 
 
+def test_a_mean_leaves_out_a_part_with_fewer_than_k_values():
+    counts = _counts("a", "2026-01", 10, 10, 10, {"negative": 10}) | {("a", "2026-01", "theme:trust", YES): 10}
+    measures = {("a", "2026-01", "theme:trust", YES): (-0.4, 2)}  # two of its ten sentences were scored
+    protected = protect(counts, [disclosure.sentiment_partition([]), disclosure.theme_partition("trust")], 5, measures)
+    assert View(protected).count("theme:trust", YES).value == 10
+    assert View(protected).mean("theme:trust", [YES]) == (None, 0)
+
+
 def test_month_range_crosses_the_year():
     assert month_range("2025-11", "2026-02") == ["2025-11", "2025-12", "2026-01", "2026-02"]
 

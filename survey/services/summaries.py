@@ -34,7 +34,7 @@ class ThemeRow:
     key: str
     count: int
     share: float  # of the testimonies in the atoms where the theme is published
-    mean_polarity: float | None  # None: fewer than the minimum group size scored
+    mean_polarity: float | None  # None: not enough scored sentences to show one
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def summarise_survey(
     summary = Summary(responses, testimonials, suppressed=False)
     summary.by_site = _by_site(view, protected.small_sites, sites)
     summary.by_month = [(m, figure.value) for m, figure in view.by_month().items()]
-    summary.themes = _themes(view, [p.statistic for p in parts.partitions], min_group)
+    summary.themes = _themes(view, [p.statistic for p in parts.partitions])
     summary.sentiment_mean, _ = view.mean(SENTIMENT, BANDS)
     summary.sentiment_scored = sum(view.count(SENTIMENT, band).value for band in BANDS)
     sentiment = next(p for p in parts.partitions if p.statistic == SENTIMENT)
@@ -101,16 +101,15 @@ def _by_site(view: View, small_sites: frozenset[object], sites: set[int] | None)
     return sorted(rows, key=lambda row: (row[1] is None, -(row[1] or 0), row[0].name))
 
 
-def _themes(view: View, statistics: list[str], min_group: int) -> list[ThemeRow]:
+def _themes(view: View, statistics: list[str]) -> list[ThemeRow]:
     rows = []
     for statistic in statistics:
         if not statistic.startswith("theme:") or not (figure := view.count(statistic, YES)).value:
             continue
         # A share of the testimonies where the theme could be counted: elsewhere it is not known.
         counted_in = view.count(TESTIMONIES, ALL, figure.sources).value
-        mean, scored = view.mean(statistic, [YES])
-        polarity = mean if scored >= min_group else None  # a mean of a few gives those few away
-        rows.append(ThemeRow(statistic.removeprefix("theme:"), figure.value, figure.value / counted_in, polarity))
+        mean, _ = view.mean(statistic, [YES])  # only parts of at least k scored sentences count in it
+        rows.append(ThemeRow(statistic.removeprefix("theme:"), figure.value, figure.value / counted_in, mean))
     return sorted(rows, key=lambda row: (-row.count, row.key))
 
 
