@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField
+from wtforms import MonthField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -24,14 +24,27 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class SummaryFilterForm(FlaskForm):
-    """Site and date range; sent by GET, so it changes nothing and needs no CSRF token."""
+    """Site and range of months; sent by GET, so it changes nothing and needs no CSRF token."""
 
     class Meta:
         csrf = False
 
     site = SelectField(_l("Site"), validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    # A month picker where the browser has one, a text box taking YYYY-MM where it has not.
+    month_from = MonthField(
+        _l("From month"),
+        validators=[Optional()],
+        description=_l("Year and month, for example 2026-03."),
+        invalid_value_message=_l("Enter the month as year and month, for example 2026-03."),
+        render_kw={"placeholder": "YYYY-MM"},
+    )
+    month_to = MonthField(
+        _l("To month"),
+        validators=[Optional()],
+        description=_l("Year and month, for example 2026-03."),
+        invalid_value_message=_l("Enter the month as year and month, for example 2026-03."),
+        render_kw={"placeholder": "YYYY-MM"},
+    )
 
     def set_sites(self, sites: list[Site]) -> None:
         """Offer every site, plus all of them."""
@@ -39,15 +52,20 @@ class SummaryFilterForm(FlaskForm):
             SelectChoice(str(s.id), s.display_name) for s in sites
         ]
 
-    def validate_date_from(self, field: DateField) -> None:
+    def validate_month_from(self, field: MonthField) -> None:
         if field.data and not EARLIEST <= field.data <= LATEST:
-            raise ValidationError(_l("Choose a date between 2000 and 2100."))
+            raise ValidationError(_l("Choose a month between 2000 and 2100."))
 
-    def validate_date_to(self, field: DateField) -> None:
+    def validate_month_to(self, field: MonthField) -> None:
         if field.data and not EARLIEST <= field.data <= LATEST:
-            raise ValidationError(_l("Choose a date between 2000 and 2100."))
-        if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError(_l("The end date must be on or after the start date."))
+            raise ValidationError(_l("Choose a month between 2000 and 2100."))
+        if field.data and self.month_from.data and field.data < self.month_from.data:
+            raise ValidationError(_l("The end month must be on or after the start month."))
+
+    def months(self) -> tuple[str | None, str | None]:
+        """The range of months chosen, as "YYYY-MM"."""
+        first, last = self.month_from.data, self.month_to.data
+        return (first.strftime("%Y-%m") if first else None, last.strftime("%Y-%m") if last else None)
 
 
 class CorrectThemesForm(FlaskForm):

@@ -28,7 +28,7 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/<slug>")
 def summary(slug: str) -> ResponseReturnValue:
-    """A survey's summary, narrowed by site and dates."""
+    """A survey's summary, narrowed by site and months."""
     survey = get_survey(slug)
     version = current_version(survey) if survey else None
     if survey is None or version is None:
@@ -37,11 +37,8 @@ def summary(slug: str) -> ResponseReturnValue:
     form.set_sites(list_sites())
     filters = SummaryFilters()
     if form.validate():
-        filters = SummaryFilters(
-            site_id=int(form.site.data) if form.site.data else None,
-            date_from=form.date_from.data,
-            date_to=form.date_to.data,
-        )
+        month_from, month_to = form.months()
+        filters = SummaryFilters(int(form.site.data) if form.site.data else None, month_from, month_to)
     definition = definition_of(version)
     result = summarise_survey(survey, definition, filters, min_group=current_app.config["MIN_GROUP_SIZE"])
     return render_template(

@@ -1,0 +1,273 @@
+"""Statistical disclosure control for the evaluator's summary: no small group is shown or can be worked out.
+
+Pure: counts in, published counts out; no Flask and no database.
+
+Filters can cut a survey's responses no finer than *atoms*: one site's months, merged forward until
+they hold at least k responses (a remainder under k joins the block before; a site under k in all is
+left out). An atom is counted at its last month. Within an atom each statistic is a partition of its
+responses, or of its testimonies: parts under k are withheld, then more parts, smallest first, until
+what is withheld adds up to nothing or to at least k and is never a single part that could have been
+shown. A view (one site or all, a range of months) adds up the published parts of the atoms it
+includes, so each number it shows is a sum of parts of 0 or at least k, and a withheld part enters
+no sum: adding or subtracting views can only give sums of whole published parts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Hashable, Iterable, Mapping
+from dataclasses import dataclass
+
+Site = Hashable  # a site's id; None for responses without a site
+Month = str  # "YYYY-MM", which sorts as months do
+Key = tuple[Site, Month, str, str]  # site, month, statistic, part
+
+ALL = "all"
+RESPONSES = "responses"
+TESTIMONIES = "testimonies"
+SENTIMENT = "sentiment"
+BANDS = ("negative", "neutral", "positive")
+NOT_SCORED = "not scored:"  # followed by the reason's code, empty when none was recorded
+YES, NO = "yes", "no"
+NO_ANSWER = "no answer"
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A statistic that splits each atom's responses, or its testimonies, into parts."""
+
+    statistic: str
+    parts: tuple[str, ...]
+    rest: str | None = None  # a part never shown: what the parts leave of the population
+    of_testimonies: bool = False
+
+
+# An atom's responses, as one part: always shown, since an atom holds at least k of them.
+RESPONSE_COUNT = Partition(RESPONSES, (ALL,))
+# Responses with a testimony, and (never shown) without: with one testimony question, the responses
+# less the testimonies would give those without. An atom's testimonies count only when this is shown.
+GAVE_TESTIMONY = Partition("gave testimony", (YES,), rest=NO)
+TESTIMONY_COUNT = Partition(TESTIMONIES, (ALL,), of_testimonies=True)
+
+
+def answer_partition(question: str, choices: Iterable[str]) -> Partition:
+    """A five-point question's answers by choice; no answer is a part too, never shown."""
+    return Partition(f"answer:{question}", tuple(choices), rest=NO_ANSWER)
+
+
+def sentiment_partition(reasons: Iterable[str]) -> Partition:
+    """Testimonies by sentiment band, and by each reason a testimony was not scored."""
+    return Partition(SENTIMENT, BANDS + tuple(NOT_SCORED + r for r in sorted(set(reasons))), of_testimonies=True)
+
+
+def theme_partition(theme: str) -> Partition:
+    """Testimonies that mention a theme, and (never shown) those that do not."""
+    return Partition(f"theme:{theme}", (YES,), rest=NO, of_testimonies=True)
+
+
+@dataclass(frozen=True)
+class Atom:
+    """The finest group a filter can separate: one site's consecutive months with at least k responses."""
+
+    site: Site
+    months: tuple[Month, ...]  # the months with responses, in order
+
+    @property
+    def month(self) -> Month:
+        """The month the atom is counted at: its last."""
+        return self.months[-1]
+
+
+def make_atoms(responses: Mapping[tuple[Site, Month], int], k: int) -> tuple[list[Atom], set[Site]]:
+    """Merge each site's months forward into atoms of at least k responses; also the sites under k."""
+    by_site: dict[Site, list[tuple[Month, int]]] = defaultdict(list)
+    for (site, month), n in responses.items():
+        if n > 0:
+            by_site[site].append((month, n))
+    atoms: list[Atom] = []
+    small: set[Site] = set()
+    for site, months in by_site.items():
+        blocks: list[list[Month]] = []
+        current: list[Month] = []
+        size = 0
+        for month, n in sorted(months):
+            current.append(month)
+            size += n
+            if size >= k:
+                blocks.append(current)
+                current, size = [], 0
+        if current and blocks:
+            blocks[-1].extend(current)
+        elif current:
+            small.add(site)
+        atoms.extend(Atom(site, tuple(block)) for block in blocks)
+    return atoms, small
+
+
+def withhold(parts: Mapping[str, int], rest: int, k: int) -> set[str]:
+    """The parts of one partition to withhold, the never-shown rest counting as withheld.
+
+    Parts of 1 to k-1 first; then, while what is withheld adds up to 1 to k-1, or is a single part
+    that could have been shown (its total minus the shown parts would give it away), the next
+    smallest part that is not zero.
+    """
+    withheld = {p for p, n in parts.items() if 0 < n < k}
+
+    def unsafe() -> bool:
+        hidden = rest + sum(parts[p] for p in withheld)
+        return 0 < hidden < k or len(withheld) == 1
+
+    while unsafe():
+        left = sorted((n, p) for p, n in parts.items() if n > 0 and p not in withheld)
+        if not left:
+            break
+        withheld.add(left[0][1])
+    return withheld
+
+
+@dataclass(frozen=True)
+class Protected:
+    """Each atom's published parts, what was withheld, and the sites left out."""
+
+    k: int
+    atoms: tuple[Atom, ...]
+    small_sites: frozenset[Site]
+    published: Mapping[tuple[Atom, str, str], int]  # zeros included: a published zero is a number too
+    withheld: frozenset[tuple[Atom, str, str]]  # parts not zero that no number includes
+    measures: Mapping[tuple[Atom, str, str], tuple[float, int]]  # of published parts of at least k values
+
+
+def protect(
+    counts: Mapping[Key, int],
+    partitions: Iterable[Partition],
+    k: int,
+    measures: Mapping[Key, tuple[float, int]] | None = None,
+) -> Protected:
+    """Group counts per site and month into atoms and decide, part by part, what may be published.
+
+    `counts` needs (site, month, RESPONSES, ALL) for every month with responses and, for testimonies,
+    (site, month, TESTIMONIES, ALL) and the GAVE_TESTIMONY part; `measures` holds a sum and how many
+    values it adds (the polarity of a part's testimonies), kept where the part is published and the
+    sum adds at least k values.
+    """
+    responses = {(s, m): n for (s, m, statistic, _), n in counts.items() if statistic == RESPONSES}
+    atoms, small = make_atoms(responses, k)
+    atom_of = {(a.site, m): a for a in atoms for m in a.months}
+    per_atom: dict[tuple[Atom, str, str], int] = defaultdict(int)
+    for (site, month, statistic, part), n in counts.items():
+        if (atom := atom_of.get((site, month))) is not None:
+            per_atom[atom, statistic, part] += n
+    ordered = sorted(
+        set(partitions) | {RESPONSE_COUNT, GAVE_TESTIMONY, TESTIMONY_COUNT}, key=lambda p: p.of_testimonies
+    )
+    published: dict[tuple[Atom, str, str], int] = {}
+    withheld: set[tuple[Atom, str, str]] = set()
+    for atom in atoms:
+        for partition in ordered:
+            parts = {p: per_atom.get((atom, partition.statistic, p), 0) for p in partition.parts}
+            population = TESTIMONIES if partition.of_testimonies else RESPONSES
+            rest = max(0, per_atom.get((atom, population, ALL), 0) - sum(parts.values())) if partition.rest else 0
+            if partition.of_testimonies and (atom, GAVE_TESTIMONY.statistic, YES) not in published:
+                hidden = {p for p, n in parts.items() if n}  # the atom's testimonies are not counted at all
+            else:
+                hidden = withhold(parts, rest, k)
+            for part, n in parts.items():
+                if part not in hidden:
+                    published[atom, partition.statistic, part] = n
+            withheld |= {(atom, partition.statistic, p) for p in hidden}
+            if hidden and rest and partition.rest:
+                withheld.add((atom, partition.statistic, partition.rest))
+    kept = _measures_of(published, atom_of, measures or {}, k)
+    return Protected(k, tuple(atoms), frozenset(small), published, frozenset(withheld), kept)
+
+
+def _measures_of(
+    published: Mapping[tuple[Atom, str, str], int],
+    atom_of: Mapping[tuple[Site, Month], Atom],
+    measures: Mapping[Key, tuple[float, int]],
+    k: int,
+) -> dict[tuple[Atom, str, str], tuple[float, int]]:
+    """Sum the measures per published atom part, keeping those that add at least k values."""
+    kept: dict[tuple[Atom, str, str], tuple[float, int]] = defaultdict(lambda: (0.0, 0))
+    for (site, month, statistic, part), (total, n) in measures.items():
+        atom = atom_of.get((site, month))
+        if atom is not None and (atom, statistic, part) in published:
+            before = kept[atom, statistic, part]
+            kept[atom, statistic, part] = (before[0] + total, before[1] + n)
+    # A published part can hold fewer than k values of a measure (a theme's scored sentences): views could
+    # subtract such a part's sum from one another, so it counts in no mean.
+    return {key: value for key, value in kept.items() if value[1] >= k}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A published number and the atoms whose published part it adds up."""
+
+    value: int
+    sources: tuple[Atom, ...]
+
+
+class View:
+    """What one filter shows: the published parts of the atoms of some sites counted in a range of months."""
+
+    def __init__(
+        self,
+        protected: Protected,
+        sites: Collection[Site] | None = None,
+        month_from: Month | None = None,
+        month_to: Month | None = None,
+    ) -> None:
+        self.protected = protected
+        self.atoms = tuple(
+            a
+            for a in protected.atoms
+            if (sites is None or a.site in sites)
+            and (month_from is None or a.month >= month_from)
+            and (month_to is None or a.month <= month_to)
+        )
+
+    def count(self, statistic: str, part: str = ALL, atoms: Iterable[Atom] | None = None) -> Figure:
+        """The sum of a part over the view's atoms (or some of them) that publish it."""
+        sources = tuple(
+            a for a in (self.atoms if atoms is None else atoms) if (a, statistic, part) in self.protected.published
+        )
+        return Figure(sum(self.protected.published[a, statistic, part] for a in sources), sources)
+
+    def mean(self, statistic: str, parts: Iterable[str]) -> tuple[float | None, int]:
+        """The mean of a measure over the published parts, and how many values it averages."""
+        total, n = 0.0, 0
+        for part in parts:
+            for atom in self.atoms:
+                value, count = self.protected.measures.get((atom, statistic, part), (0.0, 0))
+                total, n = total + value, n + count
+        return (total / n if n else None), n
+
+    def by_site(self) -> dict[Site, Figure]:
+        """Responses per site with atoms in the view."""
+        sites = dict.fromkeys(a.site for a in self.atoms)
+        return {s: self.count(RESPONSES, ALL, [a for a in self.atoms if a.site == s]) for s in sites}
+
+    def by_month(self) -> dict[Month, Figure]:
+        """Responses per month from the first atom's month to the last, each atom at its last month."""
+        if not self.atoms:
+            return {}
+        months = month_range(min(a.month for a in self.atoms), max(a.month for a in self.atoms))
+        return {m: self.count(RESPONSES, ALL, [a for a in self.atoms if a.month == m]) for m in months}
+
+    def spans(self) -> dict[Site, tuple[Month, Month]]:
+        """Per site, the months the view's atoms cover: first month of the first to last of the last."""
+        spans: dict[Site, tuple[Month, Month]] = {}
+        for atom in self.atoms:
+            first, last = spans.get(atom.site, (atom.months[0], atom.month))
+            spans[atom.site] = (min(first, atom.months[0]), max(last, atom.month))
+        return spans
+
+
+def month_range(first: Month, last: Month) -> list[Month]:
+    """Every month from first to last, both included."""
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while (current := f"{year:04d}-{month:02d}") <= last:
+        months.append(current)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
