@@ -43,6 +43,9 @@ class Config:
     SURVEYS_DIR = str(CONFIG_DIR / "surveys")
     # Groups smaller than this are not shown on their own: a count of 2 in a village identifies people.
     MIN_GROUP_SIZE = 5
+    # A site's months are merged until they hold this many responses (never fewer than MIN_GROUP_SIZE):
+    # larger blocks show fewer months but leave fewer answers withheld inside each (survey/disclosure.py).
+    MIN_PERIOD_RESPONSES = int(os.environ.get("MIN_PERIOD_RESPONSES", 20))
     TESTING = False
     DEBUG = False
 

@@ -78,8 +78,12 @@ class Atom:
         return self.months[-1]
 
 
-def make_atoms(responses: Mapping[tuple[Site, Month], int], k: int) -> tuple[list[Atom], set[Site]]:
-    """Merge each site's months forward into atoms of at least k responses; also the sites under k."""
+def make_atoms(responses: Mapping[tuple[Site, Month], int], k: int, block: int = 0) -> tuple[list[Atom], set[Site]]:
+    """Merge each site's months forward into atoms of at least k responses; also the sites under k.
+
+    `block`, when larger than k, asks for larger atoms (fewer months shown, more parts counted in
+    each); a site with at least k responses but fewer than `block` is then one atom."""
+    target = max(k, block)
     by_site: dict[Site, list[tuple[Month, int]]] = defaultdict(list)
     for (site, month), n in responses.items():
         if n > 0:
@@ -93,11 +97,13 @@ def make_atoms(responses: Mapping[tuple[Site, Month], int], k: int) -> tuple[lis
         for month, n in sorted(months):
             current.append(month)
             size += n
-            if size >= k:
+            if size >= target:
                 blocks.append(current)
                 current, size = [], 0
         if current and blocks:
             blocks[-1].extend(current)
+        elif current and size >= k:
+            blocks.append(current)
         elif current:
             small.add(site)
         atoms.extend(Atom(site, tuple(block)) for block in blocks)
@@ -142,6 +148,8 @@ def protect(
     partitions: Iterable[Partition],
     k: int,
     measures: Mapping[Key, tuple[float, int]] | None = None,
+    *,
+    block: int = 0,
 ) -> Protected:
     """Group counts per site and month into atoms and decide, part by part, what may be published.
 
@@ -151,7 +159,7 @@ def protect(
     sum adds at least k values.
     """
     responses = {(s, m): n for (s, m, statistic, _), n in counts.items() if statistic == RESPONSES}
-    atoms, small = make_atoms(responses, k)
+    atoms, small = make_atoms(responses, k, block)
     atom_of = {(a.site, m): a for a in atoms for m in a.months}
     per_atom: dict[tuple[Atom, str, str], int] = defaultdict(int)
     for (site, month, statistic, part), n in counts.items():

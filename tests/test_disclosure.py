@@ -33,6 +33,23 @@ def test_months_merge_forward_until_they_hold_k_and_a_remainder_joins_the_block_
     assert [a.month for a in atoms] == ["2026-02", "2026-04"] and small == set()
 
 
+def test_a_larger_block_merges_more_months_and_a_site_between_k_and_the_block_is_one_atom():
+    responses = {
+        ("a", "2026-01"): 6,
+        ("a", "2026-02"): 6,
+        ("a", "2026-03"): 9,
+        ("a", "2026-04"): 3,
+        ("b", "2026-01"): 7,
+    }
+    atoms, small = make_atoms(responses, 5, block=12)
+    assert [(a.site, a.months) for a in atoms] == [
+        ("a", ("2026-01", "2026-02")),
+        ("a", ("2026-03", "2026-04")),
+        ("b", ("2026-01",)),
+    ]
+    assert small == set()
+
+
 def test_a_site_under_k_in_all_makes_no_atom():
     atoms, small = make_atoms({("a", "2026-01"): 3, ("b", "2026-01"): 5, (None, "2026-02"): 1}, 5)
     assert atoms == [Atom("b", ("2026-01",))] and small == {"a", None}

@@ -186,8 +186,8 @@ def spans(atoms: Iterable[Atom], months: tuple[str, ...]) -> dict[Atom, list[str
 
 
 @settings(max_examples=60, deadline=None)
-@given(populations(), st.sampled_from([3, 5]))
-def test_no_hidden_cell_can_be_computed_from_every_view(population, k):
+@given(populations(), st.sampled_from([3, 5]), st.sampled_from([0, 8]))
+def test_no_hidden_cell_can_be_computed_from_every_view(population, k, block):
     months, sites, people = population
     truth: Counter[tuple[object, ...]] = Counter()
     for person in people:
@@ -195,7 +195,7 @@ def test_no_hidden_cell_can_be_computed_from_every_view(population, k):
             truth[person.site, person.month, statistic, part] += 1
     shown = {p for partition in EVERY_PARTITION for p in [(partition.statistic, q) for q in partition.parts]}
     counts = {key: n for key, n in truth.items() if (key[2], key[3]) in shown}
-    protected = protect(counts, PARTITIONS, k)
+    protected = protect(counts, PARTITIONS, k, block=block)
     atom_months = spans(protected.atoms, months)
 
     def atom_vector(atom: Atom, statistic: str, part: str) -> Vector:

@@ -64,11 +64,17 @@ class Summary:
 
 
 def summarise_survey(
-    survey: Survey, definition: Definition, filters: SummaryFilters, *, min_group: int, quotes: int = 12
+    survey: Survey,
+    definition: Definition,
+    filters: SummaryFilters,
+    *,
+    min_group: int,
+    block: int = 0,
+    quotes: int = 12,
 ) -> Summary:
     """Summarise the responses to every version of a survey that the filters include."""
     parts = count_parts(survey, definition)
-    protected = protect(parts.counts, parts.partitions, min_group, parts.measures)
+    protected = protect(parts.counts, parts.partitions, min_group, parts.measures, block=block)
     sites = None if filters.site_id is None else {filters.site_id}
     view = View(protected, sites, filters.month_from, filters.month_to)
     responses = view.count(RESPONSES).value

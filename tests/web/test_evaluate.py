@@ -92,7 +92,8 @@ def _in_month(response, month):
     response.submitted_at = datetime(2026, month, 15, 12, tzinfo=UTC)
 
 
-def test_month_filter_narrows_the_summary(client, make_user, login, make_response, db):
+def test_month_filter_narrows_the_summary(app, monkeypatch, client, make_user, login, make_response, db):
+    monkeypatch.setitem(app.config, "MIN_PERIOD_RESPONSES", 5)  # blocks as small as the group size: one month each here
     for _ in range(5):
         _in_month(make_response(change_story="An old story."), 1)
     for _ in range(5):
@@ -101,6 +102,19 @@ def test_month_filter_narrows_the_summary(client, make_user, login, make_respons
     page = _evaluator(make_user, login).get(f"{URL}?month_from=2026-03&month_to=2026-04").get_data(as_text=True)
     assert "<strong>5</strong> responses" in page and "An old story." not in page
     assert 'type="month"' in page and 'value="2026-03"' in page
+
+
+def test_months_merge_until_they_hold_min_period_responses(
+    app, monkeypatch, client, make_user, login, make_response, db
+):
+    monkeypatch.setitem(app.config, "MIN_PERIOD_RESPONSES", 20)
+    for _ in range(5):
+        _in_month(make_response(change_story="An old story."), 1)
+    for _ in range(5):
+        _in_month(make_response(change_story="A recent story."), 4)
+    db.session.commit()
+    page = _evaluator(make_user, login).get(f"{URL}?month_from=2026-03&month_to=2026-04").get_data(as_text=True)
+    assert "<strong>10</strong> responses" in page  # January joined April's block, counted at April
 
 
 def test_reversed_months_get_a_message(client, make_user, login, make_response):

@@ -40,7 +40,13 @@ def summary(slug: str) -> ResponseReturnValue:
         month_from, month_to = form.months()
         filters = SummaryFilters(int(form.site.data) if form.site.data else None, month_from, month_to)
     definition = definition_of(version)
-    result = summarise_survey(survey, definition, filters, min_group=current_app.config["MIN_GROUP_SIZE"])
+    result = summarise_survey(
+        survey,
+        definition,
+        filters,
+        min_group=current_app.config["MIN_GROUP_SIZE"],
+        block=current_app.config["MIN_PERIOD_RESPONSES"],
+    )
     return render_template(
         "evaluate/summary.html", survey=survey, definition=definition, form=form, summary=result, codebook=codebook()
     )
