@@ -8,6 +8,7 @@ from flask import Flask
 from survey.extensions import db
 from survey.models import Role, SurveyVersion, Testimonial
 from survey.services.devices import register_device
+from survey.services.jobs import start_rerun
 
 ANON, FIELD, EVALUATOR, ADMIN = None, Role.FIELD_WORKER, Role.EVALUATOR, Role.ADMIN
 LOGIN = "login"  # anonymous people are sent to the login page
@@ -28,6 +29,7 @@ MATRIX = {
     "/admin/sites": (LOGIN, 403, 403, 200),
     "/admin/sites/{site}/edit": (LOGIN, 403, 403, 200),
     "/admin/users": (LOGIN, 403, 403, 200),
+    "/admin/jobs": (LOGIN, 403, 403, 200),
 }
 
 
@@ -55,6 +57,8 @@ POST_MATRIX = {
     "/admin/users/{user}/reactivate": (LOGIN, 403, 403, 302),
     "/admin/users/{user}/password": (LOGIN, 403, 403, 200),
     "/admin/users/{user}/unlock": (LOGIN, 403, 403, 302),
+    "/admin/jobs": (LOGIN, 403, 403, 302),
+    "/admin/jobs/{job}/resume": (LOGIN, 403, 403, 302),
 }
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz"]
 
@@ -69,6 +73,7 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{version}", "<int:version_id>")
         .replace("{site}", "<slug>")
         .replace("{user}", "<int:user_id>")
+        .replace("{job}", "<int:job_id>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
@@ -84,12 +89,18 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     testimonial = make_response().id and first_testimonial_id()
     field_worker = make_user(Role.FIELD_WORKER)
     device, _ = register_device(field_worker, "tablet")
+    job = start_rerun(everything=True)
     db.session.commit()
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
     if role is not None:
         login(make_user(role))
     address = url.format(
-        testimonial=testimonial, device=device.id, version=first_version_id(), site="guaviare", user=field_worker.id
+        testimonial=testimonial,
+        device=device.id,
+        version=first_version_id(),
+        site="guaviare",
+        user=field_worker.id,
+        job=job.id,
     )
     data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None
     response = client.open(address, method=method, data=data)

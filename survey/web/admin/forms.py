@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField
+from wtforms import BooleanField, SelectField
 
 
 class QueueFileForm(FlaskForm):
@@ -31,3 +31,10 @@ class SurveyUploadForm(FlaskForm):
         ],
     )
     publish = BooleanField(_l("Publish it now (residents answer this version from now on)"))
+
+
+class RerunForm(FlaskForm):
+    """Start a rerun of the analysis as a job."""
+
+    survey = SelectField(_l("Testimonies of"), default="")
+    everything = BooleanField(_l("Every testimony, not only those an older analyser or codebook produced"))
