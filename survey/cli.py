@@ -24,7 +24,7 @@ from survey.extensions import db
 from survey.models import Job, JobStatus, Role, User
 from survey.services.backups import BackupError, back_up, restore
 from survey.services.demo import DEMO_PASSWORD, load_demo
-from survey.services.jobs import CHUNK_SIZE, get_job, pending_chunks, resume_job, start_rerun
+from survey.services.jobs import CHUNK_SIZE, enqueue_job, get_job, pending_chunks, resume_job, start_rerun
 from survey.services.learning import examples_from_corrections, examples_from_file, learn_codebook
 from survey.services.queue_files import QueueFileError, read_queue_file
 from survey.services.sites import SiteImportError, import_sites, list_sites, read_sites_file
@@ -254,6 +254,8 @@ def rerun_command(slug: str | None, everything: bool, chunk: int, resume_id: int
         click.echo("Every testimony is up to date." if job.total_items == 0 else f"Job {job.id} is done.")
         return
     if current_app.config["CELERY_BROKER_URL"]:
+        enqueue_job(job)
+        db.session.commit()  # the chunks go to the broker once this commits
         click.echo(f"Job {job.id}: {job.total_chunks} chunks of {job.total_items} testimonies sent to the workers.")
         step = _wait_for_workers
     else:
@@ -290,17 +292,20 @@ def follow_job(job_id: int, step: Callable[[], bool]) -> None:
     job: Job | None = None
     try:
         while True:
-            db.session.rollback()  # end the last read: this one sees what the workers committed since
             job = get_job(job_id)
             assert job is not None
             line = (
                 f"Job {job.id} ({job.kind.value}): {job.done_items}/{job.total_items} testimonies, "
                 f"{job.done_chunks}/{job.total_chunks} chunks, {job.percent}% {job.status.value}"
             )
+            finished = job.finished
+            # End the read before the next step: on SQLite it holds the write lock a chunk needs, and
+            # the next look then sees what the workers committed meanwhile.
+            db.session.rollback()
             if line != shown:
                 click.echo(("\r" + line) if terminal else line, nl=not terminal)
                 shown = line
-            if job.finished or not step():
+            if finished or not step():
                 break
     except KeyboardInterrupt:
         resume = f"flask --app survey analysis rerun --resume {job_id}"

@@ -122,12 +122,8 @@ def send(tasks: list[deferred.Task]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    deferred.committed(session)
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    deferred.rolled_back(session)
+    if not session.in_nested_transaction():  # a savepoint released is not yet a commit
+        deferred.committed(session)
 
 
 @event.listens_for(Session, "after_transaction_end")

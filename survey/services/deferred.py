@@ -42,12 +42,9 @@ def committed(session: Session) -> None:
     session.info.setdefault(_COMMITTED, []).extend(asked)
 
 
-def rolled_back(session: Session) -> None:
-    """The session rolled back: what it asked for is forgotten with the rows it was about."""
-    session.info.pop(_ASKED, None)
-
-
 def take_committed(session: Session) -> list[Task]:
-    """The tasks whose transaction has committed, handed over once."""
+    """At the end of the session's transaction: the tasks it committed, handed over once; those of
+    a transaction rolled back are forgotten with the rows they were about."""
+    session.info.pop(_ASKED, None)
     tasks: list[Task] = session.info.pop(_COMMITTED, [])
     return tasks

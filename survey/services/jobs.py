@@ -66,14 +66,13 @@ def enqueue_job(job: Job) -> None:
 
 
 def resume_job(job: Job) -> None:
-    """Take up a failed or stalled job again: its chunks not done yet are sent once more."""
+    """Take up a failed or stalled job again (then enqueue_job sends its chunks not done yet)."""
     if job.status == JobStatus.DONE:
         return
     job.status = JobStatus.RUNNING if job.done_chunks else JobStatus.QUEUED
     job.error = None
     job.finished_at = None
     db.session.flush()
-    enqueue_job(job)
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ def resume(job_id: int) -> ResponseReturnValue:
     job = db.get_or_404(Job, job_id)
     if FlaskForm().validate_on_submit():
         resume_job(job)
+        enqueue_job(job)
         record_event("resume_job", actor=current_user, target_type="job", target_id=job.id)
         flash(_("Job %(id)s resumed.", id=job.id), "info")
     return redirect(url_for("admin.jobs"))
