@@ -9,6 +9,7 @@ itself, there and then, through Celery's Task.apply.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import socket
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from survey.config.settings import Config
 from survey.extensions import db
 from survey.services import deferred
+from survey.services.engine import current_engine
 from survey.services.jobs import fail_job, read_chunk, store_chunk
 from survey.services.testimonies import analyse_pending
 
@@ -52,11 +54,19 @@ _worker_flask: list[Flask] = []
 
 
 def worker_app() -> Flask:
-    """The Flask app of this worker process, made for its first task."""
+    """The Flask app of this worker process, made for its first task, with the models loaded."""
     if not _worker_flask:
         from survey import create_app
 
-        _worker_flask.append(create_app())
+        app = create_app()
+        with app.app_context():
+            current_engine().warm_up()
+            db.session.rollback()
+        # The models live as long as the process: set them aside from the garbage collector, whose
+        # full collections would otherwise walk their objects again and again.
+        gc.collect()
+        gc.freeze()
+        _worker_flask.append(app)
     return _worker_flask[0]
 
 
