@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from survey.config.settings import Config
 from survey.extensions import db
+from survey.models import JobKind
 from survey.services import deferred
 from survey.services.engine import current_engine
-from survey.services.jobs import fail_job, read_chunk, store_chunk
+from survey.services.jobs import chunk_kind, fail_job, read_chunk, read_retrain, store_chunk, store_retrain
 from survey.services.testimonies import analyse_pending
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ def analyse_testimonies(testimony_ids: list[int]) -> int:
 def run_job_chunk(self: Task, chunk_id: int) -> bool:
     """Do one chunk of a job unless it is done; a failure marks the job failed, to be resumed."""
     try:
+        if chunk_kind(chunk_id) == JobKind.RETRAIN:
+            return _retrain(chunk_id, worker_name(self))
         work = read_chunk(chunk_id)
         db.session.commit()  # analyse outside any transaction: other workers store theirs meanwhile
         if work is None:
@@ -102,6 +105,17 @@ def run_job_chunk(self: Task, chunk_id: int) -> bool:
         fail_job(chunk_id, f"{type(error).__name__}: {error}")
         db.session.commit()
         raise
+
+
+def _retrain(chunk_id: int, worker: str) -> bool:
+    work = read_retrain(chunk_id)
+    db.session.commit()  # learn outside any transaction
+    model = work.train()
+    if not store_retrain(work, model, worker):
+        db.session.rollback()
+        return False
+    db.session.commit()
+    return True
 
 
 def broker_client(app: Flask) -> Celery:

@@ -1,4 +1,5 @@
-"""Jobs: a rerun of the analysis cut into chunks of testimony ids that any worker may take.
+"""Jobs: a rerun of the analysis cut into chunks of testimony ids that any worker may take, and
+learning a codebook from the corrections (a job of one chunk).
 
 A chunk is read, analysed outside any transaction, then stored: its results, its being done and the
 job's progress in one transaction that first claims the chunk. A chunk that another worker claimed
@@ -13,12 +14,14 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, case, func, insert, select, update
 
 from survey.analysis import Analysis
+from survey.analysis.learned import CodedExample, LearnedCodebook, train_codebook
 from survey.analysis.pipeline import Engine
 from survey.extensions import db
 from survey.models import Job, JobChunk, JobKind, JobStatus, Response, Testimonial, User
 from survey.models.base import utcnow
 from survey.services.deferred import RUN_JOB_CHUNK, after_commit
 from survey.services.engine import current_engine
+from survey.services.learning import examples_from_corrections, store_learned
 from survey.services.testimonies import StoredText, analyse_texts, in_survey, load_for_analysis, stale, store_analyses
 
 CHUNK_SIZE = 200  # testimonies a worker reads, analyses and commits at once
@@ -121,23 +124,30 @@ def store_chunk(work: ChunkWork, analyses: list[Analysis], worker: str) -> bool:
 
     The caller commits when this returns True and rolls back when it returns False.
     """
+    if not finish_chunk(work.chunk_id, work.job_id, work.planned, worker):
+        return False
+    store_analyses(work.items, analyses)
+    return True
+
+
+def finish_chunk(chunk_id: int, job_id: int, planned: int, worker: str) -> bool:
+    """Mark a chunk done and count it in its job, unless another worker did first (then False)."""
     now = utcnow()
     claimed = db.session.execute(
         update(JobChunk)
-        .where(JobChunk.id == work.chunk_id, JobChunk.done_at.is_(None))
+        .where(JobChunk.id == chunk_id, JobChunk.done_at.is_(None))
         .values(done_at=now, done_by=worker[:200])
         .execution_options(**UNSYNCHRONISED)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         return False
-    store_analyses(work.items, analyses)
     last = Job.done_chunks + 1 >= Job.total_chunks
     db.session.execute(
         update(Job)
-        .where(Job.id == work.job_id)
+        .where(Job.id == job_id)
         .values(
             done_chunks=Job.done_chunks + 1,
-            done_items=Job.done_items + work.planned,
+            done_items=Job.done_items + planned,
             status=case(
                 (last, JobStatus.DONE.value),
                 (Job.status == JobStatus.FAILED, Job.status),  # another chunk failed: the job waits for a resume
@@ -148,6 +158,49 @@ def store_chunk(work: ChunkWork, analyses: list[Analysis], worker: str) -> bool:
         )
         .execution_options(**UNSYNCHRONISED)
     )
+    return True
+
+
+def start_retrain(by: User | None = None) -> Job:
+    """Plan learning a codebook from evaluators' corrections as a job of one chunk."""
+    job = Job(kind=JobKind.RETRAIN, total_chunks=1, total_items=1, created_by=by)
+    db.session.add(job)
+    db.session.flush()
+    db.session.execute(insert(JobChunk), [{"job_id": job.id, "number": 0, "first_id": 0, "last_id": 0, "items": 1}])
+    return job
+
+
+def chunk_kind(chunk_id: int) -> JobKind | None:
+    """What kind of job a chunk belongs to; None when it is done already or gone."""
+    query = select(Job.kind).join(JobChunk, JobChunk.job_id == Job.id)
+    return db.session.scalar(query.where(JobChunk.id == chunk_id, JobChunk.done_at.is_(None)))
+
+
+@dataclass(frozen=True)
+class RetrainWork:
+    """The coded testimonies a retraining learns from."""
+
+    chunk_id: int
+    job_id: int
+    examples: list[CodedExample]
+
+    def train(self) -> LearnedCodebook:
+        """Learn the codebook; touches no database."""
+        return train_codebook(self.examples)
+
+
+def read_retrain(chunk_id: int) -> RetrainWork:
+    """The corrections to learn from, for the retraining chunk."""
+    job_id = db.session.scalar(select(JobChunk.job_id).where(JobChunk.id == chunk_id))
+    assert job_id is not None
+    return RetrainWork(chunk_id, job_id, examples_from_corrections())
+
+
+def store_retrain(work: RetrainWork, model: LearnedCodebook, worker: str) -> bool:
+    """Keep the learned codebook, active, and finish the job; False if another worker did first."""
+    if not finish_chunk(work.chunk_id, work.job_id, 1, worker):
+        return False
+    store_learned(model, "corrections")
     return True
 
 

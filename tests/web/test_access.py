@@ -58,6 +58,7 @@ POST_MATRIX = {
     "/admin/users/{user}/password": (LOGIN, 403, 403, 200),
     "/admin/users/{user}/unlock": (LOGIN, 403, 403, 302),
     "/admin/jobs": (LOGIN, 403, 403, 302),
+    "/admin/jobs/retrain": (LOGIN, 403, 403, 302),
     "/admin/jobs/{job}/resume": (LOGIN, 403, 403, 302),
 }
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz"]

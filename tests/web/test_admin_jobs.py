@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from survey.models import AuditEvent, Job, JobStatus, Role, Testimonial
+from survey.models import AuditEvent, Job, JobKind, JobStatus, LearnedModel, Role, Testimonial
+from survey.services.corrections import correct_themes
 from survey.services.jobs import start_rerun
 from tests.conftest import PASSWORD, csrf_token
 
@@ -62,3 +63,31 @@ def test_starting_a_rerun_needs_the_csrf_token(app, client, make_user, monkeypat
     token = csrf_token(client.get("/admin/jobs").get_data(as_text=True))
     assert client.post("/admin/jobs", data={"csrf_token": token}).status_code == 302
     assert len(db.session.scalars(select(Job)).all()) == 1
+
+
+def test_learning_from_the_corrections_is_a_job_that_activates_a_codebook(client, make_user, login, make_response, db):
+    evaluator = make_user(Role.EVALUATOR)
+    for n in range(12):
+        story = "We grow cacao now and sell it in town." if n % 2 else "My cousin is in rehab and doing well."
+        make_response(change_story=story, what_would_help="")
+    for t in db.session.scalars(select(Testimonial)):
+        correct_themes(
+            t, {"livelihoods"} if "cacao" in t.raw_text else {"recovery"}, ["livelihoods", "recovery"], evaluator
+        )
+    db.session.commit()
+    admin = make_user(Role.ADMIN)
+    login(admin)
+    page = client.post("/admin/jobs/retrain", follow_redirects=True).get_data(as_text=True)
+    assert "learning a codebook from the corrections" in page and "retrain" in page
+    job = db.session.scalars(select(Job)).one()
+    assert (job.kind, job.status, job.percent) == (JobKind.RETRAIN, JobStatus.DONE, 100)
+    model = db.session.scalars(select(LearnedModel)).one()
+    assert model.active and model.source == "corrections" and model.examples == 12
+
+
+def test_a_retraining_that_cannot_learn_fails_with_its_reason(client, make_user, login, db):
+    login(make_user(Role.ADMIN))
+    client.post("/admin/jobs/retrain")
+    job = db.session.scalars(select(Job)).one()
+    assert job.status == JobStatus.FAILED and job.error
+    assert job.error in client.get("/admin/jobs").get_data(as_text=True)

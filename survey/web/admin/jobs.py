@@ -1,4 +1,4 @@
-"""Jobs: long work shared by the workers (reruns of the analysis), with their progress."""
+"""Jobs: long work shared by the workers (reruns of the analysis, retraining), with their progress."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from survey.extensions import db
 from survey.models import Job
 from survey.services.audit import record_event
-from survey.services.jobs import enqueue_job, list_jobs, resume_job, start_rerun
+from survey.services.jobs import enqueue_job, list_jobs, resume_job, start_rerun, start_retrain
 from survey.services.surveys import list_surveys
 from survey.web.admin import bp
 from survey.web.admin.forms import RerunForm
@@ -46,6 +46,17 @@ def start_job() -> ResponseReturnValue:
     enqueue_job(job)
     record_event("start_job", actor=current_user, target_type="job", target_id=job.id, kind=job.kind.value)
     flash(_("Job %(id)s started: %(n)s testimonies to analyse.", id=job.id, n=job.total_items), "info")
+    return redirect(url_for("admin.jobs"))
+
+
+@bp.post("/jobs/retrain")
+def start_retrain_job() -> ResponseReturnValue:
+    """Learn a codebook from evaluators' corrections on a worker; it becomes active when learned."""
+    if FlaskForm().validate_on_submit():
+        job = start_retrain(by=current_user)
+        enqueue_job(job)
+        record_event("start_job", actor=current_user, target_type="job", target_id=job.id, kind=job.kind.value)
+        flash(_("Job %(id)s started: learning a codebook from the corrections.", id=job.id), "info")
     return redirect(url_for("admin.jobs"))
 
 
