@@ -6,6 +6,7 @@ Without a reachable broker the test is skipped, except under CI, where it fails.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -208,3 +209,19 @@ def test_two_workers_share_a_rerun_and_store_what_one_process_stores(
         assert result.exit_code == 0, result.output
         assert stored() == by_workers
         assert {row[5] for row in by_workers.values()} != {PENDING}
+
+
+def test_a_broker_that_does_not_answer_loses_no_submission(broker_app, caplog):
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    app = broker_app(f"redis://127.0.0.1:{port}/0")
+    logger = logging.getLogger("survey.tasks")
+    logger.addHandler(caplog.handler)  # the migrations' logging set-up took pytest's handler off the root logger
+    with app.app_context():
+        answer = app.test_client().post("/s/community-safety", data=form_data())
+        assert answer.status_code == 302 and "/thanks" in answer.headers["Location"]
+        waiting = db.session.scalars(select(Testimonial)).all()
+        assert waiting and all(t.analyser_version == PENDING for t in waiting)  # `analysis rerun` finds them
+    logger.removeHandler(caplog.handler)
+    assert "could not be sent" in caplog.text
