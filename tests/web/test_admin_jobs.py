@@ -78,7 +78,7 @@ def test_learning_from_the_corrections_is_a_job_that_activates_a_codebook(client
     admin = make_user(Role.ADMIN)
     login(admin)
     page = client.post("/admin/jobs/retrain", follow_redirects=True).get_data(as_text=True)
-    assert "learning a codebook from the corrections" in page and "retrain" in page
+    assert "learning a codebook from the corrections" in page and "learning from the corrections" in page
     job = db.session.scalars(select(Job)).one()
     assert (job.kind, job.status, job.percent) == (JobKind.RETRAIN, JobStatus.DONE, 100)
     model = db.session.scalars(select(LearnedModel)).one()
