@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from benchmarks import analysis, forms, sync
+from benchmarks import analysis, forms, rerun, sync
 
 
 def main() -> None:
     """Run the benchmarks one after the other."""
     analysis.run()
     sync.run()
+    rerun.run()
     forms.run()
 
 

@@ -41,6 +41,11 @@ class Config:
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", 0))
     CODEBOOK_PATH = os.environ.get("VOCES_CODEBOOK", str(CONFIG_DIR / "codebook.yaml"))
     SURVEYS_DIR = str(CONFIG_DIR / "surveys")
+    # Where web processes send the analysis and the jobs' chunks, and `celery --app survey.tasks worker`
+    # takes them: redis://127.0.0.1:6379/0, or amqp://guest:guest@127.0.0.1:5672// for RabbitMQ. Empty:
+    # no worker, the tasks run in the process that asked for them, right after its commit.
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+    CELERY_QUEUE = os.environ.get("CELERY_QUEUE", "voces")  # one per Voces installation sharing a broker
     # Groups smaller than this are not shown on their own: a count of 2 in a village identifies people.
     MIN_GROUP_SIZE = 5
     # A site's months are merged until they hold this many responses (never fewer than MIN_GROUP_SIZE):
@@ -63,6 +68,7 @@ class Testing(Config):
     SECRET_KEY = "testing-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
+    CELERY_BROKER_URL = ""  # tasks run in the test's process; the worker tests give a broker to their own app
 
 
 class Production(Config):

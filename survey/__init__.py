@@ -16,6 +16,7 @@ from survey.app import (
     register_extensions,
     register_i18n,
     register_security_headers,
+    register_tasks,
 )
 from survey.web.transactions import register_transactions
 
@@ -26,6 +27,7 @@ def create_app(config: str | None = None, **overrides: Any) -> Flask:
     configure(app, config, overrides)
     register_extensions(app)
     register_transactions(app)
+    register_tasks(app)
     register_i18n(app)
     register_blueprints(app)
     register_error_pages(app)

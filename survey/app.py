@@ -61,6 +61,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
 
+def register_tasks(app: Flask) -> None:
+    """Hand the work services ask for after a commit to Celery: a broker's workers, or this process."""
+    import survey.tasks  # noqa: F401  (its tasks, and the commit hooks that send them)
+
+
 def choose_locale() -> str:
     """?lang= first, then the person's last choice, then the browser's languages."""
     languages = current_app.config["LANGUAGES"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,10 +21,15 @@ from survey.analysis.evaluation import (
     read_labelled,
 )
 from survey.extensions import db
-from survey.models import Role, User
+from survey.models import Job, JobStatus, Role, User
 from survey.services.backups import BackupError, back_up, restore
 from survey.services.demo import DEMO_PASSWORD, load_demo
-from survey.services.learning import examples_from_file, learn_codebook, learn_from_corrections
+from survey.services.jobs import CHUNK_SIZE, enqueue_job, get_job, pending_chunks, resume_job, start_rerun
+from survey.services.learning import (
+    examples_from_file,
+    learn_codebook,
+    learn_from_corrections,
+)
 from survey.services.queue_files import QueueFileError, read_queue_file
 from survey.services.sites import SiteImportError, import_sites, list_sites, read_sites_file
 from survey.services.surveys import (
@@ -35,7 +42,6 @@ from survey.services.surveys import (
     read_survey,
 )
 from survey.services.sync import ingest_batch
-from survey.services.testimonies import count_out_of_date, default_workers, reanalyse_out_of_date
 from survey.services.users import (
     AccountError,
     change_role,
@@ -46,11 +52,13 @@ from survey.services.users import (
     set_password,
     unlock_user,
 )
+from survey.tasks import run_job_chunk
 
 users_cli = AppGroup("users", help="Manage accounts.")
 surveys_cli = AppGroup("surveys", help="Import, export and list surveys.")
 demo_cli = AppGroup("demo", help="Demo data for trying Voces out.")
 analysis_cli = AppGroup("analysis", help="Run and measure the analysis engine.")
+FOLLOW_INTERVAL_S = 0.5
 
 
 @users_cli.command("create")
@@ -233,21 +241,89 @@ def train_command(path: str | None, from_corrections: bool) -> None:
 
 @analysis_cli.command("rerun")
 @click.option("--survey", "slug", help="Only this survey's testimonies.")
-@click.option("--batch", default=200, show_default=True, help="Testimonies analysed and committed together.")
-@click.option("--workers", type=click.IntRange(min=1), help="Processes that analyse  [default: one per core]")
-def rerun_command(slug: str | None, batch: int, workers: int | None) -> None:
-    """Analyse again what an older analyser or codebook produced; safe to stop and run again."""
-    total = count_out_of_date(slug)
-    if not total:
-        click.echo("Every testimony is up to date.")
+@click.option("--all", "everything", is_flag=True, help="Every testimony, not only those an older analyser produced.")
+@click.option("--chunk", "--batch", "chunk", default=CHUNK_SIZE, show_default=True, help="Testimonies per chunk.")
+@click.option("--resume", "resume_id", type=int, help="Take up job N again: its chunks not done yet.")
+def rerun_command(slug: str | None, everything: bool, chunk: int, resume_id: int | None) -> None:
+    """Analyse testimonies again, as a job of chunks: sent to the workers when CELERY_BROKER_URL names
+    a broker, else run here. Ctrl-C stops following the workers (not their work); here it stops the
+    run, and --resume finishes it."""
+    if resume_id is not None:
+        job = get_job(resume_id)
+        if job is None:
+            raise click.ClickException(f"no job {resume_id}")
+        resume_job(job)
+    else:
+        job = start_rerun(everything=everything, survey_slug=slug, chunk_size=max(1, chunk))
+    db.session.commit()
+    if job.status == JobStatus.DONE:
+        click.echo("Every testimony is up to date." if job.total_items == 0 else f"Job {job.id} is done.")
         return
-    done = 0
-    with click.progressbar(length=total, label="Re-analysing", show_pos=True) as bar:
-        for count in reanalyse_out_of_date(slug, batch=batch, workers=workers or default_workers()):
-            db.session.commit()  # each batch is kept: an interrupted run resumes where it stopped
-            done += count
-            bar.update(count)
-    click.echo(f"Re-analysed {done} testimonies.")
+    if current_app.config["CELERY_BROKER_URL"]:
+        enqueue_job(job)
+        db.session.commit()  # the chunks go to the broker once this commits
+        click.echo(f"Job {job.id}: {job.total_chunks} chunks of {job.total_items} testimonies sent to the workers.")
+        step = _wait_for_workers
+    else:
+        step = _chunk_runner(pending_chunks(job))
+    follow_job(job.id, step)
+
+
+def _wait_for_workers() -> bool:
+    time.sleep(FOLLOW_INTERVAL_S)
+    return True
+
+
+def _chunk_runner(chunk_ids: list[int]) -> Callable[[], bool]:
+    """A step that does the next chunk in this process; False when none is left."""
+    remaining = iter(chunk_ids)
+
+    def step() -> bool:
+        chunk_id = next(remaining, None)
+        if chunk_id is None:
+            return False
+        run_job_chunk.apply(args=[chunk_id])
+        return True
+
+    return step
+
+
+def follow_job(job_id: int, step: Callable[[], bool]) -> None:
+    """Show a job's progress until it is done, taking a step (a chunk, or a wait) between looks.
+
+    On a terminal the progress line is rewritten in place; elsewhere each change is a line of its own.
+    """
+    terminal = sys.stdout.isatty()
+    shown = ""
+    job: Job | None = None
+    try:
+        while True:
+            job = get_job(job_id)
+            assert job is not None
+            line = (
+                f"Job {job.id} ({job.kind.value}): {job.done_items}/{job.total_items} testimonies, "
+                f"{job.done_chunks}/{job.total_chunks} chunks, {job.percent}% {job.status.value}"
+            )
+            finished = job.finished
+            # End the read before the next step: on SQLite it holds the write lock a chunk needs, and
+            # the next look then sees what the workers committed meanwhile.
+            db.session.rollback()
+            if line != shown:
+                click.echo(("\r" + line) if terminal else line, nl=not terminal)
+                shown = line
+            if finished or not step():
+                break
+    except KeyboardInterrupt:
+        resume = f"flask --app survey analysis rerun --resume {job_id}"
+        click.echo(f"\nStopped following job {job_id}; the workers go on, or without a broker: {resume}")
+        return
+    finally:
+        if terminal:
+            click.echo()
+    if job.status == JobStatus.FAILED:
+        raise click.ClickException(f"job {job_id} failed: {job.error}. Resume it with --resume {job_id}")
+    if job.status == JobStatus.DONE:
+        click.echo(f"Re-analysed {job.total_items} testimonies.")
 
 
 submissions_cli = AppGroup("submissions", help="Records from tablets.")

@@ -122,24 +122,25 @@ def _stored(db):
     }
 
 
-def test_rerun_on_two_worker_processes_stores_what_one_process_stores(runner, make_response, db):
-    stories = [
-        "The shootings stopped and the clinic opened. I feel safe at night.",
-        "My son overdosed twice; the rehab waitlist is months long.",
-        "Ya no hay balaceras y abrieron un centro de salud.",
-        "Nothing changed.",
-        "",
-    ]
-    for story in stories:
+STORIES = [
+    "The shootings stopped and the clinic opened. I feel safe at night.",
+    "My son overdosed twice; the rehab waitlist is months long.",
+    "Ya no hay balaceras y abrieron un centro de salud.",
+    "Nothing changed.",
+    "",
+]
+
+
+def test_rerun_all_reanalyses_every_testimony_to_the_same_results(runner, make_response, db):
+    for story in STORIES:
         make_response(change_story=story, language="es" if "balaceras" in story else "en")
-    results = []
-    for workers in ("1", "2"):
-        db.session.execute(update(Testimonial).values(analyser_version="old", polarity=None, sentences=[]))
-        db.session.commit()
-        result = runner.invoke(args=["analysis", "rerun", "--batch", "2", "--workers", workers])
-        assert result.exit_code == 0, result.output
-        assert f"Re-analysed {len(stories) * 2 - 1} testimonies." in result.output
-        results.append(_stored(db))
-    one, two = results
-    assert {row[5] for row in one.values()} == {ANALYSER_VERSION}
-    assert two == one
+    first = _stored(db)
+    assert "up to date" in runner.invoke(args=["analysis", "rerun"]).output
+    db.session.execute(update(Testimonial).values(polarity=None, sentences=[]))  # as if damaged: --all mends it
+    db.session.commit()
+    result = runner.invoke(args=["analysis", "rerun", "--all", "--chunk", "2"])
+    assert result.exit_code == 0, result.output
+    assert f"Re-analysed {len(STORIES) * 2 - 1} testimonies." in result.output
+    assert "100%" in result.output
+    assert _stored(db) == first
+    assert {row[5] for row in first.values()} == {ANALYSER_VERSION}

@@ -55,6 +55,12 @@ class Analysis:
         return frozenset(t.match.theme for t in self.themes if "." not in t.match.theme)
 
 
+def redact_testimony(text: str, names: Iterable[str] = ()) -> Redaction:
+    """The testimony as everyone but an administrator reads it: the first step of the analysis,
+    also taken on its own when a testimony is stored before it is analysed."""
+    return redact(clean_text(text), names)
+
+
 def _sentence_of(starts: Sequence[int], offset: int) -> int:
     return max(0, bisect.bisect_right(starts, offset) - 1)
 
@@ -149,7 +155,7 @@ class Engine:
         names: Sequence[Iterable[str]] | None = None,
     ) -> list[Analysis]:
         """Analyse testimonies together (the learned codebook reads them in one pass)."""
-        redactions = [redact(clean_text(t), names[i] if names else ()) for i, t in enumerate(texts)]
+        redactions = [redact_testimony(t, names[i] if names else ()) for i, t in enumerate(texts)]
         bodies = [r.text[:MAX_ANALYSED_CHARS] for r in redactions]
         learned_tags = self.learned.predict(bodies) if self.learned is not None else [[] for _ in bodies]
         results = []

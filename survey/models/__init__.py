@@ -3,6 +3,7 @@
 from survey.models.audit import AuditEvent
 from survey.models.base import Base
 from survey.models.device import Device, SubmissionConflict
+from survey.models.job import Job, JobChunk, JobKind, JobStatus
 from survey.models.learned import LearnedModel
 from survey.models.response import Answer, Channel, ConsentScope, InterviewMode, Response
 from survey.models.site import Site
@@ -19,6 +20,10 @@ __all__ = [
     "Channel",
     "Device",
     "InterviewMode",
+    "Job",
+    "JobChunk",
+    "JobKind",
+    "JobStatus",
     "LearnedModel",
     "ConsentScope",
     "Response",

@@ -12,9 +12,15 @@ from survey.models.base import Base, UTCDateTime, utcnow
 from survey.models.response import Response
 from survey.models.tag_rule import TagSource, counted
 
+PENDING = "pending"  # the analyser and codebook version of a testimony stored but not analysed yet
+
 
 class Testimonial(Base):
-    """A testimony: the raw text for administrators, the redacted text for everyone else."""
+    """A testimony: the raw text for administrators, the redacted text for everyone else.
+
+    redacted_text is written when the testimony is stored, before its analysis, which may come
+    later on a worker; until then analyser_version is PENDING.
+    """
 
     __tablename__ = "testimonial"
     __table_args__ = (UniqueConstraint("response_id", "question", name="uq_testimonial_response_id_question"),)
@@ -39,6 +45,11 @@ class Testimonial(Base):
     tags: Mapped[list[ThemeTag]] = relationship(
         back_populates="testimonial", cascade="all, delete-orphan", order_by="ThemeTag.theme"
     )
+
+    @property
+    def analysed(self) -> bool:
+        """Whether the analysis has run on it (tags, language and sentiment are known)."""
+        return self.analyser_version != PENDING
 
     @property
     def effective_tags(self) -> list[ThemeTag]:

@@ -43,6 +43,20 @@ def examples_from_corrections() -> list[CodedExample]:
     return [_example(t) for t in _corrected()]
 
 
+def corrections_to_learn() -> tuple[list[CodedExample], list[int]]:
+    """The corrections as examples, and the ids of the testimonies they come from (kept with the codebook,
+    so that withdrawing one of them drops the codebook)."""
+    coded = _corrected()
+    return [_example(t) for t in coded], [t.id for t in coded]
+
+
+def still_stored(testimonial_ids: Collection[int]) -> bool:
+    """Whether every one of these testimonies is still stored (none was withdrawn meanwhile)."""
+    ids = set(testimonial_ids)
+    found = db.session.scalar(select(func.count(Testimonial.id)).where(Testimonial.id.in_(ids))) if ids else 0
+    return found == len(ids)
+
+
 def store_learned(
     model: LearnedCodebook, source: str, *, activate: bool = True, trained_on: list[int] | None = None
 ) -> LearnedModel:

@@ -1,4 +1,4 @@
-"""Record a resident's submission, exactly once, with its testimonies analysed."""
+"""Record a resident's submission, exactly once; its testimonies are analysed once it commits."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from survey.extensions import db
 from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response, Site, SurveyVersion
 from survey.models.base import utcnow
 from survey.questionnaire import Definition
+from survey.services.deferred import analyse_later
 from survey.services.sites import get_site
 from survey.services.testimonies import add_testimonial
 
@@ -64,7 +65,7 @@ class Submission:
 
 
 def record_submission(submission: Submission, sites: Mapping[str, Site] | None = None) -> Response:
-    """Store a validated submission and analyse its testimonies; a known UUID returns the stored one."""
+    """Store a validated submission, its testimonies analysed after the commit; a known UUID returns the stored one."""
     existing = find_response(submission.uuid)
     if existing is not None:
         return existing
@@ -112,11 +113,13 @@ def store_submission(submission: Submission, sites: Mapping[str, Site] | None = 
             continue
         number = question.kind.stored_number(question, str(value))
         response.answers.append(Answer(question=question.name, value_text=str(value), value_number=number))
-    for question in definition.testimonies:
-        text = str(answers.get(question.name) or "").strip()
-        if text:
-            add_testimonial(response, question.name, text, names=names)
+    testimonies = [
+        add_testimonial(response, question.name, text, names=names)
+        for question in definition.testimonies
+        if (text := str(answers.get(question.name) or "").strip())
+    ]
     db.session.flush()
+    analyse_later(t.id for t in testimonies)  # off the request path: a worker, or this process after the commit
     return response
 
 

@@ -1,61 +1,52 @@
-"""Run the analysis engine on testimonies and store what it found."""
+"""Store testimonies, and run the analysis engine on stored testimonies in bulk.
+
+A testimony is stored redacted and marked PENDING; its analysis follows once the submission has
+committed (survey/services/deferred.py). Analysis reads what it needs of many testimonies in one
+SELECT and writes its results in three statements, whatever their number.
+"""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, select, update
 
-from survey.analysis import Analysis
-from survey.analysis.pipeline import analyse_in_this_process, use_in_this_process
+from survey.analysis import Analysis, Redaction
+from survey.analysis.pipeline import Engine, redact_testimony
 from survey.extensions import db
-from survey.models import Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
+from survey.models import Answer, Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
+from survey.models.base import utcnow
+from survey.models.testimonial import PENDING
 from survey.services.engine import current_engine
 from survey.services.surveys import definition_of
 
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
+
 
 def add_testimonial(response: Response, question: str, text: str, *, names: Iterable[str] = ()) -> Testimonial:
-    """Store a testimony with its redacted text, language, sentiment and machine tags."""
-    testimonial = Testimonial(response=response, question=question, raw_text=text)
-    apply_analysis(testimonial, current_engine().analyse(text, language_hint=response.language, names=names))
+    """Store a testimony redacted, its analysis to follow once the transaction commits.
+
+    The redaction is the analysis's own first step, taken now: no page ever shows text that a
+    redaction has not been through, analysed or not.
+    """
+    redaction = redact_testimony(text, names)
+    testimonial = Testimonial(
+        response=response,
+        question=question,
+        raw_text=text,
+        redacted_text=redaction.text,
+        redactions=_spans(redaction),
+        analyser_version=PENDING,
+        codebook_version=PENDING,
+    )
     db.session.add(testimonial)
     return testimonial
 
 
-def apply_analysis(testimonial: Testimonial, analysis: Analysis) -> None:
-    """Replace a testimony's machine results with a new analysis; people's tags stay."""
-    testimonial.redacted_text = analysis.redaction.text
-    testimonial.redactions = [
-        {"kind": s.kind, "start": s.new_start, "end": s.new_end} for s in analysis.redaction.spans
-    ]
-    testimonial.language = analysis.language.code
-    testimonial.polarity = analysis.sentiment.polarity
-    testimonial.subjectivity = analysis.sentiment.subjectivity
-    reason = analysis.sentiment.reason
-    testimonial.sentiment_note = reason.code if reason is not None else None
-    testimonial.sentences = [
-        {"start": s.start, "end": s.end, "polarity": s.sentiment.polarity} for s in analysis.sentences
-    ]
-    testimonial.analyser_version = analysis.analyser_version
-    testimonial.codebook_version = analysis.codebook_version
-    # Update the machine's tags in place: deleting and re-inserting the same theme in one flush
-    # would meet the unique constraint before the delete.
-    previous = {t.theme: t for t in testimonial.tags if t.source == TagSource.MACHINE}
-    for result in analysis.themes:
-        tag = previous.pop(result.match.theme, None)
-        if tag is None:
-            tag = ThemeTag(theme=result.match.theme, source=TagSource.MACHINE)
-            testimonial.tags.append(tag)
-        tag.confidence = result.match.confidence
-        tag.polarity = result.polarity
-        tag.evidence = [{"start": e.start, "end": e.end, "text": e.text, "term": e.term} for e in result.match.evidence]
-    for stale in previous.values():
-        testimonial.tags.remove(stale)
+def _spans(redaction: Redaction) -> list[dict[str, Any]]:
+    return [{"kind": s.kind, "start": s.new_start, "end": s.new_end} for s in redaction.spans]
 
 
 def current_versions() -> tuple[str, str]:
@@ -64,90 +55,141 @@ def current_versions() -> tuple[str, str]:
     return engine.analyser_version, engine.codebook_version
 
 
-def _stale() -> ColumnElement[bool]:
+def stale() -> ColumnElement[bool]:
+    """Testimonies not analysed by the current engine: older versions, or not analysed yet."""
     analyser, book = current_versions()
     return or_(Testimonial.analyser_version != analyser, Testimonial.codebook_version != book)
 
 
-def _in_survey(query: Select[Any], survey_slug: str | None) -> Select[Any]:
+def in_survey(query: SelectT, survey_slug: str | None) -> SelectT:
+    """Narrow a query on testimonies to one survey's (all when survey_slug is None)."""
     if survey_slug is None:
         return query
-    return query.join(Response).join(SurveyVersion).join(Survey).where(Survey.slug == survey_slug)
-
-
-def out_of_date(survey_slug: str | None = None, after_id: int = 0, limit: int = 200) -> list[Testimonial]:
-    """Testimonies analysed by another analyser or codebook version, in id order after `after_id`."""
-    query = _in_survey(select(Testimonial).where(Testimonial.id > after_id, _stale()), survey_slug)
-    return list(db.session.scalars(query.order_by(Testimonial.id).limit(limit)))
+    return (
+        query.join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
+        .join(Survey)
+        .where(Survey.slug == survey_slug)
+    )
 
 
 def count_out_of_date(survey_slug: str | None = None) -> int:
     """How many testimonies a rerun would analyse again."""
-    query = _in_survey(select(func.count(Testimonial.id)).where(_stale()), survey_slug)
-    return int(db.session.scalar(query) or 0)
+    query = select(func.count(Testimonial.id)).join(Response, Response.id == Testimonial.response_id)
+    return int(db.session.scalar(in_survey(query.where(stale()), survey_slug)) or 0)
 
 
-Inputs = tuple[list[str], list[str | None], list[list[str]]]  # texts, language hints, names to redact
+@dataclass(slots=True)
+class StoredText:
+    """What the engine needs of a stored testimony: its text, its form's language, the names given."""
+
+    id: int
+    text: str
+    language: str | None
+    names: list[str] = field(default_factory=list)
 
 
-def _inputs(testimonials: list[Testimonial]) -> Inputs:
-    """What the engine needs of stored testimonies: each text, its form's language and the names given."""
-    personal_questions: dict[int, set[str]] = {}
-    names = []
-    for t in testimonials:
-        version = t.response.survey_version
-        if version.id not in personal_questions:
-            personal_questions[version.id] = {q.name for q in definition_of(version).questions if q.personal}
-        personal = personal_questions[version.id]
-        names.append([a.value_text or "" for a in t.response.answers if a.question in personal])
-    return [t.raw_text for t in testimonials], [t.response.language for t in testimonials], names
+def _personal_questions(where: ColumnElement[bool]) -> dict[int, frozenset[str]]:
+    """The personal questions (names to redact) of the survey versions these testimonies answer."""
+    used = select(Response.survey_version_id).join(Testimonial, Testimonial.response_id == Response.id).where(where)
+    versions = db.session.scalars(select(SurveyVersion).where(SurveyVersion.id.in_(used)))
+    return {v.id: frozenset(q.name for q in definition_of(v).questions if q.personal) for v in versions}
 
 
-def _apply_all(testimonials: list[Testimonial], analyses: list[Analysis]) -> None:
-    for testimonial, analysis in zip(testimonials, analyses, strict=True):
-        apply_analysis(testimonial, analysis)
-    db.session.flush()
+def load_for_analysis(where: ColumnElement[bool], survey_slug: str | None = None) -> list[StoredText]:
+    """The testimonies `where` selects, in id order, with their answers to personal questions:
+    one SELECT for all of them (and one for their survey versions), nothing loaded lazily."""
+    with db.session.no_autoflush:
+        personal = _personal_questions(where)
+        names = sorted(set().union(*personal.values()))
+        query = (
+            select(
+                Testimonial.id,
+                Testimonial.raw_text,
+                Response.language,
+                Response.survey_version_id,
+                Answer.question,
+                Answer.value_text,
+            )
+            .join(Response, Response.id == Testimonial.response_id)
+            .outerjoin(Answer, and_(Answer.response_id == Response.id, Answer.question.in_(names)))
+            .where(where)
+            .order_by(Testimonial.id, Answer.id)
+        )
+        found: dict[int, StoredText] = {}
+        for row in db.session.execute(in_survey(query, survey_slug)):
+            item = found.get(row.id)
+            if item is None:
+                item = found[row.id] = StoredText(row.id, row.raw_text, row.language)
+            if row.question is not None and row.question in personal.get(row.survey_version_id, ()):
+                item.names.append(row.value_text or "")
+    return list(found.values())
 
 
-def reanalyse(testimonials: list[Testimonial]) -> None:
-    """Analyse testimonies again with the current engine, codebook and learned codebook."""
-    texts, hints, names = _inputs(testimonials)
-    _apply_all(testimonials, current_engine().analyse_batch(texts, language_hints=hints, names=names))
+def analyse_texts(items: Sequence[StoredText], engine: Engine) -> list[Analysis]:
+    """Run the engine on stored testimonies at once; touches no database."""
+    return engine.analyse_batch(
+        [i.text for i in items], language_hints=[i.language for i in items], names=[i.names for i in items]
+    )
 
 
-def default_workers() -> int:
-    """One worker process per core."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+def store_analyses(items: Sequence[StoredText], analyses: Sequence[Analysis]) -> None:
+    """Replace the machine's results on these testimonies in three statements; people's tags stay.
 
-
-def reanalyse_out_of_date(survey_slug: str | None = None, *, batch: int = 200, workers: int = 1) -> Iterator[int]:
-    """Analyse again every out-of-date testimony, batch by batch, in id order; yield each batch's
-    size once its results are flushed, for the caller to commit.
-
-    With several workers the analysis runs in a pool of processes, a few batches ahead of the
-    database, while this process reads the testimonies and writes the results; committing each
-    batch as it comes keeps a run resumable where it stopped.
+    The testimonies are updated first: on PostgreSQL that locks their rows, so two workers storing
+    the same testimony take turns instead of meeting on the tags' unique constraint.
     """
-    after = 0
-    workers = min(workers, -(-count_out_of_date(survey_slug) // batch))  # no more processes than batches
-    if workers < 2:
-        while items := out_of_date(survey_slug, after_id=after, limit=batch):
-            reanalyse(items)
-            after = items[-1].id
-            yield len(items)
+    if not items:
         return
-    pending: deque[tuple[list[Testimonial], Future[list[Analysis]]]] = deque()
-    # Spawned workers start clean: nothing of this process (its database connections) goes with them.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=use_in_this_process, initargs=(current_engine(),)
-    ) as pool:
-        while True:
-            while len(pending) < 2 * workers and (items := out_of_date(survey_slug, after_id=after, limit=batch)):
-                after = items[-1].id
-                pending.append((items, pool.submit(analyse_in_this_process, *_inputs(items))))
-            if not pending:
-                return
-            items, future = pending.popleft()
-            _apply_all(items, future.result())
-            yield len(items)
+    now = utcnow()
+    ids = [i.id for i in items]
+    rows: list[dict[str, Any]] = []
+    tags: list[dict[str, Any]] = []
+    for item, analysis in zip(items, analyses, strict=True):
+        reason = analysis.sentiment.reason
+        rows.append(
+            {
+                "id": item.id,
+                "redacted_text": analysis.redaction.text,
+                "redactions": _spans(analysis.redaction),
+                "language": analysis.language.code,
+                "polarity": analysis.sentiment.polarity,
+                "subjectivity": analysis.sentiment.subjectivity,
+                "sentiment_note": reason.code if reason is not None else None,
+                "sentences": [
+                    {"start": s.start, "end": s.end, "polarity": s.sentiment.polarity} for s in analysis.sentences
+                ],
+                "analyser_version": analysis.analyser_version,
+                "codebook_version": analysis.codebook_version,
+                "analysed_at": now,
+            }
+        )
+        tags.extend(
+            {
+                "testimonial_id": item.id,
+                "theme": result.match.theme,
+                "source": TagSource.MACHINE,
+                "confidence": result.match.confidence,
+                "polarity": result.polarity,
+                "evidence": [
+                    {"start": e.start, "end": e.end, "text": e.text, "term": e.term} for e in result.match.evidence
+                ],
+                "created_at": now,
+            }
+            for result in analysis.themes
+        )
+    unsynchronised = {"synchronize_session": False}  # the session holds none of these rows: nothing to refresh
+    db.session.execute(update(Testimonial), rows)
+    db.session.execute(
+        delete(ThemeTag)
+        .where(ThemeTag.testimonial_id.in_(ids), ThemeTag.source == TagSource.MACHINE)
+        .execution_options(**unsynchronised)
+    )
+    if tags:
+        db.session.execute(insert(ThemeTag), tags)
+
+
+def analyse_pending(testimony_ids: Sequence[int]) -> int:
+    """Analyse those of these testimonies the current engine has not analysed; return how many."""
+    items = load_for_analysis(and_(Testimonial.id.in_(testimony_ids), stale()))
+    store_analyses(items, analyse_texts(items, current_engine()))
+    return len(items)

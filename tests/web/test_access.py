@@ -8,6 +8,7 @@ from flask import Flask
 from survey.extensions import db
 from survey.models import Role, SurveyVersion, Testimonial
 from survey.services.devices import register_device
+from survey.services.jobs import start_rerun
 from survey.services.withdrawals import pending_requests, request_withdrawal
 
 ANON, FIELD, EVALUATOR, ADMIN = None, Role.FIELD_WORKER, Role.EVALUATOR, Role.ADMIN
@@ -31,6 +32,7 @@ MATRIX = {
     "/admin/users": (LOGIN, 403, 403, 200),
     "/admin/withdrawals": (LOGIN, 403, 403, 200),
     "/admin/withdrawals/{withdrawal}": (LOGIN, 403, 403, 200),
+    "/admin/jobs": (LOGIN, 403, 403, 200),
 }
 
 
@@ -60,6 +62,9 @@ POST_MATRIX = {
     "/admin/users/{user}/unlock": (LOGIN, 403, 403, 302),
     "/admin/withdrawals/{withdrawal}/confirm": (LOGIN, 403, 403, 200),  # 200: the page again, box not ticked
     "/admin/withdrawals/{withdrawal}/decline": (LOGIN, 403, 403, 302),
+    "/admin/jobs": (LOGIN, 403, 403, 302),
+    "/admin/jobs/retrain": (LOGIN, 403, 403, 302),
+    "/admin/jobs/{job}/resume": (LOGIN, 403, 403, 302),
 }
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz", "/withdraw"]
 
@@ -75,6 +80,7 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{site}", "<slug>")
         .replace("{user}", "<int:user_id>")
         .replace("{withdrawal}", "<int:request_id>")
+        .replace("{job}", "<int:job_id>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
@@ -93,6 +99,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     withdrawal = pending_requests()[0].id
     field_worker = make_user(Role.FIELD_WORKER)
     device, _ = register_device(field_worker, "tablet")
+    job = start_rerun(everything=True)
     db.session.commit()
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
     if role is not None:
@@ -104,6 +111,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
         site="guaviare",
         user=field_worker.id,
         withdrawal=withdrawal,
+        job=job.id,
     )
     data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None
     response = client.open(address, method=method, data=data)

@@ -239,3 +239,14 @@ def test_not_scored_reasons_are_stored_as_codes_and_translated(client, make_user
     assert "sin puntuar" in page
     page = evaluator.get(f"{URL}/testimonials/{testimonial.id}?lang=en").get_data(as_text=True)
     assert "no sentiment method validated on labelled Spanish text yet" in page
+
+
+def test_a_testimony_not_analysed_yet_shows_only_its_redacted_text(
+    client, make_user, login, make_response, db, monkeypatch
+):
+    monkeypatch.setattr("survey.tasks.analyse_pending", lambda ids: 0)  # as if no worker had got to it yet
+    make_response(change_story="They shoot at night. Call me on 310 555 1234 or maria.lopez@gmail.com.")
+    item = db.session.scalars(select(Testimonial).where(Testimonial.question == "change_story")).one()
+    page = _evaluator(make_user, login).get(f"{URL}/testimonials/{item.id}").get_data(as_text=True)
+    assert "not analysed yet" in page and "They shoot at night." in page
+    assert "310 555 1234" not in page and "maria.lopez" not in page

@@ -16,7 +16,7 @@ from survey.services.devices import register_device
 from survey.web.evaluate import views as evaluate_views
 
 URL = "/evaluate/community-safety"
-COMMITTERS = {"cli.py", "responses_cli.py", "web/transactions.py"}  # the CLI's batches, and the request's end
+COMMITTERS = {"cli.py", "responses_cli.py", "tasks.py", "web/transactions.py"}  # the CLI, the tasks, the request's end
 
 
 def _people_tags(db):

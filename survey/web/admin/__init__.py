@@ -8,4 +8,4 @@ from survey.web.access import protect_blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 protect_blueprint(bp, Role.ADMIN)
 
-from survey.web.admin import sites, surveys, users, views, withdrawals  # noqa: E402,F401
+from survey.web.admin import jobs, sites, surveys, users, views, withdrawals  # noqa: E402,F401

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField
+from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired
 
 
@@ -41,3 +41,10 @@ class ConfirmWithdrawalForm(FlaskForm):
         _l("I understand that this deletes the response and everything made from it, and cannot be undone."),
         validators=[InputRequired(_l("Tick the box to confirm that the response is to be deleted."))],
     )
+
+
+class RerunForm(FlaskForm):
+    """Start a rerun of the analysis as a job."""
+
+    survey = SelectField(_l("Testimonies of"), default="")
+    everything = BooleanField(_l("Every testimony, not only those an older analyser or codebook produced"))
