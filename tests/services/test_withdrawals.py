@@ -121,3 +121,25 @@ def test_with_too_few_corrections_left_no_codebook_is_active(corrected, db):
     results = [withdraw_response(corrected[n].response, by=None) for n in (0, 4, 1)]
     assert [r.retrained is not None for r in results] == [True, True, False]
     assert results[-1].active_dropped and count(LearnedModel) == 0
+
+
+def test_a_retraining_job_keeps_its_training_texts_and_nothing_if_one_was_withdrawn_meanwhile(corrected, db):
+    from survey.services.jobs import WithdrawnMeanwhile, read_retrain, start_retrain, store_retrain
+
+    def chunk_of(job):
+        from survey.models import JobChunk
+
+        return db.session.scalars(select(JobChunk.id).where(JobChunk.job_id == job.id)).one()
+
+    work = read_retrain(chunk_of(start_retrain()))
+    assert store_retrain(work, work.train(), "test@here")
+    kept = db.session.scalars(select(LearnedModel).where(LearnedModel.active)).one()
+    assert sorted(kept.trained_on) == sorted(t.id for t in corrected)
+
+    work = read_retrain(chunk_of(start_retrain()))
+    model = work.train()
+    withdraw_response(corrected[0].response, by=None)  # a resident withdraws while the worker learns
+    before = count(LearnedModel)
+    with pytest.raises(WithdrawnMeanwhile):
+        store_retrain(work, model, "test@here")
+    assert count(LearnedModel) == before
