@@ -1,22 +1,25 @@
-"""Record a resident's submission, exactly once, with its testimonies analysed."""
+"""Record submissions, exactly once, with their testimonies analysed: one from the web form, or a tablet's batch."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
-from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response, Site, SurveyVersion
+from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response, Site, SurveyVersion, Testimonial
 from survey.models.base import utcnow
 from survey.questionnaire import Definition
-from survey.services.sites import get_site
-from survey.services.testimonies import add_testimonial
+from survey.services.testimonies import NOT_ANALYSED, analyse_stored_testimonies
 
+# Bulk inserts send a row's None as NULL rather than leave its column out, so that rows with and
+# without a value go in one statement, not one statement each time the columns change.
+ALL_ROWS = {"render_nulls": True}
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over a phone
 
 
@@ -63,6 +66,30 @@ class Submission:
         return None
 
 
+class StoredResponse(NamedTuple):
+    """A response just stored: what a tablet is answered with."""
+
+    id: int
+    uuid: str
+    receipt_code: str
+
+
+class KnownResponse(NamedTuple):
+    """What telling a resend from a conflict needs of a stored response."""
+
+    content_hash: str | None
+    receipt_code: str
+
+
+def find_responses(uuids: Collection[str]) -> dict[str, KnownResponse]:
+    """The responses already made with these client UUIDs, by UUID, in one query."""
+    if not uuids:
+        return {}
+    query = select(Response.uuid, Response.content_hash, Response.receipt_code).where(Response.uuid.in_(uuids))
+    with db.session.no_autoflush:
+        return {row.uuid: KnownResponse(row.content_hash, row.receipt_code) for row in db.session.execute(query)}
+
+
 def record_submission(submission: Submission, sites: Mapping[str, Site] | None = None) -> Response:
     """Store a validated submission and analyse its testimonies; a known UUID returns the stored one."""
     existing = find_response(submission.uuid)
@@ -79,48 +106,106 @@ def record_submission(submission: Submission, sites: Mapping[str, Site] | None =
 
 
 def store_submission(submission: Submission, sites: Mapping[str, Site] | None = None) -> Response:
-    """Store a submission whose UUID is new, every field at once.
+    """Store a submission whose UUID is new, every field at once, and analyse its testimonies.
+
+    Raises IntegrityError if another request stored the UUID first: record_submission then returns
+    that one.
+    """
+    [stored] = store_submissions([submission], sites)
+    return db.session.get_one(Response, stored.id)
+
+
+def store_submissions(
+    submissions: Sequence[Submission], sites: Mapping[str, Site] | None = None
+) -> list[StoredResponse]:
+    """Store submissions whose UUIDs are new, a few statements for them all, then analyse their testimonies.
 
     sites holds the known sites by slug when the caller has read them already (the sync API reads
-    them once a batch); without it the submission's site is looked up once. Raises IntegrityError
-    if another request stored the UUID first: record_submission then returns that one, and the sync
-    API judges it as a duplicate or a conflict.
+    them once a batch); without it the submissions' sites are read in one query. Returns what was
+    stored, in the submissions' order. Raises IntegrityError if another request stored one of the
+    UUIDs first, and stores none of them then: the caller undoes its savepoint and looks again.
     """
-    definition, answers = submission.definition, submission.answers
+    if not submissions:
+        return []
+    site_ids = _site_ids(submissions, sites)
+    received = utcnow()
+    rows = [_response_row(s, site_ids, received) for s in submissions]
+    # In the batch's order, as they arrived. Two batches that hold the same UUIDs in another order
+    # may wait each for the other on PostgreSQL: it then stops one, whose caller stores its records
+    # one by one, finding the other's.
+    query = insert(Response).returning(Response.id, Response.uuid).execution_options(**ALL_ROWS)
+    inserted = db.session.execute(query, rows)
+    ids = {row.uuid: row.id for row in inserted}
+    answers, testimonies = _answer_rows(submissions, ids)
+    if answers:
+        db.session.execute(insert(Answer).execution_options(**ALL_ROWS), answers)
+    if testimonies:
+        returning_ids = insert(Testimonial).returning(Testimonial.id).execution_options(**ALL_ROWS)
+        stored = db.session.execute(returning_ids, testimonies).scalars().all()
+        analyse_stored_testimonies(stored)  # the one place stored testimonies are sent for analysis
+    return [StoredResponse(ids[str(row["uuid"])], str(row["uuid"]), str(row["receipt_code"])) for row in rows]
+
+
+def _answer_rows(
+    submissions: Sequence[Submission], response_ids: Mapping[str, int]
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The rows of the submissions' answers, and of their testimonies not yet analysed."""
+    answers, testimonies = [], []
+    for submission in submissions:
+        response_id = response_ids[submission.uuid]
+        for question in submission.definition.questions:
+            value = submission.answers.get(question.name)
+            if question.testimony:
+                text = str(value or "").strip()
+                if text:
+                    testimonies.append(_unanalysed_testimony(response_id, question.name, text))
+            elif value is not None and value != "":
+                number = question.kind.stored_number(question, str(value))
+                row = {"response_id": response_id, "question": question.name, "value_text": str(value)}
+                answers.append(row | {"value_number": number})
+    return answers, testimonies
+
+
+def _response_row(submission: Submission, site_ids: Mapping[str, int], received: datetime) -> dict[str, object]:
     site_slug = submission.bound_answer("site") or submission.site
     consent = submission.bound_answer("consent")
-    response = Response(
-        uuid=submission.uuid,
-        receipt_code=new_receipt_code(),
-        survey_version=submission.version,
-        site=_site(site_slug, sites),
-        interviewer_id=submission.interviewer_id,
-        channel=submission.channel,
-        language=submission.language,
-        consent_scope=ConsentScope(consent) if consent else submission.consent or ConsentScope.INTERNAL,
-        mode=submission.mode,
-        device_id=submission.device_id,
-        content_hash=submission.content_hash,
-        started_at=submission.started_at,
-        submitted_at=submission.finished_at or utcnow(),
-    )
-    db.session.add(response)
-    names = [str(answers[q.name]) for q in definition.questions if q.personal and answers.get(q.name)]
-    for question in definition.questions:
-        value = answers.get(question.name)
-        if value is None or value == "" or question.testimony:
-            continue
-        number = question.kind.stored_number(question, str(value))
-        response.answers.append(Answer(question=question.name, value_text=str(value), value_number=number))
-    for question in definition.testimonies:
-        text = str(answers.get(question.name) or "").strip()
-        if text:
-            add_testimonial(response, question.name, text, names=names)
-    db.session.flush()
-    return response
+    return {
+        "uuid": submission.uuid,
+        "receipt_code": new_receipt_code(),
+        "survey_version_id": submission.version.id,
+        "site_id": site_ids.get(site_slug) if site_slug else None,
+        "interviewer_id": submission.interviewer_id,
+        "channel": submission.channel,
+        "language": submission.language,
+        "consent_scope": ConsentScope(consent) if consent else submission.consent or ConsentScope.INTERNAL,
+        "mode": submission.mode,
+        "device_id": submission.device_id,
+        "content_hash": submission.content_hash,
+        "started_at": submission.started_at,
+        "submitted_at": submission.finished_at or received,
+        "received_at": received,
+    }
 
 
-def _site(slug: str | None, sites: Mapping[str, Site] | None) -> Site | None:
-    if not slug:
-        return None
-    return sites.get(slug) if sites is not None else get_site(slug)
+def _unanalysed_testimony(response_id: int, question: str, text: str) -> dict[str, object]:
+    """A testimony's row before its analysis: nothing of its text is shown until it is redacted."""
+    return {
+        "response_id": response_id,
+        "question": question,
+        "raw_text": text,
+        "redacted_text": "",
+        "redactions": [],
+        "sentences": [],
+        "analyser_version": NOT_ANALYSED,
+        "codebook_version": NOT_ANALYSED,
+    }
+
+
+def _site_ids(submissions: Sequence[Submission], sites: Mapping[str, Site] | None) -> dict[str, int]:
+    if sites is not None:
+        return {slug: site.id for slug, site in sites.items()}
+    slugs = {slug for s in submissions if (slug := s.bound_answer("site") or s.site)}
+    if not slugs:
+        return {}
+    with db.session.no_autoflush:
+        return {row.slug: row.id for row in db.session.execute(select(Site.slug, Site.id).where(Site.slug.in_(slugs)))}

@@ -5,18 +5,21 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, insert, or_, select, update
 
 from survey.analysis import Analysis
-from survey.analysis.pipeline import analyse_in_this_process, use_in_this_process
+from survey.analysis.pipeline import ThemeResult, analyse_in_this_process, use_in_this_process
 from survey.extensions import db
-from survey.models import Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
+from survey.models import Answer, Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
+from survey.models.base import utcnow
 from survey.services.engine import current_engine
 from survey.services.surveys import definition_of
+
+NOT_ANALYSED = ""  # the analyser version of a testimony stored before its analysis: out of date for any rerun
 
 
 def add_testimonial(response: Response, question: str, text: str, *, names: Iterable[str] = ()) -> Testimonial:
@@ -27,22 +30,35 @@ def add_testimonial(response: Response, question: str, text: str, *, names: Iter
     return testimonial
 
 
+def analysed_fields(analysis: Analysis) -> dict[str, Any]:
+    """What an analysis sets on a testimony, by column."""
+    reason = analysis.sentiment.reason
+    return {
+        "redacted_text": analysis.redaction.text,
+        "redactions": [{"kind": s.kind, "start": s.new_start, "end": s.new_end} for s in analysis.redaction.spans],
+        "language": analysis.language.code,
+        "polarity": analysis.sentiment.polarity,
+        "subjectivity": analysis.sentiment.subjectivity,
+        "sentiment_note": reason.code if reason is not None else None,
+        "sentences": [{"start": s.start, "end": s.end, "polarity": s.sentiment.polarity} for s in analysis.sentences],
+        "analyser_version": analysis.analyser_version,
+        "codebook_version": analysis.codebook_version,
+    }
+
+
+def machine_tag_fields(result: ThemeResult) -> dict[str, Any]:
+    """What a theme the machine found sets on its tag, by column."""
+    return {
+        "confidence": result.match.confidence,
+        "polarity": result.polarity,
+        "evidence": [{"start": e.start, "end": e.end, "text": e.text, "term": e.term} for e in result.match.evidence],
+    }
+
+
 def apply_analysis(testimonial: Testimonial, analysis: Analysis) -> None:
     """Replace a testimony's machine results with a new analysis; people's tags stay."""
-    testimonial.redacted_text = analysis.redaction.text
-    testimonial.redactions = [
-        {"kind": s.kind, "start": s.new_start, "end": s.new_end} for s in analysis.redaction.spans
-    ]
-    testimonial.language = analysis.language.code
-    testimonial.polarity = analysis.sentiment.polarity
-    testimonial.subjectivity = analysis.sentiment.subjectivity
-    reason = analysis.sentiment.reason
-    testimonial.sentiment_note = reason.code if reason is not None else None
-    testimonial.sentences = [
-        {"start": s.start, "end": s.end, "polarity": s.sentiment.polarity} for s in analysis.sentences
-    ]
-    testimonial.analyser_version = analysis.analyser_version
-    testimonial.codebook_version = analysis.codebook_version
+    for name, value in analysed_fields(analysis).items():
+        setattr(testimonial, name, value)
     # Update the machine's tags in place: deleting and re-inserting the same theme in one flush
     # would meet the unique constraint before the delete.
     previous = {t.theme: t for t in testimonial.tags if t.source == TagSource.MACHINE}
@@ -51,11 +67,76 @@ def apply_analysis(testimonial: Testimonial, analysis: Analysis) -> None:
         if tag is None:
             tag = ThemeTag(theme=result.match.theme, source=TagSource.MACHINE)
             testimonial.tags.append(tag)
-        tag.confidence = result.match.confidence
-        tag.polarity = result.polarity
-        tag.evidence = [{"start": e.start, "end": e.end, "text": e.text, "term": e.term} for e in result.match.evidence]
+        for name, value in machine_tag_fields(result).items():
+            setattr(tag, name, value)
     for stale in previous.values():
         testimonial.tags.remove(stale)
+
+
+def analyse_stored_testimonies(ids: Sequence[int]) -> None:
+    """Analyse stored testimonies in one pass of the engine; store the results and the machine's tags in bulk.
+
+    The submissions' path calls this once a batch, after storing the testimonies, in the same
+    transaction. It reads what it needs by id and replaces any machine results already there, so
+    running it twice on the same testimonies leaves the same results.
+    """
+    if not ids:
+        return
+    rows = db.session.execute(
+        select(
+            Testimonial.id, Testimonial.raw_text, Testimonial.response_id, Response.language, Response.survey_version_id
+        )
+        .join(Response, Testimonial.response_id == Response.id)
+        .where(Testimonial.id.in_(ids))
+        .order_by(Testimonial.id)
+    ).all()
+    names = _names_given({(row.response_id, row.survey_version_id) for row in rows})
+    analyses = current_engine().analyse_batch(
+        [row.raw_text for row in rows],
+        language_hints=[row.language for row in rows],
+        names=[names.get(row.response_id, []) for row in rows],
+    )
+    now = utcnow()
+    db.session.execute(
+        update(Testimonial),
+        [{"id": row.id, "analysed_at": now, **analysed_fields(a)} for row, a in zip(rows, analyses, strict=True)],
+    )
+    analysed = [row.id for row in rows]
+    db.session.execute(
+        delete(ThemeTag)
+        .where(ThemeTag.testimonial_id.in_(analysed), ThemeTag.source == TagSource.MACHINE)
+        .execution_options(synchronize_session=False)
+    )
+    tags = [
+        {"testimonial_id": row.id, "theme": t.match.theme, "source": TagSource.MACHINE, "created_at": now}
+        | machine_tag_fields(t)
+        for row, a in zip(rows, analyses, strict=True)
+        for t in a.themes
+    ]
+    if tags:
+        db.session.execute(insert(ThemeTag).execution_options(render_nulls=True), tags)  # one statement for all
+
+
+def _names_given(responses: set[tuple[int, int]]) -> dict[int, list[str]]:
+    """The answers to personal questions (names, contacts) of each response, in question order: the
+    words redaction removes from its testimonies."""
+    personal: dict[int, list[str]] = {}
+    for version_id in {version_id for _, version_id in responses}:
+        version = db.session.get_one(SurveyVersion, version_id)  # the batch read it: no query
+        personal[version_id] = [q.name for q in definition_of(version).questions if q.personal]
+    asked = {name for names in personal.values() for name in names}
+    if not asked:
+        return {}
+    rows = db.session.execute(
+        select(Answer.response_id, Answer.question, Answer.value_text).where(
+            Answer.response_id.in_([response_id for response_id, _ in responses]), Answer.question.in_(asked)
+        )
+    ).all()
+    given = {(row.response_id, row.question): row.value_text for row in rows if row.value_text}
+    return {
+        response_id: [given[response_id, q] for q in personal[version_id] if (response_id, q) in given]
+        for response_id, version_id in responses
+    }
 
 
 def current_versions() -> tuple[str, str]:
