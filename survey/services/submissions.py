@@ -13,13 +13,10 @@ from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
 from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response, Site, SurveyVersion, Testimonial
-from survey.models.base import utcnow
+from survey.models.base import table_of, utcnow
 from survey.questionnaire import Definition
 from survey.services.testimonies import NOT_ANALYSED, analyse_stored_testimonies
 
-# Bulk inserts send a row's None as NULL rather than leave its column out, so that rows with and
-# without a value go in one statement, not one statement each time the columns change.
-ALL_ROWS = {"render_nulls": True}
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over a phone
 
 
@@ -133,15 +130,15 @@ def store_submissions(
     # In the batch's order, as they arrived. Two batches that hold the same UUIDs in another order
     # may wait each for the other on PostgreSQL: it then stops one, whose caller stores its records
     # one by one, finding the other's.
-    query = insert(Response).returning(Response.id, Response.uuid).execution_options(**ALL_ROWS)
-    inserted = db.session.execute(query, rows)
+    responses = table_of(Response)
+    inserted = db.session.execute(insert(responses).returning(responses.c.id, responses.c.uuid), rows)
     ids = {row.uuid: row.id for row in inserted}
     answers, testimonies = _answer_rows(submissions, ids)
     if answers:
-        db.session.execute(insert(Answer).execution_options(**ALL_ROWS), answers)
+        db.session.execute(insert(table_of(Answer)), answers)
     if testimonies:
-        returning_ids = insert(Testimonial).returning(Testimonial.id).execution_options(**ALL_ROWS)
-        stored = db.session.execute(returning_ids, testimonies).scalars().all()
+        table = table_of(Testimonial)
+        stored = db.session.execute(insert(table).returning(table.c.id), testimonies).scalars().all()
         analyse_stored_testimonies(stored)  # the one place stored testimonies are sent for analysis
     return [StoredResponse(ids[str(row["uuid"])], str(row["uuid"]), str(row["receipt_code"])) for row in rows]
 

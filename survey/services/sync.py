@@ -18,6 +18,7 @@ from sqlalchemy.orm import contains_eager
 
 from survey.extensions import db
 from survey.models import Device, Site, SubmissionConflict, Survey, SurveyVersion, User
+from survey.models.base import table_of
 from survey.questionnaire.messages import AnswerError
 from survey.services.records import (
     NOT_STORED,
@@ -168,7 +169,7 @@ def _keep_aside(conflicts: Sequence[Identified], batch: _Batch) -> None:
             }
         )
     if rows:
-        db.session.execute(insert(SubmissionConflict).execution_options(render_nulls=True), rows)
+        db.session.execute(insert(table_of(SubmissionConflict)), rows)
 
 
 def _versions_named_in(records: Sequence[Any]) -> Versions:

@@ -9,13 +9,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, insert, or_, select, update
 
 from survey.analysis import Analysis
 from survey.analysis.pipeline import ThemeResult, analyse_in_this_process, use_in_this_process
 from survey.extensions import db
 from survey.models import Answer, Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
-from survey.models.base import utcnow
+from survey.models.base import table_of, utcnow
 from survey.services.engine import current_engine
 from survey.services.surveys import definition_of
 
@@ -97,9 +97,13 @@ def analyse_stored_testimonies(ids: Sequence[int]) -> None:
         names=[names.get(row.response_id, []) for row in rows],
     )
     now = utcnow()
+    testimonies = table_of(Testimonial)
     db.session.execute(
-        update(Testimonial),
-        [{"id": row.id, "analysed_at": now, **analysed_fields(a)} for row, a in zip(rows, analyses, strict=True)],
+        update(testimonies).where(testimonies.c.id == bindparam("testimony_id")),
+        [
+            {"testimony_id": row.id, "analysed_at": now, **analysed_fields(a)}
+            for row, a in zip(rows, analyses, strict=True)
+        ],
     )
     analysed = [row.id for row in rows]
     db.session.execute(
@@ -114,7 +118,7 @@ def analyse_stored_testimonies(ids: Sequence[int]) -> None:
         for t in a.themes
     ]
     if tags:
-        db.session.execute(insert(ThemeTag).execution_options(render_nulls=True), tags)  # one statement for all
+        db.session.execute(insert(table_of(ThemeTag)), tags)
 
 
 def _names_given(responses: set[tuple[int, int]]) -> dict[int, list[str]]:
