@@ -1,12 +1,15 @@
 """The sync API under load from a loopback client: records stored per second in batches of 100,
 and the 99th percentile time of a batch, next to a bare GET /healthz on the same server in the
-same run. The server runs in its own process on a file SQLite database in a temporary folder."""
+same run. The server runs in its own process on a file SQLite database in a temporary folder, then
+on PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a scratch database: its tables
+are dropped and rebuilt."""
 
 from __future__ import annotations
 
 import http.client
 import json
 import multiprocessing
+import os
 import random
 import socket
 import statistics
@@ -32,14 +35,16 @@ def _free_port() -> int:
 
 
 def _prepare(url: str) -> tuple[str, str]:
-    """Create the schema, the example survey and a field worker's device; return version and token."""
+    """Empty the database, create the schema, the example survey and a field worker's device; return
+    version and token."""
     import logging
 
     from flask_migrate import upgrade
+    from sqlalchemy import text
 
     from survey import create_app
     from survey.extensions import db
-    from survey.models import Role
+    from survey.models import Base, Role
     from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
     from survey.services.devices import register_device
     from survey.services.sites import upsert_sites_from_file
@@ -48,6 +53,9 @@ def _prepare(url: str) -> tuple[str, str]:
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
+        Base.metadata.drop_all(db.engine)
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         upgrade()
         logging.getLogger("alembic").setLevel(logging.WARNING)
         upsert_sites_from_file(SITES_FILE)
@@ -109,14 +117,31 @@ def _timed(
     return time.perf_counter() - start, data
 
 
-def _wait(port: int) -> None:
-    for _ in range(100):
+def _wait(port: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds  # starting the app takes a while on a busy machine
+    while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return
         except OSError:
-            time.sleep(0.05)
+            time.sleep(0.1)
     raise RuntimeError("the server did not start")
+
+
+def bare_analysis(records: list[dict[str, Any]]) -> float:
+    """Texts per second of the analysis alone on the records' testimonies, by batches as the API
+    analyses them, in this process: the most a process that analyses as it stores can sync."""
+    from survey.analysis import load_codebook
+    from survey.analysis.pipeline import Engine
+
+    engine = Engine(load_codebook(ROOT / "config" / "codebook.yaml"))
+    engine.warm_up()
+    texts = [r["answers"]["change_story"] for r in records]
+    hints = [r["language"] for r in records]
+    start = time.perf_counter()
+    for i in range(0, len(texts), BATCH):
+        engine.analyse_batch(texts[i : i + BATCH], language_hints=hints[i : i + BATCH])
+    return len(texts) / (time.perf_counter() - start)
 
 
 def p99(values: list[float]) -> float:
@@ -124,60 +149,87 @@ def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[98] if len(values) >= 2 else values[0]
 
 
-def run() -> None:
-    """Print the sync API figures."""
-    print("== sync API ==")
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        version, token = _prepare(url)
-        port = _free_port()
-        server = multiprocessing.get_context("spawn").Process(target=_serve, args=(url, port), daemon=True)
-        server.start()
-        try:
-            _wait(port)
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            health = [_timed(connection, "GET", "/healthz", None, {})[0] for _ in range(HEALTH_REQUESTS)]
-            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-            records = _records(version, BATCH * (BATCHES + 1), random.Random(7))
-            warm = json.dumps({"records": records[-BATCH:]}).encode()
-            _timed(connection, "POST", "/api/v1/submissions", warm, headers)  # load the models first
-            batches, stored = [], 0  # the warm-up batch's records are not counted
-            for i in range(BATCHES):
-                body = json.dumps({"records": records[i * BATCH : (i + 1) * BATCH]}).encode()
-                seconds, data = _timed(connection, "POST", "/api/v1/submissions", body, headers)
-                batches.append(seconds)
-                stored += sum(r["status"] == "created" for r in json.loads(data)["results"])
-            replay = json.dumps({"records": records[:BATCH]}).encode()
-            replay_seconds, data = _timed(connection, "POST", "/api/v1/submissions", replay, headers)
-            duplicates = sum(r["status"] == "duplicate" for r in json.loads(data)["results"])
-        finally:
-            server.terminate()
-            server.join(5)
+def _measure(url: str) -> dict[str, Any]:
+    """Sync batches against a server on this database; the figures of one run."""
+    version, token = _prepare(url)
+    port = _free_port()
+    server = multiprocessing.get_context("spawn").Process(target=_serve, args=(url, port), daemon=True)
+    server.start()
+    try:
+        _wait(port)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        health = [_timed(connection, "GET", "/healthz", None, {})[0] for _ in range(HEALTH_REQUESTS)]
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        records = _records(version, BATCH * (BATCHES + 1), random.Random(7))
+        warm = json.dumps({"records": records[-BATCH:]}).encode()
+        _timed(connection, "POST", "/api/v1/submissions", warm, headers)  # load the models first
+        batches, stored = [], 0  # the warm-up batch's records are not counted
+        for i in range(BATCHES):
+            body = json.dumps({"records": records[i * BATCH : (i + 1) * BATCH]}).encode()
+            seconds, data = _timed(connection, "POST", "/api/v1/submissions", body, headers)
+            batches.append(seconds)
+            stored += sum(r["status"] == "created" for r in json.loads(data)["results"])
+        replay = json.dumps({"records": records[:BATCH]}).encode()
+        replay_seconds, data = _timed(connection, "POST", "/api/v1/submissions", replay, headers)
+        duplicates = sum(r["status"] == "duplicate" for r in json.loads(data)["results"])
+    finally:
+        server.terminate()
+        server.join(5)
+    analysis = bare_analysis(records[: BATCH * BATCHES])
+    return {
+        "health": health,
+        "batches": batches,
+        "stored": stored,
+        "replay_s": replay_seconds,
+        "dup": duplicates,
+        "analysis": analysis,
+    }
+
+
+def _print(name: str, run: dict[str, Any]) -> None:
+    health, batches, stored = run["health"], run["batches"], run["stored"]
     total = sum(batches)
     print(
-        f"GET /healthz                 mean {1000 * statistics.mean(health):6.1f} ms  "
+        f"{name:<11} GET /healthz     mean {1000 * statistics.mean(health):6.1f} ms  "
         f"p99 {1000 * p99(health):6.1f} ms  ({HEALTH_REQUESTS} requests)"
     )
     print(
-        f"POST /api/v1/submissions     {stored / total:6.0f} records/s stored in batches of {BATCH} "
+        f"{'':<11} POST /api/v1/submissions {stored / total:6.0f} records/s stored in batches of {BATCH} "
         f"({stored} records, {BATCHES} batches)"
     )
     print(
-        f"                             batch mean {1000 * statistics.mean(batches):6.0f} ms  "
+        f"{'':<11} batch mean {1000 * statistics.mean(batches):6.0f} ms  "
         f"p99 {1000 * p99(batches):6.0f} ms  "
         f"(p99 batch = {p99(batches) / p99(health):.0f} x p99 /healthz)"
     )
     print(
-        f"replayed batch of {BATCH}        {duplicates} duplicates acknowledged in "
-        f"{1000 * replay_seconds:.0f} ms, nothing stored twice"
+        f"{'':<11} replayed batch of {BATCH}: {run['dup']} duplicates acknowledged in "
+        f"{1000 * run['replay_s']:.0f} ms, nothing stored twice"
     )
+    print(f"{'':<11} the analysis alone on the same testimonies: {run['analysis']:6.0f} texts/s")
     print(
         json.dumps(
             {
+                "database": name,
                 "records_per_s": round(stored / total, 1),
+                "bare_analysis_texts_per_s": round(run["analysis"], 1),
                 "batch_p99_ms": round(1000 * p99(batches), 1),
                 "healthz_p99_ms": round(1000 * p99(health), 2),
                 "healthz_mean_ms": round(1000 * statistics.mean(health), 2),
             }
         )
     )
+
+
+def run() -> None:
+    """Print the sync API figures on SQLite, and on PostgreSQL when a scratch database is named."""
+    print("== sync API ==")
+    with tempfile.TemporaryDirectory() as folder:
+        _print("SQLite", _measure(f"sqlite:///{Path(folder) / 'bench.db'}"))
+    postgres = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    if postgres:
+        _print("PostgreSQL", _measure(postgres))
+
+
+if __name__ == "__main__":
+    run()

@@ -30,7 +30,7 @@ from survey.services.learning import (
     learn_codebook,
     learn_from_corrections,
 )
-from survey.services.queue_files import QueueFileError, read_queue_file
+from survey.services.queue_files import QueueFileError, import_queue_file
 from survey.services.sites import SiteImportError, import_sites, list_sites, read_sites_file
 from survey.services.surveys import (
     SurveyImportError,
@@ -41,7 +41,6 @@ from survey.services.surveys import (
     list_surveys,
     read_survey,
 )
-from survey.services.sync import ingest_batch
 from survey.services.users import (
     AccountError,
     change_role,
@@ -335,10 +334,9 @@ def import_submissions_command(path: str) -> None:
     """Import a queue file saved on a tablet; records already received are not stored twice."""
     try:
         with open(path, "rb") as handle:
-            records = read_queue_file(handle.read())
+            results = import_queue_file(handle.read())
     except QueueFileError as error:
         raise click.ClickException(f"{path}: {error}") from None
-    results = ingest_batch(records, user=None, device=None, source="file")
     db.session.commit()
     counts = {
         status: sum(r.status == status for r in results) for status in ("created", "duplicate", "conflict", "invalid")

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from survey.extensions import db
 from survey.models import Device, User
@@ -33,7 +34,8 @@ def device_for_token(token: str) -> Device | None:
     """The active device this token belongs to, noting when it was last seen."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    device = db.session.scalar(select(Device).where(Device.token_hash == _digest(token)))
+    query = select(Device).options(joinedload(Device.user)).where(Device.token_hash == _digest(token))
+    device = db.session.scalar(query)  # with its person: every request asks for their role
     if device is None or not device.active:
         return None
     device.last_seen_at = utcnow()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from survey.services.records import RecordResult
+from survey.services.sync import ingest_batch
+
 
 class QueueFileError(ValueError):
     """A file that is not a Voces queue file."""
@@ -48,3 +51,12 @@ def read_queue_file(data: bytes) -> list[Any]:
     if not isinstance(records, list):
         raise QueueFileError('a queue file holds {"records": [...]}')
     return records
+
+
+def import_queue_file(data: bytes, *, language: str = "en") -> list[RecordResult]:
+    """Store a queue file's records by the sync API's batch path, with the same duplicate rules.
+
+    Raises QueueFileError when the file is not a queue file. The person who imports it is not the
+    interviewer: the file does not say who was.
+    """
+    return ingest_batch(read_queue_file(data), user=None, device=None, source="file", language=language)

@@ -1,22 +1,22 @@
-"""Record a resident's submission, exactly once; its testimonies are analysed once it commits."""
+"""Record submissions, exactly once, with their testimonies analysed: one from the web form, or a tablet's batch."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
-from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response, Site, SurveyVersion
-from survey.models.base import utcnow
+from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response, Site, SurveyVersion, Testimonial
+from survey.models.base import table_of, utcnow
 from survey.questionnaire import Definition
 from survey.services.deferred import analyse_later
-from survey.services.sites import get_site
-from survey.services.testimonies import add_testimonial
+from survey.services.testimonies import pending_testimony_row
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over a phone
 
@@ -64,8 +64,32 @@ class Submission:
         return None
 
 
+class StoredResponse(NamedTuple):
+    """A response just stored: what a tablet is answered with."""
+
+    id: int
+    uuid: str
+    receipt_code: str
+
+
+class KnownResponse(NamedTuple):
+    """What telling a resend from a conflict needs of a stored response."""
+
+    content_hash: str | None
+    receipt_code: str
+
+
+def find_responses(uuids: Collection[str]) -> dict[str, KnownResponse]:
+    """The responses already made with these client UUIDs, by UUID, in one query."""
+    if not uuids:
+        return {}
+    query = select(Response.uuid, Response.content_hash, Response.receipt_code).where(Response.uuid.in_(uuids))
+    with db.session.no_autoflush:
+        return {row.uuid: KnownResponse(row.content_hash, row.receipt_code) for row in db.session.execute(query)}
+
+
 def record_submission(submission: Submission, sites: Mapping[str, Site] | None = None) -> Response:
-    """Store a validated submission, its testimonies analysed after the commit; a known UUID returns the stored one."""
+    """Store a validated submission and analyse its testimonies; a known UUID returns the stored one."""
     existing = find_response(submission.uuid)
     if existing is not None:
         return existing
@@ -80,50 +104,97 @@ def record_submission(submission: Submission, sites: Mapping[str, Site] | None =
 
 
 def store_submission(submission: Submission, sites: Mapping[str, Site] | None = None) -> Response:
-    """Store a submission whose UUID is new, every field at once.
+    """Store a submission whose UUID is new, every field at once, and analyse its testimonies.
+
+    Raises IntegrityError if another request stored the UUID first: record_submission then returns
+    that one.
+    """
+    [stored] = store_submissions([submission], sites)
+    return db.session.get_one(Response, stored.id)
+
+
+def store_submissions(
+    submissions: Sequence[Submission], sites: Mapping[str, Site] | None = None
+) -> list[StoredResponse]:
+    """Store submissions whose UUIDs are new, a few statements for them all, then analyse their testimonies.
 
     sites holds the known sites by slug when the caller has read them already (the sync API reads
-    them once a batch); without it the submission's site is looked up once. Raises IntegrityError
-    if another request stored the UUID first: record_submission then returns that one, and the sync
-    API judges it as a duplicate or a conflict.
+    them once a batch); without it the submissions' sites are read in one query. Returns what was
+    stored, in the submissions' order. Raises IntegrityError if another request stored one of the
+    UUIDs first, and stores none of them then: the caller undoes its savepoint and looks again.
     """
-    definition, answers = submission.definition, submission.answers
+    if not submissions:
+        return []
+    site_ids = _site_ids(submissions, sites)
+    received = utcnow()
+    rows = [_response_row(s, site_ids, received) for s in submissions]
+    # In the batch's order, as they arrived. Two batches that hold the same UUIDs in another order
+    # may wait each for the other on PostgreSQL: it then stops one, whose caller stores its records
+    # one by one, finding the other's.
+    responses = table_of(Response)
+    inserted = db.session.execute(insert(responses).returning(responses.c.id, responses.c.uuid), rows)
+    ids = {row.uuid: row.id for row in inserted}
+    answers, testimonies = _answer_rows(submissions, ids)
+    if answers:
+        db.session.execute(insert(table_of(Answer)), answers)
+    if testimonies:
+        table = table_of(Testimonial)
+        stored = db.session.execute(insert(table).returning(table.c.id), testimonies).scalars().all()
+        analyse_later(stored)  # the one place stored testimonies are sent for analysis: a worker, or after the commit
+    return [StoredResponse(ids[str(row["uuid"])], str(row["uuid"]), str(row["receipt_code"])) for row in rows]
+
+
+def _answer_rows(
+    submissions: Sequence[Submission], response_ids: Mapping[str, int]
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The rows of the submissions' answers, and of their testimonies not yet analysed."""
+    answers, testimonies = [], []
+    for submission in submissions:
+        response_id = response_ids[submission.uuid]
+        names = [
+            str(submission.answers[q.name])
+            for q in submission.definition.questions
+            if q.personal and submission.answers.get(q.name)
+        ]
+        for question in submission.definition.questions:
+            value = submission.answers.get(question.name)
+            if question.testimony:
+                text = str(value or "").strip()
+                if text:
+                    testimonies.append(pending_testimony_row(response_id, question.name, text, names))
+            elif value is not None and value != "":
+                number = question.kind.stored_number(question, str(value))
+                row = {"response_id": response_id, "question": question.name, "value_text": str(value)}
+                answers.append(row | {"value_number": number})
+    return answers, testimonies
+
+
+def _response_row(submission: Submission, site_ids: Mapping[str, int], received: datetime) -> dict[str, object]:
     site_slug = submission.bound_answer("site") or submission.site
     consent = submission.bound_answer("consent")
-    response = Response(
-        uuid=submission.uuid,
-        receipt_code=new_receipt_code(),
-        survey_version=submission.version,
-        site=_site(site_slug, sites),
-        interviewer_id=submission.interviewer_id,
-        channel=submission.channel,
-        language=submission.language,
-        consent_scope=ConsentScope(consent) if consent else submission.consent or ConsentScope.INTERNAL,
-        mode=submission.mode,
-        device_id=submission.device_id,
-        content_hash=submission.content_hash,
-        started_at=submission.started_at,
-        submitted_at=submission.finished_at or utcnow(),
-    )
-    db.session.add(response)
-    names = [str(answers[q.name]) for q in definition.questions if q.personal and answers.get(q.name)]
-    for question in definition.questions:
-        value = answers.get(question.name)
-        if value is None or value == "" or question.testimony:
-            continue
-        number = question.kind.stored_number(question, str(value))
-        response.answers.append(Answer(question=question.name, value_text=str(value), value_number=number))
-    testimonies = [
-        add_testimonial(response, question.name, text, names=names)
-        for question in definition.testimonies
-        if (text := str(answers.get(question.name) or "").strip())
-    ]
-    db.session.flush()
-    analyse_later(t.id for t in testimonies)  # off the request path: a worker, or this process after the commit
-    return response
+    return {
+        "uuid": submission.uuid,
+        "receipt_code": new_receipt_code(),
+        "survey_version_id": submission.version.id,
+        "site_id": site_ids.get(site_slug) if site_slug else None,
+        "interviewer_id": submission.interviewer_id,
+        "channel": submission.channel,
+        "language": submission.language,
+        "consent_scope": ConsentScope(consent) if consent else submission.consent or ConsentScope.INTERNAL,
+        "mode": submission.mode,
+        "device_id": submission.device_id,
+        "content_hash": submission.content_hash,
+        "started_at": submission.started_at,
+        "submitted_at": submission.finished_at or received,
+        "received_at": received,
+    }
 
 
-def _site(slug: str | None, sites: Mapping[str, Site] | None) -> Site | None:
-    if not slug:
-        return None
-    return sites.get(slug) if sites is not None else get_site(slug)
+def _site_ids(submissions: Sequence[Submission], sites: Mapping[str, Site] | None) -> dict[str, int]:
+    if sites is not None:
+        return {slug: site.id for slug, site in sites.items()}
+    slugs = {slug for s in submissions if (slug := s.bound_answer("site") or s.site)}
+    if not slugs:
+        return {}
+    with db.session.no_autoflush:
+        return {row.slug: row.id for row in db.session.execute(select(Site.slug, Site.id).where(Site.slug.in_(slugs)))}

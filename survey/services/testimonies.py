@@ -45,6 +45,21 @@ def add_testimonial(response: Response, question: str, text: str, *, names: Iter
     return testimonial
 
 
+def pending_testimony_row(response_id: int, question: str, text: str, names: Iterable[str] = ()) -> dict[str, Any]:
+    """A testimony's row for a bulk insert: redacted now, like add_testimonial, its analysis to follow."""
+    redaction = redact_testimony(text, names)
+    return {
+        "response_id": response_id,
+        "question": question,
+        "raw_text": text,
+        "redacted_text": redaction.text,
+        "redactions": _spans(redaction),
+        "sentences": [],
+        "analyser_version": PENDING,
+        "codebook_version": PENDING,
+    }
+
+
 def _spans(redaction: Redaction) -> list[dict[str, Any]]:
     return [{"kind": s.kind, "start": s.new_start, "end": s.new_end} for s in redaction.spans]
 

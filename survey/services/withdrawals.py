@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -80,6 +81,16 @@ def is_withdrawn_uuid(uuid: str) -> bool:
         )
         is not None
     )
+
+
+def withdrawn_uuids(uuids: Collection[str]) -> set[str]:
+    """Which of these UUIDs belonged to responses that were withdrawn, in one query."""
+    if not uuids:
+        return set()
+    query = select(WithdrawalRequest.response_uuid).where(
+        WithdrawalRequest.response_uuid.in_(set(uuids)), WithdrawalRequest.status == WithdrawalStatus.DONE
+    )
+    return {str(uuid) for uuid in db.session.scalars(query)}
 
 
 def _open_request(response: Response) -> WithdrawalRequest | None:

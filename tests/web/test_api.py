@@ -256,14 +256,14 @@ def test_a_record_raced_by_another_request_is_answered_as_a_duplicate(client, to
 
     rec = record(version=version)
     post(client, token, [rec])
-    real = sync.find_response
+    real = sync.find_responses
     calls = []
 
-    def missed_once(uuid):  # the first look happens before the other request committed
-        calls.append(uuid)
-        return None if len(calls) == 1 else real(uuid)
+    def missed_once(uuids):  # the first look happens before the other request committed
+        calls.append(uuids)
+        return {} if len(calls) == 1 else real(uuids)
 
-    monkeypatch.setattr(sync, "find_response", missed_once)
+    monkeypatch.setattr(sync, "find_responses", missed_once)
     result = post(client, token, [rec]).json["results"][0]
     assert result["status"] == "duplicate" and len(calls) == 2
     assert len(db.session.scalars(select(Response)).all()) == 1

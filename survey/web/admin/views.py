@@ -14,9 +14,9 @@ from survey.models import Device, Testimonial
 from survey.services.audit import recent_events, record_event
 from survey.services.devices import list_devices, revoke_device
 from survey.services.learning import list_learned
-from survey.services.queue_files import QueueFileError, read_queue_file
+from survey.services.queue_files import QueueFileError, import_queue_file
 from survey.services.surveys import list_surveys
-from survey.services.sync import ingest_batch, open_conflicts
+from survey.services.sync import open_conflicts
 from survey.services.users import list_users
 from survey.services.withdrawals import pending_requests
 from survey.web.admin import bp
@@ -72,11 +72,9 @@ def import_submissions() -> ResponseReturnValue:
     results = None
     if form.validate_on_submit():
         try:
-            records = read_queue_file(form.file.data.read())
+            results = import_queue_file(form.file.data.read(), language=str(get_locale() or "en"))
         except QueueFileError as error:
             form.file.errors.append(str(error))
         else:
-            # The admin who imports is not the interviewer: the file does not say who was.
-            results = ingest_batch(records, user=None, device=None, source="file", language=str(get_locale() or "en"))
-            record_event("import_queue_file", actor=current_user, records=len(records))
+            record_event("import_queue_file", actor=current_user, records=len(results))
     return render_template("admin/import.html", form=form, results=results, conflicts=open_conflicts())
