@@ -106,7 +106,9 @@ def test_records_stored_by_the_batch_are_redacted_and_analysed(example_survey, d
     rec["answers"]["first_name"] = "Marisol"
     [result] = ingest([rec])
     assert result.status == "created", result.errors
-    query = select(Testimonial).join(Response).where(Response.uuid == rec["uuid"], Testimonial.question == "change_story")
+    query = (
+        select(Testimonial).join(Response).where(Response.uuid == rec["uuid"], Testimonial.question == "change_story")
+    )
     pending = db.session.scalars(query).one()
     assert not pending.analysed and "Marisol" not in pending.redacted_text  # redacted before it is ever committed
     db.session.commit()  # the analysis follows the commit (in this process: no broker)
