@@ -25,28 +25,9 @@ from survey.services.surveys import definition_of
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
 
-def add_testimonial(response: Response, question: str, text: str, *, names: Iterable[str] = ()) -> Testimonial:
-    """Store a testimony redacted, its analysis to follow once the transaction commits.
-
-    The redaction is the analysis's own first step, taken now: no page ever shows text that a
-    redaction has not been through, analysed or not.
-    """
-    redaction = redact_testimony(text, names)
-    testimonial = Testimonial(
-        response=response,
-        question=question,
-        raw_text=text,
-        redacted_text=redaction.text,
-        redactions=_spans(redaction),
-        analyser_version=PENDING,
-        codebook_version=PENDING,
-    )
-    db.session.add(testimonial)
-    return testimonial
-
-
 def pending_testimony_row(response_id: int, question: str, text: str, names: Iterable[str] = ()) -> dict[str, Any]:
-    """A testimony's row for a bulk insert: redacted now, like add_testimonial, its analysis to follow."""
+    """A testimony's row for a bulk insert, redacted now (no page ever shows text that redaction has not
+    been through, analysed or not), its analysis to follow once the transaction commits."""
     redaction = redact_testimony(text, names)
     return {
         "response_id": response_id,
