@@ -1,16 +1,32 @@
-"""`make bench`: run every benchmark and print its figures."""
+"""`make bench`: run every benchmark and print its figures, with the peak memory each one reached."""
 
 from __future__ import annotations
+
+import resource
+from collections.abc import Callable
 
 from benchmarks import analysis, forms, rerun, sync
 
 
+def _peak_mb(who: int) -> float:
+    """The largest resident set so far, in MB (Linux reports kilobytes)."""
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _measured(name: str, run: Callable[[], None]) -> None:
+    run()
+    print(
+        f"peak memory after {name}: this process {_peak_mb(resource.RUSAGE_SELF):.0f} MB, "
+        f"largest child process {_peak_mb(resource.RUSAGE_CHILDREN):.0f} MB"
+    )
+
+
 def main() -> None:
     """Run the benchmarks one after the other."""
-    analysis.run()
-    sync.run()
-    rerun.run()
-    forms.run()
+    _measured("analysis", analysis.run)
+    _measured("sync", sync.run)
+    _measured("rerun", rerun.run)
+    _measured("resident form", forms.run)
 
 
 if __name__ == "__main__":
