@@ -16,7 +16,7 @@ def _peak_mb(who: int) -> float:
 def _measured(name: str, run: Callable[[], None]) -> None:
     run()
     print(
-        f"peak memory after {name}: this process {_peak_mb(resource.RUSAGE_SELF):.0f} MB, "
+        f"peak memory so far, after {name}: this process {_peak_mb(resource.RUSAGE_SELF):.0f} MB, "
         f"largest child process {_peak_mb(resource.RUSAGE_CHILDREN):.0f} MB"
     )
 
