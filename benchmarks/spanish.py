@@ -60,7 +60,9 @@ def alternatives() -> dict[str, Callable[[Sequence[str]], list[float]]]:
     return found
 
 
-def measure(rows: Sequence[LabelledText], engine: Engine) -> dict[str, object]:
+def measure(
+    rows: Sequence[LabelledText], engine: Engine, others: dict[str, Callable[[Sequence[str]], list[float]]]
+) -> dict[str, object]:
     """Pearson r of Voces (the stored text-level polarity) and of each alternative, on the same texts."""
     texts = [r.text for r in rows]
     gold = [r.sentiment or 0.0 for r in rows]
@@ -76,7 +78,7 @@ def measure(rows: Sequence[LabelledText], engine: Engine) -> dict[str, object]:
         "lexicon_only": pearson([lexicon_polarity(t) for t in texts], gold),
         "model_only": pearson([model.score(t)[0] for t in texts], gold),
     }
-    for name, score in alternatives().items():
+    for name, score in others.items():
         figures[name] = pearson(score(texts), gold)
     return figures
 
@@ -96,8 +98,9 @@ def run() -> None:
         print(f"Spanish data not found at {SHARED}: only Voces's own testimonies are measured")
     sets.append(("own testimonies, development (tuned on)", _spanish(OWN)))
     results = {}
+    others = alternatives()  # loaded once: the PyPI package unpickles 30 MB
     for name, rows in sets:
-        figures = measure(rows, engine)
+        figures = measure(rows, engine, others)
         results[name] = figures
         others = "  ".join(
             f"{key} {value:.3f}" if isinstance(value, float) else f"{key} n/a"
