@@ -150,3 +150,16 @@ def test_training_script_writes_a_model_that_loads(tmp_path, capsys):
     assert model.about["source"] == "test rows" and model.about["texts"] == 32
     assert model.score("azul")[0] > model.score("gris")[0]
     assert "development r" in capsys.readouterr().out
+
+
+def test_training_script_adds_the_extra_spanish_texts_weighted(tmp_path):
+    data, extra = tmp_path / "labelled.jsonl", tmp_path / "testimonies.jsonl"
+    rows = [("un día azul", 1.0), ("un día gris", -1.0)] * 10
+    data.write_text("\n".join(json.dumps({"text": t, "sentiment": s, "language": "es"}) for t, s in rows) + "\n")
+    own = [("la vereda verde", 1.0, "es"), ("the green path", 1.0, "en"), ("la vereda", None, "es")]
+    extra.write_text("\n".join(json.dumps({"text": t, "sentiment": s, "language": lang}) for t, s, lang in own))
+    out = tmp_path / "model.json.gz"
+    train_main([str(data), "--extra", str(extra), "--extra-weight", "3", "--out", str(out)])
+    model = LinearSentiment.loads(out.read_bytes())
+    assert model.about["texts"] == 16 + 3 and model.about["extra"] == "testimonies.jsonl"
+    assert "vereda verde" in model.idf and "green" not in model.idf  # Spanish rated rows only
