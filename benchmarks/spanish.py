@@ -4,7 +4,8 @@ Data: the shared Spanish sets beside the repository (../shared/data/es) and Voce
 testimonies. XED is cut 80/10/10 by the seed the shipped model was trained with: its model learned
 from the first part, the blend was chosen on the second, and only the third is measured here as
 held out. SentiMP-21 (tweets rated by people) and the held-out testimonies were never used for
-training or tuning. The development figures are printed too, marked as such.
+training or tuning; the labelled testimonies are in the model's training data. The figures on
+data that was tuned or trained on are printed too, marked as such.
 """
 
 from __future__ import annotations
@@ -96,20 +97,20 @@ def run() -> None:
         sets.append(("XED subtitles, development tenth (tuned on)", dev))
     else:
         print(f"Spanish data not found at {SHARED}: only Voces's own testimonies are measured")
-    sets.append(("own testimonies, development (tuned on)", _spanish(OWN)))
+    sets.append(("own testimonies, in the model's training data", _spanish(OWN)))
     results = {}
     others = alternatives()  # loaded once: the PyPI package unpickles 30 MB
     for name, rows in sets:
         figures = measure(rows, engine, others)
         results[name] = figures
-        others = "  ".join(
+        listed = "  ".join(
             f"{key} {value:.3f}" if isinstance(value, float) else f"{key} n/a"
             for key, value in figures.items()
             if key not in {"n", "voces_scored", "voces"}
         )
         voces = figures["voces"]
         shown = f"{voces:.3f}" if isinstance(voces, float) else "n/a"
-        print(f"{name} ({figures['voces_scored']}/{figures['n']} scored): Voces {shown}  |  {others}")
+        print(f"{name} ({figures['voces_scored']}/{figures['n']} scored): Voces {shown}  |  {listed}")
     try:
         import sentiment_analysis_spanish  # noqa: F401
     except ImportError:
