@@ -20,6 +20,10 @@ $(VENV)/.installed-test: $(VENV)/.installed-run
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
 install: $(VENV)/.installed-run
 
 # Front-end packages from the npm registry (package-lock.json pins them), copied into static/;
@@ -49,7 +53,7 @@ run: setup
 test: $(VENV)/.installed-test translations vendor
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-test translations
+bench: $(VENV)/.installed-bench translations
 	$(BIN)/python -m benchmarks
 
 # A wheel to install anywhere (README, "Deploying"). setuptools reuses build/, so a file deleted from

@@ -80,6 +80,16 @@ def test_the_wheel_installs_one_top_level_package(installed):
     assert top_level == {"survey"}  # no generic `config`, `templates` or `migrations` beside it
 
 
+def test_the_installed_package_scores_spanish_from_its_own_data_files(installed, tmp_path):
+    script = (
+        "from survey.analysis.sentiment import score_sentence; import survey; "
+        "print(survey.__file__, score_sentence('Ya no hay balaceras y me siento seguro.', 'es').polarity)"
+    )
+    where, polarity = run(installed, "-c", script, cwd=tmp_path).split()
+    assert str(ROOT) not in where  # the wheel's copy, not the checkout's
+    assert float(polarity) > 0
+
+
 @pytest.fixture()
 def production(tmp_path: Path) -> dict[str, str]:
     """The environment of a deployment: production, a real secret, no database address of the suite's."""

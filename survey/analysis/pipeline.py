@@ -10,11 +10,11 @@ from survey.analysis.codebook import Codebook
 from survey.analysis.language import LanguageGuess, detect_language, language_model
 from survey.analysis.learned import LearnedCodebook, LearnedTag
 from survey.analysis.redact import Redaction, redact
-from survey.analysis.sentiment import NO_TEXT, SCORED_LANGUAGES, Sentiment, not_scored, score_english
+from survey.analysis.sentiment import NO_TEXT, SCORED_LANGUAGES, Sentiment, not_scored, score_sentence
 from survey.analysis.text import Sentence, clean_text, split_sentences
 from survey.analysis.themes import Evidence, ThemeMatch, ThemeTagger
 
-ANALYSER_VERSION = "2026.12.2"
+ANALYSER_VERSION = "2026.12.3-es"
 MAX_ANALYSED_CHARS = 20_000  # longer texts are stored whole but analysed on their start
 LEARNED_TERM = "learned"  # the term recorded for evidence that a learned codebook found
 
@@ -99,8 +99,13 @@ class _Scores:
 
     def __init__(self, body: str, sentences: Sequence[Sentence], language: str) -> None:
         self.pieces = [body[s.start : s.end] for s in sentences]
+        self.language = language
         self.scored = language in SCORED_LANGUAGES
-        self.each = [score_english(p) for p in self.pieces] if self.scored else [not_scored(language)] * len(sentences)
+        self.each = (
+            [score_sentence(p, language) for p in self.pieces]
+            if self.scored
+            else [not_scored(language)] * len(sentences)
+        )
         self._together: dict[tuple[int, ...], Sentiment] = {}
 
     def together(self, indexes: Sequence[int]) -> Sentiment:
@@ -112,7 +117,7 @@ class _Scores:
             return self.each[indexes[0]]
         key = tuple(indexes)
         if key not in self._together:
-            self._together[key] = score_english(" ".join(self.pieces[k] for k in key))
+            self._together[key] = score_sentence(" ".join(self.pieces[k] for k in key), self.language)
         return self._together[key]
 
 
@@ -143,7 +148,8 @@ class Engine:
         """Load the language model, the lexicons and the learned codebook now rather than on the
         first testimony."""
         language_model()
-        score_english("Warm up the lexicons: don't :) 😀")
+        score_sentence("Warm up the lexicons: don't :) 😀", "en")
+        score_sentence("Y el modelo del español: ya no hay balaceras.", "es")
         if self.learned is not None:
             self.learned.predict(["Warm up the learned codebook."])
 

@@ -1,8 +1,10 @@
-"""Sentiment per sentence and per text: TextBlob's polarity and VADER's compound score, averaged.
+"""Sentiment per sentence and per text, in English and Spanish.
 
-Both libraries are called through their public APIs, once per sentence and once more on the
-sentences read together (a theme's, the whole text's). English only; texts in other languages
-are not scored, with a reason stored as a code (see `NotScored`).
+English: TextBlob's polarity and VADER's compound score, averaged. Spanish: a lexicon read with
+VADER's rules, blended with a linear model trained on labelled Spanish (see `spanish_sentiment`).
+Each is called once per sentence and once more on the sentences read together (a theme's, the
+whole text's). Texts in other languages, and Spanish texts with no word the method knows, are not
+scored, with a reason stored as a code (see `NotScored`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from enum import StrEnum
 from textblob.en import sentiment as pattern_sentiment
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-SCORED_LANGUAGES = frozenset({"en"})
+from survey.analysis.spanish_sentiment import spanish_polarity
+
+SCORED_LANGUAGES = frozenset({"en", "es"})
 UNKNOWN_LANGUAGE = "und"
 # Words of testimonies about drugs and violence that general lexicons miss or read as neutral; VADER
 # scale -4..4. Outcomes carry the feeling here: "my son has been sober eight months", "she died".
@@ -82,7 +86,8 @@ class NotScored(StrEnum):
 
     NO_TEXT = "no_text"
     UNKNOWN_LANGUAGE = "language_unknown"
-    LANGUAGE = "language_not_scored"  # stored with the language: "language_not_scored:es"
+    LANGUAGE = "language_not_scored"  # stored with the language: "language_not_scored:pt"
+    UNREADABLE = "no_known_words"  # in a scored language, but no word the method knows ("Ajá.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +99,7 @@ class Reason:
 
     @property
     def code(self) -> str:
-        """The stored form: "no_text", "language_unknown", "language_not_scored:es"."""
+        """The stored form: "no_text", "language_unknown", "language_not_scored:pt"."""
         return self.kind.value if self.language is None else f"{self.kind.value}:{self.language}"
 
     @classmethod
@@ -149,8 +154,21 @@ def not_scored(language: str) -> Sentiment:
     return Sentiment(None, None, Reason(NotScored.LANGUAGE, language))
 
 
+UNREADABLE = Sentiment(None, None, Reason(NotScored.UNREADABLE))
+
+
+def score_spanish(text: str) -> Sentiment:
+    """Score a Spanish text; no subjectivity, which no labelled Spanish data has measured."""
+    polarity = spanish_polarity(text)
+    if polarity is None:
+        return UNREADABLE
+    return Sentiment(round(max(-1.0, min(1.0, polarity)), 4), None)
+
+
 def score_sentence(text: str, language: str) -> Sentiment:
-    """Score one sentence, or say why it cannot be scored in its language."""
+    """Score one sentence (or sentences read together), or say why it cannot be scored."""
+    if language == "es":
+        return score_spanish(text)
     if language not in SCORED_LANGUAGES:
         return not_scored(language)
     return score_english(text)

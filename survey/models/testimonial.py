@@ -34,7 +34,7 @@ class Testimonial(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     polarity: Mapped[float | None] = mapped_column(Float)
     subjectivity: Mapped[float | None] = mapped_column(Float)
-    # Why it was not scored: a code of survey.analysis.sentiment.Reason ("language_not_scored:es").
+    # Why it was not scored: a code of survey.analysis.sentiment.Reason ("language_not_scored:pt").
     sentiment_note: Mapped[str | None] = mapped_column(String(200))
     sentences: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     analyser_version: Mapped[str] = mapped_column(String(40))

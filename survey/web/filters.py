@@ -55,6 +55,8 @@ def sentiment_reason(code: str) -> str:
         return _("no sentiment method validated on labelled %(language)s text yet", language=name)
     if reason.kind is NotScored.UNKNOWN_LANGUAGE:
         return _("language could not be identified")
+    if reason.kind is NotScored.UNREADABLE:
+        return _("too short: no word the sentiment method knows")
     return _("no text to score")
 
 

@@ -24,13 +24,28 @@ def test_english_testimony_is_redacted_tagged_and_scored():
         assert result.redaction.text[evidence.start : evidence.end] == evidence.text
 
 
-def test_spanish_testimony_is_tagged_but_not_scored():
+def test_spanish_testimony_is_tagged_and_scored_per_sentence_theme_and_text():
     result = analyse_testimony(
-        "Ya no hay balaceras en el barrio y abrieron un centro de salud.", CODEBOOK, language_hint="es"
+        "Ya no hay balaceras en el barrio. Pero el centro de salud cerró y da miedo enfermarse.",
+        CODEBOOK,
+        language_hint="es",
     )
     assert result.language.code == "es"
-    assert {"safety", "services"} <= {t.match.theme for t in result.themes}
-    assert result.sentiment.polarity is None and result.sentiment.reason
+    assert result.sentiment.scored and result.sentiment.reason is None
+    first, second = (s.sentiment.polarity for s in result.sentences)
+    assert first is not None and first > 0.1
+    assert second is not None and second < -0.1
+    themes = {t.match.theme: t.polarity for t in result.themes}
+    assert themes["safety"] is not None and themes["services"] is not None
+    assert themes["services"] < 0
+
+
+def test_a_spanish_sentence_with_no_known_word_is_not_scored_but_its_neighbours_are():
+    result = analyse_testimony("Ajá. Ya no hay balaceras y me siento seguro.", CODEBOOK, language_hint="es")
+    unread, scored = (s.sentiment for s in result.sentences)
+    assert unread.reason is not None and unread.reason.code == "no_known_words"
+    assert scored.polarity is not None and scored.polarity > 0
+    assert result.sentiment.polarity is not None and result.sentiment.polarity > 0
 
 
 def test_short_text_takes_the_form_language():

@@ -1,4 +1,5 @@
-"""Sentiment: English scored through TextBlob's and VADER's public APIs, other languages not scored."""
+"""Sentiment: English scored through TextBlob's and VADER's public APIs, Spanish by its own method
+(tests/analysis/test_spanish_sentiment.py), other languages not scored."""
 
 from __future__ import annotations
 
@@ -43,9 +44,15 @@ def test_emoji_are_read():
 
 def test_spanish_is_not_scored_with_the_English_lexicon():
     result = score_sentence("La clínica es maravillosa.", "es")
+    assert result.scored and result.polarity > 0
+    assert score_english("La clínica es maravillosa.").polarity == 0  # what the English method would say
+
+
+def test_a_language_without_a_method_is_not_scored():
+    result = score_sentence("A clínica é maravilhosa.", "pt")
     assert result.polarity is None and not result.scored
-    assert result.reason == Reason(NotScored.LANGUAGE, "es")
-    assert result.reason.code == "language_not_scored:es"
+    assert result.reason == Reason(NotScored.LANGUAGE, "pt")
+    assert result.reason.code == "language_not_scored:pt"
 
 
 def test_unknown_language_is_not_scored():
@@ -53,7 +60,13 @@ def test_unknown_language_is_not_scored():
 
 
 @pytest.mark.parametrize(
-    "reason", [Reason(NotScored.NO_TEXT), Reason(NotScored.UNKNOWN_LANGUAGE), Reason(NotScored.LANGUAGE, "pt")]
+    "reason",
+    [
+        Reason(NotScored.NO_TEXT),
+        Reason(NotScored.UNKNOWN_LANGUAGE),
+        Reason(NotScored.LANGUAGE, "pt"),
+        Reason(NotScored.UNREADABLE),
+    ],
 )
 def test_reason_codes_read_back(reason):
     assert Reason.from_code(reason.code) == reason

@@ -48,12 +48,15 @@ def test_theme_shares_and_sentiment(make_response, example_survey):
     assert all("." not in key for key in rows)  # sub-themes are not listed as themes
 
 
-def test_spanish_testimonies_are_counted_as_not_scored(make_response, example_survey):
+def test_spanish_testimonies_are_scored_and_unreadable_ones_counted_apart(make_response, example_survey):
     for _ in range(5):
-        make_response(language="es", change_story="Hay menos balaceras en el pueblo y más trabajo.", what_would_help="")
+        make_response(
+            language="es", change_story="Ya no hay balaceras en el pueblo y hay más trabajo.", what_would_help=""
+        )
+        make_response(language="es", change_story="Ajá.", what_would_help="")
     summary = _summary(example_survey)
-    assert summary.sentiment_scored == 0
-    assert sum(n for _, n in summary.not_scored) == 5
+    assert summary.sentiment_scored == 5 and summary.sentiment_mean > 0
+    assert summary.not_scored == [("no_known_words", 5)]
 
 
 def test_a_small_choice_is_withheld_with_the_next_smallest(make_response, example_survey):

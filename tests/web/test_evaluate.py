@@ -230,15 +230,21 @@ def test_a_correction_to_an_unknown_theme_is_refused(client, make_user, login, m
 
 
 def test_not_scored_reasons_are_stored_as_codes_and_translated(client, make_user, login, make_response, db):
-    make_response(language="es", change_story="Hay menos balaceras en el pueblo y más trabajo.", what_would_help="")
-    testimonial = db.session.scalars(select(Testimonial)).first()
-    assert testimonial.sentiment_note == "language_not_scored:es"
+    make_response(language="es", change_story="Ajá.", what_would_help="")
+    make_response(
+        language="pt", change_story="A clínica fechou e agora as crianças não têm onde estudar.", what_would_help=""
+    )
+    unreadable, portuguese = db.session.scalars(select(Testimonial).order_by(Testimonial.id)).all()
+    assert unreadable.sentiment_note == "no_known_words"
+    assert portuguese.sentiment_note == "language_not_scored:pt"
     evaluator = _evaluator(make_user, login)
-    page = evaluator.get(f"{URL}/testimonials/{testimonial.id}?lang=es").get_data(as_text=True)
-    assert "todavía no hay un método de sentimiento validado con textos en español etiquetados" in page
+    page = evaluator.get(f"{URL}/testimonials/{unreadable.id}?lang=es").get_data(as_text=True)
+    assert "demasiado corto: ninguna palabra que el método de sentimiento conozca" in page
     assert "sin puntuar" in page
-    page = evaluator.get(f"{URL}/testimonials/{testimonial.id}?lang=en").get_data(as_text=True)
-    assert "no sentiment method validated on labelled Spanish text yet" in page
+    page = evaluator.get(f"{URL}/testimonials/{portuguese.id}?lang=es").get_data(as_text=True)
+    assert "todavía no hay un método de sentimiento validado con textos en portugués etiquetados" in page
+    page = evaluator.get(f"{URL}/testimonials/{portuguese.id}?lang=en").get_data(as_text=True)
+    assert "no sentiment method validated on labelled Portuguese text yet" in page
 
 
 def test_a_testimony_not_analysed_yet_shows_only_its_redacted_text(
