@@ -14,7 +14,7 @@ from survey.analysis.sentiment import NO_TEXT, SCORED_LANGUAGES, Sentiment, not_
 from survey.analysis.text import Sentence, clean_text, split_sentences
 from survey.analysis.themes import Evidence, ThemeMatch, ThemeTagger
 
-ANALYSER_VERSION = "2026.12.2"
+ANALYSER_VERSION = "2026.12.3-names"
 MAX_ANALYSED_CHARS = 20_000  # longer texts are stored whole but analysed on their start
 LEARNED_TERM = "learned"  # the term recorded for evidence that a learned codebook found
 
@@ -55,10 +55,10 @@ class Analysis:
         return frozenset(t.match.theme for t in self.themes if "." not in t.match.theme)
 
 
-def redact_testimony(text: str, names: Iterable[str] = ()) -> Redaction:
+def redact_testimony(text: str, names: Iterable[str] = (), places: Iterable[str] = ()) -> Redaction:
     """The testimony as everyone but an administrator reads it: the first step of the analysis,
     also taken on its own when a testimony is stored before it is analysed."""
-    return redact(clean_text(text), names)
+    return redact(clean_text(text), names, places)
 
 
 def _sentence_of(starts: Sequence[int], offset: int) -> int:
@@ -118,7 +118,8 @@ class _Scores:
 
 @dataclass(frozen=True, eq=False)
 class Engine:
-    """The analysis as configured: a codebook, perhaps a learned codebook, and the codebook's tagger.
+    """The analysis as configured: a codebook, perhaps a learned codebook, the programme's place
+    names (kept by redaction), and the codebook's tagger.
 
     Made once for a codebook and learned codebook and kept while they stay the same; it holds only
     what it is given and what it builds from them, so it can be sent to other processes.
@@ -126,6 +127,7 @@ class Engine:
 
     codebook: Codebook
     learned: LearnedCodebook | None = None
+    places: tuple[str, ...] = ()
     tagger: ThemeTagger = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -155,7 +157,7 @@ class Engine:
         names: Sequence[Iterable[str]] | None = None,
     ) -> list[Analysis]:
         """Analyse testimonies together (the learned codebook reads them in one pass)."""
-        redactions = [redact_testimony(t, names[i] if names else ()) for i, t in enumerate(texts)]
+        redactions = [redact_testimony(t, names[i] if names else (), self.places) for i, t in enumerate(texts)]
         bodies = [r.text[:MAX_ANALYSED_CHARS] for r in redactions]
         learned_tags = self.learned.predict(bodies) if self.learned is not None else [[] for _ in bodies]
         results = []

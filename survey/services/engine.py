@@ -1,7 +1,8 @@
 """The current analysis engine: the configured codebook with the active learned codebook.
 
-One engine is kept per process and made again only when the codebook file changes or another
-learned codebook becomes active; which engine is current is looked up once per request or command.
+One engine is kept per process and made again only when the codebook file changes, another
+learned codebook becomes active or the sites change (their names are places that redaction keeps);
+which engine is current is looked up once per request or command.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from survey.analysis import Codebook, load_codebook
 from survey.analysis.learned import LearnedCodebook
 from survey.analysis.pipeline import Engine
 from survey.extensions import db
-from survey.models import LearnedModel
+from survey.models import LearnedModel, Site
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,7 @@ class EngineKey:
     codebook_path: str
     codebook_mtime_ns: int
     learned: tuple[int, str] | None  # the active model's id and version
+    places: tuple[str, ...]  # the sites' names and regions
 
 
 _current: tuple[EngineKey, Engine] | None = None
@@ -35,7 +37,9 @@ def _key() -> EngineKey:
     path = Path(current_app.config["CODEBOOK_PATH"])
     with db.session.no_autoflush:
         row = db.session.execute(select(LearnedModel.id, LearnedModel.version).where(LearnedModel.active)).first()
-    return EngineKey(str(path), path.stat().st_mtime_ns, (row.id, row.version) if row else None)
+        sites = db.session.execute(select(Site.name, Site.region)).all()
+    places = tuple(sorted({name for site in sites for name in site if name}))
+    return EngineKey(str(path), path.stat().st_mtime_ns, (row.id, row.version) if row else None, places)
 
 
 def _load_learned(model_id: int) -> LearnedCodebook:
@@ -51,7 +55,7 @@ def current_engine() -> Engine:
         key = _key()
         if _current is None or _current[0] != key:
             learned = _load_learned(key.learned[0]) if key.learned else None
-            _current = (key, Engine(load_codebook(key.codebook_path), learned))
+            _current = (key, Engine(load_codebook(key.codebook_path), learned, key.places))
         g.engine = _current[1]
     engine: Engine = g.engine
     return engine

@@ -28,7 +28,7 @@ SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 def pending_testimony_row(response_id: int, question: str, text: str, names: Iterable[str] = ()) -> dict[str, Any]:
     """A testimony's row for a bulk insert, redacted now (no page ever shows text that redaction has not
     been through, analysed or not), its analysis to follow once the transaction commits."""
-    redaction = redact_testimony(text, names)
+    redaction = redact_testimony(text, names, current_engine().places)
     return {
         "response_id": response_id,
         "question": question,
