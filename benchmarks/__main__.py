@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from benchmarks import analysis, forms, rerun, sync
+from benchmarks import analysis, forms, redaction, rerun, sync
 
 
 def main() -> None:
     """Run the benchmarks one after the other."""
     analysis.run()
+    redaction.run()
     sync.run()
     rerun.run()
     forms.run()

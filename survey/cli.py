@@ -20,10 +20,12 @@ from survey.analysis.evaluation import (
     format_report,
     read_labelled,
 )
+from survey.analysis.redaction_scores import read_texts, redaction_record
 from survey.extensions import db
 from survey.models import Job, JobStatus, Role, User
 from survey.services.backups import BackupError, back_up, restore
 from survey.services.demo import DEMO_PASSWORD, load_demo
+from survey.services.engine import current_engine
 from survey.services.jobs import CHUNK_SIZE, enqueue_job, get_job, pending_chunks, resume_job, start_rerun
 from survey.services.learning import (
     examples_from_file,
@@ -213,6 +215,22 @@ def evaluate_command(data: str, train_path: str | None, as_json: bool) -> None:
         click.echo(json.dumps(report))
         return
     click.echo(format_report(report, len(rows)))
+
+
+@analysis_cli.command("redact")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object a line: text, redacted, spans.")
+def redact_command(path: str, as_json: bool) -> None:
+    """Hide personal details in texts (JSONL: one {"text": ...} a line), one output line for each.
+
+    The sites' names are kept as places; spans' offsets point into each text as given."""
+    places = current_engine().places
+    try:
+        for text in read_texts(path):
+            record = redaction_record(text, places)
+            click.echo(json.dumps(record, ensure_ascii=False) if as_json else record["redacted"].replace("\n", " "))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @analysis_cli.command("train")

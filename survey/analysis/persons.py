@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from typing import NamedTuple
 
 from survey.analysis.places import ORGANISATION_WORDS, PLACES, place_phrases
-from survey.analysis.text import fold
+from survey.analysis.text import MAX_REMEMBERED_WORDS, fold
 
 WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W\d_])?\.?")
 # Titles and the words of kinship, trade and role that put a name after them.
@@ -94,14 +94,17 @@ UNKNOWN_WORDS = True  # a capitalised word no list knows, inside a sentence: hid
 LOWER_MIN = 3  # a lower-case word after a cue is a name only when it is this long
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class _Word(NamedTuple):
     start: int
     end: int
     text: str
     folded: str
     capital: bool
     opens: bool  # the first word of a sentence or of a line
+
+
+OPENING = re.compile(r"[.!?¡¿:;\n\"«“(\[]")
+_folded = lru_cache(maxsize=MAX_REMEMBERED_WORDS)(fold)  # testimonies repeat their words
 
 
 @lru_cache(maxsize=1)
@@ -124,17 +127,15 @@ def name_lists() -> tuple[frozenset[str], frozenset[str]]:
 def _words(text: str) -> list[_Word]:
     words: list[_Word] = []
     previous_end = 0
+    after_title = False
     for m in WORD.finditer(text):
-        raw = m.group()
-        end = m.end()
-        folded = fold(raw)
-        if raw.endswith(".") and folded[:-1] not in TITLES:
+        raw, start, end = m.group(), m.start(), m.end()
+        folded = _folded(raw)
+        if raw[-1] == "." and folded[:-1] not in TITLES:
             raw, end, folded = raw[:-1], end - 1, folded[:-1]  # a full stop, not an abbreviation
-        gap = text[previous_end : m.start()]
-        opens = not words or bool(re.search(r"[.!?¡¿:;\n\"«“(\[]", gap)) or words[-1].text.endswith(".")
-        if words and words[-1].folded.rstrip(".") in TITLES and words[-1].text.endswith("."):
-            opens = False  # "Dr. Sarah"
-        words.append(_Word(m.start(), end, raw, folded, raw[0].isupper(), opens))
+        opens = not words or (not after_title and (OPENING.search(text, previous_end, start) is not None))
+        words.append(_Word(start, end, raw, folded, raw[0].isupper(), opens))
+        after_title = raw[-1] == "." and folded[:-1] in TITLES  # "Dr. Sarah"
         previous_end = end
     return words
 
@@ -290,7 +291,7 @@ class _Finder:
         for cue in NAMING.finditer(self.text):
             self._take_from(cue.end())
         for k, word in enumerate(self.words):
-            if not word.capital and len(word.folded) >= LOWER_MIN and self._cue(k) and self._is_name_word(word):
+            if not word.capital and len(word.folded) >= LOWER_MIN and self._is_name_word(word) and self._cue(k):
                 self._take_from(word.start)
 
     def _is_name_word(self, word: _Word) -> bool:
