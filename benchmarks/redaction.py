@@ -3,7 +3,8 @@
 Data: MEDDOCAN's Spanish name spans beside the repository (../shared/data/es), synthetic clinical
 reports with no place labels (so its over-redaction is the share of other capitalised words
 hidden), and the testimony-like sentences in tests/data, with names, places and organisations
-marked in Spanish and English. Both methods run on the same texts in the same run.
+marked in Spanish and English: names_labelled.jsonl, which the rules were shaped on, and
+names_heldout.jsonl, written after them. Both methods run on the same texts in the same run.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from survey.analysis.redaction_scores import (
 
 MEDDOCAN = Path(os.environ.get("VOCES_SHARED_DATA", ROOT.parent / "shared" / "data")) / "es" / "names_meddocan_es.jsonl"
 OWN = ROOT / "tests" / "data" / "names_labelled.jsonl"
+HELD_OUT = ROOT / "tests" / "data" / "names_heldout.jsonl"
 METHODS: dict[str, Callable[[str], list[Span]]] = {
     "Voces redaction": redaction_spans,
     "capitalised words": capitalised_words,
@@ -69,7 +71,10 @@ def report(title: str, rows: list[NameLabels]) -> dict[str, dict[str, object]]:
 def run() -> None:
     """Print recall and over-redaction on each names set that is here."""
     print("== redaction of people's names ==")
-    figures = {"own": report("Testimony-like sentences (es, en)", read(OWN))}
+    figures = {
+        "own": report("Testimony-like sentences (es, en)", read(OWN)),
+        "held_out": report("Testimony-like sentences written after the rules (es, en)", read(HELD_OUT)),
+    }
     if MEDDOCAN.exists():
         figures["meddocan"] = report("MEDDOCAN (es, synthetic clinical reports)", read(MEDDOCAN))
     else:

@@ -35,6 +35,7 @@ ROLES = frozenset(
         "psicologa psiquiatra medico medica enfermero enfermera profesor profesora maestro maestra "
         "trabajadora trabajador promotora promotor abogado abogada comandante alcalde alcaldesa concejal "
         "fiscal juez jueza cura pastor coordinador coordinadora lider lideresa ex paciente clinico responsable "
+        "teniente capitan sargento coronel cabo patrullero agente inspector "
         "neighbour neighbor brother sister cousin son daughter mom mum mother dad father husband wife "
         "partner boyfriend girlfriend friend grandmother grandma grandfather grandpa nephew niece aunt "
         "counsellor counselor caseworker worker sponsor landlord dealer doctor teacher sergeant paramedic "
@@ -242,11 +243,16 @@ class _Finder:
         word = self.words[index]
         listed = word.folded in self.first or word.folded in self.last
         ordinary = word.opens and (not listed or word.folded in COMMON) and word.folded not in ARTICLES
+        if ordinary and listed and index + 1 < len(self.words):
+            following = self.words[index + 1].folded
+            ordinary = following not in self.last  # "Lisa Chen from outreach"
         return ordinary and not self._cue(index)
 
     def _looks_like_person(self, run: list[int], words: list[_Word]) -> bool:
         names = [w for w in words if w.folded not in PARTICLES]
         head = words[0]
+        if len(names) == 1 and len(head.text) < 2:
+            return False  # "I", an initial
         if self._cue(run[0]):
             return not (len(names) == 1 and names[0].folded in self.places)
         if self._is_place(names):
