@@ -25,7 +25,6 @@ from survey.extensions import db
 from survey.models import Job, JobStatus, Role, User
 from survey.services.backups import BackupError, back_up, restore
 from survey.services.demo import DEMO_PASSWORD, load_demo
-from survey.services.engine import current_engine
 from survey.services.jobs import CHUNK_SIZE, enqueue_job, get_job, pending_chunks, resume_job, start_rerun
 from survey.services.learning import (
     examples_from_file,
@@ -33,7 +32,7 @@ from survey.services.learning import (
     learn_from_corrections,
 )
 from survey.services.queue_files import QueueFileError, import_queue_file
-from survey.services.sites import SiteImportError, import_sites, list_sites, read_sites_file
+from survey.services.sites import SiteImportError, import_sites, list_sites, read_sites_file, site_places
 from survey.services.surveys import (
     SurveyImportError,
     SurveyNotFoundError,
@@ -224,7 +223,7 @@ def redact_command(path: str, as_json: bool) -> None:
     """Hide personal details in texts (JSONL: one {"text": ...} a line), one output line for each.
 
     The sites' names are kept as places; spans' offsets point into each text as given."""
-    places = current_engine().places
+    places = site_places()
     try:
         for text in read_texts(path):
             record = redaction_record(text, places)

@@ -9,7 +9,6 @@ from sqlalchemy import select, update
 from survey.analysis import ANALYSER_VERSION
 from survey.models import LearnedModel, Role, Site, TagSource, Testimonial
 from survey.services.corrections import correct_themes
-from survey.services.engine import forget_current_engine
 from tests import ROOT
 
 OWN = ROOT / "tests" / "data" / "testimonies_labelled.jsonl"
@@ -171,7 +170,6 @@ def test_redact_prints_the_redacted_texts_and_keeps_the_sites_names(runner, db, 
     before = runner.invoke(args=["analysis", "redact", str(path)]).output
     db.session.add(Site(slug="bellavista", name="Bellavista", region="Nariño", country="CO"))
     db.session.commit()
-    forget_current_engine()  # each command looks the engine up once; here both share the test's context
     after = runner.invoke(args=["analysis", "redact", str(path)]).output
     assert before == "Fuimos con [name], y [name] quedó sola.\n"  # a word no list knows is taken for a name
     assert after == "Fuimos con [name], y Bellavista quedó sola.\n"

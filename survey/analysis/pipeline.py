@@ -118,8 +118,7 @@ class _Scores:
 
 @dataclass(frozen=True, eq=False)
 class Engine:
-    """The analysis as configured: a codebook, perhaps a learned codebook, the programme's place
-    names (kept by redaction), and the codebook's tagger.
+    """The analysis as configured: a codebook, perhaps a learned codebook, and the codebook's tagger.
 
     Made once for a codebook and learned codebook and kept while they stay the same; it holds only
     what it is given and what it builds from them, so it can be sent to other processes.
@@ -127,7 +126,6 @@ class Engine:
 
     codebook: Codebook
     learned: LearnedCodebook | None = None
-    places: tuple[str, ...] = ()
     tagger: ThemeTagger = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -155,9 +153,13 @@ class Engine:
         *,
         language_hints: Sequence[str | None] | None = None,
         names: Sequence[Iterable[str]] | None = None,
+        places: Sequence[Iterable[str]] | None = None,
     ) -> list[Analysis]:
-        """Analyse testimonies together (the learned codebook reads them in one pass)."""
-        redactions = [redact_testimony(t, names[i] if names else (), self.places) for i, t in enumerate(texts)]
+        """Analyse testimonies together (the learned codebook reads them in one pass); `names` are
+        each one's names given in other fields, `places` the place names that stay (its site's)."""
+        redactions = [
+            redact_testimony(t, names[i] if names else (), places[i] if places else ()) for i, t in enumerate(texts)
+        ]
         bodies = [r.text[:MAX_ANALYSED_CHARS] for r in redactions]
         learned_tags = self.learned.predict(bodies) if self.learned is not None else [[] for _ in bodies]
         results = []
@@ -186,9 +188,11 @@ class Engine:
             )
         return results
 
-    def analyse(self, text: str, *, language_hint: str | None = None, names: Iterable[str] = ()) -> Analysis:
+    def analyse(
+        self, text: str, *, language_hint: str | None = None, names: Iterable[str] = (), places: Iterable[str] = ()
+    ) -> Analysis:
         """Analyse one testimony: redact it first, then read only the redacted text."""
-        return self.analyse_batch([text], language_hints=[language_hint], names=[names])[0]
+        return self.analyse_batch([text], language_hints=[language_hint], names=[names], places=[places])[0]
 
 
 def analyse_batch(
@@ -225,7 +229,10 @@ def use_in_this_process(engine: Engine) -> None:
 
 
 def analyse_in_this_process(
-    texts: Sequence[str], language_hints: Sequence[str | None], names: Sequence[Sequence[str]]
+    texts: Sequence[str],
+    language_hints: Sequence[str | None],
+    names: Sequence[Sequence[str]],
+    places: Sequence[Sequence[str]] | None = None,
 ) -> list[Analysis]:
     """A worker's batch, analysed by the engine `use_in_this_process` gave it."""
-    return _process_engine[0].analyse_batch(texts, language_hints=language_hints, names=names)
+    return _process_engine[0].analyse_batch(texts, language_hints=language_hints, names=names, places=places)

@@ -1,8 +1,7 @@
 """The current analysis engine: the configured codebook with the active learned codebook.
 
-One engine is kept per process and made again only when the codebook file changes, another
-learned codebook becomes active or the sites change (their names are places that redaction keeps);
-which engine is current is looked up once per request or command.
+One engine is kept per process and made again only when the codebook file changes or another
+learned codebook becomes active; which engine is current is looked up once per request or command.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from survey.analysis import Codebook, load_codebook
 from survey.analysis.learned import LearnedCodebook
 from survey.analysis.pipeline import Engine
 from survey.extensions import db
-from survey.models import LearnedModel, Site
+from survey.models import LearnedModel
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +26,6 @@ class EngineKey:
     codebook_path: str
     codebook_mtime_ns: int
     learned: tuple[int, str] | None  # the active model's id and version
-    places: tuple[str, ...]  # the sites' names and regions
 
 
 _current: tuple[EngineKey, Engine] | None = None
@@ -37,9 +35,7 @@ def _key() -> EngineKey:
     path = Path(current_app.config["CODEBOOK_PATH"])
     with db.session.no_autoflush:
         row = db.session.execute(select(LearnedModel.id, LearnedModel.version).where(LearnedModel.active)).first()
-        sites = db.session.execute(select(Site.name, Site.region)).all()
-    places = tuple(sorted({name for site in sites for name in site if name}))
-    return EngineKey(str(path), path.stat().st_mtime_ns, (row.id, row.version) if row else None, places)
+    return EngineKey(str(path), path.stat().st_mtime_ns, (row.id, row.version) if row else None)
 
 
 def _load_learned(model_id: int) -> LearnedCodebook:
@@ -55,7 +51,7 @@ def current_engine() -> Engine:
         key = _key()
         if _current is None or _current[0] != key:
             learned = _load_learned(key.learned[0]) if key.learned else None
-            _current = (key, Engine(load_codebook(key.codebook_path), learned, key.places))
+            _current = (key, Engine(load_codebook(key.codebook_path), learned))
         g.engine = _current[1]
     engine: Engine = g.engine
     return engine
