@@ -187,10 +187,20 @@ def _runs(text: str, words: Sequence[_Word]) -> list[list[int]]:
     return runs
 
 
+class _Places:
+    """The places known to all testimonies, and those given for this one (its site's)."""
+
+    def __init__(self, given: frozenset[str]) -> None:
+        self.given = given
+
+    def __contains__(self, phrase: object) -> bool:
+        return phrase in PLACES or phrase in self.given
+
+
 class _Finder:
     """The names in one text."""
 
-    def __init__(self, text: str, places: frozenset[str]) -> None:
+    def __init__(self, text: str, places: _Places) -> None:
         self.text = text
         self.words = _words(text)
         self.first, self.last = name_lists()
@@ -354,7 +364,7 @@ class _Finder:
 
 def find_person_names(text: str, places: Iterable[str] = ()) -> list[tuple[int, int, str]]:
     """Find people's names as (start, end, "name"); `places` adds place names that must stay."""
-    finder = _Finder(text, PLACES | place_phrases(places))
+    finder = _Finder(text, _Places(place_phrases(places)))
     finder.capitalised()
     finder.nicknames()
     finder.named()
