@@ -20,6 +20,7 @@ from survey.analysis.evaluation import (
     format_report,
     read_labelled,
 )
+from survey.analysis.redaction_scores import read_texts, redaction_record
 from survey.extensions import db
 from survey.models import Job, JobStatus, Role, User
 from survey.services.backups import BackupError, back_up, restore
@@ -31,7 +32,7 @@ from survey.services.learning import (
     learn_from_corrections,
 )
 from survey.services.queue_files import QueueFileError, import_queue_file
-from survey.services.sites import SiteImportError, import_sites, list_sites, read_sites_file
+from survey.services.sites import SiteImportError, import_sites, list_sites, read_sites_file, site_places
 from survey.services.surveys import (
     SurveyImportError,
     SurveyNotFoundError,
@@ -213,6 +214,22 @@ def evaluate_command(data: str, train_path: str | None, as_json: bool) -> None:
         click.echo(json.dumps(report))
         return
     click.echo(format_report(report, len(rows)))
+
+
+@analysis_cli.command("redact")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object a line: text, redacted, spans.")
+def redact_command(path: str, as_json: bool) -> None:
+    """Hide personal details in texts (JSONL: one {"text": ...} a line), one output line for each.
+
+    The sites' names are kept as places; spans' offsets point into each text as given."""
+    places = site_places()
+    try:
+        for text in read_texts(path):
+            record = redaction_record(text, places)
+            click.echo(json.dumps(record, ensure_ascii=False) if as_json else record["redacted"].replace("\n", " "))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @analysis_cli.command("train")

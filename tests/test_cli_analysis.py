@@ -7,7 +7,7 @@ import json
 from sqlalchemy import select, update
 
 from survey.analysis import ANALYSER_VERSION
-from survey.models import LearnedModel, Role, TagSource, Testimonial
+from survey.models import LearnedModel, Role, Site, TagSource, Testimonial
 from survey.services.corrections import correct_themes
 from tests import ROOT
 
@@ -144,3 +144,51 @@ def test_rerun_all_reanalyses_every_testimony_to_the_same_results(runner, make_r
     assert "100%" in result.output
     assert _stored(db) == first
     assert {row[5] for row in first.values()} == {ANALYSER_VERSION}
+
+
+NAMES = ROOT / "tests" / "data" / "names_labelled.jsonl"
+
+
+def test_redact_writes_one_json_line_per_text_with_offsets_into_it(runner, tmp_path):
+    texts = ["Mi vecino Carlos Ramírez vio todo en Tumaco.", "El psicólogo Andrés Gómez trabaja con la Defensoría."]
+    path = tmp_path / "texts.jsonl"
+    path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    result = runner.invoke(args=["analysis", "redact", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["text"] for r in records] == texts
+    assert records[0]["redacted"] == "Mi vecino [name] vio todo en Tumaco."
+    assert records[1]["redacted"] == "El psicólogo [name] trabaja con la Defensoría."
+    for record in records:
+        assert {s["kind"] for s in record["spans"]} == {"name"}
+        assert all(record["text"][s["start"] : s["end"]] in ("Carlos Ramírez", "Andrés Gómez") for s in record["spans"])
+
+
+def test_redact_prints_the_redacted_texts_and_keeps_the_sites_names(runner, db, tmp_path):
+    path = tmp_path / "texts.jsonl"
+    path.write_text(json.dumps({"text": "Fuimos con Wilmer, y Bellavista quedó sola."}) + "\n")
+    before = runner.invoke(args=["analysis", "redact", str(path)]).output
+    db.session.add(Site(slug="bellavista", name="Bellavista", region="Nariño", country="CO"))
+    db.session.commit()
+    after = runner.invoke(args=["analysis", "redact", str(path)]).output
+    assert before == "Fuimos con [name], y [name] quedó sola.\n"  # a word no list knows is taken for a name
+    assert after == "Fuimos con [name], y Bellavista quedó sola.\n"
+
+
+def test_redact_reports_a_line_without_text(runner, tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"texto": "hola"}\n', encoding="utf-8")
+    result = runner.invoke(args=["analysis", "redact", str(path)])
+    assert result.exit_code != 0 and "bad.jsonl line 1: each line needs a text" in result.output
+
+
+def test_evaluate_adds_redaction_figures_when_the_file_marks_names(runner):
+    result = runner.invoke(args=["analysis", "evaluate", str(NAMES), "--json"])
+    assert result.exit_code == 0, result.output
+    redaction = json.loads(result.output)["redaction"]
+    baseline = redaction["capitalised_words"]
+    assert redaction["name_tokens"] == baseline["name_tokens"] > 150
+    assert redaction["name_recall"] > baseline["name_recall"]
+    assert redaction["places_hidden"] < baseline["places_hidden"]
+    output = runner.invoke(args=["analysis", "evaluate", str(NAMES)]).output
+    assert "name words hidden" in output and "capitalised words (baseline)" in output

@@ -20,6 +20,7 @@ from textblob import TextBlob
 from survey.analysis.codebook import Codebook
 from survey.analysis.learned import CodedExample, train_codebook
 from survey.analysis.pipeline import Analysis, Engine
+from survey.analysis.redaction_scores import NameLabels, capitalised_words, score_redaction, spans_of
 
 NEUTRAL_BAND = 0.1  # |polarity| below this counts as neutral in the three-class accuracy
 
@@ -36,6 +37,8 @@ class LabelledText:
     themes: frozenset[str] | None
     sentiment: float | None
     language: str | None
+    names: tuple[tuple[int, int], ...] | None = None  # people's names, when the file marks them
+    places: tuple[tuple[int, int], ...] = ()  # places and organisations, which redaction keeps
 
 
 def _themes(value: Any, where: str) -> frozenset[str] | None:
@@ -64,8 +67,18 @@ def _row(record: Any, where: str) -> LabelledText:
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         raise LabelledDataError(f"{where}: each record needs a text")
     language = record.get("language") or None
+    try:
+        names = spans_of(record["names"], where) if record.get("names") is not None else None
+        places = spans_of(record.get("places") or [], where)
+    except ValueError as error:
+        raise LabelledDataError(str(error)) from None
     return LabelledText(
-        record["text"], _themes(record.get("themes"), where), _sentiment(record.get("sentiment"), where), language
+        record["text"],
+        _themes(record.get("themes"), where),
+        _sentiment(record.get("sentiment"), where),
+        language,
+        names,
+        places,
     )
 
 
@@ -181,11 +194,31 @@ def evaluate_engine(
         sentiment = sentiment_scores(
             [row.sentiment or 0.0 for row, _ in rated], [a.sentiment.polarity for _, a in rated]
         )
-    return {
+    report: dict[str, Any] = {
         "themes": themes,
         "sentiment": sentiment,
         "throughput": {"texts_per_s": pipeline_rate, "textblob_texts_per_s": textblob_rate},
     }
+    named = [NameLabels(row.text, row.names, row.places) for row in data if row.names is not None]
+    if named:
+        report["redaction"] = score_redaction(named) | {"capitalised_words": score_redaction(named, capitalised_words)}
+    return report
+
+
+def _percent(share: float | None) -> str:
+    return "n/a" if share is None else f"{100 * share:.1f} %"
+
+
+def format_redaction(scores: dict[str, Any]) -> list[str]:
+    """The redaction figures as lines a person reads, next to the capitalised-words baseline."""
+    lines = []
+    for label, row in (("Redaction", scores), ("  capitalised words (baseline)", scores["capitalised_words"])):
+        lines.append(
+            f"{label}: {_percent(row['name_recall'])} of {row['name_tokens']} name words hidden; "
+            f"{_percent(row['places_hidden'])} of {row['place_tokens']} place and organisation words hidden; "
+            f"{_percent(row['other_capitalised_hidden'])} of {row['other_capitalised_tokens']} other capitalised words"
+        )
+    return lines
 
 
 def format_report(report: dict[str, Any], texts: int) -> str:
@@ -212,6 +245,8 @@ def format_report(report: dict[str, Any], texts: int) -> str:
             f"Sentiment: Pearson r {r}, three-class accuracy {sentiment['accuracy3']:.3f}, "
             f"on {sentiment['n']} scored texts"
         )
+    if "redaction" in report:
+        lines.extend(format_redaction(report["redaction"]))
     speed = report["throughput"]
     lines.append(
         f"Throughput: {speed['texts_per_s']:.0f} texts/s "

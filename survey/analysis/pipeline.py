@@ -14,7 +14,7 @@ from survey.analysis.sentiment import NO_TEXT, SCORED_LANGUAGES, Sentiment, not_
 from survey.analysis.text import Sentence, clean_text, split_sentences
 from survey.analysis.themes import Evidence, ThemeMatch, ThemeTagger
 
-ANALYSER_VERSION = "2026.12.3-es"
+ANALYSER_VERSION = "2026.12.3"
 MAX_ANALYSED_CHARS = 20_000  # longer texts are stored whole but analysed on their start
 LEARNED_TERM = "learned"  # the term recorded for evidence that a learned codebook found
 
@@ -55,10 +55,10 @@ class Analysis:
         return frozenset(t.match.theme for t in self.themes if "." not in t.match.theme)
 
 
-def redact_testimony(text: str, names: Iterable[str] = ()) -> Redaction:
+def redact_testimony(text: str, names: Iterable[str] = (), places: Iterable[str] = ()) -> Redaction:
     """The testimony as everyone but an administrator reads it: the first step of the analysis,
     also taken on its own when a testimony is stored before it is analysed."""
-    return redact(clean_text(text), names)
+    return redact(clean_text(text), names, places)
 
 
 def _sentence_of(starts: Sequence[int], offset: int) -> int:
@@ -159,9 +159,13 @@ class Engine:
         *,
         language_hints: Sequence[str | None] | None = None,
         names: Sequence[Iterable[str]] | None = None,
+        places: Sequence[Iterable[str]] | None = None,
     ) -> list[Analysis]:
-        """Analyse testimonies together (the learned codebook reads them in one pass)."""
-        redactions = [redact_testimony(t, names[i] if names else ()) for i, t in enumerate(texts)]
+        """Analyse testimonies together (the learned codebook reads them in one pass); `names` are
+        each one's names given in other fields, `places` the place names that stay (its site's)."""
+        redactions = [
+            redact_testimony(t, names[i] if names else (), places[i] if places else ()) for i, t in enumerate(texts)
+        ]
         bodies = [r.text[:MAX_ANALYSED_CHARS] for r in redactions]
         learned_tags = self.learned.predict(bodies) if self.learned is not None else [[] for _ in bodies]
         results = []
@@ -190,9 +194,11 @@ class Engine:
             )
         return results
 
-    def analyse(self, text: str, *, language_hint: str | None = None, names: Iterable[str] = ()) -> Analysis:
+    def analyse(
+        self, text: str, *, language_hint: str | None = None, names: Iterable[str] = (), places: Iterable[str] = ()
+    ) -> Analysis:
         """Analyse one testimony: redact it first, then read only the redacted text."""
-        return self.analyse_batch([text], language_hints=[language_hint], names=[names])[0]
+        return self.analyse_batch([text], language_hints=[language_hint], names=[names], places=[places])[0]
 
 
 def analyse_batch(
@@ -229,7 +235,10 @@ def use_in_this_process(engine: Engine) -> None:
 
 
 def analyse_in_this_process(
-    texts: Sequence[str], language_hints: Sequence[str | None], names: Sequence[Sequence[str]]
+    texts: Sequence[str],
+    language_hints: Sequence[str | None],
+    names: Sequence[Sequence[str]],
+    places: Sequence[Sequence[str]] | None = None,
 ) -> list[Analysis]:
     """A worker's batch, analysed by the engine `use_in_this_process` gave it."""
-    return _process_engine[0].analyse_batch(texts, language_hints=language_hints, names=names)
+    return _process_engine[0].analyse_batch(texts, language_hints=language_hints, names=names, places=places)

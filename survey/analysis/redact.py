@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from survey.analysis.addresses import find_addresses
+from survey.analysis.persons import find_person_names
 from survey.analysis.text import fold, fold_with_offsets, original_span
 
 # Full-width forms (ｍａｒｉａ＠ｇｍａｉｌ．ｃｏｍ) and small or leader look-alikes of "@" and ".", read
@@ -275,7 +276,7 @@ def _name_spans(text: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
     return found
 
 
-def _find_spans(text: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
+def _find_spans(text: str, names: Iterable[str], places: Iterable[str]) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     # Each pattern runs only where what it needs is in the text: most testimonies hold no "@",
     # no link and no digit, and skipping their patterns halves the time redaction takes.
@@ -297,13 +298,15 @@ def _find_spans(text: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
         found += [(m.start(), m.end(), "id") for m in CURP.finditer(text)]
     found += _self_named(text)
     found += _name_spans(text, names)
+    found += find_person_names(text, places)
     return found
 
 
-def redact(text: str, names: Iterable[str] = ()) -> Redaction:
-    """Replace e-mails, links, handles, phone and ID numbers, addresses and the given names with placeholders."""
+def redact(text: str, names: Iterable[str] = (), places: Iterable[str] = ()) -> Redaction:
+    """Replace e-mails, links, handles, phone and ID numbers, addresses, people's names and the given
+    names with placeholders; `places` are place names (the programme's sites) that stay."""
     plain = text.translate(NARROW) if not text.isascii() and WIDE.search(text) else text
-    spans = sorted(_find_spans(plain, names), key=lambda s: (s[0], -(s[1] - s[0])))
+    spans = sorted(_find_spans(plain, names, places), key=lambda s: (s[0], -(s[1] - s[0])))
     kept: list[tuple[int, int, str]] = []
     for start, end, kind in spans:
         if kept and start < kept[-1][1]:  # overlaps a span already kept: redact both as one

@@ -53,6 +53,12 @@ def list_sites() -> list[Site]:
     return list(db.session.scalars(select(Site).order_by(Site.country, Site.name)))
 
 
+def site_places() -> list[str]:
+    """Every site's name and region: places that redaction keeps."""
+    rows = db.session.execute(select(Site.name, Site.region)).all()
+    return sorted({place for row in rows for place in row if place})
+
+
 def get_site(slug: str) -> Site | None:
     """The site with this slug (looked up without flushing pending changes first)."""
     with db.session.no_autoflush:

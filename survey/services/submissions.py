@@ -125,7 +125,8 @@ def store_submissions(
     """
     if not submissions:
         return []
-    site_ids = _site_ids(submissions, sites)
+    known = _sites(submissions, sites)
+    site_ids = {slug: site.id for slug, site in known.items()}
     received = utcnow()
     rows = [_response_row(s, site_ids, received) for s in submissions]
     # In the batch's order, as they arrived. Two batches that hold the same UUIDs in another order
@@ -134,7 +135,7 @@ def store_submissions(
     responses = table_of(Response)
     inserted = db.session.execute(insert(responses).returning(responses.c.id, responses.c.uuid), rows)
     ids = {row.uuid: row.id for row in inserted}
-    answers, testimonies = _answer_rows(submissions, ids)
+    answers, testimonies = _answer_rows(submissions, ids, known)
     if answers:
         db.session.execute(insert(table_of(Answer)), answers)
     if testimonies:
@@ -145,12 +146,14 @@ def store_submissions(
 
 
 def _answer_rows(
-    submissions: Sequence[Submission], response_ids: Mapping[str, int]
+    submissions: Sequence[Submission], response_ids: Mapping[str, int], sites: Mapping[str, SitePlace]
 ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """The rows of the submissions' answers, and of their testimonies not yet analysed."""
     answers, testimonies = [], []
     for submission in submissions:
         response_id = response_ids[submission.uuid]
+        site = sites.get(submission.bound_answer("site") or submission.site or "")
+        places = [p for p in (site.name, site.region) if p] if site else []
         names = [
             str(submission.answers[q.name])
             for q in submission.definition.questions
@@ -161,7 +164,7 @@ def _answer_rows(
             if question.testimony:
                 text = str(value or "").strip()
                 if text:
-                    testimonies.append(pending_testimony_row(response_id, question.name, text, names))
+                    testimonies.append(pending_testimony_row(response_id, question.name, text, names, places))
             elif value is not None and value != "":
                 number = question.kind.stored_number(question, str(value))
                 row = {"response_id": response_id, "question": question.name, "value_text": str(value)}
@@ -190,11 +193,20 @@ def _response_row(submission: Submission, site_ids: Mapping[str, int], received:
     }
 
 
-def _site_ids(submissions: Sequence[Submission], sites: Mapping[str, Site] | None) -> dict[str, int]:
+class SitePlace(NamedTuple):
+    """A site as storing a submission needs it: its id, and its name and region (kept by redaction)."""
+
+    id: int
+    name: str
+    region: str
+
+
+def _sites(submissions: Sequence[Submission], sites: Mapping[str, Site] | None) -> dict[str, SitePlace]:
     if sites is not None:
-        return {slug: site.id for slug, site in sites.items()}
+        return {slug: SitePlace(site.id, site.name, site.region) for slug, site in sites.items()}
     slugs = {slug for s in submissions if (slug := s.bound_answer("site") or s.site)}
     if not slugs:
         return {}
+    query = select(Site.slug, Site.id, Site.name, Site.region).where(Site.slug.in_(slugs))
     with db.session.no_autoflush:
-        return {row.slug: row.id for row in db.session.execute(select(Site.slug, Site.id).where(Site.slug.in_(slugs)))}
+        return {row.slug: SitePlace(row.id, row.name, row.region) for row in db.session.execute(query)}

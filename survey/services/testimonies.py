@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, s
 from survey.analysis import Analysis, Redaction
 from survey.analysis.pipeline import Engine, redact_testimony
 from survey.extensions import db
-from survey.models import Answer, Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
+from survey.models import Answer, Response, Site, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.models.base import utcnow
 from survey.models.testimonial import PENDING
 from survey.services.engine import current_engine
@@ -25,10 +25,13 @@ from survey.services.surveys import definition_of
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
 
-def pending_testimony_row(response_id: int, question: str, text: str, names: Iterable[str] = ()) -> dict[str, Any]:
+def pending_testimony_row(
+    response_id: int, question: str, text: str, names: Iterable[str] = (), places: Iterable[str] = ()
+) -> dict[str, Any]:
     """A testimony's row for a bulk insert, redacted now (no page ever shows text that redaction has not
-    been through, analysed or not), its analysis to follow once the transaction commits."""
-    redaction = redact_testimony(text, names)
+    been through, analysed or not), its analysis to follow once the transaction commits; `places` are
+    its site's name and region, which redaction keeps."""
+    redaction = redact_testimony(text, names, places)
     return {
         "response_id": response_id,
         "question": question,
@@ -76,12 +79,14 @@ def count_out_of_date(survey_slug: str | None = None) -> int:
 
 @dataclass(slots=True)
 class StoredText:
-    """What the engine needs of a stored testimony: its text, its form's language, the names given."""
+    """What the engine needs of a stored testimony: its text, its form's language, the names given,
+    and its site's name and region (places that redaction keeps)."""
 
     id: int
     text: str
     language: str | None
     names: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
 
 
 def _personal_questions(where: ColumnElement[bool]) -> dict[int, frozenset[str]]:
@@ -105,8 +110,11 @@ def load_for_analysis(where: ColumnElement[bool], survey_slug: str | None = None
                 Response.survey_version_id,
                 Answer.question,
                 Answer.value_text,
+                Site.name.label("site_name"),
+                Site.region.label("site_region"),
             )
             .join(Response, Response.id == Testimonial.response_id)
+            .outerjoin(Site, Site.id == Response.site_id)
             .outerjoin(Answer, and_(Answer.response_id == Response.id, Answer.question.in_(names)))
             .where(where)
             .order_by(Testimonial.id, Answer.id)
@@ -115,7 +123,8 @@ def load_for_analysis(where: ColumnElement[bool], survey_slug: str | None = None
         for row in db.session.execute(in_survey(query, survey_slug)):
             item = found.get(row.id)
             if item is None:
-                item = found[row.id] = StoredText(row.id, row.raw_text, row.language)
+                places = [p for p in (row.site_name, row.site_region) if p]
+                item = found[row.id] = StoredText(row.id, row.raw_text, row.language, places=places)
             if row.question is not None and row.question in personal.get(row.survey_version_id, ()):
                 item.names.append(row.value_text or "")
     return list(found.values())
@@ -124,7 +133,10 @@ def load_for_analysis(where: ColumnElement[bool], survey_slug: str | None = None
 def analyse_texts(items: Sequence[StoredText], engine: Engine) -> list[Analysis]:
     """Run the engine on stored testimonies at once; touches no database."""
     return engine.analyse_batch(
-        [i.text for i in items], language_hints=[i.language for i in items], names=[i.names for i in items]
+        [i.text for i in items],
+        language_hints=[i.language for i in items],
+        names=[i.names for i in items],
+        places=[i.places for i in items],
     )
 
 

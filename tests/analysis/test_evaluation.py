@@ -69,3 +69,20 @@ def test_parts_without_labels_are_null():
     unlabelled = [type(r)(r.text, None, None, r.language) for r in rows]
     report = evaluate_engine(unlabelled, CODEBOOK)
     assert report["themes"] is None and report["sentiment"] is None
+
+
+def test_read_labelled_takes_name_and_place_spans(tmp_path):
+    path = tmp_path / "names.jsonl"
+    line = {"text": "Mi vecino Carlos vive en Tumaco.", "names": [[10, 16]], "places": [[25, 31]]}
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    row = read_labelled(path)[0]
+    assert row.names == ((10, 16),) and row.places == ((25, 31),)
+    report = evaluate_engine([row], CODEBOOK)
+    assert report["redaction"]["name_recall"] == 1.0 and report["redaction"]["places_hidden"] == 0.0
+
+
+def test_read_labelled_rejects_spans_that_are_not_pairs(tmp_path):
+    path = tmp_path / "names.jsonl"
+    path.write_text(json.dumps({"text": "Carlos", "names": [[3, 1]]}) + "\n", encoding="utf-8")
+    with pytest.raises(LabelledDataError, match="names.jsonl line 1: spans"):
+        read_labelled(path)

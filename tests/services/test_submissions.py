@@ -62,3 +62,21 @@ def test_what_the_record_says_counts_when_no_answer_binds_it(example_survey, db)
     answers = {k: v for k, v in GOOD_ANSWERS.items() if k != "site"}
     stored = record_submission(submission(example_survey, answers=answers, site="guaviare", content_hash="abc"))
     assert stored.site.slug == "guaviare" and stored.content_hash == "abc"
+
+
+def test_a_testimony_hides_peoples_names_and_keeps_its_sites_name(make_response, db):
+    from survey.analysis import ANALYSER_VERSION
+    from survey.models import Testimonial
+
+    story = "Mi vecino Carlos Ramírez se fue y Chilapa quedó sola."
+    stored = {site: make_response(change_story=story, site=site).id for site in ("chilapa", "tumaco")}
+    rows = {
+        site: db.session.scalars(
+            select(Testimonial).where(Testimonial.response_id == rid, Testimonial.question == "change_story")
+        ).one()
+        for site, rid in stored.items()
+    }
+    assert all(row.analyser_version == ANALYSER_VERSION for row in rows.values())  # analysed after the commit
+    assert rows["chilapa"].redacted_text == "Mi vecino [name] se fue y Chilapa quedó sola."
+    # Elsewhere "Chilapa" is a capitalised word no list knows: taken for a name
+    assert rows["tumaco"].redacted_text == "Mi vecino [name] se fue y [name] quedó sola."
