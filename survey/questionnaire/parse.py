@@ -198,21 +198,21 @@ def _check_appearance(kind: str, appearance: str, context: dict[str, Any]) -> No
 
 def parse_definition(data: Mapping[str, Any]) -> Definition:
     """Check a survey definition and build it, naming what is wrong."""
-    for key in ("form_id", "version", "title", "questions"):
+    for key in ("form_id", "title", "questions"):
         if not data.get(key):
             raise DefinitionError(f"field {key} is missing")
     if not FORM_ID.fullmatch(str(data["form_id"])):
         raise DefinitionError(
             "form_id must be letters, digits, - and _ (it becomes the address /s/<form_id>), at most 100"
         )
-    if len(str(data["version"])) > 50:
+    if len(str(data.get("version") or "")) > 50:
         raise DefinitionError("version must be at most 50 characters")
     language = str(data.get("default_language") or "en")
     parser = _Parser(data, language)
     items = parser.items(data["questions"], ())
     definition = Definition(
         form_id=str(data["form_id"]),
-        version=str(data["version"]),
+        version=str(data.get("version") or ""),
         default_language=language,
         title=_texts(data["title"], "title", language),
         description=_texts(data.get("description"), "description", language),
