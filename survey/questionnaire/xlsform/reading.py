@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -257,7 +258,9 @@ def _language_column(workbook: DefinitionData, name: str) -> str:
 def read_xlsform(path: str | Path) -> XLSFormResult:
     """Read and check an XLSForm; refuse it whole, naming sheet, row and column, if need be."""
     try:
-        workbook = get_xlsform(str(path))
+        with warnings.catch_warnings():  # a workbook's missing styles or odd properties are openpyxl's concern
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
+            workbook = get_xlsform(str(path))
     except PyXFormError as error:
         raise XLSFormError(f"{Path(path).name}: {error}") from None
     if not _rows(workbook, "survey"):
@@ -268,9 +271,9 @@ def read_xlsform(path: str | Path) -> XLSFormResult:
     _with_site_list(workbook)
     _number_rows(workbook, "survey")
     _number_rows(workbook, "choices")
-    warnings: list[str] = []
+    said: list[str] = []  # pyxform's own warnings
     try:
-        form = workbook_to_json(workbook, fallback_form_name=_form_id_from(Path(path)), warnings=warnings)
+        form = workbook_to_json(workbook, fallback_form_name=_form_id_from(Path(path)), warnings=said)
     except PyXFormError as error:
         raise XLSFormError(f"XLSForm: {error}") from None
     conversion = None
@@ -282,6 +285,6 @@ def read_xlsform(path: str | Path) -> XLSFormResult:
         raise XLSFormError(_language_column(workbook, error.name)) from None
     except DefinitionError as error:
         raise XLSFormError(_locate(error, workbook, form, conversion)) from None
-    warnings += _settings_warnings(form) + conversion.warnings
-    warnings += _missing_translations(form, conversion.languages)
-    return XLSFormResult(data, warnings)
+    said += _settings_warnings(form) + conversion.warnings
+    said += _missing_translations(form, conversion.languages)
+    return XLSFormResult(data, said)
