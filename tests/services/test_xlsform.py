@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from survey.models import SurveyVersion
 from survey.questionnaire import parse_definition
+from survey.questionnaire.logic import allowed_choices
 from survey.questionnaire.xlsform.reading import XLSFormError, read_xlsform
 from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
 from survey.services.sites import upsert_sites_from_file
@@ -392,7 +393,7 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
             "survey sheet, row 11, column required: required must be yes or no",
         ),
         (
-            changed(SURVEY, "municipality", choice_filter="region=${department}"),
+            changed(SURVEY, "municipality", choice_filter="department=${department} and median(1)"),
             "survey sheet, row 5, column choice_filter: choice_filter",
         ),
         (
@@ -562,3 +563,15 @@ def test_plain_and_english_columns_without_a_default_language_are_refused(tmp_pa
     path = write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=[], settings=settings)
     with pytest.raises(XLSFormError, match="default_language"):
         read_xlsform(path)
+
+
+def test_a_choice_filter_column_the_list_lacks_is_empty_for_every_choice_as_in_odk(tmp_path):
+    survey = changed(SURVEY, "municipality", choice_filter="region=${department}")
+    result = read_survey(write_xlsform(tmp_path / "kobo.xlsx", survey=survey))
+    assert result.warnings == [
+        "survey sheet, row 5: choice_filter reads region, a column list municipality does not have: "
+        "it is empty for every choice"
+    ]
+    municipality = parse_definition(result.definition).question("municipality")
+    assert allowed_choices(municipality, {"department": "antioquia"}) == ()
+    assert allowed_choices(municipality, {"department": ""}) == municipality.choices

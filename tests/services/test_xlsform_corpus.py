@@ -25,6 +25,7 @@ IMPORTING = {
     "pyxform__ODKValidateWarnings.xlsx",
     "pyxform__field-list.xlsx",
     "pyxform__group.xlsx",
+    "pyxform__or_other.xlsx",
     "pyxform__text_and_integer.xlsx",
     "pyxform__yes_or_no_question.xlsx",
 }

@@ -12,9 +12,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from survey.questionnaire.expressions import ExpressionError, references
 from survey.questionnaire.parse import GROUP_APPEARANCES
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST, SiteType
-from survey.questionnaire.rules import CONSENT_NAME, DefinitionError
+from survey.questionnaire.rules import CHOICE_PREFIX, CONSENT_NAME, DefinitionError, choice_filter_expression
 from survey.questionnaire.xlsform.columns import NO, YES
 from survey.questionnaire.xlsform.kinds import README_SECTION, Kind, kind_of
 from survey.questionnaire.xlsform.languages import Languages
@@ -199,3 +200,26 @@ def mark_named(items: list[dict[str, Any]], settings: Mapping[str, Any]) -> None
         multiline = "multiline" in str(item.get("appearance", "")).split()
         if multiline and item["type"] in TESTIMONY_TYPES:
             item["testimony"] = True
+
+
+def fill_filter_columns(data: dict[str, Any], conversion: Conversion) -> None:
+    """Give every choice the columns a choice_filter reads that its list lacks: empty, as ODK reads them."""
+    for item in walk_questions(data["questions"]):
+        choices = data["choices"].get(item.get("choices"), [])
+        if not item.get("choice_filter") or not choices:
+            continue
+        try:
+            read = references(choice_filter_expression(item["choice_filter"]))
+        except ExpressionError:
+            continue  # refused, naming it, when the definition is checked
+        present = {"name"} | {key for c in choices for key in c if key != "label"}
+        for column in sorted(r.removeprefix(CHOICE_PREFIX) for r in read if r.startswith(CHOICE_PREFIX)):
+            if column not in present:
+                conversion.warn(
+                    conversion.rows.get(item["name"]),
+                    f"choice_filter reads {column}, a column list {item['choices']} does not have: "
+                    "it is empty for every choice",
+                )
+                for c in choices:
+                    c[column] = ""
+                present.add(column)

@@ -22,7 +22,7 @@ from survey.questionnaire.parse import parse_definition
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST
 from survey.questionnaire.rules import DefinitionError
 from survey.questionnaire.xlsform.columns import UNSUPPORTED_SHEETS, classify_type, split_column
-from survey.questionnaire.xlsform.converting import ROW_KEY, Conversion, choice, mark_named
+from survey.questionnaire.xlsform.converting import ROW_KEY, Conversion, choice, fill_filter_columns, mark_named
 from survey.questionnaire.xlsform.kinds import README_SECTION
 from survey.questionnaire.xlsform.languages import (
     PYXFORM_DEFAULT,
@@ -175,6 +175,7 @@ def _convert(form: Mapping[str, Any], conversion: Conversion) -> dict[str, Any]:
         for list_name, choices in (form.get("choices") or {}).items()
         if list_name != SITE_LIST
     }
+    fill_filter_columns(data, conversion)
     return data
 
 
