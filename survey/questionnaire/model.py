@@ -103,6 +103,7 @@ class Definition:
     questions: tuple[Question, ...]
     items: tuple[Question | Group, ...] = ()  # questions and groups as nested in the form
     choice_lists: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
+    allow_choice_duplicates: bool = False  # a name may stand twice in a list, told apart by a choice_filter
 
     def question(self, name: str) -> Question:
         """The question with this name."""

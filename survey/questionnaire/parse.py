@@ -65,7 +65,7 @@ def _choice_lists(data: Mapping[str, Any], language: str) -> dict[str, tuple[Cho
             context = {"where": where, "choice_list": str(list_name), "choice": name}
             if not name:
                 raise DefinitionError("name is missing", **context)
-            if any(c.name == name for c in choices):
+            if not data.get("allow_choice_duplicates") and any(c.name == name for c in choices):
                 raise DefinitionError(f"the name {name!r} is used twice", **context)
             filters = {str(k): str(v) for k, v in raw.items() if k not in ("name", "label") and v is not None}
             for key in filters:
@@ -219,6 +219,7 @@ def parse_definition(data: Mapping[str, Any]) -> Definition:
         questions=tuple(parser.questions),
         items=items,
         choice_lists=parser.lists,
+        allow_choice_duplicates=data.get("allow_choice_duplicates") is True,
     )
     check_definition(definition)
     return definition

@@ -451,11 +451,11 @@ def test_a_language_voces_cannot_name_needs_its_code(tmp_path):
 
 
 def test_a_setting_voces_does_not_use_is_ignored_with_a_warning(tmp_path):
-    settings = {**SETTINGS, "submission_url": "https://example.org", "allow_choice_duplicates": "no"}
+    settings = {**SETTINGS, "submission_url": "https://example.org", "instance_name": "${visits}"}
     result = read_survey(write_xlsform(tmp_path / "kobo.xlsx", settings=settings))
     assert result.warnings == [
         "settings sheet, row 2, column submission_url: Voces does not use this setting; ignored",
-        "settings sheet, row 2, column allow_choice_duplicates: Voces does not use this setting; ignored",
+        "settings sheet, row 2, column instance_name: Voces does not use this setting; ignored",
     ]
 
 

@@ -22,7 +22,9 @@ WORKBOOKS = sorted(p for p in CORPUS.glob("*.xls*")) if CORPUS.is_dir() else []
 IMPORTING = {
     "onadata__battery_life.xlsx",
     "onadata__dhisform.xlsx",
+    "onadata__new_cascading_select.xlsx",
     "pyxform__ODKValidateWarnings.xlsx",
+    "pyxform__choice_filter_test.xlsx",
     "pyxform__field-list.xlsx",
     "pyxform__group.xlsx",
     "pyxform__or_other.xlsx",

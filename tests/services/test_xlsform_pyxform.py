@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from survey.models import Role, SurveyVersion
-from survey.services.surveys import SurveyImportError, get_survey, import_survey, read_survey
+from survey.services.surveys import SurveyImportError, export_xlsform, get_survey, import_survey, read_survey
 from tests.conftest import count
 from tests.services.test_xlsform import question, write_xlsform
 from tests.web.test_admin_surveys import upload
@@ -111,3 +111,33 @@ def test_a_feature_voces_lacks_is_refused_naming_it_and_the_readme(tmp_path, row
     with pytest.raises(SurveyImportError) as refused:
         read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
     assert message in str(refused.value) and "see 'XLSForm: what Voces reads' in the README" in str(refused.value)
+
+
+CASCADE = [
+    {"type": "select_one states", "name": "state", "label": "State"},
+    {"type": "select_one counties", "name": "county", "label": "County", "choice_filter": "state=${state}"},
+]
+STATES_AND_COUNTIES = [
+    {"list_name": "states", "name": "texas", "label": "Texas"},
+    {"list_name": "states", "name": "washington", "label": "Washington"},
+    {"list_name": "counties", "name": "king", "label": "King, Texas", "state": "texas"},
+    {"list_name": "counties", "name": "king", "label": "King, Washington", "state": "washington"},
+]
+
+
+def test_a_choice_name_may_stand_twice_when_the_settings_allow_it(tmp_path, db, client):
+    path = write_xlsform(tmp_path / "counties.xlsx", survey=CASCADE, choices=STATES_AND_COUNTIES, settings={})
+    with pytest.raises(SurveyImportError, match=r"\[row : 5\] On the 'choices' sheet, the 'name' value is invalid"):
+        read_survey(path)
+    settings = {"allow_choice_duplicates": "yes"}
+    path = write_xlsform(tmp_path / "counties.xlsx", survey=CASCADE, choices=STATES_AND_COUNTIES, settings=settings)
+    result = read_survey(path)
+    assert result.warnings == [] and result.definition["allow_choice_duplicates"] is True
+    import_survey(result.definition, publish=True)
+    db.session.commit()
+    page = client.get("/s/counties").get_data(as_text=True)
+    texas, washington = page.index("King, Texas"), page.index("King, Washington")
+    assert "&#34;choice.state&#34;: &#34;texas&#34;" in page[texas - 400 : texas]
+    assert "&#34;choice.state&#34;: &#34;washington&#34;" in page[washington - 400 : washington]
+    export_xlsform("counties", tmp_path / "out.xlsx")
+    assert read_survey(tmp_path / "out.xlsx").definition["allow_choice_duplicates"] is True

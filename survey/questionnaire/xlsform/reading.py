@@ -21,7 +21,7 @@ from pyxform.xls2json_backends import DefinitionData, get_xlsform
 from survey.questionnaire.parse import parse_definition
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST
 from survey.questionnaire.rules import DefinitionError
-from survey.questionnaire.xlsform.columns import UNSUPPORTED_SHEETS, classify_type, split_column
+from survey.questionnaire.xlsform.columns import UNSUPPORTED_SHEETS, YES, classify_type, split_column
 from survey.questionnaire.xlsform.converting import ROW_KEY, Conversion, choice, fill_filter_columns, mark_named
 from survey.questionnaire.xlsform.kinds import README_SECTION
 from survey.questionnaire.xlsform.languages import (
@@ -39,7 +39,7 @@ NAME_HEADERS = frozenset({"name", "value"})  # how pyxform lets a survey or choi
 # pyxform's own keys for the form, and the settings Voces reads; any other setting is ignored.
 READ_SETTINGS = frozenset(
     {"type", "name", "title", "id_string", "sms_keyword", "default_language", "version", "children", "choices"}
-    | {"description", "testimonies", "personal"}
+    | {"description", "testimonies", "personal", "allow_choice_duplicates"}
 )
 TRANSLATED_BINDS = {"jr:requiredMsg": "required_message", "jr:constraintMsg": "constraint_message"}
 _NOT_A_FORM_ID = re.compile(r"[^A-Za-z0-9_-]+")
@@ -168,6 +168,8 @@ def _convert(form: Mapping[str, Any], conversion: Conversion) -> dict[str, Any]:
         data["version"] = str(form["version"])
     if description := languages.texts(form.get("description"), column="description"):
         data["description"] = description
+    if str(form.get("allow_choice_duplicates") or "").strip().lower() in YES:
+        data["allow_choice_duplicates"] = True
     data["questions"] = conversion.items(form.get("children") or [])
     mark_named(data["questions"], form)
     data["choices"] = {
