@@ -62,7 +62,7 @@ def _choice_lists(data: Mapping[str, Any], language: str) -> dict[str, tuple[Cho
         for raw in raw_choices or ():
             name = str(raw.get("name") or "") if isinstance(raw, Mapping) else ""
             where = f"choice list {list_name}, choice {name or 'with no name'}"
-            context = {"where": where, "choice_list": str(list_name), "choice": name}
+            context: dict[str, Any] = {"where": where, "choice_list": str(list_name), "choice": name}
             if not name:
                 raise DefinitionError("name is missing", **context)
             if not data.get("allow_choice_duplicates") and any(c.name == name for c in choices):

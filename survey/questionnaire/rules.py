@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from survey.questionnaire.expressions import ExpressionError, evaluate, parse, references, truthy
+from survey.questionnaire.messages import Message
 from survey.questionnaire.question_types import WHOLE_NUMBER
 
 if TYPE_CHECKING:
@@ -32,10 +33,15 @@ class DefinitionError(ValueError):
         column: str | None = None,
         choice_list: str | None = None,
         choice: str | None = None,
+        message: Message | None = None,
     ) -> None:
-        """Keep what is wrong and where, so that an XLSForm import can name its sheet and row."""
+        """Keep what is wrong and where, so that an XLSForm import can name its sheet and row.
+
+        message, when given, is the detail in words the interface can translate.
+        """
         super().__init__(f"{where}: {detail}" if where else detail)
         self.detail = detail
+        self.message = message
         self.question = question
         self.column = column
         self.choice_list = choice_list

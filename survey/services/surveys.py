@@ -10,19 +10,37 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask_babel import gettext
 from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Survey, SurveyStatus, SurveyVersion
 from survey.models.base import utcnow
 from survey.questionnaire import Definition, DefinitionError, missing_translations, parse_definition
-from survey.questionnaire.xlsform.reading import XLSFORM_SUFFIXES, XLSFormError, read_xlsform
+from survey.questionnaire.messages import Message
+from survey.questionnaire.xlsform.reading import XLSFORM_SUFFIXES, read_xlsform
+from survey.questionnaire.xlsform.refusals import IN_FILE, XLSFormError
 from survey.questionnaire.xlsform.writing import write_xlsform
 from survey.services.sites import list_sites
 
 
 class SurveyImportError(ValueError):
     """A survey file that cannot be imported; nothing of it was stored."""
+
+    def __init__(self, text: str, message: Message | None = None) -> None:
+        """Keep the English text, and the message to word in the reader's language when there is one."""
+        super().__init__(text)
+        self.message = message
+
+
+def describe_import_error(error: SurveyImportError) -> str:
+    """Why a survey file was refused, in the language of whoever reads it (where Voces has the words)."""
+    return _worded(error.message) if error.message else str(error)
+
+
+def _worded(message: Message) -> str:
+    params = {k: _worded(v) if isinstance(v, Message) else v for k, v in message.params.items()}
+    return gettext(message.template, **params)
 
 
 class SurveyNotFoundError(LookupError):
@@ -55,7 +73,8 @@ def read_survey(path: str | Path) -> SurveyFile:
         try:
             result = read_xlsform(path)
         except XLSFormError as error:
-            raise SurveyImportError(f"{Path(path).name}: {error}") from None
+            message = Message(IN_FILE, {"file": Path(path).name, "detail": error.message})
+            raise SurveyImportError(str(message), message) from None
         return SurveyFile(result.definition, result.warnings)
     data = _read_yaml(path)
     try:

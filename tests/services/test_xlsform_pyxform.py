@@ -141,3 +141,18 @@ def test_a_choice_name_may_stand_twice_when_the_settings_allow_it(tmp_path, db, 
     assert "&#34;choice.state&#34;: &#34;washington&#34;" in page[washington - 400 : washington]
     export_xlsform("counties", tmp_path / "out.xlsx")
     assert read_survey(tmp_path / "out.xlsx").definition["allow_choice_duplicates"] is True
+
+
+def test_a_refusal_on_the_upload_page_is_worded_in_the_admins_language(tmp_path, db, client, make_user, login):
+    login(make_user(Role.ADMIN))
+    rows = [*ROWS, {"type": "geopoint", "name": "where", "label": "Where"}]
+    data = write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}).read_bytes()
+    client.get("/admin/surveys?lang=es")
+    page = upload(client, "f.xlsx", data).get_data(as_text=True)
+    assert (
+        "f.xlsx: hoja survey, fila 4, columna type: Voces no admite las ubicaciones (geopoint); "
+        "vea «XLSForm: what Voces reads» en el README"
+    ) in page.replace("&#34;", '"').replace("&#39;", "'")
+    client.get("/admin/surveys?lang=en")
+    page = upload(client, "f.xlsx", data).get_data(as_text=True)
+    assert "f.xlsx: survey sheet, row 4, column type: Voces does not support locations (geopoint)" in page

@@ -6,6 +6,7 @@ import re
 
 from babel import Locale, UnknownLocaleError
 
+from survey.questionnaire.messages import N_
 from survey.questionnaire.parse import QUESTION_COLUMNS
 from survey.questionnaire.question_types import QUESTION_TYPES
 
@@ -13,9 +14,9 @@ SURVEY_COLUMNS = QUESTION_COLUMNS  # the survey sheet's columns carry the model'
 SURVEY_TRANSLATED = ("label", "hint", "required_message", "constraint_message")
 SETTINGS_TRANSLATED = ("form_title", "description")
 UNSUPPORTED_SHEETS = {
-    "external_choices": "choices from a file (external choices)",
-    "entities": "entities",
-    "osm": "OpenStreetMap questions (osm)",
+    "external_choices": N_("choices from a file (external choices)"),
+    "entities": N_("entities"),
+    "osm": N_("OpenStreetMap questions (osm)"),
 }
 YES = frozenset({"yes", "true", "true()"})
 NO = frozenset({"no", "false", "false()", ""})

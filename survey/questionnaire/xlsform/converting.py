@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from survey.questionnaire.expressions import ExpressionError, references
+from survey.questionnaire.messages import N_, Message
 from survey.questionnaire.parse import GROUP_APPEARANCES
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST, SiteType
 from survey.questionnaire.rules import CHOICE_PREFIX, CONSENT_NAME, DefinitionError, choice_filter_expression
 from survey.questionnaire.xlsform.columns import NO, YES
-from survey.questionnaire.xlsform.kinds import README_SECTION, Kind, kind_of
+from survey.questionnaire.xlsform.kinds import Kind, kind_of, unsupported
 from survey.questionnaire.xlsform.languages import Languages
 
 ROW_KEY = "__voces_row"  # added to each row before pyxform reads it, so that errors can name the row
@@ -30,7 +31,7 @@ READ_KEYS = frozenset(
     | {"choice_filter", "default", "children", ROW_KEY}
     | {"actions", "_dynamic_default"}  # pyxform's bookkeeping for a default that is an expression
 )
-REFUSED_KEYS = {"media": "media in a question (image, audio, video)", "trigger": "triggers (trigger)"}
+REFUSED_KEYS = {"media": N_("media in a question (image, audio, video)"), "trigger": N_("triggers (trigger)")}
 READ_CONTROLS = frozenset({"appearance", "bodyless"})
 # Appearances that change what is asked or stored, or need another app: refused, by name. Any other
 # appearance Voces does not know is ignored with a warning, as ODK's own apps ignore one they lack.
@@ -58,11 +59,8 @@ class Conversion:
             self.rows.setdefault(name, row)
         kind = kind_of(element)
         if kind.unsupported:
-            raise DefinitionError(
-                f"Voces does not support {kind.unsupported}; see '{README_SECTION}' in the README",
-                question=name,
-                column="type",
-            )
+            refused = unsupported(kind.unsupported)
+            raise DefinitionError(str(refused), question=name, column="type", message=refused)
         if kind.metadata:
             what = f"records {kind.recorded_as} itself" if kind.recorded_as else "does not collect it"
             self.warn(row, f"{element.get('type')} is metadata: Voces {what}; row skipped")
@@ -99,11 +97,8 @@ class Conversion:
     def _check_keys(self, element: Mapping[str, Any], row: int | None, name: str) -> None:
         for key in element:
             if key in REFUSED_KEYS:
-                raise DefinitionError(
-                    f"Voces does not support {REFUSED_KEYS[key]}; see '{README_SECTION}' in the README",
-                    question=name,
-                    column=key,
-                )
+                refused = unsupported(Message(REFUSED_KEYS[key]))
+                raise DefinitionError(str(refused), question=name, column=key, message=refused)
             if key not in READ_KEYS:
                 self.warn(row, f"column {key} is not one Voces reads; ignored")
         for key in element.get("control") or {}:

@@ -12,10 +12,12 @@ from typing import Any
 
 from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 
+from survey.questionnaire.messages import N_, Message
 from survey.questionnaire.xlsform.columns import XLSFORM_TYPES
 
 GROUP = "group"
 README_SECTION = "XLSForm: what Voces reads"
+UNSUPPORTED = N_("Voces does not support %(feature)s; see '%(section)s' in the README")
 # What Voces does with the metadata ODK fills in by itself: it records some of them its own way.
 RECORDED_METADATA = {
     "start": "when the form was opened",
@@ -29,16 +31,19 @@ EXTERNAL_SUFFIXES = (".csv", ".xml", ".geojson")
 REPEAT_TYPES = frozenset({"repeat", "loop"})
 # The feature a type needs, by what pyxform makes of it, for types Voces refuses.
 FEATURES_BY_BINDING = {
-    "geopoint": "locations (geopoint)",
-    "geotrace": "lines on a map (geotrace)",
-    "geoshape": "shapes on a map (geoshape)",
-    "binary": "media (image, audio, video, file)",
-    "dateTime": "dates with times (datetime)",
-    "time": "times of day (time)",
-    "barcode": "barcodes",
-    "odk:rank": "ranking (rank)",
+    "geopoint": N_("locations (geopoint)"),
+    "geotrace": N_("lines on a map (geotrace)"),
+    "geoshape": N_("shapes on a map (geoshape)"),
+    "binary": N_("media (image, audio, video, file)"),
+    "dateTime": N_("dates with times (datetime)"),
+    "time": N_("times of day (time)"),
+    "barcode": N_("barcodes"),
+    "odk:rank": N_("ranking (rank)"),
 }
-FEATURES_BY_CONTROL = {"range": "ranges (range)", "action": "background recording", "upload": "media"}
+FEATURES_BY_CONTROL = {"range": N_("ranges (range)"), "action": N_("background recording")}
+REPEATS = N_("repeats (%(type)s)")
+EXTERNAL_CHOICES = N_("choices from a file (external choices)")
+UNKNOWN_TYPE = N_("the type '%(type)s'")
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class Kind:
     group: bool = False
     metadata: bool = False  # filled in by ODK itself, not asked
     recorded_as: str = ""  # what Voces records instead of a metadata row, if anything
-    unsupported: str = ""  # the feature's name, for what Voces refuses
+    unsupported: Message | None = None  # the feature's name, for what Voces refuses
     defaults: Mapping[str, Any] | None = None  # what pyxform's type adds (a constraint, a hint)
 
 
@@ -72,12 +77,12 @@ def kind_of(element: Mapping[str, Any]) -> Kind:
     if name == GROUP:
         return Kind(group=True)
     if name in REPEAT_TYPES:
-        return Kind(unsupported=f"repeats ({name})")
+        return Kind(unsupported=Message(REPEATS, {"type": name}))
     if name in EXTERNAL_TYPES or str(element.get("itemset") or "").endswith(EXTERNAL_SUFFIXES):
-        return Kind(unsupported="choices from a file (external choices)")
+        return Kind(unsupported=Message(EXTERNAL_CHOICES))
     entry = QUESTION_TYPE_DICT.get(name)
     if entry is None:
-        return Kind(unsupported=f"the type {name!r}")
+        return Kind(unsupported=Message(UNKNOWN_TYPE, {"type": name}))
     bind = entry.get("bind") or {}
     if name == "audit" or "jr:preload" in bind:
         property_name = str(bind.get("jr:preloadParams") or name).removeprefix("uri:")
@@ -87,4 +92,9 @@ def kind_of(element: Mapping[str, Any]) -> Kind:
         return Kind(question_type=question_type, defaults=entry)
     tag = str((entry.get("control") or {}).get("tag"))
     feature = FEATURES_BY_BINDING.get(str(bind.get("type"))) or FEATURES_BY_CONTROL.get(tag)
-    return Kind(unsupported=feature or f"the type {name!r}")
+    return Kind(unsupported=Message(feature) if feature else Message(UNKNOWN_TYPE, {"type": name}))
+
+
+def unsupported(feature: Message) -> Message:
+    """Voces does not support a feature, pointing to the README's list."""
+    return Message(UNSUPPORTED, {"feature": feature, "section": README_SECTION})

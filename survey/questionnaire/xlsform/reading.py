@@ -18,18 +18,30 @@ from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
+from survey.questionnaire.messages import Message
 from survey.questionnaire.parse import parse_definition
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST
 from survey.questionnaire.rules import DefinitionError
 from survey.questionnaire.xlsform.columns import UNSUPPORTED_SHEETS, YES, classify_type, split_column
 from survey.questionnaire.xlsform.converting import ROW_KEY, Conversion, choice, fill_filter_columns, mark_named
-from survey.questionnaire.xlsform.kinds import README_SECTION
+from survey.questionnaire.xlsform.kinds import unsupported
 from survey.questionnaire.xlsform.languages import (
     PYXFORM_DEFAULT,
     Languages,
     UnknownLanguageError,
     form_languages,
     text_keys,
+)
+from survey.questionnaire.xlsform.refusals import (
+    IN_FILE,
+    NO_SURVEY,
+    PYXFORM,
+    UNKNOWN_LANGUAGE,
+    XLSFormError,
+    at_column,
+    at_list,
+    detail_of,
+    in_sheet,
 )
 
 XLSFORM_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -43,10 +55,6 @@ READ_SETTINGS = frozenset(
 )
 TRANSLATED_BINDS = {"jr:requiredMsg": "required_message", "jr:constraintMsg": "constraint_message"}
 _NOT_A_FORM_ID = re.compile(r"[^A-Za-z0-9_-]+")
-
-
-class XLSFormError(ValueError):
-    """An XLSForm that Voces cannot import, naming the sheet, row and column at fault."""
 
 
 @dataclass(frozen=True)
@@ -230,32 +238,28 @@ def _header(workbook: DefinitionData, sheet: str, column: str) -> str:
 
 def _locate(
     error: DefinitionError, workbook: DefinitionData, form: Mapping[str, Any], conversion: Conversion | None
-) -> str:
+) -> XLSFormError:
     """An error from the definition's checks, told by sheet, row and column."""
     column = {"choices": "type", "bind": "name", "testimony": "appearance"}.get(error.column or "", error.column)
     column = _header(workbook, "survey", column) if column else column
     if error.choice_list is not None:
-        row = _choice_rows(form).get((error.choice_list, error.choice or ""))
-        return f"choices sheet, row {row}, list {error.choice_list}: {error.detail}"
+        return at_list(_choice_rows(form).get((error.choice_list, error.choice or "")), error.choice_list, error.detail)
     if error.question is not None and conversion is not None:
-        row = conversion.rows.get(error.question)
-        return f"survey sheet, row {row}, column {column or 'name'}: {error.detail}"
+        return at_column("survey", conversion.rows.get(error.question), column or "name", detail_of(error))
     if column:
-        return f"settings sheet, row {SETTINGS_ROW}, column {column}: {error.detail}"
-    return f"settings sheet: {error.detail}"
+        return at_column("settings", SETTINGS_ROW, column, detail_of(error))
+    return in_sheet("settings", detail_of(error))
 
 
-def _language_column(workbook: DefinitionData, name: str) -> str:
-    """Where a language name stands: the first header that names it."""
+def _unknown_language(workbook: DefinitionData, name: str) -> XLSFormError:
+    """Where a language Voces cannot name stands: the first header that names it."""
     for sheet in ("survey", "choices", "settings"):
         for header in _headers(workbook, sheet):
             if re.split(r"::?", header, maxsplit=1)[-1].strip() == name and header != name:
                 base = re.split(r"::?", header, maxsplit=1)[0]
-                return (
-                    f"{sheet} sheet, row 1, column {header}: the language {name!r} is not one Voces knows; "
-                    f"write the language with its code, for example {base}::{name} (xx)"
-                )
-    return f"the language {name!r} is not one Voces knows; write it with its code, for example {name} (xx)"
+                detail = Message(UNKNOWN_LANGUAGE, {"name": name, "example": f"{base}::{name} (xx)"})
+                return at_column(sheet, 1, header, detail)
+    return XLSFormError(Message(UNKNOWN_LANGUAGE, {"name": name, "example": f"label::{name} (xx)"}))
 
 
 def read_xlsform(path: str | Path) -> XLSFormResult:
@@ -265,12 +269,12 @@ def read_xlsform(path: str | Path) -> XLSFormResult:
             warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
             workbook = get_xlsform(str(path))
     except PyXFormError as error:
-        raise XLSFormError(f"{Path(path).name}: {error}") from None
+        raise XLSFormError(Message(IN_FILE, {"file": Path(path).name, "detail": str(error)})) from None
     if not _rows(workbook, "survey"):
-        raise XLSFormError("the workbook has no survey sheet")
+        raise XLSFormError(Message(NO_SURVEY))
     for sheet, feature in UNSUPPORTED_SHEETS.items():
         if _rows(workbook, sheet):
-            raise XLSFormError(f"{sheet} sheet: Voces does not support {feature}; see '{README_SECTION}' in the README")
+            raise in_sheet(sheet, unsupported(Message(feature)))
     _with_site_list(workbook)
     _number_rows(workbook, "survey")
     _number_rows(workbook, "choices")
@@ -278,16 +282,16 @@ def read_xlsform(path: str | Path) -> XLSFormResult:
     try:
         form = workbook_to_json(workbook, fallback_form_name=_form_id_from(Path(path)), warnings=said)
     except PyXFormError as error:
-        raise XLSFormError(f"XLSForm: {error}") from None
+        raise XLSFormError(Message(PYXFORM, {"detail": str(error)})) from None
     conversion = None
     try:
         conversion = Conversion(_languages(form))
         data = _convert(form, conversion)
         parse_definition(data)
     except UnknownLanguageError as error:
-        raise XLSFormError(_language_column(workbook, error.name)) from None
+        raise _unknown_language(workbook, error.name) from None
     except DefinitionError as error:
-        raise XLSFormError(_locate(error, workbook, form, conversion)) from None
+        raise _locate(error, workbook, form, conversion) from None
     said += _settings_warnings(form) + conversion.warnings
     said += _missing_translations(form, conversion.languages)
     return XLSFormResult(data, said)
