@@ -156,3 +156,10 @@ def test_a_refusal_on_the_upload_page_is_worded_in_the_admins_language(tmp_path,
     client.get("/admin/surveys?lang=en")
     page = upload(client, "f.xlsx", data).get_data(as_text=True)
     assert "f.xlsx: survey sheet, row 4, column type: Voces does not support locations (geopoint)" in page
+
+
+def test_pyxform_words_a_broken_row_and_they_are_passed_on_as_they_are(tmp_path):
+    rows = [*ROWS, {"name": "why", "label": "Why?"}]
+    with pytest.raises(SurveyImportError) as refused:
+        read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
+    assert str(refused.value) == "f.xlsx: XLSForm: [row : 4] Question with no type.\n{'name': 'why', 'label': 'Why?'}"

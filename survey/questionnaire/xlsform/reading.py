@@ -55,6 +55,7 @@ READ_SETTINGS = frozenset(
 )
 TRANSLATED_BINDS = {"jr:requiredMsg": "required_message", "jr:constraintMsg": "constraint_message"}
 _NOT_A_FORM_ID = re.compile(r"[^A-Za-z0-9_-]+")
+_ROW_TAG = re.compile(rf"(, )?'{ROW_KEY}': '[0-9]+'(, )?")  # pyxform may quote a row, with our tag
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,11 @@ def _languages(form: Mapping[str, Any]) -> Languages:
     for key in ("title", "description"):
         keys.extend(text_keys(form.get(key)))
     return form_languages(settings_default, keys, plain)
+
+
+def _untagged(text: str) -> str:
+    """pyxform's words about a row without the row number Voces tagged it with."""
+    return _ROW_TAG.sub(lambda m: ", " if m.group(1) and m.group(2) else "", text)
 
 
 def _form_id_from(path: Path) -> str:
@@ -282,7 +288,7 @@ def read_xlsform(path: str | Path) -> XLSFormResult:
     try:
         form = workbook_to_json(workbook, fallback_form_name=_form_id_from(Path(path)), warnings=said)
     except PyXFormError as error:
-        raise XLSFormError(Message(PYXFORM, {"detail": str(error)})) from None
+        raise XLSFormError(Message(PYXFORM, {"detail": _untagged(str(error))})) from None
     conversion = None
     try:
         conversion = Conversion(_languages(form))
@@ -292,6 +298,6 @@ def read_xlsform(path: str | Path) -> XLSFormResult:
         raise _unknown_language(workbook, error.name) from None
     except DefinitionError as error:
         raise _locate(error, workbook, form, conversion) from None
-    said += _settings_warnings(form) + conversion.warnings
+    said = [_untagged(text) for text in said] + _settings_warnings(form) + conversion.warnings
     said += _missing_translations(form, conversion.languages)
     return XLSFormResult(data, said)
