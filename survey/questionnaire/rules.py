@@ -18,6 +18,7 @@ CHOICE_PREFIX = "choice."  # a choice_filter reads a choice's columns as ${choic
 CONSENT_NAME = "consent"  # a question that can bind consent and has this name is the consent question
 CONSENT_CHOICES = frozenset({"quote", "quote_anonymous", "internal"})  # the values of models.ConsentScope
 FILTER_COLUMN = re.compile(r"(?!(?:and|or|div|mod)$)[A-Za-z_][A-Za-z0-9_\-]*")
+OUTPUT = re.compile(r"\$\{([^}]*)\}")  # an answer shown inside a label or hint: ${name}
 _FILTER_TOKEN = re.compile(r"""'[^']*'?|"[^"]*"?|\$\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_\-]*|[0-9]+|.""", re.S)
 
 
@@ -76,9 +77,18 @@ def check_definition(definition: Definition) -> None:
     for group in definition.groups.values():
         if group.relevant:
             _check(group.relevant, names, "relevant", where=f"group {group.name}", question=group.name)
+        for column, texts in (("label", group.label), ("hint", group.hint)):
+            shown = sorted({name for text in texts.values() for name in OUTPUT.findall(text)} - names)
+            if shown:
+                raise DefinitionError(
+                    f"{column} shows the answer to an unknown question '{shown[0]}'",
+                    where=f"group {group.name}",
+                    question=group.name,
+                    column=column,
+                )
     for number, question in enumerate(definition.questions, start=1):
         context = {"where": f"question {number} ({question.name})", "question": question.name}
-        _check_type(question, context)
+        _check_type(question, context, names)
         _check_binding(question, context)
         _check_default(question, context)
         for column in ("relevant", "constraint", "calculation"):
@@ -104,7 +114,7 @@ def _check(expression: str, names: set[str], column: str, **context: Any) -> Non
         raise DefinitionError(f"{column} {expression!r}: {error}", column=column, **context) from None
 
 
-def _check_type(q: Question, context: dict[str, Any]) -> None:
+def _check_type(q: Question, context: dict[str, Any], names: set[str]) -> None:
     def refuse(detail: str, column: str) -> DefinitionError:
         return DefinitionError(detail, column=column, **context)
 
@@ -118,8 +128,9 @@ def _check_type(q: Question, context: dict[str, Any]) -> None:
         if not q.label:
             raise refuse("label is missing", "label")
     for column, texts in (("label", q.label), ("hint", q.hint)):
-        if any("${" in text for text in texts.values()):
-            raise refuse("showing answers inside a label or hint is not supported", column)
+        shown = sorted({name for text in texts.values() for name in OUTPUT.findall(text)} - names)
+        if shown:
+            raise refuse(f"{column} shows the answer to an unknown question '{shown[0]}'", column)
     if not kind.answered:
         for column in ("required", "constraint", "read_only"):
             if getattr(q, column):

@@ -97,7 +97,7 @@ GROUPED = {
                 {
                     "name": "adults_note",
                     "type": "note",
-                    "label": {"en": "Three adults or more: ask each of them."},
+                    "label": {"en": "Three adults or more (${adults}): ask each of them."},
                     "relevant": "${adults} >= 3",
                 },
             ],
@@ -157,6 +157,11 @@ def test_groups_calculations_choice_filters_and_every_question_type_offline(tabl
     expect(tablet.locator("#fq-children")).to_contain_text("Fewer children than people.")
     children.fill("1")
     expect(tablet.get_by_text("Three adults or more")).to_be_visible()  # 4 - 1, calculated on the tablet
+    note = tablet.locator("[data-q=adults_note] .note-text")  # the note shows the calculated answer
+    expect(note).to_have_text("Three adults or more (3): ask each of them.")
+    children.fill("0")
+    expect(note).to_have_text("Three adults or more (4): ask each of them.")
+    children.fill("1")
     next_screen.click()
 
     tablet.get_by_label("South").check()

@@ -397,10 +397,6 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
             "survey sheet, row 5, column choice_filter: choice_filter",
         ),
         (
-            changed(SURVEY, "visits", label="You said ${used_services}"),
-            "survey sheet, row 11, column label: showing answers inside a label or hint is not supported",
-        ),
-        (
             changed(SURVEY, "interviewer_code", required="yes", default=""),
             "survey sheet, row 15, column default: a read-only question that is required needs a default",
         ),
