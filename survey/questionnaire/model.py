@@ -57,6 +57,7 @@ class Question:
     calculation: str = ""
     list_name: str = ""
     groups: tuple[str, ...] = ()  # the names of the groups it sits in, outermost first
+    required_if: str = ""  # required only when this expression holds (XLSForm's required as an expression)
 
     @property
     def kind(self) -> QuestionType:

@@ -91,10 +91,10 @@ def check_definition(definition: Definition) -> None:
         _check_type(question, context, names)
         _check_binding(question, context)
         _check_default(question, context)
-        for column in ("relevant", "constraint", "calculation"):
+        for column in ("relevant", "constraint", "calculation", "required_if"):
             expression = getattr(question, column)
             if expression:
-                _check(expression, names, column, **context)
+                _check(expression, names, column.removesuffix("_if"), **context)
         if question.choice_filter:
             columns = {CHOICE_PREFIX + "name"} | {CHOICE_PREFIX + c for x in question.choices for c in x.filters}
             _check(
@@ -132,9 +132,9 @@ def _check_type(q: Question, context: dict[str, Any], names: set[str]) -> None:
         if shown:
             raise refuse(f"{column} shows the answer to an unknown question '{shown[0]}'", column)
     if not kind.answered:
-        for column in ("required", "constraint", "read_only"):
+        for column in ("required", "required_if", "constraint", "read_only"):
             if getattr(q, column):
-                raise refuse(f"a {q.type} cannot have {column}", column)
+                raise refuse(f"a {q.type} cannot have {column.removesuffix('_if')}", column.removesuffix("_if"))
     if q.testimony and not kind.can_be_testimony:
         raise refuse("only a text question can be a testimony", "testimony")
     if q.choice_filter and not kind.has_choice_list:

@@ -389,8 +389,12 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
             "[row : 11] On the 'survey' sheet, the 'constraint' value is invalid.",
         ),  # pyxform's words
         (
-            changed(SURVEY, "visits", required="${used_services} = 'yes'"),
-            "survey sheet, row 11, column required: required must be yes or no",
+            changed(SURVEY, "visits", required="${nobody} = 'yes'"),
+            "[row : 11] On the 'survey' sheet, the 'required' value is invalid.",
+        ),  # pyxform's words
+        (
+            changed(SURVEY, "privacy_note", required="${used_services} = 'yes'"),
+            "survey sheet, row 13, column required: a note cannot have required",
         ),
         (
             changed(SURVEY, "municipality", choice_filter="department=${department} and median(1)"),

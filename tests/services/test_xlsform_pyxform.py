@@ -163,3 +163,19 @@ def test_pyxform_words_a_broken_row_and_they_are_passed_on_as_they_are(tmp_path)
     with pytest.raises(SurveyImportError) as refused:
         read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
     assert str(refused.value) == "f.xlsx: XLSForm: [row : 4] Question with no type.\n{'name': 'why', 'label': 'Why?'}"
+
+
+def test_required_may_be_an_expression_and_holds_only_when_it_is_true(tmp_path, db):
+    from survey.questionnaire import parse_definition
+    from survey.questionnaire.validate import validate_answers
+
+    rows = [ROWS[0], {**ROWS[1], "relevant": "", "required": "${smoke} = 'yes'"}]
+    data = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={})).definition
+    assert question(data, "per_day")["required"] == "${smoke} = 'yes'"
+    definition = parse_definition(data)
+    _, errors = validate_answers(definition, {"smoke": "yes"}, "en")
+    assert errors["per_day"].code == "required"
+    assert validate_answers(definition, {"smoke": "no"}, "en") == ({"smoke": "no"}, {})
+    import_survey(data, publish=True)
+    export_xlsform("f", tmp_path / "out.xlsx")
+    assert question(read_survey(tmp_path / "out.xlsx").definition, "per_day")["required"] == "${smoke} = 'yes'"

@@ -125,7 +125,9 @@ class Conversion:
     def _binds(self, out: dict[str, Any], element: Mapping[str, Any], generated: bool) -> None:
         bind = element.get("bind") or {}
         for key, ours in FLAG_BINDS.items():
-            if key in bind and _flag(bind[key], out["name"], ours):
+            if ours == "required" and key in bind and str(bind[key]).strip().lower() not in YES | NO:
+                out[ours] = str(bind[key])  # required only when the expression holds
+            elif key in bind and _flag(bind[key], out["name"], ours):
                 out[ours] = True
         for key, ours in COPIED_BINDS.items():
             if bind.get(key):

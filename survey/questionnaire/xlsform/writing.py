@@ -59,6 +59,8 @@ def _question_row(q: Question) -> Row:
     for column in ("required", "read_only"):
         if getattr(q, column):
             row[column] = "yes"
+    if q.required_if:
+        row["required"] = q.required_if
     return row
 
 

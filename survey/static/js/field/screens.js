@@ -43,7 +43,7 @@
   }
 
   function heading(ctx, q, tag, forId) {
-    var required = q.item.required && q.type !== 'note'
+    var required = q.item.required === true && q.type !== 'note'
       ? el('span', { class: 'required' }, [' ' + ctx.strings.requiredMark]) : null;
     return el(tag, forId ? { for: forId } : {}, [withOutputs(text(ctx, q.item.label)), required]);
   }
