@@ -161,8 +161,8 @@ class _Parser:
             type=kind,
             label=_texts(raw.get("label"), f"{where}: label", self.language),
             hint=_texts(raw.get("hint"), f"{where}: hint", self.language),
-            required=not isinstance(raw.get("required"), str) and _flag(raw, "required", where),
-            required_if=raw["required"] if isinstance(raw.get("required"), str) else "",
+            required=not _required_if(raw) and _flag(raw, "required", where),
+            required_if=_required_if(raw),
             required_message=_texts(raw.get("required_message"), f"{where}: required_message", self.language),
             choices=choices,
             appearance=appearance,
@@ -180,6 +180,14 @@ class _Parser:
             list_name=list_name,
             groups=path,
         )
+
+
+def _required_if(raw: Mapping[str, Any]) -> str:
+    """The expression under which a question is required, when its required is one rather than true or false."""
+    value = raw.get("required")
+    if not isinstance(value, str) or value.strip().lower() in ("yes", "no", "true", "false", ""):
+        return ""  # a yes or no written as text is refused by _flag, which wants true or false
+    return value
 
 
 def _implied_binding(name: str, kind: str) -> str | None:

@@ -111,10 +111,9 @@ class Conversion:
             self.warn(row, "column parameters is not one Voces reads; ignored")
 
     def _texts(self, out: dict[str, Any], element: Mapping[str, Any], kind: Kind, name: str) -> None:
-        defaults = kind.defaults or {}
+        defaults = kind.defaults or {}  # its English hint is left out: the form may be in another language
         for key in ("label", "hint"):
-            value = element.get(key) or (defaults.get(key) if key == "hint" and not element.get("label") else None)
-            if texts := self.languages.texts(value, question=name, column=key):
+            if texts := self.languages.texts(element.get(key), question=name, column=key):
                 out[key] = texts
         for key, ours in TEXT_BINDS.items():
             if texts := self.languages.texts((element.get("bind") or {}).get(key), question=name, column=ours):
