@@ -225,7 +225,8 @@ def import_uploaded_survey(filename: str, data: bytes, *, publish: bool = False)
     if suffix not in (*XLSFORM_SUFFIXES, ".yaml", ".yml"):
         raise SurveyImportError("send an XLSForm workbook (.xlsx) or a YAML file (.yaml)")
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / (_safe_name(filename) or f"upload{suffix}")
+        name = _safe_name(filename)
+        path = Path(folder) / (name if name.lower().endswith(suffix) else f"upload{suffix}")
         path.write_bytes(data)
         survey_file = read_survey(path)
     return import_survey(survey_file.definition, publish=publish), survey_file.warnings
