@@ -86,6 +86,13 @@ def allowed_choices(question: Question, values: Mapping[str, str], today: date |
     )
 
 
+def is_required(question: Question, values: Mapping[str, str], today: date | None = None) -> bool:
+    """Say whether the question needs an answer now: always, or when its required expression holds."""
+    if question.required_if:
+        return truthy(_run(question.required_if, values, "", today))
+    return question.required
+
+
 def breaks_constraint(question: Question, values: Mapping[str, str], today: date | None = None) -> bool:
     """Say whether the question's answer breaks its constraint; an empty answer never does."""
     value = values.get(question.name, "")

@@ -50,6 +50,18 @@ def echoed(value: str) -> str:
 
 
 @dataclass(frozen=True)
+class Message:
+    """A text to word in the reader's language: an N_-marked template and its parameters, messages too."""
+
+    template: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        """The text in English, as the command line shows it."""
+        return self.template % {k: str(v) for k, v in self.params.items()} if self.params else self.template
+
+
+@dataclass(frozen=True)
 class AnswerError:
     """What is wrong with one answer: the survey's own words if it has them, else a code to word."""
 

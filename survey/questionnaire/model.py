@@ -57,6 +57,7 @@ class Question:
     calculation: str = ""
     list_name: str = ""
     groups: tuple[str, ...] = ()  # the names of the groups it sits in, outermost first
+    required_if: str = ""  # required only when this expression holds (XLSForm's required as an expression)
 
     @property
     def kind(self) -> QuestionType:
@@ -103,6 +104,7 @@ class Definition:
     questions: tuple[Question, ...]
     items: tuple[Question | Group, ...] = ()  # questions and groups as nested in the form
     choice_lists: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
+    allow_choice_duplicates: bool = False  # a name may stand twice in a list, told apart by a choice_filter
 
     def question(self, name: str) -> Question:
         """The question with this name."""

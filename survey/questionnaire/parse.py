@@ -62,10 +62,10 @@ def _choice_lists(data: Mapping[str, Any], language: str) -> dict[str, tuple[Cho
         for raw in raw_choices or ():
             name = str(raw.get("name") or "") if isinstance(raw, Mapping) else ""
             where = f"choice list {list_name}, choice {name or 'with no name'}"
-            context = {"where": where, "choice_list": str(list_name), "choice": name}
+            context: dict[str, Any] = {"where": where, "choice_list": str(list_name), "choice": name}
             if not name:
                 raise DefinitionError("name is missing", **context)
-            if any(c.name == name for c in choices):
+            if not data.get("allow_choice_duplicates") and any(c.name == name for c in choices):
                 raise DefinitionError(f"the name {name!r} is used twice", **context)
             filters = {str(k): str(v) for k, v in raw.items() if k not in ("name", "label") and v is not None}
             for key in filters:
@@ -161,7 +161,8 @@ class _Parser:
             type=kind,
             label=_texts(raw.get("label"), f"{where}: label", self.language),
             hint=_texts(raw.get("hint"), f"{where}: hint", self.language),
-            required=_flag(raw, "required", where),
+            required=not _required_if(raw) and _flag(raw, "required", where),
+            required_if=_required_if(raw),
             required_message=_texts(raw.get("required_message"), f"{where}: required_message", self.language),
             choices=choices,
             appearance=appearance,
@@ -181,6 +182,14 @@ class _Parser:
         )
 
 
+def _required_if(raw: Mapping[str, Any]) -> str:
+    """The expression under which a question is required, when its required is one rather than true or false."""
+    value = raw.get("required")
+    if not isinstance(value, str) or value.strip().lower() in ("yes", "no", "true", "false", ""):
+        return ""  # a yes or no written as text is refused by _flag, which wants true or false
+    return value
+
+
 def _implied_binding(name: str, kind: str) -> str | None:
     """A site question is the response's site; a select_one named consent is its consent."""
     if QUESTION_TYPES[kind].binds:
@@ -198,27 +207,28 @@ def _check_appearance(kind: str, appearance: str, context: dict[str, Any]) -> No
 
 def parse_definition(data: Mapping[str, Any]) -> Definition:
     """Check a survey definition and build it, naming what is wrong."""
-    for key in ("form_id", "version", "title", "questions"):
+    for key in ("form_id", "title", "questions"):
         if not data.get(key):
             raise DefinitionError(f"field {key} is missing")
     if not FORM_ID.fullmatch(str(data["form_id"])):
         raise DefinitionError(
             "form_id must be letters, digits, - and _ (it becomes the address /s/<form_id>), at most 100"
         )
-    if len(str(data["version"])) > 50:
+    if len(str(data.get("version") or "")) > 50:
         raise DefinitionError("version must be at most 50 characters")
     language = str(data.get("default_language") or "en")
     parser = _Parser(data, language)
     items = parser.items(data["questions"], ())
     definition = Definition(
         form_id=str(data["form_id"]),
-        version=str(data["version"]),
+        version=str(data.get("version") or ""),
         default_language=language,
         title=_texts(data["title"], "title", language),
         description=_texts(data.get("description"), "description", language),
         questions=tuple(parser.questions),
         items=items,
         choice_lists=parser.lists,
+        allow_choice_duplicates=data.get("allow_choice_duplicates") is True,
     )
     check_definition(definition)
     return definition

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from survey.questionnaire.expressions import ExpressionError, evaluate, parse, references, truthy
+from survey.questionnaire.messages import Message
 from survey.questionnaire.question_types import WHOLE_NUMBER
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ CHOICE_PREFIX = "choice."  # a choice_filter reads a choice's columns as ${choic
 CONSENT_NAME = "consent"  # a question that can bind consent and has this name is the consent question
 CONSENT_CHOICES = frozenset({"quote", "quote_anonymous", "internal"})  # the values of models.ConsentScope
 FILTER_COLUMN = re.compile(r"(?!(?:and|or|div|mod)$)[A-Za-z_][A-Za-z0-9_\-]*")
+OUTPUT = re.compile(r"\$\{([^}]*)\}")  # an answer shown inside a label or hint: ${name}
 _FILTER_TOKEN = re.compile(r"""'[^']*'?|"[^"]*"?|\$\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_\-]*|[0-9]+|.""", re.S)
 
 
@@ -32,10 +34,15 @@ class DefinitionError(ValueError):
         column: str | None = None,
         choice_list: str | None = None,
         choice: str | None = None,
+        message: Message | None = None,
     ) -> None:
-        """Keep what is wrong and where, so that an XLSForm import can name its sheet and row."""
+        """Keep what is wrong and where, so that an XLSForm import can name its sheet and row.
+
+        message, when given, is the detail in words the interface can translate.
+        """
         super().__init__(f"{where}: {detail}" if where else detail)
         self.detail = detail
+        self.message = message
         self.question = question
         self.column = column
         self.choice_list = choice_list
@@ -70,15 +77,24 @@ def check_definition(definition: Definition) -> None:
     for group in definition.groups.values():
         if group.relevant:
             _check(group.relevant, names, "relevant", where=f"group {group.name}", question=group.name)
+        for column, texts in (("label", group.label), ("hint", group.hint)):
+            shown = sorted({name for text in texts.values() for name in OUTPUT.findall(text)} - names)
+            if shown:
+                raise DefinitionError(
+                    f"{column} shows the answer to an unknown question '{shown[0]}'",
+                    where=f"group {group.name}",
+                    question=group.name,
+                    column=column,
+                )
     for number, question in enumerate(definition.questions, start=1):
         context = {"where": f"question {number} ({question.name})", "question": question.name}
-        _check_type(question, context)
+        _check_type(question, context, names)
         _check_binding(question, context)
         _check_default(question, context)
-        for column in ("relevant", "constraint", "calculation"):
+        for column in ("relevant", "constraint", "calculation", "required_if"):
             expression = getattr(question, column)
             if expression:
-                _check(expression, names, column, **context)
+                _check(expression, names, column.removesuffix("_if"), **context)
         if question.choice_filter:
             columns = {CHOICE_PREFIX + "name"} | {CHOICE_PREFIX + c for x in question.choices for c in x.filters}
             _check(
@@ -98,7 +114,7 @@ def _check(expression: str, names: set[str], column: str, **context: Any) -> Non
         raise DefinitionError(f"{column} {expression!r}: {error}", column=column, **context) from None
 
 
-def _check_type(q: Question, context: dict[str, Any]) -> None:
+def _check_type(q: Question, context: dict[str, Any], names: set[str]) -> None:
     def refuse(detail: str, column: str) -> DefinitionError:
         return DefinitionError(detail, column=column, **context)
 
@@ -112,12 +128,13 @@ def _check_type(q: Question, context: dict[str, Any]) -> None:
         if not q.label:
             raise refuse("label is missing", "label")
     for column, texts in (("label", q.label), ("hint", q.hint)):
-        if any("${" in text for text in texts.values()):
-            raise refuse("showing answers inside a label or hint is not supported", column)
+        shown = sorted({name for text in texts.values() for name in OUTPUT.findall(text)} - names)
+        if shown:
+            raise refuse(f"{column} shows the answer to an unknown question '{shown[0]}'", column)
     if not kind.answered:
-        for column in ("required", "constraint", "read_only"):
+        for column in ("required", "required_if", "constraint", "read_only"):
             if getattr(q, column):
-                raise refuse(f"a {q.type} cannot have {column}", column)
+                raise refuse(f"a {q.type} cannot have {column.removesuffix('_if')}", column.removesuffix("_if"))
     if q.testimony and not kind.can_be_testimony:
         raise refuse("only a text question can be a testimony", "testimony")
     if q.choice_filter and not kind.has_choice_list:

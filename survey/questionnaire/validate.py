@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import date
 
-from survey.questionnaire.logic import allowed_choices, breaks_constraint, resolve_form
+from survey.questionnaire.logic import allowed_choices, breaks_constraint, is_required, resolve_form
 from survey.questionnaire.messages import CONSTRAINT, NUL, REQUIRED, SHAPE, AnswerError
 from survey.questionnaire.model import Definition, pick
 
@@ -72,7 +72,7 @@ def validate_answers(
             answers[q.name] = value  # the resident cannot change it: its rules were checked on import
             continue
         if value == "":
-            if q.required:
+            if is_required(q, state.values, today):
                 errors[q.name] = AnswerError(
                     REQUIRED, text=pick(q.required_message, language, definition.default_language)
                 )

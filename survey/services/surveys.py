@@ -4,25 +4,43 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from flask_babel import gettext
 from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Survey, SurveyStatus, SurveyVersion
 from survey.models.base import utcnow
 from survey.questionnaire import Definition, DefinitionError, missing_translations, parse_definition
-from survey.questionnaire.xlsform.reading import XLSFORM_SUFFIXES, XLSFormError, read_xlsform
+from survey.questionnaire.messages import Message
+from survey.questionnaire.xlsform.reading import XLSFORM_SUFFIXES, read_xlsform
+from survey.questionnaire.xlsform.refusals import IN_FILE, XLSFormError
 from survey.questionnaire.xlsform.writing import write_xlsform
 from survey.services.sites import list_sites
 
 
 class SurveyImportError(ValueError):
     """A survey file that cannot be imported; nothing of it was stored."""
+
+    def __init__(self, text: str, message: Message | None = None) -> None:
+        """Keep the English text, and the message to word in the reader's language when there is one."""
+        super().__init__(text)
+        self.message = message
+
+
+def describe_import_error(error: SurveyImportError) -> str:
+    """Why a survey file was refused, in the language of whoever reads it (where Voces has the words)."""
+    return _worded(error.message) if error.message else str(error)
+
+
+def _worded(message: Message) -> str:
+    params = {k: _worded(v) if isinstance(v, Message) else v for k, v in message.params.items()}
+    return gettext(message.template, **params)
 
 
 class SurveyNotFoundError(LookupError):
@@ -55,7 +73,8 @@ def read_survey(path: str | Path) -> SurveyFile:
         try:
             result = read_xlsform(path)
         except XLSFormError as error:
-            raise SurveyImportError(f"{Path(path).name}: {error}") from None
+            message = Message(IN_FILE, {"file": Path(path).name, "detail": error.message})
+            raise SurveyImportError(str(message), message) from None
         return SurveyFile(result.definition, result.warnings)
     data = _read_yaml(path)
     try:
@@ -82,6 +101,9 @@ def import_survey(data: dict[str, Any], *, publish: bool = False) -> SurveyVersi
     if survey is None:
         survey = Survey(slug=definition.form_id)
         db.session.add(survey)
+    if not definition.version:
+        data = {**data, "version": _unnumbered_version(survey, data)}
+        definition = replace(definition, version=data["version"])
     existing = next((v for v in survey.versions if v.version == definition.version), None)
     if existing is not None:
         if _canonical(existing.definition) != _canonical(data):
@@ -97,6 +119,19 @@ def import_survey(data: dict[str, Any], *, publish: bool = False) -> SurveyVersi
         publish_version(version)
     db.session.flush()
     return version
+
+
+def _unnumbered_version(survey: Survey, data: dict[str, Any]) -> str:
+    """The version Voces gives a form that names none: the same content keeps its number, else the next."""
+    content = _canonical({k: v for k, v in data.items() if k != "version"})
+    for version in survey.versions:
+        if _canonical({k: v for k, v in version.definition.items() if k != "version"}) == content:
+            return version.version
+    taken = {v.version for v in survey.versions}
+    number = len(taken) + 1
+    while str(number) in taken:
+        number += 1
+    return str(number)
 
 
 def _canonical(data: dict[str, Any]) -> str:
@@ -178,13 +213,20 @@ def list_surveys() -> list[tuple[Survey, SurveyVersion | None]]:
     return [(s, latest_version(s)) for s in surveys]
 
 
+def _safe_name(filename: str) -> str:
+    """An uploaded file's own name, kept: a form without a form_id is named after its file, as pyxform does."""
+    name = Path(filename.replace("\\", "/")).name
+    return "".join(c for c in name if c.isalnum() or c in "._- ()").lstrip(".")
+
+
 def import_uploaded_survey(filename: str, data: bytes, *, publish: bool = False) -> tuple[SurveyVersion, list[str]]:
     """Import a survey sent through the admin page (XLSForm or YAML); nothing is kept on failure."""
     suffix = Path(filename).suffix.lower()
     if suffix not in (*XLSFORM_SUFFIXES, ".yaml", ".yml"):
         raise SurveyImportError("send an XLSForm workbook (.xlsx) or a YAML file (.yaml)")
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"
+        name = _safe_name(filename)
+        path = Path(folder) / (name if name.lower().endswith(suffix) else f"upload{suffix}")
         path.write_bytes(data)
         survey_file = read_survey(path)
     return import_survey(survey_file.definition, publish=publish), survey_file.warnings

@@ -8,11 +8,13 @@ from urllib.parse import urlencode
 from flask import Flask
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from survey.analysis.sentiment import NotScored, Reason
 from survey.models import Testimonial
 from survey.questionnaire import pick
+from survey.questionnaire.rules import OUTPUT
 from survey.services.engine import codebook
 
 
@@ -60,6 +62,14 @@ def sentiment_reason(code: str) -> str:
     return _("no text to score")
 
 
+def with_outputs(text: str) -> Markup:
+    """Survey text with each ${name} as a place the form's script fills with that answer."""
+    out = Markup("")
+    for number, part in enumerate(OUTPUT.split(text)):  # text, name, text, name, ...
+        out += Markup('<span data-output="{}"></span>').format(part) if number % 2 else escape(part)
+    return out
+
+
 def theme_label(key: str) -> str:
     """A theme's label in the current language."""
     return codebook().label(key, str(get_locale() or "en"))
@@ -72,6 +82,7 @@ def register_filters(app: Flask) -> None:
         return pick(texts, language, default)
 
     app.add_template_filter(pick_filter, "pick")
+    app.add_template_filter(with_outputs, "outputs")
     app.add_template_filter(lang_query)
     app.add_template_filter(highlight_segments)
     app.add_template_filter(theme_label)

@@ -97,7 +97,7 @@ GROUPED = {
                 {
                     "name": "adults_note",
                     "type": "note",
-                    "label": {"en": "Three adults or more: ask each of them."},
+                    "label": {"en": "Three adults or more (${adults}): ask each of them."},
                     "relevant": "${adults} >= 3",
                 },
             ],
@@ -110,7 +110,13 @@ GROUPED = {
             "choice_filter": "region=${region}",
             "label": {"en": "Town"},
         },
-        {"name": "services", "type": "select_multiple", "choices": "services", "label": {"en": "Services used"}},
+        {
+            "name": "services",
+            "type": "select_multiple",
+            "choices": "services",
+            "label": {"en": "Services used"},
+            "required": "${region} = 'north'",  # XLSForm's required as an expression
+        },
         {"name": "visited_on", "type": "date", "label": {"en": "Date of the visit"}},
         {"name": "edition", "type": "text", "read_only": True, "default": "v1", "label": {"en": "Form edition"}},
         {"name": "ack", "type": "acknowledge", "required": True, "label": {"en": "I read the closing statement"}},
@@ -157,6 +163,11 @@ def test_groups_calculations_choice_filters_and_every_question_type_offline(tabl
     expect(tablet.locator("#fq-children")).to_contain_text("Fewer children than people.")
     children.fill("1")
     expect(tablet.get_by_text("Three adults or more")).to_be_visible()  # 4 - 1, calculated on the tablet
+    note = tablet.locator("[data-q=adults_note] .note-text")  # the note shows the calculated answer
+    expect(note).to_have_text("Three adults or more (3): ask each of them.")
+    children.fill("0")
+    expect(note).to_have_text("Three adults or more (4): ask each of them.")
+    children.fill("1")
     next_screen.click()
 
     tablet.get_by_label("South").check()
@@ -169,6 +180,9 @@ def test_groups_calculations_choice_filters_and_every_question_type_offline(tabl
     expect(tablet.locator("[data-screen] .choice:visible")).to_have_text(["Alto", "Bajo"])
     tablet.get_by_label("Bajo").check()
     next_screen.click()
+    expect(tablet.locator("[data-screen] legend")).to_have_text("Services used")  # no mark: not always required
+    next_screen.click()
+    expect(tablet.locator("#fq-services")).to_contain_text("This question needs an answer.")  # in the north
     tablet.get_by_label("Clinic").check()
     tablet.get_by_label("Rehab centre").check()
     next_screen.click()

@@ -97,3 +97,15 @@ def test_touch_targets_are_at_least_44_pixels_high(page, live_server, kobo_surve
     }
     assert len(heights) > 15
     assert {k: h for k, h in heights.items() if h < 44} == {}
+
+
+def test_a_label_shows_the_answer_it_names_as_it_is_typed(page, live_server, db):
+    from survey.services.surveys import import_survey
+    from tests.web.test_outputs import SHOWN
+
+    import_survey(SHOWN, publish=True)
+    db.session.commit()
+    page.goto(f"{live_server}/s/outputs")
+    page.locator("#q_first_name").fill("Ana")
+    assert page.locator("label[for=q_street]").inner_text() == "Which street do you live on, Ana?"
+    assert page.locator(".note-text").inner_text() == "Thank you, Ana <b>!</b>"

@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from survey.models import SurveyVersion
 from survey.questionnaire import parse_definition
+from survey.questionnaire.logic import allowed_choices
 from survey.questionnaire.xlsform.reading import XLSFormError, read_xlsform
 from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
 from survey.services.sites import upsert_sites_from_file
@@ -359,11 +360,12 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
     [
         (
             changed(SURVEY, "visits", type="geopoint"),
-            "survey sheet, row 11, column type: Voces does not support the type 'geopoint'",
+            "survey sheet, row 11, column type: Voces does not support locations (geopoint); "
+            "see 'XLSForm: what Voces reads' in the README",
         ),
         (
-            changed(SURVEY, "services_used", type="select_multiple services or_other"),
-            "survey sheet, row 10, column type: Voces does not support the type 'select_multiple services or_other'",
+            changed(SURVEY, "services_used", type="select_multiple_from_file services.csv"),
+            "survey sheet, row 10, column type: Voces does not support choices from a file (external choices)",
         ),
         (
             [
@@ -372,11 +374,11 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
                 {"type": "end_repeat"},
                 *SURVEY[3:],
             ],
-            "survey sheet, row 5, column type: Voces does not support the type 'begin_repeat'",
+            "survey sheet, row 5, column type: Voces does not support repeats (repeat)",
         ),
         (
             changed(SURVEY, "visits", **{"media::image": "photo.png"}),
-            "survey sheet, row 11, column media::image: Voces does not support this column",
+            "survey sheet, row 11, column media::image: Voces does not support media in a question",
         ),
         (
             changed(SURVEY, "visits", relevant="pulldata('x', 'y')"),
@@ -387,24 +389,24 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
             "[row : 11] On the 'survey' sheet, the 'constraint' value is invalid.",
         ),  # pyxform's words
         (
-            changed(SURVEY, "visits", required="${used_services} = 'yes'"),
-            "survey sheet, row 11, column required: required must be yes or no",
+            changed(SURVEY, "visits", required="${nobody} = 'yes'"),
+            "[row : 11] On the 'survey' sheet, the 'required' value is invalid.",
+        ),  # pyxform's words
+        (
+            changed(SURVEY, "privacy_note", required="${used_services} = 'yes'"),
+            "survey sheet, row 13, column required: a note cannot have required",
         ),
         (
-            changed(SURVEY, "municipality", choice_filter="region=${department}"),
+            changed(SURVEY, "municipality", choice_filter="department=${department} and median(1)"),
             "survey sheet, row 5, column choice_filter: choice_filter",
-        ),
-        (
-            changed(SURVEY, "visits", label="You said ${used_services}"),
-            "survey sheet, row 11, column label: showing answers inside a label or hint is not supported",
         ),
         (
             changed(SURVEY, "interviewer_code", required="yes", default=""),
             "survey sheet, row 15, column default: a read-only question that is required needs a default",
         ),
         (
-            changed(SURVEY, "visits", appearance="counter"),
-            "survey sheet, row 11, column appearance: appearance 'counter' is not supported for integer",
+            changed(SURVEY, "last_visit", appearance="month-year"),
+            "survey sheet, row 9, column appearance: appearance 'month-year' is not supported for date",
         ),
         (
             changed(SURVEY, "used_services", relevant="${support_story} != ''"),
@@ -435,19 +437,26 @@ def test_consent_choices_must_be_the_consent_scopes(tmp_path):
         read_survey(write_xlsform(tmp_path / "kobo.xlsx", choices=choices))
 
 
-def test_a_language_column_needs_its_code(tmp_path):
-    survey = [{"type": "text", "name": "a", "label::Spanish": "A"}]
-    with pytest.raises(SurveyImportError, match=r"column label::Spanish: write the language with its code"):
+def test_a_language_is_matched_by_its_name_when_the_column_gives_no_code(tmp_path):
+    survey = [{"type": "text", "name": "a", "label:English": "A", "label:Spanish": "Una", "hint:swahili": "H"}]
+    data = read_survey(write_xlsform(tmp_path / "kobo.xlsx", survey=survey, choices=[], settings={})).definition
+    assert question(data, "a")["label"] == {"en": "A", "es": "Una"} and question(data, "a")["hint"] == {"sw": "H"}
+    assert data["default_language"] == "en"
+
+
+def test_a_language_voces_cannot_name_needs_its_code(tmp_path):
+    survey = [{"type": "text", "name": "a", "label::Lingo": "A"}]
+    with pytest.raises(SurveyImportError, match=r"column label::Lingo: the language 'Lingo' is not one Voces knows"):
         read_survey(write_xlsform(tmp_path / "kobo.xlsx", survey=survey, choices=[]))
 
 
-def test_an_unsupported_settings_column_is_refused(tmp_path):
-    settings = {**SETTINGS, "submission_url": "https://example.org"}
-    with pytest.raises(
-        SurveyImportError,
-        match="settings sheet, row 2, column submission_url: Voces does not support",
-    ):
-        read_survey(write_xlsform(tmp_path / "kobo.xlsx", settings=settings))
+def test_a_setting_voces_does_not_use_is_ignored_with_a_warning(tmp_path):
+    settings = {**SETTINGS, "submission_url": "https://example.org", "instance_name": "${visits}"}
+    result = read_survey(write_xlsform(tmp_path / "kobo.xlsx", settings=settings))
+    assert result.warnings == [
+        "settings sheet, row 2, column submission_url: Voces does not use this setting; ignored",
+        "settings sheet, row 2, column instance_name: Voces does not use this setting; ignored",
+    ]
 
 
 def test_a_plain_form_in_one_language_needs_no_language_columns(tmp_path):
@@ -505,7 +514,7 @@ def test_the_cli_refuses_an_xlsform_naming_the_row(runner, db, tmp_path):
     path = write_xlsform(tmp_path / "kobo.xlsx", survey=changed(SURVEY, "visits", type="geopoint"))
     result = runner.invoke(args=["surveys", "import", str(path)])
     assert result.exit_code != 0
-    assert "survey sheet, row 11, column type: Voces does not support the type 'geopoint'" in result.output
+    assert "survey sheet, row 11, column type: Voces does not support locations (geopoint)" in result.output
     assert count(SurveyVersion) == 0
 
 
@@ -530,8 +539,8 @@ def test_start_and_end_rows_are_skipped_with_a_warning(tmp_path):
     survey = [{"type": "start", "name": "start"}, {"type": "end", "name": "end"}, *SURVEY]
     result = read_survey(write_xlsform(tmp_path / "kobo.xlsx", survey=survey))
     assert result.warnings == [
-        "survey sheet, row 2: Voces records start itself; row skipped",
-        "survey sheet, row 3: Voces records end itself; row skipped",
+        "survey sheet, row 2: start is metadata: Voces records when the form was opened itself; row skipped",
+        "survey sheet, row 3: end is metadata: Voces records when it was sent itself; row skipped",
     ]
     assert question(result.definition, "start") is None and question(result.definition, "end") is None
 
@@ -554,3 +563,15 @@ def test_plain_and_english_columns_without_a_default_language_are_refused(tmp_pa
     path = write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=[], settings=settings)
     with pytest.raises(XLSFormError, match="default_language"):
         read_xlsform(path)
+
+
+def test_a_choice_filter_column_the_list_lacks_is_empty_for_every_choice_as_in_odk(tmp_path):
+    survey = changed(SURVEY, "municipality", choice_filter="region=${department}")
+    result = read_survey(write_xlsform(tmp_path / "kobo.xlsx", survey=survey))
+    assert result.warnings == [
+        "survey sheet, row 5: choice_filter reads region, a column list municipality does not have: "
+        "it is empty for every choice"
+    ]
+    municipality = parse_definition(result.definition).question("municipality")
+    assert allowed_choices(municipality, {"department": "antioquia"}) == ()
+    assert allowed_choices(municipality, {"department": ""}) == municipality.choices

@@ -1,4 +1,4 @@
-"""The XLSForm sheets, columns and types Voces reads and writes, and how languages are named."""
+"""The XLSForm columns and types Voces writes, the sheets it refuses, and how languages are named."""
 
 from __future__ import annotations
 
@@ -6,29 +6,20 @@ import re
 
 from babel import Locale, UnknownLocaleError
 
+from survey.questionnaire.messages import N_
 from survey.questionnaire.parse import QUESTION_COLUMNS
 from survey.questionnaire.question_types import QUESTION_TYPES
 
 SURVEY_COLUMNS = QUESTION_COLUMNS  # the survey sheet's columns carry the model's own names
 SURVEY_TRANSLATED = ("label", "hint", "required_message", "constraint_message")
-CHOICES_TRANSLATED = ("label",)
-CHOICES_MEDIA = frozenset({"image", "big-image", "audio", "video", "media"})
-SETTINGS_COLUMNS = (
-    "form_title",
-    "form_id",
-    "version",
-    "default_language",
-    "description",
-    "testimonies",
-    "personal",
-)
 SETTINGS_TRANSLATED = ("form_title", "description")
-SHEETS = ("survey", "choices", "settings")
-UNSUPPORTED_SHEETS = ("external_choices", "entities", "osm")
+UNSUPPORTED_SHEETS = {
+    "external_choices": N_("choices from a file (external choices)"),
+    "entities": N_("entities"),
+    "osm": N_("OpenStreetMap questions (osm)"),
+}
 YES = frozenset({"yes", "true", "true()"})
 NO = frozenset({"no", "false", "false()", ""})
-# Times ODK records for itself; Voces records when a form was opened and sent, so these are skipped.
-METADATA_TYPES = frozenset({"start", "end", "today"})
 # Each spelling of a question type in a type column or in pyxform's JSON, and the type it means.
 XLSFORM_TYPES = {spelling: kind.name for kind in QUESTION_TYPES.values() for spelling in kind.xlsform_names}
 SIMPLE_TYPES = frozenset(s for s, name in XLSFORM_TYPES.items() if not QUESTION_TYPES[name].has_choice_list)
@@ -75,8 +66,6 @@ def classify_type(value: str) -> tuple[str, str]:
         return GROUP_ROWS[words], ""
     if words in SIMPLE_TYPES:
         return words, ""
-    if words in METADATA_TYPES:
-        return "metadata", ""
     for prefix, kind in SELECT_TYPES.items():
         rest = words[len(prefix) :].split() if words.startswith(prefix + " ") else []
         if len(rest) == 1:

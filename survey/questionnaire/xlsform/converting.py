@@ -1,51 +1,158 @@
 """Turn pyxform's JSON for an XLSForm into a Voces definition dict (the format YAML files use)."""
 
+# pyxform has already read the workbook: aliases, upper-case headers, languages with or without a
+# code, or_other (it adds the choice and the text question), defaults. What is left here is what
+# Voces makes of it: each element's question type, what it ignores with a warning, and what it
+# refuses, naming the feature. Each element carries the row it came from (ROW_KEY).
+
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from survey.questionnaire.expressions import ExpressionError, references
+from survey.questionnaire.messages import N_, Message
+from survey.questionnaire.parse import GROUP_APPEARANCES
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST, SiteType
-from survey.questionnaire.rules import CONSENT_NAME, DefinitionError
-from survey.questionnaire.xlsform.columns import (
-    CHOICES_MEDIA,
-    METADATA_TYPES,
-    NO,
-    SETTINGS_TRANSLATED,
-    XLSFORM_TYPES,
-    YES,
-    language_code,
-    split_column,
-)
+from survey.questionnaire.rules import CHOICE_PREFIX, CONSENT_NAME, DefinitionError, choice_filter_expression
+from survey.questionnaire.xlsform.columns import NO, YES
+from survey.questionnaire.xlsform.kinds import Kind, kind_of, unsupported
+from survey.questionnaire.xlsform.languages import Languages
 
+ROW_KEY = "__voces_row"  # added to each row before pyxform reads it, so that errors can name the row
 TESTIMONY_TYPES = tuple(kind.name for kind in QUESTION_TYPES.values() if kind.can_be_testimony)
 COPIED_BINDS = {"relevant": "relevant", "constraint": "constraint", "calculate": "calculation"}
 TEXT_BINDS = {"jr:requiredMsg": "required_message", "jr:constraintMsg": "constraint_message"}
 FLAG_BINDS = {"required": "required", "readonly": "read_only"}
+READ_KEYS = frozenset(
+    {"type", "name", "label", "hint", "bind", "control", "choices", "itemset", "list_name", "parameters"}
+    | {"choice_filter", "default", "children", ROW_KEY}
+    | {"actions", "_dynamic_default"}  # pyxform's bookkeeping for a default that is an expression
+)
+REFUSED_KEYS = {"media": N_("media in a question (image, audio, video)"), "trigger": N_("triggers (trigger)")}
+READ_CONTROLS = frozenset({"appearance", "bodyless"})
+# Appearances that change what is asked or stored, or need another app: refused, by name. Any other
+# appearance Voces does not know is ignored with a warning, as ODK's own apps ignore one they lack.
+REFUSED_APPEARANCE = re.compile(r"month-year|year|search\(.*|ex:.*|printer:.*|label|list-nolabel|list|table-list")
+_PARENT_PATH = re.compile(r"\.\./([A-Za-z_][A-Za-z0-9_.-]*)")  # pyxform's or_other question reads ../name
 
 
-@dataclass(frozen=True)
-class Languages:
-    """The default language, each language's column name, and pyxform's key for plain columns."""
+@dataclass
+class Conversion:
+    """One form being converted: its languages, what it warns about, and the row of each question."""
 
-    default: str
-    names: dict[str, str]
-    pyxform_default: str
+    languages: Languages
+    warnings: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
 
-    def code(self, name: str) -> str:
-        """The code for a language as pyxform keys it."""
-        if name == self.pyxform_default:
-            return self.default
-        return language_code(name) or self.default
+    def warn(self, row: int | None, text: str) -> None:
+        """Keep a warning about a row of the survey sheet."""
+        self.warnings.append(f"survey sheet, row {row}: {text}" if row else f"survey sheet: {text}")
 
-    def texts(self, value: Any) -> dict[str, str]:
-        """A pyxform text (a string, or a mapping by language name) as our mapping by code."""
-        if not value:
-            return {}
-        if isinstance(value, str):
-            return {self.default: value}
-        return {self.code(str(k)): str(v) for k, v in value.items() if v}
+    def item(self, element: Mapping[str, Any], row: int | None) -> dict[str, Any] | None:
+        """Our item for one element of pyxform's JSON, or None for what Voces skips."""
+        name = str(element.get("name") or "")
+        row = int(element.get(ROW_KEY) or row or 0) or None
+        if row and name:
+            self.rows.setdefault(name, row)
+        kind = kind_of(element)
+        if kind.unsupported:
+            refused = unsupported(kind.unsupported)
+            raise DefinitionError(str(refused), question=name, column="type", message=refused)
+        if kind.metadata:
+            what = f"records {kind.recorded_as} itself" if kind.recorded_as else "does not collect it"
+            self.warn(row, f"{element.get('type')} is metadata: Voces {what}; row skipped")
+            return None
+        self._check_keys(element, row, name)
+        out: dict[str, Any] = {"name": name, "type": "group" if kind.group else kind.question_type}
+        self._texts(out, element, kind, name)
+        self._binds(out, element, generated=ROW_KEY not in element)
+        for key in ("choice_filter", "default"):
+            if element.get(key):
+                out[key] = str(element[key])
+        if appearance := self._appearance(element, out["type"], row):
+            out["appearance"] = appearance
+        if kind.group:
+            out["questions"] = self.items(element.get("children") or [], row)
+        elif QUESTION_TYPES[out["type"]].has_choice_list:
+            self._choice_list(out, element)
+        return out
+
+    def items(self, children: list[Mapping[str, Any]], row: int | None = None) -> list[dict[str, Any]]:
+        """Our items for pyxform's children; a generated question (or_other's) takes the row before it."""
+        out = []
+        for child in children:
+            if child.get("type") == "group" and (child.get("control") or {}).get("bodyless"):
+                # pyxform's meta group: its own instanceID, and the audit row it moves there
+                self.items([c for c in child.get("children") or [] if ROW_KEY in c], row)
+                continue
+            item = self.item(child, row)
+            row = int(child.get(ROW_KEY) or row or 0) or None
+            if item is not None:
+                out.append(item)
+        return out
+
+    def _check_keys(self, element: Mapping[str, Any], row: int | None, name: str) -> None:
+        for key in element:
+            if key in REFUSED_KEYS:
+                refused = unsupported(Message(REFUSED_KEYS[key]))
+                raise DefinitionError(str(refused), question=name, column=key, message=refused)
+            if key not in READ_KEYS:
+                self.warn(row, f"column {key} is not one Voces reads; ignored")
+        for key in element.get("control") or {}:
+            if key not in READ_CONTROLS:
+                self.warn(row, f"column {key} is not one Voces reads; ignored")
+        for key in element.get("bind") or {}:
+            if key not in (*FLAG_BINDS, *TEXT_BINDS, *COPIED_BINDS):
+                self.warn(row, f"column {key} is not one Voces reads; ignored")
+        if element.get("parameters"):
+            self.warn(row, "column parameters is not one Voces reads; ignored")
+
+    def _texts(self, out: dict[str, Any], element: Mapping[str, Any], kind: Kind, name: str) -> None:
+        defaults = kind.defaults or {}  # its English hint is left out: the form may be in another language
+        for key in ("label", "hint"):
+            if texts := self.languages.texts(element.get(key), question=name, column=key):
+                out[key] = texts
+        for key, ours in TEXT_BINDS.items():
+            if texts := self.languages.texts((element.get("bind") or {}).get(key), question=name, column=ours):
+                out[ours] = texts
+        if "constraint" in (defaults.get("bind") or {}) and not (element.get("bind") or {}).get("constraint"):
+            out["constraint"] = str(defaults["bind"]["constraint"])  # a phone number: digits only
+
+    def _binds(self, out: dict[str, Any], element: Mapping[str, Any], generated: bool) -> None:
+        bind = element.get("bind") or {}
+        for key, ours in FLAG_BINDS.items():
+            if ours == "required" and key in bind and str(bind[key]).strip().lower() not in YES | NO:
+                out[ours] = str(bind[key])  # required only when the expression holds
+            elif key in bind and _flag(bind[key], out["name"], ours):
+                out[ours] = True
+        for key, ours in COPIED_BINDS.items():
+            if bind.get(key):
+                expression = str(bind[key])
+                out[ours] = _PARENT_PATH.sub(r"${\1}", expression) if generated else expression
+
+    def _appearance(self, element: Mapping[str, Any], kind: str, row: int | None) -> str:
+        words = str((element.get("control") or {}).get("appearance") or "").split()
+        allowed = GROUP_APPEARANCES if kind == "group" else QUESTION_TYPES[kind].appearances
+        kept = []
+        for word in words:
+            if word in allowed or REFUSED_APPEARANCE.fullmatch(word):
+                kept.append(word)  # refused, naming it, when the definition is checked
+            else:
+                self.warn(row, f"appearance {word} is not one Voces uses; ignored")
+        return " ".join(kept)
+
+    def _choice_list(self, out: dict[str, Any], element: Mapping[str, Any]) -> None:
+        list_name = str(element.get("list_name") or element.get("itemset") or "")
+        question_type = QUESTION_TYPES[out["type"]]
+        if question_type.reads_site_list and list_name == SITE_LIST:
+            out["type"] = SiteType.name
+            return
+        out["choices"] = list_name
+        if question_type.can_bind_consent and out["name"] == CONSENT_NAME:
+            out["bind"] = "consent"
 
 
 def _flag(value: Any, name: str, column: str) -> bool:
@@ -57,124 +164,58 @@ def _flag(value: Any, name: str, column: str) -> bool:
     raise DefinitionError(f"{column} must be yes or no; an expression is not supported", question=name, column=column)
 
 
-def _element(
-    element: Mapping[str, Any], languages: Languages, testimonies: set[str], personal: set[str]
-) -> dict[str, Any]:
-    name = str(element["name"])
-    bind = element.get("bind") or {}
-    out: dict[str, Any] = {"name": name}
-    kind = element.get("type")
-    if kind == "group":
-        out["type"] = "group"
-    elif kind in XLSFORM_TYPES:
-        out["type"] = XLSFORM_TYPES[kind]
-    else:
-        raise DefinitionError(f"Voces does not support the type {kind!r}", question=name, column="type")
-    for key in ("label", "hint"):
-        if texts := languages.texts(element.get(key)):
-            out[key] = texts
-    for key, ours in FLAG_BINDS.items():
-        if key in bind and _flag(bind[key], name, ours):
-            out[ours] = True
-    for key, ours in TEXT_BINDS.items():
-        if texts := languages.texts(bind.get(key)):
-            out[ours] = texts
-    for key, ours in COPIED_BINDS.items():
-        if bind.get(key):
-            out[ours] = str(bind[key])
-    for key in ("choice_filter", "default"):
-        if element.get(key):
-            out[key] = str(element[key])
-    if appearance := (element.get("control") or {}).get("appearance"):
-        out["appearance"] = str(appearance)
-    if kind == "group":
-        out["questions"] = _items(element.get("children") or [], languages, testimonies, personal)
-        return out
-    question_type = QUESTION_TYPES[out["type"]]
-    if question_type.has_choice_list:
-        list_name = str(element.get("list_name") or element.get("itemset") or "")
-        if question_type.reads_site_list and list_name == SITE_LIST:
-            out["type"] = SiteType.name
-        else:
-            out["choices"] = list_name
-            if question_type.can_bind_consent and name == CONSENT_NAME:
-                out["bind"] = "consent"
-    multiline = "multiline" in str(out.get("appearance", "")).split()
-    if question_type.can_be_testimony and (multiline or name in testimonies):
-        out["testimony"] = True
-    if name in personal:
-        out["personal"] = True
+def choice(raw: Mapping[str, Any], languages: Languages) -> dict[str, Any]:
+    """A choice as our definition keeps it: name, label, and the columns a choice_filter reads."""
+    out: dict[str, Any] = {"name": str(raw["name"]), "label": languages.texts(raw.get("label"))}
+    for key, value in raw.items():
+        if key not in ("name", "label", "media", ROW_KEY) and not str(key).startswith(("$", "__")) and value:
+            out[str(key)] = str(value)
     return out
 
 
-def _items(
-    children: list[Mapping[str, Any]],
-    languages: Languages,
-    testimonies: set[str],
-    personal: set[str],
-) -> list[dict[str, Any]]:
-    return [
-        _element(child, languages, testimonies, personal)
-        for child in children
-        if child.get("type") not in METADATA_TYPES
-        and not (child.get("type") == "group" and (child.get("control") or {}).get("bodyless"))
-    ]  # a bodyless group is pyxform's own meta (instanceID)
+def walk_questions(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every question and group of a definition's items, however deeply nested."""
+    for item in items:
+        yield item
+        yield from walk_questions(item.get("questions") or [])
 
 
-def _choice(raw: Mapping[str, Any], languages: Languages) -> dict[str, Any]:
-    choice: dict[str, Any] = {"name": str(raw["name"]), "label": languages.texts(raw.get("label"))}
-    for key, value in raw.items():
-        if key not in ("name", "label") and not str(key).startswith("$") and key not in CHOICES_MEDIA and value:
-            choice[str(key)] = str(value)
-    return choice
+def mark_named(items: list[dict[str, Any]], settings: Mapping[str, Any]) -> None:
+    """Mark the testimonies and personal questions the settings list, each of a type that can be one."""
+    by_name = {item["name"]: item for item in walk_questions(items)}
+    for column, flag, allowed in (
+        ("testimonies", "testimony", TESTIMONY_TYPES),
+        ("personal", "personal", tuple(QUESTION_TYPES)),
+    ):
+        for name in sorted(set(str(settings.get(column) or "").split())):
+            item = by_name.get(name)
+            if item is None or item["type"] not in allowed or item["type"] == "group":
+                raise DefinitionError(f"column {column}: {name!r} is not a {' or '.join(allowed)} question")
+            item[flag] = True
+    for item in by_name.values():
+        multiline = "multiline" in str(item.get("appearance", "")).split()
+        if multiline and item["type"] in TESTIMONY_TYPES:
+            item["testimony"] = True
 
 
-def _settings_texts(settings: Mapping[str, str], base: str, languages: Languages) -> dict[str, str]:
-    texts = {}
-    for header, value in settings.items():
-        column, language = split_column(header)
-        if column == base and value:
-            texts[languages.code(language) if language else languages.default] = str(value)
-    return texts
-
-
-def _named(settings: Mapping[str, str], column: str, names: dict[str, str], wanted: tuple[str, ...]) -> set[str]:
-    """The question names a settings column lists, each checked to be of a wanted type."""
-    listed = set(str(settings.get(column) or "").split())
-    for name in sorted(listed):
-        if names.get(name) not in wanted:
-            raise DefinitionError(f"column {column}: {name!r} is not a {' or '.join(wanted)} question")
-    return listed
-
-
-def _types(children: list[Mapping[str, Any]]) -> dict[str, str]:
-    found = {}
-    for child in children:
-        found[str(child.get("name"))] = XLSFORM_TYPES.get(str(child.get("type")), str(child.get("type")))
-        found.update(_types(child.get("children") or []))
-    return found
-
-
-def convert_form(form: Mapping[str, Any], settings: Mapping[str, str], languages: Languages) -> dict[str, Any]:
-    """Our definition dict for pyxform's JSON of a form and the first row of its settings sheet."""
-    children = form.get("children") or []
-    types = _types(children)
-    testimonies = _named(settings, "testimonies", types, TESTIMONY_TYPES)
-    personal = _named(settings, "personal", types, tuple(dict.fromkeys(XLSFORM_TYPES.values())))
-    data: dict[str, Any] = {
-        "form_id": str(settings.get("form_id") or ""),
-        "version": str(settings.get("version") or ""),
-        "default_language": languages.default,
-        "title": _settings_texts(settings, "form_title", languages)
-        or {languages.default: str(settings.get("form_id"))},
-    }
-    for base in SETTINGS_TRANSLATED[1:]:
-        if texts := _settings_texts(settings, base, languages):
-            data[base] = texts
-    data["questions"] = _items(children, languages, testimonies, personal)
-    data["choices"] = {
-        str(list_name): [_choice(c, languages) for c in choices]
-        for list_name, choices in (form.get("choices") or {}).items()
-        if list_name != SITE_LIST
-    }
-    return data
+def fill_filter_columns(data: dict[str, Any], conversion: Conversion) -> None:
+    """Give every choice the columns a choice_filter reads that its list lacks: empty, as ODK reads them."""
+    for item in walk_questions(data["questions"]):
+        choices = data["choices"].get(item.get("choices"), [])
+        if not item.get("choice_filter") or not choices:
+            continue
+        try:
+            read = references(choice_filter_expression(item["choice_filter"]))
+        except ExpressionError:
+            continue  # refused, naming it, when the definition is checked
+        present = {"name"} | {key for c in choices for key in c if key != "label"}
+        for column in sorted(r.removeprefix(CHOICE_PREFIX) for r in read if r.startswith(CHOICE_PREFIX)):
+            if column not in present:
+                conversion.warn(
+                    conversion.rows.get(item["name"]),
+                    f"choice_filter reads {column}, a column list {item['choices']} does not have: "
+                    "it is empty for every choice",
+                )
+                for c in choices:
+                    c[column] = ""
+                present.add(column)

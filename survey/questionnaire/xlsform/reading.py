@@ -1,11 +1,14 @@
 """Read an XLSForm workbook (as Kobo and ODK users write them) into a Voces definition dict."""
 
-# pyxform reads the workbook and checks its structure (names, groups, choice lists) and turns it
-# into its JSON; xlsform.converting turns that into our definition, which parse_definition checks
-# as it checks YAML. Errors name the sheet, row and column; nothing is stored until all is well.
+# pyxform reads the workbook as ODK does (aliases, upper-case headers, languages with or without a
+# code, or_other, defaults) and checks its structure; xlsform.converting turns its JSON into our
+# definition, which parse_definition checks as it checks YAML. Errors name the sheet, row and
+# column; nothing is stored until all is well.
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,29 +18,44 @@ from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
+from survey.questionnaire.messages import Message
 from survey.questionnaire.parse import parse_definition
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST
 from survey.questionnaire.rules import DefinitionError
-from survey.questionnaire.xlsform.columns import (
-    CHOICES_MEDIA,
-    CHOICES_TRANSLATED,
-    SETTINGS_COLUMNS,
-    SETTINGS_TRANSLATED,
-    SURVEY_COLUMNS,
-    SURVEY_TRANSLATED,
-    UNSUPPORTED_SHEETS,
-    classify_type,
-    language_code,
-    split_column,
+from survey.questionnaire.xlsform.columns import UNSUPPORTED_SHEETS, YES, classify_type, split_column
+from survey.questionnaire.xlsform.converting import ROW_KEY, Conversion, choice, fill_filter_columns, mark_named
+from survey.questionnaire.xlsform.kinds import unsupported
+from survey.questionnaire.xlsform.languages import (
+    PYXFORM_DEFAULT,
+    Languages,
+    UnknownLanguageError,
+    form_languages,
+    text_keys,
 )
-from survey.questionnaire.xlsform.converting import Languages, convert_form
+from survey.questionnaire.xlsform.refusals import (
+    IN_FILE,
+    NO_SURVEY,
+    PYXFORM,
+    UNKNOWN_LANGUAGE,
+    XLSFormError,
+    at_column,
+    at_list,
+    detail_of,
+    in_sheet,
+)
 
 XLSFORM_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 FIRST_ROW = 2  # row 1 holds the column headers
-
-
-class XLSFormError(ValueError):
-    """An XLSForm that Voces cannot import, naming the sheet, row and column at fault."""
+SETTINGS_ROW = FIRST_ROW
+NAME_HEADERS = frozenset({"name", "value"})  # how pyxform lets a survey or choices sheet name a row
+# pyxform's own keys for the form, and the settings Voces reads; any other setting is ignored.
+READ_SETTINGS = frozenset(
+    {"type", "name", "title", "id_string", "sms_keyword", "default_language", "version", "children", "choices"}
+    | {"description", "testimonies", "personal", "allow_choice_duplicates"}
+)
+TRANSLATED_BINDS = {"jr:requiredMsg": "required_message", "jr:constraintMsg": "constraint_message"}
+_NOT_A_FORM_ID = re.compile(r"[^A-Za-z0-9_-]+")
+_ROW_TAG = re.compile(rf"(, )?'{ROW_KEY}': '[0-9]+'(, )?")  # pyxform may quote a row, with our tag
 
 
 @dataclass(frozen=True)
@@ -54,104 +72,25 @@ def _rows(workbook: DefinitionData, sheet: str) -> Sequence[dict[str, str]]:
 
 def _headers(workbook: DefinitionData, sheet: str) -> list[str]:
     header = getattr(workbook, f"{sheet}_header") or [{}]
-    named = [str(h) for h in header[0] if h is not None]
-    return [h for h in named if not h.startswith("$")]  # $kuid, $autoname: Kobo's bookkeeping
+    return [str(h) for h in header[0] if h is not None]
 
 
-def _first_row_with(rows: Sequence[Mapping[str, str]], column: str) -> int | None:
-    return next((FIRST_ROW + i for i, row in enumerate(rows) if row.get(column)), None)
-
-
-def _check_columns(workbook: DefinitionData, sheet: str, allowed: Sequence[str], translated: Sequence[str]) -> None:
-    """Refuse a column Voces does not read, once some row fills it in."""
+def _number_rows(workbook: DefinitionData, sheet: str) -> None:
+    """Tag each named row with its number: pyxform keeps a column it does not know in its JSON."""
     rows = _rows(workbook, sheet)
-    for header in _headers(workbook, sheet):
-        base, language = split_column(header)
-        if sheet == "choices":
-            ok = base not in CHOICES_MEDIA and (language is None or base in translated)
-        else:
-            ok = base in allowed and (language is None or base in translated)
-        row = _first_row_with(rows, header)
-        if not ok and row is not None:
-            raise XLSFormError(f"{sheet} sheet, row {row}, column {header}: Voces does not support this column")
-        if ok and language is not None and language_code(language) is None:
-            raise XLSFormError(
-                f"{sheet} sheet, row 1, column {header}: write the language with its code, "
-                f"for example {base}::Spanish (es)"
-            )
-
-
-def _check_types(workbook: DefinitionData) -> list[str]:
-    """Refuse a type Voces does not support; say which metadata rows are skipped."""
-    skipped = []
-    for number, row in enumerate(_rows(workbook, "survey"), start=FIRST_ROW):
-        value = row.get("type", "")
-        kind = classify_type(value)[0] if value else None
-        if kind == "":
-            raise XLSFormError(f"survey sheet, row {number}, column type: Voces does not support the type {value!r}")
-        if kind == "metadata":
-            skipped.append(f"survey sheet, row {number}: Voces records {value} itself; row skipped")
-    return skipped
-
-
-def _languages(workbook: DefinitionData) -> Languages:
-    """The form's languages: codes by the names its columns use, and the default."""
-    settings = (_rows(workbook, "settings") or [{}])[0]
-    default_name = settings.get("default_language", "")
-    default = language_code(default_name) if default_name else None
-    if default_name and default is None:
-        raise XLSFormError(
-            f"settings sheet, row {FIRST_ROW}, column default_language: "
-            "write the language with its code, for example English (en)"
-        )
-    names: dict[str, str] = {}
-    plain = False  # a column without a language is in the default language
-    for sheet, translated in (("survey", SURVEY_TRANSLATED), ("choices", CHOICES_TRANSLATED)):
-        for header in _headers(workbook, sheet):
-            base, language = split_column(header)
-            if language and (code := language_code(language)):
-                names.setdefault(code, language)
-            plain = plain or (base in translated and language is None)
-    code = default or ("en" if plain else next(iter(names), "en"))
-    if plain and code in names and default is None:
-        # A plain "label" and a "label::English (en)" would both be English: one would be lost.
-        raise XLSFormError(
-            f"settings sheet, column default_language: the form has columns without a language and "
-            f"columns in {names[code]}; say which language the plain columns are in, e.g. Spanish (es)"
-        )
-    names.setdefault(code, default_name or code)
-    return Languages(default=code, names=names, pyxform_default=default_name or "default")
-
-
-def _translations(
-    workbook: DefinitionData, sheet: str, columns: Sequence[str]
-) -> Iterator[tuple[int, str, set[str | None]]]:
-    """For each row and translated column, the languages in which it has text."""
-    headers = _headers(workbook, sheet)
-    for number, row in enumerate(_rows(workbook, sheet), start=FIRST_ROW):
-        for base in columns:
-            found: set[str | None] = set()
-            for header in headers:
-                column, language = split_column(header)
-                if column == base and row.get(header):
-                    found.add(language_code(language) if language else None)
-            if found:
-                yield number, base, found
-
-
-def _missing_translations(workbook: DefinitionData, languages: Languages) -> list[str]:
-    warnings = []
-    for sheet, columns in (
-        ("settings", SETTINGS_TRANSLATED),
-        ("survey", SURVEY_TRANSLATED),
-        ("choices", CHOICES_TRANSLATED),
-    ):
-        for number, base, found in _translations(workbook, sheet, columns):
-            present = {languages.default if code is None else code for code in found}
-            for code, name in languages.names.items():
-                if code not in present:
-                    warnings.append(f"{sheet} sheet, row {number}: {base} has no {name} translation")
-    return warnings
+    if not rows:
+        return
+    names = [h for h in _headers(workbook, sheet) if "_".join(h.split()).lower() in NAME_HEADERS]
+    setattr(
+        workbook,
+        sheet,
+        [
+            {**row, ROW_KEY: str(number)} if any(row.get(h) for h in names) else row
+            for number, row in enumerate(rows, start=FIRST_ROW)
+        ],
+    )
+    header = getattr(workbook, f"{sheet}_header") or [{}]
+    setattr(workbook, f"{sheet}_header", [{**header[0], ROW_KEY: None}])
 
 
 def _reads_sites(row_type: tuple[str, str]) -> bool:
@@ -175,53 +114,190 @@ def _with_site_list(workbook: DefinitionData) -> None:
         workbook.choices_header = [{"list_name": None, "name": None, "label": None}]
 
 
-def _locate(error: DefinitionError, workbook: DefinitionData) -> str:
+def _elements(children: Sequence[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
+    for child in children:
+        yield child
+        yield from _elements(child.get("children") or [])
+
+
+def _element_texts(element: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Each translatable text of a survey element, by our column name."""
+    yield "label", element.get("label")
+    yield "hint", element.get("hint")
+    for key, column in TRANSLATED_BINDS.items():
+        yield column, (element.get("bind") or {}).get(key)
+
+
+def _survey_texts(form: Mapping[str, Any]) -> Iterator[Any]:
+    """Every text of the survey and choices sheets (the settings sheet keys its own by pyxform's default)."""
+    for element in _elements(form.get("children") or []):
+        yield from (value for _, value in _element_texts(element))
+    for choices in (form.get("choices") or {}).values():
+        yield from (c.get("label") for c in choices)
+
+
+def _languages(form: Mapping[str, Any]) -> Languages:
+    """The form's languages, from the names pyxform keys its texts by."""
+    named = str(form.get("default_language") or PYXFORM_DEFAULT)
+    settings_default = None if named == PYXFORM_DEFAULT else named
+    keys: list[str] = []
+    plain = False  # some text is in a column without a language
+    for value in _survey_texts(form):
+        found = list(text_keys(value))
+        plain = plain or (isinstance(value, str) and bool(value))
+        plain = plain or any(k in (PYXFORM_DEFAULT, settings_default) for k in found)
+        keys.extend(found)
+    for key in ("title", "description"):
+        keys.extend(text_keys(form.get(key)))
+    return form_languages(settings_default, keys, plain)
+
+
+def _untagged(text: str) -> str:
+    """pyxform's words about a row without the row number Voces tagged it with."""
+    return _ROW_TAG.sub(lambda m: ", " if m.group(1) and m.group(2) else "", text)
+
+
+def _form_id_from(path: Path) -> str:
+    """A form id from a file's name, as pyxform names a form without one."""
+    return _NOT_A_FORM_ID.sub("_", path.stem).strip("_")[:100] or "survey"
+
+
+def _settings_warnings(form: Mapping[str, Any]) -> list[str]:
+    return [
+        f"settings sheet, row {SETTINGS_ROW}, column {key}: Voces does not use this setting; ignored"
+        for key in form
+        if key not in READ_SETTINGS
+    ]
+
+
+def _convert(form: Mapping[str, Any], conversion: Conversion) -> dict[str, Any]:
+    """Our definition dict for pyxform's JSON of a form."""
+    languages = conversion.languages
+    data: dict[str, Any] = {
+        "form_id": str(form.get("id_string") or ""),
+        "default_language": languages.default,
+        "title": languages.texts(form.get("title"), column="form_title"),
+    }
+    if form.get("version"):
+        data["version"] = str(form["version"])
+    if description := languages.texts(form.get("description"), column="description"):
+        data["description"] = description
+    if str(form.get("allow_choice_duplicates") or "").strip().lower() in YES:
+        data["allow_choice_duplicates"] = True
+    data["questions"] = conversion.items(form.get("children") or [])
+    mark_named(data["questions"], form)
+    data["choices"] = {
+        str(list_name): [choice(c, languages) for c in choices]
+        for list_name, choices in (form.get("choices") or {}).items()
+        if list_name != SITE_LIST
+    }
+    fill_filter_columns(data, conversion)
+    return data
+
+
+def _missing_translations(form: Mapping[str, Any], languages: Languages) -> Iterator[str]:
+    """One warning for each text that lacks one of the form's languages, by sheet and row."""
+
+    def missing(value: Any) -> Iterator[str]:
+        if not value:
+            return
+        present = {languages.code(k) for k in text_keys(value)} if isinstance(value, Mapping) else {languages.default}
+        yield from (name for code, name in languages.names.items() if code not in present)
+
+    for column, key in (("form_title", "title"), ("description", "description")):
+        if isinstance(form.get(key), Mapping):
+            for name in missing(form[key]):
+                yield f"settings sheet, row {SETTINGS_ROW}: {column} has no {name} translation"
+    for element in _elements(form.get("children") or []):
+        if ROW_KEY in element:
+            for column, value in _element_texts(element):
+                for name in missing(value):
+                    yield f"survey sheet, row {element[ROW_KEY]}: {column} has no {name} translation"
+    rows = sorted(
+        (int(c[ROW_KEY]), c.get("label"))
+        for list_name, choices in (form.get("choices") or {}).items()
+        if list_name != SITE_LIST  # sites are named in Voces, in every language
+        for c in choices
+        if ROW_KEY in c
+    )
+    for row, label in rows:
+        for name in missing(label):
+            yield f"choices sheet, row {row}: label has no {name} translation"
+
+
+def _choice_rows(form: Mapping[str, Any]) -> dict[tuple[str, str], int]:
+    return {
+        (str(list_name), str(c.get("name"))): int(c[ROW_KEY])
+        for list_name, choices in (form.get("choices") or {}).items()
+        for c in choices
+        if ROW_KEY in c
+    }
+
+
+def _header(workbook: DefinitionData, sheet: str, column: str) -> str:
+    """The header as the sheet writes it for one of pyxform's keys ('media' may be 'media::image')."""
+    headers = _headers(workbook, sheet)
+    if column in headers:
+        return column
+    return next((h for h in headers if re.split(r"::?", h, maxsplit=1)[0].strip().lower() == column), column)
+
+
+def _locate(
+    error: DefinitionError, workbook: DefinitionData, form: Mapping[str, Any], conversion: Conversion | None
+) -> XLSFormError:
     """An error from the definition's checks, told by sheet, row and column."""
     column = {"choices": "type", "bind": "name", "testimony": "appearance"}.get(error.column or "", error.column)
+    column = _header(workbook, "survey", column) if column else column
     if error.choice_list is not None:
-        rows = _rows(workbook, "choices")
-        row = next(
-            (
-                FIRST_ROW + i
-                for i, r in enumerate(rows)
-                if r.get("list_name") == error.choice_list and r.get("name") == error.choice
-            ),
-            None,
-        )
-        return f"choices sheet, row {row}, list {error.choice_list}: {error.detail}"
-    if error.question is not None:
-        rows = _rows(workbook, "survey")
-        row = next((FIRST_ROW + i for i, r in enumerate(rows) if r.get("name") == error.question), None)
-        return f"survey sheet, row {row}, column {column or 'name'}: {error.detail}"
-    return f"settings sheet: {error.detail}"
+        return at_list(_choice_rows(form).get((error.choice_list, error.choice or "")), error.choice_list, error.detail)
+    if error.question is not None and conversion is not None:
+        return at_column("survey", conversion.rows.get(error.question), column or "name", detail_of(error))
+    if column:
+        return at_column("settings", SETTINGS_ROW, column, detail_of(error))
+    return in_sheet("settings", detail_of(error))
+
+
+def _unknown_language(workbook: DefinitionData, name: str) -> XLSFormError:
+    """Where a language Voces cannot name stands: the first header that names it."""
+    for sheet in ("survey", "choices", "settings"):
+        for header in _headers(workbook, sheet):
+            if re.split(r"::?", header, maxsplit=1)[-1].strip() == name and header != name:
+                base = re.split(r"::?", header, maxsplit=1)[0]
+                detail = Message(UNKNOWN_LANGUAGE, {"name": name, "example": f"{base}::{name} (xx)"})
+                return at_column(sheet, 1, header, detail)
+    return XLSFormError(Message(UNKNOWN_LANGUAGE, {"name": name, "example": f"label::{name} (xx)"}))
 
 
 def read_xlsform(path: str | Path) -> XLSFormResult:
     """Read and check an XLSForm; refuse it whole, naming sheet, row and column, if need be."""
     try:
-        workbook = get_xlsform(str(path))
+        with warnings.catch_warnings():  # a workbook's missing styles or odd properties are openpyxl's concern
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
+            workbook = get_xlsform(str(path))
     except PyXFormError as error:
-        raise XLSFormError(f"{Path(path).name}: {error}") from None
+        raise XLSFormError(Message(IN_FILE, {"file": Path(path).name, "detail": str(error)})) from None
     if not _rows(workbook, "survey"):
-        raise XLSFormError("the workbook has no survey sheet")
-    for sheet in UNSUPPORTED_SHEETS:
+        raise XLSFormError(Message(NO_SURVEY))
+    for sheet, feature in UNSUPPORTED_SHEETS.items():
         if _rows(workbook, sheet):
-            raise XLSFormError(f"{sheet} sheet: Voces does not support this sheet")
-    _check_columns(workbook, "survey", SURVEY_COLUMNS, SURVEY_TRANSLATED)
-    _check_columns(workbook, "choices", (), CHOICES_TRANSLATED)
-    _check_columns(workbook, "settings", SETTINGS_COLUMNS, SETTINGS_TRANSLATED)
-    skipped = _check_types(workbook)
-    languages = _languages(workbook)
-    warnings = skipped + _missing_translations(workbook, languages)
-    settings = dict((_rows(workbook, "settings") or [{}])[0])
+            raise in_sheet(sheet, unsupported(Message(feature)))
     _with_site_list(workbook)
+    _number_rows(workbook, "survey")
+    _number_rows(workbook, "choices")
+    said: list[str] = []  # pyxform's own warnings
     try:
-        form = workbook_to_json(workbook, warnings=[])
-        settings.setdefault("form_id", Path(path).stem)  # as pyxform names a form without one
-        data = convert_form(form, settings, languages)
-        parse_definition(data)
+        form = workbook_to_json(workbook, fallback_form_name=_form_id_from(Path(path)), warnings=said)
     except PyXFormError as error:
-        raise XLSFormError(f"XLSForm: {error}") from None
+        raise XLSFormError(Message(PYXFORM, {"detail": _untagged(str(error))})) from None
+    conversion = None
+    try:
+        conversion = Conversion(_languages(form))
+        data = _convert(form, conversion)
+        parse_definition(data)
+    except UnknownLanguageError as error:
+        raise _unknown_language(workbook, error.name) from None
     except DefinitionError as error:
-        raise XLSFormError(_locate(error, workbook)) from None
-    return XLSFormResult(data, warnings)
+        raise _locate(error, workbook, form, conversion) from None
+    said = [_untagged(text) for text in said] + _settings_warnings(form) + conversion.warnings
+    said += _missing_translations(form, conversion.languages)
+    return XLSFormResult(data, said)

@@ -59,6 +59,8 @@ def _question_row(q: Question) -> Row:
     for column in ("required", "read_only"):
         if getattr(q, column):
             row[column] = "yes"
+    if q.required_if:
+        row["required"] = q.required_if
     return row
 
 
@@ -100,6 +102,8 @@ def _settings_row(definition: Definition) -> Row:
         "version": definition.version,
         "default_language": language_name(default),
     }
+    if definition.allow_choice_duplicates:
+        row["allow_choice_duplicates"] = "yes"
     if definition.description.get(default):
         row["description"] = definition.description[default]
     for column, texts in zip(SETTINGS_TRANSLATED, (definition.title, definition.description), strict=True):

@@ -5,7 +5,8 @@
  *
  * It reads what the server wrote into data- attributes (data-question, data-type, data-relevant,
  * data-constraint, data-constraint-message, data-choice-filter, data-calculation on questions;
- * data-group and data-relevant on groups; data-choice on filtered choices) and evaluates them with
+ * data-group and data-relevant on groups; data-choice on filtered choices; data-output where a label
+ * or hint shows an answer, ${name}) and evaluates them with
  * window.VocesExpressions. It mirrors survey/questionnaire/logic.py, which decides again on
  * submit: without this script every question is shown and the server alone decides.
  */
@@ -156,6 +157,9 @@
       }
       values = resolve(form, questions);
     }
+    form.querySelectorAll('[data-output]').forEach(function (output) {
+      output.textContent = values[output.getAttribute('data-output')] || '';
+    });
     form.querySelectorAll('[data-relevant]:not([data-calculation])').forEach(function (element) {
       element.hidden = !applies(element, form, values);
     });

@@ -17,6 +17,7 @@ from survey.services.surveys import (
     SurveyImportError,
     close_survey,
     definition_of,
+    describe_import_error,
     import_uploaded_survey,
     list_surveys,
     publish_version,
@@ -36,7 +37,7 @@ def surveys() -> ResponseReturnValue:
         try:
             version, warnings = import_uploaded_survey(upload.filename or "", upload.read(), publish=form.publish.data)
         except SurveyImportError as error:
-            form.file.errors.append(str(error))
+            form.file.errors.append(describe_import_error(error))
         else:
             record_event("import_survey", actor=current_user, target_type="survey_version", target_id=version.id)
             flash(_("Imported %(slug)s version %(v)s.", slug=version.survey.slug, v=version.version), "info")

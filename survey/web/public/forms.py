@@ -18,6 +18,7 @@ from survey.questionnaire.validate import validate_answers
 from survey.services.answers import describe_answer_error
 from survey.services.submissions import Submission
 from survey.services.withdrawals import ReceiptCodeError, normalise_receipt
+from survey.web.filters import with_outputs
 from survey.web.public.fields import field_answer, make_field
 
 EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)  # a tampered or reset clock says 0001 or 1970
@@ -43,8 +44,8 @@ def _field_for(question: Question, definition: Definition, language: str, sites:
         definition,
         language,
         sites,
-        label=pick(question.label, language, definition.default_language),
-        description=pick(question.hint, language, definition.default_language),
+        label=with_outputs(pick(question.label, language, definition.default_language)),
+        description=with_outputs(pick(question.hint, language, definition.default_language)),
         default=question.kind.field_default(question),
     )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from dataclasses import field as default
 
 from flask_wtf import FlaskForm
 from wtforms import Field
@@ -23,7 +22,7 @@ class FormItem:
     group: Group | None = None
     question: Question | None = None
     field: Field | None = None
-    choice_attributes: dict[str, dict[str, str]] = default(default_factory=dict)
+    choice_attributes: tuple[dict[str, str], ...] = ()  # by position: a name may stand twice in a list
     children: tuple[FormItem, ...] = ()
 
 
@@ -48,9 +47,9 @@ def _item(form: FlaskForm, entry: Question | Group, definition: Definition, lang
             attributes["data-relevant"] = entry.relevant
         children = tuple(_item(form, child, definition, language) for child in entry.items)
         return FormItem(attributes, group=entry, children=children)
-    choice_attributes = {}
+    choice_attributes: tuple[dict[str, str], ...] = ()
     if entry.choice_filter:
-        choice_attributes = {c.name: {"data-choice": json.dumps(choice_values(entry, c))} for c in entry.choices}
+        choice_attributes = tuple({"data-choice": json.dumps(choice_values(entry, c))} for c in entry.choices)
     name = FIELD_PREFIX + entry.name
     return FormItem(
         _question_attributes(entry, definition, language),

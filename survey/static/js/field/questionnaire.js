@@ -202,6 +202,12 @@
     }
   }
 
+  // Whether a question needs an answer now: always, or when its required expression holds.
+  function requiredNow(q, state) {
+    var required = q.item.required;
+    return typeof required === 'string' ? E.truthy(run(required, state.values, '', state.today)) : Boolean(required);
+  }
+
   // What is wrong with one question's answer, in the interview's language; '' when nothing is.
   function problem(form, q, state, language, strings) {
     if (!state.relevant[q.name] || !shown(q) || q.type === 'note' || q.item.read_only) {
@@ -209,7 +215,7 @@
     }
     var value = state.values[q.name];
     if (value === '') {
-      return q.item.required ? (pick(q.item.required_message, language, form.fallback) || strings.required) : '';
+      return requiredNow(q, state) ? (pick(q.item.required_message, language, form.fallback) || strings.required) : '';
     }
     var wrong = typeProblem(q, value, state, strings);
     if (!wrong && q.item.constraint && !E.truthy(run(q.item.constraint, state.values, value, state.today))) {

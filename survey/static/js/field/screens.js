@@ -30,10 +30,22 @@
     return Q.pick(texts, ctx.language, ctx.form.fallback);
   }
 
+  // A label or hint with a place for each answer it shows (${name}), which refresh() fills.
+  function withOutputs(shown) {
+    if (!shown) {
+      return null;
+    }
+    var fragment = document.createDocumentFragment();
+    shown.split(/\$\{([^}]*)\}/).forEach(function (part, index) {
+      fragment.appendChild(index % 2 ? el('span', { 'data-output': part }) : document.createTextNode(part));
+    });
+    return fragment;
+  }
+
   function heading(ctx, q, tag, forId) {
-    var required = q.item.required && q.type !== 'note'
+    var required = q.item.required === true && q.type !== 'note'
       ? el('span', { class: 'required' }, [' ' + ctx.strings.requiredMark]) : null;
-    return el(tag, forId ? { for: forId } : {}, [text(ctx, q.item.label), required]);
+    return el(tag, forId ? { for: forId } : {}, [withOutputs(text(ctx, q.item.label)), required]);
   }
 
   function inputFor(ctx, q, id, described) {
@@ -79,10 +91,10 @@
     }
     var id = 'fq-' + q.name;
     var hint = text(ctx, q.item.hint);
-    var hintNode = hint ? el('p', { class: 'hint', id: id + '-hint' }, [hint]) : null;
+    var hintNode = hint ? el('p', { class: 'hint', id: id + '-hint' }, [withOutputs(hint)]) : null;
     if (q.type === 'note') {
       return el('div', { class: 'field note', 'data-q': q.name }, [
-        el('p', { class: 'note-text' }, [text(ctx, q.item.label)]), hintNode
+        el('p', { class: 'note-text' }, [withOutputs(text(ctx, q.item.label))]), hintNode
       ]);
     }
     var described = (hint ? id + '-hint ' : '') + id + '-error';
@@ -113,9 +125,9 @@
     var children = (group.questions || []).map(function (item) {
       return item.type === 'group' ? groupNode(ctx, item, true) : questionNode(ctx, ctx.form.byName[item.name]);
     });
-    var head = label ? el(nested ? 'h3' : 'h2', { class: 'group-legend' }, [label]) : null;
+    var head = label ? el(nested ? 'h3' : 'h2', { class: 'group-legend' }, [withOutputs(label)]) : null;
     return el('section', { class: 'group', 'data-group': group.name }, [
-      head, hint ? el('p', { class: 'hint' }, [hint]) : null
+      head, hint ? el('p', { class: 'hint' }, [withOutputs(hint)]) : null
     ].concat(children));
   }
 
@@ -146,6 +158,9 @@
   // Show what applies and the choices the filters let through; true when a choice was unticked.
   function refresh(container, form, state) {
     var unticked = false;
+    container.querySelectorAll('[data-output]').forEach(function (node) {
+      node.textContent = state.values[node.getAttribute('data-output')] || '';
+    });
     container.querySelectorAll('[data-group]').forEach(function (node) {
       node.hidden = !Q.groupApplies(form, node.getAttribute('data-group'), state.values, state.today);
     });

@@ -1,0 +1,100 @@
+"""What each type pyxform reads is for Voces: one of its question types, metadata, or a feature it lacks."""
+
+# pyxform knows every spelling of every type (aliases such as `q int`, `phone number`, `add text
+# prompt`) and what each becomes in an XForm: its control and its binding. Voces reads that rather
+# than a list of spellings of its own, so a type pyxform reads as a text input is a text question.
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+
+from survey.questionnaire.messages import N_, Message
+from survey.questionnaire.xlsform.columns import XLSFORM_TYPES
+
+GROUP = "group"
+README_SECTION = "XLSForm: what Voces reads"
+UNSUPPORTED = N_("Voces does not support %(feature)s; see '%(section)s' in the README")
+# What Voces does with the metadata ODK fills in by itself: it records some of them its own way.
+RECORDED_METADATA = {
+    "start": "when the form was opened",
+    "end": "when it was sent",
+    "today": "when it was sent",
+    "deviceid": "the tablet that sent it",
+    "username": "the interviewer who sent it",
+}
+EXTERNAL_TYPES = frozenset({"select one external", "xml-external", "csv-external"})
+EXTERNAL_SUFFIXES = (".csv", ".xml", ".geojson")
+REPEAT_TYPES = frozenset({"repeat", "loop"})
+# The feature a type needs, by what pyxform makes of it, for types Voces refuses.
+FEATURES_BY_BINDING = {
+    "geopoint": N_("locations (geopoint)"),
+    "geotrace": N_("lines on a map (geotrace)"),
+    "geoshape": N_("shapes on a map (geoshape)"),
+    "binary": N_("media (image, audio, video, file)"),
+    "dateTime": N_("dates with times (datetime)"),
+    "time": N_("times of day (time)"),
+    "barcode": N_("barcodes"),
+    "odk:rank": N_("ranking (rank)"),
+}
+FEATURES_BY_CONTROL = {"range": N_("ranges (range)"), "action": N_("background recording")}
+REPEATS = N_("repeats (%(type)s)")
+EXTERNAL_CHOICES = N_("choices from a file (external choices)")
+UNKNOWN_TYPE = N_("the type '%(type)s'")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a pyxform element is: a Voces question type, a group, metadata, or a feature Voces lacks."""
+
+    question_type: str = ""  # the Voces type, for a question
+    group: bool = False
+    metadata: bool = False  # filled in by ODK itself, not asked
+    recorded_as: str = ""  # what Voces records instead of a metadata row, if anything
+    unsupported: Message | None = None  # the feature's name, for what Voces refuses
+    defaults: Mapping[str, Any] | None = None  # what pyxform's type adds (a constraint, a hint)
+
+
+def _signature(entry: Mapping[str, Any]) -> tuple[object, ...]:
+    control = entry.get("control") or {}
+    bind = entry.get("bind") or {}
+    return control.get("tag"), bind.get("type"), bind.get("readonly")
+
+
+_BY_SIGNATURE = {
+    _signature(QUESTION_TYPE_DICT[spelling]): name
+    for spelling, name in XLSFORM_TYPES.items()
+    if spelling in QUESTION_TYPE_DICT
+}
+
+
+def kind_of(element: Mapping[str, Any]) -> Kind:
+    """What Voces makes of one element of pyxform's JSON."""
+    name = str(element.get("type") or "")
+    if name == GROUP:
+        return Kind(group=True)
+    if name in REPEAT_TYPES:
+        return Kind(unsupported=Message(REPEATS, {"type": name}))
+    if name in EXTERNAL_TYPES or str(element.get("itemset") or "").endswith(EXTERNAL_SUFFIXES):
+        return Kind(unsupported=Message(EXTERNAL_CHOICES))
+    entry = QUESTION_TYPE_DICT.get(name)
+    if entry is None:
+        return Kind(unsupported=Message(UNKNOWN_TYPE, {"type": name}))
+    bind = entry.get("bind") or {}
+    if name == "audit" or "jr:preload" in bind:
+        property_name = str(bind.get("jr:preloadParams") or name).removeprefix("uri:")
+        return Kind(metadata=True, recorded_as=RECORDED_METADATA.get(property_name, ""))
+    question_type = _BY_SIGNATURE.get(_signature(entry))
+    if question_type:
+        return Kind(question_type=question_type, defaults=entry)
+    tag = str((entry.get("control") or {}).get("tag"))
+    feature = FEATURES_BY_BINDING.get(str(bind.get("type"))) or FEATURES_BY_CONTROL.get(tag)
+    return Kind(unsupported=Message(feature) if feature else Message(UNKNOWN_TYPE, {"type": name}))
+
+
+def unsupported(feature: Message) -> Message:
+    """Voces does not support a feature, pointing to the README's list."""
+    return Message(UNSUPPORTED, {"feature": feature, "section": README_SECTION})

@@ -1,0 +1,181 @@
+"""XLSForms as teams write them for Kobo and ODK, read the way pyxform reads them."""
+
+from __future__ import annotations
+
+import pytest
+
+from survey.models import Role, SurveyVersion
+from survey.services.surveys import SurveyImportError, export_xlsform, get_survey, import_survey, read_survey
+from tests.conftest import count
+from tests.services.test_xlsform import question, write_xlsform
+from tests.web.test_admin_surveys import upload
+
+YES_NO = [
+    {"list_name": "yes_no", "name": "yes", "label": "Yes"},
+    {"list_name": "yes_no", "name": "no", "label": "No"},
+]
+ROWS = [
+    {"type": "select_one yes_no", "name": "smoke", "label": "Do you smoke?"},
+    {"type": "integer", "name": "per_day", "label": "How many a day?", "relevant": "${smoke} = 'yes'"},
+]
+
+
+def test_a_form_without_a_version_is_numbered_by_voces(tmp_path, db):
+    path = write_xlsform(tmp_path / "smoking.xlsx", survey=ROWS, choices=YES_NO, settings={"form_id": "smoking"})
+    first = import_survey(read_survey(path).definition)
+    again = import_survey(read_survey(path).definition)
+    assert first.version == "1" and again is first  # the same form again is the same version
+    changed = [*ROWS, {"type": "text", "name": "why", "label": "Why?"}]
+    path = write_xlsform(tmp_path / "smoking.xlsx", survey=changed, choices=YES_NO, settings={"form_id": "smoking"})
+    second = import_survey(read_survey(path).definition)
+    assert second.version == "2" and second.definition["version"] == "2"
+    assert count(SurveyVersion) == 2
+
+
+def test_a_form_without_a_form_id_is_named_after_its_file_on_the_command_line_and_the_web(
+    tmp_path, db, client, make_user, login
+):
+    path = write_xlsform(tmp_path / "Smoking survey.xlsx", survey=ROWS, choices=YES_NO, settings={})
+    assert read_survey(path).definition["form_id"] == "Smoking_survey"
+    login(make_user(Role.ADMIN))
+    assert upload(client, "household.xlsx", path.read_bytes()).status_code == 302
+    assert upload(client, "market prices.xlsx", path.read_bytes()).status_code == 302
+    assert get_survey("household") is not None and get_survey("market_prices") is not None
+    assert get_survey("upload") is None
+
+
+def test_pyxform_aliases_and_headers_are_read_as_odk_reads_them(tmp_path):
+    rows = [
+        {"Type": "select one from yes_no", "Name": "smoke", "Label": "Do you smoke?"},
+        {"Type": "integer", "Name": "per_day", "Label": "How many a day?", "bind:relevant": "${smoke} = 'yes'"},
+        {"Type": "phone number", "Name": "phone", "Label": "Phone"},
+    ]
+    settings = {"title": "Smoking", "id_string": "smoking"}
+    data = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings=settings)).definition
+    assert data["form_id"] == "smoking" and data["title"] == {"en": "Smoking"}
+    assert question(data, "smoke")["type"] == "select_one" and question(data, "smoke")["choices"] == "yes_no"
+    assert question(data, "per_day")["relevant"] == "${smoke} = 'yes'"
+    phone = question(data, "phone")  # pyxform's type: text with digits only
+    assert phone["type"] == "text" and phone["constraint"] == "regex(., '^\\d*$')"
+
+
+def test_metadata_rows_are_accepted_and_not_asked(tmp_path):
+    rows = [
+        {"type": "start", "name": "start"},
+        {"type": "deviceid", "name": "device"},
+        {"type": "username", "name": "who"},
+        {"type": "phonenumber", "name": "phone"},
+        {"type": "audit", "name": "audit"},
+        *ROWS,
+    ]
+    result = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
+    assert [q["name"] for q in result.definition["questions"]] == ["smoke", "per_day"]
+    assert result.warnings == [
+        "survey sheet, row 2: start is metadata: Voces records when the form was opened itself; row skipped",
+        "survey sheet, row 3: deviceid is metadata: Voces records the tablet that sent it itself; row skipped",
+        "survey sheet, row 4: username is metadata: Voces records the interviewer who sent it itself; row skipped",
+        "survey sheet, row 5: phonenumber is metadata: Voces does not collect it; row skipped",
+        "survey sheet, row 6: audit is metadata: Voces does not collect it; row skipped",
+    ]
+
+
+def test_an_unknown_column_and_a_layout_appearance_are_ignored_with_a_warning(tmp_path):
+    rows = [{**ROWS[0], "notes_for_translators": "keep it short", "appearance": "quick"}, ROWS[1]]
+    result = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
+    assert result.warnings == [
+        "survey sheet, row 2: column notes_for_translators is not one Voces reads; ignored",
+        "survey sheet, row 2: appearance quick is not one Voces uses; ignored",
+    ]
+    assert "appearance" not in question(result.definition, "smoke")
+
+
+def test_or_other_adds_the_choice_and_the_question_pyxform_adds(tmp_path):
+    rows = [{**ROWS[0], "type": "select_one yes_no or_other"}, ROWS[1]]
+    data = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={})).definition
+    assert [c["name"] for c in data["choices"]["yes_no"]] == ["yes", "no", "other"]
+    other = question(data, "smoke_other")
+    assert other["type"] == "text" and other["relevant"] == "selected(${smoke}, 'other')"
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"type": "image", "name": "photo", "label": "Photo"}, "row 4, column type: Voces does not support media"),
+        ({"type": "geopoint", "name": "where", "label": "Where"}, "row 4, column type: Voces does not support locat"),
+        ({"type": "begin_repeat", "name": "people"}, "row 4, column type: Voces does not support repeats (repeat)"),
+        ({"type": "datetime", "name": "when", "label": "When"}, "row 4, column type: Voces does not support dates wi"),
+    ],
+)
+def test_a_feature_voces_lacks_is_refused_naming_it_and_the_readme(tmp_path, row, message):
+    rows = [*ROWS, row, *([{"type": "end_repeat"}] if row["type"] == "begin_repeat" else [])]
+    with pytest.raises(SurveyImportError) as refused:
+        read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
+    assert message in str(refused.value) and "see 'XLSForm: what Voces reads' in the README" in str(refused.value)
+
+
+CASCADE = [
+    {"type": "select_one states", "name": "state", "label": "State"},
+    {"type": "select_one counties", "name": "county", "label": "County", "choice_filter": "state=${state}"},
+]
+STATES_AND_COUNTIES = [
+    {"list_name": "states", "name": "texas", "label": "Texas"},
+    {"list_name": "states", "name": "washington", "label": "Washington"},
+    {"list_name": "counties", "name": "king", "label": "King, Texas", "state": "texas"},
+    {"list_name": "counties", "name": "king", "label": "King, Washington", "state": "washington"},
+]
+
+
+def test_a_choice_name_may_stand_twice_when_the_settings_allow_it(tmp_path, db, client):
+    path = write_xlsform(tmp_path / "counties.xlsx", survey=CASCADE, choices=STATES_AND_COUNTIES, settings={})
+    with pytest.raises(SurveyImportError, match=r"\[row : 5\] On the 'choices' sheet, the 'name' value is invalid"):
+        read_survey(path)
+    settings = {"allow_choice_duplicates": "yes"}
+    path = write_xlsform(tmp_path / "counties.xlsx", survey=CASCADE, choices=STATES_AND_COUNTIES, settings=settings)
+    result = read_survey(path)
+    assert result.warnings == [] and result.definition["allow_choice_duplicates"] is True
+    import_survey(result.definition, publish=True)
+    db.session.commit()
+    page = client.get("/s/counties").get_data(as_text=True)
+    texas, washington = page.index("King, Texas"), page.index("King, Washington")
+    assert "&#34;choice.state&#34;: &#34;texas&#34;" in page[texas - 400 : texas]
+    assert "&#34;choice.state&#34;: &#34;washington&#34;" in page[washington - 400 : washington]
+    export_xlsform("counties", tmp_path / "out.xlsx")
+    assert read_survey(tmp_path / "out.xlsx").definition["allow_choice_duplicates"] is True
+
+
+def test_a_refusal_on_the_upload_page_is_worded_in_the_admins_language(tmp_path, db, client, make_user, login):
+    login(make_user(Role.ADMIN))
+    rows = [*ROWS, {"type": "geopoint", "name": "where", "label": "Where"}]
+    data = write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}).read_bytes()
+    client.get("/admin/surveys?lang=es")
+    page = upload(client, "f.xlsx", data).get_data(as_text=True)
+    assert (
+        "f.xlsx: hoja survey, fila 4, columna type: Voces no admite las ubicaciones (geopoint); "
+        "vea «XLSForm: what Voces reads» en el README"
+    ) in page.replace("&#34;", '"').replace("&#39;", "'")
+    client.get("/admin/surveys?lang=en")
+    page = upload(client, "f.xlsx", data).get_data(as_text=True)
+    assert "f.xlsx: survey sheet, row 4, column type: Voces does not support locations (geopoint)" in page
+
+
+def test_pyxform_words_a_broken_row_and_they_are_passed_on_as_they_are(tmp_path):
+    rows = [*ROWS, {"name": "why", "label": "Why?"}]
+    with pytest.raises(SurveyImportError) as refused:
+        read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
+    assert str(refused.value) == "f.xlsx: XLSForm: [row : 4] Question with no type.\n{'name': 'why', 'label': 'Why?'}"
+
+
+def test_required_may_be_an_expression_and_holds_only_when_it_is_true(tmp_path, db):
+    from survey.questionnaire import parse_definition
+    from survey.questionnaire.validate import validate_answers
+
+    rows = [ROWS[0], {**ROWS[1], "relevant": "", "required": "${smoke} = 'yes'"}]
+    data = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={})).definition
+    assert question(data, "per_day")["required"] == "${smoke} = 'yes'"
+    definition = parse_definition(data)
+    _, errors = validate_answers(definition, {"smoke": "yes"}, "en")
+    assert errors["per_day"].code == "required"
+    assert validate_answers(definition, {"smoke": "no"}, "en") == ({"smoke": "no"}, {})
+    import_survey(data, publish=True)
+    export_xlsform("f", tmp_path / "out.xlsx")
+    assert question(read_survey(tmp_path / "out.xlsx").definition, "per_day")["required"] == "${smoke} = 'yes'"
