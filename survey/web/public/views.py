@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid as uuidlib
 from dataclasses import replace
 
-from flask import abort, jsonify, redirect, render_template, url_for
+from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
@@ -72,6 +72,13 @@ def thanks(slug: str) -> ResponseReturnValue:
     if found is None:
         abort(404)
     return render_template("public/thanks.html", definition=found[1], receipt=resubmission.take_receipt(slug))
+
+
+@bp.get("/login")
+def login_alias() -> ResponseReturnValue:
+    """The address people guess for the login page; ?next= and ?lang= go along."""
+    kept = {key: request.args[key] for key in ("next", "lang") if key in request.args}
+    return redirect(url_for("auth.login", **kept), code=301)
 
 
 @bp.get("/healthz")
