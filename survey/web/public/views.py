@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid as uuidlib
 from dataclasses import replace
+from typing import Any
 
 from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -77,7 +78,7 @@ def thanks(slug: str) -> ResponseReturnValue:
 @bp.get("/login")
 def login_alias() -> ResponseReturnValue:
     """The address people guess for the login page; ?next= and ?lang= go along."""
-    kept = {key: request.args[key] for key in ("next", "lang") if key in request.args}
+    kept: dict[str, Any] = {key: request.args[key] for key in ("next", "lang") if key in request.args}
     return redirect(url_for("auth.login", **kept), code=301)
 
 
