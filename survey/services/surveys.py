@@ -15,7 +15,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Survey, SurveyStatus, SurveyVersion
 from survey.models.base import utcnow
-from survey.questionnaire import Definition, DefinitionError, missing_translations, parse_definition
+from survey.questionnaire import Definition, DefinitionError, Notice, missing_translations, parse_definition
 from survey.questionnaire.xlsform.reading import XLSFORM_SUFFIXES, XLSFormError, read_xlsform
 from survey.questionnaire.xlsform.writing import write_xlsform
 from survey.services.sites import list_sites
@@ -34,7 +34,7 @@ class SurveyFile:
     """A definition read from a file, with warnings (such as missing translations) to show."""
 
     definition: dict[str, Any]
-    warnings: list[str]
+    warnings: list[Notice]
 
 
 def _read_yaml(path: str | Path) -> dict[str, Any]:
@@ -178,7 +178,7 @@ def list_surveys() -> list[tuple[Survey, SurveyVersion | None]]:
     return [(s, latest_version(s)) for s in surveys]
 
 
-def import_uploaded_survey(filename: str, data: bytes, *, publish: bool = False) -> tuple[SurveyVersion, list[str]]:
+def import_uploaded_survey(filename: str, data: bytes, *, publish: bool = False) -> tuple[SurveyVersion, list[Notice]]:
     """Import a survey sent through the admin page (XLSForm or YAML); nothing is kept on failure."""
     suffix = Path(filename).suffix.lower()
     if suffix not in (*XLSFORM_SUFFIXES, ".yaml", ".yml"):

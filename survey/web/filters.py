@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from survey.analysis.sentiment import NotScored, Reason
-from survey.models import Testimonial
-from survey.questionnaire import pick
+from survey.models import SurveyStatus, Testimonial
+from survey.questionnaire import Notice, pick
 from survey.services.engine import codebook
 
 
@@ -58,6 +58,19 @@ def sentiment_reason(code: str) -> str:
     return _("no text to score")
 
 
+def notice_text(notice: str) -> str:
+    """A warning about a survey file in the reader's language, when it carries its template."""
+    if isinstance(notice, Notice):
+        return _(notice.template, **notice.values)
+    return notice
+
+
+def survey_status_label(status: SurveyStatus) -> str:
+    """Whether residents can answer a survey, in the reader's language."""
+    labels = {SurveyStatus.DRAFT: _("draft"), SurveyStatus.PUBLISHED: _("published"), SurveyStatus.CLOSED: _("closed")}
+    return labels[status]
+
+
 def theme_label(key: str) -> str:
     """A theme's label in the current language."""
     return codebook().label(key, str(get_locale() or "en"))
@@ -74,3 +87,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(highlight_segments)
     app.add_template_filter(theme_label)
     app.add_template_filter(sentiment_reason)
+    app.add_template_filter(survey_status_label)

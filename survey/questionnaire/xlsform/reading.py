@@ -15,6 +15,7 @@ from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
+from survey.questionnaire.notices import N_, Notice
 from survey.questionnaire.parse import parse_definition
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST
 from survey.questionnaire.rules import DefinitionError
@@ -45,7 +46,7 @@ class XLSFormResult:
     """A definition read from an XLSForm, with warnings (missing translations, skipped rows)."""
 
     definition: dict[str, Any]
-    warnings: list[str]
+    warnings: list[Notice]
 
 
 def _rows(workbook: DefinitionData, sheet: str) -> Sequence[dict[str, str]]:
@@ -81,16 +82,20 @@ def _check_columns(workbook: DefinitionData, sheet: str, allowed: Sequence[str],
             )
 
 
-def _check_types(workbook: DefinitionData) -> list[str]:
+def _check_types(workbook: DefinitionData) -> list[Notice]:
     """Refuse a type Voces does not support; say which metadata rows are skipped."""
-    skipped = []
+    skipped: list[Notice] = []
     for number, row in enumerate(_rows(workbook, "survey"), start=FIRST_ROW):
         value = row.get("type", "")
         kind = classify_type(value)[0] if value else None
         if kind == "":
             raise XLSFormError(f"survey sheet, row {number}, column type: Voces does not support the type {value!r}")
         if kind == "metadata":
-            skipped.append(f"survey sheet, row {number}: Voces records {value} itself; row skipped")
+            skipped.append(
+                Notice(
+                    N_("survey sheet, row %(row)s: Voces records %(type)s itself; row skipped"), row=number, type=value
+                )
+            )
     return skipped
 
 
@@ -139,8 +144,8 @@ def _translations(
                 yield number, base, found
 
 
-def _missing_translations(workbook: DefinitionData, languages: Languages) -> list[str]:
-    warnings = []
+def _missing_translations(workbook: DefinitionData, languages: Languages) -> list[Notice]:
+    warnings: list[Notice] = []
     for sheet, columns in (
         ("settings", SETTINGS_TRANSLATED),
         ("survey", SURVEY_TRANSLATED),
@@ -150,7 +155,15 @@ def _missing_translations(workbook: DefinitionData, languages: Languages) -> lis
             present = {languages.default if code is None else code for code in found}
             for code, name in languages.names.items():
                 if code not in present:
-                    warnings.append(f"{sheet} sheet, row {number}: {base} has no {name} translation")
+                    warnings.append(
+                        Notice(
+                            N_("%(sheet)s sheet, row %(row)s: %(column)s has no %(language)s translation"),
+                            sheet=sheet,
+                            row=number,
+                            column=base,
+                            language=name,
+                        )
+                    )
     return warnings
 
 

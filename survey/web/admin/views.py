@@ -21,7 +21,6 @@ from survey.services.users import list_users
 from survey.services.withdrawals import pending_requests
 from survey.web.admin import bp
 from survey.web.admin.forms import QueueFileForm
-from survey.web.admin.user_forms import role_label
 
 
 @bp.get("/")
@@ -48,7 +47,7 @@ def raw_testimonial(testimonial_id: int) -> ResponseReturnValue:
 def audit_log() -> ResponseReturnValue:
     """The latest audit events, naming people by e-mail and role."""
     events = recent_events()
-    return render_template("admin/audit.html", events=events, people=people_named_in(events), role_label=role_label)
+    return render_template("admin/audit.html", events=events, people=people_named_in(events))
 
 
 @bp.get("/devices")

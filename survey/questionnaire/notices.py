@@ -1,0 +1,27 @@
+"""Warnings about a survey file that can be said in the reader's language where they are shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def N_(template: str) -> str:  # noqa: N802  (the name gettext tools look for)
+    """Mark a template for the message catalogue; it is translated where it is shown."""
+    return template
+
+
+class Notice(str):
+    """The English sentence, keeping its template and values so a web page can translate it.
+
+    A str, so the command line prints it and callers that compare sentences keep working; the
+    questionnaire knows no locale, the admin pages do.
+    """
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, **values: Any) -> Notice:
+        notice = super().__new__(cls, template % values)
+        notice.template = template
+        notice.values = values
+        return notice
