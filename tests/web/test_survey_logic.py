@@ -182,3 +182,12 @@ def test_the_example_limits_the_support_story_in_the_residents_language(client, 
     ).get_data(as_text=True)
     assert "Por favor escriba menos de 2.000 caracteres." in page
     assert count(Response) == 0
+
+
+def test_each_missing_answer_in_the_summary_names_its_question(client, kobo_survey):
+    page = post(client, "es", site=None, consent=None, support_story=None).get_data(as_text=True)
+    summary = page[page.index('id="error-summary"') : page.index("</ul>", page.index('id="error-summary"'))]
+    lines = re.findall(r"<li>(.*?)</li>", summary, flags=re.S)
+    questions = ("¿En qué comunidad vive?", "¿Cómo le fue?", "¿Cómo podemos usar sus palabras?")
+    for line, question in zip(lines, questions, strict=True):
+        assert question in line
