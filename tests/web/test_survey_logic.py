@@ -191,3 +191,9 @@ def test_each_missing_answer_in_the_summary_names_its_question(client, kobo_surv
     questions = ("¿En qué comunidad vive?", "¿Cómo le fue?", "¿Cómo podemos usar sus palabras?")
     for line, question in zip(lines, questions, strict=True):
         assert question in line
+
+
+def test_a_decimal_answer_is_stored_with_its_number_as_a_whole_number_is(client, kobo_survey, db):
+    assert post(client, distance_km="2.5", visits="3").status_code == 302
+    numbers = {a.question: a.value_number for a in db.session.scalars(select(Answer))}
+    assert numbers["distance_km"] == 2.5 and numbers["visits"] == 3
