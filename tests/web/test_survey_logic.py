@@ -197,3 +197,21 @@ def test_a_decimal_answer_is_stored_with_its_number_as_a_whole_number_is(client,
     assert post(client, distance_km="2.5", visits="3").status_code == 302
     numbers = {a.question: a.value_number for a in db.session.scalars(select(Answer))}
     assert numbers["distance_km"] == 2.5 and numbers["visits"] == 3
+
+
+def test_spanish_reads_the_decimal_comma_and_stores_the_number(client, kobo_survey, db):
+    page = client.get(f"{URL}?lang=es").get_data(as_text=True)
+    assert re.search(
+        r'<input autocomplete="off" id="q_distance_km" inputmode="decimal" name="q_distance_km" type="text"', page
+    )
+    assert post(client, "es", distance_km="2,5").status_code == 302
+    answer = db.session.scalars(select(Answer).where(Answer.question == "distance_km")).one()
+    assert (answer.value_text, answer.value_number) == ("2.5", 2.5)
+
+
+def test_a_wrong_decimal_is_refused_in_the_language_and_kept_as_typed(client, kobo_survey, db):
+    page = post(client, "es", distance_km="2,5,1").get_data(as_text=True)
+    assert "No es un número decimal válido." in page and 'value="2,5,1"' in page
+    english = post(client, "en", distance_km="2,5").get_data(as_text=True)  # English writes a point
+    assert "Not a valid decimal value." in english and 'value="2,5"' in english
+    assert count(Response) == 0

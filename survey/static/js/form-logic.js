@@ -4,8 +4,9 @@
  * answer breaks a constraint.
  *
  * It reads what the server wrote into data- attributes (data-question, data-type, data-relevant,
- * data-constraint, data-constraint-message, data-choice-filter, data-calculation on questions;
- * data-group and data-relevant on groups; data-choice on filtered choices) and evaluates them with
+ * data-constraint, data-constraint-message, data-choice-filter, data-calculation and
+ * data-decimal-symbol on questions; data-group and data-relevant on groups; data-choice on
+ * filtered choices) and evaluates them with
  * window.VocesExpressions. It mirrors survey/questionnaire/logic.py, which decides again on
  * submit: without this script every question is shown and the server alone decides.
  */
@@ -56,7 +57,18 @@
       return inputs.filter(function (i) { return i.checked; })
         .map(function (i) { return i.value; }).join(' ');
     }
-    return inputs.length ? inputs[0].value : '';
+    return inputs.length ? decimalPoint(question, inputs[0].value) : '';
+  }
+
+  // A decimal as the language writes it ("2,5") read as the expressions read numbers ("2.5"),
+  // as the server reads it (survey/web/public/fields.py, decimal_point): a lone comma only.
+  function decimalPoint(question, value) {
+    var symbol = question.getAttribute('data-decimal-symbol');
+    var trimmed = value.trim();
+    if (symbol && trimmed.split(symbol).length === 2 && trimmed.indexOf('.') < 0) {
+      return trimmed.replace(symbol, '.');
+    }
+    return value;
   }
 
   // The relevant expressions a question or group depends on: its groups', outermost first, then its own.

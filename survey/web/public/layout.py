@@ -12,6 +12,7 @@ from wtforms import Field
 from survey.questionnaire import Definition, Group, Question
 from survey.questionnaire.logic import choice_values
 from survey.questionnaire.rules import choice_filter_expression
+from survey.web.public.fields import decimal_symbol
 from survey.web.public.forms import FIELD_PREFIX, constraint_message
 
 
@@ -38,6 +39,8 @@ def _question_attributes(question: Question, definition: Definition, language: s
         attributes["data-choice-filter"] = choice_filter_expression(question.choice_filter)
     if question.calculation:
         attributes["data-calculation"] = question.calculation
+    if question.kind.field_kind(question) == "decimal" and decimal_symbol(language) != ".":
+        attributes["data-decimal-symbol"] = decimal_symbol(language)
     return attributes
 
 
