@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from survey.questionnaire.messages import N_
 
-def N_(template: str) -> str:  # noqa: N802  (the name gettext tools look for)
-    """Mark a template for the message catalogue; it is translated where it is shown."""
-    return template
+__all__ = ["N_", "Notice"]
 
 
 class Notice(str):
