@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from survey.models import Answer, Response, Testimonial
+from survey.questionnaire import parse_definition
+from survey.web.public.layout import relevance_note
 from tests.conftest import count, form_data
 
 URL = "/s/support-services"
@@ -215,3 +217,23 @@ def test_a_wrong_decimal_is_refused_in_the_language_and_kept_as_typed(client, ko
     english = post(client, "en", distance_km="2,5").get_data(as_text=True)  # English writes a point
     assert "Not a valid decimal value." in english and 'value="2,5"' in english
     assert count(Response) == 0
+
+
+def test_without_javascript_a_conditional_question_says_when_it_applies(client, kobo_survey):
+    english = client.get(f"{URL}?lang=en").get_data(as_text=True)
+    note = "Answer only if you answered “Yes” to “Have you used addiction support services in the last year?”"
+    assert english.count(note) == 3  # support_story, last_visit, services_used
+    spanish = client.get(f"{URL}?lang=es").get_data(as_text=True)
+    assert (
+        "Responda solo si respondió “Sí” a “¿Ha usado servicios de apoyo para las adicciones en el último año?”"
+        in spanish
+    )
+    assert re.search(r'aria-describedby="q_support_story-note q_support_story-hint"', spanish)
+
+
+def test_a_condition_not_on_one_choice_gets_the_general_sentence(app, kobo_survey):
+    definition = parse_definition(kobo_survey.definition)
+    with app.test_request_context("/?lang=es"):
+        assert relevance_note("${visits} > 3", definition, "es") == (
+            "Responda solo si le corresponde según sus respuestas anteriores."
+        )

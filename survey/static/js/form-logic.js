@@ -182,6 +182,8 @@
     if (!form || !E) {
       return;
     }
+    // The notes saying when a question applies are for pages without this script, which show everything.
+    form.querySelectorAll('[data-relevance-note]').forEach(function (note) { note.hidden = true; });
     var questions = Array.prototype.slice.call(form.querySelectorAll('[data-question]'));
     var refresh = function (event) { update(form, questions, event); };
     form.addEventListener('input', refresh);
