@@ -129,30 +129,32 @@
     return unticked;
   }
 
-  function liveError(question) {
-    var message = question.querySelector('[data-live-error]');
-    if (!message) {
-      message = document.createElement('p');
-      message.className = 'error-message';
-      message.setAttribute('data-live-error', '');
-      message.setAttribute('aria-live', 'polite');
-      var heading = question.querySelector('legend, label');
-      question.insertBefore(message, heading ? heading.nextSibling : question.firstChild);
-    }
-    return message;
+  // A slot for a question's live error, made before the resident touches anything: it keeps the
+  // message's room (CSS sizes it by data-reserve), so that saying a constraint is broken, on the
+  // blur of the resident tapping the next question, moves nothing under their finger.
+  function reserveLiveError(question) {
+    var slot = document.createElement('p');
+    slot.className = 'error-message live-error';
+    slot.setAttribute('data-reserve', question.getAttribute('data-constraint-message') || '');
+    slot.setAttribute('aria-live', 'polite');
+    var message = document.createElement('span');
+    message.setAttribute('data-live-error', '');
+    message.hidden = true;
+    slot.appendChild(message);
+    var heading = question.querySelector('legend, label');
+    question.insertBefore(slot, heading ? heading.nextSibling : question.firstChild);
   }
 
   // Say at once that an answer breaks its constraint; check again as the resident corrects it.
   function checkConstraint(question, values, announce) {
     var value = values[nameOf(question)];
     var broken = value !== '' && !E.truthy(run(question.getAttribute('data-constraint'), values, value));
-    var shown = question.querySelector('[data-live-error]');
-    if (broken && (announce || (shown && !shown.hidden))) {
-      var message = liveError(question);
+    var message = question.querySelector('[data-live-error]');
+    if (broken && (announce || !message.hidden)) {
       message.textContent = question.getAttribute('data-constraint-message');
       message.hidden = false;
-    } else if (!broken && shown) {
-      shown.hidden = true;
+    } else if (!broken) {
+      message.hidden = true;
     }
   }
 
@@ -184,6 +186,7 @@
     }
     // The notes saying when a question applies are for pages without this script, which show everything.
     form.querySelectorAll('[data-relevance-note]').forEach(function (note) { note.hidden = true; });
+    form.querySelectorAll('[data-constraint]').forEach(reserveLiveError);
     var questions = Array.prototype.slice.call(form.querySelectorAll('[data-question]'));
     var refresh = function (event) { update(form, questions, event); };
     form.addEventListener('input', refresh);
