@@ -63,8 +63,8 @@ def test_the_form_shows_groups_choices_and_the_logic_for_the_browser(client, kob
     assert 'type="number"' in page  # integer and decimal
     assert "Your answers are private." in page and 'name="q_privacy_note"' not in page
     assert re.search(r'id="q_interviewer_code" [^>]*readonly type="text" value="WEB"', page)
-    assert '<script src="/static/js/expressions.js" defer></script>' in page
-    assert '<script src="/static/js/form-logic.js" defer></script>' in page
+    assert re.search(r'<script src="/static/js/expressions\.js\?v=[0-9a-f]+" defer></script>', page)
+    assert re.search(r'<script src="/static/js/form-logic\.js\?v=[0-9a-f]+" defer></script>', page)
     assert not re.search(r"<script(?![^>]*\bsrc=)", page)  # no inline script: the CSP forbids it
 
 
