@@ -6,9 +6,9 @@
  * It reads what the server wrote into data- attributes (data-question, data-type, data-relevant,
  * data-constraint, data-constraint-message, data-choice-filter, data-calculation and
  * data-decimal-symbol on questions; data-group and data-relevant on groups; data-choice on
- * filtered choices) and evaluates them with
- * window.VocesExpressions. It mirrors survey/questionnaire/logic.py, which decides again on
- * submit: without this script every question is shown and the server alone decides.
+ * filtered choices) and evaluates them with window.VocesExpressions. It mirrors
+ * survey/questionnaire/logic.py, which decides again on submit: without this script every
+ * question is shown and the server alone decides.
  */
 (function (global) {
   'use strict';
