@@ -26,6 +26,9 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"  # a cross-site POST does not carry a remembered login
     STRICT_TRANSPORT_SECURITY: str | None = None  # served over plain HTTP in development and tests
     BABEL_DEFAULT_LOCALE = "en"
+    # Flask-Compress: pages, not files sent in a stream (static files are kept for a year under
+    # versioned URLs instead), whose compressing wrapper leaves the file open.
+    COMPRESS_STREAMS = False
     LANGUAGES = ("en", "es")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

@@ -18,6 +18,7 @@ from survey.app import (
     register_security_headers,
     register_tasks,
 )
+from survey.web.static_files import register_static_files
 from survey.web.transactions import register_transactions
 
 
@@ -30,6 +31,7 @@ def create_app(config: str | None = None, **overrides: Any) -> Flask:
     register_tasks(app)
     register_i18n(app)
     register_blueprints(app)
+    register_static_files(app)
     register_error_pages(app)
     refuse_nul_characters(app)
     register_security_headers(app)

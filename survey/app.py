@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from survey.config.settings import CONFIGS, DEFAULT_SECRET_KEY
-from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
+from survey.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from survey.sqlite import configure_sqlite
 
 ERROR_CODES = (400, 403, 404, 405, 413, 429, 500)
@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(files("survey.migrations")))
     csrf.init_app(app)
+    compress.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

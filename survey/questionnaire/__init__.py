@@ -5,6 +5,7 @@ A pure package like survey.analysis: no Flask, no database. Callers hand in what
 """
 
 from survey.questionnaire.model import Choice, Definition, Group, Question, missing_translations, pick
+from survey.questionnaire.notices import Notice
 from survey.questionnaire.parse import parse_definition
 from survey.questionnaire.rules import DefinitionError
 
@@ -13,6 +14,7 @@ __all__ = [
     "Definition",
     "DefinitionError",
     "Group",
+    "Notice",
     "Question",
     "missing_translations",
     "parse_definition",

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from survey.questionnaire.expressions import ExpressionError, evaluate, truthy
+from survey.questionnaire.expressions import Binary, Call, ExpressionError, Literal, Reference, evaluate, parse, truthy
 from survey.questionnaire.model import Choice, Definition, Question
 from survey.questionnaire.rules import CHOICE_PREFIX, choice_filter_expression
 
@@ -103,3 +103,28 @@ def breaks_constraint(question: Question, values: Mapping[str, str], today: date
     except ExpressionError as error:
         log.warning("constraint %r failed: %s", question.constraint, error)
         return False
+
+
+@dataclass(frozen=True)
+class ChosenCondition:
+    """A relevance that asks for one choice of one question: ${q} = 'x' or selected(${q}, 'x')."""
+
+    question: str
+    choice: str
+
+
+def chosen_condition(relevant: str) -> ChosenCondition | None:
+    """The question and choice a simple relevance asks for, to say it in words; None for others."""
+    try:
+        node = parse(relevant)
+    except ExpressionError:
+        return None
+    if isinstance(node, Binary) and node.operator == "=":
+        for left, right in ((node.left, node.right), (node.right, node.left)):
+            if isinstance(left, Reference) and isinstance(right, Literal) and isinstance(right.value, str):
+                return ChosenCondition(left.name, right.value)
+    if isinstance(node, Call) and node.name == "selected":
+        reference, literal = node.arguments
+        if isinstance(reference, Reference) and isinstance(literal, Literal) and isinstance(literal.value, str):
+            return ChosenCondition(reference.name, literal.value)
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from survey.questionnaire.notices import N_, Notice
 from survey.questionnaire.question_types import QUESTION_TYPES, QuestionType
 from survey.questionnaire.rules import CHOICE_PREFIX
 
@@ -129,8 +130,8 @@ class Definition:
     def languages(self) -> list[str]:
         """The languages the form is written in, its default first."""
         found = dict.fromkeys([self.default_language])
-        for texts in _all_texts(self):
-            found.update(dict.fromkeys(texts[1]))
+        for _template, _where, texts in _all_texts(self):
+            found.update(dict.fromkeys(texts))
         return list(found)
 
 
@@ -141,27 +142,30 @@ def _walk_groups(items: tuple[Question | Group, ...]) -> Iterator[Group]:
             yield from _walk_groups(item.items)
 
 
-def _all_texts(definition: Definition) -> Iterator[tuple[str, Mapping[str, str]]]:
-    """Every translatable text with where it stands."""
-    yield "title", definition.title
-    yield "description", definition.description
+def _all_texts(definition: Definition) -> Iterator[tuple[str, dict[str, str], Mapping[str, str]]]:
+    """Every translatable text, with a template saying where it stands and the values it needs."""
+    for name in ("title", "description"):
+        yield N_("%(field)s has no %(language)s text"), {"field": name}, getattr(definition, name)
     for group in definition.groups.values():
-        yield f"group {group.name}: label", group.label
-        yield f"group {group.name}: hint", group.hint
+        for name in ("label", "hint"):
+            where = {"name": group.name, "field": name}
+            yield N_("group %(name)s: %(field)s has no %(language)s text"), where, getattr(group, name)
     for q in definition.questions:
         for name in ("label", "hint", "required_message", "constraint_message"):
-            yield f"question {q.name}: {name}", getattr(q, name)
+            where = {"name": q.name, "field": name}
+            yield N_("question %(name)s: %(field)s has no %(language)s text"), where, getattr(q, name)
     for list_name, choices in definition.choice_lists.items():
         for choice in choices:
-            yield f"choice list {list_name}, choice {choice.name}: label", choice.label
+            where = {"list": list_name, "name": choice.name}
+            yield N_("choice list %(list)s, choice %(name)s: label has no %(language)s text"), where, choice.label
 
 
-def missing_translations(definition: Definition) -> list[str]:
+def missing_translations(definition: Definition) -> list[Notice]:
     """One warning for each text that some of the form's languages lack."""
     languages = definition.languages
     return [
-        f"{where} has no {language} text"
-        for where, texts in _all_texts(definition)
+        Notice(template, language=language, **where)
+        for template, where, texts in _all_texts(definition)
         if texts
         for language in languages
         if not texts.get(language)

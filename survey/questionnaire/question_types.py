@@ -172,6 +172,10 @@ class DecimalType(QuestionType):
         """The default as a Decimal."""
         return Decimal(question.default) if question.default else None
 
+    def stored_number(self, question: Question, value: str) -> float | None:
+        """Decimals are measured, so they are kept as numbers as whole numbers are."""
+        return float(value)
+
     def from_field(self, data: object) -> str:
         """A Decimal written out without an exponent."""
         return format(data, "f") if isinstance(data, Decimal) else str(data)

@@ -36,3 +36,16 @@ def record_event(
 def recent_events(limit: int = 200) -> list[AuditEvent]:
     """The latest events, newest first."""
     return list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+def people_named_in(events: list[AuditEvent]) -> dict[int, User]:
+    """The accounts the events name, as the one who acted or as the account acted on, by id."""
+    ids = {event.actor_id for event in events if event.actor_id is not None}
+    ids |= {
+        int(event.target_id)
+        for event in events
+        if event.target_type == "user" and event.target_id is not None and event.target_id.isdigit()
+    }
+    if not ids:
+        return {}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}

@@ -52,7 +52,7 @@ class SurveyFile:
     """A definition read from a file, with warnings (such as missing translations) to show."""
 
     definition: dict[str, Any]
-    warnings: list[str]
+    warnings: list[str]  # Notices where the reader's language can word them
 
 
 def _read_yaml(path: str | Path) -> dict[str, Any]:
@@ -81,7 +81,7 @@ def read_survey(path: str | Path) -> SurveyFile:
         warnings = missing_translations(parse_definition(data))
     except DefinitionError as error:
         raise SurveyImportError(str(error)) from None
-    return SurveyFile(data, warnings)
+    return SurveyFile(data, list(warnings))
 
 
 def read_survey_file(path: str | Path) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from survey.analysis.sentiment import NotScored, Reason
-from survey.models import Testimonial
-from survey.questionnaire import pick
+from survey.models import SurveyStatus, Testimonial
+from survey.questionnaire import Notice, pick
 from survey.questionnaire.rules import OUTPUT
 from survey.services.engine import codebook
 
@@ -70,6 +70,20 @@ def with_outputs(text: str) -> Markup:
     return out
 
 
+def notice_text(notice: str) -> str:
+    """A warning about a survey file in the reader's language, when it carries its template."""
+    if isinstance(notice, Notice):  # its values may be notices too: "row 4: <what is wrong there>"
+        values = {k: notice_text(v) if isinstance(v, Notice) else v for k, v in notice.values.items()}
+        return _(notice.template, **values)
+    return notice
+
+
+def survey_status_label(status: SurveyStatus) -> str:
+    """Whether residents can answer a survey, in the reader's language."""
+    labels = {SurveyStatus.DRAFT: _("draft"), SurveyStatus.PUBLISHED: _("published"), SurveyStatus.CLOSED: _("closed")}
+    return labels[status]
+
+
 def theme_label(key: str) -> str:
     """A theme's label in the current language."""
     return codebook().label(key, str(get_locale() or "en"))
@@ -87,3 +101,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(highlight_segments)
     app.add_template_filter(theme_label)
     app.add_template_filter(sentiment_reason)
+    app.add_template_filter(survey_status_label)

@@ -48,9 +48,17 @@ def test_the_live_constraint_message_follows_the_language(page, live_server, exa
 def test_without_javascript_every_question_shows(browser, live_server, example_survey):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{live_server}/s/community-safety")
+    page.goto(f"{live_server}/s/community-safety?lang=es")
     assert page.locator(FOLLOW_UP).is_visible()
+    note = page.locator(f"{FOLLOW_UP} [data-relevance-note]")
+    assert note.is_visible() and note.inner_text().startswith("Responda solo si respondió “Sí” a “¿Usted o alguien")
     context.close()
+
+
+def test_with_javascript_the_note_on_when_a_question_applies_is_not_needed(page, live_server, example_survey):
+    page.goto(f"{live_server}/s/community-safety")
+    page.locator("#q_support_used-0").check()  # Yes: the follow-up shows, and only when it applies
+    assert page.locator(FOLLOW_UP).is_visible() and page.locator(f"{FOLLOW_UP} [data-relevance-note]").is_hidden()
 
 
 def test_cascading_choices_follow_the_department(page, live_server, kobo_survey):

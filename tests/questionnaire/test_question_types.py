@@ -100,10 +100,12 @@ def test_the_field_kind_follows_the_type_and_a_multiline_text_gets_a_text_area()
     }
 
 
-def test_integers_and_likert_answers_are_stored_as_numbers_too():
+def test_integers_decimals_and_likert_answers_are_stored_as_numbers_too():
     numbers = {q.name: q.kind.stored_number(q, "3") for q in DEFINITION.questions if q.stored}
-    assert numbers["age"] == 3.0 and numbers["feel"] == 3.0
-    assert numbers["picks"] is None and numbers["line"] is None and numbers["height"] is None
+    assert numbers["age"] == 3.0 and numbers["feel"] == 3.0 and numbers["height"] == 3.0
+    height = DEFINITION.question("height")
+    assert height.kind.stored_number(height, "1.75") == 1.75
+    assert numbers["picks"] is None and numbers["line"] is None
 
 
 def test_each_type_writes_its_xlsform_type():

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from survey.models import AuditEvent, Role, SurveyStatus
 from survey.services.demo import EXAMPLE_SURVEY
 from survey.services.surveys import get_survey
-from tests.services.test_xlsform import SURVEY, changed, write_xlsform
+from tests.services.test_xlsform import ES, SURVEY, changed, write_xlsform
 
 
 def upload(client, name, data, publish=False):
@@ -74,3 +74,19 @@ def test_a_file_of_another_kind_is_refused(client, make_user, login):
     login(make_user(Role.ADMIN))
     page = upload(client, "notes.txt", b"hello").get_data(as_text=True)
     assert "Send an XLSForm workbook (.xlsx) or a YAML file (.yaml)." in page
+
+
+def test_the_spanish_admin_shows_statuses_roles_and_import_warnings_in_spanish(client, make_user, login, tmp_path):
+    login(make_user(Role.ADMIN))
+    client.get("/admin/?lang=es")  # the language stays chosen for the upload's messages
+    survey = [{"type": "start", "name": "start"}, *changed(SURVEY, "support_story", **{f"hint::{ES}": ""})]
+    upload(client, "form.xlsx", write_xlsform(tmp_path / "form.xlsx", survey=survey).read_bytes())
+    page = client.get("/admin/surveys").get_data(as_text=True)
+    opened = "cuándo se abrió el formulario"
+    assert f"hoja survey, fila 2: start es un metadato: Voces registra por su cuenta {opened}; se omite la fila" in page
+    assert "hoja survey, fila 9: hint no tiene traducción en Spanish (es)" in page
+    assert "support-services, borrador" in page
+    make_user(Role.FIELD_WORKER, email="worker@voces.example")
+    index = client.get("/admin/?lang=es").get_data(as_text=True)
+    assert "<td>borrador</td>" in index and "<td>Persona de trabajo de campo</td>" in index
+    assert "<td>field_worker</td>" not in index and "draft" not in index

@@ -106,3 +106,18 @@ def test_a_wrong_current_password_or_a_short_one_changes_nothing(client, make_us
     short = {"current": PASSWORD, "new": "short", "confirm": "short"}
     assert "at least 10 characters" in client.post("/auth/password", data=short).get_data(as_text=True)
     assert user.check_password(PASSWORD)
+
+
+def test_admin_lands_on_administration(client, make_user):
+    user = make_user(Role.ADMIN)
+    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"].endswith("/admin/")
+
+
+def test_the_guessed_login_address_leads_to_the_login_page_keeping_next(client, make_user):
+    response = client.get("/login?next=/admin/audit&lang=es")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/auth/login?next=/admin/audit&lang=es"
+    user = make_user(Role.ADMIN)
+    logged_in = client.post(response.headers["Location"], data={"email": user.email, "password": PASSWORD})
+    assert logged_in.headers["Location"] == "/admin/audit"

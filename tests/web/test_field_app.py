@@ -39,8 +39,9 @@ def field_page(client, make_user, login, example_survey) -> Scripts:
 
 def test_the_field_page_carries_the_app_in_data_attributes_and_no_inline_script(field_page, client):
     assert field_page.scripts and all(s.get("src") for s in field_page.scripts)  # CSP: script-src 'self'
-    sources = [s["src"] for s in field_page.scripts]
-    assert sources == [f"/static/{name}" for name in SHELL_FILES if name.endswith(".js")]
+    sources = [s["src"].split("?v=") for s in field_page.scripts]  # versioned by their content
+    assert [path for path, _version in sources] == [f"/static/{name}" for name in SHELL_FILES if name.endswith(".js")]
+    assert all(len(version) == 12 for _path, version in sources)
     app = field_page.app
     assert app["data-devices-url"] == "/field/devices" and app["data-submissions-url"] == "/api/v1/submissions"
     assert app["data-worker-url"] == "/field/sw.js" and app["data-batch"] == "50"

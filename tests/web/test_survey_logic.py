@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from survey.models import Answer, Response, Testimonial
+from survey.questionnaire import parse_definition
+from survey.web.public.layout import relevance_note
 from tests.conftest import count, form_data
 
 URL = "/s/support-services"
@@ -61,8 +63,8 @@ def test_the_form_shows_groups_choices_and_the_logic_for_the_browser(client, kob
     assert 'type="number"' in page  # integer and decimal
     assert "Your answers are private." in page and 'name="q_privacy_note"' not in page
     assert re.search(r'id="q_interviewer_code" [^>]*readonly type="text" value="WEB"', page)
-    assert '<script src="/static/js/expressions.js" defer></script>' in page
-    assert '<script src="/static/js/form-logic.js" defer></script>' in page
+    assert re.search(r'<script src="/static/js/expressions\.js\?v=[0-9a-f]+" defer></script>', page)
+    assert re.search(r'<script src="/static/js/form-logic\.js\?v=[0-9a-f]+" defer></script>', page)
     assert not re.search(r"<script(?![^>]*\bsrc=)", page)  # no inline script: the CSP forbids it
 
 
@@ -182,3 +184,56 @@ def test_the_example_limits_the_support_story_in_the_residents_language(client, 
     ).get_data(as_text=True)
     assert "Por favor escriba menos de 2.000 caracteres." in page
     assert count(Response) == 0
+
+
+def test_each_missing_answer_in_the_summary_names_its_question(client, kobo_survey):
+    page = post(client, "es", site=None, consent=None, support_story=None).get_data(as_text=True)
+    summary = page[page.index('id="error-summary"') : page.index("</ul>", page.index('id="error-summary"'))]
+    lines = re.findall(r"<li>(.*?)</li>", summary, flags=re.S)
+    questions = ("¿En qué comunidad vive?", "¿Cómo le fue?", "¿Cómo podemos usar sus palabras?")
+    for line, question in zip(lines, questions, strict=True):
+        assert question in line
+
+
+def test_a_decimal_answer_is_stored_with_its_number_as_a_whole_number_is(client, kobo_survey, db):
+    assert post(client, distance_km="2.5", visits="3").status_code == 302
+    numbers = {a.question: a.value_number for a in db.session.scalars(select(Answer))}
+    assert numbers["distance_km"] == 2.5 and numbers["visits"] == 3
+
+
+def test_spanish_reads_the_decimal_comma_and_stores_the_number(client, kobo_survey, db):
+    page = client.get(f"{URL}?lang=es").get_data(as_text=True)
+    assert re.search(
+        r'<input autocomplete="off" id="q_distance_km" inputmode="decimal" name="q_distance_km" type="text"', page
+    )
+    assert post(client, "es", distance_km="2,5").status_code == 302
+    answer = db.session.scalars(select(Answer).where(Answer.question == "distance_km")).one()
+    assert (answer.value_text, answer.value_number) == ("2.5", 2.5)
+
+
+def test_a_wrong_decimal_is_refused_in_the_language_and_kept_as_typed(client, kobo_survey, db):
+    page = post(client, "es", distance_km="2,5,1").get_data(as_text=True)
+    assert "No es un número decimal válido." in page and 'value="2,5,1"' in page
+    english = post(client, "en", distance_km="2,5").get_data(as_text=True)  # English writes a point
+    assert "Not a valid decimal value." in english and 'value="2,5"' in english
+    assert count(Response) == 0
+
+
+def test_without_javascript_a_conditional_question_says_when_it_applies(client, kobo_survey):
+    english = client.get(f"{URL}?lang=en").get_data(as_text=True)
+    note = "Answer only if you answered “Yes” to “Have you used addiction support services in the last year?”"
+    assert english.count(note) == 3  # support_story, last_visit, services_used
+    spanish = client.get(f"{URL}?lang=es").get_data(as_text=True)
+    assert (
+        "Responda solo si respondió “Sí” a “¿Ha usado servicios de apoyo para las adicciones en el último año?”"
+        in spanish
+    )
+    assert re.search(r'aria-describedby="q_support_story-note q_support_story-hint"', spanish)
+
+
+def test_a_condition_not_on_one_choice_gets_the_general_sentence(app, kobo_survey):
+    definition = parse_definition(kobo_survey.definition)
+    with app.test_request_context("/?lang=es"):
+        assert relevance_note("${visits} > 3", definition, "es") == (
+            "Responda solo si le corresponde según sus respuestas anteriores."
+        )

@@ -14,6 +14,7 @@ from typing import Any
 
 from survey.questionnaire.expressions import ExpressionError, references
 from survey.questionnaire.messages import N_, Message
+from survey.questionnaire.notices import Notice
 from survey.questionnaire.parse import GROUP_APPEARANCES
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST, SiteType
 from survey.questionnaire.rules import CHOICE_PREFIX, CONSENT_NAME, DefinitionError, choice_filter_expression
@@ -31,6 +32,7 @@ READ_KEYS = frozenset(
     | {"choice_filter", "default", "children", ROW_KEY}
     | {"actions", "_dynamic_default"}  # pyxform's bookkeeping for a default that is an expression
 )
+IGNORED_COLUMN = N_("column %(column)s is not one Voces reads; ignored")
 REFUSED_KEYS = {"media": N_("media in a question (image, audio, video)"), "trigger": N_("triggers (trigger)")}
 READ_CONTROLS = frozenset({"appearance", "bodyless"})
 # Appearances that change what is asked or stored, or need another app: refused, by name. Any other
@@ -44,12 +46,16 @@ class Conversion:
     """One form being converted: its languages, what it warns about, and the row of each question."""
 
     languages: Languages
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # Notices: the admin page words them in its language
     rows: dict[str, int] = field(default_factory=dict)
 
-    def warn(self, row: int | None, text: str) -> None:
+    def warn(self, row: int | None, template: str, **values: object) -> None:
         """Keep a warning about a row of the survey sheet."""
-        self.warnings.append(f"survey sheet, row {row}: {text}" if row else f"survey sheet: {text}")
+        detail = Notice(template, **values)
+        if row:
+            self.warnings.append(Notice(N_("survey sheet, row %(row)s: %(detail)s"), row=row, detail=detail))
+        else:
+            self.warnings.append(Notice(N_("survey sheet: %(detail)s"), detail=detail))
 
     def item(self, element: Mapping[str, Any], row: int | None) -> dict[str, Any] | None:
         """Our item for one element of pyxform's JSON, or None for what Voces skips."""
@@ -62,8 +68,12 @@ class Conversion:
             refused = unsupported(kind.unsupported)
             raise DefinitionError(str(refused), question=name, column="type", message=refused)
         if kind.metadata:
-            what = f"records {kind.recorded_as} itself" if kind.recorded_as else "does not collect it"
-            self.warn(row, f"{element.get('type')} is metadata: Voces {what}; row skipped")
+            if kind.recorded_as:
+                recorded = N_("%(type)s is metadata: Voces records %(field)s itself; row skipped")
+                self.warn(row, recorded, type=element.get("type"), field=Notice(kind.recorded_as))
+            else:
+                not_collected = N_("%(type)s is metadata: Voces does not collect it; row skipped")
+                self.warn(row, not_collected, type=element.get("type"))
             return None
         self._check_keys(element, row, name)
         out: dict[str, Any] = {"name": name, "type": "group" if kind.group else kind.question_type}
@@ -100,15 +110,15 @@ class Conversion:
                 refused = unsupported(Message(REFUSED_KEYS[key]))
                 raise DefinitionError(str(refused), question=name, column=key, message=refused)
             if key not in READ_KEYS:
-                self.warn(row, f"column {key} is not one Voces reads; ignored")
+                self.warn(row, IGNORED_COLUMN, column=key)
         for key in element.get("control") or {}:
             if key not in READ_CONTROLS:
-                self.warn(row, f"column {key} is not one Voces reads; ignored")
+                self.warn(row, IGNORED_COLUMN, column=key)
         for key in element.get("bind") or {}:
             if key not in (*FLAG_BINDS, *TEXT_BINDS, *COPIED_BINDS):
-                self.warn(row, f"column {key} is not one Voces reads; ignored")
+                self.warn(row, IGNORED_COLUMN, column=key)
         if element.get("parameters"):
-            self.warn(row, "column parameters is not one Voces reads; ignored")
+            self.warn(row, IGNORED_COLUMN, column="parameters")
 
     def _texts(self, out: dict[str, Any], element: Mapping[str, Any], kind: Kind, name: str) -> None:
         defaults = kind.defaults or {}  # its English hint is left out: the form may be in another language
@@ -141,7 +151,7 @@ class Conversion:
             if word in allowed or REFUSED_APPEARANCE.fullmatch(word):
                 kept.append(word)  # refused, naming it, when the definition is checked
             else:
-                self.warn(row, f"appearance {word} is not one Voces uses; ignored")
+                self.warn(row, N_("appearance %(word)s is not one Voces uses; ignored"), word=word)
         return " ".join(kept)
 
     def _choice_list(self, out: dict[str, Any], element: Mapping[str, Any]) -> None:
@@ -213,8 +223,12 @@ def fill_filter_columns(data: dict[str, Any], conversion: Conversion) -> None:
             if column not in present:
                 conversion.warn(
                     conversion.rows.get(item["name"]),
-                    f"choice_filter reads {column}, a column list {item['choices']} does not have: "
-                    "it is empty for every choice",
+                    N_(
+                        "choice_filter reads %(column)s, a column list %(list)s does not have: "
+                        "it is empty for every choice"
+                    ),
+                    column=column,
+                    list=item["choices"],
                 )
                 for c in choices:
                     c[column] = ""

@@ -20,11 +20,11 @@ README_SECTION = "XLSForm: what Voces reads"
 UNSUPPORTED = N_("Voces does not support %(feature)s; see '%(section)s' in the README")
 # What Voces does with the metadata ODK fills in by itself: it records some of them its own way.
 RECORDED_METADATA = {
-    "start": "when the form was opened",
-    "end": "when it was sent",
-    "today": "when it was sent",
-    "deviceid": "the tablet that sent it",
-    "username": "the interviewer who sent it",
+    "start": N_("when the form was opened"),
+    "end": N_("when it was sent"),
+    "today": N_("when it was sent"),
+    "deviceid": N_("the tablet that sent it"),
+    "username": N_("the interviewer who sent it"),
 }
 EXTERNAL_TYPES = frozenset({"select one external", "xml-external", "csv-external"})
 EXTERNAL_SUFFIXES = (".csv", ".xml", ".geojson")

@@ -18,7 +18,8 @@ from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
-from survey.questionnaire.messages import Message
+from survey.questionnaire.messages import N_, Message
+from survey.questionnaire.notices import Notice
 from survey.questionnaire.parse import parse_definition
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST
 from survey.questionnaire.rules import DefinitionError
@@ -47,6 +48,7 @@ from survey.questionnaire.xlsform.refusals import (
 XLSFORM_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 FIRST_ROW = 2  # row 1 holds the column headers
 SETTINGS_ROW = FIRST_ROW
+NO_TRANSLATION = N_("%(sheet)s sheet, row %(row)s: %(column)s has no %(language)s translation")
 NAME_HEADERS = frozenset({"name", "value"})  # how pyxform lets a survey or choices sheet name a row
 # pyxform's own keys for the form, and the settings Voces reads; any other setting is ignored.
 READ_SETTINGS = frozenset(
@@ -162,9 +164,13 @@ def _form_id_from(path: Path) -> str:
     return _NOT_A_FORM_ID.sub("_", path.stem).strip("_")[:100] or "survey"
 
 
-def _settings_warnings(form: Mapping[str, Any]) -> list[str]:
+def _settings_warnings(form: Mapping[str, Any]) -> list[Notice]:
     return [
-        f"settings sheet, row {SETTINGS_ROW}, column {key}: Voces does not use this setting; ignored"
+        Notice(
+            N_("settings sheet, row %(row)s, column %(column)s: Voces does not use this setting; ignored"),
+            row=SETTINGS_ROW,
+            column=key,
+        )
         for key in form
         if key not in READ_SETTINGS
     ]
@@ -207,12 +213,12 @@ def _missing_translations(form: Mapping[str, Any], languages: Languages) -> Iter
     for column, key in (("form_title", "title"), ("description", "description")):
         if isinstance(form.get(key), Mapping):
             for name in missing(form[key]):
-                yield f"settings sheet, row {SETTINGS_ROW}: {column} has no {name} translation"
+                yield Notice(NO_TRANSLATION, sheet="settings", row=SETTINGS_ROW, column=column, language=name)
     for element in _elements(form.get("children") or []):
         if ROW_KEY in element:
             for column, value in _element_texts(element):
                 for name in missing(value):
-                    yield f"survey sheet, row {element[ROW_KEY]}: {column} has no {name} translation"
+                    yield Notice(NO_TRANSLATION, sheet="survey", row=element[ROW_KEY], column=column, language=name)
     rows = sorted(
         (int(c[ROW_KEY]), c.get("label"))
         for list_name, choices in (form.get("choices") or {}).items()
@@ -222,7 +228,7 @@ def _missing_translations(form: Mapping[str, Any], languages: Languages) -> Iter
     )
     for row, label in rows:
         for name in missing(label):
-            yield f"choices sheet, row {row}: label has no {name} translation"
+            yield Notice(NO_TRANSLATION, sheet="choices", row=row, column="label", language=name)
 
 
 def _choice_rows(form: Mapping[str, Any]) -> dict[tuple[str, str], int]:

@@ -4,11 +4,11 @@
  * answer breaks a constraint.
  *
  * It reads what the server wrote into data- attributes (data-question, data-type, data-relevant,
- * data-constraint, data-constraint-message, data-choice-filter, data-calculation on questions;
- * data-group and data-relevant on groups; data-choice on filtered choices; data-output where a label
- * or hint shows an answer, ${name}) and evaluates them with
- * window.VocesExpressions. It mirrors survey/questionnaire/logic.py, which decides again on
- * submit: without this script every question is shown and the server alone decides.
+ * data-constraint, data-constraint-message, data-choice-filter, data-calculation and
+ * data-decimal-symbol on questions; data-group and data-relevant on groups; data-choice on
+ * filtered choices; data-output where a label or hint shows an answer, ${name}) and evaluates
+ * them with window.VocesExpressions. It mirrors survey/questionnaire/logic.py, which decides again
+ * on submit: without this script every question is shown and the server alone decides.
  */
 (function (global) {
   'use strict';
@@ -57,7 +57,18 @@
       return inputs.filter(function (i) { return i.checked; })
         .map(function (i) { return i.value; }).join(' ');
     }
-    return inputs.length ? inputs[0].value : '';
+    return inputs.length ? decimalPoint(question, inputs[0].value) : '';
+  }
+
+  // A decimal as the language writes it ("2,5") read as the expressions read numbers ("2.5"),
+  // as the server reads it (survey/web/public/fields.py, decimal_point): a lone comma only.
+  function decimalPoint(question, value) {
+    var symbol = question.getAttribute('data-decimal-symbol');
+    var trimmed = value.trim();
+    if (symbol && trimmed.split(symbol).length === 2 && trimmed.indexOf('.') < 0) {
+      return trimmed.replace(symbol, '.');
+    }
+    return value;
   }
 
   // The relevant expressions a question or group depends on: its groups', outermost first, then its own.
@@ -118,30 +129,32 @@
     return unticked;
   }
 
-  function liveError(question) {
-    var message = question.querySelector('[data-live-error]');
-    if (!message) {
-      message = document.createElement('p');
-      message.className = 'error-message';
-      message.setAttribute('data-live-error', '');
-      message.setAttribute('aria-live', 'polite');
-      var heading = question.querySelector('legend, label');
-      question.insertBefore(message, heading ? heading.nextSibling : question.firstChild);
-    }
-    return message;
+  // A slot for a question's live error, made before the resident touches anything: it keeps the
+  // message's room (CSS sizes it by data-reserve), so that saying a constraint is broken, on the
+  // blur of the resident tapping the next question, moves nothing under their finger.
+  function reserveLiveError(question) {
+    var slot = document.createElement('p');
+    slot.className = 'error-message live-error';
+    slot.setAttribute('data-reserve', question.getAttribute('data-constraint-message') || '');
+    slot.setAttribute('aria-live', 'polite');
+    var message = document.createElement('span');
+    message.setAttribute('data-live-error', '');
+    message.hidden = true;
+    slot.appendChild(message);
+    var heading = question.querySelector('legend, label');
+    question.insertBefore(slot, heading ? heading.nextSibling : question.firstChild);
   }
 
   // Say at once that an answer breaks its constraint; check again as the resident corrects it.
   function checkConstraint(question, values, announce) {
     var value = values[nameOf(question)];
     var broken = value !== '' && !E.truthy(run(question.getAttribute('data-constraint'), values, value));
-    var shown = question.querySelector('[data-live-error]');
-    if (broken && (announce || (shown && !shown.hidden))) {
-      var message = liveError(question);
+    var message = question.querySelector('[data-live-error]');
+    if (broken && (announce || !message.hidden)) {
       message.textContent = question.getAttribute('data-constraint-message');
       message.hidden = false;
-    } else if (!broken && shown) {
-      shown.hidden = true;
+    } else if (!broken) {
+      message.hidden = true;
     }
   }
 
@@ -174,6 +187,9 @@
     if (!form || !E) {
       return;
     }
+    // The notes saying when a question applies are for pages without this script, which show everything.
+    form.querySelectorAll('[data-relevance-note]').forEach(function (note) { note.hidden = true; });
+    form.querySelectorAll('[data-constraint]').forEach(reserveLiveError);
     var questions = Array.prototype.slice.call(form.querySelectorAll('[data-question]'));
     var refresh = function (event) { update(form, questions, event); };
     form.addEventListener('input', refresh);

@@ -4,8 +4,10 @@ from flask import Blueprint
 
 from survey.models import Role
 from survey.web.access import protect_blueprint
+from survey.web.admin.user_forms import role_label
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 protect_blueprint(bp, Role.ADMIN)
+bp.add_app_template_filter(role_label)
 
 from survey.web.admin import jobs, sites, surveys, users, views, withdrawals  # noqa: E402,F401

@@ -24,6 +24,7 @@ from survey.services.surveys import (
 )
 from survey.web.admin import bp
 from survey.web.admin.forms import SurveyUploadForm
+from survey.web.filters import notice_text
 from survey.web.public.forms import build_form
 from survey.web.public.layout import form_items
 
@@ -42,7 +43,7 @@ def surveys() -> ResponseReturnValue:
             record_event("import_survey", actor=current_user, target_type="survey_version", target_id=version.id)
             flash(_("Imported %(slug)s version %(v)s.", slug=version.survey.slug, v=version.version), "info")
             for warning in warnings:
-                flash(warning, "warning")
+                flash(notice_text(warning), "warning")
             return redirect(url_for("admin.surveys"))
     return render_template("admin/surveys.html", form=form, surveys=list_surveys(), actions=FlaskForm())
 

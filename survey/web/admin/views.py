@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 
 from survey.extensions import db
 from survey.models import Device, Testimonial
-from survey.services.audit import recent_events, record_event
+from survey.services.audit import people_named_in, recent_events, record_event
 from survey.services.devices import list_devices, revoke_device
 from survey.services.learning import list_learned
 from survey.services.queue_files import QueueFileError, import_queue_file
@@ -45,8 +45,9 @@ def raw_testimonial(testimonial_id: int) -> ResponseReturnValue:
 
 @bp.get("/audit")
 def audit_log() -> ResponseReturnValue:
-    """The latest audit events."""
-    return render_template("admin/audit.html", events=recent_events())
+    """The latest audit events, naming people by e-mail and role."""
+    events = recent_events()
+    return render_template("admin/audit.html", events=events, people=people_named_in(events))
 
 
 @bp.get("/devices")

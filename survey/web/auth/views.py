@@ -67,6 +67,8 @@ def _landing_page() -> str:
         return url_for("auth.change_password")
     if current_user.role == Role.FIELD_WORKER:
         return url_for("field.home")
+    if current_user.role == Role.ADMIN:
+        return url_for("admin.index")
     return url_for("evaluate.index")
 
 

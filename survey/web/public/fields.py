@@ -7,8 +7,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
+from babel.core import UnknownLocaleError
+from babel.numbers import get_decimal_symbol
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,7 +27,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from survey.models import Site
 from survey.questionnaire import Definition, Question, pick
@@ -35,6 +38,51 @@ class CheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def decimal_symbol(language: str) -> str:
+    """The character the language writes between whole and fraction: "," in Spanish, "." in English."""
+    try:
+        return get_decimal_symbol(language)
+    except (UnknownLocaleError, ValueError):
+        return "."
+
+
+def decimal_point(typed: str, symbol: str) -> str:
+    """What was typed, with the language's decimal comma read as a point: "2,5" is 2.5.
+
+    A point is read as the point in every language (a phone's number pad offers it), so a comma
+    is read only when it stands alone; no thousands separators are guessed at.
+    """
+    value = typed.strip()
+    if symbol != "." and value.count(symbol) == 1 and "." not in value:
+        return value.replace(symbol, ".")
+    return value
+
+
+class LocalDecimalField(DecimalField):
+    """A decimal typed as the language writes it, kept as typed when it is wrong.
+
+    A text box with a decimal keypad: a number box drops or rewrites a comma its browser's
+    locale does not expect, and shows nothing of an answer it could not read.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, *args: Any, symbol: str = ".", **kwargs: Any) -> None:
+        """Say which decimal symbol the resident's language writes."""
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(*args, render_kw=render_kw, **kwargs)
+        self.symbol = symbol
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Read "2,5" as 2.5 where the language writes the comma; raw_data keeps what was typed."""
+        super().process_formdata([decimal_point(str(value), self.symbol) for value in valuelist[:1]])
+
+    def _value(self) -> str:
+        if self.raw_data or not isinstance(self.data, Decimal):
+            return str(super()._value())
+        return format(self.data, "f").replace(".", self.symbol)
 
 
 class Flags:
@@ -52,7 +100,7 @@ FIELD_CLASSES: dict[str, type[Field]] = {
     "text": StringField,
     "textarea": TextAreaField,
     "integer": IntegerField,
-    "decimal": DecimalField,
+    "decimal": LocalDecimalField,
     "date": DateField,
     "radio": RadioField,
     "checkboxes": CheckboxField,
@@ -79,6 +127,8 @@ def make_field(
         kwargs["choices"] = _choices(question, definition, language, sites)
     if question.read_only:
         kwargs["render_kw"] = {"disabled": True} if question.kind.locked_when_read_only else {"readonly": True}
+    if field_class is LocalDecimalField:
+        kwargs["symbol"] = decimal_symbol(language)
     return field_class(**kwargs)
 
 

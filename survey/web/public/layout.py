@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Field
 
-from survey.questionnaire import Definition, Group, Question
-from survey.questionnaire.logic import choice_values
+from survey.questionnaire import Definition, Group, Question, pick
+from survey.questionnaire.logic import choice_values, chosen_condition
 from survey.questionnaire.rules import choice_filter_expression
+from survey.web.public.fields import decimal_symbol
 from survey.web.public.forms import FIELD_PREFIX, constraint_message
 
 
@@ -24,6 +26,21 @@ class FormItem:
     field: Field | None = None
     choice_attributes: tuple[dict[str, str], ...] = ()  # by position: a name may stand twice in a list
     children: tuple[FormItem, ...] = ()
+    relevance_note: str = ""  # when it applies, for pages without JavaScript, where everything shows
+
+
+def relevance_note(relevant: str, definition: Definition, language: str) -> str:
+    """When a conditional question or group applies, in words: the choice it follows, or in general."""
+    condition = chosen_condition(relevant)
+    asked = next((q for q in definition.questions if condition and q.name == condition.question), None)
+    choice = next((c for c in asked.choices if condition and c.name == condition.choice), None) if asked else None
+    if asked is None or choice is None:
+        return _("Answer only if it applies to you after your earlier answers.")
+    return _(
+        "Answer only if you answered “%(choice)s” to “%(question)s”",
+        choice=pick(choice.label, language, definition.default_language),
+        question=pick(asked.label, language, definition.default_language),
+    )
 
 
 def _question_attributes(question: Question, definition: Definition, language: str) -> dict[str, str]:
@@ -37,6 +54,8 @@ def _question_attributes(question: Question, definition: Definition, language: s
         attributes["data-choice-filter"] = choice_filter_expression(question.choice_filter)
     if question.calculation:
         attributes["data-calculation"] = question.calculation
+    if question.kind.field_kind(question) == "decimal" and decimal_symbol(language) != ".":
+        attributes["data-decimal-symbol"] = decimal_symbol(language)
     return attributes
 
 
@@ -46,7 +65,8 @@ def _item(form: FlaskForm, entry: Question | Group, definition: Definition, lang
         if entry.relevant:
             attributes["data-relevant"] = entry.relevant
         children = tuple(_item(form, child, definition, language) for child in entry.items)
-        return FormItem(attributes, group=entry, children=children)
+        note = relevance_note(entry.relevant, definition, language) if entry.relevant else ""
+        return FormItem(attributes, group=entry, children=children, relevance_note=note)
     choice_attributes: tuple[dict[str, str], ...] = ()
     if entry.choice_filter:
         choice_attributes = tuple({"data-choice": json.dumps(choice_values(entry, c))} for c in entry.choices)
@@ -56,6 +76,7 @@ def _item(form: FlaskForm, entry: Question | Group, definition: Definition, lang
         question=entry,
         field=form[name] if name in form else None,  # noqa: SIM401 (a form has no get())
         choice_attributes=choice_attributes,
+        relevance_note=relevance_note(entry.relevant, definition, language) if entry.relevant else "",
     )
 
 

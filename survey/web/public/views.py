@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid as uuidlib
 from dataclasses import replace
+from typing import Any
 
-from flask import abort, jsonify, redirect, render_template, url_for
+from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
@@ -72,6 +73,13 @@ def thanks(slug: str) -> ResponseReturnValue:
     if found is None:
         abort(404)
     return render_template("public/thanks.html", definition=found[1], receipt=resubmission.take_receipt(slug))
+
+
+@bp.get("/login")
+def login_alias() -> ResponseReturnValue:
+    """The address people guess for the login page; ?next= and ?lang= go along."""
+    kept: dict[str, Any] = {key: request.args[key] for key in ("next", "lang") if key in request.args}
+    return redirect(url_for("auth.login", **kept), code=301)
 
 
 @bp.get("/healthz")
