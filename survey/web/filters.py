@@ -8,8 +8,10 @@ from urllib.parse import urlencode
 from flask import Flask
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
+from survey.analysis.search_terms import match_spans, parse_search
 from survey.analysis.sentiment import NotScored, Reason
 from survey.models import Testimonial
 from survey.questionnaire import pick
@@ -43,6 +45,17 @@ def highlight_segments(item: Testimonial) -> list[tuple[str, list[str]]]:
     return segments
 
 
+def search_highlight(text: str, query: str) -> Markup:
+    """The text, escaped, with the words of a search marked."""
+    pieces: list[str] = []
+    done = 0
+    for start, end in match_spans(text, parse_search(query)):
+        pieces += [escape(text[done:start]), Markup('<mark class="match">'), escape(text[start:end]), Markup("</mark>")]
+        done = end
+    pieces.append(escape(text[done:]))
+    return Markup("").join(pieces)
+
+
 def sentiment_reason(code: str) -> str:
     """Why a text was not scored (a stored code, see `Reason`), in the person's language."""
     reason = Reason.from_code(code)
@@ -72,5 +85,6 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(pick_filter, "pick")
     app.add_template_filter(lang_query)
     app.add_template_filter(highlight_segments)
+    app.add_template_filter(search_highlight)
     app.add_template_filter(theme_label)
     app.add_template_filter(sentiment_reason)

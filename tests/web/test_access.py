@@ -19,6 +19,7 @@ MATRIX = {
     "/evaluate/": (LOGIN, 403, 200, 200),
     "/evaluate/community-safety": (LOGIN, 403, 200, 200),
     "/evaluate/community-safety/testimonials/{testimonial}": (LOGIN, 403, 200, 200),
+    "/evaluate/community-safety/testimonies": (LOGIN, 403, 200, 200),
     "/field/": (LOGIN, 200, 403, 200),
     "/admin/": (LOGIN, 403, 403, 200),
     "/admin/audit": (LOGIN, 403, 403, 200),
