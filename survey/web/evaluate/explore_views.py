@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+import tempfile
+from collections.abc import Iterator
+from typing import IO, Any
 
-from flask import abort, current_app, render_template, request
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from flask_login import current_user
 
 from survey.models import Survey, SurveyVersion
 from survey.questionnaire import Definition
 from survey.services.engine import codebook
 from survey.services.explore import list_testimonies
+from survey.services.export_files import csv_lines, record_export, write_xlsx
+from survey.services.exports import Export, ExportWithheld, prepare_export, response_rows, tag_rows
 from survey.services.sites import list_sites
 from survey.services.surveys import current_version, definition_of, get_survey
 from survey.web.evaluate import bp
 from survey.web.evaluate.explore_forms import FILTER_NAMES, ExploreFilterForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def survey_or_404(slug: str) -> tuple[Survey, SurveyVersion]:
@@ -64,3 +80,54 @@ def testimonies(slug: str) -> ResponseReturnValue:
         summary_args={k: v for k, v in filter_args().items() if k in ("site", "month_from", "month_to")},
         codebook=codebook(),
     )
+
+
+def _export(slug: str) -> Export | None:
+    """The export the query string asks for, recorded in the audit log; None when it is withheld."""
+    survey, _version = survey_or_404(slug)
+    filters = filter_form(survey).filters()
+    try:
+        return prepare_export(survey, filters, publication=request.args.get("for") == "publication", **limits())
+    except ExportWithheld:
+        return None
+
+
+@bp.get("/<slug>/export.csv")
+def export_csv(slug: str) -> ResponseReturnValue:
+    """The responses (or, with ?table=tags, the tags) the filters select, as CSV streamed as it is read."""
+    export = _export(slug)
+    if export is None:
+        return redirect(url_for("evaluate.testimonies", slug=slug, **filter_args()))
+    tags = request.args.get("table") == "tags"
+    record_export(export, "csv-tags" if tags else "csv", current_user)
+    rows = tag_rows(export) if tags else response_rows(export)
+    name = f"{slug}-{'tags' if tags else 'responses'}.csv"
+    return Response(
+        stream_with_context(csv_lines(rows)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/<slug>/export.xlsx")
+def export_xlsx(slug: str) -> ResponseReturnValue:
+    """The responses and the tags the filters select, as a workbook of two sheets."""
+    export = _export(slug)
+    if export is None:
+        return redirect(url_for("evaluate.testimonies", slug=slug, **filter_args()))
+    record_export(export, "xlsx", current_user)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (_chunks_of closes it once sent)
+    write_xlsx(export, spool)
+    spool.seek(0)
+    return Response(
+        _chunks_of(spool),
+        mimetype=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{slug}-responses.xlsx"'},
+    )
+
+
+def _chunks_of(file: IO[bytes], size: int = 64 * 1024) -> Iterator[bytes]:
+    """A file's bytes a chunk at a time, closing it once read."""
+    with file:
+        while chunk := file.read(size):
+            yield chunk
