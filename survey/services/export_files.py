@@ -36,12 +36,14 @@ def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
 
 
 def _append(sheet: Any, row: Row) -> None:  # a write-only worksheet
-    cells = []
+    """Append a row; a text openpyxl would store as a formula is marked as a text instead."""
+    cells: list[Any] = []
     for value in row:
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # a text, never a formula, whatever it starts with
-        cells.append(cell)
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            value = cell
+        cells.append(value)
     sheet.append(cells)
 
 
