@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
+
 from survey.models import Role
+from tests.browser.field_kit import severe_violations
 from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def page(browser):
+    """A page where axe-core may be injected (the app's CSP would refuse it)."""
+    context = browser.new_context(viewport={"width": 412, "height": 915}, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
 
 
 def test_a_theme_click_and_a_search(page, live_server, make_response, make_user):
@@ -23,6 +36,7 @@ def test_a_theme_click_and_a_search(page, live_server, make_response, make_user)
     assert page.locator("h1").inner_text() == "Testimonies"
     assert page.locator("li.quote").count() == 5
     assert page.locator("#theme").input_value() == "services"
+    assert severe_violations(page) == []
 
     page.get_by_label("Search the words").fill("balaceras")
     page.get_by_role("button", name="Apply").click()
@@ -33,3 +47,4 @@ def test_a_theme_click_and_a_search(page, live_server, make_response, make_user)
     page.locator("li.quote a", has_text="Read this testimony").first.click()
     assert page.locator("h1").inner_text() == "Testimony"
     assert page.get_by_role("link", name="Next testimony").count() == 1
+    assert severe_violations(page) == []
