@@ -137,3 +137,17 @@ def test_pages_and_neighbours_follow_the_filters(respond, example_survey, db):
     assert neighbours(example_survey.survey, first.items[0], filters, min_group=5)[0] is None
     clinic = db.session.scalars(select(Testimonial).where(Testimonial.redacted_text.like("The clinic%"))).first()
     assert neighbours(example_survey.survey, clinic, filters, min_group=5) == (None, None)
+
+
+def test_a_month_ends_at_midnight_utc(make_response, example_survey, db):
+    for n in range(5):
+        make_response(change_story=f"Last night of January {n}.", what_would_help="").submitted_at = datetime(
+            2026, 1, 31, 23, 59, 59, tzinfo=UTC
+        )
+        make_response(change_story=f"First night of February {n}.", what_would_help="").submitted_at = datetime(
+            2026, 2, 1, 0, 0, 0, tzinfo=UTC
+        )
+    db.session.commit()
+    january = _texts(example_survey, month_to="2026-01")
+    assert sorted(january) == [f"Last night of January {n}." for n in range(5)]
+    assert sorted(_texts(example_survey, month_from="2026-02")) == [f"First night of February {n}." for n in range(5)]
