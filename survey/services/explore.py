@@ -7,6 +7,7 @@ testimonies lists none: a short list would tell how few people said something.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import selectinload
 
+from survey.analysis.pipeline import redact_testimony
 from survey.analysis.search_terms import parse_search
 from survey.disclosure import RESPONSES, Key, Month, View, protect
 from survey.extensions import db
@@ -283,9 +285,27 @@ def answer_text(question: Question, value: str | None, language: str, default_la
     return ", ".join(labels.get(name, name) for name in names)
 
 
+def redacted_answers(
+    questions: Iterable[Question], personal: Iterable[str], given: Mapping[str, Any]
+) -> dict[str, Any]:
+    """These questions' answers, free texts redacted as testimonies are, with the names the personal
+    questions were given."""
+    names = [str(given[name]) for name in personal if given.get(name)]
+    readable = {}
+    for question in questions:
+        value = given.get(question.name)
+        if isinstance(value, str) and value and question.type == "text":
+            value = redact_testimony(value, names).text  # a free text may name someone, as a testimony may
+        readable[question.name] = value
+    return readable
+
+
 def answers_of(response: Response, definition: Definition, language: str) -> list[tuple[Question, str]]:
     """The answers given in a response that evaluators may read, in the form's order."""
-    given = {a.question: a.value_text for a in response.answers}
+    personal = [q.name for q in definition.questions if q.personal]
+    given = redacted_answers(
+        reported_questions(definition), personal, {a.question: a.value_text for a in response.answers}
+    )
     return [
         (q, answer_text(q, given[q.name], language, definition.default_language))
         for q in reported_questions(definition)

@@ -23,6 +23,7 @@ from survey.questionnaire import Question
 from survey.services.explore import (
     ExploreFilters,
     published_view,
+    redacted_answers,
     reported_questions,
     response_conditions,
     testimony_conditions,
@@ -70,6 +71,7 @@ class Export:
     publication: bool
     answers: tuple[Question, ...]
     testimonies: tuple[Question, ...]
+    personal: tuple[str, ...]  # the questions whose answers are names to redact from free texts
     query: Select[Any]  # the ids of the responses, in order
 
     @property
@@ -98,12 +100,20 @@ def prepare_export(
         raise ExportWithheld
     answers: dict[str, Question] = {}
     testimonies: dict[str, Question] = {}
+    personal: set[str] = set()
     for version in survey.versions:
         definition = definition_of(version)
         answers.update({q.name: q for q in reported_questions(definition) if q.name not in answers})
         testimonies.update({q.name: q for q in definition.testimonies if q.name not in testimonies})
+        personal |= {q.name for q in definition.questions if q.personal}
     return Export(
-        survey, filters, publication, tuple(answers.values()), tuple(testimonies.values()), query.order_by(Response.id)
+        survey,
+        filters,
+        publication,
+        tuple(answers.values()),
+        tuple(testimonies.values()),
+        tuple(sorted(personal)),
+        query.order_by(Response.id),
     )
 
 
@@ -153,7 +163,8 @@ def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
             rid, submitted, site, region, country, version, language, channel, consent = fact
             row: Row = [rid, submitted.isoformat(), submitted.strftime("%Y-%m"), site, region, country, version]
             row += [language, channel.value, consent.value]
-            row += [answers[rid].get(q.name) for q in export.answers]
+            readable = redacted_answers(export.answers, export.personal, answers[rid])
+            row += [readable[q.name] for q in export.answers]
             for question in export.testimonies:
                 words, themes, polarity = texts.get((rid, question.name), (None, [], None))
                 row += [words if _speakable(export, consent) else None, " ".join(themes) or None, polarity]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
+from survey.models import Answer
 from survey.services.explore import ExploreFilters
 from survey.services.export_files import csv_lines, write_xlsx
 from survey.services.exports import ExportWithheld, prepare_export, response_rows, tag_rows
@@ -118,3 +119,22 @@ def test_a_workbook_holds_both_tables_and_no_formula(respond, example_survey):
     assert len(list(book["tags"].iter_rows(values_only=True))) > 1
     lines = "".join(csv_lines(response_rows(_export(example_survey))))
     assert "'=HYPERLINK" in lines
+
+
+def test_free_text_answers_leave_redacted_and_personal_answers_not_at_all(respond, example_survey, db):
+    data = dict(example_survey.definition)
+    named = {"name": "first_name", "type": "text", "personal": True, "label": {"en": "Your name"}}
+    notes = {"name": "other_notes", "type": "text", "label": {"en": "Anything else?"}}
+    data["questions"] = [*data["questions"], named, notes]
+    example_survey.definition = data
+    for n in range(5):
+        response = respond(f"Shootings at night {n}.")
+        db.session.add(Answer(response_id=response.id, question="first_name", value_text="Marisol"))
+        db.session.add(
+            Answer(response_id=response.id, question="other_notes", value_text="Marisol, call 555-123-4567.")
+        )
+    db.session.commit()
+    lines = "".join(csv_lines(response_rows(_export(example_survey))))
+    rows = _read([lines])
+    assert "first_name" not in rows[0] and rows[0]["other_notes"]
+    assert "Marisol" not in lines and "555-123-4567" not in lines

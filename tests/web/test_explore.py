@@ -7,7 +7,7 @@ from html import unescape
 
 from sqlalchemy import select
 
-from survey.models import Role, Site, Testimonial
+from survey.models import Answer, Role, Site, Testimonial
 
 URL = "/evaluate/community-safety"
 
@@ -78,3 +78,19 @@ def test_the_testimony_shows_its_response_and_steps_through_the_list(client, mak
     assert "/testimonies?theme=safety&amp;sort=oldest" in page
     page = evaluator.get(f"{URL}/testimonials/{middle}?lang=es").get_data(as_text=True)
     assert "Muy inseguro(a)" in page and "Respuestas dadas en la misma encuesta" in page
+
+
+def test_free_text_answers_show_redacted_on_the_testimony(client, make_user, login, make_response, example_survey, db):
+    data = dict(example_survey.definition)
+    named = {"name": "first_name", "type": "text", "personal": True, "label": {"en": "Your name"}}
+    notes = {"name": "other_notes", "type": "text", "label": {"en": "Anything else?"}}
+    data["questions"] = [*data["questions"], named, notes]
+    example_survey.definition = data
+    response = make_response(change_story="Shootings at night.", what_would_help="")
+    db.session.add(Answer(response_id=response.id, question="first_name", value_text="Marisol"))
+    db.session.add(Answer(response_id=response.id, question="other_notes", value_text="Marisol, call 555-123-4567."))
+    db.session.commit()
+    testimony = db.session.scalars(select(Testimonial.id).where(Testimonial.response_id == response.id)).first()
+    page = _evaluator(make_user, login).get(f"{URL}/testimonials/{testimony}").get_data(as_text=True)
+    assert "Anything else?" in page and "Your name" not in page
+    assert "Marisol" not in page and "555-123-4567" not in page
