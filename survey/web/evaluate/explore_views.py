@@ -83,7 +83,7 @@ def testimonies(slug: str) -> ResponseReturnValue:
 
 
 def _export(slug: str) -> Export | None:
-    """The export the query string asks for, recorded in the audit log; None when it is withheld."""
+    """The export the query string asks for; None when the small-group rule withholds it."""
     survey, _version = survey_or_404(slug)
     filters = filter_form(survey).filters()
     try:
