@@ -191,7 +191,8 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(group)
 
     from survey.cli import backup_command, restore_command, sites_cli
+    from survey.export_cli import export_command
     from survey.responses_cli import responses_cli
 
-    for command in (sites_cli, backup_command, restore_command, responses_cli):
+    for command in (sites_cli, backup_command, restore_command, responses_cli, export_command):
         app.cli.add_command(command)

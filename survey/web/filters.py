@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
+from survey.analysis.search_terms import match_spans, parse_search
 from survey.analysis.sentiment import NotScored, Reason
 from survey.models import SurveyStatus, Testimonial
 from survey.questionnaire import Notice, pick
@@ -43,6 +44,17 @@ def highlight_segments(item: Testimonial) -> list[tuple[str, list[str]]]:
         themes = sorted({theme for s, e, theme in spans if s <= start and end <= e})
         segments.append((text[start:end], themes))
     return segments
+
+
+def search_highlight(text: str, query: str) -> Markup:
+    """The text, escaped, with the words of a search marked."""
+    pieces: list[str] = []
+    done = 0
+    for start, end in match_spans(text, parse_search(query)):
+        pieces += [escape(text[done:start]), Markup('<mark class="match">'), escape(text[start:end]), Markup("</mark>")]
+        done = end
+    pieces.append(escape(text[done:]))
+    return Markup("").join(pieces)
 
 
 def sentiment_reason(code: str) -> str:
@@ -99,6 +111,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(with_outputs, "outputs")
     app.add_template_filter(lang_query)
     app.add_template_filter(highlight_segments)
+    app.add_template_filter(search_highlight)
     app.add_template_filter(theme_label)
     app.add_template_filter(sentiment_reason)
     app.add_template_filter(survey_status_label)

@@ -13,10 +13,12 @@ from survey.extensions import db
 from survey.models import Testimonial
 from survey.services.corrections import correct_themes
 from survey.services.engine import codebook
+from survey.services.explore import answers_of, neighbours
 from survey.services.sites import list_sites
 from survey.services.summaries import SummaryFilters, summarise_survey
 from survey.services.surveys import current_version, definition_of, get_survey, list_surveys
 from survey.web.evaluate import bp
+from survey.web.evaluate.explore_views import filter_args, filter_form, limits
 from survey.web.evaluate.forms import CorrectThemesForm, SummaryFilterForm
 
 
@@ -72,14 +74,24 @@ def _correction_form(item: Testimonial) -> CorrectThemesForm:
 def testimonial(slug: str, testimonial_id: int) -> ResponseReturnValue:
     """One redacted testimony with each tag's evidence highlighted, and the form to correct them."""
     item = _testimonial_of(slug, testimonial_id)
+    return _testimonial_page(slug, item, _correction_form(item))
+
+
+def _testimonial_page(slug: str, item: Testimonial, form: CorrectThemesForm) -> str:
     definition = definition_of(item.response.survey_version)
+    survey = item.response.survey_version.survey
+    previous, following = neighbours(survey, item, filter_form(survey).filters(), **limits())
     return render_template(
         "evaluate/testimonial.html",
         item=item,
         definition=definition,
+        answers=answers_of(item.response, definition, str(get_locale() or "en")),
+        previous=previous,
+        following=following,
+        args=filter_args(),
         codebook=codebook(),
         slug=slug,
-        form=_correction_form(item),
+        form=form,
     )
 
 
@@ -91,8 +103,5 @@ def correct(slug: str, testimonial_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         correct_themes(item, form.themes.data or [], [c.value for c in form.themes.choices], current_user)
         flash(_("Your themes are saved. They count in the summary and teach the next learned codebook."), "info")
-        return redirect(url_for("evaluate.testimonial", slug=slug, testimonial_id=item.id))
-    definition = definition_of(item.response.survey_version)
-    return render_template(
-        "evaluate/testimonial.html", item=item, definition=definition, codebook=codebook(), slug=slug, form=form
-    )
+        return redirect(url_for("evaluate.testimonial", slug=slug, testimonial_id=item.id, **filter_args()))
+    return _testimonial_page(slug, item, form)

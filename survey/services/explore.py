@@ -1,0 +1,299 @@
+"""Every testimony behind the summary's numbers, filtered, searched and sorted.
+
+Only testimonies of the atoms that the disclosure control publishes for the filters' site and
+months are listed (as the summary's quotes), and a filter matching fewer than MIN_GROUP_SIZE
+testimonies lists none: a short list would tell how few people said something.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    and_,
+    exists,
+    false,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+)
+from sqlalchemy.orm import selectinload
+
+from survey.analysis.pipeline import redact_testimony
+from survey.analysis.search_terms import parse_search
+from survey.disclosure import RESPONSES, Key, Month, View, protect
+from survey.extensions import db
+from survey.models import Answer, Response, Survey, SurveyVersion, Testimonial, ThemeTag
+from survey.models.tag_rule import counted_clause
+from survey.questionnaire import Definition, Question, pick
+from survey.services.part_counts import NEUTRAL_WITHIN, month_of
+
+SENTIMENTS = ("negative", "neutral", "positive", "not_scored")
+SORTS = ("newest", "oldest", "most_negative", "most_positive", "confidence")
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class ExploreFilters:
+    """What the evaluator narrowed the testimonies to; None (or "") means any."""
+
+    site_id: int | None = None
+    month_from: Month | None = None
+    month_to: Month | None = None
+    theme: str | None = None  # a theme or a sub-theme ("safety.violence")
+    language: str | None = None
+    sentiment: str | None = None  # one of SENTIMENTS
+    consent: str | None = None  # a ConsentScope value
+    channel: str | None = None  # a Channel value
+    version: str | None = None  # a SurveyVersion.version
+    answer: tuple[str, str] | None = None  # a select-one question and one of its choices
+    search: str = ""
+    sort: str = "newest"
+
+    def without_testimony_filters(self) -> ExploreFilters:
+        """The filters that apply to a whole response (site, months, language...), not to its texts."""
+        return replace(self, theme=None, sentiment=None, search="")
+
+    @property
+    def narrows_testimonies(self) -> bool:
+        """Whether a filter applies to the testimonies themselves rather than to their responses."""
+        return bool(self.theme or self.sentiment or self.search.strip())
+
+
+@dataclass
+class TestimonyPage:
+    """One page of the list, or nothing when the filters match too few to show."""
+
+    withheld: bool
+    items: list[Testimonial] = field(default_factory=list)
+    page: int = 1
+    has_next: bool = False
+
+
+def published_view(survey: Survey, filters: ExploreFilters, *, min_group: int, block: int = 0) -> View | None:
+    """The atoms published for the filters' site and months, as the summary's; None under the minimum.
+
+    Atoms depend on the responses per site and month alone, so only those are counted here.
+    """
+    month = month_of(Response.submitted_at).label("month_key")
+    rows = db.session.execute(
+        select(Response.site_id, month, func.count(Response.id))
+        .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
+        .where(SurveyVersion.survey_id == survey.id)
+        .group_by(Response.site_id, "month_key")
+    )
+    counts: dict[Key, int] = {(site, m, RESPONSES, "all"): n for site, m, n in rows}
+    protected = protect(counts, [], min_group, block=block)
+    sites = None if filters.site_id is None else {filters.site_id}
+    view = View(protected, sites, filters.month_from, filters.month_to)
+    return view if view.count(RESPONSES).value >= min_group else None
+
+
+def in_atoms(view: View) -> ColumnElement[bool]:
+    """Responses submitted inside the view's atoms, and in no other."""
+    month = month_of(Response.submitted_at)
+    spans = [
+        and_(Response.site_id.is_(None) if site is None else Response.site_id == site, month.between(first, last))
+        for site, (first, last) in view.spans().items()
+    ]
+    return or_(false(), *spans)
+
+
+def response_conditions(survey: Survey, view: View, filters: ExploreFilters) -> list[ColumnElement[bool]]:
+    """The conditions on Response (joined with SurveyVersion) that the filters ask for."""
+    conditions = [SurveyVersion.survey_id == survey.id, in_atoms(view)]
+    if filters.consent:
+        conditions.append(Response.consent_scope == filters.consent)
+    if filters.channel:
+        conditions.append(Response.channel == filters.channel)
+    if filters.version:
+        conditions.append(SurveyVersion.version == filters.version)
+    if filters.answer:
+        question, choice = filters.answer
+        conditions.append(
+            exists().where(Answer.response_id == Response.id, Answer.question == question, Answer.value_text == choice)
+        )
+    return conditions
+
+
+def testimony_conditions(filters: ExploreFilters) -> list[ColumnElement[bool]]:
+    """The conditions on Testimonial that the filters ask for."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.language:
+        conditions.append(Testimonial.language == filters.language)
+    if filters.theme:
+        conditions.append(
+            exists().where(
+                ThemeTag.testimonial_id == Testimonial.id, ThemeTag.theme == filters.theme, counted_clause(ThemeTag)
+            )
+        )
+    if filters.sentiment:
+        conditions.append(_band(filters.sentiment))
+    if filters.search.strip():
+        conditions.append(_search(filters.search))
+    return conditions
+
+
+def _band(band: str) -> ColumnElement[bool]:
+    polarity = Testimonial.polarity
+    if band == "negative":
+        return polarity < -NEUTRAL_WITHIN
+    if band == "positive":
+        return polarity > NEUTRAL_WITHIN
+    if band == "neutral":
+        return polarity.between(-NEUTRAL_WITHIN, NEUTRAL_WITHIN)
+    return polarity.is_(None)
+
+
+def _search(query: str) -> ColumnElement[bool]:
+    """PostgreSQL's full-text search where it runs; elsewhere every term as a word inside the text."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        simple: ColumnElement[str] = literal_column("'simple'")  # a bare literal, which PostgreSQL reads as a regconfig
+        document = func.to_tsvector(simple, Testimonial.redacted_text)
+        return document.op("@@")(func.websearch_to_tsquery(simple, query))
+    terms = parse_search(query)
+    text = func.lower(Testimonial.redacted_text)
+    found = [text.like(f"%{_escape_like(t)}%", escape="\\") for t in terms.include]
+    missing = [not_(text.like(f"%{_escape_like(t)}%", escape="\\")) for t in terms.exclude]
+    return and_(*found, *missing) if found or missing else false()
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def matching(survey: Survey, view: View, filters: ExploreFilters) -> Select[Any]:
+    """The testimonies the filters select, not yet ordered."""
+    return (
+        select(Testimonial)
+        .join(Response, Response.id == Testimonial.response_id)
+        .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
+        .where(*response_conditions(survey, view, filters), *testimony_conditions(filters))
+    )
+
+
+def _sort_key(filters: ExploreFilters) -> tuple[SQLColumnExpression[Any], bool]:
+    """The expression the list is ordered by, never NULL, and whether it runs from high to low."""
+    if filters.sort == "oldest":
+        return Response.submitted_at, False
+    if filters.sort == "most_negative":
+        return func.coalesce(Testimonial.polarity, 9.0), False  # not scored last
+    if filters.sort == "most_positive":
+        return func.coalesce(Testimonial.polarity, -9.0), True
+    if filters.sort == "confidence":
+        tags = select(func.max(ThemeTag.confidence)).where(
+            ThemeTag.testimonial_id == Testimonial.id, counted_clause(ThemeTag)
+        )
+        if filters.theme:
+            tags = tags.where(ThemeTag.theme == filters.theme)
+        return func.coalesce(tags.scalar_subquery(), -1.0), True
+    return Response.submitted_at, True
+
+
+def ordered(query: Select[Any], filters: ExploreFilters, *, backwards: bool = False) -> Select[Any]:
+    """Order a query on testimonies as the filters' sort asks (or the other way); ties by id, the same way."""
+    key, descending = _sort_key(filters)
+    if descending != backwards:
+        return query.order_by(key.desc(), Testimonial.id.desc())
+    return query.order_by(key.asc(), Testimonial.id.asc())
+
+
+def enough(query: Select[Any], min_group: int) -> bool:
+    """Whether a query selects at least min_group rows, counting no further."""
+    limited = query.with_only_columns(Testimonial.id).order_by(None).limit(min_group).subquery()
+    return (db.session.scalar(select(func.count()).select_from(limited)) or 0) >= min_group
+
+
+def list_testimonies(
+    survey: Survey, filters: ExploreFilters, *, page: int, min_group: int, block: int = 0, per_page: int = PER_PAGE
+) -> TestimonyPage:
+    """One page of the testimonies the filters select, from published atoms only."""
+    view = published_view(survey, filters, min_group=min_group, block=block)
+    if view is None:
+        return TestimonyPage(withheld=True)
+    query = matching(survey, view, filters)
+    if not enough(query, min_group):
+        return TestimonyPage(withheld=True)
+    page = max(1, page)
+    found = list(
+        db.session.scalars(
+            ordered(query, filters)
+            .options(selectinload(Testimonial.tags), selectinload(Testimonial.response).selectinload(Response.site))
+            .offset((page - 1) * per_page)
+            .limit(per_page + 1)
+        )
+    )
+    return TestimonyPage(False, found[:per_page], page, len(found) > per_page)
+
+
+def neighbours(
+    survey: Survey, item: Testimonial, filters: ExploreFilters, *, min_group: int, block: int = 0
+) -> tuple[int | None, int | None]:
+    """The ids before and after a testimony in the filtered list; (None, None) when it is not in it."""
+    view = published_view(survey, filters, min_group=min_group, block=block)
+    if view is None:
+        return None, None
+    query = matching(survey, view, filters)
+    if not enough(query, min_group):
+        return None, None
+    key, descending = _sort_key(filters)
+    current = db.session.scalar(query.with_only_columns(key).where(Testimonial.id == item.id))
+    if current is None:
+        return None, None
+    ids = query.with_only_columns(Testimonial.id)
+    after = or_(key > current, and_(key == current, Testimonial.id > item.id))
+    before = or_(key < current, and_(key == current, Testimonial.id < item.id))
+    if descending:
+        after, before = before, after
+    following = ordered(ids.where(after), filters).limit(1)
+    preceding = ordered(ids.where(before), filters, backwards=True).limit(1)
+    return db.session.scalar(preceding), db.session.scalar(following)
+
+
+def reported_questions(definition: Definition) -> list[Question]:
+    """The questions whose answers evaluators may read: stored, neither personal nor a testimony."""
+    return [q for q in definition.questions if q.stored and not q.personal and not q.testimony]
+
+
+def answer_text(question: Question, value: str | None, language: str, default_language: str) -> str:
+    """An answer as a reader sees it: choices by their labels in the language, other answers as given."""
+    if not value or not question.choices:
+        return value or ""
+    labels = {c.name: pick(c.label, language, default_language) for c in question.choices}
+    names = value.split() if question.type == "select_multiple" else [value]
+    return ", ".join(labels.get(name, name) for name in names)
+
+
+def redacted_answers(
+    questions: Iterable[Question], personal: Iterable[str], given: Mapping[str, Any]
+) -> dict[str, Any]:
+    """These questions' answers, free texts redacted as testimonies are, with the names the personal
+    questions were given."""
+    names = [str(given[name]) for name in personal if given.get(name)]
+    readable = {}
+    for question in questions:
+        value = given.get(question.name)
+        if isinstance(value, str) and value and question.type == "text":
+            value = redact_testimony(value, names).text  # a free text may name someone, as a testimony may
+        readable[question.name] = value
+    return readable
+
+
+def answers_of(response: Response, definition: Definition, language: str) -> list[tuple[Question, str]]:
+    """The answers given in a response that evaluators may read, in the form's order."""
+    personal = [q.name for q in definition.questions if q.personal]
+    given = redacted_answers(
+        reported_questions(definition), personal, {a.question: a.value_text for a in response.answers}
+    )
+    return [
+        (q, answer_text(q, given[q.name], language, definition.default_language))
+        for q in reported_questions(definition)
+        if given.get(q.name)
+    ]

@@ -1,0 +1,222 @@
+"""A survey's responses and testimony tags as tables, a batch of rows at a time, under the list's filters.
+
+One row per response: its facts, every answer evaluators may read, and per testimony question the
+redacted text, its themes and its sentiment; a second table holds each testimony's tags with the
+words that caused them, cut from the redacted text. Rows come only from the atoms the disclosure
+control publishes, and none when the filters match fewer than the minimum group. Meant for
+publication, the words of testimonies whose consent is internal-only are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, exists, select
+
+from survey.extensions import db
+from survey.models import Answer, Response, Site, Survey, SurveyVersion, Testimonial, ThemeTag
+from survey.models.response import ConsentScope
+from survey.models.tag_rule import counted_clause
+from survey.questionnaire import Question
+from survey.services.explore import (
+    ExploreFilters,
+    published_view,
+    redacted_answers,
+    reported_questions,
+    response_conditions,
+    testimony_conditions,
+)
+from survey.services.surveys import definition_of
+
+BATCH = 500
+Row = list[Any]
+# Facts about a response start with "_", as in Kobo's exports, so no question's name can take their place.
+FACTS = [
+    "_response_id",
+    "_submitted_at",
+    "_month",
+    "_site",
+    "_region",
+    "_country",
+    "_survey_version",
+    "_language",
+    "_channel",
+    "_consent_scope",
+]
+TAG_COLUMNS = [
+    "response_id",
+    "testimony_id",
+    "question",
+    "consent_scope",
+    "theme",
+    "source",
+    "confidence",
+    "polarity",
+    "evidence",
+]
+
+
+class ExportWithheld(Exception):
+    """The filters match fewer responses than the minimum group: nothing may leave."""
+
+
+@dataclass(frozen=True)
+class Export:
+    """What to export: a survey's responses under filters, for publication or for the team."""
+
+    survey: Survey
+    filters: ExploreFilters
+    publication: bool
+    answers: tuple[Question, ...]
+    testimonies: tuple[Question, ...]
+    personal: tuple[str, ...]  # the questions whose answers are names to redact from free texts
+    query: Select[Any]  # the ids of the responses, in order
+
+    @property
+    def response_columns(self) -> list[str]:
+        """The header of the responses table."""
+        texts = [f"{q.name}{suffix}" for q in self.testimonies for suffix in ("", "_themes", "_sentiment")]
+        return FACTS + [q.name for q in self.answers] + texts
+
+
+def prepare_export(
+    survey: Survey, filters: ExploreFilters, *, publication: bool, min_group: int, block: int = 0
+) -> Export:
+    """Check the small-group rule for these filters and list the columns; raise ExportWithheld if it fails."""
+    view = published_view(survey, filters, min_group=min_group, block=block)
+    if view is None:
+        raise ExportWithheld
+    query = (
+        select(Response.id)
+        .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
+        .where(*response_conditions(survey, view, filters))
+    )
+    if filters.narrows_testimonies or filters.language:
+        query = query.where(exists().where(Testimonial.response_id == Response.id, *testimony_conditions(filters)))
+    limited = query.limit(min_group).subquery()
+    if (db.session.scalar(select(db.func.count()).select_from(limited)) or 0) < min_group:
+        raise ExportWithheld
+    answers: dict[str, Question] = {}
+    testimonies: dict[str, Question] = {}
+    personal: set[str] = set()
+    for version in survey.versions:
+        definition = definition_of(version)
+        answers.update({q.name: q for q in reported_questions(definition) if q.name not in answers})
+        testimonies.update({q.name: q for q in definition.testimonies if q.name not in testimonies})
+        personal |= {q.name for q in definition.questions if q.personal}
+    return Export(
+        survey,
+        filters,
+        publication,
+        tuple(answers.values()),
+        tuple(testimonies.values()),
+        tuple(sorted(personal)),
+        query.order_by(Response.id),
+    )
+
+
+def _batches(export: Export, batch: int) -> Iterator[list[int]]:
+    """The responses' ids, read from one cursor a batch at a time (yield_per), so memory stays flat."""
+    result = db.session.execute(export.query.execution_options(yield_per=batch))
+    for rows in result.partitions():
+        yield [row[0] for row in rows]
+
+
+def _speakable(export: Export, consent: ConsentScope) -> bool:
+    """Whether a testimony's words may be in this export."""
+    return not (export.publication and consent == ConsentScope.INTERNAL)
+
+
+def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
+    """The responses table: the header, then one row per response."""
+    yield export.response_columns
+    for ids in _batches(export, batch):
+        facts = db.session.execute(
+            select(
+                Response.id,
+                Response.submitted_at,
+                Site.name,
+                Site.region,
+                Site.country,
+                SurveyVersion.version,
+                Response.language,
+                Response.channel,
+                Response.consent_scope,
+            )
+            .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
+            .outerjoin(Site, Site.id == Response.site_id)
+            .where(Response.id.in_(ids))
+            .order_by(Response.id)
+        ).all()
+        answers: dict[int, dict[str, Any]] = {i: {} for i in ids}
+        numeric = {q.name for q in export.answers if q.type in ("integer", "decimal")}  # as numbers, not texts
+        for response_id, name, value, number in db.session.execute(
+            select(Answer.response_id, Answer.question, Answer.value_text, Answer.value_number).where(
+                Answer.response_id.in_(ids)
+            )
+        ):
+            answers[response_id][name] = number if number is not None and name in numeric else value
+        texts = _testimonies(ids)
+        for fact in facts:
+            rid, submitted, site, region, country, version, language, channel, consent = fact
+            row: Row = [rid, submitted.isoformat(), submitted.strftime("%Y-%m"), site, region, country, version]
+            row += [language, channel.value, consent.value]
+            readable = redacted_answers(export.answers, export.personal, answers[rid])
+            row += [readable[q.name] for q in export.answers]
+            for question in export.testimonies:
+                words, themes, polarity = texts.get((rid, question.name), (None, [], None))
+                row += [words if _speakable(export, consent) else None, " ".join(themes) or None, polarity]
+            yield row
+
+
+def _testimonies(ids: Sequence[int]) -> dict[tuple[int, str], tuple[str | None, list[str], float | None]]:
+    """Per (response, question): the redacted text, the themes that count, the sentiment."""
+    found: dict[tuple[int, str], tuple[str | None, list[str], float | None]] = {}
+    rows = db.session.execute(
+        select(
+            Testimonial.response_id,
+            Testimonial.question,
+            Testimonial.redacted_text,
+            Testimonial.polarity,
+            ThemeTag.theme,
+        )
+        .outerjoin(ThemeTag, (ThemeTag.testimonial_id == Testimonial.id) & counted_clause(ThemeTag))
+        .where(Testimonial.response_id.in_(ids))
+        .order_by(Testimonial.id, ThemeTag.theme)
+    )
+    for response_id, question, text, polarity, theme in rows:
+        entry = found.setdefault((response_id, question), (text, [], polarity))
+        if theme is not None:
+            entry[1].append(theme)
+    return found
+
+
+def tag_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
+    """The tags table: the header, then one row per tag that counts, with its evidence."""
+    yield TAG_COLUMNS
+    for ids in _batches(export, batch):
+        rows = db.session.execute(
+            select(
+                Testimonial.response_id,
+                Testimonial.id,
+                Testimonial.question,
+                Response.consent_scope,
+                Testimonial.redacted_text,
+                ThemeTag.theme,
+                ThemeTag.source,
+                ThemeTag.confidence,
+                ThemeTag.polarity,
+                ThemeTag.evidence,
+            )
+            .join(Testimonial, Testimonial.id == ThemeTag.testimonial_id)
+            .join(Response, Response.id == Testimonial.response_id)
+            .where(Testimonial.response_id.in_(ids), counted_clause(ThemeTag))
+            .order_by(Testimonial.response_id, Testimonial.id, ThemeTag.theme)
+        )
+        for rid, tid, question, consent, text, theme, source, confidence, polarity, evidence in rows:
+            words = None
+            if _speakable(export, consent):  # cut from the redacted text: nothing else ever leaves
+                words = " | ".join(text[int(e["start"]) : int(e["end"])] for e in evidence or []) or None
+            yield [rid, tid, question, consent.value, theme, source.value, confidence, polarity, words]

@@ -1,0 +1,153 @@
+"""The list of testimonies: filters that combine, search, order, and the small-group rule."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from survey.models import Site, Testimonial
+from survey.services.explore import ExploreFilters, list_testimonies, neighbours
+
+
+def _texts(version, per_page=50, **filters):
+    page = list_testimonies(version.survey, ExploreFilters(**filters), page=1, min_group=5, per_page=per_page)
+    return None if page.withheld else [item.redacted_text for item in page.items]
+
+
+@pytest.fixture
+def respond(make_response, db):
+    """A response with one testimony, submitted on a given day of 2026."""
+
+    def build(story, month=3, day=15, **answers):
+        response = make_response(change_story=story, what_would_help="", **answers)
+        response.submitted_at = datetime(2026, month, day, 12, tzinfo=UTC)
+        db.session.commit()
+        return response
+
+    return build
+
+
+def _site_id(db, slug):
+    return db.session.scalars(select(Site.id).where(Site.slug == slug)).one()
+
+
+def test_theme_and_site_filters_combine(respond, example_survey, db):
+    for n in range(5):
+        respond(f"Shootings at night in Tumaco, street {n}.", site="tumaco")
+    for n in range(5):
+        respond(f"The clinic closed in Tumaco, ward {n}.", site="tumaco")
+    for n in range(5):
+        respond(f"Shootings near the river in Guaviare, bend {n}.", site="guaviare")
+    tumaco = _site_id(db, "tumaco")
+    safety_in_tumaco = _texts(example_survey, theme="safety", site_id=tumaco)
+    assert sorted(safety_in_tumaco) == [f"Shootings at night in Tumaco, street {n}." for n in range(5)]
+    assert len(_texts(example_survey, theme="safety")) == 10
+    assert len(_texts(example_survey, site_id=tumaco)) == 10
+
+
+def test_a_filter_matching_fewer_than_the_minimum_lists_nothing(respond, example_survey):
+    for n in range(6):
+        respond(f"The clinic closed, ward {n}.")
+    respond("Shootings at night, once.")
+    assert len(_texts(example_survey)) == 7
+    assert _texts(example_survey, theme="safety") is None  # one testimony: withheld, not a list of one
+    assert _texts(example_survey, search="shootings") is None
+
+
+def test_only_testimonies_of_published_atoms_are_listed(respond, example_survey):
+    for n in range(5):
+        respond(f"Tumaco in March {n}.", site="tumaco")
+    for n in range(4):
+        respond(f"Chilapa in March {n}.", site="chilapa")  # a site under five: no atom at all
+    assert sorted(_texts(example_survey)) == [f"Tumaco in March {n}." for n in range(5)]
+    assert _texts(example_survey, month_from="2026-04") is None
+
+
+def test_answer_consent_and_sentiment_filters(respond, example_survey):
+    for n in range(5):
+        respond(f"It is terrible and awful here {n}.", safe_at_night="1", consent="internal")
+    for n in range(5):
+        respond(f"It is wonderful and great here {n}.", safe_at_night="5", consent="quote")
+    very_unsafe = _texts(example_survey, answer=("safe_at_night", "1"))
+    assert sorted(very_unsafe) == [f"It is terrible and awful here {n}." for n in range(5)]
+    assert sorted(_texts(example_survey, consent="quote")) == sorted(_texts(example_survey, sentiment="positive"))
+    assert sorted(_texts(example_survey, sentiment="negative")) == sorted(very_unsafe)
+    assert _texts(example_survey, sentiment="not_scored") is None
+    assert _texts(example_survey, answer=("safe_at_night", "1"), consent="quote") is None
+
+
+def test_spanish_testimonies_are_not_scored_and_found_by_language(respond, example_survey, db):
+    for n in range(5):
+        response = respond(f"Hay menos balaceras en el pueblo {n}.")
+        response.language = "es"
+    for n in range(5):
+        respond(f"There are fewer shootings in the village {n}.")
+    spanish = db.session.scalars(select(Testimonial).where(Testimonial.redacted_text.like("Hay%"))).all()
+    for item in spanish:
+        item.language, item.polarity = "es", None
+    db.session.commit()
+    assert sorted(_texts(example_survey, language="es")) == sorted(t.redacted_text for t in spanish)
+    assert sorted(_texts(example_survey, sentiment="not_scored")) == sorted(t.redacted_text for t in spanish)
+
+
+def test_search_finds_words_in_both_languages_and_leaves_out_minus_words(respond, example_survey):
+    for n in range(5):
+        respond(f"Hay menos balaceras en la vereda {n}.")
+    for n in range(5):
+        respond(f"The clinic closed and the balaceras went on {n}.")
+    for n in range(5):
+        respond(f"The clinic opened again {n}.")
+    assert len(_texts(example_survey, search="balaceras")) == 10
+    assert len(_texts(example_survey, search="balaceras -clinic")) == 5
+    assert all(t.startswith("Hay menos") for t in _texts(example_survey, search="balaceras -clinic"))
+    assert len(_texts(example_survey, search='"clinic opened"')) == 5
+    assert _texts(example_survey, search="nowhere") is None
+
+
+def test_orders_by_date_sentiment_and_confidence(respond, example_survey):
+    respond("Wonderful great happy news.", day=1)
+    respond("Terrible awful horrible news.", day=2)
+    respond("Nothing much to say.", day=3)
+    respond("Shootings and shootings and gunfire at night.", day=4)
+    respond("It is good.", day=5)
+    newest = _texts(example_survey)
+    assert newest[0] == "It is good." and newest[-1] == "Wonderful great happy news."
+    assert _texts(example_survey, sort="oldest") == newest[::-1]
+    assert _texts(example_survey, sort="most_negative")[0] == "Terrible awful horrible news."
+    assert _texts(example_survey, sort="most_positive")[0] == "Wonderful great happy news."
+    assert _texts(example_survey, sort="confidence")[0] == "Shootings and shootings and gunfire at night."
+
+
+def test_pages_and_neighbours_follow_the_filters(respond, example_survey, db):
+    for day in range(1, 8):
+        respond(f"Shootings at night, day {day}.", day=day)
+    for day in range(1, 6):
+        respond(f"The clinic closed, day {day}.", day=day)
+    filters = ExploreFilters(theme="safety", sort="oldest")
+    first = list_testimonies(example_survey.survey, filters, page=1, min_group=5, per_page=3)
+    second = list_testimonies(example_survey.survey, filters, page=3, min_group=5, per_page=3)
+    assert [t.redacted_text for t in first.items] == [f"Shootings at night, day {d}." for d in (1, 2, 3)]
+    assert first.has_next and not second.has_next and len(second.items) == 1
+    third = first.items[2]
+    before, after = neighbours(example_survey.survey, third, filters, min_group=5)
+    assert db.session.get(Testimonial, before).redacted_text == "Shootings at night, day 2."
+    assert db.session.get(Testimonial, after).redacted_text == "Shootings at night, day 4."
+    assert neighbours(example_survey.survey, first.items[0], filters, min_group=5)[0] is None
+    clinic = db.session.scalars(select(Testimonial).where(Testimonial.redacted_text.like("The clinic%"))).first()
+    assert neighbours(example_survey.survey, clinic, filters, min_group=5) == (None, None)
+
+
+def test_a_month_ends_at_midnight_utc(make_response, example_survey, db):
+    for n in range(5):
+        make_response(change_story=f"Last night of January {n}.", what_would_help="").submitted_at = datetime(
+            2026, 1, 31, 23, 59, 59, tzinfo=UTC
+        )
+        make_response(change_story=f"First night of February {n}.", what_would_help="").submitted_at = datetime(
+            2026, 2, 1, 0, 0, 0, tzinfo=UTC
+        )
+    db.session.commit()
+    january = _texts(example_survey, month_to="2026-01")
+    assert sorted(january) == [f"Last night of January {n}." for n in range(5)]
+    assert sorted(_texts(example_survey, month_from="2026-02")) == [f"First night of February {n}." for n in range(5)]
