@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks import analysis, forms, rerun, sync
+from benchmarks import analysis, demo_load, forms, rerun, sync
 
 
 def main() -> None:
@@ -11,6 +11,7 @@ def main() -> None:
     sync.run()
     rerun.run()
     forms.run()
+    demo_load.run()
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ SITES_FILE = CONFIG_DIR / "sites.yaml"
 TESTIMONIES_FILE = CONFIG_DIR / "demo" / "testimonies.yaml"
 # Mood moves the five-point answers: a resident who writes in despair rarely feels very safe.
 MOOD_CENTRE = {"negative": 2.0, "mixed": 3.0, "positive": 4.0}
+LIKERT_SPREAD = 0.9  # the standard deviation of a five-point answer about the mood's centre
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def load_demo_setup() -> tuple[SurveyVersion, list[tuple[str, Role]]]:
 
 def likert_answer(rng: random.Random, centre: float) -> str:
     """A five-point answer near the mood's centre."""
-    return str(min(5, max(1, round(rng.gauss(centre, 0.9)))))
+    return str(min(5, max(1, round(rng.gauss(centre, LIKERT_SPREAD)))))
 
 
 def _demo_responses(version: SurveyVersion, count: int, rng: random.Random) -> int:

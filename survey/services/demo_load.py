@@ -9,6 +9,7 @@ normal path. The rows are the normal path's rows, written faster.
 from __future__ import annotations
 
 import bisect
+import math
 import random
 import uuid
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from sqlalchemy import Connection, func, select
@@ -25,7 +26,7 @@ from survey.extensions import db
 from survey.models import Answer, Channel, ConsentScope, Response, Site, SurveyVersion, Testimonial, ThemeTag
 from survey.models.base import table_of, utcnow
 from survey.services.bulk_rows import BulkTable, refresh_statistics, reserve_ids
-from survey.services.demo import MOOD_CENTRE, SITES_FILE, TESTIMONIES_FILE, DemoResult, likert_answer, load_demo_setup
+from survey.services.demo import LIKERT_SPREAD, MOOD_CENTRE, SITES_FILE, TESTIMONIES_FILE, DemoResult, load_demo_setup
 from survey.services.engine import current_engine
 from survey.services.sites import SiteFields, get_site, read_sites_file, save_site
 from survey.services.submissions import new_receipt_code
@@ -75,6 +76,7 @@ ANALYSED = (  # the testimony's columns its analysis fills
     "analyser_version",
     "codebook_version",
 )
+LIKERT = ("1", "2", "3", "4", "5")
 TAG_COLUMNS = ("theme", "source", "confidence", "polarity", "evidence")
 
 
@@ -87,6 +89,15 @@ class DemoText:
     mood: str
     analysed: tuple[Any, ...]  # the values of ANALYSED
     tags: tuple[tuple[Any, ...], ...]  # each machine tag's values of TAG_COLUMNS
+
+
+class ChunkRows(NamedTuple):
+    """A chunk's rows of each table, their values converted for the database, in the columns' order."""
+
+    responses: list[tuple[Any, ...]]
+    answers: list[tuple[Any, ...]]
+    testimonies: list[tuple[Any, ...]]
+    tags: list[tuple[Any, ...]]
 
 
 @dataclass
@@ -169,6 +180,7 @@ class ChunkWriter:
         columns = ["id", "response_id", "question", "raw_text", *ANALYSED, "analysed_at"]
         self.testimonies = BulkTable(dialect, table_of(Testimonial), columns)
         self.tags = BulkTable(dialect, table_of(ThemeTag), ["testimonial_id", *TAG_COLUMNS, "created_at"])
+        self.tables = (self.responses, self.answers, self.testimonies, self.tags)  # in ChunkRows' order
         self.texts = analysed_texts(self.testimonies, self.tags)
         self.sectors = _sectors_by_site()
         channel = self.responses.processor("channel")
@@ -176,12 +188,22 @@ class ChunkWriter:
         consent = self.responses.processor("consent_scope")
         self.consents = {c: consent(ConsentScope(c)) for c in CONSENTS}
         self.answer_values: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self.likert: dict[float, list[float]] = {}
         self.codes = set(db.session.scalars(select(Response.receipt_code)))
 
     def write(self, count: int) -> None:
         """Make `count` responses and insert them with their answers, testimonies and tags."""
         connection = db.session.connection()
-        rng = self.rng
+        self.store(connection, self.make(connection, count))
+
+    def store(self, connection: Connection, rows: ChunkRows) -> None:
+        """Insert a chunk's rows, parents first."""
+        for table, table_rows in zip(self.tables, rows, strict=True):
+            table.write(connection, table_rows)
+
+    def make(self, connection: Connection, count: int) -> ChunkRows:
+        """Make `count` responses with their answers, testimonies and tags, their ids reserved."""
+        draw = self.rng.random  # an index from one draw: random.choice costs several times more
         now = utcnow()
         stamp = self.responses.processor("submitted_at")
         received = stamp(now)
@@ -190,30 +212,32 @@ class ChunkWriter:
         answers: list[tuple[Any, ...]] = []
         stories: list[tuple[int, str, DemoText]] = []
         for response_id in reserve_ids(connection, table_of(Response), count):
-            language = "es" if rng.random() < 0.55 else "en"
-            story = rng.choice(self.texts["change"][language])
-            wish = rng.choice(self.texts["help"][language]) if rng.random() < 0.7 else None
+            language = "es" if draw() < 0.55 else "en"
+            stories_, wishes = self.texts["change"][language], self.texts["help"][language]
+            story = stories_[int(draw() * len(stories_))]
+            wish = wishes[int(draw() * len(wishes))] if draw() < 0.7 else None
             site, site_id = self._site(story.site)
             centre = MOOD_CENTRE[story.mood]
-            consent = rng.choice(CONSENTS)
+            consent = CONSENTS[int(draw() * len(CONSENTS))]
             given = (
                 site,
-                rng.choice(AGE_BANDS),
-                likert_answer(rng, centre),
-                likert_answer(rng, 6 - centre),
-                likert_answer(rng, centre - 0.5),
-                likert_answer(rng, centre),
-                likert_answer(rng, centre),
+                AGE_BANDS[int(draw() * len(AGE_BANDS))],
+                self._likert(centre),
+                self._likert(6 - centre),
+                self._likert(centre - 0.5),
+                self._likert(centre),
+                self._likert(centre),
                 consent,
             )
             answers.extend((response_id, *self._answer(q, v)) for q, v in zip(ANSWERED, given, strict=True))
             stories.append((response_id, "change_story", story))
             if wish is not None:
                 stories.append((response_id, "what_would_help", wish))
-            submitted = now - timedelta(days=rng.choice(WAVES_DAYS_AGO) - rng.uniform(0, WAVE_DAYS))
-            started = submitted - timedelta(minutes=rng.randint(3, 25))
-            uuid_ = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-            channel = rng.choice(self.channels)
+            began = WAVES_DAYS_AGO[int(draw() * len(WAVES_DAYS_AGO))]
+            submitted = now - timedelta(days=began - draw() * WAVE_DAYS)
+            started = submitted - timedelta(minutes=3 + int(draw() * 23))
+            uuid_ = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+            channel = self.channels[int(draw() * 2)]
             code = self._receipt_code()
             consent_scope = self.consents[consent]
             responses.append(
@@ -222,10 +246,9 @@ class ChunkWriter:
             )
         testimony_ids = reserve_ids(connection, table_of(Testimonial), len(stories))
         pairs = list(zip(testimony_ids, stories, strict=True))
-        self.responses.write(connection, responses)
-        self.answers.write(connection, answers)
-        self.testimonies.write(connection, ((t, r, q, s.text, *s.analysed, analysed_at) for t, (r, q, s) in pairs))
-        self.tags.write(connection, ((t, *tag, analysed_at) for t, (_, _, s) in pairs for tag in s.tags))
+        testimonies = [(t, r, q, s.text, *s.analysed, analysed_at) for t, (r, q, s) in pairs]
+        tags = [(t, *tag, analysed_at) for t, (_, _, s) in pairs for tag in s.tags]
+        return ChunkRows(responses, answers, testimonies, tags)
 
     def _answer(self, question: str, value: str) -> tuple[Any, ...]:
         """The (question, value_text, value_number) of an answer, converted for the database once."""
@@ -238,6 +261,13 @@ class ChunkWriter:
             found = self.answer_values[key] = _prepared(self.answers, row, ("question", "value_text", "value_number"))
         return found
 
+    def _likert(self, centre: float) -> str:
+        """A five-point answer as demo.likert_answer gives, drawn from its distribution at once."""
+        cumulative = self.likert.get(centre)
+        if cumulative is None:
+            cumulative = self.likert[centre] = _likert_distribution(centre)
+        return LIKERT[bisect.bisect(cumulative, self.rng.random())]
+
     def _site(self, slug: str) -> tuple[str, int]:
         sectors, weights = self.sectors.get(slug) or self.sectors[self.rng.choice(sorted(self.sectors))]
         return sectors[bisect.bisect(weights, self.rng.random() * weights[-1])]
@@ -248,6 +278,12 @@ class ChunkWriter:
             code = new_receipt_code()
         self.codes.add(code)
         return code
+
+
+def _likert_distribution(centre: float) -> list[float]:
+    """The chances of answering at most 1, 2, 3 and 4 when a normal draw about the centre is rounded
+    and kept within 1 to 5, as demo.likert_answer does."""
+    return [0.5 * (1 + math.erf((k + 0.5 - centre) / (LIKERT_SPREAD * math.sqrt(2)))) for k in range(1, 5)]
 
 
 def analysed_texts(testimonies: BulkTable, tags: BulkTable) -> dict[str, dict[str, list[DemoText]]]:
