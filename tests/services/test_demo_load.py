@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from survey.models import Answer, Response, Site, Survey, Testimonial, ThemeTag
 from survey.models.testimonial import PENDING
@@ -106,3 +106,13 @@ def test_a_second_load_adds_nothing_and_normal_ids_follow(runner, db, make_respo
 @pytest.mark.parametrize("count", ["0", "-3"])
 def test_a_count_below_one_is_refused(runner, count):
     assert runner.invoke(args=["demo", "load", "--responses", count]).exit_code != 0
+
+
+def test_the_query_planner_is_told_of_the_loaded_rows(runner, db):
+    runner.invoke(args=["demo", "load", "--responses", "50"])
+    if db.engine.dialect.name == "postgresql":
+        query = "SELECT reltuples FROM pg_class WHERE relname = 'response'"
+        assert db.session.execute(text(query)).scalar() == 50
+    else:
+        stats = db.session.execute(text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'response'")).scalars().all()
+        assert stats and all(s.split()[0] == "50" for s in stats)
