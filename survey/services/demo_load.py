@@ -9,6 +9,7 @@ normal path. The rows are the normal path's rows, written faster.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import random
 import uuid
@@ -36,7 +37,9 @@ from survey.services.testimonies import analysis_values, machine_tag_values
 CHUNK = 10_000  # responses per transaction
 RESPONSES_PER_SECTOR = 10_000  # each demo site gets one more sector per this many responses...
 MAX_SECTORS = 70  # ...up to this many: 420 sites at a million responses
-SECTOR_SKEW = 1.2  # sector k of a site gets a share of 1/k**SECTOR_SKEW: the last are small places
+SECTOR_SKEW = 1.2  # sector k of a site gets a share of 1/k**SECTOR_SKEW: the last are small places...
+NEW_SECTORS = 3  # ...and its last sectors, just added to the programme, a response or two at a million,
+NEW_SECTOR_SHARE = 1e-5  # which the summary must leave out
 WAVES_DAYS_AGO = (330, 240, 150, 60)  # when each wave of interviews began
 WAVE_DAYS = 35  # how long a wave lasted
 SQLITE_LOAD_CACHE_KIB = 256 * 1024  # keeps the unique indexes on random UUIDs and codes in memory
@@ -318,11 +321,12 @@ def _sectors_by_site() -> dict[str, tuple[list[tuple[str, int]], list[float]]]:
     ids = {s.slug: s.id for s in db.session.scalars(select(Site))}
     found: dict[str, tuple[list[tuple[str, int]], list[float]]] = {}
     for site in read_sites_file(SITES_FILE):
-        sectors, weights, total, number = [], [], 0.0, 1
+        sectors, number = [], 1
         while (slug := sector_slug(site.slug, number)) in ids:
             sectors.append((slug, ids[slug]))
-            total += 1 / number**SECTOR_SKEW
-            weights.append(total)
             number += 1
-        found[site.slug] = (sectors, weights)
+        shares = [1 / k**SECTOR_SKEW for k in range(1, len(sectors) + 1)]
+        if len(sectors) > NEW_SECTORS + 1:
+            shares[-NEW_SECTORS:] = [sum(shares[:-NEW_SECTORS]) * NEW_SECTOR_SHARE] * NEW_SECTORS
+        found[site.slug] = (sectors, list(itertools.accumulate(shares)))
     return found

@@ -80,9 +80,9 @@ def test_redaction_is_done_on_the_loaded_copies(runner, db):
 
 
 def test_the_loaded_survey_summarises_with_small_places_left_out(runner, db, monkeypatch):
-    monkeypatch.setattr(demo_load, "RESPONSES_PER_SECTOR", 40)  # 5 sectors per demo site at 200 responses
+    monkeypatch.setattr(demo_load, "RESPONSES_PER_SECTOR", 20)  # 10 sectors per demo site at 200 responses
     assert runner.invoke(args=["demo", "load", "--responses", "200"]).exit_code == 0
-    assert db.session.scalar(select(func.count(Site.id))) == 30
+    assert db.session.scalar(select(func.count(Site.id))) == 60
     survey = db.session.scalars(select(Survey)).one()
     version = survey.versions[0]
     summary = summarise_survey(survey, parse_definition(version.definition), SummaryFilters(), min_group=5)
