@@ -32,6 +32,7 @@ SITES_FILE = CONFIG_DIR / "sites.yaml"
 TESTIMONIES_FILE = CONFIG_DIR / "demo" / "testimonies.yaml"
 # Mood moves the five-point answers: a resident who writes in despair rarely feels very safe.
 MOOD_CENTRE = {"negative": 2.0, "mixed": 3.0, "positive": 4.0}
+LIKERT_SPREAD = 0.9  # the standard deviation of a five-point answer about the mood's centre
 
 
 @dataclass(frozen=True)
@@ -44,13 +45,7 @@ class DemoResult:
 
 def load_demo(responses: int = 300, seed: int = 2026) -> DemoResult:
     """Load sites, the example survey, demo accounts and demo responses; run twice, add nothing."""
-    upsert_sites_from_file(SITES_FILE)
-    version = import_survey(read_survey_file(EXAMPLE_SURVEY), publish=True)
-    accounts = []
-    for email, role in DEMO_ACCOUNTS:
-        if find_user(email) is None:
-            create_user(email, DEMO_PASSWORD, role)
-        accounts.append((email, role))
+    version, accounts = load_demo_setup()
     existing = db.session.scalar(
         select(func.count(Response.id)).join(SurveyVersion).where(SurveyVersion.survey_id == version.survey_id)
     )
@@ -58,8 +53,22 @@ def load_demo(responses: int = 300, seed: int = 2026) -> DemoResult:
     return DemoResult(accounts, created)
 
 
-def _likert(rng: random.Random, centre: float) -> str:
-    return str(min(5, max(1, round(rng.gauss(centre, 0.9)))))
+def load_demo_setup() -> tuple[SurveyVersion, list[tuple[str, Role]]]:
+    """Load the demo sites, the example survey (published) and the demo accounts; return the version
+    and the accounts."""
+    upsert_sites_from_file(SITES_FILE)
+    version = import_survey(read_survey_file(EXAMPLE_SURVEY), publish=True)
+    accounts = []
+    for email, role in DEMO_ACCOUNTS:
+        if find_user(email) is None:
+            create_user(email, DEMO_PASSWORD, role)
+        accounts.append((email, role))
+    return version, accounts
+
+
+def likert_answer(rng: random.Random, centre: float) -> str:
+    """A five-point answer near the mood's centre."""
+    return str(min(5, max(1, round(rng.gauss(centre, LIKERT_SPREAD)))))
 
 
 def _demo_responses(version: SurveyVersion, count: int, rng: random.Random) -> int:
@@ -77,11 +86,11 @@ def _demo_responses(version: SurveyVersion, count: int, rng: random.Random) -> i
         answers = {
             "site": site,
             "age_band": rng.choice(["18-24", "25-39", "40-59", "60+", "no_answer"]),
-            "safe_at_night": _likert(rng, centre),
-            "dealing_seen": _likert(rng, 6 - centre),
-            "trust_police": _likert(rng, centre - 0.5),
-            "support_access": _likert(rng, centre),
-            "prevention_involvement": _likert(rng, centre),
+            "safe_at_night": likert_answer(rng, centre),
+            "dealing_seen": likert_answer(rng, 6 - centre),
+            "trust_police": likert_answer(rng, centre - 0.5),
+            "support_access": likert_answer(rng, centre),
+            "prevention_involvement": likert_answer(rng, centre),
             "change_story": story["text"],
             "what_would_help": wish["text"] if wish else "",
             "consent": rng.choice(["quote", "quote", "quote_anonymous", "internal"]),

@@ -140,6 +140,38 @@ def analyse_texts(items: Sequence[StoredText], engine: Engine) -> list[Analysis]
     )
 
 
+def analysis_values(analysis: Analysis) -> dict[str, Any]:
+    """A testimony's columns that its analysis fills (all but its id and analysed_at)."""
+    reason = analysis.sentiment.reason
+    return {
+        "redacted_text": analysis.redaction.text,
+        "redactions": _spans(analysis.redaction),
+        "language": analysis.language.code,
+        "polarity": analysis.sentiment.polarity,
+        "subjectivity": analysis.sentiment.subjectivity,
+        "sentiment_note": reason.code if reason is not None else None,
+        "sentences": [{"start": s.start, "end": s.end, "polarity": s.sentiment.polarity} for s in analysis.sentences],
+        "analyser_version": analysis.analyser_version,
+        "codebook_version": analysis.codebook_version,
+    }
+
+
+def machine_tag_values(analysis: Analysis) -> list[dict[str, Any]]:
+    """The machine's theme tags an analysis gives (all their columns but the testimony and created_at)."""
+    return [
+        {
+            "theme": result.match.theme,
+            "source": TagSource.MACHINE,
+            "confidence": result.match.confidence,
+            "polarity": result.polarity,
+            "evidence": [
+                {"start": e.start, "end": e.end, "text": e.text, "term": e.term} for e in result.match.evidence
+            ],
+        }
+        for result in analysis.themes
+    ]
+
+
 def store_analyses(items: Sequence[StoredText], analyses: Sequence[Analysis]) -> None:
     """Replace the machine's results on these testimonies in three statements; people's tags stay.
 
@@ -153,38 +185,8 @@ def store_analyses(items: Sequence[StoredText], analyses: Sequence[Analysis]) ->
     rows: list[dict[str, Any]] = []
     tags: list[dict[str, Any]] = []
     for item, analysis in zip(items, analyses, strict=True):
-        reason = analysis.sentiment.reason
-        rows.append(
-            {
-                "id": item.id,
-                "redacted_text": analysis.redaction.text,
-                "redactions": _spans(analysis.redaction),
-                "language": analysis.language.code,
-                "polarity": analysis.sentiment.polarity,
-                "subjectivity": analysis.sentiment.subjectivity,
-                "sentiment_note": reason.code if reason is not None else None,
-                "sentences": [
-                    {"start": s.start, "end": s.end, "polarity": s.sentiment.polarity} for s in analysis.sentences
-                ],
-                "analyser_version": analysis.analyser_version,
-                "codebook_version": analysis.codebook_version,
-                "analysed_at": now,
-            }
-        )
-        tags.extend(
-            {
-                "testimonial_id": item.id,
-                "theme": result.match.theme,
-                "source": TagSource.MACHINE,
-                "confidence": result.match.confidence,
-                "polarity": result.polarity,
-                "evidence": [
-                    {"start": e.start, "end": e.end, "text": e.text, "term": e.term} for e in result.match.evidence
-                ],
-                "created_at": now,
-            }
-            for result in analysis.themes
-        )
+        rows.append({"id": item.id, **analysis_values(analysis), "analysed_at": now})
+        tags.extend({"testimonial_id": item.id, **tag, "created_at": now} for tag in machine_tag_values(analysis))
     unsynchronised = {"synchronize_session": False}  # the session holds none of these rows: nothing to refresh
     db.session.execute(update(Testimonial), rows)
     db.session.execute(

@@ -1,0 +1,86 @@
+"""Write many rows of a table at once: COPY on PostgreSQL, one executemany elsewhere.
+
+For loads of generated data (survey/services/demo_load.py), where building a dictionary per row and
+letting SQLAlchemy convert every value would take longer than the database's own work. Values that
+repeat (a testimony's analysis, a tag's evidence) are converted once by the columns' own types, so
+the rows read back exactly as rows written through the ORM or Core do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Dialect, Table, text
+
+BindProcessor = Callable[[Any], Any]
+LOADED_TABLES = ("response", "answer", "testimonial", "theme_tag")
+
+
+class BulkTable:
+    """Some columns of one table, and how to write rows of them as tuples in the columns' order."""
+
+    def __init__(self, dialect: Dialect, table: Table, columns: Sequence[str]) -> None:
+        self.columns = [table.c[name] for name in columns]
+        self._processors: list[BindProcessor | None] = [
+            column.type.dialect_impl(dialect).bind_processor(dialect) for column in self.columns
+        ]
+        quote = dialect.identifier_preparer
+        names = ", ".join(quote.format_column(column) for column in self.columns)
+        self._target = f"{quote.format_table(table)} ({names})"
+        marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in self.columns)
+        self._insert = f"INSERT INTO {self._target} VALUES ({marks})"
+
+    def processor(self, name: str) -> BindProcessor:
+        """How one column's values are converted for the driver (the identity when they are not)."""
+        process = self._processors[[c.name for c in self.columns].index(name)]
+        return process if process is not None else _same
+
+    def write(self, connection: Connection, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Insert rows of converted values, in the columns' order, in the connection's transaction."""
+        if connection.dialect.name == "postgresql":
+            driver: Any = connection.connection.driver_connection  # psycopg's, whose COPY SQLAlchemy does not offer
+            with driver.cursor() as cursor, cursor.copy(f"COPY {self._target} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        batch = list(rows)
+        if batch:
+            connection.exec_driver_sql(self._insert, batch)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """Ids for rows about to be inserted, that nothing else will take.
+
+    PostgreSQL hands them out from the table's sequence; SQLite gives a new row the largest id plus
+    one, and its write lock, taken when the transaction began, keeps other writers out until it ends.
+    """
+    if count <= 0:
+        return []
+    name = table.name
+    if connection.dialect.name == "postgresql":
+        query = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")
+        return sorted(connection.scalars(query, {"table": name, "count": count}))
+    largest = connection.scalar(text(f"SELECT coalesce(max(id), 0) FROM {name}"))  # noqa: S608 - a model's table
+    start = int(largest or 0) + 1
+    return list(range(start, start + count))
+
+
+def refresh_statistics(connection: Connection) -> None:
+    """Let the query planner see the loaded rows: ANALYZE on PostgreSQL; on SQLite an ANALYZE that
+    samples each index (a full one reads every row of a million-row table)."""
+    if connection.dialect.name == "postgresql":
+        for name in LOADED_TABLES:
+            connection.exec_driver_sql(f"ANALYZE {name}")
+        return
+    if connection.dialect.name == "sqlite":
+        limit = connection.exec_driver_sql("PRAGMA analysis_limit").scalar()
+        connection.exec_driver_sql("PRAGMA analysis_limit = 1000")
+        for name in LOADED_TABLES:
+            connection.exec_driver_sql(f"ANALYZE {name}")
+        connection.exec_driver_sql(f"PRAGMA analysis_limit = {int(limit or 0)}")
+        connection.exec_driver_sql("PRAGMA optimize")

@@ -1,0 +1,118 @@
+"""`demo load --responses N`: the bulk loader writes the rows the normal path writes, and they summarise."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import func, inspect, select, text
+
+from survey.models import Answer, Response, Site, Survey, Testimonial, ThemeTag
+from survey.models.testimonial import PENDING
+from survey.questionnaire import parse_definition
+from survey.services import demo_load
+from survey.services.submissions import Submission, record_submission
+from survey.services.summaries import SummaryFilters, summarise_survey
+
+# Differ between any two responses, whatever path stored them.
+OWN = {"id", "uuid", "receipt_code", "received_at", "response_id", "testimonial_id", "analysed_at", "created_at"}
+
+
+def _columns(row, leave_out=OWN):
+    return {c.key: getattr(row, c.key) for c in inspect(type(row)).column_attrs if c.key not in leave_out}
+
+
+def _stored(db, response):
+    answers = db.session.scalars(select(Answer).where(Answer.response_id == response.id).order_by(Answer.id)).all()
+    testimonies = db.session.scalars(
+        select(Testimonial).where(Testimonial.response_id == response.id).order_by(Testimonial.id)
+    ).all()
+    return answers, testimonies
+
+
+def _resubmit(db, response, answers, testimonies):
+    """Store the same answers through the path a form or tablet takes."""
+    version = response.survey_version
+    given = {a.question: a.value_text for a in answers} | {t.question: t.raw_text for t in testimonies}
+    submission = Submission(
+        uuid=str(uuid.uuid4()),
+        version=version,
+        definition=parse_definition(version.definition),
+        answers=given,
+        language=response.language,
+        channel=response.channel,
+        started_at=response.started_at,
+        finished_at=response.submitted_at,
+    )
+    stored = record_submission(submission)
+    db.session.commit()  # the analysis follows the commit
+    db.session.expire_all()
+    return db.session.get(Response, stored.id)
+
+
+def test_bulk_rows_are_the_rows_the_normal_path_stores(runner, db):
+    result = runner.invoke(args=["demo", "load", "--responses", "200"])
+    assert result.exit_code == 0, result.output
+    assert "200 of 200 responses" in result.output and "Demo data ready: 200 new responses." in result.output
+    both = select(Response).join(Testimonial).group_by(Response.id).having(func.count(Testimonial.id) == 2)
+    loaded = db.session.scalars(both.order_by(Response.id).limit(3)).all()
+    assert len(loaded) == 3
+    for response in loaded:
+        answers, testimonies = _stored(db, response)
+        again = _resubmit(db, response, answers, testimonies)
+        answers_again, testimonies_again = _stored(db, again)
+        assert _columns(again) == _columns(response)
+        assert [_columns(a) for a in answers_again] == [_columns(a) for a in answers]
+        assert [_columns(t) for t in testimonies_again] == [_columns(t) for t in testimonies]
+        assert all(t.analyser_version != PENDING and t.redacted_text for t in testimonies)
+        for bulk, normal in zip(testimonies, testimonies_again, strict=True):
+            assert [_columns(tag) for tag in normal.tags] == [_columns(tag) for tag in bulk.tags]
+            assert bulk.analysed_at == response.received_at  # analysed as it was stored
+    assert db.session.scalar(select(func.count(ThemeTag.id))) > 200
+
+
+def test_redaction_is_done_on_the_loaded_copies(runner, db):
+    runner.invoke(args=["demo", "load", "--responses", "300"])
+    redacted = db.session.scalars(select(Testimonial).where(Testimonial.redacted_text != Testimonial.raw_text)).first()
+    assert redacted is not None and redacted.redactions
+    span = redacted.redactions[0]
+    assert redacted.redacted_text[span["start"] : span["end"]].startswith("[")
+
+
+def test_the_loaded_survey_summarises_with_small_places_left_out(runner, db, monkeypatch):
+    monkeypatch.setattr(demo_load, "RESPONSES_PER_SECTOR", 20)  # 10 sectors per demo site at 200 responses
+    assert runner.invoke(args=["demo", "load", "--responses", "200"]).exit_code == 0
+    assert db.session.scalar(select(func.count(Site.id))) == 60
+    survey = db.session.scalars(select(Survey)).one()
+    version = survey.versions[0]
+    summary = summarise_survey(survey, parse_definition(version.definition), SummaryFilters(), min_group=5)
+    assert summary.responses is not None and 0 < summary.responses < 200  # small sectors are left out
+    assert any(count is None for _, count in summary.by_site)
+    assert sum(count or 0 for _, count in summary.by_site) == summary.responses
+    assert len(summary.by_month) >= 4  # the waves
+    assert "safety" in {row.key for row in summary.themes} and len(summary.themes) >= 3
+    assert summary.sentiment_scored > 0 and summary.not_scored  # English scored, Spanish said not to be
+
+
+def test_a_second_load_adds_nothing_and_normal_ids_follow(runner, db, make_response):
+    runner.invoke(args=["demo", "load", "--responses", "50"])
+    again = runner.invoke(args=["demo", "load", "--responses", "50"])
+    assert "Demo data ready: 0 new responses." in again.output
+    response = make_response()  # the database hands out ids after the loaded ones
+    assert db.session.scalar(select(func.count(Response.id))) == 51
+    assert response.id > 50 and len(response.answers) == 8
+
+
+@pytest.mark.parametrize("count", ["0", "-3"])
+def test_a_count_below_one_is_refused(runner, count):
+    assert runner.invoke(args=["demo", "load", "--responses", count]).exit_code != 0
+
+
+def test_the_query_planner_is_told_of_the_loaded_rows(runner, db):
+    runner.invoke(args=["demo", "load", "--responses", "50"])
+    if db.engine.dialect.name == "postgresql":
+        query = "SELECT reltuples FROM pg_class WHERE relname = 'response'"
+        assert db.session.execute(text(query)).scalar() == 50
+    else:
+        stats = db.session.execute(text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'response'")).scalars().all()
+        assert stats and all(s.split()[0] == "50" for s in stats)
