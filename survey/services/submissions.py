@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +16,7 @@ from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response
 from survey.models.base import table_of, utcnow
 from survey.questionnaire import Definition
 from survey.services.deferred import analyse_later
+from survey.services.rollups import month_key, touch_cells
 from survey.services.testimonies import pending_testimony_row
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over a phone
@@ -134,6 +135,7 @@ def store_submissions(
     responses = table_of(Response)
     inserted = db.session.execute(insert(responses).returning(responses.c.id, responses.c.uuid), rows)
     ids = {row.uuid: row.id for row in inserted}
+    touch_cells({(s.version.id, _site_of(r), month_key(_submitted(r))) for s, r in zip(submissions, rows, strict=True)})
     answers, testimonies = _answer_rows(submissions, ids)
     if answers:
         db.session.execute(insert(table_of(Answer)), answers)
@@ -188,6 +190,14 @@ def _response_row(submission: Submission, site_ids: Mapping[str, int], received:
         "submitted_at": submission.finished_at or received,
         "received_at": received,
     }
+
+
+def _site_of(row: Mapping[str, object]) -> int | None:
+    return cast(int | None, row["site_id"])
+
+
+def _submitted(row: Mapping[str, object]) -> datetime:
+    return cast(datetime, row["submitted_at"])
 
 
 def _site_ids(submissions: Sequence[Submission], sites: Mapping[str, Site] | None) -> dict[str, int]:

@@ -18,8 +18,10 @@ from survey.analysis.pipeline import Engine, redact_testimony
 from survey.extensions import db
 from survey.models import Answer, Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.models.base import utcnow
+from survey.models.tag_rule import counts
 from survey.models.testimonial import PENDING
 from survey.services.engine import current_engine
+from survey.services.rollups import TagFacts, people_tags, touch_testimonies
 from survey.services.surveys import definition_of
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
@@ -138,6 +140,8 @@ def store_analyses(items: Sequence[StoredText], analyses: Sequence[Analysis]) ->
         return
     now = utcnow()
     ids = [i.id for i in items]
+    touch_testimonies(ids)  # their sentiment bands and themes change: their cells are counted again
+    people = people_tags(ids)  # a person may have set aside a theme the machine finds again
     rows: list[dict[str, Any]] = []
     tags: list[dict[str, Any]] = []
     for item, analysis in zip(items, analyses, strict=True):
@@ -166,6 +170,9 @@ def store_analyses(items: Sequence[StoredText], analyses: Sequence[Analysis]) ->
                 "source": TagSource.MACHINE,
                 "confidence": result.match.confidence,
                 "polarity": result.polarity,
+                "counts": counts(
+                    TagFacts(result.match.theme, TagSource.MACHINE, result.match.confidence), people[item.id]
+                ),
                 "evidence": [
                     {"start": e.start, "end": e.end, "text": e.text, "term": e.term} for e in result.match.evidence
                 ],
