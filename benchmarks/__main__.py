@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks import analysis, forms, rerun, sync
+from benchmarks import analysis, forms, rerun, summary, sync
 
 
 def main() -> None:
@@ -10,6 +10,7 @@ def main() -> None:
     analysis.run()
     sync.run()
     rerun.run()
+    summary.run()
     forms.run()
 
 
