@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -92,20 +92,6 @@ class TagFacts(NamedTuple):
     confidence: float
 
 
-def people_tags(testimony_ids: Collection[int]) -> dict[int, list[TagFacts]]:
-    """People's tags on these testimonies, by testimony: all that a machine's tag's `counts` depends on."""
-    if not testimony_ids:
-        return {}
-    query = select(ThemeTag.testimonial_id, ThemeTag.theme, ThemeTag.source, ThemeTag.confidence).where(
-        ThemeTag.testimonial_id.in_(list(testimony_ids)), ThemeTag.source == TagSource.HUMAN
-    )
-    found: dict[int, list[TagFacts]] = defaultdict(list)
-    with db.session.no_autoflush:
-        for testimony, theme, source, confidence in db.session.execute(query):
-            found[testimony].append(TagFacts(theme, TagSource(source), confidence))
-    return found
-
-
 def settle_rollups(session: Session | None = None) -> None:
     """Bring the touched tags' `counts` and the touched cells' counts up to date with the raw rows."""
     session = session or db.session()
@@ -162,11 +148,18 @@ def _cell_of_count(cell: Cell) -> ColumnElement[bool]:
     return and_(SummaryCount.survey_version_id == version, at_site, SummaryCount.month == month)
 
 
-def _recount(session: Session, cells: list[Cell]) -> None:
-    """Replace the counts of these cells by a count of their raw rows."""
+def lock_cells(cells: Sequence[Cell], session: Session | None = None) -> None:
+    """On PostgreSQL, wait for these cells (given in order) until no other transaction is writing their
+    counts, and hold them until this one ends; SQLite lets one transaction write at a time anyway."""
+    session = session or db.session()
     if session.get_bind().dialect.name == "postgresql":
         for cell in cells:  # in order: two transactions wait for each other's cells, never in a circle
             session.execute(select(func.pg_advisory_xact_lock(_lock_key(cell))))
+
+
+def _recount(session: Session, cells: list[Cell]) -> None:
+    """Replace the counts of these cells by a count of their raw rows."""
+    lock_cells(cells, session)
     for start in range(0, len(cells), CELLS_AT_ONCE):
         part = cells[start : start + CELLS_AT_ONCE]
         rows = count_raw(or_(*[_cell_of_response(c) for c in part]), {c[0] for c in part})

@@ -18,10 +18,9 @@ from survey.analysis.pipeline import Engine, redact_testimony
 from survey.extensions import db
 from survey.models import Answer, Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.models.base import utcnow
-from survey.models.tag_rule import counts
 from survey.models.testimonial import PENDING
 from survey.services.engine import current_engine
-from survey.services.rollups import TagFacts, people_tags, touch_testimonies
+from survey.services.rollup_deltas import apply_changes, count_analysis, machine_tag_counts, new_changes, read_before
 from survey.services.surveys import definition_of
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
@@ -140,8 +139,8 @@ def store_analyses(items: Sequence[StoredText], analyses: Sequence[Analysis]) ->
         return
     now = utcnow()
     ids = [i.id for i in items]
-    touch_testimonies(ids)  # their sentiment bands and themes change: their cells are counted again
-    people = people_tags(ids)  # a person may have set aside a theme the machine finds again
+    before = read_before(ids)  # their part of the summary's counts, which moves with their analysis
+    changes = new_changes()
     rows: list[dict[str, Any]] = []
     tags: list[dict[str, Any]] = []
     for item, analysis in zip(items, analyses, strict=True):
@@ -163,6 +162,7 @@ def store_analyses(items: Sequence[StoredText], analyses: Sequence[Analysis]) ->
                 "analysed_at": now,
             }
         )
+        first = len(tags)
         tags.extend(
             {
                 "testimonial_id": item.id,
@@ -170,9 +170,8 @@ def store_analyses(items: Sequence[StoredText], analyses: Sequence[Analysis]) ->
                 "source": TagSource.MACHINE,
                 "confidence": result.match.confidence,
                 "polarity": result.polarity,
-                "counts": counts(
-                    TagFacts(result.match.theme, TagSource.MACHINE, result.match.confidence), people[item.id]
-                ),
+                # a person may have set aside a theme the machine finds again
+                "counts": machine_tag_counts(before.get(item.id), result.match.theme, result.match.confidence),
                 "evidence": [
                     {"start": e.start, "end": e.end, "text": e.text, "term": e.term} for e in result.match.evidence
                 ],
@@ -180,6 +179,8 @@ def store_analyses(items: Sequence[StoredText], analyses: Sequence[Analysis]) ->
             }
             for result in analysis.themes
         )
+        found = [(tag["theme"], tag["polarity"], tag["counts"]) for tag in tags[first:]]
+        count_analysis(changes, before.get(item.id), rows[-1]["polarity"], rows[-1]["sentiment_note"], found)
     unsynchronised = {"synchronize_session": False}  # the session holds none of these rows: nothing to refresh
     db.session.execute(update(Testimonial), rows)
     db.session.execute(
@@ -189,6 +190,7 @@ def store_analyses(items: Sequence[StoredText], analyses: Sequence[Analysis]) ->
     )
     if tags:
         db.session.execute(insert(ThemeTag), tags)
+    apply_changes(changes)
 
 
 def analyse_pending(testimony_ids: Sequence[int]) -> int:
