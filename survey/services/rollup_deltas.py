@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy.orm import Session
 
 from survey.disclosure import ALL, GAVE_TESTIMONY, NOT_SCORED, RESPONSES, SENTIMENT, TESTIMONIES, YES
 from survey.extensions import db
@@ -22,7 +23,7 @@ from survey.models import Response, SummaryCount, TagSource, Testimonial, ThemeT
 from survey.models.base import table_of
 from survey.models.tag_rule import counts
 from survey.services.raw_counts import NEUTRAL_WITHIN
-from survey.services.rollups import Cell, TagFacts, lock_cells, month_key, touch_cells
+from survey.services.rollups import CHANGES, Cell, TagFacts, lock_cells, month_key, touch_cells
 
 Key = tuple[Cell, str, str]  # a cell, a statistic, a part
 
@@ -161,6 +162,26 @@ def count_analysis(
     people = [(theme, p) for theme, _, _, p, counted in before.people if counted and "." not in theme]
     machine = [(theme, p) for theme, p, counted in machine_tags if counted and "." not in theme]
     count_themes(changes, cell, people + machine, 1)
+
+
+def defer_changes(changes: Changes) -> None:
+    """Add these differences to the counts just before the transaction commits (or the summary reads):
+    the cells are then locked only from there to the commit. A savepoint rolled back drops those it made."""
+    session = db.session()
+    made_in = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(CHANGES, []).append((made_in, changes))
+
+
+def apply_deferred(session: Session) -> None:
+    """Add the differences deferred in this session's transaction to the counts."""
+    total = new_changes()
+    for _, changes in session.info.pop(CHANGES, []):
+        for key, change in changes.items():
+            into = total[key]
+            into.count += change.count
+            into.polarity_sum += change.polarity_sum
+            into.polarity_count += change.polarity_count
+    apply_changes(total)
 
 
 def apply_changes(changes: Mapping[Key, Change]) -> None:

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, bindparam, delete, event, func, insert, or_, select, true, update
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 
 from survey.extensions import db
 from survey.models import Answer, Response, SummaryCount, SurveyVersion, TagSource, Testimonial, ThemeTag
@@ -41,6 +41,9 @@ INSERTED_AT_ONCE = 5_000
 _CELLS = "voces_rollup_cells"  # in Session.info: cells touched and not counted again yet
 _RETAG = "voces_rollup_retag"  # testimonies whose tags' `counts` may have changed
 _NEW = "voces_rollup_new"  # objects added in the flush under way, read once it has given them ids
+CHANGES = (
+    "voces_rollup_changes"  # differences to add (survey.services.rollup_deltas), by the transaction that made them
+)
 
 
 def month_key(moment: datetime) -> str:
@@ -94,10 +97,20 @@ class TagFacts(NamedTuple):
 
 def settle_rollups(session: Session | None = None) -> None:
     """Bring the touched tags' `counts` and the touched cells' counts up to date with the raw rows."""
+    from survey.services.rollup_deltas import apply_deferred  # it builds on this module
+
     session = session or db.session()
-    if not session.info.get(_CELLS) and not session.info.get(_RETAG) and not session.new and not session.dirty:
+    info = session.info
+    if (
+        not info.get(_CELLS)
+        and not info.get(_RETAG)
+        and not info.get(CHANGES)
+        and not session.new
+        and not session.dirty
+    ):
         return
     session.flush()  # the watched flushes mark what they write
+    apply_deferred(session)  # may find a cell to count again
     retag: set[int] = session.info.pop(_RETAG, set())
     if retag:
         _retag(session, retag)
@@ -182,8 +195,8 @@ def rebuild_rollups() -> int:
     """
     session = db.session()
     session.flush()
-    session.info.pop(_CELLS, None)
-    session.info.pop(_RETAG, None)
+    for key in (_CELLS, _RETAG, CHANGES):
+        session.info.pop(key, None)
     session.execute(
         update(ThemeTag).values(counts=counted_clause(ThemeTag)).execution_options(synchronize_session=False)
     )
@@ -240,11 +253,29 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
-    settle_rollups(session)
+    # At the outermost commit only: the cells stay locked from then until the commit, not for the
+    # rest of a request after a savepoint.
+    if not session.in_nested_transaction():
+        settle_rollups(session)
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session: Session, transaction: Any) -> None:
+def _after_rollback(session: Session, transaction: SessionTransaction) -> None:
     if not session.in_transaction():  # the whole transaction is gone, and with it what it touched
-        for key in (_CELLS, _RETAG, _NEW):
+        for key in (_CELLS, _RETAG, _NEW, CHANGES):
             session.info.pop(key, None)
+        return
+    # A savepoint rolled back: the differences its writes made go with them (marks may stay: a cell
+    # counted again for nothing is only time).
+    kept = [
+        (made_in, changes) for made_in, changes in session.info.get(CHANGES, []) if not _within(made_in, transaction)
+    ]
+    session.info[CHANGES] = kept
+
+
+def _within(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False

@@ -17,7 +17,7 @@ from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response
 from survey.models.base import table_of, utcnow
 from survey.questionnaire import Definition
 from survey.services.deferred import analyse_later
-from survey.services.rollup_deltas import apply_changes, count_submission, new_changes
+from survey.services.rollup_deltas import count_submission, defer_changes, new_changes
 from survey.services.rollups import month_key
 from survey.services.testimonies import pending_testimony_row
 
@@ -212,7 +212,7 @@ def _count(
         cell = (submission.version.id, _site_of(row), month_key(_submitted(row)))
         choices = frozenset(q.name for q in submission.definition.questions if q.choices)
         count_submission(changes, cell, answered[response_id], choices, told[response_id])
-    apply_changes(changes)
+    defer_changes(changes)
 
 
 def _site_of(row: Mapping[str, object]) -> int | None:

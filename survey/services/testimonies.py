@@ -20,7 +20,7 @@ from survey.models import Answer, Response, Survey, SurveyVersion, TagSource, Te
 from survey.models.base import utcnow
 from survey.models.testimonial import PENDING
 from survey.services.engine import current_engine
-from survey.services.rollup_deltas import apply_changes, count_analysis, machine_tag_counts, new_changes, read_before
+from survey.services.rollup_deltas import count_analysis, defer_changes, machine_tag_counts, new_changes, read_before
 from survey.services.surveys import definition_of
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
@@ -190,7 +190,7 @@ def store_analyses(items: Sequence[StoredText], analyses: Sequence[Analysis]) ->
     )
     if tags:
         db.session.execute(insert(ThemeTag), tags)
-    apply_changes(changes)
+    defer_changes(changes)
 
 
 def analyse_pending(testimony_ids: Sequence[int]) -> int:

@@ -18,6 +18,7 @@ from survey.services.corrections import correct_themes
 from survey.services.engine import current_engine
 from survey.services.raw_counts import count_raw
 from survey.services.rollups import rebuild_rollups
+from survey.services.submissions import record_submission
 from survey.services.summaries import SummaryFilters, summarise_survey
 from survey.services.surveys import definition_of
 from survey.services.sync import ingest_batch
@@ -173,3 +174,16 @@ def test_rebuild_after_a_bulk_load_gives_the_counts_kept_as_rows_were_written(ma
     rebuild_rollups()
     db.session.commit()
     assert_equal(rollup(db), kept)
+
+
+def test_a_savepoint_rolled_back_takes_its_differences_with_it(make_response, example_survey, db):
+    from tests.services.test_submissions import submission  # the builder of a submission
+
+    make_response()
+    with pytest.raises(RuntimeError), db.session.begin_nested():
+        record_submission(submission(example_survey))
+        raise RuntimeError("undone")
+    record_submission(submission(example_survey))
+    db.session.commit()
+    assert_equal(rollup(db), from_raw_rows(db))
+    assert db.session.scalar(select(SummaryCount.count).where(SummaryCount.statistic == "responses")) == 2
