@@ -1,17 +1,17 @@
 """Keep the summary's counts (the summary_count table) equal to a count of the raw rows, in the same
 transaction as every write that changes them.
 
-Every write marks the cells it touches (a survey version, a site and a month): the bulk writes say so
-themselves (touch_cells, touch_responses, touch_testimonies), and the ORM's flushes are watched for
-new, changed and deleted responses, answers, testimonies and tags. Before the transaction commits, or
-before the summary reads the counts, settle_rollups() sets each touched testimony's tags' `counts` by
-the rule of survey.models.tag_rule, then counts each touched cell again from the raw rows with the
-grouped queries of survey.services.raw_counts (a cell is an index range of response) and replaces
-its rows. Counting a cell again, rather than adding deltas, keeps the rollup exact whatever the
-write: a correction, a rerun or a withdrawal changes bands and themes in ways a delta would have to
-work out row by row. On PostgreSQL a transaction locks the cells it counts (advisory locks, in
-order), so that two transactions touching the same cell count it one after the other; SQLite lets
-one transaction write at a time.
+The two writes that happen most, a stored submission and an analysis landing, add what they change
+as differences (survey.services.rollup_deltas). Every other write marks the cells it touches (a
+survey version, a site and a month): erasure says so itself (touch_responses), and the ORM's flushes
+(people's corrections, edits) are watched for new, changed and deleted responses, answers,
+testimonies and tags. At the outermost commit, or before the summary reads the counts,
+settle_rollups() adds the differences, sets each touched testimony's tags' `counts` by the rule of
+survey.models.tag_rule, then counts each marked cell again from the raw rows with the grouped
+queries of survey.services.raw_counts (a cell is an index range of response) and replaces its rows.
+Counting a cell again is exact whatever the write; marking too much only costs time. On PostgreSQL
+a transaction locks the cells it writes (advisory locks, in order), so that two transactions
+writing one cell do so one after the other; SQLite lets one transaction write at a time.
 
 After a bulk load that writes the tables directly, call rebuild_rollups() (and
 survey.services.planner.refresh_planner_statistics()) before committing.
