@@ -167,6 +167,11 @@ def _measure(url: str) -> list[dict[str, Any]]:
                 db.session.execute(insert(table_of(Testimonial)), testimonies)
                 if tags:
                     db.session.execute(insert(table_of(ThemeTag)), tags)
+            if db.session.get_bind().dialect.name == "postgresql":  # ids given explicitly leave the sequences behind
+                for table in ("response", "testimonial"):
+                    db.session.execute(
+                        text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}")
+                    )
             loaded = time.perf_counter() - started
             started = time.perf_counter()
             rebuild_rollups()
