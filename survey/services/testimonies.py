@@ -132,8 +132,9 @@ def analyse_texts(items: Sequence[StoredText], engine: Engine) -> list[Analysis]
 def store_analyses(items: Sequence[StoredText], analyses: Sequence[Analysis]) -> None:
     """Replace the machine's results on these testimonies in three statements; people's tags stay.
 
-    The testimonies are updated first: on PostgreSQL that locks their rows, so two workers storing
-    the same testimony take turns instead of meeting on the tags' unique constraint.
+    The testimonies are read for the summary's counts first, locked (read_before): on PostgreSQL two
+    workers storing the same testimony take turns instead of meeting on the tags' unique constraint,
+    and the second moves the counts from what the first stored.
     """
     if not items:
         return
