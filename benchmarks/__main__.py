@@ -5,7 +5,7 @@ from __future__ import annotations
 import resource
 from collections.abc import Callable
 
-from benchmarks import analysis, demo_load, explore, forms, redaction, rerun, spanish, sync
+from benchmarks import analysis, demo_load, explore, forms, redaction, rerun, spanish, summary, sync
 
 
 def _peak_mb(who: int) -> float:
@@ -29,6 +29,7 @@ def main() -> None:
     _measured("sync", sync.run)
     _measured("rerun", rerun.run)
     _measured("resident form", forms.run)
+    _measured("summary", summary.run)
     _measured("demo load", demo_load.run)
     _measured("testimony list and exports", explore.run)
 

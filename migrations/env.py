@@ -99,6 +99,11 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if not getattr(config.cmd_opts, "autogenerate", False):
+                # The planner's statistics describe the new schema (and the rows a migration moved).
+                from survey.services.planner import refresh_planner_statistics
+
+                refresh_planner_statistics(connection)
 
 
 if context.is_offline_mode():

@@ -15,6 +15,7 @@ from survey.app import (
     register_error_pages,
     register_extensions,
     register_i18n,
+    register_rollups,
     register_security_headers,
     register_tasks,
 )
@@ -29,6 +30,7 @@ def create_app(config: str | None = None, **overrides: Any) -> Flask:
     register_extensions(app)
     register_transactions(app)
     register_tasks(app)
+    register_rollups(app)
     register_i18n(app)
     register_blueprints(app)
     register_static_files(app)

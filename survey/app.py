@@ -67,6 +67,11 @@ def register_tasks(app: Flask) -> None:
     import survey.tasks  # noqa: F401  (its tasks, and the commit hooks that send them)
 
 
+def register_rollups(app: Flask) -> None:
+    """Keep the summary's counts in step with every transaction that writes what they count."""
+    import survey.services.rollups  # noqa: F401  (its session hooks)
+
+
 def choose_locale() -> str:
     """?lang= first, then the person's last choice, then the browser's languages."""
     languages = current_app.config["LANGUAGES"]

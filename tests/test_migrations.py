@@ -101,3 +101,64 @@ def test_existing_accounts_get_their_own_session_token(tmp_path):
         assert [failures for _, failures in rows] == [0, 0]
         downgrade(revision="0004")
         db.engine.dispose()
+
+
+def test_stored_responses_are_counted_into_the_rollup_and_tags_told_whether_they_count(tmp_path):
+    import json
+
+    from survey.services.demo import EXAMPLE_SURVEY
+    from survey.services.surveys import read_survey_file
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/rollups.db")
+    with app.app_context():
+        upgrade(revision="0007")
+        definition = json.dumps(read_survey_file(EXAMPLE_SURVEY))
+        statements = [
+            "INSERT INTO survey (id, slug, status, created_at) VALUES (1, 's', 'open', '2026-01-01 00:00:00')",
+            "INSERT INTO survey_version (id, survey_id, version, definition, created_at) "
+            "VALUES (1, 1, '1', :definition, '2026-01-01 00:00:00')",
+            "INSERT INTO site (id, slug, name, region, country) VALUES (1, 'a', 'A', 'R', 'CO')",
+            *[
+                "INSERT INTO response (id, uuid, receipt_code, survey_version_id, site_id, channel, language, "
+                f"consent_scope, submitted_at, received_at) VALUES ({n}, 'u{n}', 'r{n}', 1, 1, 'web', 'en', "
+                f"'quote', '2026-0{n}-15 10:00:00', '2026-01-01 00:00:00')"
+                for n in (1, 2)
+            ],
+            "INSERT INTO answer (id, response_id, question, value_text) VALUES (1, 1, 'safe_at_night', '4')",
+            *[
+                "INSERT INTO testimonial (id, response_id, question, raw_text, redacted_text, redactions, polarity, "
+                f"sentences, analyser_version, codebook_version, analysed_at) VALUES ({n}, {n}, 'change_story', 't', "
+                "'t', '[]', 0.5, '[]', 'a', 'b', '2026-12-01 00:00:00')"
+                for n in (1, 2)
+            ],
+        ]
+        tags = [  # testimony, theme, source, confidence: a person rejected safety on the first
+            (1, "safety", "machine", 0.9),
+            (1, "safety", "human", 0.0),
+            (1, "safety.violence", "machine", 0.9),
+            (1, "services", "machine", 0.9),
+            (2, "safety", "machine", 0.9),
+        ]
+        with db.engine.begin() as connection:
+            for statement in statements:
+                connection.execute(text(statement), {"definition": definition})
+            for number, (testimony, theme, source, confidence) in enumerate(tags, start=1):
+                connection.execute(
+                    text(
+                        "INSERT INTO theme_tag (id, testimonial_id, theme, source, confidence, evidence, created_at) "
+                        "VALUES (:id, :testimony, :theme, :source, :confidence, '[]', '2026-12-01 00:00:00')"
+                    ),
+                    {"id": number, "testimony": testimony, "theme": theme, "source": source, "confidence": confidence},
+                )
+        upgrade(revision="0008")
+        with db.engine.connect() as connection:
+            counted = connection.execute(text("SELECT counts FROM theme_tag ORDER BY id")).scalars().all()
+            rows = connection.execute(
+                text("SELECT month, statistic, part, count FROM summary_count ORDER BY month, statistic, part")
+            ).all()
+        assert [bool(c) for c in counted] == [False, False, False, True, True]
+        assert ("2026-01", "theme:services", "yes", 1) in rows and ("2026-02", "theme:safety", "yes", 1) in rows
+        assert not any(statistic == "theme:safety" and month == "2026-01" for month, statistic, _, _ in rows)
+        assert ("2026-01", "answer:safe_at_night", "4", 1) in rows and ("2026-02", "responses", "all", 1) in rows
+        downgrade(revision="0007")
+        db.engine.dispose()

@@ -6,6 +6,7 @@ from survey.models.device import Device, SubmissionConflict
 from survey.models.job import Job, JobChunk, JobKind, JobStatus
 from survey.models.learned import LearnedModel
 from survey.models.response import Answer, Channel, ConsentScope, InterviewMode, Response
+from survey.models.rollup import SummaryCount
 from survey.models.site import Site
 from survey.models.survey import Survey, SurveyStatus, SurveyVersion
 from survey.models.tag_rule import TagSource
@@ -30,6 +31,7 @@ __all__ = [
     "Role",
     "Site",
     "SubmissionConflict",
+    "SummaryCount",
     "Survey",
     "SurveyStatus",
     "SurveyVersion",

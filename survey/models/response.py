@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Enum, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Enum, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, UTCDateTime, utcnow
@@ -45,6 +45,11 @@ class Response(Base):
     """One person's submission of one survey version."""
 
     __tablename__ = "response"
+    # A survey's rows by time, and one site's: the summary's cells (version, site, month) are ranges of these.
+    __table_args__ = (
+        Index("ix_response_version_submitted", "survey_version_id", "submitted_at"),
+        Index("ix_response_version_site_submitted", "survey_version_id", "site_id", "submitted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))

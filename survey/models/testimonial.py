@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Enum, Float, ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, UTCDateTime, utcnow
@@ -73,6 +73,10 @@ class ThemeTag(Base):
     )
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
     polarity: Mapped[float | None] = mapped_column(Float)  # sentiment of the sentences that carry it
+    # Whether it counts after people's corrections (survey.models.tag_rule), kept up to date by every
+    # write to the testimony's tags (survey.services.rollups): the summary reads it instead of the rule.
+    # True by default: a machine's tag counts until a person sets it aside.
+    counts: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import Connection, Dialect, Table, text
 
 BindProcessor = Callable[[Any], Any]
-LOADED_TABLES = ("response", "answer", "testimonial", "theme_tag")
 
 
 class BulkTable:
@@ -68,19 +67,3 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
     largest = connection.scalar(text(f"SELECT coalesce(max(id), 0) FROM {name}"))  # noqa: S608 - a model's table
     start = int(largest or 0) + 1
     return list(range(start, start + count))
-
-
-def refresh_statistics(connection: Connection) -> None:
-    """Let the query planner see the loaded rows: ANALYZE on PostgreSQL; on SQLite an ANALYZE that
-    samples each index (a full one reads every row of a million-row table)."""
-    if connection.dialect.name == "postgresql":
-        for name in LOADED_TABLES:
-            connection.exec_driver_sql(f"ANALYZE {name}")
-        return
-    if connection.dialect.name == "sqlite":
-        limit = connection.exec_driver_sql("PRAGMA analysis_limit").scalar()
-        connection.exec_driver_sql("PRAGMA analysis_limit = 1000")
-        for name in LOADED_TABLES:
-            connection.exec_driver_sql(f"ANALYZE {name}")
-        connection.exec_driver_sql(f"PRAGMA analysis_limit = {int(limit or 0)}")
-        connection.exec_driver_sql("PRAGMA optimize")

@@ -26,9 +26,11 @@ from sqlalchemy import Connection, func, select
 from survey.extensions import db
 from survey.models import Answer, Channel, ConsentScope, Response, Site, SurveyVersion, Testimonial, ThemeTag
 from survey.models.base import table_of, utcnow
-from survey.services.bulk_rows import BulkTable, refresh_statistics, reserve_ids
+from survey.services.bulk_rows import BulkTable, reserve_ids
 from survey.services.demo import LIKERT_SPREAD, MOOD_CENTRE, SITES_FILE, TESTIMONIES_FILE, DemoResult, load_demo_setup
 from survey.services.engine import current_engine
+from survey.services.planner import refresh_planner_statistics
+from survey.services.rollups import rebuild_rollups
 from survey.services.sites import SiteFields, get_site, read_sites_file, save_site
 from survey.services.submissions import new_receipt_code
 from survey.services.surveys import definition_of
@@ -139,8 +141,10 @@ def prepare_demo_at_scale(responses: int, seed: int = 2026) -> ScaleLoad:
 
 
 def refresh_after_bulk_load() -> None:
-    """Bring up to date what is derived from the rows a bulk load wrote: the query planner's statistics."""
-    refresh_statistics(db.session.connection())
+    """Bring up to date what is derived from the rows a bulk load wrote: the summary's counts, then the
+    query planner's statistics."""
+    rebuild_rollups()
+    refresh_planner_statistics()
 
 
 def sector_slug(site: str, number: int) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 
 from survey.extensions import db
 from survey.models import Answer, AuditEvent, Response, SubmissionConflict, TagSource, Testimonial, ThemeTag
+from survey.services.rollups import touch_responses
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ def erase_response(response: Response) -> Derived:
     themes a person gave the testimony, which tells what it was about.
     """
     erased = count_derived(response)
+    touch_responses([response.id])  # its cell is counted again without it before the commit
     ids = testimony_ids(response)
     if ids:
         db.session.execute(delete(ThemeTag).where(ThemeTag.testimonial_id.in_(ids)))

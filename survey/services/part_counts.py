@@ -1,42 +1,20 @@
-"""A survey's counts per site, month and part, grouped in SQL, for the disclosure control to protect."""
+"""A survey's counts per site, month and part, read from the rollup, for the disclosure control to protect."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import ColumnElement, String, case, distinct, func, literal, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import func, select, text
 
 from survey import disclosure
-from survey.disclosure import ALL, GAVE_TESTIMONY, NOT_SCORED, RESPONSES, SENTIMENT, TESTIMONIES, YES, Key, Partition
+from survey.disclosure import NOT_SCORED, SENTIMENT, Key, Partition
 from survey.extensions import db
-from survey.models import Answer, Response, Survey, SurveyVersion, Testimonial, ThemeTag
-from survey.models.tag_rule import counted_clause
+from survey.models import SummaryCount, Survey, SurveyVersion
 from survey.questionnaire import Definition
+from survey.services.raw_counts import NEUTRAL_WITHIN, month_of
+from survey.services.rollups import settle_rollups
 
-# A testimony is neutral within this distance of zero, as the summary's sentiment marks draw it.
-NEUTRAL_WITHIN = 0.05
-
-
-class month_of(FunctionElement[str]):  # noqa: N801 (named like the SQL functions it stands for)
-    """The UTC month of a timestamp as "YYYY-MM", one expression per database."""
-
-    type = String()
-    name = "month_of"
-    inherit_cache = True
-
-
-@compiles(month_of)
-def _month_in_sqlite(element: month_of, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(func.strftime("%Y-%m", *element.clauses), **kw)  # SQLite keeps UTC text
-
-
-@compiles(month_of, "postgresql")
-def _month_in_postgresql(element: month_of, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(func.to_char(func.timezone("UTC", *element.clauses), "YYYY-MM"), **kw)
+__all__ = ["NEUTRAL_WITHIN", "PartCounts", "count_parts", "month_of"]
 
 
 @dataclass
@@ -49,86 +27,47 @@ class PartCounts:
 
 
 def count_parts(survey: Survey, definition: Definition) -> PartCounts:
-    """Count every response, answer, testimony, sentiment band and theme of a survey per site and month."""
-    of_survey = Response.survey_version_id.in_(select(SurveyVersion.id).where(SurveyVersion.survey_id == survey.id))
-    month = month_of(Response.submitted_at).label("month_key")
-    result = PartCounts()
-    rows = db.session.execute(
-        select(Response.site_id, month, func.count(Response.id))
-        .where(of_survey)
-        .group_by(Response.site_id, "month_key")
-    )
-    result.counts.update({(site, m, RESPONSES, ALL): n for site, m, n in rows})
-    _count_answers(result, definition, of_survey, month)
-    _count_testimonies(result, of_survey, month)
-    _count_themes(result, of_survey, month)
-    return result
+    """Count every response, answer, testimony, sentiment band and theme of a survey per site and month.
 
-
-def _count_answers(result: PartCounts, definition: Definition, of_survey: ColumnElement[bool], month: Any) -> None:
-    choices = {q.name: [c.name for c in q.choices] for q in definition.likert_questions}
-    rows = db.session.execute(
-        select(Response.site_id, month, Answer.question, Answer.value_text, func.count(Answer.id))
-        .join(Response)
-        .where(of_survey, Answer.question.in_(choices))
-        .group_by(Response.site_id, "month_key", Answer.question, Answer.value_text)
-    )
-    for site, m, question, value, n in rows:
-        if value in choices[question]:  # anything else counts with "no answer"
-            result.counts[site, m, f"answer:{question}", value] = n
-    result.partitions += [disclosure.answer_partition(q, names) for q, names in choices.items()]
-
-
-def _count_testimonies(result: PartCounts, of_survey: ColumnElement[bool], month: Any) -> None:
-    rows = db.session.execute(
-        select(Response.site_id, month, func.count(Testimonial.id), func.count(distinct(Testimonial.response_id)))
-        .join(Response)
-        .where(of_survey)
-        .group_by(Response.site_id, "month_key")
-    )
-    for site, m, testimonies, responses in rows:
-        result.counts[site, m, TESTIMONIES, ALL] = testimonies
-        result.counts[site, m, GAVE_TESTIMONY.statistic, YES] = responses
-    polarity = Testimonial.polarity
-    band = case(
-        (polarity.is_(None), literal(NOT_SCORED) + func.coalesce(Testimonial.sentiment_note, "")),
-        (polarity < -NEUTRAL_WITHIN, "negative"),
-        (polarity > NEUTRAL_WITHIN, "positive"),
-        else_="neutral",
-    ).label("band")
-    rows = db.session.execute(
-        select(Response.site_id, month, band, func.count(Testimonial.id), func.sum(polarity), func.count(polarity))
-        .join(Response)
-        .where(of_survey)
-        .group_by(Response.site_id, "month_key", "band")
-    )
-    reasons = set()
-    for site, m, part, n, total, scored in rows:
-        result.counts[site, m, SENTIMENT, part] = n
-        result.measures[site, m, SENTIMENT, part] = (float(total or 0.0), scored)
-        if part.startswith(NOT_SCORED):
-            reasons.add(part.removeprefix(NOT_SCORED))
-    result.partitions.append(disclosure.sentiment_partition(reasons))
-
-
-def _count_themes(result: PartCounts, of_survey: ColumnElement[bool], month: Any) -> None:
+    A grouped read of the rollup (survey.services.rollups): its size grows with sites, months and
+    themes, not with the responses. Answers count for the definition's five-point questions, each
+    choice by its name; any other value counts with "no answer".
+    """
+    settle_rollups()  # what this transaction wrote and has not counted yet
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL jit = off"))  # compiling costs more than these queries take
+    versions = select(SurveyVersion.id).where(SurveyVersion.survey_id == survey.id)
     rows = db.session.execute(
         select(
-            Response.site_id,
-            month,
-            ThemeTag.theme,
-            func.count(distinct(ThemeTag.testimonial_id)),
-            func.sum(ThemeTag.polarity),
-            func.count(ThemeTag.polarity),
+            SummaryCount.site_id,
+            SummaryCount.month,
+            SummaryCount.statistic,
+            SummaryCount.part,
+            func.sum(SummaryCount.count),
+            func.sum(SummaryCount.polarity_sum),
+            func.sum(SummaryCount.polarity_count),
         )
-        .join(Testimonial, ThemeTag.testimonial_id == Testimonial.id)
-        .join(Response, Testimonial.response_id == Response.id)
-        .where(of_survey, ~ThemeTag.theme.contains("."), counted_clause(ThemeTag))
-        .group_by(Response.site_id, "month_key", ThemeTag.theme)
+        .where(SummaryCount.survey_version_id.in_(versions))
+        .group_by(SummaryCount.site_id, SummaryCount.month, SummaryCount.statistic, SummaryCount.part)
     )
-    themes = set()
-    for site, m, theme, n, total, scored in rows:
-        result.counts[site, m, f"theme:{theme}", YES] = n
-        result.measures[site, m, f"theme:{theme}", YES] = (float(total or 0.0), scored)
-        themes.add(theme)
+    choices = {f"answer:{q.name}": [c.name for c in q.choices] for q in definition.likert_questions}
+    result = PartCounts()
+    reasons, themes = set(), set()
+    for site, month, statistic, part, n, total, scored in rows:
+        if statistic.startswith("answer:"):
+            if part in choices.get(statistic, ()):  # anything else counts with "no answer"
+                result.counts[site, month, statistic, part] = int(n)
+            continue
+        result.counts[site, month, statistic, part] = int(n)
+        if statistic == SENTIMENT or statistic.startswith("theme:"):
+            result.measures[site, month, statistic, part] = (float(total or 0.0), int(scored or 0))
+        if statistic == SENTIMENT and part.startswith(NOT_SCORED):
+            reasons.add(part.removeprefix(NOT_SCORED))
+        if statistic.startswith("theme:"):
+            themes.add(statistic.removeprefix("theme:"))
+    result.partitions += [
+        disclosure.answer_partition(q.name, choices[f"answer:{q.name}"]) for q in definition.likert_questions
+    ]
+    result.partitions.append(disclosure.sentiment_partition(reasons))
     result.partitions += [disclosure.theme_partition(t) for t in sorted(themes)]
+    return result

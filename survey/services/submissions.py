@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +17,8 @@ from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response
 from survey.models.base import table_of, utcnow
 from survey.questionnaire import Definition
 from survey.services.deferred import analyse_later
+from survey.services.rollup_deltas import count_submission, defer_changes, new_changes
+from survey.services.rollups import month_key
 from survey.services.testimonies import pending_testimony_row
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over a phone
@@ -146,6 +149,7 @@ def store_submissions(
         table = table_of(Testimonial)
         stored = db.session.execute(insert(table).returning(table.c.id), testimonies).scalars().all()
         analyse_later(stored)  # the one place stored testimonies are sent for analysis: a worker, or after the commit
+    _count(submissions, rows, ids, answers, testimonies)
     return [StoredResponse(ids[str(row["uuid"])], str(row["uuid"]), str(row["receipt_code"])) for row in rows]
 
 
@@ -195,6 +199,35 @@ def _response_row(submission: Submission, site_ids: Mapping[str, int], received:
         "submitted_at": submission.finished_at or received,
         "received_at": received,
     }
+
+
+def _count(
+    submissions: Sequence[Submission],
+    rows: Sequence[Mapping[str, object]],
+    ids: Mapping[str, int],
+    answers: Sequence[Mapping[str, object]],
+    testimonies: Sequence[Mapping[str, object]],
+) -> None:
+    """Add the stored responses to the summary's counts."""
+    answered: dict[object, list[tuple[str, object]]] = defaultdict(list)
+    for answer in answers:
+        answered[answer["response_id"]].append((str(answer["question"]), answer["value_text"]))
+    told = Counter(testimony["response_id"] for testimony in testimonies)
+    changes = new_changes()
+    for submission, row in zip(submissions, rows, strict=True):
+        response_id = ids[submission.uuid]
+        cell = (submission.version.id, _site_of(row), month_key(_submitted(row)))
+        choices = frozenset(q.name for q in submission.definition.questions if q.choices)
+        count_submission(changes, cell, answered[response_id], choices, told[response_id])
+    defer_changes(changes)
+
+
+def _site_of(row: Mapping[str, object]) -> int | None:
+    return cast(int | None, row["site_id"])
+
+
+def _submitted(row: Mapping[str, object]) -> datetime:
+    return cast(datetime, row["submitted_at"])
 
 
 class SitePlace(NamedTuple):

@@ -15,7 +15,8 @@ from survey.disclosure import ALL, BANDS, NOT_SCORED, RESPONSES, SENTIMENT, TEST
 from survey.extensions import db
 from survey.models import Response, Site, Survey, SurveyVersion, Testimonial
 from survey.questionnaire import Definition, Question
-from survey.services.part_counts import count_parts, month_of
+from survey.services.part_counts import count_parts
+from survey.services.raw_counts import month_of
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from survey.models import Answer, Response, Site, Survey, SurveyVersion, TagSour
 from survey.models.base import utcnow
 from survey.models.testimonial import PENDING
 from survey.services.engine import current_engine
+from survey.services.rollup_deltas import count_analysis, defer_changes, machine_tag_counts, new_changes, read_before
 from survey.services.surveys import definition_of
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
@@ -175,18 +176,27 @@ def machine_tag_values(analysis: Analysis) -> list[dict[str, Any]]:
 def store_analyses(items: Sequence[StoredText], analyses: Sequence[Analysis]) -> None:
     """Replace the machine's results on these testimonies in three statements; people's tags stay.
 
-    The testimonies are updated first: on PostgreSQL that locks their rows, so two workers storing
-    the same testimony take turns instead of meeting on the tags' unique constraint.
+    The testimonies are read for the summary's counts first, locked (read_before): on PostgreSQL two
+    workers storing the same testimony take turns instead of meeting on the tags' unique constraint,
+    and the second moves the counts from what the first stored.
     """
     if not items:
         return
     now = utcnow()
     ids = [i.id for i in items]
+    before = read_before(ids)  # their part of the summary's counts, which moves with their analysis
+    changes = new_changes()
     rows: list[dict[str, Any]] = []
     tags: list[dict[str, Any]] = []
     for item, analysis in zip(items, analyses, strict=True):
         rows.append({"id": item.id, **analysis_values(analysis), "analysed_at": now})
-        tags.extend({"testimonial_id": item.id, **tag, "created_at": now} for tag in machine_tag_values(analysis))
+        first = len(tags)
+        for tag in machine_tag_values(analysis):
+            # a person may have set aside a theme the machine finds again
+            counts = machine_tag_counts(before.get(item.id), tag["theme"], tag["confidence"])
+            tags.append({"testimonial_id": item.id, **tag, "counts": counts, "created_at": now})
+        found = [(tag["theme"], tag["polarity"], tag["counts"]) for tag in tags[first:]]
+        count_analysis(changes, before.get(item.id), rows[-1]["polarity"], rows[-1]["sentiment_note"], found)
     unsynchronised = {"synchronize_session": False}  # the session holds none of these rows: nothing to refresh
     db.session.execute(update(Testimonial), rows)
     db.session.execute(
@@ -196,6 +206,7 @@ def store_analyses(items: Sequence[StoredText], analyses: Sequence[Analysis]) ->
     )
     if tags:
         db.session.execute(insert(ThemeTag), tags)
+    defer_changes(changes)
 
 
 def analyse_pending(testimony_ids: Sequence[int]) -> int:

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from survey.models import TagSource, Testimonial, ThemeTag
 from survey.models.tag_rule import counted, counted_clause
 from survey.questionnaire import parse_definition
+from survey.services.rollups import settle_rollups
 from survey.services.summaries import SummaryFilters, summarise_survey
 
 MACHINE, HUMAN = TagSource.MACHINE, TagSource.HUMAN
@@ -63,7 +64,9 @@ def test_the_summary_and_the_page_count_the_same_tags(per_testimony, make_respon
     while len(testimonials) < len(per_testimony):
         make_response(what_would_help="")
         testimonials = db.session.scalars(select(Testimonial).order_by(Testimonial.id)).all()
-    db.session.execute(delete(ThemeTag))
+    for tag in db.session.scalars(select(ThemeTag)):
+        db.session.delete(tag)
+    db.session.flush()
     for testimonial, decisions in zip(testimonials, per_testimony, strict=False):
         for theme, (machine, person) in decisions.items():
             if machine:
@@ -81,6 +84,9 @@ def test_the_summary_and_the_page_count_the_same_tags(per_testimony, make_respon
     )
     on_pages = Counter((t.id, tag.theme) for t in testimonials for tag in t.effective_tags)
     assert in_sql == on_pages
+    settle_rollups()  # sets the `counts` stored on each tag, as a commit would
+    stored = Counter(db.session.execute(select(ThemeTag.testimonial_id, ThemeTag.theme).where(ThemeTag.counts)))
+    assert stored == on_pages
 
     summary = summarise_survey(
         example_survey.survey, parse_definition(example_survey.definition), SummaryFilters(), min_group=1

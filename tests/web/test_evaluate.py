@@ -180,7 +180,8 @@ def test_evaluators_never_see_the_raw_text(client, make_user, login, make_respon
 
 def test_reading_the_raw_text_is_audited(client, make_user, login, make_response, db):
     make_response(change_story="Call me on +57 310 555 1234.")
-    testimonial = db.session.scalars(select(Testimonial)).first()
+    # The other testimony (what_would_help) holds no number; without an order PostgreSQL may return either.
+    testimonial = db.session.scalars(select(Testimonial).where(Testimonial.question == "change_story")).one()
     admin = make_user(Role.ADMIN)
     page = login(admin).get(f"/admin/testimonials/{testimonial.id}/raw").get_data(as_text=True)
     assert "+57 310 555 1234" in page
