@@ -5,7 +5,7 @@ from __future__ import annotations
 import resource
 from collections.abc import Callable
 
-from benchmarks import analysis, forms, redaction, rerun, spanish, sync
+from benchmarks import analysis, english, forms, redaction, rerun, spanish, sync
 
 
 def _peak_mb(who: int) -> float:
@@ -24,6 +24,7 @@ def _measured(name: str, run: Callable[[], None]) -> None:
 def main() -> None:
     """Run the benchmarks one after the other."""
     _measured("analysis", analysis.run)
+    _measured("English sentiment", english.run)
     _measured("Spanish sentiment", spanish.run)
     _measured("redaction", redaction.run)
     _measured("sync", sync.run)

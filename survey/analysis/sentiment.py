@@ -77,7 +77,25 @@ CONTRACTIONS = re.compile(r"\b(is|are|was|were|do|does|did|has|have|had|could|wo
 
 # Slang of short posts; those VADER's lexicon has and TextBlob's lacks are cues only VADER reads.
 SLANG = frozenset(
-    ("lol", "lmao", "lmfao", "rofl", "omg", "wtf", "idk", "smh", "meh", "ugh", "yay", "woohoo", "ffs", "luv", "thx")
+    (
+        "lol",
+        "lmao",
+        "lmfao",
+        "rofl",
+        "omg",
+        "wtf",
+        "idk",
+        "smh",
+        "meh",
+        "ugh",
+        "yay",
+        "woohoo",
+        "ffs",
+        "luv",
+        "thx",
+        "gr8",
+        "hugz",
+    )
 )
 # VADER's share of the blend: the plain mean for ordinary text, the best fixed blend on rated patient
 # feedback; more for a short post whose feeling is in emoji or slang, on which VADER alone beats
@@ -165,18 +183,24 @@ def vader_weight(text: str) -> float:
     return PLAIN_WEIGHT + (INFORMAL_WEIGHT - PLAIN_WEIGHT) * lean
 
 
+def english_readings(text: str) -> tuple[float, float, float]:
+    """TextBlob's polarity and subjectivity and VADER's compound score, before they are blended.
+
+    TextBlob gets contractions spelled out, VADER straight apostrophes, so that "isn’t good" is
+    negated for both.
+    """
+    polarity, subjectivity = _textblob(CONTRACTIONS.sub(_spell_out, text))
+    return polarity, subjectivity, _vader.polarity_scores(text.replace("’", "'"))["compound"]
+
+
 def score_english(text: str) -> Sentiment:
     """Score an English text (a sentence, or sentences read together).
 
     TextBlob misses what VADER catches ("not working") and the other way round; a blend of the two
     is closer to human ratings than either alone, weighted by the kind of text (`vader_weight`).
-    TextBlob gets contractions spelled out, VADER straight apostrophes, so that "isn’t good" is
-    negated for both.
     """
-    polarity, subjectivity = _textblob(CONTRACTIONS.sub(_spell_out, text))
-    compound = _vader.polarity_scores(text.replace("’", "'"))["compound"]
-    # A text with no word TextBlob knows ("ugh 😢") gets VADER alone rather than half of VADER.
-    weight = 1.0 if polarity == 0.0 and subjectivity == 0.0 else vader_weight(text)
+    polarity, subjectivity, compound = english_readings(text)
+    weight = vader_weight(text)
     combined = weight * compound + (1 - weight) * polarity
     return Sentiment(round(max(-1.0, min(1.0, combined)), 4), round(subjectivity, 4))
 
