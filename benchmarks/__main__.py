@@ -5,7 +5,7 @@ from __future__ import annotations
 import resource
 from collections.abc import Callable
 
-from benchmarks import analysis, demo_load, explore, forms, redaction, rerun, spanish, summary, sync
+from benchmarks import analysis, demo_load, english, explore, forms, redaction, rerun, spanish, summary, sync
 
 
 def _peak_mb(who: int) -> float:
@@ -24,11 +24,13 @@ def _measured(name: str, run: Callable[[], None]) -> None:
 def main() -> None:
     """Run the benchmarks one after the other."""
     _measured("analysis", analysis.run)
+    _measured("English sentiment", english.run)
     _measured("Spanish sentiment", spanish.run)
     _measured("redaction", redaction.run)
     _measured("sync", sync.run)
     _measured("rerun", rerun.run)
     _measured("resident form", forms.run)
+    _measured("English sentiment", english.run)
     _measured("summary", summary.run)
     _measured("demo load", demo_load.run)
     _measured("testimony list and exports", explore.run)

@@ -14,7 +14,7 @@ from survey.analysis.sentiment import NO_TEXT, SCORED_LANGUAGES, Sentiment, not_
 from survey.analysis.text import Sentence, clean_text, split_sentences
 from survey.analysis.themes import Evidence, ThemeMatch, ThemeTagger
 
-ANALYSER_VERSION = "2026.12.3"
+ANALYSER_VERSION = "2026.12.4"
 MAX_ANALYSED_CHARS = 20_000  # longer texts are stored whole but analysed on their start
 LEARNED_TERM = "learned"  # the term recorded for evidence that a learned codebook found
 

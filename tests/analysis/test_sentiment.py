@@ -3,11 +3,29 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from textblob import TextBlob
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from survey.analysis.sentiment import NotScored, Reason, score_english, score_sentence
+from survey.analysis import sentiment
+from survey.analysis.evaluation import pearson
+from survey.analysis.sentiment import (
+    INFORMAL_WEIGHT,
+    PLAIN_WEIGHT,
+    NotScored,
+    Reason,
+    informal_cues,
+    score_english,
+    score_sentence,
+    vader_weight,
+)
+
+# Short informal posts written for these tests, each with the sentiment its writer meant.
+POSTS_FILE = Path(__file__).parent.parent / "data" / "informal_posts.jsonl"
+POSTS = [json.loads(line) for line in POSTS_FILE.read_text(encoding="utf-8").splitlines()]
 
 
 def test_english_positive_and_negative():
@@ -30,6 +48,48 @@ def test_a_score_is_the_mean_of_textblobs_and_vaders():
     blob = TextBlob(text).sentiment
     assert score_english(text).polarity == pytest.approx((blob.polarity + vader) / 2, abs=1e-4)
     assert score_english(text).subjectivity == pytest.approx(blob.subjectivity, abs=1e-4)
+
+
+def test_a_post_in_emoji_and_slang_leans_on_vader():
+    text = "yay the new clinic is open 🎉"
+    vader = SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
+    blob = TextBlob(text).sentiment.polarity
+    assert blob != 0  # TextBlob reads "new" and "open", not "yay" nor the emoji
+    assert vader_weight(text) == INFORMAL_WEIGHT
+    expected = INFORMAL_WEIGHT * vader + (1 - INFORMAL_WEIGHT) * blob
+    assert score_english(text).polarity == pytest.approx(expected, abs=1e-4)
+
+
+def test_what_textblob_reads_itself_is_no_reason_to_lean():
+    for text in ("The clinic is GREAT!!", "lol the clinic :)", "The NHS staff were good."):
+        assert informal_cues(text) == 0
+        assert vader_weight(text) == PLAIN_WEIGHT
+
+
+def test_the_lean_fades_in_a_long_text():
+    short = "The clinic reopened 😊"
+    long = short + " " + " ".join(["The nurses explained the treatment and the follow-up visits."] * 10)
+    assert vader_weight(short) == INFORMAL_WEIGHT
+    assert PLAIN_WEIGHT < vader_weight(long) < INFORMAL_WEIGHT
+
+
+def test_a_text_textblob_cannot_read_is_not_halved():
+    text = "lost my job today 😢"
+    assert TextBlob(text).sentiment == (0.0, 0.0)
+    vader = SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
+    assert vader < 0
+    assert score_english(text).polarity == pytest.approx(INFORMAL_WEIGHT * vader, abs=1e-4)
+    assert score_english(text).polarity < vader / 2
+
+
+def test_on_informal_posts_the_lean_beats_one_fixed_blend(monkeypatch):
+    gold = [post["sentiment"] for post in POSTS]
+    leaning = pearson([score_english(post["text"]).polarity or 0.0 for post in POSTS], gold)
+    monkeypatch.setattr(sentiment, "INFORMAL_WEIGHT", PLAIN_WEIGHT)
+    fixed = pearson([score_english(post["text"]).polarity or 0.0 for post in POSTS], gold)
+    textblob = pearson([TextBlob(post["text"]).sentiment.polarity for post in POSTS], gold)
+    assert leaning is not None and fixed is not None and textblob is not None
+    assert leaning > fixed and leaning > textblob
 
 
 def test_words_of_the_testimonies_count_that_general_lexicons_miss():
