@@ -30,7 +30,6 @@ def main() -> None:
     _measured("sync", sync.run)
     _measured("rerun", rerun.run)
     _measured("resident form", forms.run)
-    _measured("English sentiment", english.run)
     _measured("summary", summary.run)
     _measured("demo load", demo_load.run)
     _measured("testimony list and exports", explore.run)
