@@ -16,7 +16,8 @@ from survey.services.devices import register_device
 from survey.web.evaluate import views as evaluate_views
 
 URL = "/evaluate/community-safety"
-COMMITTERS = {"cli.py", "responses_cli.py", "tasks.py", "web/transactions.py"}  # the CLI, the tasks, the request's end
+# the CLI commands, the tasks, the request's end
+COMMITTERS = {"cli.py", "export_cli.py", "responses_cli.py", "tasks.py", "web/transactions.py"}
 
 
 def _people_tags(db):
