@@ -18,7 +18,7 @@ def test_evaluate_prints_one_json_object(runner):
     result = runner.invoke(args=["analysis", "evaluate", str(OWN), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert set(report) == {"themes", "sentiment", "throughput"}
+    assert set(report) == {"themes", "confidence", "sentiment", "throughput"}
     assert set(report["themes"]) == {"macro_f1", "micro_f1", "per_theme"}
     assert set(report["themes"]["per_theme"]["safety"]) == {"precision", "recall", "f1", "support"}
     assert set(report["sentiment"]) == {"pearson_r", "accuracy3", "n"}
