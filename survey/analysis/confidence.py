@@ -91,7 +91,9 @@ def fit_calibration(
 
     model = LogisticRegression(C=1.0, max_iter=1000)
     model.fit([_vector(f) for f, _ in decisions], [int(k) for _, k in decisions])
-    return Calibration(tuple(float(w) for w in model.coef_[0]), float(model.intercept_[0]), source, len(decisions))
+    # Rounded as the JSON keeps them, so a calibration read back is the one fitted.
+    weights = tuple(round(float(w), 6) for w in model.coef_[0])
+    return Calibration(weights, round(float(model.intercept_[0]), 6), source, len(decisions))
 
 
 def reliability(pairs: Sequence[tuple[float, bool]], bins: int = BINS) -> list[dict[str, Any]]:
