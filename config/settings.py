@@ -44,6 +44,9 @@ class Config:
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", 0))
     CODEBOOK_PATH = os.environ.get("VOCES_CODEBOOK", str(CONFIG_DIR / "codebook.yaml"))
     SURVEYS_DIR = str(CONFIG_DIR / "surveys")
+    # This programme's confidence calibration, refitted on corrections by `analysis calibrate`; empty:
+    # confidence.json in the instance folder. Without the file the package's calibration is used.
+    CALIBRATION_PATH = os.environ.get("VOCES_CALIBRATION", "")
     # Where web processes send the analysis and the jobs' chunks, and `celery --app survey.tasks worker`
     # takes them: redis://127.0.0.1:6379/0, or amqp://guest:guest@127.0.0.1:5672// for RabbitMQ. Empty:
     # no worker, the tasks run in the process that asked for them, right after its commit.

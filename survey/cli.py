@@ -24,8 +24,10 @@ from survey.analysis.redaction_scores import read_texts, redaction_record
 from survey.extensions import db
 from survey.models import Job, JobStatus, Role, User
 from survey.services.backups import BackupError, back_up, restore
+from survey.services.calibration import TooFewDecisions, refit_from_corrections
 from survey.services.demo import DEMO_PASSWORD, DemoResult, load_demo
 from survey.services.demo_load import prepare_demo_at_scale, refresh_after_bulk_load
+from survey.services.engine import calibration_path
 from survey.services.jobs import CHUNK_SIZE, enqueue_job, get_job, pending_chunks, resume_job, start_rerun
 from survey.services.learning import (
     examples_from_file,
@@ -279,6 +281,19 @@ def train_command(path: str | None, from_corrections: bool) -> None:
         f"cross-validated macro F1 {scores['macro_f1']:.3f}, micro F1 {scores['micro_f1']:.3f}. It is now active."
     )
     click.echo("Run `flask --app survey analysis rerun` to apply it to stored testimonies.")
+
+
+@analysis_cli.command("calibrate")
+def calibrate_command() -> None:
+    """Refit how confident machine tags are on this programme's corrections (kept in the instance folder)."""
+    try:
+        calibration = refit_from_corrections()
+    except TooFewDecisions as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Refitted the confidence on {calibration.decisions} corrected machine tags: {calibration_path()}. "
+        "Run `flask --app survey analysis rerun` to apply it to stored testimonies."
+    )
 
 
 @analysis_cli.command("rerun")

@@ -18,7 +18,7 @@ def test_evaluate_prints_one_json_object(runner):
     result = runner.invoke(args=["analysis", "evaluate", str(OWN), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert set(report) == {"themes", "sentiment", "throughput"}
+    assert set(report) == {"themes", "confidence", "sentiment", "throughput"}
     assert set(report["themes"]) == {"macro_f1", "micro_f1", "per_theme"}
     assert set(report["themes"]["per_theme"]["safety"]) == {"precision", "recall", "f1", "support"}
     assert set(report["sentiment"]) == {"pearson_r", "accuracy3", "n"}
@@ -192,3 +192,10 @@ def test_evaluate_adds_redaction_figures_when_the_file_marks_names(runner):
     assert redaction["places_hidden"] < baseline["places_hidden"]
     output = runner.invoke(args=["analysis", "evaluate", str(NAMES)]).output
     assert "name words hidden" in output and "capitalised words (baseline)" in output
+
+
+def test_calibrate_refuses_without_enough_corrections(runner, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "CALIBRATION_PATH", str(tmp_path / "confidence.json"))
+    result = runner.invoke(args=["analysis", "calibrate"])
+    assert result.exit_code == 1 and "machine tags were corrected" in result.output
+    assert not (tmp_path / "confidence.json").exists()

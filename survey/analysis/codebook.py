@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ class Term:
 
     source: str
     parts: tuple[tuple[str, bool], ...]  # (folded word, is_prefix)
+    weak: bool = False  # a generic word ("school", "market"): counts only beside a specific term
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Codebook:
     version: str
     themes: tuple[Theme, ...]
     by_key: Mapping[str, Theme] = field(default_factory=dict)
+    context: tuple[Term, ...] = ()  # words that say a text is about the programmes' world: weak terms then count
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_key", {t.key: t for t in self.themes})
@@ -64,7 +66,7 @@ class Codebook:
         return theme.label_in(language) if theme else key
 
 
-def compile_term(source: str) -> Term:
+def compile_term(source: str, *, weak: bool = False) -> Term:
     """Turn 'armed group*' into parts that match 'armed groups' and 'Armed Group'."""
     parts = []
     for word in source.split():
@@ -74,7 +76,7 @@ def compile_term(source: str) -> Term:
             parts.append((stem, prefix))
     if not parts:
         raise ValueError(f"empty term {source!r}")
-    return Term(source, tuple(parts))
+    return Term(source, tuple(parts), weak)
 
 
 def _texts(value: Any, where: str, *, required: bool) -> dict[str, str]:
@@ -88,7 +90,7 @@ def _texts(value: Any, where: str, *, required: bool) -> dict[str, str]:
     return dict(value)
 
 
-def _terms(value: Any, where: str, *, required: bool) -> tuple[Term, ...]:
+def _terms(value: Any, where: str, *, required: bool, weak: Collection[str] = ()) -> tuple[Term, ...]:
     if value is None and not required:
         return ()
     if not isinstance(value, Mapping) or not value:
@@ -99,7 +101,7 @@ def _terms(value: Any, where: str, *, required: bool) -> tuple[Term, ...]:
             raise CodebookError(f"{where}.{lang} must be a list of text")
         for item in items:
             try:
-                terms.append(compile_term(item))
+                terms.append(compile_term(item, weak=item in weak))
             except ValueError as error:
                 raise CodebookError(f"{where}.{lang}: {error}") from None
     if required and not terms:
@@ -107,28 +109,44 @@ def _terms(value: Any, where: str, *, required: bool) -> tuple[Term, ...]:
     return tuple(terms)
 
 
-def _theme(key: Any, body: Any, parent: str | None) -> list[Theme]:
+def _sources(value: Any, where: str) -> frozenset[str]:
+    """The words listed under a field, in every language."""
+    if value is None:
+        return frozenset()
+    if not isinstance(value, Mapping) or not all(
+        isinstance(items, list) and all(isinstance(i, str) for i in items) for items in value.values()
+    ):
+        raise CodebookError(f"{where} must map languages to lists of terms")
+    return frozenset(item for items in value.values() for item in items)
+
+
+def _theme(key: Any, body: Any, parent: str | None, parent_weak: frozenset[str] = frozenset()) -> list[Theme]:
     where = f"theme {key!r}" if parent is None else f"theme {parent!r}, sub-theme {key!r}"
     if not isinstance(key, str) or not key.replace("_", "").isalnum():
         raise CodebookError(f"{where}: key must be letters, digits and underscores")
     if not isinstance(body, Mapping):
         raise CodebookError(f"{where}: must be a mapping with label and terms")
     full_key = key if parent is None else f"{parent}.{key}"
+    # Weak terms are listed once, on the top-level theme; its sub-themes' copies of them are weak too.
+    weak = parent_weak | _sources(body.get("weak_terms"), f"{where}: field weak_terms")
     theme = Theme(
         key=full_key,
         label=_texts(body.get("label"), f"{where}: field label", required=True),
         description=_texts(body.get("description"), f"{where}: field description", required=parent is None),
-        terms=_terms(body.get("terms"), f"{where}: field terms", required=True),
+        terms=_terms(body.get("terms"), f"{where}: field terms", required=True, weak=weak),
         exclusions=_terms(body.get("exclusions"), f"{where}: field exclusions", required=False),
         parent=parent,
     )
+    unknown = weak - {t.source for t in theme.terms} if parent is None else frozenset()
+    if unknown:
+        raise CodebookError(f"{where}: field weak_terms lists {sorted(unknown)[0]!r}, which is not among its terms")
     themes = [theme]
     subthemes = body.get("subthemes") or {}
     if not isinstance(subthemes, Mapping):
         raise CodebookError(f"{where}: field subthemes must be a mapping")
     if parent is None:
         for sub_key, sub_body in subthemes.items():
-            themes += _theme(sub_key, sub_body, key)
+            themes += _theme(sub_key, sub_body, key, weak)
     return themes
 
 
@@ -145,7 +163,8 @@ def parse_codebook(data: Any) -> Codebook:
     themes: list[Theme] = []
     for key, body in raw_themes.items():
         themes += _theme(key, body, None)
-    return Codebook(version=str(version), themes=tuple(themes))
+    context = _terms(data.get("context_terms"), "field context_terms", required=False)
+    return Codebook(version=str(version), themes=tuple(themes), context=context)
 
 
 def load_codebook(path: str | Path) -> Codebook:

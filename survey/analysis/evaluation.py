@@ -18,6 +18,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from textblob import TextBlob
 
 from survey.analysis.codebook import Codebook
+from survey.analysis.confidence import brier, reliability
 from survey.analysis.learned import CodedExample, train_codebook
 from survey.analysis.pipeline import Analysis, Engine
 from survey.analysis.redaction_scores import NameLabels, capitalised_words, score_redaction, spans_of
@@ -188,6 +189,15 @@ def evaluate_engine(
         gold = [row.themes or frozenset() for row, _ in themed]
         predicted = [a.theme_keys & label_set if label_set is not None else a.theme_keys for _, a in themed]
         themes = theme_scores(gold, predicted)
+    confidence = None
+    if themed:
+        pairs = [
+            (t.match.confidence, t.match.theme in (row.themes or frozenset()))
+            for row, a in themed
+            for t in a.themes
+            if "." not in t.match.theme and (label_set is None or t.match.theme in label_set)
+        ]
+        confidence = {"tags": len(pairs), "brier": brier(pairs), "reliability": reliability(pairs)}
     rated = [(row, a) for row, a in zip(data, analyses, strict=True) if row.sentiment is not None]
     sentiment = None
     if rated:
@@ -196,6 +206,7 @@ def evaluate_engine(
         )
     report: dict[str, Any] = {
         "themes": themes,
+        "confidence": confidence,
         "sentiment": sentiment,
         "throughput": {"texts_per_s": pipeline_rate, "textblob_texts_per_s": textblob_rate},
     }
@@ -221,6 +232,16 @@ def format_redaction(scores: dict[str, Any]) -> list[str]:
     return lines
 
 
+def format_reliability(confidence: dict[str, Any]) -> list[str]:
+    """The reliability curve: in each band of confidence, how many tags people kept."""
+    lines = [f"Confidence: Brier score {confidence['brier']:.3f} on {confidence['tags']} tags (0 is perfect)"]
+    lines.append(f"  {'confidence':<12} {'predicted':>9} {'kept':>7} {'tags':>6}")
+    for row in confidence["reliability"]:
+        band = f"{row['from']:.1f}-{row['to']:.1f}"
+        lines.append(f"  {band:<12} {row['predicted']:>9.3f} {row['observed']:>7.3f} {row['tags']:>6}")
+    return lines
+
+
 def format_report(report: dict[str, Any], texts: int) -> str:
     """The evaluation as a table a person reads."""
     lines = [f"Evaluated on {texts} texts."]
@@ -234,6 +255,8 @@ def format_report(report: dict[str, Any], texts: int) -> str:
             lines.append(
                 f"  {key:<40} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} {row['support']:>8}"
             )
+    if report.get("confidence") and report["confidence"]["tags"]:
+        lines.extend(format_reliability(report["confidence"]))
     sentiment = report["sentiment"]
     if sentiment is None:
         lines.append("Sentiment: no ratings in the data.")

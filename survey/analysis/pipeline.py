@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from survey.analysis.codebook import Codebook
+from survey.analysis.confidence import Calibration
 from survey.analysis.language import LanguageGuess, detect_language, language_model
 from survey.analysis.learned import LearnedCodebook, LearnedTag
 from survey.analysis.redact import Redaction, redact
@@ -14,7 +15,7 @@ from survey.analysis.sentiment import NO_TEXT, SCORED_LANGUAGES, Sentiment, not_
 from survey.analysis.text import Sentence, clean_text, split_sentences
 from survey.analysis.themes import Evidence, ThemeMatch, ThemeTagger
 
-ANALYSER_VERSION = "2026.12.4"
+ANALYSER_VERSION = "2026.12.5"
 MAX_ANALYSED_CHARS = 20_000  # longer texts are stored whole but analysed on their start
 LEARNED_TERM = "learned"  # the term recorded for evidence that a learned codebook found
 
@@ -131,10 +132,11 @@ class Engine:
 
     codebook: Codebook
     learned: LearnedCodebook | None = None
+    calibration: Calibration | None = None  # None: the calibration shipped in the package
     tagger: ThemeTagger = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "tagger", ThemeTagger(self.codebook))
+        object.__setattr__(self, "tagger", ThemeTagger(self.codebook, self.calibration))
 
     analyser_version = ANALYSER_VERSION
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from survey.analysis.codebook import Codebook, Term
+from survey.analysis.confidence import Calibration, TagFeatures, shipped_calibration
 from survey.analysis.text import MAX_REMEMBERED_LENGTH, MAX_REMEMBERED_WORDS, Sentence, Token, is_word
 
 # A phrase may have up to this many other words between its parts: "feel very safe".
@@ -22,6 +23,7 @@ class Evidence:
     text: str
     term: str
     sentence: int
+    weak: bool = False  # a generic word of the theme, which counts only beside a specific term
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +101,11 @@ class _TermIndex:
 class ThemeTagger:
     """Tags texts with a codebook's themes; build once, call for many texts."""
 
-    def __init__(self, codebook: Codebook) -> None:
+    def __init__(self, codebook: Codebook, calibration: Calibration | None = None) -> None:
         self.codebook = codebook
+        self.calibration = calibration or shipped_calibration()
         self._terms = _TermIndex([(t.key, term) for t in codebook.themes for term in t.terms])
+        self._context = _TermIndex([("context", term) for term in codebook.context])
         # A sub-theme also obeys its parent's exclusions: "vacuna contra el covid" is no extortion.
         self._exclusions = _TermIndex(
             [
@@ -112,7 +116,11 @@ class ThemeTagger:
         )
 
     def tag(self, text: str, sentences: Sequence[Sentence]) -> list[ThemeMatch]:
-        """Find every theme in the sentences, with its evidence and a confidence."""
+        """Find every theme in the sentences, with its evidence and a calibrated confidence."""
+        return [match for _, match in self.tag_with_features(text, sentences)]
+
+    def tag_with_features(self, text: str, sentences: Sequence[Sentence]) -> list[tuple[TagFeatures, ThemeMatch]]:
+        """The tags, each with the features its confidence was computed from."""
         evidence: dict[str, list[Evidence]] = defaultdict(list)
         for number, sentence in enumerate(sentences):
             words = [t for t in sentence.tokens if is_word(t)]
@@ -128,15 +136,33 @@ class ThemeTagger:
                         continue
                     first, last = words[span[0]], words[span[1]]
                     evidence[theme_key].append(
-                        Evidence(first.start, last.end, text[first.start : last.end], term.source, number)
+                        Evidence(first.start, last.end, text[first.start : last.end], term.source, number, term.weak)
                     )
-        return [self._match(key, items) for key, items in evidence.items()]
+        specific = {key.split(".")[0] for key, items in evidence.items() if any(not e.weak for e in items)}
+        # Generic words alone ("the school", "a good job") say nothing about the programmes: they count
+        # only beside a specific term of some theme, or a word of the codebook's context.
+        if not specific and not self._in_context(sentences):
+            return []
+        return [self._scored(key, items, specific, len(sentences)) for key, items in evidence.items()]
 
-    def _match(self, key: str, items: list[Evidence]) -> ThemeMatch:
+    def _in_context(self, sentences: Sequence[Sentence]) -> bool:
+        return any(self._context.spans([t for t in s.tokens if is_word(t)]) for s in sentences)
+
+    def _scored(
+        self, key: str, items: Sequence[Evidence], specific: set[str], sentence_count: int
+    ) -> tuple[TagFeatures, ThemeMatch]:
+        """The features of a theme's evidence and the tag with its calibrated confidence."""
         unique: dict[tuple[int, int], Evidence] = {}
         for item in items:
             unique.setdefault((item.start, item.end), item)
-        distinct_terms = len({e.term for e in unique.values()})
-        # Each further distinct term makes the tag likelier to be right: 0.6, 0.8, 0.9, ...
-        confidence = round(1 - 0.4 * 0.5 ** (distinct_terms - 1), 3)
-        return ThemeMatch(key, confidence, tuple(sorted(unique.values(), key=lambda e: e.start)))
+        found = sorted(unique.values(), key=lambda e: e.start)
+        carrying = {e.sentence for e in found}
+        features = TagFeatures(
+            strong_terms=len({e.term for e in found if not e.weak}),
+            weak_terms=len({e.term for e in found if e.weak}),
+            longest_term=max(len(e.term.split()) for e in found),
+            sentence_share=len(carrying) / max(1, sentence_count),
+            first_position=min(carrying) / max(1, sentence_count - 1),
+            other_themes=len(specific - {key.split(".")[0]}),
+        )
+        return features, ThemeMatch(key, self.calibration.probability(features), tuple(found))

@@ -6,6 +6,7 @@ learned codebook becomes active; which engine is current is looked up once per r
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from flask import current_app, g
 from sqlalchemy import select
 
 from survey.analysis import Codebook, load_codebook
+from survey.analysis.confidence import CALIBRATION_FILE, Calibration
 from survey.analysis.learned import LearnedCodebook
 from survey.analysis.pipeline import Engine
 from survey.extensions import db
@@ -26,6 +28,7 @@ class EngineKey:
     codebook_path: str
     codebook_mtime_ns: int
     learned: tuple[int, str] | None  # the active model's id and version
+    calibration_mtime_ns: int | None  # this programme's refitted calibration, when there is one
 
 
 _current: tuple[EngineKey, Engine] | None = None
@@ -35,7 +38,18 @@ def _key() -> EngineKey:
     path = Path(current_app.config["CODEBOOK_PATH"])
     with db.session.no_autoflush:
         row = db.session.execute(select(LearnedModel.id, LearnedModel.version).where(LearnedModel.active)).first()
-    return EngineKey(str(path), path.stat().st_mtime_ns, (row.id, row.version) if row else None)
+    calibration = calibration_path()
+    return EngineKey(
+        str(path),
+        path.stat().st_mtime_ns,
+        (row.id, row.version) if row else None,
+        calibration.stat().st_mtime_ns if calibration.exists() else None,
+    )
+
+
+def calibration_path() -> Path:
+    """Where this programme's refitted calibration is kept (a few weights, no text)."""
+    return Path(current_app.config.get("CALIBRATION_PATH") or os.path.join(current_app.instance_path, CALIBRATION_FILE))
 
 
 def _load_learned(model_id: int) -> LearnedCodebook:
@@ -51,7 +65,8 @@ def current_engine() -> Engine:
         key = _key()
         if _current is None or _current[0] != key:
             learned = _load_learned(key.learned[0]) if key.learned else None
-            _current = (key, Engine(load_codebook(key.codebook_path), learned))
+            calibration = Calibration.loads(calibration_path().read_bytes()) if key.calibration_mtime_ns else None
+            _current = (key, Engine(load_codebook(key.codebook_path), learned, calibration))
         g.engine = _current[1]
     engine: Engine = g.engine
     return engine

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Select,
     SQLColumnExpression,
     and_,
+    case,
     exists,
     false,
     func,
@@ -30,13 +31,13 @@ from survey.analysis.pipeline import redact_testimony
 from survey.analysis.search_terms import parse_search
 from survey.disclosure import RESPONSES, Key, Month, View, protect
 from survey.extensions import db
-from survey.models import Answer, Response, Survey, SurveyVersion, Testimonial, ThemeTag
+from survey.models import Answer, Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.models.tag_rule import counted_clause
 from survey.questionnaire import Definition, Question, pick
 from survey.services.part_counts import NEUTRAL_WITHIN, month_of
 
 SENTIMENTS = ("negative", "neutral", "positive", "not_scored")
-SORTS = ("newest", "oldest", "most_negative", "most_positive", "confidence")
+SORTS = ("newest", "oldest", "most_negative", "most_positive", "confidence", "least_certain")
 PER_PAGE = 25
 
 
@@ -194,6 +195,16 @@ def _sort_key(filters: ExploreFilters) -> tuple[SQLColumnExpression[Any], bool]:
         if filters.theme:
             tags = tags.where(ThemeTag.theme == filters.theme)
         return func.coalesce(tags.scalar_subquery(), -1.0), True
+    if filters.sort == "least_certain":
+        # The review queue: the testimony whose least sure counted tag is least sure comes first; those
+        # a person has coded already follow every other, and testimonies without tags come last.
+        least = select(func.min(ThemeTag.confidence)).where(
+            ThemeTag.testimonial_id == Testimonial.id, counted_clause(ThemeTag)
+        )
+        if filters.theme:
+            least = least.where(ThemeTag.theme == filters.theme)
+        coded = exists().where(ThemeTag.testimonial_id == Testimonial.id, ThemeTag.source == TagSource.HUMAN)
+        return case((coded, 2.0), else_=func.coalesce(least.scalar_subquery(), 9.0)), False
     return Response.submitted_at, True
 
 

@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
+from survey.analysis.confidence import LIKELY
 from survey.analysis.search_terms import match_spans, parse_search
 from survey.analysis.sentiment import NotScored, Reason
-from survey.models import SurveyStatus, Testimonial
+from survey.models import SurveyStatus, TagSource, Testimonial
 from survey.questionnaire import Notice, pick
 from survey.questionnaire.rules import OUTPUT
 from survey.services.engine import codebook
@@ -101,6 +102,17 @@ def theme_label(key: str) -> str:
     return codebook().label(key, str(get_locale() or "en"))
 
 
+def confidence_word(confidence: float, source: str) -> str:
+    """A tag's confidence as a reader weighs it: a person's decision, or the machine's "likely" or
+    "uncertain" with the calibrated probability that a person keeps the tag."""
+    if source != TagSource.MACHINE.value:
+        return _("decided by a person")
+    percent = round(100 * confidence)
+    if confidence >= LIKELY:
+        return _("likely (%(percent)d %%)", percent=percent)
+    return _("uncertain (%(percent)d %%)", percent=percent)
+
+
 def register_filters(app: Flask) -> None:
     """Make the filters available to every template."""
 
@@ -114,4 +126,5 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(search_highlight)
     app.add_template_filter(theme_label)
     app.add_template_filter(sentiment_reason)
+    app.add_template_filter(confidence_word)
     app.add_template_filter(survey_status_label)

@@ -57,7 +57,7 @@ def test_read_labelled_csv(tmp_path):
 def test_evaluate_reports_every_part(tmp_path):
     rows = read_labelled(ROOT / "tests" / "data" / "testimonies_labelled.jsonl")[:40]
     report = evaluate_engine(rows, CODEBOOK)
-    assert set(report) == {"themes", "sentiment", "throughput"}
+    assert set(report) == {"themes", "confidence", "sentiment", "throughput"}
     assert set(report["themes"]) == {"macro_f1", "micro_f1", "per_theme"}
     assert set(report["sentiment"]) == {"pearson_r", "accuracy3", "n"}
     assert report["throughput"]["texts_per_s"] > 0 and report["throughput"]["textblob_texts_per_s"] > 0

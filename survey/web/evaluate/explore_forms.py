@@ -82,6 +82,7 @@ class ExploreFilterForm(SummaryFilterForm):
             SelectChoice("most_negative", _l("most negative first")),
             SelectChoice("most_positive", _l("most positive first")),
             SelectChoice("confidence", _l("surest tags first")),
+            SelectChoice("least_certain", _l("least certain tags first")),
         ],
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import IO, Any
 
 from flask import (
@@ -78,6 +79,23 @@ def testimonies(slug: str) -> ResponseReturnValue:
         search=filters.search,
         args=filter_args(),
         summary_args={k: v for k, v in filter_args().items() if k in ("site", "month_from", "month_to")},
+        codebook=codebook(),
+    )
+
+
+@bp.get("/<slug>/review")
+def review(slug: str) -> ResponseReturnValue:
+    """The review queue: the testimonies the filters select, those whose tags are least certain first."""
+    survey, version = survey_or_404(slug)
+    form = filter_form(survey)
+    filters = replace(form.filters(), sort="least_certain")
+    page = list_testimonies(survey, filters, page=request.args.get("page", 1, type=int), **limits())
+    return render_template(
+        "evaluate/review.html",
+        survey=survey,
+        definition=definition_of(version),
+        result=page,
+        args=filter_args() | {"sort": "least_certain"},
         codebook=codebook(),
     )
 
