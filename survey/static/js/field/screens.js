@@ -45,7 +45,9 @@
   function heading(ctx, q, tag, forId) {
     var required = q.item.required === true && q.type !== 'note'
       ? el('span', { class: 'required' }, [' ' + ctx.strings.requiredMark]) : null;
-    return el(tag, forId ? { for: forId } : {}, [withOutputs(text(ctx, q.item.label)), required]);
+    // A field worker interviews: the wording for an interview ("what you told us") where the survey has one.
+    var label = text(ctx, q.item.interview_label) || text(ctx, q.item.label);
+    return el(tag, forId ? { for: forId } : {}, [withOutputs(label), required]);
   }
 
   function inputFor(ctx, q, id, described) {
