@@ -74,7 +74,11 @@
       language: this.app.lang, site: '', mode: '', consent: '', answers: answers, screen: SETUP,
       started_at: now, created_at: now
     };
-    return Store.saveRecord(record).then(this.open.bind(this));
+    // A number the field worker can say aloud and find again: the tablet's own count of interviews.
+    return Store.getSetting('interviewCount').then(function (counted) {
+      record.number = (Number(counted) || 0) + 1;
+      return Store.setSetting('interviewCount', record.number);
+    }).then(function () { return Store.saveRecord(record); }).then(this.open.bind(this));
   };
 
   Interview.prototype.open = function (record) {
