@@ -227,10 +227,7 @@
         if (shown.length >= FIRST_ANSWERS || !value || ['site', 'calculate', 'note'].indexOf(q.type) >= 0) {
           return;
         }
-        var names = String(value).split(/\s+/);
-        var labels = q.choices && q.choices.length ? q.choices.filter(function (c) {
-          return names.indexOf(c.name) >= 0;
-        }).map(function (c) { return Q.pick(c.label, lang, form.fallback); }).join(', ') : String(value);
+        var labels = global.VocesReview.answerText({ form: form, language: lang }, q, String(value));
         shown.push(labels.length > ANSWER_CHARS ? labels.slice(0, ANSWER_CHARS - 1) + '…' : labels);
       });
       parts = parts.concat(shown);
