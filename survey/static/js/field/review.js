@@ -11,6 +11,9 @@
 
   // A choice's label (labels, for several), or the answer as typed.
   function answerText(ctx, q, value) {
+    if (q.type === 'decimal') {
+      return value.replace('.', S.decimalSymbol(ctx.language));  // as the language writes it: 2,5
+    }
     if (!q.choices.length) {
       return value;
     }
