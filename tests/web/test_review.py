@@ -66,6 +66,7 @@ def test_the_preview_checks_answers_and_shows_what_would_be_stored_without_stori
     shown = client.post(url, data=data).get_data(as_text=True)
     assert "This is what would be stored" in shown
     assert "You may quote my words" in shown and "A rehab centre for young people." in shown
+    assert '<code class="review-stored">quote</code>' in shown  # the value stored, beside its label
     assert count(Response) == 0
     refused = client.post(url, data={**data, "q_consent": ""}).get_data(as_text=True)
     assert "This is what would be stored" not in refused and "error-summary" in refused

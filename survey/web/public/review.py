@@ -15,12 +15,13 @@ from survey.web.public.forms import FIELD_PREFIX
 
 @dataclass(frozen=True)
 class ReviewRow:
-    """One answered question: its label, the answer in words, and the field to change it."""
+    """One answered question: its label, the answer in words, what is stored, and the field to change it."""
 
     name: str
     field_id: str
     label: str
     answer: str
+    stored: str
 
 
 def _shown_answer(field: Field) -> str:
@@ -43,7 +44,8 @@ def review_rows(form: FlaskForm, definition: Definition, answers: dict[str, obje
         name = FIELD_PREFIX + question.name
         answer = _shown_answer(form[name]) if name in form else str(answers[question.name])
         label = pick(question.label, language, definition.default_language) or question.name
-        rows.append(ReviewRow(question.name, form[name].id if name in form else "", label, answer))
+        field_id = form[name].id if name in form else ""
+        rows.append(ReviewRow(question.name, field_id, label, answer, str(answers[question.name])))
     return rows
 
 
