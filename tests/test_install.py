@@ -152,9 +152,9 @@ def test_the_installed_package_migrates_and_serves_healthz_and_a_form(installed,
             status, health = wait_for(f"{base}/healthz", server)
             assert status == 200 and json.loads(health) == {"status": "ok", "database": "ok"}
             status, page = fetch(f"{base}/s/community-safety")
-            assert status == 200 and "Send my answers" in page and 'name="csrf_token"' in page
+            assert status == 200 and "Review my answers" in page and 'name="csrf_token"' in page
             status, page = fetch(f"{base}/s/community-safety?lang=es")
-            assert status == 200 and "Enviar mis respuestas" in page  # the catalogue the build compiled
+            assert status == 200 and "Revisar mis respuestas" in page  # the catalogue the build compiled
             assert fetch(f"{base}/static/vendor/idb/idb.umd.js")[0] == 200
         finally:
             server.terminate()

@@ -59,6 +59,8 @@ class Question:
     list_name: str = ""
     groups: tuple[str, ...] = ()  # the names of the groups it sits in, outermost first
     required_if: str = ""  # required only when this expression holds (XLSForm's required as an expression)
+    # The label a field worker reads out ("what you told us"), where it differs from the self-completed one.
+    interview_label: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def kind(self) -> QuestionType:
@@ -151,7 +153,7 @@ def _all_texts(definition: Definition) -> Iterator[tuple[str, dict[str, str], Ma
             where = {"name": group.name, "field": name}
             yield N_("group %(name)s: %(field)s has no %(language)s text"), where, getattr(group, name)
     for q in definition.questions:
-        for name in ("label", "hint", "required_message", "constraint_message"):
+        for name in ("label", "interview_label", "hint", "required_message", "constraint_message"):
             where = {"name": q.name, "field": name}
             yield N_("question %(name)s: %(field)s has no %(language)s text"), where, getattr(q, name)
     for list_name, choices in definition.choice_lists.items():

@@ -19,6 +19,7 @@ QUESTION_COLUMNS = (
     "type",
     "name",
     "label",
+    "interview_label",  # what a field worker reads out, where the self-completed wording would be wrong
     "hint",
     "required",
     "required_message",
@@ -160,6 +161,7 @@ class _Parser:
             name=name,
             type=kind,
             label=_texts(raw.get("label"), f"{where}: label", self.language),
+            interview_label=_texts(raw.get("interview_label"), f"{where}: interview_label", self.language),
             hint=_texts(raw.get("hint"), f"{where}: hint", self.language),
             required=not _required_if(raw) and _flag(raw, "required", where),
             required_if=_required_if(raw),

@@ -25,6 +25,7 @@ def test_a_decimal_comma_typed_in_spanish_is_stored_as_the_number(page, live_ser
     fill_the_kobo_form(page, distance_km="2,5")
     page.locator("#q_distance_km").blur()
     assert page.locator("[data-question=distance_km] [data-live-error]:visible").count() == 0
+    page.get_by_role("button", name="Revisar mis respuestas").click()
     page.get_by_role("button", name="Enviar mis respuestas").click()
     assert page.locator("#receipt").is_visible()
     answer = db.session.scalars(select(Answer).where(Answer.question == "distance_km")).one()

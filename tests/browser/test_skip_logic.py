@@ -31,6 +31,7 @@ def test_the_example_asks_about_support_only_after_yes(page, live_server, exampl
     page.get_by_label("Safe", exact=True).check()
     page.locator("#q_change_story").fill("Fewer fights near the school since the youth centre opened.")
     page.get_by_label("You may quote my words", exact=True).check()
+    page.get_by_role("button", name="Review my answers").click()
     page.get_by_role("button", name="Send my answers").click()
     assert page.locator("#receipt").is_visible()
     stored = db.session.scalars(select(Testimonial).where(Testimonial.question == "support_experience")).one()

@@ -54,6 +54,7 @@ POST_MATRIX = {
     "/admin/devices/{device}/revoke": (LOGIN, 403, 403, 302),
     "/admin/submissions/import": (LOGIN, 403, 403, 200),
     "/admin/surveys": (LOGIN, 403, 403, 200),
+    "/admin/surveys/community-safety/versions/{version}/preview": (LOGIN, 403, 403, 200),
     "/admin/surveys/community-safety/versions/{version}/publish": (LOGIN, 403, 403, 302),
     "/admin/surveys/community-safety/versions/{version}/close": (LOGIN, 403, 403, 302),
     "/admin/sites": (LOGIN, 403, 403, 200),

@@ -34,7 +34,7 @@ def test_an_xlsform_is_imported_previewed_and_published(client, make_user, login
         as_text=True
     )
     assert "Servicios de apoyo" in preview
-    assert "Send my answers" not in preview and "Enviar mis respuestas" not in preview
+    assert "Revisar mis respuestas" not in preview and "Comprobar estas respuestas" in preview
     assert client.post(f"/admin/surveys/support-services/versions/{version.id}/publish").status_code == 302
     assert client.get("/s/support-services").status_code == 200
     actions = [e.action for e in db.session.scalars(select(AuditEvent))]

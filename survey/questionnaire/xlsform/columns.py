@@ -11,7 +11,7 @@ from survey.questionnaire.parse import QUESTION_COLUMNS
 from survey.questionnaire.question_types import QUESTION_TYPES
 
 SURVEY_COLUMNS = QUESTION_COLUMNS  # the survey sheet's columns carry the model's own names
-SURVEY_TRANSLATED = ("label", "hint", "required_message", "constraint_message")
+SURVEY_TRANSLATED = ("label", "interview_label", "hint", "required_message", "constraint_message")
 SETTINGS_TRANSLATED = ("form_title", "description")
 UNSUPPORTED_SHEETS = {
     "external_choices": N_("choices from a file (external choices)"),

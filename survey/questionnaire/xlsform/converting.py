@@ -28,7 +28,19 @@ COPIED_BINDS = {"relevant": "relevant", "constraint": "constraint", "calculate":
 TEXT_BINDS = {"jr:requiredMsg": "required_message", "jr:constraintMsg": "constraint_message"}
 FLAG_BINDS = {"required": "required", "readonly": "read_only"}
 READ_KEYS = frozenset(
-    {"type", "name", "label", "hint", "bind", "control", "choices", "itemset", "list_name", "parameters"}
+    {
+        "type",
+        "name",
+        "label",
+        "interview_label",
+        "hint",
+        "bind",
+        "control",
+        "choices",
+        "itemset",
+        "list_name",
+        "parameters",
+    }
     | {"choice_filter", "default", "children", ROW_KEY}
     | {"actions", "_dynamic_default"}  # pyxform's bookkeeping for a default that is an expression
 )
@@ -122,7 +134,7 @@ class Conversion:
 
     def _texts(self, out: dict[str, Any], element: Mapping[str, Any], kind: Kind, name: str) -> None:
         defaults = kind.defaults or {}  # its English hint is left out: the form may be in another language
-        for key in ("label", "hint"):
+        for key in ("label", "interview_label", "hint"):
             if texts := self.languages.texts(element.get(key), question=name, column=key):
                 out[key] = texts
         for key, ours in TEXT_BINDS.items():

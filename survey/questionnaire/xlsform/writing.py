@@ -43,6 +43,7 @@ def _texts(row: Row, column: str, texts: Mapping[str, str]) -> None:
 def _question_row(q: Question) -> Row:
     row: Row = {"type": q.kind.xlsform_type(q), "name": q.name}
     _texts(row, "label", q.label)
+    _texts(row, "interview_label", q.interview_label)
     _texts(row, "hint", q.hint)
     _texts(row, "required_message", q.required_message)
     _texts(row, "constraint_message", q.constraint_message)

@@ -25,8 +25,9 @@ from survey.services.surveys import (
 from survey.web.admin import bp
 from survey.web.admin.forms import SurveyUploadForm
 from survey.web.filters import notice_text
-from survey.web.public.forms import build_form
+from survey.web.public.forms import answers_from, build_form
 from survey.web.public.layout import form_items
+from survey.web.public.review import review_rows
 
 
 @bp.route("/surveys", methods=["GET", "POST"])
@@ -55,18 +56,20 @@ def _version(slug: str, version_id: int) -> SurveyVersion:
     return version
 
 
-@bp.get("/surveys/<slug>/versions/<int:version_id>/preview")
+@bp.route("/surveys/<slug>/versions/<int:version_id>/preview", methods=["GET", "POST"])
 def preview(slug: str, version_id: int) -> ResponseReturnValue:
-    """A version's form as residents would see it; nothing can be sent from here."""
+    """A version's form as residents would see it; trying it checks the answers and stores nothing."""
     definition = definition_of(_version(slug, version_id))
     language = str(get_locale())
     form = build_form(definition, language, list_sites())
+    valid = form.validate_on_submit()
     return render_template(
         "public/survey.html",
         form=form,
         definition=definition,
         items=form_items(form, definition, language),
         preview=True,
+        rows=review_rows(form, definition, answers_from(form, definition), language) if valid else None,
     )
 
 

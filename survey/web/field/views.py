@@ -24,6 +24,7 @@ SHELL_FILES = (
     "js/field/questionnaire.js",
     "js/field/screens.js",
     "js/field/sync.js",
+    "js/field/review.js",
     "js/field/interview.js",
     "js/field/app.js",
 )

@@ -18,8 +18,9 @@ from survey.services.sites import list_sites
 from survey.services.submissions import find_response, record_submission
 from survey.services.surveys import list_open_surveys, open_survey
 from survey.web.public import bp, resubmission
-from survey.web.public.forms import build_form, submission_from
+from survey.web.public.forms import answers_from, build_form, submission_from
 from survey.web.public.layout import form_items
+from survey.web.public.review import carried_answers, review_rows
 
 
 @bp.get("/")
@@ -37,7 +38,11 @@ def answer_survey(slug: str) -> ResponseReturnValue:
     version, definition = found
     language = str(get_locale())
     form = build_form(definition, language, list_sites())
-    if form.validate_on_submit():
+    step = request.form.get("step", "")  # "review" from the form's button, "change" from the review page
+    valid = form.validate_on_submit()
+    if valid and step == "review":
+        return _review_page(form, definition, language)
+    if valid and step != "change":
         submission = submission_from(form, version, definition, language)
         known = find_response(submission.uuid)
         if known is not None and resubmission.is_own(known):  # a double tap: the receipt it already has
@@ -54,6 +59,16 @@ def answer_survey(slug: str) -> ResponseReturnValue:
     if not form.is_submitted():
         resubmission.remember_issued(form.uuid.data)
     return _form_page(form, definition, language)
+
+
+def _review_page(form: FlaskForm, definition: Definition, language: str) -> str:
+    return render_template(
+        "public/review.html",
+        form=form,
+        definition=definition,
+        rows=review_rows(form, definition, answers_from(form, definition), language),
+        carried=carried_answers(request.form),
+    )
 
 
 def _form_page(form: FlaskForm, definition: Definition, language: str, *, repeat: bool = False) -> str:

@@ -12,6 +12,8 @@
   var S = global.VocesScreens;
   var COUNTED = ['pending', 'sending', 'sent', 'failed', 'conflict'];
   var SENT_SHOWN = 20;  // the queue lists every record not yet delivered and the latest ones sent
+  var FIRST_ANSWERS = 2;  // answers shown to tell interviews apart in the queue
+  var ANSWER_CHARS = 40;
 
   function readConfig(root) {
     var data = root.dataset;
@@ -212,6 +214,27 @@
     return q ? Q.pick(q.item.label, this.config.lang, form.fallback) : name;
   };
 
+  // What tells two interviews of the same survey, site and minute apart: their number and first answers.
+  App.prototype.identity = function (record) {
+    var parts = [record.number ? Q.format(this.strings.interviewNumber, { n: record.number }) : record.uuid.slice(0, 8)];
+    var survey = this.surveys.filter(function (s) { return s.slug === record.survey; })[0];
+    if (survey) {
+      var lang = this.config.lang;
+      var form = Q.compile(survey.definition);
+      var shown = [];
+      form.questions.forEach(function (q) {
+        var value = (record.answers || {})[q.name];
+        if (shown.length >= FIRST_ANSWERS || !value || ['site', 'calculate', 'note'].indexOf(q.type) >= 0) {
+          return;
+        }
+        var labels = global.VocesReview.answerText({ form: form, language: lang }, q, String(value));
+        shown.push(labels.length > ANSWER_CHARS ? labels.slice(0, ANSWER_CHARS - 1) + '…' : labels);
+      });
+      parts = parts.concat(shown);
+    }
+    return S.el('p', { class: 'record-identity', 'data-identity': '' }, [parts.join(' · ')]);
+  };
+
   App.prototype.siteName = function (slug) {
     var site = this.siteList.filter(function (s) { return s.slug === slug; })[0];
     return site ? site.name : (slug || '');
@@ -269,6 +292,7 @@
       });
       list.appendChild(S.el('li', { class: 'field-item', 'data-uuid': record.uuid }, [
         S.el('p', {}, [S.el('strong', {}, [self.title(record.survey)]), record.site ? ' · ' + self.siteName(record.site) : '']),
+        self.identity(record),
         S.el('p', { class: 'muted' }, [Q.format(self.strings.started, { time: self.time(record.started_at) })]),
         S.el('p', { class: 'queue-actions' }, [resume, ' ', discard])
       ]));
@@ -298,6 +322,7 @@
         S.el('span', { class: 'status status-' + record.status }, [strings['status_' + record.status] || record.status]),
         ' ', S.el('strong', {}, [self.title(record.survey)]), ' · ' + self.siteName(record.site)
       ]),
+      self.identity(record),
       S.el('p', { class: 'muted' }, [Q.format(strings.finished, { time: self.time(record.finished_at) })])
     ].concat(details.map(function (text) { return S.el('p', {}, [text]); })));
     if (record.status === 'failed') {

@@ -1,7 +1,8 @@
 /*
  * One interview from the first screen to "finished": who, where and how first (site, mode, the
  * questions' language, consent when the survey does not ask it), then one screen per group or
- * ungrouped question, with Back and Next, a progress bar and the survey's own checks.
+ * ungrouped question, with Back and Next, a progress bar and the survey's own checks; then the
+ * answers to check, each with a way back to its screen, and only there "Finish the interview".
  *
  * The record is saved as the field worker types (and when the page is hidden), with the screen
  * it is on, so that a reload or a closed browser finds it where it was left. Its UUID is made
@@ -14,6 +15,7 @@
   var S = global.VocesScreens;
   var Store = global.VocesStore;
   var SETUP = 'setup';
+  var REVIEW = 'review';
 
   function newUuid() {
     var crypto = global.crypto;
@@ -35,7 +37,7 @@
   }
 
   function nameOf(screen) {
-    return screen === SETUP ? SETUP : screen.name;
+    return screen === SETUP || screen === REVIEW ? screen : screen.name;
   }
 
   // app: {user, lang, strings, sites(), template, onFinished(record), onLeave(), onProblem(error)}
@@ -74,7 +76,11 @@
       language: this.app.lang, site: '', mode: '', consent: '', answers: answers, screen: SETUP,
       started_at: now, created_at: now
     };
-    return Store.saveRecord(record).then(this.open.bind(this));
+    // A number the field worker can say aloud and find again: the tablet's own count of interviews.
+    return Store.getSetting('interviewCount').then(function (counted) {
+      record.number = (Number(counted) || 0) + 1;
+      return Store.setSetting('interviewCount', record.number);
+    }).then(function () { return Store.saveRecord(record); }).then(this.open.bind(this));
   };
 
   Interview.prototype.open = function (record) {
@@ -114,11 +120,17 @@
     for (var i = all.indexOf(name); index < 0 && i >= 0 && i < all.length; i++) {
       index = active.map(nameOf).indexOf(all[i]);
     }
-    this.current = active[Math.max(0, index)];
+    this.current = name === REVIEW ? REVIEW : active[Math.max(0, index)];
     this.record.screen = nameOf(this.current);
     this.screen.textContent = '';
     if (this.current === SETUP) {
       this.screen.appendChild(this.setupScreen());
+    } else if (this.current === REVIEW) {
+      var self = this;
+      var context = { form: this.form, language: this.record.language, strings: this.app.strings };
+      this.screen.appendChild(global.VocesReview.render(context, active.slice(1), state, function (screen) {
+        self.show(screen);
+      }));
     } else {
       var ctx = { form: this.form, language: this.record.language, strings: this.app.strings, answers: this.record.answers };
       this.screen.appendChild(S.render(ctx, this.current));
@@ -167,6 +179,8 @@
     if (this.current === SETUP) {
       this.readSetup();
       state = this.state();
+    } else if (this.current === REVIEW) {
+      state = this.state();  // nothing to read: the review only shows answers
     } else {
       for (var round = 0; round < 3; round++) {
         Object.assign(this.record.answers, S.read(this.screen));
@@ -198,14 +212,15 @@
 
   Interview.prototype.updateNav = function (state) {
     var active = this.active(state).map(nameOf);
-    var index = active.indexOf(nameOf(this.current));
-    var last = index === active.length - 1;
-    this.find('[data-back]').hidden = index <= 0;
-    this.find('[data-next]').hidden = last;
-    this.find('[data-finish]').hidden = !last;
+    var reviewing = this.current === REVIEW;
+    var index = reviewing ? active.length - 1 : active.indexOf(nameOf(this.current));
+    this.find('[data-back]').hidden = !reviewing && index <= 0;
+    this.find('[data-next]').hidden = reviewing;
+    this.find('[data-finish]').hidden = !reviewing;
     this.find('[data-progress]').max = active.length;
     this.find('[data-progress]').value = index + 1;
-    this.find('[data-progress-text]').textContent = Q.format(this.app.strings.progress, { n: index + 1, total: active.length });
+    this.find('[data-progress-text]').textContent = reviewing ? this.app.strings.reviewProgress
+      : Q.format(this.app.strings.progress, { n: index + 1, total: active.length });
     var definition = this.form.definition;
     this.find('[data-interview-title]').textContent = Q.pick(definition.title, this.record.language, this.form.fallback);
   };
@@ -264,6 +279,11 @@
   Interview.prototype.move = function (step, check) {
     this.update(null);
     var state = this.state();
+    var active = this.active(state);
+    if (this.current === REVIEW) {
+      this.show(step < 0 ? nameOf(active[active.length - 1]) : REVIEW);
+      return;
+    }
     if (check) {
       var problems = this.problems(this.current, state);
       if (Object.keys(problems).length) {
@@ -271,9 +291,12 @@
         return;
       }
     }
-    var active = this.active(state);
     var index = active.map(nameOf).indexOf(nameOf(this.current));
-    this.show(nameOf(active[Math.min(active.length - 1, Math.max(0, index + step))]));
+    if (index + step >= active.length) {
+      this.show(REVIEW);  // after the last screen: the answers to check before finishing
+      return;
+    }
+    this.show(nameOf(active[Math.max(0, index + step)]));
   };
 
   Interview.prototype.next = function () {

@@ -45,7 +45,26 @@
   function heading(ctx, q, tag, forId) {
     var required = q.item.required === true && q.type !== 'note'
       ? el('span', { class: 'required' }, [' ' + ctx.strings.requiredMark]) : null;
-    return el(tag, forId ? { for: forId } : {}, [withOutputs(text(ctx, q.item.label)), required]);
+    // A field worker interviews: the wording for an interview ("what you told us") where the survey has one.
+    var label = text(ctx, q.item.interview_label) || text(ctx, q.item.label);
+    return el(tag, forId ? { for: forId } : {}, [withOutputs(label), required]);
+  }
+
+  // The character the language writes between whole and fraction: "," in Spanish.
+  function decimalSymbol(language) {
+    try {
+      var parts = new Intl.NumberFormat(language).formatToParts(1.5);
+      return parts.filter(function (p) { return p.type === 'decimal'; }).map(function (p) { return p.value; })[0] || '.';
+    } catch (error) {
+      return '.';
+    }
+  }
+
+  // "2,5" read as 2.5, as the web form and the server read it (survey/web/public/fields.py): a lone comma only.
+  function decimalPoint(value, symbol) {
+    var trimmed = value.trim();
+    return symbol !== '.' && trimmed.split(symbol).length === 2 && trimmed.indexOf('.') < 0
+      ? trimmed.replace(symbol, '.') : value;
   }
 
   function inputFor(ctx, q, id, described) {
@@ -59,13 +78,16 @@
       input.value = value;
       return input;
     }
+    // A decimal is a text box with a decimal keypad: a number box drops a comma its browser's locale does not expect.
+    var symbol = decimalSymbol(ctx.language);
     var kinds = {
       integer: { type: 'number', step: '1', inputmode: 'numeric' },
-      decimal: { type: 'number', step: 'any', inputmode: 'decimal' },
+      decimal: { type: 'text', inputmode: 'decimal', autocomplete: 'off', 'data-decimal-symbol': symbol },
       date: { type: 'date' }
     };
     var field = el('input', Object.assign(common, kinds[q.type] || { type: 'text' }));
-    field.value = value;
+    var stored = /^-?[0-9]*\.[0-9]+$/.test(value);
+    field.value = q.type === 'decimal' && stored ? value.replace('.', symbol) : value;  // 2.5 shown as 2,5
     return field;
   }
 
@@ -147,6 +169,9 @@
         return;
       }
       var value = inputs[0].value;
+      if (inputs[0].hasAttribute('data-decimal-symbol')) {
+        value = decimalPoint(value, inputs[0].getAttribute('data-decimal-symbol'));
+      }
       if (inputs[0].type === 'radio' || inputs[0].type === 'checkbox') {
         value = inputs.filter(function (i) { return i.checked; }).map(function (i) { return i.value; }).join(' ');
       }
@@ -210,5 +235,5 @@
     return first;
   }
 
-  global.VocesScreens = { el: el, render: render, read: read, refresh: refresh, showProblems: showProblems };
+  global.VocesScreens = { el: el, decimalSymbol: decimalSymbol, render: render, read: read, refresh: refresh, showProblems: showProblems };
 })(window);

@@ -1,0 +1,54 @@
+"""The answers a resident is about to send, as they read them, and the posted values that carry them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, Field
+
+from survey.questionnaire import Definition, pick
+from survey.web.public.forms import FIELD_PREFIX
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One answered question: its label, the answer in words, what is stored, and the field to change it."""
+
+    name: str
+    field_id: str
+    label: str
+    answer: str
+    stored: str
+
+
+def _shown_answer(field: Field) -> str:
+    """A choice's label, or what was typed (a decimal comma stays a comma)."""
+    if isinstance(field, BooleanField):
+        return _("Yes") if field.data else _("No")
+    if hasattr(field, "iter_choices"):
+        return ", ".join(str(option[1]) for option in field.iter_choices() if option[2])
+    if field.raw_data:
+        return str(field.raw_data[0])
+    return "" if field.data is None else str(field.data)
+
+
+def review_rows(form: FlaskForm, definition: Definition, answers: dict[str, object], language: str) -> list[ReviewRow]:
+    """Every answer that would be stored, in the form's order; calculations show their value."""
+    rows = []
+    for question in definition.questions:
+        if question.name not in answers:
+            continue
+        name = FIELD_PREFIX + question.name
+        answer = _shown_answer(form[name]) if name in form else str(answers[question.name])
+        label = pick(question.label, language, definition.default_language) or question.name
+        field_id = form[name].id if name in form else ""
+        rows.append(ReviewRow(question.name, field_id, label, answer, str(answers[question.name])))
+    return rows
+
+
+def carried_answers(posted: MultiDict[str, str]) -> list[tuple[str, str]]:
+    """The posted answers as (name, value) pairs, to send again from hidden fields."""
+    return [(name, value) for name in posted if name.startswith(FIELD_PREFIX) for value in posted.getlist(name)]
