@@ -31,12 +31,7 @@ EXTERNAL_SUFFIXES = (".csv", ".xml", ".geojson")
 REPEAT_TYPES = frozenset({"repeat", "loop"})
 # The feature a type needs, by what pyxform makes of it, for types Voces refuses.
 FEATURES_BY_BINDING = {
-    "geopoint": N_("locations (geopoint)"),
-    "geotrace": N_("lines on a map (geotrace)"),
-    "geoshape": N_("shapes on a map (geoshape)"),
     "binary": N_("media (image, audio, video, file)"),
-    "dateTime": N_("dates with times (datetime)"),
-    "time": N_("times of day (time)"),
     "barcode": N_("barcodes"),
     "odk:rank": N_("ranking (rank)"),
 }

@@ -27,10 +27,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget, TextInput, TimeInput
 
 from survey.models import Site
 from survey.questionnaire import Definition, Question, pick
+from survey.web.public.geopoint import GeopointField
 
 
 class CheckboxField(SelectMultipleField):
@@ -102,11 +103,17 @@ FIELD_CLASSES: dict[str, type[Field]] = {
     "integer": IntegerField,
     "decimal": LocalDecimalField,
     "date": DateField,
+    "time": StringField,
+    "datetime": StringField,
+    "geopoint": GeopointField,
+    "geopoints": TextAreaField,
     "radio": RadioField,
     "checkboxes": CheckboxField,
     "checkbox": BooleanField,
     "site": SelectField,
 }
+# Kinds kept as the ODK string that was typed, shown by the browser's own picker.
+INPUT_WIDGETS = {"time": TimeInput(), "datetime": DateTimeLocalInput()}
 
 
 def _choices(question: Question, definition: Definition, language: str, sites: Sequence[Site]) -> list[SelectChoice]:
@@ -127,6 +134,8 @@ def make_field(
         kwargs["choices"] = _choices(question, definition, language, sites)
     if question.read_only:
         kwargs["render_kw"] = {"disabled": True} if question.kind.locked_when_read_only else {"readonly": True}
+    if kind in INPUT_WIDGETS:
+        kwargs["widget"] = INPUT_WIDGETS[kind]
     if field_class is LocalDecimalField:
         kwargs["symbol"] = decimal_symbol(language)
     return field_class(**kwargs)
