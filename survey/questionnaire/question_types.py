@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from survey.questionnaire.media_types import AudioType, ImageType
 from survey.questionnaire.messages import (
     ACKNOWLEDGE,
     CHOICE,
@@ -308,6 +309,8 @@ QUESTION_TYPES: Mapping[str, QuestionType] = {
         GeopointType(),
         GeotraceType(),
         GeoshapeType(),
+        ImageType(),
+        AudioType(),
         SelectOneType(),
         SelectMultipleType(),
         SiteType(),

@@ -36,6 +36,8 @@ DEFINITION = parse_definition(
             {"name": "field", "type": "geoshape", "label": {"en": "Field"}},
             {"name": "at", "type": "time", "label": {"en": "At"}},
             {"name": "since", "type": "datetime", "label": {"en": "Since"}},
+            {"name": "photo", "type": "image", "label": {"en": "Photo"}},
+            {"name": "voice", "type": "audio", "label": {"en": "Voice"}},
             {"name": "ok", "type": "acknowledge", "label": {"en": "OK?"}, "default": "OK"},
             {"name": "info", "type": "note", "label": {"en": "Info"}},
             {"name": "twice", "type": "calculate", "calculation": "${age} * 2"},
@@ -55,6 +57,8 @@ def test_every_supported_type_has_its_class():
         "geopoint",
         "geotrace",
         "geoshape",
+        "image",
+        "audio",
         "select_one",
         "select_multiple",
         "site",
@@ -114,6 +118,8 @@ def test_the_field_kind_follows_the_type_and_a_multiline_text_gets_a_text_area()
         "field": "geopoints",
         "at": "time",
         "since": "datetime",
+        "photo": "file",
+        "voice": "file",
     }
 
 
@@ -175,3 +181,16 @@ def test_a_date_default_is_checked_like_a_date_answer():
 def test_places_and_times_are_checked_as_odk_writes_them(name, value, wrong):
     question = DEFINITION.question(name)
     assert (question.kind.problem(question, value, (), ()) is not None) is wrong
+
+
+def test_a_photo_and_a_recording_take_only_their_kind_of_file_and_are_named_by_it():
+    photo, voice = DEFINITION.question("photo"), DEFINITION.question("voice")
+    assert photo.kind.accepts("image/jpeg") and not photo.kind.accepts("audio/ogg")
+    assert voice.kind.accepts("audio/ogg") and not voice.kind.accepts("text/html")
+    assert voice.kind.to_transcribe and not photo.kind.to_transcribe
+
+    class Sent:
+        filename = "plaza.jpg"
+
+    assert photo.kind.from_field(Sent()) == "plaza.jpg" and photo.kind.from_field(None) == ""
+    assert photo.kind.problem(photo, "x" * 201, (), ()) is not None

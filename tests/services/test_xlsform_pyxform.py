@@ -100,7 +100,7 @@ def test_or_other_adds_the_choice_and_the_question_pyxform_adds(tmp_path):
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ({"type": "image", "name": "photo", "label": "Photo"}, "row 4, column type: Voces does not support media"),
+        ({"type": "video", "name": "clip", "label": "Clip"}, "row 4, column type: Voces does not support video"),
         ({"type": "barcode", "name": "code", "label": "Code"}, "row 4, column type: Voces does not support barc"),
         ({"type": "begin_repeat", "name": "people"}, "row 4, column type: Voces does not support repeats (repeat)"),
     ],

@@ -31,7 +31,7 @@ EXTERNAL_SUFFIXES = (".csv", ".xml", ".geojson")
 REPEAT_TYPES = frozenset({"repeat", "loop"})
 # The feature a type needs, by what pyxform makes of it, for types Voces refuses.
 FEATURES_BY_BINDING = {
-    "binary": N_("media (image, audio, video, file)"),
+    "binary": N_("video and other files (video, file)"),
     "barcode": N_("barcodes"),
     "odk:rank": N_("ranking (rank)"),
 }
@@ -56,7 +56,7 @@ class Kind:
 def _signature(entry: Mapping[str, Any]) -> tuple[object, ...]:
     control = entry.get("control") or {}
     bind = entry.get("bind") or {}
-    return control.get("tag"), bind.get("type"), bind.get("readonly")
+    return control.get("tag"), control.get("mediatype"), bind.get("type"), bind.get("readonly")
 
 
 _BY_SIGNATURE = {

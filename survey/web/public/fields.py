@@ -31,7 +31,9 @@ from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget, TextI
 
 from survey.models import Site
 from survey.questionnaire import Definition, Question, pick
+from survey.questionnaire.media_types import MediaType
 from survey.web.public.geopoint import GeopointField
+from survey.web.public.media import MediaField
 
 
 class CheckboxField(SelectMultipleField):
@@ -107,6 +109,7 @@ FIELD_CLASSES: dict[str, type[Field]] = {
     "datetime": StringField,
     "geopoint": GeopointField,
     "geopoints": TextAreaField,
+    "file": MediaField,
     "radio": RadioField,
     "checkboxes": CheckboxField,
     "checkbox": BooleanField,
@@ -134,6 +137,8 @@ def make_field(
         kwargs["choices"] = _choices(question, definition, language, sites)
     if question.read_only:
         kwargs["render_kw"] = {"disabled": True} if question.kind.locked_when_read_only else {"readonly": True}
+    if isinstance(question.kind, MediaType):  # a phone opens its camera or recorder
+        kwargs["render_kw"] = {"accept": question.kind.media, "capture": question.kind.capture}
     if kind in INPUT_WIDGETS:
         kwargs["widget"] = INPUT_WIDGETS[kind]
     if field_class is LocalDecimalField:
