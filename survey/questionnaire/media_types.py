@@ -62,3 +62,12 @@ class AudioType(MediaType):
     media = "audio/*"
     capture = "user"
     to_transcribe = True
+
+
+class VideoType(MediaType):
+    """A short film, taken with the phone's camera."""
+
+    name = "video"
+    xlsform_names = ("video",)
+    media = "video/*"
+    capture = "environment"

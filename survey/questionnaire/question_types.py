@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from survey.questionnaire.media_types import AudioType, ImageType
+from survey.questionnaire.media_types import AudioType, ImageType, VideoType
 from survey.questionnaire.messages import (
     ACKNOWLEDGE,
     CHOICE,
@@ -157,6 +157,15 @@ class DateType(QuestionType):
     def from_field(self, data: object) -> str:
         """A date as YYYY-MM-DD."""
         return data.isoformat() if isinstance(data, date) else str(data)
+
+
+class BarcodeType(TextType):
+    """A code read from a barcode; typed here, as Enketo asks for it, since a web page has no scanner."""
+
+    name = "barcode"
+    xlsform_names = ("barcode",)
+    appearances = frozenset()
+    can_be_testimony = False
 
 
 class SelectOneType(QuestionType):
@@ -311,6 +320,8 @@ QUESTION_TYPES: Mapping[str, QuestionType] = {
         GeoshapeType(),
         ImageType(),
         AudioType(),
+        VideoType(),
+        BarcodeType(),
         SelectOneType(),
         SelectMultipleType(),
         SiteType(),

@@ -59,6 +59,8 @@ def test_every_supported_type_has_its_class():
         "geoshape",
         "image",
         "audio",
+        "video",
+        "barcode",
         "select_one",
         "select_multiple",
         "site",

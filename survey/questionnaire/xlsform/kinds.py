@@ -31,8 +31,7 @@ EXTERNAL_SUFFIXES = (".csv", ".xml", ".geojson")
 REPEAT_TYPES = frozenset({"repeat", "loop"})
 # The feature a type needs, by what pyxform makes of it, for types Voces refuses.
 FEATURES_BY_BINDING = {
-    "binary": N_("video and other files (video, file)"),
-    "barcode": N_("barcodes"),
+    "binary": N_("other files (file)"),
     "odk:rank": N_("ranking (rank)"),
 }
 FEATURES_BY_CONTROL = {"range": N_("ranges (range)"), "action": N_("background recording")}
