@@ -137,3 +137,10 @@ def test_a_tablet_record_naming_a_file_it_cannot_carry_is_refused(client, voices
     assert result["status"] == "invalid"
     assert "web form" in json.dumps(result)
     assert db.session.scalars(select(Response)).first() is None
+
+
+def test_a_drawing_that_can_hold_a_script_is_no_photo(client, voices, db):
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    page = send(client, photo=(svg, "a.svg", "image/svg+xml")).get_data(as_text=True)
+    assert "This file is not a photo." in page
+    assert db.session.scalars(select(MediaFile)).first() is None

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from survey.models import Response
+from survey.models import Response, Role
 from survey.services.surveys import import_survey
 
 DEFINITION = {
@@ -95,3 +95,13 @@ def test_a_wrong_time_and_a_short_line_are_refused(client, places, db):
     assert "Not a valid time of day" in page
     assert "Give at least 2 points, one per line" in page
     assert db.session.scalars(select(Response)).first() is None
+
+
+def test_evaluators_summary_and_export_carry_locations_as_text(client, places, db, make_user, login):
+    for n in range(5):  # groups smaller than five are withheld
+        assert post(client, q_spot=[f"1.{n}", "-78.7", "", "9"], q_opens="07:30").status_code == 302
+    login(make_user(Role.EVALUATOR))
+    assert client.get("/evaluate/places").status_code == 200
+    export = client.get("/evaluate/places/export.csv")
+    assert export.status_code == 200
+    assert "1.3 -78.7 0 9" in export.get_data(as_text=True)

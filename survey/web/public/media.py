@@ -15,6 +15,7 @@ from survey.questionnaire.media_types import MediaType
 from survey.services.media import DEFAULT_MEDIA_MAX_BYTES, UploadedFile
 
 UNNAMED = "file"
+SCRIPTABLE = frozenset({"image/svg+xml"})  # a drawing that can hold a script is no photo
 
 
 def media_max_bytes() -> int:
@@ -40,7 +41,7 @@ def upload_problem(question: Question, field: FileField) -> str:
     upload = field.data
     if not isinstance(kind, MediaType) or not isinstance(upload, FileStorage):
         return ""
-    if not kind.accepts(upload.mimetype or ""):
+    if not kind.accepts(upload.mimetype or "") or upload.mimetype in SCRIPTABLE:
         return _("This file is not a photo.") if kind.media.startswith("image") else _("This file is not a recording.")
     upload.stream.seek(0, 2)
     size = upload.stream.tell()
