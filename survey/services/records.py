@@ -12,6 +12,7 @@ from typing import Any
 
 from survey.models import Channel, ConsentScope, Device, InterviewMode, SurveyStatus, SurveyVersion, User
 from survey.questionnaire import Definition
+from survey.questionnaire.media_types import MediaType
 from survey.questionnaire.messages import ANSWER_MESSAGES, N_, SITE, AnswerError, echoed
 from survey.questionnaire.validate import validate_answers
 from survey.services.answers import describe_answer_errors
@@ -250,7 +251,9 @@ def judge(
     answers, problems = validate_answers(definition, raw, language, known_sites=sites)
     # a file's name without the file would be an answer that was lost: refuse it rather than keep half
     problems |= {
-        q.name: AnswerError(NO_FILE) for q in definition.questions if q.kind.field == "file" and answers.get(q.name)
+        q.name: AnswerError(NO_FILE)
+        for q in definition.questions
+        if isinstance(q.kind, MediaType) and answers.get(q.name)
     }
     if problems:
         return invalid(record_uuid, problems, language)

@@ -60,7 +60,7 @@
       return input;
     }
     if (q.type === 'geotrace' || q.type === 'geoshape') {  // one point per line; the server joins them with ';'
-      var points = el('textarea', Object.assign(common, { rows: 4, inputmode: 'decimal' }));
+      var points = el('textarea', Object.assign(common, { rows: 4 }));  // a number pad has no new line
       points.value = value.split(';').join('\n');
       return points;
     }
