@@ -19,6 +19,8 @@ class Config:
     # On SQLite, how long a request waits for another's write to finish before failing (survey/sqlite.py).
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 30_000))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024))
+    # The largest photo or recording one question takes; a form with such questions accepts this much more.
+    MEDIA_MAX_BYTES = int(os.environ.get("MEDIA_MAX_BYTES", 10 * 1024 * 1024))
     WTF_CSRF_TIME_LIMIT = None  # residents may take an hour over a form; the token is tied to the session
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -61,9 +61,9 @@ def test_surveys_import_and_list(runner, db):
 
 def test_surveys_import_reports_a_broken_file(runner, tmp_path):
     broken = tmp_path / "broken.yaml"
-    broken.write_text("form_id: x\nversion: '1'\ntitle: {en: X}\nquestions:\n  - {name: a, type: geopoint}\n")
+    broken.write_text("form_id: x\nversion: '1'\ntitle: {en: X}\nquestions:\n  - {name: a, type: range}\n")
     result = runner.invoke(args=["surveys", "import", str(broken)])
-    assert result.exit_code != 0 and "type 'geopoint' is not supported" in result.output
+    assert result.exit_code != 0 and "type 'range' is not supported" in result.output
 
 
 def test_demo_load_is_idempotent(runner, db):

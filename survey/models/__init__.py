@@ -5,6 +5,7 @@ from survey.models.base import Base
 from survey.models.device import Device, SubmissionConflict
 from survey.models.job import Job, JobChunk, JobKind, JobStatus
 from survey.models.learned import LearnedModel
+from survey.models.media import MediaFile
 from survey.models.response import Answer, Channel, ConsentScope, InterviewMode, Response
 from survey.models.rollup import SummaryCount
 from survey.models.site import Site
@@ -26,6 +27,7 @@ __all__ = [
     "JobKind",
     "JobStatus",
     "LearnedModel",
+    "MediaFile",
     "ConsentScope",
     "Response",
     "Role",

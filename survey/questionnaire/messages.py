@@ -24,6 +24,10 @@ INTEGER = "integer"
 DECIMAL = "decimal"
 DATE = "date"
 ACKNOWLEDGE = "acknowledge"
+GEOPOINT = "geopoint"
+GEOPOINTS = "geopoints"
+TIME = "time"
+DATETIME = "datetime"
 SHAPE = "shape"
 NUL = "nul"
 
@@ -37,6 +41,10 @@ ANSWER_MESSAGES: Mapping[str, str] = {
     DECIMAL: N_("Not a valid decimal value."),
     DATE: N_("Not a valid date value."),
     ACKNOWLEDGE: N_("Tick the box to answer."),
+    GEOPOINT: N_("Give a latitude between -90 and 90 and a longitude between -180 and 180, in degrees."),
+    GEOPOINTS: N_("Give at least %(n)d points, one per line: latitude and longitude in degrees, separated by a space."),
+    TIME: N_("Not a valid time of day (HH:MM)."),
+    DATETIME: N_("Not a valid date and time."),
     SHAPE: N_("An answer must be text, a number or a list of choices."),
     NUL: N_("This answer holds an invisible NUL character that cannot be stored: please type it again."),
 }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, delete, func, select, update
 
 from survey.extensions import db
-from survey.models import Answer, AuditEvent, Response, SubmissionConflict, TagSource, Testimonial, ThemeTag
+from survey.models import Answer, AuditEvent, MediaFile, Response, SubmissionConflict, TagSource, Testimonial, ThemeTag
 from survey.services.rollups import touch_responses
 
 
@@ -67,6 +67,7 @@ def erase_response(response: Response) -> Derived:
             .where(AuditEvent.target_type == "testimonial", AuditEvent.target_id.in_([str(i) for i in ids]))
             .values(detail={})
         )
+    db.session.execute(delete(MediaFile).where(MediaFile.response_id == response.id))  # photos, recordings
     db.session.execute(delete(Answer).where(Answer.response_id == response.id))
     db.session.execute(delete(SubmissionConflict).where(SubmissionConflict.uuid == response.uuid))
     db.session.execute(delete(Response).where(Response.id == response.id))

@@ -12,6 +12,7 @@ from typing import Any
 
 from survey.models import Channel, ConsentScope, Device, InterviewMode, SurveyStatus, SurveyVersion, User
 from survey.questionnaire import Definition
+from survey.questionnaire.media_types import MediaType
 from survey.questionnaire.messages import ANSWER_MESSAGES, N_, SITE, AnswerError, echoed
 from survey.questionnaire.validate import validate_answers
 from survey.services.answers import describe_answer_errors
@@ -28,6 +29,7 @@ NOT_A_TIME, OUTSIDE_YEARS, AFTER_FINISH = "not_a_time", "outside_years", "after_
 BIND_MISMATCH, CONFLICTING, NOT_STORED = "bind_mismatch", "conflicting", "not_stored"
 DRAFT, CLOSED, UNPUBLISHED = "draft", "closed", "unpublished"
 NUL_IN_RECORD = "nul_in_record"
+NO_FILE = "no_file"
 RECORD_MESSAGES: Mapping[str, str] = {
     **ANSWER_MESSAGES,
     NOT_AN_OBJECT: N_("must be an object"),
@@ -48,6 +50,7 @@ RECORD_MESSAGES: Mapping[str, str] = {
     CLOSED: N_("survey '%(survey)s' is closed: nothing more is stored for it"),
     UNPUBLISHED: N_("version '%(version)s' of survey '%(survey)s' was never published"),
     NUL_IN_RECORD: N_("holds a NUL character, which cannot be stored"),
+    NO_FILE: N_("is answered with a photo or recording, which a record cannot carry: answer it on the web form"),
 }
 
 
@@ -246,6 +249,12 @@ def judge(
     if errors:
         return invalid(record_uuid, errors, language)
     answers, problems = validate_answers(definition, raw, language, known_sites=sites)
+    # a file's name without the file would be an answer that was lost: refuse it rather than keep half
+    problems |= {
+        q.name: AnswerError(NO_FILE)
+        for q in definition.questions
+        if isinstance(q.kind, MediaType) and answers.get(q.name)
+    }
     if problems:
         return invalid(record_uuid, problems, language)
     binds_consent = any(q.bind == "consent" for q in definition.questions)

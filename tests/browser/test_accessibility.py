@@ -62,3 +62,22 @@ def test_withdrawal_page_and_its_errors(axe_page, live_server, lang):
     page.locator("main button[type=submit]").click()
     page.wait_for_selector(".error-summary")
     assert severe_violations(page) == []
+
+
+def test_location_time_and_file_questions_and_their_errors(axe_page, live_server, db):
+    from survey.services.surveys import import_survey
+    from tests.web.test_media import DEFINITION as VOICES
+    from tests.web.test_places_and_times import DEFINITION as PLACES
+
+    import_survey(PLACES, publish=True)
+    import_survey(VOICES, publish=True)
+    db.session.commit()
+    page = axe_page
+    page.goto(f"{live_server}/s/places")
+    assert severe_violations(page) == []
+    page.locator("#q_spot").fill("95")
+    page.locator("form.survey-form button[type=submit]").click()
+    page.wait_for_selector(".error-summary")
+    assert severe_violations(page) == []
+    page.goto(f"{live_server}/s/voices")
+    assert severe_violations(page) == []

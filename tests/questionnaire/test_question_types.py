@@ -31,6 +31,13 @@ DEFINITION = parse_definition(
                 "default": "1 3",
             },
             {"name": "where", "type": "site", "label": {"en": "Where"}},
+            {"name": "spot", "type": "geopoint", "label": {"en": "Spot"}, "default": "1.8 -78.7 0 5"},
+            {"name": "track", "type": "geotrace", "label": {"en": "Track"}},
+            {"name": "field", "type": "geoshape", "label": {"en": "Field"}},
+            {"name": "at", "type": "time", "label": {"en": "At"}},
+            {"name": "since", "type": "datetime", "label": {"en": "Since"}},
+            {"name": "photo", "type": "image", "label": {"en": "Photo"}},
+            {"name": "voice", "type": "audio", "label": {"en": "Voice"}},
             {"name": "ok", "type": "acknowledge", "label": {"en": "OK?"}, "default": "OK"},
             {"name": "info", "type": "note", "label": {"en": "Info"}},
             {"name": "twice", "type": "calculate", "calculation": "${age} * 2"},
@@ -45,6 +52,15 @@ def test_every_supported_type_has_its_class():
         "integer",
         "decimal",
         "date",
+        "time",
+        "datetime",
+        "geopoint",
+        "geotrace",
+        "geoshape",
+        "image",
+        "audio",
+        "video",
+        "barcode",
         "select_one",
         "select_multiple",
         "site",
@@ -77,6 +93,8 @@ def test_every_type_an_xlsform_names_is_read_by_the_spellings_its_class_gives():
         ("when", date(2026, 1, 31), date(2026, 2, 1), "2026-02-01"),
         ("picks", ["1", "3"], ["2", "4"], "2 4"),
         ("ok", True, False, ""),
+        ("spot", "1.8 -78.7 0 5", "1.8 -78.7 0 5", "1.8 -78.7 0 5"),
+        ("track", None, "1 2\n1.5 2.5 0 3\n", "1 2;1.5 2.5 0 3"),
     ],
 )
 def test_a_type_turns_its_default_into_field_data_and_field_data_into_an_answer(name, default, field_data, answer):
@@ -97,6 +115,13 @@ def test_the_field_kind_follows_the_type_and_a_multiline_text_gets_a_text_area()
         "picks": "checkboxes",
         "where": "site",
         "ok": "checkbox",
+        "spot": "geopoint",
+        "track": "geopoints",
+        "field": "geopoints",
+        "at": "time",
+        "since": "datetime",
+        "photo": "file",
+        "voice": "file",
     }
 
 
@@ -127,3 +152,47 @@ def test_a_date_default_is_checked_like_a_date_answer():
     week_date = {"name": "when", "type": "date", "label": {"en": "When"}, "default": "2026-W01-1"}
     with pytest.raises(DefinitionError, match="default '2026-W01-1' is not a possible answer"):
         parse_definition({"form_id": "d", "version": "1", "title": {"en": "D"}, "questions": [week_date]})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "wrong"),
+    [
+        ("spot", "1.8 -78.7", False),
+        ("spot", "1.8 -78.7 12.5 4", False),
+        ("spot", "91 0 0 0", True),
+        ("spot", "0 -181", True),
+        ("spot", "1.8 -78.7 0 -1", True),
+        ("spot", "north east", True),
+        ("spot", "1.8", True),
+        ("spot", "1 2 3 4 5", True),
+        ("track", "1 2;1.1 2.1", False),
+        ("track", "1 2", True),
+        ("field", "1 2;1.1 2.1", True),
+        ("field", "1 2\n1.1 2.1\n1 2.2", False),
+        ("field", "1 2;1.1 2.1;95 2", True),
+        ("at", "07:30", False),
+        ("at", "07:30:15.250-05:00", False),
+        ("at", "24:00", True),
+        ("at", "7.30", True),
+        ("since", "2026-12-03T07:30", False),
+        ("since", "2026-12-03T07:30:00.000Z", False),
+        ("since", "2026-12-03", True),
+        ("since", "2026-13-03T07:30", True),
+    ],
+)
+def test_places_and_times_are_checked_as_odk_writes_them(name, value, wrong):
+    question = DEFINITION.question(name)
+    assert (question.kind.problem(question, value, (), ()) is not None) is wrong
+
+
+def test_a_photo_and_a_recording_take_only_their_kind_of_file_and_are_named_by_it():
+    photo, voice = DEFINITION.question("photo"), DEFINITION.question("voice")
+    assert photo.kind.accepts("image/jpeg") and not photo.kind.accepts("audio/ogg")
+    assert voice.kind.accepts("audio/ogg") and not voice.kind.accepts("text/html")
+    assert voice.kind.to_transcribe and not photo.kind.to_transcribe
+
+    class Sent:
+        filename = "plaza.jpg"
+
+    assert photo.kind.from_field(Sent()) == "plaza.jpg" and photo.kind.from_field(None) == ""
+    assert photo.kind.problem(photo, "x" * 201, (), ()) is not None

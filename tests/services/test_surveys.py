@@ -54,8 +54,8 @@ def test_changed_form_needs_a_new_version(db):
     ("change", "message"),
     [
         (
-            lambda d: d["questions"][1].update(type="geopoint"),
-            "question 2 (age_band): type 'geopoint' is not supported",
+            lambda d: d["questions"][1].update(type="range"),
+            "question 2 (age_band): type 'range' is not supported",
         ),
         (lambda d: d["questions"][1].update(choices="nope"), "choice list 'nope' is not defined"),
         (lambda d: d["questions"][2].update(name="age_band"), "is used twice"),

@@ -359,8 +359,8 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
     ("survey", "message"),
     [
         (
-            changed(SURVEY, "visits", type="geopoint"),
-            "survey sheet, row 11, column type: Voces does not support locations (geopoint); "
+            changed(SURVEY, "visits", type="range"),
+            "survey sheet, row 11, column type: Voces does not support ranges (range); "
             "see 'XLSForm: what Voces reads' in the README",
         ),
         (
@@ -375,10 +375,6 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
                 *SURVEY[3:],
             ],
             "survey sheet, row 5, column type: Voces does not support repeats (repeat)",
-        ),
-        (
-            changed(SURVEY, "visits", **{"media::image": "photo.png"}),
-            "survey sheet, row 11, column media::image: Voces does not support media in a question",
         ),
         (
             changed(SURVEY, "visits", relevant="pulldata('x', 'y')"),
@@ -511,10 +507,10 @@ def test_the_cli_imports_an_xlsform_and_prints_its_warnings(runner, db, tmp_path
 
 
 def test_the_cli_refuses_an_xlsform_naming_the_row(runner, db, tmp_path):
-    path = write_xlsform(tmp_path / "kobo.xlsx", survey=changed(SURVEY, "visits", type="geopoint"))
+    path = write_xlsform(tmp_path / "kobo.xlsx", survey=changed(SURVEY, "visits", type="range"))
     result = runner.invoke(args=["surveys", "import", str(path)])
     assert result.exit_code != 0
-    assert "survey sheet, row 11, column type: Voces does not support locations (geopoint)" in result.output
+    assert "survey sheet, row 11, column type: Voces does not support ranges (range)" in result.output
     assert count(SurveyVersion) == 0
 
 

@@ -100,10 +100,9 @@ def test_or_other_adds_the_choice_and_the_question_pyxform_adds(tmp_path):
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ({"type": "image", "name": "photo", "label": "Photo"}, "row 4, column type: Voces does not support media"),
-        ({"type": "geopoint", "name": "where", "label": "Where"}, "row 4, column type: Voces does not support locat"),
+        ({"type": "file", "name": "doc", "label": "Document"}, "row 4, column type: Voces does not support other"),
+        ({"type": "range", "name": "score", "label": "Score"}, "row 4, column type: Voces does not support rang"),
         ({"type": "begin_repeat", "name": "people"}, "row 4, column type: Voces does not support repeats (repeat)"),
-        ({"type": "datetime", "name": "when", "label": "When"}, "row 4, column type: Voces does not support dates wi"),
     ],
 )
 def test_a_feature_voces_lacks_is_refused_naming_it_and_the_readme(tmp_path, row, message):
@@ -145,17 +144,17 @@ def test_a_choice_name_may_stand_twice_when_the_settings_allow_it(tmp_path, db, 
 
 def test_a_refusal_on_the_upload_page_is_worded_in_the_admins_language(tmp_path, db, client, make_user, login):
     login(make_user(Role.ADMIN))
-    rows = [*ROWS, {"type": "geopoint", "name": "where", "label": "Where"}]
+    rows = [*ROWS, {"type": "range", "name": "score", "label": "Score"}]
     data = write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}).read_bytes()
     client.get("/admin/surveys?lang=es")
     page = upload(client, "f.xlsx", data).get_data(as_text=True)
     assert (
-        "f.xlsx: hoja survey, fila 4, columna type: Voces no admite las ubicaciones (geopoint); "
+        "f.xlsx: hoja survey, fila 4, columna type: Voces no admite los rangos (range); "
         "vea «XLSForm: what Voces reads» en el README"
     ) in page.replace("&#34;", '"').replace("&#39;", "'")
     client.get("/admin/surveys?lang=en")
     page = upload(client, "f.xlsx", data).get_data(as_text=True)
-    assert "f.xlsx: survey sheet, row 4, column type: Voces does not support locations (geopoint)" in page
+    assert "f.xlsx: survey sheet, row 4, column type: Voces does not support ranges (range)" in page
 
 
 def test_pyxform_words_a_broken_row_and_they_are_passed_on_as_they_are(tmp_path):
@@ -179,3 +178,64 @@ def test_required_may_be_an_expression_and_holds_only_when_it_is_true(tmp_path, 
     import_survey(data, publish=True)
     export_xlsform("f", tmp_path / "out.xlsx")
     assert question(read_survey(tmp_path / "out.xlsx").definition, "per_day")["required"] == "${smoke} = 'yes'"
+
+
+def test_locations_and_times_are_read_with_pyxforms_aliases_and_exported_back(tmp_path, db):
+    rows = [
+        *ROWS,
+        {"type": "gps", "name": "home", "label": "Home"},
+        {"type": "geopoint", "name": "clinic", "label": "Clinic", "appearance": "maps"},
+        {"type": "geotrace", "name": "road", "label": "Road"},
+        {"type": "geoshape", "name": "plot", "label": "Plot"},
+        {"type": "time", "name": "opens", "label": "Opens"},
+        {"type": "dateTime", "name": "seen", "label": "Seen"},
+    ]
+    path = write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={"form_id": "places"})
+    data = read_survey(path).definition
+    types = {name: question(data, name)["type"] for name in ("home", "clinic", "road", "plot", "opens", "seen")}
+    assert types == {
+        "home": "geopoint",
+        "clinic": "geopoint",
+        "road": "geotrace",
+        "plot": "geoshape",
+        "opens": "time",
+        "seen": "datetime",
+    }
+    import_survey(data)
+    export_xlsform("places", tmp_path / "back.xlsx")
+    again = read_survey(tmp_path / "back.xlsx").definition
+    assert {name: question(again, name)["type"] for name in types} == types
+
+
+def test_barcodes_videos_pictures_beside_labels_and_a_form_id_with_spaces_are_read(tmp_path, db):
+    rows = [
+        {"type": "barcode", "name": "code", "label": "Code on the box"},
+        {"type": "video", "name": "clip", "label": "Film the road"},
+        {"type": "photo", "name": "plaza", "label": "Photo", "media::image": "plaza.png"},
+        {"type": "audio", "name": "story", "label": "Tell us"},
+    ]
+    path = write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=[], settings={"form_id": "Market day 2"})
+    result = read_survey(path)
+    data = result.definition
+    assert [question(data, n)["type"] for n in ("code", "clip", "plaza", "story")] == [
+        "barcode",
+        "video",
+        "image",
+        "audio",
+    ]
+    assert data["form_id"] == "Market_day_2"
+    warnings = [str(w) for w in result.warnings]
+    assert any("form_id 'Market day 2'" in w and "Market_day_2" in w for w in warnings)
+    assert any(w.startswith("survey sheet, row 4:") and "pictures and sounds beside a label" in w for w in warnings)
+    assert import_survey(data).survey.slug == "Market_day_2"
+
+
+def test_a_location_listed_as_personal_is_kept_from_evaluators(tmp_path, db):
+    from survey.questionnaire import parse_definition
+    from survey.services.explore import reported_questions
+
+    rows = [*ROWS, {"type": "geopoint", "name": "home", "label": "Home"}]
+    settings = {"form_id": "homes", "personal": "home"}
+    data = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings=settings)).definition
+    reported = {q.name for q in reported_questions(parse_definition(data))}
+    assert "home" not in reported and "per_day" in reported

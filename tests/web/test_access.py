@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 
 from survey.extensions import db
-from survey.models import Role, SurveyVersion, Testimonial
+from survey.models import MediaFile, Role, SurveyVersion, Testimonial
 from survey.services.devices import register_device
 from survey.services.jobs import start_rerun
 from survey.services.withdrawals import pending_requests, request_withdrawal
@@ -37,6 +37,8 @@ MATRIX = {
     "/admin/withdrawals": (LOGIN, 403, 403, 200),
     "/admin/withdrawals/{withdrawal}": (LOGIN, 403, 403, 200),
     "/admin/jobs": (LOGIN, 403, 403, 200),
+    "/admin/media": (LOGIN, 403, 403, 200),
+    "/admin/media/{media}": (LOGIN, 403, 403, 200),
 }
 
 
@@ -86,6 +88,7 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{user}", "<int:user_id>")
         .replace("{withdrawal}", "<int:request_id>")
         .replace("{job}", "<int:job_id>")
+        .replace("{media}", "<int:media_id>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
@@ -105,6 +108,9 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     field_worker = make_user(Role.FIELD_WORKER)
     device, _ = register_device(field_worker, "tablet")
     job = start_rerun(everything=True)
+    media = MediaFile(response_id=response.id, question="photo", file_name="a.jpg", content_type="image/jpeg", size=3)
+    media.data = b"jpg"
+    db.session.add(media)
     db.session.commit()
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
     if role is not None:
@@ -117,6 +123,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
         user=field_worker.id,
         withdrawal=withdrawal,
         job=job.id,
+        media=media.id,
     )
     data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None
     response = client.open(address, method=method, data=data)

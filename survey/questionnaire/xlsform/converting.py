@@ -45,7 +45,9 @@ READ_KEYS = frozenset(
     | {"actions", "_dynamic_default"}  # pyxform's bookkeeping for a default that is an expression
 )
 IGNORED_COLUMN = N_("column %(column)s is not one Voces reads; ignored")
-REFUSED_KEYS = {"media": N_("media in a question (image, audio, video)"), "trigger": N_("triggers (trigger)")}
+REFUSED_KEYS = {"trigger": N_("triggers (trigger)")}
+# A picture or sound beside a label is a file ODK ships with the form; the label's words are still asked.
+LABEL_MEDIA = N_("pictures and sounds beside a label (media) are not shown, only the label's words; ignored")
 READ_CONTROLS = frozenset({"appearance", "bodyless"})
 # Appearances that change what is asked or stored, or need another app: refused, by name. Any other
 # appearance Voces does not know is ignored with a warning, as ODK's own apps ignore one they lack.
@@ -121,7 +123,9 @@ class Conversion:
             if key in REFUSED_KEYS:
                 refused = unsupported(Message(REFUSED_KEYS[key]))
                 raise DefinitionError(str(refused), question=name, column=key, message=refused)
-            if key not in READ_KEYS:
+            if key == "media":
+                self.warn(row, LABEL_MEDIA)
+            elif key not in READ_KEYS:
                 self.warn(row, IGNORED_COLUMN, column=key)
         for key in element.get("control") or {}:
             if key not in READ_CONTROLS:

@@ -31,13 +31,7 @@ EXTERNAL_SUFFIXES = (".csv", ".xml", ".geojson")
 REPEAT_TYPES = frozenset({"repeat", "loop"})
 # The feature a type needs, by what pyxform makes of it, for types Voces refuses.
 FEATURES_BY_BINDING = {
-    "geopoint": N_("locations (geopoint)"),
-    "geotrace": N_("lines on a map (geotrace)"),
-    "geoshape": N_("shapes on a map (geoshape)"),
-    "binary": N_("media (image, audio, video, file)"),
-    "dateTime": N_("dates with times (datetime)"),
-    "time": N_("times of day (time)"),
-    "barcode": N_("barcodes"),
+    "binary": N_("other files (file)"),
     "odk:rank": N_("ranking (rank)"),
 }
 FEATURES_BY_CONTROL = {"range": N_("ranges (range)"), "action": N_("background recording")}
@@ -61,7 +55,7 @@ class Kind:
 def _signature(entry: Mapping[str, Any]) -> tuple[object, ...]:
     control = entry.get("control") or {}
     bind = entry.get("bind") or {}
-    return control.get("tag"), bind.get("type"), bind.get("readonly")
+    return control.get("tag"), control.get("mediatype"), bind.get("type"), bind.get("readonly")
 
 
 _BY_SIGNATURE = {

@@ -179,8 +179,13 @@ def _settings_warnings(form: Mapping[str, Any]) -> list[Notice]:
 def _convert(form: Mapping[str, Any], conversion: Conversion) -> dict[str, Any]:
     """Our definition dict for pyxform's JSON of a form."""
     languages = conversion.languages
+    form_id = str(form.get("id_string") or "")
+    if _NOT_A_FORM_ID.search(form_id) and (address := _NOT_A_FORM_ID.sub("_", form_id).strip("_")[:100]):
+        becomes = N_("settings sheet: form_id '%(form_id)s' has characters an address cannot hold; it becomes %(slug)s")
+        conversion.warnings.append(Notice(becomes, form_id=form_id, slug=address))
+        form_id = address
     data: dict[str, Any] = {
-        "form_id": str(form.get("id_string") or ""),
+        "form_id": form_id,
         "default_language": languages.default,
         "title": languages.texts(form.get("title"), column="form_title"),
     }

@@ -53,6 +53,10 @@
     if (type === 'acknowledge') {
       return inputs.some(function (i) { return i.checked; }) ? ACKNOWLEDGED : '';
     }
+    if (type === 'geopoint') {  // latitude, longitude, altitude, accuracy: one ODK point
+      var parts = inputs.map(function (i) { return i.value.trim(); });
+      return parts[0] || parts[1] ? parts.join(' ') : '';
+    }
     if (inputs.length && (inputs[0].type === 'radio' || inputs[0].type === 'checkbox')) {
       return inputs.filter(function (i) { return i.checked; })
         .map(function (i) { return i.value; }).join(' ');

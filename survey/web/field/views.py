@@ -20,6 +20,7 @@ SHELL_FILES = (
     "css/voces.css",
     "vendor/idb/idb.umd.js",
     "js/expressions.js",
+    "js/geopoint.js",
     "js/field/store.js",
     "js/field/questionnaire.js",
     "js/field/screens.js",

@@ -27,10 +27,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget, TextInput, TimeInput
 
 from survey.models import Site
 from survey.questionnaire import Definition, Question, pick
+from survey.questionnaire.media_types import MediaType
+from survey.web.public.geopoint import GeopointField
+from survey.web.public.media import MediaField
 
 
 class CheckboxField(SelectMultipleField):
@@ -102,11 +105,18 @@ FIELD_CLASSES: dict[str, type[Field]] = {
     "integer": IntegerField,
     "decimal": LocalDecimalField,
     "date": DateField,
+    "time": StringField,
+    "datetime": StringField,
+    "geopoint": GeopointField,
+    "geopoints": TextAreaField,
+    "file": MediaField,
     "radio": RadioField,
     "checkboxes": CheckboxField,
     "checkbox": BooleanField,
     "site": SelectField,
 }
+# Kinds kept as the ODK string that was typed, shown by the browser's own picker.
+INPUT_WIDGETS = {"time": TimeInput(), "datetime": DateTimeLocalInput()}
 
 
 def _choices(question: Question, definition: Definition, language: str, sites: Sequence[Site]) -> list[SelectChoice]:
@@ -127,6 +137,10 @@ def make_field(
         kwargs["choices"] = _choices(question, definition, language, sites)
     if question.read_only:
         kwargs["render_kw"] = {"disabled": True} if question.kind.locked_when_read_only else {"readonly": True}
+    if isinstance(question.kind, MediaType):  # a phone opens its camera or recorder
+        kwargs["render_kw"] = {"accept": question.kind.media, "capture": question.kind.capture}
+    if kind in INPUT_WIDGETS:
+        kwargs["widget"] = INPUT_WIDGETS[kind]
     if field_class is LocalDecimalField:
         kwargs["symbol"] = decimal_symbol(language)
     return field_class(**kwargs)

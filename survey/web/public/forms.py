@@ -16,10 +16,12 @@ from survey.questionnaire import Definition, Question, pick
 from survey.questionnaire.messages import CONSTRAINT, AnswerError
 from survey.questionnaire.validate import validate_answers
 from survey.services.answers import describe_answer_error
+from survey.services.media import UploadedFile
 from survey.services.submissions import Submission
 from survey.services.withdrawals import ReceiptCodeError, normalise_receipt
 from survey.web.filters import with_outputs
 from survey.web.public.fields import field_answer, make_field
+from survey.web.public.media import upload_problem, uploaded
 
 EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)  # a tampered or reset clock says 0001 or 1970
 FIELD_PREFIX = "q_"
@@ -75,7 +77,9 @@ def build_form(definition: Definition, language: str, sites: list[Site]) -> Flas
             for name, question in by_field.items():
                 problem = problems.get(question.name)
                 self[name].errors = [describe_answer_error(problem, language)] if problem else []
-            return all(checked) and not problems
+                if not problem and (wrong_file := upload_problem(question, self[name])):
+                    self[name].errors = [wrong_file]
+            return all(checked) and not problems and not any(self[name].errors for name in by_field)
 
     for name, question in by_field.items():
         setattr(ResidentForm, name, _field_for(question, definition, language, sites))
@@ -93,6 +97,13 @@ def answers_from(form: FlaskForm, definition: Definition) -> dict[str, object]:
     """The validated answers that apply, keyed by question name; calculations included."""
     answers: dict[str, object] = form.answers
     return {q.name: answers[q.name] for q in definition.questions if answers.get(q.name)}
+
+
+def uploads_from(form: FlaskForm, definition: Definition) -> dict[str, UploadedFile]:
+    """The checked files the form received, by question, for the answers that apply."""
+    answers: dict[str, object] = form.answers
+    files = {q.name: uploaded(form[FIELD_PREFIX + q.name]) for q in definition.questions if answers.get(q.name)}
+    return {name: upload for name, upload in files.items() if upload is not None}
 
 
 def submission_from(form: FlaskForm, version: SurveyVersion, definition: Definition, language: str) -> Submission:

@@ -6,7 +6,7 @@ import uuid as uuidlib
 from dataclasses import replace
 from typing import Any
 
-from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
@@ -14,12 +14,14 @@ from sqlalchemy import text
 
 from survey.extensions import db
 from survey.questionnaire import Definition
+from survey.services.media import media_questions, store_media
 from survey.services.sites import list_sites
 from survey.services.submissions import find_response, record_submission
 from survey.services.surveys import list_open_surveys, open_survey
 from survey.web.public import bp, resubmission
-from survey.web.public.forms import answers_from, build_form, submission_from
+from survey.web.public.forms import answers_from, build_form, submission_from, uploads_from
 from survey.web.public.layout import form_items
+from survey.web.public.media import media_max_bytes
 from survey.web.public.review import carried_answers, review_rows
 
 
@@ -37,6 +39,8 @@ def answer_survey(slug: str) -> ResponseReturnValue:
         abort(404)
     version, definition = found
     language = str(get_locale())
+    if files := len(media_questions(definition)):  # room for each file, over the limit for the rest
+        request.max_content_length = files * media_max_bytes() + int(current_app.config["MAX_CONTENT_LENGTH"])
     form = build_form(definition, language, list_sites())
     step = request.form.get("step", "")  # "review" from the form's button, "change" from the review page
     valid = form.validate_on_submit()
@@ -54,6 +58,7 @@ def answer_survey(slug: str) -> ResponseReturnValue:
             form.repeat.data = "1"  # the same answers again: stored only if the resident says so
             return _form_page(form, definition, language, repeat=True)
         response = record_submission(submission)
+        store_media(response, definition, uploads_from(form, definition))
         resubmission.remember_sent(slug, response, submission.answers)
         return redirect(url_for("public.thanks", slug=slug))
     if not form.is_submitted():

@@ -11,6 +11,7 @@
   var Q = global.VocesQuestionnaire;
   var S = global.VocesScreens;
   var COUNTED = ['pending', 'sending', 'sent', 'failed', 'conflict'];
+  var MEDIA_TYPES = ['image', 'audio', 'video'];  // survey/questionnaire/media_types.py
   var SENT_SHOWN = 20;  // the queue lists every record not yet delivered and the latest ones sent
   var FIRST_ANSWERS = 2;  // answers shown to tell interviews apart in the queue
   var ANSWER_CHARS = 40;
@@ -18,7 +19,7 @@
   function readConfig(root) {
     var data = root.dataset;
     return {
-      user: data.user, csrf: data.csrf, lang: data.lang, pageUrl: data.pageUrl,
+      user: data.user, csrf: data.csrf, lang: data.lang, pageUrl: data.pageUrl, answerUrl: data.answerUrl,
       devicesUrl: data.devicesUrl, surveysUrl: data.surveysUrl, submissionsUrl: data.submissionsUrl,
       workerUrl: data.workerUrl, manifestUrl: data.manifestUrl,
       batch: Number(data.batch), baseMs: Number(data.retryBaseMs), maxMs: Number(data.retryMaxMs),
@@ -240,11 +241,24 @@
     return site ? site.name : (slug || '');
   };
 
+  function asksForFiles(items) {
+    return items.some(function (item) {
+      return MEDIA_TYPES.indexOf(item.type) >= 0 || asksForFiles(item.questions || []);
+    });
+  }
+
   App.prototype.renderHome = function () {
     var self = this;
     var list = self.find('[data-surveys]');
     list.textContent = '';
     self.surveys.forEach(function (survey) {
+      if (asksForFiles(survey.definition.questions || [])) {  // the offline queue carries text, not files
+        list.appendChild(S.el('li', { 'data-survey-on-web': survey.slug }, [
+          S.el('a', { class: 'button', href: self.config.answerUrl.replace('__slug__', encodeURIComponent(survey.slug)) }, [self.title(survey.slug)]), ' ',
+          S.el('span', { class: 'hint' }, [self.strings.mediaOnWeb])
+        ]));
+        return;
+      }
       var button = S.el('button', { type: 'button', class: 'button button-primary', 'data-survey': survey.slug }, [
         self.title(survey.slug), ' ',
         S.el('span', { class: 'survey-version' }, ['(' + Q.format(self.strings.version, { version: survey.version }) + ')'])

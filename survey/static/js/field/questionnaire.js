@@ -17,6 +17,25 @@
   var INTEGER = /^-?[0-9]+$/;
   var DECIMAL = /^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
   var DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+  // As survey/questionnaire/place_and_time_types.py checks them on the server.
+  var TIME = '(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,6})?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?';
+  var TIME_OF_DAY = new RegExp('^' + TIME + '$');
+  var DATE_AND_TIME = new RegExp('^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T' + TIME + '$');
+  var FEWEST_POINTS = { geotrace: 2, geoshape: 3 };
+
+  // Whether "latitude longitude [altitude [accuracy]]" is a possible point.
+  function isPoint(value) {
+    var words = value.trim().split(/\s+/);
+    if (words.length < 2 || words.length > 4 || !words.every(function (w) { return DECIMAL.test(w); })) {
+      return false;
+    }
+    var n = words.map(Number);
+    return Math.abs(n[0]) <= 90 && Math.abs(n[1]) <= 180 && !(n[3] < 0);
+  }
+
+  function points(value) {
+    return value.split(/[;\n]/).map(function (p) { return p.trim(); }).filter(Boolean);
+  }
 
   // Text in the language, else the form's default language, else any.
   function pick(texts, language, fallback) {
@@ -191,6 +210,18 @@
         return DECIMAL.test(value) ? '' : strings.number;
       case 'date':
         return DATE.test(value) && !isNaN(Date.parse(value)) ? '' : strings.date;
+      case 'time':
+        return TIME_OF_DAY.test(value) ? '' : strings.time;
+      case 'datetime':
+        return DATE_AND_TIME.test(value) ? '' : strings.datetime;
+      case 'geopoint':
+        return isPoint(value) ? '' : strings.geopoint;
+      case 'geotrace':
+      case 'geoshape': {
+        var given = points(value);
+        return given.length >= FEWEST_POINTS[q.type] && given.every(isPoint)
+          ? '' : format(strings.geopoints, { n: FEWEST_POINTS[q.type] });
+      }
       case 'acknowledge':
         return value === ACKNOWLEDGED ? '' : strings.required;
       case 'text': {

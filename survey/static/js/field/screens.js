@@ -78,17 +78,49 @@
       input.value = value;
       return input;
     }
+    if (q.type === 'geotrace' || q.type === 'geoshape') {  // one point per line; the server joins them with ';'
+      var points = el('textarea', Object.assign(common, { rows: 4 }));  // a number pad has no new line
+      points.value = value.split(';').join('\n');
+      return points;
+    }
     // A decimal is a text box with a decimal keypad: a number box drops a comma its browser's locale does not expect.
     var symbol = decimalSymbol(ctx.language);
     var kinds = {
       integer: { type: 'number', step: '1', inputmode: 'numeric' },
       decimal: { type: 'text', inputmode: 'decimal', autocomplete: 'off', 'data-decimal-symbol': symbol },
-      date: { type: 'date' }
+      date: { type: 'date' },
+      time: { type: 'time' },
+      datetime: { type: 'datetime-local' },
+      geopoint: { type: 'text', inputmode: 'decimal', autocomplete: 'off' }
     };
     var field = el('input', Object.assign(common, kinds[q.type] || { type: 'text' }));
     var stored = /^-?[0-9]*\.[0-9]+$/.test(value);
     field.value = q.type === 'decimal' && stored ? value.replace('.', symbol) : value;  // 2.5 shown as 2,5
+    if (q.type === 'geopoint' && !q.item.read_only) {
+      return el('div', { class: 'geopoint' }, [field, locateButton(ctx, field)]);
+    }
     return field;
+  }
+
+  // "Use my location" fills the point ("latitude longitude altitude accuracy"); typing stays possible.
+  function locateButton(ctx, field) {
+    if (!global.VocesGeopoint || !global.navigator.geolocation) {
+      return null;
+    }
+    var status = el('span', { class: 'hint', 'aria-live': 'polite' });
+    var button = el('button', { type: 'button', class: 'button' }, [ctx.strings.locate]);
+    button.addEventListener('click', function () {
+      status.textContent = ctx.strings.locating;
+      global.VocesGeopoint.locate(function (point) {
+        status.textContent = point ? ctx.strings.located : ctx.strings.notLocated;
+        if (point) {
+          field.value = point;
+          field.dispatchEvent(new Event('input', { bubbles: true }));
+          field.dispatchEvent(new Event('change', { bubbles: true }));
+        }
+      });
+    });
+    return el('span', {}, [button, status]);
   }
 
   function choicesFor(ctx, q, id, described) {

@@ -1,0 +1,64 @@
+"""Locations and times on the tablet, offline; surveys with photos or recordings sent to the web form."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import Response
+from survey.services.surveys import import_survey
+from tests.browser.field_kit import count, open_field_app, tablet_page
+from tests.web.test_media import DEFINITION as VOICES
+
+PLACES = {
+    "form_id": "clinic-visit",
+    "version": "1",
+    "title": {"en": "Clinic visit", "es": "Visita a la clínica"},
+    "questions": [
+        {"name": "spot", "type": "geopoint", "label": {"en": "Where is the clinic?"}, "required": True},
+        {"name": "opens", "type": "time", "label": {"en": "Opens at"}},
+    ],
+}
+
+
+def test_the_tablets_location_fills_a_point_offline_and_it_arrives_as_odk_writes_it(browser, server, field_app):
+    with field_app.app_context():
+        import_survey(PLACES, publish=True)
+        db.session.commit()
+    location = {"geolocation": {"latitude": 2.5701, "longitude": -72.6459, "accuracy": 8}}
+    with tablet_page(browser, server, permissions=["geolocation"], **location) as tablet:
+        tablet.context.set_offline(True)
+        tablet.locator("[data-survey=clinic-visit]").click()
+        tablet.get_by_label("Guaviare").check()
+        tablet.get_by_label("In person").check()
+        tablet.get_by_label("Their words may be quoted", exact=True).check()
+        next_screen = tablet.get_by_role("button", name="Next")
+        next_screen.click()
+        point = tablet.locator("#fq-spot-input")
+        point.fill("95 10")
+        next_screen.click()
+        expect(tablet.locator("#fq-spot")).to_contain_text("Give a latitude between -90 and 90")
+        tablet.get_by_role("button", name="Use my location").click()
+        expect(point).to_have_value("2.5701 -72.6459 0 8")
+        next_screen.click()
+        tablet.locator("#fq-opens-input").fill("07:30")
+        tablet.get_by_role("button", name="Finish the interview").click()
+        tablet.get_by_role("button", name="Back to the list").click()
+        tablet.context.set_offline(False)
+        expect(count(tablet, "sent")).to_have_text("1")
+    with field_app.app_context():
+        [response] = db.session.scalars(select(Response)).all()
+        assert {a.question: a.value_text for a in response.answers} == {"spot": "2.5701 -72.6459 0 8", "opens": "07:30"}
+
+
+def test_a_survey_with_photos_or_recordings_is_offered_as_its_web_form(browser, server, field_app):
+    with field_app.app_context():
+        import_survey(VOICES, publish=True)
+        db.session.commit()
+    with tablet_page(browser, server) as tablet:
+        open_field_app(tablet, server.url)
+        expect(tablet.locator("[data-survey=voices]")).to_have_count(0)
+        offered = tablet.locator("[data-survey-on-web=voices]")
+        expect(offered).to_contain_text("cannot keep offline")
+        expect(offered.get_by_role("link", name="Voices")).to_have_attribute("href", "/s/voices")
