@@ -144,3 +144,9 @@ def test_a_drawing_that_can_hold_a_script_is_no_photo(client, voices, db):
     page = send(client, photo=(svg, "a.svg", "image/svg+xml")).get_data(as_text=True)
     assert "This file is not a photo." in page
     assert db.session.scalars(select(MediaFile)).first() is None
+
+
+def test_a_form_with_files_is_sent_from_its_own_page_since_a_review_page_cannot_carry_a_file(client, voices):
+    page = client.get(URL).get_data(as_text=True)
+    assert "Send my answers" in page
+    assert 'value="review"' not in page
