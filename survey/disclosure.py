@@ -51,8 +51,13 @@ TESTIMONY_COUNT = Partition(TESTIMONIES, (ALL,), of_testimonies=True)
 
 
 def answer_partition(question: str, choices: Iterable[str]) -> Partition:
-    """A five-point question's answers by choice; no answer is a part too, never shown."""
+    """A select-one question's answers by choice; no answer is a part too, never shown."""
     return Partition(f"answer:{question}", tuple(choices), rest=NO_ANSWER)
+
+
+def choice_partition(question: str, choice: str) -> Partition:
+    """Responses that ticked one choice of a select-multiple question, and (never shown) those that did not."""
+    return Partition(f"choice:{question}:{choice}", (YES,), rest=NO)
 
 
 def sentiment_partition(reasons: Iterable[str]) -> Partition:

@@ -7,14 +7,24 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, text
 
 from survey import disclosure
-from survey.disclosure import NOT_SCORED, SENTIMENT, Key, Partition
+from survey.disclosure import NOT_SCORED, SENTIMENT, YES, Key, Partition
 from survey.extensions import db
 from survey.models import SummaryCount, Survey, SurveyVersion
-from survey.questionnaire import Definition
+from survey.questionnaire import Definition, Question
 from survey.services.raw_counts import NEUTRAL_WITHIN, month_of
 from survey.services.rollups import settle_rollups
 
-__all__ = ["NEUTRAL_WITHIN", "PartCounts", "count_parts", "month_of"]
+__all__ = ["NEUTRAL_WITHIN", "PartCounts", "count_parts", "month_of", "multiple_choice", "single_choice"]
+
+
+def single_choice(definition: Definition) -> tuple[Question, ...]:
+    """The questions answered with one choice of a list: five-point scales among them."""
+    return tuple(q for q in definition.questions if q.type == "select_one" and q.choices)
+
+
+def multiple_choice(definition: Definition) -> tuple[Question, ...]:
+    """The questions answered with any number of choices of a list."""
+    return tuple(q for q in definition.questions if q.type == "select_multiple" and q.choices)
 
 
 @dataclass
@@ -30,8 +40,9 @@ def count_parts(survey: Survey, definition: Definition) -> PartCounts:
     """Count every response, answer, testimony, sentiment band and theme of a survey per site and month.
 
     A grouped read of the rollup (survey.services.rollups): its size grows with sites, months and
-    themes, not with the responses. Answers count for the definition's five-point questions, each
-    choice by its name; any other value counts with "no answer".
+    themes, not with the responses. Answers count for the definition's select-one questions, each
+    choice by its name (any other value counts with "no answer"), and for its select-multiple
+    questions, each choice as a part of the responses that ticked it.
     """
     settle_rollups()  # what this transaction wrote and has not counted yet
     if db.session.get_bind().dialect.name == "postgresql":
@@ -50,10 +61,17 @@ def count_parts(survey: Survey, definition: Definition) -> PartCounts:
         .where(SummaryCount.survey_version_id.in_(versions))
         .group_by(SummaryCount.site_id, SummaryCount.month, SummaryCount.statistic, SummaryCount.part)
     )
-    choices = {f"answer:{q.name}": [c.name for c in q.choices] for q in definition.likert_questions}
+    choices = {f"answer:{q.name}": [c.name for c in q.choices] for q in single_choice(definition)}
+    ticked = {f"answer:{q.name}": (q.name, {c.name for c in q.choices}) for q in multiple_choice(definition)}
     result = PartCounts()
     reasons, themes = set(), set()
     for site, month, statistic, part, n, total, scored in rows:
+        if statistic in ticked:  # each combination of choices adds to each choice it holds
+            question, offered = ticked[statistic]
+            for choice in set(part.split()) & offered:
+                key = (site, month, f"choice:{question}:{choice}", YES)
+                result.counts[key] = result.counts.get(key, 0) + int(n)
+            continue
         if statistic.startswith("answer:"):
             if part in choices.get(statistic, ()):  # anything else counts with "no answer"
                 result.counts[site, month, statistic, part] = int(n)
@@ -66,7 +84,10 @@ def count_parts(survey: Survey, definition: Definition) -> PartCounts:
         if statistic.startswith("theme:"):
             themes.add(statistic.removeprefix("theme:"))
     result.partitions += [
-        disclosure.answer_partition(q.name, choices[f"answer:{q.name}"]) for q in definition.likert_questions
+        disclosure.answer_partition(q.name, choices[f"answer:{q.name}"]) for q in single_choice(definition)
+    ]
+    result.partitions += [
+        disclosure.choice_partition(q.name, c.name) for q in multiple_choice(definition) for c in q.choices
     ]
     result.partitions.append(disclosure.sentiment_partition(reasons))
     result.partitions += [disclosure.theme_partition(t) for t in sorted(themes)]

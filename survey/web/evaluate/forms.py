@@ -46,6 +46,12 @@ class SummaryFilterForm(FlaskForm):
         render_kw={"placeholder": "YYYY-MM"},
     )
 
+    by = SelectField(
+        _l("Break down by"),
+        choices=[SelectChoice("", _l("Nothing")), SelectChoice("site", _l("Site"))],
+        validators=[Optional()],
+    )
+
     def set_sites(self, sites: list[Site]) -> None:
         """Offer every site, plus all of them."""
         self.site.choices = [SelectChoice("", _l("All sites"))] + [
