@@ -26,6 +26,8 @@ ALL = "all"
 RESPONSES = "responses"
 TESTIMONIES = "testimonies"
 SENTIMENT = "sentiment"
+# The squares of the testimonies' polarity by band, as a measure: published where the band is, for a spread.
+SENTIMENT_SQUARES = "sentiment squares"
 BANDS = ("negative", "neutral", "positive")
 NOT_SCORED = "not scored:"  # followed by the reason's code, empty when none was recorded
 YES, NO = "yes", "no"
@@ -204,7 +206,8 @@ def _measures_of(
     kept: dict[tuple[Atom, str, str], tuple[float, int]] = defaultdict(lambda: (0.0, 0))
     for (site, month, statistic, part), (total, n) in measures.items():
         atom = atom_of.get((site, month))
-        if atom is not None and (atom, statistic, part) in published:
+        counted_as = SENTIMENT if statistic == SENTIMENT_SQUARES else statistic
+        if atom is not None and (atom, counted_as, part) in published:
             before = kept[atom, statistic, part]
             kept[atom, statistic, part] = (before[0] + total, before[1] + n)
     # A published part can hold fewer than k values of a measure (a theme's scored sentences): views could

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, text
 
 from survey import disclosure
-from survey.disclosure import NOT_SCORED, SENTIMENT, YES, Key, Partition
+from survey.disclosure import NOT_SCORED, SENTIMENT, SENTIMENT_SQUARES, YES, Key, Partition
 from survey.extensions import db
 from survey.models import SummaryCount, Survey, SurveyVersion
 from survey.questionnaire import Definition, Question
@@ -75,6 +75,9 @@ def count_parts(survey: Survey, definition: Definition) -> PartCounts:
         if statistic.startswith("answer:"):
             if part in choices.get(statistic, ()):  # anything else counts with "no answer"
                 result.counts[site, month, statistic, part] = int(n)
+            continue
+        if statistic == SENTIMENT_SQUARES:  # a measure only, of the sentiment bands' testimonies
+            result.measures[site, month, statistic, part] = (float(total or 0.0), int(scored or 0))
             continue
         result.counts[site, month, statistic, part] = int(n)
         if statistic == SENTIMENT or statistic.startswith("theme:"):

@@ -14,7 +14,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from survey.disclosure import ALL, GAVE_TESTIMONY, NOT_SCORED, RESPONSES, SENTIMENT, TESTIMONIES, YES
+from survey.disclosure import ALL, GAVE_TESTIMONY, NOT_SCORED, RESPONSES, SENTIMENT, SENTIMENT_SQUARES, TESTIMONIES, YES
 from survey.extensions import db
 from survey.models import Answer, Response, SurveyVersion, Testimonial, ThemeTag
 from survey.services.surveys import definition_of
@@ -140,15 +140,16 @@ def _count_testimonies(where: ColumnElement[bool], month: Any) -> list[CountRow]
             func.count(Testimonial.id),
             func.sum(polarity),
             func.count(polarity),
+            func.sum(polarity * polarity),
         )
         .join(Response)
         .where(where)
         .group_by(*GROUPED, "band")
     )
-    return rows + [
-        _row((v, s, m), SENTIMENT, part, n, total, scored)
-        for v, s, m, part, n, total, scored in db.session.execute(query)
-    ]
+    for v, s, m, part, n, total, scored, squares in db.session.execute(query):
+        rows.append(_row((v, s, m), SENTIMENT, part, n, total, scored))
+        rows.append(_row((v, s, m), SENTIMENT_SQUARES, part, n, squares, scored))
+    return rows
 
 
 def _count_themes(where: ColumnElement[bool], month: Any) -> list[CountRow]:
