@@ -57,6 +57,11 @@ def answer_partition(question: str, choices: Iterable[str]) -> Partition:
     return Partition(f"answer:{question}", tuple(choices), rest=NO_ANSWER)
 
 
+def number_partition(question: str, bins: int) -> Partition:
+    """A numeric question's answers by histogram bin ("0", "1"...); no answer is a part too, never shown."""
+    return Partition(f"number:{question}", tuple(str(i) for i in range(bins)), rest=NO_ANSWER)
+
+
 def choice_partition(question: str, choice: str) -> Partition:
     """Responses that ticked one choice of a select-multiple question, and (never shown) those that did not."""
     return Partition(f"choice:{question}:{choice}", (YES,), rest=NO)

@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy import func, select, text
 
 from survey import disclosure
+from survey.analysis.histograms import histogram_bins
 from survey.disclosure import NOT_SCORED, SENTIMENT, SENTIMENT_SQUARES, YES, Key, Partition
 from survey.extensions import db
 from survey.models import SummaryCount, Survey, SurveyVersion
 from survey.questionnaire import Definition, Question
-from survey.services.raw_counts import NEUTRAL_WITHIN, month_of
+from survey.services.raw_counts import NEUTRAL_WITHIN, NUMBER, NUMBER_TYPES, month_of
 from survey.services.rollups import settle_rollups
 
-__all__ = ["NEUTRAL_WITHIN", "PartCounts", "count_parts", "month_of", "multiple_choice", "single_choice"]
+__all__ = ["NEUTRAL_WITHIN", "PartCounts", "count_parts", "month_of", "multiple_choice", "numeric", "single_choice"]
 
 
 def single_choice(definition: Definition) -> tuple[Question, ...]:
     """The questions answered with one choice of a list: five-point scales among them."""
     return tuple(q for q in definition.questions if q.type == "select_one" and q.choices)
+
+
+def numeric(definition: Definition) -> tuple[Question, ...]:
+    """The questions answered with a number: integers and decimals."""
+    return tuple(q for q in definition.questions if q.type in NUMBER_TYPES)
 
 
 def multiple_choice(definition: Definition) -> tuple[Question, ...]:
@@ -34,6 +41,7 @@ class PartCounts:
     counts: dict[Key, int] = field(default_factory=dict)
     measures: dict[Key, tuple[float, int]] = field(default_factory=dict)
     partitions: list[Partition] = field(default_factory=list)
+    edges: dict[str, list[float]] = field(default_factory=dict)  # a numeric question's histogram bins
 
 
 def count_parts(survey: Survey, definition: Definition) -> PartCounts:
@@ -65,7 +73,12 @@ def count_parts(survey: Survey, definition: Definition) -> PartCounts:
     ticked = {f"answer:{q.name}": (q.name, {c.name for c in q.choices}) for q in multiple_choice(definition)}
     result = PartCounts()
     reasons, themes = set(), set()
+    numbers: dict[str, list[tuple[int | None, str, str, int]]] = {NUMBER + q.name: [] for q in numeric(definition)}
     for site, month, statistic, part, n, total, scored in rows:
+        if statistic.startswith(NUMBER):
+            if statistic in numbers:
+                numbers[statistic].append((site, month, part, int(n)))
+            continue
         if statistic in ticked:  # each combination of choices adds to each choice it holds
             question, offered = ticked[statistic]
             for choice in set(part.split()) & offered:
@@ -92,6 +105,15 @@ def count_parts(survey: Survey, definition: Definition) -> PartCounts:
     result.partitions += [
         disclosure.choice_partition(q.name, c.name) for q in multiple_choice(definition) for c in q.choices
     ]
+    for statistic, found in numbers.items():
+        whole = definition.question(statistic.removeprefix(NUMBER)).type == "integer"
+        edges, index = histogram_bins((part for _, _, part, _ in found), narrowest=Decimal(1 if whole else 0))
+        for site, month, part, n in found:
+            key = (site, month, statistic, str(index[part]))
+            result.counts[key] = result.counts.get(key, 0) + n
+        question = statistic.removeprefix(NUMBER)
+        result.edges[question] = [float(edge) for edge in edges]
+        result.partitions.append(disclosure.number_partition(question, max(0, len(edges) - 1)))
     result.partitions.append(disclosure.sentiment_partition(reasons))
     result.partitions += [disclosure.theme_partition(t) for t in sorted(themes)]
     return result

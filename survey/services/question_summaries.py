@@ -6,9 +6,10 @@ Pure over survey.disclosure's View: each figure adds up only parts that may be p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from survey.analysis.histograms import quantile
 from survey.disclosure import ALL, RESPONSES, YES, Protected, Site, View
 from survey.questionnaire import Definition, Question
 from survey.services.part_counts import multiple_choice, single_choice
@@ -41,6 +42,33 @@ class QuestionSummary:
     def multiple(self) -> bool:
         """Say whether a response can give several choices (shares then add up past 100 %)."""
         return self.question.type == "select_multiple"
+
+
+@dataclass(frozen=True)
+class NumberSummary:
+    """A numeric question's histogram over the published bins of one view, and its quartiles."""
+
+    question: Question
+    edges: tuple[float, ...]  # bin i holds edges[i] <= value < edges[i + 1]
+    counts: tuple[int, ...]
+    quartiles: tuple[float, float, float] | None  # from the bins; None under the minimum group size
+
+    @property
+    def counted(self) -> int:
+        """The responses the histogram adds up."""
+        return sum(self.counts)
+
+
+def summarise_number(view: View, question: Question, edges: Sequence[float], min_group: int) -> NumberSummary:
+    """A numeric question's published bins in the view; quartiles read from them, spreading each bin's
+    answers evenly across it, when they add up to at least the minimum group."""
+    counts = tuple(view.count(f"number:{question.name}", str(i)).value for i in range(len(edges) - 1))
+    quartiles = None
+    if sum(counts) >= min_group:
+        q1, q2, q3 = (quantile(edges, counts, q) for q in (0.25, 0.5, 0.75))
+        if q1 is not None and q2 is not None and q3 is not None:
+            quartiles = (q1, q2, q3)
+    return NumberSummary(question, tuple(edges), counts, quartiles)
 
 
 @dataclass(frozen=True)

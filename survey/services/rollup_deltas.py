@@ -22,7 +22,7 @@ from survey.extensions import db
 from survey.models import Response, SummaryCount, TagSource, Testimonial, ThemeTag
 from survey.models.base import table_of
 from survey.models.tag_rule import counts
-from survey.services.raw_counts import NEUTRAL_WITHIN
+from survey.services.raw_counts import NEUTRAL_WITHIN, NUMBER, number_part
 from survey.services.rollups import CHANGES, Cell, TagFacts, lock_cells, month_key, touch_cells
 
 Key = tuple[Cell, str, str]  # a cell, a statistic, a part
@@ -66,13 +66,20 @@ def _squared(polarity: float | None) -> float | None:
 
 
 def count_submission(
-    changes: Changes, cell: Cell, answers: Iterable[tuple[str, Any]], choice_questions: frozenset[str], told: int
+    changes: Changes,
+    cell: Cell,
+    answers: Iterable[tuple[str, Any]],
+    choice_questions: frozenset[str],
+    told: int,
+    number_questions: frozenset[str] = frozenset(),
 ) -> None:
-    """Add a response just stored: its answers to questions with choices, its testimonies (pending)."""
+    """Add a response just stored: its answers to questions with choices or numbers, its testimonies (pending)."""
     changes[cell, RESPONSES, ALL].add(1)
     for question, value in answers:
         if question in choice_questions and value is not None:
             changes[cell, f"answer:{question}", str(value)].add(1)
+        elif question in number_questions and value not in (None, ""):
+            changes[cell, NUMBER + question, number_part(float(value))].add(1)
     if told:
         changes[cell, TESTIMONIES, ALL].add(told)
         changes[cell, GAVE_TESTIMONY.statistic, YES].add(1)

@@ -15,8 +15,15 @@ from survey.disclosure import ALL, BANDS, NOT_SCORED, RESPONSES, SENTIMENT, TEST
 from survey.extensions import db
 from survey.models import Response, Site, Survey, SurveyVersion, Testimonial
 from survey.questionnaire import Definition
-from survey.services.part_counts import count_parts
-from survey.services.question_summaries import Breakdown, QuestionSummary, break_down_by_site, summarise_choices
+from survey.services.part_counts import count_parts, numeric
+from survey.services.question_summaries import (
+    Breakdown,
+    NumberSummary,
+    QuestionSummary,
+    break_down_by_site,
+    summarise_choices,
+    summarise_number,
+)
 from survey.services.raw_counts import month_of
 
 
@@ -55,6 +62,7 @@ class Summary:
     not_scored: list[tuple[str | None, int]] = field(default_factory=list)
     questions: list[QuestionSummary] = field(default_factory=list)
     breakdowns: list[Breakdown] = field(default_factory=list)
+    numbers: list[NumberSummary] = field(default_factory=list)
     site_names: dict[object, str] = field(default_factory=dict)  # every site a breakdown names
     quotes: list[Testimonial] = field(default_factory=list)
 
@@ -90,6 +98,7 @@ def summarise_survey(
         if part.startswith(NOT_SCORED) and (n := view.count(SENTIMENT, part).value)
     ]
     summary.questions = summarise_choices(view, definition)
+    summary.numbers = [summarise_number(view, q, parts.edges.get(q.name, []), min_group) for q in numeric(definition)]
     if filters.by_site:
         months = (filters.month_from, filters.month_to)
         summary.breakdowns = [break_down_by_site(protected, view, q.question, months) for q in summary.questions]

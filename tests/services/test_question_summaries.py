@@ -8,6 +8,7 @@ from sqlalchemy import select
 from survey.models import Site
 from survey.questionnaire import parse_definition
 from survey.services.summaries import SummaryFilters, summarise_survey
+from tests.services.test_rollups import assert_equal, from_raw_rows, rollup
 
 NEEDS = {
     "name": "needs",
@@ -91,3 +92,53 @@ def test_a_breakdown_by_site_gives_row_shares_and_leaves_small_sites_out(make_re
     assert rows["guaviare"].counted == 6
     assert all(site in summary.site_names for site, _ in breakdown.rows)
     assert _summary(example_survey).breakdowns == []  # only when asked for
+
+
+HOUSEHOLD = {
+    "name": "household",
+    "type": "integer",
+    "label": {"en": "How many people live in your home?", "es": "¿Cuántas personas viven en su casa?"},
+}
+
+
+@pytest.fixture
+def with_household(example_survey, db):
+    """The example survey with an integer question added."""
+    data = dict(example_survey.definition)
+    data["questions"] = [*data["questions"], HOUSEHOLD]
+    example_survey.definition = data
+    db.session.commit()
+    return example_survey
+
+
+def test_an_integer_question_is_a_histogram_with_quartiles_from_its_bins(with_household, make_response):
+    values = [1] * 5 + [2] * 5 + [4] * 5 + [9] * 5 + [17] * 1  # 17: alone in its bin, withheld
+    for value in values:
+        make_response(household=str(value))
+    number = next(n for n in _summary(with_household).numbers if n.question.name == "household")
+    # Fine bins 1..17 span 17, so bins are 5 wide (17 / 8 rounds up to 5): [0, 5), [5, 10), [10, 15), [15, 20).
+    assert number.edges == (0, 5, 10, 15, 20)
+    # The 1 in [15, 20) is withheld, and with it the next smallest bin, [5, 10): 1 alone could be worked out.
+    assert number.counts == (15, 0, 0, 0) and number.counted == 15
+    # From the published bins: 15 answers spread evenly over [0, 5).
+    assert number.quartiles == pytest.approx((1.25, 2.5, 3.75))
+
+
+def test_quartiles_wait_for_the_minimum_group(with_household, make_response):
+    for value in [3] * 5:
+        make_response(household=str(value))
+    number = next(n for n in _summary(with_household).numbers if n.question.name == "household")
+    assert number.edges == (3, 4) and number.counts == (5,)  # whole numbers: bins at least 1 wide
+    assert number.quartiles == pytest.approx((3.25, 3.5, 3.75))
+    few = summarise_survey(
+        with_household.survey, parse_definition(with_household.definition), SummaryFilters(), min_group=6
+    )
+    assert few.suppressed  # under the minimum nothing at all is shown, quartiles least of all
+
+
+def test_numbers_in_the_rollup_equal_a_count_of_the_raw_rows(with_household, make_response, db):
+    for value in ["1", "12", "130", "0", "-4"]:
+        make_response(household=value)
+    kept, counted = rollup(db), from_raw_rows(db)
+    assert any(key[3] == "number:household" for key in counted)
+    assert_equal(kept, counted)

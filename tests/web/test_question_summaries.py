@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from survey.models import Role
+from tests.conftest import GOOD_ANSWERS
 
 URL = "/evaluate/community-safety"
 
@@ -43,3 +44,31 @@ def test_spanish_page_names_the_charts_in_spanish(client, make_user, login, make
         make_response()
     page = login(make_user(Role.EVALUATOR)).get(URL + "?lang=es").get_data(as_text=True)
     assert "Todas las preguntas" in page and "Desglosar por" in page
+
+
+def test_a_numeric_question_is_drawn_as_a_histogram_with_its_median(client, make_user, login, example_survey, db):
+    data = dict(example_survey.definition)
+    question = {"name": "household", "type": "integer", "label": {"en": "How many live in your home?"}}
+    data["questions"] = [*data["questions"], question]
+    example_survey.definition = data
+    db.session.commit()
+    for value in ["2"] * 5 + ["6"] * 5:
+        _record(example_survey, {**GOOD_ANSWERS, "household": value})
+    page = login(make_user(Role.EVALUATOR)).get(URL).get_data(as_text=True)
+    assert "How many live in your home?" in page and 'class="histogram"' in page
+    # Bins [2, 3) and [6, 7) hold 5 each; spread evenly, the 5th answer of 10 ends the first bin.
+    assert "Median 3 (quartiles 2.5 and 6.5)" in page
+
+
+def _record(version, answers):
+    import uuid
+
+    from survey.extensions import db
+    from survey.questionnaire import parse_definition
+    from survey.services.submissions import Submission, record_submission
+
+    definition = parse_definition(version.definition)
+    record_submission(
+        Submission(uuid=str(uuid.uuid4()), version=version, definition=definition, answers=answers, language="en")
+    )
+    db.session.commit()
