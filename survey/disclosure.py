@@ -26,6 +26,8 @@ ALL = "all"
 RESPONSES = "responses"
 TESTIMONIES = "testimonies"
 SENTIMENT = "sentiment"
+# The squares of the testimonies' polarity by band, as a measure: published where the band is, for a spread.
+SENTIMENT_SQUARES = "sentiment squares"
 BANDS = ("negative", "neutral", "positive")
 NOT_SCORED = "not scored:"  # followed by the reason's code, empty when none was recorded
 YES, NO = "yes", "no"
@@ -51,8 +53,18 @@ TESTIMONY_COUNT = Partition(TESTIMONIES, (ALL,), of_testimonies=True)
 
 
 def answer_partition(question: str, choices: Iterable[str]) -> Partition:
-    """A five-point question's answers by choice; no answer is a part too, never shown."""
+    """A select-one question's answers by choice; no answer is a part too, never shown."""
     return Partition(f"answer:{question}", tuple(choices), rest=NO_ANSWER)
+
+
+def number_partition(question: str, bins: int) -> Partition:
+    """A numeric question's answers by histogram bin ("0", "1"...); no answer is a part too, never shown."""
+    return Partition(f"number:{question}", tuple(str(i) for i in range(bins)), rest=NO_ANSWER)
+
+
+def choice_partition(question: str, choice: str) -> Partition:
+    """Responses that ticked one choice of a select-multiple question, and (never shown) those that did not."""
+    return Partition(f"choice:{question}:{choice}", (YES,), rest=NO)
 
 
 def sentiment_partition(reasons: Iterable[str]) -> Partition:
@@ -199,7 +211,8 @@ def _measures_of(
     kept: dict[tuple[Atom, str, str], tuple[float, int]] = defaultdict(lambda: (0.0, 0))
     for (site, month, statistic, part), (total, n) in measures.items():
         atom = atom_of.get((site, month))
-        if atom is not None and (atom, statistic, part) in published:
+        counted_as = SENTIMENT if statistic == SENTIMENT_SQUARES else statistic
+        if atom is not None and (atom, counted_as, part) in published:
             before = kept[atom, statistic, part]
             kept[atom, statistic, part] = (before[0] + total, before[1] + n)
     # A published part can hold fewer than k values of a measure (a theme's scored sentences): views could

@@ -6,6 +6,8 @@ everything at once, and are what a test compares the rollup with.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Collection
 from typing import Any
 
@@ -14,13 +16,16 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from survey.disclosure import ALL, GAVE_TESTIMONY, NOT_SCORED, RESPONSES, SENTIMENT, TESTIMONIES, YES
+from survey.disclosure import ALL, GAVE_TESTIMONY, NOT_SCORED, RESPONSES, SENTIMENT, SENTIMENT_SQUARES, TESTIMONIES, YES
 from survey.extensions import db
 from survey.models import Answer, Response, SurveyVersion, Testimonial, ThemeTag
 from survey.services.surveys import definition_of
 
 # A testimony is neutral within this distance of zero, as the summary's sentiment marks draw it.
 NEUTRAL_WITHIN = 0.05
+
+NUMBER = "number:"  # followed by a question's name: its answers counted by fine bin
+NUMBER_TYPES = frozenset({"integer", "decimal"})
 
 CountRow = dict[str, Any]  # a row of the summary_count table, without its id
 GROUPED = (Response.survey_version_id, Response.site_id, "month_key")  # a cell
@@ -69,9 +74,19 @@ def count_raw(where: ColumnElement[bool], versions: Collection[int]) -> list[Cou
         _row((v, s, m), RESPONSES, ALL, n) for v, s, m, n in db.session.execute(query.where(where).group_by(*GROUPED))
     ]
     rows += _count_answers(where, versions, month)
+    rows += _count_numbers(where, versions, month)
     rows += _count_testimonies(where, month)
     rows += _count_themes(where, month)
     return rows
+
+
+def number_part(value: float) -> str:
+    """The fine bin of a number as "<k>e<exponent>": [k, k + 1) times 10**exponent, two significant
+    digits wide, so that the summary can merge fine bins into the few a histogram shows."""
+    if value == 0 or not math.isfinite(value):
+        return "0e0"
+    exponent = math.floor(math.log10(abs(value))) - 1
+    return f"{math.floor(value / 10.0**exponent)}e{exponent}"
 
 
 def _choice_questions(versions: Collection[int]) -> dict[int, frozenset[str]]:
@@ -103,6 +118,37 @@ def _count_answers(where: ColumnElement[bool], versions: Collection[int], month:
         for v, s, m, question, value, n in db.session.execute(query)
         if question in questions.get(v, ())
     ]
+
+
+def number_questions(versions: Collection[int]) -> dict[int, frozenset[str]]:
+    """The questions answered with a number (integer, decimal), by version: their answers are binned."""
+    found = db.session.scalars(select(SurveyVersion).where(SurveyVersion.id.in_(list(versions))))
+    return {v.id: frozenset(q.name for q in definition_of(v).questions if q.type in NUMBER_TYPES) for v in found}
+
+
+def _count_numbers(where: ColumnElement[bool], versions: Collection[int], month: Any) -> list[CountRow]:
+    questions = number_questions(versions)
+    names = sorted(set().union(*questions.values()))
+    if not names:
+        return []
+    query = (
+        select(
+            Response.survey_version_id,
+            Response.site_id,
+            month,
+            Answer.question,
+            Answer.value_number,
+            func.count(Answer.id),
+        )
+        .join(Response)
+        .where(where, Answer.question.in_(names), Answer.value_number.is_not(None))
+        .group_by(*GROUPED, Answer.question, Answer.value_number)
+    )
+    binned: Counter[tuple[int, int | None, str, str, str]] = Counter()
+    for v, s, m, question, value, n in db.session.execute(query):
+        if question in questions.get(v, ()):
+            binned[v, s, m, NUMBER + question, number_part(value)] += n
+    return [_row((v, s, m), statistic, part, n) for (v, s, m, statistic, part), n in binned.items()]
 
 
 def _count_testimonies(where: ColumnElement[bool], month: Any) -> list[CountRow]:
@@ -140,15 +186,16 @@ def _count_testimonies(where: ColumnElement[bool], month: Any) -> list[CountRow]
             func.count(Testimonial.id),
             func.sum(polarity),
             func.count(polarity),
+            func.sum(polarity * polarity),
         )
         .join(Response)
         .where(where)
         .group_by(*GROUPED, "band")
     )
-    return rows + [
-        _row((v, s, m), SENTIMENT, part, n, total, scored)
-        for v, s, m, part, n, total, scored in db.session.execute(query)
-    ]
+    for v, s, m, part, n, total, scored, squares in db.session.execute(query):
+        rows.append(_row((v, s, m), SENTIMENT, part, n, total, scored))
+        rows.append(_row((v, s, m), SENTIMENT_SQUARES, part, n, squares, scored))
+    return rows
 
 
 def _count_themes(where: ColumnElement[bool], month: Any) -> list[CountRow]:

@@ -17,12 +17,12 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from survey.disclosure import ALL, GAVE_TESTIMONY, NOT_SCORED, RESPONSES, SENTIMENT, TESTIMONIES, YES
+from survey.disclosure import ALL, GAVE_TESTIMONY, NOT_SCORED, RESPONSES, SENTIMENT, SENTIMENT_SQUARES, TESTIMONIES, YES
 from survey.extensions import db
 from survey.models import Response, SummaryCount, TagSource, Testimonial, ThemeTag
 from survey.models.base import table_of
 from survey.models.tag_rule import counts
-from survey.services.raw_counts import NEUTRAL_WITHIN
+from survey.services.raw_counts import NEUTRAL_WITHIN, NUMBER, number_part
 from survey.services.rollups import CHANGES, Cell, TagFacts, lock_cells, month_key, touch_cells
 
 Key = tuple[Cell, str, str]  # a cell, a statistic, a part
@@ -61,18 +61,30 @@ def band(polarity: float | None, note: str | None) -> str:
     return "positive" if polarity > NEUTRAL_WITHIN else "neutral"
 
 
+def _squared(polarity: float | None) -> float | None:
+    return None if polarity is None else polarity * polarity
+
+
 def count_submission(
-    changes: Changes, cell: Cell, answers: Iterable[tuple[str, Any]], choice_questions: frozenset[str], told: int
+    changes: Changes,
+    cell: Cell,
+    answers: Iterable[tuple[str, Any]],
+    choice_questions: frozenset[str],
+    told: int,
+    number_questions: frozenset[str] = frozenset(),
 ) -> None:
-    """Add a response just stored: its answers to questions with choices, its testimonies (pending)."""
+    """Add a response just stored: its answers to questions with choices or numbers, its testimonies (pending)."""
     changes[cell, RESPONSES, ALL].add(1)
     for question, value in answers:
         if question in choice_questions and value is not None:
             changes[cell, f"answer:{question}", str(value)].add(1)
+        elif question in number_questions and value not in (None, ""):
+            changes[cell, NUMBER + question, number_part(float(value))].add(1)
     if told:
         changes[cell, TESTIMONIES, ALL].add(told)
         changes[cell, GAVE_TESTIMONY.statistic, YES].add(1)
         changes[cell, SENTIMENT, band(None, None)].add(told)
+        changes[cell, SENTIMENT_SQUARES, band(None, None)].add(told)
 
 
 @dataclass(frozen=True)
@@ -158,6 +170,8 @@ def count_analysis(
     cell = before.cell
     changes[cell, SENTIMENT, before.band].add(-1, before.polarity)
     changes[cell, SENTIMENT, band(polarity, note)].add(1, polarity)
+    changes[cell, SENTIMENT_SQUARES, before.band].add(-1, _squared(before.polarity))
+    changes[cell, SENTIMENT_SQUARES, band(polarity, note)].add(1, _squared(polarity))
     count_themes(changes, cell, before.themes, -1)
     people = [(theme, p) for theme, _, _, p, counted in before.people if counted and "." not in theme]
     machine = [(theme, p) for theme, p, counted in machine_tags if counted and "." not in theme]

@@ -17,6 +17,7 @@ from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response
 from survey.models.base import table_of, utcnow
 from survey.questionnaire import Definition
 from survey.services.deferred import analyse_later
+from survey.services.raw_counts import NUMBER_TYPES
 from survey.services.rollup_deltas import count_submission, defer_changes, new_changes
 from survey.services.rollups import month_key
 from survey.services.testimonies import pending_testimony_row
@@ -218,7 +219,8 @@ def _count(
         response_id = ids[submission.uuid]
         cell = (submission.version.id, _site_of(row), month_key(_submitted(row)))
         choices = frozenset(q.name for q in submission.definition.questions if q.choices)
-        count_submission(changes, cell, answered[response_id], choices, told[response_id])
+        numbers = frozenset(q.name for q in submission.definition.questions if q.type in NUMBER_TYPES)
+        count_submission(changes, cell, answered[response_id], choices, told[response_id], numbers)
     defer_changes(changes)
 
 

@@ -14,8 +14,16 @@ from sqlalchemy.orm import selectinload
 from survey.disclosure import ALL, BANDS, NOT_SCORED, RESPONSES, SENTIMENT, TESTIMONIES, YES, Month, View, protect
 from survey.extensions import db
 from survey.models import Response, Site, Survey, SurveyVersion, Testimonial
-from survey.questionnaire import Definition, Question
-from survey.services.part_counts import count_parts
+from survey.questionnaire import Definition
+from survey.services.part_counts import count_parts, numeric
+from survey.services.question_summaries import (
+    Breakdown,
+    NumberSummary,
+    QuestionSummary,
+    break_down_by_site,
+    summarise_choices,
+    summarise_number,
+)
 from survey.services.raw_counts import month_of
 
 
@@ -26,6 +34,7 @@ class SummaryFilters:
     site_id: int | None = None
     month_from: Month | None = None
     month_to: Month | None = None
+    by_site: bool = False  # break every select question down by site
 
 
 @dataclass(frozen=True)
@@ -36,15 +45,6 @@ class ThemeRow:
     count: int
     share: float  # of the testimonies in the atoms where the theme is published
     mean_polarity: float | None  # None: not enough scored sentences to show one
-
-
-@dataclass(frozen=True)
-class Distribution:
-    """The answers to a five-point question: count per choice, in the order the form lists them."""
-
-    question: Question
-    counts: tuple[int, ...]
-    total: int
 
 
 @dataclass
@@ -60,7 +60,10 @@ class Summary:
     sentiment_mean: float | None = None
     sentiment_scored: int = 0
     not_scored: list[tuple[str | None, int]] = field(default_factory=list)
-    distributions: list[Distribution] = field(default_factory=list)
+    questions: list[QuestionSummary] = field(default_factory=list)
+    breakdowns: list[Breakdown] = field(default_factory=list)
+    numbers: list[NumberSummary] = field(default_factory=list)
+    site_names: dict[object, str] = field(default_factory=dict)  # every site a breakdown names
     quotes: list[Testimonial] = field(default_factory=list)
 
 
@@ -94,7 +97,12 @@ def summarise_survey(
         for part in sentiment.parts
         if part.startswith(NOT_SCORED) and (n := view.count(SENTIMENT, part).value)
     ]
-    summary.distributions = [_distribution(view, q) for q in definition.likert_questions]
+    summary.questions = summarise_choices(view, definition)
+    summary.numbers = [summarise_number(view, q, parts.edges.get(q.name, []), min_group) for q in numeric(definition)]
+    if filters.by_site:
+        months = (filters.month_from, filters.month_to)
+        summary.breakdowns = [break_down_by_site(protected, view, q.question, months) for q in summary.questions]
+        summary.site_names = {site.id: site.display_name for site, _ in summary.by_site}
     summary.quotes = _quotes(survey, view, quotes)
     return summary
 
@@ -118,11 +126,6 @@ def _themes(view: View, statistics: list[str]) -> list[ThemeRow]:
         mean, _ = view.mean(statistic, [YES])  # only parts of at least k scored sentences count in it
         rows.append(ThemeRow(statistic.removeprefix("theme:"), figure.value, figure.value / counted_in, mean))
     return sorted(rows, key=lambda row: (-row.count, row.key))
-
-
-def _distribution(view: View, question: Question) -> Distribution:
-    counts = tuple(view.count(f"answer:{question.name}", c.name).value for c in question.choices)
-    return Distribution(question, counts, sum(counts))
 
 
 def _quotes(survey: Survey, view: View, limit: int) -> list[Testimonial]:

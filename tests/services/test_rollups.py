@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, true
 
+from survey.disclosure import SENTIMENT_SQUARES
 from survey.models import Response, SummaryCount, SurveyVersion, Testimonial, ThemeTag
 from survey.models.tag_rule import counts
 from survey.services import rollup_deltas
@@ -187,3 +188,17 @@ def test_a_savepoint_rolled_back_takes_its_differences_with_it(make_response, ex
     db.session.commit()
     assert_equal(rollup(db), from_raw_rows(db))
     assert db.session.scalar(select(SummaryCount.count).where(SummaryCount.statistic == "responses")) == 2
+
+
+def test_the_rollup_keeps_the_squares_of_sentiment_for_a_spread(make_response, example_survey, db):
+    """What the property above compares includes the squares: they must be there to compare."""
+    for story in STORIES:
+        make_response(change_story=story, what_would_help="")
+    polarities = [p for p in db.session.scalars(select(Testimonial.polarity)) if p is not None]
+    squares = [
+        row
+        for key, row in rollup(db).items()
+        if key[3] == SENTIMENT_SQUARES and key[4] in ("negative", "neutral", "positive")
+    ]
+    assert polarities and math.isclose(sum(total for [(_, total, _)] in squares), sum(p * p for p in polarities))
+    assert sum(scored for [(_, _, scored)] in squares) == len(polarities)

@@ -62,9 +62,9 @@ def test_spanish_testimonies_are_scored_and_unreadable_ones_counted_apart(make_r
 def test_a_small_choice_is_withheld_with_the_next_smallest(make_response, example_survey):
     for value in ["1"] + ["2"] * 5 + ["5"] * 6:
         make_response(safe_at_night=value)
-    dist = next(d for d in _summary(example_survey).distributions if d.question.name == "safe_at_night")
+    dist = next(d for d in _summary(example_survey).questions if d.question.name == "safe_at_night")
     # Shown with the 5 beside it, the 1 would be 12 - 11; withheld together, the 6 missing are 1 + 5 or 2 + 4...
-    assert dist.counts == (0, 0, 0, 0, 6) and dist.total == 6
+    assert dist.counts == (0, 0, 0, 0, 6) and dist.counted == 6
 
 
 def test_likert_counts_follow_the_choice_names_not_their_position(make_response, example_survey, db):
@@ -76,7 +76,7 @@ def test_likert_counts_follow_the_choice_names_not_their_position(make_response,
         make_response(safe_at_night="5")
     definition = parse_definition(example_survey.definition)
     summary = summarise_survey(example_survey.survey, definition, SummaryFilters(), min_group=5)
-    dist = next(d for d in summary.distributions if d.question.name == "safe_at_night")
+    dist = next(d for d in summary.questions if d.question.name == "safe_at_night")
     assert [c.name for c in dist.question.choices][0] == "5" and dist.counts[0] == 5
 
 
@@ -112,7 +112,7 @@ def test_the_issues_attack_gives_nothing_away(respond, example_survey, db):
     hidden = everything.responses - sum(view.responses or 0 for view in sites)
     assert hidden not in range(1, 5), "all sites minus the sites shown gives the small site's count"
     for view in [everything, *(v for v in sites if not v.suppressed)]:
-        dist = next(d for d in view.distributions if d.question.name == "safe_at_night")
+        dist = next(d for d in view.questions if d.question.name == "safe_at_night")
         left = view.responses - sum(c or 0 for c in dist.counts)
         assert left not in range(1, 5), "the responses minus the choices shown give a choice under five"
     guaviare = _site_id(db, "guaviare")

@@ -21,6 +21,7 @@ MATRIX = {
     "/evaluate/community-safety/testimonials/{testimonial}": (LOGIN, 403, 200, 200),
     "/evaluate/community-safety/testimonies": (LOGIN, 403, 200, 200),
     "/evaluate/community-safety/review": (LOGIN, 403, 200, 200),
+    "/evaluate/community-safety/compare": (LOGIN, 403, 200, 200),
     "/evaluate/community-safety/export.csv": (LOGIN, 403, 302, 302),  # 302: one response is too few to export
     "/evaluate/community-safety/export.xlsx": (LOGIN, 403, 302, 302),
     "/field/": (LOGIN, 200, 403, 200),

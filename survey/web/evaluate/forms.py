@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import MonthField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.models import Site
@@ -46,6 +48,12 @@ class SummaryFilterForm(FlaskForm):
         render_kw={"placeholder": "YYYY-MM"},
     )
 
+    by = SelectField(
+        _l("Break down by"),
+        choices=[SelectChoice("", _l("Nothing")), SelectChoice("site", _l("Site"))],
+        validators=[Optional()],
+    )
+
     def set_sites(self, sites: list[Site]) -> None:
         """Offer every site, plus all of them."""
         self.site.choices = [SelectChoice("", _l("All sites"))] + [
@@ -72,3 +80,46 @@ class CorrectThemesForm(FlaskForm):
     """The themes a person says a testimony is about; choices are the codebook's top-level themes."""
 
     themes = MultiCheckboxField(_l("Themes"), validators=[Optional()])
+
+
+def _month_field(label: str) -> MonthField:
+    return MonthField(
+        label,
+        validators=[InputRequired(message=_l("Choose a month."))],
+        description=_l("Year and month, for example 2026-03."),
+        invalid_value_message=_l("Enter the month as year and month, for example 2026-03."),
+        render_kw={"placeholder": "YYYY-MM"},
+    )
+
+
+class CompareForm(FlaskForm):
+    """Two periods to compare, each a range of months; sent by GET, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    a_from = _month_field(_l("First period: from"))
+    a_to = _month_field(_l("First period: to"))
+    b_from = _month_field(_l("Second period: from"))
+    b_to = _month_field(_l("Second period: to"))
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        """Each period runs forwards, within 2000 to 2100, and the two do not overlap."""
+        if not super().validate(extra_validators):
+            return False
+        for first, last in ((self.a_from, self.a_to), (self.b_from, self.b_to)):
+            if not all(EARLIEST <= f.data <= LATEST for f in (first, last)):
+                first.errors.append(_l("Choose a month between 2000 and 2100."))
+                return False
+            if last.data < first.data:
+                last.errors.append(_l("The end month must be on or after the start month."))
+                return False
+        if not (self.a_to.data < self.b_from.data or self.b_to.data < self.a_from.data):
+            self.b_from.errors.append(_l("The two periods must not overlap: a response is counted in one only."))
+            return False
+        return True
+
+    def periods(self) -> tuple[tuple[str, str], tuple[str, str]]:
+        """The two periods as ("YYYY-MM", "YYYY-MM")."""
+        a = (self.a_from.data.strftime("%Y-%m"), self.a_to.data.strftime("%Y-%m"))
+        return a, (self.b_from.data.strftime("%Y-%m"), self.b_to.data.strftime("%Y-%m"))

@@ -40,7 +40,8 @@ def summary(slug: str) -> ResponseReturnValue:
     filters = SummaryFilters()
     if form.validate():
         month_from, month_to = form.months()
-        filters = SummaryFilters(int(form.site.data) if form.site.data else None, month_from, month_to)
+        site = int(form.site.data) if form.site.data else None
+        filters = SummaryFilters(site, month_from, month_to, by_site=form.by.data == "site")
     definition = definition_of(version)
     result = summarise_survey(
         survey,

@@ -1,0 +1,74 @@
+"""Every select question on the summary page: charts with tables, and a breakdown by site."""
+
+from __future__ import annotations
+
+from survey.models import Role
+from tests.conftest import GOOD_ANSWERS
+
+URL = "/evaluate/community-safety"
+
+
+def test_every_select_question_is_charted_with_its_table(client, make_user, login, make_response):
+    for value in ["1"] * 5 + ["5"] * 5:
+        make_response(safe_at_night=value, site="tumaco")
+    page = login(make_user(Role.EVALUATOR)).get(URL).get_data(as_text=True)
+    assert "How old are you?" in page  # a select-one that is not a scale
+    assert 'class="share-bars"' in page and 'class="diverging"' in page
+    assert "Mean: 3.00 on a scale of 1 (Very unsafe) to 5" in page
+    assert '<td class="num">50 %</td>' in page
+    assert "by site (row shares)" not in page
+
+
+def test_the_breakdown_by_site_is_chosen_with_the_get_form(client, make_user, login, make_response):
+    for site in ["tumaco"] * 5 + ["guaviare"] * 5:
+        make_response(site=site, safe_at_night="4")
+    page = login(make_user(Role.EVALUATOR)).get(URL + "?by=site").get_data(as_text=True)
+    assert page.count("by site (row shares)") >= 6
+    assert "Tumaco (Nariño, CO)</th>" in page
+
+
+def test_choice_labels_are_escaped(client, make_user, login, make_response, example_survey, db):
+    data = dict(example_survey.definition)
+    labels = data["choices"]["age_band"]
+    data["choices"] = dict(data["choices"], age_band=[{**labels[0], "label": {"en": "<b>young</b>"}}, *labels[1:]])
+    example_survey.definition = data
+    db.session.commit()
+    for _ in range(5):
+        make_response()
+    page = login(make_user(Role.EVALUATOR)).get(URL).get_data(as_text=True)
+    assert "&lt;b&gt;young&lt;/b&gt;" in page and "<b>young</b>" not in page
+
+
+def test_spanish_page_names_the_charts_in_spanish(client, make_user, login, make_response):
+    for _ in range(5):
+        make_response()
+    page = login(make_user(Role.EVALUATOR)).get(URL + "?lang=es").get_data(as_text=True)
+    assert "Todas las preguntas" in page and "Desglosar por" in page
+
+
+def test_a_numeric_question_is_drawn_as_a_histogram_with_its_median(client, make_user, login, example_survey, db):
+    data = dict(example_survey.definition)
+    question = {"name": "household", "type": "integer", "label": {"en": "How many live in your home?"}}
+    data["questions"] = [*data["questions"], question]
+    example_survey.definition = data
+    db.session.commit()
+    for value in ["2"] * 5 + ["6"] * 5:
+        _record(example_survey, {**GOOD_ANSWERS, "household": value})
+    page = login(make_user(Role.EVALUATOR)).get(URL).get_data(as_text=True)
+    assert "How many live in your home?" in page and 'class="histogram"' in page
+    # Bins [2, 3) and [6, 7) hold 5 each; spread evenly, the 5th answer of 10 ends the first bin.
+    assert "Median 3 (quartiles 2.5 and 6.5)" in page
+
+
+def _record(version, answers):
+    import uuid
+
+    from survey.extensions import db
+    from survey.questionnaire import parse_definition
+    from survey.services.submissions import Submission, record_submission
+
+    definition = parse_definition(version.definition)
+    record_submission(
+        Submission(uuid=str(uuid.uuid4()), version=version, definition=definition, answers=answers, language="en")
+    )
+    db.session.commit()
