@@ -102,7 +102,11 @@ def answers_from(form: FlaskForm, definition: Definition) -> dict[str, object]:
 def uploads_from(form: FlaskForm, definition: Definition) -> dict[str, UploadedFile]:
     """The checked files the form received, by question, for the answers that apply."""
     answers: dict[str, object] = form.answers
-    files = {q.name: uploaded(form[FIELD_PREFIX + q.name]) for q in definition.questions if answers.get(q.name)}
+    files = {
+        q.name: uploaded(form[FIELD_PREFIX + q.name])
+        for q in definition.questions
+        if answers.get(q.name) and FIELD_PREFIX + q.name in form  # a calculation has an answer and no field
+    }
     return {name: upload for name, upload in files.items() if upload is not None}
 
 
