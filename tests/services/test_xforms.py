@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from lxml import etree
 from pyxform import create_survey_from_xls
 
@@ -11,8 +12,9 @@ from survey.extensions import db
 from survey.models import Site
 from survey.questionnaire.xlsform.writing import write_xlsform
 from survey.services.sites import list_sites
-from survey.services.surveys import definition_of, read_survey
+from survey.services.surveys import definition_of, import_survey, read_survey
 from survey.services.xforms import xform_for
+from tests.services.test_xlsform_corpus import CORPUS, IMPORTING, WORKBOOKS
 
 XF = "http://www.w3.org/2002/xforms"
 H = "http://www.w3.org/1999/xhtml"
@@ -68,3 +70,19 @@ def test_the_xform_is_built_once_per_version_and_again_when_the_sites_change(exa
     changed = xform_for(example_survey)
     assert changed is not first
     assert "la-nueva" in changed.xml and "la-nueva" not in first.xml
+
+
+@pytest.mark.skipif(not WORKBOOKS, reason="no XLSForm corpus; set VOCES_SHARED_DATA")
+@pytest.mark.parametrize("name", sorted(IMPORTING))
+def test_each_imported_real_workbook_gives_an_xform_whose_instance_names_it(name, db):
+    version = import_survey(read_survey(CORPUS / name).definition, publish=True)
+    db.session.flush()
+    root = parsed(xform_for(version).xml)
+    [instance] = root.findall("h:head/xf:model/xf:instance", NS)[:1]
+    data = instance[0]
+    assert (data.get("id"), data.get("version")) == (version.survey.slug, version.version)
+    assert data.find("xf:meta/xf:instanceID", NS) is not None
+    questions = {q.name for q in definition_of(version).questions}
+    fields = {etree.QName(e).localname for e in data.iter()}
+    assert questions <= fields
+    assert root.find("h:body", NS) is not None and len(root.find("h:body", NS))
