@@ -41,6 +41,7 @@ class Config:
     WITHDRAW_RATE_LIMIT = os.environ.get("WITHDRAW_RATE_LIMIT", "10 per hour")
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")  # per device token
     OPENROSA_BASIC_HTTPS_ONLY = False  # ODK Collect may send a field worker's password with HTTP Basic
+    COLLECT_PROJECT_NAME = os.environ.get("COLLECT_PROJECT_NAME", "Voces")  # the project ODK Collect shows
     # Behind a reverse proxy, how many proxies to trust for the client's address (rate limits, audit).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", 0))
     CODEBOOK_PATH = os.environ.get("VOCES_CODEBOOK", str(CONFIG_DIR / "codebook.yaml"))

@@ -23,6 +23,7 @@ MATRIX = {
     "/evaluate/community-safety/export.csv": (LOGIN, 403, 302, 302),  # 302: one response is too few to export
     "/evaluate/community-safety/export.xlsx": (LOGIN, 403, 302, 302),
     "/field/": (LOGIN, 200, 403, 200),
+    "/field/collect": (LOGIN, 200, 403, 200),
     "/admin/": (LOGIN, 403, 403, 200),
     "/admin/audit": (LOGIN, 403, 403, 200),
     "/admin/testimonials/{testimonial}/raw": (LOGIN, 403, 403, 200),
@@ -50,6 +51,7 @@ def first_testimonial_id() -> int:
 POST_MATRIX = {
     "/evaluate/community-safety/testimonials/{testimonial}/themes": (LOGIN, 403, 302, 302),
     "/field/devices": (LOGIN, 201, 403, 201),
+    "/field/collect": (LOGIN, 200, 403, 200),  # 200: the form again, the tablet unnamed
     "/admin/devices/{device}/revoke": (LOGIN, 403, 403, 302),
     "/admin/submissions/import": (LOGIN, 403, 403, 200),
     "/admin/surveys": (LOGIN, 403, 403, 200),
