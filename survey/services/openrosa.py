@@ -23,6 +23,7 @@ NO_INSTANCE_ID = N_("The submission has no meta/instanceID.")
 UNKNOWN_FORM = N_("Voces has no form '%(form)s'.")
 UNKNOWN_VERSION = N_("Form '%(form)s' has no version '%(version)s' any more: download the form again.")
 NOT_OPEN = N_("Form '%(form)s' is not open for submissions.")
+EDITED = N_("Voces does not take edits of a form already sent yet: ask an administrator to correct it.")
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ def receive_submission(xml: bytes, *, user: User, device: Device | None) -> Reco
     if isinstance(read, Refusal):
         return read
     root, instance_id = read
+    if _meta(root, "deprecatedID"):  # stored as a new response, it would count one interview twice
+        return Refusal(EDITED, {}, 422)
     named = _version_named(root)
     if isinstance(named, Refusal):
         return named
