@@ -5,7 +5,7 @@ from __future__ import annotations
 import resource
 from collections.abc import Callable
 
-from benchmarks import analysis, demo_load, english, explore, forms, redaction, rerun, spanish, summary, sync
+from benchmarks import analysis, demo_load, english, explore, forms, openrosa, redaction, rerun, spanish, summary, sync
 
 
 def _peak_mb(who: int) -> float:
@@ -28,6 +28,7 @@ def main() -> None:
     _measured("Spanish sentiment", spanish.run)
     _measured("redaction", redaction.run)
     _measured("sync", sync.run)
+    _measured("OpenRosa", openrosa.run)
     _measured("rerun", rerun.run)
     _measured("resident form", forms.run)
     _measured("summary", summary.run)

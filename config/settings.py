@@ -42,6 +42,8 @@ class Config:
     # Receipt codes a network address may try on /withdraw; a code that is found does not count.
     WITHDRAW_RATE_LIMIT = os.environ.get("WITHDRAW_RATE_LIMIT", "10 per hour")
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")  # per device token
+    OPENROSA_BASIC_HTTPS_ONLY = False  # ODK Collect may send a field worker's password with HTTP Basic
+    COLLECT_PROJECT_NAME = os.environ.get("COLLECT_PROJECT_NAME", "Voces")  # the project ODK Collect shows
     # Behind a reverse proxy, how many proxies to trust for the client's address (rate limits, audit).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", 0))
     CODEBOOK_PATH = os.environ.get("VOCES_CODEBOOK", str(CONFIG_DIR / "codebook.yaml"))
@@ -85,6 +87,7 @@ class Production(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"  # browsers then refuse plain HTTP for a year
+    OPENROSA_BASIC_HTTPS_ONLY = True  # a password in HTTP Basic is readable on the way otherwise
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -108,9 +108,10 @@ def register_blueprints(app: Flask) -> None:
     from survey.web.auth import bp as auth
     from survey.web.evaluate import bp as evaluate
     from survey.web.field import bp as field
+    from survey.web.openrosa import bp as openrosa
     from survey.web.public import bp as public
 
-    for blueprint in (public, auth, evaluate, field, admin, api):
+    for blueprint in (public, auth, evaluate, field, admin, api, openrosa):
         app.register_blueprint(blueprint)
 
 

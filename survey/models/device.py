@@ -44,6 +44,6 @@ class SubmissionConflict(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    source: Mapped[str] = mapped_column(String(20))  # api or file
+    source: Mapped[str] = mapped_column(String(20))  # api, openrosa or file
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

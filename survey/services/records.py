@@ -264,7 +264,7 @@ def judge(
         definition=definition,
         answers=answers,
         language=language,
-        channel=Channel.FIELD if source == "api" else Channel.IMPORT,
+        channel=Channel.FIELD if source in ("api", "openrosa") else Channel.IMPORT,
         site=str(record["site"]) if record.get("site") else None,
         consent=ConsentScope(record["consent"]) if record.get("consent") and not binds_consent else None,
         mode=InterviewMode(record["mode"]) if record.get("mode") else None,

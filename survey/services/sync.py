@@ -48,7 +48,7 @@ class _Batch:
 
     user: User | None
     device: Device | None
-    source: str  # api or file
+    source: str  # api, openrosa or file
     language: str  # the request's: a record's reasons are in its own language when it has one
     versions: Versions
     sites: Mapping[str, Site]

@@ -7,7 +7,7 @@ from flask import Flask
 
 from survey.extensions import db
 from survey.models import MediaFile, Role, SurveyVersion, Testimonial
-from survey.services.devices import register_device
+from survey.services.devices import register_device, revoke_device
 from survey.services.jobs import start_rerun
 from survey.services.withdrawals import pending_requests, request_withdrawal
 
@@ -25,6 +25,7 @@ MATRIX = {
     "/evaluate/community-safety/export.csv": (LOGIN, 403, 302, 302),  # 302: one response is too few to export
     "/evaluate/community-safety/export.xlsx": (LOGIN, 403, 302, 302),
     "/field/": (LOGIN, 200, 403, 200),
+    "/field/collect": (LOGIN, 200, 403, 200),
     "/admin/": (LOGIN, 403, 403, 200),
     "/admin/audit": (LOGIN, 403, 403, 200),
     "/admin/testimonials/{testimonial}/raw": (LOGIN, 403, 403, 200),
@@ -54,6 +55,7 @@ def first_testimonial_id() -> int:
 POST_MATRIX = {
     "/evaluate/community-safety/testimonials/{testimonial}/themes": (LOGIN, 403, 302, 302),
     "/field/devices": (LOGIN, 201, 403, 201),
+    "/field/collect": (LOGIN, 200, 403, 200),  # 200: the form again, the tablet unnamed
     "/admin/devices/{device}/revoke": (LOGIN, 403, 403, 302),
     "/admin/submissions/import": (LOGIN, 403, 403, 200),
     "/admin/surveys": (LOGIN, 403, 403, 200),
@@ -139,3 +141,40 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
 @pytest.mark.parametrize("url", PUBLIC)
 def test_public_urls_need_no_account(url, client, example_survey):
     assert client.get(url).status_code == 200
+
+
+# OpenRosa: a device token in the URL (or HTTP Basic on /openrosa), never the browser's session.
+# URL -> expected answer for (nobody, field worker's token, evaluator's token, admin's token, revoked token)
+OPENROSA_MATRIX = {
+    ("GET", "/openrosa/formList"): (401, 200, 403, 200, 403),
+    ("GET", "/openrosa/forms/community-safety/form.xml"): (401, 200, 403, 200, 403),
+    ("HEAD", "/openrosa/submission"): (401, 204, 403, 204, 403),
+    ("POST", "/openrosa/submission"): (401, 400, 403, 400, 403),  # 400: an empty body is no submission
+}
+
+
+def test_openrosa_matrix_covers_every_rule(app: Flask):
+    rules = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("openrosa.")}
+    listed = {url.replace("community-safety", "<slug>") for _, url in OPENROSA_MATRIX}
+    assert rules == listed | {url.replace("/openrosa", "/openrosa/<token>") for url in listed}
+
+
+OPENROSA_REQUESTS = list(OPENROSA_MATRIX)
+
+
+@pytest.mark.parametrize(("method", "url"), OPENROSA_REQUESTS, ids=[f"{m} {u}" for m, u in OPENROSA_REQUESTS])
+@pytest.mark.parametrize("who", [0, 1, 2, 3, 4], ids=["nobody", "field_worker", "evaluator", "admin", "revoked"])
+def test_openrosa_urls(method, url, who, client, make_user, login, example_survey):
+    login(make_user(ADMIN))  # a browser session opens nothing here
+    address = url
+    if who:
+        role = (FIELD, EVALUATOR, ADMIN, FIELD)[who - 1]
+        owner = make_user(role)
+        device, token = register_device(owner, "tablet")
+        if who == 4:
+            revoke_device(device, owner)
+        db.session.commit()
+        address = url.replace("/openrosa", f"/openrosa/{token}")
+    response = client.open(address, method=method)
+    assert response.status_code == OPENROSA_MATRIX[method, url][who]
+    assert response.headers["X-OpenRosa-Version"] == "1.0"

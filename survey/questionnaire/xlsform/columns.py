@@ -12,7 +12,10 @@ from survey.questionnaire.question_types import QUESTION_TYPES
 
 SURVEY_COLUMNS = QUESTION_COLUMNS  # the survey sheet's columns carry the model's own names
 SURVEY_TRANSLATED = ("label", "interview_label", "hint", "required_message", "constraint_message")
-SETTINGS_TRANSLATED = ("form_title", "description")
+# pyxform builds an XForm from form_title alone and fails on form_title::<language>, so the title's
+# other languages go in a column of their own, which pyxform passes over and Voces reads back.
+TRANSLATED_TITLE = "translated_title"
+SETTINGS_TRANSLATED = (TRANSLATED_TITLE, "description")
 UNSUPPORTED_SHEETS = {
     "external_choices": N_("choices from a file (external choices)"),
     "entities": N_("entities"),

@@ -23,7 +23,13 @@ from survey.questionnaire.notices import Notice
 from survey.questionnaire.parse import parse_definition
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST
 from survey.questionnaire.rules import DefinitionError
-from survey.questionnaire.xlsform.columns import UNSUPPORTED_SHEETS, YES, classify_type, split_column
+from survey.questionnaire.xlsform.columns import (
+    TRANSLATED_TITLE,
+    UNSUPPORTED_SHEETS,
+    YES,
+    classify_type,
+    split_column,
+)
 from survey.questionnaire.xlsform.converting import ROW_KEY, Conversion, choice, fill_filter_columns, mark_named
 from survey.questionnaire.xlsform.kinds import unsupported
 from survey.questionnaire.xlsform.languages import (
@@ -53,7 +59,7 @@ NAME_HEADERS = frozenset({"name", "value"})  # how pyxform lets a survey or choi
 # pyxform's own keys for the form, and the settings Voces reads; any other setting is ignored.
 READ_SETTINGS = frozenset(
     {"type", "name", "title", "id_string", "sms_keyword", "default_language", "version", "children", "choices"}
-    | {"description", "testimonies", "personal", "allow_choice_duplicates"}
+    | {"description", "testimonies", "personal", "allow_choice_duplicates", TRANSLATED_TITLE}
 )
 TRANSLATED_BINDS = {"jr:requiredMsg": "required_message", "jr:constraintMsg": "constraint_message"}
 _NOT_A_FORM_ID = re.compile(r"[^A-Za-z0-9_-]+")
@@ -152,6 +158,17 @@ def _languages(form: Mapping[str, Any]) -> Languages:
     for key in ("title", "description"):
         keys.extend(text_keys(form.get(key)))
     return form_languages(settings_default, keys, plain)
+
+
+def _with_translated_title(form: dict[str, Any]) -> dict[str, Any]:
+    """The form with its title in every language: form_title, and translated_title::<language>."""
+    translated = form.pop(TRANSLATED_TITLE, None)
+    if not isinstance(translated, Mapping):
+        return form
+    title = form.get("title")
+    plain = {str(form.get("default_language") or PYXFORM_DEFAULT): title} if isinstance(title, str) and title else {}
+    form["title"] = {**(title if isinstance(title, Mapping) else plain), **translated}
+    return form
 
 
 def _untagged(text: str) -> str:
@@ -298,6 +315,7 @@ def read_xlsform(path: str | Path) -> XLSFormResult:
     said: list[str] = []  # pyxform's own warnings
     try:
         form = workbook_to_json(workbook, fallback_form_name=_form_id_from(Path(path)), warnings=said)
+        form = _with_translated_title(form)
     except PyXFormError as error:
         raise XLSFormError(Message(PYXFORM, {"detail": _untagged(str(error))})) from None
     conversion = None

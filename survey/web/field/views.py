@@ -10,10 +10,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
+from survey.services.collect_setup import collect_settings, qr_svg, settings_payload
 from survey.services.devices import register_device
 from survey.services.surveys import list_open_surveys
 from survey.web.field import bp
+from survey.web.field.forms import CollectTabletForm
 
 # The static files the field app needs offline; the service worker keeps them in its cache.
 SHELL_FILES = (
@@ -117,3 +120,15 @@ def icon() -> ResponseReturnValue:
 bp.record_once(lambda state: state.app.add_url_rule("/field/sw.js", "field_service_worker", service_worker))
 bp.record_once(lambda state: state.app.add_url_rule("/field/manifest.webmanifest", "field_manifest", manifest))
 bp.record_once(lambda state: state.app.add_url_rule("/field/icon.svg", "field_icon", icon))
+
+
+@bp.route("/collect", methods=["GET", "POST"])
+def collect_setup() -> ResponseReturnValue:
+    """Register a tablet for ODK Collect or KoboCollect and show the QR code that sets it up, once."""
+    form = CollectTabletForm()
+    if not form.validate_on_submit():
+        return render_template("field/collect.html", form=form)
+    _device, token = register_device(current_user, form.name.data or "")
+    server_url = url_for("openrosa.form_list", token=token, _external=True).removesuffix("/formList")
+    payload = settings_payload(collect_settings(server_url, str(current_app.config["COLLECT_PROJECT_NAME"])))
+    return render_template("field/collect.html", form=form, server_url=server_url, qr=Markup(qr_svg(payload)))

@@ -1,0 +1,138 @@
+"""OpenRosa for ODK Collect and KoboCollect: the forms a tablet may fill, and its submissions stored
+exactly once through the sync API's own path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.etree.ElementTree import Element
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from survey.models import Device, Survey, SurveyStatus, SurveyVersion, User
+from survey.questionnaire.messages import N_
+from survey.services.records import LANGUAGES, RecordResult, Status
+from survey.services.surveys import definition_of, get_survey, list_open_surveys
+from survey.services.sync import ingest_record
+from survey.services.xforms import XForm, xform_for
+
+SOURCE = "openrosa"
+META = "meta"
+NOT_XML = N_("The submission is not an XForm instance (XML) that Voces can read.")
+NO_INSTANCE_ID = N_("The submission has no meta/instanceID.")
+UNKNOWN_FORM = N_("Voces has no form '%(form)s'.")
+UNKNOWN_VERSION = N_("Form '%(form)s' has no version '%(version)s' any more: download the form again.")
+NOT_OPEN = N_("Form '%(form)s' is not open for submissions.")
+EDITED = N_("Voces does not take edits of a form already sent yet: ask an administrator to correct it.")
+
+
+@dataclass(frozen=True)
+class ListedForm:
+    """A form in a tablet's form list."""
+
+    survey: Survey
+    version: SurveyVersion
+    xform: XForm
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a submission was not read, for the OpenRosaResponse Collect shows the field worker."""
+
+    message: str
+    params: dict[str, str]
+    code: int = 400
+
+
+def listed_forms() -> list[ListedForm]:
+    """The published surveys a tablet may fill, each at its current version."""
+    return [ListedForm(survey, version, xform_for(version)) for survey, version in list_open_surveys()]
+
+
+def form_to_download(slug: str) -> XForm | None:
+    """The XForm of an open survey's current version, or None."""
+    return next((form.xform for form in listed_forms() if form.survey.slug == slug), None)
+
+
+def _local(tag: str) -> str:
+    """A tag without its namespace: pyxform's instances use the XForms namespace, others none."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _leaves(element: Element) -> dict[str, str]:
+    """The answers in an instance by question name: groups are only nesting, meta is not an answer."""
+    answers: dict[str, str] = {}
+    for child in element:
+        name = _local(child.tag)
+        if name == META:
+            continue
+        if len(child):
+            answers.update(_leaves(child))
+        elif child.text and child.text.strip():
+            answers[name] = child.text.strip()
+    return answers
+
+
+def _meta(root: Element, name: str) -> str | None:
+    for meta in root:
+        if _local(meta.tag) == META:
+            for child in meta:
+                if _local(child.tag) == name and child.text:
+                    return child.text.strip()
+    return None
+
+
+def read_instance(xml: bytes) -> tuple[Element, str] | Refusal:
+    """The instance's root and its instanceID, read without entities, DTDs or the network."""
+    try:
+        root = fromstring(xml, forbid_dtd=True)
+    except (DefusedXmlException, SyntaxError, ValueError):  # ParseError is a SyntaxError
+        return Refusal(NOT_XML, {})
+    instance_id = _meta(root, "instanceID")
+    if not instance_id:
+        return Refusal(NO_INSTANCE_ID, {})
+    return root, instance_id.removeprefix("uuid:")
+
+
+def _version_named(root: Element) -> tuple[SurveyVersion, str] | Refusal:
+    """The survey version the instance's root names with its id and version attributes."""
+    slug, number = root.get("id") or _local(root.tag), root.get("version") or ""
+    survey = get_survey(slug)
+    if survey is None:
+        return Refusal(UNKNOWN_FORM, {"form": slug}, 404)
+    version = next((v for v in survey.versions if v.version == number), None)
+    if version is None:
+        return Refusal(UNKNOWN_VERSION, {"form": slug, "version": number}, 404)
+    if survey.status != SurveyStatus.PUBLISHED or version.published_at is None:
+        return Refusal(NOT_OPEN, {"form": slug}, 403)
+    return version, slug
+
+
+def receive_submission(xml: bytes, *, user: User, device: Device | None) -> RecordResult | Refusal:
+    """Store an XForm instance once by its instanceID: created, duplicate, conflict or invalid."""
+    read = read_instance(xml)
+    if isinstance(read, Refusal):
+        return read
+    root, instance_id = read
+    if _meta(root, "deprecatedID"):  # stored as a new response, it would count one interview twice
+        return Refusal(EDITED, {}, 422)
+    named = _version_named(root)
+    if isinstance(named, Refusal):
+        return named
+    version, slug = named
+    definition = definition_of(version)
+    language = definition.default_language if definition.default_language in LANGUAGES else "en"
+    record = {
+        "uuid": instance_id,
+        "survey": slug,
+        "version": version.version,
+        "language": language,
+        "mode": "in_person",
+        "answers": _leaves(root),
+    }
+    return ingest_record(record, user=user, device=device, source=SOURCE, language=language)
+
+
+def status_code(result: RecordResult) -> int:
+    """The HTTP status Collect gets: 201 stored, 202 already stored, 409 conflict, 400 refused."""
+    return {Status.CREATED: 201, Status.DUPLICATE: 202, Status.CONFLICT: 409}.get(result.status, 400)

@@ -1,0 +1,169 @@
+"""OpenRosa views: the form list, the XForms and submissions, each answer with its OpenRosa headers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Response, current_app, g, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import http_date
+
+from survey.extensions import db, limiter
+from survey.models import Role, User
+from survey.services.devices import device_for_token
+from survey.services.openrosa import Refusal, form_to_download, listed_forms, receive_submission, status_code
+from survey.services.records import Status
+from survey.services.users import AccountLockedError, authenticate
+from survey.web.openrosa import bp
+
+XML = "text/xml; charset=utf-8"
+ERROR_CODES = (400, 403, 404, 405, 413, 429, 500)
+ROLES = (Role.FIELD_WORKER, Role.ADMIN)
+
+
+def _limit_key() -> str:
+    return str(g.get("token") or request.remote_addr or "anonymous")[:80]
+
+
+def _limit() -> str:
+    return str(current_app.config["API_RATE_LIMIT"])
+
+
+def openrosa_response(message: str, status: int, nature: str = "") -> Response:
+    """An OpenRosaResponse: Collect shows its message to the field worker."""
+    body = render_template("openrosa/response.xml", message=message, nature=nature)
+    return Response(body, status=status, content_type=XML)
+
+
+@bp.url_value_preprocessor
+def take_token(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Keep the device token from the URL aside: no view needs it as an argument."""
+    g.token = values.pop("token", None) if values else None
+
+
+@bp.url_defaults
+def give_token(endpoint: str, values: dict[str, Any]) -> None:
+    """Links in a form list keep the tablet's own server URL."""
+    if g.get("token"):
+        values.setdefault("token", g.token)
+
+
+@bp.before_request
+def authenticate_tablet() -> ResponseReturnValue | None:
+    """A device token in the URL, or HTTP Basic with a field worker's e-mail and password."""
+    user: User | None
+    if g.get("token"):
+        device = device_for_token(g.token)
+        if device is None:
+            return openrosa_response(_("This tablet's server URL no longer works: ask for a new one."), 403)
+        user, g.device = device.user, device
+    else:
+        g.device = None
+        user = _basic_user()
+        if user is None:
+            db.session.commit()  # keep the count of failed logins that locks an account
+            response = openrosa_response(_("Sign in with your Voces e-mail address and password."), 401)
+            response.headers["WWW-Authenticate"] = 'Basic realm="Voces", charset="UTF-8"'
+            return response
+        if current_app.config["OPENROSA_BASIC_HTTPS_ONLY"] and not request.is_secure:
+            return openrosa_response(_("Use the server's https:// address to send a password."), 403)
+    if not user.has_role(*ROLES):
+        return openrosa_response(_("Only field workers and administrators send forms to Voces."), 403)
+    g.user = user
+    return None
+
+
+def _basic_user() -> User | None:
+    auth = request.authorization
+    if auth is None or auth.type != "basic" or not auth.username or auth.password is None:
+        return None
+    config = current_app.config
+    try:
+        return authenticate(
+            auth.username,
+            auth.password,
+            max_failures=config["LOGIN_FAILURES_PER_ACCOUNT"],
+            lockout=timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"]),
+        )
+    except AccountLockedError:
+        return None
+
+
+@bp.after_request
+def openrosa_headers(response: Response) -> Response:
+    """Every OpenRosa answer says its version and date."""
+    response.headers["X-OpenRosa-Version"] = "1.0"
+    response.headers.setdefault("Date", http_date())
+    return response
+
+
+def openrosa_error(error: HTTPException) -> ResponseReturnValue:
+    """Errors are OpenRosaResponses that Collect can show, not pages."""
+    code = error.code or 500
+    if code >= 500:
+        db.session.rollback()
+    if code == 413:
+        return openrosa_response(_("The submission is larger than Voces accepts."), 413)
+    return openrosa_response(error.description or error.name, code)
+
+
+bp.register_error_handler(HTTPException, openrosa_error)
+for _code in ERROR_CODES:  # the application's own handlers for these codes render pages
+    bp.register_error_handler(_code, openrosa_error)
+
+
+@bp.get("/formList")
+@bp.get("/<token>/formList")
+@limiter.limit(_limit, key_func=_limit_key)
+def form_list() -> ResponseReturnValue:
+    """The published surveys this tablet may fill, in the xformsList namespace."""
+    return Response(render_template("openrosa/form_list.xml", forms=listed_forms()), content_type=XML)
+
+
+@bp.get("/forms/<slug>/form.xml")
+@bp.get("/<token>/forms/<slug>/form.xml")
+@limiter.limit(_limit, key_func=_limit_key)
+def form_xml(slug: str) -> ResponseReturnValue:
+    """The XForm of an open survey's current version."""
+    xform = form_to_download(slug)
+    if xform is None:
+        return openrosa_response(_("Voces has no open form '%(form)s'.", form=slug), 404)
+    return Response(xform.xml, content_type=XML)
+
+
+@bp.route("/submission", methods=["HEAD"])
+@bp.route("/<token>/submission", methods=["HEAD"])
+def submission_check() -> ResponseReturnValue:
+    """Collect asks first how large a submission may be."""
+    response = Response(status=204)
+    response.headers["X-OpenRosa-Accept-Content-Length"] = str(current_app.config["MAX_CONTENT_LENGTH"])
+    return response
+
+
+@bp.post("/submission")
+@bp.post("/<token>/submission")
+@limiter.limit(_limit, key_func=_limit_key)
+def submission() -> ResponseReturnValue:
+    """Store an XForm instance once by its instanceID; conflicts are kept aside for an administrator."""
+    upload = request.files.get("xml_submission_file")
+    if upload is None:
+        return openrosa_response(_("Send the form as xml_submission_file in a multipart body."), 400)
+    result = receive_submission(upload.read(), user=g.user, device=g.device)
+    if isinstance(result, Refusal):
+        return openrosa_response(_(result.message, **result.params), result.code)
+    code = status_code(result)
+    if result.status == Status.CONFLICT:
+        db.session.commit()  # an error status rolls back: the conflict must stay for an administrator
+    attachments = [name for name in request.files if name != "xml_submission_file"]
+    if result.status == Status.CREATED:
+        message = _("Received: thank you.")
+    elif result.status == Status.DUPLICATE:
+        message = _("Already received: nothing more to send for this form.")
+    else:
+        message = "; ".join(f"{field}: {reason}" for field, reason in result.errors.items())
+    if attachments and code < 300:
+        message += " " + _("Voces does not keep attached files yet; the answers are stored.")
+    return openrosa_response(message, code, "submit_success" if code < 300 else "")

@@ -1,0 +1,103 @@
+"""ODK's own client: @getodk/web-forms renders the XForms Voces serves, and what it submits is stored."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from survey.models import Response, Role, Testimonial
+from survey.services.devices import register_device
+from survey.services.surveys import import_survey, read_survey
+from tests.services.test_xlsform_corpus import CORPUS, IMPORTING
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+MODULES = REPOSITORY / "node_modules"  # `npm install` puts the development packages here
+WEB_FORMS = MODULES / "@getodk" / "web-forms" / "dist" / "index.js"
+ORIGIN = (
+    "http://localhost:9"  # a secure context, as Web Forms needs (crypto.randomUUID); never reached: served from disk
+)
+PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<script type="importmap">{"imports": {"vue": "/node_modules/vue/dist/vue.esm-browser.prod.js"}}</script>
+<script type="module">
+import { createApp, h } from 'vue';
+import { OdkWebForm, webFormsPlugin } from '/node_modules/@getodk/web-forms/dist/index.js';
+window.submissions = [];
+window.renderForm = (formXml) => {
+  const app = createApp({ render: () => h(OdkWebForm, {
+    formXml,
+    fetchFormAttachment: () => Promise.resolve(new Response('', { status: 404 })),
+    missingResourceBehavior: 'BLANK',
+    onSubmit: async (payload) => {
+      const data = Array.isArray(payload.data) ? payload.data[0] : payload.data;
+      window.submissions.push(await data.get('xml_submission_file').text());
+    },
+  }) });
+  app.use(webFormsPlugin);
+  app.mount('#app');
+};
+</script></head><body><div id="app"></div></body></html>"""
+
+pytestmark = pytest.mark.skipif(not WEB_FORMS.is_file(), reason="@getodk/web-forms is not installed: npm install")
+
+
+@pytest.fixture
+def token(make_user, db):
+    _, token = register_device(make_user(Role.FIELD_WORKER), "tablet")
+    db.session.commit()
+    return token
+
+
+def open_web_forms(page, xform: str) -> None:
+    """Serve the page and the npm packages from disk, then render the XForm in Web Forms."""
+
+    def serve(route):
+        path = route.request.url.removeprefix(ORIGIN).split("?")[0]
+        if path == "/index.html":
+            route.fulfill(body=PAGE, content_type="text/html")
+        elif path.startswith("/node_modules/") and (MODULES / path.removeprefix("/node_modules/")).is_file():
+            route.fulfill(path=MODULES / path.removeprefix("/node_modules/"))
+        else:
+            route.fulfill(status=404)
+
+    page.route(f"{ORIGIN}/**", serve)
+    page.goto(f"{ORIGIN}/index.html")
+    page.wait_for_function("typeof window.renderForm === 'function'")
+    page.evaluate("xml => window.renderForm(xml)", xform)
+    page.wait_for_selector(".form-questions", timeout=30_000)
+
+
+def test_the_example_survey_filled_in_web_forms_is_stored_as_filled(page, client, example_survey, token, db):
+    base = f"/openrosa/{token}"
+    open_web_forms(page, client.get(f"{base}/forms/community-safety/form.xml").get_data(as_text=True))
+    page.get_by_label("Tumaco", exact=False).first.check()
+    page.get_by_text("Unsafe", exact=True).first.click()
+    page.locator("textarea").first.fill("The clinic closed and the streets are dark.")
+    page.get_by_text("You may quote my words", exact=True).click()
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_function("window.submissions.length > 0")
+    instance = page.evaluate("window.submissions[0]").encode()
+    files = {"xml_submission_file": (io.BytesIO(instance), "submission.xml", "text/xml")}
+    response = client.post(f"{base}/submission", data=files, content_type="multipart/form-data")
+    assert response.status_code == 201, response.data
+    stored = db.session.scalar(select(Response))
+    assert stored.site.slug == "tumaco" and stored.consent_scope.value == "quote"
+    assert {a.question: a.value_text for a in stored.answers}["safe_at_night"] == "2"
+    [testimony] = db.session.scalars(select(Testimonial)).all()
+    assert testimony.question == "change_story"
+
+
+@pytest.mark.parametrize("name", sorted(IMPORTING))
+def test_each_imported_real_workbook_renders_in_web_forms(page, client, token, db, name):
+    if not CORPUS.is_dir():
+        pytest.skip("no XLSForm corpus; set VOCES_SHARED_DATA")
+    version = import_survey(read_survey(CORPUS / name).definition, publish=True)
+    db.session.commit()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    xform = client.get(f"/openrosa/{token}/forms/{version.survey.slug}/form.xml").get_data(as_text=True)
+    open_web_forms(page, xform)
+    assert errors == []
+    assert page.locator(".form-questions").inner_text().strip()

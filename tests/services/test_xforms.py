@@ -1,0 +1,88 @@
+"""The XForm Collect downloads: pyxform's, from the survey's own XLSForm."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pyxform import create_survey_from_xls
+
+from survey.extensions import db
+from survey.models import Site
+from survey.questionnaire.xlsform.writing import write_xlsform
+from survey.services.sites import list_sites
+from survey.services.surveys import definition_of, import_survey, read_survey
+from survey.services.xforms import xform_for
+from tests.services.test_xlsform_corpus import CORPUS, IMPORTING, WORKBOOKS
+
+XF = "http://www.w3.org/2002/xforms"
+H = "http://www.w3.org/1999/xhtml"
+NS = {"xf": XF, "h": H}
+
+
+def parsed(xml: str) -> etree._Element:
+    return etree.fromstring(xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+def test_a_translated_title_is_written_so_that_pyxform_builds_the_xform_and_voces_reads_it_back(
+    tmp_path: Path, example_survey
+):
+    definition = definition_of(example_survey)
+    assert definition.title["es"]  # the example survey's title is in English and Spanish
+    path = tmp_path / "community-safety.xlsx"
+    write_xlsform(definition, path, list_sites())
+    xml = create_survey_from_xls(str(path)).to_xml(validate=False)
+    title = parsed(xml).find("h:head/h:title", NS)
+    assert title is not None and title.text == definition.title["en"]
+    assert read_survey(path).definition["title"] == dict(definition.title)
+
+
+def test_the_xform_asks_site_and_consent_as_the_voces_form_does(example_survey):
+    xform = xform_for(example_survey)
+    root = parsed(xform.xml)
+    instance = root.find("h:head/xf:model/xf:instance/xf:data", NS)
+    assert instance is not None
+    assert (instance.get("id"), instance.get("version")) == ("community-safety", example_survey.version)
+    fields = [etree.QName(child).localname for child in instance]
+    assert "site" in fields and "consent" in fields
+    assert instance.find("xf:meta/xf:instanceID", NS) is not None
+    binds = {b.get("nodeset"): b for b in root.iterfind("h:head/xf:model/xf:bind", NS)}
+    assert binds["/data/site"].get("required") == "true()"
+    assert binds["/data/consent"].get("required") == "true()"
+    site_names = {
+        item.findtext("xf:name", namespaces=NS) for item in root.iterfind(".//xf:instance[@id='sites']//xf:item", NS)
+    }
+    slugs = set(db.session.scalars(db.select(Site.slug)))
+    assert slugs and slugs <= site_names
+    consent_names = {
+        item.findtext("xf:name", namespaces=NS) for item in root.iterfind(".//xf:instance[@id='consent']//xf:item", NS)
+    }
+    assert consent_names == {"quote", "quote_anonymous", "internal"}
+    assert xform.md5.startswith("md5:") and len(xform.md5) == 36
+
+
+def test_the_xform_is_built_once_per_version_and_again_when_the_sites_change(example_survey):
+    first = xform_for(example_survey)
+    assert xform_for(example_survey) is first
+    db.session.add(Site(slug="la-nueva", name="La Nueva", region="Meta", country="CO"))
+    db.session.flush()
+    changed = xform_for(example_survey)
+    assert changed is not first
+    assert "la-nueva" in changed.xml and "la-nueva" not in first.xml
+
+
+@pytest.mark.skipif(not WORKBOOKS, reason="no XLSForm corpus; set VOCES_SHARED_DATA")
+@pytest.mark.parametrize("name", sorted(IMPORTING))
+def test_each_imported_real_workbook_gives_an_xform_whose_instance_names_it(name, db):
+    version = import_survey(read_survey(CORPUS / name).definition, publish=True)
+    db.session.flush()
+    root = parsed(xform_for(version).xml)
+    [instance] = root.findall("h:head/xf:model/xf:instance", NS)[:1]
+    data = instance[0]
+    assert (data.get("id"), data.get("version")) == (version.survey.slug, version.version)
+    assert data.find("xf:meta/xf:instanceID", NS) is not None
+    questions = {q.name for q in definition_of(version).questions}
+    fields = {etree.QName(e).localname for e in data.iter()}
+    assert questions <= fields
+    assert root.find("h:body", NS) is not None and len(root.find("h:body", NS))

@@ -1,0 +1,280 @@
+"""OpenRosa spoken as ODK Collect speaks it: form list, form download, HEAD then multipart POST."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+
+import pytest
+from lxml import etree
+from sqlalchemy import select
+
+from survey.extensions import db as _db
+from survey.models import Channel, Response, Role, SubmissionConflict, Testimonial, User
+from survey.services.devices import register_device, revoke_device
+from survey.services.surveys import close_survey
+from tests.conftest import GOOD_ANSWERS, PASSWORD, count
+
+LIST_NS = {"x": "http://openrosa.org/xforms/xformsList"}
+RESPONSE_NS = {"r": "http://openrosa.org/http/response"}
+XF = "http://www.w3.org/2002/xforms"
+
+
+@pytest.fixture
+def field_worker(make_user):
+    return make_user(Role.FIELD_WORKER)
+
+
+@pytest.fixture
+def base(field_worker, example_survey):
+    """The server URL a registered tablet is given."""
+    _, token = register_device(field_worker, "tablet 1")
+    _db.session.commit()
+    return f"/openrosa/{token}"
+
+
+def download_xform(client, base, slug="community-safety") -> bytes:
+    response = client.get(f"{base}/forms/{slug}/form.xml")
+    assert response.status_code == 200
+    return response.data
+
+
+def fill(xform: bytes, answers: dict[str, str], instance_id: str) -> bytes:
+    """The instance Collect makes: the XForm's primary instance, its fields filled, its instanceID set."""
+    root = etree.fromstring(xform, etree.XMLParser(resolve_entities=False, no_network=True))
+    model = root.find(f"{{http://www.w3.org/1999/xhtml}}head/{{{XF}}}model")
+    data = model.find(f"{{{XF}}}instance")[0]
+    for element in data.iter():
+        name = etree.QName(element).localname
+        if name in answers:
+            element.text = answers[name]
+        elif name == "instanceID":
+            element.text = f"uuid:{instance_id}"
+    return etree.tostring(data, xml_declaration=True, encoding="UTF-8")
+
+
+def submit(client, base, instance: bytes, **attachments: bytes):
+    """Collect's submission: a HEAD first, then the multipart POST."""
+    head = client.head(f"{base}/submission")
+    assert head.status_code == 204
+    files = {"xml_submission_file": (io.BytesIO(instance), "submission.xml", "text/xml")}
+    files |= {name: (io.BytesIO(body), name, "application/octet-stream") for name, body in attachments.items()}
+    return client.post(f"{base}/submission", data=files, content_type="multipart/form-data")
+
+
+def message(response) -> str:
+    """The OpenRosaResponse message Collect shows the field worker."""
+    assert response.content_type.startswith("text/xml")
+    root = etree.fromstring(response.data)
+    assert etree.QName(root).localname == "OpenRosaResponse"
+    return root.findtext("r:message", namespaces=RESPONSE_NS)
+
+
+def test_head_says_how_large_a_submission_may_be(client, base, app):
+    response = client.head(f"{base}/submission")
+    assert response.status_code == 204
+    assert response.headers["X-OpenRosa-Version"] == "1.0"
+    assert response.headers["X-OpenRosa-Accept-Content-Length"] == str(app.config["MAX_CONTENT_LENGTH"])
+    assert response.headers["Date"]
+
+
+def test_the_form_list_names_each_open_form_with_the_hash_of_what_it_downloads(client, base, example_survey):
+    response = client.get(f"{base}/formList")
+    assert response.status_code == 200
+    assert response.headers["X-OpenRosa-Version"] == "1.0"
+    [form] = etree.fromstring(response.data).findall("x:xform", LIST_NS)
+    assert form.findtext("x:formID", namespaces=LIST_NS) == "community-safety"
+    assert form.findtext("x:version", namespaces=LIST_NS) == example_survey.version
+    assert form.findtext("x:name", namespaces=LIST_NS) == "Community safety and wellbeing"
+    url = form.findtext("x:downloadUrl", namespaces=LIST_NS)
+    assert url.startswith("http://localhost/openrosa/vdt_") and url.endswith("/forms/community-safety/form.xml")
+    xform = client.get(url.removeprefix("http://localhost")).data
+    assert form.findtext("x:hash", namespaces=LIST_NS) == "md5:" + hashlib.md5(xform).hexdigest()
+
+
+def test_a_closed_survey_leaves_the_form_list(client, base, example_survey, db):
+    close_survey(example_survey.survey)
+    db.session.commit()
+    assert etree.fromstring(client.get(f"{base}/formList").data).findall("x:xform", LIST_NS) == []
+    assert client.get(f"{base}/forms/community-safety/form.xml").status_code == 404
+
+
+def test_a_filled_form_is_stored_once_with_who_where_and_its_testimonies(client, base, field_worker, db):
+    instance_id = str(uuid.uuid4())
+    response = submit(client, base, fill(download_xform(client, base), GOOD_ANSWERS, instance_id))
+    assert response.status_code == 201, response.data
+    assert response.headers["X-OpenRosa-Version"] == "1.0"
+    assert message(response)
+    stored = db.session.scalar(select(Response).where(Response.uuid == instance_id))
+    assert stored.channel == Channel.FIELD
+    assert stored.interviewer_id == field_worker.id and stored.device_id is not None
+    assert stored.site.slug == "tumaco" and stored.consent_scope.value == "quote"
+    texts = {t.question: t for t in db.session.scalars(select(Testimonial).where(Testimonial.response_id == stored.id))}
+    assert set(texts) == {"change_story", "what_would_help"}
+
+
+def test_a_resend_is_a_success_that_stores_nothing_new(client, base, db):
+    instance = fill(download_xform(client, base), GOOD_ANSWERS, str(uuid.uuid4()))
+    assert submit(client, base, instance).status_code == 201
+    again = submit(client, base, instance)
+    assert again.status_code == 202
+    assert "Already received" in message(again)
+    assert count(Response) == 1
+
+
+def test_the_same_instance_id_with_other_answers_is_a_conflict_kept_aside(client, base, db):
+    instance_id = str(uuid.uuid4())
+    xform = download_xform(client, base)
+    assert submit(client, base, fill(xform, GOOD_ANSWERS, instance_id)).status_code == 201
+    other = fill(xform, {**GOOD_ANSWERS, "change_story": "Something else entirely."}, instance_id)
+    response = submit(client, base, other)
+    assert response.status_code == 409
+    assert "kept aside" in message(response)
+    db.session.remove()
+    [kept] = db.session.scalars(select(SubmissionConflict)).all()
+    assert (kept.uuid, kept.source) == (instance_id, "openrosa")
+    assert kept.payload["answers"]["change_story"] == "Something else entirely."
+    assert count(Response) == 1
+    assert submit(client, base, other).status_code == 409
+    assert count(SubmissionConflict) == 1  # kept once however often it is sent
+
+
+def test_a_form_without_consent_is_refused_and_stores_nothing(client, base, db):
+    answers = {k: v for k, v in GOOD_ANSWERS.items() if k != "consent"}
+    response = submit(client, base, fill(download_xform(client, base), answers, str(uuid.uuid4())))
+    assert response.status_code == 400
+    assert "consent" in message(response)
+    assert count(Response) == 0 and count(Testimonial) == 0
+
+
+def test_attachments_are_accepted_and_said_to_be_left_aside(client, base, db):
+    instance = fill(download_xform(client, base), GOOD_ANSWERS, str(uuid.uuid4()))
+    response = submit(client, base, instance, **{"voice.m4a": b"\x00\x01audio"})
+    assert response.status_code == 201
+    assert "attached files" in message(response)
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE data [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
+<data id="community-safety"><change_story>&b;</change_story></data>"""
+EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE data [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<data id="community-safety" version="0"><change_story>&x;</change_story></data>"""
+
+
+def instance_of(form: str, version: str, instance_id: str | None = None) -> bytes:
+    meta = f"<meta><instanceID>uuid:{instance_id}</instanceID></meta>" if instance_id else ""
+    return f'<data id="{form}" version="{version}"><site>tumaco</site>{meta}</data>'.encode()
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (b"this is not XML", 400),
+        (b"<data id='community-safety'><unclosed></data>", 400),
+        (BILLION_LAUGHS, 400),
+        (EXTERNAL_ENTITY, 400),
+        (instance_of("community-safety", "VERSION"), 400),  # no instanceID
+        (instance_of("no-such-form", "1", str(uuid.uuid4())), 404),
+        (instance_of("community-safety", "99", str(uuid.uuid4())), 404),
+        (instance_of("community-safety", "VERSION", "not-a-uuid"), 400),
+        (instance_of("community-safety", "VERSION", str(uuid.uuid4())), 400),  # required answers missing
+    ],
+    ids=["text", "broken", "entities", "external-entity", "no-id", "form", "version", "bad-id", "unanswered"],
+)
+def test_bad_submissions_get_an_openrosa_message_never_a_500(client, base, example_survey, body, code, db):
+    body = body.replace(b"VERSION", example_survey.version.encode())
+    response = submit(client, base, body)
+    assert response.status_code == code
+    assert message(response)
+    assert count(Response) == 0
+
+
+def test_an_edit_of_a_sent_form_is_refused_rather_than_counted_twice(client, base, db):
+    xform = download_xform(client, base)
+    first = str(uuid.uuid4())
+    assert submit(client, base, fill(xform, GOOD_ANSWERS, first)).status_code == 201
+    edited = fill(xform, {**GOOD_ANSWERS, "change_story": "Corrected."}, str(uuid.uuid4()))
+    edited = edited.replace(b"</instanceID>", f"</instanceID><deprecatedID>uuid:{first}</deprecatedID>".encode())
+    response = submit(client, base, edited)
+    assert response.status_code == 422
+    assert "edits" in message(response)
+    assert count(Response) == 1
+
+
+def test_a_post_without_the_submission_file_is_refused(client, base):
+    response = client.post(f"{base}/submission", data={"other": "x"}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "xml_submission_file" in message(response)
+
+
+def test_a_closed_survey_takes_no_more_submissions(client, base, example_survey, db):
+    instance = fill(download_xform(client, base), GOOD_ANSWERS, str(uuid.uuid4()))
+    close_survey(example_survey.survey)
+    db.session.commit()
+    response = submit(client, base, instance)
+    assert response.status_code == 403
+    assert "not open" in message(response)
+    assert count(Response) == 0
+
+
+def test_an_oversize_submission_gets_413_with_a_message(app, client, base, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024)
+    response = submit(client, base, b"<data>" + b"x" * 4096 + b"</data>")
+    assert response.status_code == 413
+    assert "larger" in message(response)
+    assert response.headers["X-OpenRosa-Version"] == "1.0"
+
+
+def test_a_revoked_token_stops_working(client, field_worker, example_survey, db):
+    device, token = register_device(field_worker, "lost tablet")
+    revoke_device(device, field_worker)
+    db.session.commit()
+    response = client.get(f"/openrosa/{token}/formList")
+    assert response.status_code == 403
+    assert message(response)
+    assert client.get("/openrosa/vdt_made-up/formList").status_code == 403
+
+
+def test_an_evaluators_token_or_password_is_refused(client, make_user, example_survey, db):
+    evaluator = make_user(Role.EVALUATOR)
+    _, token = register_device(evaluator, "tablet")
+    db.session.commit()
+    assert client.get(f"/openrosa/{token}/formList").status_code == 403
+    assert client.get("/openrosa/formList", auth=(evaluator.email, PASSWORD)).status_code == 403
+
+
+def test_http_basic_with_a_field_workers_password_works(client, field_worker, example_survey, db):
+    anonymous = client.get("/openrosa/formList")
+    assert anonymous.status_code == 401
+    assert anonymous.headers["WWW-Authenticate"].startswith("Basic")
+    assert client.get("/openrosa/formList", auth=(field_worker.email, "wrong password")).status_code == 401
+    assert client.get("/openrosa/formList", auth=(field_worker.email, PASSWORD)).status_code == 200
+    xform = client.get("/openrosa/forms/community-safety/form.xml", auth=(field_worker.email, PASSWORD)).data
+    instance = fill(xform, GOOD_ANSWERS, str(uuid.uuid4()))
+    files = {"xml_submission_file": (io.BytesIO(instance), "submission.xml", "text/xml")}
+    response = client.post("/openrosa/submission", data=files, auth=(field_worker.email, PASSWORD))
+    assert response.status_code == 201
+    assert db.session.scalar(select(Response)).interviewer_id == field_worker.id
+
+
+def test_failed_passwords_are_counted_although_the_answer_is_401(client, field_worker, db):
+    user_id = field_worker.id
+    client.get("/openrosa/formList", auth=(field_worker.email, "wrong password"))
+    db.session.remove()
+    assert db.session.get(User, user_id).failed_logins == 1
+
+
+def test_a_password_over_plain_http_is_refused_where_https_is_required(
+    app, client, field_worker, example_survey, monkeypatch
+):
+    monkeypatch.setitem(app.config, "OPENROSA_BASIC_HTTPS_ONLY", True)
+    assert client.get("/openrosa/formList", auth=(field_worker.email, PASSWORD)).status_code == 403
+    secure = client.get("/openrosa/formList", auth=(field_worker.email, PASSWORD), base_url="https://localhost")
+    assert secure.status_code == 200
+
+
+def test_a_browser_session_alone_opens_nothing(client, login, field_worker, example_survey):
+    login(field_worker)
+    assert client.get("/openrosa/formList").status_code == 401
