@@ -2,6 +2,7 @@
 
 from survey.models.audit import AuditEvent
 from survey.models.base import Base
+from survey.models.coding import Code, CodedPassage
 from survey.models.device import Device, SubmissionConflict
 from survey.models.job import Job, JobChunk, JobKind, JobStatus
 from survey.models.learned import LearnedModel
@@ -19,6 +20,8 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Channel",
+    "Code",
+    "CodedPassage",
     "Device",
     "InterviewMode",
     "Job",

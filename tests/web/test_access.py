@@ -7,6 +7,7 @@ from flask import Flask
 
 from survey.extensions import db
 from survey.models import Role, SurveyVersion, Testimonial
+from survey.services.coding import code_passage
 from survey.services.devices import register_device
 from survey.services.jobs import start_rerun
 from survey.services.withdrawals import pending_requests, request_withdrawal
@@ -49,6 +50,10 @@ def first_testimonial_id() -> int:
 
 POST_MATRIX = {
     "/evaluate/community-safety/testimonials/{testimonial}/themes": (LOGIN, 403, 302, 302),
+    # 400: the posted data chooses no code
+    "/evaluate/community-safety/testimonials/{testimonial}/passages": (LOGIN, 403, 400, 400),
+    # coded by another evaluator: only its coder or an administrator may remove it
+    "/evaluate/community-safety/testimonials/{testimonial}/passages/{passage}/delete": (LOGIN, 403, 403, 302),
     "/field/devices": (LOGIN, 201, 403, 201),
     "/admin/devices/{device}/revoke": (LOGIN, 403, 403, 302),
     "/admin/submissions/import": (LOGIN, 403, 403, 200),
@@ -84,6 +89,7 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{user}", "<int:user_id>")
         .replace("{withdrawal}", "<int:request_id>")
         .replace("{job}", "<int:job_id>")
+        .replace("{passage}", "<int:passage_id>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
@@ -103,6 +109,9 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     field_worker = make_user(Role.FIELD_WORKER)
     device, _ = register_device(field_worker, "tablet")
     job = start_rerun(everything=True)
+    story = db.session.get(Testimonial, testimonial)
+    code_passage(story, ["safety"], 0, 5, make_user(Role.EVALUATOR))
+    passage = story.passages[0].id
     db.session.commit()
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
     if role is not None:
@@ -115,6 +124,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
         user=field_worker.id,
         withdrawal=withdrawal,
         job=job.id,
+        passage=passage,
     )
     data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None
     response = client.open(address, method=method, data=data)

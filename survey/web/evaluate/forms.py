@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import MonthField, SelectField, SelectMultipleField
+from wtforms import BooleanField, IntegerField, MonthField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.models import Site
@@ -72,3 +74,42 @@ class CorrectThemesForm(FlaskForm):
     """The themes a person says a testimony is about; choices are the codebook's top-level themes."""
 
     themes = MultiCheckboxField(_l("Themes"), validators=[Optional()])
+
+
+class CodePassageForm(FlaskForm):
+    """Codes for a passage given by its character offsets in the redacted text, or for the whole text."""
+
+    # Not DataRequired: its "required" flag would make the browser demand every checkbox ticked.
+    codes = MultiCheckboxField(_l("Codes"), validators=[Optional()])
+    start = IntegerField(
+        _l("First character"),
+        validators=[Optional(), NumberRange(min=0)],
+        description=_l("Counted from 0 at the start of the testimony."),
+    )
+    end = IntegerField(
+        _l("Character after the last"),
+        validators=[Optional(), NumberRange(min=1)],
+        description=_l("The passage ends just before this character."),
+    )
+    whole = BooleanField(_l("Code the whole testimony"))
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        """Check the fields, then that a passage is given (start before end) unless the whole text is coded."""
+        if not super().validate(extra_validators):
+            return False
+        if not self.codes.data:
+            self.codes.errors = [_l("Choose at least one code.")]
+            return False
+        if self.whole.data:
+            return True
+        if self.start.data is None or self.end.data is None:
+            self.end.errors = [_l("Select a passage, give its first and last characters, or code the whole testimony.")]
+            return False
+        if self.end.data <= self.start.data:
+            self.end.errors = [_l("The passage must end after it starts.")]
+            return False
+        return True
+
+
+class RemovePassageForm(FlaskForm):
+    """A button that takes a code off a passage; carries only the CSRF token."""
