@@ -1,4 +1,4 @@
-"""Coding: codes the team adds to the codebook, and codes people apply to passages of testimonies.
+"""Coding: codes the team adds to the codebook, codes people apply to passages of testimonies, and memos.
 
 Revision ID: 0009
 Revises: 0008
@@ -62,9 +62,39 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_coded_passage_code_key'), ['code_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_coded_passage_coder_id'), ['coder_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_coded_passage_testimonial_id'), ['testimonial_id'], unique=False)
+    op.create_table(
+        'memo',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('survey_id', sa.Integer(), nullable=False),
+        sa.Column('testimonial_id', sa.Integer(), nullable=True),
+        sa.Column('passage_id', sa.Integer(), nullable=True),
+        sa.Column('code_key', sa.String(length=80), nullable=True),
+        sa.Column('body', sa.Text(), nullable=False),
+        sa.Column('author_id', sa.Integer(), nullable=True),
+        sa.Column('created_at', survey.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('updated_at', survey.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_memo_author_id_user'), ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(
+            ['passage_id'], ['coded_passage.id'], name=op.f('fk_memo_passage_id_coded_passage'), ondelete='CASCADE'
+        ),
+        sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_memo_survey_id_survey'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(
+            ['testimonial_id'], ['testimonial.id'], name=op.f('fk_memo_testimonial_id_testimonial'), ondelete='CASCADE'
+        ),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_memo')),
+    )
+    with op.batch_alter_table('memo') as batch_op:
+        batch_op.create_index(batch_op.f('ix_memo_passage_id'), ['passage_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_memo_survey_id'), ['survey_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_memo_testimonial_id'), ['testimonial_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('memo') as batch_op:
+        batch_op.drop_index(batch_op.f('ix_memo_testimonial_id'))
+        batch_op.drop_index(batch_op.f('ix_memo_survey_id'))
+        batch_op.drop_index(batch_op.f('ix_memo_passage_id'))
+    op.drop_table('memo')
     with op.batch_alter_table('coded_passage') as batch_op:
         batch_op.drop_index(batch_op.f('ix_coded_passage_testimonial_id'))
         batch_op.drop_index(batch_op.f('ix_coded_passage_coder_id'))

@@ -2,7 +2,7 @@
 
 from survey.models.audit import AuditEvent
 from survey.models.base import Base
-from survey.models.coding import Code, CodedPassage
+from survey.models.coding import Code, CodedPassage, Memo
 from survey.models.device import Device, SubmissionConflict
 from survey.models.job import Job, JobChunk, JobKind, JobStatus
 from survey.models.learned import LearnedModel
@@ -29,6 +29,7 @@ __all__ = [
     "JobKind",
     "JobStatus",
     "LearnedModel",
+    "Memo",
     "ConsentScope",
     "Response",
     "Role",

@@ -54,3 +54,23 @@ class CodedPassage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     coder: Mapped[User | None] = relationship()
+
+
+class Memo(Base):
+    """A note a person writes on a survey's project, a testimony, a coded passage or a code."""
+
+    __tablename__ = "memo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    # At most one of these is set; none: a memo on the project (the survey) as a whole.
+    testimonial_id: Mapped[int | None] = mapped_column(ForeignKey("testimonial.id", ondelete="CASCADE"), index=True)
+    passage_id: Mapped[int | None] = mapped_column(ForeignKey("coded_passage.id", ondelete="CASCADE"), index=True)
+    code_key: Mapped[str | None] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    author: Mapped[User | None] = relationship()
+    passage: Mapped[CodedPassage | None] = relationship()

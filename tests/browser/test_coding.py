@@ -88,6 +88,16 @@ def test_a_passage_coded_with_the_mouse_and_one_with_the_keyboard(page, live_ser
     assert "".join(page.locator("mark.coded[data-codes='safety trust']").all_inner_texts()) == "at night"
     assert severe_violations(page) == []
 
+    page.locator("#about").select_option(label=page.locator("#about option").nth(2).inner_text())  # a passage
+    page.locator("#body").fill("Night <b>and</b> trust go together")
+    page.locator("#body").press("Tab")
+    page.locator("form:has(#body) button[type=submit]").click()
+    page.wait_for_selector(".memo-body")
+    assert page.locator(".memo-body").inner_text() == "Night <b>and</b> trust go together"
+    page.goto(f"{live_server}/evaluate/community-safety/memos?lang={lang}&q=trust")
+    assert page.locator(".memo-body").count() == 1
+    assert severe_violations(page) == []
+
     db.session.expire_all()
     coded = db.session.scalars(select(CodedPassage).order_by(CodedPassage.id)).all()
     assert [(p.code_key, STORY[p.start : p.end]) for p in coded] == [

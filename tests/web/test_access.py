@@ -10,6 +10,7 @@ from survey.models import Role, SurveyVersion, Testimonial
 from survey.services.coding import code_passage
 from survey.services.devices import register_device
 from survey.services.jobs import start_rerun
+from survey.services.memos import write_memo
 from survey.services.withdrawals import pending_requests, request_withdrawal
 
 ANON, FIELD, EVALUATOR, ADMIN = None, Role.FIELD_WORKER, Role.EVALUATOR, Role.ADMIN
@@ -21,6 +22,9 @@ MATRIX = {
     "/evaluate/community-safety": (LOGIN, 403, 200, 200),
     "/evaluate/community-safety/testimonials/{testimonial}": (LOGIN, 403, 200, 200),
     "/evaluate/community-safety/testimonies": (LOGIN, 403, 200, 200),
+    "/evaluate/community-safety/memos": (LOGIN, 403, 200, 200),
+    # written by another administrator: only its author edits or deletes it
+    "/evaluate/community-safety/memos/{memo}/edit": (LOGIN, 403, 403, 403),
     "/evaluate/community-safety/export.csv": (LOGIN, 403, 302, 302),  # 302: one response is too few to export
     "/evaluate/community-safety/export.xlsx": (LOGIN, 403, 302, 302),
     "/field/": (LOGIN, 200, 403, 200),
@@ -50,6 +54,8 @@ def first_testimonial_id() -> int:
 
 POST_MATRIX = {
     "/evaluate/community-safety/testimonials/{testimonial}/themes": (LOGIN, 403, 302, 302),
+    "/evaluate/community-safety/memos": (LOGIN, 403, 302, 302),
+    "/evaluate/community-safety/memos/{memo}/delete": (LOGIN, 403, 403, 403),
     # 400: the posted data chooses no code
     "/evaluate/community-safety/testimonials/{testimonial}/passages": (LOGIN, 403, 400, 400),
     # coded by another evaluator: only its coder or an administrator may remove it
@@ -90,6 +96,7 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{withdrawal}", "<int:request_id>")
         .replace("{job}", "<int:job_id>")
         .replace("{passage}", "<int:passage_id>")
+        .replace("{memo}", "<int:memo_id>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
@@ -112,6 +119,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     story = db.session.get(Testimonial, testimonial)
     code_passage(story, ["safety"], 0, 5, make_user(Role.EVALUATOR))
     passage = story.passages[0].id
+    memo = write_memo(story.response.survey_version.survey, "project", "a memo", make_user(Role.ADMIN)).id
     db.session.commit()
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
     if role is not None:
@@ -125,6 +133,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
         withdrawal=withdrawal,
         job=job.id,
         passage=passage,
+        memo=memo,
     )
     data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None
     response = client.open(address, method=method, data=data)

@@ -8,9 +8,17 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, MonthField, SelectField, SelectMultipleField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    MonthField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.models import Site
@@ -113,3 +121,19 @@ class CodePassageForm(FlaskForm):
 
 class RemovePassageForm(FlaskForm):
     """A button that takes a code off a passage; carries only the CSRF token."""
+
+
+class MemoForm(FlaskForm):
+    """A memo's text and what it is about (the survey's project, a testimony, a passage or a code)."""
+
+    about = SelectField(_l("About"), default="project")
+    body = TextAreaField(_l("Memo"), validators=[DataRequired(), Length(max=20_000)])
+
+
+class MemoSearchForm(FlaskForm):
+    """Words to look for in memos; sent by GET, so it needs no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search the memos"), validators=[Optional(), Length(max=200)])

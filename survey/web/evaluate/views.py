@@ -15,12 +15,15 @@ from survey.services.coding import code_choices, code_labels, coding_segments, m
 from survey.services.corrections import correct_themes
 from survey.services.engine import codebook
 from survey.services.explore import answers_of, neighbours
+from survey.services.memos import list_memos
+from survey.services.memos import may_change as may_change_memo
 from survey.services.sites import list_sites
 from survey.services.summaries import SummaryFilters, summarise_survey
 from survey.services.surveys import current_version, definition_of, get_survey, list_surveys
 from survey.web.evaluate import bp
 from survey.web.evaluate.explore_views import filter_args, filter_form, limits
 from survey.web.evaluate.forms import CodePassageForm, CorrectThemesForm, RemovePassageForm, SummaryFilterForm
+from survey.web.evaluate.memo_views import memo_form
 
 
 @bp.get("/")
@@ -113,7 +116,26 @@ def testimonial_page(
         code_labels=code_labels(language),
         may_remove=may_remove,
         remove_form=RemovePassageForm(formdata=None),
+        delete_form=RemovePassageForm(formdata=None),
+        memos=list_memos(survey, testimonial_id=item.id),
+        memo_form=memo_form(_memo_targets(item, language)),
+        may_change=may_change_memo,
     )
+
+
+def _memo_targets(item: Testimonial, language: str) -> list[SelectChoice]:
+    labels = code_labels(language)
+    return [SelectChoice(f"testimony:{item.id}", _("This testimony"))] + [
+        SelectChoice(
+            f"passage:{p.id}",
+            _(
+                "The passage “%(text)s” coded %(code)s",
+                text=item.redacted_text[p.start : p.end][:60],
+                code=labels.get(p.code_key, p.code_key),
+            ),
+        )
+        for p in item.passages
+    ]
 
 
 @bp.post("/<slug>/testimonials/<int:testimonial_id>/themes")
