@@ -107,3 +107,18 @@ def test_segments_keep_the_machines_evidence_and_peoples_codes_apart(db, story, 
     assert [p.code_key for p in by_text["d here"].passages] == ["services"]
     shootings = next(s for s in segments if "shootings" in s.text)
     assert shootings.machine == ["safety"] and shootings.passages == []
+
+
+def test_a_withdrawn_response_takes_its_coded_passages_and_memos_with_it(db, story, make_user):
+    from survey.models import Memo
+    from survey.services.memos import write_memo
+    from survey.services.withdrawals import withdraw_response
+
+    coder = make_user()
+    code_passage(story, ["safety"], 0, 7, coder)
+    write_memo(story.response.survey_version.survey, f"passage:{story.passages[0].id}", "a name here", coder)
+    write_memo(story.response.survey_version.survey, f"testimony:{story.id}", "more", coder)
+    db.session.commit()
+    withdraw_response(story.response, by=None)
+    db.session.commit()
+    assert db.session.scalars(select(CodedPassage)).all() == [] and db.session.scalars(select(Memo)).all() == []
