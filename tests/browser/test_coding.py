@@ -105,3 +105,21 @@ def test_a_passage_coded_with_the_mouse_and_one_with_the_keyboard(page, live_ser
         ("safety", "at night"),
         ("trust", "at night"),
     ]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_codes_page_passes_axe(page, live_server, make_user, example_survey, lang):
+    admin = make_user(Role.ADMIN)
+    page.goto(f"{live_server}/auth/login")
+    page.locator("#email").fill(admin.email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.goto(f"{live_server}/admin/codes?lang={lang}")
+    page.locator("#key").fill("street_lighting")
+    page.locator("#label_en").fill("Street lighting")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("a:has-text('street_lighting')")
+    assert severe_violations(page) == []
+    page.locator("a:has-text('street_lighting')").click()
+    page.wait_for_selector("#retired")
+    assert severe_violations(page) == []

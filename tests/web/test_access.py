@@ -7,6 +7,7 @@ from flask import Flask
 
 from survey.extensions import db
 from survey.models import Role, SurveyVersion, Testimonial
+from survey.services.codes import add_code
 from survey.services.coding import code_passage
 from survey.services.devices import register_device
 from survey.services.jobs import start_rerun
@@ -41,6 +42,8 @@ MATRIX = {
     "/admin/withdrawals": (LOGIN, 403, 403, 200),
     "/admin/withdrawals/{withdrawal}": (LOGIN, 403, 403, 200),
     "/admin/jobs": (LOGIN, 403, 403, 200),
+    "/admin/codes": (LOGIN, 403, 403, 200),
+    "/admin/codes/{code}/edit": (LOGIN, 403, 403, 200),
 }
 
 
@@ -79,6 +82,8 @@ POST_MATRIX = {
     "/admin/jobs": (LOGIN, 403, 403, 302),
     "/admin/jobs/retrain": (LOGIN, 403, 403, 302),
     "/admin/jobs/{job}/resume": (LOGIN, 403, 403, 302),
+    "/admin/codes": (LOGIN, 403, 403, 200),  # 200: the form again, no label given
+    "/admin/codes/{code}/edit": (LOGIN, 403, 403, 302),  # fields not posted keep their values
 }
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz", "/withdraw"]
 
@@ -97,6 +102,7 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{job}", "<int:job_id>")
         .replace("{passage}", "<int:passage_id>")
         .replace("{memo}", "<int:memo_id>")
+        .replace("{code}", "<int:code_id>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
@@ -119,6 +125,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     story = db.session.get(Testimonial, testimonial)
     code_passage(story, ["safety"], 0, 5, make_user(Role.EVALUATOR))
     passage = story.passages[0].id
+    code = add_code("lighting", {"label_en": "Lighting"}, make_user(Role.ADMIN)).id
     memo = write_memo(story.response.survey_version.survey, "project", "a memo", make_user(Role.ADMIN)).id
     db.session.commit()
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
@@ -134,6 +141,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
         job=job.id,
         passage=passage,
         memo=memo,
+        code=code,
     )
     data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None
     response = client.open(address, method=method, data=data)
