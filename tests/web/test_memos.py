@@ -41,6 +41,7 @@ def test_memos_on_each_kind_of_thing_are_listed_searched_and_escaped(client, mak
     assert "Ask about the clinic" in found and "Clinic closures" in found and "public services" not in found
     testimony = client.get(f"{URL}/testimonials/{story.id}").get_data(as_text=True)
     assert "Ask about the clinic" in testimony and "Clinic closures" in testimony and "Sites differ" not in testimony
+    assert f'<option selected value="testimony:{story.id}">' in testimony
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "write_memo")).all()
     assert len(actions) == 4
 

@@ -39,6 +39,8 @@ def memo_form(extra: list[SelectChoice] | None = None) -> MemoForm:
     language = str(get_locale() or "en")
     codes = [SelectChoice(f"code:{c.key}", _("Code: %(code)s", code=c.label)) for c in code_choices(language)]
     form.about.choices = [SelectChoice(PROJECT, _("The project as a whole")), *(extra or []), *codes]
+    if extra:
+        form.about.data = extra[0].value  # on a testimony's page, a memo is first of all about it
     return form
 
 
