@@ -2,6 +2,7 @@
 
 from survey.models.audit import AuditEvent
 from survey.models.base import Base
+from survey.models.coding import Code, CodedPassage, Memo
 from survey.models.device import Device, SubmissionConflict
 from survey.models.job import Job, JobChunk, JobKind, JobStatus
 from survey.models.learned import LearnedModel
@@ -20,6 +21,8 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Channel",
+    "Code",
+    "CodedPassage",
     "Device",
     "InterviewMode",
     "Job",
@@ -28,6 +31,7 @@ __all__ = [
     "JobStatus",
     "LearnedModel",
     "MediaFile",
+    "Memo",
     "ConsentScope",
     "Response",
     "Role",

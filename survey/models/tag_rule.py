@@ -1,8 +1,10 @@
 """Which theme tags count, defined once and read both in Python (a testimony's page) and in SQL (the summary).
 
-A person's "yes" on a theme counts. A machine's tag counts unless a person set it aside: a person's
-decision on the same theme (yes or no) overrides it, and a person's "no" on a theme also removes the
-machine's sub-themes of it (rejecting `safety` drops the machine's `safety.violence`).
+A person's "yes" on a theme counts, and so does a person's code on a passage (a tag of source PASSAGE,
+kept while a passage of the testimony carries that theme's code: like a "yes"). A machine's tag counts
+unless a person set it aside: a person's decision on the same theme (yes or no) overrides it, and a
+person's "no" on a theme also removes the machine's sub-themes of it
+(rejecting `safety` drops the machine's `safety.violence`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,11 @@ class TagSource(enum.StrEnum):
     """Who put a theme on a testimony."""
 
     MACHINE = "machine"
-    HUMAN = "human"
+    HUMAN = "human"  # a person's decision on the whole testimony: yes (confidence 1) or no (0)
+    PASSAGE = "passage"  # people coded at least one passage of the testimony with this theme: a yes
+
+
+PEOPLE = frozenset({TagSource.HUMAN, TagSource.PASSAGE})  # the sources of people's decisions
 
 
 class Reach(enum.Enum):
@@ -76,13 +82,13 @@ def _reaches(reach: Reach, decided: str, theme: str) -> bool:
 
 def counts(tag: Tag, tags: Iterable[Tag]) -> bool:
     """Whether a tag counts among the tags of its testimony."""
-    if tag.source == TagSource.HUMAN:
+    if tag.source in PEOPLE:
         return _says_yes(tag.confidence)
     return not any(
         _reaches(rule.reach, person.theme, tag.theme) and not (rule.rejections_only and _says_yes(person.confidence))
         for rule in OVERRIDES
         for person in tags
-        if person.source == TagSource.HUMAN
+        if person.source in PEOPLE
     )
 
 
@@ -114,10 +120,8 @@ def counted_clause(tag: type[ThemeTag]) -> ColumnElement[bool]:
         )
         for rule in OVERRIDES
     ]
-    overridden = exists().where(
-        person.testimonial_id == tag.testimonial_id, person.source == TagSource.HUMAN, or_(*overrides)
-    )
+    overridden = exists().where(person.testimonial_id == tag.testimonial_id, person.source.in_(PEOPLE), or_(*overrides))
     return or_(
-        and_(tag.source == TagSource.HUMAN, _says_yes_sql(tag.confidence)),
+        and_(tag.source.in_(PEOPLE), _says_yes_sql(tag.confidence)),
         and_(tag.source == TagSource.MACHINE, ~overridden),
     )

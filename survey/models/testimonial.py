@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, Enum, Float, ForeignKey, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, UTCDateTime, utcnow
+from survey.models.coding import CodedPassage
 from survey.models.response import Response
 from survey.models.tag_rule import TagSource, counted
 
@@ -44,6 +45,9 @@ class Testimonial(Base):
     response: Mapped[Response] = relationship()
     tags: Mapped[list[ThemeTag]] = relationship(
         back_populates="testimonial", cascade="all, delete-orphan", order_by="ThemeTag.theme"
+    )
+    passages: Mapped[list[CodedPassage]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by=(CodedPassage.start, CodedPassage.id)
     )
 
     @property

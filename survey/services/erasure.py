@@ -7,7 +7,18 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, delete, func, select, update
 
 from survey.extensions import db
-from survey.models import Answer, AuditEvent, MediaFile, Response, SubmissionConflict, TagSource, Testimonial, ThemeTag
+from survey.models import (
+    Answer,
+    AuditEvent,
+    CodedPassage,
+    MediaFile,
+    Memo,
+    Response,
+    SubmissionConflict,
+    TagSource,
+    Testimonial,
+    ThemeTag,
+)
 from survey.services.rollups import touch_responses
 
 
@@ -50,8 +61,9 @@ def count_derived(response: Response) -> Derived:
 
 
 def erase_response(response: Response) -> Derived:
-    """Delete a response, its answers, testimonies (raw and redacted text), tags and corrections, and
-    the conflicting records kept under its UUID; empty the details of audit lines about its testimonies.
+    """Delete a response, its answers, testimonies (raw and redacted text), tags, corrections, coded
+    passages and memos on them, and the conflicting records kept under its UUID; empty the details of
+    audit lines about its testimonies.
 
     Audit lines stay, as who did what and when, but their details go: a correction's line names the
     themes a person gave the testimony, which tells what it was about.
@@ -60,6 +72,9 @@ def erase_response(response: Response) -> Derived:
     touch_responses([response.id])  # its cell is counted again without it before the commit
     ids = testimony_ids(response)
     if ids:
+        # Memos and coded passages on its testimonies go too (memos on a passage carry its testimony).
+        db.session.execute(delete(Memo).where(Memo.testimonial_id.in_(ids)))
+        db.session.execute(delete(CodedPassage).where(CodedPassage.testimonial_id.in_(ids)))
         db.session.execute(delete(ThemeTag).where(ThemeTag.testimonial_id.in_(ids)))
         db.session.execute(delete(Testimonial).where(Testimonial.id.in_(ids)))
         db.session.execute(

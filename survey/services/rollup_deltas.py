@@ -21,7 +21,7 @@ from survey.disclosure import ALL, GAVE_TESTIMONY, NOT_SCORED, RESPONSES, SENTIM
 from survey.extensions import db
 from survey.models import Response, SummaryCount, TagSource, Testimonial, ThemeTag
 from survey.models.base import table_of
-from survey.models.tag_rule import counts
+from survey.models.tag_rule import PEOPLE, counts
 from survey.services.raw_counts import NEUTRAL_WITHIN, NUMBER, number_part
 from survey.services.rollups import CHANGES, Cell, TagFacts, lock_cells, month_key, touch_cells
 
@@ -132,7 +132,7 @@ def read_before(ids: Sequence[int]) -> dict[int, Before]:
             before = found[testimony]
             if counts and "." not in theme:
                 before.themes.append((theme, polarity))
-            if source == TagSource.HUMAN:
+            if source in PEOPLE:
                 before.people.append((theme, TagSource(source), confidence, polarity, bool(counts)))
     return found
 

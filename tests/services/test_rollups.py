@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select, true
 
 from survey.disclosure import SENTIMENT_SQUARES
-from survey.models import Response, SummaryCount, SurveyVersion, Testimonial, ThemeTag
+from survey.models import CodedPassage, Response, SummaryCount, SurveyVersion, Testimonial, ThemeTag
 from survey.models.tag_rule import counts
 from survey.services import rollup_deltas
+from survey.services.coding import code_passage, remove_passage
 from survey.services.corrections import correct_themes
 from survey.services.engine import current_engine
 from survey.services.raw_counts import count_raw
@@ -35,6 +36,7 @@ STORIES = [
     "Nothing changed.",
 ]
 THEMES = ["safety", "services", "drug_use", "safety.violence"]
+CODES = ["safety", "services", "trust", "safety.violence"]  # codes on offer to code a passage with
 
 
 def rollup(db):
@@ -92,6 +94,8 @@ STEP = st.one_of(
     st.tuples(
         st.just("correct"), st.integers(0, 50), st.sets(st.sampled_from(THEMES)), st.sets(st.sampled_from(THEMES))
     ),
+    st.tuples(st.just("code"), st.integers(0, 50), st.sets(st.sampled_from(CODES), min_size=1), st.integers(0, 40)),
+    st.tuples(st.just("uncode"), st.integers(0, 50)),
     st.tuples(st.just("withdraw"), st.integers(0, 50)),
     st.tuples(st.just("rerun"), st.integers(0, 50)),
     st.tuples(st.just("move"), st.integers(0, 50), st.sampled_from(SITES), st.integers(1, 3)),
@@ -131,6 +135,12 @@ def _apply(step, db, make_response, version, evaluator):
     elif kind == "correct" and (testimonial := _nth(db, Testimonial, args[0])) is not None:
         themes, offered = args[1], args[2]
         correct_themes(testimonial, themes & offered, offered, evaluator)
+    elif kind == "code" and (testimonial := _nth(db, Testimonial, args[0])) is not None:
+        length = len(testimonial.redacted_text)
+        start = args[2] % length
+        code_passage(testimonial, args[1], start, min(length, start + 5), evaluator)
+    elif kind == "uncode" and (passage := _nth(db, CodedPassage, args[0])) is not None:
+        remove_passage(db.session.get(Testimonial, passage.testimonial_id), passage, evaluator)
     elif kind == "withdraw" and (response := _nth(db, Response, args[0])) is not None:
         withdraw_response(response, by=None)
     elif kind == "rerun" and (testimonial := _nth(db, Testimonial, args[0])) is not None:
@@ -142,7 +152,7 @@ def _apply(step, db, make_response, version, evaluator):
     db.session.commit()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(STEP, min_size=1, max_size=8))
 def test_the_rollup_equals_a_count_of_the_raw_rows(steps, db, make_response, example_survey, evaluator, monkeypatch):
     recounted_for_want_of_a_count = []

@@ -7,8 +7,11 @@ from flask import Flask
 
 from survey.extensions import db
 from survey.models import MediaFile, Role, SurveyVersion, Testimonial
+from survey.services.codes import add_code
+from survey.services.coding import code_passage
 from survey.services.devices import register_device, revoke_device
 from survey.services.jobs import start_rerun
+from survey.services.memos import write_memo
 from survey.services.withdrawals import pending_requests, request_withdrawal
 
 ANON, FIELD, EVALUATOR, ADMIN = None, Role.FIELD_WORKER, Role.EVALUATOR, Role.ADMIN
@@ -22,6 +25,9 @@ MATRIX = {
     "/evaluate/community-safety/testimonies": (LOGIN, 403, 200, 200),
     "/evaluate/community-safety/review": (LOGIN, 403, 200, 200),
     "/evaluate/community-safety/compare": (LOGIN, 403, 200, 200),
+    "/evaluate/community-safety/memos": (LOGIN, 403, 200, 200),
+    # written by another administrator: only its author edits or deletes it
+    "/evaluate/community-safety/memos/{memo}/edit": (LOGIN, 403, 403, 403),
     "/evaluate/community-safety/export.csv": (LOGIN, 403, 302, 302),  # 302: one response is too few to export
     "/evaluate/community-safety/export.xlsx": (LOGIN, 403, 302, 302),
     "/field/": (LOGIN, 200, 403, 200),
@@ -41,6 +47,8 @@ MATRIX = {
     "/admin/jobs": (LOGIN, 403, 403, 200),
     "/admin/media": (LOGIN, 403, 403, 200),
     "/admin/media/{media}": (LOGIN, 403, 403, 200),
+    "/admin/codes": (LOGIN, 403, 403, 200),
+    "/admin/codes/{code}/edit": (LOGIN, 403, 403, 200),
 }
 
 
@@ -54,6 +62,12 @@ def first_testimonial_id() -> int:
 
 POST_MATRIX = {
     "/evaluate/community-safety/testimonials/{testimonial}/themes": (LOGIN, 403, 302, 302),
+    "/evaluate/community-safety/memos": (LOGIN, 403, 302, 302),
+    "/evaluate/community-safety/memos/{memo}/delete": (LOGIN, 403, 403, 403),
+    # 400: the posted data chooses no code
+    "/evaluate/community-safety/testimonials/{testimonial}/passages": (LOGIN, 403, 400, 400),
+    # coded by another evaluator: only its coder or an administrator may remove it
+    "/evaluate/community-safety/testimonials/{testimonial}/passages/{passage}/delete": (LOGIN, 403, 403, 302),
     "/field/devices": (LOGIN, 201, 403, 201),
     "/field/collect": (LOGIN, 200, 403, 200),  # 200: the form again, the tablet unnamed
     "/admin/devices/{device}/revoke": (LOGIN, 403, 403, 302),
@@ -75,6 +89,8 @@ POST_MATRIX = {
     "/admin/jobs": (LOGIN, 403, 403, 302),
     "/admin/jobs/retrain": (LOGIN, 403, 403, 302),
     "/admin/jobs/{job}/resume": (LOGIN, 403, 403, 302),
+    "/admin/codes": (LOGIN, 403, 403, 200),  # 200: the form again, no label given
+    "/admin/codes/{code}/edit": (LOGIN, 403, 403, 302),  # fields not posted keep their values
 }
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz", "/withdraw"]
 
@@ -92,6 +108,9 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{withdrawal}", "<int:request_id>")
         .replace("{job}", "<int:job_id>")
         .replace("{media}", "<int:media_id>")
+        .replace("{passage}", "<int:passage_id>")
+        .replace("{memo}", "<int:memo_id>")
+        .replace("{code}", "<int:code_id>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
@@ -114,6 +133,11 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     media = MediaFile(response_id=response.id, question="photo", file_name="a.jpg", content_type="image/jpeg", size=3)
     media.data = b"jpg"
     db.session.add(media)
+    story = db.session.get(Testimonial, testimonial)
+    code_passage(story, ["safety"], 0, 5, make_user(Role.EVALUATOR))
+    passage = story.passages[0].id
+    code = add_code("lighting", {"label_en": "Lighting"}, make_user(Role.ADMIN)).id
+    memo = write_memo(story.response.survey_version.survey, "project", "a memo", make_user(Role.ADMIN)).id
     db.session.commit()
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
     if role is not None:
@@ -127,6 +151,9 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
         withdrawal=withdrawal,
         job=job.id,
         media=media.id,
+        passage=passage,
+        memo=memo,
+        code=code,
     )
     data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None
     response = client.open(address, method=method, data=data)

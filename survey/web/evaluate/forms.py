@@ -8,9 +8,17 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import MonthField, SelectField, SelectMultipleField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    MonthField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.models import Site
@@ -95,6 +103,56 @@ def _month_field(label: str) -> MonthField:
 class CompareForm(FlaskForm):
     """Two periods to compare, each a range of months; sent by GET, so no CSRF token."""
 
+
+class CodePassageForm(FlaskForm):
+    """Codes for a passage given by its character offsets in the redacted text, or for the whole text."""
+
+    # Not DataRequired: its "required" flag would make the browser demand every checkbox ticked.
+    codes = MultiCheckboxField(_l("Codes"), validators=[Optional()])
+    start = IntegerField(
+        _l("First character"),
+        validators=[Optional(), NumberRange(min=0)],
+        description=_l("Counted from 0 at the start of the testimony."),
+    )
+    end = IntegerField(
+        _l("Character after the last"),
+        validators=[Optional(), NumberRange(min=1)],
+        description=_l("The passage ends just before this character."),
+    )
+    whole = BooleanField(_l("Code the whole testimony"))
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        """Check the fields, then that a passage is given (start before end) unless the whole text is coded."""
+        if not super().validate(extra_validators):
+            return False
+        if not self.codes.data:
+            self.codes.errors = [_l("Choose at least one code.")]
+            return False
+        if self.whole.data:
+            return True
+        if self.start.data is None or self.end.data is None:
+            self.end.errors = [_l("Select a passage, give its first and last characters, or code the whole testimony.")]
+            return False
+        if self.end.data <= self.start.data:
+            self.end.errors = [_l("The passage must end after it starts.")]
+            return False
+        return True
+
+
+class RemovePassageForm(FlaskForm):
+    """A button that takes a code off a passage; carries only the CSRF token."""
+
+
+class MemoForm(FlaskForm):
+    """A memo's text and what it is about (the survey's project, a testimony, a passage or a code)."""
+
+    about = SelectField(_l("About"), default="project")
+    body = TextAreaField(_l("Memo"), validators=[DataRequired(), Length(max=20_000)])
+
+
+class MemoSearchForm(FlaskForm):
+    """Words to look for in memos; sent by GET, so it needs no CSRF token."""
+
     class Meta:
         csrf = False
 
@@ -123,3 +181,5 @@ class CompareForm(FlaskForm):
         """The two periods as ("YYYY-MM", "YYYY-MM")."""
         a = (self.a_from.data.strftime("%Y-%m"), self.a_to.data.strftime("%Y-%m"))
         return a, (self.b_from.data.strftime("%Y-%m"), self.b_to.data.strftime("%Y-%m"))
+
+    q = StringField(_l("Search the memos"), validators=[Optional(), Length(max=200)])

@@ -11,15 +11,19 @@ from wtforms.fields.choices import SelectChoice
 
 from survey.extensions import db
 from survey.models import Testimonial
+from survey.services.coding import code_choices, code_labels, coding_segments, may_remove
 from survey.services.corrections import correct_themes
 from survey.services.engine import codebook
 from survey.services.explore import answers_of, neighbours
+from survey.services.memos import list_memos
+from survey.services.memos import may_change as may_change_memo
 from survey.services.sites import list_sites
 from survey.services.summaries import SummaryFilters, summarise_survey
 from survey.services.surveys import current_version, definition_of, get_survey, list_surveys
 from survey.web.evaluate import bp
 from survey.web.evaluate.explore_views import filter_args, filter_form, limits
-from survey.web.evaluate.forms import CorrectThemesForm, SummaryFilterForm
+from survey.web.evaluate.forms import CodePassageForm, CorrectThemesForm, RemovePassageForm, SummaryFilterForm
+from survey.web.evaluate.memo_views import memo_form
 
 
 @bp.get("/")
@@ -55,7 +59,7 @@ def summary(slug: str) -> ResponseReturnValue:
     )
 
 
-def _testimonial_of(slug: str, testimonial_id: int) -> Testimonial:
+def testimonial_of(slug: str, testimonial_id: int) -> Testimonial:
     item = db.get_or_404(Testimonial, testimonial_id)
     if item.response.survey_version.survey.slug != slug:
         abort(404)
@@ -63,10 +67,11 @@ def _testimonial_of(slug: str, testimonial_id: int) -> Testimonial:
 
 
 def _correction_form(item: Testimonial) -> CorrectThemesForm:
-    form = CorrectThemesForm()
+    posted = request.endpoint == "evaluate.correct"  # not when another form of the page was posted
+    form = CorrectThemesForm() if posted else CorrectThemesForm(formdata=None)
     language = str(get_locale())
     form.themes.choices = [SelectChoice(t.key, t.label_in(language)) for t in codebook().top_level]
-    if not form.is_submitted():
+    if not posted:
         form.themes.data = [t.theme for t in item.effective_tags if "." not in t.theme]
     return form
 
@@ -74,11 +79,25 @@ def _correction_form(item: Testimonial) -> CorrectThemesForm:
 @bp.get("/<slug>/testimonials/<int:testimonial_id>")
 def testimonial(slug: str, testimonial_id: int) -> ResponseReturnValue:
     """One redacted testimony with each tag's evidence highlighted, and the form to correct them."""
-    item = _testimonial_of(slug, testimonial_id)
-    return _testimonial_page(slug, item, _correction_form(item))
+    item = testimonial_of(slug, testimonial_id)
+    return testimonial_page(slug, item)
 
 
-def _testimonial_page(slug: str, item: Testimonial, form: CorrectThemesForm) -> str:
+def coding_form() -> CodePassageForm:
+    """The form to code a passage, offering every code that is not retired (sub-themes under their theme)."""
+    form = CodePassageForm() if request.endpoint == "evaluate.code" else CodePassageForm(formdata=None)
+    language = str(get_locale() or "en")
+    form.codes.choices = [
+        SelectChoice(c.key, f"— {c.label}" if c.is_theme and c.parent else c.label) for c in code_choices(language)
+    ]
+    return form
+
+
+def testimonial_page(
+    slug: str, item: Testimonial, form: CorrectThemesForm | None = None, coding: CodePassageForm | None = None
+) -> str:
+    """A testimony with its forms: to correct its themes and to code its passages."""
+    language = str(get_locale() or "en")
     definition = definition_of(item.response.survey_version)
     survey = item.response.survey_version.survey
     previous, following = neighbours(survey, item, filter_form(survey).filters(), **limits())
@@ -92,17 +111,41 @@ def _testimonial_page(slug: str, item: Testimonial, form: CorrectThemesForm) -> 
         args=filter_args(),
         codebook=codebook(),
         slug=slug,
-        form=form,
+        form=form or _correction_form(item),
+        coding=coding or coding_form(),
+        segments=coding_segments(item),
+        code_labels=code_labels(language),
+        may_remove=may_remove,
+        remove_form=RemovePassageForm(formdata=None),
+        delete_form=RemovePassageForm(formdata=None),
+        memos=list_memos(survey, testimonial_id=item.id),
+        memo_form=memo_form(_memo_targets(item, language)),
+        may_change=may_change_memo,
     )
+
+
+def _memo_targets(item: Testimonial, language: str) -> list[SelectChoice]:
+    labels = code_labels(language)
+    return [SelectChoice(f"testimony:{item.id}", _("This testimony"))] + [
+        SelectChoice(
+            f"passage:{p.id}",
+            _(
+                "The passage “%(text)s” coded %(code)s",
+                text=item.redacted_text[p.start : p.end][:60],
+                code=labels.get(p.code_key, p.code_key),
+            ),
+        )
+        for p in item.passages
+    ]
 
 
 @bp.post("/<slug>/testimonials/<int:testimonial_id>/themes")
 def correct(slug: str, testimonial_id: int) -> ResponseReturnValue:
     """Record a person's themes for a testimony."""
-    item = _testimonial_of(slug, testimonial_id)
+    item = testimonial_of(slug, testimonial_id)
     form = _correction_form(item)
     if form.validate_on_submit():
         correct_themes(item, form.themes.data or [], [c.value for c in form.themes.choices], current_user)
         flash(_("Your themes are saved. They count in the summary and teach the next learned codebook."), "info")
         return redirect(url_for("evaluate.testimonial", slug=slug, testimonial_id=item.id, **filter_args()))
-    return _testimonial_page(slug, item, form)
+    return testimonial_page(slug, item, form)
