@@ -103,6 +103,35 @@ def _month_field(label: str) -> MonthField:
 class CompareForm(FlaskForm):
     """Two periods to compare, each a range of months; sent by GET, so no CSRF token."""
 
+    class Meta:
+        csrf = False
+
+    a_from = _month_field(_l("First period: from"))
+    a_to = _month_field(_l("First period: to"))
+    b_from = _month_field(_l("Second period: from"))
+    b_to = _month_field(_l("Second period: to"))
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        """Each period runs forwards, within 2000 to 2100, and the two do not overlap."""
+        if not super().validate(extra_validators):
+            return False
+        for first, last in ((self.a_from, self.a_to), (self.b_from, self.b_to)):
+            if not all(EARLIEST <= f.data <= LATEST for f in (first, last)):
+                first.errors.append(_l("Choose a month between 2000 and 2100."))
+                return False
+            if last.data < first.data:
+                last.errors.append(_l("The end month must be on or after the start month."))
+                return False
+        if not (self.a_to.data < self.b_from.data or self.b_to.data < self.a_from.data):
+            self.b_from.errors.append(_l("The two periods must not overlap: a response is counted in one only."))
+            return False
+        return True
+
+    def periods(self) -> tuple[tuple[str, str], tuple[str, str]]:
+        """The two periods as ("YYYY-MM", "YYYY-MM")."""
+        a = (self.a_from.data.strftime("%Y-%m"), self.a_to.data.strftime("%Y-%m"))
+        return a, (self.b_from.data.strftime("%Y-%m"), self.b_to.data.strftime("%Y-%m"))
+
 
 class CodePassageForm(FlaskForm):
     """Codes for a passage given by its character offsets in the redacted text, or for the whole text."""
@@ -155,31 +184,5 @@ class MemoSearchForm(FlaskForm):
 
     class Meta:
         csrf = False
-
-    a_from = _month_field(_l("First period: from"))
-    a_to = _month_field(_l("First period: to"))
-    b_from = _month_field(_l("Second period: from"))
-    b_to = _month_field(_l("Second period: to"))
-
-    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
-        """Each period runs forwards, within 2000 to 2100, and the two do not overlap."""
-        if not super().validate(extra_validators):
-            return False
-        for first, last in ((self.a_from, self.a_to), (self.b_from, self.b_to)):
-            if not all(EARLIEST <= f.data <= LATEST for f in (first, last)):
-                first.errors.append(_l("Choose a month between 2000 and 2100."))
-                return False
-            if last.data < first.data:
-                last.errors.append(_l("The end month must be on or after the start month."))
-                return False
-        if not (self.a_to.data < self.b_from.data or self.b_to.data < self.a_from.data):
-            self.b_from.errors.append(_l("The two periods must not overlap: a response is counted in one only."))
-            return False
-        return True
-
-    def periods(self) -> tuple[tuple[str, str], tuple[str, str]]:
-        """The two periods as ("YYYY-MM", "YYYY-MM")."""
-        a = (self.a_from.data.strftime("%Y-%m"), self.a_to.data.strftime("%Y-%m"))
-        return a, (self.b_from.data.strftime("%Y-%m"), self.b_to.data.strftime("%Y-%m"))
 
     q = StringField(_l("Search the memos"), validators=[Optional(), Length(max=200)])
