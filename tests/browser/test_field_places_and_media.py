@@ -43,6 +43,7 @@ def test_the_tablets_location_fills_a_point_offline_and_it_arrives_as_odk_writes
         expect(point).to_have_value("2.5701 -72.6459 0 8")
         next_screen.click()
         tablet.locator("#fq-opens-input").fill("07:30")
+        next_screen.click()  # to the answers to check
         tablet.get_by_role("button", name="Finish the interview").click()
         tablet.get_by_role("button", name="Back to the list").click()
         tablet.context.set_offline(False)

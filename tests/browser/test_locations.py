@@ -22,6 +22,7 @@ def test_use_my_location_fills_the_point_and_it_is_stored_as_odk_writes_it(brows
         page.get_by_text("Ubicación encontrada").wait_for()
         assert page.locator("#q_spot").input_value() == "1.8067"
         assert page.locator("#q_spot-accuracy").input_value() == "12"
+        page.get_by_role("button", name="Revisar mis respuestas").click()
         page.get_by_role("button", name="Enviar mis respuestas").click()
         assert page.locator("#receipt").is_visible()
     finally:
@@ -40,6 +41,7 @@ def test_without_javascript_the_point_is_typed_and_the_button_stays_hidden(brows
         assert not page.get_by_role("button", name="Use my location").is_visible()
         page.get_by_label("Latitude (degrees)").fill("-33.45")
         page.get_by_label("Longitude (degrees)").fill("-70.66")
+        page.get_by_role("button", name="Review my answers").click()
         page.get_by_role("button", name="Send my answers").click()
         assert page.locator("#receipt").is_visible()
     finally:
