@@ -20,8 +20,13 @@ def minutes_until(when: datetime) -> int:
 
 
 def minutes_until_reset(limit: RequestLimit) -> int:
-    """Whole minutes until a breached rate limit lets the next attempt through, at least one."""
-    return max(1, math.ceil((limit.reset_at - time.time()) / 60))
+    """Whole minutes until a breached rate limit lets the next attempt through, at least one.
+
+    The limiter rounds its reset time up to the next whole second, so a fresh lock-out can read a
+    moment longer than its window; the window's own length is the most it can honestly say.
+    """
+    seconds = min(limit.reset_at - time.time(), limit.limit.get_expiry())
+    return max(1, math.ceil(seconds / 60))
 
 
 def refusal(template: str, **context: object) -> Response:

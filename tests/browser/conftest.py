@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.browser.field_kit import field_app, server, tablet  # noqa: F401  (fixtures for the field app tests)
+from tests.browser.field_kit import field_app, server, tablet, whole_bodies  # noqa: F401  (fixtures for the field app tests)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
@@ -60,7 +60,7 @@ def page(browser: Any) -> Iterator[Any]:
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """Serve the test app on 127.0.0.1 in a thread; yields its base URL."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    httpd = make_server("127.0.0.1", 0, whole_bodies(app), threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"

@@ -35,6 +35,24 @@ WAIT_MS = 15_000
 SUBMISSIONS = ("POST", "/api/v1/submissions")
 
 
+def whole_bodies(app: Callable[..., Any]) -> Callable[..., Any]:
+    """Read each response body whole and close it before the server writes a byte.
+
+    Werkzeug's development server never closes a response whose connection the browser dropped
+    half-way (a favicon fetch cut off by a closing page, say), which leaves its file open.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        chunks = app(environ, start_response)
+        try:
+            return [b"".join(chunks)]
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+
+    return wsgi
+
+
 class Server:
     """Voces on a fixed loopback port, in a thread this test stops and starts again."""
 
@@ -64,7 +82,7 @@ class Server:
                 return self.intercept(environ, start_response)
             return self.app(environ, start_response)
 
-        self.server = make_server("127.0.0.1", self.port, wsgi, threaded=True)
+        self.server = make_server("127.0.0.1", self.port, whole_bodies(wsgi), threaded=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 

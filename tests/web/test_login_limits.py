@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from limits import parse
 from sqlalchemy import select
 
 from survey.models import AuditEvent, Role
 from survey.models.base import utcnow
 from survey.services import users as users_service
+from survey.web.limits import minutes_until_reset
 from tests.conftest import PASSWORD
 
 
@@ -157,3 +161,9 @@ def test_the_reason_is_given_in_spanish(app, client, make_user):
     guess_from_many_addresses(client, user.email, app.config["LOGIN_FAILURES_PER_ACCOUNT"])
     page = client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).get_data(as_text=True)
     assert "Demasiados intentos para esta cuenta" in refusal_of(page)
+
+
+def test_a_fresh_lock_out_reads_its_own_window_not_the_second_the_limiter_rounds_up():
+    window = parse("5 per 15 minutes")
+    rounded_up = SimpleNamespace(reset_at=time.time() + window.get_expiry() + 0.9, limit=window)
+    assert minutes_until_reset(rounded_up) == 15  # type: ignore[arg-type]
