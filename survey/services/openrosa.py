@@ -6,6 +6,7 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
@@ -17,11 +18,13 @@ from survey.extensions import db
 from survey.models import Device, MediaFile, Survey, SurveyStatus, SurveyVersion, User
 from survey.questionnaire.media_types import MediaType
 from survey.questionnaire.messages import N_
+from survey.services.edits import apply_edit, replaced_uuids
 from survey.services.media import EMPTY, TOO_LARGE, UploadedFile, file_problem, media_questions, store_media
 from survey.services.records import LANGUAGES, RecordResult, Status
 from survey.services.submissions import find_response
 from survey.services.surveys import definition_of, get_survey, list_open_surveys
 from survey.services.sync import ingest_record
+from survey.services.withdrawals import withdrawn_uuids
 from survey.services.xforms import XForm, xform_for
 
 SOURCE = "openrosa"
@@ -37,7 +40,8 @@ TOO_LARGE_FILE = N_("%(file)s is larger than %(mb)s MB: it was not kept.")
 EMPTY_FILE = N_("%(file)s is empty: it was not kept.")
 UNNAMED = "file"
 GENERIC_TYPES = frozenset({"", "application/octet-stream"})  # a client that did not say: the name tells
-EDITED = N_("Voces does not take edits of a form already sent yet: ask an administrator to correct it.")
+EDIT_OF_UNKNOWN = N_("The form this edit replaces (%(form)s) has not reached Voces: send it first, then the edit.")
+EDITED_SINCE = N_("The form this edit replaces (%(form)s) was edited since: ask an administrator to compare the two.")
 
 
 @dataclass(frozen=True)
@@ -128,8 +132,8 @@ def receive_submission(xml: bytes, *, user: User, device: Device | None) -> Reco
     if isinstance(read, Refusal):
         return read
     root, instance_id = read
-    if _meta(root, "deprecatedID"):  # stored as a new response, it would count one interview twice
-        return Refusal(EDITED, {}, 422)
+    if replaced_uuids({instance_id}):  # a version an edit has replaced since: it counts in the edit
+        return RecordResult(instance_id, Status.DUPLICATE)
     named = _version_named(root)
     if isinstance(named, Refusal):
         return named
@@ -144,7 +148,22 @@ def receive_submission(xml: bytes, *, user: User, device: Device | None) -> Reco
         "mode": "in_person",
         "answers": _leaves(root),
     }
+    replaced = (_meta(root, "deprecatedID") or "").removeprefix("uuid:")
+    if replaced and find_response(instance_id) is None:  # an edit, not the resend of one
+        return _edit(record, replaced, user=user, device=device)
     return ingest_record(record, user=user, device=device, source=SOURCE, language=language)
+
+
+def _edit(record: dict[str, Any], replaced: str, *, user: User, device: Device | None) -> RecordResult | Refusal:
+    """An edit replaces the version it names; one whose original is unknown or edited since is refused."""
+    edited = apply_edit(record, replaced, user=user, device=device, source=SOURCE)
+    if edited is not None:
+        return edited
+    if withdrawn_uuids({replaced}):  # the resident withdrew the interview: nothing of it is stored again
+        return RecordResult(str(record["uuid"]), Status.DUPLICATE)
+    if replaced_uuids({replaced}):
+        return Refusal(EDITED_SINCE, {"form": replaced}, 409)
+    return Refusal(EDIT_OF_UNKNOWN, {"form": replaced}, 404)
 
 
 @dataclass(frozen=True)

@@ -263,18 +263,6 @@ def test_bad_submissions_get_an_openrosa_message_never_a_500(client, base, examp
     assert count(Response) == 0
 
 
-def test_an_edit_of_a_sent_form_is_refused_rather_than_counted_twice(client, base, db):
-    xform = download_xform(client, base)
-    first = str(uuid.uuid4())
-    assert submit(client, base, fill(xform, GOOD_ANSWERS, first)).status_code == 201
-    edited = fill(xform, {**GOOD_ANSWERS, "change_story": "Corrected."}, str(uuid.uuid4()))
-    edited = edited.replace(b"</instanceID>", f"</instanceID><deprecatedID>uuid:{first}</deprecatedID>".encode())
-    response = submit(client, base, edited)
-    assert response.status_code == 422
-    assert "edits" in message(response)
-    assert count(Response) == 1
-
-
 def test_a_post_without_the_submission_file_is_refused(client, base):
     response = client.post(f"{base}/submission", data={"other": "x"}, content_type="multipart/form-data")
     assert response.status_code == 400
