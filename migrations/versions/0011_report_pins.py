@@ -41,11 +41,9 @@ def upgrade():
     )
     with op.batch_alter_table('report_pin') as batch_op:
         batch_op.create_index(batch_op.f('ix_report_pin_survey_id'), ['survey_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_report_pin_testimonial_id'), ['testimonial_id'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('report_pin') as batch_op:
-        batch_op.drop_index(batch_op.f('ix_report_pin_testimonial_id'))
         batch_op.drop_index(batch_op.f('ix_report_pin_survey_id'))
     op.drop_table('report_pin')

@@ -20,8 +20,8 @@ class ReportPin(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
-    # A withdrawn response takes its testimonies, and so its pins, with it.
-    testimonial_id: Mapped[int] = mapped_column(ForeignKey("testimonial.id", ondelete="CASCADE"), index=True)
+    # Looked up through the unique constraint, which starts with it. Erasing a response deletes its pins.
+    testimonial_id: Mapped[int] = mapped_column(ForeignKey("testimonial.id", ondelete="CASCADE"))
     theme: Mapped[str] = mapped_column(String(80))
     pinned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     pinned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

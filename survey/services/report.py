@@ -153,16 +153,21 @@ def _method(survey: Survey, months: list[str]) -> Method:
 
 def _pinned_by_theme(survey: Survey, summary: Summary) -> list[ThemeQuotes]:
     """Per theme (in the summary's order, then the others), its pinned quotes that may be shown."""
-    pins = list(
-        db.session.scalars(
+    pins = [
+        pin
+        for pin in db.session.scalars(
             select(ReportPin)
             .join(Testimonial)
             .join(Response)
             .where(ReportPin.survey_id == survey.id)
-            .options(selectinload(ReportPin.testimonial).selectinload(Testimonial.response).selectinload(Response.site))
+            .options(
+                selectinload(ReportPin.testimonial).selectinload(Testimonial.response).selectinload(Response.site),
+                selectinload(ReportPin.testimonial).selectinload(Testimonial.tags),
+            )
             .order_by(ReportPin.theme, Response.submitted_at, ReportPin.id)
         )
-    )
+        if pin.theme in pinnable_themes(pin.testimonial)  # a person took the theme off it since: not about it now
+    ]
     ids = [pin.testimonial_id for pin in pins]
     in_view = select(Testimonial.id).join(Response).where(Testimonial.id.in_(ids), shown_in(summary.spans))
     shown = set(db.session.scalars(in_view))

@@ -210,3 +210,15 @@ def test_an_erased_response_takes_its_pins_with_it(evaluator, make_response, db)
     assert count(ReportPin) == 0
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "pin_quote")).one()
     assert event.detail == {}  # the theme said what the testimony was about
+
+
+def test_a_quote_leaves_a_theme_a_person_took_off_its_testimony(evaluator, make_response, db):
+    _stories(make_response)
+    item = _story(db, STORY.format(n=0))
+    _pin(evaluator, item)
+    _pin(evaluator, item, "services")
+    evaluator.post(f"{URL}/testimonials/{item.id}/themes", data={"themes": ["services"]})
+    quotes = evaluator.get(f"{URL}/report").get_data(as_text=True).split('id="r-quotes"')[1]
+    assert ">Services</h3>" in quotes and ">Safety</h3>" not in quotes
+    page = evaluator.get(f"{URL}/testimonials/{item.id}").get_data(as_text=True)
+    assert "Unpin from Safety" in page  # still listed there, to be taken off
