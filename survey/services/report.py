@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from survey.analysis.pipeline import ANALYSER_VERSION
@@ -92,13 +93,20 @@ def pin_quote(testimonial: Testimonial, theme: str, person: User) -> ReportPin:
     """Pin a testimony to one of its themes in its survey's report; pinning it again changes nothing."""
     if not may_pin(testimonial) or theme not in pinnable_themes(testimonial):
         raise PinError(theme)
-    pin = _pin_of(testimonial, theme)
-    if pin is None:
-        survey_id = testimonial.response.survey_version.survey_id
-        pin = ReportPin(survey_id=survey_id, testimonial_id=testimonial.id, theme=theme, pinned_by_id=person.id)
-        db.session.add(pin)
-        db.session.flush()
-        record_event("pin_quote", actor=person, target_type="testimonial", target_id=testimonial.id, theme=theme)
+    existing = _pin_of(testimonial, theme)
+    if existing is not None:
+        return existing
+    survey_id = testimonial.response.survey_version.survey_id
+    pin = ReportPin(survey_id=survey_id, testimonial_id=testimonial.id, theme=theme, pinned_by_id=person.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(pin)
+    except IntegrityError:  # a double click: the other request pinned it meanwhile
+        existing = _pin_of(testimonial, theme)
+        if existing is None:
+            raise
+        return existing
+    record_event("pin_quote", actor=person, target_type="testimonial", target_id=testimonial.id, theme=theme)
     return pin
 
 

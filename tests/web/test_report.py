@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from survey.analysis.pipeline import ANALYSER_VERSION
 from survey.models import AuditEvent, ReportPin, Role, Testimonial
+from survey.services import report as report_service
 from survey.services.erasure import erase_response
+from survey.services.report import pin_quote
 from tests.conftest import count
 
 URL = "/evaluate/community-safety"
@@ -222,3 +224,21 @@ def test_a_quote_leaves_a_theme_a_person_took_off_its_testimony(evaluator, make_
     assert ">Services</h3>" in quotes and ">Safety</h3>" not in quotes
     page = evaluator.get(f"{URL}/testimonials/{item.id}").get_data(as_text=True)
     assert "Unpin from Safety" in page  # still listed there, to be taken off
+
+
+def test_a_pin_made_meanwhile_by_another_request_is_the_one_kept(make_user, make_response, db, monkeypatch):
+    _stories(make_response, 1)
+    item = _story(db, STORY.format(n=0))
+    other = pin_quote(item, "safety", make_user(Role.EVALUATOR))
+    db.session.commit()
+    looked_up = report_service._pin_of
+    calls = []
+
+    def not_yet_then_found(testimonial, theme):  # the other request commits between look-up and insert
+        calls.append(theme)
+        return None if len(calls) == 1 else looked_up(testimonial, theme)
+
+    monkeypatch.setattr(report_service, "_pin_of", not_yet_then_found)
+    assert pin_quote(item, "safety", make_user(Role.EVALUATOR)).id == other.id
+    db.session.commit()
+    assert count(ReportPin) == 1
