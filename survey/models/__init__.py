@@ -7,6 +7,7 @@ from survey.models.device import Device, SubmissionConflict
 from survey.models.job import Job, JobChunk, JobKind, JobStatus
 from survey.models.learned import LearnedModel
 from survey.models.media import MediaFile
+from survey.models.report import ReportPin
 from survey.models.response import Answer, Channel, ConsentScope, InterviewMode, Response
 from survey.models.revision import ResponseRevision
 from survey.models.rollup import SummaryCount
@@ -34,6 +35,7 @@ __all__ = [
     "MediaFile",
     "Memo",
     "ConsentScope",
+    "ReportPin",
     "Response",
     "ResponseRevision",
     "Role",

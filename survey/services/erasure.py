@@ -13,6 +13,7 @@ from survey.models import (
     CodedPassage,
     MediaFile,
     Memo,
+    ReportPin,
     Response,
     ResponseRevision,
     SubmissionConflict,
@@ -78,6 +79,7 @@ def erase_response(response: Response) -> Derived:
         # Memos and coded passages on its testimonies go too (memos on a passage carry its testimony).
         db.session.execute(delete(Memo).where(Memo.testimonial_id.in_(ids)))
         db.session.execute(delete(CodedPassage).where(CodedPassage.testimonial_id.in_(ids)))
+        db.session.execute(delete(ReportPin).where(ReportPin.testimonial_id.in_(ids)))  # and its quotes in reports
         db.session.execute(delete(ThemeTag).where(ThemeTag.testimonial_id.in_(ids)))
         db.session.execute(delete(Testimonial).where(Testimonial.id.in_(ids)))
         db.session.execute(

@@ -59,6 +59,7 @@ class Summary:
     themes: list[ThemeRow] = field(default_factory=list)
     sentiment_mean: float | None = None
     sentiment_scored: int = 0
+    spans: dict[object, tuple[Month, Month]] = field(default_factory=dict)  # per site, the months shown
     not_scored: list[tuple[str | None, int]] = field(default_factory=list)
     questions: list[QuestionSummary] = field(default_factory=list)
     breakdowns: list[Breakdown] = field(default_factory=list)
@@ -88,6 +89,7 @@ def summarise_survey(
     summary = Summary(responses, testimonials, suppressed=False)
     summary.by_site = _by_site(view, protected.small_sites, sites)
     summary.by_month = [(m, figure.value) for m, figure in view.by_month().items()]
+    summary.spans = view.spans()
     summary.themes = _themes(view, [p.statistic for p in parts.partitions])
     summary.sentiment_mean, _ = view.mean(SENTIMENT, BANDS)
     summary.sentiment_scored = sum(view.count(SENTIMENT, band).value for band in BANDS)
@@ -128,19 +130,26 @@ def _themes(view: View, statistics: list[str]) -> list[ThemeRow]:
     return sorted(rows, key=lambda row: (-row.count, row.key))
 
 
+def shown_in(spans: dict[object, tuple[Month, Month]]) -> ColumnElement[bool]:
+    """Whether a response belongs to the atoms a summary shows (a condition on Response)."""
+    month = month_of(Response.submitted_at)
+    return or_(
+        false(),
+        *[
+            and_(Response.site_id.is_(None) if site is None else Response.site_id == site, month.between(first, last))
+            for site, (first, last) in spans.items()
+        ],
+    )
+
+
 def _quotes(survey: Survey, view: View, limit: int) -> list[Testimonial]:
     """The most recent testimonies of the atoms in the view, and of no other."""
-    month = month_of(Response.submitted_at)
-    spans: list[ColumnElement[bool]] = [
-        and_(Response.site_id.is_(None) if site is None else Response.site_id == site, month.between(first, last))
-        for site, (first, last) in view.spans().items()
-    ]
     return list(
         db.session.scalars(
             select(Testimonial)
             .join(Response)
             .join(SurveyVersion)
-            .where(SurveyVersion.survey_id == survey.id, or_(false(), *spans))
+            .where(SurveyVersion.survey_id == survey.id, shown_in(view.spans()))
             .options(selectinload(Testimonial.tags), selectinload(Testimonial.response).selectinload(Response.site))
             .order_by(Response.submitted_at.desc(), Testimonial.id.desc())
             .limit(limit)

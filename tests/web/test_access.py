@@ -26,6 +26,7 @@ MATRIX = {
     "/evaluate/community-safety/review": (LOGIN, 403, 200, 200),
     "/evaluate/community-safety/compare": (LOGIN, 403, 200, 200),
     "/evaluate/community-safety/memos": (LOGIN, 403, 200, 200),
+    "/evaluate/community-safety/report": (LOGIN, 403, 200, 200),
     # written by another administrator: only its author edits or deletes it
     "/evaluate/community-safety/memos/{memo}/edit": (LOGIN, 403, 403, 403),
     "/evaluate/community-safety/export.csv": (LOGIN, 403, 302, 302),  # 302: one response is too few to export
@@ -64,6 +65,9 @@ POST_MATRIX = {
     "/evaluate/community-safety/testimonials/{testimonial}/themes": (LOGIN, 403, 302, 302),
     "/evaluate/community-safety/memos": (LOGIN, 403, 302, 302),
     "/evaluate/community-safety/memos/{memo}/delete": (LOGIN, 403, 403, 403),
+    # 302: back to the testimony (the posted data chooses no theme: nothing is pinned or unpinned)
+    "/evaluate/community-safety/testimonials/{testimonial}/pins": (LOGIN, 403, 302, 302),
+    "/evaluate/community-safety/testimonials/{testimonial}/pins/delete": (LOGIN, 403, 302, 302),
     # 400: the posted data chooses no code
     "/evaluate/community-safety/testimonials/{testimonial}/passages": (LOGIN, 403, 400, 400),
     # coded by another evaluator: only its coder or an administrator may remove it

@@ -17,6 +17,7 @@ from survey.services.engine import codebook
 from survey.services.explore import answers_of, neighbours
 from survey.services.memos import list_memos
 from survey.services.memos import may_change as may_change_memo
+from survey.services.report import may_pin
 from survey.services.sites import list_sites
 from survey.services.summaries import SummaryFilters, summarise_survey
 from survey.services.surveys import current_version, definition_of, get_survey, list_surveys
@@ -24,6 +25,7 @@ from survey.web.evaluate import bp
 from survey.web.evaluate.explore_views import filter_args, filter_form, limits
 from survey.web.evaluate.forms import CodePassageForm, CorrectThemesForm, RemovePassageForm, SummaryFilterForm
 from survey.web.evaluate.memo_views import memo_form
+from survey.web.evaluate.report_forms import pin_forms
 
 
 @bp.get("/")
@@ -121,6 +123,8 @@ def testimonial_page(
         memos=list_memos(survey, testimonial_id=item.id),
         memo_form=memo_form(_memo_targets(item, language)),
         may_change=may_change_memo,
+        pin_forms=pin_forms(item),
+        may_pin=may_pin(item),
     )
 
 
