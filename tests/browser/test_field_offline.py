@@ -30,6 +30,7 @@ from tests.browser.field_kit import (
 )
 
 WORKER_SCRIPTS = ("/field/sw.js", "/static/js/field/service-worker.js")
+OFFLINE_SENTENCE = "No connection. The interviews are kept on this tablet and sent when the connection returns."
 
 
 def test_offline_interviews_survive_a_reload_and_a_closed_browser_then_arrive_once(
@@ -130,3 +131,10 @@ def test_an_update_while_logged_out_keeps_the_app_openable_offline(tablet, serve
     tablet.context.set_offline(True)
     tablet.reload()
     expect(tablet.locator("[data-survey=community-safety]")).to_be_visible()
+
+
+def test_a_reload_with_no_signal_says_so_in_the_queue(tablet, server):
+    tablet.context.set_offline(True)
+    tablet.reload()  # the cached app opens with no connection: nothing changes to announce it
+    assert tablet.evaluate("navigator.onLine") is False
+    expect(tablet.locator("[data-sync-state]")).to_have_text(OFFLINE_SENTENCE)

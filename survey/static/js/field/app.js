@@ -285,9 +285,7 @@
       var list = self.find('[data-queue]');
       list.textContent = '';
       unsent.concat(sent).reverse().forEach(function (record) { list.appendChild(self.queueItem(record)); });
-      if (self.sync.state.phase === 'idle') {
-        self.showSyncState(self.sync.state);
-      }
+      self.showSyncState(self.sync.state);  // a reload with no signal starts offline, with no change to announce
     });
   };
 
