@@ -10,6 +10,7 @@ The sources come from the responses the export's filters and the small-group rul
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -41,6 +42,7 @@ from survey.services.refi_codes import (
 
 SIDECAR = "voces.json"  # what REFI-QDA has no place for (a code's key, its Spanish texts), for a Voces import
 # Named as the CSV export names a response's facts, with "_", so no question's name can take their place.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 FACTS = (("_site", "Text"), ("_date", "Date"), ("_language", "Text"), ("_question", "Text"))
 
 
@@ -58,21 +60,26 @@ def _when(moment: datetime | None) -> str:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat(timespec="seconds")
 
 
+def xml_safe(text: str) -> str:
+    """The text without the control characters XML 1.0 cannot hold (a form may have let one through)."""
+    return NOT_XML.sub("", text)
+
+
 class _Builder:
-    """Elements in one namespace."""
+    """Elements in one namespace, their texts and attributes made XML-safe."""
 
     def __init__(self, namespace: str) -> None:
         self.namespace = namespace
 
     def __call__(self, tag: str, parent: Any = None, text: str | None = None, **attrib: str | None) -> Any:
-        values = {k: v for k, v in attrib.items() if v is not None and v != ""}
+        values = {k: xml_safe(v) for k, v in attrib.items() if v is not None and v != ""}
         qualified = f"{{{self.namespace}}}{tag}"
         if parent is None:
             element = etree.Element(qualified, values, nsmap={None: self.namespace})
         else:
             element = etree.SubElement(parent, qualified, values)
         if text is not None:
-            element.text = text
+            element.text = xml_safe(text)
         return element
 
 
@@ -165,15 +172,17 @@ class _ProjectWriter:
         self.known = {c.key for c in flatten(self.codes)}
         self.memos = _memos(export)
         self.note_guids = {m.id: guid("memo", export.survey.slug, str(m.id)) for m in self.memos}
+        self.on_passage: dict[int, list[str]] = {}
+        self.on_testimony: dict[int, list[str]] = {}
+        for memo in self.memos:
+            if memo.passage_id is not None:
+                self.on_passage.setdefault(memo.passage_id, []).append(self.note_guids[memo.id])
+            elif memo.testimonial_id is not None:
+                self.on_testimony.setdefault(memo.testimonial_id, []).append(self.note_guids[memo.id])
         self.exported_testimonies: set[int] = set()
         self.exported_passages: set[int] = set()
         self.counts = QdpxCounts()
         self.answer_variables = {q.name: guid("variable", "answer", q.name) for q in export.answers}
-
-    def _notes_on(self, **where: Any) -> list[str]:
-        return [
-            self.note_guids[m.id] for m in self.memos if all(getattr(m, name) == value for name, value in where.items())
-        ]
 
     def header(self) -> list[Any]:
         """Users, the codebook and the variables."""
@@ -263,12 +272,12 @@ class _ProjectWriter:
                 continue
             seen.add(selection_guid)
             self._selection(source, selection_guid, key, start, end, coder, passage.created_at)
-            for note in self._notes_on(passage_id=passage.id):
+            for note in self.on_passage.get(passage.id, []):
                 make("NoteRef", source[-1], targetGUID=note)
             self.exported_passages.add(passage.id)
         if self.machine_tags:
             self._machine_selections(source, testimonial, source_guid, seen)
-        for note in self._notes_on(testimonial_id=testimonial.id, passage_id=None):
+        for note in self.on_testimony.get(testimonial.id, []):
             make("NoteRef", source, targetGUID=note)
         _variable_value(make, source, guid("variable", "fact", "_question"), "Text", testimonial.question)
         self.exported_testimonies.add(testimonial.id)

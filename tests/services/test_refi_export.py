@@ -12,6 +12,7 @@ from lxml import etree
 
 from survey.services.explore import ExploreFilters
 from survey.services.exports import prepare_export
+from survey.services.memos import write_memo
 from survey.services.refi_codes import PROJECT_NS, text_source_guid
 from survey.services.refi_export import write_qdc, write_qdpx
 
@@ -113,3 +114,11 @@ def test_the_codebook_alone_holds_themes_sub_themes_and_team_codes_with_colours(
     assert len(codes) == written and all(c.get("color", "").startswith("#") for c in codes)
     names = {c.get("name") for c in codes}
     assert {"Seguridad", "Violencia", "Alumbrado"} <= names
+
+
+def test_a_memo_keeps_its_line_breaks_and_loses_what_xml_cannot_hold(coded, db):
+    survey, _, alice = coded
+    write_memo(survey, "project", "First line\r\nsecond\x0b line", alice)
+    root = etree.fromstring(qdpx_of(survey).read("project.qde"))
+    bodies = root.xpath("//q:Note/q:PlainTextContent/text()", namespaces=NS)
+    assert "First line\r\nsecond line" in bodies
