@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from survey.extensions import db
 from survey.models import Code, CodedPassage, Memo, Response, Survey, Testimonial, User
@@ -24,6 +25,7 @@ from survey.services.refi_codes import code_tree, flatten, text_source_guid, use
 from survey.services.refi_read import FileCode, FileSelection, RefiFile, RefiFileError, read_refi_file
 
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+BATCH = 500
 
 
 @dataclass
@@ -136,13 +138,25 @@ class _People:
         return self.by_guid.get(guid) or self.by_email.get(self.names.get(guid, "").lower()) or self.importer
 
 
-def _testimonies_by_guid(survey: Survey) -> dict[str, int]:
+def _testimonies_of(survey: Survey, guids: list[str]) -> dict[str, Testimonial]:
+    """The survey's testimonies these GUIDs name, with their passages and tags loaded a batch at a time."""
     rows = db.session.execute(
         select(Testimonial.id, Response.uuid, Testimonial.question)
         .join(Response, Response.id == Testimonial.response_id)
         .where(Response.survey_version_id.in_([v.id for v in survey.versions]))
     )
-    return {text_source_guid(uuid, question): tid for tid, uuid, question in rows}
+    wanted = set(guids)
+    ids = {tid: guid for tid, uuid, question in rows if (guid := text_source_guid(uuid, question)) in wanted}
+    found: dict[str, Testimonial] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), BATCH):
+        query = (
+            select(Testimonial)
+            .where(Testimonial.id.in_(ordered[start : start + BATCH]))
+            .options(selectinload(Testimonial.passages), selectinload(Testimonial.tags))
+        )
+        found.update({ids[t.id]: t for t in db.session.scalars(query)})
+    return found
 
 
 def _check_selection(selection: FileSelection, text: str, codes: dict[str, str]) -> None:
@@ -168,14 +182,12 @@ def import_refi(data: bytes, survey: Survey | None, importer: User) -> ImportRep
     report = ImportReport()
     placed: list[tuple[Testimonial, list[FileSelection], list[str]]] = []
     if file.is_project and survey is not None:
-        testimonies = _testimonies_by_guid(survey)
+        testimonies = _testimonies_of(survey, [s.guid for s in file.sources])
         for source in file.sources:
-            testimonial_id = testimonies.get(source.guid)
-            if testimonial_id is None:
+            testimonial = testimonies.get(source.guid)
+            if testimonial is None:
                 report.unknown_sources.append(source.name or source.guid)
                 continue
-            testimonial = db.session.get(Testimonial, testimonial_id)
-            assert testimonial is not None
             if source.text is not None and source.text != testimonial.redacted_text:
                 report.changed_sources.append(source.name or source.guid)
                 continue
@@ -210,29 +222,9 @@ def _import_coding(
     report: ImportReport,
 ) -> None:
     """Add the placed sources' codings as coded passages, and the notes as memos on what they were written on."""
-    machine = user_guid(None)
     targets: dict[str, dict[str, Any]] = {}
-    for testimonial, selections, notes in placed:
-        for selection in selections:
-            passage: CodedPassage | None = None
-            for coding in selection.codings:
-                if coding.coder == machine:
-                    report.machine_codings += 1
-                    continue
-                key, coder = plan.keys[coding.code], people.of(coding.coder)
-                passage = next(
-                    (
-                        p
-                        for p in testimonial.passages
-                        if (p.code_key, p.start, p.end, p.coder_id) == (key, selection.start, selection.end, coder.id)
-                    ),
-                    None,
-                ) or _added(testimonial, key, selection, coder, report)
-            for guid in selection.notes:
-                if passage is not None:
-                    targets.setdefault(guid, {"testimonial_id": testimonial.id, "passage": passage})
-        for guid in notes:
-            targets.setdefault(guid, {"testimonial_id": testimonial.id})
+    with db.session.no_autoflush:  # one flush at the end, not one per testimony read
+        _add_passages(placed, plan, people, report, targets)
     for code in file.codes:
         for guid in code.notes:
             targets.setdefault(guid, {"code_key": plan.keys[code.guid]})
@@ -255,6 +247,38 @@ def _import_coding(
         if not _exists(memo):
             db.session.add(memo)
             report.memos += 1
+
+
+def _add_passages(
+    placed: list[tuple[Testimonial, list[FileSelection], list[str]]],
+    plan: _CodePlan,
+    people: _People,
+    report: ImportReport,
+    targets: dict[str, dict[str, Any]],
+) -> None:
+    """Add each person's coding as a passage (unless the same passage is there) and note what memos are on."""
+    machine = user_guid(None)
+    for testimonial, selections, notes in placed:
+        for selection in selections:
+            passage: CodedPassage | None = None
+            for coding in selection.codings:
+                if coding.coder == machine:
+                    report.machine_codings += 1
+                    continue
+                key, coder = plan.keys[coding.code], people.of(coding.coder)
+                passage = next(
+                    (
+                        p
+                        for p in testimonial.passages
+                        if (p.code_key, p.start, p.end, p.coder_id) == (key, selection.start, selection.end, coder.id)
+                    ),
+                    None,
+                ) or _added(testimonial, key, selection, coder, report)
+            for guid in selection.notes:
+                if passage is not None:
+                    targets.setdefault(guid, {"testimonial_id": testimonial.id, "passage": passage})
+        for guid in notes:
+            targets.setdefault(guid, {"testimonial_id": testimonial.id})
 
 
 def _note_refs(file: RefiFile) -> set[str]:
