@@ -13,7 +13,7 @@ from lxml import etree
 from survey.services.explore import ExploreFilters
 from survey.services.exports import prepare_export
 from survey.services.memos import write_memo
-from survey.services.refi_codes import PROJECT_NS, text_source_guid
+from survey.services.refi_codes import CODEBOOK_NS, PROJECT_NS, text_source_guid
 from survey.services.refi_export import write_qdc, write_qdpx
 
 # The schema sits beside the shared data: VOCES_SHARED_DATA names that folder, by default ../shared/data.
@@ -122,3 +122,18 @@ def test_a_memo_keeps_its_line_breaks_and_loses_what_xml_cannot_hold(coded, db):
     root = etree.fromstring(qdpx_of(survey).read("project.qde"))
     bodies = root.xpath("//q:Note/q:PlainTextContent/text()", namespaces=NS)
     assert "First line\r\nsecond line" in bodies
+
+
+def test_the_codebook_alone_has_the_projects_codebook_structure(coded):
+    if not SCHEMA.exists():
+        pytest.skip(f"the REFI-QDA schema is not at {SCHEMA}")
+    import xmlschema
+
+    target = io.BytesIO()
+    write_qdc("en", target)
+    # Codebook.xsd declares the same CodeBook type in its own namespace: moved into a Project, it must validate.
+    book = etree.fromstring(target.getvalue().replace(CODEBOOK_NS.encode(), PROJECT_NS.encode()))
+    del book.attrib["origin"]
+    project = etree.Element(f"{{{PROJECT_NS}}}Project", name="codes", nsmap={None: PROJECT_NS})
+    project.append(book)
+    xmlschema.XMLSchema(str(SCHEMA)).validate(io.BytesIO(etree.tostring(project)))
