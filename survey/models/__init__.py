@@ -8,6 +8,7 @@ from survey.models.job import Job, JobChunk, JobKind, JobStatus
 from survey.models.learned import LearnedModel
 from survey.models.media import MediaFile
 from survey.models.response import Answer, Channel, ConsentScope, InterviewMode, Response
+from survey.models.revision import ResponseRevision
 from survey.models.rollup import SummaryCount
 from survey.models.site import Site
 from survey.models.survey import Survey, SurveyStatus, SurveyVersion
@@ -34,6 +35,7 @@ __all__ = [
     "Memo",
     "ConsentScope",
     "Response",
+    "ResponseRevision",
     "Role",
     "Site",
     "SubmissionConflict",

@@ -14,6 +14,7 @@ from survey.models import (
     MediaFile,
     Memo,
     Response,
+    ResponseRevision,
     SubmissionConflict,
     TagSource,
     Testimonial,
@@ -31,11 +32,12 @@ class Derived:
     tags: int
     corrections: int  # the tags among them that people gave
     conflicts: int  # records kept aside because they came back under its UUID with other content
+    earlier_versions: int = 0  # what it answered before a tablet's edit replaced it
 
     @property
     def total(self) -> int:
         """Every row, the response itself included."""
-        return 1 + self.answers + self.testimonies + self.tags + self.conflicts
+        return 1 + self.answers + self.testimonies + self.tags + self.conflicts + self.earlier_versions
 
 
 def _count(model: type[object], where: ColumnElement[bool]) -> int:
@@ -57,6 +59,7 @@ def count_derived(response: Response) -> Derived:
         tags=_count(ThemeTag, of_testimonies),
         corrections=_count(ThemeTag, of_testimonies & (ThemeTag.source == TagSource.HUMAN)),
         conflicts=_count(SubmissionConflict, SubmissionConflict.uuid == response.uuid),
+        earlier_versions=_count(ResponseRevision, ResponseRevision.response_id == response.id),
     )
 
 
@@ -83,6 +86,7 @@ def erase_response(response: Response) -> Derived:
             .values(detail={})
         )
     db.session.execute(delete(MediaFile).where(MediaFile.response_id == response.id))  # photos, recordings
+    db.session.execute(delete(ResponseRevision).where(ResponseRevision.response_id == response.id))  # edited away
     db.session.execute(delete(Answer).where(Answer.response_id == response.id))
     db.session.execute(delete(SubmissionConflict).where(SubmissionConflict.uuid == response.uuid))
     db.session.execute(delete(Response).where(Response.id == response.id))

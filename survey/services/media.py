@@ -14,6 +14,8 @@ from survey.questionnaire.media_types import MediaType
 from survey.services.audit import record_event
 
 DEFAULT_MEDIA_MAX_BYTES = 10 * 1024 * 1024
+SCRIPTABLE = frozenset({"image/svg+xml"})  # a drawing that can hold a script is no photo
+WRONG_KIND, TOO_LARGE, EMPTY = "wrong_kind", "too_large", "empty"
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,17 @@ class UploadedFile:
     file_name: str
     content_type: str
     data: bytes
+
+
+def file_problem(kind: MediaType, content_type: str, size: int, max_bytes: int) -> str | None:
+    """Why a file cannot answer a question of this kind (WRONG_KIND, TOO_LARGE or EMPTY), or None."""
+    if not kind.accepts(content_type) or content_type in SCRIPTABLE:
+        return WRONG_KIND
+    if size > max_bytes:
+        return TOO_LARGE
+    if size == 0:
+        return EMPTY
+    return None
 
 
 def media_questions(definition: Definition) -> list[str]:

@@ -3,17 +3,28 @@ exactly once through the sync API's own path."""
 
 from __future__ import annotations
 
+import mimetypes
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
+from sqlalchemy import select
+from werkzeug.utils import secure_filename
 
-from survey.models import Device, Survey, SurveyStatus, SurveyVersion, User
+from survey.extensions import db
+from survey.models import Device, MediaFile, Survey, SurveyStatus, SurveyVersion, User
+from survey.questionnaire.media_types import MediaType
 from survey.questionnaire.messages import N_
+from survey.services.edits import apply_edit, replaced_uuids
+from survey.services.media import EMPTY, TOO_LARGE, UploadedFile, file_problem, media_questions, store_media
 from survey.services.records import LANGUAGES, RecordResult, Status
+from survey.services.submissions import find_response
 from survey.services.surveys import definition_of, get_survey, list_open_surveys
 from survey.services.sync import ingest_record
+from survey.services.withdrawals import withdrawn_uuids
 from survey.services.xforms import XForm, xform_for
 
 SOURCE = "openrosa"
@@ -23,7 +34,14 @@ NO_INSTANCE_ID = N_("The submission has no meta/instanceID.")
 UNKNOWN_FORM = N_("Voces has no form '%(form)s'.")
 UNKNOWN_VERSION = N_("Form '%(form)s' has no version '%(version)s' any more: download the form again.")
 NOT_OPEN = N_("Form '%(form)s' is not open for submissions.")
-EDITED = N_("Voces does not take edits of a form already sent yet: ask an administrator to correct it.")
+NOT_ASKED = N_("%(file)s answers no question of this form: it was not kept.")
+WRONG_KIND = N_("%(file)s is not the kind of file its question asks for: it was not kept.")
+TOO_LARGE_FILE = N_("%(file)s is larger than %(mb)s MB: it was not kept.")
+EMPTY_FILE = N_("%(file)s is empty: it was not kept.")
+UNNAMED = "file"
+GENERIC_TYPES = frozenset({"", "application/octet-stream"})  # a client that did not say: the name tells
+EDIT_OF_UNKNOWN = N_("The form this edit replaces (%(form)s) has not reached Voces: send it first, then the edit.")
+EDITED_SINCE = N_("The form this edit replaces (%(form)s) was edited since: ask an administrator to compare the two.")
 
 
 @dataclass(frozen=True)
@@ -114,8 +132,8 @@ def receive_submission(xml: bytes, *, user: User, device: Device | None) -> Reco
     if isinstance(read, Refusal):
         return read
     root, instance_id = read
-    if _meta(root, "deprecatedID"):  # stored as a new response, it would count one interview twice
-        return Refusal(EDITED, {}, 422)
+    if replaced_uuids({instance_id}):  # a version an edit has replaced since: it counts in the edit
+        return RecordResult(instance_id, Status.DUPLICATE)
     named = _version_named(root)
     if isinstance(named, Refusal):
         return named
@@ -130,7 +148,76 @@ def receive_submission(xml: bytes, *, user: User, device: Device | None) -> Reco
         "mode": "in_person",
         "answers": _leaves(root),
     }
+    replaced = (_meta(root, "deprecatedID") or "").removeprefix("uuid:")
+    if replaced and find_response(instance_id) is None:  # an edit, not the resend of one
+        return _edit(record, replaced, user=user, device=device)
     return ingest_record(record, user=user, device=device, source=SOURCE, language=language)
+
+
+def _edit(record: dict[str, Any], replaced: str, *, user: User, device: Device | None) -> RecordResult | Refusal:
+    """An edit replaces the version it names; one whose original is unknown or edited since is refused."""
+    edited = apply_edit(record, replaced, user=user, device=device, source=SOURCE)
+    if edited is not None:
+        return edited
+    if withdrawn_uuids({replaced}):  # the resident withdrew the interview: nothing of it is stored again
+        return RecordResult(str(record["uuid"]), Status.DUPLICATE)
+    if replaced_uuids({replaced}):
+        return Refusal(EDITED_SINCE, {"form": replaced}, 409)
+    return Refusal(EDIT_OF_UNKNOWN, {"form": replaced}, 404)
+
+
+@dataclass(frozen=True)
+class KeptFiles:
+    """What became of a submission's attachments: kept, refused with a reason, and still to come."""
+
+    kept: tuple[str, ...] = ()
+    refused: tuple[Refusal, ...] = ()
+    awaited: tuple[str, ...] = ()
+
+
+def content_type_of(upload: UploadedFile) -> str:
+    """The content type a part declared, or the one its file name implies when it declared none."""
+    if upload.content_type.split(";")[0].strip() not in GENERIC_TYPES:
+        return upload.content_type.split(";")[0].strip()
+    return mimetypes.guess_type(upload.file_name)[0] or ""
+
+
+def _refusal(problem: str, file_name: str, max_bytes: int) -> Refusal:
+    if problem == TOO_LARGE:
+        return Refusal(TOO_LARGE_FILE, {"file": file_name, "mb": str(round(max_bytes / 1024 / 1024, 1))})
+    return Refusal(EMPTY_FILE if problem == EMPTY else WRONG_KIND, {"file": file_name})
+
+
+def keep_attachments(instance_id: str, files: Sequence[UploadedFile], max_bytes: int) -> KeptFiles:
+    """Keep the files a stored instance's media answers name, whichever request brings them.
+
+    Collect splits a submission too large for one request: the same instance comes again with the
+    files that did not fit, and each joins the response its answers named it in.
+    """
+    response = find_response(instance_id)
+    if response is None:
+        return KeptFiles()
+    definition = definition_of(response.survey_version)
+    asked = set(media_questions(definition))
+    question_of = {a.value_text: a.question for a in response.answers if a.question in asked and a.value_text}
+    accepted: dict[str, UploadedFile] = {}
+    refused = []
+    for upload in files:
+        question = question_of.get(upload.file_name)
+        if question is None:
+            refused.append(Refusal(NOT_ASKED, {"file": upload.file_name}))
+            continue
+        kind = definition.question(question).kind
+        content_type = content_type_of(upload)
+        problem = file_problem(kind, content_type, len(upload.data), max_bytes) if isinstance(kind, MediaType) else None
+        if problem:
+            refused.append(_refusal(problem, upload.file_name, max_bytes))
+        else:
+            accepted[question] = UploadedFile(secure_filename(upload.file_name) or UNNAMED, content_type, upload.data)
+    stored = store_media(response, definition, accepted)
+    have = set(db.session.scalars(select(MediaFile.question).where(MediaFile.response_id == response.id)))
+    awaited = tuple(sorted(name for name, question in question_of.items() if question not in have))
+    return KeptFiles(tuple(media.file_name for media in stored), tuple(refused), awaited)
 
 
 def status_code(result: RecordResult) -> int:

@@ -30,6 +30,7 @@ BIND_MISMATCH, CONFLICTING, NOT_STORED = "bind_mismatch", "conflicting", "not_st
 DRAFT, CLOSED, UNPUBLISHED = "draft", "closed", "unpublished"
 NUL_IN_RECORD = "nul_in_record"
 NO_FILE = "no_file"
+FILE_CARRYING_SOURCES = frozenset({"openrosa"})  # a multipart submission brings its files beside the answers
 RECORD_MESSAGES: Mapping[str, str] = {
     **ANSWER_MESSAGES,
     NOT_AN_OBJECT: N_("must be an object"),
@@ -250,11 +251,12 @@ def judge(
         return invalid(record_uuid, errors, language)
     answers, problems = validate_answers(definition, raw, language, known_sites=sites)
     # a file's name without the file would be an answer that was lost: refuse it rather than keep half
-    problems |= {
-        q.name: AnswerError(NO_FILE)
-        for q in definition.questions
-        if isinstance(q.kind, MediaType) and answers.get(q.name)
-    }
+    if source not in FILE_CARRYING_SOURCES:
+        problems |= {
+            q.name: AnswerError(NO_FILE)
+            for q in definition.questions
+            if isinstance(q.kind, MediaType) and answers.get(q.name)
+        }
     if problems:
         return invalid(record_uuid, problems, language)
     binds_consent = any(q.bind == "consent" for q in definition.questions)

@@ -8,18 +8,30 @@ from typing import Any
 from flask import Response, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date
 
 from survey.extensions import db, limiter
 from survey.models import Role, User
 from survey.services.devices import device_for_token
-from survey.services.openrosa import Refusal, form_to_download, listed_forms, receive_submission, status_code
+from survey.services.media import UploadedFile
+from survey.services.openrosa import (
+    KeptFiles,
+    Refusal,
+    form_to_download,
+    keep_attachments,
+    listed_forms,
+    receive_submission,
+    status_code,
+)
 from survey.services.records import Status
 from survey.services.users import AccountLockedError, authenticate
 from survey.web.openrosa import bp
+from survey.web.public.media import media_max_bytes
 
 XML = "text/xml; charset=utf-8"
+INCOMPLETE = "*isIncomplete*"  # Collect's mark on a request that more of the same submission follows
 ERROR_CODES = (400, 403, 404, 405, 413, 429, 500)
 ROLES = (Role.FIELD_WORKER, Role.ADMIN)
 
@@ -139,8 +151,37 @@ def form_xml(slug: str) -> ResponseReturnValue:
 def submission_check() -> ResponseReturnValue:
     """Collect asks first how large a submission may be."""
     response = Response(status=204)
-    response.headers["X-OpenRosa-Accept-Content-Length"] = str(current_app.config["MAX_CONTENT_LENGTH"])
+    response.headers["X-OpenRosa-Accept-Content-Length"] = str(submission_limit())
     return response
+
+
+def submission_limit() -> int:
+    """The largest request a submission may be: the answers and one file at the media limit.
+
+    Collect sends the files that do not fit in further requests, so no file is ever refused for size
+    alone unless it is itself over the media limit.
+    """
+    return int(current_app.config["MAX_CONTENT_LENGTH"]) + media_max_bytes()
+
+
+def attachments_sent() -> list[UploadedFile]:
+    """The files beside the instance, by the name the answers give them (Collect names each part so)."""
+    return [
+        UploadedFile(str(upload.filename or name), str(upload.mimetype or ""), upload.read())
+        for name, upload in request.files.items(multi=True)
+        if name not in ("xml_submission_file", INCOMPLETE)
+    ]
+
+
+def files_said(kept: KeptFiles) -> list[str]:
+    """What the field worker is told about the files: how many were kept, which were not and why."""
+    said = []
+    if kept.kept:
+        said.append(ngettext("%(num)d file kept.", "%(num)d files kept.", len(kept.kept)))
+    said += [_(refusal.message, **refusal.params) for refusal in kept.refused]
+    if kept.awaited:
+        said.append(_("Still to send: %(files)s.", files=", ".join(kept.awaited)))
+    return said
 
 
 @bp.post("/submission")
@@ -148,6 +189,7 @@ def submission_check() -> ResponseReturnValue:
 @limiter.limit(_limit, key_func=_limit_key)
 def submission() -> ResponseReturnValue:
     """Store an XForm instance once by its instanceID; conflicts are kept aside for an administrator."""
+    request.max_content_length = submission_limit()
     upload = request.files.get("xml_submission_file")
     if upload is None:
         return openrosa_response(_("Send the form as xml_submission_file in a multipart body."), 400)
@@ -157,13 +199,12 @@ def submission() -> ResponseReturnValue:
     code = status_code(result)
     if result.status == Status.CONFLICT:
         db.session.commit()  # an error status rolls back: the conflict must stay for an administrator
-    attachments = [name for name in request.files if name != "xml_submission_file"]
     if result.status == Status.CREATED:
-        message = _("Received: thank you.")
+        said = [_("Received: thank you.")]
     elif result.status == Status.DUPLICATE:
-        message = _("Already received: nothing more to send for this form.")
+        said = [_("Already received.")]
     else:
-        message = "; ".join(f"{field}: {reason}" for field, reason in result.errors.items())
-    if attachments and code < 300:
-        message += " " + _("Voces does not keep attached files yet; the answers are stored.")
-    return openrosa_response(message, code, "submit_success" if code < 300 else "")
+        said = ["; ".join(f"{field}: {reason}" for field, reason in result.errors.items())]
+    if code < 300:
+        said += files_said(keep_attachments(str(result.uuid), attachments_sent(), media_max_bytes()))
+    return openrosa_response(" ".join(said), code, "submit_success" if code < 300 else "")

@@ -12,10 +12,9 @@ from werkzeug.utils import secure_filename
 
 from survey.questionnaire import Question
 from survey.questionnaire.media_types import MediaType
-from survey.services.media import DEFAULT_MEDIA_MAX_BYTES, UploadedFile
+from survey.services.media import DEFAULT_MEDIA_MAX_BYTES, EMPTY, TOO_LARGE, UploadedFile, file_problem
 
 UNNAMED = "file"
-SCRIPTABLE = frozenset({"image/svg+xml"})  # a drawing that can hold a script is no photo
 
 
 def media_max_bytes() -> int:
@@ -41,16 +40,17 @@ def upload_problem(question: Question, field: FileField) -> str:
     upload = field.data
     if not isinstance(kind, MediaType) or not isinstance(upload, FileStorage):
         return ""
-    if not kind.accepts(upload.mimetype or "") or upload.mimetype in SCRIPTABLE:
-        return _("This file is not a photo.") if kind.media.startswith("image") else _("This file is not a recording.")
     upload.stream.seek(0, 2)
     size = upload.stream.tell()
     upload.stream.seek(0)
-    if size > media_max_bytes():
+    problem = file_problem(kind, upload.mimetype or "", size, media_max_bytes())
+    if problem is None:
+        return ""
+    if problem == TOO_LARGE:
         return _("This file is larger than %(mb)s MB.", mb=round(media_max_bytes() / 1024 / 1024, 1))
-    if size == 0:
+    if problem == EMPTY:
         return _("This file is empty.")
-    return ""
+    return _("This file is not a photo.") if kind.media.startswith("image") else _("This file is not a recording.")
 
 
 def uploaded(field: FileField) -> UploadedFile | None:
