@@ -41,8 +41,8 @@ from survey.services.refi_codes import (
 )
 
 SIDECAR = "voces.json"  # what REFI-QDA has no place for (a code's key, its Spanish texts), for a Voces import
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # what XML 1.0 cannot hold
 # Named as the CSV export names a response's facts, with "_", so no question's name can take their place.
-NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 FACTS = (("_site", "Text"), ("_date", "Date"), ("_language", "Text"), ("_question", "Text"))
 
 
