@@ -16,9 +16,12 @@ from sqlalchemy import select
 from survey import create_app
 from survey.extensions import db as _db
 from survey.extensions import limiter
-from survey.models import Base, Response, Role, SurveyVersion, User
+from survey.models import Base, Response, Role, SurveyVersion, Testimonial, User
 from survey.questionnaire import parse_definition
+from survey.services.codes import add_code
+from survey.services.coding import code_passage
 from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
+from survey.services.memos import write_memo
 from survey.services.sites import upsert_sites_from_file
 from survey.services.submissions import Submission, record_submission
 from survey.services.surveys import import_survey, read_survey, read_survey_file
@@ -176,6 +179,32 @@ def make_response(example_survey: SurveyVersion) -> Callable[..., Response]:
         return response
 
     return build
+
+
+# A testimony that names a person: its raw text must never leave in an export.
+NAMED = "Carlos Ramírez told me the clinic closed and the shootings came back."
+
+
+@pytest.fixture
+def coded(make_user: Callable[..., User], make_response: Callable[..., Response]) -> tuple[Any, Any, User]:
+    """Five responses, one naming a person; passages coded by two people, memos on each kind of thing."""
+    for n in range(4):
+        make_response(change_story=f"The clinic closed, ward {n}.", what_would_help="More buses.")
+    make_response(change_story=NAMED, what_would_help="")
+    alice, bob = make_user(Role.EVALUATOR, "alice@voces.example"), make_user(Role.ADMIN, "bob@voces.example")
+    add_code("street_lighting", {"label_en": "Street lighting", "label_es": "Alumbrado"}, bob)
+    named = _db.session.scalars(select(Testimonial).where(Testimonial.raw_text == NAMED)).one()
+    text = named.redacted_text
+    start = text.index("the clinic")
+    code_passage(named, ["services", "street_lighting"], start, start + len("the clinic closed"), alice)
+    code_passage(named, ["safety"], text.index("shootings"), len(text), bob)
+    survey = named.response.survey_version.survey
+    write_memo(survey, "project", "Overall: clinics matter.", alice)
+    write_memo(survey, f"testimony:{named.id}", "Names a person.", bob)
+    write_memo(survey, f"passage:{named.passages[0].id}", "Clinic passage.", alice)
+    write_memo(survey, "code:street_lighting", "Lights at night.", bob)
+    _db.session.commit()
+    return survey, named, alice
 
 
 def form_data(**answers: str) -> dict[str, str]:

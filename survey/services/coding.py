@@ -57,8 +57,7 @@ def code_passage(testimonial: Testimonial, keys: Collection[str], start: int, en
     if not keys or unknown:
         raise CodingError(f"codes not on offer: {sorted(unknown)}" if unknown else "no code chosen")
     for key in sorted(set(keys)):
-        testimonial.passages.append(CodedPassage(code_key=key, start=start, end=end, coder_id=coder.id))
-        _keep_theme_tag(testimonial, key, coder)
+        add_passage(testimonial, key, start, end, coder)
     record_event(
         "code_passage",
         actor=coder,
@@ -69,6 +68,14 @@ def code_passage(testimonial: Testimonial, keys: Collection[str], start: int, en
         end=end,
     )
     db.session.flush()
+
+
+def add_passage(testimonial: Testimonial, key: str, start: int, end: int, coder: User) -> CodedPassage:
+    """Add one coded passage (the caller checked the offsets and the code) and keep the theme's tag."""
+    passage = CodedPassage(code_key=key, start=start, end=end, coder_id=coder.id)
+    testimonial.passages.append(passage)
+    _keep_theme_tag(testimonial, key, coder)
+    return passage
 
 
 def may_remove(passage: CodedPassage, person: User) -> bool:

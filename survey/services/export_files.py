@@ -57,7 +57,7 @@ def write_xlsx(export: Export, target: IO[bytes]) -> None:
     book.save(target)
 
 
-def record_export(export: Export, file_format: str, actor: User | None) -> AuditEvent:
+def record_export(export: Export, file_format: str, actor: User | None, **detail: Any) -> AuditEvent:
     """Write down who exported which survey, under which filters, for whom."""
     filters = {k: v for k, v in asdict(export.filters).items() if v not in (None, "", "newest")}
     return record_event(
@@ -68,4 +68,5 @@ def record_export(export: Export, file_format: str, actor: User | None) -> Audit
         format=file_format,
         publication=export.publication,
         filters=filters,
+        **detail,
     )

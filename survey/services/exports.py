@@ -117,7 +117,7 @@ def prepare_export(
     )
 
 
-def _batches(export: Export, batch: int) -> Iterator[list[int]]:
+def response_id_batches(export: Export, batch: int = BATCH) -> Iterator[list[int]]:
     """The responses' ids, read from one cursor a batch at a time (yield_per), so memory stays flat."""
     result = db.session.execute(export.query.execution_options(yield_per=batch))
     for rows in result.partitions():
@@ -132,7 +132,7 @@ def _speakable(export: Export, consent: ConsentScope) -> bool:
 def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
     """The responses table: the header, then one row per response."""
     yield export.response_columns
-    for ids in _batches(export, batch):
+    for ids in response_id_batches(export, batch):
         facts = db.session.execute(
             select(
                 Response.id,
@@ -196,7 +196,7 @@ def _testimonies(ids: Sequence[int]) -> dict[tuple[int, str], tuple[str | None, 
 def tag_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
     """The tags table: the header, then one row per tag that counts, with its evidence."""
     yield TAG_COLUMNS
-    for ids in _batches(export, batch):
+    for ids in response_id_batches(export, batch):
         rows = db.session.execute(
             select(
                 Testimonial.response_id,

@@ -31,6 +31,8 @@ MATRIX = {
     "/evaluate/community-safety/memos/{memo}/edit": (LOGIN, 403, 403, 403),
     "/evaluate/community-safety/export.csv": (LOGIN, 403, 302, 302),  # 302: one response is too few to export
     "/evaluate/community-safety/export.xlsx": (LOGIN, 403, 302, 302),
+    "/evaluate/community-safety/export.qdpx": (LOGIN, 403, 302, 302),
+    "/evaluate/community-safety/export.qdc": (LOGIN, 403, 200, 200),  # the codes alone: no testimony in it
     "/field/": (LOGIN, 200, 403, 200),
     "/field/collect": (LOGIN, 200, 403, 200),
     "/admin/": (LOGIN, 403, 403, 200),
@@ -50,6 +52,7 @@ MATRIX = {
     "/admin/media/{media}": (LOGIN, 403, 403, 200),
     "/admin/codes": (LOGIN, 403, 403, 200),
     "/admin/codes/{code}/edit": (LOGIN, 403, 403, 200),
+    "/admin/refi-qda": (LOGIN, 403, 403, 200),
 }
 
 
@@ -95,6 +98,7 @@ POST_MATRIX = {
     "/admin/jobs/{job}/resume": (LOGIN, 403, 403, 302),
     "/admin/codes": (LOGIN, 403, 403, 200),  # 200: the form again, no label given
     "/admin/codes/{code}/edit": (LOGIN, 403, 403, 302),  # fields not posted keep their values
+    "/admin/refi-qda": (LOGIN, 403, 403, 200),  # 200: the form again, no file sent
 }
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz", "/withdraw"]
 

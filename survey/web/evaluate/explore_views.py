@@ -100,7 +100,7 @@ def review(slug: str) -> ResponseReturnValue:
     )
 
 
-def _export(slug: str) -> Export | None:
+def requested_export(slug: str) -> Export | None:
     """The export the query string asks for; None when the small-group rule withholds it."""
     survey, _version = survey_or_404(slug)
     filters = filter_form(survey).filters()
@@ -113,7 +113,7 @@ def _export(slug: str) -> Export | None:
 @bp.get("/<slug>/export.csv")
 def export_csv(slug: str) -> ResponseReturnValue:
     """The responses (or, with ?table=tags, the tags) the filters select, as CSV streamed as it is read."""
-    export = _export(slug)
+    export = requested_export(slug)
     if export is None:
         return redirect(url_for("evaluate.testimonies", slug=slug, **filter_args()))
     tags = request.args.get("table") == "tags"
@@ -130,21 +130,21 @@ def export_csv(slug: str) -> ResponseReturnValue:
 @bp.get("/<slug>/export.xlsx")
 def export_xlsx(slug: str) -> ResponseReturnValue:
     """The responses and the tags the filters select, as a workbook of two sheets."""
-    export = _export(slug)
+    export = requested_export(slug)
     if export is None:
         return redirect(url_for("evaluate.testimonies", slug=slug, **filter_args()))
     record_export(export, "xlsx", current_user)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 (_chunks_of closes it once sent)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (chunks_of closes it once sent)
     write_xlsx(export, spool)
     spool.seek(0)
     return Response(
-        _chunks_of(spool),
+        chunks_of(spool),
         mimetype=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{slug}-responses.xlsx"'},
     )
 
 
-def _chunks_of(file: IO[bytes], size: int = 64 * 1024) -> Iterator[bytes]:
+def chunks_of(file: IO[bytes], size: int = 64 * 1024) -> Iterator[bytes]:
     """A file's bytes a chunk at a time, closing it once read."""
     with file:
         while chunk := file.read(size):
