@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 360, 170
-LEFT, RIGHT, TOP, BOTTOM = 52, 12, 10, 44  # room for the value labels left and the months below
+LEFT, RIGHT, TOP, BOTTOM = 66, 30, 12, 44  # room for the value labels left and the months below
 MAX_MONTH_LABELS = 6
 
 
