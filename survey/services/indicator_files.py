@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -34,6 +35,7 @@ REQUIRED = ("indicator", "site", "month", "value")
 COMBINE_WORDS = {"sum": Combine.SUM, "suma": Combine.SUM, "mean": Combine.MEAN, "media": Combine.MEAN}
 COMBINE_WORDS |= {"average": Combine.MEAN, "promedio": Combine.MEAN}
 LIMITS = {"name": 200, "code": 80, "unit": 60}
+MAX_ROWS = 100_000  # a sheet that unpacks to more is refused before it fills the memory
 MAX_PROBLEMS = 30  # a wholly wrong file names its first problems, not thousands
 EARLIEST, LATEST = 2000, 2100
 _ISO_MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?(?:[ T].*)?$")
@@ -119,8 +121,8 @@ def _csv_rows(data: bytes) -> list[_Raw]:
     first_line = text.split("\n", 1)[0]
     # A Spanish Excel separates columns with semicolons, since its decimal separator is the comma.
     delimiter = max(",;\t", key=first_line.count)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return _with_headers(iter(enumerate(rows, start=1)))
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return _with_headers(iter(_at_most(enumerate(rows, start=1))))
 
 
 def _xlsx_rows(data: bytes) -> list[_Raw]:
@@ -130,10 +132,17 @@ def _xlsx_rows(data: bytes) -> list[_Raw]:
         raise IndicatorFileError([_("The file is not an Excel workbook (.xlsx) that can be read.")]) from None
     try:
         sheet = workbook.worksheets[0]
-        rows = [(number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        rows = _at_most((number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1))
     finally:
         workbook.close()
     return _with_headers(iter(rows))
+
+
+def _at_most(rows: Iterator[tuple[int, list[Any]]]) -> list[tuple[int, list[Any]]]:
+    kept = list(itertools.islice(rows, MAX_ROWS + 1))
+    if len(kept) > MAX_ROWS:
+        raise IndicatorFileError([_("The file has more than %(n)s rows: split it.", n=MAX_ROWS)])
+    return kept
 
 
 def _with_headers(rows: Iterator[tuple[int, list[Any]]]) -> list[_Raw]:

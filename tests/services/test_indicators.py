@@ -141,6 +141,16 @@ def test_missing_columns_an_empty_file_and_a_wrong_kind_of_file_are_explained(ap
     assert problems_of("a.txt", "indicator") == ["Send a CSV file (.csv) or an Excel workbook (.xlsx)."]
 
 
+def test_a_file_of_too_many_rows_is_refused(app, example_survey, monkeypatch):
+    monkeypatch.setattr("survey.services.indicator_files.MAX_ROWS", 3)
+    text = "indicator,site,month,value\n" + "".join(f"Homicides,tumaco,2026-0{m},1\n" for m in (1, 2, 3))
+    assert problems_of("a.csv", text) == ["The file has more than 3 rows: split it."]
+    assert problems_of("a.xlsx", xlsx([line.split(",") for line in text.splitlines()])) == [
+        "The file has more than 3 rows: split it."
+    ]
+    assert len(read("a.csv", text.rsplit("Homicides", 1)[0])) == 2
+
+
 def test_problems_are_worded_in_spanish(app, example_survey):
     with pytest.raises(IndicatorFileError) as caught:
         read("a.csv", "indicador,sitio,mes,valor\nHomicidios,atlantis,2026-03,1\n")
