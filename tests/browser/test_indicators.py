@@ -48,6 +48,9 @@ def test_import_then_read_the_other_evidence(axe_page, live_server, make_respons
     page.wait_for_selector("text=Homicidios")
     assert page.locator("tbody th", has_text="Homicidios").count() == 1
     assert severe_violations(page) == []
+    page.locator("tbody form button").click()  # asks before it deletes
+    page.wait_for_selector("input[name=confirm]", state="attached")
+    assert severe_violations(page) == []
     page.goto(f"{live_server}/evaluate/community-safety")
     page.wait_for_selector("#h-evidence")
     assert page.locator("#h-evidence ~ .grid svg.trend").count() == 3  # homicides, sentiment, themes

@@ -96,7 +96,7 @@ POST_MATRIX = {
     "/admin/codes": (LOGIN, 403, 403, 200),  # 200: the form again, no label given
     "/admin/codes/{code}/edit": (LOGIN, 403, 403, 302),  # fields not posted keep their values
     "/admin/indicators": (LOGIN, 403, 403, 200),  # 200: the form again, no file sent
-    "/admin/indicators/{indicator}/delete": (LOGIN, 403, 403, 302),
+    "/admin/indicators/{indicator}/delete": (LOGIN, 403, 403, 200),  # 200: asks first, nothing deleted
 }
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz", "/withdraw"]
 

@@ -61,13 +61,16 @@ def test_a_bad_file_is_refused_whole_with_every_problem_named_in_spanish(client,
     assert "Send a CSV file (.csv) or an Excel workbook (.xlsx)." in refused
 
 
-def test_an_admin_deletes_an_indicator(client, make_user, login, example_survey, db):
+def test_an_admin_is_asked_before_an_indicator_is_deleted(client, make_user, login, example_survey, db):
     login(make_user(Role.ADMIN))
     upload(client, "police.csv", CSV.encode())
     indicator = db.session.scalars(select(Indicator)).one()
-    page = client.post(f"/admin/indicators/{indicator.id}/delete", follow_redirects=True).get_data(as_text=True)
-    assert "Deleted Homicidios and its 4 values." in page and count(IndicatorValue) == 0
-    assert client.post(f"/admin/indicators/{indicator.id}/delete").status_code == 404
+    address = f"/admin/indicators/{indicator.id}/delete"
+    asked = client.post(f"{address}?lang=es").get_data(as_text=True)
+    assert "¿Eliminar Homicidios?" in asked and "Sus 4 valores" in asked and count(IndicatorValue) == 4
+    page = client.post(address, data={"confirm": "yes"}, follow_redirects=True).get_data(as_text=True)
+    assert "Se eliminó Homicidios y sus 4 valores." in page and count(IndicatorValue) == 0
+    assert client.post(address, data={"confirm": "yes"}).status_code == 404
 
 
 def _summary_with_indicators(app, monkeypatch, client, make_user, login, make_response, db):
@@ -110,3 +113,11 @@ def test_no_section_without_indicators(client, make_user, login, make_response):
     make_response()
     login(make_user(Role.EVALUATOR))
     assert "Other evidence" not in client.get("/evaluate/community-safety").get_data(as_text=True)
+
+
+def test_a_file_larger_than_voces_accepts_gets_a_413_page(app, client, make_user, login, example_survey, monkeypatch):
+    login(make_user(Role.ADMIN))
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)
+    response = upload(client, "big.csv", CSV.encode() * 40)
+    assert response.status_code == 413 and "What you sent is too large" in response.get_data(as_text=True)
+    assert count(IndicatorValue) == 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -63,9 +63,14 @@ def indicators() -> ResponseReturnValue:
 
 @bp.post("/indicators/<int:indicator_id>/delete")
 def remove_indicator(indicator_id: int) -> ResponseReturnValue:
-    """Delete an indicator with every value of it."""
+    """Ask first, then delete an indicator with every value of it."""
     indicator = db.get_or_404(Indicator, indicator_id)
-    if FlaskForm().validate_on_submit():
-        gone = delete_indicator(indicator, current_user)
-        flash(_("Deleted %(name)s and its %(n)d values.", name=indicator.name, n=gone), "info")
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("admin.indicators"))
+    if request.form.get("confirm") != "yes":
+        listing = next(item for item in list_indicators() if item.indicator.id == indicator.id)
+        return render_template("admin/indicator_delete.html", item=listing, form=form)
+    gone = delete_indicator(indicator, current_user)
+    flash(_("Deleted %(name)s and its %(n)d values.", name=indicator.name, n=gone), "info")
     return redirect(url_for("admin.indicators"))
