@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from survey.models import Response, Role, User
-from survey.services.demo import EXAMPLE_SURVEY
+from survey.models import AuditEvent, Indicator, IndicatorValue, Response, Role, User
+from survey.services.demo import EXAMPLE_SURVEY, INDICATORS_FILE
 
 
 def test_users_create_takes_the_password_from_the_environment(runner, db, monkeypatch):
@@ -64,6 +64,15 @@ def test_surveys_import_reports_a_broken_file(runner, tmp_path):
     broken.write_text("form_id: x\nversion: '1'\ntitle: {en: X}\nquestions:\n  - {name: a, type: range}\n")
     result = runner.invoke(args=["surveys", "import", str(broken)])
     assert result.exit_code != 0 and "type 'range' is not supported" in result.output
+
+
+def test_demo_load_brings_its_indicators_once(runner, db):
+    for _ in range(2):
+        assert runner.invoke(args=["demo", "load", "--responses", "1"]).exit_code == 0
+    lines = INDICATORS_FILE.read_text(encoding="utf-8").splitlines()[1:]
+    assert len(db.session.scalars(select(IndicatorValue)).all()) == len(lines)
+    assert {i.name for i in db.session.scalars(select(Indicator))} == {line.split(";")[0] for line in lines}
+    assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "import_indicators")).all()) == 1
 
 
 def test_demo_load_is_idempotent(runner, db):

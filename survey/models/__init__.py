@@ -4,6 +4,7 @@ from survey.models.audit import AuditEvent
 from survey.models.base import Base
 from survey.models.coding import Code, CodedPassage, Memo
 from survey.models.device import Device, SubmissionConflict
+from survey.models.indicator import Combine, Indicator, IndicatorValue
 from survey.models.job import Job, JobChunk, JobKind, JobStatus
 from survey.models.learned import LearnedModel
 from survey.models.media import MediaFile
@@ -24,8 +25,11 @@ __all__ = [
     "Base",
     "Channel",
     "Code",
+    "Combine",
     "CodedPassage",
     "Device",
+    "Indicator",
+    "IndicatorValue",
     "InterviewMode",
     "Job",
     "JobChunk",

@@ -16,6 +16,8 @@ from survey.config.settings import CONFIG_DIR
 from survey.extensions import db
 from survey.models import Channel, Response, Role, SurveyVersion
 from survey.models.base import utcnow
+from survey.services.indicator_files import read_indicator_file
+from survey.services.indicators import import_indicator_rows, list_indicators
 from survey.services.sites import list_sites, upsert_sites_from_file
 from survey.services.submissions import Submission, record_submission
 from survey.services.surveys import definition_of, import_survey, read_survey_file
@@ -30,6 +32,7 @@ DEMO_ACCOUNTS = (
 EXAMPLE_SURVEY = CONFIG_DIR / "surveys" / "community-safety.yaml"
 SITES_FILE = CONFIG_DIR / "sites.yaml"
 TESTIMONIES_FILE = CONFIG_DIR / "demo" / "testimonies.yaml"
+INDICATORS_FILE = CONFIG_DIR / "demo" / "indicators.csv"  # Spanish headers, decimal commas, as Excel saves them
 # Mood moves the five-point answers: a resident who writes in despair rarely feels very safe.
 MOOD_CENTRE = {"negative": 2.0, "mixed": 3.0, "positive": 4.0}
 LIKERT_SPREAD = 0.9  # the standard deviation of a five-point answer about the mood's centre
@@ -54,9 +57,12 @@ def load_demo(responses: int = 300, seed: int = 2026) -> DemoResult:
 
 
 def load_demo_setup() -> tuple[SurveyVersion, list[tuple[str, Role]]]:
-    """Load the demo sites, the example survey (published) and the demo accounts; return the version
-    and the accounts."""
+    """Load the demo sites, their indicators, the example survey (published) and the demo accounts; return
+    the version and the accounts."""
     upsert_sites_from_file(SITES_FILE)
+    if not list_indicators():
+        rows = read_indicator_file(INDICATORS_FILE.name, INDICATORS_FILE.read_bytes(), list_sites())
+        import_indicator_rows(rows, source=INDICATORS_FILE.name)
     version = import_survey(read_survey_file(EXAMPLE_SURVEY), publish=True)
     accounts = []
     for email, role in DEMO_ACCOUNTS:

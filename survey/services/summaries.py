@@ -15,6 +15,7 @@ from survey.disclosure import ALL, BANDS, NOT_SCORED, RESPONSES, SENTIMENT, TEST
 from survey.extensions import db
 from survey.models import Response, Site, Survey, SurveyVersion, Testimonial
 from survey.questionnaire import Definition
+from survey.services.monthly_voices import THEMES_BY_MONTH, MonthVoices, voices_by_month
 from survey.services.part_counts import count_parts, numeric
 from survey.services.question_summaries import (
     Breakdown,
@@ -66,6 +67,7 @@ class Summary:
     numbers: list[NumberSummary] = field(default_factory=list)
     site_names: dict[object, str] = field(default_factory=dict)  # every site a breakdown names
     quotes: list[Testimonial] = field(default_factory=list)
+    monthly: list[MonthVoices] = field(default_factory=list)  # beside other evidence, month by month
 
 
 def summarise_survey(
@@ -91,6 +93,8 @@ def summarise_survey(
     summary.by_month = [(m, figure.value) for m, figure in view.by_month().items()]
     summary.spans = view.spans()
     summary.themes = _themes(view, [p.statistic for p in parts.partitions])
+    main_themes = [row.key for row in summary.themes[:THEMES_BY_MONTH]]
+    summary.monthly = voices_by_month(protected, sites, [m for m, _ in summary.by_month], main_themes)
     summary.sentiment_mean, _ = view.mean(SENTIMENT, BANDS)
     summary.sentiment_scored = sum(view.count(SENTIMENT, band).value for band in BANDS)
     sentiment = next(p for p in parts.partitions if p.statistic == SENTIMENT)

@@ -6,12 +6,15 @@ import pytest
 from flask import Flask
 
 from survey.extensions import db
-from survey.models import MediaFile, Role, SurveyVersion, Testimonial
+from survey.models import Indicator, MediaFile, Role, SurveyVersion, Testimonial
 from survey.services.codes import add_code
 from survey.services.coding import code_passage
 from survey.services.devices import register_device, revoke_device
+from survey.services.indicator_files import read_indicator_file
+from survey.services.indicators import import_indicator_rows
 from survey.services.jobs import start_rerun
 from survey.services.memos import write_memo
+from survey.services.sites import list_sites
 from survey.services.withdrawals import pending_requests, request_withdrawal
 
 ANON, FIELD, EVALUATOR, ADMIN = None, Role.FIELD_WORKER, Role.EVALUATOR, Role.ADMIN
@@ -53,6 +56,7 @@ MATRIX = {
     "/admin/codes": (LOGIN, 403, 403, 200),
     "/admin/codes/{code}/edit": (LOGIN, 403, 403, 200),
     "/admin/refi-qda": (LOGIN, 403, 403, 200),
+    "/admin/indicators": (LOGIN, 403, 403, 200),
 }
 
 
@@ -99,6 +103,8 @@ POST_MATRIX = {
     "/admin/codes": (LOGIN, 403, 403, 200),  # 200: the form again, no label given
     "/admin/codes/{code}/edit": (LOGIN, 403, 403, 302),  # fields not posted keep their values
     "/admin/refi-qda": (LOGIN, 403, 403, 200),  # 200: the form again, no file sent
+    "/admin/indicators": (LOGIN, 403, 403, 200),  # 200: the form again, no file sent
+    "/admin/indicators/{indicator}/delete": (LOGIN, 403, 403, 200),  # 200: asks first, nothing deleted
 }
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz", "/withdraw"]
 
@@ -119,6 +125,7 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{passage}", "<int:passage_id>")
         .replace("{memo}", "<int:memo_id>")
         .replace("{code}", "<int:code_id>")
+        .replace("{indicator}", "<int:indicator_id>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
@@ -146,6 +153,9 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     passage = story.passages[0].id
     code = add_code("lighting", {"label_en": "Lighting"}, make_user(Role.ADMIN)).id
     memo = write_memo(story.response.survey_version.survey, "project", "a memo", make_user(Role.ADMIN)).id
+    rows = read_indicator_file("a.csv", b"indicator,site,month,value\nHomicides,tumaco,2026-03,4\n", list_sites())
+    import_indicator_rows(rows, source="a.csv")
+    indicator = db.session.scalars(db.select(Indicator)).one().id
     db.session.commit()
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
     if role is not None:
@@ -162,6 +172,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
         passage=passage,
         memo=memo,
         code=code,
+        indicator=indicator,
     )
     data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None
     response = client.open(address, method=method, data=data)

@@ -10,4 +10,15 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 protect_blueprint(bp, Role.ADMIN)
 bp.add_app_template_filter(role_label)
 
-from survey.web.admin import codes, jobs, media, refi, sites, surveys, users, views, withdrawals  # noqa: E402,F401
+from survey.web.admin import (  # noqa: E402,F401
+    codes,
+    indicator_views,
+    jobs,
+    media,
+    refi,
+    sites,
+    surveys,
+    users,
+    views,
+    withdrawals,
+)

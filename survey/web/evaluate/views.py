@@ -15,6 +15,7 @@ from survey.services.coding import code_choices, code_labels, coding_segments, m
 from survey.services.corrections import correct_themes
 from survey.services.engine import codebook
 from survey.services.explore import answers_of, neighbours
+from survey.services.indicators import other_evidence
 from survey.services.memos import list_memos
 from survey.services.memos import may_change as may_change_memo
 from survey.services.report import may_pin
@@ -57,7 +58,13 @@ def summary(slug: str) -> ResponseReturnValue:
         block=current_app.config["MIN_PERIOD_RESPONSES"],
     )
     return render_template(
-        "evaluate/summary.html", survey=survey, definition=definition, form=form, summary=result, codebook=codebook()
+        "evaluate/summary.html",
+        survey=survey,
+        definition=definition,
+        form=form,
+        summary=result,
+        codebook=codebook(),
+        evidence=other_evidence(filters, result.monthly),
     )
 
 
