@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import struct
 from html.parser import HTMLParser
 
 import pytest
@@ -89,8 +90,21 @@ def test_the_manifest_makes_the_field_app_installable(client):
     manifest = response.json
     assert manifest["start_url"] == manifest["scope"] == "/field/"
     assert manifest["display"] == "standalone" and manifest["name"]
-    [icon] = manifest["icons"]
-    assert client.get(icon["src"]).mimetype == "image/svg+xml"
+    svg, *pngs = manifest["icons"]
+    assert client.get(svg["src"]).mimetype == "image/svg+xml"
+    assert [icon["sizes"] for icon in pngs] == ["192x192", "512x512"]
+    for icon in pngs:
+        png = client.get(icon["src"])
+        assert png.mimetype == icon["type"] == "image/png"
+        width, height = struct.unpack(">II", png.data[16:24])  # the IHDR chunk, right after the signature
+        assert png.data[:8] == b"\x89PNG\r\n\x1a\n" and f"{width}x{height}" == icon["sizes"]
+        png.close()
+
+
+def test_the_worker_keeps_the_png_icons_for_an_install_with_no_signal(client):
+    body = client.get("/field/sw.js").get_data(as_text=True)
+    files = json.loads(re.search(r"self\.VOCES_SHELL = (\{.*\});", body).group(1))["files"]
+    assert {icon["src"] for icon in client.get("/field/manifest.webmanifest").json["icons"]} <= set(files)
 
 
 def test_a_tablet_registers_with_the_csrf_token_of_the_page_in_a_header(app, client, make_user, login, monkeypatch):

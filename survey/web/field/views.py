@@ -19,6 +19,8 @@ from survey.web.field import bp
 from survey.web.field.forms import CollectTabletForm
 
 # The static files the field app needs offline; the service worker keeps them in its cache.
+# The icon drawn as PNG too, for launchers and stores that take no SVG (made from field/icon.svg).
+PNG_ICONS = ((192, "icons/field-192.png"), (512, "icons/field-512.png"))
 SHELL_FILES = (
     "css/voces.css",
     "vendor/idb/idb.umd.js",
@@ -84,6 +86,7 @@ def service_worker() -> ResponseReturnValue:
             *(url_for("static", filename=name) for name in SHELL_FILES),
             url_for("field_manifest"),
             url_for("field_icon"),
+            *(url_for("static", filename=name) for _, name in PNG_ICONS),
         ],
     }
     body = render_template("field/sw.js", shell=shell, worker=url_for("static", filename=WORKER_FILE, v=version))
@@ -103,7 +106,18 @@ def manifest() -> ResponseReturnValue:
         "orientation": "any",
         "background_color": "#ffffff",
         "theme_color": "#073763",
-        "icons": [{"src": url_for("field_icon"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+        "icons": [
+            {"src": url_for("field_icon"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+            *(
+                {
+                    "src": url_for("static", filename=name),
+                    "sizes": f"{size}x{size}",
+                    "type": "image/png",
+                    "purpose": "any",
+                }
+                for size, name in PNG_ICONS
+            ),
+        ],
     }
     response = jsonify(body)
     response.mimetype = "application/manifest+json"
