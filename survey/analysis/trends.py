@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 WIDTH, HEIGHT = 360, 170
 LEFT, RIGHT, TOP, BOTTOM = 66, 30, 12, 44  # room for the value labels left and the months below
-MAX_MONTH_LABELS = 6
+MAX_MONTH_LABELS = 4  # "2026-07" under a 264-unit axis: more would run into each other
 
 
 @dataclass(frozen=True)

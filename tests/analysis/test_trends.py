@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
-from survey.analysis.trends import format_value, nice_step, trend_chart, value_axis
+from survey.analysis.trends import MAX_MONTH_LABELS, format_value, nice_step, trend_chart, value_axis
 
 
 @pytest.mark.parametrize(("span", "step"), [(20, 5), (7, 2), (1, 0.5), (0.8, 0.2), (1234, 500), (0, 1)])
@@ -33,7 +35,7 @@ def test_points_sit_on_the_axis_and_a_missing_month_breaks_the_line():
 def test_month_labels_thin_out_and_percent_axes_say_so():
     months = [f"2025-{m:02d}" for m in range(1, 13)] + [f"2026-{m:02d}" for m in range(1, 13)]
     chart = trend_chart(months, [[0.1] * 24, [None] * 24], low=0.0, high=1.0, percent=True)
-    assert len(chart.month_ticks) <= 6 and chart.month_ticks[0].label == "2025-01"
+    assert len(chart.month_ticks) <= MAX_MONTH_LABELS and chart.month_ticks[0].label == "2025-01"
     assert [t.label for t in chart.value_ticks] == ["0 %", "50 %", "100 %"]
     assert chart.series[1].points == () and chart.zero is None
 
@@ -47,3 +49,10 @@ def test_a_scale_through_zero_draws_its_zero_line_and_one_month_stands_in_the_mi
 
 def test_values_are_shown_without_needless_decimals():
     assert [format_value(v) for v in (12.0, 2.5, 1234567.0, 0.125)] == ["12", "2.5", "1\u202f234\u202f567", "0.12"]
+
+
+@pytest.mark.parametrize("count", range(2, 37))
+def test_month_labels_never_run_into_each_other(count):
+    months = [f"{2024 + m // 12}-{m % 12 + 1:02d}" for m in range(count)]
+    ticks = trend_chart(months, [[1.0] * count]).month_ticks
+    assert all(b.at - a.at >= 60 for a, b in itertools.pairwise(ticks))  # "2026-07" takes about 50 units
