@@ -78,7 +78,7 @@ def _choice_lists(data: Mapping[str, Any], language: str) -> dict[str, tuple[Cho
 
 
 FORM_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,99}")  # XML names as XLSForm writes them, without dots or colons
 
 
 class _Parser:
@@ -105,7 +105,10 @@ class _Parser:
         context: dict[str, Any] = {"where": where, "question": name}
         if not name or not isinstance(name, str) or not NAME.fullmatch(name):
             raise DefinitionError(
-                "name must be letters, digits and underscores, at most 100 of them", column="name", **context
+                "name must be letters, digits, hyphens and underscores, starting with a letter or underscore,"
+                " at most 100 of them",
+                column="name",
+                **context,
             )
         if name in self.names:
             raise DefinitionError(f"the name {name!r} is used twice", column="name", **context)

@@ -239,3 +239,35 @@ def test_a_location_listed_as_personal_is_kept_from_evaluators(tmp_path, db):
     data = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings=settings)).definition
     reported = {q.name for q in reported_questions(parse_definition(data))}
     assert "home" not in reported and "per_day" in reported
+
+
+TABLE = [
+    {"type": "begin_group", "name": "services-used", "label": "Services used", "appearance": "table-list"},
+    {"type": "select_one yes_no", "name": "clinic-visit", "label": "the clinic?"},
+    {"type": "select_one yes_no", "name": "shelter", "label": "the shelter?"},
+    {"type": "end_group"},
+    {"type": "begin_group", "name": "drawn-by-hand", "label": "Since last year"},
+    {"type": "select_one yes_no", "name": "header", "label": "Have you...", "appearance": "label"},
+    {"type": "select_one yes_no", "name": "moved", "label": "moved house?", "appearance": "list-nolabel"},
+    {"type": "end_group"},
+    {"type": "integer", "name": "visits", "label": "How many visits?", "relevant": "${clinic-visit} = 'yes'"},
+]
+
+
+def test_an_odk_table_imports_as_questions_that_each_show_their_choices(tmp_path, db, client):
+    result = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=TABLE, choices=YES_NO, settings={}))
+    data = result.definition
+    assert [q["name"] for q in question(data, "services-used")["questions"]] == ["clinic-visit", "shelter"]
+    assert question(data, "header") == {"name": "header", "type": "note", "label": {"en": "Have you..."}}
+    assert question(data, "clinic-visit")["type"] == "select_one" and "appearance" not in question(data, "moved")
+    laid_out = "lays questions out as a table in ODK; here each shows its own choices"
+    assert result.warnings == [
+        f"survey sheet, row 3: appearance list-nolabel {laid_out}",  # pyxform's, for each row of a table-list
+        f"survey sheet, row 4: appearance list-nolabel {laid_out}",
+        "survey sheet, row 7: appearance label makes a table's header row: shown as a note",
+        f"survey sheet, row 8: appearance list-nolabel {laid_out}",
+    ]
+    import_survey(data, publish=True)
+    db.session.commit()
+    page = client.get(f"/s/{data['form_id']}").get_data(as_text=True)
+    assert "Have you..." in page and 'name="q_clinic-visit"' in page and 'value="yes"' in page

@@ -16,7 +16,7 @@ from survey.questionnaire.expressions import ExpressionError, references
 from survey.questionnaire.messages import N_, Message
 from survey.questionnaire.notices import Notice
 from survey.questionnaire.parse import GROUP_APPEARANCES
-from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST, SiteType
+from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST, NoteType, SiteType
 from survey.questionnaire.rules import CHOICE_PREFIX, CONSENT_NAME, DefinitionError, choice_filter_expression
 from survey.questionnaire.xlsform.columns import NO, YES
 from survey.questionnaire.xlsform.kinds import Kind, kind_of, unsupported
@@ -51,7 +51,15 @@ LABEL_MEDIA = N_("pictures and sounds beside a label (media) are not shown, only
 READ_CONTROLS = frozenset({"appearance", "bodyless"})
 # Appearances that change what is asked or stored, or need another app: refused, by name. Any other
 # appearance Voces does not know is ignored with a warning, as ODK's own apps ignore one they lack.
-REFUSED_APPEARANCE = re.compile(r"month-year|year|search\(.*|ex:.*|printer:.*|label|list-nolabel|list|table-list")
+REFUSED_APPEARANCE = re.compile(r"month-year|year|search\(.*|ex:.*|printer:.*")
+# ODK's grid (a table-list group, or rows with these appearances) only lays choices out in columns:
+# on a web page each question shows its own choices, and the grid's header row becomes a note.
+TABLE_APPEARANCES = frozenset({"table-list", "list", "list-nolabel"})
+TABLE_HEADER = "label"
+TABLE_TITLE = "generated_table_list_label_"
+TABLE_LAID_OUT = N_("appearance %(word)s lays questions out as a table in ODK; here each shows its own choices")
+HEADER_AS_NOTE = N_("appearance label makes a table's header row: shown as a note")
+HEADER_SKIPPED = N_("appearance label makes a table's header row, with no words of its own; row skipped")
 _PARENT_PATH = re.compile(r"\.\./([A-Za-z_][A-Za-z0-9_.-]*)")  # pyxform's or_other question reads ../name
 
 
@@ -90,6 +98,11 @@ class Conversion:
                 self.warn(row, not_collected, type=element.get("type"))
             return None
         self._check_keys(element, row, name)
+        header = not kind.group and TABLE_HEADER in str((element.get("control") or {}).get("appearance") or "").split()
+        if ROW_KEY not in element and (header or name.startswith(TABLE_TITLE)):
+            return None  # what pyxform adds to draw a table-list: its title (the group's label) and header row
+        if header and QUESTION_TYPES[kind.question_type].has_choice_list:
+            return self._table_header(element, kind, name, row)
         out: dict[str, Any] = {"name": name, "type": "group" if kind.group else kind.question_type}
         self._texts(out, element, kind, name)
         self._binds(out, element, generated=ROW_KEY not in element)
@@ -103,6 +116,18 @@ class Conversion:
         elif QUESTION_TYPES[out["type"]].has_choice_list:
             self._choice_list(out, element)
         return out
+
+    def _table_header(
+        self, element: Mapping[str, Any], kind: Kind, name: str, row: int | None
+    ) -> dict[str, Any] | None:
+        """A grid's header row: its label as a note, since every question below shows its own choices."""
+        out: dict[str, Any] = {"name": name, "type": NoteType.name}
+        self._texts(out, element, kind, name)
+        if not out.get("label"):
+            self.warn(row, HEADER_SKIPPED)
+            return None
+        self.warn(row, HEADER_AS_NOTE)
+        return {key: value for key, value in out.items() if key in ("name", "type", "label", "hint")}
 
     def items(self, children: list[Mapping[str, Any]], row: int | None = None) -> list[dict[str, Any]]:
         """Our items for pyxform's children; a generated question (or_other's) takes the row before it."""
@@ -166,6 +191,8 @@ class Conversion:
         for word in words:
             if word in allowed or REFUSED_APPEARANCE.fullmatch(word):
                 kept.append(word)  # refused, naming it, when the definition is checked
+            elif word in TABLE_APPEARANCES:
+                self.warn(row, TABLE_LAID_OUT, word=word)
             else:
                 self.warn(row, N_("appearance %(word)s is not one Voces uses; ignored"), word=word)
         return " ".join(kept)
