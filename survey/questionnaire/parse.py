@@ -8,7 +8,7 @@ from typing import Any
 
 from survey.questionnaire.model import Choice, Definition, Group, Question
 from survey.questionnaire.question_types import QUESTION_TYPES
-from survey.questionnaire.rules import CONSENT_NAME, FILTER_COLUMN, DefinitionError, check_definition
+from survey.questionnaire.rules import CONSENT_CHOICES, CONSENT_NAME, FILTER_COLUMN, DefinitionError, check_definition
 
 GROUP = "group"
 LANGUAGES = ("en", "es")
@@ -172,7 +172,7 @@ class _Parser:
             choices=choices,
             appearance=appearance,
             testimony=_flag(raw, "testimony", where),
-            bind=raw.get("bind") or _implied_binding(name, kind),
+            bind=raw.get("bind") or _implied_binding(name, kind, choices),
             max_length=max_length,
             personal=_flag(raw, "personal", where),
             relevant=str(raw.get("relevant") or ""),
@@ -195,11 +195,15 @@ def _required_if(raw: Mapping[str, Any]) -> str:
     return value
 
 
-def _implied_binding(name: str, kind: str) -> str | None:
-    """A site question is the response's site; a select_one named consent is its consent."""
+def _implied_binding(name: str, kind: str, choices: tuple[Choice, ...]) -> str | None:
+    """A site question is the response's site; a select_one named consent, offering Voces' consent
+    scopes, is its consent (and every choice must then be one). Another form's consent question,
+    offering none of them (yes or no), is asked as any other, and its responses are kept for
+    internal use only, as for a form without one."""
     if QUESTION_TYPES[kind].binds:
         return QUESTION_TYPES[kind].binds
-    return "consent" if QUESTION_TYPES[kind].can_bind_consent and name == CONSENT_NAME else None
+    scopes = bool({c.name for c in choices} & CONSENT_CHOICES)
+    return "consent" if QUESTION_TYPES[kind].can_bind_consent and name == CONSENT_NAME and scopes else None
 
 
 def _check_appearance(kind: str, appearance: str, context: dict[str, Any]) -> None:

@@ -308,7 +308,7 @@ def test_a_kobo_form_imports_into_our_definition(tmp_path):
         "en": "Please write at most 200 characters.",
         "es": "Escriba como máximo 200 caracteres.",
     }
-    assert question(data, "consent")["bind"] == "consent"
+    assert parse_definition(data).question("consent").bind == "consent"  # it offers Voces' consent scopes
     assert question(data, "interviewer_code")["read_only"] is True
     assert question(data, "place") == {
         "name": "place",

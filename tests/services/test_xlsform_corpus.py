@@ -24,6 +24,7 @@ IMPORTING = {
     "onadata__battery_life.xlsx",
     "onadata__dhisform.xlsx",
     "onadata__good_eats_multilang.xlsx",
+    "onadata__grains.xlsx",
     "onadata__new_cascading_select.xlsx",
     "onadata__tutorial.xlsx",
     "pyxform__ODKValidateWarnings.xlsx",

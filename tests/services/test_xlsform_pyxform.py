@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
-from survey.models import Role, SurveyVersion
-from survey.services.surveys import SurveyImportError, export_xlsform, get_survey, import_survey, read_survey
+from survey.models import ConsentScope, Role, SurveyVersion
+from survey.questionnaire import parse_definition
+from survey.services.submissions import Submission, record_submission
+from survey.services.surveys import (
+    SurveyImportError,
+    definition_of,
+    export_xlsform,
+    get_survey,
+    import_survey,
+    read_survey,
+)
 from tests.conftest import count
 from tests.services.test_xlsform import question, write_xlsform
 from tests.web.test_admin_surveys import upload
@@ -271,3 +282,38 @@ def test_an_odk_table_imports_as_questions_that_each_show_their_choices(tmp_path
     db.session.commit()
     page = client.get(f"/s/{data['form_id']}").get_data(as_text=True)
     assert "Have you..." in page and 'name="q_clinic-visit"' in page and 'value="yes"' in page
+
+
+def test_another_forms_yes_or_no_consent_is_asked_as_any_question_and_its_answers_stay_internal(tmp_path, db):
+    rows = [{"type": "select_one yes_no", "name": "consent", "label": "Do you agree to take part?"}, *ROWS]
+    definition = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={})).definition
+    assert parse_definition(definition).question("consent").bind is None
+    version = import_survey(definition, publish=True)
+    db.session.commit()
+    response = record_submission(
+        Submission(
+            uuid=str(uuid.uuid4()),
+            version=version,
+            definition=definition_of(version),
+            answers={"consent": "yes", "smoke": "no"},
+            language="en",
+        )
+    )
+    assert response.consent_scope == ConsentScope.INTERNAL
+
+
+def test_a_name_used_in_two_groups_keeps_both_answers_under_numbered_names(tmp_path, db):
+    rows = [
+        {"type": "begin_group", "name": "market_a", "label": "Market A"},
+        {"type": "integer", "name": "price", "label": "Price"},
+        {"type": "end_group"},
+        {"type": "begin_group", "name": "market_b", "label": "Market B"},
+        {"type": "integer", "name": "price", "label": "Price"},
+        {"type": "end_group"},
+    ]
+    result = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
+    assert [q["name"] for q in question(result.definition, "market_b")["questions"]] == ["price-2"]
+    assert result.warnings == [
+        "survey sheet, row 6: the name price is used in another group too; this question is kept as price-2"
+    ]
+    import_survey(result.definition, publish=True)

@@ -17,7 +17,7 @@ from survey.questionnaire.messages import N_, Message
 from survey.questionnaire.notices import Notice
 from survey.questionnaire.parse import GROUP_APPEARANCES
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST, NoteType, SiteType
-from survey.questionnaire.rules import CHOICE_PREFIX, CONSENT_NAME, DefinitionError, choice_filter_expression
+from survey.questionnaire.rules import CHOICE_PREFIX, DefinitionError, choice_filter_expression
 from survey.questionnaire.xlsform.columns import NO, YES
 from survey.questionnaire.xlsform.kinds import Kind, kind_of, unsupported
 from survey.questionnaire.xlsform.languages import Languages
@@ -55,6 +55,7 @@ REFUSED_APPEARANCE = re.compile(r"month-year|year|search\(.*|ex:.*|printer:.*")
 # ODK's grid (a table-list group, or rows with these appearances) only lays choices out in columns:
 # on a web page each question shows its own choices, and the grid's header row becomes a note.
 TABLE_APPEARANCES = frozenset({"table-list", "list", "list-nolabel"})
+RENAMED = N_("the name %(name)s is used in another group too; this question is kept as %(renamed)s")
 TABLE_HEADER = "label"
 TABLE_TITLE = "generated_table_list_label_"
 TABLE_LAID_OUT = N_("appearance %(word)s lays questions out as a table in ODK; here each shows its own choices")
@@ -83,6 +84,8 @@ class Conversion:
         """Our item for one element of pyxform's JSON, or None for what Voces skips."""
         name = str(element.get("name") or "")
         row = int(element.get(ROW_KEY) or row or 0) or None
+        if name in self.rows and ROW_KEY in element:  # XML tells them apart by their groups; Voces by name
+            name = self._renamed(name, row)
         if row and name:
             self.rows.setdefault(name, row)
         kind = kind_of(element)
@@ -116,6 +119,14 @@ class Conversion:
         elif QUESTION_TYPES[out["type"]].has_choice_list:
             self._choice_list(out, element)
         return out
+
+    def _renamed(self, name: str, row: int | None) -> str:
+        """A name already used in another group, numbered so that each answer keeps its own."""
+        number = 2
+        while f"{name}-{number}" in self.rows:
+            number += 1
+        self.warn(row, RENAMED, name=name, renamed=f"{name}-{number}")
+        return f"{name}-{number}"
 
     def _table_header(
         self, element: Mapping[str, Any], kind: Kind, name: str, row: int | None
@@ -203,9 +214,7 @@ class Conversion:
         if question_type.reads_site_list and list_name == SITE_LIST:
             out["type"] = SiteType.name
             return
-        out["choices"] = list_name
-        if question_type.can_bind_consent and out["name"] == CONSENT_NAME:
-            out["bind"] = "consent"
+        out["choices"] = list_name  # a consent question offering Voces' scopes is bound when the form is read
 
 
 def _flag(value: Any, name: str, column: str) -> bool:
