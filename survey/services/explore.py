@@ -31,7 +31,7 @@ from survey.analysis.pipeline import redact_testimony
 from survey.analysis.search_terms import parse_search
 from survey.disclosure import RESPONSES, Key, Month, View, protect
 from survey.extensions import db
-from survey.models import Answer, Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
+from survey.models import Answer, Response, Site, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.models.tag_rule import counted_clause
 from survey.questionnaire import Definition, Question, pick
 from survey.services.part_counts import NEUTRAL_WITHIN, month_of
@@ -46,6 +46,7 @@ class ExploreFilters:
     """What the evaluator narrowed the testimonies to; None (or "") means any."""
 
     site_id: int | None = None
+    region: tuple[str, str] | None = None  # a country code and one of its regions: the sites there
     month_from: Month | None = None
     month_to: Month | None = None
     theme: str | None = None  # a theme or a sub-theme ("safety.violence")
@@ -92,9 +93,18 @@ def published_view(survey: Survey, filters: ExploreFilters, *, min_group: int, b
     )
     counts: dict[Key, int] = {(site, m, RESPONSES, "all"): n for site, m, n in rows}
     protected = protect(counts, [], min_group, block=block)
-    sites = None if filters.site_id is None else {filters.site_id}
-    view = View(protected, sites, filters.month_from, filters.month_to)
+    view = View(protected, sites_filtered(filters), filters.month_from, filters.month_to)
     return view if view.count(RESPONSES).value >= min_group else None
+
+
+def sites_filtered(filters: ExploreFilters) -> set[int] | None:
+    """The sites the filters keep: one site, the sites of one region, or every site (None)."""
+    if filters.site_id is not None:
+        return {filters.site_id}
+    if filters.region is not None:
+        country, region = filters.region
+        return set(db.session.scalars(select(Site.id).where(Site.country == country, Site.region == region)))
+    return None
 
 
 def in_atoms(view: View) -> ColumnElement[bool]:

@@ -94,3 +94,19 @@ def test_free_text_answers_show_redacted_on_the_testimony(client, make_user, log
     page = _evaluator(make_user, login).get(f"{URL}/testimonials/{testimony}").get_data(as_text=True)
     assert "Anything else?" in page and "Your name" not in page
     assert "Marisol" not in page and "555-123-4567" not in page
+
+
+def test_a_region_lists_the_testimonies_of_its_sites_and_its_exports_follow(client, make_user, login, make_response):
+    for n in range(5):
+        make_response(change_story=f"Shootings at night in Tumaco, street {n}.", what_would_help="", site="tumaco")
+    for n in range(5):
+        make_response(change_story=f"The clinic closed in Guaviare, ward {n}.", what_would_help="", site="guaviare")
+    evaluator = _evaluator(make_user, login)
+    page = evaluator.get(f"{URL}/testimonies?region=CO:Nariño").get_data(as_text=True)
+    assert page.count('<li class="quote">') == 5
+    assert "Tumaco, street 4." in page and "Guaviare, ward" not in page
+    assert '<option selected value="CO:Nariño">Nariño (CO)</option>' in page
+    export = evaluator.get(f"{URL}/export.csv?region=CO:Nari%C3%B1o").get_data(as_text=True)
+    assert "Tumaco, street 4." in export and "Guaviare, ward" not in export
+    spanish = evaluator.get(f"{URL}/testimonies?region=CO:Guaviare&lang=es").get_data(as_text=True)
+    assert "Región" in spanish and "Guaviare, ward 0." in spanish and "Tumaco, street" not in spanish
