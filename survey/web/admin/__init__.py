@@ -10,4 +10,4 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 protect_blueprint(bp, Role.ADMIN)
 bp.add_app_template_filter(role_label)
 
-from survey.web.admin import codes, jobs, media, sites, surveys, users, views, withdrawals  # noqa: E402,F401
+from survey.web.admin import agreement, codes, jobs, media, sites, surveys, users, views, withdrawals  # noqa: E402,F401

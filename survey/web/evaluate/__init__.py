@@ -8,4 +8,12 @@ from survey.web.access import protect_blueprint
 bp = Blueprint("evaluate", __name__, url_prefix="/evaluate")
 protect_blueprint(bp, Role.EVALUATOR, Role.ADMIN)
 
-from survey.web.evaluate import coding_views, compare_views, explore_views, memo_views, report_views, views  # noqa: E402,F401
+from survey.web.evaluate import (  # noqa: E402,F401
+    agreement_views,
+    coding_views,
+    compare_views,
+    explore_views,
+    memo_views,
+    report_views,
+    views,
+)
