@@ -64,7 +64,7 @@ def _machine(agreement: AgreementRound) -> set[tuple[int, str]]:
     query = select(ThemeTag.testimonial_id, ThemeTag.theme).where(
         ThemeTag.testimonial_id.in_(ids), ThemeTag.source == TagSource.MACHINE
     )
-    return set(db.session.execute(query).tuples())
+    return {(t, theme) for t, theme in db.session.execute(query)}
 
 
 def round_results(agreement: AgreementRound) -> RoundResults:
