@@ -7,6 +7,7 @@ from flask import Flask
 
 from survey.extensions import db
 from survey.models import MediaFile, Role, SurveyVersion, Testimonial
+from survey.services.agreement import create_round
 from survey.services.codes import add_code
 from survey.services.coding import code_passage
 from survey.services.devices import register_device, revoke_device
@@ -50,6 +51,9 @@ MATRIX = {
     "/admin/media/{media}": (LOGIN, 403, 403, 200),
     "/admin/codes": (LOGIN, 403, 403, 200),
     "/admin/codes/{code}/edit": (LOGIN, 403, 403, 200),
+    "/admin/agreement": (LOGIN, 403, 403, 200),
+    "/admin/agreement/{round}": (LOGIN, 403, 403, 200),
+    "/evaluate/assignments": (LOGIN, 403, 200, 200),
 }
 
 
@@ -95,6 +99,11 @@ POST_MATRIX = {
     "/admin/jobs/{job}/resume": (LOGIN, 403, 403, 302),
     "/admin/codes": (LOGIN, 403, 403, 200),  # 200: the form again, no label given
     "/admin/codes/{code}/edit": (LOGIN, 403, 403, 302),  # fields not posted keep their values
+    "/admin/agreement": (LOGIN, 403, 403, 200),  # 200: the form again, no name given
+    "/admin/agreement/{round}/decisions": (LOGIN, 403, 403, 302),  # 302: back to the round, nothing chosen
+    "/admin/agreement/{round}/close": (LOGIN, 403, 403, 302),
+    # neither the evaluator nor the administrator of the matrix is one of the round's coders
+    "/evaluate/assignments/{round}/items/{item}/done": (LOGIN, 403, 403, 403),
 }
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz", "/withdraw"]
 
@@ -115,6 +124,8 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{passage}", "<int:passage_id>")
         .replace("{memo}", "<int:memo_id>")
         .replace("{code}", "<int:code_id>")
+        .replace("{round}", "<int:round_id>")
+        .replace("{item}", "<int:item_id>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
@@ -142,6 +153,8 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     passage = story.passages[0].id
     code = add_code("lighting", {"label_en": "Lighting"}, make_user(Role.ADMIN)).id
     memo = write_memo(story.response.survey_version.survey, "project", "a memo", make_user(Role.ADMIN)).id
+    coders = [make_user(Role.EVALUATOR), make_user(Role.EVALUATOR)]
+    agreement = create_round(story.response.survey_version.survey, "round", 1, coders, make_user(Role.ADMIN), seed=1)
     db.session.commit()
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
     if role is not None:
@@ -158,6 +171,8 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
         passage=passage,
         memo=memo,
         code=code,
+        round=agreement.id,
+        item=agreement.items[0].id,
     )
     data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None
     response = client.open(address, method=method, data=data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from survey.web.evaluate.forms import MultiCheckboxField
@@ -37,7 +38,7 @@ class DecisionForm(FlaskForm):
     code = HiddenField(validators=[DataRequired(), Length(max=80)])
     present = RadioField(
         _l("Agreed version"),
-        choices=[("yes", _l("the code applies")), ("no", _l("the code does not apply"))],
+        choices=[SelectChoice("yes", _l("the code applies")), SelectChoice("no", _l("the code does not apply"))],
         validators=[InputRequired(_l("Choose whether the code applies."))],
     )
 
