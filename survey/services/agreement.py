@@ -149,12 +149,13 @@ def mark_done(item: RoundItem, coder: User) -> None:
     if is_done(item, coder):
         return
     item.done.append(RoundDone(coder_id=coder.id))
+    # On the testimony: erasing its response empties the line's details, as for any line about it.
     record_event(
         "agreement_item_done",
         actor=coder,
-        target_type="agreement_round",
-        target_id=item.round_id,
-        testimonial_id=item.testimonial_id,
+        target_type="testimonial",
+        target_id=item.testimonial_id,
+        round=item.round_id,
     )
     db.session.flush()
 

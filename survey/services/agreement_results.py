@@ -139,9 +139,9 @@ def record_decision(item: RoundItem, code: str, present: bool, lead: User) -> Ro
     record_event(
         "agreement_decision",
         actor=lead,
-        target_type="agreement_round",
-        target_id=item.round_id,
-        testimonial_id=item.testimonial_id,
+        target_type="testimonial",  # erasing its response empties the line's details (the code says what it is about)
+        target_id=item.testimonial_id,
+        round=item.round_id,
         code=code,
         present=present,
     )

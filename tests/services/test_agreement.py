@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, select
 
-from survey.models import AuditEvent, Role, RoundDecision, TagSource, Testimonial, ThemeTag
+from survey.models import AuditEvent, Role, RoundDecision, RoundDone, TagSource, Testimonial, ThemeTag
 from survey.services.agreement import RoundError, blind_coding, create_round, mark_done
 from survey.services.agreement_results import record_decision, round_results
 from survey.services.coding import code_passage
+from survey.services.erasure import erase_response
+from tests.conftest import count
 
 
 @pytest.fixture
@@ -145,3 +147,18 @@ def test_a_coder_sees_only_their_own_codes_and_the_machine_s_unless_hidden(db, c
     agreement.hide_machine = True
     assert blind_coding(t1, b).tags == []
     assert blind_coding(t1, make_user(Role.EVALUATOR)) is None  # not one of the round's coders
+
+
+def test_erasing_a_response_takes_its_testimony_out_of_rounds_with_its_marks_and_decisions(db, coded_round, make_user):
+    agreement, a, b = coded_round
+    item = agreement.items[1]  # a disagreement on safety
+    record_decision(item, "safety", True, make_user(Role.ADMIN))
+    db.session.commit()
+    erase_response(item.testimonial.response)
+    db.session.commit()
+    db.session.expire_all()
+    assert len(agreement.items) == 3 and item.testimonial_id not in {i.testimonial_id for i in agreement.items}
+    assert count(RoundDecision) == 0 and count(RoundDone) == 6
+    assert round_results(agreement).done == {a.id: 3, b.id: 3}
+    lines = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "agreement_decision")).all()
+    assert [line.detail for line in lines] == [{}]  # the line stays, its code goes
