@@ -155,7 +155,7 @@ def test_the_round_pages_speak_spanish(client, login, db, stories, people):
     login(people["a"])
     page = client.get("/evaluate/assignments?lang=es").get_data(as_text=True)
     assert "Mis asignaciones de codificación" in page
-    page = client.get(
-        f"/evaluate/community-safety/testimonials/{agreement.items[0].testimonial_id}?lang=es"
-    ).get_data(as_text=True)
+    page = client.get(f"/evaluate/community-safety/testimonials/{agreement.items[0].testimonial_id}?lang=es").get_data(
+        as_text=True
+    )
     assert "Marcar este testimonio como codificado" in page
