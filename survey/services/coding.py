@@ -127,18 +127,21 @@ class Segment:
 
 
 def coding_segments(
-    testimonial: Testimonial, passages: Sequence[CodedPassage] | None = None, *, with_machine: bool = True
+    testimonial: Testimonial,
+    passages: Sequence[CodedPassage] | None = None,
+    tags: Sequence[ThemeTag] | None = None,
 ) -> list[Segment]:
     """Cut the redacted text where a machine's evidence or a coded passage starts or ends.
 
-    passages: those to show (by default all of them); with_machine False leaves out the machine's evidence.
+    passages and tags: those the viewer may see (by default all of them); someone coding blind in an
+    agreement round sees only their own passages, and the machine's tags or none.
     """
     text = testimonial.redacted_text
     cuts = {0, len(text)}
     machine: list[tuple[int, int, str]] = []
     # The machine's tags a person did not reject: coding a passage with the same theme sets the
     # machine's tag aside in the counts, but its evidence stays worth seeing next to the person's.
-    decided = [t for t in testimonial.tags if t.source != TagSource.PASSAGE] if with_machine else []
+    decided = [t for t in (testimonial.tags if tags is None else tags) if t.source != TagSource.PASSAGE]
     for tag in decided:
         if tag.source != TagSource.MACHINE or "." in tag.theme or not counts(tag, decided):
             continue  # a sub-theme's words are its parent's too

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from survey.models import AgreementRound, AuditEvent, Role, RoundDecision, RoundDone, Testimonial
+from survey.models import AgreementRound, AuditEvent, Role, RoundDecision, RoundDone, TagSource, Testimonial
 from survey.services.agreement import create_round
 from survey.services.coding import code_passage
+from survey.services.corrections import correct_themes
 from tests.conftest import count
 
 STORY = "There are more shootings at night and the clinic closed."
@@ -159,3 +160,19 @@ def test_the_round_pages_speak_spanish(client, login, db, stories, people):
         as_text=True
     )
     assert "Marcar este testimonio como codificado" in page
+
+
+def test_a_coder_coding_blind_sees_the_machine_s_evidence_whatever_others_decided(client, login, db, stories, people):
+    agreement = _round(db, stories, people)
+    story = agreement.items[0].testimonial
+    assert any(t.source == TagSource.MACHINE and t.theme == "safety" for t in story.tags)
+    offered = [t.theme for t in story.tags if "." not in t.theme]
+    correct_themes(story, [t for t in offered if t != "safety"], offered, people["other"])  # another's "no"
+    db.session.commit()
+    login(people["b"])
+    page = _page(client, story)
+    assert 'data-themes="safety' in page and "overruled by a person" not in page
+    client.post("/auth/logout")
+    login(people["other"])
+    page = _page(client, story)
+    assert 'data-themes="safety' not in page and "overruled by a person" in page

@@ -122,7 +122,7 @@ def testimonial_page(
         blind=blind,
         passages=passages,
         tags=blind.tags if blind else item.tags,
-        segments=coding_segments(item, passages, with_machine=not (blind and blind.round.hide_machine)),
+        segments=coding_segments(item, passages, blind.tags if blind else None),
         code_labels=code_labels(language),
         may_remove=may_remove,
         remove_form=RemovePassageForm(formdata=None),
