@@ -95,6 +95,7 @@ def test_a_coder_sees_the_machine_s_tags_unless_the_round_hides_them_and_all_onc
     client.post("/auth/logout")
     login(people["lead"])
     assert client.post(f"/admin/agreement/{agreement.id}/close").status_code == 302
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "close_agreement_round")) is not None
     client.post("/auth/logout")
     login(people["b"])
     assert 'data-codes="safety"' in _page(client, story)
@@ -116,12 +117,23 @@ def test_a_coder_marks_their_testimonies_coded_from_the_assignments(client, logi
     assert "No agreement round is assigned to you." in client.get("/evaluate/assignments").get_data(as_text=True)
 
 
-def test_marking_coded_needs_the_csrf_token(client, login, db, stories, people, app, monkeypatch):
+def test_every_agreement_form_needs_the_csrf_token(client, login, db, stories, people, app, monkeypatch):
     agreement = _round(db, stories, people)
+    item = agreement.items[0]
     login(people["a"])
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    client.post(f"/evaluate/assignments/{agreement.id}/items/{agreement.items[0].id}/done")
+    client.post(f"/evaluate/assignments/{agreement.id}/items/{item.id}/done")
     assert count(RoundDone) == 0
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)  # to log in
+    login(people["lead"])
+    assert client.get("/admin/agreement").status_code == 200
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    coders = [str(people["a"].id), str(people["b"].id)]
+    client.post("/admin/agreement", data={"name": "X", "survey": "community-safety", "size": 1, "coders": coders})
+    client.post(f"/admin/agreement/{agreement.id}/decisions", data={"item": item.id, "code": "safety", "present": "no"})
+    client.post(f"/admin/agreement/{agreement.id}/close")
+    db.session.expire_all()
+    assert count(AgreementRound) == 1 and count(RoundDecision) == 0 and agreement.is_open
 
 
 def test_the_lead_lists_the_disagreements_and_records_the_agreed_version(client, login, db, stories, people):
