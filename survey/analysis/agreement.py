@@ -12,8 +12,8 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-import krippendorff
 import numpy as np
+from nltk.metrics.agreement import AnnotationTask
 from sklearn.metrics import cohen_kappa_score
 
 K = TypeVar("K", bound=Hashable)
@@ -54,7 +54,14 @@ def _kappa(data: np.ndarray) -> float | None:
 
 
 def _alpha(data: np.ndarray) -> float:
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+    """Krippendorff's alpha, nominal, from NLTK's implementation: units coded once are left out."""
+    codings = [
+        (str(coder), str(unit), int(value))
+        for coder, row in enumerate(data)
+        for unit, value in enumerate(row)
+        if not np.isnan(value)
+    ]
+    return float(AnnotationTask(data=codings).alpha())
 
 
 def allocate(sizes: Mapping[K, int], n: int) -> dict[K, int]:
