@@ -1,5 +1,6 @@
 """Every model, imported here so that Alembic and the app see the whole schema."""
 
+from survey.models.agreement import AgreementRound, RoundCoder, RoundDecision, RoundDone, RoundItem, RoundStatus
 from survey.models.audit import AuditEvent
 from survey.models.base import Base
 from survey.models.coding import Code, CodedPassage, Memo
@@ -20,6 +21,7 @@ from survey.models.user import Role, User
 from survey.models.withdrawal import WithdrawalOrigin, WithdrawalRequest, WithdrawalStatus
 
 __all__ = [
+    "AgreementRound",
     "Answer",
     "AuditEvent",
     "Base",
@@ -43,6 +45,11 @@ __all__ = [
     "Response",
     "ResponseRevision",
     "Role",
+    "RoundCoder",
+    "RoundDecision",
+    "RoundDone",
+    "RoundItem",
+    "RoundStatus",
     "Site",
     "SubmissionConflict",
     "SummaryCount",

@@ -133,14 +133,22 @@ class Segment:
     passages: list[CodedPassage] = field(default_factory=list)
 
 
-def coding_segments(testimonial: Testimonial) -> list[Segment]:
-    """Cut the redacted text where a machine's evidence or a coded passage starts or ends."""
+def coding_segments(
+    testimonial: Testimonial,
+    passages: Sequence[CodedPassage] | None = None,
+    tags: Sequence[ThemeTag] | None = None,
+) -> list[Segment]:
+    """Cut the redacted text where a machine's evidence or a coded passage starts or ends.
+
+    passages and tags: those the viewer may see (by default all of them); someone coding blind in an
+    agreement round sees only their own passages, and the machine's tags or none.
+    """
     text = testimonial.redacted_text
     cuts = {0, len(text)}
     machine: list[tuple[int, int, str]] = []
     # The machine's tags a person did not reject: coding a passage with the same theme sets the
     # machine's tag aside in the counts, but its evidence stays worth seeing next to the person's.
-    decided = [t for t in testimonial.tags if t.source != TagSource.PASSAGE]
+    decided = [t for t in (testimonial.tags if tags is None else tags) if t.source != TagSource.PASSAGE]
     for tag in decided:
         if tag.source != TagSource.MACHINE or "." in tag.theme or not counts(tag, decided):
             continue  # a sub-theme's words are its parent's too
@@ -149,7 +157,8 @@ def coding_segments(testimonial: Testimonial) -> list[Segment]:
             if start < end:
                 machine.append((start, end, tag.theme))
                 cuts |= {start, end}
-    passages: Sequence[CodedPassage] = testimonial.passages
+    if passages is None:
+        passages = testimonial.passages
     for p in passages:
         cuts |= {p.start, p.end}
     ordered = sorted(c for c in cuts if 0 <= c <= len(text))

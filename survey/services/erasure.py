@@ -16,6 +16,9 @@ from survey.models import (
     ReportPin,
     Response,
     ResponseRevision,
+    RoundDecision,
+    RoundDone,
+    RoundItem,
     SubmissionConflict,
     TagSource,
     Testimonial,
@@ -80,6 +83,11 @@ def erase_response(response: Response) -> Derived:
         db.session.execute(delete(Memo).where(Memo.testimonial_id.in_(ids)))
         db.session.execute(delete(CodedPassage).where(CodedPassage.testimonial_id.in_(ids)))
         db.session.execute(delete(ReportPin).where(ReportPin.testimonial_id.in_(ids)))  # and its quotes in reports
+        # and its place in agreement rounds, with the coders' done marks and the lead's decisions on it
+        items = select(RoundItem.id).where(RoundItem.testimonial_id.in_(ids))
+        db.session.execute(delete(RoundDone).where(RoundDone.item_id.in_(items)))
+        db.session.execute(delete(RoundDecision).where(RoundDecision.item_id.in_(items)))
+        db.session.execute(delete(RoundItem).where(RoundItem.testimonial_id.in_(ids)))
         db.session.execute(delete(ThemeTag).where(ThemeTag.testimonial_id.in_(ids)))
         db.session.execute(delete(Testimonial).where(Testimonial.id.in_(ids)))
         db.session.execute(

@@ -7,6 +7,7 @@ from flask import Flask
 
 from survey.extensions import db
 from survey.models import Indicator, MediaFile, Role, SurveyVersion, Testimonial
+from survey.services.agreement import create_round
 from survey.services.codes import add_code
 from survey.services.coding import code_passage
 from survey.services.devices import register_device, revoke_device
@@ -57,6 +58,9 @@ MATRIX = {
     "/admin/codes/{code}/edit": (LOGIN, 403, 403, 200),
     "/admin/refi-qda": (LOGIN, 403, 403, 200),
     "/admin/indicators": (LOGIN, 403, 403, 200),
+    "/admin/agreement": (LOGIN, 403, 403, 200),
+    "/admin/agreement/{round}": (LOGIN, 403, 403, 200),
+    "/evaluate/assignments": (LOGIN, 403, 200, 200),
 }
 
 
@@ -105,6 +109,11 @@ POST_MATRIX = {
     "/admin/refi-qda": (LOGIN, 403, 403, 200),  # 200: the form again, no file sent
     "/admin/indicators": (LOGIN, 403, 403, 200),  # 200: the form again, no file sent
     "/admin/indicators/{indicator}/delete": (LOGIN, 403, 403, 200),  # 200: asks first, nothing deleted
+    "/admin/agreement": (LOGIN, 403, 403, 200),  # 200: the form again, no name given
+    "/admin/agreement/{round}/decisions": (LOGIN, 403, 403, 302),  # 302: back to the round, nothing chosen
+    "/admin/agreement/{round}/close": (LOGIN, 403, 403, 302),
+    # neither the evaluator nor the administrator of the matrix is one of the round's coders
+    "/evaluate/assignments/{round}/items/{item}/done": (LOGIN, 403, 403, 403),
 }
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz", "/withdraw"]
 
@@ -126,6 +135,8 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{memo}", "<int:memo_id>")
         .replace("{code}", "<int:code_id>")
         .replace("{indicator}", "<int:indicator_id>")
+        .replace("{round}", "<int:round_id>")
+        .replace("{item}", "<int:item_id>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
@@ -156,6 +167,8 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     rows = read_indicator_file("a.csv", b"indicator,site,month,value\nHomicides,tumaco,2026-03,4\n", list_sites())
     import_indicator_rows(rows, source="a.csv")
     indicator = db.session.scalars(db.select(Indicator)).one().id
+    coders = [make_user(Role.EVALUATOR), make_user(Role.EVALUATOR)]
+    agreement = create_round(story.response.survey_version.survey, "round", 1, coders, make_user(Role.ADMIN), seed=1)
     db.session.commit()
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
     if role is not None:
@@ -173,6 +186,8 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
         memo=memo,
         code=code,
         indicator=indicator,
+        round=agreement.id,
+        item=agreement.items[0].id,
     )
     data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None
     response = client.open(address, method=method, data=data)

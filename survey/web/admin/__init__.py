@@ -11,6 +11,7 @@ protect_blueprint(bp, Role.ADMIN)
 bp.add_app_template_filter(role_label)
 
 from survey.web.admin import (  # noqa: E402,F401
+    agreement,
     codes,
     indicator_views,
     jobs,

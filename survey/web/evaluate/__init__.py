@@ -9,6 +9,7 @@ bp = Blueprint("evaluate", __name__, url_prefix="/evaluate")
 protect_blueprint(bp, Role.EVALUATOR, Role.ADMIN)
 
 from survey.web.evaluate import (  # noqa: E402,F401
+    agreement_views,
     coding_views,
     compare_views,
     explore_views,

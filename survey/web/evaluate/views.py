@@ -10,7 +10,8 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from survey.extensions import db
-from survey.models import Testimonial
+from survey.models import CodedPassage, Testimonial
+from survey.services.agreement import blind_coding
 from survey.services.coding import code_choices, code_labels, coding_segments, may_remove
 from survey.services.corrections import correct_themes
 from survey.services.engine import codebook
@@ -110,6 +111,9 @@ def testimonial_page(
     definition = definition_of(item.response.survey_version)
     survey = item.response.survey_version.survey
     previous, following = neighbours(survey, item, filter_form(survey).filters(), **limits())
+    blind = blind_coding(item, current_user)
+    passages = blind.passages if blind else list(item.passages)
+    memos = list_memos(survey, testimonial_id=item.id)
     return render_template(
         "evaluate/testimonial.html",
         item=item,
@@ -122,20 +126,24 @@ def testimonial_page(
         slug=slug,
         form=form or _correction_form(item),
         coding=coding or coding_form(),
-        segments=coding_segments(item),
+        blind=blind,
+        passages=passages,
+        tags=blind.tags if blind else item.tags,
+        segments=coding_segments(item, passages, blind.tags if blind else None),
         code_labels=code_labels(language),
         may_remove=may_remove,
         remove_form=RemovePassageForm(formdata=None),
         delete_form=RemovePassageForm(formdata=None),
-        memos=list_memos(survey, testimonial_id=item.id),
-        memo_form=memo_form(_memo_targets(item, language)),
+        # Coding blind, a person reads only their own memos: others' may speak of their codes.
+        memos=[m for m in memos if m.author_id == current_user.id] if blind else memos,
+        memo_form=memo_form(_memo_targets(item, passages, language)),
         may_change=may_change_memo,
         pin_forms=pin_forms(item),
         may_pin=may_pin(item),
     )
 
 
-def _memo_targets(item: Testimonial, language: str) -> list[SelectChoice]:
+def _memo_targets(item: Testimonial, passages: list[CodedPassage], language: str) -> list[SelectChoice]:
     labels = code_labels(language)
     return [SelectChoice(f"testimony:{item.id}", _("This testimony"))] + [
         SelectChoice(
@@ -146,7 +154,7 @@ def _memo_targets(item: Testimonial, language: str) -> list[SelectChoice]:
                 code=labels.get(p.code_key, p.code_key),
             ),
         )
-        for p in item.passages
+        for p in passages
     ]
 
 
