@@ -52,22 +52,16 @@ def _people_s_work(earlier: Response) -> dict[str, int]:
     return {"coded_passages": int(passages), "memos": int(memos)}
 
 
-def apply_edit(
-    record: Mapping[str, Any], replaced: str, *, user: User | None, device: Device | None, source: str
-) -> RecordResult | None:
-    """Store an edit of the response made under the instanceID `replaced`; None when that is unknown.
+class _NotStored(Exception):
+    """The edit was not stored: its savepoint is rolled back and the earlier version stays."""
 
-    An edit that is not valid leaves the earlier version as it was.
-    """
-    earlier = find_response(replaced)
-    if earlier is None:
-        return None
-    savepoint = db.session.begin_nested()
-    result = ingest_record(dict(record), user=user, device=device, source=source, language=str(record["language"]))
-    edited = find_response(str(record["uuid"])) if result.status == Status.CREATED else None
-    if edited is None:
-        savepoint.rollback()
-        return result
+    def __init__(self, result: RecordResult) -> None:
+        super().__init__(result.status)
+        self.result = result
+
+
+def _replace(earlier: Response, edited: Response, user: User | None) -> tuple[str, dict[str, int]]:
+    """Move what stays to the edited response, keep the earlier answers as a revision, erase the rest."""
     named = select(Answer.question, Answer.value_text).where(Answer.response_id == edited.id)
     new_answers = {(question, value) for question, value in db.session.execute(named)}
     # A file the edit still names stays with it; Collect does not send it again.
@@ -91,7 +85,30 @@ def apply_edit(
     erase_response(earlier)
     edited.receipt_code = receipt  # the code the resident holds still withdraws the interview
     db.session.flush()
-    savepoint.commit()
+    return receipt, dropped
+
+
+def apply_edit(
+    record: Mapping[str, Any], replaced: str, *, user: User | None, device: Device | None, source: str
+) -> RecordResult | None:
+    """Store an edit of the response made under the instanceID `replaced`; None when that is unknown.
+
+    An edit that is not valid leaves the earlier version as it was.
+    """
+    earlier = find_response(replaced)
+    if earlier is None:
+        return None
+    try:
+        with db.session.begin_nested():
+            result = ingest_record(
+                dict(record), user=user, device=device, source=source, language=str(record["language"])
+            )
+            edited = find_response(str(record["uuid"])) if result.status == Status.CREATED else None
+            if edited is None:
+                raise _NotStored(result)
+            receipt, dropped = _replace(earlier, edited, user)
+    except _NotStored as refused:
+        return refused.result
     record_event(
         "response_edited",
         actor=user,
