@@ -16,6 +16,7 @@ from survey.models.rollup import SummaryCount
 from survey.models.site import Site
 from survey.models.survey import Survey, SurveyStatus, SurveyVersion
 from survey.models.tag_rule import TagSource
+from survey.models.team import SurveyAssignment, Team, TeamMember
 from survey.models.testimonial import Testimonial, ThemeTag
 from survey.models.user import Role, User
 from survey.models.withdrawal import WithdrawalOrigin, WithdrawalRequest, WithdrawalStatus
@@ -54,9 +55,12 @@ __all__ = [
     "SubmissionConflict",
     "SummaryCount",
     "Survey",
+    "SurveyAssignment",
     "SurveyStatus",
     "SurveyVersion",
     "TagSource",
+    "Team",
+    "TeamMember",
     "Testimonial",
     "ThemeTag",
     "User",

@@ -21,6 +21,7 @@ from survey.services.indicators import import_indicator_rows, list_indicators
 from survey.services.sites import list_sites, upsert_sites_from_file
 from survey.services.submissions import Submission, record_submission
 from survey.services.surveys import definition_of, import_survey, read_survey_file
+from survey.services.teams import list_teams, save_team
 from survey.services.users import create_user, find_user
 
 DEMO_PASSWORD = "voces-demo-2026"
@@ -29,6 +30,7 @@ DEMO_ACCOUNTS = (
     ("evaluator@voces.example", Role.EVALUATOR),
     ("field@voces.example", Role.FIELD_WORKER),
 )
+DEMO_TEAM = "Nariño"
 EXAMPLE_SURVEY = CONFIG_DIR / "surveys" / "community-safety.yaml"
 SITES_FILE = CONFIG_DIR / "sites.yaml"
 TESTIMONIES_FILE = CONFIG_DIR / "demo" / "testimonies.yaml"
@@ -69,6 +71,8 @@ def load_demo_setup() -> tuple[SurveyVersion, list[tuple[str, Role]]]:
         if find_user(email) is None:
             create_user(email, DEMO_PASSWORD, role)
         accounts.append((email, role))
+    if not list_teams():  # a team to show; the example survey stays with every field worker
+        save_team(DEMO_TEAM, [user.id for email, _ in DEMO_ACCOUNTS[2:] if (user := find_user(email))], by=None)
     return version, accounts
 
 

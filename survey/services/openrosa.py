@@ -24,6 +24,7 @@ from survey.services.records import LANGUAGES, RecordResult, Status
 from survey.services.submissions import find_response
 from survey.services.surveys import definition_of, get_survey, list_open_surveys
 from survey.services.sync import ingest_record
+from survey.services.teams import collected_by
 from survey.services.withdrawals import withdrawn_uuids
 from survey.services.xforms import XForm, xform_for
 
@@ -62,14 +63,16 @@ class Refusal:
     code: int = 400
 
 
-def listed_forms() -> list[ListedForm]:
-    """The published surveys a tablet may fill, each at its current version."""
-    return [ListedForm(survey, version, xform_for(version)) for survey, version in list_open_surveys()]
+def listed_forms(user: User | None) -> list[ListedForm]:
+    """The published surveys this person's tablet may fill, each at its current version."""
+    return [
+        ListedForm(survey, version, xform_for(version)) for survey, version in collected_by(user, list_open_surveys())
+    ]
 
 
-def form_to_download(slug: str) -> XForm | None:
-    """The XForm of an open survey's current version, or None."""
-    return next((form.xform for form in listed_forms() if form.survey.slug == slug), None)
+def form_to_download(slug: str, user: User | None) -> XForm | None:
+    """The XForm of an open survey's current version that this person collects, or None."""
+    return next((form.xform for form in listed_forms(user) if form.survey.slug == slug), None)
 
 
 def _local(tag: str) -> str:

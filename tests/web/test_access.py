@@ -16,6 +16,7 @@ from survey.services.indicators import import_indicator_rows
 from survey.services.jobs import start_rerun
 from survey.services.memos import write_memo
 from survey.services.sites import list_sites
+from survey.services.teams import save_team
 from survey.services.withdrawals import pending_requests, request_withdrawal
 
 ANON, FIELD, EVALUATOR, ADMIN = None, Role.FIELD_WORKER, Role.EVALUATOR, Role.ADMIN
@@ -60,6 +61,9 @@ MATRIX = {
     "/admin/indicators": (LOGIN, 403, 403, 200),
     "/admin/agreement": (LOGIN, 403, 403, 200),
     "/admin/agreement/{round}": (LOGIN, 403, 403, 200),
+    "/admin/teams": (LOGIN, 403, 403, 200),
+    "/admin/teams/{team}/edit": (LOGIN, 403, 403, 200),
+    "/admin/surveys/community-safety/collectors": (LOGIN, 403, 403, 200),
     "/evaluate/assignments": (LOGIN, 403, 200, 200),
 }
 
@@ -112,6 +116,10 @@ POST_MATRIX = {
     "/admin/agreement": (LOGIN, 403, 403, 200),  # 200: the form again, no name given
     "/admin/agreement/{round}/decisions": (LOGIN, 403, 403, 302),  # 302: back to the round, nothing chosen
     "/admin/agreement/{round}/close": (LOGIN, 403, 403, 302),
+    "/admin/teams": (LOGIN, 403, 403, 200),  # 200: the form again, no name given
+    "/admin/teams/{team}/edit": (LOGIN, 403, 403, 200),  # 200: the form again, no name given
+    "/admin/teams/{team}/delete": (LOGIN, 403, 403, 302),
+    "/admin/surveys/community-safety/collectors": (LOGIN, 403, 403, 302),  # nobody chosen: every field worker
     # neither the evaluator nor the administrator of the matrix is one of the round's coders
     "/evaluate/assignments/{round}/items/{item}/done": (LOGIN, 403, 403, 403),
 }
@@ -137,6 +145,7 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{indicator}", "<int:indicator_id>")
         .replace("{round}", "<int:round_id>")
         .replace("{item}", "<int:item_id>")
+        .replace("{team}", "<int:team_id>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
@@ -169,6 +178,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     indicator = db.session.scalars(db.select(Indicator)).one().id
     coders = [make_user(Role.EVALUATOR), make_user(Role.EVALUATOR)]
     agreement = create_round(story.response.survey_version.survey, "round", 1, coders, make_user(Role.ADMIN), seed=1)
+    team = save_team("Tumaco team", [field_worker.id], by=None).id
     db.session.commit()
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
     if role is not None:
@@ -188,6 +198,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
         indicator=indicator,
         round=agreement.id,
         item=agreement.items[0].id,
+        team=team,
     )
     data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None
     response = client.open(address, method=method, data=data)

@@ -19,6 +19,7 @@ from survey.web.admin import (  # noqa: E402,F401
     refi,
     sites,
     surveys,
+    teams,
     users,
     views,
     withdrawals,

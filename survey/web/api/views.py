@@ -14,6 +14,7 @@ from survey.services.queue_files import QueueFileError, TooDeepError, parse_json
 from survey.services.sites import list_sites
 from survey.services.surveys import list_open_surveys
 from survey.services.sync import MAX_BATCH, ingest_batch
+from survey.services.teams import collected_by
 from survey.web.api import bp
 
 
@@ -55,7 +56,10 @@ def me() -> ResponseReturnValue:
 def surveys() -> ResponseReturnValue:
     """The open surveys with their current definitions, and the sites: all a tablet needs offline."""
     body = {
-        "surveys": [{"slug": s.slug, "version": v.version, "definition": v.definition} for s, v in list_open_surveys()],
+        "surveys": [
+            {"slug": s.slug, "version": v.version, "definition": v.definition}
+            for s, v in collected_by(g.device.user, list_open_surveys())
+        ],
         "sites": [{"slug": s.slug, "name": s.display_name} for s in list_sites()],
     }
     return jsonify(body)

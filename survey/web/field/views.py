@@ -15,6 +15,7 @@ from markupsafe import Markup
 from survey.services.collect_setup import collect_settings, qr_svg, settings_payload
 from survey.services.devices import register_device
 from survey.services.surveys import list_open_surveys
+from survey.services.teams import collected_by
 from survey.web.field import bp
 from survey.web.field.forms import CollectTabletForm
 
@@ -52,7 +53,12 @@ def _sync_settings() -> dict[str, int]:
 def home() -> ResponseReturnValue:
     """The offline capture app; without JavaScript, the open surveys as links to their web forms."""
     scripts = [name for name in SHELL_FILES if name.endswith(".js")]
-    return render_template("field/home.html", surveys=list_open_surveys(), sync=_sync_settings(), scripts=scripts)
+    return render_template(
+        "field/home.html",
+        surveys=collected_by(current_user, list_open_surveys()),
+        sync=_sync_settings(),
+        scripts=scripts,
+    )
 
 
 @bp.post("/devices")

@@ -132,7 +132,7 @@ for _code in ERROR_CODES:  # the application's own handlers for these codes rend
 @limiter.limit(_limit, key_func=_limit_key)
 def form_list() -> ResponseReturnValue:
     """The published surveys this tablet may fill, in the xformsList namespace."""
-    return Response(render_template("openrosa/form_list.xml", forms=listed_forms()), content_type=XML)
+    return Response(render_template("openrosa/form_list.xml", forms=listed_forms(g.user)), content_type=XML)
 
 
 @bp.get("/forms/<slug>/form.xml")
@@ -140,7 +140,7 @@ def form_list() -> ResponseReturnValue:
 @limiter.limit(_limit, key_func=_limit_key)
 def form_xml(slug: str) -> ResponseReturnValue:
     """The XForm of an open survey's current version."""
-    xform = form_to_download(slug)
+    xform = form_to_download(slug, g.user)
     if xform is None:
         return openrosa_response(_("Voces has no open form '%(form)s'.", form=slug), 404)
     return Response(xform.xml, content_type=XML)
