@@ -29,7 +29,14 @@ from tests.browser.field_kit import (
     responses,
 )
 
-WORKER_SCRIPTS = ("/field/sw.js", "/static/js/field/service-worker.js")
+# The worker's own scripts: the browser checks them for updates by itself, signal or not.
+WORKER_SCRIPTS = (
+    "/field/sw.js",
+    "/static/js/field/service-worker.js",
+    "/static/vendor/idb/idb.umd.js",
+    "/static/js/field/store.js",
+    "/static/js/field/sync.js",
+)
 OFFLINE_SENTENCE = "No connection. The interviews are kept on this tablet and sent when the connection returns."
 
 
@@ -44,9 +51,11 @@ def test_offline_interviews_survive_a_reload_and_a_closed_browser_then_arrive_on
 ):
     profile = str(tmp_path / "profile")
 
-    def launch() -> Any:
+    def launch(offline: bool = False) -> Any:
+        # Offline from the start: the service worker wakes with the browser to send what waits
+        # (Background Sync), and the browser's own view of the network is not the emulated one.
         context = browser.browser_type.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, viewport=TABLET
+            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, viewport=TABLET, offline=offline
         )
         context.set_default_timeout(WAIT_MS)
         return context
@@ -78,8 +87,7 @@ def test_offline_interviews_survive_a_reload_and_a_closed_browser_then_arrive_on
         ("answers", "consent", "finished_at", "language", "mode", "site", "started_at", "survey", "uuid", "version")
     }
 
-    context = launch()
-    context.set_offline(True)
+    context = launch(offline=True)
     cut_off_api(context, server.url)
     page = context.pages[0]
     page.goto(f"{server.url}/field/")

@@ -36,6 +36,7 @@ SHELL_FILES = (
     "js/field/app.js",
 )
 WORKER_FILE = "js/field/service-worker.js"
+WORKER_SCRIPTS = ("vendor/idb/idb.umd.js", "js/field/store.js", "js/field/sync.js")  # run in the worker too
 # Sync settings; an app can override them in its config (the browser tests shorten the waits).
 SYNC_DEFAULTS = {
     "FIELD_SYNC_BATCH": 50,  # records a request
@@ -94,6 +95,8 @@ def service_worker() -> ResponseReturnValue:
             url_for("field_icon"),
             *(url_for("static", filename=name) for _, name in PNG_ICONS),
         ],
+        # The queue's code, for Background Sync; versioned so a new shell brings it anew.
+        "scripts": [url_for("static", filename=name, v=version) for name in WORKER_SCRIPTS],
     }
     body = render_template("field/sw.js", shell=shell, worker=url_for("static", filename=WORKER_FILE, v=version))
     return body, 200, {"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache"}

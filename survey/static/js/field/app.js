@@ -54,12 +54,22 @@
       user: config.user, lang: config.lang, strings: self.strings,
       template: self.find('template[data-template=setup]'),
       sites: function () { return self.siteList; },
-      onFinished: function () { self.view('done'); self.find('#h-done').focus(); self.sync.run(); },
+      onFinished: function () {
+        self.view('done');
+        self.find('#h-done').focus();
+        self.sendInBackground();
+        self.sync.run();
+      },
       onLeave: function () { self.home(); },
       onProblem: function (error) { self.showProblem(error); }
     });
     self.sync = new global.VocesSync(config, {
-      onState: function (state) { self.showSyncState(state); },
+      onState: function (state) {
+        if (state.phase === 'waiting' || state.phase === 'offline') {
+          self.sendInBackground();
+        }
+        self.showSyncState(state);
+      },
       onQueue: function () { self.renderQueue(); },
       onLogin: function (needed) { self.find('[data-login]').hidden = !needed; }
     });
@@ -128,6 +138,30 @@
     });
     navigator.serviceWorker.ready.then(function () { self.checkReady(); });
     navigator.serviceWorker.addEventListener('controllerchange', function () { self.checkReady(); });
+    // The worker sent the queue in the background: show what it did.
+    navigator.serviceWorker.addEventListener('message', function (event) {
+      if (event.data && event.data.type === 'voces-queue') {
+        self.renderQueue();
+      }
+    });
+    // What the worker needs to send the queue on its own: the addresses, batch size and messages.
+    var config = self.config;
+    Store.setSetting('syncConfig', {
+      devicesUrl: config.devicesUrl, surveysUrl: config.surveysUrl, submissionsUrl: config.submissionsUrl,
+      pageUrl: config.pageUrl, batch: config.batch, baseMs: config.baseMs, maxMs: config.maxMs,
+      periodMs: config.periodMs, strings: config.strings
+    }).catch(function (error) { self.showProblem(error); });
+  };
+
+  // Interviews wait: ask the browser to send them when it has a connection, even with the app
+  // closed (Background Sync, where the browser offers it; elsewhere the page's own retries do).
+  App.prototype.sendInBackground = function () {
+    if (!('serviceWorker' in navigator)) {
+      return;
+    }
+    navigator.serviceWorker.ready.then(function (registration) {
+      return registration.sync ? registration.sync.register('voces-queue') : null;
+    }).catch(function () { return null; });  // refused (no permission): the page's retries remain
   };
 
   // Ready to work offline: the page is in the worker's cache, surveys are stored, a token is kept.

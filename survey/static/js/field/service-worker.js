@@ -8,7 +8,13 @@
  * browser forgot its session (the tablet keeps working on its own device token).
  * Shell files: from the cache of this version, which the install step filled.
  *
- * self.VOCES_SHELL = {version, page, files} is set by /field/sw.js before this file is imported.
+ * Background Sync: where the browser offers it, the page registers the tag "voces-queue" whenever
+ * interviews wait to be sent, and the browser fires the sync event here when it has a connection,
+ * even with the app closed. The worker sends the queue with the page's own code (store.js, sync.js)
+ * and the settings the page left in IndexedDB; a run that leaves records waiting fails, so that
+ * the browser tries again later. Open pages are told to redraw their queue.
+ *
+ * self.VOCES_SHELL = {version, page, files, scripts} is set by /field/sw.js before this file is imported.
  */
 /* eslint-env serviceworker */
 (function (worker) {
@@ -20,6 +26,9 @@
   var PAGE_TIMEOUT_MS = 8000;  // a signal that comes and goes: stop waiting and open the cached page
   var pageUrl = new URL(shell.page, worker.location.href).href;
   var files = shell.files.map(function (file) { return new URL(file, worker.location.href).pathname; });
+  var SYNC_TAG = 'voces-queue';
+
+  worker.importScripts.apply(worker, shell.scripts);  // idb, store.js, sync.js: the queue's own code
 
   function fresh(url) {
     return new Request(url, { cache: 'reload', credentials: 'same-origin' });
@@ -89,6 +98,39 @@
       }, cached);
     });
   }
+
+  function tellPages(message) {
+    return worker.clients.matchAll({ type: 'window' }).then(function (pages) {
+      pages.forEach(function (page) { page.postMessage(message); });
+    });
+  }
+
+  function sendQueue() {
+    var Store = worker.VocesStore;
+    return Store.getSetting('syncConfig').then(function (config) {
+      if (!config) {
+        return undefined;  // the app has not been opened since this worker came: nothing to go on
+      }
+      var sync = new worker.VocesSync(Object.assign({}, config, { background: true }), {
+        onState: function () { return undefined; },
+        onQueue: function () { tellPages({ type: 'voces-queue' }); },
+        onLogin: function () { return undefined; }
+      });
+      return sync.runOnce().then(function () {
+        return tellPages({ type: 'voces-queue' });
+      }).then(function () {
+        if (sync.gaveUp) {
+          throw new Error(sync.gaveUp);  // the browser fires the event again later
+        }
+      });
+    });
+  }
+
+  worker.addEventListener('sync', function (event) {
+    if (event.tag === SYNC_TAG) {
+      event.waitUntil(sendQueue());
+    }
+  });
 
   worker.addEventListener('fetch', function (event) {
     var request = event.request;

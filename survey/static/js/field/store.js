@@ -198,4 +198,4 @@
     delivered: delivered,
     queueFile: queueFile
   };
-})(window);
+})(self);

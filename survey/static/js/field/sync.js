@@ -10,6 +10,9 @@
  *   jitter, never less than Retry-After. The online event and a periodic timer start again.
  * - A 401 means the token was revoked: its records wait, and the app asks for a new login.
  * - A record's UUID never changes, so a batch resent after a lost answer comes back "duplicate".
+ * - The service worker runs the same code for Background Sync (config.background): it uses the
+ *   tokens already kept, never asks for one, and leaves the waiting to the browser, which fires the
+ *   sync event again later when a run did not empty the queue.
  */
 (function (global) {
   'use strict';
@@ -53,7 +56,7 @@
     var user = self.config.user;
     return self.devices().then(function (devices) {
       var token = self.tokenOf(devices, user);
-      if (token || !navigator.onLine) {
+      if (token || !navigator.onLine || self.config.background) {
         return token;
       }
       return self.register(self.config.csrf).then(function (result) {
@@ -272,8 +275,14 @@
   };
 
   // Wait, twice as long each time up to the maximum, with jitter so tablets do not retry in step.
+  // In the service worker the browser does the waiting: the run only says that it gave up.
   Sync.prototype.retryLater = function (reason, atLeast) {
     var self = this;
+    if (self.config.background) {
+      self.gaveUp = reason;
+      self.setState('waiting', { reason: reason });
+      return 'stop';
+    }
     var ceiling = Math.min(self.config.maxMs, self.config.baseMs * Math.pow(2, self.attempt));
     var delay = Math.max(ceiling / 2 + Math.random() * ceiling / 2, atLeast || 0);
     self.attempt += 1;
@@ -281,6 +290,13 @@
     self.timer = setTimeout(function () { self.timer = null; self.run(); }, delay);
     self.setState('waiting', { reason: reason, next: Date.now() + delay });
     return 'stop';
+  };
+
+  // One run under the lock the page's runs take too, for the service worker's sync event.
+  Sync.prototype.runOnce = function () {
+    var self = this;
+    self.gaveUp = null;
+    return withLock(function () { return self.drain(); });
   };
 
   // Start by itself: when the connection returns, and every so often in case it never said so.
@@ -300,4 +316,4 @@
   };
 
   global.VocesSync = Sync;
-})(window);
+})(self);
