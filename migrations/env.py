@@ -95,7 +95,15 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), render_item=render_item, **conf_args)
+        from survey.models.base import compared
+
+        context.configure(
+            connection=connection,
+            target_metadata=get_metadata(),
+            render_item=render_item,
+            include_name=compared,
+            **conf_args,
+        )
 
         with context.begin_transaction():
             context.run_migrations()

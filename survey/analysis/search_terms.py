@@ -33,6 +33,15 @@ def parse_search(query: str) -> SearchTerms:
     return SearchTerms(tuple(dict.fromkeys(include)), tuple(dict.fromkeys(exclude)))
 
 
+def fts5_query(terms: SearchTerms) -> str:
+    """The terms as an SQLite FTS5 query: each word or phrase quoted, those to leave out after NOT.
+
+    Terms hold only word characters and spaces (parse_search keeps nothing else), so quoting is safe.
+    """
+    query = " AND ".join(f'"{term}"' for term in terms.include)
+    return "".join([query, *(f' NOT "{term}"' for term in terms.exclude)])
+
+
 def match_spans(text: str, terms: SearchTerms) -> list[tuple[int, int]]:
     """Where the terms to find occur in the text as whole words, merged and in order."""
     spans: list[tuple[int, int]] = []

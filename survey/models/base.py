@@ -53,3 +53,16 @@ class Base(DeclarativeBase):
 def table_of(model: type[Base]) -> Table:
     """A model's table, for bulk writes that need none of the ORM's bookkeeping for each row."""
     return cast(Table, model.__table__)
+
+
+# Made by a migration outside the models: the testimonies' search index (a GIN index on PostgreSQL;
+# on SQLite an FTS5 table, its shadow tables and triggers). Schema comparisons leave them out.
+SEARCH_TABLE = "testimonial_fts"
+SEARCH_INDEX = "ix_testimonial_search"
+
+
+def compared(name: str | None, type_: str, parent_names: object) -> bool:
+    """Say whether a schema comparison looks at this table or index (Alembic's include_name)."""
+    if type_ == "table" and name is not None and name.startswith(SEARCH_TABLE):
+        return False
+    return not (type_ == "index" and name == SEARCH_INDEX)

@@ -13,10 +13,12 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     SQLColumnExpression,
     and_,
     case,
+    column,
     exists,
     false,
     func,
@@ -24,14 +26,16 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    text,
 )
 from sqlalchemy.orm import selectinload
 
 from survey.analysis.pipeline import redact_testimony
-from survey.analysis.search_terms import parse_search
+from survey.analysis.search_terms import fts5_query, parse_search
 from survey.disclosure import RESPONSES, Key, Month, View, protect
 from survey.extensions import db
 from survey.models import Answer, Response, Site, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
+from survey.models.base import SEARCH_TABLE
 from survey.models.tag_rule import counted_clause
 from survey.questionnaire import Definition, Question, pick
 from survey.services.part_counts import NEUTRAL_WITHIN, month_of
@@ -164,15 +168,23 @@ def _band(band: str) -> ColumnElement[bool]:
 
 
 def _search(query: str) -> ColumnElement[bool]:
-    """PostgreSQL's full-text search where it runs; elsewhere every term as a word inside the text."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    """Full-text search through the database's own index: PostgreSQL's text search (the GIN index is on
+    this same expression), SQLite's FTS5 table; a search for nothing but words to leave out reads the texts."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
         simple: ColumnElement[str] = literal_column("'simple'")  # a bare literal, which PostgreSQL reads as a regconfig
         document = func.to_tsvector(simple, Testimonial.redacted_text)
         return document.op("@@")(func.websearch_to_tsquery(simple, query))
     terms = parse_search(query)
-    text = func.lower(Testimonial.redacted_text)
-    found = [text.like(f"%{_escape_like(t)}%", escape="\\") for t in terms.include]
-    missing = [not_(text.like(f"%{_escape_like(t)}%", escape="\\")) for t in terms.exclude]
+    if dialect == "sqlite" and terms.include:
+        return Testimonial.id.in_(
+            text(f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :search")
+            .bindparams(search=fts5_query(terms))
+            .columns(column("rowid", Integer))
+        )
+    lowered = func.lower(Testimonial.redacted_text)
+    found = [lowered.like(f"%{_escape_like(t)}%", escape="\\") for t in terms.include]
+    missing = [not_(lowered.like(f"%{_escape_like(t)}%", escape="\\")) for t in terms.exclude]
     return and_(*found, *missing) if found or missing else false()
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from survey.analysis.search_terms import fts5_query, parse_search
 from survey.models import Site, Testimonial
+from survey.services import explore
 from survey.services.explore import ExploreFilters, list_testimonies, neighbours
 
 
@@ -151,3 +153,42 @@ def test_a_month_ends_at_midnight_utc(make_response, example_survey, db):
     january = _texts(example_survey, month_to="2026-01")
     assert sorted(january) == [f"Last night of January {n}." for n in range(5)]
     assert sorted(_texts(example_survey, month_from="2026-02")) == [f"First night of February {n}." for n in range(5)]
+
+
+def test_search_goes_through_the_database_index(respond, example_survey, db):
+    """SQLite reads the FTS5 table; PostgreSQL can answer from the GIN index on the search expression."""
+    respond("Hay menos balaceras en el barrio.")
+    statement = select(Testimonial.id).where(*explore.testimony_conditions(ExploreFilters(search="balaceras")))
+    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+    with db.engine.connect() as connection:
+        if db.engine.dialect.name == "sqlite":
+            plan = " ".join(str(row[-1]) for row in connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+            assert "VIRTUAL TABLE INDEX" in plan and "testimonial_fts" in plan
+        else:
+            connection.execute(text("SET enable_seqscan = off"))
+            plan = " ".join(row[0] for row in connection.execute(text(f"EXPLAIN {compiled}")))
+            assert "ix_testimonial_search" in plan
+
+
+def test_the_search_index_follows_new_redactions_and_erasures(respond, example_survey, db):
+    for n in range(5):
+        respond(f"Hay menos balaceras en la calle {n}.")
+    assert len(_texts(example_survey, search="balaceras")) == 5
+    story = db.session.scalars(select(Testimonial).order_by(Testimonial.id)).first()
+    story.redacted_text = "Ya no hay disparos en la calle."  # a rerun that redacts again
+    db.session.commit()
+    assert _texts(example_survey, search="balaceras") is None  # 4 left: a small group
+    page = list_testimonies(example_survey.survey, ExploreFilters(search="disparos"), page=1, min_group=1, per_page=9)
+    assert [item.redacted_text for item in page.items] == ["Ya no hay disparos en la calle."]
+    respond("Hay menos balaceras en la plaza.")
+    assert len(_texts(example_survey, search="balaceras")) == 5
+    db.session.delete(db.session.scalars(select(Testimonial).order_by(Testimonial.id.desc())).first().response)
+    db.session.commit()
+    assert _texts(example_survey, search="balaceras") is None
+
+
+def test_a_search_becomes_an_fts5_query_of_quoted_terms():
+    assert (
+        fts5_query(parse_search('balaceras "clinic opened" -police')) == '"balaceras" AND "clinic opened" NOT "police"'
+    )
+    assert fts5_query(parse_search('Policía AND" or')) == '"policía" AND "and"'
