@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 # This folder, wherever it is: config/ in a checkout, survey/config/ in an installed package.
@@ -23,6 +24,10 @@ class Config:
     MEDIA_MAX_BYTES = int(os.environ.get("MEDIA_MAX_BYTES", 10 * 1024 * 1024))
     WTF_CSRF_TIME_LIMIT = None  # residents may take an hour over a form; the token is tied to the session
     SESSION_COOKIE_HTTPONLY = True
+    # A resident's unsent answers, for a form answered without JavaScript: kept on the server (in
+    # RESIDENT_DRAFTS_DIR, empty: drafts/ in the instance folder) under a key only their session holds.
+    RESIDENT_DRAFTS_DIR = os.environ.get("RESIDENT_DRAFTS_DIR", "")
+    RESIDENT_DRAFT_HOURS = int(os.environ.get("RESIDENT_DRAFT_HOURS", 3))
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"  # a cross-site POST does not carry a remembered login
@@ -78,6 +83,7 @@ class Testing(Config):
     SECRET_KEY = "testing-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
+    RESIDENT_DRAFTS_DIR = os.path.join(tempfile.gettempdir(), "voces-test-drafts")  # not the checkout's instance/
     CELERY_BROKER_URL = ""  # tasks run in the test's process; the worker tests give a broker to their own app
 
 

@@ -56,7 +56,7 @@ def test_surveys_import_and_list(runner, db):
     assert result.exit_code == 0, result.output
     assert "published" in result.output
     listing = runner.invoke(args=["surveys", "list"]).output
-    assert "community-safety\tpublished\t2026.11.2" in listing
+    assert "community-safety\tpublished\t2026.12.1" in listing
 
 
 def test_surveys_import_reports_a_broken_file(runner, tmp_path):

@@ -6,6 +6,7 @@ import pytest
 
 from survey.models import Role
 from tests.browser.field_kit import severe_violations
+from tests.browser.resident_kit import next_page
 from tests.conftest import PASSWORD
 
 
@@ -22,14 +23,17 @@ def test_resident_form_its_errors_and_thanks(axe_page, live_server, example_surv
     page = axe_page
     page.goto(f"{live_server}/s/community-safety?lang={lang}")
     assert severe_violations(page) == []
-    page.locator("form.survey-form button[type=submit]").click()
+    page.locator("form.survey-form button[data-page-next]").click()
     page.wait_for_selector(".error-summary")
     assert severe_violations(page) == []
     page.select_option("#q_site", "tumaco")
+    next_page(page)
     page.locator("input[name=q_safe_at_night]").first.check()
+    next_page(page, 2)
     page.locator("#q_change_story").fill("Hay menos balaceras." if lang == "es" else "Fewer shootings.")
+    next_page(page)
     page.locator("input[name=q_consent]").first.check()
-    page.locator("form.survey-form button[type=submit]").click()
+    page.locator("form.survey-form button[data-page-finish]").click()
     page.wait_for_selector(".review-list")
     assert severe_violations(page) == []
     page.locator("form.review-form button[value=send]").click()

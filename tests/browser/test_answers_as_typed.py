@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from survey.models import Answer
 from survey.services.surveys import import_survey
+from tests.browser.resident_kit import next_page
 from tests.web.test_survey_logic import GOOD
 
 
@@ -14,6 +15,7 @@ def fill_the_kobo_form(page, **changes: str) -> None:
     """Answer what the Kobo form requires, in Spanish, then type the changes."""
     page.select_option("#q_site", GOOD["site"])
     page.locator("#q_department-0").check()
+    next_page(page)  # the "where" group is the first page
     page.locator("#q_used_services-1").check()  # No
     page.locator("#q_consent-0").check()
     for name, value in changes.items():

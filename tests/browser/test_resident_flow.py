@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from survey.models import Response, Role
+from tests.browser.resident_kit import next_page
 from tests.conftest import PASSWORD
 
 STORY = "Desde marzo ya no hay balaceras en mi calle y los niños juegan afuera de noche."
@@ -20,8 +21,11 @@ def test_spanish_submission_reaches_the_evaluator_summary(
     page.goto(f"{live_server}/s/community-safety?lang=es")
     page.select_option("#q_site", "tumaco")
     page.get_by_label("25 a 39").check()
+    next_page(page)
     page.get_by_label("Seguro(a)", exact=True).check()
+    next_page(page, 2)
     page.locator("#q_change_story").fill(STORY)
+    next_page(page)
     page.get_by_label("Pueden citar mis palabras", exact=True).check()
     page.get_by_role("button", name="Revisar mis respuestas").click()
     page.get_by_role("button", name="Enviar mis respuestas").click()
@@ -48,11 +52,14 @@ def test_resident_form_works_without_javascript(browser, live_server, example_su
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server}/s/community-safety")
-    page.get_by_role("button", name="Review my answers").click()
+    page.get_by_role("button", name="Next").click()  # the server checks the page: a community is required
     assert "There is a problem" in page.locator(".error-summary").inner_text()
     page.select_option("#q_site", "guaviare")
+    next_page(page)
     page.get_by_label("Very safe").check()
+    next_page(page, 2)
     page.locator("#q_change_story").fill("The new health post opened in June.")
+    next_page(page)
     page.get_by_label("For internal use only: do not quote me").check()
     page.get_by_role("button", name="Review my answers").click()
     page.get_by_role("button", name="Send my answers").click()

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from survey.models import Response, Testimonial
+from tests.browser.resident_kit import next_page
 
 PHONE = {"width": 390, "height": 844}
 
@@ -16,8 +17,11 @@ def test_a_resident_reviews_changes_one_answer_and_sends(browser, live_server, e
     page = context.new_page()
     page.goto(f"{live_server}/s/community-safety?lang=es")
     page.select_option("#q_site", "tumaco")
+    next_page(page)
     page.get_by_label("Seguro(a)", exact=True).check()
+    next_page(page, 2)
     page.locator("#q_change_story").fill("Abrieron el puesto de salud.")
+    next_page(page)
     page.get_by_label("Pueden citar mis palabras", exact=True).check()
     page.get_by_role("button", name="Revisar mis respuestas").click()
 
@@ -31,9 +35,10 @@ def test_a_resident_reviews_changes_one_answer_and_sends(browser, live_server, e
     assert box and box["x"] + box["width"] <= PHONE["width"] and box["height"] >= 44  # on screen, a full-size target
     change.click()
 
-    assert page.url.endswith("#q_change_story")
+    assert page.url.endswith("?page=4#q_change_story")  # its page opens, with and without JavaScript
     assert page.locator("#q_change_story").input_value() == "Abrieron el puesto de salud."
     page.locator("#q_change_story").fill("Abrieron el puesto de salud en junio.")
+    next_page(page)
     page.get_by_role("button", name="Revisar mis respuestas").click()
     page.get_by_role("button", name="Enviar mis respuestas").click()
     assert page.locator("#receipt").is_visible()

@@ -5,12 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from survey.models import Testimonial
+from tests.browser.resident_kit import next_page
 
 FOLLOW_UP = "[data-question=support_experience]"
 
 
 def test_the_example_asks_about_support_only_after_yes(page, live_server, example_survey, db):
-    page.goto(f"{live_server}/s/community-safety")
+    page.goto(f"{live_server}/s/community-safety?page=3")  # help with addiction
     follow_up = page.locator(FOLLOW_UP)
     assert follow_up.is_hidden()
     page.locator("#q_support_used-0").check()  # Yes
@@ -27,10 +28,16 @@ def test_the_example_asks_about_support_only_after_yes(page, live_server, exampl
     story.fill("The waiting list was three months, but the counsellor was kind.")
     assert warning.is_hidden()  # gone as soon as the answer is put right
 
-    page.select_option("#q_site", "tumaco")
-    page.get_by_label("Safe", exact=True).check()
+    next_page(page)
     page.locator("#q_change_story").fill("Fewer fights near the school since the youth centre opened.")
+    next_page(page)
     page.get_by_label("You may quote my words", exact=True).check()
+    page.get_by_role("button", name="Review my answers").click()
+    page.locator(".error-summary a").first.click()  # the first pages were skipped: the summary leads back
+    page.select_option("#q_site", "tumaco")
+    next_page(page)
+    page.get_by_label("Safe", exact=True).check()
+    next_page(page, 3)
     page.get_by_role("button", name="Review my answers").click()
     page.get_by_role("button", name="Send my answers").click()
     assert page.locator("#receipt").is_visible()
@@ -39,7 +46,7 @@ def test_the_example_asks_about_support_only_after_yes(page, live_server, exampl
 
 
 def test_the_live_constraint_message_follows_the_language(page, live_server, example_survey):
-    page.goto(f"{live_server}/s/community-safety?lang=es")
+    page.goto(f"{live_server}/s/community-safety?lang=es&page=3")
     page.locator("#q_support_used-0").check()
     page.locator("#q_support_experience").fill("a" * 2001)
     page.locator("#q_support_experience").blur()
@@ -49,7 +56,7 @@ def test_the_live_constraint_message_follows_the_language(page, live_server, exa
 def test_without_javascript_every_question_shows(browser, live_server, example_survey):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{live_server}/s/community-safety?lang=es")
+    page.goto(f"{live_server}/s/community-safety?lang=es&page=3")
     assert page.locator(FOLLOW_UP).is_visible()
     note = page.locator(f"{FOLLOW_UP} [data-relevance-note]")
     assert note.is_visible() and note.inner_text().startswith("Responda solo si respondió “Sí” a “¿Usted o alguien")
@@ -57,7 +64,7 @@ def test_without_javascript_every_question_shows(browser, live_server, example_s
 
 
 def test_with_javascript_the_note_on_when_a_question_applies_is_not_needed(page, live_server, example_survey):
-    page.goto(f"{live_server}/s/community-safety")
+    page.goto(f"{live_server}/s/community-safety?page=3")
     page.locator("#q_support_used-0").check()  # Yes: the follow-up shows, and only when it applies
     assert page.locator(FOLLOW_UP).is_visible() and page.locator(f"{FOLLOW_UP} [data-relevance-note]").is_hidden()
 
@@ -82,7 +89,7 @@ def test_cascading_choices_follow_the_department(page, live_server, kobo_survey)
 
 
 def test_questions_inside_a_follow_up_appear_together(page, live_server, kobo_survey):
-    page.goto(f"{live_server}/s/support-services")
+    page.goto(f"{live_server}/s/support-services?page=2")
     follow_ups = ["support_story", "last_visit", "services_used"]
     assert all(page.locator(f"[data-question={name}]").is_hidden() for name in follow_ups)
     page.get_by_label("Yes", exact=True).check()
@@ -95,15 +102,24 @@ def test_questions_inside_a_follow_up_appear_together(page, live_server, kobo_su
 
 
 def test_touch_targets_are_at_least_44_pixels_high(page, live_server, kobo_survey):
-    page.goto(f"{live_server}/s/support-services")
-    page.get_by_label("Yes", exact=True).check()
-    targets = page.locator(
-        ".choice:visible label, .field-check label, select, textarea, input[type=text], input[type=date], "
-        "input[type=number], button[type=submit]"
+    targets = page.locator(  # on the page shown: the others' are hidden, as are the buttons of other steps
+        ", ".join(
+            f"{selector}:visible"
+            for selector in (".choice label", ".field-check label", "select", "textarea", "input[type=text]")
+            + ("input[type=date]", "input[type=number]", "button[type=submit]")
+        )
     )
-    heights = {
-        t.evaluate("e => e.id || e.htmlFor || e.textContent.trim()"): t.bounding_box()["height"] for t in targets.all()
-    }
+    heights = {}
+    for number in (1, 2):
+        page.goto(f"{live_server}/s/support-services?page={number}")
+        if number == 2:
+            page.get_by_label("Yes", exact=True).check()
+        heights.update(
+            {
+                t.evaluate("e => e.id || e.htmlFor || e.textContent.trim()"): t.bounding_box()["height"]
+                for t in targets.all()
+            }
+        )
     assert len(heights) > 15
     assert {k: h for k, h in heights.items() if h < 44} == {}
 

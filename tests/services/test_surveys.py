@@ -44,9 +44,9 @@ def test_changed_form_needs_a_new_version(db):
     changed["title"]["en"] = "Changed"
     with pytest.raises(SurveyImportError, match="already exists with other content"):
         import_survey(changed)
-    changed["version"] = "2026.12.1"
+    changed["version"] = "2026.12.2"
     new = import_survey(changed, publish=True)
-    assert current_version(new.survey).version == "2026.12.1"
+    assert current_version(new.survey).version == "2026.12.2"
     assert len(new.survey.versions) == 2
 
 
@@ -54,11 +54,11 @@ def test_changed_form_needs_a_new_version(db):
     ("change", "message"),
     [
         (
-            lambda d: d["questions"][1].update(type="range"),
-            "question 2 (age_band): type 'range' is not supported",
+            lambda d: d["questions"][0]["questions"][1].update(type="range"),  # the first group's second
+            "question 3 (age_band): type 'range' is not supported",  # counted with the group
         ),
-        (lambda d: d["questions"][1].update(choices="nope"), "choice list 'nope' is not defined"),
-        (lambda d: d["questions"][2].update(name="age_band"), "is used twice"),
+        (lambda d: d["questions"][0]["questions"][1].update(choices="nope"), "choice list 'nope' is not defined"),
+        (lambda d: d["questions"][1]["questions"][0].update(name="age_band"), "is used twice"),
         (lambda d: d.pop("form_id"), "field form_id is missing"),
     ],
 )
@@ -172,7 +172,7 @@ def test_missing_translations_in_yaml_are_warnings(tmp_path):
 def test_the_example_asks_about_support_only_of_those_who_used_it():
     definition = parse_definition(read_survey_file(EXAMPLE_SURVEY))
     follow_up = definition.question("support_experience")
-    assert definition.version == "2026.11.2"
+    assert definition.version == "2026.12.1"
     assert follow_up.testimony and follow_up.relevant == "${support_used} = 'yes'"
     assert follow_up.constraint == "string-length(.) <= 2000"
     assert set(follow_up.constraint_message) == {"en", "es"}
@@ -181,7 +181,7 @@ def test_the_example_asks_about_support_only_of_those_who_used_it():
 
 def test_a_select_one_named_consent_is_the_consent_question():
     data = read_survey_file(EXAMPLE_SURVEY)
-    del data["questions"][-1]["bind"]
+    del data["questions"][-1]["questions"][-1]["bind"]
     assert parse_definition(data).question("consent").bind == "consent"
 
 
@@ -206,7 +206,7 @@ def test_form_ids_must_fit_an_address(db, form_id, ok):
 
 
 def test_a_yaml_date_is_read_as_text(db, tmp_path):
-    text = EXAMPLE_SURVEY.read_text(encoding="utf-8").replace('version: "2026.11.2"', "version: 2026-05-01")
+    text = EXAMPLE_SURVEY.read_text(encoding="utf-8").replace('version: "2026.12.1"', "version: 2026-05-01")
     path = tmp_path / "dated.yaml"
     path.write_text(text, encoding="utf-8")
     assert import_survey(read_survey_file(path)).version == "2026-05-01"

@@ -23,7 +23,7 @@ def test_the_review_lists_the_answers_in_words_and_stores_nothing(client, exampl
     assert "Revise sus respuestas" in page
     assert "Pueden citar mis palabras" in page  # the choice's label, not its name
     assert "There are more shootings at night and the clinic closed." in page
-    assert 'value="change" formaction="#q_consent"' in page
+    assert 'value="change" formaction="?page=5#q_consent"' in page  # the form opens at its page
     assert '<input type="hidden" name="q_consent" value="quote">' in page
 
 

@@ -86,7 +86,7 @@ def test_the_report_gives_its_method_figures_and_pinned_quotes(evaluator, make_r
     _stories(make_response)
     _pin(evaluator, _story(db, STORY.format(n=3)))
     page = evaluator.get(f"{URL}/report").get_data(as_text=True)
-    assert "version 2026.11.2" in page
+    assert "version 2026.12.1" in page
     assert "6 responses, with 12 testimonies" in page
     assert f"analyser {ANALYSER_VERSION}" in page
     assert "Every text was given a sentiment score." in page

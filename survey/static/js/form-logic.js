@@ -186,6 +186,50 @@
     });
   }
 
+  // Shown: neither it nor a group around it (inside the container) is hidden; calculations never are.
+  function shownWithin(question, container) {
+    if (question.hasAttribute('data-calculation')) {
+      return false;
+    }
+    for (var node = question; node && node !== container; node = node.parentElement) {
+      if (node.hidden) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // What is wrong with the shown questions inside a container (a page): an empty required answer
+  // or a broken constraint, with the words the server would use. The server checks again.
+  function problems(form, container) {
+    var questions = Array.prototype.slice.call(form.querySelectorAll('[data-question]'));
+    var values = resolve(form, questions);
+    var found = [];
+    container.querySelectorAll('[data-question]').forEach(function (q) {
+      if (!shownWithin(q, container) || !applies(q, form, values)) {
+        return;
+      }
+      var value = values[nameOf(q)];
+      var required = q.getAttribute('data-required');
+      var constraint = q.getAttribute('data-constraint');
+      if (required && value === '' && holds(required, values)) {
+        found.push({ question: q, message: q.getAttribute('data-required-message') });
+      } else if (constraint && value !== '' && !E.truthy(run(constraint, values, value))) {
+        found.push({ question: q, message: q.getAttribute('data-constraint-message') });
+      }
+    });
+    return found;
+  }
+
+  // Whether anything inside a container (a page) is for the resident to see, after their answers.
+  function showsSomething(container) {
+    return Array.prototype.some.call(container.querySelectorAll('[data-question]'), function (q) {
+      return shownWithin(q, container);
+    });
+  }
+
+  global.VocesFormLogic = { problems: problems, showsSomething: showsSomething };
+
   function start() {
     var form = document.querySelector('form[data-form-logic]');
     if (!form || !E) {

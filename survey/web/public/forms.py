@@ -8,12 +8,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import Field, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from survey.models import Site, SurveyVersion
 from survey.questionnaire import Definition, Question, pick
-from survey.questionnaire.messages import CONSTRAINT, AnswerError
+from survey.questionnaire.messages import CONSTRAINT, REQUIRED, AnswerError
 from survey.questionnaire.validate import validate_answers
 from survey.services.answers import describe_answer_error
 from survey.services.media import UploadedFile
@@ -40,6 +41,12 @@ def constraint_message(question: Question, definition: Definition, language: str
     return describe_answer_error(AnswerError(CONSTRAINT, text=text), language)
 
 
+def required_message(question: Question, definition: Definition, language: str) -> str:
+    """What the resident reads when a required question is left empty."""
+    text = pick(question.required_message, language, definition.default_language)
+    return describe_answer_error(AnswerError(REQUIRED, text=text), language)
+
+
 def _field_for(question: Question, definition: Definition, language: str, sites: list[Site]) -> Field:
     return make_field(
         question,
@@ -52,8 +59,10 @@ def _field_for(question: Question, definition: Definition, language: str, sites:
     )
 
 
-def build_form(definition: Definition, language: str, sites: list[Site]) -> FlaskForm:
-    """A form class for this definition, instantiated on the current request."""
+def build_form(
+    definition: Definition, language: str, sites: list[Site], kept: MultiDict[str, str] | None = None
+) -> FlaskForm:
+    """A form class for this definition, instantiated on the current request (or on answers kept from it)."""
     by_field = {FIELD_PREFIX + q.name: q for q in definition.questions if q.shown and q.stored}
     known_sites = frozenset(site.slug for site in sites)
 
@@ -83,7 +92,7 @@ def build_form(definition: Definition, language: str, sites: list[Site]) -> Flas
 
     for name, question in by_field.items():
         setattr(ResidentForm, name, _field_for(question, definition, language, sites))
-    form = ResidentForm()
+    form = ResidentForm() if kept is None else ResidentForm(formdata=kept)
     for name, question in by_field.items():
         if question.read_only:  # what was posted for a locked question does not count
             form[name].data = question.kind.field_default(question)

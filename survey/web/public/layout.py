@@ -13,7 +13,7 @@ from survey.questionnaire import Definition, Group, Question, pick
 from survey.questionnaire.logic import choice_values, chosen_condition
 from survey.questionnaire.rules import choice_filter_expression
 from survey.web.public.fields import decimal_symbol
-from survey.web.public.forms import FIELD_PREFIX, constraint_message
+from survey.web.public.forms import FIELD_PREFIX, constraint_message, required_message
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,9 @@ def _question_attributes(question: Question, definition: Definition, language: s
     attributes = {"data-question": question.name, "data-type": question.type}
     if question.relevant:
         attributes["data-relevant"] = question.relevant
+    if question.required or question.required_if:  # form-pages.js checks a page before the next one
+        attributes["data-required"] = question.required_if or "true()"
+        attributes["data-required-message"] = required_message(question, definition, language)
     if question.constraint:
         attributes["data-constraint"] = question.constraint
         attributes["data-constraint-message"] = constraint_message(question, definition, language)

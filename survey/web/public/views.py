@@ -11,18 +11,32 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from sqlalchemy import text
+from werkzeug.datastructures import MultiDict
 
 from survey.extensions import db
+from survey.models import SurveyVersion
 from survey.questionnaire import Definition
 from survey.services.media import media_questions, store_media
 from survey.services.sites import list_sites
 from survey.services.submissions import find_response, record_submission
 from survey.services.surveys import list_open_surveys, open_survey
-from survey.web.public import bp, resubmission
+from survey.web.public import bp, drafts, resubmission
 from survey.web.public.forms import answers_from, build_form, submission_from, uploads_from
 from survey.web.public.layout import form_items
 from survey.web.public.media import media_max_bytes
+from survey.web.public.pages import (
+    clear_errors,
+    first_error_page,
+    keep_page_errors,
+    page_of_question,
+    posted_page,
+    relevant_pages,
+    split_pages,
+    turn_page,
+)
 from survey.web.public.review import carried_answers, review_rows
+
+LAST_PAGE = "last"  # where the send button is: the answers were the same as those just sent
 
 
 @bp.get("/")
@@ -33,7 +47,7 @@ def home() -> ResponseReturnValue:
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
 def answer_survey(slug: str) -> ResponseReturnValue:
-    """Show a survey's current version and record a valid submission."""
+    """Show a survey's current version, a page at a time, and record a valid submission."""
     found = open_survey(slug)
     if found is None:
         abort(404)
@@ -41,47 +55,91 @@ def answer_survey(slug: str) -> ResponseReturnValue:
     language = str(get_locale())
     if files := len(media_questions(definition)):  # room for each file, over the limit for the rest
         request.max_content_length = files * media_max_bytes() + int(current_app.config["MAX_CONTENT_LENGTH"])
-    form = build_form(definition, language, list_sites())
-    step = request.form.get("step", "")  # "review" from the form's button, "change" from the review page
+    draft = drafts.load_draft(slug, definition.version) if request.method == "GET" else None
+    form = build_form(definition, language, list_sites(), MultiDict(draft.answers) if draft else None)
+    step = request.form.get("step", "")  # review, next, back, restart; "change" from the review page
     valid = form.validate_on_submit()
+    if step == "restart" and "csrf_token" not in form.errors:
+        drafts.drop_draft(slug)
+        return redirect(url_for("public.answer_survey", slug=slug))
+    if step in ("next", "back"):
+        return _turned_page(form, definition, language, slug, step)
     if valid and step == "review":
         return _review_page(form, definition, language)
     if valid and step != "change":
-        submission = submission_from(form, version, definition, language)
-        known = find_response(submission.uuid)
-        if known is not None and resubmission.is_own(known):  # a double tap: the receipt it already has
-            resubmission.remember_sent(slug, known, submission.answers)
-            return redirect(url_for("public.thanks", slug=slug))
-        if known is not None:  # another browser's id, or a stale page: these answers are a new response
-            submission = replace(submission, uuid=str(uuidlib.uuid4()))
-        if not form.repeat.data and resubmission.is_repeat(slug, submission.answers):
-            form.repeat.data = "1"  # the same answers again: stored only if the resident says so
-            return _form_page(form, definition, language, repeat=True)
-        response = record_submission(submission)
-        store_media(response, definition, uploads_from(form, definition))
-        resubmission.remember_sent(slug, response, submission.answers)
-        return redirect(url_for("public.thanks", slug=slug))
+        return _store(form, version, definition, language, slug)
     if not form.is_submitted():
         resubmission.remember_issued(form.uuid.data)
-    return _form_page(form, definition, language)
+    page = draft.page if draft else request.args.get("page", "1")
+    return _form_page(form, definition, language, page=page, draft=draft)
+
+
+def _store(
+    form: FlaskForm, version: SurveyVersion, definition: Definition, language: str, slug: str
+) -> ResponseReturnValue:
+    submission = submission_from(form, version, definition, language)
+    known = find_response(submission.uuid)
+    if known is not None and resubmission.is_own(known):  # a double tap: the receipt it already has
+        resubmission.remember_sent(slug, known, submission.answers)
+        return redirect(url_for("public.thanks", slug=slug))
+    if known is not None:  # another browser's id, or a stale page: these answers are a new response
+        submission = replace(submission, uuid=str(uuidlib.uuid4()))
+    if not form.repeat.data and resubmission.is_repeat(slug, submission.answers):
+        form.repeat.data = "1"  # the same answers again: stored only if the resident says so
+        return _form_page(form, definition, language, page=LAST_PAGE, repeat=True)
+    response = record_submission(submission)
+    store_media(response, definition, uploads_from(form, definition))
+    resubmission.remember_sent(slug, response, submission.answers)
+    drafts.drop_draft(slug)
+    return redirect(url_for("public.thanks", slug=slug))
+
+
+def _turned_page(form: FlaskForm, definition: Definition, language: str, slug: str, step: str) -> str:
+    """Without JavaScript: check the page being left (going forward), then show the next one that applies."""
+    pages = split_pages(form_items(form, definition, language))
+    current = posted_page(request.form.get("page"), pages)
+    if step == "back" or keep_page_errors(form, pages[current - 1]):
+        clear_errors(form)
+        current = turn_page(pages, current, step == "next", relevant_pages(pages, definition, form))
+    if "csrf_token" not in form.errors:
+        drafts.save_draft(slug, definition.version, carried_answers(request.form), current)
+    return _form_page(form, definition, language, page=current)
 
 
 def _review_page(form: FlaskForm, definition: Definition, language: str) -> str:
+    pages = split_pages(form_items(form, definition, language))
     return render_template(
         "public/review.html",
         form=form,
         definition=definition,
         rows=review_rows(form, definition, answers_from(form, definition), language),
         carried=carried_answers(request.form),
+        row_pages={q.name: page_of_question(pages, q.name) for q in definition.questions},  # "Change" opens it
     )
 
 
-def _form_page(form: FlaskForm, definition: Definition, language: str, *, repeat: bool = False) -> str:
+def _form_page(
+    form: FlaskForm,
+    definition: Definition,
+    language: str,
+    *,
+    page: int | str = 1,
+    repeat: bool = False,
+    draft: drafts.Draft | None = None,
+) -> str:
+    items = form_items(form, definition, language)
+    pages = split_pages(items)
+    current = LAST_PAGE if page == LAST_PAGE else posted_page(page, pages)
+    if form.errors:  # open the form where the first problem is
+        current = first_error_page(form, pages) or posted_page(request.form.get("page"), pages)
     return render_template(
         "public/survey.html",
         form=form,
         definition=definition,
-        items=form_items(form, definition, language),
+        items=items,
+        pages=pages,
+        current_page=len(pages) if current == LAST_PAGE else current,
+        draft=draft,
         repeat=repeat,
     )
 
