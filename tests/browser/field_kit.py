@@ -168,9 +168,10 @@ def interview(page: Any, answers: dict[str, Callable[[Any], None]], site: str = 
         if page.get_by_role("button", name="Finish the interview").is_visible():  # on the answers to check
             page.get_by_role("button", name="Finish the interview").click()
             break
-        question = page.locator("[data-screen] [data-q]:visible").first.get_attribute("data-q")
-        if question in answers:
-            answers[question](page)
+        for question in page.locator("[data-screen] [data-q]:visible").all():  # a group's questions share a screen
+            name = question.get_attribute("data-q")
+            if name in answers:
+                answers[name](page)
         page.get_by_role("button", name="Next").click()
     expect(page.locator("#h-done")).to_be_visible()
 
