@@ -78,6 +78,49 @@ def add_passage(testimonial: Testimonial, key: str, start: int, end: int, coder:
     return passage
 
 
+def apply_agreed(testimonial: Testimonial, key: str, present: bool, lead: User) -> None:
+    """Make the agreed version of a round's disagreement the testimony's people's coding for a code.
+
+    The round's unit is the whole testimony: "present" codes all of it, by the lead, as an agreed
+    passage; a later decision on the code replaces it. On a theme of the codebook the decision is
+    also a person's yes or no on the whole testimony, which counts and trains the next learned
+    codebook; a "no" sets aside the coders' passages of that theme in the counts (they stay, as
+    the round's record).
+    """
+    for old in [p for p in testimonial.passages if p.agreed and p.code_key == key]:
+        testimonial.passages.remove(old)
+    if present and testimonial.redacted_text:
+        passage = CodedPassage(code_key=key, start=0, end=len(testimonial.redacted_text), coder_id=lead.id, agreed=True)
+        testimonial.passages.append(passage)
+    _keep_theme_tag(testimonial, key, lead)
+    if key in codebook().by_key:
+        _decide_theme(testimonial, key, present, lead)
+    record_event(
+        "apply_agreed_version",
+        actor=lead,
+        target_type="testimonial",
+        target_id=testimonial.id,
+        code=key,
+        present=present,
+    )
+    db.session.flush()
+
+
+def _decide_theme(testimonial: Testimonial, key: str, present: bool, lead: User) -> None:
+    """Record a person's decision on a theme for the whole testimony, as correcting its themes does."""
+    human = next((t for t in testimonial.tags if t.source == TagSource.HUMAN and t.theme == key), None)
+    if human is None:
+        human = ThemeTag(theme=key, source=TagSource.HUMAN, evidence=[])
+        testimonial.tags.append(human)
+    machine = next((t for t in testimonial.tags if t.source == TagSource.MACHINE and t.theme == key), None)
+    human.confidence = 1.0 if present else 0.0
+    human.polarity = (machine.polarity if machine else testimonial.polarity) if present else None
+    human.created_by_id = lead.id
+    for tag in testimonial.tags:
+        if tag.source == TagSource.PASSAGE and tag.theme == key:
+            tag.confidence = 1.0 if present else 0.0
+
+
 def may_remove(passage: CodedPassage, person: User) -> bool:
     """Whether a person may remove a coded passage: its coder or an administrator."""
     return person.has_role(Role.ADMIN) or (passage.coder_id is not None and passage.coder_id == person.id)
