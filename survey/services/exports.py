@@ -13,13 +13,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 
 from survey.extensions import db
-from survey.models import Answer, Response, Site, Survey, SurveyVersion, Testimonial, ThemeTag
+from survey.models import Answer, Response, Site, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.models.response import ConsentScope
 from survey.models.tag_rule import counted_clause
 from survey.questionnaire import Question
+from survey.services.blindness import NO_BLINDFOLD, Blindfold
 from survey.services.explore import (
     ExploreFilters,
     published_view,
@@ -73,6 +74,8 @@ class Export:
     testimonies: tuple[Question, ...]
     personal: tuple[str, ...]  # the questions whose answers are names to redact from free texts
     query: Select[Any]  # the ids of the responses, in order
+    # Who downloads it, if they code blind: other people's coding of those testimonies stays out.
+    blindfold: Blindfold = NO_BLINDFOLD
 
     @property
     def response_columns(self) -> list[str]:
@@ -82,7 +85,13 @@ class Export:
 
 
 def prepare_export(
-    survey: Survey, filters: ExploreFilters, *, publication: bool, min_group: int, block: int = 0
+    survey: Survey,
+    filters: ExploreFilters,
+    *,
+    publication: bool,
+    min_group: int,
+    block: int = 0,
+    blindfold: Blindfold = NO_BLINDFOLD,
 ) -> Export:
     """Check the small-group rule for these filters and list the columns; raise ExportWithheld if it fails."""
     view = published_view(survey, filters, min_group=min_group, block=block)
@@ -114,6 +123,7 @@ def prepare_export(
         tuple(testimonies.values()),
         tuple(sorted(personal)),
         query.order_by(Response.id),
+        blindfold,
     )
 
 
@@ -158,7 +168,7 @@ def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
             )
         ):
             answers[response_id][name] = number if number is not None and name in numeric else value
-        texts = _testimonies(ids)
+        texts = _testimonies(ids, shown_tags(export))
         for fact in facts:
             rid, submitted, site, region, country, version, language, channel, consent = fact
             row: Row = [rid, submitted.isoformat(), submitted.strftime("%Y-%m"), site, region, country, version]
@@ -171,8 +181,25 @@ def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
             yield row
 
 
-def _testimonies(ids: Sequence[int]) -> dict[tuple[int, str], tuple[str | None, list[str], float | None]]:
-    """Per (response, question): the redacted text, the themes that count, the sentiment."""
+def shown_tags(export: Export) -> ColumnElement[bool]:
+    """The tags an export holds: those that count; on a testimony its downloader codes blind, the machine's alone.
+
+    Blind, the machine's tags are taken as it made them, unless the round hides them: whether one still
+    counts would tell of other people's decisions.
+    """
+    blind = export.blindfold
+    if not blind.hidden_machine:
+        return counted_clause(ThemeTag)
+    return or_(
+        and_(counted_clause(ThemeTag), ThemeTag.testimonial_id.not_in(list(blind.hidden_machine))),
+        and_(ThemeTag.source == TagSource.MACHINE, ThemeTag.testimonial_id.in_(blind.machine_shown)),
+    )
+
+
+def _testimonies(
+    ids: Sequence[int], shown: ColumnElement[bool]
+) -> dict[tuple[int, str], tuple[str | None, list[str], float | None]]:
+    """Per (response, question): the redacted text, the themes shown (those that count), the sentiment."""
     found: dict[tuple[int, str], tuple[str | None, list[str], float | None]] = {}
     rows = db.session.execute(
         select(
@@ -182,7 +209,7 @@ def _testimonies(ids: Sequence[int]) -> dict[tuple[int, str], tuple[str | None, 
             Testimonial.polarity,
             ThemeTag.theme,
         )
-        .outerjoin(ThemeTag, (ThemeTag.testimonial_id == Testimonial.id) & counted_clause(ThemeTag))
+        .outerjoin(ThemeTag, (ThemeTag.testimonial_id == Testimonial.id) & shown)
         .where(Testimonial.response_id.in_(ids))
         .order_by(Testimonial.id, ThemeTag.theme)
     )
@@ -212,7 +239,7 @@ def tag_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
             )
             .join(Testimonial, Testimonial.id == ThemeTag.testimonial_id)
             .join(Response, Response.id == Testimonial.response_id)
-            .where(Testimonial.response_id.in_(ids), counted_clause(ThemeTag))
+            .where(Testimonial.response_id.in_(ids), shown_tags(export))
             .order_by(Testimonial.response_id, Testimonial.id, ThemeTag.theme)
         )
         for rid, tid, question, consent, text, theme, source, confidence, polarity, evidence in rows:

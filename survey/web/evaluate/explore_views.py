@@ -23,6 +23,7 @@ from flask_login import current_user
 
 from survey.models import Survey, SurveyVersion
 from survey.questionnaire import Definition
+from survey.services.blindness import blindfold_of
 from survey.services.engine import codebook
 from survey.services.explore import list_testimonies
 from survey.services.export_files import csv_lines, record_export, write_xlsx
@@ -80,6 +81,7 @@ def testimonies(slug: str) -> ResponseReturnValue:
         args=filter_args(),
         summary_args={k: v for k, v in filter_args().items() if k in ("site", "month_from", "month_to")},
         codebook=codebook(),
+        blindfold=blindfold_of(current_user),
     )
 
 
@@ -97,6 +99,7 @@ def review(slug: str) -> ResponseReturnValue:
         result=page,
         args=filter_args() | {"sort": "least_certain"},
         codebook=codebook(),
+        blindfold=blindfold_of(current_user),
     )
 
 
@@ -105,7 +108,10 @@ def requested_export(slug: str) -> Export | None:
     survey, _version = survey_or_404(slug)
     filters = filter_form(survey).filters()
     try:
-        return prepare_export(survey, filters, publication=request.args.get("for") == "publication", **limits())
+        publication = request.args.get("for") == "publication"
+        return prepare_export(
+            survey, filters, publication=publication, blindfold=blindfold_of(current_user), **limits()
+        )
     except ExportWithheld:
         return None
 
