@@ -44,7 +44,11 @@ class Blindfold:
 
     def shows_memo(self, memo: Memo) -> bool:
         """Whether the person may read a memo: theirs, or not on a testimony (or its passages) they code blind."""
-        return not self.covers(memo.testimonial_id) or memo.author_id == self.viewer_id
+        return self.shows_note(memo.testimonial_id, memo.author_id)
+
+    def shows_note(self, testimonial_id: int | None, author_id: int | None) -> bool:
+        """Whether the person may read a memo by this author on this testimony (None: on no testimony)."""
+        return not self.covers(testimonial_id) or author_id == self.viewer_id
 
     def tags(self, testimonial_id: int, tags: Iterable[ThemeTag], effective: Iterable[ThemeTag]) -> list[ThemeTag]:
         """The tags the person may see: those that count, or on a blind testimony the machine's as it made them."""

@@ -137,3 +137,14 @@ def test_a_blind_coder_reads_only_their_own_memos_on_the_round_s_testimonies(cli
     login(people["other"])
     html = client.get(f"{URL}/memos").get_data(as_text=True)
     assert "Another person" in html and "A&#39;s note on a passage" in html
+
+
+def test_a_blind_coder_s_exported_memos_are_their_own_only(client, login, db, make_response, people):
+    _coded_round(db, make_response, people, hide_machine=False)
+    first = str(db.session.scalar(select(Testimonial.response_id).order_by(Testimonial.id).limit(1)))
+    login(people["b"])
+    assert {r["_response_id"]: r["change_story_memos"] for r in _csv(client)}[first] == "B's own note"
+    client.post("/auth/logout")
+    login(people["other"])
+    memos = {r["_response_id"]: r["change_story_memos"] for r in _csv(client)}[first]
+    assert "Another person's reading of it" in memos and "[livelihoods: “There are”] A's note on a passage" in memos
