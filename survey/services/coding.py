@@ -74,7 +74,7 @@ def add_passage(testimonial: Testimonial, key: str, start: int, end: int, coder:
     """Add one coded passage (the caller checked the offsets and the code) and keep the theme's tag."""
     passage = CodedPassage(code_key=key, start=start, end=end, coder_id=coder.id)
     testimonial.passages.append(passage)
-    _keep_theme_tag(testimonial, key, coder)
+    keep_theme_tag(testimonial, key, coder)
     return passage
 
 
@@ -92,7 +92,7 @@ def apply_agreed(testimonial: Testimonial, key: str, present: bool, lead: User) 
     if present and testimonial.redacted_text:
         passage = CodedPassage(code_key=key, start=0, end=len(testimonial.redacted_text), coder_id=lead.id, agreed=True)
         testimonial.passages.append(passage)
-    _keep_theme_tag(testimonial, key, lead)
+    keep_theme_tag(testimonial, key, lead)
     if key in codebook().by_key:
         _decide_theme(testimonial, key, present, lead)
     record_event(
@@ -129,7 +129,7 @@ def may_remove(passage: CodedPassage, person: User) -> bool:
 def remove_passage(testimonial: Testimonial, passage: CodedPassage, person: User) -> None:
     """Take a code off a passage (the caller checked may_remove)."""
     testimonial.passages.remove(passage)
-    _keep_theme_tag(testimonial, passage.code_key, person)
+    keep_theme_tag(testimonial, passage.code_key, person)
     record_event(
         "uncode_passage",
         actor=person,
@@ -143,7 +143,7 @@ def remove_passage(testimonial: Testimonial, passage: CodedPassage, person: User
     db.session.flush()
 
 
-def _keep_theme_tag(testimonial: Testimonial, key: str, person: User) -> None:
+def keep_theme_tag(testimonial: Testimonial, key: str, person: User) -> None:
     """Keep the testimony's PASSAGE tag on a theme exactly while a passage of it carries the theme's code."""
     if key not in codebook().by_key:
         return  # a team's code: not a theme of the summary
