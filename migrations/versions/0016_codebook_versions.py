@@ -21,6 +21,7 @@ def upgrade():
     op.create_table(
         'codebook_version',
         sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('number', sa.Integer(), nullable=False),
         sa.Column('change', sa.String(length=20), nullable=False),
         sa.Column('code_key', sa.String(length=80), nullable=False),
         sa.Column('details', sa.JSON(), nullable=False),
@@ -30,6 +31,7 @@ def upgrade():
             ['changed_by_id'], ['user.id'], name=op.f('fk_codebook_version_changed_by_id_user'), ondelete='SET NULL'
         ),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_codebook_version')),
+        sa.UniqueConstraint('number', name=op.f('uq_codebook_version_number')),
     )
     with op.batch_alter_table('code', schema=None) as batch_op:
         batch_op.add_column(sa.Column('merged_into', sa.String(length=80), nullable=True))

@@ -87,7 +87,9 @@ class CodebookVersion(Base):
 
     __tablename__ = "codebook_version"
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # the version number: each change is the next one
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The version's number: each change is the next one, without the gaps a sequence may leave.
+    number: Mapped[int] = mapped_column(Integer, unique=True)
     change: Mapped[str] = mapped_column(String(20))
     code_key: Mapped[str] = mapped_column(String(80))
     # What changed, to say it in either language: fields renamed, the code merged into, codes split off.

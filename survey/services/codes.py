@@ -49,7 +49,10 @@ def key_taken(key: str) -> bool:
 
 def record_version(change: str, key: str, person: User | None, **details: Any) -> CodebookVersion:
     """Write down one change to the codebook as its next version."""
-    version = CodebookVersion(change=change, code_key=key, details=details, changed_by_id=getattr(person, "id", None))
+    number = current_version() + 1
+    version = CodebookVersion(
+        number=number, change=change, code_key=key, details=details, changed_by_id=getattr(person, "id", None)
+    )
     db.session.add(version)
     db.session.flush()
     return version
@@ -57,12 +60,12 @@ def record_version(change: str, key: str, person: User | None, **details: Any) -
 
 def current_version() -> int:
     """The number of the codebook's latest version (0: never changed)."""
-    return db.session.scalar(select(func.max(CodebookVersion.id))) or 0
+    return db.session.scalar(select(func.max(CodebookVersion.number))) or 0
 
 
 def list_versions() -> list[CodebookVersion]:
     """The codebook's versions, newest first."""
-    return list(db.session.scalars(select(CodebookVersion).order_by(CodebookVersion.id.desc())))
+    return list(db.session.scalars(select(CodebookVersion).order_by(CodebookVersion.number.desc())))
 
 
 def add_code(key: str, fields: Mapping[str, object], person: User, *, split_from: str | None = None) -> Code:
