@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from survey.extensions import db
 from survey.models import (
@@ -25,6 +25,7 @@ from survey.models import (
     ThemeTag,
     User,
 )
+from survey.models.tag_rule import counted_clause
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,19 @@ class Blindfold:
         if self.hidden_machine[testimonial_id]:
             return []
         return sorted((t for t in tags if t.source == TagSource.MACHINE), key=lambda t: t.theme)
+
+    def tag_clause(self) -> ColumnElement[bool]:
+        """The SQL condition that the person may see a row of the tag table, as tags() decides in Python.
+
+        On a blind testimony the machine's tags are taken as it made them: whether one still counts
+        would tell of other people's decisions.
+        """
+        if not self.hidden_machine:
+            return counted_clause(ThemeTag)
+        return or_(
+            and_(counted_clause(ThemeTag), ThemeTag.testimonial_id.not_in(list(self.hidden_machine))),
+            and_(ThemeTag.source == TagSource.MACHINE, ThemeTag.testimonial_id.in_(self.machine_shown)),
+        )
 
     @property
     def machine_shown(self) -> list[int]:

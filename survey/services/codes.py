@@ -73,7 +73,8 @@ def add_code(key: str, fields: Mapping[str, object], person: User, *, split_from
     code = Code(key=key, created_by_id=person.id, **{k: v for k, v in fields.items() if k in DESCRIBED})
     db.session.add(code)
     db.session.flush()
-    record_event("add_code", actor=person, target_type="code", target_id=code.id, key=key, split_from=split_from)
+    split = {"split_from": split_from} if split_from else {}
+    record_event("add_code", actor=person, target_type="code", target_id=code.id, key=key, **split)
     if split_from is None:
         record_version("add", key, person)
     else:

@@ -1,11 +1,11 @@
 """A survey's responses and testimony tags as tables, a batch of rows at a time, under the list's filters.
 
 One row per response: its facts, every answer evaluators may read, and per testimony question the
-redacted text, its themes, its sentiment and the team's memos on it; a second table holds each testimony's tags with the
-words that caused them, cut from the redacted text. Rows come only from the atoms the disclosure
-control publishes, and none when the filters match fewer than the minimum group. Meant for
-publication, the words of testimonies whose consent is internal-only are left out, and so are the
-memos: they are the team's working notes and may quote those words.
+redacted text, its themes, its sentiment and the team's memos on it; a second table holds each
+testimony's tags with the words that caused them, cut from the redacted text. Rows come only from
+the atoms the disclosure control publishes, and none when the filters match fewer than the minimum
+group. Meant for publication, the words of testimonies whose consent is internal-only are left out,
+and so are the memos: they are the team's working notes and may quote those words.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, exists, select
 
 from survey.extensions import db
 from survey.models import (
@@ -25,14 +25,12 @@ from survey.models import (
     Site,
     Survey,
     SurveyVersion,
-    TagSource,
     Testimonial,
     ThemeTag,
 )
 from survey.models.response import ConsentScope
-from survey.models.tag_rule import counted_clause
 from survey.questionnaire import Question
-from survey.services.blindness import NO_BLINDFOLD, Blindfold
+from survey.services.blindness import Blindfold
 from survey.services.explore import (
     ExploreFilters,
     published_view,
@@ -86,8 +84,11 @@ class Export:
     testimonies: tuple[Question, ...]
     personal: tuple[str, ...]  # the questions whose answers are names to redact from free texts
     query: Select[Any]  # the ids of the responses, in order
-    # Who downloads it, if they code blind: other people's coding of those testimonies stays out.
-    blindfold: Blindfold = NO_BLINDFOLD
+
+    @property
+    def blindfold(self) -> Blindfold:
+        """Who downloads it, if they code blind: other people's coding of those testimonies stays out."""
+        return self.filters.blindfold
 
     @property
     def response_columns(self) -> list[str]:
@@ -98,13 +99,7 @@ class Export:
 
 
 def prepare_export(
-    survey: Survey,
-    filters: ExploreFilters,
-    *,
-    publication: bool,
-    min_group: int,
-    block: int = 0,
-    blindfold: Blindfold = NO_BLINDFOLD,
+    survey: Survey, filters: ExploreFilters, *, publication: bool, min_group: int, block: int = 0
 ) -> Export:
     """Check the small-group rule for these filters and list the columns; raise ExportWithheld if it fails."""
     view = published_view(survey, filters, min_group=min_group, block=block)
@@ -136,7 +131,6 @@ def prepare_export(
         tuple(testimonies.values()),
         tuple(sorted(personal)),
         query.order_by(Response.id),
-        blindfold,
     )
 
 
@@ -197,18 +191,8 @@ def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
 
 
 def shown_tags(export: Export) -> ColumnElement[bool]:
-    """The tags an export holds: those that count; on a testimony its downloader codes blind, the machine's alone.
-
-    Blind, the machine's tags are taken as it made them, unless the round hides them: whether one still
-    counts would tell of other people's decisions.
-    """
-    blind = export.blindfold
-    if not blind.hidden_machine:
-        return counted_clause(ThemeTag)
-    return or_(
-        and_(counted_clause(ThemeTag), ThemeTag.testimonial_id.not_in(list(blind.hidden_machine))),
-        and_(ThemeTag.source == TagSource.MACHINE, ThemeTag.testimonial_id.in_(blind.machine_shown)),
-    )
+    """The tags an export holds: those that count; on a testimony its downloader codes blind, the machine's alone."""
+    return export.blindfold.tag_clause()
 
 
 def _testimonies(

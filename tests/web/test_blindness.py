@@ -148,3 +148,18 @@ def test_a_blind_coder_s_exported_memos_are_their_own_only(client, login, db, ma
     login(people["other"])
     memos = {r["_response_id"]: r["change_story_memos"] for r in _csv(client)}[first]
     assert "Another person's reading of it" in memos and "[livelihoods: “There are”] A's note on a passage" in memos
+
+
+def test_a_blind_coder_cannot_find_others_codes_by_filtering_or_sorting_on_them(
+    client, login, db, make_response, people
+):
+    _coded_round(db, make_response, people, hide_machine=True)
+    login(people["b"])
+    # A coded livelihoods on every testimony of the round: filtering on it finds none for B.
+    html = client.get(f"{URL}/testimonies?theme=livelihoods").get_data(as_text=True)
+    assert "Read this testimony" not in html
+    assert client.get(f"{URL}/export.csv?theme=livelihoods").status_code == 302  # nothing B may see matches
+    client.post("/auth/logout")
+    login(people["other"])
+    html = client.get(f"{URL}/testimonies?theme=livelihoods").get_data(as_text=True)
+    assert html.count("Read this testimony") == 6
