@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, UTCDateTime, utcnow
@@ -31,6 +32,8 @@ class Code(Base):
     parent_theme: Mapped[str | None] = mapped_column(String(80))
     # A retired code is offered no more; the passages already coded with it keep it.
     retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A code merged into another: retired, its passages and decisions moved to this code's key.
+    merged_into: Mapped[str | None] = mapped_column(String(80))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -51,6 +54,9 @@ class CodedPassage(Base):
     start: Mapped[int] = mapped_column("start_offset", Integer)
     end: Mapped[int] = mapped_column("end_offset", Integer)
     coder_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    # The agreed version of an agreement round's disagreement, recorded by its lead: a later decision
+    # on the same code replaces it.
+    agreed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     coder: Mapped[User | None] = relationship()
@@ -74,3 +80,21 @@ class Memo(Base):
 
     author: Mapped[User | None] = relationship()
     passage: Mapped[CodedPassage | None] = relationship()
+
+
+class CodebookVersion(Base):
+    """One change to the codebook the team keeps (a code added, renamed, described, retired, merged, split)."""
+
+    __tablename__ = "codebook_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The version's number: each change is the next one, without the gaps a sequence may leave.
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    change: Mapped[str] = mapped_column(String(20))
+    code_key: Mapped[str] = mapped_column(String(80))
+    # What changed, to say it in either language: fields renamed, the code merged into, codes split off.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    changed_by: Mapped[User | None] = relationship()

@@ -19,6 +19,7 @@ from survey.extensions import db
 from survey.models import AgreementRound, CodedPassage, RoundDecision, RoundItem, TagSource, ThemeTag, User
 from survey.models.base import utcnow
 from survey.services.audit import record_event
+from survey.services.coding import apply_agreed
 
 NAN = math.nan
 
@@ -53,7 +54,7 @@ def _coded(agreement: AgreementRound) -> set[tuple[int, int, str]]:
     ids = [i.testimonial_id for i in agreement.items]
     coders = [c.user_id for c in agreement.coders]
     query = select(CodedPassage.coder_id, CodedPassage.testimonial_id, CodedPassage.code_key).where(
-        CodedPassage.testimonial_id.in_(ids), CodedPassage.coder_id.in_(coders)
+        CodedPassage.testimonial_id.in_(ids), CodedPassage.coder_id.in_(coders), ~CodedPassage.agreed
     )
     return {(c, t, k) for c, t, k in db.session.execute(query) if c is not None}
 
@@ -129,7 +130,10 @@ def _disagreements(
 
 
 def record_decision(item: RoundItem, code: str, present: bool, lead: User) -> RoundDecision:
-    """Record the version the lead agreed for a code on a round's testimony, replacing an earlier one."""
+    """Record the version the lead agreed for a code on a round's testimony, replacing an earlier one.
+
+    The decision becomes the testimony's people's coding for that code (survey.services.coding.apply_agreed).
+    """
     decision = next((d for d in item.decisions if d.code_key == code), None)
     if decision is None:
         decision = RoundDecision(code_key=code, present=present, decided_by_id=lead.id)
@@ -145,5 +149,5 @@ def record_decision(item: RoundItem, code: str, present: bool, lead: User) -> Ro
         code=code,
         present=present,
     )
-    db.session.flush()
+    apply_agreed(item.testimonial, code, present, lead)
     return decision

@@ -74,8 +74,51 @@ def add_passage(testimonial: Testimonial, key: str, start: int, end: int, coder:
     """Add one coded passage (the caller checked the offsets and the code) and keep the theme's tag."""
     passage = CodedPassage(code_key=key, start=start, end=end, coder_id=coder.id)
     testimonial.passages.append(passage)
-    _keep_theme_tag(testimonial, key, coder)
+    keep_theme_tag(testimonial, key, coder)
     return passage
+
+
+def apply_agreed(testimonial: Testimonial, key: str, present: bool, lead: User) -> None:
+    """Make the agreed version of a round's disagreement the testimony's people's coding for a code.
+
+    The round's unit is the whole testimony: "present" codes all of it, by the lead, as an agreed
+    passage; a later decision on the code replaces it. On a theme of the codebook the decision is
+    also a person's yes or no on the whole testimony, which counts and trains the next learned
+    codebook; a "no" sets aside the coders' passages of that theme in the counts (they stay, as
+    the round's record).
+    """
+    for old in [p for p in testimonial.passages if p.agreed and p.code_key == key]:
+        testimonial.passages.remove(old)
+    if present and testimonial.redacted_text:
+        passage = CodedPassage(code_key=key, start=0, end=len(testimonial.redacted_text), coder_id=lead.id, agreed=True)
+        testimonial.passages.append(passage)
+    keep_theme_tag(testimonial, key, lead)
+    if key in codebook().by_key:
+        _decide_theme(testimonial, key, present, lead)
+    record_event(
+        "apply_agreed_version",
+        actor=lead,
+        target_type="testimonial",
+        target_id=testimonial.id,
+        code=key,
+        present=present,
+    )
+    db.session.flush()
+
+
+def _decide_theme(testimonial: Testimonial, key: str, present: bool, lead: User) -> None:
+    """Record a person's decision on a theme for the whole testimony, as correcting its themes does."""
+    human = next((t for t in testimonial.tags if t.source == TagSource.HUMAN and t.theme == key), None)
+    if human is None:
+        human = ThemeTag(theme=key, source=TagSource.HUMAN, evidence=[])
+        testimonial.tags.append(human)
+    machine = next((t for t in testimonial.tags if t.source == TagSource.MACHINE and t.theme == key), None)
+    human.confidence = 1.0 if present else 0.0
+    human.polarity = (machine.polarity if machine else testimonial.polarity) if present else None
+    human.created_by_id = lead.id
+    for tag in testimonial.tags:
+        if tag.source == TagSource.PASSAGE and tag.theme == key:
+            tag.confidence = 1.0 if present else 0.0
 
 
 def may_remove(passage: CodedPassage, person: User) -> bool:
@@ -86,7 +129,7 @@ def may_remove(passage: CodedPassage, person: User) -> bool:
 def remove_passage(testimonial: Testimonial, passage: CodedPassage, person: User) -> None:
     """Take a code off a passage (the caller checked may_remove)."""
     testimonial.passages.remove(passage)
-    _keep_theme_tag(testimonial, passage.code_key, person)
+    keep_theme_tag(testimonial, passage.code_key, person)
     record_event(
         "uncode_passage",
         actor=person,
@@ -100,7 +143,7 @@ def remove_passage(testimonial: Testimonial, passage: CodedPassage, person: User
     db.session.flush()
 
 
-def _keep_theme_tag(testimonial: Testimonial, key: str, person: User) -> None:
+def keep_theme_tag(testimonial: Testimonial, key: str, person: User) -> None:
     """Keep the testimony's PASSAGE tag on a theme exactly while a passage of it carries the theme's code."""
     if key not in codebook().by_key:
         return  # a team's code: not a theme of the summary

@@ -36,8 +36,8 @@ from survey.disclosure import RESPONSES, Key, Month, View, protect
 from survey.extensions import db
 from survey.models import Answer, Response, Site, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.models.base import SEARCH_TABLE
-from survey.models.tag_rule import counted_clause
 from survey.questionnaire import Definition, Question, pick
+from survey.services.blindness import NO_BLINDFOLD, Blindfold
 from survey.services.part_counts import NEUTRAL_WITHIN, month_of
 
 SENTIMENTS = ("negative", "neutral", "positive", "not_scored")
@@ -62,6 +62,8 @@ class ExploreFilters:
     answer: tuple[str, str] | None = None  # a select-one question and one of its choices
     search: str = ""
     sort: str = "newest"
+    # The person looking, if they code some testimonies blind: tags filter and sort as they see them.
+    blindfold: Blindfold = field(default=NO_BLINDFOLD, compare=False, repr=False)
 
     def without_testimony_filters(self) -> ExploreFilters:
         """The filters that apply to a whole response (site, months, language...), not to its texts."""
@@ -146,7 +148,9 @@ def testimony_conditions(filters: ExploreFilters) -> list[ColumnElement[bool]]:
     if filters.theme:
         conditions.append(
             exists().where(
-                ThemeTag.testimonial_id == Testimonial.id, ThemeTag.theme == filters.theme, counted_clause(ThemeTag)
+                ThemeTag.testimonial_id == Testimonial.id,
+                ThemeTag.theme == filters.theme,
+                filters.blindfold.tag_clause(),
             )
         )
     if filters.sentiment:
@@ -212,7 +216,7 @@ def _sort_key(filters: ExploreFilters) -> tuple[SQLColumnExpression[Any], bool]:
         return func.coalesce(Testimonial.polarity, -9.0), True
     if filters.sort == "confidence":
         tags = select(func.max(ThemeTag.confidence)).where(
-            ThemeTag.testimonial_id == Testimonial.id, counted_clause(ThemeTag)
+            ThemeTag.testimonial_id == Testimonial.id, filters.blindfold.tag_clause()
         )
         if filters.theme:
             tags = tags.where(ThemeTag.theme == filters.theme)
@@ -221,11 +225,15 @@ def _sort_key(filters: ExploreFilters) -> tuple[SQLColumnExpression[Any], bool]:
         # The review queue: the testimony whose least sure counted tag is least sure comes first; those
         # a person has coded already follow every other, and testimonies without tags come last.
         least = select(func.min(ThemeTag.confidence)).where(
-            ThemeTag.testimonial_id == Testimonial.id, counted_clause(ThemeTag)
+            ThemeTag.testimonial_id == Testimonial.id, filters.blindfold.tag_clause()
         )
         if filters.theme:
             least = least.where(ThemeTag.theme == filters.theme)
-        coded = exists().where(ThemeTag.testimonial_id == Testimonial.id, ThemeTag.source == TagSource.HUMAN)
+        coded = exists().where(
+            ThemeTag.testimonial_id == Testimonial.id,
+            ThemeTag.source == TagSource.HUMAN,
+            ThemeTag.testimonial_id.not_in(list(filters.blindfold.hidden_machine)),
+        )
         return case((coded, 2.0), else_=func.coalesce(least.scalar_subquery(), 9.0)), False
     return Response.submitted_at, True
 

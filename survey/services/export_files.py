@@ -59,7 +59,7 @@ def write_xlsx(export: Export, target: IO[bytes]) -> None:
 
 def record_export(export: Export, file_format: str, actor: User | None, **detail: Any) -> AuditEvent:
     """Write down who exported which survey, under which filters, for whom."""
-    filters = {k: v for k, v in asdict(export.filters).items() if v not in (None, "", "newest")}
+    filters = {k: v for k, v in asdict(export.filters).items() if k != "blindfold" and v not in (None, "", "newest")}
     return record_event(
         "export",
         actor=actor,

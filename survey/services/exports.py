@@ -1,10 +1,11 @@
 """A survey's responses and testimony tags as tables, a batch of rows at a time, under the list's filters.
 
 One row per response: its facts, every answer evaluators may read, and per testimony question the
-redacted text, its themes and its sentiment; a second table holds each testimony's tags with the
-words that caused them, cut from the redacted text. Rows come only from the atoms the disclosure
-control publishes, and none when the filters match fewer than the minimum group. Meant for
-publication, the words of testimonies whose consent is internal-only are left out.
+redacted text, its themes, its sentiment and the team's memos on it; a second table holds each
+testimony's tags with the words that caused them, cut from the redacted text. Rows come only from
+the atoms the disclosure control publishes, and none when the filters match fewer than the minimum
+group. Meant for publication, the words of testimonies whose consent is internal-only are left out,
+and so are the memos: they are the team's working notes and may quote those words.
 """
 
 from __future__ import annotations
@@ -13,13 +14,23 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import ColumnElement, Select, exists, select
 
 from survey.extensions import db
-from survey.models import Answer, Response, Site, Survey, SurveyVersion, Testimonial, ThemeTag
+from survey.models import (
+    Answer,
+    CodedPassage,
+    Memo,
+    Response,
+    Site,
+    Survey,
+    SurveyVersion,
+    Testimonial,
+    ThemeTag,
+)
 from survey.models.response import ConsentScope
-from survey.models.tag_rule import counted_clause
 from survey.questionnaire import Question
+from survey.services.blindness import Blindfold
 from survey.services.explore import (
     ExploreFilters,
     published_view,
@@ -75,9 +86,15 @@ class Export:
     query: Select[Any]  # the ids of the responses, in order
 
     @property
+    def blindfold(self) -> Blindfold:
+        """Who downloads it, if they code blind: other people's coding of those testimonies stays out."""
+        return self.filters.blindfold
+
+    @property
     def response_columns(self) -> list[str]:
         """The header of the responses table."""
-        texts = [f"{q.name}{suffix}" for q in self.testimonies for suffix in ("", "_themes", "_sentiment")]
+        suffixes = ("", "_themes", "_sentiment", "_memos")
+        texts = [f"{q.name}{suffix}" for q in self.testimonies for suffix in suffixes]
         return FACTS + [q.name for q in self.answers] + texts
 
 
@@ -158,7 +175,8 @@ def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
             )
         ):
             answers[response_id][name] = number if number is not None and name in numeric else value
-        texts = _testimonies(ids)
+        texts = _testimonies(ids, shown_tags(export))
+        memos = {} if export.publication else memos_by_testimony(export, ids)
         for fact in facts:
             rid, submitted, site, region, country, version, language, channel, consent = fact
             row: Row = [rid, submitted.isoformat(), submitted.strftime("%Y-%m"), site, region, country, version]
@@ -168,11 +186,19 @@ def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
             for question in export.testimonies:
                 words, themes, polarity = texts.get((rid, question.name), (None, [], None))
                 row += [words if _speakable(export, consent) else None, " ".join(themes) or None, polarity]
+                row.append("\n\n".join(memos.get((rid, question.name), [])) or None)
             yield row
 
 
-def _testimonies(ids: Sequence[int]) -> dict[tuple[int, str], tuple[str | None, list[str], float | None]]:
-    """Per (response, question): the redacted text, the themes that count, the sentiment."""
+def shown_tags(export: Export) -> ColumnElement[bool]:
+    """The tags an export holds: those that count; on a testimony its downloader codes blind, the machine's alone."""
+    return export.blindfold.tag_clause()
+
+
+def _testimonies(
+    ids: Sequence[int], shown: ColumnElement[bool]
+) -> dict[tuple[int, str], tuple[str | None, list[str], float | None]]:
+    """Per (response, question): the redacted text, the themes shown (those that count), the sentiment."""
     found: dict[tuple[int, str], tuple[str | None, list[str], float | None]] = {}
     rows = db.session.execute(
         select(
@@ -182,7 +208,7 @@ def _testimonies(ids: Sequence[int]) -> dict[tuple[int, str], tuple[str | None, 
             Testimonial.polarity,
             ThemeTag.theme,
         )
-        .outerjoin(ThemeTag, (ThemeTag.testimonial_id == Testimonial.id) & counted_clause(ThemeTag))
+        .outerjoin(ThemeTag, (ThemeTag.testimonial_id == Testimonial.id) & shown)
         .where(Testimonial.response_id.in_(ids))
         .order_by(Testimonial.id, ThemeTag.theme)
     )
@@ -190,6 +216,38 @@ def _testimonies(ids: Sequence[int]) -> dict[tuple[int, str], tuple[str | None, 
         entry = found.setdefault((response_id, question), (text, [], polarity))
         if theme is not None:
             entry[1].append(theme)
+    return found
+
+
+def memos_by_testimony(export: Export, ids: Sequence[int]) -> dict[tuple[int, str], list[str]]:
+    """Per (response, question): the memos on the testimony, oldest first, a passage's after the words it is on.
+
+    The passage's words are cut from the redacted text; memos the downloader may not read while coding
+    blind stay out.
+    """
+    found: dict[tuple[int, str], list[str]] = {}
+    rows = db.session.execute(
+        select(
+            Testimonial.response_id,
+            Testimonial.question,
+            Testimonial.id,
+            Testimonial.redacted_text,
+            Memo.author_id,
+            Memo.body,
+            CodedPassage.code_key,
+            CodedPassage.start,
+            CodedPassage.end,
+        )
+        .join(Testimonial, Testimonial.id == Memo.testimonial_id)
+        .outerjoin(CodedPassage, CodedPassage.id == Memo.passage_id)
+        .where(Testimonial.response_id.in_(ids), Memo.survey_id == export.survey.id)
+        .order_by(Testimonial.id, Memo.created_at, Memo.id)
+    )
+    for rid, question, tid, text, author_id, body, code, start, end in rows:
+        if not export.blindfold.shows_note(tid, author_id):
+            continue
+        note = body if code is None else f"[{code}: “{text[start:end]}”] {body}"
+        found.setdefault((rid, question), []).append(note)
     return found
 
 
@@ -212,7 +270,7 @@ def tag_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
             )
             .join(Testimonial, Testimonial.id == ThemeTag.testimonial_id)
             .join(Response, Response.id == Testimonial.response_id)
-            .where(Testimonial.response_id.in_(ids), counted_clause(ThemeTag))
+            .where(Testimonial.response_id.in_(ids), shown_tags(export))
             .order_by(Testimonial.response_id, Testimonial.id, ThemeTag.theme)
         )
         for rid, tid, question, consent, text, theme, source, confidence, polarity, evidence in rows:

@@ -8,6 +8,7 @@ from survey.extensions import db
 from survey.models import CodedPassage, Memo, Survey, Testimonial, User
 from survey.models.base import utcnow
 from survey.services.audit import record_event
+from survey.services.blindness import NO_BLINDFOLD, Blindfold
 from survey.services.coding import code_labels
 
 PROJECT = "project"
@@ -66,15 +67,20 @@ def delete_memo(memo: Memo, person: User) -> None:
     db.session.flush()
 
 
-def list_memos(survey: Survey, search: str = "", testimonial_id: int | None = None) -> list[Memo]:
-    """A survey's memos, newest first; those whose text holds the search words, or on one testimony."""
+def list_memos(
+    survey: Survey, search: str = "", testimonial_id: int | None = None, *, blindfold: Blindfold = NO_BLINDFOLD
+) -> list[Memo]:
+    """A survey's memos, newest first; those whose text holds the search words, or on one testimony.
+
+    blindfold: of the person reading, who sees only their own memos on the testimonies they code blind.
+    """
     query = select(Memo).where(Memo.survey_id == survey.id)
     for word in search.split():
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Memo.body.ilike(f"%{escaped}%", escape="\\"))
     if testimonial_id is not None:
         query = query.where(Memo.testimonial_id == testimonial_id)
-    return list(db.session.scalars(query.order_by(Memo.id.desc()).limit(500)))
+    return [m for m in db.session.scalars(query.order_by(Memo.id.desc()).limit(500)) if blindfold.shows_memo(m)]
 
 
 def memo_of(memo_id: int, slug: str) -> Memo | None:

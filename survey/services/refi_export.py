@@ -122,7 +122,7 @@ def code_details(codes: list[RefiCode]) -> dict[str, dict[str, Any]]:
 
 def _memos(export: Export) -> list[Memo]:
     query = select(Memo).where(Memo.survey_id == export.survey.id).options(selectinload(Memo.author))
-    return list(db.session.scalars(query.order_by(Memo.id)))
+    return [m for m in db.session.scalars(query.order_by(Memo.id)) if export.blindfold.shows_memo(m)]
 
 
 def _people(export: Export, exporter: User | None) -> list[User]:
@@ -265,6 +265,8 @@ class _ProjectWriter:
         for passage in testimonial.passages:
             if passage.code_key not in self.known or not 0 <= passage.start < passage.end <= len(text):
                 continue
+            if not self.export.blindfold.shows_passage(passage):
+                continue
             coder = user_guid(passage.coder) if passage.coder is not None else None
             key, start, end = passage.code_key, passage.start, passage.end
             selection_guid = guid("passage", source_guid, key, str(start), str(end), coder or "")
@@ -286,8 +288,10 @@ class _ProjectWriter:
 
     def _machine_selections(self, source: Any, testimonial: Testimonial, source_guid: str, seen: set[str]) -> None:
         text = testimonial.redacted_text
-        for tag in testimonial.tags:
-            if tag.source != TagSource.MACHINE or not tag.counts or tag.theme not in self.known:
+        blind = self.export.blindfold
+        shown = blind.tags(testimonial.id, testimonial.tags, [t for t in testimonial.tags if t.counts])
+        for tag in shown:
+            if tag.source != TagSource.MACHINE or tag.theme not in self.known:
                 continue
             for evidence in tag.evidence or []:
                 start, end = int(evidence["start"]), int(evidence["end"])

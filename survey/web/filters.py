@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
 from flask import Flask
@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 from survey.analysis.confidence import LIKELY
 from survey.analysis.search_terms import match_spans, parse_search
 from survey.analysis.sentiment import NotScored, Reason
-from survey.models import SurveyStatus, TagSource, Testimonial
+from survey.models import SurveyStatus, TagSource, Testimonial, ThemeTag
 from survey.questionnaire import Notice, pick
 from survey.questionnaire.rules import OUTPUT
 from survey.services.engine import codebook
@@ -26,12 +26,15 @@ def lang_query(args: MultiDict[str, str], code: str) -> str:
     return urlencode([*pairs, ("lang", code)])
 
 
-def highlight_segments(item: Testimonial) -> list[tuple[str, list[str]]]:
-    """Cut the redacted text into pieces, each with the top-level themes whose evidence covers it."""
+def highlight_segments(item: Testimonial, tags: Sequence[ThemeTag] | None = None) -> list[tuple[str, list[str]]]:
+    """Cut the redacted text into pieces, each with the top-level themes whose evidence covers it.
+
+    tags: those the viewer may see (by default the tags that count).
+    """
     text = item.redacted_text
     cuts = {0, len(text)}
     spans = []
-    for tag in item.effective_tags:
+    for tag in item.effective_tags if tags is None else tags:
         if "." in tag.theme:
             continue  # a sub-theme's words are its parent's too; the table lists both
         for e in tag.evidence:

@@ -123,3 +123,29 @@ def test_the_codes_page_passes_axe(page, live_server, make_user, example_survey,
     page.locator("a:has-text('street_lighting')").click()
     page.wait_for_selector("#retired")
     assert severe_violations(page) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_merge_split_and_history_pages_pass_axe(page, live_server, make_user, make_response, lang):
+    from survey.services.codes import add_code
+    from survey.services.coding import code_passage
+
+    admin = make_user(Role.ADMIN)
+    make_response(change_story=STORY, what_would_help="")
+    lamps = add_code("lamps", {"label_en": "Lamps"}, admin)
+    code_passage(db.session.scalars(select(Testimonial)).one(), ["lamps"], 4, 10, admin)
+    add_code("broken_lamps", {"label_en": "Broken lamps"}, admin, split_from="lamps")
+    db.session.commit()
+    page.goto(f"{live_server}/auth/login")
+    page.locator("#email").fill(admin.email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    for path in (f"/admin/codes/{lamps.id}/merge", f"/admin/codes/{lamps.id}/split", "/admin/codes/history"):
+        page.goto(f"{live_server}{path}?lang={lang}")
+        page.wait_for_selector("main h1")
+        assert severe_violations(page) == []
+    page.goto(f"{live_server}/admin/codes/{lamps.id}/split?lang={lang}")
+    page.locator("select[name^=move-]").select_option("broken_lamps")
+    page.locator("main form button.button-primary").click()
+    page.wait_for_selector("select[name^=move-]", state="detached")  # no passage of lamps is left
+    assert severe_violations(page) == []

@@ -162,3 +162,58 @@ def test_erasing_a_response_takes_its_testimony_out_of_rounds_with_its_marks_and
     assert round_results(agreement).done == {a.id: 3, b.id: 3}
     lines = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "agreement_decision")).all()
     assert [line.detail for line in lines] == [{}]  # the line stays, its code goes
+
+
+def _people_say(testimonial, theme):
+    """Whether the testimony counts for a theme, and what people's tags say of it."""
+    counted = {t.theme for t in testimonial.effective_tags}
+    return theme in counted, sorted((t.source.value, t.confidence) for t in testimonial.tags if t.theme == theme)
+
+
+def test_the_agreed_version_becomes_people_s_coding_and_a_later_one_replaces_it(db, coded_round, make_user):
+    agreement, a, b = coded_round
+    lead = make_user(Role.ADMIN)
+    item = agreement.items[2]  # B coded safety on it, A did not; the machine did not tag it
+    record_decision(item, "safety", True, lead)
+    db.session.commit()
+    testimonial = item.testimonial
+    agreed = [p for p in testimonial.passages if p.agreed]
+    assert [(p.code_key, p.start, p.end, p.coder_id) for p in agreed] == [
+        ("safety", 0, len(testimonial.redacted_text), lead.id)
+    ]
+    # A person's yes on the whole testimony: it counts, and it is what the next learned codebook learns from.
+    assert _people_say(testimonial, "safety") == (True, [("human", 1.0), ("passage", 1.0)])
+    assert db.session.scalar(select(ThemeTag.counts).where(ThemeTag.testimonial_id == testimonial.id)) is True
+    record_decision(item, "safety", False, lead)  # the lead changed their mind: the agreed version goes
+    db.session.commit()
+    assert [p for p in testimonial.passages if p.agreed] == []
+    assert [p.coder_id for p in testimonial.passages] == [b.id]  # the coder's passage stays, as the round's record
+    assert _people_say(testimonial, "safety") == (False, [("human", 0.0), ("passage", 0.0)])
+    assert not any(t.counts for t in testimonial.tags if t.theme == "safety")
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "apply_agreed_version")).all()
+    assert [(e.target_id, e.detail["code"], e.detail["present"]) for e in events] == [
+        (str(testimonial.id), "safety", True),
+        (str(testimonial.id), "safety", False),
+    ]
+    # The agreed passage is the lead's, not a coder's: the round's figures do not change with it.
+    assert round_results(agreement).disagreements[1].decision.present is False
+
+
+def test_the_agreed_version_of_a_team_code_is_a_coded_passage(db, stories, make_user, example_survey):
+    from survey.services.codes import add_code
+
+    a, b, lead = make_user(Role.EVALUATOR), make_user(Role.EVALUATOR), make_user(Role.ADMIN)
+    add_code("street_lighting", {"label_en": "Street lighting"}, lead)
+    agreement = create_round(example_survey.survey, "Pilot", 1, [a, b], lead, seed=1)
+    item = agreement.items[0]
+    code_passage(item.testimonial, ["street_lighting"], 0, 5, a)
+    mark_done(item, a)
+    mark_done(item, b)
+    record_decision(item, "street_lighting", True, lead)
+    db.session.commit()
+    assert sorted((p.code_key, p.agreed, p.coder_id) for p in item.testimonial.passages) == [
+        ("street_lighting", False, a.id),
+        ("street_lighting", True, lead.id),
+    ]
+    assert not any(t.theme == "street_lighting" for t in item.testimonial.tags)  # not a theme of the summary
+    assert round_results(agreement).disagreements[0].applied == [a]

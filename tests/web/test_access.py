@@ -57,6 +57,9 @@ MATRIX = {
     "/admin/media/{media}": (LOGIN, 403, 403, 200),
     "/admin/codes": (LOGIN, 403, 403, 200),
     "/admin/codes/{code}/edit": (LOGIN, 403, 403, 200),
+    "/admin/codes/{code}/merge": (LOGIN, 403, 403, 200),
+    "/admin/codes/{code}/split": (LOGIN, 403, 403, 200),
+    "/admin/codes/history": (LOGIN, 403, 403, 200),
     "/admin/refi-qda": (LOGIN, 403, 403, 200),
     "/admin/indicators": (LOGIN, 403, 403, 200),
     "/admin/agreement": (LOGIN, 403, 403, 200),
@@ -110,6 +113,9 @@ POST_MATRIX = {
     "/admin/jobs/{job}/resume": (LOGIN, 403, 403, 302),
     "/admin/codes": (LOGIN, 403, 403, 200),  # 200: the form again, no label given
     "/admin/codes/{code}/edit": (LOGIN, 403, 403, 302),  # fields not posted keep their values
+    "/admin/codes/{code}/merge": (LOGIN, 403, 403, 200),  # 200: the form again, no code chosen
+    "/admin/codes/{code}/split": (LOGIN, 403, 403, 302),  # 302: no passage to move, back to the page
+    "/admin/codes/{code}/split/new": (LOGIN, 403, 403, 400),  # 400: the form again, no key given
     "/admin/refi-qda": (LOGIN, 403, 403, 200),  # 200: the form again, no file sent
     "/admin/indicators": (LOGIN, 403, 403, 200),  # 200: the form again, no file sent
     "/admin/indicators/{indicator}/delete": (LOGIN, 403, 403, 200),  # 200: asks first, nothing deleted

@@ -188,3 +188,20 @@ def test_a_coder_coding_blind_sees_the_machine_s_evidence_whatever_others_decide
     login(people["other"])
     page = _page(client, story)
     assert 'data-themes="safety' not in page and "overruled by a person" in page
+
+
+def test_the_agreed_version_shows_on_the_testimony_page_once_recorded(client, login, db, stories, people):
+    agreement = _round(db, stories, people)
+    item = agreement.items[0]
+    code_passage(item.testimonial, ["trust"], 0, 9, people["a"])
+    db.session.commit()
+    login(people["lead"])
+    data = {"item": item.id, "code": "trust", "present": "yes"}
+    assert client.post(f"/admin/agreement/{agreement.id}/decisions", data=data).status_code == 302
+    client.post(f"/admin/agreement/{agreement.id}/close")
+    client.post("/auth/logout")
+    login(people["other"])
+    page = _page(client, item.testimonial)
+    table = page[page.index('id="coding"') :]
+    assert "lead@voces.example" in table and "the agreed version of an agreement round" in table
+    assert f"0–{len(item.testimonial.redacted_text)}" in table

@@ -77,3 +77,33 @@ def test_the_cli_writes_both_tables(runner, make_response, tmp_path, db):
     assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()) == 2
     result = runner.invoke(args=["export", "nowhere", "-o", str(out)])
     assert result.exit_code != 0 and "no survey" in result.output
+
+
+def test_each_testimony_carries_its_memos_and_its_passages_memos_but_not_for_publication(
+    client, make_user, login, make_response, db
+):
+    from survey.models import Testimonial
+    from survey.services.coding import code_passage
+    from survey.services.memos import write_memo
+
+    for n in range(5):
+        make_response(change_story=f"Shootings at night, street {n}.", what_would_help="")
+    person = make_user(Role.EVALUATOR)
+    stories = list(db.session.scalars(select(Testimonial).order_by(Testimonial.id)))
+    survey = stories[0].response.survey_version.survey
+    code_passage(stories[0], ["safety"], 0, 9, person)
+    write_memo(survey, f"testimony:{stories[0].id}", "Night is the worry here.", person)
+    write_memo(survey, f"passage:{stories[0].passages[0].id}", "=Said twice.", person)
+    write_memo(survey, "project", "Not about one testimony.", person)
+    db.session.commit()
+    evaluator = login(person)
+    rows = list(csv.DictReader(io.StringIO(evaluator.get(f"{URL}/export.csv").get_data(as_text=True))))
+    memos = {r["_response_id"]: r["change_story_memos"] for r in rows}
+    assert memos[str(stories[0].response_id)] == "Night is the worry here.\n\n[safety: “Shootings”] =Said twice."
+    assert sum(1 for m in memos.values() if m) == 1
+    book = load_workbook(io.BytesIO(evaluator.get(f"{URL}/export.xlsx").get_data()), read_only=True)
+    rows = list(book["responses"].iter_rows(values_only=True))
+    column = rows[0].index("change_story_memos")
+    assert [r[column] for r in rows[1:] if len(r) > column and r[column]] == [memos[str(stories[0].response_id)]]
+    published = evaluator.get(f"{URL}/export.csv?for=publication").get_data(as_text=True)
+    assert "Night is the worry" not in published and "change_story_memos" in published

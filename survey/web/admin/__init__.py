@@ -12,6 +12,7 @@ bp.add_app_template_filter(role_label)
 
 from survey.web.admin import (  # noqa: E402,F401
     agreement,
+    code_changes,
     codes,
     indicator_views,
     jobs,

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from survey.extensions import db
 from survey.models import Code
-from survey.services.codes import DESCRIBED, add_code, key_taken, list_codes, update_code
+from survey.services.codes import DESCRIBED, add_code, current_version, key_taken, list_codes, update_code
 from survey.services.engine import codebook
 from survey.web.admin import bp
 
@@ -76,7 +76,9 @@ def codes() -> ResponseReturnValue:
             add_code(key, form.fields(), current_user)
             flash(_("Added the code %(key)s.", key=key), "info")
             return redirect(url_for("admin.codes"))
-    return render_template("admin/codes.html", form=form, codes=list_codes(), codebook=codebook())
+    return render_template(
+        "admin/codes.html", form=form, codes=list_codes(), codebook=codebook(), version=current_version()
+    )
 
 
 @bp.route("/codes/<int:code_id>/edit", methods=["GET", "POST"])

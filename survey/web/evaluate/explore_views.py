@@ -23,8 +23,9 @@ from flask_login import current_user
 
 from survey.models import Survey, SurveyVersion
 from survey.questionnaire import Definition
+from survey.services.blindness import blindfold_of
 from survey.services.engine import codebook
-from survey.services.explore import list_testimonies
+from survey.services.explore import ExploreFilters, list_testimonies
 from survey.services.export_files import csv_lines, record_export, write_xlsx
 from survey.services.exports import Export, ExportWithheld, prepare_export, response_rows, tag_rows
 from survey.services.sites import list_sites
@@ -52,6 +53,11 @@ def filter_form(survey: Survey) -> ExploreFilterForm:
     return form
 
 
+def viewer_filters(survey: Survey) -> ExploreFilters:
+    """The list's filters as the person looking applies them: tags they may not see neither filter nor sort."""
+    return replace(filter_form(survey).filters(), blindfold=blindfold_of(current_user))
+
+
 def filter_args() -> dict[str, Any]:
     """The filters of the current query string, to carry into links."""
     return {name: request.args[name] for name in FILTER_NAMES if request.args.get(name)}
@@ -67,7 +73,7 @@ def testimonies(slug: str) -> ResponseReturnValue:
     """Every testimony the filters select, a page at a time, from groups large enough to show."""
     survey, version = survey_or_404(slug)
     form = filter_form(survey)
-    filters = form.filters()
+    filters = replace(form.filters(), blindfold=blindfold_of(current_user))
     page = list_testimonies(survey, filters, page=request.args.get("page", 1, type=int), **limits())
     definition: Definition = definition_of(version)
     return render_template(
@@ -80,6 +86,7 @@ def testimonies(slug: str) -> ResponseReturnValue:
         args=filter_args(),
         summary_args={k: v for k, v in filter_args().items() if k in ("site", "month_from", "month_to")},
         codebook=codebook(),
+        blindfold=blindfold_of(current_user),
     )
 
 
@@ -88,7 +95,7 @@ def review(slug: str) -> ResponseReturnValue:
     """The review queue: the testimonies the filters select, those whose tags are least certain first."""
     survey, version = survey_or_404(slug)
     form = filter_form(survey)
-    filters = replace(form.filters(), sort="least_certain")
+    filters = replace(form.filters(), sort="least_certain", blindfold=blindfold_of(current_user))
     page = list_testimonies(survey, filters, page=request.args.get("page", 1, type=int), **limits())
     return render_template(
         "evaluate/review.html",
@@ -97,13 +104,14 @@ def review(slug: str) -> ResponseReturnValue:
         result=page,
         args=filter_args() | {"sort": "least_certain"},
         codebook=codebook(),
+        blindfold=blindfold_of(current_user),
     )
 
 
 def requested_export(slug: str) -> Export | None:
     """The export the query string asks for; None when the small-group rule withholds it."""
     survey, _version = survey_or_404(slug)
-    filters = filter_form(survey).filters()
+    filters = viewer_filters(survey)
     try:
         return prepare_export(survey, filters, publication=request.args.get("for") == "publication", **limits())
     except ExportWithheld:

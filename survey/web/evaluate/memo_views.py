@@ -10,6 +10,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from survey.models import Memo, Survey
+from survey.services.blindness import blindfold_of
 from survey.services.coding import code_choices, code_labels
 from survey.services.memos import (
     PROJECT,
@@ -64,7 +65,7 @@ def memos(slug: str) -> ResponseReturnValue:
         survey=survey,
         slug=slug,
         search=search,
-        memos=list_memos(survey, words),
+        memos=list_memos(survey, words, blindfold=blindfold_of(current_user)),
         form=memo_form(),
         code_labels=code_labels(str(get_locale() or "en")),
         may_change=may_change,

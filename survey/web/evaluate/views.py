@@ -24,7 +24,7 @@ from survey.services.sites import list_sites
 from survey.services.summaries import SummaryFilters, summarise_survey
 from survey.services.surveys import current_version, definition_of, get_survey, list_surveys
 from survey.web.evaluate import bp
-from survey.web.evaluate.explore_views import filter_args, filter_form, limits
+from survey.web.evaluate.explore_views import filter_args, limits, viewer_filters
 from survey.web.evaluate.forms import CodePassageForm, CorrectThemesForm, RemovePassageForm, SummaryFilterForm
 from survey.web.evaluate.memo_views import memo_form
 from survey.web.evaluate.report_forms import pin_forms
@@ -110,7 +110,7 @@ def testimonial_page(
     language = str(get_locale() or "en")
     definition = definition_of(item.response.survey_version)
     survey = item.response.survey_version.survey
-    previous, following = neighbours(survey, item, filter_form(survey).filters(), **limits())
+    previous, following = neighbours(survey, item, viewer_filters(survey), **limits())
     blind = blind_coding(item, current_user)
     passages = blind.passages if blind else list(item.passages)
     memos = list_memos(survey, testimonial_id=item.id)
