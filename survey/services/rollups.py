@@ -107,6 +107,7 @@ def settle_rollups(session: Session | None = None) -> None:
         and not info.get(CHANGES)
         and not session.new
         and not session.dirty
+        and not session.deleted  # a delete alone is marked only by the flush below
     ):
         return
     session.flush()  # the watched flushes mark what they write

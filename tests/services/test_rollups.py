@@ -212,3 +212,13 @@ def test_the_rollup_keeps_the_squares_of_sentiment_for_a_spread(make_response, e
     ]
     assert polarities and math.isclose(sum(total for [(_, total, _)] in squares), sum(p * p for p in polarities))
     assert sum(scored for [(_, _, scored)] in squares) == len(polarities)
+
+
+def test_an_answer_deleted_alone_is_counted_out_at_the_commit(make_response, example_survey, db):
+    """Nothing else pending: the commit's own flush marks the cell, and it is counted again before the commit."""
+    make_response(safe_at_night="2")
+    response = db.session.scalars(select(Response)).one()
+    db.session.delete(next(a for a in response.answers if a.question == "safe_at_night"))
+    db.session.commit()
+    db.session.expire_all()
+    assert_equal(rollup(db), from_raw_rows(db))
