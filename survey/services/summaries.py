@@ -11,10 +11,23 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import selectinload
 
-from survey.disclosure import ALL, BANDS, NOT_SCORED, RESPONSES, SENTIMENT, TESTIMONIES, YES, Month, View, protect
+from survey.disclosure import (
+    ALL,
+    BANDS,
+    NOT_SCORED,
+    RESPONSES,
+    SENTIMENT,
+    TESTIMONIES,
+    YES,
+    Month,
+    View,
+    protect,
+    protect_crosstabs,
+)
 from survey.extensions import db
 from survey.models import Response, Site, Survey, SurveyVersion, Testimonial
-from survey.questionnaire import Definition
+from survey.questionnaire import Definition, Question
+from survey.services.crosstabs import CrossTabSummary, by_questions, count_joint, crosstabs_of, summarise_crosstab
 from survey.services.monthly_voices import THEMES_BY_MONTH, MonthVoices, voices_by_month
 from survey.services.part_counts import count_parts, numeric
 from survey.services.question_summaries import (
@@ -36,6 +49,7 @@ class SummaryFilters:
     month_from: Month | None = None
     month_to: Month | None = None
     by_site: bool = False  # break every select question down by site
+    by_question: str | None = None  # or by the answers to this select-one question
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,8 @@ class Summary:
     not_scored: list[tuple[str | None, int]] = field(default_factory=list)
     questions: list[QuestionSummary] = field(default_factory=list)
     breakdowns: list[Breakdown] = field(default_factory=list)
+    by_question: Question | None = None  # the question the cross-tabs break the others down by
+    crosstabs: list[CrossTabSummary] = field(default_factory=list)
     numbers: list[NumberSummary] = field(default_factory=list)
     site_names: dict[object, str] = field(default_factory=dict)  # every site a breakdown names
     quotes: list[Testimonial] = field(default_factory=list)
@@ -82,6 +98,10 @@ def summarise_survey(
     """Summarise the responses to every version of a survey that the filters include."""
     parts = count_parts(survey, definition)
     protected = protect(parts.counts, parts.partitions, min_group, parts.measures, block=block)
+    by = next((q for q in by_questions(definition) if q.name == filters.by_question), None)
+    tables = crosstabs_of(definition, by) if by is not None else []
+    if tables:
+        protected = protect_crosstabs(protected, parts.counts, count_joint(survey, tables), tables)
     sites = None if filters.site_id is None else {filters.site_id}
     view = View(protected, sites, filters.month_from, filters.month_to)
     responses = view.count(RESPONSES).value
@@ -109,6 +129,9 @@ def summarise_survey(
         months = (filters.month_from, filters.month_to)
         summary.breakdowns = [break_down_by_site(protected, view, q.question, months) for q in summary.questions]
         summary.site_names = {site.id: site.display_name for site, _ in summary.by_site}
+    if by is not None:
+        summary.by_question = by
+        summary.crosstabs = [summarise_crosstab(view, t, by, definition.question(t.question)) for t in tables]
     summary.quotes = _quotes(survey, view, quotes)
     return summary
 

@@ -24,6 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from survey.models import Site
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+BY_QUESTION = "question:"  # a breakdown by the answers to the question named after it
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -61,6 +62,18 @@ class SummaryFilterForm(FlaskForm):
         choices=[SelectChoice("", _l("Nothing")), SelectChoice("site", _l("Site"))],
         validators=[Optional()],
     )
+
+    def set_by_questions(self, questions: Sequence[tuple[str, str]]) -> None:
+        """Offer to break every question down by the answers to one of these (name, label), as well as by site."""
+        self.by.choices = [SelectChoice("", _l("Nothing")), SelectChoice("site", _l("Site"))] + [
+            SelectChoice(BY_QUESTION + name, _l("Answers to “%(question)s”", question=label))
+            for name, label in questions
+        ]
+
+    def by_question(self) -> str | None:
+        """The question chosen to break the others down by, if one was."""
+        chosen = self.by.data or ""
+        return chosen.removeprefix(BY_QUESTION) if chosen.startswith(BY_QUESTION) else None
 
     def set_sites(self, sites: list[Site]) -> None:
         """Offer every site, plus all of them."""

@@ -11,9 +11,11 @@ from wtforms.fields.choices import SelectChoice
 
 from survey.extensions import db
 from survey.models import CodedPassage, Testimonial
+from survey.questionnaire import pick
 from survey.services.agreement import blind_coding
 from survey.services.coding import code_choices, code_labels, coding_segments, may_remove
 from survey.services.corrections import correct_themes
+from survey.services.crosstabs import by_questions
 from survey.services.engine import codebook
 from survey.services.explore import answers_of, neighbours
 from survey.services.indicators import other_evidence
@@ -43,14 +45,20 @@ def summary(slug: str) -> ResponseReturnValue:
     version = current_version(survey) if survey else None
     if survey is None or version is None:
         abort(404)
+    definition = definition_of(version)
     form = SummaryFilterForm(request.args)
     form.set_sites(list_sites())
+    language = str(get_locale() or "en")
+    form.set_by_questions(
+        [(q.name, pick(q.label, language, definition.default_language)) for q in by_questions(definition)]
+    )
     filters = SummaryFilters()
     if form.validate():
         month_from, month_to = form.months()
         site = int(form.site.data) if form.site.data else None
-        filters = SummaryFilters(site, month_from, month_to, by_site=form.by.data == "site")
-    definition = definition_of(version)
+        filters = SummaryFilters(
+            site, month_from, month_to, by_site=form.by.data == "site", by_question=form.by_question()
+        )
     result = summarise_survey(
         survey,
         definition,
