@@ -39,17 +39,19 @@ from survey.services.question_summaries import (
     summarise_number,
 )
 from survey.services.raw_counts import month_of
+from survey.services.sites import sites_chosen
 
 
 @dataclass(frozen=True)
 class SummaryFilters:
-    """What the evaluator narrowed the summary to: a site and a range of months ("YYYY-MM")."""
+    """What the evaluator narrowed the summary to: a site or a region, and a range of months ("YYYY-MM")."""
 
     site_id: int | None = None
     month_from: Month | None = None
     month_to: Month | None = None
     by_site: bool = False  # break every select question down by site
     by_question: str | None = None  # or by the answers to this select-one question
+    region: tuple[str, str] | None = None  # a country code and one of its regions; a site chosen comes first
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def summarise_survey(
     tables = crosstabs_of(definition, by) if by is not None else []
     if tables:
         protected = protect_crosstabs(protected, parts.counts, count_joint(survey, tables), tables)
-    sites = None if filters.site_id is None else {filters.site_id}
+    sites = sites_chosen(filters.site_id, filters.region)
     view = View(protected, sites, filters.month_from, filters.month_to)
     responses = view.count(RESPONSES).value
     if responses < min_group:  # no atom: nothing can be shown, not even how few

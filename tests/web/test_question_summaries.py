@@ -96,3 +96,19 @@ def test_a_cross_tab_by_something_else_is_refused_without_an_error_page(client, 
         response = browser.get(URL + "?by=" + by)
         assert response.status_code == 200
         assert "(row shares)" not in response.get_data(as_text=True)
+
+
+def test_a_region_narrows_the_summary_and_its_links_keep_it(client, make_user, login, make_response):
+    for site, safe in [("tumaco", "1")] * 5 + [("guaviare", "5")] * 6:
+        make_response(site=site, safe_at_night=safe)
+    browser = login(make_user(Role.EVALUATOR))
+    page = browser.get(URL + "?region=CO:Nari%C3%B1o").get_data(as_text=True)
+    assert "<strong>5</strong> responses" in page
+    assert '<option selected value="CO:Nariño">Nariño (CO)</option>' in page
+    assert "Guaviare (Guaviare, CO)</th>" not in page  # not in the table of sites
+    assert "testimonies?region=CO:Nari%C3%B1o" in page  # the counts open the list of the same region
+    assert "compare?region=CO:Nari%C3%B1o" in page
+    safe = page[page.index('id="q-safe_at_night"') :]
+    assert "answer=safe_at_night%3D1&amp;region=CO:Nari%C3%B1o" in safe[:4000]
+    everywhere = browser.get(URL).get_data(as_text=True)
+    assert "<strong>11</strong> responses" in everywhere

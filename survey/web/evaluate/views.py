@@ -57,7 +57,12 @@ def summary(slug: str) -> ResponseReturnValue:
         month_from, month_to = form.months()
         site = int(form.site.data) if form.site.data else None
         filters = SummaryFilters(
-            site, month_from, month_to, by_site=form.by.data == "site", by_question=form.by_question()
+            site,
+            month_from,
+            month_to,
+            by_site=form.by.data == "site",
+            by_question=form.by_question(),
+            region=form.region_chosen(),
         )
     result = summarise_survey(
         survey,
