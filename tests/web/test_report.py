@@ -265,3 +265,14 @@ def test_the_report_and_the_summary_draw_one_theme_table_only_the_summary_linkin
     assert "testimonies?theme=safety" in summary
     assert "testimonies?theme=safety" not in report
     assert '<table class="keep-together">' in report  # the report keeps it on one printed page
+
+
+def test_the_report_reads_its_filters_as_the_summary_does_region_included(evaluator, make_response):
+    for site in ["tumaco"] * 5 + ["guaviare"] * 6:
+        make_response(site=site, change_story=STORY.format(n=site))
+    summary = evaluator.get(URL + "?region=CO:Nari%C3%B1o").get_data(as_text=True)
+    assert "report?region=CO:Nari%C3%B1o" in summary  # the summary's link keeps the region
+    report = evaluator.get(f"{URL}/report?region=CO:Nari%C3%B1o").get_data(as_text=True)
+    assert "5 responses, with 10 testimonies" in report  # two texts each
+    assert '<option selected value="CO:Nariño">Nariño (CO)</option>' in report
+    assert "11 responses" in evaluator.get(f"{URL}/report").get_data(as_text=True)

@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.models import Site
+from survey.services.summaries import SummaryFilters
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 BY_QUESTION = "question:"  # a breakdown by the answers to the question named after it
@@ -96,6 +97,20 @@ class SummaryFilterForm(FlaskForm):
             raise ValidationError(_l("Choose a month between 2000 and 2100."))
         if field.data and self.month_from.data and field.data < self.month_from.data:
             raise ValidationError(_l("The end month must be on or after the start month."))
+
+    def summary_filters(self) -> SummaryFilters:
+        """The summary's filters chosen (the report's too); none when the form does not validate."""
+        if not self.validate():
+            return SummaryFilters()
+        month_from, month_to = self.months()
+        return SummaryFilters(
+            int(self.site.data) if self.site.data else None,
+            month_from,
+            month_to,
+            by_site=self.by.data == "site",
+            by_question=self.by_question(),
+            region=self.region_chosen(),
+        )
 
     def months(self) -> tuple[str | None, str | None]:
         """The range of months chosen, as "YYYY-MM"."""

@@ -23,7 +23,7 @@ from survey.services.memos import list_memos
 from survey.services.memos import may_change as may_change_memo
 from survey.services.report import may_pin
 from survey.services.sites import list_sites
-from survey.services.summaries import SummaryFilters, summarise_survey
+from survey.services.summaries import summarise_survey
 from survey.services.surveys import current_version, definition_of, get_survey, list_surveys
 from survey.web.evaluate import bp
 from survey.web.evaluate.explore_views import filter_args, filter_form, limits
@@ -52,18 +52,7 @@ def summary(slug: str) -> ResponseReturnValue:
     form.set_by_questions(
         [(q.name, pick(q.label, language, definition.default_language)) for q in by_questions(definition)]
     )
-    filters = SummaryFilters()
-    if form.validate():
-        month_from, month_to = form.months()
-        site = int(form.site.data) if form.site.data else None
-        filters = SummaryFilters(
-            site,
-            month_from,
-            month_to,
-            by_site=form.by.data == "site",
-            by_question=form.by_question(),
-            region=form.region_chosen(),
-        )
+    filters = form.summary_filters()
     result = summarise_survey(
         survey,
         definition,
