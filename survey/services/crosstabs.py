@@ -19,7 +19,7 @@ from survey.services.question_summaries import ChoiceRow, QuestionSummary
 
 def by_questions(definition: Definition) -> list[Question]:
     """The questions a summary can break the others down by: select-one questions asked on the form."""
-    return [q for q in single_choice(definition) if not q.bind]
+    return [q for q in single_choice(definition) if not q.bind and not q.personal]
 
 
 def crosstabs_of(definition: Definition, by: Question) -> list[CrossTab]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from survey.questionnaire import parse_definition
+from survey.services.crosstabs import by_questions
 from survey.services.summaries import SummaryFilters, summarise_survey
 from tests.services.test_question_summaries import with_needs  # noqa: F401 (a fixture)
 
@@ -81,3 +82,12 @@ def test_an_unknown_by_question_breaks_nothing_down(make_response, example_surve
     for name in ("nothing_like_it", "change_story"):  # not a question; not a select-one
         summary = summarise_survey(example_survey.survey, definition, SummaryFilters(by_question=name), min_group=5)
         assert summary.by_question is None and summary.crosstabs == []
+
+
+def test_a_personal_question_is_never_what_the_others_are_broken_down_by(example_survey, db):
+    """Its answers are never shown to evaluators; neither are groups of them."""
+    data = dict(example_survey.definition)
+    data["questions"] = [dict(q, personal=True) if q["name"] == "age_band" else q for q in data["questions"]]
+    definition = parse_definition(data)
+    assert "age_band" not in {q.name for q in by_questions(definition)}
+    assert "safe_at_night" in {q.name for q in by_questions(definition)}
