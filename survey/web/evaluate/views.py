@@ -40,7 +40,7 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/<slug>")
 def summary(slug: str) -> ResponseReturnValue:
-    """A survey's summary, narrowed by site and months."""
+    """A survey's summary, narrowed by site or region and months, broken down by site or by a question."""
     survey = get_survey(slug)
     version = current_version(survey) if survey else None
     if survey is None or version is None:
