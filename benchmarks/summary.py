@@ -1,6 +1,7 @@
 """The evaluator's summary at 10k and 100k testimonies (1M with BENCH_LARGE=1), next to a bare grouped
-scan of the same rows (testimonies per site and month) measured in the same run, and their ratio;
-and what one web-form submission costs once a site's month holds that many.
+scan of the same rows (testimonies per site and month) measured in the same run, and their ratio; the
+same summary with every question cross-tabbed by a five-point question; and what one web-form
+submission costs once a site's month holds that many.
 
 Data is generated with Core bulk inserts straight into the tables (analysed testimonies, five-point
 answers, machine tags and a few corrections) over a few sites and a year, then the summary's counts
@@ -194,6 +195,11 @@ def _measure(url: str) -> list[dict[str, Any]]:
                 summarise_survey(version.survey, definition, SummaryFilters(), min_group=5)
                 db.session.rollback()
 
+            def crosstab() -> None:
+                filters = SummaryFilters(by_question="safe_at_night")
+                summarise_survey(version.survey, definition, filters, min_group=5)
+                db.session.rollback()
+
             def submit() -> None:  # through the web form's service, into a month and site the load filled
                 answers = {**ANSWERS, "site": "site-0"}
                 moment = datetime(2024, 6, 15, tzinfo=UTC)
@@ -206,6 +212,7 @@ def _measure(url: str) -> list[dict[str, Any]]:
                     "load": loaded,
                     "rebuild": rebuilt,
                     "summary": _median(summary),
+                    "crosstab": _median(crosstab),
                     "scan": _median(scan),
                     "submit": _median(submit),
                 }
@@ -222,6 +229,7 @@ def _print(name: str, figures: list[dict[str, Any]]) -> None:
             f"bare grouped scan {f['scan'] * 1000:8.1f} ms, ratio {f['summary'] / f['scan']:5.2f}x "
             f"(bulk load {f['load']:.1f} s, rollup rebuild and statistics {f['rebuild']:.1f} s)"
         )
+        print(f"{'':<11} the summary with every question cross-tabbed by another: {f['crosstab'] * 1000:8.1f} ms")
         per_cell = f["size"] // (SITES * MONTHS)
         print(
             f"{'':<11} one web-form submission into a site and month of ~{per_cell:,} responses, analysis "

@@ -122,14 +122,14 @@ def make_atoms(responses: Mapping[tuple[Site, Month], int], k: int, block: int =
     return atoms, small
 
 
-def withhold(parts: Mapping[str, int], rest: int, k: int) -> set[str]:
+def withhold(parts: Mapping[str, int], rest: int, k: int, start: Collection[str] = ()) -> set[str]:
     """The parts of one partition to withhold, the never-shown rest counting as withheld.
 
-    Parts of 1 to k-1 first; then, while what is withheld adds up to 1 to k-1, or is a single part
-    that could have been shown (its total minus the shown parts would give it away), the next
-    smallest part that is not zero.
+    Parts of 1 to k-1 first (and those of `start`, withheld already for another reason); then, while
+    what is withheld adds up to 1 to k-1, or is a single part that could have been shown (its total
+    minus the shown parts would give it away), the next smallest part that is not zero.
     """
-    withheld = {p for p, n in parts.items() if 0 < n < k}
+    withheld = {p for p, n in parts.items() if 0 < n < k} | (set(start) & set(parts))
 
     def unsafe() -> bool:
         hidden = rest + sum(parts[p] for p in withheld)
@@ -218,6 +218,98 @@ def _measures_of(
     # A published part can hold fewer than k values of a measure (a theme's scored sentences): views could
     # subtract such a part's sum from one another, so it counts in no mean.
     return {key: value for key, value in kept.items() if value[1] >= k}
+
+
+@dataclass(frozen=True)
+class CrossTab:
+    """A select question's answers (columns) within each answer of a select-one question (rows)."""
+
+    by: str  # the select-one question
+    rows: tuple[str, ...]
+    question: str
+    columns: tuple[str, ...]
+    multiple: bool = False  # a select-multiple question: a response counts in each column it ticked
+
+    @property
+    def statistic(self) -> str:
+        """The statistic its cells are published under, each part a cross_part(row, column)."""
+        return f"cross:{self.by}:{self.question}"
+
+    def row_total(self, row: str) -> tuple[str, str]:
+        """The statistic and part that count a row's responses."""
+        return f"answer:{self.by}", row
+
+    def column_total(self, column: str) -> tuple[str, str]:
+        """The statistic and part that count a column's responses."""
+        return (f"choice:{self.question}:{column}", YES) if self.multiple else (f"answer:{self.question}", column)
+
+
+def cross_part(row: str, column: str) -> str:
+    """A cell of a cross-tab, as a part."""
+    return f"{row}\x1f{column}"
+
+
+def protect_crosstabs(
+    protected: Protected, counts: Mapping[Key, int], joint: Mapping[Key, int], tables: Iterable[CrossTab]
+) -> Protected:
+    """Decide, in each atom, which cells of these cross-tabs may be published besides what protect() did.
+
+    `joint` holds each cell's count per site and month (the table's statistic, cross_part(row, column)),
+    `counts` what protect() was given. In an atom, each row is the question's partition of the responses
+    in that row, and each column the rows' partition of the column's responses (what is left: no answer
+    to the other question); withhold() runs over rows and columns again, each starting from every cell
+    withheld so far, until no row or column needs more: then no row or column total minus its shown
+    cells gives away a small group or a single cell.
+    """
+    atom_of = {(a.site, m): a for a in protected.atoms for m in a.months}
+    per_atom: dict[tuple[Atom, str, str], int] = defaultdict(int)
+    for source in (counts, joint):
+        for (site, month, statistic, part), n in source.items():
+            if (atom := atom_of.get((site, month))) is not None:
+                per_atom[atom, statistic, part] += n
+    published, withheld = dict(protected.published), set(protected.withheld)
+    for table in tables:
+        for atom in protected.atoms:
+            cells = {
+                cross_part(r, c): per_atom.get((atom, table.statistic, cross_part(r, c)), 0)
+                for r in table.rows
+                for c in table.columns
+            }
+            keys = [table.row_total(r) for r in table.rows] + [table.column_total(c) for c in table.columns]
+            totals = {key: per_atom.get((atom, *key), 0) for key in keys}
+            hidden = _withhold_cells(table, cells, totals, protected.k)
+            for part, n in cells.items():
+                if part in hidden:
+                    withheld.add((atom, table.statistic, part))
+                else:
+                    published[atom, table.statistic, part] = n
+    return Protected(
+        protected.k, protected.atoms, protected.small_sites, published, frozenset(withheld), protected.measures
+    )
+
+
+def _withhold_cells(
+    table: CrossTab, cells: Mapping[str, int], totals: Mapping[tuple[str, str], int], k: int
+) -> set[str]:
+    """The cells of one atom's cross-tab to withhold, given its rows' and columns' totals."""
+    total = totals.__getitem__
+    groups: list[tuple[list[str], int]] = []
+    for r in table.rows:
+        if table.multiple:  # each choice ticked or not within the row, as choice_partition in the atom
+            groups += [([cross_part(r, c)], total(table.row_total(r)) - cells[cross_part(r, c)]) for c in table.columns]
+        else:
+            row = [cross_part(r, c) for c in table.columns]
+            groups.append((row, total(table.row_total(r)) - sum(cells[p] for p in row)))
+    for c in table.columns:
+        column = [cross_part(r, c) for r in table.rows]
+        groups.append((column, total(table.column_total(c)) - sum(cells[p] for p in column)))
+    hidden: set[str] = set()
+    while True:
+        before = len(hidden)
+        for group, rest in groups:
+            hidden |= withhold({p: cells[p] for p in group}, max(0, rest), k, hidden)
+        if len(hidden) == before:
+            return {p for p in hidden if cells[p]}
 
 
 @dataclass(frozen=True)

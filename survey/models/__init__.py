@@ -12,7 +12,7 @@ from survey.models.media import MediaFile
 from survey.models.report import ReportPin
 from survey.models.response import Answer, Channel, ConsentScope, InterviewMode, Response
 from survey.models.revision import ResponseRevision
-from survey.models.rollup import SummaryCount
+from survey.models.rollup import JointCount, SummaryCount
 from survey.models.site import Site
 from survey.models.survey import Survey, SurveyStatus, SurveyVersion
 from survey.models.tag_rule import TagSource
@@ -36,6 +36,7 @@ __all__ = [
     "IndicatorValue",
     "InterviewMode",
     "Job",
+    "JointCount",
     "JobChunk",
     "JobKind",
     "JobStatus",

@@ -81,12 +81,19 @@ class Comparison:
 
 
 def compare_periods(
-    survey: Survey, definition: Definition, a: Period, b: Period, *, min_group: int, block: int = 0
+    survey: Survey,
+    definition: Definition,
+    a: Period,
+    b: Period,
+    *,
+    min_group: int,
+    block: int = 0,
+    sites: set[int] | None = None,
 ) -> Comparison:
-    """Compare two periods of a survey's responses, all sites together."""
+    """Compare two periods of a survey's responses, of some sites or (None) all sites together."""
     parts = count_parts(survey, definition)
     protected = protect(parts.counts, parts.partitions, min_group, parts.measures, block=block)
-    views = View(protected, None, a.month_from, a.month_to), View(protected, None, b.month_from, b.month_to)
+    views = View(protected, sites, a.month_from, a.month_to), View(protected, sites, b.month_from, b.month_to)
     sizes = [view.count(RESPONSES).value for view in views]
     shown = [n if n >= min_group else None for n in sizes]
     result = Comparison(shown[0], shown[1])

@@ -34,11 +34,12 @@ from survey.analysis.pipeline import redact_testimony
 from survey.analysis.search_terms import fts5_query, parse_search
 from survey.disclosure import RESPONSES, Key, Month, View, protect
 from survey.extensions import db
-from survey.models import Answer, Response, Site, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
+from survey.models import Answer, Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.models.base import SEARCH_TABLE
 from survey.questionnaire import Definition, Question, pick
 from survey.services.blindness import NO_BLINDFOLD, Blindfold
 from survey.services.part_counts import NEUTRAL_WITHIN, month_of
+from survey.services.sites import sites_chosen
 
 SENTIMENTS = ("negative", "neutral", "positive", "not_scored")
 SORTS = ("newest", "oldest", "most_negative", "most_positive", "confidence", "least_certain")
@@ -105,12 +106,7 @@ def published_view(survey: Survey, filters: ExploreFilters, *, min_group: int, b
 
 def sites_filtered(filters: ExploreFilters) -> set[int] | None:
     """The sites the filters keep: one site, the sites of one region, or every site (None)."""
-    if filters.site_id is not None:
-        return {filters.site_id}
-    if filters.region is not None:
-        country, region = filters.region
-        return set(db.session.scalars(select(Site.id).where(Site.country == country, Site.region == region)))
-    return None
+    return sites_chosen(filters.site_id, filters.region)
 
 
 def in_atoms(view: View) -> ColumnElement[bool]:

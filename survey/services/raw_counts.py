@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, case, distinct, func, literal, select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -28,6 +29,7 @@ NUMBER = "number:"  # followed by a question's name: its answers counted by fine
 NUMBER_TYPES = frozenset({"integer", "decimal"})
 
 CountRow = dict[str, Any]  # a row of the summary_count table, without its id
+JointRow = dict[str, Any]  # a row of the joint_count table, without its id
 GROUPED = (Response.survey_version_id, Response.site_id, "month_key")  # a cell
 
 
@@ -217,4 +219,71 @@ def _count_themes(where: ColumnElement[bool], month: Any) -> list[CountRow]:
     return [
         _row((v, s, m), f"theme:{theme}", YES, n, total, scored)
         for v, s, m, theme, n, total, scored in db.session.execute(query)
+    ]
+
+
+def by_questions(versions: Collection[int]) -> dict[int, frozenset[str]]:
+    """The select-one questions with choices, by version: a cross-tab's rows can be their answers."""
+    found = db.session.scalars(select(SurveyVersion).where(SurveyVersion.id.in_(list(versions))))
+    return {v.id: frozenset(by_question_names(definition_of(v).questions)) for v in found}
+
+
+def by_question_names(questions: Iterable[Any]) -> list[str]:
+    """Which of a definition's questions a cross-tab can break another down by: select-one with choices."""
+    return [q.name for q in questions if q.type == "select_one" and q.choices]
+
+
+def joint_row(cell: tuple[int, int | None, str], by: str, by_choice: str, question: str, part: str, n: int) -> JointRow:
+    """A row of joint_count."""
+    version, site, month = cell
+    return {
+        "survey_version_id": version,
+        "site_id": site,
+        "month": month,
+        "by_question": by,
+        "by_choice": by_choice,
+        "question": question,
+        "part": part,
+        "count": int(n),
+    }
+
+
+def count_joint_raw(where: ColumnElement[bool], versions: Collection[int]) -> list[JointRow]:
+    """Count, per cell, the responses that `where` selects by their answer to each select-one question and
+    their answer to each other question with choices; versions holds every version among them."""
+    rows_by = by_questions(versions)
+    choices = _choice_questions(versions)
+    by_names, names = sorted(set().union(*rows_by.values())), sorted(set().union(*choices.values()))
+    if not by_names or len(names) < 2:
+        return []
+    by, of = aliased(Answer), aliased(Answer)
+    month = month_of(Response.submitted_at).label("month_key")
+    query = (
+        select(
+            Response.survey_version_id,
+            Response.site_id,
+            month,
+            by.question,
+            by.value_text,
+            of.question,
+            of.value_text,
+            func.count(),
+        )
+        .select_from(Response)
+        .join(by, by.response_id == Response.id)
+        .join(of, of.response_id == Response.id)
+        .where(
+            where,
+            by.question.in_(by_names),
+            of.question.in_(names),
+            of.question != by.question,
+            by.value_text.is_not(None),
+            of.value_text.is_not(None),
+        )
+        .group_by(*GROUPED, by.question, by.value_text, of.question, of.value_text)
+    )
+    return [
+        joint_row((v, s, m), by_question, str(by_choice), question, str(part), n)  # neither is null: see where
+        for v, s, m, by_question, by_choice, question, part, n in db.session.execute(query)
+        if by_question in rows_by.get(v, ()) and question in choices.get(v, ())
     ]

@@ -19,13 +19,15 @@ from sqlalchemy.orm import Session
 
 from survey.disclosure import ALL, GAVE_TESTIMONY, NOT_SCORED, RESPONSES, SENTIMENT, SENTIMENT_SQUARES, TESTIMONIES, YES
 from survey.extensions import db
-from survey.models import Response, SummaryCount, TagSource, Testimonial, ThemeTag
+from survey.models import JointCount, Response, SummaryCount, TagSource, Testimonial, ThemeTag
 from survey.models.base import table_of
 from survey.models.tag_rule import PEOPLE, counts
-from survey.services.raw_counts import NEUTRAL_WITHIN, NUMBER, number_part
+from survey.services.raw_counts import NEUTRAL_WITHIN, NUMBER, joint_row, number_part
 from survey.services.rollups import CHANGES, Cell, TagFacts, lock_cells, month_key, touch_cells
 
 Key = tuple[Cell, str, str]  # a cell, a statistic, a part
+# A joint count among the differences: JOINT + "by question" + SEP + "question", and "by choice" + SEP + "part".
+JOINT, SEP = "joint:", "\x1f"
 
 
 @dataclass
@@ -72,9 +74,18 @@ def count_submission(
     choice_questions: frozenset[str],
     told: int,
     number_questions: frozenset[str] = frozenset(),
+    by_questions: frozenset[str] = frozenset(),
 ) -> None:
-    """Add a response just stored: its answers to questions with choices or numbers, its testimonies (pending)."""
+    """Add a response just stored: its answers to questions with choices or numbers, its testimonies
+    (pending), and each pair of its answers to a select-one question (by_questions) and another with choices."""
     changes[cell, RESPONSES, ALL].add(1)
+    answers = list(answers)
+    chosen = [(q, str(v)) for q, v in answers if q in choice_questions and v is not None]
+    for by, by_choice in chosen:
+        if by in by_questions:
+            for question, part in chosen:
+                if question != by:
+                    changes[cell, f"{JOINT}{by}{SEP}{question}", f"{by_choice}{SEP}{part}"].add(1)
     for question, value in answers:
         if question in choice_questions and value is not None:
             changes[cell, f"answer:{question}", str(value)].add(1)
@@ -201,6 +212,9 @@ def apply_deferred(session: Session) -> None:
 def apply_changes(changes: Mapping[Key, Change]) -> None:
     """Add the changes to the stored counts: one read of the cells' rows, then updates, inserts, deletes."""
     changes = {key: c for key, c in changes.items() if c.count or c.polarity_count or c.polarity_sum}
+    joint = {key: c.count for key, c in changes.items() if key[1].startswith(JOINT)}
+    changes = {key: c for key, c in changes.items() if not key[1].startswith(JOINT)}
+    _apply_joint(joint)
     if not changes:
         return
     cells = sorted({key[0] for key in changes}, key=lambda c: (c[0], c[1] or 0, c[2]))
@@ -250,10 +264,10 @@ def apply_changes(changes: Mapping[Key, Change]) -> None:
     touch_cells(unsure)
 
 
-def _in_cell(cell: Cell) -> Any:
+def _in_cell(cell: Cell, table: type[SummaryCount] | type[JointCount] = SummaryCount) -> Any:
     version, site, month = cell
-    at_site = SummaryCount.site_id.is_(None) if site is None else SummaryCount.site_id == site
-    return and_(SummaryCount.survey_version_id == version, at_site, SummaryCount.month == month)
+    at_site = table.site_id.is_(None) if site is None else table.site_id == site
+    return and_(table.survey_version_id == version, at_site, table.month == month)
 
 
 def _row(key: Key, n: int, total: float, scored: int) -> dict[str, Any]:
@@ -268,3 +282,51 @@ def _row(key: Key, n: int, total: float, scored: int) -> dict[str, Any]:
         "polarity_sum": total,
         "polarity_count": scored,
     }
+
+
+def _apply_joint(changes: Mapping[Key, int]) -> None:
+    """Add differences to the joint counts, as apply_changes does to the summary's."""
+    if not changes:
+        return
+    cells = sorted({key[0] for key in changes}, key=lambda c: (c[0], c[1] or 0, c[2]))
+    lock_cells(cells)
+    stored: dict[Key, tuple[int, int]] = {}
+    for start in range(0, len(cells), 50):
+        part = cells[start : start + 50]
+        query = select(
+            JointCount.id,
+            JointCount.survey_version_id,
+            JointCount.site_id,
+            JointCount.month,
+            JointCount.by_question,
+            JointCount.by_choice,
+            JointCount.question,
+            JointCount.part,
+            JointCount.count,
+        ).where(or_(*[_in_cell(c, JointCount) for c in part]))
+        for found_id, version, site, month, by, by_choice, question, answer, n in db.session.execute(query):
+            stored[(version, site, month), f"{JOINT}{by}{SEP}{question}", f"{by_choice}{SEP}{answer}"] = (found_id, n)
+    updates: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
+    deletes: list[int] = []
+    unsure: set[Cell] = set()
+    for key, change in changes.items():
+        row_id, was = stored.get(key, (None, 0))
+        n = was + change
+        if n < 0:
+            unsure.add(key[0])  # the counts were not what the rows say: count the cell again
+        elif n == 0:
+            deletes += [row_id] if row_id is not None else []
+        elif row_id is None:
+            (by, question), (by_choice, answer) = key[1].removeprefix(JOINT).split(SEP), key[2].split(SEP, 1)
+            inserts.append(joint_row(key[0], by, by_choice, question, answer, n))
+        else:
+            updates.append({"row_id": row_id, "n": n})
+    table = table_of(JointCount)
+    if updates:
+        db.session.execute(update(table).where(table.c.id == bindparam("row_id")).values(count=bindparam("n")), updates)
+    if inserts:
+        db.session.execute(insert(table), inserts)
+    if deletes:
+        db.session.execute(delete(table).where(table.c.id.in_(deletes)))
+    touch_cells(unsure)

@@ -29,10 +29,10 @@ from sqlalchemy import ColumnElement, and_, bindparam, delete, event, func, inse
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 
 from survey.extensions import db
-from survey.models import Answer, Response, SummaryCount, SurveyVersion, TagSource, Testimonial, ThemeTag
+from survey.models import Answer, JointCount, Response, SummaryCount, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.models.base import table_of
 from survey.models.tag_rule import counted_clause, counts
-from survey.services.raw_counts import count_raw
+from survey.services.raw_counts import count_joint_raw, count_raw
 
 Cell = tuple[int, int | None, str]  # survey version id, site id, month ("YYYY-MM", UTC)
 CELLS_AT_ONCE = 50  # cells counted in one set of queries
@@ -107,6 +107,7 @@ def settle_rollups(session: Session | None = None) -> None:
         and not info.get(CHANGES)
         and not session.new
         and not session.dirty
+        and not session.deleted  # a delete alone is marked only by the flush below
     ):
         return
     session.flush()  # the watched flushes mark what they write
@@ -155,10 +156,10 @@ def _cell_of_response(cell: Cell) -> ColumnElement[bool]:
     )
 
 
-def _cell_of_count(cell: Cell) -> ColumnElement[bool]:
+def _cell_of_count(cell: Cell, table: type[SummaryCount] | type[JointCount] = SummaryCount) -> ColumnElement[bool]:
     version, site, month = cell
-    at_site = SummaryCount.site_id.is_(None) if site is None else SummaryCount.site_id == site
-    return and_(SummaryCount.survey_version_id == version, at_site, SummaryCount.month == month)
+    at_site = table.site_id.is_(None) if site is None else table.site_id == site
+    return and_(table.survey_version_id == version, at_site, table.month == month)
 
 
 def lock_cells(cells: Sequence[Cell], session: Session | None = None) -> None:
@@ -183,11 +184,19 @@ def _recount(session: Session, cells: list[Cell]) -> None:
         )
         if rows:
             session.execute(insert(table_of(SummaryCount)), rows)
+        joint = count_joint_raw(or_(*[_cell_of_response(c) for c in part]), {c[0] for c in part})
+        session.execute(
+            delete(JointCount)
+            .where(or_(*[_cell_of_count(c, JointCount) for c in part]))
+            .execution_options(synchronize_session=False)
+        )
+        for at in range(0, len(joint), INSERTED_AT_ONCE):
+            session.execute(insert(table_of(JointCount)), joint[at : at + INSERTED_AT_ONCE])
 
 
-def rebuild_rollups() -> int:
+def rebuild_rollups(*, joint: bool = True) -> int:
     """Set every tag's `counts` and count the summary of every survey again from the raw rows; return
-    how many count rows it wrote.
+    how many count rows it wrote. joint: the joint counts too (not before the revision that made them).
 
     For bulk loads and migrations that write the tables without marking what they touch (call it,
     then survey.services.planner.refresh_planner_statistics(), before committing). Bulk-inserted
@@ -205,6 +214,17 @@ def rebuild_rollups() -> int:
     rows = count_raw(true(), versions) if versions else []
     for start in range(0, len(rows), INSERTED_AT_ONCE):
         session.execute(insert(table_of(SummaryCount)), rows[start : start + INSERTED_AT_ONCE])
+    return len(rows) + (rebuild_joint_counts() if joint else 0)
+
+
+def rebuild_joint_counts() -> int:
+    """Count every survey's joint counts again from the raw rows; return how many rows it wrote."""
+    session = db.session()
+    session.execute(delete(JointCount).execution_options(synchronize_session=False))
+    versions = list(session.scalars(select(SurveyVersion.id)))
+    rows = count_joint_raw(true(), versions) if versions else []
+    for start in range(0, len(rows), INSERTED_AT_ONCE):
+        session.execute(insert(table_of(JointCount)), rows[start : start + INSERTED_AT_ONCE])
     return len(rows)
 
 

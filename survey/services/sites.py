@@ -151,3 +151,13 @@ def import_sites(sites: list[SiteFields], actor: User | None = None, source: str
 def upsert_sites_from_file(path: str | Path) -> list[Site]:
     """Create or update the sites listed in a YAML file (the demo's and the tests')."""
     return [save_site(fields) for fields in read_sites_file(path)]
+
+
+def sites_chosen(site_id: int | None, region: tuple[str, str] | None) -> set[int] | None:
+    """The sites a filter keeps: one site, the sites of one region (country code, name), or every site (None)."""
+    if site_id is not None:
+        return {site_id}
+    if region is not None:
+        country, name = region
+        return set(db.session.scalars(select(Site.id).where(Site.country == country, Site.region == name)))
+    return None

@@ -17,7 +17,7 @@ from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response
 from survey.models.base import table_of, utcnow
 from survey.questionnaire import Definition
 from survey.services.deferred import analyse_later
-from survey.services.raw_counts import NUMBER_TYPES
+from survey.services.raw_counts import NUMBER_TYPES, by_question_names
 from survey.services.rollup_deltas import count_submission, defer_changes, new_changes
 from survey.services.rollups import month_key
 from survey.services.testimonies import pending_testimony_row
@@ -220,7 +220,8 @@ def _count(
         cell = (submission.version.id, _site_of(row), month_key(_submitted(row)))
         choices = frozenset(q.name for q in submission.definition.questions if q.choices)
         numbers = frozenset(q.name for q in submission.definition.questions if q.type in NUMBER_TYPES)
-        count_submission(changes, cell, answered[response_id], choices, told[response_id], numbers)
+        by = frozenset(by_question_names(submission.definition.questions))
+        count_submission(changes, cell, answered[response_id], choices, told[response_id], numbers, by)
     defer_changes(changes)
 
 

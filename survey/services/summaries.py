@@ -11,10 +11,23 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import selectinload
 
-from survey.disclosure import ALL, BANDS, NOT_SCORED, RESPONSES, SENTIMENT, TESTIMONIES, YES, Month, View, protect
+from survey.disclosure import (
+    ALL,
+    BANDS,
+    NOT_SCORED,
+    RESPONSES,
+    SENTIMENT,
+    TESTIMONIES,
+    YES,
+    Month,
+    View,
+    protect,
+    protect_crosstabs,
+)
 from survey.extensions import db
 from survey.models import Response, Site, Survey, SurveyVersion, Testimonial
-from survey.questionnaire import Definition
+from survey.questionnaire import Definition, Question
+from survey.services.crosstabs import CrossTabSummary, by_questions, count_joint, crosstabs_of, summarise_crosstab
 from survey.services.monthly_voices import THEMES_BY_MONTH, MonthVoices, voices_by_month
 from survey.services.part_counts import count_parts, numeric
 from survey.services.question_summaries import (
@@ -26,16 +39,19 @@ from survey.services.question_summaries import (
     summarise_number,
 )
 from survey.services.raw_counts import month_of
+from survey.services.sites import sites_chosen
 
 
 @dataclass(frozen=True)
 class SummaryFilters:
-    """What the evaluator narrowed the summary to: a site and a range of months ("YYYY-MM")."""
+    """What the evaluator narrowed the summary to: a site or a region, and a range of months ("YYYY-MM")."""
 
     site_id: int | None = None
     month_from: Month | None = None
     month_to: Month | None = None
     by_site: bool = False  # break every select question down by site
+    by_question: str | None = None  # or by the answers to this select-one question
+    region: tuple[str, str] | None = None  # a country code and one of its regions; a site chosen comes first
 
 
 @dataclass(frozen=True)
@@ -64,6 +80,8 @@ class Summary:
     not_scored: list[tuple[str | None, int]] = field(default_factory=list)
     questions: list[QuestionSummary] = field(default_factory=list)
     breakdowns: list[Breakdown] = field(default_factory=list)
+    by_question: Question | None = None  # the question the cross-tabs break the others down by
+    crosstabs: list[CrossTabSummary] = field(default_factory=list)
     numbers: list[NumberSummary] = field(default_factory=list)
     site_names: dict[object, str] = field(default_factory=dict)  # every site a breakdown names
     quotes: list[Testimonial] = field(default_factory=list)
@@ -82,7 +100,11 @@ def summarise_survey(
     """Summarise the responses to every version of a survey that the filters include."""
     parts = count_parts(survey, definition)
     protected = protect(parts.counts, parts.partitions, min_group, parts.measures, block=block)
-    sites = None if filters.site_id is None else {filters.site_id}
+    by = next((q for q in by_questions(definition) if q.name == filters.by_question), None)
+    tables = crosstabs_of(definition, by) if by is not None else []
+    if tables:
+        protected = protect_crosstabs(protected, parts.counts, count_joint(survey, tables), tables)
+    sites = sites_chosen(filters.site_id, filters.region)
     view = View(protected, sites, filters.month_from, filters.month_to)
     responses = view.count(RESPONSES).value
     if responses < min_group:  # no atom: nothing can be shown, not even how few
@@ -109,6 +131,9 @@ def summarise_survey(
         months = (filters.month_from, filters.month_to)
         summary.breakdowns = [break_down_by_site(protected, view, q.question, months) for q in summary.questions]
         summary.site_names = {site.id: site.display_name for site, _ in summary.by_site}
+    if by is not None:
+        summary.by_question = by
+        summary.crosstabs = [summarise_crosstab(view, t, by, definition.question(t.question)) for t in tables]
     summary.quotes = _quotes(survey, view, quotes)
     return summary
 

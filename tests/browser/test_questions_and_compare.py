@@ -1,4 +1,5 @@
-"""An evaluator reads every question broken down by site, then compares two periods; axe finds nothing severe."""
+"""An evaluator reads every question broken down by site, then by the answers to another question, then
+compares two periods; axe finds nothing severe."""
 
 from __future__ import annotations
 
@@ -23,7 +24,10 @@ def axe_page(browser):
 def test_questions_by_site_and_a_comparison(axe_page, live_server, make_response, make_user, db, lang):
     for month, value, times in [(1, "1", 14), (1, "4", 6), (3, "2", 8), (3, "5", 12)]:
         for _ in range(times):
-            response = make_response(safe_at_night=value, change_story="The clinic opened again and I feel safe now.")
+            age = "18-24" if value in ("1", "2") else "60+"
+            response = make_response(
+                safe_at_night=value, age_band=age, change_story="The clinic opened again and I feel safe now."
+            )
             response.submitted_at = datetime(2026, month, 15, 12, tzinfo=UTC)
     db.session.commit()
     user = make_user(Role.EVALUATOR)
@@ -37,6 +41,11 @@ def test_questions_by_site_and_a_comparison(axe_page, live_server, make_response
     page.locator("form.filters button[type=submit]").click()
     page.wait_for_selector("table.crosstab")
     assert page.locator("svg.diverging").count() >= 5
+    assert severe_violations(page) == []
+    page.select_option("#by", "question:age_band")
+    page.locator("form.filters button[type=submit]").click()
+    page.wait_for_selector("svg.crosstab-bars")
+    assert page.locator("table.crosstab caption").count() >= 5
     assert severe_violations(page) == []
     page.locator("a[href$='/compare']").click()
     for name, month in [("a_from", "2026-01"), ("a_to", "2026-01"), ("b_from", "2026-03"), ("b_to", "2026-03")]:

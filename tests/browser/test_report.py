@@ -77,6 +77,10 @@ def test_the_report_and_the_pin_form_have_no_serious_accessibility_violation(pin
     page.goto(f"{live_server}/evaluate/community-safety/report?lang={lang}")
     page.wait_for_selector("#r-quotes")
     assert severe_violations(page) == []
+    page.select_option("#by", "site")  # every question broken down by site, as on the summary
+    page.locator("form.report-filters button[type=submit]").click()
+    page.wait_for_selector("table.crosstab")
+    assert severe_violations(page) == []
     page.goto(f"{live_server}/evaluate/community-safety/testimonies?lang={lang}")
     page.locator("main a[href*='/testimonials/']").first.click()
     page.wait_for_selector("#report-pins")

@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select, true
 
 from survey.disclosure import SENTIMENT_SQUARES
-from survey.models import CodedPassage, Response, SummaryCount, SurveyVersion, Testimonial, ThemeTag
+from survey.models import Answer, CodedPassage, JointCount, Response, SummaryCount, SurveyVersion, Testimonial, ThemeTag
 from survey.models.tag_rule import counts
 from survey.services import rollup_deltas
 from survey.services.coding import code_passage, remove_passage
 from survey.services.corrections import correct_themes
 from survey.services.engine import current_engine
-from survey.services.raw_counts import count_raw
+from survey.services.raw_counts import count_joint_raw, count_raw
 from survey.services.rollups import rebuild_rollups
 from survey.services.submissions import record_submission
 from survey.services.summaries import SummaryFilters, summarise_survey
@@ -64,6 +64,28 @@ def from_raw_rows(db):
     return _keyed(tuple(row[k] for k in keys) for row in rows)
 
 
+JOINT_KEY = ("survey_version_id", "site_id", "month", "by_question", "by_choice", "question", "part")
+
+
+def joint_rollup(db):
+    """The joint counts kept, as a multiset of cells and pairs of answers with their counts."""
+    columns = [getattr(JointCount, k) for k in JOINT_KEY]
+    return _joint_keyed(db.session.execute(select(*columns, JointCount.count)))
+
+
+def joint_from_raw_rows(db):
+    """The joint counts the grouped query counts from the raw answers."""
+    versions = db.session.scalars(select(SurveyVersion.id)).all()
+    return _joint_keyed(tuple(row[k] for k in (*JOINT_KEY, "count")) for row in count_joint_raw(true(), versions))
+
+
+def _joint_keyed(rows):
+    found = defaultdict(list)
+    for *key, n in rows:
+        found[tuple(key)].append(n)
+    return dict(found)
+
+
 def _keyed(rows):
     found = defaultdict(list)
     for *key, n, total, scored in rows:
@@ -89,7 +111,15 @@ def assert_tags_count_by_the_rule(db):
 
 
 STEP = st.one_of(
-    st.tuples(st.just("form"), st.sampled_from(SITES), st.integers(1, 3), st.sampled_from(STORIES)),
+    st.tuples(
+        st.just("form"),
+        st.sampled_from(SITES),
+        st.integers(1, 3),
+        st.sampled_from(STORIES),
+        st.sampled_from(["1", "3", "5", ""]),  # safe_at_night: "" leaves it unanswered
+        st.sampled_from(["18-24", "60+"]),
+    ),
+    st.tuples(st.just("answer"), st.integers(0, 50), st.sampled_from(["1", "2", "5", None])),
     st.tuples(st.just("batch"), st.lists(st.tuples(st.sampled_from(SITES), st.sampled_from(STORIES)), max_size=4)),
     st.tuples(
         st.just("correct"), st.integers(0, 50), st.sets(st.sampled_from(THEMES)), st.sets(st.sampled_from(THEMES))
@@ -121,9 +151,17 @@ def _site(db, slug):
 def _apply(step, db, make_response, version, evaluator):
     kind, *args = step
     if kind == "form":
-        site, month, story = args
-        response = make_response(site=site, change_story=story)
+        site, month, story, safe, age = args
+        response = make_response(site=site, change_story=story, safe_at_night=safe, age_band=age)
         response.submitted_at = datetime(2026, month, 10, tzinfo=UTC)  # a later edit moves it between cells
+    elif kind == "answer" and (response := _nth(db, Response, args[0])) is not None:
+        answer = next((a for a in response.answers if a.question == "safe_at_night"), None)
+        if args[1] is None and answer is not None:  # an edit takes the answer away
+            db.session.delete(answer)
+        elif answer is not None:
+            answer.value_text = args[1]
+        elif args[1] is not None:
+            db.session.add(Answer(response_id=response.id, question="safe_at_night", value_text=args[1]))
     elif kind == "batch":
         records = [
             record(
@@ -161,6 +199,7 @@ def test_the_rollup_equals_a_count_of_the_raw_rows(steps, db, make_response, exa
         _apply(step, db, make_response, example_survey, evaluator)
         db.session.expire_all()
         assert_equal(rollup(db), from_raw_rows(db))
+        assert joint_rollup(db) == joint_from_raw_rows(db)
         assert_tags_count_by_the_rule(db)
     assert recounted_for_want_of_a_count == []  # every difference met the counts it was made from
 
@@ -181,10 +220,14 @@ def test_rebuild_after_a_bulk_load_gives_the_counts_kept_as_rows_were_written(ma
         make_response(change_story=story)
     kept = rollup(db)
     assert kept
+    kept_joint = joint_rollup(db)
+    assert kept_joint
     db.session.execute(SummaryCount.__table__.delete())
+    db.session.execute(JointCount.__table__.delete())
     rebuild_rollups()
     db.session.commit()
     assert_equal(rollup(db), kept)
+    assert joint_rollup(db) == kept_joint
 
 
 def test_a_savepoint_rolled_back_takes_its_differences_with_it(make_response, example_survey, db):
@@ -212,3 +255,28 @@ def test_the_rollup_keeps_the_squares_of_sentiment_for_a_spread(make_response, e
     ]
     assert polarities and math.isclose(sum(total for [(_, total, _)] in squares), sum(p * p for p in polarities))
     assert sum(scored for [(_, _, scored)] in squares) == len(polarities)
+
+
+def test_joint_counts_pair_each_select_one_answer_with_every_other_choice_answer(make_response, example_survey, db):
+    """What the property above compares is there to compare: a hand count of two responses."""
+    make_response(safe_at_night="1", age_band="60+")
+    make_response(safe_at_night="1", age_band="60+")
+    make_response(safe_at_night="5", age_band="60+")
+    kept = {(k[3], k[4], k[5], k[6]): n for k, [n] in joint_rollup(db).items()}
+    assert kept["age_band", "60+", "safe_at_night", "1"] == 2
+    assert kept["safe_at_night", "5", "age_band", "60+"] == 1
+    assert not any(by == question for by, _, question, _ in kept)
+    withdraw_response(db.session.scalars(select(Response)).first(), by=None)
+    db.session.commit()
+    kept = {(k[3], k[4], k[5], k[6]): n for k, [n] in joint_rollup(db).items()}
+    assert kept["age_band", "60+", "safe_at_night", "1"] == 1
+
+
+def test_an_answer_deleted_alone_is_counted_out_at_the_commit(make_response, example_survey, db):
+    """Nothing else pending: the commit's own flush marks the cell, and it is counted again before the commit."""
+    make_response(safe_at_night="2")
+    response = db.session.scalars(select(Response)).one()
+    db.session.delete(next(a for a in response.answers if a.question == "safe_at_night"))
+    db.session.commit()
+    db.session.expire_all()
+    assert_equal(rollup(db), from_raw_rows(db))

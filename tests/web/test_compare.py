@@ -52,3 +52,22 @@ def test_the_comparison_is_in_spanish(client, make_user, login, make_response, d
     _respond(make_response, db, 3, 20)
     page = login(make_user(Role.EVALUATOR)).get(URL + PERIODS + "&lang=es").get_data(as_text=True)
     assert "Comparar dos periodos" in page and "intervalo" in page
+
+
+def test_a_region_compares_its_sites_only(client, make_user, login, make_response, db):
+    _respond(make_response, db, 1, 20, safe_at_night="1", site="tumaco")  # Nariño
+    _respond(make_response, db, 3, 20, safe_at_night="5", site="tumaco")
+    _respond(make_response, db, 1, 20, safe_at_night="5", site="guaviare")  # elsewhere: would be 50 % → 50 %
+    _respond(make_response, db, 3, 20, safe_at_night="1", site="guaviare")
+    evaluator = login(make_user(Role.EVALUATOR))
+    page = evaluator.get(URL + PERIODS + "&region=CO:Nari%C3%B1o").get_data(as_text=True)
+    assert "First period: 20 responses · second period: 20 responses" in page
+    assert "Answered Safe / Very safe: 0 % → 100 %" in page
+    assert '<option selected value="CO:Nariño">Nariño (CO)</option>' in page
+    everywhere = evaluator.get(URL + PERIODS).get_data(as_text=True)
+    assert "First period: 40 responses · second period: 40 responses" in everywhere
+
+
+def test_a_region_alone_from_the_summary_shows_the_form_without_errors(client, make_user, login, example_survey):
+    page = login(make_user(Role.EVALUATOR)).get(URL + "?region=CO:Nari%C3%B1o").get_data(as_text=True)
+    assert 'name="a_from"' in page and "error-summary" not in page

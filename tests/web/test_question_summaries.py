@@ -72,3 +72,43 @@ def _record(version, answers):
         Submission(uuid=str(uuid.uuid4()), version=version, definition=definition, answers=answers, language="en")
     )
     db.session.commit()
+
+
+def test_a_cross_tab_by_another_question_is_chosen_with_the_get_form(client, make_user, login, make_response):
+    for age, safe in [("18-24", "1")] * 5 + [("18-24", "5")] * 5 + [("60+", "1")] * 6:
+        make_response(age_band=age, safe_at_night=safe)
+    browser = login(make_user(Role.EVALUATOR))
+    page = browser.get(URL).get_data(as_text=True)
+    assert '<option value="question:age_band">' in page  # offered beside "Site"
+    page = browser.get(URL + "?by=question:age_band").get_data(as_text=True)
+    assert "“How safe do you feel walking alone in your area at night?” by “How old are you?” (row shares)" in page
+    assert 'class="crosstab-bars"' in page and 'role="img"' in page
+    assert '<th scope="row">18 to 24</th>' in page and "50 % <span" in page
+    assert "answer=age_band%3D60%2B" in page  # a row's count opens its testimonies
+    assert "“How old are you?” by “How old are you?”" not in page  # not broken down by itself
+
+
+def test_a_cross_tab_by_something_else_is_refused_without_an_error_page(client, make_user, login, make_response):
+    for _ in range(5):
+        make_response()
+    browser = login(make_user(Role.EVALUATOR))
+    for by in ("question:change_story", "question:nothing", "question:consent"):
+        response = browser.get(URL + "?by=" + by)
+        assert response.status_code == 200
+        assert "(row shares)" not in response.get_data(as_text=True)
+
+
+def test_a_region_narrows_the_summary_and_its_links_keep_it(client, make_user, login, make_response):
+    for site, safe in [("tumaco", "1")] * 5 + [("guaviare", "5")] * 6:
+        make_response(site=site, safe_at_night=safe)
+    browser = login(make_user(Role.EVALUATOR))
+    page = browser.get(URL + "?region=CO:Nari%C3%B1o").get_data(as_text=True)
+    assert "<strong>5</strong> responses" in page
+    assert '<option selected value="CO:Nariño">Nariño (CO)</option>' in page
+    assert "Guaviare (Guaviare, CO)</th>" not in page  # not in the table of sites
+    assert "testimonies?region=CO:Nari%C3%B1o" in page  # the counts open the list of the same region
+    assert "compare?region=CO:Nari%C3%B1o" in page
+    safe = page[page.index('id="q-safe_at_night"') :]
+    assert "answer=safe_at_night%3D1&amp;region=CO:Nari%C3%B1o" in safe[:4000]
+    everywhere = browser.get(URL).get_data(as_text=True)
+    assert "<strong>11</strong> responses" in everywhere

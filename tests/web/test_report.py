@@ -242,3 +242,37 @@ def test_a_pin_made_meanwhile_by_another_request_is_the_one_kept(make_user, make
     assert pin_quote(item, "safety", make_user(Role.EVALUATOR)).id == other.id
     db.session.commit()
     assert count(ReportPin) == 1
+
+
+def test_the_report_breaks_every_question_down_by_site_when_asked(evaluator, make_response):
+    for site in ["tumaco"] * 5 + ["guaviare"] * 5:
+        make_response(site=site, safe_at_night="4", change_story=STORY.format(n=site))
+    page = evaluator.get(f"{URL}/report").get_data(as_text=True)
+    assert 'name="by"' in page and '<option value="site">Site</option>' in page  # the control, as on the summary
+    assert "by site (row shares)" not in page
+    page = evaluator.get(f"{URL}/report?by=site").get_data(as_text=True)
+    assert page.count("by site (row shares)") >= 6
+    assert "Tumaco (Nariño, CO)</th>" in page and "José del Guaviare (Guaviare, CO)</th>" in page
+
+
+def test_the_report_and_the_summary_draw_one_theme_table_only_the_summary_linking(evaluator, make_response):
+    _stories(make_response, 6)
+    summary = evaluator.get(URL).get_data(as_text=True)
+    report = evaluator.get(f"{URL}/report").get_data(as_text=True)
+    caption = "Share of testimonies that mention each theme, and the mean sentiment of the sentences about it"
+    for page in (summary, report):
+        assert caption in page and '<th scope="col">Sentiment</th>' in page
+    assert "testimonies?theme=safety" in summary
+    assert "testimonies?theme=safety" not in report
+    assert '<table class="keep-together">' in report  # the report keeps it on one printed page
+
+
+def test_the_report_reads_its_filters_as_the_summary_does_region_included(evaluator, make_response):
+    for site in ["tumaco"] * 5 + ["guaviare"] * 6:
+        make_response(site=site, change_story=STORY.format(n=site))
+    summary = evaluator.get(URL + "?region=CO:Nari%C3%B1o").get_data(as_text=True)
+    assert "report?region=CO:Nari%C3%B1o" in summary  # the summary's link keeps the region
+    report = evaluator.get(f"{URL}/report?region=CO:Nari%C3%B1o").get_data(as_text=True)
+    assert "5 responses, with 10 testimonies" in report  # two texts each
+    assert '<option selected value="CO:Nariño">Nariño (CO)</option>' in report
+    assert "11 responses" in evaluator.get(f"{URL}/report").get_data(as_text=True)

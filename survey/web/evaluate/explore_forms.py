@@ -8,7 +8,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from survey.analysis import Codebook
-from survey.models import Site
 from survey.models.response import Channel, ConsentScope
 from survey.questionnaire import Definition, pick
 from survey.services.explore import ExploreFilters
@@ -36,7 +35,6 @@ class ExploreFilterForm(SummaryFilterForm):
     """Every filter of the list; sent by GET, so it changes nothing and needs no CSRF token."""
 
     q = SearchField(_l("Search the words"), validators=[Optional(), Length(max=200)])
-    region = SelectField(_l("Region"), validators=[Optional()], description=_l("A site chosen above comes first."))
     theme = SelectField(_l("Theme"), validators=[Optional()])
     language = SelectField(
         _l("Language"),
@@ -89,12 +87,6 @@ class ExploreFilterForm(SummaryFilterForm):
         ],
     )
 
-    def set_sites(self, sites: list[Site]) -> None:
-        """Offer every site, and every region that holds one."""
-        super().set_sites(sites)
-        regions = sorted({(s.country, s.region) for s in sites})
-        self.region.choices = [ANY] + [SelectChoice(f"{c}:{r}", f"{r} ({c})") for c, r in regions]
-
     def set_choices(self, codebook: Codebook, definitions: list[Definition], language: str) -> None:
         """Offer the codebook's themes and sub-themes, the survey's versions and its select-one answers."""
         self.theme.choices = [ANY] + [
@@ -126,7 +118,7 @@ class ExploreFilterForm(SummaryFilterForm):
         answer = tuple(self.answer.data.split("=", 1)) if self.answer.data else None
         return ExploreFilters(
             site_id=int(self.site.data) if self.site.data else None,
-            region=_region(self.region.data),
+            region=self.region_chosen(),
             month_from=month_from,
             month_to=month_to,
             theme=self.theme.data or None,
@@ -139,11 +131,3 @@ class ExploreFilterForm(SummaryFilterForm):
             search=self.q.data or "",
             sort=self.sort.data or "newest",
         )
-
-
-def _region(chosen: str | None) -> tuple[str, str] | None:
-    """A region choice ("CO:Nariño") as its country code and name."""
-    if not chosen or ":" not in chosen:
-        return None
-    country, region = chosen.split(":", 1)
-    return country, region

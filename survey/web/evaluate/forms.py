@@ -22,8 +22,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.models import Site
+from survey.services.summaries import SummaryFilters
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+BY_QUESTION = "question:"  # a breakdown by the answers to the question named after it
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -56,17 +58,35 @@ class SummaryFilterForm(FlaskForm):
         render_kw={"placeholder": "YYYY-MM"},
     )
 
+    region = SelectField(_l("Region"), validators=[Optional()], description=_l("A site chosen above comes first."))
     by = SelectField(
         _l("Break down by"),
         choices=[SelectChoice("", _l("Nothing")), SelectChoice("site", _l("Site"))],
         validators=[Optional()],
     )
 
+    def set_by_questions(self, questions: Sequence[tuple[str, str]]) -> None:
+        """Offer to break every question down by the answers to one of these (name, label), as well as by site."""
+        self.by.choices = [SelectChoice("", _l("Nothing")), SelectChoice("site", _l("Site"))] + [
+            SelectChoice(BY_QUESTION + name, _l("Answers to “%(question)s”", question=label))
+            for name, label in questions
+        ]
+
+    def by_question(self) -> str | None:
+        """The question chosen to break the others down by, if one was."""
+        chosen = self.by.data or ""
+        return chosen.removeprefix(BY_QUESTION) if chosen.startswith(BY_QUESTION) else None
+
     def set_sites(self, sites: list[Site]) -> None:
-        """Offer every site, plus all of them."""
+        """Offer every site, plus all of them, and every region that holds one."""
         self.site.choices = [SelectChoice("", _l("All sites"))] + [
             SelectChoice(str(s.id), s.display_name) for s in sites
         ]
+        self.region.choices = region_choices(sites)
+
+    def region_chosen(self) -> tuple[str, str] | None:
+        """The region chosen ("CO:Nariño") as its country code and name."""
+        return parse_region(self.region.data)
 
     def validate_month_from(self, field: MonthField) -> None:
         if field.data and not EARLIEST <= field.data <= LATEST:
@@ -78,10 +98,38 @@ class SummaryFilterForm(FlaskForm):
         if field.data and self.month_from.data and field.data < self.month_from.data:
             raise ValidationError(_l("The end month must be on or after the start month."))
 
+    def summary_filters(self) -> SummaryFilters:
+        """The summary's filters chosen (the report's too); none when the form does not validate."""
+        if not self.validate():
+            return SummaryFilters()
+        month_from, month_to = self.months()
+        return SummaryFilters(
+            int(self.site.data) if self.site.data else None,
+            month_from,
+            month_to,
+            by_site=self.by.data == "site",
+            by_question=self.by_question(),
+            region=self.region_chosen(),
+        )
+
     def months(self) -> tuple[str | None, str | None]:
         """The range of months chosen, as "YYYY-MM"."""
         first, last = self.month_from.data, self.month_to.data
         return (first.strftime("%Y-%m") if first else None, last.strftime("%Y-%m") if last else None)
+
+
+def region_choices(sites: list[Site]) -> list[SelectChoice]:
+    """Every region that holds a site, as "country:region", plus all of them."""
+    regions = sorted({(s.country, s.region) for s in sites})
+    return [SelectChoice("", _l("All regions"))] + [SelectChoice(f"{c}:{r}", f"{r} ({c})") for c, r in regions]
+
+
+def parse_region(chosen: str | None) -> tuple[str, str] | None:
+    """A region choice ("CO:Nariño") as its country code and name."""
+    if not chosen or ":" not in chosen:
+        return None
+    country, region = chosen.split(":", 1)
+    return country, region
 
 
 class CorrectThemesForm(FlaskForm):
@@ -106,6 +154,7 @@ class CompareForm(FlaskForm):
     class Meta:
         csrf = False
 
+    region = SelectField(_l("Region"), validators=[Optional()], description=_l("Both periods, in its sites only."))
     a_from = _month_field(_l("First period: from"))
     a_to = _month_field(_l("First period: to"))
     b_from = _month_field(_l("Second period: from"))
@@ -126,6 +175,10 @@ class CompareForm(FlaskForm):
             self.b_from.errors.append(_l("The two periods must not overlap: a response is counted in one only."))
             return False
         return True
+
+    def region_chosen(self) -> tuple[str, str] | None:
+        """The region chosen, if one was."""
+        return parse_region(self.region.data)
 
     def periods(self) -> tuple[tuple[str, str], tuple[str, str]]:
         """The two periods as ("YYYY-MM", "YYYY-MM")."""

@@ -12,7 +12,6 @@ from wtforms.validators import DataRequired, Optional
 from survey.models import Testimonial
 from survey.services.engine import codebook
 from survey.services.report import pinnable_themes, pinned_themes
-from survey.services.summaries import SummaryFilters
 from survey.web.evaluate.forms import SummaryFilterForm
 
 A4, LETTER = "a4", "letter"
@@ -26,14 +25,6 @@ class ReportFilterForm(SummaryFilterForm):
         choices=[SelectChoice(A4, "A4"), SelectChoice(LETTER, _l("Letter"))],
         validators=[Optional()],
     )
-
-    def filters(self) -> SummaryFilters:
-        """The filters chosen; none when the form does not validate."""
-        if not self.validate():
-            return SummaryFilters()
-        month_from, month_to = self.months()
-        site = int(self.site.data) if self.site.data else None
-        return SummaryFilters(site, month_from, month_to, by_site=self.by.data == "site")
 
     def site_name(self) -> str | None:
         """The name of the site chosen, if one was."""

@@ -29,7 +29,11 @@ def report(slug: str) -> ResponseReturnValue:
     definition = definition_of(version)
     config = current_app.config
     result = build_report(
-        survey, definition, form.filters(), min_group=config["MIN_GROUP_SIZE"], block=config["MIN_PERIOD_RESPONSES"]
+        survey,
+        definition,
+        form.summary_filters(),
+        min_group=config["MIN_GROUP_SIZE"],
+        block=config["MIN_PERIOD_RESPONSES"],
     )
     return render_template(
         "evaluate/report.html",

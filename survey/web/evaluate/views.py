@@ -11,9 +11,11 @@ from wtforms.fields.choices import SelectChoice
 
 from survey.extensions import db
 from survey.models import CodedPassage, Testimonial
+from survey.questionnaire import pick
 from survey.services.agreement import blind_coding
 from survey.services.coding import code_choices, code_labels, coding_segments, may_remove
 from survey.services.corrections import correct_themes
+from survey.services.crosstabs import by_questions
 from survey.services.engine import codebook
 from survey.services.explore import answers_of, neighbours
 from survey.services.indicators import other_evidence
@@ -21,7 +23,7 @@ from survey.services.memos import list_memos
 from survey.services.memos import may_change as may_change_memo
 from survey.services.report import may_pin
 from survey.services.sites import list_sites
-from survey.services.summaries import SummaryFilters, summarise_survey
+from survey.services.summaries import summarise_survey
 from survey.services.surveys import current_version, definition_of, get_survey, list_surveys
 from survey.web.evaluate import bp
 from survey.web.evaluate.explore_views import filter_args, limits, viewer_filters
@@ -38,19 +40,19 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/<slug>")
 def summary(slug: str) -> ResponseReturnValue:
-    """A survey's summary, narrowed by site and months."""
+    """A survey's summary, narrowed by site or region and months, broken down by site or by a question."""
     survey = get_survey(slug)
     version = current_version(survey) if survey else None
     if survey is None or version is None:
         abort(404)
+    definition = definition_of(version)
     form = SummaryFilterForm(request.args)
     form.set_sites(list_sites())
-    filters = SummaryFilters()
-    if form.validate():
-        month_from, month_to = form.months()
-        site = int(form.site.data) if form.site.data else None
-        filters = SummaryFilters(site, month_from, month_to, by_site=form.by.data == "site")
-    definition = definition_of(version)
+    language = str(get_locale() or "en")
+    form.set_by_questions(
+        [(q.name, pick(q.label, language, definition.default_language)) for q in by_questions(definition)]
+    )
+    filters = form.summary_filters()
     result = summarise_survey(
         survey,
         definition,
