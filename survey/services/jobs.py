@@ -21,7 +21,13 @@ from survey.models import Job, JobChunk, JobKind, JobStatus, Response, Testimoni
 from survey.models.base import utcnow
 from survey.services.deferred import RUN_JOB_CHUNK, after_commit
 from survey.services.engine import current_engine
-from survey.services.learning import CORRECTIONS, corrections_to_learn, still_stored, store_learned
+from survey.services.learning import (
+    CORRECTIONS,
+    corrections_to_learn,
+    still_stored,
+    store_learned,
+    with_current_scores,
+)
 from survey.services.testimonies import StoredText, analyse_texts, in_survey, load_for_analysis, stale, store_analyses
 
 CHUNK_SIZE = 200  # testimonies a worker reads, analyses and commits at once
@@ -186,8 +192,8 @@ class RetrainWork:
     testimony_ids: list[int]
 
     def train(self) -> LearnedCodebook:
-        """Learn the codebook; touches no database."""
-        return train_codebook(self.examples)
+        """Learn the codebook, and score the tagging it would replace on the same texts; writes nothing."""
+        return with_current_scores(train_codebook(self.examples), self.examples)
 
 
 def read_retrain(chunk_id: int) -> RetrainWork:
@@ -198,7 +204,8 @@ def read_retrain(chunk_id: int) -> RetrainWork:
 
 
 def store_retrain(work: RetrainWork, model: LearnedCodebook, worker: str) -> bool:
-    """Keep the learned codebook, active, and finish the job; False if another worker did first.
+    """Keep the learned codebook, not yet in use, with the scores of the tagging it would replace, and
+    finish the job; False if another worker did first. An administrator accepts it or not.
 
     A resident may withdraw a response while the codebook learns: then nothing is kept (the codebook
     holds words of the withdrawn text) and WithdrawnMeanwhile asks for the job to fail, to be resumed."""
@@ -206,7 +213,7 @@ def store_retrain(work: RetrainWork, model: LearnedCodebook, worker: str) -> boo
         raise WithdrawnMeanwhile("a testimony was withdrawn while the codebook learned; resume the job to learn again")
     if not finish_chunk(work.chunk_id, work.job_id, 1, worker):
         return False
-    store_learned(model, CORRECTIONS, trained_on=work.testimony_ids)
+    store_learned(model, CORRECTIONS, activate=False, trained_on=work.testimony_ids)
     return True
 
 

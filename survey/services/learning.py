@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
+import numpy as np
+from sklearn.metrics import f1_score
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import defer
 
 from survey.analysis.evaluation import read_labelled
 from survey.analysis.learned import CodedExample, LearnedCodebook, train_codebook
 from survey.extensions import db
-from survey.models import LearnedModel, TagSource, Testimonial, ThemeTag
-from survey.services.engine import forget_current_engine
+from survey.models import LearnedModel, TagSource, Testimonial, ThemeTag, User
+from survey.services.audit import record_event
+from survey.services.engine import current_engine, forget_current_engine
 
 CORRECTIONS = "corrections"  # the source of a codebook learned from the themes people gave in Voces
 
@@ -57,6 +60,41 @@ def still_stored(testimonial_ids: Collection[int]) -> bool:
     return found == len(ids)
 
 
+def score_current(examples: Collection[CodedExample], labels: Collection[str]) -> dict[str, float]:
+    """How well the themes Voces gives today (default codebook, with the active learned codebook if any)
+    agree with people's on these examples: macro and micro F1 over the labels, as a new codebook is scored.
+
+    The texts are analysed afresh, so a person's correction on a testimony does not score the machine
+    as right; an active codebook that learned from some of these texts is flattered by them.
+    """
+    names = sorted(labels)
+    if not examples or not names:
+        return {"macro_f1": 0.0, "micro_f1": 0.0}
+    analyses = current_engine().analyse_batch([example.text for example in examples])
+    truth = np.array([[name in example.themes for name in names] for example in examples])
+    found = [{result.match.theme for result in analysis.themes} for analysis in analyses]
+    predicted = np.array([[name in themes for name in names] for themes in found])
+    return {
+        "macro_f1": round(float(f1_score(truth, predicted, average="macro", zero_division=0.0)), 4),
+        "micro_f1": round(float(f1_score(truth, predicted, average="micro", zero_division=0.0)), 4),
+    }
+
+
+def with_current_scores(model: LearnedCodebook, examples: Collection[CodedExample]) -> LearnedCodebook:
+    """The model with, beside its own held-out scores, those of the tagging it would replace."""
+    model.scores["before"] = score_current(examples, model.labels)
+    return model
+
+
+def activate_learned(row: LearnedModel, *, by: User | None) -> None:
+    """Use this learned codebook for new testimonies from now on (an administrator accepted it)."""
+    db.session.execute(update(LearnedModel).where(LearnedModel.id != row.id).values(active=False))
+    row.active = True
+    db.session.flush()
+    forget_current_engine()
+    record_event("activate_learned", actor=by, target_type="learned_model", target_id=row.id, version=row.version)
+
+
 def store_learned(
     model: LearnedCodebook, source: str, *, activate: bool = True, trained_on: list[int] | None = None
 ) -> LearnedModel:
@@ -88,7 +126,8 @@ def learn_codebook(examples: list[CodedExample], source: str, *, activate: bool 
 def learn_from_corrections(*, activate: bool = True) -> LearnedModel:
     """Train on the corrections made in Voces and store the result with the testimonies it learned from."""
     coded = _corrected()
-    model = train_codebook([_example(t) for t in coded])
+    examples = [_example(t) for t in coded]
+    model = with_current_scores(train_codebook(examples), examples)
     return store_learned(model, CORRECTIONS, activate=activate, trained_on=[t.id for t in coded])
 
 

@@ -6,7 +6,8 @@ import pytest
 from flask import Flask
 
 from survey.extensions import db
-from survey.models import Indicator, MediaFile, Role, SurveyVersion, Testimonial
+from survey.models import Indicator, LearnedModel, MediaFile, Role, SurveyVersion, Testimonial
+from survey.models.base import utcnow
 from survey.services.agreement import create_round
 from survey.services.codes import add_code
 from survey.services.coding import code_passage
@@ -125,6 +126,7 @@ POST_MATRIX = {
     "/admin/teams": (LOGIN, 403, 403, 200),  # 200: the form again, no name given
     "/admin/teams/{team}/edit": (LOGIN, 403, 403, 200),  # 200: the form again, no name given
     "/admin/teams/{team}/delete": (LOGIN, 403, 403, 302),
+    "/admin/learned/{learned}/activate": (LOGIN, 403, 403, 302),
     "/admin/surveys/community-safety/collectors": (LOGIN, 403, 403, 302),  # nobody chosen: every field worker
     # neither the evaluator nor the administrator of the matrix is one of the round's coders
     "/evaluate/assignments/{round}/items/{item}/done": (LOGIN, 403, 403, 403),
@@ -152,6 +154,7 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{round}", "<int:round_id>")
         .replace("{item}", "<int:item_id>")
         .replace("{team}", "<int:team_id>")
+        .replace("{learned}", "<int:model_id>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
@@ -185,6 +188,10 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     coders = [make_user(Role.EVALUATOR), make_user(Role.EVALUATOR)]
     agreement = create_round(story.response.survey_version.survey, "round", 1, coders, make_user(Role.ADMIN), seed=1)
     team = save_team("Tumaco team", [field_worker.id], by=None).id
+    learned = LearnedModel(
+        version="learned-1", source="a.csv", labels=["safety"], examples=1, scores={}, trained_at=utcnow(), payload=b""
+    )
+    db.session.add(learned)
     db.session.commit()
     role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
     if role is not None:
@@ -205,6 +212,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
         round=agreement.id,
         item=agreement.items[0].id,
         team=team,
+        learned=learned.id,
     )
     data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None
     response = client.open(address, method=method, data=data)

@@ -65,7 +65,9 @@ def test_starting_a_rerun_needs_the_csrf_token(app, client, make_user, monkeypat
     assert len(db.session.scalars(select(Job)).all()) == 1
 
 
-def test_learning_from_the_corrections_is_a_job_that_activates_a_codebook(client, make_user, login, make_response, db):
+def test_learning_from_the_corrections_is_a_job_whose_codebook_an_admin_compares_then_uses(
+    client, make_user, login, make_response, db
+):
     evaluator = make_user(Role.EVALUATOR)
     for n in range(12):
         story = "We grow cacao now and sell it in town." if n % 2 else "My cousin is in rehab and doing well."
@@ -82,7 +84,15 @@ def test_learning_from_the_corrections_is_a_job_that_activates_a_codebook(client
     job = db.session.scalars(select(Job)).one()
     assert (job.kind, job.status, job.percent) == (JobKind.RETRAIN, JobStatus.DONE, 100)
     model = db.session.scalars(select(LearnedModel)).one()
-    assert model.active and model.source == "corrections" and model.examples == 12
+    assert not model.active and model.source == "corrections" and model.examples == 12
+    # Beside its own held-out score, the tagging in use (the default codebook) on the same texts.
+    before = model.scores["before"]
+    assert 0 <= before["macro_f1"] <= 1 and 0 <= before["micro_f1"] <= 1
+    page = client.get("/admin/?lang=es").get_data(as_text=True)
+    assert "Usarlo" in page and f"{before['macro_f1']:.3f}" in page
+    assert client.post(f"/admin/learned/{model.id}/activate").status_code == 302
+    assert db.session.get(LearnedModel, model.id).active
+    assert "activate_learned" in [e.action for e in db.session.scalars(select(AuditEvent))]
 
 
 def test_a_retraining_that_cannot_learn_fails_with_its_reason(client, make_user, login, db):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -10,10 +10,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from survey.extensions import db
-from survey.models import Device, Testimonial
+from survey.models import Device, LearnedModel, Testimonial
 from survey.services.audit import people_named_in, recent_events, record_event
 from survey.services.devices import list_devices, revoke_device
-from survey.services.learning import list_learned
+from survey.services.learning import activate_learned, list_learned
 from survey.services.queue_files import QueueFileError, import_queue_file
 from survey.services.surveys import list_surveys
 from survey.services.sync import open_conflicts
@@ -31,8 +31,27 @@ def index() -> ResponseReturnValue:
         users=list_users(),
         surveys=list_surveys(),
         learned=list_learned(),
+        activate=FlaskForm(),
         pending_withdrawals=len(pending_requests()),
     )
+
+
+@bp.post("/learned/<int:model_id>/activate")
+def activate_learned_model(model_id: int) -> ResponseReturnValue:
+    """Use a learned codebook for new testimonies, once an administrator has compared its scores."""
+    model = db.get_or_404(LearnedModel, model_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    activate_learned(model, by=current_user)
+    flash(
+        _(
+            "New testimonies are now tagged with the learned codebook %(version)s. "
+            "Analyse the stored ones again on the jobs page.",
+            version=model.version,
+        ),
+        "info",
+    )
+    return redirect(url_for("admin.index"))
 
 
 @bp.get("/testimonials/<int:testimonial_id>/raw")
