@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import pytest
+from lxml import etree
 from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import CodedPassage, Role, Testimonial
+from survey.services.refi_codes import PROJECT_NS, text_source_guid
 from tests.browser.field_kit import severe_violations
 from tests.conftest import PASSWORD
 
+NS = {"q": PROJECT_NS}
 STORY = "The clinic closed and there are more shootings at night."
 
 
@@ -56,6 +61,8 @@ def _select_words_with_the_mouse(page, words):
 def test_a_passage_coded_with_the_mouse_and_one_with_the_keyboard(page, live_server, make_response, make_user, lang):
     make_response(change_story=STORY, what_would_help="")
     story = db.session.scalars(select(Testimonial).where(Testimonial.question == "change_story")).one()
+    for n in range(4):  # enough responses for the survey to be exported
+        make_response(change_story=f"Another story, number {n}.", what_would_help="")
     evaluator = make_user(Role.EVALUATOR)
     page.goto(f"{live_server}/auth/login")
     page.locator("#email").fill(evaluator.email)
@@ -105,6 +112,23 @@ def test_a_passage_coded_with_the_mouse_and_one_with_the_keyboard(page, live_ser
         ("safety", "at night"),
         ("trust", "at night"),
     ]
+
+    # The passages travel to NVivo, ATLAS.ti or QualCoder in the project file the list page offers.
+    page.goto(f"{live_server}/evaluate/community-safety/testimonies?lang={lang}")
+    with page.expect_download() as download:
+        page.locator("a[href*='export.qdpx']").first.click()
+    with zipfile.ZipFile(download.value.path()) as project:
+        root = etree.fromstring(project.read("project.qde"))
+    codes = {c.get("guid"): c.get("name") for c in root.iter(f"{{{PROJECT_NS}}}Code")}
+    selections = root.findall(
+        f".//q:TextSource[@guid='{text_source_guid(story.response.uuid, story.question)}']/q:PlainTextSelection", NS
+    )
+    exported = sorted(
+        (STORY[int(s.get("startPosition")) : int(s.get("endPosition"))], codes[ref.get("targetGUID")])
+        for s in selections
+        for ref in s.iter(f"{{{PROJECT_NS}}}CodeRef")
+    )
+    assert [words for words, _ in exported] == ["at night", "at night", "clinic closed"]
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
