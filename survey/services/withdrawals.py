@@ -15,7 +15,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
@@ -27,7 +27,7 @@ from survey.models import (
     WithdrawalRequest,
     WithdrawalStatus,
 )
-from survey.models.base import utcnow
+from survey.models.base import SEARCH_TABLE, utcnow
 from survey.services.audit import record_event
 from survey.services.erasure import Derived, count_derived, erase_response, testimony_ids
 from survey.services.learning import drop_learned, models_trained_on
@@ -207,6 +207,7 @@ def withdraw_response(response: Response, *, by: User | None) -> Withdrawal:
     request.response = None
     db.session.flush()
     derived = erase_response(response)
+    _purge_search_index()
     retrained = drop_learned(learned)
     request.status, request.decided_at = WithdrawalStatus.DONE, utcnow()
     request.decided_by_id = by.id if by is not None else None
@@ -219,6 +220,13 @@ def withdraw_response(response: Response, *, by: User | None) -> Withdrawal:
     )
     db.session.flush()
     return Withdrawal(request, derived, len(learned), active_dropped, retrained)
+
+
+def _purge_search_index() -> None:
+    """SQLite's FTS5 keeps a deleted text's words in older segments of its index until they are merged:
+    merge them now, so that secure_delete overwrites the pages that held them."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(text(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('optimize')"))
 
 
 def confirm_withdrawal(request: WithdrawalRequest, *, by: User) -> Withdrawal | None:

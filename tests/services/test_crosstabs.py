@@ -86,8 +86,18 @@ def test_an_unknown_by_question_breaks_nothing_down(make_response, example_surve
 
 def test_a_personal_question_is_never_what_the_others_are_broken_down_by(example_survey, db):
     """Its answers are never shown to evaluators; neither are groups of them."""
-    data = dict(example_survey.definition)
-    data["questions"] = [dict(q, personal=True) if q["name"] == "age_band" else q for q in data["questions"]]
+
+    def marked(items):  # the example survey's questions sit in groups
+        return [
+            dict(q, questions=marked(q["questions"]))
+            if "questions" in q
+            else dict(q, personal=True)
+            if q["name"] == "age_band"
+            else q
+            for q in items
+        ]
+
+    data = dict(example_survey.definition, questions=marked(example_survey.definition["questions"]))
     definition = parse_definition(data)
     assert "age_band" not in {q.name for q in by_questions(definition)}
     assert "safe_at_night" in {q.name for q in by_questions(definition)}
