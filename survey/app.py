@@ -190,15 +190,16 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add the CLI groups: users, surveys, demo, analysis, submissions, sites, responses; backup and restore."""
+    """Add the CLI groups: users, surveys, demo, analysis, codebook, submissions, sites, responses; backup, restore."""
     from survey.cli import analysis_cli, demo_cli, submissions_cli, surveys_cli, users_cli
 
     for group in (users_cli, surveys_cli, demo_cli, analysis_cli, submissions_cli):
         app.cli.add_command(group)
 
     from survey.cli import backup_command, restore_command, sites_cli
+    from survey.codebook_cli import codebook_cli
     from survey.export_cli import export_command
     from survey.responses_cli import responses_cli
 
-    for command in (sites_cli, backup_command, restore_command, responses_cli, export_command):
+    for command in (sites_cli, backup_command, restore_command, responses_cli, export_command, codebook_cli):
         app.cli.add_command(command)

@@ -84,3 +84,23 @@ def test_demo_load_is_idempotent(runner, db):
     assert len(responses) == 12
     assert {r.language for r in responses} == {"en", "es"}
     assert len(db.session.scalars(select(User)).all()) == 3
+
+
+def test_codebook_export_writes_the_codebook_in_use(runner, db, make_user, tmp_path):
+    from survey.analysis.codebook import load_codebook
+    from survey.services.engine import forget_current_engine
+    from survey.services.theme_terms import current_terms, save_theme_terms
+
+    terms = current_terms("stigma")
+    assert "shunned" not in terms["terms"]["en"]
+    terms["terms"]["en"] = [*terms["terms"]["en"], "shunned"]
+    assert save_theme_terms("stigma", terms, make_user(Role.ADMIN)) is not None
+    db.session.commit()
+    forget_current_engine()
+    path = tmp_path / "codebook.yaml"
+    result = runner.invoke(args=["codebook", "export", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    book = load_codebook(path)
+    assert "shunned" in [t.source for t in book.by_key["stigma"].terms] and book.version.endswith("+v1")
+    shown = runner.invoke(args=["codebook", "export"])
+    assert shown.exit_code == 0 and "shunned" in shown.output

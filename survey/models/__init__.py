@@ -3,7 +3,7 @@
 from survey.models.agreement import AgreementRound, RoundCoder, RoundDecision, RoundDone, RoundItem, RoundStatus
 from survey.models.audit import AuditEvent
 from survey.models.base import Base
-from survey.models.coding import Code, CodebookVersion, CodedPassage, Memo
+from survey.models.coding import Code, CodebookVersion, CodedPassage, Memo, ThemeTerms
 from survey.models.device import Device, SubmissionConflict
 from survey.models.indicator import Combine, Indicator, IndicatorValue
 from survey.models.job import Job, JobChunk, JobKind, JobStatus
@@ -64,6 +64,7 @@ __all__ = [
     "Team",
     "TeamMember",
     "Testimonial",
+    "ThemeTerms",
     "ThemeTag",
     "User",
     "WithdrawalOrigin",

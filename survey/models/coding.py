@@ -98,3 +98,19 @@ class CodebookVersion(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     changed_by: Mapped[User | None] = relationship()
+
+
+class ThemeTerms(Base):
+    """An administrator's terms for one theme or sub-theme, in place of the codebook file's.
+
+    `fields` maps a field of the file (terms, weak_terms, exclusions) to its lists by language; only
+    the fields that differ from the file are kept, so the file stays the starting point.
+    """
+
+    __tablename__ = "theme_terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_key: Mapped[str] = mapped_column(String(80), unique=True)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

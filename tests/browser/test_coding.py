@@ -173,3 +173,19 @@ def test_the_merge_split_and_history_pages_pass_axe(page, live_server, make_user
     page.locator("main form button.button-primary").click()
     page.wait_for_selector("select[name^=move-]", state="detached")  # no passage of lamps is left
     assert severe_violations(page) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_theme_terms_page_passes_axe(page, live_server, make_user, example_survey, lang):
+    admin = make_user(Role.ADMIN)
+    page.goto(f"{live_server}/auth/login")
+    page.locator("#email").fill(admin.email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.goto(f"{live_server}/admin/codes/themes/safety/terms?lang={lang}")
+    page.wait_for_selector("#terms_en")
+    assert severe_violations(page) == []
+    page.locator("#terms_en").fill("crime\n***")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("#error-summary")
+    assert severe_violations(page) == []

@@ -61,6 +61,8 @@ MATRIX = {
     "/admin/codes/{code}/merge": (LOGIN, 403, 403, 200),
     "/admin/codes/{code}/split": (LOGIN, 403, 403, 200),
     "/admin/codes/history": (LOGIN, 403, 403, 200),
+    "/admin/codes/themes/{theme}/terms": (LOGIN, 403, 403, 200),
+    "/admin/codes/codebook.yaml": (LOGIN, 403, 403, 200),
     "/admin/refi-qda": (LOGIN, 403, 403, 200),
     "/admin/indicators": (LOGIN, 403, 403, 200),
     "/admin/agreement": (LOGIN, 403, 403, 200),
@@ -117,6 +119,7 @@ POST_MATRIX = {
     "/admin/codes/{code}/merge": (LOGIN, 403, 403, 200),  # 200: the form again, no code chosen
     "/admin/codes/{code}/split": (LOGIN, 403, 403, 302),  # 302: no passage to move, back to the page
     "/admin/codes/{code}/split/new": (LOGIN, 403, 403, 400),  # 400: the form again, no key given
+    "/admin/codes/themes/{theme}/terms": (LOGIN, 403, 403, 200),  # 200: the form again, a theme needs a term
     "/admin/refi-qda": (LOGIN, 403, 403, 200),  # 200: the form again, no file sent
     "/admin/indicators": (LOGIN, 403, 403, 200),  # 200: the form again, no file sent
     "/admin/indicators/{indicator}/delete": (LOGIN, 403, 403, 200),  # 200: asks first, nothing deleted
@@ -155,6 +158,7 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{item}", "<int:item_id>")
         .replace("{team}", "<int:team_id>")
         .replace("{learned}", "<int:model_id>")
+        .replace("{theme}", "<key>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
@@ -213,6 +217,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
         item=agreement.items[0].id,
         team=team,
         learned=learned.id,
+        theme="safety.violence",
     )
     data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None
     response = client.open(address, method=method, data=data)

@@ -21,6 +21,7 @@ from survey.web.admin import (  # noqa: E402,F401
     sites,
     surveys,
     teams,
+    theme_terms,
     users,
     views,
     withdrawals,

@@ -150,6 +150,12 @@ def version_summary(version: CodebookVersion) -> str:
             num=int(details.get("passages", 0)),
         ),
         "split_add": lambda: _("Added the code %(new)s, split off from %(key)s.", new=details.get("new", ""), key=key),
+        "terms": lambda: _(
+            "Terms of %(key)s: +%(added)d −%(removed)d.",
+            key=key,
+            added=len(details.get("added", [])),
+            removed=len(details.get("removed", [])),
+        ),
         "split": lambda: _(
             "Split %(key)s: %(moves)s.",
             key=key,
