@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired
 
 from survey.extensions import db
 from survey.models import Code, CodebookVersion
@@ -26,6 +26,7 @@ from survey.services.codes import (
 )
 from survey.services.coding import code_labels
 from survey.web.admin import bp
+from survey.web.admin.codes import CodeNameForm
 
 KEEP = ""
 
@@ -36,16 +37,8 @@ class MergeForm(FlaskForm):
     target = SelectField(_l("Merge into"), validators=[DataRequired()])
 
 
-class SplitOffForm(FlaskForm):
+class SplitOffForm(CodeNameForm):
     """A new code split off from another: its key and names."""
-
-    key = StringField(
-        _l("Key"),
-        description=_l("Lower-case letters, digits and underscores, e.g. street_lighting. It cannot change later."),
-        validators=[DataRequired(), Length(max=80), Regexp(r"^[a-z][a-z0-9_]*$", message=_l("Use a-z, 0-9 and _."))],
-    )
-    label_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=120)])
-    label_es = StringField(_l("Name (Spanish)"), validators=[Optional(), Length(max=120)])
 
 
 class MovePassagesForm(FlaskForm):

@@ -22,8 +22,8 @@ from survey.services.engine import codebook
 from survey.web.admin import bp
 
 
-class CodeForm(FlaskForm):
-    """A code's key (when new), labels and descriptions in English and Spanish, parent theme, retirement."""
+class CodeNameForm(FlaskForm):
+    """A new code's key and its names in English and Spanish."""
 
     key = StringField(
         _l("Key"),
@@ -32,6 +32,11 @@ class CodeForm(FlaskForm):
     )
     label_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=120)])
     label_es = StringField(_l("Name (Spanish)"), validators=[Optional(), Length(max=120)])
+
+
+class CodeForm(CodeNameForm):
+    """A code's key (when new), labels and descriptions in English and Spanish, parent theme, retirement."""
+
     definition_en = TextAreaField(_l("Definition (English)"))
     definition_es = TextAreaField(_l("Definition (Spanish)"))
     when_to_use_en = TextAreaField(_l("When to use it (English)"))
