@@ -28,6 +28,10 @@ class TeamError(ValueError):
     """A team that cannot be saved as asked."""
 
 
+class TeamNameTaken(TeamError):
+    """Another team already has the name."""
+
+
 @dataclass(frozen=True)
 class Assignment:
     """Who collects a survey: teams and people; both empty means every field worker."""
@@ -69,7 +73,7 @@ def _check_name(name: str, team: Team | None) -> str:
         raise TeamError(f"a team's name has 1 to {NAME_LENGTH} characters")
     other = db.session.scalar(select(Team).where(Team.name == name))
     if other is not None and other is not team:
-        raise TeamError(f"there is already a team called {name!r}")
+        raise TeamNameTaken(f"there is already a team called {name!r}")
     return name
 
 

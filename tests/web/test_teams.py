@@ -8,6 +8,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from survey.models import AuditEvent, Response, Role, SurveyAssignment, Team
+from survey.services import teams as teams_service
 from survey.services.devices import register_device
 from survey.services.teams import assign_survey, collected_by, save_team
 from tests.conftest import PASSWORD, csrf_token
@@ -142,3 +143,17 @@ def test_team_forms_refuse_a_post_without_its_csrf_token(app, client, example_su
         assert client.post(url, data={"name": "X"}).status_code == 400, url
     token = csrf_token(client.get("/admin/teams").get_data(as_text=True))
     assert client.post("/admin/teams", data={"name": "New", "csrf_token": token}).status_code == 302
+
+
+def test_a_member_who_stopped_collecting_meanwhile_is_named_as_the_problem(
+    client, example_survey, make_user, login, db, monkeypatch
+):
+    worker, admin = make_user(Role.FIELD_WORKER), make_user(Role.ADMIN)
+    login(admin)
+    page = client.get("/admin/teams?lang=en")  # the form offers the worker...
+    assert worker.email in page.get_data(as_text=True)
+    monkeypatch.setattr(teams_service, "collectors", lambda: [])  # ...who is deactivated before the save
+    refused = client.post("/admin/teams?lang=en", data={"name": "Late", "members": [str(worker.id)]})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "Only active field workers and administrators can be in a team." in text
+    assert "Another team has this name." not in text and db.session.scalar(select(Team)) is None

@@ -17,6 +17,7 @@ from survey.services.surveys import get_survey, list_surveys
 from survey.services.teams import (
     NAME_LENGTH,
     TeamError,
+    TeamNameTaken,
     assign_survey,
     assignment_of,
     collectors,
@@ -72,9 +73,14 @@ def _chosen(values: list[str] | None) -> list[int]:
 def _save(form: TeamForm, team: Team | None) -> Team | None:
     try:
         return save_team(str(form.name.data), _chosen(form.members.data), by=current_user, team=team)
-    except TeamError:
+    except TeamNameTaken:
         form.name.errors = [*form.name.errors, _("Another team has this name.")]
-        return None
+    except TeamError:  # a member deactivated or given another role meanwhile
+        form.members.errors = [
+            *form.members.errors,
+            _("Only active field workers and administrators can be in a team."),
+        ]
+    return None
 
 
 @bp.route("/teams", methods=["GET", "POST"])
