@@ -36,7 +36,9 @@ def test_a_round_is_drawn_stratified_by_site_and_again_the_same_for_its_seed(db,
     again = create_round(survey, "Again", 5, coders, lead, seed=3)
     assert [i.testimonial_id for i in again.items] == [i.testimonial_id for i in first.items]
     assert first.seed == 3 and first.is_open
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "create_agreement_round")).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "create_agreement_round").order_by(AuditEvent.id)
+    ).all()
     assert [e.detail["size"] for e in events] == [5, 5]
 
 
@@ -133,7 +135,9 @@ def test_the_lead_records_the_agreed_version_of_a_disagreement(db, coded_round, 
     decisions = db.session.scalars(select(RoundDecision)).all()
     assert [(d.code_key, d.present, d.decided_by_id) for d in decisions] == [("safety", False, lead.id)]
     assert round_results(agreement).disagreements[0].decision.present is False
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "agreement_decision")).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "agreement_decision").order_by(AuditEvent.id)
+    ).all()
     assert [e.detail["present"] for e in events] == [True, False]
 
 
@@ -160,7 +164,9 @@ def test_erasing_a_response_takes_its_testimony_out_of_rounds_with_its_marks_and
     assert len(agreement.items) == 3 and item.testimonial_id not in {i.testimonial_id for i in agreement.items}
     assert count(RoundDecision) == 0 and count(RoundDone) == 6
     assert round_results(agreement).done == {a.id: 3, b.id: 3}
-    lines = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "agreement_decision")).all()
+    lines = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "agreement_decision").order_by(AuditEvent.id)
+    ).all()
     assert [line.detail for line in lines] == [{}]  # the line stays, its code goes
 
 
@@ -190,7 +196,9 @@ def test_the_agreed_version_becomes_people_s_coding_and_a_later_one_replaces_it(
     assert [p.coder_id for p in testimonial.passages] == [b.id]  # the coder's passage stays, as the round's record
     assert _people_say(testimonial, "safety") == (False, [("human", 0.0), ("passage", 0.0)])
     assert not any(t.counts for t in testimonial.tags if t.theme == "safety")
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "apply_agreed_version")).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "apply_agreed_version").order_by(AuditEvent.id)
+    ).all()
     assert [(e.target_id, e.detail["code"], e.detail["present"]) for e in events] == [
         (str(testimonial.id), "safety", True),
         (str(testimonial.id), "safety", False),

@@ -39,5 +39,7 @@ def test_accepting_a_codebook_makes_it_the_only_one_in_use_and_is_audited(make_u
     activate_learned(second, by=admin)
     db.session.commit()
     assert [m.id for m in db.session.scalars(select(LearnedModel).where(LearnedModel.active))] == [second.id]
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "activate_learned")).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "activate_learned").order_by(AuditEvent.id)
+    ).all()
     assert [e.target_id for e in events] == [str(first.id), str(second.id)]
