@@ -303,17 +303,18 @@ def train_codebook(examples: Iterable[CodedExample], *, seed: int = 0) -> Learne
         thresholds=thresholds.astype(np.float32),
         trained_at=datetime.now(UTC),
         examples=len(data),
-        scores={"cross_validated": _cv_scores(truth, margins >= thresholds, labels)},
+        scores={"cross_validated": f1_scores(truth, margins >= thresholds, labels)},
         unlearnable=unlearnable,
     )
 
 
 def _balanced_f1(truth: np.ndarray, predicted: np.ndarray) -> float:
-    scores = _cv_scores(truth, predicted, [str(i) for i in range(truth.shape[1])])
+    scores = f1_scores(truth, predicted, [str(i) for i in range(truth.shape[1])])
     return float(scores["macro_f1"] + scores["micro_f1"]) / 2
 
 
-def _cv_scores(truth: np.ndarray, predicted: np.ndarray, labels: Sequence[str]) -> dict[str, Any]:
+def f1_scores(truth: np.ndarray, predicted: np.ndarray, labels: Sequence[str]) -> dict[str, Any]:
+    """Macro, micro and per-label F1 of predicted label sets (rows of booleans) against people's."""
     per_theme = f1_score(truth, predicted, average=None, zero_division=0.0)
     return {
         "macro_f1": round(float(f1_score(truth, predicted, average="macro", zero_division=0.0)), 4),

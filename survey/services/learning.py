@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from sklearn.metrics import f1_score
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import defer
 
 from survey.analysis.evaluation import read_labelled
-from survey.analysis.learned import CodedExample, LearnedCodebook, train_codebook
+from survey.analysis.learned import CodedExample, LearnedCodebook, f1_scores, train_codebook
 from survey.extensions import db
 from survey.models import LearnedModel, TagSource, Testimonial, ThemeTag, User
 from survey.services.audit import record_event
@@ -60,24 +60,21 @@ def still_stored(testimonial_ids: Collection[int]) -> bool:
     return found == len(ids)
 
 
-def score_current(examples: Collection[CodedExample], labels: Collection[str]) -> dict[str, float]:
+def score_current(examples: Collection[CodedExample], labels: Collection[str]) -> dict[str, Any]:
     """How well the themes Voces gives today (default codebook, with the active learned codebook if any)
-    agree with people's on these examples: macro and micro F1 over the labels, as a new codebook is scored.
+    agree with people's on these examples: macro, micro and per-label F1, as a new codebook is scored.
 
     The texts are analysed afresh, so a person's correction on a testimony does not score the machine
     as right; an active codebook that learned from some of these texts is flattered by them.
     """
     names = sorted(labels)
     if not examples or not names:
-        return {"macro_f1": 0.0, "micro_f1": 0.0}
+        return {"macro_f1": 0.0, "micro_f1": 0.0, "per_theme": dict.fromkeys(names, 0.0)}
     analyses = current_engine().analyse_batch([example.text for example in examples])
     truth = np.array([[name in example.themes for name in names] for example in examples])
     found = [{result.match.theme for result in analysis.themes} for analysis in analyses]
     predicted = np.array([[name in themes for name in names] for themes in found])
-    return {
-        "macro_f1": round(float(f1_score(truth, predicted, average="macro", zero_division=0.0)), 4),
-        "micro_f1": round(float(f1_score(truth, predicted, average="micro", zero_division=0.0)), 4),
-    }
+    return f1_scores(truth, predicted, names)
 
 
 def with_current_scores(model: LearnedCodebook, examples: Collection[CodedExample]) -> LearnedCodebook:

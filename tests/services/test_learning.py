@@ -17,9 +17,11 @@ def test_the_tagging_in_use_is_scored_on_the_same_texts_and_labels(app):
     labels = ["livelihoods", "recovery"]
     right = [CodedExample(REHAB, frozenset({"recovery"})), CodedExample(CACAO, frozenset({"livelihoods"}))]
     wrong = [CodedExample(REHAB, frozenset({"livelihoods"})), CodedExample(CACAO, frozenset({"recovery"}))]
-    assert score_current(right, labels) == {"macro_f1": 1.0, "micro_f1": 1.0}
-    assert score_current(wrong, labels) == {"macro_f1": 0.0, "micro_f1": 0.0}
-    assert score_current([], labels) == {"macro_f1": 0.0, "micro_f1": 0.0}
+    perfect = {"livelihoods": 1.0, "recovery": 1.0}
+    assert score_current(right, labels) == {"macro_f1": 1.0, "micro_f1": 1.0, "per_theme": perfect}
+    none = {"livelihoods": 0.0, "recovery": 0.0}
+    assert score_current(wrong, labels) == {"macro_f1": 0.0, "micro_f1": 0.0, "per_theme": none}
+    assert score_current([], labels) == {"macro_f1": 0.0, "micro_f1": 0.0, "per_theme": none}
 
 
 def test_accepting_a_codebook_makes_it_the_only_one_in_use_and_is_audited(make_user, make_response, db):
