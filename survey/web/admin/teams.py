@@ -20,6 +20,7 @@ from survey.services.teams import (
     TeamNameTaken,
     assign_survey,
     assignment_of,
+    assignments_of,
     collectors,
     delete_team,
     get_team,
@@ -90,7 +91,9 @@ def teams() -> ResponseReturnValue:
     if form.validate_on_submit() and (team := _save(form, None)) is not None:
         flash(_("Added the team %(name)s.", name=team.name), "info")
         return redirect(url_for("admin.teams"))
-    surveys = [(survey, version, assignment_of(survey)) for survey, version in list_surveys()]
+    listed = list_surveys()
+    assigned = assignments_of(survey for survey, _version in listed)
+    surveys = [(survey, version, assigned[survey.id]) for survey, version in listed]
     return render_template("admin/teams.html", form=form, teams=list_teams(), surveys=surveys)
 
 
