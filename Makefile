@@ -50,8 +50,11 @@ setup: install translations vendor
 run: setup
 	$(FLASK) run --port $(PORT)
 
+# One pytest process per core (TEST_WORKERS=0 runs in this process, for a debugger).
+TEST_WORKERS ?= auto
+
 test: $(VENV)/.installed-test translations vendor
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-bench translations
 	$(BIN)/python -m benchmarks

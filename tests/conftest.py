@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -11,7 +12,8 @@ import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
+from survey.config.settings import Testing
 
 from survey import create_app
 from survey.extensions import db as _db
@@ -28,6 +30,32 @@ from survey.services.surveys import import_survey, read_survey, read_survey_file
 from survey.services.users import create_user
 
 PASSWORD = "correct horse battery"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist each worker process gets a PostgreSQL database of its own.
+
+    The suite empties every table after each test, so two workers on one database would empty
+    each other's rows. SQLite in memory is already one database per process.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if worker and url.startswith("postgresql"):
+        url = _fresh_database(url, worker)
+        os.environ["TEST_DATABASE_URL"] = url  # for the processes tests start: Celery workers, the CLI
+        Testing.SQLALCHEMY_DATABASE_URI = url
+
+
+def _fresh_database(url: str, suffix: str) -> str:
+    """An empty PostgreSQL database named after url's, with suffix; its URL."""
+    base, _, name = url.rpartition("/")
+    worker_name = f"{name}_{suffix}"
+    engine = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{worker_name}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{worker_name}"')
+    engine.dispose()
+    return f"{base}/{worker_name}"
 
 
 class IsolatedClient(FlaskClient):

@@ -43,9 +43,14 @@ def device_for_token(token: str) -> Device | None:
 
 
 def revoke_device(device: Device, by: User) -> None:
-    """Stop a device's token from working; its records already stored stay."""
+    """Stop a device's token from working, and log its owner out everywhere; stored records stay.
+
+    A lost tablet still holds its owner's session cookie, with which the field app would register
+    itself again at once: revoking means nothing until the holder proves the password again.
+    """
     if device.revoked_at is None:
         device.revoked_at = utcnow()
+        device.user.end_sessions()
         record_event("revoke_device", actor=by, target_type="device", target_id=device.id)
     db.session.flush()
 

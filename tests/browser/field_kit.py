@@ -154,6 +154,20 @@ def open_field_app(page: Any, base: str) -> None:
     page.wait_for_load_state("networkidle")  # and so are the start-up sync and survey refresh
 
 
+def settled_right_edge(page: Any, selector: str) -> float:
+    """The right edge of the first element matching selector, once it is drawn.
+
+    The queue is drawn again whenever a record changes, so a box read between clearing the list
+    and filling it would be None; this waits for a drawn element instead.
+    """
+    script = """selector => {
+        const el = document.querySelector(selector);
+        const box = el && el.getBoundingClientRect();
+        return box && box.width > 0 ? box.right : null;
+    }"""
+    return float(page.wait_for_function(script, arg=selector, timeout=WAIT_MS).json_value())
+
+
 def count(page: Any, status: str) -> Any:
     return page.locator(f"[data-count={status}]")
 

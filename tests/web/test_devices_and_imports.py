@@ -9,8 +9,8 @@ import uuid
 from sqlalchemy import select
 
 from survey.models import Device, Response, Role
-from survey.services.devices import device_for_token
-from tests.conftest import GOOD_ANSWERS
+from survey.services.devices import device_for_token, revoke_device
+from tests.conftest import GOOD_ANSWERS, PASSWORD
 
 
 def queue_file(version, count=2, **overrides):
@@ -52,6 +52,21 @@ def test_an_admin_revokes_a_device(client, make_user, login, db):
     assert client.post(f"/admin/devices/{device.id}/revoke").status_code == 302
     assert device_for_token(token) is None
     assert "revoked" in client.get("/admin/devices").get_data(as_text=True)
+
+
+def test_a_revoked_tablet_cannot_register_itself_again_without_the_password(app, make_user, login, db):
+    field = make_user(Role.FIELD_WORKER)
+    tablet = login(field)  # the lost tablet's browser, still holding a session cookie
+    assert tablet.post("/field/devices", data={"name": "lost"}).status_code == 201
+    revoke_device(db.session.scalars(select(Device)).one(), by=make_user(Role.ADMIN))
+    db.session.commit()
+
+    again = tablet.post("/field/devices", data={"name": "lost"})
+    assert again.status_code == 302 and "/auth/login" in again.headers["Location"]
+    assert len(db.session.scalars(select(Device)).all()) == 1
+    elsewhere = app.test_client()
+    assert elsewhere.post("/auth/login", data={"email": field.email, "password": PASSWORD}).status_code == 302
+    assert elsewhere.post("/field/devices", data={"name": "lost"}).status_code == 201  # after the password
 
 
 def test_an_admin_imports_a_queue_file_twice_and_nothing_doubles(client, make_user, login, example_survey, db):

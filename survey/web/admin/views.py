@@ -81,7 +81,7 @@ def revoke(device_id: int) -> ResponseReturnValue:
     device = db.get_or_404(Device, device_id)
     if FlaskForm().validate_on_submit():
         revoke_device(device, current_user)
-        flash(_("The device can no longer send records."), "info")
+        flash(_("The device can no longer send records, and its user must log in again everywhere."), "info")
     return redirect(url_for("admin.devices"))
 
 
