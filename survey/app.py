@@ -106,12 +106,13 @@ def register_blueprints(app: Flask) -> None:
     from survey.web.admin import bp as admin
     from survey.web.api import bp as api
     from survey.web.auth import bp as auth
+    from survey.web.codebook import bp as codebook
     from survey.web.evaluate import bp as evaluate
     from survey.web.field import bp as field
     from survey.web.openrosa import bp as openrosa
     from survey.web.public import bp as public
 
-    for blueprint in (public, auth, evaluate, field, admin, api, openrosa):
+    for blueprint in (public, auth, evaluate, field, admin, codebook, api, openrosa):
         app.register_blueprint(blueprint)
 
 

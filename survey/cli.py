@@ -201,7 +201,7 @@ def load_demo_command(responses: int | None) -> None:
     click.echo(f"Demo data ready: {result.responses} new responses.")
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     for email, role in result.accounts:
-        click.echo(f"  {role.value:<13} {email}")
+        click.echo(f"  {role.value:<15} {email}")
 
 
 def _load_demo_at_scale(responses: int) -> DemoResult:

@@ -19,6 +19,8 @@ class Role(enum.StrEnum):
 
     ADMIN = "admin"
     EVALUATOR = "evaluator"
+    # An evaluator who also keeps the codebook and runs agreement rounds, without administering the rest.
+    LEAD_EVALUATOR = "lead_evaluator"
     FIELD_WORKER = "field_worker"
 
 
@@ -78,5 +80,5 @@ class User(UserMixin, Base):
         return self.locked_until is not None and self.locked_until > now
 
     def has_role(self, *roles: Role) -> bool:
-        """Say whether the account holds one of the roles."""
-        return self.role in roles
+        """Say whether the account holds one of the roles; a lead evaluator is an evaluator too."""
+        return self.role in roles or (self.role is Role.LEAD_EVALUATOR and Role.EVALUATOR in roles)

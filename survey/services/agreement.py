@@ -33,14 +33,16 @@ from survey.models import (
 )
 from survey.services.audit import record_event
 
+CODERS = (Role.EVALUATOR, Role.LEAD_EVALUATOR)
+
 
 class RoundError(ValueError):
     """A round that cannot be drawn: fewer than two coders, or no testimony to sample."""
 
 
 def possible_coders() -> list[User]:
-    """The active evaluators, who may be asked to code a round."""
-    query = select(User).where(User.role == Role.EVALUATOR, User.active).order_by(User.email)
+    """The active evaluators and lead evaluators, who may be asked to code a round."""
+    query = select(User).where(User.role.in_(CODERS), User.active).order_by(User.email)
     return list(db.session.scalars(query))
 
 

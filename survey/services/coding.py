@@ -122,8 +122,10 @@ def _decide_theme(testimonial: Testimonial, key: str, present: bool, lead: User)
 
 
 def may_remove(passage: CodedPassage, person: User) -> bool:
-    """Whether a person may remove a coded passage: its coder or an administrator."""
-    return person.has_role(Role.ADMIN) or (passage.coder_id is not None and passage.coder_id == person.id)
+    """Whether a person may remove a coded passage: its coder, a lead evaluator or an administrator."""
+    if person.has_role(Role.ADMIN, Role.LEAD_EVALUATOR):
+        return True
+    return passage.coder_id is not None and passage.coder_id == person.id
 
 
 def remove_passage(testimonial: Testimonial, passage: CodedPassage, person: User) -> None:

@@ -28,6 +28,7 @@ DEMO_PASSWORD = "voces-demo-2026"
 DEMO_ACCOUNTS = (
     ("admin@voces.example", Role.ADMIN),
     ("evaluator@voces.example", Role.EVALUATOR),
+    ("lead@voces.example", Role.LEAD_EVALUATOR),
     ("field@voces.example", Role.FIELD_WORKER),
 )
 DEMO_TEAM = "Nariño"

@@ -1,4 +1,4 @@
-"""Every protected URL, requested as anonymous, field worker, evaluator and admin."""
+"""Every protected URL, requested as anonymous, field worker, evaluator, admin and lead evaluator."""
 
 from __future__ import annotations
 
@@ -20,57 +20,57 @@ from survey.services.sites import list_sites
 from survey.services.teams import save_team
 from survey.services.withdrawals import pending_requests, request_withdrawal
 
-ANON, FIELD, EVALUATOR, ADMIN = None, Role.FIELD_WORKER, Role.EVALUATOR, Role.ADMIN
+ANON, FIELD, EVALUATOR, ADMIN, LEAD = None, Role.FIELD_WORKER, Role.EVALUATOR, Role.ADMIN, Role.LEAD_EVALUATOR
 LOGIN = "login"  # anonymous people are sent to the login page
 
-# URL template -> expected answer for (anonymous, field worker, evaluator, admin)
+# URL template -> expected answer for (anonymous, field worker, evaluator, admin, lead evaluator)
 MATRIX = {
-    "/evaluate/": (LOGIN, 403, 200, 200),
-    "/evaluate/community-safety": (LOGIN, 403, 200, 200),
-    "/evaluate/community-safety/testimonials/{testimonial}": (LOGIN, 403, 200, 200),
-    "/evaluate/community-safety/testimonies": (LOGIN, 403, 200, 200),
-    "/evaluate/community-safety/review": (LOGIN, 403, 200, 200),
-    "/evaluate/community-safety/compare": (LOGIN, 403, 200, 200),
-    "/evaluate/community-safety/memos": (LOGIN, 403, 200, 200),
-    "/evaluate/community-safety/report": (LOGIN, 403, 200, 200),
+    "/evaluate/": (LOGIN, 403, 200, 200, 200),
+    "/evaluate/community-safety": (LOGIN, 403, 200, 200, 200),
+    "/evaluate/community-safety/testimonials/{testimonial}": (LOGIN, 403, 200, 200, 200),
+    "/evaluate/community-safety/testimonies": (LOGIN, 403, 200, 200, 200),
+    "/evaluate/community-safety/review": (LOGIN, 403, 200, 200, 200),
+    "/evaluate/community-safety/compare": (LOGIN, 403, 200, 200, 200),
+    "/evaluate/community-safety/memos": (LOGIN, 403, 200, 200, 200),
+    "/evaluate/community-safety/report": (LOGIN, 403, 200, 200, 200),
     # written by another administrator: only its author edits or deletes it
-    "/evaluate/community-safety/memos/{memo}/edit": (LOGIN, 403, 403, 403),
-    "/evaluate/community-safety/export.csv": (LOGIN, 403, 302, 302),  # 302: one response is too few to export
-    "/evaluate/community-safety/export.xlsx": (LOGIN, 403, 302, 302),
-    "/evaluate/community-safety/export.qdpx": (LOGIN, 403, 302, 302),
-    "/evaluate/community-safety/export.qdc": (LOGIN, 403, 200, 200),  # the codes alone: no testimony in it
-    "/field/": (LOGIN, 200, 403, 200),
-    "/field/collect": (LOGIN, 200, 403, 200),
-    "/admin/": (LOGIN, 403, 403, 200),
-    "/admin/audit": (LOGIN, 403, 403, 200),
-    "/admin/testimonials/{testimonial}/raw": (LOGIN, 403, 403, 200),
-    "/admin/devices": (LOGIN, 403, 403, 200),
-    "/admin/surveys": (LOGIN, 403, 403, 200),
-    "/admin/surveys/community-safety/versions/{version}/preview": (LOGIN, 403, 403, 200),
-    "/admin/submissions/import": (LOGIN, 403, 403, 200),
-    "/admin/sites": (LOGIN, 403, 403, 200),
-    "/admin/sites/{site}/edit": (LOGIN, 403, 403, 200),
-    "/admin/users": (LOGIN, 403, 403, 200),
-    "/admin/withdrawals": (LOGIN, 403, 403, 200),
-    "/admin/withdrawals/{withdrawal}": (LOGIN, 403, 403, 200),
-    "/admin/jobs": (LOGIN, 403, 403, 200),
-    "/admin/media": (LOGIN, 403, 403, 200),
-    "/admin/media/{media}": (LOGIN, 403, 403, 200),
-    "/admin/codes": (LOGIN, 403, 403, 200),
-    "/admin/codes/{code}/edit": (LOGIN, 403, 403, 200),
-    "/admin/codes/{code}/merge": (LOGIN, 403, 403, 200),
-    "/admin/codes/{code}/split": (LOGIN, 403, 403, 200),
-    "/admin/codes/history": (LOGIN, 403, 403, 200),
-    "/admin/codes/themes/{theme}/terms": (LOGIN, 403, 403, 200),
-    "/admin/codes/codebook.yaml": (LOGIN, 403, 403, 200),
-    "/admin/refi-qda": (LOGIN, 403, 403, 200),
-    "/admin/indicators": (LOGIN, 403, 403, 200),
-    "/admin/agreement": (LOGIN, 403, 403, 200),
-    "/admin/agreement/{round}": (LOGIN, 403, 403, 200),
-    "/admin/teams": (LOGIN, 403, 403, 200),
-    "/admin/teams/{team}/edit": (LOGIN, 403, 403, 200),
-    "/admin/surveys/community-safety/collectors": (LOGIN, 403, 403, 200),
-    "/evaluate/assignments": (LOGIN, 403, 200, 200),
+    "/evaluate/community-safety/memos/{memo}/edit": (LOGIN, 403, 403, 403, 403),
+    "/evaluate/community-safety/export.csv": (LOGIN, 403, 302, 302, 302),  # 302: one response is too few to export
+    "/evaluate/community-safety/export.xlsx": (LOGIN, 403, 302, 302, 302),
+    "/evaluate/community-safety/export.qdpx": (LOGIN, 403, 302, 302, 302),
+    "/evaluate/community-safety/export.qdc": (LOGIN, 403, 200, 200, 200),  # the codes alone: no testimony in it
+    "/field/": (LOGIN, 200, 403, 200, 403),
+    "/field/collect": (LOGIN, 200, 403, 200, 403),
+    "/admin/": (LOGIN, 403, 403, 200, 403),
+    "/admin/audit": (LOGIN, 403, 403, 200, 403),
+    "/admin/testimonials/{testimonial}/raw": (LOGIN, 403, 403, 200, 403),
+    "/admin/devices": (LOGIN, 403, 403, 200, 403),
+    "/admin/surveys": (LOGIN, 403, 403, 200, 403),
+    "/admin/surveys/community-safety/versions/{version}/preview": (LOGIN, 403, 403, 200, 403),
+    "/admin/submissions/import": (LOGIN, 403, 403, 200, 403),
+    "/admin/sites": (LOGIN, 403, 403, 200, 403),
+    "/admin/sites/{site}/edit": (LOGIN, 403, 403, 200, 403),
+    "/admin/users": (LOGIN, 403, 403, 200, 403),
+    "/admin/withdrawals": (LOGIN, 403, 403, 200, 403),
+    "/admin/withdrawals/{withdrawal}": (LOGIN, 403, 403, 200, 403),
+    "/admin/jobs": (LOGIN, 403, 403, 200, 403),
+    "/admin/media": (LOGIN, 403, 403, 200, 403),
+    "/admin/media/{media}": (LOGIN, 403, 403, 200, 403),
+    "/admin/codes": (LOGIN, 403, 403, 200, 200),
+    "/admin/codes/{code}/edit": (LOGIN, 403, 403, 200, 200),
+    "/admin/codes/{code}/merge": (LOGIN, 403, 403, 200, 200),
+    "/admin/codes/{code}/split": (LOGIN, 403, 403, 200, 200),
+    "/admin/codes/history": (LOGIN, 403, 403, 200, 200),
+    "/admin/codes/themes/{theme}/terms": (LOGIN, 403, 403, 200, 200),
+    "/admin/codes/codebook.yaml": (LOGIN, 403, 403, 200, 200),
+    "/admin/refi-qda": (LOGIN, 403, 403, 200, 403),
+    "/admin/indicators": (LOGIN, 403, 403, 200, 403),
+    "/admin/agreement": (LOGIN, 403, 403, 200, 200),
+    "/admin/agreement/{round}": (LOGIN, 403, 403, 200, 200),
+    "/admin/teams": (LOGIN, 403, 403, 200, 403),
+    "/admin/teams/{team}/edit": (LOGIN, 403, 403, 200, 403),
+    "/admin/surveys/community-safety/collectors": (LOGIN, 403, 403, 200, 403),
+    "/evaluate/assignments": (LOGIN, 403, 200, 200, 200),
 }
 
 
@@ -83,64 +83,63 @@ def first_testimonial_id() -> int:
 
 
 POST_MATRIX = {
-    "/evaluate/community-safety/testimonials/{testimonial}/themes": (LOGIN, 403, 302, 302),
-    "/evaluate/community-safety/memos": (LOGIN, 403, 302, 302),
-    "/evaluate/community-safety/memos/{memo}/delete": (LOGIN, 403, 403, 403),
+    "/evaluate/community-safety/testimonials/{testimonial}/themes": (LOGIN, 403, 302, 302, 302),
+    "/evaluate/community-safety/memos": (LOGIN, 403, 302, 302, 302),
+    "/evaluate/community-safety/memos/{memo}/delete": (LOGIN, 403, 403, 403, 403),
     # 302: back to the testimony (the posted data chooses no theme: nothing is pinned or unpinned)
-    "/evaluate/community-safety/testimonials/{testimonial}/pins": (LOGIN, 403, 302, 302),
-    "/evaluate/community-safety/testimonials/{testimonial}/pins/delete": (LOGIN, 403, 302, 302),
+    "/evaluate/community-safety/testimonials/{testimonial}/pins": (LOGIN, 403, 302, 302, 302),
+    "/evaluate/community-safety/testimonials/{testimonial}/pins/delete": (LOGIN, 403, 302, 302, 302),
     # 400: the posted data chooses no code
-    "/evaluate/community-safety/testimonials/{testimonial}/passages": (LOGIN, 403, 400, 400),
-    # coded by another evaluator: only its coder or an administrator may remove it
-    "/evaluate/community-safety/testimonials/{testimonial}/passages/{passage}/delete": (LOGIN, 403, 403, 302),
-    "/field/devices": (LOGIN, 201, 403, 201),
-    "/field/collect": (LOGIN, 200, 403, 200),  # 200: the form again, the tablet unnamed
-    "/admin/devices/{device}/revoke": (LOGIN, 403, 403, 302),
-    "/admin/submissions/import": (LOGIN, 403, 403, 200),
-    "/admin/surveys": (LOGIN, 403, 403, 200),
-    "/admin/surveys/community-safety/versions/{version}/preview": (LOGIN, 403, 403, 200),
-    "/admin/surveys/community-safety/versions/{version}/publish": (LOGIN, 403, 403, 302),
-    "/admin/surveys/community-safety/versions/{version}/close": (LOGIN, 403, 403, 302),
-    "/admin/sites": (LOGIN, 403, 403, 200),
-    "/admin/sites/{site}/edit": (LOGIN, 403, 403, 302),
-    "/admin/users": (LOGIN, 403, 403, 200),
-    "/admin/users/{user}/role": (LOGIN, 403, 403, 302),
-    "/admin/users/{user}/deactivate": (LOGIN, 403, 403, 302),
-    "/admin/users/{user}/reactivate": (LOGIN, 403, 403, 302),
-    "/admin/users/{user}/password": (LOGIN, 403, 403, 200),
-    "/admin/users/{user}/unlock": (LOGIN, 403, 403, 302),
-    "/admin/withdrawals/{withdrawal}/confirm": (LOGIN, 403, 403, 200),  # 200: the page again, box not ticked
-    "/admin/withdrawals/{withdrawal}/decline": (LOGIN, 403, 403, 302),
-    "/admin/jobs": (LOGIN, 403, 403, 302),
-    "/admin/jobs/retrain": (LOGIN, 403, 403, 302),
-    "/admin/jobs/{job}/resume": (LOGIN, 403, 403, 302),
-    "/admin/codes": (LOGIN, 403, 403, 200),  # 200: the form again, no label given
-    "/admin/codes/{code}/edit": (LOGIN, 403, 403, 302),  # fields not posted keep their values
-    "/admin/codes/{code}/merge": (LOGIN, 403, 403, 200),  # 200: the form again, no code chosen
-    "/admin/codes/{code}/split": (LOGIN, 403, 403, 302),  # 302: no passage to move, back to the page
-    "/admin/codes/{code}/split/new": (LOGIN, 403, 403, 400),  # 400: the form again, no key given
-    "/admin/codes/themes/{theme}/terms": (LOGIN, 403, 403, 200),  # 200: the form again, a theme needs a term
-    "/admin/refi-qda": (LOGIN, 403, 403, 200),  # 200: the form again, no file sent
-    "/admin/indicators": (LOGIN, 403, 403, 200),  # 200: the form again, no file sent
-    "/admin/indicators/{indicator}/delete": (LOGIN, 403, 403, 200),  # 200: asks first, nothing deleted
-    "/admin/agreement": (LOGIN, 403, 403, 200),  # 200: the form again, no name given
-    "/admin/agreement/{round}/decisions": (LOGIN, 403, 403, 302),  # 302: back to the round, nothing chosen
-    "/admin/agreement/{round}/close": (LOGIN, 403, 403, 302),
-    "/admin/teams": (LOGIN, 403, 403, 200),  # 200: the form again, no name given
-    "/admin/teams/{team}/edit": (LOGIN, 403, 403, 200),  # 200: the form again, no name given
-    "/admin/teams/{team}/delete": (LOGIN, 403, 403, 302),
-    "/admin/learned/{learned}/activate": (LOGIN, 403, 403, 302),
-    "/admin/surveys/community-safety/collectors": (LOGIN, 403, 403, 302),  # nobody chosen: every field worker
+    "/evaluate/community-safety/testimonials/{testimonial}/passages": (LOGIN, 403, 400, 400, 400),
+    # coded by another evaluator: only its coder, a lead evaluator or an administrator may remove it
+    "/evaluate/community-safety/testimonials/{testimonial}/passages/{passage}/delete": (LOGIN, 403, 403, 302, 302),
+    "/field/devices": (LOGIN, 201, 403, 201, 403),
+    "/field/collect": (LOGIN, 200, 403, 200, 403),  # 200: the form again, the tablet unnamed
+    "/admin/devices/{device}/revoke": (LOGIN, 403, 403, 302, 403),
+    "/admin/submissions/import": (LOGIN, 403, 403, 200, 403),
+    "/admin/surveys": (LOGIN, 403, 403, 200, 403),
+    "/admin/surveys/community-safety/versions/{version}/preview": (LOGIN, 403, 403, 200, 403),
+    "/admin/surveys/community-safety/versions/{version}/publish": (LOGIN, 403, 403, 302, 403),
+    "/admin/surveys/community-safety/versions/{version}/close": (LOGIN, 403, 403, 302, 403),
+    "/admin/sites": (LOGIN, 403, 403, 200, 403),
+    "/admin/sites/{site}/edit": (LOGIN, 403, 403, 302, 403),
+    "/admin/users": (LOGIN, 403, 403, 200, 403),
+    "/admin/users/{user}/role": (LOGIN, 403, 403, 302, 403),
+    "/admin/users/{user}/deactivate": (LOGIN, 403, 403, 302, 403),
+    "/admin/users/{user}/reactivate": (LOGIN, 403, 403, 302, 403),
+    "/admin/users/{user}/password": (LOGIN, 403, 403, 200, 403),
+    "/admin/users/{user}/unlock": (LOGIN, 403, 403, 302, 403),
+    "/admin/withdrawals/{withdrawal}/confirm": (LOGIN, 403, 403, 200, 403),  # 200: the page again, box not ticked
+    "/admin/withdrawals/{withdrawal}/decline": (LOGIN, 403, 403, 302, 403),
+    "/admin/jobs": (LOGIN, 403, 403, 302, 403),
+    "/admin/jobs/retrain": (LOGIN, 403, 403, 302, 403),
+    "/admin/jobs/{job}/resume": (LOGIN, 403, 403, 302, 403),
+    "/admin/codes": (LOGIN, 403, 403, 200, 200),  # 200: the form again, no label given
+    "/admin/codes/{code}/edit": (LOGIN, 403, 403, 302, 302),  # fields not posted keep their values
+    "/admin/codes/{code}/merge": (LOGIN, 403, 403, 200, 200),  # 200: the form again, no code chosen
+    "/admin/codes/{code}/split": (LOGIN, 403, 403, 302, 302),  # 302: no passage to move, back to the page
+    "/admin/codes/{code}/split/new": (LOGIN, 403, 403, 400, 400),  # 400: the form again, no key given
+    "/admin/codes/themes/{theme}/terms": (LOGIN, 403, 403, 200, 200),  # 200: the form again, a theme needs a term
+    "/admin/refi-qda": (LOGIN, 403, 403, 200, 403),  # 200: the form again, no file sent
+    "/admin/indicators": (LOGIN, 403, 403, 200, 403),  # 200: the form again, no file sent
+    "/admin/indicators/{indicator}/delete": (LOGIN, 403, 403, 200, 403),  # 200: asks first, nothing deleted
+    "/admin/agreement": (LOGIN, 403, 403, 200, 200),  # 200: the form again, no name given
+    "/admin/agreement/{round}/decisions": (LOGIN, 403, 403, 302, 302),  # 302: back to the round, nothing chosen
+    "/admin/agreement/{round}/close": (LOGIN, 403, 403, 302, 302),
+    "/admin/teams": (LOGIN, 403, 403, 200, 403),  # 200: the form again, no name given
+    "/admin/teams/{team}/edit": (LOGIN, 403, 403, 200, 403),  # 200: the form again, no name given
+    "/admin/teams/{team}/delete": (LOGIN, 403, 403, 302, 403),
+    "/admin/learned/{learned}/activate": (LOGIN, 403, 403, 302, 403),
+    "/admin/surveys/community-safety/collectors": (LOGIN, 403, 403, 302, 403),  # nobody chosen: every field worker
     # neither the evaluator nor the administrator of the matrix is one of the round's coders
-    "/evaluate/assignments/{round}/items/{item}/done": (LOGIN, 403, 403, 403),
+    "/evaluate/assignments/{round}/items/{item}/done": (LOGIN, 403, 403, 403, 403),
 }
 PUBLIC = ["/", "/s/community-safety", "/s/community-safety/thanks", "/auth/login", "/healthz", "/withdraw"]
 
 
 def test_matrix_covers_every_protected_rule(app: Flask):
-    protected = {
-        rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.split(".")[0] in {"evaluate", "field", "admin"}
-    }
+    blueprints = {"evaluate", "field", "admin", "codebook"}
+    protected = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.split(".")[0] in blueprints}
     templated = {
         url.replace("{testimonial}", "<int:testimonial_id>")
         .replace("{device}", "<int:device_id>")
@@ -169,7 +168,7 @@ REQUESTS = [("GET", url) for url in MATRIX] + [("POST", url) for url in POST_MAT
 
 
 @pytest.mark.parametrize(("method", "url"), REQUESTS, ids=[f"{m} {u}" for m, u in REQUESTS])
-@pytest.mark.parametrize("who", [0, 1, 2, 3], ids=["anonymous", "field_worker", "evaluator", "admin"])
+@pytest.mark.parametrize("who", [0, 1, 2, 3, 4], ids=["anonymous", "field_worker", "evaluator", "admin", "lead"])
 def test_protected_urls(method, url, who, client, make_user, login, make_response):
     response = make_response()
     testimonial = first_testimonial_id()
@@ -197,7 +196,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     )
     db.session.add(learned)
     db.session.commit()
-    role = (ANON, FIELD, EVALUATOR, ADMIN)[who]
+    role = (ANON, FIELD, EVALUATOR, ADMIN, LEAD)[who]
     if role is not None:
         login(make_user(role))
     address = url.format(

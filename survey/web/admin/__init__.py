@@ -11,9 +11,6 @@ protect_blueprint(bp, Role.ADMIN)
 bp.add_app_template_filter(role_label)
 
 from survey.web.admin import (  # noqa: E402,F401
-    agreement,
-    code_changes,
-    codes,
     indicator_views,
     jobs,
     media,
@@ -21,7 +18,6 @@ from survey.web.admin import (  # noqa: E402,F401
     sites,
     surveys,
     teams,
-    theme_terms,
     users,
     views,
     withdrawals,

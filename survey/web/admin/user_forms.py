@@ -12,6 +12,7 @@ from survey.models import Role
 
 ROLE_CHOICES = [
     SelectChoice(Role.EVALUATOR.value, _l("Evaluator")),
+    SelectChoice(Role.LEAD_EVALUATOR.value, _l("Lead evaluator")),
     SelectChoice(Role.FIELD_WORKER.value, _l("Field worker")),
     SelectChoice(Role.ADMIN.value, _l("Administrator")),
 ]

@@ -14,7 +14,7 @@ from wtforms import Field, TextAreaField
 from survey.analysis.codebook import LANGUAGES
 from survey.analysis.term_overrides import MAX_TERM_LENGTH, FieldTerms, TermLineError, editable_fields, parse_term_lines
 from survey.services.theme_terms import ThemeTermsError, current_terms, export_codebook, find_theme, save_theme_terms
-from survey.web.admin import bp
+from survey.web.codebook import bp
 
 ONE_PER_LINE = _l("One per line. A trailing * matches any ending; repeats are dropped.")
 
@@ -94,7 +94,7 @@ def theme_terms(key: str) -> ResponseReturnValue:
         else:
             message = _("Saved the terms of %(key)s.", key=key) if version else _("The terms were unchanged.")
             flash(message, "info")
-            return redirect(url_for("admin.theme_terms", key=key))
+            return redirect(url_for("codebook.theme_terms", key=key))
     language = str(get_locale() or "en")
     return render_template("admin/theme_terms.html", form=form, theme=theme, names=names, language=language)
 

@@ -25,8 +25,8 @@ from survey.services.codes import (
     split_code,
 )
 from survey.services.coding import code_labels
-from survey.web.admin import bp
-from survey.web.admin.codes import CodeNameForm
+from survey.web.codebook import bp
+from survey.web.codebook.codes import CodeNameForm
 
 KEEP = ""
 
@@ -68,7 +68,7 @@ def merge(code_id: int) -> ResponseReturnValue:
             ),
             "info",
         )
-        return redirect(url_for("admin.codes"))
+        return redirect(url_for("codebook.codes"))
     return render_template("admin/code_merge.html", code=code, form=form)
 
 
@@ -91,7 +91,7 @@ def split(code_id: int) -> ResponseReturnValue:
             ),
             "info",
         )
-        return redirect(url_for("admin.split", code_id=code.id))
+        return redirect(url_for("codebook.split", code_id=code.id))
     return _split_page(code, SplitOffForm(formdata=None))
 
 
@@ -108,7 +108,7 @@ def split_off(code_id: int) -> ResponseReturnValue:
             fields = {"label_en": str(form.label_en.data).strip(), "label_es": str(form.label_es.data or "").strip()}
             add_code(key, fields | {"parent_theme": code.parent_theme}, current_user, split_from=code.key)
             flash(_("Added the code %(key)s.", key=key), "info")
-            return redirect(url_for("admin.split", code_id=code.id))
+            return redirect(url_for("codebook.split", code_id=code.id))
     return _split_page(code, form), 400
 
 

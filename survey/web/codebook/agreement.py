@@ -15,8 +15,8 @@ from survey.services.agreement import RoundError, close_round, create_round, lis
 from survey.services.agreement_results import record_decision, round_results
 from survey.services.coding import code_labels
 from survey.services.surveys import get_survey, list_surveys
-from survey.web.admin import bp
-from survey.web.admin.agreement_forms import CloseRoundForm, DecisionForm, RoundForm
+from survey.web.codebook import bp
+from survey.web.codebook.agreement_forms import CloseRoundForm, DecisionForm, RoundForm
 
 
 def _round_form() -> RoundForm:
@@ -50,7 +50,7 @@ def agreement_rounds() -> ResponseReturnValue:
         agreement = _draw(form)
         if agreement is not None:
             flash(_("Drew %(count)d testimonies for the round.", count=len(agreement.items)), "info")
-            return redirect(url_for("admin.agreement_round", round_id=agreement.id))
+            return redirect(url_for("codebook.agreement_round", round_id=agreement.id))
         form.survey.errors = [_("This survey has no testimony to sample.")]
     return render_template("admin/agreement_rounds.html", form=form, rounds=list_rounds())
 
@@ -82,7 +82,7 @@ def decide_disagreement(round_id: int) -> ResponseReturnValue:
         flash(_("The agreed version is recorded."), "info")
     else:
         flash(_("Choose whether the code applies."), "error")
-    return redirect(url_for("admin.agreement_round", round_id=agreement.id) + "#disagreements")
+    return redirect(url_for("codebook.agreement_round", round_id=agreement.id) + "#disagreements")
 
 
 @bp.post("/agreement/<int:round_id>/close")
@@ -92,4 +92,4 @@ def close_agreement_round(round_id: int) -> ResponseReturnValue:
     if CloseRoundForm().validate_on_submit():
         close_round(agreement, current_user)
         flash(_("The round is closed."), "info")
-    return redirect(url_for("admin.agreement_round", round_id=agreement.id))
+    return redirect(url_for("codebook.agreement_round", round_id=agreement.id))

@@ -19,7 +19,7 @@ from survey.extensions import db
 from survey.models import Code
 from survey.services.codes import DESCRIBED, add_code, current_version, key_taken, list_codes, update_code
 from survey.services.engine import codebook
-from survey.web.admin import bp
+from survey.web.codebook import bp
 
 
 class CodeNameForm(FlaskForm):
@@ -80,7 +80,7 @@ def codes() -> ResponseReturnValue:
         else:
             add_code(key, form.fields(), current_user)
             flash(_("Added the code %(key)s.", key=key), "info")
-            return redirect(url_for("admin.codes"))
+            return redirect(url_for("codebook.codes"))
     return render_template(
         "admin/codes.html", form=form, codes=list_codes(), codebook=codebook(), version=current_version()
     )
@@ -94,5 +94,5 @@ def edit_code(code_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         update_code(code, form.fields(), current_user)
         flash(_("Saved the code %(key)s.", key=code.key), "info")
-        return redirect(url_for("admin.codes"))
+        return redirect(url_for("codebook.codes"))
     return render_template("admin/code_edit.html", form=form, code=code)
