@@ -163,3 +163,16 @@ def test_a_blind_coder_cannot_find_others_codes_by_filtering_or_sorting_on_them(
     login(people["other"])
     html = client.get(f"{URL}/testimonies?theme=livelihoods").get_data(as_text=True)
     assert html.count("Read this testimony") == 6
+
+
+def test_a_blind_coder_sees_only_the_machine_s_tags_on_the_summary_s_quotes(client, login, db, make_response, people):
+    _coded_round(db, make_response, people, hide_machine=False)
+    login(people["other"])  # codes no round: the quotes carry A's and B's codes
+    html = client.get(URL).get_data(as_text=True)
+    quotes = html[html.index('id="h-quotes"') :]
+    assert "tag-passage" in quotes and "tag-machine" in quotes
+    client.post("/auth/logout")
+    login(people["b"])
+    quotes = client.get(URL).get_data(as_text=True)
+    quotes = quotes[quotes.index('id="h-quotes"') :]
+    assert "tag-machine" in quotes and "data-themes=" in quotes and "tag-passage" not in quotes

@@ -13,6 +13,7 @@ from survey.extensions import db
 from survey.models import CodedPassage, Testimonial
 from survey.questionnaire import pick
 from survey.services.agreement import blind_coding
+from survey.services.blindness import blindfold_of
 from survey.services.coding import code_choices, code_labels, coding_segments, may_remove
 from survey.services.corrections import correct_themes
 from survey.services.crosstabs import by_questions
@@ -68,6 +69,7 @@ def summary(slug: str) -> ResponseReturnValue:
         summary=result,
         codebook=codebook(),
         evidence=other_evidence(filters, result.monthly),
+        blindfold=blindfold_of(current_user),  # the quotes' tags, for a person coding some of them blind
     )
 
 
