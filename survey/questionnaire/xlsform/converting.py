@@ -19,7 +19,7 @@ from survey.questionnaire.parse import GROUP_APPEARANCES
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST, NoteType, SiteType
 from survey.questionnaire.rules import CHOICE_PREFIX, DefinitionError, choice_filter_expression
 from survey.questionnaire.xlsform.columns import NO, YES
-from survey.questionnaire.xlsform.kinds import Kind, kind_of, unsupported
+from survey.questionnaire.xlsform.kinds import NESTED_REPEATS, Kind, kind_of, unsupported
 from survey.questionnaire.xlsform.languages import Languages
 
 ROW_KEY = "__voces_row"  # added to each row before pyxform reads it, so that errors can name the row
@@ -48,7 +48,7 @@ IGNORED_COLUMN = N_("column %(column)s is not one Voces reads; ignored")
 REFUSED_KEYS = {"trigger": N_("triggers (trigger)")}
 # A picture or sound beside a label is a file ODK ships with the form; the label's words are still asked.
 LABEL_MEDIA = N_("pictures and sounds beside a label (media) are not shown, only the label's words; ignored")
-READ_CONTROLS = frozenset({"appearance", "bodyless"})
+READ_CONTROLS = frozenset({"appearance", "bodyless", "jr:count"})
 # Appearances that change what is asked or stored, or need another app: refused, by name. Any other
 # appearance Voces does not know is ignored with a warning, as ODK's own apps ignore one they lack.
 REFUSED_APPEARANCE = re.compile(r"month-year|year|search\(.*|ex:.*|printer:.*")
@@ -71,6 +71,7 @@ class Conversion:
     languages: Languages
     warnings: list[str] = field(default_factory=list)  # Notices: the admin page words them in its language
     rows: dict[str, int] = field(default_factory=dict)
+    in_repeat: bool = False  # reading a repeat's children
 
     def warn(self, row: int | None, template: str, **values: object) -> None:
         """Keep a warning about a row of the survey sheet."""
@@ -89,6 +90,8 @@ class Conversion:
         if row and name:
             self.rows.setdefault(name, row)
         kind = kind_of(element)
+        if kind.repeat and self.in_repeat:
+            kind = Kind(unsupported=Message(NESTED_REPEATS))
         if kind.unsupported:
             refused = unsupported(kind.unsupported)
             raise DefinitionError(str(refused), question=name, column="type", message=refused)
@@ -106,15 +109,21 @@ class Conversion:
             return None  # what pyxform adds to draw a table-list: its title (the group's label) and header row
         if header and QUESTION_TYPES[kind.question_type].has_choice_list:
             return self._table_header(element, kind, name, row)
-        out: dict[str, Any] = {"name": name, "type": "group" if kind.group else kind.question_type}
+        out: dict[str, Any] = {"name": name, "type": _our_type(kind)}
         self._texts(out, element, kind, name)
         self._binds(out, element, generated=ROW_KEY not in element)
         for key in ("choice_filter", "default"):
             if element.get(key):
                 out[key] = str(element[key])
-        if appearance := self._appearance(element, out["type"], row):
+        if appearance := self._appearance(element, "group" if kind.group else out["type"], row):
             out["appearance"] = appearance
-        if kind.group:
+        if kind.repeat and (count := (element.get("control") or {}).get("jr:count")):
+            out["repeat_count"] = str(count)
+        if kind.repeat:
+            self.in_repeat = True
+            out["questions"] = self.items(element.get("children") or [], row)
+            self.in_repeat = False
+        elif kind.group:
             out["questions"] = self.items(element.get("children") or [], row)
         elif QUESTION_TYPES[out["type"]].has_choice_list:
             self._choice_list(out, element)
@@ -186,6 +195,8 @@ class Conversion:
     def _binds(self, out: dict[str, Any], element: Mapping[str, Any], generated: bool) -> None:
         bind = element.get("bind") or {}
         for key, ours in FLAG_BINDS.items():
+            if ours == "read_only" and out["type"] in QUESTION_TYPES and QUESTION_TYPES[out["type"]].calculated:
+                continue  # pyxform's calculation for a repeat_count is marked read-only; every calculation is
             if ours == "required" and key in bind and str(bind[key]).strip().lower() not in YES | NO:
                 out[ours] = str(bind[key])  # required only when the expression holds
             elif key in bind and _flag(bind[key], out["name"], ours):
@@ -215,6 +226,13 @@ class Conversion:
             out["type"] = SiteType.name
             return
         out["choices"] = list_name  # a consent question offering Voces' scopes is bound when the form is read
+
+
+def _our_type(kind: Kind) -> str:
+    """The type our definition gives an element: a question type, group or repeat."""
+    if kind.repeat:
+        return "repeat"
+    return "group" if kind.group else kind.question_type
 
 
 def _flag(value: Any, name: str, column: str) -> bool:

@@ -34,6 +34,7 @@ from survey.web.public.pages import (
     split_pages,
     turn_page,
 )
+from survey.web.public.repeats import changed_instances, changes_instances
 from survey.web.public.review import carried_answers, review_rows
 
 LAST_PAGE = "last"  # where the send button is: the answers were the same as those just sent
@@ -56,8 +57,10 @@ def answer_survey(slug: str) -> ResponseReturnValue:
     if files := len(media_questions(definition)):  # room for each file, over the limit for the rest
         request.max_content_length = files * media_max_bytes() + int(current_app.config["MAX_CONTENT_LENGTH"])
     draft = drafts.load_draft(slug, definition.version) if request.method == "GET" else None
-    form = build_form(definition, language, list_sites(), MultiDict(draft.answers) if draft else None)
     step = request.form.get("step", "")  # review, next, back, restart; "change" from the review page
+    if changes_instances(step):
+        return _changed_instances(definition, language, changed_instances(definition, request.form, step))
+    form = build_form(definition, language, list_sites(), MultiDict(draft.answers) if draft else None)
     valid = form.validate_on_submit()
     if step == "restart" and "csrf_token" not in form.errors:
         drafts.drop_draft(slug)
@@ -94,6 +97,13 @@ def _store(
     return redirect(url_for("public.thanks", slug=slug))
 
 
+def _changed_instances(definition: Definition, language: str, posted: MultiDict[str, str]) -> str:
+    """Without JavaScript: the same page with an instance added or removed, or as many as the answers say."""
+    form = build_form(definition, language, list_sites(), posted)
+    clear_errors(form)
+    return _form_page(form, definition, language, page=request.form.get("page", "1"))
+
+
 def _turned_page(form: FlaskForm, definition: Definition, language: str, slug: str, step: str) -> str:
     """Without JavaScript: check the page being left (going forward), then show the next one that applies."""
     pages = split_pages(form_items(form, definition, language))
@@ -114,7 +124,7 @@ def _review_page(form: FlaskForm, definition: Definition, language: str) -> str:
         definition=definition,
         rows=review_rows(form, definition, answers_from(form, definition), language),
         carried=carried_answers(request.form),
-        row_pages={q.name: page_of_question(pages, q.name) for q in definition.questions},  # "Change" opens it
+        row_pages={name: page_of_question(pages, name) for page in pages for name in page.questions},  # "Change"
     )
 
 
