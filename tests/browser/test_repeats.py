@@ -45,7 +45,10 @@ def test_each_instance_follows_its_own_answers_and_number(page, live_server, db)
     first = page.locator("[data-instance='1']")
     assert first.locator("[data-group=younger]").is_hidden()  # the first child has nobody before them
     page.locator("input[name='q_age.1']").fill("9")
-    page.get_by_role("button", name="Add another").click()  # the server adds it, keeping what was typed
+    with page.expect_navigation():  # without form-repeats.js, the server adds it, keeping what was typed
+        page.evaluate(
+            "document.querySelector('[data-repeat-add]').form.requestSubmit(document.querySelector('[data-repeat-add]'))"
+        )
     second = page.locator("[data-instance='2']")
     assert page.locator("input[name='q_age.1']").input_value() == "9"
     assert second.locator("[data-group=younger]").is_visible()
@@ -60,3 +63,26 @@ def test_each_instance_follows_its_own_answers_and_number(page, live_server, db)
     page.get_by_role("button", name="Send my answers").click()
     stored = db.session.execute(select(Answer.question, Answer.instance, Answer.value_text).order_by(Answer.id)).all()
     assert sorted(stored) == [("age", 1, "9"), ("age", 2, "5"), ("gap", 2, "4")]
+
+
+def test_add_and_remove_work_in_the_page_and_number_the_instances_again(page, live_server, db):
+    import_survey(FAMILY, publish=True)
+    db.session.commit()
+    page.goto(f"{live_server}/s/family")
+    page.locator("input[name='q_age.1']").fill("12")
+    add = page.get_by_role("button", name="Add another")
+    add.click()
+    add.click()
+    assert page.locator("[data-instance]").count() == 3 and page.locator("input[name='q_age.3']").input_value() == ""
+    page.locator("input[name='q_age.2']").fill("9")
+    page.locator("input[name='q_age.3']").fill("5")
+    page.get_by_role("button", name="Remove Child 2").click()
+    assert page.locator("[data-instance]").count() == 2
+    assert page.locator("input[name='q_age.2']").input_value() == "5"
+    assert page.locator("[data-instance='2'] .instance-legend").inner_text() == "Child 2"
+    assert page.locator("[data-instance='2'] [data-group=younger]").is_visible()
+    page.locator("input[name='q_gap.2']").fill("7")
+    page.get_by_role("button", name="Review my answers").click()
+    page.get_by_role("button", name="Send my answers").click()
+    stored = db.session.execute(select(Answer.question, Answer.instance, Answer.value_text).order_by(Answer.id)).all()
+    assert sorted(stored) == [("age", 1, "12"), ("age", 2, "5"), ("gap", 2, "7")]

@@ -86,7 +86,9 @@ def _question_attributes(question: Question, definition: Definition, language: s
 
 def _repeat_item(form: FlaskForm, repeat: Repeat, definition: Definition, language: str) -> FormItem:
     """A repeat and its instances, each with the repeat's items, its fields named by its number."""
-    attributes = {"data-repeat": repeat.name}
+    title = instance_title(repeat, "__n__", definition, language)  # form-repeats.js numbers a new instance
+    attributes = {"data-repeat": repeat.name, "data-instance-title": title}
+    attributes["data-remove-title"] = _("Remove %(title)s", title=title)
     if repeat.relevant:
         attributes["data-relevant"] = repeat.relevant
     instances = tuple(

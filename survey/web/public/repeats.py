@@ -29,8 +29,8 @@ def instance_field(question: Question, position: int) -> str:
     return f"{FIELD_PREFIX}{question.name}{INSTANCE_MARK}{position}"
 
 
-def instance_title(repeat: Repeat, position: int, definition: Definition, language: str) -> str:
-    """What an instance is called: "Household member 2"."""
+def instance_title(repeat: Repeat, position: int | str, definition: Definition, language: str) -> str:
+    """What an instance is called: "Household member 2" (form-repeats.js numbers one from "__n__")."""
     label = pick(repeat.label, language, definition.default_language) or repeat.name
     return _("%(label)s %(number)s", label=label, number=position)
 
