@@ -159,3 +159,10 @@ def test_tablets_get_the_survey_to_send_to_the_web_and_odk_collect_does_not_list
     assert [s["slug"] for s in surveys] == ["household"]
     assert surveys[0]["definition"]["questions"][1]["type"] == "repeat"  # the app sends it to the web form
     assert client.get(f"/openrosa/{token}/forms/household/form.xml").status_code == 404
+
+
+def test_the_admin_preview_adds_an_instance_without_checking_the_answers(client, household, make_user, login):
+    admin = login(make_user(Role.ADMIN))
+    url = f"/admin/surveys/household/versions/{household.id}/preview"
+    html = admin.post(url, data={"step": "add:member", "r_member": "1", "q_member_name.1": "Ana"}).get_data(True)
+    assert "Household member 2" in html and 'value="Ana"' in html and "error-summary" not in html
