@@ -113,12 +113,10 @@ def test_or_other_adds_the_choice_and_the_question_pyxform_adds(tmp_path):
     [
         ({"type": "file", "name": "doc", "label": "Document"}, "row 4, column type: Voces does not support other"),
         ({"type": "range", "name": "score", "label": "Score"}, "row 4, column type: Voces does not support rang"),
-        ({"type": "begin_loop over yes_no", "name": "each"}, "row 4, column type: Voces does not support loops"),
     ],
 )
 def test_a_feature_voces_lacks_is_refused_naming_it_and_the_readme(tmp_path, row, message):
-    looped = [{"type": "text", "name": "why", "label": "Why %(label)s?"}, {"type": "end_loop"}]
-    rows = [*ROWS, row, *(looped if row["type"].startswith("begin_loop") else [])]
+    rows = [*ROWS, row]
     with pytest.raises(SurveyImportError) as refused:
         read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
     assert message in str(refused.value) and "see 'XLSForm: what Voces reads' in the README" in str(refused.value)
@@ -356,3 +354,17 @@ def test_a_repeat_with_its_count_groups_and_two_languages_is_read_as_odk_writes_
     assert person.count == "${size}" and person.label == {"en": "Person", "es": "Persona"}
     assert [q.name for q in person.questions] == ["age"] and person.group_names == {"details"}
     assert visit.count and definition.question(visit.count.strip("${}")).calculation == "2"  # pyxform's own count
+
+
+def test_a_loop_over_a_list_asks_its_questions_once_per_choice_each_named_after_it(tmp_path):
+    rows = [
+        *ROWS,
+        {"type": "begin_loop over yes_no", "name": "each"},
+        {"type": "text", "name": "why", "label": "Why %(label)s?", "relevant": "${smoke} = '%(name)s'"},
+        {"type": "end_loop"},
+    ]
+    data = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={})).definition
+    loop = question(data, "each")
+    assert loop["type"] == "group" and [g["name"] for g in loop["questions"]] == ["each_yes", "each_no"]
+    why = question(data, "why_no")
+    assert why["label"] == {"en": "Why No?"} and why["relevant"] == "${smoke} = 'no'"

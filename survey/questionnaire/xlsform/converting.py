@@ -41,7 +41,7 @@ READ_KEYS = frozenset(
         "list_name",
         "parameters",
     }
-    | {"choice_filter", "default", "children", ROW_KEY}
+    | {"choice_filter", "default", "children", "columns", ROW_KEY}  # columns: a loop's choices
     | {"actions", "_dynamic_default"}  # pyxform's bookkeeping for a default that is an expression
 )
 IGNORED_COLUMN = N_("column %(column)s is not one Voces reads; ignored")
@@ -119,7 +119,9 @@ class Conversion:
             out["appearance"] = appearance
         if kind.repeat and (count := (element.get("control") or {}).get("jr:count")):
             out["repeat_count"] = str(count)
-        if kind.repeat:
+        if kind.loop:
+            out["questions"] = [self._loop_group(element, column, row) for column in element.get("columns") or []]
+        elif kind.repeat:
             self.in_repeat = True
             out["questions"] = self.items(element.get("children") or [], row)
             self.in_repeat = False
@@ -127,6 +129,19 @@ class Conversion:
             out["questions"] = self.items(element.get("children") or [], row)
         elif QUESTION_TYPES[out["type"]].has_choice_list:
             self._choice_list(out, element)
+        return out
+
+    def _loop_group(self, element: Mapping[str, Any], column: Mapping[str, Any], row: int | None) -> dict[str, Any]:
+        """One choice of a loop as ODK asks it: a group of the loop's questions, %(name)s and %(label)s its own.
+
+        ODK tells the copies apart by the group around them; Voces names each question after its choice.
+        """
+        name = str(column.get("name") or "")
+        out: dict[str, Any] = {"name": f"{element.get('name')}_{name}", "type": "group"}
+        if label := self.languages.texts(column.get("label")):
+            out["label"] = label
+        children = [_for_choice(child, column) for child in element.get("children") or []]
+        out["questions"] = self.items(children, row)
         return out
 
     def _renamed(self, name: str, row: int | None) -> str:
@@ -226,6 +241,25 @@ class Conversion:
             out["type"] = SiteType.name
             return
         out["choices"] = list_name  # a consent question offering Voces' scopes is bound when the form is read
+
+
+def _for_choice(element: Any, column: Mapping[str, Any], language: str | None = None) -> Any:
+    """A loop's element for one choice: its name suffixed with the choice's, %(name)s and %(label)s filled in."""
+    if isinstance(element, str):
+        label = column.get("label")
+        if isinstance(label, Mapping):
+            label = label.get(language or "") or next(iter(label.values()), "")
+        return element.replace("%(name)s", str(column.get("name"))).replace("%(label)s", str(label or ""))
+    if isinstance(element, list):
+        return [_for_choice(item, column, language) for item in element]
+    if not isinstance(element, Mapping):
+        return element
+    copied = {
+        key: _for_choice(value, column, key if isinstance(key, str) else language) for key, value in element.items()
+    }
+    if "name" in element and "type" in element:
+        copied["name"] = f"{element['name']}_{column.get('name')}"
+    return copied
 
 
 def _our_type(kind: Kind) -> str:

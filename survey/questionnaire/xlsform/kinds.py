@@ -29,14 +29,13 @@ RECORDED_METADATA = {
 EXTERNAL_TYPES = frozenset({"select one external", "xml-external", "csv-external"})
 EXTERNAL_SUFFIXES = (".csv", ".xml", ".geojson")
 REPEAT = "repeat"
-LOOP = "loop"  # begin loop over a list: the same questions once per choice, which Voces lacks
+LOOP = "loop"  # begin loop over a list: the same questions once per choice, each choice a group
 # The feature a type needs, by what pyxform makes of it, for types Voces refuses.
 FEATURES_BY_BINDING = {
     "binary": N_("other files (file)"),
     "odk:rank": N_("ranking (rank)"),
 }
 FEATURES_BY_CONTROL = {"range": N_("ranges (range)"), "action": N_("background recording")}
-LOOPS = N_("loops over a choice list (begin loop)")
 NESTED_REPEATS = N_("a repeat inside another repeat")
 EXTERNAL_CHOICES = N_("choices from a file (external choices)")
 UNKNOWN_TYPE = N_("the type '%(type)s'")
@@ -49,6 +48,7 @@ class Kind:
     question_type: str = ""  # the Voces type, for a question
     group: bool = False
     repeat: bool = False  # a group asked once per instance
+    loop: bool = False  # a group asked once per choice of a list
     metadata: bool = False  # filled in by ODK itself, not asked
     recorded_as: str = ""  # what Voces records instead of a metadata row, if anything
     unsupported: Message | None = None  # the feature's name, for what Voces refuses
@@ -76,7 +76,7 @@ def kind_of(element: Mapping[str, Any]) -> Kind:
     if name == REPEAT:
         return Kind(group=True, repeat=True)
     if name == LOOP:
-        return Kind(unsupported=Message(LOOPS))
+        return Kind(group=True, loop=True)
     if name in EXTERNAL_TYPES or str(element.get("itemset") or "").endswith(EXTERNAL_SUFFIXES):
         return Kind(unsupported=Message(EXTERNAL_CHOICES))
     entry = QUESTION_TYPE_DICT.get(name)
