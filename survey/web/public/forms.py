@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -24,16 +25,10 @@ from survey.services.withdrawals import ReceiptCodeError, normalise_receipt
 from survey.web.filters import with_outputs
 from survey.web.public.fields import field_answer, make_field
 from survey.web.public.media import upload_problem, uploaded
-from survey.web.public.repeats import (
-    FIELD_PREFIX,
-    answered_questions,
-    instance_counts,
-    instance_field,
-    instance_title,
-)
+from survey.web.public.repeats import FIELD_PREFIX as FIELD_PREFIX  # layout and pages read it here too
+from survey.web.public.repeats import answered_questions, instance_counts, instance_field, instance_title
 
 EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)  # a tampered or reset clock says 0001 or 1970
-__all__ = ["FIELD_PREFIX", "build_form"]
 
 
 def _valid_uuid(form: FlaskForm, field: Field) -> None:
@@ -77,6 +72,27 @@ def _instance_fields(definition: Definition, counts: dict[str, int]) -> dict[str
     }
 
 
+def _check_instances(
+    form: FlaskForm,
+    definition: Definition,
+    typed: Mapping[str, object],
+    in_instances: dict[str, tuple[str, Question, int]],
+    language: str,
+) -> bool:
+    """Keep each repeat instance's valid answers on the form and put its errors, naming the instance, on its fields."""
+    typed_instances: dict[str, list[dict[str, object]]] = {name: [] for name in definition.repeats}
+    for name, (repeat, question, position) in in_instances.items():
+        instances = typed_instances[repeat]
+        instances.extend({} for _ in range(position - len(instances)))
+        instances[position - 1][question.name] = field_answer(question, form[name])
+    form.instances, wrong = validate_instances(definition, typed, typed_instances, language, today=date.today())
+    for name, (repeat, _question, position) in in_instances.items():
+        problem = wrong.get(name.removeprefix(FIELD_PREFIX))
+        title = instance_title(definition.repeats[repeat], position, definition, language)
+        form[name].errors = [f"{title}: {describe_answer_error(problem, language)}"] if problem else []
+    return not wrong
+
+
 def build_form(
     definition: Definition, language: str, sites: list[Site], kept: MultiDict[str, str] | None = None
 ) -> FlaskForm:
@@ -111,16 +127,8 @@ def build_form(
                 self[name].errors = [describe_answer_error(problem, language)] if problem else []
                 if not problem and (wrong_file := upload_problem(question, self[name])):
                     self[name].errors = [wrong_file]
-            typed_instances: dict[str, list[dict[str, object]]] = {name: [{}] * n for name, n in counts.items()}
-            for name, (repeat, question, position) in in_instances.items():
-                own = typed_instances[repeat][position - 1] = dict(typed_instances[repeat][position - 1])
-                own[question.name] = field_answer(question, self[name])
-            self.instances, wrong = validate_instances(definition, typed, typed_instances, language, today=date.today())
-            for name, (repeat, _question, position) in in_instances.items():
-                problem = wrong.get(name.removeprefix(FIELD_PREFIX))
-                title = instance_title(definition.repeats[repeat], position, definition, language)
-                self[name].errors = [f"{title}: {describe_answer_error(problem, language)}"] if problem else []
-            return all(checked) and not problems and not wrong and not any(self[name].errors for name in by_field)
+            instances_valid = _check_instances(self, definition, typed, in_instances, language)
+            return all(checked) and not problems and instances_valid and not any(self[name].errors for name in by_field)
 
     every_field = by_field | {name: question for name, (_repeat, question, _n) in in_instances.items()}
     for name, question in every_field.items():
