@@ -8,6 +8,8 @@ import pytest
 
 from survey.questionnaire import DefinitionError, Repeat, parse_definition
 from survey.questionnaire.validate import validate_instances
+from survey.questionnaire.xlsform.reading import read_xlsform
+from survey.questionnaire.xlsform.writing import write_xlsform
 
 TODAY = date(2026, 12, 3)
 
@@ -103,3 +105,11 @@ def test_a_repeat_that_does_not_apply_has_no_instances():
     definition = parse_definition(household(relevant="${size} > 0"))
     kept, errors = validate_instances(definition, {"size": "0"}, {"member": [{"member_name": ""}]}, "en", today=TODAY)
     assert kept == {"member": []} and not errors
+
+
+def test_a_repeat_goes_out_to_xlsform_and_comes_back_the_same(tmp_path):
+    definition = parse_definition(household(repeat_count="${size}"))
+    path = tmp_path / "household.xlsx"
+    write_xlsform(definition, path)
+    back = parse_definition(read_xlsform(path).definition)
+    assert back.repeats == definition.repeats and back.questions == definition.questions
