@@ -166,3 +166,11 @@ def test_the_admin_preview_adds_an_instance_without_checking_the_answers(client,
     url = f"/admin/surveys/household/versions/{household.id}/preview"
     html = admin.post(url, data={"step": "add:member", "r_member": "1", "q_member_name.1": "Ana"}).get_data(True)
     assert "Household member 2" in html and 'value="Ana"' in html and "error-summary" not in html
+
+
+def test_the_same_answers_for_other_people_are_not_taken_for_a_resend(client, household):
+    assert post(client, q_village="Alto", r_member="1", **{"q_member_name.1": "Ana"}).status_code == 302
+    again = post(client, q_village="Alto", r_member="1", **{"q_member_name.1": "Luis"})
+    assert again.status_code == 302 and count(Response) == 2
+    same = post(client, q_village="Alto", r_member="1", **{"q_member_name.1": "Luis"})
+    assert same.status_code == 200 and count(Response) == 2  # the very same answers: asked to confirm

@@ -18,7 +18,7 @@ from survey.models import SurveyVersion
 from survey.questionnaire import Definition
 from survey.services.media import media_questions, store_media
 from survey.services.sites import list_sites
-from survey.services.submissions import find_response, record_submission
+from survey.services.submissions import Submission, find_response, record_submission
 from survey.services.surveys import list_open_surveys, open_survey
 from survey.web.public import bp, drafts, resubmission
 from survey.web.public.forms import answers_from, build_form, submission_from, uploads_from
@@ -83,18 +83,28 @@ def _store(
     submission = submission_from(form, version, definition, language)
     known = find_response(submission.uuid)
     if known is not None and resubmission.is_own(known):  # a double tap: the receipt it already has
-        resubmission.remember_sent(slug, known, submission.answers)
+        resubmission.remember_sent(slug, known, _as_sent(submission))
         return redirect(url_for("public.thanks", slug=slug))
     if known is not None:  # another browser's id, or a stale page: these answers are a new response
         submission = replace(submission, uuid=str(uuidlib.uuid4()))
-    if not form.repeat.data and resubmission.is_repeat(slug, submission.answers):
+    if not form.repeat.data and resubmission.is_repeat(slug, _as_sent(submission)):
         form.repeat.data = "1"  # the same answers again: stored only if the resident says so
         return _form_page(form, definition, language, page=LAST_PAGE, repeat=True)
     response = record_submission(submission)
     store_media(response, definition, uploads_from(form, definition))
-    resubmission.remember_sent(slug, response, submission.answers)
+    resubmission.remember_sent(slug, response, _as_sent(submission))
     drafts.drop_draft(slug)
     return redirect(url_for("public.thanks", slug=slug))
+
+
+def _as_sent(submission: Submission) -> dict[str, object]:
+    """The answers as a resend is told by: each instance's too, named repeat.n.question as no question can be."""
+    return dict(submission.answers) | {
+        f"{repeat}.{number}.{question}": value
+        for repeat, instances in submission.instances.items()
+        for number, answers in enumerate(instances, start=1)
+        for question, value in answers.items()
+    }
 
 
 def _changed_instances(definition: Definition, language: str, posted: MultiDict[str, str]) -> str:
