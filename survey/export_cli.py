@@ -11,7 +11,7 @@ from survey.extensions import db
 from survey.services.audit import record_event
 from survey.services.explore import ExploreFilters
 from survey.services.export_files import csv_lines, record_export, write_xlsx
-from survey.services.exports import ExportWithheld, prepare_export, response_rows, tag_rows
+from survey.services.exports import ExportWithheld, prepare_export, repeat_rows, response_rows, tag_rows
 from survey.services.refi_export import write_qdc, write_qdpx
 from survey.services.surveys import get_survey
 
@@ -64,10 +64,13 @@ def export_command(
             write_xlsx(export, target)
     else:
         tags = path.with_name(f"{path.stem}-tags{path.suffix or '.csv'}")
-        for rows, file in ((response_rows(export), path), (tag_rows(export), tags)):
+        tables = [(response_rows(export), path), (tag_rows(export), tags)]
+        if export.repeated:  # as Kobo exports a repeat: one row per instance, joined by _response_id
+            tables.append((repeat_rows(export), path.with_name(f"{path.stem}-repeats{path.suffix or '.csv'}")))
+        for rows, file in tables:
             with file.open("w", encoding="utf-8", newline="") as target:
                 target.writelines(csv_lines(rows))
-        written.append(tags)
+        written += [file for _rows, file in tables[1:]]
     record_export(export, file_format, None)
     db.session.commit()
     click.echo("Wrote " + " and ".join(str(p) for p in written) + ".")

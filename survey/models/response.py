@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Enum, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, UTCDateTime, utcnow
@@ -81,11 +81,15 @@ class Answer(Base):
     """The answer to one question; numbers are kept apart so they can be counted."""
 
     __tablename__ = "answer"
-    __table_args__ = (UniqueConstraint("response_id", "question", name="uq_answer_response_id_question"),)
+    __table_args__ = (
+        UniqueConstraint("response_id", "question", "instance", name="uq_answer_response_id_question_instance"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
     question: Mapped[str] = mapped_column(String(100), index=True)
+    # 0 for a question asked once; n for the n-th instance of the repeat the question is in.
+    instance: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     value_text: Mapped[str | None] = mapped_column(Text)
     value_number: Mapped[float | None] = mapped_column(Float)
 

@@ -4,7 +4,7 @@ A pure package like survey.analysis: no Flask, no database. Callers hand in what
 (the known sites, today's date) and get dataclasses back.
 """
 
-from survey.questionnaire.model import Choice, Definition, Group, Question, missing_translations, pick
+from survey.questionnaire.model import Choice, Definition, Group, Question, Repeat, missing_translations, pick
 from survey.questionnaire.notices import Notice
 from survey.questionnaire.parse import parse_definition
 from survey.questionnaire.rules import DefinitionError
@@ -16,6 +16,7 @@ __all__ = [
     "Group",
     "Notice",
     "Question",
+    "Repeat",
     "missing_translations",
     "parse_definition",
     "pick",

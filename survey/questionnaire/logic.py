@@ -7,15 +7,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from survey.questionnaire.expressions import Binary, Call, ExpressionError, Literal, Reference, evaluate, parse, truthy
-from survey.questionnaire.model import Choice, Definition, Question
+from survey.questionnaire.expressions.values import from_python, to_number
+from survey.questionnaire.model import Choice, Definition, Question, Repeat
 from survey.questionnaire.rules import CHOICE_PREFIX, choice_filter_expression
 
 log = logging.getLogger(__name__)
+MAX_INSTANCES = 50  # what a repeat_count may ask for at most, so that a typo does not make a thousand instances
+Instances = Mapping[str, Sequence[Mapping[str, str]]]  # what was typed in each repeat's instances
 
 
 @dataclass(frozen=True)
@@ -26,29 +29,84 @@ class FormState:
     values: Mapping[str, str]
 
 
-def _run(expression: str, values: Mapping[str, object], current: str, today: date | None) -> object:
+@dataclass(frozen=True)
+class _Scope:
+    """Where expressions are evaluated: once for the form, or in one repeat instance."""
+
+    today: date | None
+    position: int | None = None
+    repeats: Instances | None = None
+
+
+def _run(expression: str, values: Mapping[str, object], current: str, scope: _Scope) -> object:
     """Evaluate; an expression that fails at run time is logged and counts as empty."""
     try:
-        return evaluate(expression, values, current=current, today=today)
+        return evaluate(
+            expression, values, current=current, today=scope.today, position=scope.position, repeats=scope.repeats
+        )
     except ExpressionError as error:  # checked on import; a bad regex() on some answer remains possible
         log.warning("expression %r failed: %s", expression, error)
         return ""
 
 
-def resolve_form(definition: Definition, answers: Mapping[str, str], today: date | None = None) -> FormState:
-    """Relevance and value of every question for what the resident typed, once nothing changes."""
+def resolve_form(
+    definition: Definition, answers: Mapping[str, str], today: date | None = None, instances: Instances | None = None
+) -> FormState:
+    """Relevance and value of every question for what the resident typed, once nothing changes.
+
+    instances holds what was typed in each repeat's instances, which indexed-repeat() reads; an
+    answer inside a repeat, read from outside it, is empty.
+    """
+    outside = dict.fromkeys((q.name for q in definition.every_question), "") | dict.fromkeys(definition.repeats, "")
+    return _settle(definition, definition.questions, outside, answers, _Scope(today, None, instances or {}))
+
+
+def resolve_instance(
+    definition: Definition,
+    repeat: Repeat,
+    form: FormState,
+    instances: Sequence[Mapping[str, str]],
+    position: int,
+    today: date | None = None,
+) -> FormState:
+    """Relevance and value of a repeat's questions in one instance (counted from 1), the rest of the form settled."""
+    scope = _Scope(today, position, {repeat.name: instances})
+    return _settle(definition, repeat.questions, form.values, instances[position - 1], scope)
+
+
+def instance_count(definition: Definition, repeat: Repeat, form: FormState, made: int, today: date | None) -> int:
+    """How many instances a repeat has: none if it does not apply, what its repeat_count says, else as many as made."""
     groups = definition.groups
-    values = {q.name: "" for q in definition.questions}
+    scope = _Scope(today)
+    conditions = [groups[g].relevant for g in repeat.groups] + [repeat.relevant]
+    if not all(truthy(_run(c, form.values, "", scope)) for c in conditions if c):
+        return 0
+    if not repeat.count:
+        return max(0, min(made, MAX_INSTANCES))
+    count = to_number(from_python(_run(repeat.count, form.values, "", scope)))
+    return 0 if count != count or count < 0 else int(min(count, MAX_INSTANCES))
+
+
+def _settle(
+    definition: Definition,
+    questions: Sequence[Question],
+    outside: Mapping[str, str],
+    answers: Mapping[str, str],
+    scope: _Scope,
+) -> FormState:
+    """Relevance and value of these questions, the others' values given, repeated until nothing changes."""
+    groups = definition.groups
+    values = dict(outside)
     relevant: dict[str, bool] = {}
-    for _ in range(len(definition.questions) + 1):  # each pass settles at least one more question
+    for _ in range(len(questions) + 1):  # each pass settles at least one more question
         changed = False
-        for q in definition.questions:
+        for q in questions:
             conditions = [groups[g].relevant for g in q.groups] + [q.relevant]
-            applies = all(truthy(_run(c, values, "", today)) for c in conditions if c)
+            applies = all(truthy(_run(c, values, "", scope)) for c in conditions if c)
             relevant[q.name] = applies
             value = ""
             if applies and q.kind.calculated:
-                value = _as_answer(_run(q.calculation, values, "", today))
+                value = _as_answer(_run(q.calculation, values, "", scope))
             elif applies and q.read_only:
                 value = q.default
             elif applies and q.stored:
@@ -76,30 +134,42 @@ def choice_values(question: Question, choice: Choice) -> dict[str, str]:
     return columns | choice.columns()
 
 
-def allowed_choices(question: Question, values: Mapping[str, str], today: date | None = None) -> tuple[Choice, ...]:
+def allowed_choices(
+    question: Question, values: Mapping[str, str], today: date | None = None, position: int | None = None
+) -> tuple[Choice, ...]:
     """The choices the question's choice_filter lets through for these answers."""
     if not question.choice_filter:
         return question.choices
     expression = choice_filter_expression(question.choice_filter)
+    scope = _Scope(today, position)
     return tuple(
-        c for c in question.choices if truthy(_run(expression, {**values, **choice_values(question, c)}, "", today))
+        c for c in question.choices if truthy(_run(expression, {**values, **choice_values(question, c)}, "", scope))
     )
 
 
-def is_required(question: Question, values: Mapping[str, str], today: date | None = None) -> bool:
+def is_required(
+    question: Question, values: Mapping[str, str], today: date | None = None, position: int | None = None
+) -> bool:
     """Say whether the question needs an answer now: always, or when its required expression holds."""
     if question.required_if:
-        return truthy(_run(question.required_if, values, "", today))
+        return truthy(_run(question.required_if, values, "", _Scope(today, position)))
     return question.required
 
 
-def breaks_constraint(question: Question, values: Mapping[str, str], today: date | None = None) -> bool:
+def breaks_constraint(
+    question: Question,
+    values: Mapping[str, str],
+    today: date | None = None,
+    position: int | None = None,
+    repeats: Instances | None = None,
+) -> bool:
     """Say whether the question's answer breaks its constraint; an empty answer never does."""
     value = values.get(question.name, "")
     if not question.constraint or value == "":
         return False
     try:
-        return not truthy(evaluate(question.constraint, values, current=value, today=today))
+        kept = evaluate(question.constraint, values, current=value, today=today, position=position, repeats=repeats)
+        return not truthy(kept)
     except ExpressionError as error:
         log.warning("constraint %r failed: %s", question.constraint, error)
         return False

@@ -58,6 +58,7 @@ class Question:
     calculation: str = ""
     list_name: str = ""
     groups: tuple[str, ...] = ()  # the names of the groups it sits in, outermost first
+    repeat: str = ""  # the repeat it is asked in, once per instance; "" when asked once
     required_if: str = ""  # required only when this expression holds (XLSForm's required as an expression)
     # The label a field worker reads out ("what you told us"), where it differs from the self-completed one.
     interview_label: Mapping[str, str] = field(default_factory=dict)
@@ -92,7 +93,30 @@ class Group:
     hint: Mapping[str, str]
     relevant: str
     appearance: str
-    items: tuple[Question | Group, ...]
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """Questions asked once for each of several things (each household member): each time an instance."""
+
+    name: str
+    label: Mapping[str, str]
+    hint: Mapping[str, str]
+    relevant: str
+    appearance: str
+    count: str  # an expression fixing how many instances there are; "" lets the resident add them
+    items: tuple[Item, ...]
+    questions: tuple[Question, ...]  # every question inside it, however deeply nested in its groups
+    groups: tuple[str, ...] = ()  # the groups it sits in, outermost first
+
+    @property
+    def group_names(self) -> set[str]:
+        """The groups inside it, however deeply nested: their relevance is read in each instance."""
+        return {g.name for g in _walk_groups(self.items)}
+
+
+Item = Question | Group | Repeat
 
 
 @dataclass(frozen=True)
@@ -104,8 +128,8 @@ class Definition:
     default_language: str
     title: Mapping[str, str]
     description: Mapping[str, str]
-    questions: tuple[Question, ...]
-    items: tuple[Question | Group, ...] = ()  # questions and groups as nested in the form
+    questions: tuple[Question, ...]  # the questions asked once; those in a repeat are its own
+    items: tuple[Item, ...] = ()  # questions and groups as nested in the form
     choice_lists: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
     allow_choice_duplicates: bool = False  # a name may stand twice in a list, told apart by a choice_filter
 
@@ -129,6 +153,16 @@ class Definition:
         return {g.name: g for g in _walk_groups(self.items)}
 
     @property
+    def repeats(self) -> dict[str, Repeat]:
+        """Every repeat by name, in the order the form asks them."""
+        return {r.name: r for r in _walk(self.items) if isinstance(r, Repeat)}
+
+    @property
+    def every_question(self) -> tuple[Question, ...]:
+        """The questions asked once and those asked in each repeat instance."""
+        return self.questions + tuple(q for r in self.repeats.values() for q in r.questions)
+
+    @property
     def languages(self) -> list[str]:
         """The languages the form is written in, its default first."""
         found = dict.fromkeys([self.default_language])
@@ -137,11 +171,15 @@ class Definition:
         return list(found)
 
 
-def _walk_groups(items: tuple[Question | Group, ...]) -> Iterator[Group]:
+def _walk(items: tuple[Item, ...]) -> Iterator[Group | Repeat]:
     for item in items:
-        if isinstance(item, Group):
+        if isinstance(item, Group | Repeat):
             yield item
-            yield from _walk_groups(item.items)
+            yield from _walk(item.items)
+
+
+def _walk_groups(items: tuple[Item, ...]) -> Iterator[Group]:
+    return (item for item in _walk(items) if isinstance(item, Group))
 
 
 def _all_texts(definition: Definition) -> Iterator[tuple[str, dict[str, str], Mapping[str, str]]]:
@@ -152,7 +190,11 @@ def _all_texts(definition: Definition) -> Iterator[tuple[str, dict[str, str], Ma
         for name in ("label", "hint"):
             where = {"name": group.name, "field": name}
             yield N_("group %(name)s: %(field)s has no %(language)s text"), where, getattr(group, name)
-    for q in definition.questions:
+    for repeat in definition.repeats.values():
+        for name in ("label", "hint"):
+            where = {"name": repeat.name, "field": name}
+            yield N_("repeat %(name)s: %(field)s has no %(language)s text"), where, getattr(repeat, name)
+    for q in definition.every_question:
         for name in ("label", "interview_label", "hint", "required_message", "constraint_message"):
             where = {"name": q.name, "field": name}
             yield N_("question %(name)s: %(field)s has no %(language)s text"), where, getattr(q, name)

@@ -6,11 +6,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from survey.questionnaire.model import Choice, Definition, Group, Question
+from survey.questionnaire.media_types import MediaType
+from survey.questionnaire.model import Choice, Definition, Group, Item, Question, Repeat
 from survey.questionnaire.question_types import QUESTION_TYPES
 from survey.questionnaire.rules import CONSENT_CHOICES, CONSENT_NAME, FILTER_COLUMN, DefinitionError, check_definition
 
 GROUP = "group"
+REPEAT = "repeat"
 LANGUAGES = ("en", "es")
 DEFAULT_MAX_LENGTH = 5000
 GROUP_APPEARANCES = frozenset({"field-list"})  # keeps its meaning on a one-page web form
@@ -34,6 +36,7 @@ QUESTION_COLUMNS = (
 )
 QUESTION_FIELDS = frozenset(QUESTION_COLUMNS) | {"choices", "testimony", "bind", "max_length", "personal"}
 GROUP_FIELDS = frozenset({"name", "type", "label", "hint", "relevant", "appearance", "questions"})
+REPEAT_FIELDS = GROUP_FIELDS | {"repeat_count"}
 
 
 def _texts(value: Any, where: str, default_language: str) -> dict[str, str]:
@@ -91,14 +94,16 @@ class _Parser:
         self.number = 0
         self.names: set[str] = set()
         self.questions: list[Question] = []
+        self.repeat = ""  # the repeat being read, whose questions are its own
+        self.repeat_questions: list[Question] = []
 
-    def items(self, raw_items: Any, path: tuple[str, ...]) -> tuple[Question | Group, ...]:
+    def items(self, raw_items: Any, path: tuple[str, ...]) -> tuple[Item, ...]:
         if not isinstance(raw_items, list) or not raw_items:
             where = f"group {path[-1]}" if path else "the form"
             raise DefinitionError(f"{where} has no questions", question=path[-1] if path else None)
         return tuple(self.item(raw, path) for raw in raw_items)
 
-    def item(self, raw: Any, path: tuple[str, ...]) -> Question | Group:
+    def item(self, raw: Any, path: tuple[str, ...]) -> Item:
         self.number += 1
         name = raw.get("name") if isinstance(raw, Mapping) else None
         where = f"question {self.number} ({name or 'no name'})"
@@ -114,17 +119,49 @@ class _Parser:
             raise DefinitionError(f"the name {name!r} is used twice", column="name", **context)
         self.names.add(name)
         kind = raw.get("type")
-        allowed = GROUP_FIELDS if kind == GROUP else QUESTION_FIELDS
+        allowed = {GROUP: GROUP_FIELDS, REPEAT: REPEAT_FIELDS}.get(str(kind), QUESTION_FIELDS)
         for key in raw:
             if key not in allowed:
                 raise DefinitionError(f"field {key!r} is not supported", column=str(key), **context)
         if kind == GROUP:
             return self.group(raw, name, path, context)
+        if kind == REPEAT:
+            return self.repeated(raw, name, path, context)
         if kind not in QUESTION_TYPES:
             raise DefinitionError(f"type {kind!r} is not supported", column="type", **context)
         question = self.question(raw, name, kind, path, context)
-        self.questions.append(question)
+        if self.repeat:
+            _check_repeatable(question, context)
+            self.repeat_questions.append(question)
+        else:
+            self.questions.append(question)
         return question
+
+    def repeated(self, raw: Mapping[str, Any], name: str, path: tuple[str, ...], context: dict[str, Any]) -> Repeat:
+        """A repeat and the questions asked in each of its instances; one repeat inside another is refused."""
+        if self.repeat:
+            raise DefinitionError(
+                f"a repeat inside another repeat ({self.repeat}) is not supported", column="type", **context
+            )
+        where = context["where"]
+        appearance = str(raw.get("appearance") or "")
+        _check_appearance(GROUP, appearance, context)
+        if not raw.get("questions"):
+            raise DefinitionError(f"repeat {name} has no questions", question=name)
+        self.repeat, self.repeat_questions = name, []
+        items = self.items(raw.get("questions"), path)
+        questions, self.repeat = tuple(self.repeat_questions), ""
+        return Repeat(
+            name=name,
+            label=_texts(raw.get("label"), f"{where}: label", self.language),
+            hint=_texts(raw.get("hint"), f"{where}: hint", self.language),
+            relevant=str(raw.get("relevant") or ""),
+            appearance=appearance,
+            count=str(raw.get("repeat_count") or ""),
+            items=items,
+            questions=questions,
+            groups=path,
+        )
 
     def group(self, raw: Mapping[str, Any], name: str, path: tuple[str, ...], context: dict[str, Any]) -> Group:
         where = context["where"]
@@ -184,7 +221,15 @@ class _Parser:
             calculation=str(raw.get("calculation") or ""),
             list_name=list_name,
             groups=path,
+            repeat=self.repeat,
         )
+
+
+def _check_repeatable(question: Question, context: dict[str, Any]) -> None:
+    """Refuse, inside a repeat, what belongs to the whole response: its site, consent, testimonies and files."""
+    if question.bind or question.testimony or question.personal or isinstance(question.kind, MediaType):
+        what = "a site or consent question, a testimony, a personal question or a file"
+        raise DefinitionError(f"{what} cannot be inside a repeat", column="type", **context)
 
 
 def _required_if(raw: Mapping[str, Any]) -> str:

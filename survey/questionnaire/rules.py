@@ -62,21 +62,36 @@ def choice_filter_expression(expression: str) -> str:
     return "".join(out)
 
 
-def check_expression(expression: str, names: set[str]) -> None:
-    """Parse an expression and try it on empty answers; raise ExpressionError naming the fault."""
+def check_expression(expression: str, names: set[str], *, in_repeat: bool = False) -> None:
+    """Parse an expression and try it on empty answers; raise ExpressionError naming the fault.
+
+    position(..) has a meaning only in a repeat instance, so it is tried there as the first one.
+    """
     parse(expression)
     unknown = sorted(references(expression) - names)
     if unknown:
         raise ExpressionError(f"unknown question '{unknown[0]}'")
-    evaluate(expression, dict.fromkeys(names, ""), current="", today=date.today())
+    position = 1 if in_repeat else None
+    evaluate(expression, dict.fromkeys(names, ""), current="", today=date.today(), position=position)
 
 
 def check_definition(definition: Definition) -> None:
     """Refuse a definition whose expressions, types, bindings or defaults Voces cannot honour."""
-    names = {q.name for q in definition.questions}
+    repeats = definition.repeats
+    names = {q.name for q in definition.every_question} | set(repeats)
+    in_repeat = {g for r in repeats.values() for g in r.group_names}
+    for repeat in repeats.values():
+        where = f"repeat {repeat.name}"
+        if repeat.relevant:
+            _check(repeat.relevant, names, "relevant", where=where, question=repeat.name)
+        if repeat.count:
+            _check(repeat.count, names, "repeat_count", where=where, question=repeat.name)
     for group in definition.groups.values():
         if group.relevant:
-            _check(group.relevant, names, "relevant", where=f"group {group.name}", question=group.name)
+            where = f"group {group.name}"
+            _check(
+                group.relevant, names, "relevant", in_repeat=group.name in in_repeat, where=where, question=group.name
+            )
         for column, texts in (("label", group.label), ("hint", group.hint)):
             shown = sorted({name for text in texts.values() for name in OUTPUT.findall(text)} - names)
             if shown:
@@ -86,7 +101,7 @@ def check_definition(definition: Definition) -> None:
                     question=group.name,
                     column=column,
                 )
-    for number, question in enumerate(definition.questions, start=1):
+    for number, question in enumerate(definition.every_question, start=1):
         context = {"where": f"question {number} ({question.name})", "question": question.name}
         _check_type(question, context, names)
         _check_binding(question, context)
@@ -94,22 +109,23 @@ def check_definition(definition: Definition) -> None:
         for column in ("relevant", "constraint", "calculation", "required_if"):
             expression = getattr(question, column)
             if expression:
-                _check(expression, names, column.removesuffix("_if"), **context)
+                _check(expression, names, column.removesuffix("_if"), in_repeat=bool(question.repeat), **context)
         if question.choice_filter:
             columns = {CHOICE_PREFIX + "name"} | {CHOICE_PREFIX + c for x in question.choices for c in x.filters}
             _check(
                 choice_filter_expression(question.choice_filter),
                 names | columns,
                 "choice_filter",
+                in_repeat=bool(question.repeat),
                 **context,
             )
         _check_read_only(question, context)
     _check_cycles(definition)
 
 
-def _check(expression: str, names: set[str], column: str, **context: Any) -> None:
+def _check(expression: str, names: set[str], column: str, *, in_repeat: bool = False, **context: Any) -> None:
     try:
-        check_expression(expression, names)
+        check_expression(expression, names, in_repeat=in_repeat)
     except ExpressionError as error:
         raise DefinitionError(f"{column} {expression!r}: {error}", column=column, **context) from None
 
@@ -199,9 +215,12 @@ def _check_read_only(q: Question, context: dict[str, Any]) -> None:
 def _check_cycles(definition: Definition) -> None:
     """Refuse a relevant or calculation that depends, through others, on its own question."""
     groups = definition.groups
+    repeats = definition.repeats
     needs: dict[str, set[str]] = {}
-    for q in definition.questions:
+    for q in definition.every_question:
         expressions = [q.relevant, q.calculation, *(groups[g].relevant for g in q.groups)]
+        if q.repeat:
+            expressions.append(repeats[q.repeat].relevant)
         needs[q.name] = set().union(*(references(e) for e in expressions if e))
     done: set[str] = set()
 

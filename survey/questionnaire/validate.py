@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
-from survey.questionnaire.logic import allowed_choices, breaks_constraint, is_required, resolve_form
+from survey.questionnaire.logic import (
+    FormState,
+    Instances,
+    allowed_choices,
+    breaks_constraint,
+    instance_count,
+    is_required,
+    resolve_form,
+    resolve_instance,
+)
 from survey.questionnaire.messages import CONSTRAINT, NUL, REQUIRED, SHAPE, AnswerError
-from survey.questionnaire.model import Definition, pick
+from survey.questionnaire.model import Definition, Question, pick
+
+INSTANCE_MARK = "."  # an instance's answer is named question.n, which no question name can be
 
 
 class AnswerShapeError(ValueError):
     """An answer that is neither text, a number, a yes/no nor a list of choices."""
 
 
-__all__ = ["AnswerError", "AnswerShapeError", "validate_answers"]
+__all__ = ["AnswerError", "AnswerShapeError", "validate_answers", "validate_instances"]
 
 
 def _as_string(value: object) -> str:
@@ -64,7 +75,24 @@ def validate_answers(
     state = resolve_form(definition, strings, today)
     answers: dict[str, object] = {}
     errors: dict[str, AnswerError] = {}
-    for q in definition.questions:
+    _check_questions(definition, definition.questions, state, language, known_sites, today, answers, errors)
+    return answers, errors
+
+
+def _check_questions(
+    definition: Definition,
+    questions: Sequence[Question],
+    state: FormState,
+    language: str,
+    known_sites: Collection[str],
+    today: date | None,
+    answers: dict[str, object],
+    errors: dict[str, AnswerError],
+    position: int | None = None,
+    repeats: Instances | None = None,
+) -> None:
+    """Keep the relevant answers to these questions, and say what is wrong with the others."""
+    for q in questions:
         if not q.stored or not state.relevant.get(q.name, False):
             continue  # not relevant: neither required nor stored, whatever was sent
         value = state.values.get(q.name, "")
@@ -72,18 +100,55 @@ def validate_answers(
             answers[q.name] = value  # the resident cannot change it: its rules were checked on import
             continue
         if value == "":
-            if is_required(q, state.values, today):
+            if is_required(q, state.values, today, position):
                 errors[q.name] = AnswerError(
                     REQUIRED, text=pick(q.required_message, language, definition.default_language)
                 )
             continue
-        allowed = {c.name for c in allowed_choices(q, state.values, today)} if q.choices else set()
+        allowed = {c.name for c in allowed_choices(q, state.values, today, position)} if q.choices else set()
         problem = q.kind.problem(q, value, allowed, known_sites)
-        if problem is None and breaks_constraint(q, state.values, today):
+        if problem is None and breaks_constraint(q, state.values, today, position, repeats):
             text = pick(q.constraint_message, language, definition.default_language)
             problem = AnswerError(CONSTRAINT, text=text)
         if problem:
             errors[q.name] = problem
         else:
             answers[q.name] = value
-    return answers, errors
+
+
+def validate_instances(
+    definition: Definition,
+    raw: Mapping[str, object],
+    typed: Mapping[str, Sequence[Mapping[str, object]]],
+    language: str,
+    *,
+    today: date | None = None,
+) -> tuple[dict[str, list[dict[str, object]]], dict[str, AnswerError]]:
+    """Each repeat's instances to keep, with the relevant answers of each, and what is wrong, by question.n.
+
+    raw holds the answers asked once (as validate_answers reads them): they decide whether a repeat
+    applies and how many instances its repeat_count makes. An instance the resident made beyond that
+    count is dropped; one it lacks is empty.
+    """
+    strings = {q.name: q.kind.normalise(_as_string(raw.get(q.name))) for q in definition.questions}
+    by_repeat = {
+        name: [{q.name: q.kind.normalise(_as_string(i.get(q.name))) for q in r.questions} for i in typed.get(name, ())]
+        for name, r in definition.repeats.items()
+    }
+    state = resolve_form(definition, strings, today, by_repeat)
+    kept: dict[str, list[dict[str, object]]] = {}
+    errors: dict[str, AnswerError] = {}
+    for name, repeat in definition.repeats.items():
+        count = instance_count(definition, repeat, state, len(by_repeat[name]), today)
+        instances = (by_repeat[name] + [{} for _ in range(count)])[:count]
+        kept[name] = []
+        for position in range(1, count + 1):
+            own = resolve_instance(definition, repeat, state, instances, position, today)
+            answers: dict[str, object] = {}
+            wrong: dict[str, AnswerError] = {}
+            _check_questions(
+                definition, repeat.questions, own, language, (), today, answers, wrong, position, {name: instances}
+            )
+            kept[name].append(answers)
+            errors.update({f"{question}{INSTANCE_MARK}{position}": error for question, error in wrong.items()})
+    return kept, errors

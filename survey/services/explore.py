@@ -36,7 +36,7 @@ from survey.disclosure import RESPONSES, Key, Month, View, protect
 from survey.extensions import db
 from survey.models import Answer, Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.models.base import SEARCH_TABLE
-from survey.questionnaire import Definition, Question, pick
+from survey.questionnaire import Definition, Question, Repeat, pick
 from survey.services.blindness import NO_BLINDFOLD, Blindfold
 from survey.services.part_counts import NEUTRAL_WITHIN, month_of
 from survey.services.sites import sites_chosen
@@ -327,10 +327,37 @@ def answers_of(response: Response, definition: Definition, language: str) -> lis
     """The answers given in a response that evaluators may read, in the form's order."""
     personal = [q.name for q in definition.questions if q.personal]
     given = redacted_answers(
-        reported_questions(definition), personal, {a.question: a.value_text for a in response.answers}
+        reported_questions(definition), personal, {a.question: a.value_text for a in response.answers if not a.instance}
     )
     return [
         (q, answer_text(q, given[q.name], language, definition.default_language))
         for q in reported_questions(definition)
         if given.get(q.name)
     ]
+
+
+@dataclass(frozen=True)
+class InstanceAnswers:
+    """The answers given in one instance of a repeat, as evaluators may read them."""
+
+    repeat: Repeat
+    number: int  # from 1, within its repeat
+    answers: list[tuple[Question, str]]
+
+
+def instance_answers_of(response: Response, definition: Definition, language: str) -> list[InstanceAnswers]:
+    """The answers given in each repeat instance of a response, repeat by repeat, free texts redacted."""
+    personal = [q.name for q in definition.questions if q.personal]
+    names = {a.question: a.value_text for a in response.answers if not a.instance and a.question in personal}
+    found = []
+    for repeat in definition.repeats.values():
+        asked = {q.name for q in repeat.questions}
+        numbers = sorted({a.instance for a in response.answers if a.instance and a.question in asked})
+        for number in numbers:
+            own = {a.question: a.value_text for a in response.answers if a.instance == number and a.question in asked}
+            given = redacted_answers(repeat.questions, personal, {**names, **own})
+            texts = [
+                (q, answer_text(q, given[q.name], language, definition.default_language)) for q in repeat.questions
+            ]
+            found.append(InstanceAnswers(repeat, number, [(q, text) for q, text in texts if text]))
+    return found

@@ -13,7 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from survey.models import AuditEvent, User
 from survey.services.audit import record_event
-from survey.services.exports import Export, Row, response_rows, tag_rows
+from survey.services.exports import Export, Row, repeat_rows, response_rows, tag_rows
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a text as a formula
 
@@ -48,9 +48,12 @@ def _append(sheet: Any, row: Row) -> None:  # a write-only worksheet
 
 
 def write_xlsx(export: Export, target: IO[bytes]) -> None:
-    """Write a workbook of two sheets, responses and tags; write-only, so rows are not kept in memory."""
+    """Write a workbook of responses and tags, and repeats if the survey has any; write-only, so rows are not kept."""
     book = Workbook(write_only=True)
-    for title, rows in (("responses", response_rows(export)), ("tags", tag_rows(export))):
+    tables = [("responses", response_rows(export)), ("tags", tag_rows(export))]
+    if export.repeated:
+        tables.append(("repeats", repeat_rows(export)))
+    for title, rows in tables:
         sheet = book.create_sheet(title)
         for row in rows:
             _append(sheet, row)

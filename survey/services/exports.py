@@ -2,7 +2,8 @@
 
 One row per response: its facts, every answer evaluators may read, and per testimony question the
 redacted text, its themes, its sentiment and the team's memos on it; a second table holds each
-testimony's tags with the words that caused them, cut from the redacted text. Rows come only from
+testimony's tags with the words that caused them, cut from the redacted text; a third, as Kobo
+exports repeats, one row per repeat instance, joined to its response by _response_id. Rows come only from
 the atoms the disclosure control publishes, and none when the filters match fewer than the minimum
 group. Meant for publication, the words of testimonies whose consent is internal-only are left out,
 and so are the memos: they are the team's working notes and may quote those words.
@@ -56,6 +57,7 @@ FACTS = [
     "_channel",
     "_consent_scope",
 ]
+REPEAT_FACTS = ["_response_id", "_repeat", "_index"]  # the instance's repeat, and its number there from 1
 TAG_COLUMNS = [
     "response_id",
     "testimony_id",
@@ -84,6 +86,7 @@ class Export:
     testimonies: tuple[Question, ...]
     personal: tuple[str, ...]  # the questions whose answers are names to redact from free texts
     query: Select[Any]  # the ids of the responses, in order
+    repeated: tuple[Question, ...] = ()  # the questions asked in each instance of a repeat, any repeat
 
     @property
     def blindfold(self) -> Blindfold:
@@ -117,10 +120,13 @@ def prepare_export(
         raise ExportWithheld
     answers: dict[str, Question] = {}
     testimonies: dict[str, Question] = {}
+    repeated: dict[str, Question] = {}
     personal: set[str] = set()
     for version in survey.versions:
         definition = definition_of(version)
         answers.update({q.name: q for q in reported_questions(definition) if q.name not in answers})
+        for repeat in definition.repeats.values():
+            repeated.update({q.name: q for q in repeat.questions if q.stored and q.name not in repeated})
         testimonies.update({q.name: q for q in definition.testimonies if q.name not in testimonies})
         personal |= {q.name for q in definition.questions if q.personal}
     return Export(
@@ -131,6 +137,7 @@ def prepare_export(
         tuple(testimonies.values()),
         tuple(sorted(personal)),
         query.order_by(Response.id),
+        tuple(repeated.values()),
     )
 
 
@@ -171,7 +178,7 @@ def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
         numeric = {q.name for q in export.answers if q.type in ("integer", "decimal")}  # as numbers, not texts
         for response_id, name, value, number in db.session.execute(
             select(Answer.response_id, Answer.question, Answer.value_text, Answer.value_number).where(
-                Answer.response_id.in_(ids)
+                Answer.response_id.in_(ids), Answer.instance == 0
             )
         ):
             answers[response_id][name] = number if number is not None and name in numeric else value
@@ -188,6 +195,33 @@ def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
                 row += [words if _speakable(export, consent) else None, " ".join(themes) or None, polarity]
                 row.append("\n\n".join(memos.get((rid, question.name), [])) or None)
             yield row
+
+
+def repeat_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
+    """The repeats table: the header, then one row per repeat instance, in its response's order."""
+    yield REPEAT_FACTS + [q.name for q in export.repeated]
+    numeric = {q.name for q in export.repeated if q.type in ("integer", "decimal")}
+    of_repeat = {q.name: q.repeat for q in export.repeated}
+    for ids in response_id_batches(export, batch):
+        names: dict[int, dict[str, Any]] = {}
+        for rid, name, value in db.session.execute(
+            select(Answer.response_id, Answer.question, Answer.value_text).where(
+                Answer.response_id.in_(ids), Answer.instance == 0, Answer.question.in_(export.personal)
+            )
+        ):
+            names.setdefault(rid, {})[name] = value
+        instances: dict[tuple[int, str, int], dict[str, Any]] = {}
+        for rid, name, instance, value, number in db.session.execute(
+            select(Answer.response_id, Answer.question, Answer.instance, Answer.value_text, Answer.value_number)
+            .where(Answer.response_id.in_(ids), Answer.instance > 0, Answer.question.in_(of_repeat))
+            .order_by(Answer.response_id, Answer.instance, Answer.id)
+        ):
+            given = instances.setdefault((rid, of_repeat[name], instance), {})
+            given[name] = number if number is not None and name in numeric else value
+        for (rid, repeat, instance), given in sorted(instances.items()):
+            # free texts redacted as the response's are, with the names its personal questions were given
+            readable = redacted_answers(export.repeated, export.personal, {**names.get(rid, {}), **given})
+            yield [rid, repeat, instance] + [readable[q.name] for q in export.repeated]
 
 
 def shown_tags(export: Export) -> ColumnElement[bool]:

@@ -64,9 +64,15 @@ class Refusal:
 
 
 def listed_forms(user: User | None) -> list[ListedForm]:
-    """The published surveys this person's tablet may fill, each at its current version."""
+    """The published surveys this person's tablet may fill, each at its current version.
+
+    A survey with repeats is left out: Voces reads an ODK instance's answers by name, one each, and
+    would lose all but one instance's; its residents and interviewers fill it in on the web form.
+    """
     return [
-        ListedForm(survey, version, xform_for(version)) for survey, version in collected_by(user, list_open_surveys())
+        ListedForm(survey, version, xform_for(version))
+        for survey, version in collected_by(user, list_open_surveys())
+        if not definition_of(version).repeats
     ]
 
 

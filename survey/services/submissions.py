@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple, cast
 
@@ -54,6 +54,7 @@ class Submission:
     definition: Definition
     answers: Mapping[str, object]
     language: str
+    instances: Mapping[str, Sequence[Mapping[str, object]]] = field(default_factory=dict)  # by repeat
     channel: Channel = Channel.WEB
     site: str | None = None
     consent: ConsentScope | None = None
@@ -176,9 +177,22 @@ def _answer_rows(
                     testimonies.append(pending_testimony_row(response_id, question.name, text, names, places))
             elif value is not None and value != "":
                 number = question.kind.stored_number(question, str(value))
-                row = {"response_id": response_id, "question": question.name, "value_text": str(value)}
-                answers.append(row | {"value_number": number})
+                row = {"response_id": response_id, "question": question.name, "instance": 0}
+                answers.append(row | {"value_text": str(value), "value_number": number})
+        answers.extend(_instance_rows(submission, response_id))
     return answers, testimonies
+
+
+def _instance_rows(submission: Submission, response_id: int) -> Iterator[dict[str, object]]:
+    """The rows of the answers given in each repeat instance, numbered from 1 within their repeat."""
+    for name, repeat in submission.definition.repeats.items():
+        for position, answers in enumerate(submission.instances.get(name, ()), start=1):
+            for question in repeat.questions:
+                value = answers.get(question.name)
+                if value is not None and value != "":
+                    number = question.kind.stored_number(question, str(value))
+                    row = {"response_id": response_id, "question": question.name, "instance": position}
+                    yield row | {"value_text": str(value), "value_number": number}
 
 
 def _response_row(submission: Submission, site_ids: Mapping[str, int], received: datetime) -> dict[str, object]:
@@ -212,6 +226,8 @@ def _count(
     """Add the stored responses to the summary's counts."""
     answered: dict[object, list[tuple[str, object]]] = defaultdict(list)
     for answer in answers:
+        if answer["instance"]:
+            continue  # the summary counts the questions asked once; a repeat's answers are exported
         answered[answer["response_id"]].append((str(answer["question"]), answer["value_text"]))
     told = Counter(testimony["response_id"] for testimony in testimonies)
     changes = new_changes()

@@ -33,6 +33,8 @@ RUN_ALL = """
     const options = {};
     if ('current' in c) options.current = c.current;
     if ('today' in c) options.today = c.today;
+    if ('position' in c) options.position = c.position;
+    if ('repeats' in c) options.repeats = c.repeats;
     try {
       const value = E.evaluate(c.expr, c.values, options);
       return {ok: true, value: normalise(value), type: typeof value};
@@ -74,7 +76,14 @@ def python_result(case: dict[str, Any]) -> dict[str, Any]:
     """The Python evaluator's answer in the shape RUN_ALL returns."""
     today = date.fromisoformat(case["today"]) if "today" in case else None
     try:
-        value = evaluate(case["expr"], case["values"], current=case.get("current"), today=today)
+        value = evaluate(
+            case["expr"],
+            case["values"],
+            current=case.get("current"),
+            today=today,
+            position=case.get("position"),
+            repeats=case.get("repeats"),
+        )
     except ExpressionError as error:
         return {"ok": False, "error": True, "message": str(error)}
     kinds = {bool: "boolean", float: "number", str: "string"}

@@ -370,11 +370,14 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
         (
             [
                 *SURVEY[:3],
-                {"type": "begin_repeat", "name": "people"},
+                {"type": "begin_repeat", "name": "people", "label": "People"},
+                {"type": "begin_repeat", "name": "pets", "label": "Pets"},
+                {"type": "text", "name": "pet", "label": "Pet"},
+                {"type": "end_repeat"},
                 {"type": "end_repeat"},
                 *SURVEY[3:],
             ],
-            "survey sheet, row 5, column type: Voces does not support repeats (repeat)",
+            "survey sheet, row 6, column type: Voces does not support a repeat inside another repeat",
         ),
         (
             changed(SURVEY, "visits", relevant="pulldata('x', 'y')"),

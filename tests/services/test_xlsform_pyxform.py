@@ -113,11 +113,10 @@ def test_or_other_adds_the_choice_and_the_question_pyxform_adds(tmp_path):
     [
         ({"type": "file", "name": "doc", "label": "Document"}, "row 4, column type: Voces does not support other"),
         ({"type": "range", "name": "score", "label": "Score"}, "row 4, column type: Voces does not support rang"),
-        ({"type": "begin_repeat", "name": "people"}, "row 4, column type: Voces does not support repeats (repeat)"),
     ],
 )
 def test_a_feature_voces_lacks_is_refused_naming_it_and_the_readme(tmp_path, row, message):
-    rows = [*ROWS, row, *([{"type": "end_repeat"}] if row["type"] == "begin_repeat" else [])]
+    rows = [*ROWS, row]
     with pytest.raises(SurveyImportError) as refused:
         read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
     assert message in str(refused.value) and "see 'XLSForm: what Voces reads' in the README" in str(refused.value)
@@ -317,3 +316,55 @@ def test_a_name_used_in_two_groups_keeps_both_answers_under_numbered_names(tmp_p
         "survey sheet, row 6: the name price is used in another group too; this question is kept as price-2"
     ]
     import_survey(result.definition, publish=True)
+
+
+def test_a_repeat_with_its_count_groups_and_two_languages_is_read_as_odk_writes_it(tmp_path):
+    rows = [
+        {"type": "integer", "name": "size", "label::English (en)": "People?", "label::Español (es)": "¿Personas?"},
+        {
+            "type": "begin_repeat",
+            "name": "person",
+            "label::English (en)": "Person",
+            "label::Español (es)": "Persona",
+            "repeat_count": "${size}",
+        },
+        {"type": "begin_group", "name": "details", "label::English (en)": "Details", "label::Español (es)": "Datos"},
+        {
+            "type": "integer",
+            "name": "age",
+            "label::English (en)": "Age",
+            "label::Español (es)": "Edad",
+            "constraint": "position(..) = 1 or . <= indexed-repeat(${age}, ${person}, position(..) - 1)",
+        },
+        {"type": "end_group"},
+        {"type": "end_repeat"},
+        {
+            "type": "begin_repeat",
+            "name": "visit",
+            "label::English (en)": "Visit",
+            "label::Español (es)": "Visita",
+            "repeat_count": "2",
+        },
+        {"type": "text", "name": "place", "label::English (en)": "Where?", "label::Español (es)": "¿Dónde?"},
+        {"type": "end_repeat"},
+    ]
+    data = read_survey(write_xlsform(tmp_path / "people.xlsx", survey=rows, settings={})).definition
+    definition = parse_definition(data)
+    person, visit = definition.repeats.values()
+    assert person.count == "${size}" and person.label == {"en": "Person", "es": "Persona"}
+    assert [q.name for q in person.questions] == ["age"] and person.group_names == {"details"}
+    assert visit.count and definition.question(visit.count.strip("${}")).calculation == "2"  # pyxform's own count
+
+
+def test_a_loop_over_a_list_asks_its_questions_once_per_choice_each_named_after_it(tmp_path):
+    rows = [
+        *ROWS,
+        {"type": "begin_loop over yes_no", "name": "each"},
+        {"type": "text", "name": "why", "label": "Why %(label)s?", "relevant": "${smoke} = '%(name)s'"},
+        {"type": "end_loop"},
+    ]
+    data = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={})).definition
+    loop = question(data, "each")
+    assert loop["type"] == "group" and [g["name"] for g in loop["questions"]] == ["each_yes", "each_no"]
+    why = question(data, "why_no")
+    assert why["label"] == {"en": "Why No?"} and why["relevant"] == "${smoke} = 'no'"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from survey.questionnaire.expressions.parsing import (
@@ -32,14 +32,29 @@ from survey.questionnaire.expressions.values import (
     truncate,
 )
 
+Instances = Mapping[str, Sequence[Mapping[str, object]]]  # each repeat's instances, their answers by name
+
 
 @dataclass(frozen=True)
 class _Context:
-    """What an evaluation reads: the answers, the current answer and today's date."""
+    """What an evaluation reads: the answers, the current answer, today's date, and the repeats."""
 
     values: Mapping[str, object]
     current: Value
     today: str
+    position: int | None = None  # the repeat instance evaluated in, counted from 1
+    repeats: Instances = field(default_factory=dict)
+
+
+def _indexed_repeat(node: Call, context: _Context) -> Value:
+    """indexed-repeat(${question}, ${repeat}, n): the answer in the repeat's n-th instance, '' if none."""
+    question, repeat, index = node.arguments
+    assert isinstance(question, Reference) and isinstance(repeat, Reference)  # the parser made sure
+    number = to_number(_evaluate(index, context))
+    instances = context.repeats.get(repeat.name, ())
+    if number != number or number < 1 or number > len(instances) or number != int(number):
+        return ""
+    return from_python(instances[int(number) - 1].get(question.name, ""))
 
 
 def _arithmetic(operator: str, left: float, right: float) -> float:
@@ -95,6 +110,12 @@ def _call(node: Call, context: _Context) -> Value:
     if name == "starts-with":
         text = to_string(argument(0))
         return text.startswith(to_string(argument(1)))
+    if name == "position":
+        if context.position is None:
+            raise error_at("position(..) is only meaningful inside a repeat", node.position)
+        return float(context.position)
+    if name == "indexed-repeat":
+        return _indexed_repeat(node, context)
     if name == "regex":
         subject = to_string(argument(0))
         return compile_regex(to_string(argument(1)), node.position).search(subject) is not None
@@ -131,12 +152,18 @@ def evaluate(
     *,
     current: object = None,
     today: date | None = None,
+    position: int | None = None,
+    repeats: Instances | None = None,
 ) -> object:
-    """Evaluate an expression against answers by question name; returns a bool, float or str."""
+    """Evaluate an expression against answers by question name; returns a bool, float or str.
+
+    Inside a repeat instance, position is its number and values hold its own answers over the
+    others'; repeats gives every instance's answers, which indexed-repeat() reads.
+    """
     node, names = compile_expression(expression)
     for name in names:
         if name not in values:
             raise ExpressionError(f"unknown question '{name}'")
     day = today.date() if isinstance(today, datetime) else today or date.today()
-    context = _Context(values, from_python(current), day.isoformat())
+    context = _Context(values, from_python(current), day.isoformat(), position, repeats or {})
     return _evaluate(node, context)

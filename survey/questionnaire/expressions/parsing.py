@@ -34,7 +34,11 @@ _FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "coalesce": (2, 2),
     "contains": (2, 2),
     "starts-with": (2, 2),
+    "position": (0, 0),  # written position(..): the parser reads the '..' itself
+    "indexed-repeat": (3, 3),
 }
+# Functions whose first arguments name a question or repeat rather than read its answer.
+_NAMING_ARGUMENTS = {"indexed-repeat": 2}
 
 
 class ExpressionError(ValueError):
@@ -97,7 +101,7 @@ Node: TypeAlias = Literal | Reference | Current | Negate | Binary | Call
 class _Token:
     """One lexical token; position counts characters from 1."""
 
-    kind: str  # number, string, reference, current, name, operator, end
+    kind: str  # number, string, reference, current, parent, name, operator, end
     text: str
     position: int
 
@@ -142,6 +146,9 @@ def _tokenize(expression: str) -> list[_Token]:
                     j += 1
             tokens.append(_Token("number", expression[i:j], start))
             i = j
+        elif expression.startswith("..", i):
+            tokens.append(_Token("parent", "..", start))
+            i += 2
         elif char == ".":
             tokens.append(_Token("current", ".", start))
             i += 1
@@ -268,6 +275,8 @@ class _Parser:
         if name.text not in _FUNCTIONS:
             raise error_at(f"unknown function '{name.text}'", name.position)
         self.advance()  # the '('
+        if name.text == "position":
+            return self.position_call(name)
         self.enter(name)
         arguments: list[Node] = []
         height = 0
@@ -284,11 +293,22 @@ class _Parser:
                 break
         self.expect_close()
         self.nesting -= 1
+        for index, argument in enumerate(arguments[: _NAMING_ARGUMENTS.get(name.text, 0)]):
+            if not isinstance(argument, Reference):
+                raise error_at(f"argument {index + 1} of {name.text}() must be a ${{name}}", name.position)
         fewest, most = _FUNCTIONS[name.text]
         if len(arguments) < fewest or (most is not None and len(arguments) > most):
             wanted = "no arguments" if fewest == 0 else ("1 argument" if fewest == 1 else f"{fewest} arguments")
             raise error_at(f"{name.text}() takes {wanted} but got {len(arguments)}", name.position)
         return Call(name.text, tuple(arguments), name.position), height + 1
+
+    def position_call(self, name: _Token) -> tuple[Node, int]:
+        """position(..): the number of the repeat instance the expression is evaluated in."""
+        token = self.advance()
+        if token.kind != "parent":
+            raise error_at("position() takes '..' as its only argument", token.position)
+        self.expect_close()
+        return Call(name.text, (), name.position), 1
 
     def expect_close(self) -> None:
         """Consume a ')' or fail naming what stands there instead."""

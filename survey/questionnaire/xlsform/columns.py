@@ -10,7 +10,7 @@ from survey.questionnaire.messages import N_
 from survey.questionnaire.parse import QUESTION_COLUMNS
 from survey.questionnaire.question_types import QUESTION_TYPES
 
-SURVEY_COLUMNS = QUESTION_COLUMNS  # the survey sheet's columns carry the model's own names
+SURVEY_COLUMNS = (*QUESTION_COLUMNS, "repeat_count")  # the survey sheet's columns carry the model's own names
 SURVEY_TRANSLATED = ("label", "interview_label", "hint", "required_message", "constraint_message")
 # pyxform builds an XForm from form_title alone and fails on form_title::<language>, so the title's
 # other languages go in a column of their own, which pyxform passes over and Voces reads back.

@@ -19,7 +19,7 @@ from survey.questionnaire.parse import GROUP_APPEARANCES
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST, NoteType, SiteType
 from survey.questionnaire.rules import CHOICE_PREFIX, DefinitionError, choice_filter_expression
 from survey.questionnaire.xlsform.columns import NO, YES
-from survey.questionnaire.xlsform.kinds import Kind, kind_of, unsupported
+from survey.questionnaire.xlsform.kinds import NESTED_REPEATS, Kind, kind_of, unsupported
 from survey.questionnaire.xlsform.languages import Languages
 
 ROW_KEY = "__voces_row"  # added to each row before pyxform reads it, so that errors can name the row
@@ -41,14 +41,14 @@ READ_KEYS = frozenset(
         "list_name",
         "parameters",
     }
-    | {"choice_filter", "default", "children", ROW_KEY}
+    | {"choice_filter", "default", "children", "columns", ROW_KEY}  # columns: a loop's choices
     | {"actions", "_dynamic_default"}  # pyxform's bookkeeping for a default that is an expression
 )
 IGNORED_COLUMN = N_("column %(column)s is not one Voces reads; ignored")
 REFUSED_KEYS = {"trigger": N_("triggers (trigger)")}
 # A picture or sound beside a label is a file ODK ships with the form; the label's words are still asked.
 LABEL_MEDIA = N_("pictures and sounds beside a label (media) are not shown, only the label's words; ignored")
-READ_CONTROLS = frozenset({"appearance", "bodyless"})
+READ_CONTROLS = frozenset({"appearance", "bodyless", "jr:count"})
 # Appearances that change what is asked or stored, or need another app: refused, by name. Any other
 # appearance Voces does not know is ignored with a warning, as ODK's own apps ignore one they lack.
 REFUSED_APPEARANCE = re.compile(r"month-year|year|search\(.*|ex:.*|printer:.*")
@@ -71,6 +71,7 @@ class Conversion:
     languages: Languages
     warnings: list[str] = field(default_factory=list)  # Notices: the admin page words them in its language
     rows: dict[str, int] = field(default_factory=dict)
+    in_repeat: bool = False  # reading a repeat's children
 
     def warn(self, row: int | None, template: str, **values: object) -> None:
         """Keep a warning about a row of the survey sheet."""
@@ -89,6 +90,8 @@ class Conversion:
         if row and name:
             self.rows.setdefault(name, row)
         kind = kind_of(element)
+        if kind.repeat and self.in_repeat:
+            kind = Kind(unsupported=Message(NESTED_REPEATS))
         if kind.unsupported:
             refused = unsupported(kind.unsupported)
             raise DefinitionError(str(refused), question=name, column="type", message=refused)
@@ -106,18 +109,39 @@ class Conversion:
             return None  # what pyxform adds to draw a table-list: its title (the group's label) and header row
         if header and QUESTION_TYPES[kind.question_type].has_choice_list:
             return self._table_header(element, kind, name, row)
-        out: dict[str, Any] = {"name": name, "type": "group" if kind.group else kind.question_type}
+        out: dict[str, Any] = {"name": name, "type": _our_type(kind)}
         self._texts(out, element, kind, name)
         self._binds(out, element, generated=ROW_KEY not in element)
         for key in ("choice_filter", "default"):
             if element.get(key):
                 out[key] = str(element[key])
-        if appearance := self._appearance(element, out["type"], row):
+        if appearance := self._appearance(element, "group" if kind.group else out["type"], row):
             out["appearance"] = appearance
-        if kind.group:
+        if kind.repeat and (count := (element.get("control") or {}).get("jr:count")):
+            out["repeat_count"] = str(count)
+        if kind.loop:
+            out["questions"] = [self._loop_group(element, column, row) for column in element.get("columns") or []]
+        elif kind.repeat:
+            self.in_repeat = True
+            out["questions"] = self.items(element.get("children") or [], row)
+            self.in_repeat = False
+        elif kind.group:
             out["questions"] = self.items(element.get("children") or [], row)
         elif QUESTION_TYPES[out["type"]].has_choice_list:
             self._choice_list(out, element)
+        return out
+
+    def _loop_group(self, element: Mapping[str, Any], column: Mapping[str, Any], row: int | None) -> dict[str, Any]:
+        """One choice of a loop as ODK asks it: a group of the loop's questions, %(name)s and %(label)s its own.
+
+        ODK tells the copies apart by the group around them; Voces names each question after its choice.
+        """
+        name = str(column.get("name") or "")
+        out: dict[str, Any] = {"name": f"{element.get('name')}_{name}", "type": "group"}
+        if label := self.languages.texts(column.get("label")):
+            out["label"] = label
+        children = [_for_choice(child, column) for child in element.get("children") or []]
+        out["questions"] = self.items(children, row)
         return out
 
     def _renamed(self, name: str, row: int | None) -> str:
@@ -186,6 +210,8 @@ class Conversion:
     def _binds(self, out: dict[str, Any], element: Mapping[str, Any], generated: bool) -> None:
         bind = element.get("bind") or {}
         for key, ours in FLAG_BINDS.items():
+            if ours == "read_only" and out["type"] in QUESTION_TYPES and QUESTION_TYPES[out["type"]].calculated:
+                continue  # pyxform's calculation for a repeat_count is marked read-only; every calculation is
             if ours == "required" and key in bind and str(bind[key]).strip().lower() not in YES | NO:
                 out[ours] = str(bind[key])  # required only when the expression holds
             elif key in bind and _flag(bind[key], out["name"], ours):
@@ -215,6 +241,32 @@ class Conversion:
             out["type"] = SiteType.name
             return
         out["choices"] = list_name  # a consent question offering Voces' scopes is bound when the form is read
+
+
+def _for_choice(element: Any, column: Mapping[str, Any], language: str | None = None) -> Any:
+    """A loop's element for one choice: its name suffixed with the choice's, %(name)s and %(label)s filled in."""
+    if isinstance(element, str):
+        label = column.get("label")
+        if isinstance(label, Mapping):
+            label = label.get(language or "") or next(iter(label.values()), "")
+        return element.replace("%(name)s", str(column.get("name"))).replace("%(label)s", str(label or ""))
+    if isinstance(element, list):
+        return [_for_choice(item, column, language) for item in element]
+    if not isinstance(element, Mapping):
+        return element
+    copied = {
+        key: _for_choice(value, column, key if isinstance(key, str) else language) for key, value in element.items()
+    }
+    if "name" in element and "type" in element:
+        copied["name"] = f"{element['name']}_{column.get('name')}"
+    return copied
+
+
+def _our_type(kind: Kind) -> str:
+    """The type our definition gives an element: a question type, group or repeat."""
+    if kind.repeat:
+        return "repeat"
+    return "group" if kind.group else kind.question_type
 
 
 def _flag(value: Any, name: str, column: str) -> bool:

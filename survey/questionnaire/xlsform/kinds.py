@@ -28,14 +28,15 @@ RECORDED_METADATA = {
 }
 EXTERNAL_TYPES = frozenset({"select one external", "xml-external", "csv-external"})
 EXTERNAL_SUFFIXES = (".csv", ".xml", ".geojson")
-REPEAT_TYPES = frozenset({"repeat", "loop"})
+REPEAT = "repeat"
+LOOP = "loop"  # begin loop over a list: the same questions once per choice, each choice a group
 # The feature a type needs, by what pyxform makes of it, for types Voces refuses.
 FEATURES_BY_BINDING = {
     "binary": N_("other files (file)"),
     "odk:rank": N_("ranking (rank)"),
 }
 FEATURES_BY_CONTROL = {"range": N_("ranges (range)"), "action": N_("background recording")}
-REPEATS = N_("repeats (%(type)s)")
+NESTED_REPEATS = N_("a repeat inside another repeat")
 EXTERNAL_CHOICES = N_("choices from a file (external choices)")
 UNKNOWN_TYPE = N_("the type '%(type)s'")
 
@@ -46,6 +47,8 @@ class Kind:
 
     question_type: str = ""  # the Voces type, for a question
     group: bool = False
+    repeat: bool = False  # a group asked once per instance
+    loop: bool = False  # a group asked once per choice of a list
     metadata: bool = False  # filled in by ODK itself, not asked
     recorded_as: str = ""  # what Voces records instead of a metadata row, if anything
     unsupported: Message | None = None  # the feature's name, for what Voces refuses
@@ -70,8 +73,10 @@ def kind_of(element: Mapping[str, Any]) -> Kind:
     name = str(element.get("type") or "")
     if name == GROUP:
         return Kind(group=True)
-    if name in REPEAT_TYPES:
-        return Kind(unsupported=Message(REPEATS, {"type": name}))
+    if name == REPEAT:
+        return Kind(group=True, repeat=True)
+    if name == LOOP:
+        return Kind(group=True, loop=True)
     if name in EXTERNAL_TYPES or str(element.get("itemset") or "").endswith(EXTERNAL_SUFFIXES):
         return Kind(unsupported=Message(EXTERNAL_CHOICES))
     entry = QUESTION_TYPE_DICT.get(name)

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from openpyxl import Workbook
 
-from survey.questionnaire.model import Definition, Group, Question
+from survey.questionnaire.model import Definition, Item, Question, Repeat
 from survey.questionnaire.parse import DEFAULT_MAX_LENGTH
 from survey.questionnaire.question_types import SITE_LIST
 from survey.questionnaire.rules import CONSENT_NAME
@@ -65,12 +65,15 @@ def _question_row(q: Question) -> Row:
     return row
 
 
-def _survey_rows(items: Sequence[Question | Group]) -> Iterator[Row]:
+def _survey_rows(items: Sequence[Item]) -> Iterator[Row]:
     for item in items:
         if isinstance(item, Question):
             yield _question_row(item)
             continue
-        row: Row = {"type": "begin_group", "name": item.name}
+        kind = "repeat" if isinstance(item, Repeat) else "group"
+        row: Row = {"type": f"begin_{kind}", "name": item.name}
+        if isinstance(item, Repeat) and item.count:
+            row["repeat_count"] = item.count
         _texts(row, "label", item.label)
         _texts(row, "hint", item.hint)
         if item.relevant:
@@ -79,7 +82,7 @@ def _survey_rows(items: Sequence[Question | Group]) -> Iterator[Row]:
             row["appearance"] = item.appearance
         yield row
         yield from _survey_rows(item.items)
-        yield {"type": "end_group", "name": item.name}
+        yield {"type": f"end_{kind}", "name": item.name}
 
 
 def _choice_rows(definition: Definition, sites: Sequence[NamedSite]) -> Iterator[Row]:

@@ -7,6 +7,7 @@
  * Python does.
  *
  *   VocesExpressions.evaluate("${age} >= 18", {age: "20"}, {current: "", today: "2026-11-30"})
+ *   VocesExpressions.evaluate("position(..)", {}, {position: 2, repeats: {member: [{age: "40"}, {age: "9"}]}})
  *   VocesExpressions.truthy(result)
  *   VocesExpressions.references("${a} = ${b}")   // ["a", "b"]
  */
@@ -41,8 +42,12 @@
     'concat': [0, -1],
     'coalesce': [2, 2],
     'contains': [2, 2],
-    'starts-with': [2, 2]
+    'starts-with': [2, 2],
+    'position': [0, 0], // written position(..): the parser reads the '..' itself
+    'indexed-repeat': [3, 3]
   };
+  // Functions whose first arguments name a question or repeat rather than read its answer.
+  var NAMING_ARGUMENTS = { 'indexed-repeat': 2 };
 
   var LEVELS = [
     ['or'],
@@ -146,6 +151,9 @@
         }
         tokens.push(token('number', chars.slice(i, j).join(''), start));
         i = j;
+      } else if (char === '.' && chars[i + 1] === '.') {
+        tokens.push(token('parent', '..', start));
+        i += 2;
       } else if (char === '.') {
         tokens.push(token('current', '.', start));
         i += 1;
@@ -284,6 +292,9 @@
       throw fail("unknown function '" + name.text + "'", name.position);
     }
     this.advance(); // the '('
+    if (name.text === 'position') {
+      return this.positionCall(name);
+    }
     this.enter(name);
     var args = [];
     var height = 0;
@@ -301,6 +312,12 @@
     }
     this.expectClose();
     this.nesting -= 1;
+    var naming = NAMING_ARGUMENTS[name.text] || 0;
+    for (var n = 0; n < Math.min(naming, args.length); n++) {
+      if (args[n].type !== 'reference') {
+        throw fail('argument ' + (n + 1) + ' of ' + name.text + '() must be a ${name}', name.position);
+      }
+    }
     var fewest = FUNCTIONS[name.text][0];
     var most = FUNCTIONS[name.text][1];
     if (args.length < fewest || (most >= 0 && args.length > most)) {
@@ -308,6 +325,16 @@
       throw fail(name.text + '() takes ' + wanted + ' but got ' + args.length, name.position);
     }
     return [{ type: 'call', name: name.text, args: args, position: name.position }, height + 1];
+  };
+
+  // position(..): the number of the repeat instance the expression is evaluated in.
+  Parser.prototype.positionCall = function (name) {
+    var tok = this.advance();
+    if (tok.kind !== 'parent') {
+      throw fail("position() takes '..' as its only argument", tok.position);
+    }
+    this.expectClose();
+    return [{ type: 'call', name: name.text, args: [], position: name.position }, 1];
   };
 
   Parser.prototype.expectClose = function () {
@@ -771,6 +798,17 @@
     return modulo(left, right);
   }
 
+  // indexed-repeat(${question}, ${repeat}, n): the answer in the repeat's n-th instance, '' if none.
+  function indexedRepeat(node, context) {
+    var number = toNumber(evaluateNode(node.args[2], context));
+    var instances = hasOwn(context.repeats, node.args[1].name) ? context.repeats[node.args[1].name] : [];
+    if (Number.isNaN(number) || number < 1 || number > instances.length || number !== Math.trunc(number)) {
+      return '';
+    }
+    var instance = instances[number - 1];
+    return hasOwn(instance, node.args[0].name) ? fromCaller(instance[node.args[0].name]) : '';
+  }
+
   function call(node, context) {
     var args = node.args;
     function argument(index) {
@@ -820,6 +858,13 @@
         var prefix = toString(argument(1));
         return text.slice(0, prefix.length) === prefix;
       }
+      case 'position':
+        if (context.position === null) {
+          throw fail('position(..) is only meaningful inside a repeat', node.position);
+        }
+        return context.position;
+      case 'indexed-repeat':
+        return indexedRepeat(node, context);
       case 'regex': {
         var subject = toString(argument(0));
         return compileRegex(toString(argument(1)), node.position).test(subject);
@@ -883,7 +928,9 @@
     var context = {
       values: answers,
       current: fromCaller(settings.current),
-      today: settings.today || localToday()
+      today: settings.today || localToday(),
+      position: typeof settings.position === 'number' ? settings.position : null,
+      repeats: settings.repeats || {}
     };
     return evaluateNode(compiled.node, context);
   }

@@ -7,7 +7,9 @@
  * data-constraint, data-constraint-message, data-choice-filter, data-calculation and
  * data-decimal-symbol on questions; data-group and data-relevant on groups; data-choice on
  * filtered choices; data-output where a label or hint shows an answer, ${name}) and evaluates
- * them with window.VocesExpressions. It mirrors survey/questionnaire/logic.py, which decides again
+ * them with window.VocesExpressions. Inside a repeat instance (data-instance, its number) a
+ * question's inputs are named by data-field, and its expressions read that instance's answers
+ * over the rest of the form's, with position(..) its number. It mirrors survey/questionnaire/logic.py, which decides again
  * on submit: without this script every question is shown and the server alone decides.
  */
 (function (global) {
@@ -17,16 +19,28 @@
   var PREFIX = 'q_';
   var ACKNOWLEDGED = 'OK';
 
-  function run(expression, values, current) {
+  // Where an expression is evaluated: the form's answers, or one instance's over them.
+  function Scope(values, position, repeats) {
+    this.values = values;
+    this.position = position;
+    this.repeats = repeats;
+  }
+
+  function run(expression, values, current, scope) {
     try {
-      return E.evaluate(expression, values, { current: current });
+      var options = { current: current };
+      if (scope && scope.position) {
+        options.position = scope.position;
+        options.repeats = scope.repeats;
+      }
+      return E.evaluate(expression, values, options);
     } catch (error) {
       return '';  // the server has the final word on an expression that fails here
     }
   }
 
-  function holds(expression, values) {
-    return E.truthy(run(expression, values, ''));
+  function holds(expression, values, scope) {
+    return E.truthy(run(expression, values, '', scope));
   }
 
   function asAnswer(result) {
@@ -41,9 +55,14 @@
   }
 
   function inputsOf(form, question) {
+    var field = question.getAttribute('data-field') || PREFIX + nameOf(question);
     return Array.prototype.filter.call(form.elements, function (element) {
-      return element.name === PREFIX + nameOf(question);
+      return element.name === field;
     });
+  }
+
+  function instanceOf(element) {
+    return element.closest('[data-instance]');
   }
 
   // What the resident typed or chose, as an ODK string (select_multiple: space-separated).
@@ -86,23 +105,23 @@
     return found;
   }
 
-  function applies(element, form, values) {
+  function applies(element, form, scope) {
     return conditions(element, form).every(function (expression) {
-      return holds(expression, values);
+      return holds(expression, scope.values, scope);
     });
   }
 
-  // Relevance and values of every question, repeated until nothing changes (as the server does).
-  function resolve(form, questions) {
-    var values = {};
+  // Relevance and values of these questions, the others' given, repeated until nothing changes (as the server does).
+  function settle(form, questions, scope) {
+    var values = scope.values;
     questions.forEach(function (q) { values[nameOf(q)] = ''; });
     for (var pass = 0; pass <= questions.length; pass++) {
       var changed = false;
       questions.forEach(function (q) {
         var value = '';
-        if (applies(q, form, values)) {
+        if (applies(q, form, scope)) {
           var calculation = q.getAttribute('data-calculation');
-          value = calculation ? asAnswer(run(calculation, values, '')) : typed(form, q);
+          value = calculation ? asAnswer(run(calculation, values, '', scope)) : typed(form, q);
         }
         if (values[nameOf(q)] !== value) {
           values[nameOf(q)] = value;
@@ -116,13 +135,47 @@
     return values;
   }
 
+  // The form's scope, and each repeat instance's, keyed by its element: what the answers mean now.
+  function resolve(form) {
+    var outside = Array.prototype.filter.call(form.querySelectorAll('[data-question]'), function (q) {
+      return !instanceOf(q);
+    });
+    var top = new Scope({}, null, {});
+    form.querySelectorAll('[data-question][data-field]').forEach(function (q) { top.values[nameOf(q)] = ''; });
+    form.querySelectorAll('[data-repeat]').forEach(function (r) { top.values[r.getAttribute('data-repeat')] = ''; });
+    settle(form, outside, top);
+    var state = { top: top, instances: new Map() };
+    form.querySelectorAll('[data-repeat]').forEach(function (repeat) {
+      var name = repeat.getAttribute('data-repeat');
+      var instances = repeat.querySelectorAll('[data-instance]');
+      var typedOnes = Array.prototype.map.call(instances, function (instance) {
+        var own = {};
+        instance.querySelectorAll('[data-question]').forEach(function (q) { own[nameOf(q)] = typed(form, q); });
+        return own;
+      });
+      var repeats = {};
+      repeats[name] = typedOnes;
+      instances.forEach(function (instance) {
+        var scope = new Scope(Object.assign({}, top.values), Number(instance.getAttribute('data-instance')), repeats);
+        settle(form, Array.prototype.slice.call(instance.querySelectorAll('[data-question]')), scope);
+        state.instances.set(instance, scope);
+      });
+    });
+    return state;
+  }
+
+  function scopeOf(element, state) {
+    var instance = instanceOf(element);
+    return (instance && state.instances.get(instance)) || state.top;
+  }
+
   // Hide the choices the filter leaves out, unticking them; true when something was unticked.
-  function filterChoices(question, values) {
+  function filterChoices(question, scope) {
     var expression = question.getAttribute('data-choice-filter');
     var unticked = false;
     question.querySelectorAll('[data-choice]').forEach(function (choice) {
       var columns = JSON.parse(choice.getAttribute('data-choice'));
-      var allowed = holds(expression, Object.assign({}, values, columns));
+      var allowed = holds(expression, Object.assign({}, scope.values, columns), scope);
       choice.hidden = !allowed;
       var input = choice.querySelector('input');
       if (!allowed && input && input.checked) {
@@ -150,9 +203,9 @@
   }
 
   // Say at once that an answer breaks its constraint; check again as the resident corrects it.
-  function checkConstraint(question, values, announce) {
-    var value = values[nameOf(question)];
-    var broken = value !== '' && !E.truthy(run(question.getAttribute('data-constraint'), values, value));
+  function checkConstraint(question, scope, announce) {
+    var value = scope.values[nameOf(question)];
+    var broken = value !== '' && !E.truthy(run(question.getAttribute('data-constraint'), scope.values, value, scope));
     var message = question.querySelector('[data-live-error]');
     if (broken && (announce || !message.hidden)) {
       message.textContent = question.getAttribute('data-constraint-message');
@@ -162,27 +215,27 @@
     }
   }
 
-  function update(form, questions, event) {
-    var values = resolve(form, questions);
+  function update(form, event) {
+    var state = resolve(form);
     for (var round = 0; round < 3; round++) {
       var unticked = false;
       form.querySelectorAll('[data-choice-filter]').forEach(function (q) {
-        unticked = filterChoices(q, values) || unticked;
+        unticked = filterChoices(q, scopeOf(q, state)) || unticked;
       });
       if (!unticked) {
         break;
       }
-      values = resolve(form, questions);
+      state = resolve(form);
     }
     form.querySelectorAll('[data-output]').forEach(function (output) {
-      output.textContent = values[output.getAttribute('data-output')] || '';
+      output.textContent = scopeOf(output, state).values[output.getAttribute('data-output')] || '';
     });
     form.querySelectorAll('[data-relevant]:not([data-calculation])').forEach(function (element) {
-      element.hidden = !applies(element, form, values);
+      element.hidden = !applies(element, form, scopeOf(element, state));
     });
     form.querySelectorAll('[data-constraint]').forEach(function (q) {
       var announce = Boolean(event && event.type === 'change' && q.contains(event.target));
-      checkConstraint(q, values, announce);
+      checkConstraint(q, scopeOf(q, state), announce);
     });
   }
 
@@ -202,19 +255,20 @@
   // What is wrong with the shown questions inside a container (a page): an empty required answer
   // or a broken constraint, with the words the server would use. The server checks again.
   function problems(form, container) {
-    var questions = Array.prototype.slice.call(form.querySelectorAll('[data-question]'));
-    var values = resolve(form, questions);
+    var state = resolve(form);
     var found = [];
     container.querySelectorAll('[data-question]').forEach(function (q) {
-      if (!shownWithin(q, container) || !applies(q, form, values)) {
+      var scope = scopeOf(q, state);
+      if (!shownWithin(q, container) || !applies(q, form, scope)) {
         return;
       }
+      var values = scope.values;
       var value = values[nameOf(q)];
       var required = q.getAttribute('data-required');
       var constraint = q.getAttribute('data-constraint');
-      if (required && value === '' && holds(required, values)) {
+      if (required && value === '' && holds(required, values, scope)) {
         found.push({ question: q, message: q.getAttribute('data-required-message') });
-      } else if (constraint && value !== '' && !E.truthy(run(constraint, values, value))) {
+      } else if (constraint && value !== '' && !E.truthy(run(constraint, values, value, scope))) {
         found.push({ question: q, message: q.getAttribute('data-constraint-message') });
       }
     });
@@ -238,8 +292,7 @@
     // The notes saying when a question applies are for pages without this script, which show everything.
     form.querySelectorAll('[data-relevance-note]').forEach(function (note) { note.hidden = true; });
     form.querySelectorAll('[data-constraint]').forEach(reserveLiveError);
-    var questions = Array.prototype.slice.call(form.querySelectorAll('[data-question]'));
-    var refresh = function (event) { update(form, questions, event); };
+    var refresh = function (event) { update(form, event); };
     form.addEventListener('input', refresh);
     form.addEventListener('change', refresh);
     refresh(null);

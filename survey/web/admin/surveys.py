@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -27,6 +27,7 @@ from survey.web.admin.forms import SurveyUploadForm
 from survey.web.filters import notice_text
 from survey.web.public.forms import answers_from, build_form
 from survey.web.public.layout import form_items
+from survey.web.public.repeats import changed_instances, changes_instances
 from survey.web.public.review import review_rows
 
 
@@ -61,8 +62,12 @@ def preview(slug: str, version_id: int) -> ResponseReturnValue:
     """A version's form as residents would see it; trying it checks the answers and stores nothing."""
     definition = definition_of(_version(slug, version_id))
     language = str(get_locale())
-    form = build_form(definition, language, list_sites())
-    valid = form.validate_on_submit()
+    step = request.form.get("step", "")
+    if changes_instances(step):  # a repeat's instance added or removed without JavaScript: nothing is checked
+        form = build_form(definition, language, list_sites(), changed_instances(definition, request.form, step))
+    else:
+        form = build_form(definition, language, list_sites())
+    valid = not changes_instances(step) and form.validate_on_submit()
     return render_template(
         "public/survey.html",
         form=form,

@@ -27,7 +27,7 @@ from survey.services.blindness import blindfold_of
 from survey.services.engine import codebook
 from survey.services.explore import ExploreFilters, list_testimonies
 from survey.services.export_files import csv_lines, record_export, write_xlsx
-from survey.services.exports import Export, ExportWithheld, prepare_export, response_rows, tag_rows
+from survey.services.exports import Export, ExportWithheld, prepare_export, repeat_rows, response_rows, tag_rows
 from survey.services.sites import list_sites
 from survey.services.surveys import current_version, definition_of, get_survey
 from survey.web.evaluate import bp
@@ -124,10 +124,11 @@ def export_csv(slug: str) -> ResponseReturnValue:
     export = requested_export(slug)
     if export is None:
         return redirect(url_for("evaluate.testimonies", slug=slug, **filter_args()))
-    tags = request.args.get("table") == "tags"
-    record_export(export, "csv-tags" if tags else "csv", current_user)
-    rows = tag_rows(export) if tags else response_rows(export)
-    name = f"{slug}-{'tags' if tags else 'responses'}.csv"
+    table = request.args.get("table", "")
+    table = table if table in ("tags", "repeats") else "responses"
+    record_export(export, "csv" if table == "responses" else f"csv-{table}", current_user)
+    rows = {"tags": tag_rows, "repeats": repeat_rows}.get(table, response_rows)(export)
+    name = f"{slug}-{table}.csv"
     return Response(
         stream_with_context(csv_lines(rows)),
         mimetype="text/csv",

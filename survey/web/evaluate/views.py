@@ -18,7 +18,7 @@ from survey.services.coding import code_choices, code_labels, coding_segments, m
 from survey.services.corrections import correct_themes
 from survey.services.crosstabs import by_questions
 from survey.services.engine import codebook
-from survey.services.explore import answers_of, neighbours
+from survey.services.explore import answers_of, instance_answers_of, neighbours
 from survey.services.indicators import other_evidence
 from survey.services.memos import list_memos
 from survey.services.memos import may_change as may_change_memo
@@ -122,7 +122,8 @@ def testimonial_page(
         "evaluate/testimonial.html",
         item=item,
         definition=definition,
-        answers=answers_of(item.response, definition, str(get_locale() or "en")),
+        answers=answers_of(item.response, definition, language),
+        instances=instance_answers_of(item.response, definition, language),
         previous=previous,
         following=following,
         args=filter_args(),

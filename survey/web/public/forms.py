@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -15,7 +17,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from survey.models import Site, SurveyVersion
 from survey.questionnaire import Definition, Question, pick
 from survey.questionnaire.messages import CONSTRAINT, REQUIRED, AnswerError
-from survey.questionnaire.validate import validate_answers
+from survey.questionnaire.validate import validate_answers, validate_instances
 from survey.services.answers import describe_answer_error
 from survey.services.media import UploadedFile
 from survey.services.submissions import Submission
@@ -23,9 +25,10 @@ from survey.services.withdrawals import ReceiptCodeError, normalise_receipt
 from survey.web.filters import with_outputs
 from survey.web.public.fields import field_answer, make_field
 from survey.web.public.media import upload_problem, uploaded
+from survey.web.public.repeats import FIELD_PREFIX as FIELD_PREFIX  # layout and pages read it here too
+from survey.web.public.repeats import answered_questions, instance_counts, instance_field, instance_title
 
 EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)  # a tampered or reset clock says 0001 or 1970
-FIELD_PREFIX = "q_"
 
 
 def _valid_uuid(form: FlaskForm, field: Field) -> None:
@@ -59,25 +62,61 @@ def _field_for(question: Question, definition: Definition, language: str, sites:
     )
 
 
+def _instance_fields(definition: Definition, counts: dict[str, int]) -> dict[str, tuple[str, Question, int]]:
+    """Each instance's fields by name: the repeat, the question and the instance's number."""
+    return {
+        instance_field(q, position): (name, q, position)
+        for name, repeat in definition.repeats.items()
+        for position in range(1, counts[name] + 1)
+        for q in answered_questions(repeat)
+    }
+
+
+def _check_instances(
+    form: FlaskForm,
+    definition: Definition,
+    typed: Mapping[str, object],
+    in_instances: dict[str, tuple[str, Question, int]],
+    language: str,
+) -> bool:
+    """Keep each repeat instance's valid answers on the form and put its errors, naming the instance, on its fields."""
+    typed_instances: dict[str, list[dict[str, object]]] = {name: [] for name in definition.repeats}
+    for name, (repeat, question, position) in in_instances.items():
+        instances = typed_instances[repeat]
+        instances.extend({} for _ in range(position - len(instances)))
+        instances[position - 1][question.name] = field_answer(question, form[name])
+    form.instances, wrong = validate_instances(definition, typed, typed_instances, language, today=date.today())
+    for name, (repeat, _question, position) in in_instances.items():
+        problem = wrong.get(name.removeprefix(FIELD_PREFIX))
+        title = instance_title(definition.repeats[repeat], position, definition, language)
+        form[name].errors = [f"{title}: {describe_answer_error(problem, language)}"] if problem else []
+    return not wrong
+
+
 def build_form(
     definition: Definition, language: str, sites: list[Site], kept: MultiDict[str, str] | None = None
 ) -> FlaskForm:
     """A form class for this definition, instantiated on the current request (or on answers kept from it)."""
     by_field = {FIELD_PREFIX + q.name: q for q in definition.questions if q.shown and q.stored}
     known_sites = frozenset(site.slug for site in sites)
+    posted = kept if kept is not None else (request.form if request.method == "POST" else MultiDict())
+    counts = instance_counts(definition, posted, date.today())
+    in_instances = _instance_fields(definition, counts)
 
     class ResidentForm(FlaskForm):
         uuid = HiddenField(validators=[_valid_uuid])
         started_at = HiddenField()
         repeat = HiddenField()  # "1": the resident confirmed sending answers this browser already sent
         answers: dict[str, object] = {}
+        instances: dict[str, list[dict[str, object]]] = {}
+        instance_counts = counts
 
         def validate(self, extra_validators: dict[str, Any] | None = None) -> bool:
             """WTForms converts what was typed; the questionnaire decides what is valid, as for a tablet."""
             checked = [  # every field is checked, so that each shows its errors
                 field.validate(self, (extra_validators or {}).get(field.short_name, ()))
                 for field in self
-                if field.short_name not in by_field
+                if field.short_name not in by_field and field.short_name not in in_instances
             ]
             typed = {q.name: field_answer(q, self[name]) for name, q in by_field.items()}
             self.answers, problems = validate_answers(
@@ -88,12 +127,14 @@ def build_form(
                 self[name].errors = [describe_answer_error(problem, language)] if problem else []
                 if not problem and (wrong_file := upload_problem(question, self[name])):
                     self[name].errors = [wrong_file]
-            return all(checked) and not problems and not any(self[name].errors for name in by_field)
+            instances_valid = _check_instances(self, definition, typed, in_instances, language)
+            return all(checked) and not problems and instances_valid and not any(self[name].errors for name in by_field)
 
-    for name, question in by_field.items():
+    every_field = by_field | {name: question for name, (_repeat, question, _n) in in_instances.items()}
+    for name, question in every_field.items():
         setattr(ResidentForm, name, _field_for(question, definition, language, sites))
     form = ResidentForm() if kept is None else ResidentForm(formdata=kept)
-    for name, question in by_field.items():
+    for name, question in every_field.items():
         if question.read_only:  # what was posted for a locked question does not count
             form[name].data = question.kind.field_default(question)
     if not form.is_submitted():
@@ -126,6 +167,7 @@ def submission_from(form: FlaskForm, version: SurveyVersion, definition: Definit
         version=version,
         definition=definition,
         answers=answers_from(form, definition),
+        instances=form.instances,
         language=language,
         started_at=started_at(form),
     )

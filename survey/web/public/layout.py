@@ -9,11 +9,14 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Field
 
-from survey.questionnaire import Definition, Group, Question, pick
+from survey.questionnaire import Definition, Group, Question, Repeat, pick
 from survey.questionnaire.logic import choice_values, chosen_condition
+from survey.questionnaire.model import Item
 from survey.questionnaire.rules import choice_filter_expression
+from survey.questionnaire.validate import INSTANCE_MARK
 from survey.web.public.fields import decimal_symbol
 from survey.web.public.forms import FIELD_PREFIX, constraint_message, required_message
+from survey.web.public.repeats import COUNT_PREFIX, instance_title
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,25 @@ class FormItem:
     choice_attributes: tuple[dict[str, str], ...] = ()  # by position: a name may stand twice in a list
     children: tuple[FormItem, ...] = ()
     relevance_note: str = ""  # when it applies, for pages without JavaScript, where everything shows
+    repeat: Repeat | None = None  # a repeat, whose children are its instances
+    instance: int = 0  # an instance of a repeat (from 1), whose children are its questions
+    title: str = ""  # an instance's: "Household member 2"
+
+    @property
+    def own_page(self) -> bool:
+        """Whether it is a page of its own: a group or a repeat at the top of the form."""
+        return self.group is not None or self.repeat is not None
+
+    @property
+    def key(self) -> str:
+        """How answers name a question here: its name, with the instance's number in a repeat."""
+        name = self.question.name if self.question else ""
+        return f"{name}{INSTANCE_MARK}{self.instance}" if self.instance and name else name
+
+    @property
+    def count_field(self) -> str:
+        """The hidden field saying how many instances a repeat shows."""
+        return COUNT_PREFIX + self.repeat.name if self.repeat else ""
 
 
 def relevance_note(relevant: str, definition: Definition, language: str) -> str:
@@ -62,24 +84,50 @@ def _question_attributes(question: Question, definition: Definition, language: s
     return attributes
 
 
-def _item(form: FlaskForm, entry: Question | Group, definition: Definition, language: str) -> FormItem:
+def _repeat_item(form: FlaskForm, repeat: Repeat, definition: Definition, language: str) -> FormItem:
+    """A repeat and its instances, each with the repeat's items, its fields named by its number."""
+    title = instance_title(repeat, "__n__", definition, language)  # form-repeats.js numbers a new instance
+    attributes = {"data-repeat": repeat.name, "data-instance-title": title}
+    attributes["data-remove-title"] = _("Remove %(title)s", title=title)
+    if repeat.relevant:
+        attributes["data-relevant"] = repeat.relevant
+    instances = tuple(
+        FormItem(
+            {"data-instance": str(position)},
+            children=tuple(_item(form, child, definition, language, position) for child in repeat.items),
+            instance=position,
+            title=instance_title(repeat, position, definition, language),
+        )
+        for position in range(1, form.instance_counts[repeat.name] + 1)
+    )
+    note = relevance_note(repeat.relevant, definition, language) if repeat.relevant else ""
+    return FormItem(attributes, repeat=repeat, children=instances, relevance_note=note)
+
+
+def _item(form: FlaskForm, entry: Item, definition: Definition, language: str, instance: int = 0) -> FormItem:
+    if isinstance(entry, Repeat):
+        return _repeat_item(form, entry, definition, language)
     if isinstance(entry, Group):
         attributes = {"data-group": entry.name}
         if entry.relevant:
             attributes["data-relevant"] = entry.relevant
-        children = tuple(_item(form, child, definition, language) for child in entry.items)
+        children = tuple(_item(form, child, definition, language, instance) for child in entry.items)
         note = relevance_note(entry.relevant, definition, language) if entry.relevant else ""
-        return FormItem(attributes, group=entry, children=children, relevance_note=note)
+        return FormItem(attributes, group=entry, children=children, relevance_note=note, instance=instance)
     choice_attributes: tuple[dict[str, str], ...] = ()
     if entry.choice_filter:
         choice_attributes = tuple({"data-choice": json.dumps(choice_values(entry, c))} for c in entry.choices)
-    name = FIELD_PREFIX + entry.name
+    name = FIELD_PREFIX + entry.name + (f"{INSTANCE_MARK}{instance}" if instance else "")
+    attributes = _question_attributes(entry, definition, language)
+    if instance:
+        attributes["data-field"] = name  # form-logic.js finds an instance's inputs by it
     return FormItem(
-        _question_attributes(entry, definition, language),
+        attributes,
         question=entry,
         field=form[name] if name in form else None,  # noqa: SIM401 (a form has no get())
         choice_attributes=choice_attributes,
         relevance_note=relevance_note(entry.relevant, definition, language) if entry.relevant else "",
+        instance=instance,
     )
 
 

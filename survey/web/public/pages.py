@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 
 from survey.questionnaire import Definition
 from survey.questionnaire.logic import resolve_form
+from survey.questionnaire.validate import INSTANCE_MARK
 from survey.web.public.fields import field_answer
 from survey.web.public.forms import FIELD_PREFIX
 from survey.web.public.layout import FormItem
@@ -24,7 +25,7 @@ class FormPage:
     @property
     def questions(self) -> tuple[str, ...]:
         """The names of the questions on this page, groups opened."""
-        return tuple(item.question.name for item in _flattened(self.items) if item.question)
+        return tuple(item.key for item in _flattened(self.items) if item.question)
 
     @property
     def shows_something(self) -> bool:
@@ -42,7 +43,7 @@ def split_pages(items: tuple[FormItem, ...]) -> tuple[FormPage, ...]:
     """The pages of a form; a run of hidden calculations joins the page before it (or after it)."""
     runs: list[list[FormItem]] = []
     for item in items:
-        if item.group is not None or not runs or runs[-1][-1].group is not None:
+        if item.own_page or not runs or runs[-1][-1].own_page:
             runs.append([item])
         else:
             runs[-1].append(item)
@@ -69,10 +70,11 @@ def relevant_pages(pages: tuple[FormPage, ...], definition: Definition, form: Fl
         if FIELD_PREFIX + q.name in form
     }
     relevant = resolve_form(definition, typed).relevant
+    shown = {q.name for q in definition.questions if q.shown}
     return {
         page.number
         for page in pages
-        if any(relevant.get(name, True) for name in page.questions if definition.question(name).shown)
+        if any(relevant.get(name, True) for name in page.questions if name in shown or INSTANCE_MARK in name)
     }
 
 

@@ -11,6 +11,7 @@ from wtforms import BooleanField, Field
 
 from survey.questionnaire import Definition, pick
 from survey.web.public.forms import FIELD_PREFIX
+from survey.web.public.repeats import COUNT_PREFIX, instance_field, instance_title
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,29 @@ def review_rows(form: FlaskForm, definition: Definition, answers: dict[str, obje
         label = pick(question.label, language, definition.default_language) or question.name
         field_id = form[name].id if name in form else ""
         rows.append(ReviewRow(question.name, field_id, label, answer, str(answers[question.name])))
+    return rows + _instance_rows(form, definition, language)
+
+
+def _instance_rows(form: FlaskForm, definition: Definition, language: str) -> list[ReviewRow]:
+    """The answers of each repeat instance, each label naming its instance."""
+    rows = []
+    for name, repeat in definition.repeats.items():
+        for position, answers in enumerate(form.instances.get(name, ()), start=1):
+            title = instance_title(repeat, position, definition, language)
+            for question in repeat.questions:
+                if question.name not in answers:
+                    continue
+                field = instance_field(question, position)
+                answer = _shown_answer(form[field]) if field in form else str(answers[question.name])
+                label = f"{title}: {pick(question.label, language, definition.default_language) or question.name}"
+                key = field.removeprefix(FIELD_PREFIX)
+                rows.append(
+                    ReviewRow(key, form[field].id if field in form else "", label, answer, str(answers[question.name]))
+                )
     return rows
 
 
 def carried_answers(posted: MultiDict[str, str]) -> list[tuple[str, str]]:
     """The posted answers as (name, value) pairs, to send again from hidden fields."""
-    return [(name, value) for name in posted if name.startswith(FIELD_PREFIX) for value in posted.getlist(name)]
+    carried = (FIELD_PREFIX, COUNT_PREFIX)  # the answers, and how many instances each repeat has
+    return [(name, value) for name in posted if name.startswith(carried) for value in posted.getlist(name)]

@@ -18,7 +18,7 @@ from survey.models import SurveyVersion
 from survey.questionnaire import Definition
 from survey.services.media import media_questions, store_media
 from survey.services.sites import list_sites
-from survey.services.submissions import find_response, record_submission
+from survey.services.submissions import Submission, find_response, record_submission
 from survey.services.surveys import list_open_surveys, open_survey
 from survey.web.public import bp, drafts, resubmission
 from survey.web.public.forms import answers_from, build_form, submission_from, uploads_from
@@ -34,6 +34,7 @@ from survey.web.public.pages import (
     split_pages,
     turn_page,
 )
+from survey.web.public.repeats import changed_instances, changes_instances
 from survey.web.public.review import carried_answers, review_rows
 
 LAST_PAGE = "last"  # where the send button is: the answers were the same as those just sent
@@ -56,8 +57,10 @@ def answer_survey(slug: str) -> ResponseReturnValue:
     if files := len(media_questions(definition)):  # room for each file, over the limit for the rest
         request.max_content_length = files * media_max_bytes() + int(current_app.config["MAX_CONTENT_LENGTH"])
     draft = drafts.load_draft(slug, definition.version) if request.method == "GET" else None
-    form = build_form(definition, language, list_sites(), MultiDict(draft.answers) if draft else None)
     step = request.form.get("step", "")  # review, next, back, restart; "change" from the review page
+    if changes_instances(step):
+        return _changed_instances(definition, language, changed_instances(definition, request.form, step))
+    form = build_form(definition, language, list_sites(), MultiDict(draft.answers) if draft else None)
     valid = form.validate_on_submit()
     if step == "restart" and "csrf_token" not in form.errors:
         drafts.drop_draft(slug)
@@ -80,18 +83,35 @@ def _store(
     submission = submission_from(form, version, definition, language)
     known = find_response(submission.uuid)
     if known is not None and resubmission.is_own(known):  # a double tap: the receipt it already has
-        resubmission.remember_sent(slug, known, submission.answers)
+        resubmission.remember_sent(slug, known, _as_sent(submission))
         return redirect(url_for("public.thanks", slug=slug))
     if known is not None:  # another browser's id, or a stale page: these answers are a new response
         submission = replace(submission, uuid=str(uuidlib.uuid4()))
-    if not form.repeat.data and resubmission.is_repeat(slug, submission.answers):
+    if not form.repeat.data and resubmission.is_repeat(slug, _as_sent(submission)):
         form.repeat.data = "1"  # the same answers again: stored only if the resident says so
         return _form_page(form, definition, language, page=LAST_PAGE, repeat=True)
     response = record_submission(submission)
     store_media(response, definition, uploads_from(form, definition))
-    resubmission.remember_sent(slug, response, submission.answers)
+    resubmission.remember_sent(slug, response, _as_sent(submission))
     drafts.drop_draft(slug)
     return redirect(url_for("public.thanks", slug=slug))
+
+
+def _as_sent(submission: Submission) -> dict[str, object]:
+    """The answers as a resend is told by: each instance's too, named repeat.n.question as no question can be."""
+    return dict(submission.answers) | {
+        f"{repeat}.{number}.{question}": value
+        for repeat, instances in submission.instances.items()
+        for number, answers in enumerate(instances, start=1)
+        for question, value in answers.items()
+    }
+
+
+def _changed_instances(definition: Definition, language: str, posted: MultiDict[str, str]) -> str:
+    """Without JavaScript: the same page with an instance added or removed, or as many as the answers say."""
+    form = build_form(definition, language, list_sites(), posted)
+    clear_errors(form)
+    return _form_page(form, definition, language, page=request.form.get("page", "1"))
 
 
 def _turned_page(form: FlaskForm, definition: Definition, language: str, slug: str, step: str) -> str:
@@ -114,7 +134,7 @@ def _review_page(form: FlaskForm, definition: Definition, language: str) -> str:
         definition=definition,
         rows=review_rows(form, definition, answers_from(form, definition), language),
         carried=carried_answers(request.form),
-        row_pages={q.name: page_of_question(pages, q.name) for q in definition.questions},  # "Change" opens it
+        row_pages={name: page_of_question(pages, name) for page in pages for name in page.questions},  # "Change"
     )
 
 

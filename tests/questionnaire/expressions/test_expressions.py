@@ -67,7 +67,14 @@ def matches(result: object, case: dict[str, Any]) -> bool:
 def run_case(case: dict[str, Any]) -> object:
     """Evaluate one case of the table."""
     today = date.fromisoformat(case["today"]) if "today" in case else None
-    return evaluate(case["expr"], case["values"], current=case.get("current"), today=today)
+    return evaluate(
+        case["expr"],
+        case["values"],
+        current=case.get("current"),
+        today=today,
+        position=case.get("position"),
+        repeats=case.get("repeats"),
+    )
 
 
 def case_id(case: dict[str, Any]) -> str:

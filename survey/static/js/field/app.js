@@ -275,21 +275,31 @@
     return site ? site.name : (slug || '');
   };
 
-  function asksForFiles(items) {
+  function asksFor(items, types) {
     return items.some(function (item) {
-      return MEDIA_TYPES.indexOf(item.type) >= 0 || asksForFiles(item.questions || []);
+      return types.indexOf(item.type) >= 0 || asksFor(item.questions || [], types);
     });
   }
+
+  // Why a survey is filled in on the web form rather than here: files, or repeats; '' when it is not.
+  App.prototype.onWebOnly = function (survey) {
+    var items = survey.definition.questions || [];
+    if (asksFor(items, ['repeat'])) {
+      return this.strings.repeatsOnWeb;
+    }
+    return asksFor(items, MEDIA_TYPES) ? this.strings.mediaOnWeb : '';  // the offline queue carries text, not files
+  };
 
   App.prototype.renderHome = function () {
     var self = this;
     var list = self.find('[data-surveys]');
     list.textContent = '';
     self.surveys.forEach(function (survey) {
-      if (asksForFiles(survey.definition.questions || [])) {  // the offline queue carries text, not files
+      var onWeb = self.onWebOnly(survey);
+      if (onWeb) {
         list.appendChild(S.el('li', { 'data-survey-on-web': survey.slug }, [
           S.el('a', { class: 'button', href: self.config.answerUrl.replace('__slug__', encodeURIComponent(survey.slug)) }, [self.title(survey.slug)]), ' ',
-          S.el('span', { class: 'hint' }, [self.strings.mediaOnWeb])
+          S.el('span', { class: 'hint' }, [onWeb])
         ]));
         return;
       }
