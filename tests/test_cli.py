@@ -83,7 +83,12 @@ def test_demo_load_is_idempotent(runner, db):
     responses = db.session.scalars(select(Response)).all()
     assert len(responses) == 12
     assert {r.language for r in responses} == {"en", "es"}
-    assert len(db.session.scalars(select(User)).all()) == 3
+    assert sorted(u.role.value for u in db.session.scalars(select(User))) == [
+        "admin",
+        "evaluator",
+        "field_worker",
+        "lead_evaluator",
+    ]
 
 
 def test_codebook_export_writes_the_codebook_in_use(runner, db, make_user, tmp_path):

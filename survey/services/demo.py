@@ -73,7 +73,8 @@ def load_demo_setup() -> tuple[SurveyVersion, list[tuple[str, Role]]]:
             create_user(email, DEMO_PASSWORD, role)
         accounts.append((email, role))
     if not list_teams():  # a team to show; the example survey stays with every field worker
-        save_team(DEMO_TEAM, [user.id for email, _ in DEMO_ACCOUNTS[2:] if (user := find_user(email))], by=None)
+        collectors = [email for email, role in DEMO_ACCOUNTS if role is Role.FIELD_WORKER]
+        save_team(DEMO_TEAM, [user.id for email in collectors if (user := find_user(email))], by=None)
     return version, accounts
 
 
