@@ -86,3 +86,50 @@ def test_add_and_remove_work_in_the_page_and_number_the_instances_again(page, li
     page.get_by_role("button", name="Send my answers").click()
     stored = db.session.execute(select(Answer.question, Answer.instance, Answer.value_text).order_by(Answer.id)).all()
     assert sorted(stored) == [("age", 1, "12"), ("age", 2, "5"), ("gap", 2, "7")]
+
+
+PAGED = {
+    "form_id": "paged",
+    "title": "Paged",
+    "questions": [
+        {
+            "name": "kids",
+            "type": "group",
+            "label": "Children",
+            "questions": [
+                {
+                    "name": "child",
+                    "type": "repeat",
+                    "label": "Child",
+                    "questions": [
+                        {
+                            "name": "age",
+                            "type": "integer",
+                            "label": "Age",
+                            "constraint": ". < 18",
+                            "constraint_message": "A child is under 18",
+                        }
+                    ],
+                }
+            ],
+        },
+        {
+            "name": "more",
+            "type": "group",
+            "label": "More",
+            "questions": [{"name": "note", "type": "text", "label": "Anything else?"}],
+        },
+    ],
+}
+
+
+def test_next_names_the_instance_of_a_wrong_answer_in_the_page_s_summary(page, live_server, db):
+    import_survey(PAGED, publish=True)
+    db.session.commit()
+    page.goto(f"{live_server}/s/paged")
+    page.locator("input[name='q_age.1']").fill("5")
+    page.get_by_role("button", name="Add another").click()
+    page.locator("input[name='q_age.2']").fill("30")
+    page.get_by_role("button", name="Next").click()
+    summary = page.locator("[data-page-summary] li")
+    assert summary.all_inner_texts() == ["Child 2: Age\nA child is under 18"]

@@ -75,6 +75,13 @@
     this.form.querySelectorAll('.has-error[data-question]').forEach(function (q) { q.classList.remove('has-error'); });
   };
 
+  // "Household member 2: " for a question of a repeat's instance, as the review page names it.
+  function instanceOf(question) {
+    var instance = question.closest('.repeat-instance');
+    var legend = instance && instance.querySelector('.instance-legend');
+    return legend ? legend.textContent.trim() + ': ' : '';
+  }
+
   // Say what is wrong on this page as the server would: a summary linking to each question, and its message.
   Pager.prototype.report = function (found) {
     var section = this.section(this.current);
@@ -98,7 +105,7 @@
         asked.querySelectorAll('.required').forEach(function (mark) { mark.remove(); });
         var label = document.createElement('span');
         label.className = 'summary-question';
-        label.textContent = asked.textContent.trim();
+        label.textContent = instanceOf(question) + asked.textContent.trim();
         link.appendChild(label);
         link.appendChild(document.createTextNode(' '));
       }
