@@ -174,3 +174,12 @@ def test_the_same_answers_for_other_people_are_not_taken_for_a_resend(client, ho
     assert again.status_code == 302 and count(Response) == 2
     same = post(client, q_village="Alto", r_member="1", **{"q_member_name.1": "Luis"})
     assert same.status_code == 200 and count(Response) == 2  # the very same answers: asked to confirm
+
+
+def test_the_review_page_shows_a_repeat_where_the_form_asks_it(client, db):
+    later = {"name": "later", "type": "text", "label": {"en": "And after them?", "es": "¿Y después?"}}
+    import_survey({**HOUSEHOLD, "questions": [*HOUSEHOLD["questions"], later]}, publish=True)
+    db.session.commit()
+    fields = {"q_village": "Alto", "q_member_name.1": "Ana", "q_later": "Nothing"}
+    html = post(client, step="review", r_member="1", **fields).get_data(as_text=True)
+    assert html.index("Village") < html.index("Household member 1: Name") < html.index("And after them?")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -9,7 +10,7 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, Field
 
-from survey.questionnaire import Definition, pick
+from survey.questionnaire import Definition, Group, Question, Repeat, pick
 from survey.web.public.forms import FIELD_PREFIX
 from survey.web.public.repeats import COUNT_PREFIX, instance_field, instance_title
 
@@ -37,35 +38,47 @@ def _shown_answer(field: Field) -> str:
 
 
 def review_rows(form: FlaskForm, definition: Definition, answers: dict[str, object], language: str) -> list[ReviewRow]:
-    """Every answer that would be stored, in the form's order; calculations show their value."""
+    """Every answer that would be stored, in the form's order, a repeat's instances where it is asked;
+    calculations show their value."""
     rows = []
-    for question in definition.questions:
-        if question.name not in answers:
+    for item in _asked(definition.items):
+        if isinstance(item, Repeat):
+            rows += _instance_rows(form, definition, item, language)
             continue
-        name = FIELD_PREFIX + question.name
-        answer = _shown_answer(form[name]) if name in form else str(answers[question.name])
-        label = pick(question.label, language, definition.default_language) or question.name
+        if item.name not in answers:
+            continue
+        name = FIELD_PREFIX + item.name
+        answer = _shown_answer(form[name]) if name in form else str(answers[item.name])
+        label = pick(item.label, language, definition.default_language) or item.name
         field_id = form[name].id if name in form else ""
-        rows.append(ReviewRow(question.name, field_id, label, answer, str(answers[question.name])))
-    return rows + _instance_rows(form, definition, language)
+        rows.append(ReviewRow(item.name, field_id, label, answer, str(answers[item.name])))
+    return rows
 
 
-def _instance_rows(form: FlaskForm, definition: Definition, language: str) -> list[ReviewRow]:
-    """The answers of each repeat instance, each label naming its instance."""
+def _asked(items: tuple[Question | Group | Repeat, ...]) -> Iterator[Question | Repeat]:
+    """The questions and repeats in the order the form asks them, out of their groups."""
+    for item in items:
+        if isinstance(item, Group):
+            yield from _asked(item.items)
+        else:
+            yield item
+
+
+def _instance_rows(form: FlaskForm, definition: Definition, repeat: Repeat, language: str) -> list[ReviewRow]:
+    """The answers of each of a repeat's instances, each label naming its instance."""
     rows = []
-    for name, repeat in definition.repeats.items():
-        for position, answers in enumerate(form.instances.get(name, ()), start=1):
-            title = instance_title(repeat, position, definition, language)
-            for question in repeat.questions:
-                if question.name not in answers:
-                    continue
-                field = instance_field(question, position)
-                answer = _shown_answer(form[field]) if field in form else str(answers[question.name])
-                label = f"{title}: {pick(question.label, language, definition.default_language) or question.name}"
-                key = field.removeprefix(FIELD_PREFIX)
-                rows.append(
-                    ReviewRow(key, form[field].id if field in form else "", label, answer, str(answers[question.name]))
-                )
+    for position, answers in enumerate(form.instances.get(repeat.name, ()), start=1):
+        title = instance_title(repeat, position, definition, language)
+        for question in repeat.questions:
+            if question.name not in answers:
+                continue
+            field = instance_field(question, position)
+            answer = _shown_answer(form[field]) if field in form else str(answers[question.name])
+            label = f"{title}: {pick(question.label, language, definition.default_language) or question.name}"
+            key = field.removeprefix(FIELD_PREFIX)
+            rows.append(
+                ReviewRow(key, form[field].id if field in form else "", label, answer, str(answers[question.name]))
+            )
     return rows
 
 
