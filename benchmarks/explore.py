@@ -3,9 +3,11 @@
 Rows are written straight into the tables (responses over a year at the demo sites, four answers,
 one analysed testimony and one or two tags each) on a file SQLite database in a temporary folder,
 then on PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a scratch database: its
-tables are dropped and rebuilt; ANALYZE runs after each load. Times are the best of a few rounds
-(one for the exports); the peak resident memory after each export shows whether it grows with the
-rows.
+tables are dropped and rebuilt; the rollup is counted again and ANALYZE runs after each load, as
+after any bulk load. Times are the best of a few rounds (one for the exports); the peak resident
+memory after each export shows whether it grows with the rows. VOCES_BENCH_EXPLORE_SIZES sets the
+sizes ("10000,100000,1000000"); the exports are measured up to VOCES_BENCH_EXPORT_MAX testimonies
+(100000 by default), since at a million they take longer than the rest together.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from survey.models import Survey
 
 SIZES = [int(n) for n in os.environ.get("VOCES_BENCH_EXPLORE_SIZES", "10000,100000").split(",")]
+EXPORT_MAX = int(os.environ.get("VOCES_BENCH_EXPORT_MAX", "100000"))
 ROUNDS = 3
 CHUNK = 5000
 
@@ -50,6 +53,7 @@ def _fill(count: int) -> None:
     from survey.models import Answer, Response, Site, Testimonial, ThemeTag
     from survey.models.tag_rule import TagSource
     from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
+    from survey.services.rollups import rebuild_rollups
     from survey.services.sites import upsert_sites_from_file
     from survey.services.surveys import import_survey, read_survey_file
 
@@ -123,14 +127,16 @@ def _fill(count: int) -> None:
             for theme in rng.sample(themes, rng.choice([1, 2]))
         ]
         db.session.execute(insert(ThemeTag), tags)
+    rebuild_rollups()  # what the list reads the published groups from
     db.session.commit()
 
 
-def _figures(survey: Survey, limits: dict[str, int]) -> tuple[dict[str, float], int, int]:
+def _figures(survey: Survey, limits: dict[str, int], exports: bool) -> tuple[dict[str, float], int, int]:
     """Seconds per measure, and the peak memory (MB) after the CSV and after the XLSX export."""
-    from sqlalchemy import text
+    from sqlalchemy import select, text
 
     from survey.extensions import db
+    from survey.models import Site
     from survey.services.explore import ExploreFilters, list_testimonies
     from survey.services.export_files import csv_lines, write_xlsx
     from survey.services.exports import prepare_export, response_rows
@@ -138,17 +144,26 @@ def _figures(survey: Survey, limits: dict[str, int]) -> tuple[dict[str, float], 
     def bare() -> object:
         return db.session.scalar(text("SELECT count(*) FROM testimonial"))
 
-    def first_page(filters: ExploreFilters) -> object:
-        return list_testimonies(survey, filters, page=1, **limits)
+    def page(filters: ExploreFilters, number: int = 1) -> object:
+        return list_testimonies(survey, filters, page=number, **limits)
 
+    site = db.session.scalars(select(Site.id).order_by(Site.id)).first()
     themed = ExploreFilters(theme="safety", sentiment="negative", sort="confidence")
     figures = {
         "SELECT count(*)": _best(ROUNDS, bare),
-        "list, first page": _best(ROUNDS, lambda: first_page(ExploreFilters())),
-        "list, theme + sentiment, by confidence": _best(ROUNDS, lambda: first_page(themed)),
-        "list, search": _best(ROUNDS, lambda: first_page(ExploreFilters(search="clinic"))),
+        "list, first page": _best(ROUNDS, lambda: page(ExploreFilters())),
+        "list, 40th page": _best(ROUNDS, lambda: page(ExploreFilters(), 40)),
+        "list, one theme": _best(ROUNDS, lambda: page(ExploreFilters(theme="safety"))),
+        "list, one site": _best(ROUNDS, lambda: page(ExploreFilters(site_id=site))),
+        "list, an answer": _best(ROUNDS, lambda: page(ExploreFilters(answer=("safe_at_night", "1")))),
+        "list, most negative first": _best(ROUNDS, lambda: page(ExploreFilters(sort="most_negative"))),
+        "list, theme + sentiment, by confidence": _best(ROUNDS, lambda: page(themed)),
+        "list, surest tags first": _best(ROUNDS, lambda: page(ExploreFilters(sort="confidence"))),
+        "list, search": _best(ROUNDS, lambda: page(ExploreFilters(search="clinic"))),
     }
     db.session.rollback()
+    if not exports:
+        return figures, 0, 0
     export = prepare_export(survey, ExploreFilters(), publication=False, **limits)
     figures["export CSV, every response"] = _best(1, lambda: sum(1 for _ in csv_lines(response_rows(export))))
     csv_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
@@ -184,12 +199,13 @@ def _measure(url: str, label: str) -> None:
             db.session.execute(text("ANALYZE"))  # statistics for the planner, as a database in use has them
             db.session.commit()
             survey = db.session.scalars(db.select(Survey)).one()
-            figures, csv_rss, xlsx_rss = _figures(survey, limits)
+            figures, csv_rss, xlsx_rss = _figures(survey, limits, exports=size <= EXPORT_MAX)
             base = figures["SELECT count(*)"]
             print(f"{label}, {size} testimonies:")
             for name, seconds in figures.items():
                 print(f"  {name:<42} {seconds * 1000:10.1f} ms  ({seconds / base:8.0f} x the count)")
-            print(f"  peak memory of this process after the CSV {csv_rss} MB, after the XLSX {xlsx_rss} MB")
+            if size <= EXPORT_MAX:
+                print(f"  peak memory of this process after the CSV {csv_rss} MB, after the XLSX {xlsx_rss} MB")
         Base.metadata.drop_all(db.engine)
 
 

@@ -61,6 +61,10 @@ SEARCH_TABLE = "testimonial_fts"
 SEARCH_INDEX = "ix_testimonial_search"
 
 
+# Indexes on an expression, which SQLite cannot reflect nor a comparison there see: checked by name.
+EXPRESSION_INDEXES = frozenset({"ix_testimonial_most_negative", "ix_testimonial_most_positive"})
+
+
 def compared(name: str | None, type_: str, parent_names: object) -> bool:
     """Say whether a schema comparison looks at this table or index (Alembic's include_name)."""
     if type_ == "table" and name is not None and name.startswith(SEARCH_TABLE):

@@ -49,6 +49,8 @@ class Response(Base):
     __table_args__ = (
         Index("ix_response_version_submitted", "survey_version_id", "submitted_at"),
         Index("ix_response_version_site_submitted", "survey_version_id", "site_id", "submitted_at"),
+        # The list of one site's testimonies, newest first, reads this index as far as a page.
+        Index("ix_response_site_submitted", "site_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

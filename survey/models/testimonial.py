@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Enum, Float, ForeignKey, String, Text, UniqueConstraint, true
+from sqlalchemy import JSON, Boolean, Enum, Float, ForeignKey, Index, String, Text, UniqueConstraint, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, UTCDateTime, utcnow
@@ -14,6 +14,10 @@ from survey.models.response import Response
 from survey.models.tag_rule import TagSource, counted
 
 PENDING = "pending"  # the analyser and codebook version of a testimony stored but not analysed yet
+# The polarity the list's sentiment orders give a text not scored, so that it comes last either way;
+# written into the SQL, not bound, so that the ORDER BY is the expression of the index that serves it.
+UNSCORED_AFTER_NEGATIVE = "9.0"
+UNSCORED_AFTER_POSITIVE = "-9.0"
 
 
 class Testimonial(Base):
@@ -24,7 +28,11 @@ class Testimonial(Base):
     """
 
     __tablename__ = "testimonial"
-    __table_args__ = (UniqueConstraint("response_id", "question", name="uq_testimonial_response_id_question"),)
+    __table_args__ = (
+        UniqueConstraint("response_id", "question", name="uq_testimonial_response_id_question"),
+        Index("ix_testimonial_most_negative", text(f"coalesce(polarity, {UNSCORED_AFTER_NEGATIVE})"), "id"),
+        Index("ix_testimonial_most_positive", text(f"coalesce(polarity, {UNSCORED_AFTER_POSITIVE})"), "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
@@ -67,6 +75,8 @@ class ThemeTag(Base):
     __tablename__ = "theme_tag"
     __table_args__ = (
         UniqueConstraint("testimonial_id", "theme", "source", name="uq_theme_tag_testimonial_theme_source"),
+        # The list of a theme's testimonies, surest tag first, reads this index as far as a page.
+        Index("ix_theme_tag_theme_confidence", "theme", "confidence"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

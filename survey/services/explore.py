@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -22,23 +22,29 @@ from sqlalchemy import (
     exists,
     false,
     func,
+    inspect,
+    literal,
     literal_column,
     not_,
     or_,
     select,
     text,
+    true,
 )
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.sql.util import ClauseAdapter
 
 from survey.analysis.pipeline import redact_testimony
 from survey.analysis.search_terms import fts5_query, parse_search
-from survey.disclosure import RESPONSES, Key, Month, View, protect
+from survey.disclosure import ALL, RESPONSES, Key, Month, Site, View, protect
 from survey.extensions import db
-from survey.models import Answer, Response, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
+from survey.models import Answer, Response, SummaryCount, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.models.base import SEARCH_TABLE
+from survey.models.testimonial import UNSCORED_AFTER_NEGATIVE, UNSCORED_AFTER_POSITIVE
 from survey.questionnaire import Definition, Question, Repeat, pick
 from survey.services.blindness import NO_BLINDFOLD, Blindfold
 from survey.services.part_counts import NEUTRAL_WITHIN, month_of
+from survey.services.rollups import settle_rollups
 from survey.services.sites import sites_chosen
 
 SENTIMENTS = ("negative", "neutral", "positive", "not_scored")
@@ -61,6 +67,9 @@ class ExploreFilters:
     channel: str | None = None  # a Channel value
     version: str | None = None  # a SurveyVersion.version
     answer: tuple[str, str] | None = None  # a select-one question and one of its choices
+    # A second answer, as a cross-tab's cell adds to its row's: a select question and a choice given
+    # (for a select-multiple question, one of the choices ticked).
+    also: tuple[str, str] | None = None
     search: str = ""
     sort: str = "newest"
     # The person looking, if they code some testimonies blind: tags filter and sort as they see them.
@@ -86,21 +95,36 @@ class TestimonyPage:
     has_next: bool = False
 
 
-def published_view(survey: Survey, filters: ExploreFilters, *, min_group: int, block: int = 0) -> View | None:
+class PublishedView(View):
+    """A view of the atoms, knowing besides the months each site has responses in."""
+
+    stored: dict[Site, tuple[Month, Month]]  # per site, its first and last month with responses
+
+
+def published_view(survey: Survey, filters: ExploreFilters, *, min_group: int, block: int = 0) -> PublishedView | None:
     """The atoms published for the filters' site and months, as the summary's; None under the minimum.
 
-    Atoms depend on the responses per site and month alone, so only those are counted here.
+    Atoms depend on the responses per site and month alone, read from the rollup as the summary reads
+    them, so that this does not grow with the responses.
     """
-    month = month_of(Response.submitted_at).label("month_key")
+    settle_rollups()  # what this transaction wrote and has not counted yet
+    versions = select(SurveyVersion.id).where(SurveyVersion.survey_id == survey.id)
     rows = db.session.execute(
-        select(Response.site_id, month, func.count(Response.id))
-        .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
-        .where(SurveyVersion.survey_id == survey.id)
-        .group_by(Response.site_id, "month_key")
+        select(SummaryCount.site_id, SummaryCount.month, func.sum(SummaryCount.count))
+        .where(
+            SummaryCount.survey_version_id.in_(versions),
+            SummaryCount.statistic == RESPONSES,
+            SummaryCount.part == ALL,
+        )
+        .group_by(SummaryCount.site_id, SummaryCount.month)
     )
-    counts: dict[Key, int] = {(site, m, RESPONSES, "all"): n for site, m, n in rows}
+    counts: dict[Key, int] = {(site, m, RESPONSES, ALL): int(n) for site, m, n in rows if n}
     protected = protect(counts, [], min_group, block=block)
-    view = View(protected, sites_filtered(filters), filters.month_from, filters.month_to)
+    view = PublishedView(protected, sites_filtered(filters), filters.month_from, filters.month_to)
+    view.stored = {}
+    for site, month, _statistic, _part in counts:
+        first, last = view.stored.get(site, (month, month))
+        view.stored[site] = (min(first, month), max(last, month))
     return view if view.count(RESPONSES).value >= min_group else None
 
 
@@ -109,30 +133,60 @@ def sites_filtered(filters: ExploreFilters) -> set[int] | None:
     return sites_chosen(filters.site_id, filters.region)
 
 
-def in_atoms(view: View) -> ColumnElement[bool]:
-    """Responses submitted inside the view's atoms, and in no other."""
+def in_atoms(view: PublishedView) -> ColumnElement[bool]:
+    """Responses submitted inside the view's atoms, and in no other.
+
+    What every response stored passes is left out: a site whose months the atoms span whole needs no
+    test of the month, and when every site with responses is so, no test at all. The planners then
+    estimate the rest well (PostgreSQL reads a search through its index instead of every text), and
+    the month, when it must be tested, is computed per row on purpose: a condition no index can seek
+    leaves the planner the index that gives the list's order, read only as far as a page.
+    """
     month = month_of(Response.submitted_at)
-    spans = [
-        and_(Response.site_id.is_(None) if site is None else Response.site_id == site, month.between(first, last))
-        for site, (first, last) in view.spans().items()
-    ]
-    return or_(false(), *spans)
+    whole, partial = [], []
+    for site, (first, last) in view.spans().items():
+        stored_first, stored_last = view.stored.get(site, (first, last))
+        if first <= stored_first and stored_last <= last:
+            whole.append(site)
+        else:
+            partial.append(and_(_at(site), month.between(first, last)))
+    if not partial and set(whole) == set(view.stored):
+        return true()
+    sites = [s for s in whole if s is not None]
+    if sites:
+        partial.append(Response.site_id.in_(sites))
+    if None in whole:
+        partial.append(_at(None))
+    return or_(false(), *partial)
 
 
-def response_conditions(survey: Survey, view: View, filters: ExploreFilters) -> list[ColumnElement[bool]]:
-    """The conditions on Response (joined with SurveyVersion) that the filters ask for."""
-    conditions = [SurveyVersion.survey_id == survey.id, in_atoms(view)]
+def _at(site: Site) -> ColumnElement[bool]:
+    return Response.site_id.is_(None) if site is None else Response.site_id == site
+
+
+def response_conditions(survey: Survey, view: PublishedView, filters: ExploreFilters) -> list[ColumnElement[bool]]:
+    """The conditions on Response that the filters ask for.
+
+    The survey's versions are a list to look up rather than a table to join: joined, they lead SQLite
+    to read every response of a site through the index on version and site, then sort them all.
+    """
+    versions = select(SurveyVersion.id).where(SurveyVersion.survey_id == survey.id)
+    if filters.version:
+        versions = versions.where(SurveyVersion.version == filters.version)
+    conditions = [Response.survey_version_id.in_(versions), in_atoms(view)]
     if filters.consent:
         conditions.append(Response.consent_scope == filters.consent)
     if filters.channel:
         conditions.append(Response.channel == filters.channel)
-    if filters.version:
-        conditions.append(SurveyVersion.version == filters.version)
     if filters.answer:
         question, choice = filters.answer
         conditions.append(
             exists().where(Answer.response_id == Response.id, Answer.question == question, Answer.value_text == choice)
         )
+    if filters.also:
+        question, choice = filters.also
+        ticked = (literal(" ") + Answer.value_text + literal(" ")).like(f"% {_escape_like(choice)} %", escape="\\")
+        conditions.append(exists().where(Answer.response_id == Response.id, Answer.question == question, ticked))
     return conditions
 
 
@@ -192,13 +246,49 @@ def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def matching(survey: Survey, view: View, filters: ExploreFilters) -> Select[Any]:
-    """The testimonies the filters select, not yet ordered."""
-    return (
+def matching(survey: Survey, view: PublishedView, filters: ExploreFilters) -> Select[Any]:
+    """The testimonies the filters select, not yet ordered (joined with their surest tag of the theme
+    when they are sorted by it)."""
+    query = (
         select(Testimonial)
         .join(Response, Response.id == Testimonial.response_id)
-        .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
         .where(*response_conditions(survey, view, filters), *testimony_conditions(filters))
+    )
+    if filters.sort == "confidence" and filters.theme:
+        query = query.join(BEST_TAG, surest_tag(filters))
+    return query
+
+
+BEST_TAG = aliased(ThemeTag, name="best_tag")
+BETTER_TAG = aliased(ThemeTag, name="better_tag")
+
+
+def surest_tag(filters: ExploreFilters) -> ColumnElement[bool]:
+    """BEST_TAG is the testimony's surest tag of the filters' theme that the person may see (of equal ones,
+    the last written): a row per testimony whose confidence is the list's order, so that the index on
+    theme and confidence gives a page of it without a look at every tag of the theme."""
+
+    def seen(tag: Any) -> ColumnElement[bool]:
+        return cast(
+            ColumnElement[bool], ClauseAdapter(inspect(tag).selectable).traverse(filters.blindfold.tag_clause())
+        )
+
+    surer = or_(
+        BETTER_TAG.confidence > BEST_TAG.confidence,
+        and_(BETTER_TAG.confidence == BEST_TAG.confidence, BETTER_TAG.id > BEST_TAG.id),
+    )
+    return and_(
+        BEST_TAG.testimonial_id == Testimonial.id,
+        BEST_TAG.theme == filters.theme,
+        seen(BEST_TAG),
+        not_(
+            exists().where(
+                BETTER_TAG.testimonial_id == BEST_TAG.testimonial_id,
+                BETTER_TAG.theme == BEST_TAG.theme,
+                seen(BETTER_TAG),
+                surer,
+            )
+        ),
     )
 
 
@@ -206,10 +296,12 @@ def _sort_key(filters: ExploreFilters) -> tuple[SQLColumnExpression[Any], bool]:
     """The expression the list is ordered by, never NULL, and whether it runs from high to low."""
     if filters.sort == "oldest":
         return Response.submitted_at, False
-    if filters.sort == "most_negative":
-        return func.coalesce(Testimonial.polarity, 9.0), False  # not scored last
+    if filters.sort == "most_negative":  # not scored last, by the expression an index keeps in order
+        return func.coalesce(Testimonial.polarity, literal_column(UNSCORED_AFTER_NEGATIVE)), False
     if filters.sort == "most_positive":
-        return func.coalesce(Testimonial.polarity, -9.0), True
+        return func.coalesce(Testimonial.polarity, literal_column(UNSCORED_AFTER_POSITIVE)), True
+    if filters.sort == "confidence" and filters.theme:
+        return BEST_TAG.confidence, True  # joined by matching(), read in order from its index
     if filters.sort == "confidence":
         tags = select(func.max(ThemeTag.confidence)).where(
             ThemeTag.testimonial_id == Testimonial.id, filters.blindfold.tag_clause()

@@ -108,11 +108,7 @@ def prepare_export(
     view = published_view(survey, filters, min_group=min_group, block=block)
     if view is None:
         raise ExportWithheld
-    query = (
-        select(Response.id)
-        .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
-        .where(*response_conditions(survey, view, filters))
-    )
+    query = select(Response.id).where(*response_conditions(survey, view, filters))
     if filters.narrows_testimonies or filters.language:
         query = query.where(exists().where(Testimonial.response_id == Response.id, *testimony_conditions(filters)))
     limited = query.limit(min_group).subquery()

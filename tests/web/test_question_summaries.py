@@ -112,3 +112,16 @@ def test_a_region_narrows_the_summary_and_its_links_keep_it(client, make_user, l
     assert "answer=safe_at_night%3D1&amp;region=CO:Nari%C3%B1o" in safe[:4000]
     everywhere = browser.get(URL).get_data(as_text=True)
     assert "<strong>11</strong> responses" in everywhere
+
+
+def test_each_count_of_a_cross_tab_opens_the_testimonies_of_its_row_and_column(client, make_user, login, make_response):
+    cells = [("18-24", "1")] * 5 + [("18-24", "5")] * 6 + [("60+", "1")] * 6
+    for n, (age, safe) in enumerate(cells):
+        make_response(age_band=age, safe_at_night=safe, change_story=f"Story {n} of {age} feeling {safe}.")
+    browser = login(make_user(Role.EVALUATOR))
+    page = browser.get(URL + "?by=question:age_band").get_data(as_text=True)
+    cell = f"{URL}/testimonies?answer=age_band%3D18-24&amp;also=safe_at_night%3D5"
+    assert f'<a href="{cell}">6</a>' in page
+    listed = browser.get(cell.replace("&amp;", "&")).get_data(as_text=True)
+    assert listed.count("of 18-24 feeling 5.") == 6 and "feeling 1." not in listed
+    assert '<option selected value="safe_at_night=5">' in listed  # the form keeps the column's answer

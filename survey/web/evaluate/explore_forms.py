@@ -26,6 +26,7 @@ FILTER_NAMES = (
     "channel",
     "version",
     "answer",
+    "also",
     "q",
     "sort",
 )
@@ -74,6 +75,7 @@ class ExploreFilterForm(SummaryFilterForm):
     )
     version = SelectField(_l("Survey version"), validators=[Optional()])
     answer = SelectField(_l("Answer"), validators=[Optional()])
+    also = SelectField(_l("And the answer"), validators=[Optional()])
     sort = SelectField(
         _l("Order"),
         validators=[Optional()],
@@ -88,34 +90,19 @@ class ExploreFilterForm(SummaryFilterForm):
     )
 
     def set_choices(self, codebook: Codebook, definitions: list[Definition], language: str) -> None:
-        """Offer the codebook's themes and sub-themes, the survey's versions and its select-one answers."""
+        """Offer the codebook's themes and sub-themes, the survey's versions and its select answers."""
         self.theme.choices = [ANY] + [
             SelectChoice(t.key, ("— " if t.parent else "") + t.label_in(language)) for t in codebook.themes
         ]
         self.version.choices = [ANY] + [SelectChoice(d.version, d.version) for d in definitions]
-        groups: dict[str, list[SelectChoice]] = {}
-        for definition in definitions:
-            for question in definition.questions:
-                if question.type != "select_one" or question.personal:
-                    continue
-                label = pick(question.label, language, definition.default_language) or question.name
-                options = groups.setdefault(label, [])
-                known = {o.value for o in options}
-                options += [
-                    SelectChoice(
-                        f"{question.name}={c.name}", pick(c.label, language, definition.default_language) or c.name
-                    )
-                    for c in question.choices
-                    if f"{question.name}={c.name}" not in known
-                ]
-        self.answer.choices = {"": [ANY], **groups}
+        self.answer.choices = {"": [ANY], **answer_choices(definitions, language, ("select_one",))}
+        self.also.choices = {"": [ANY], **answer_choices(definitions, language, ("select_one", "select_multiple"))}
 
     def filters(self) -> ExploreFilters:
         """The filters chosen; none when the form does not validate."""
         if not self.validate():
             return ExploreFilters()
         month_from, month_to = self.months()
-        answer = tuple(self.answer.data.split("=", 1)) if self.answer.data else None
         return ExploreFilters(
             site_id=int(self.site.data) if self.site.data else None,
             region=self.region_chosen(),
@@ -127,7 +114,38 @@ class ExploreFilterForm(SummaryFilterForm):
             consent=self.consent.data or None,
             channel=self.channel.data or None,
             version=self.version.data or None,
-            answer=(answer[0], answer[1]) if answer else None,
+            answer=question_and_choice(self.answer.data),
+            also=question_and_choice(self.also.data),
             search=self.q.data or "",
             sort=self.sort.data or "newest",
         )
+
+
+def answer_choices(
+    definitions: list[Definition], language: str, types: tuple[str, ...]
+) -> dict[str, list[SelectChoice]]:
+    """Every choice of the versions' select questions of these types, as "question=choice", by question."""
+    groups: dict[str, list[SelectChoice]] = {}
+    for definition in definitions:
+        for question in definition.questions:
+            if question.type not in types or question.personal:
+                continue
+            label = pick(question.label, language, definition.default_language) or question.name
+            options = groups.setdefault(label, [])
+            known = {o.value for o in options}
+            options += [
+                SelectChoice(
+                    f"{question.name}={c.name}", pick(c.label, language, definition.default_language) or c.name
+                )
+                for c in question.choices
+                if f"{question.name}={c.name}" not in known
+            ]
+    return groups
+
+
+def question_and_choice(value: str | None) -> tuple[str, str] | None:
+    """A "question=choice" value read back as its two parts."""
+    if not value:
+        return None
+    question, _, choice = value.partition("=")
+    return question, choice
