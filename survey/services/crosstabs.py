@@ -5,7 +5,7 @@ small-group rule (survey.disclosure.protect_crosstabs).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
@@ -75,12 +75,21 @@ class CrossTabSummary:
     by: Question
     question: Question
     rows: tuple[tuple[str, QuestionSummary], ...]  # the `by` question's choice, the question within it
+    # Each row's responses as the summary counts them: more than the row's counted cells when cells of
+    # small groups in some place and month are withheld, so its shares are of part of the row only.
+    responses: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def partial(self) -> bool:
+        """Whether a row's shares are of part of its responses only."""
+        return any(self.responses.get(name, 0) > row.counted for name, row in self.rows)
 
 
 def summarise_crosstab(view: View, table: CrossTab, by: Question, question: Question) -> CrossTabSummary:
     """Row shares of a cross-tab over the published cells of the view."""
-    rows = []
+    rows, responses = [], {}
     for row in table.rows:
+        responses[row] = view.count(*table.row_total(row)).value
         cells = [_cell(view, table, row, c) for c in table.columns]
         if table.multiple:
             counted = max((base for _, base in cells), default=0)
@@ -98,7 +107,7 @@ def summarise_crosstab(view: View, table: CrossTab, by: Question, question: Ques
             mean = sum(position * n for position, (n, _) in enumerate(cells, start=1)) / counted
         if counted:
             rows.append((row, QuestionSummary(question, choices, counted, mean)))
-    return CrossTabSummary(by, question, tuple(rows))
+    return CrossTabSummary(by, question, tuple(rows), responses)
 
 
 def _cell(view: View, table: CrossTab, row: str, column: str) -> tuple[int, int]:

@@ -101,3 +101,22 @@ def test_a_personal_question_is_never_what_the_others_are_broken_down_by(example
     definition = parse_definition(data)
     assert "age_band" not in {q.name for q in by_questions(definition)}
     assert "safe_at_night" in {q.name for q in by_questions(definition)}
+
+
+def test_a_row_with_cells_withheld_says_how_many_responses_it_has_in_all(make_response, example_survey):
+    _answer(make_response, 6, age_band="18-24", safe_at_night="1")
+    _answer(make_response, 2, age_band="18-24", safe_at_night="5")
+    _answer(make_response, 6, age_band="18-24", safe_at_night="4")
+    _answer(make_response, 10, age_band="60+", safe_at_night="1")
+    crosstab = _crosstab(example_survey, "safe_at_night")
+    rows = dict(crosstab.rows)
+    assert rows["18-24"].counted == 6 and crosstab.responses["18-24"] == 14  # 100 % of 6, not of 14
+    assert crosstab.partial
+
+
+def test_a_row_shown_whole_is_not_said_to_be_partial(make_response, example_survey):
+    _answer(make_response, 5, age_band="18-24", safe_at_night="1")
+    _answer(make_response, 5, age_band="18-24", safe_at_night="5")
+    crosstab = _crosstab(example_survey, "safe_at_night")
+    assert dict(crosstab.rows)["18-24"].counted == crosstab.responses["18-24"] == 10
+    assert not crosstab.partial

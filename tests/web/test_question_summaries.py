@@ -125,3 +125,15 @@ def test_each_count_of_a_cross_tab_opens_the_testimonies_of_its_row_and_column(c
     listed = browser.get(cell.replace("&amp;", "&")).get_data(as_text=True)
     assert listed.count("of 18-24 feeling 5.") == 6 and "feeling 1." not in listed
     assert '<option selected value="safe_at_night=5">' in listed  # the form keeps the column's answer
+
+
+def test_a_cross_tab_row_with_cells_withheld_says_so_in_spanish(client, make_user, login, make_response):
+    for age, safe in [("18-24", "1")] * 6 + [("18-24", "5")] * 2 + [("18-24", "4")] * 6 + [("60+", "1")] * 10:
+        make_response(age_band=age, safe_at_night=safe)
+    browser = login(make_user(Role.EVALUATOR))
+    page = browser.get(URL + "?by=question:age_band&lang=es").get_data(as_text=True)
+    block = page[page.index("(porcentajes por fila)") :]
+    assert '<span class="muted" data-row-responses>de 14</span>' in block
+    assert "data-partial-rows" in block and "no de todas sus respuestas" in block
+    page = browser.get(URL + "?by=question:age_band&lang=en").get_data(as_text=True)
+    assert "data-partial-rows" in page and "not of all its responses" in page
