@@ -91,16 +91,18 @@ def summarise_crosstab(view: View, table: CrossTab, by: Question, question: Ques
     for row in table.rows:
         responses[row] = view.count(*table.row_total(row)).value
         cells = [_cell(view, table, row, c) for c in table.columns]
+        hidden = [not n and _withheld(view, table, row, c) for c, (n, _) in zip(table.columns, cells, strict=True)]
         if table.multiple:
             counted = max((base for _, base in cells), default=0)
             choices = tuple(
-                ChoiceRow(c, n, n / base if base else None) for c, (n, base) in zip(table.columns, cells, strict=True)
+                ChoiceRow(c, n, n / base if base and not gone else None)
+                for c, (n, base), gone in zip(table.columns, cells, hidden, strict=True)
             )
         else:
             counted = sum(n for n, _ in cells)
             choices = tuple(
-                ChoiceRow(c, n, n / counted if counted else None)
-                for c, (n, _) in zip(table.columns, cells, strict=True)
+                ChoiceRow(c, n, n / counted if counted and not gone else None)
+                for c, (n, _), gone in zip(table.columns, cells, hidden, strict=True)
             )
         mean = None
         if question.likert and counted:
@@ -108,6 +110,12 @@ def summarise_crosstab(view: View, table: CrossTab, by: Question, question: Ques
         if counted:
             rows.append((row, QuestionSummary(question, choices, counted, mean)))
     return CrossTabSummary(by, question, tuple(rows), responses)
+
+
+def _withheld(view: View, table: CrossTab, row: str, column: str) -> bool:
+    """Whether a cell is withheld in some place and month of the view: a 0 shown there would be untrue."""
+    part = cross_part(row, column)
+    return any((atom, table.statistic, part) in view.protected.withheld for atom in view.atoms)
 
 
 def _cell(view: View, table: CrossTab, row: str, column: str) -> tuple[int, int]:

@@ -112,6 +112,8 @@ def test_a_row_with_cells_withheld_says_how_many_responses_it_has_in_all(make_re
     rows = dict(crosstab.rows)
     assert rows["18-24"].counted == 6 and crosstab.responses["18-24"] == 14  # 100 % of 6, not of 14
     assert crosstab.partial
+    # the cells withheld have no share: a 0 there would say nobody answered so
+    assert [r.share for r in rows["18-24"].rows] == [None, 0, 0, 1, None]
 
 
 def test_a_row_shown_whole_is_not_said_to_be_partial(make_response, example_survey):

@@ -135,5 +135,6 @@ def test_a_cross_tab_row_with_cells_withheld_says_so_in_spanish(client, make_use
     block = page[page.index("(porcentajes por fila)") :]
     assert '<span class="muted" data-row-responses>de 14</span>' in block
     assert "data-partial-rows" in block and "no de todas sus respuestas" in block
+    assert block.count('<span title="no se muestra" data-withheld>–</span>') == 2
     page = browser.get(URL + "?by=question:age_band&lang=en").get_data(as_text=True)
     assert "data-partial-rows" in page and "not of all its responses" in page
