@@ -30,6 +30,7 @@ BIND_MISMATCH, CONFLICTING, NOT_STORED = "bind_mismatch", "conflicting", "not_st
 DRAFT, CLOSED, UNPUBLISHED = "draft", "closed", "unpublished"
 NUL_IN_RECORD = "nul_in_record"
 NO_FILE = "no_file"
+IN_REPEAT = "in_repeat"
 FILE_CARRYING_SOURCES = frozenset({"openrosa"})  # a multipart submission brings its files beside the answers
 RECORD_MESSAGES: Mapping[str, str] = {
     **ANSWER_MESSAGES,
@@ -52,6 +53,7 @@ RECORD_MESSAGES: Mapping[str, str] = {
     UNPUBLISHED: N_("version '%(version)s' of survey '%(survey)s' was never published"),
     NUL_IN_RECORD: N_("holds a NUL character, which cannot be stored"),
     NO_FILE: N_("is answered with a photo or recording, which a record cannot carry: answer it on the web form"),
+    IN_REPEAT: N_("belongs to a repeat, which a record cannot carry yet: answer the survey on the web form"),
 }
 
 
@@ -247,6 +249,11 @@ def judge(
                 "answer": echoed(str(raw[question.name])),
             }
             errors[bind] = AnswerError(BIND_MISMATCH, params)
+    # A record has one answer per name: a repeat's instances would be lost but one, so none is taken.
+    repeated = {r.name for r in definition.repeats.values()} | {
+        q.name for r in definition.repeats.values() for q in r.questions
+    }
+    errors |= {name: AnswerError(IN_REPEAT) for name in sorted(repeated & raw.keys())}
     if errors:
         return invalid(record_uuid, errors, language)
     answers, problems = validate_answers(definition, raw, language, known_sites=sites)

@@ -183,3 +183,24 @@ def test_the_review_page_shows_a_repeat_where_the_form_asks_it(client, db):
     fields = {"q_village": "Alto", "q_member_name.1": "Ana", "q_later": "Nothing"}
     html = post(client, step="review", r_member="1", **fields).get_data(as_text=True)
     assert html.index("Village") < html.index("Household member 1: Name") < html.index("And after them?")
+
+
+def test_a_record_answering_a_repeat_is_refused_rather_than_stored_with_one_instance(client, household, make_user, db):
+    _, token = register_device(make_user(Role.FIELD_WORKER), "tablet 1")
+    db.session.commit()
+    record = {
+        "uuid": str(uuid.uuid4()),
+        "survey": "household",
+        "version": household.version,
+        "language": "es",
+        "answers": {"village": "Alto", "member_name": "Ana"},
+        "started_at": "2026-11-20T09:00:00-05:00",
+        "finished_at": "2026-11-20T09:14:00-05:00",
+        "mode": "in_person",
+    }
+    headers = {"Authorization": f"Bearer {token}"}
+    answer = client.post("/api/v1/submissions", json={"records": [record]}, headers=headers)
+    [result] = answer.get_json()["results"]
+    assert result["status"] == "invalid"
+    assert "member_name" in result["errors"] and "repetición" in result["errors"]["member_name"]
+    assert count(Response) == 0
