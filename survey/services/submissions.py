@@ -7,21 +7,36 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import NamedTuple, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Dialect, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
 from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response, Site, SurveyVersion, Testimonial
 from survey.models.base import table_of, utcnow
 from survey.questionnaire import Definition
+from survey.services.bulk_rows import BulkTable, reserve_ids
 from survey.services.deferred import analyse_later
 from survey.services.raw_counts import NUMBER_TYPES, by_question_names
 from survey.services.rollup_deltas import count_submission, defer_changes, new_changes
 from survey.services.rollups import month_key
 from survey.services.testimonies import pending_testimony_row
 
+ANSWER_COLUMNS = ("response_id", "question", "instance", "value_text", "value_number")
+TESTIMONY_COLUMNS = (
+    "id",
+    "response_id",
+    "question",
+    "raw_text",
+    "redacted_text",
+    "redactions",
+    "sentences",
+    "analyser_version",
+    "codebook_version",
+    "analysed_at",
+)
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over a phone
 
 
@@ -145,14 +160,23 @@ def store_submissions(
     inserted = db.session.execute(insert(responses).returning(responses.c.id, responses.c.uuid), rows)
     ids = {row.uuid: row.id for row in inserted}
     answers, testimonies = _answer_rows(submissions, ids, known)
+    connection = db.session.connection()
     if answers:
-        db.session.execute(insert(table_of(Answer)), answers)
+        _bulk_table(connection.dialect, Answer, ANSWER_COLUMNS).write_dicts(connection, answers)
     if testimonies:
-        table = table_of(Testimonial)
-        stored = db.session.execute(insert(table).returning(table.c.id), testimonies).scalars().all()
+        stored = reserve_ids(connection, table_of(Testimonial), len(testimonies))
+        for testimony_id, testimony in zip(stored, testimonies, strict=True):
+            testimony |= {"id": testimony_id, "analysed_at": received}
+        _bulk_table(connection.dialect, Testimonial, TESTIMONY_COLUMNS).write_dicts(connection, testimonies)
         analyse_later(stored)  # the one place stored testimonies are sent for analysis: a worker, or after the commit
     _count(submissions, rows, ids, answers, testimonies)
     return [StoredResponse(ids[str(row["uuid"])], str(row["uuid"]), str(row["receipt_code"])) for row in rows]
+
+
+@lru_cache(maxsize=8)
+def _bulk_table(dialect: Dialect, model: type[Answer] | type[Testimonial], columns: tuple[str, ...]) -> BulkTable:
+    """How to write these columns of a model's table on this database, worked out once."""
+    return BulkTable(dialect, table_of(model), columns)
 
 
 def _answer_rows(
