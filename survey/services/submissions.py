@@ -82,8 +82,8 @@ class Submission:
 
     def bound_answer(self, bind: str) -> str | None:
         """The answer to the question bound to a response field (its site, its consent)."""
-        for question in self.definition.questions:
-            if question.bind == bind and self.answers.get(question.name):
+        for question in self.definition.bound.get(bind, ()):
+            if self.answers.get(question.name):
                 return str(self.answers[question.name])
         return None
 
@@ -255,14 +255,33 @@ def _count(
         answered[answer["response_id"]].append((str(answer["question"]), answer["value_text"]))
     told = Counter(testimony["response_id"] for testimony in testimonies)
     changes = new_changes()
+    counted: dict[int, CountedQuestions] = {}  # by definition: a batch's submissions share a few
     for submission, row in zip(submissions, rows, strict=True):
         response_id = ids[submission.uuid]
         cell = (submission.version.id, _site_of(row), month_key(_submitted(row)))
-        choices = frozenset(q.name for q in submission.definition.questions if q.choices)
-        numbers = frozenset(q.name for q in submission.definition.questions if q.type in NUMBER_TYPES)
-        by = frozenset(by_question_names(submission.definition.questions))
-        count_submission(changes, cell, answered[response_id], choices, told[response_id], numbers, by)
+        questions = counted.get(id(submission.definition))
+        if questions is None:
+            questions = counted[id(submission.definition)] = _counted_questions(submission.definition)
+        count_submission(
+            changes, cell, answered[response_id], questions.choices, told[response_id], questions.numbers, questions.by
+        )
     defer_changes(changes)
+
+
+class CountedQuestions(NamedTuple):
+    """The questions of a definition whose answers the summary counts, by how it counts them."""
+
+    choices: frozenset[str]
+    numbers: frozenset[str]
+    by: frozenset[str]  # select-one questions that cross-tabs split the others by
+
+
+def _counted_questions(definition: Definition) -> CountedQuestions:
+    return CountedQuestions(
+        frozenset(q.name for q in definition.questions if q.choices),
+        frozenset(q.name for q in definition.questions if q.type in NUMBER_TYPES),
+        frozenset(by_question_names(definition.questions)),
+    )
 
 
 def _site_of(row: Mapping[str, object]) -> int | None:
