@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, text
+from sqlalchemy.exc import DBAPIError
 
 BindProcessor = Callable[[Any], Any]
 
@@ -49,9 +50,15 @@ class BulkTable:
         """Insert rows of converted values, in the columns' order, in the connection's transaction."""
         if connection.dialect.name == "postgresql":
             driver: Any = connection.connection.driver_connection  # psycopg's, whose COPY SQLAlchemy does not offer
-            with driver.cursor() as cursor, cursor.copy(f"COPY {self._target} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            statement = f"COPY {self._target} FROM STDIN"
+            try:
+                with driver.cursor() as cursor, cursor.copy(statement) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            except connection.dialect.loaded_dbapi.Error as error:
+                # As SQLAlchemy raises it for any other statement: a UUID stored meanwhile is an IntegrityError.
+                dbapi_error = connection.dialect.loaded_dbapi.Error
+                raise DBAPIError.instance(statement, None, error, dbapi_error, dialect=connection.dialect) from error
             return
         batch = list(rows)
         if batch:

@@ -10,12 +10,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple, cast
 
-from sqlalchemy import Dialect, insert, select
+from sqlalchemy import Dialect, select
 from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
 from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response, Site, SurveyVersion, Testimonial
-from survey.models.base import table_of, utcnow
+from survey.models.base import Base, table_of, utcnow
 from survey.questionnaire import Definition
 from survey.services.bulk_rows import BulkTable, reserve_ids
 from survey.services.deferred import analyse_later
@@ -24,6 +24,23 @@ from survey.services.rollup_deltas import count_submission, defer_changes, new_c
 from survey.services.rollups import month_key
 from survey.services.testimonies import pending_testimony_row
 
+RESPONSE_COLUMNS = (
+    "id",
+    "uuid",
+    "receipt_code",
+    "survey_version_id",
+    "site_id",
+    "interviewer_id",
+    "channel",
+    "language",
+    "consent_scope",
+    "mode",
+    "device_id",
+    "content_hash",
+    "started_at",
+    "submitted_at",
+    "received_at",
+)
 ANSWER_COLUMNS = ("response_id", "question", "instance", "value_text", "value_number")
 TESTIMONY_COLUMNS = (
     "id",
@@ -156,11 +173,12 @@ def store_submissions(
     # In the batch's order, as they arrived. Two batches that hold the same UUIDs in another order
     # may wait each for the other on PostgreSQL: it then stops one, whose caller stores its records
     # one by one, finding the other's.
-    responses = table_of(Response)
-    inserted = db.session.execute(insert(responses).returning(responses.c.id, responses.c.uuid), rows)
-    ids = {row.uuid: row.id for row in inserted}
-    answers, testimonies = _answer_rows(submissions, ids, known)
     connection = db.session.connection()
+    for response_id, row in zip(reserve_ids(connection, table_of(Response), len(rows)), rows, strict=True):
+        row["id"] = response_id
+    _bulk_table(connection.dialect, Response, RESPONSE_COLUMNS).write_dicts(connection, rows)
+    ids = {str(row["uuid"]): cast(int, row["id"]) for row in rows}
+    answers, testimonies = _answer_rows(submissions, ids, known)
     if answers:
         _bulk_table(connection.dialect, Answer, ANSWER_COLUMNS).write_dicts(connection, answers)
     if testimonies:
@@ -174,7 +192,7 @@ def store_submissions(
 
 
 @lru_cache(maxsize=8)
-def _bulk_table(dialect: Dialect, model: type[Answer] | type[Testimonial], columns: tuple[str, ...]) -> BulkTable:
+def _bulk_table(dialect: Dialect, model: type[Base], columns: tuple[str, ...]) -> BulkTable:
     """How to write these columns of a model's table on this database, worked out once."""
     return BulkTable(dialect, table_of(model), columns)
 
