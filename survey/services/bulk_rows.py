@@ -5,7 +5,7 @@ letting SQLAlchemy convert every value would take longer than the database's own
 repeat (a testimony's analysis, a tag's evidence) are converted once by the columns' own types, so
 the rows read back exactly as rows written through the ORM or Core do.
 
-A tablet's batch (survey/services/submissions.py) writes its answers and testimonies the same way:
+A tablet's batch (survey/services/submissions.py) writes its responses, answers and testimonies so too:
 on PostgreSQL a multi-row INSERT costs the driver more to parse than the server to run, and one
 INSERT a row costs a round trip each.
 """
