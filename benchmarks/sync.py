@@ -2,7 +2,11 @@
 and the 99th percentile time of a batch, next to a bare GET /healthz on the same server in the
 same run. The server runs in its own process on a file SQLite database in a temporary folder, then
 on PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a scratch database: its tables
-are dropped and rebuilt."""
+are dropped and rebuilt.
+
+With no broker the server analyses each batch's testimonies right after its commit, so the API's
+figure is bounded by the analysis. The storing alone is measured too, in this process: the same
+batches through the service the API calls, each committed, their analysis left to a worker."""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from benchmarks import ROOT
 
 BATCH = 100
 BATCHES = 20
+IN_PROCESS_BATCHES = 30
 HEALTH_REQUESTS = 300
 
 
@@ -56,6 +61,7 @@ def _prepare(url: str) -> tuple[str, str]:
         Base.metadata.drop_all(db.engine)
         with db.engine.begin() as connection:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            connection.execute(text("DROP TABLE IF EXISTS testimonial_fts"))  # SQLite's search index, not a model
         upgrade()
         logging.getLogger("alembic").setLevel(logging.WARNING)
         upsert_sites_from_file(SITES_FILE)
@@ -176,6 +182,7 @@ def _measure(url: str) -> dict[str, Any]:
         server.terminate()
         server.join(5)
     analysis = bare_analysis(records[: BATCH * BATCHES])
+    alone = stored_in_process(url)
     return {
         "health": health,
         "batches": batches,
@@ -183,7 +190,42 @@ def _measure(url: str) -> dict[str, Any]:
         "replay_s": replay_seconds,
         "dup": duplicates,
         "analysis": analysis,
+        "alone": alone,
     }
+
+
+def stored_in_process(url: str) -> tuple[int, float, float]:
+    """Records stored by the sync service in this process, batches of BATCH committed one by one as the
+    API commits them, with the seconds and this process's CPU seconds it took (on a busy machine the
+    second says more: PostgreSQL's own work is not in it); the analysis they ask for is held back, as a
+    broker would take it."""
+    from unittest import mock
+
+    import survey.tasks
+    from survey import create_app
+    from survey.extensions import db
+    from survey.services.devices import device_for_token
+    from survey.services.sync import ingest_batch
+
+    version, token = _prepare(url)
+    records = _records(version, BATCH * (IN_PROCESS_BATCHES + 1), random.Random(11))
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    held: list[Any] = []
+    with app.app_context(), mock.patch.object(survey.tasks, "send", held.extend):
+        device = device_for_token(token)
+        assert device is not None
+        batches = [records[i : i + BATCH] for i in range(0, len(records), BATCH)]
+        ingest_batch(batches.pop(), user=device.user, device=device, source="api")  # warm-up, not counted
+        db.session.commit()
+        stored = 0
+        start, cpu = time.perf_counter(), time.process_time()
+        for batch in batches:
+            results = ingest_batch(batch, user=device.user, device=device, source="api")
+            db.session.commit()
+            stored += sum(r.status == "created" for r in results)
+        seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
+        db.engine.dispose()
+    return stored, seconds, cpu_seconds
 
 
 def _print(name: str, run: dict[str, Any]) -> None:
@@ -207,11 +249,20 @@ def _print(name: str, run: dict[str, Any]) -> None:
         f"{1000 * run['replay_s']:.0f} ms, nothing stored twice"
     )
     print(f"{'':<11} the analysis alone on the same testimonies: {run['analysis']:6.0f} texts/s")
+    alone, seconds, cpu_seconds = run["alone"]
+    stored_alone = alone / seconds
+    print(
+        f"{'':<11} storing alone, in this process: {stored_alone:6.0f} records/s, "
+        f"{alone / cpu_seconds:6.0f} per CPU second of this process "
+        f"({alone} records, batches of {BATCH}, the analysis left to a worker)"
+    )
     print(
         json.dumps(
             {
                 "database": name,
                 "records_per_s": round(stored / total, 1),
+                "stored_in_process_records_per_s": round(stored_alone, 1),
+                "stored_in_process_records_per_cpu_s": round(alone / cpu_seconds, 1),
                 "bare_analysis_texts_per_s": round(run["analysis"], 1),
                 "batch_p99_ms": round(1000 * p99(batches), 1),
                 "healthz_p99_ms": round(1000 * p99(health), 2),

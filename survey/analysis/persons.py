@@ -298,8 +298,10 @@ class _Finder:
 
     def nicknames(self) -> None:
         for k, word in enumerate(self.words[1:], start=1):
+            if not word.capital or word.folded not in NICKNAMES:
+                continue  # most words: the word before need not be looked at
             before = self._before(k)
-            if word.capital and word.folded in NICKNAMES and before is not None and before.folded in ("el", "la"):
+            if before is not None and before.folded in ("el", "la"):
                 self.found.append((word.start, word.end))
 
     def named(self) -> None:

@@ -95,14 +95,14 @@ def _settle(
     scope: _Scope,
 ) -> FormState:
     """Relevance and value of these questions, the others' values given, repeated until nothing changes."""
-    groups = definition.groups
+    conditions = definition.relevance
     values = dict(outside)
     relevant: dict[str, bool] = {}
     for _ in range(len(questions) + 1):  # each pass settles at least one more question
         changed = False
         for q in questions:
-            conditions = [groups[g].relevant for g in q.groups] + [q.relevant]
-            applies = all(truthy(_run(c, values, "", scope)) for c in conditions if c)
+            own = conditions[q.name]
+            applies = not own or all(truthy(_run(c, values, "", scope)) for c in own)
             relevant[q.name] = applies
             value = ""
             if applies and q.kind.calculated:

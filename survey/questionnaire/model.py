@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from survey.questionnaire.notices import N_, Notice
 from survey.questionnaire.question_types import QUESTION_TYPES, QuestionType
@@ -147,20 +148,40 @@ class Definition:
         """The five-point questions."""
         return tuple(q for q in self.questions if q.likert)
 
-    @property
-    def groups(self) -> dict[str, Group]:
+    # A definition is parsed once per version's content and then asked for every answer checked
+    # (survey.services.surveys.definition_of): what follows from its fields is worked out once.
+    @cached_property
+    def groups(self) -> Mapping[str, Group]:
         """Every group by name, however deeply nested."""
         return {g.name: g for g in _walk_groups(self.items)}
 
-    @property
-    def repeats(self) -> dict[str, Repeat]:
+    @cached_property
+    def repeats(self) -> Mapping[str, Repeat]:
         """Every repeat by name, in the order the form asks them."""
         return {r.name: r for r in _walk(self.items) if isinstance(r, Repeat)}
 
-    @property
+    @cached_property
     def every_question(self) -> tuple[Question, ...]:
         """The questions asked once and those asked in each repeat instance."""
         return self.questions + tuple(q for r in self.repeats.values() for q in r.questions)
+
+    @cached_property
+    def bound(self) -> Mapping[str, tuple[Question, ...]]:
+        """The questions bound to each response field ("site", "consent"), in the form's order."""
+        found: dict[str, tuple[Question, ...]] = {}
+        for q in self.questions:
+            if q.bind:
+                found[q.bind] = (*found.get(q.bind, ()), q)
+        return found
+
+    @cached_property
+    def relevance(self) -> Mapping[str, tuple[str, ...]]:
+        """Each question's relevance conditions by its name: its groups' from the outermost, then its own."""
+        groups = self.groups
+        return {
+            q.name: tuple(c for c in [*(groups[g].relevant for g in q.groups), q.relevant] if c)
+            for q in self.every_question
+        }
 
     @property
     def languages(self) -> list[str]:

@@ -4,14 +4,19 @@ For loads of generated data (survey/services/demo_load.py), where building a dic
 letting SQLAlchemy convert every value would take longer than the database's own work. Values that
 repeat (a testimony's analysis, a tag's evidence) are converted once by the columns' own types, so
 the rows read back exactly as rows written through the ORM or Core do.
+
+A tablet's batch (survey/services/submissions.py) writes its responses, answers and testimonies so too:
+on PostgreSQL a multi-row INSERT costs the driver more to parse than the server to run, and one
+INSERT a row costs a round trip each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, text
+from sqlalchemy.exc import DBAPIError
 
 BindProcessor = Callable[[Any], Any]
 
@@ -35,13 +40,25 @@ class BulkTable:
         process = self._processors[[c.name for c in self.columns].index(name)]
         return process if process is not None else _same
 
+    def write_dicts(self, connection: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
+        """Insert rows given by column name, each value converted by its column's type as Core would."""
+        names = [column.name for column in self.columns]
+        convert = [(name, self.processor(name)) for name in names]
+        self.write(connection, (tuple(process(row[name]) for name, process in convert) for row in rows))
+
     def write(self, connection: Connection, rows: Iterable[tuple[Any, ...]]) -> None:
         """Insert rows of converted values, in the columns' order, in the connection's transaction."""
         if connection.dialect.name == "postgresql":
             driver: Any = connection.connection.driver_connection  # psycopg's, whose COPY SQLAlchemy does not offer
-            with driver.cursor() as cursor, cursor.copy(f"COPY {self._target} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            statement = f"COPY {self._target} FROM STDIN"
+            try:
+                with driver.cursor() as cursor, cursor.copy(statement) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            except connection.dialect.loaded_dbapi.Error as error:
+                # As SQLAlchemy raises it for any other statement: a UUID stored meanwhile is an IntegrityError.
+                dbapi_error = connection.dialect.loaded_dbapi.Error
+                raise DBAPIError.instance(statement, None, error, dbapi_error, dialect=connection.dialect) from error
             return
         batch = list(rows)
         if batch:

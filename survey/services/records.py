@@ -85,7 +85,15 @@ class RecordResult:
 
 def content_hash(record: Mapping[str, Any]) -> str:
     """A digest of the whole record: the same UUID with the same digest is the same submission."""
-    canonical = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+    return _digest(_canonical(record))
+
+
+def _canonical(record: Mapping[str, Any]) -> str:
+    """The record as JSON in one spelling: keys sorted, no spaces, every character beyond ASCII escaped."""
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+
+
+def _digest(canonical: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -201,9 +209,12 @@ def identify(record: Any, language: str) -> Identified | RecordResult:
         record_uuid = str(uuidlib.UUID(str(record.get("uuid"))))
     except ValueError:
         return invalid(None, {"uuid": AnswerError(NOT_A_UUID)}, language)
-    if nul := _fields_holding_nul(record):  # PostgreSQL can neither store nor compare such text
+    canonical = _canonical(record)
+    # PostgreSQL can neither store nor compare text holding NUL. The canonical form spells a NUL
+    # \u0000 wherever it stands, so a record without that spelling needs no walk through its fields.
+    if "\\u0000" in canonical and (nul := _fields_holding_nul(record)):
         return invalid(record_uuid, dict.fromkeys(nul, AnswerError(NUL_IN_RECORD)), language)
-    return Identified(record, record_uuid, content_hash(record), language)
+    return Identified(record, record_uuid, _digest(canonical), language)
 
 
 def conflict(item: Identified) -> RecordResult:
@@ -236,9 +247,9 @@ def judge(
     version, definition = found
     raw = dict(record["answers"])
     for bind in ("site", "consent"):
-        question = next((q for q in definition.questions if q.bind == bind), None)
-        if question is None or not record.get(bind):
+        if not definition.bound.get(bind) or not record.get(bind):
             continue
+        question = definition.bound[bind][0]
         if not raw.get(question.name):
             raw[question.name] = record[bind]
         elif str(raw[question.name]) != str(record[bind]):
@@ -266,7 +277,7 @@ def judge(
         }
     if problems:
         return invalid(record_uuid, problems, language)
-    binds_consent = any(q.bind == "consent" for q in definition.questions)
+    binds_consent = "consent" in definition.bound
     return Submission(
         uuid=record_uuid,
         version=version,

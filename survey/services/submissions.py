@@ -7,21 +7,53 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import NamedTuple, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Dialect, select
 from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
 from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response, Site, SurveyVersion, Testimonial
-from survey.models.base import table_of, utcnow
+from survey.models.base import Base, table_of, utcnow
 from survey.questionnaire import Definition
+from survey.services.bulk_rows import BulkTable, reserve_ids
 from survey.services.deferred import analyse_later
 from survey.services.raw_counts import NUMBER_TYPES, by_question_names
 from survey.services.rollup_deltas import count_submission, defer_changes, new_changes
 from survey.services.rollups import month_key
 from survey.services.testimonies import pending_testimony_row
 
+RESPONSE_COLUMNS = (
+    "id",
+    "uuid",
+    "receipt_code",
+    "survey_version_id",
+    "site_id",
+    "interviewer_id",
+    "channel",
+    "language",
+    "consent_scope",
+    "mode",
+    "device_id",
+    "content_hash",
+    "started_at",
+    "submitted_at",
+    "received_at",
+)
+ANSWER_COLUMNS = ("response_id", "question", "instance", "value_text", "value_number")
+TESTIMONY_COLUMNS = (
+    "id",
+    "response_id",
+    "question",
+    "raw_text",
+    "redacted_text",
+    "redactions",
+    "sentences",
+    "analyser_version",
+    "codebook_version",
+    "analysed_at",
+)
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over a phone
 
 
@@ -67,8 +99,8 @@ class Submission:
 
     def bound_answer(self, bind: str) -> str | None:
         """The answer to the question bound to a response field (its site, its consent)."""
-        for question in self.definition.questions:
-            if question.bind == bind and self.answers.get(question.name):
+        for question in self.definition.bound.get(bind, ()):
+            if self.answers.get(question.name):
                 return str(self.answers[question.name])
         return None
 
@@ -141,18 +173,28 @@ def store_submissions(
     # In the batch's order, as they arrived. Two batches that hold the same UUIDs in another order
     # may wait each for the other on PostgreSQL: it then stops one, whose caller stores its records
     # one by one, finding the other's.
-    responses = table_of(Response)
-    inserted = db.session.execute(insert(responses).returning(responses.c.id, responses.c.uuid), rows)
-    ids = {row.uuid: row.id for row in inserted}
+    connection = db.session.connection()
+    for response_id, row in zip(reserve_ids(connection, table_of(Response), len(rows)), rows, strict=True):
+        row["id"] = response_id
+    _bulk_table(connection.dialect, Response, RESPONSE_COLUMNS).write_dicts(connection, rows)
+    ids = {str(row["uuid"]): cast(int, row["id"]) for row in rows}
     answers, testimonies = _answer_rows(submissions, ids, known)
     if answers:
-        db.session.execute(insert(table_of(Answer)), answers)
+        _bulk_table(connection.dialect, Answer, ANSWER_COLUMNS).write_dicts(connection, answers)
     if testimonies:
-        table = table_of(Testimonial)
-        stored = db.session.execute(insert(table).returning(table.c.id), testimonies).scalars().all()
+        stored = reserve_ids(connection, table_of(Testimonial), len(testimonies))
+        for testimony_id, testimony in zip(stored, testimonies, strict=True):
+            testimony |= {"id": testimony_id, "analysed_at": received}
+        _bulk_table(connection.dialect, Testimonial, TESTIMONY_COLUMNS).write_dicts(connection, testimonies)
         analyse_later(stored)  # the one place stored testimonies are sent for analysis: a worker, or after the commit
     _count(submissions, rows, ids, answers, testimonies)
     return [StoredResponse(ids[str(row["uuid"])], str(row["uuid"]), str(row["receipt_code"])) for row in rows]
+
+
+@lru_cache(maxsize=8)
+def _bulk_table(dialect: Dialect, model: type[Base], columns: tuple[str, ...]) -> BulkTable:
+    """How to write these columns of a model's table on this database, worked out once."""
+    return BulkTable(dialect, table_of(model), columns)
 
 
 def _answer_rows(
@@ -231,14 +273,33 @@ def _count(
         answered[answer["response_id"]].append((str(answer["question"]), answer["value_text"]))
     told = Counter(testimony["response_id"] for testimony in testimonies)
     changes = new_changes()
+    counted: dict[int, CountedQuestions] = {}  # by definition: a batch's submissions share a few
     for submission, row in zip(submissions, rows, strict=True):
         response_id = ids[submission.uuid]
         cell = (submission.version.id, _site_of(row), month_key(_submitted(row)))
-        choices = frozenset(q.name for q in submission.definition.questions if q.choices)
-        numbers = frozenset(q.name for q in submission.definition.questions if q.type in NUMBER_TYPES)
-        by = frozenset(by_question_names(submission.definition.questions))
-        count_submission(changes, cell, answered[response_id], choices, told[response_id], numbers, by)
+        questions = counted.get(id(submission.definition))
+        if questions is None:
+            questions = counted[id(submission.definition)] = _counted_questions(submission.definition)
+        count_submission(
+            changes, cell, answered[response_id], questions.choices, told[response_id], questions.numbers, questions.by
+        )
     defer_changes(changes)
+
+
+class CountedQuestions(NamedTuple):
+    """The questions of a definition whose answers the summary counts, by how it counts them."""
+
+    choices: frozenset[str]
+    numbers: frozenset[str]
+    by: frozenset[str]  # select-one questions that cross-tabs split the others by
+
+
+def _counted_questions(definition: Definition) -> CountedQuestions:
+    return CountedQuestions(
+        frozenset(q.name for q in definition.questions if q.choices),
+        frozenset(q.name for q in definition.questions if q.type in NUMBER_TYPES),
+        frozenset(by_question_names(definition.questions)),
+    )
 
 
 def _site_of(row: Mapping[str, object]) -> int | None:

@@ -146,6 +146,18 @@ def test_the_statements_of_a_mixed_batch_are_bounded_too(example_survey, db):
     assert seen["flushes"] <= 1
 
 
+def test_a_nul_is_found_wherever_it_hides_and_its_escaped_spelling_is_only_text(example_survey, db):
+    version = example_survey.version
+    in_a_key, in_a_list, spelled = (record(version=version, language="en") for _ in range(3))
+    in_a_key["answers"]["note\x00"] = "fine"
+    in_a_list["extra"] = [{"deep": ["a\x00b"]}]
+    spelled["answers"]["change_story"] = "The tablet showed \\u0000 where the word was."
+    results = ingest([in_a_key, in_a_list, spelled])
+    assert [r.status for r in results] == ["invalid", "invalid", "created"]
+    assert results[0].errors == {"note": "holds a NUL character, which cannot be stored"}
+    assert results[1].errors == {"extra": "holds a NUL character, which cannot be stored"}
+
+
 def test_a_queue_file_is_stored_by_the_same_batch_path(runner, example_survey, tmp_path, db):
     import json
 
