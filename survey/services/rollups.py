@@ -127,18 +127,19 @@ def _retag(session: Session, testimony_ids: set[int]) -> None:
     ids = sorted(testimony_ids)
     query = select(ThemeTag.id, ThemeTag.testimonial_id, ThemeTag.theme, ThemeTag.source, ThemeTag.confidence)
     query = query.add_columns(ThemeTag.counts)
-    stored = select(Testimonial.id, Testimonial.top_confidence, Testimonial.review_order)
+    # The testimonies locked first, in order, as an analysis landing locks them (read_before): on
+    # PostgreSQL their tags are then read as the other transaction left them, not from before it.
+    stored = select(Testimonial.id, Testimonial.top_confidence, Testimonial.review_order).order_by(Testimonial.id)
     tags: dict[int, list[tuple[int, TagFacts, bool]]] = defaultdict(list)
     orders: dict[int, ListOrders] = {}
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
+        locked = stored.where(Testimonial.id.in_(part)).with_for_update(of=Testimonial)
+        orders.update((row.id, ListOrders(row[1], row[2])) for row in session.execute(locked))
         for row in session.execute(query.where(ThemeTag.testimonial_id.in_(part))):
             tags[row.testimonial_id].append(
                 (row.id, TagFacts(row.theme, TagSource(row.source), row.confidence), row.counts)
             )
-        orders.update(
-            (row.id, ListOrders(row[1], row[2])) for row in session.execute(stored.where(Testimonial.id.in_(part)))
-        )
     changes = []
     for rows in tags.values():
         facts = [fact for _, fact, _ in rows]
