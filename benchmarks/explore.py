@@ -159,6 +159,7 @@ def _figures(survey: Survey, limits: dict[str, int], exports: bool) -> tuple[dic
         "list, most negative first": _best(ROUNDS, lambda: page(ExploreFilters(sort="most_negative"))),
         "list, theme + sentiment, by confidence": _best(ROUNDS, lambda: page(themed)),
         "list, surest tags first": _best(ROUNDS, lambda: page(ExploreFilters(sort="confidence"))),
+        "list, review queue (least certain first)": _best(ROUNDS, lambda: page(ExploreFilters(sort="least_certain"))),
         "list, search": _best(ROUNDS, lambda: page(ExploreFilters(search="clinic"))),
     }
     db.session.rollback()

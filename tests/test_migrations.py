@@ -174,3 +174,51 @@ def test_stored_responses_are_counted_into_the_rollup_and_tags_told_whether_they
         assert ("2026-01", "answer:safe_at_night", "4", 1) in rows and ("2026-02", "responses", "all", 1) in rows
         downgrade(revision="0007")
         db.engine.dispose()
+
+
+def test_stored_testimonies_get_their_places_in_the_orders_by_tags(tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/orders.db")
+    with app.app_context():
+        upgrade(revision="0021")
+        statements = [
+            "INSERT INTO survey (id, slug, status, created_at) VALUES (1, 's', 'open', '2026-01-01 00:00:00')",
+            "INSERT INTO survey_version (id, survey_id, version, definition, created_at) "
+            "VALUES (1, 1, '1', '{}', '2026-01-01 00:00:00')",
+            *[
+                "INSERT INTO response (id, uuid, receipt_code, survey_version_id, channel, language, "
+                f"consent_scope, submitted_at, received_at) VALUES ({n}, 'u{n}', 'r{n}', 1, 'web', 'en', "
+                "'quote', '2026-01-15 10:00:00', '2026-01-01 00:00:00')"
+                for n in (1, 2, 3)
+            ],
+            *[
+                "INSERT INTO testimonial (id, response_id, question, raw_text, redacted_text, redactions, "
+                f"sentences, analyser_version, codebook_version, analysed_at) VALUES ({n}, {n}, 'change_story', 't', "
+                "'t', '[]', '[]', 'a', 'b', '2026-12-01 00:00:00')"
+                for n in (1, 2, 3)
+            ],
+        ]
+        tags = [  # testimony, theme, source, confidence, counts: a person rejected safety on the first
+            (1, "safety", "machine", 0.9, False),
+            (1, "safety", "human", 0.0, False),
+            (1, "services", "machine", 0.4, True),
+            (2, "safety", "machine", 0.7, True),
+            (2, "trust", "machine", 0.3, True),
+        ]
+        with db.engine.begin() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+            for number, (testimony, theme, source, confidence, counts) in enumerate(tags, start=1):
+                connection.execute(
+                    text(
+                        "INSERT INTO theme_tag (id, testimonial_id, theme, source, confidence, counts, evidence, "
+                        "created_at) VALUES (:id, :testimony, :theme, :source, :confidence, :counts, '[]', "
+                        "'2026-12-01 00:00:00')"
+                    ),
+                    {"id": number, "testimony": testimony, "theme": theme, "source": source, "confidence": confidence}
+                    | {"counts": counts},
+                )
+        upgrade(revision="0022")
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT top_confidence, review_order FROM testimonial ORDER BY id")).all()
+        assert [tuple(row) for row in rows] == [(0.4, 2.0), (0.7, 0.3), (-1.0, 9.0)]
+        downgrade(revision="0021")

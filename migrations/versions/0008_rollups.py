@@ -84,7 +84,7 @@ def _fill_counts():
     session = Session(bind=bind)  # the migration's connection, in its transaction
     db.session.registry.set(session)
     try:
-        rebuild_rollups(joint=False)  # the joint counts' table comes at a later revision
+        rebuild_rollups(joint=False, orders=False)  # the joint counts and the list's orders come later
         session.flush()
     finally:
         session.close()  # the migration's transaction goes on: the session joined it, it did not begin it

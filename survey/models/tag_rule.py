@@ -12,13 +12,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, exists, func, or_, true
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 if TYPE_CHECKING:
-    from survey.models.testimonial import ThemeTag
+    from survey.models.testimonial import Testimonial, ThemeTag
 
 
 class TagSource(enum.StrEnum):
@@ -125,3 +125,39 @@ def counted_clause(tag: type[ThemeTag]) -> ColumnElement[bool]:
         and_(tag.source.in_(PEOPLE), _says_yes_sql(tag.confidence)),
         and_(tag.source == TagSource.MACHINE, ~overridden),
     )
+
+
+# A testimony's places in the list's two orders by its tags (survey.services.explore), for those with no
+# tag that counts: last when the surest tags come first; in the review queue, after those a person
+# decided on, which follow every other.
+NO_TAG_CONFIDENCE = -1.0
+DECIDED_IN_REVIEW = 2.0
+UNTAGGED_IN_REVIEW = 9.0
+
+
+class ListOrders(NamedTuple):
+    """Where a testimony stands in the list sorted by its tags, as its stored columns keep it."""
+
+    top_confidence: float  # its surest counted tag's confidence: "surest tags first", high to low
+    review_order: float  # the review queue, low to high: its least sure counted tag's confidence
+
+
+def list_orders(tags: Sequence[Tag]) -> ListOrders:
+    """A testimony's places in the orders by its tags (all of its tags): the confidences of the tags that
+    count, and whether a person decided on a theme (the review queue then has nothing to ask of it)."""
+    sure = [tag.confidence for tag in counted(tags)]
+    decided = any(tag.source == TagSource.HUMAN for tag in tags)
+    least = DECIDED_IN_REVIEW if decided else min(sure, default=UNTAGGED_IN_REVIEW)
+    return ListOrders(max(sure, default=NO_TAG_CONFIDENCE), least)
+
+
+def list_orders_clause(testimonial: type[Testimonial], tag: type[ThemeTag]) -> dict[str, ColumnElement[float]]:
+    """list_orders() in SQL, as the values of an UPDATE of every testimony, from the tags' `counts`."""
+    mine = tag.testimonial_id == testimonial.id
+    top = select(func.max(tag.confidence)).where(mine, tag.counts).scalar_subquery()
+    least = select(func.min(tag.confidence)).where(mine, tag.counts).scalar_subquery()
+    decided = exists().where(mine, tag.source == TagSource.HUMAN)
+    return {
+        "top_confidence": func.coalesce(top, NO_TAG_CONFIDENCE),
+        "review_order": case((decided, DECIDED_IN_REVIEW), else_=func.coalesce(least, UNTAGGED_IN_REVIEW)),
+    }

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from survey.models.base import Base, UTCDateTime, utcnow
 from survey.models.coding import CodedPassage
 from survey.models.response import Response
-from survey.models.tag_rule import TagSource, counted
+from survey.models.tag_rule import NO_TAG_CONFIDENCE, UNTAGGED_IN_REVIEW, TagSource, counted
 
 PENDING = "pending"  # the analyser and codebook version of a testimony stored but not analysed yet
 # The polarity the list's sentiment orders give a text not scored, so that it comes last either way;
@@ -32,6 +32,8 @@ class Testimonial(Base):
         UniqueConstraint("response_id", "question", name="uq_testimonial_response_id_question"),
         Index("ix_testimonial_most_negative", text(f"coalesce(polarity, {UNSCORED_AFTER_NEGATIVE})"), "id"),
         Index("ix_testimonial_most_positive", text(f"coalesce(polarity, {UNSCORED_AFTER_POSITIVE})"), "id"),
+        Index("ix_testimonial_confidence", "top_confidence", "id"),
+        Index("ix_testimonial_least_certain", "review_order", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +51,15 @@ class Testimonial(Base):
     analyser_version: Mapped[str] = mapped_column(String(40))
     codebook_version: Mapped[str] = mapped_column(String(40))
     analysed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Its places in the list's orders by tags (survey.models.tag_rule.list_orders), kept with its tags by
+    # survey.services.rollups and the analysis, so that a page so sorted reads an index, not every tag.
+    # A testimony is stored without tags: its defaults are those of a testimony without tags.
+    top_confidence: Mapped[float] = mapped_column(
+        Float, default=NO_TAG_CONFIDENCE, server_default=text(str(NO_TAG_CONFIDENCE))
+    )
+    review_order: Mapped[float] = mapped_column(
+        Float, default=UNTAGGED_IN_REVIEW, server_default=text(str(UNTAGGED_IN_REVIEW))
+    )
 
     response: Mapped[Response] = relationship()
     tags: Mapped[list[ThemeTag]] = relationship(

@@ -40,6 +40,7 @@ from survey.disclosure import ALL, RESPONSES, Key, Month, Site, View, protect
 from survey.extensions import db
 from survey.models import Answer, Response, SummaryCount, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.models.base import SEARCH_TABLE
+from survey.models.tag_rule import DECIDED_IN_REVIEW, NO_TAG_CONFIDENCE, UNTAGGED_IN_REVIEW
 from survey.models.testimonial import UNSCORED_AFTER_NEGATIVE, UNSCORED_AFTER_POSITIVE
 from survey.questionnaire import Definition, Question, Repeat, pick
 from survey.services.blindness import NO_BLINDFOLD, Blindfold
@@ -302,28 +303,46 @@ def _sort_key(filters: ExploreFilters) -> tuple[SQLColumnExpression[Any], bool]:
         return func.coalesce(Testimonial.polarity, literal_column(UNSCORED_AFTER_POSITIVE)), True
     if filters.sort == "confidence" and filters.theme:
         return BEST_TAG.confidence, True  # joined by matching(), read in order from its index
+    if filters.sort in ("confidence", "least_certain") and not filters.theme and not filters.blindfold.hidden_machine:
+        return _stored_order(filters.sort)
     if filters.sort == "confidence":
-        tags = select(func.max(ThemeTag.confidence)).where(
-            ThemeTag.testimonial_id == Testimonial.id, filters.blindfold.tag_clause()
-        )
-        if filters.theme:
-            tags = tags.where(ThemeTag.theme == filters.theme)
-        return func.coalesce(tags.scalar_subquery(), -1.0), True
+        return _surest_seen(filters), True
     if filters.sort == "least_certain":
-        # The review queue: the testimony whose least sure counted tag is least sure comes first; those
-        # a person has coded already follow every other, and testimonies without tags come last.
-        least = select(func.min(ThemeTag.confidence)).where(
-            ThemeTag.testimonial_id == Testimonial.id, filters.blindfold.tag_clause()
-        )
-        if filters.theme:
-            least = least.where(ThemeTag.theme == filters.theme)
-        coded = exists().where(
-            ThemeTag.testimonial_id == Testimonial.id,
-            ThemeTag.source == TagSource.HUMAN,
-            ThemeTag.testimonial_id.not_in(list(filters.blindfold.hidden_machine)),
-        )
-        return case((coded, 2.0), else_=func.coalesce(least.scalar_subquery(), 9.0)), False
+        return _least_certain_seen(filters), False
     return Response.submitted_at, True
+
+
+def _stored_order(sort: str) -> tuple[SQLColumnExpression[Any], bool]:
+    """The order by tags kept on each testimony (survey.models.tag_rule.list_orders), read from its index:
+    it holds the tags that count, which are those a person sees unless they code some testimonies blind."""
+    if sort == "confidence":
+        return Testimonial.top_confidence, True
+    return Testimonial.review_order, False
+
+
+def _surest_seen(filters: ExploreFilters) -> ColumnElement[Any]:
+    """Each testimony's surest tag that the person sees, counted per testimony (for a person coding blind)."""
+    tags = select(func.max(ThemeTag.confidence)).where(
+        ThemeTag.testimonial_id == Testimonial.id, filters.blindfold.tag_clause()
+    )
+    return func.coalesce(tags.scalar_subquery(), NO_TAG_CONFIDENCE)
+
+
+def _least_certain_seen(filters: ExploreFilters) -> ColumnElement[Any]:
+    """The review queue as the person sees the tags, counted per testimony (of a theme, or coding blind):
+    the testimony whose least sure tag is least sure comes first; those a person has coded already follow
+    every other, and testimonies without tags come last."""
+    least = select(func.min(ThemeTag.confidence)).where(
+        ThemeTag.testimonial_id == Testimonial.id, filters.blindfold.tag_clause()
+    )
+    if filters.theme:
+        least = least.where(ThemeTag.theme == filters.theme)
+    coded = exists().where(
+        ThemeTag.testimonial_id == Testimonial.id,
+        ThemeTag.source == TagSource.HUMAN,
+        ThemeTag.testimonial_id.not_in(list(filters.blindfold.hidden_machine)),
+    )
+    return case((coded, DECIDED_IN_REVIEW), else_=func.coalesce(least.scalar_subquery(), UNTAGGED_IN_REVIEW))
 
 
 def ordered(query: Select[Any], filters: ExploreFilters, *, backwards: bool = False) -> Select[Any]:

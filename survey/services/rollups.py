@@ -7,8 +7,9 @@ survey version, a site and a month): erasure says so itself (touch_responses), a
 (people's corrections, edits) are watched for new, changed and deleted responses, answers,
 testimonies and tags. At the outermost commit, or before the summary reads the counts,
 settle_rollups() adds the differences, sets each touched testimony's tags' `counts` by the rule of
-survey.models.tag_rule, then counts each marked cell again from the raw rows with the grouped
-queries of survey.services.raw_counts (a cell is an index range of response) and replaces its rows.
+survey.models.tag_rule (and its places in the list's orders by tags), then counts each marked cell
+again from the raw rows with the grouped queries of survey.services.raw_counts (a cell is an index
+range of response) and replaces its rows.
 Counting a cell again is exact whatever the write; marking too much only costs time. On PostgreSQL
 a transaction locks the cells it writes (advisory locks, in order), so that two transactions
 writing one cell do so one after the other; SQLite lets one transaction write at a time.
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 from survey.extensions import db
 from survey.models import Answer, JointCount, Response, SummaryCount, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.models.base import table_of
-from survey.models.tag_rule import counted_clause, counts
+from survey.models.tag_rule import ListOrders, counted_clause, counts, list_orders, list_orders_clause
 from survey.services.raw_counts import count_joint_raw, count_raw
 
 Cell = tuple[int, int | None, str]  # survey version id, site id, month ("YYYY-MM", UTC)
@@ -121,13 +122,21 @@ def settle_rollups(session: Session | None = None) -> None:
 
 
 def _retag(session: Session, testimony_ids: set[int]) -> None:
-    """Set `counts` on every tag of these testimonies by the rule, writing only those that change."""
-    ids = list(testimony_ids)
+    """Set `counts` on every tag of these testimonies by the rule, and the testimonies' places in the
+    list's orders by tags, writing only those that change."""
+    ids = sorted(testimony_ids)
     query = select(ThemeTag.id, ThemeTag.testimonial_id, ThemeTag.theme, ThemeTag.source, ThemeTag.confidence)
     query = query.add_columns(ThemeTag.counts)
+    # The testimonies locked first, in order, as an analysis landing locks them (read_before): on
+    # PostgreSQL their tags are then read as the other transaction left them, not from before it.
+    stored = select(Testimonial.id, Testimonial.top_confidence, Testimonial.review_order).order_by(Testimonial.id)
     tags: dict[int, list[tuple[int, TagFacts, bool]]] = defaultdict(list)
+    orders: dict[int, ListOrders] = {}
     for start in range(0, len(ids), 500):
-        for row in session.execute(query.where(ThemeTag.testimonial_id.in_(ids[start : start + 500]))):
+        part = ids[start : start + 500]
+        locked = stored.where(Testimonial.id.in_(part)).with_for_update(of=Testimonial)
+        orders.update((row.id, ListOrders(row[1], row[2])) for row in session.execute(locked))
+        for row in session.execute(query.where(ThemeTag.testimonial_id.in_(part))):
             tags[row.testimonial_id].append(
                 (row.id, TagFacts(row.theme, TagSource(row.source), row.confidence), row.counts)
             )
@@ -138,6 +147,15 @@ def _retag(session: Session, testimony_ids: set[int]) -> None:
     if changes:
         table = table_of(ThemeTag)
         session.execute(update(table).where(table.c.id == bindparam("tag_id")).values(counts=bindparam("new")), changes)
+    moved = [
+        {"testimony_id": testimony, **placed._asdict()}
+        for testimony, was in orders.items()
+        if (placed := list_orders([fact for _, fact, _ in tags.get(testimony, [])])) != was
+    ]
+    if moved:
+        table = table_of(Testimonial)
+        values: dict[str, Any] = {name: bindparam(name) for name in ListOrders._fields}
+        session.execute(update(table).where(table.c.id == bindparam("testimony_id")).values(**values), moved)
 
 
 def _lock_key(cell: Cell) -> int:
@@ -194,9 +212,10 @@ def _recount(session: Session, cells: list[Cell]) -> None:
             session.execute(insert(table_of(JointCount)), joint[at : at + INSERTED_AT_ONCE])
 
 
-def rebuild_rollups(*, joint: bool = True) -> int:
+def rebuild_rollups(*, joint: bool = True, orders: bool = True) -> int:
     """Set every tag's `counts` and count the summary of every survey again from the raw rows; return
-    how many count rows it wrote. joint: the joint counts too (not before the revision that made them).
+    how many count rows it wrote. joint: the joint counts too (not before the revision that made them);
+    orders: every testimony's places in the list's orders by tags too (likewise).
 
     For bulk loads and migrations that write the tables without marking what they touch (call it,
     then survey.services.planner.refresh_planner_statistics(), before committing). Bulk-inserted
@@ -209,6 +228,12 @@ def rebuild_rollups(*, joint: bool = True) -> int:
     session.execute(
         update(ThemeTag).values(counts=counted_clause(ThemeTag)).execution_options(synchronize_session=False)
     )
+    if orders:
+        session.execute(
+            update(Testimonial)
+            .values(**list_orders_clause(Testimonial, ThemeTag))
+            .execution_options(synchronize_session=False)
+        )
     session.execute(delete(SummaryCount).execution_options(synchronize_session=False))
     versions = list(session.scalars(select(SurveyVersion.id)))
     rows = count_raw(true(), versions) if versions else []

@@ -18,9 +18,18 @@ from survey.analysis.pipeline import Engine, redact_testimony
 from survey.extensions import db
 from survey.models import Answer, Response, Site, Survey, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.models.base import utcnow
+from survey.models.tag_rule import ListOrders, list_orders
 from survey.models.testimonial import PENDING
 from survey.services.engine import current_engine
-from survey.services.rollup_deltas import count_analysis, defer_changes, machine_tag_counts, new_changes, read_before
+from survey.services.rollup_deltas import (
+    Before,
+    count_analysis,
+    defer_changes,
+    machine_tag_counts,
+    new_changes,
+    read_before,
+)
+from survey.services.rollups import TagFacts
 from survey.services.surveys import definition_of
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
@@ -196,6 +205,7 @@ def store_analyses(items: Sequence[StoredText], analyses: Sequence[Analysis]) ->
             counts = machine_tag_counts(before.get(item.id), tag["theme"], tag["confidence"])
             tags.append({"testimonial_id": item.id, **tag, "counts": counts, "created_at": now})
         found = [(tag["theme"], tag["polarity"], tag["counts"]) for tag in tags[first:]]
+        rows[-1].update(_list_orders(before.get(item.id), tags[first:])._asdict())
         count_analysis(changes, before.get(item.id), rows[-1]["polarity"], rows[-1]["sentiment_note"], found)
     unsynchronised = {"synchronize_session": False}  # the session holds none of these rows: nothing to refresh
     db.session.execute(update(Testimonial), rows)
@@ -207,6 +217,15 @@ def store_analyses(items: Sequence[StoredText], analyses: Sequence[Analysis]) ->
     if tags:
         db.session.execute(insert(ThemeTag), tags)
     defer_changes(changes)
+
+
+def _list_orders(before: Before | None, machine_tags: Sequence[dict[str, Any]]) -> ListOrders:
+    """A testimony's places in the list's orders by tags once its new machine's tags join people's."""
+    people = (
+        [TagFacts(theme, source, confidence) for theme, source, confidence, _, _ in before.people] if before else []
+    )
+    machine = [TagFacts(tag["theme"], TagSource.MACHINE, tag["confidence"]) for tag in machine_tags]
+    return list_orders([*people, *machine])
 
 
 def analyse_pending(testimony_ids: Sequence[int]) -> int:

@@ -10,6 +10,9 @@ from sqlalchemy import select, text, true
 from survey.analysis.search_terms import fts5_query, parse_search
 from survey.models import Answer, Site, TagSource, Testimonial, ThemeTag
 from survey.services import explore
+from survey.services.blindness import NO_BLINDFOLD, Blindfold
+from survey.services.coding import code_passage
+from survey.services.corrections import correct_themes
 from survey.services.explore import ExploreFilters, list_testimonies, neighbours
 
 
@@ -113,8 +116,8 @@ def test_the_list_leaves_out_the_tests_every_stored_response_passes(respond, exa
     assert sorted(_texts(example_survey, month_from="2026-05")) == [f"Tumaco in May {n}." for n in range(5)]
 
 
-@pytest.mark.parametrize("sort", ["most_negative", "most_positive"])
-def test_a_page_sorted_by_sentiment_reads_an_index_in_order(respond, example_survey, db, sort):
+@pytest.mark.parametrize("sort", ["most_negative", "most_positive", "confidence", "least_certain"])
+def test_a_page_sorted_by_sentiment_or_tags_reads_an_index_in_order(respond, example_survey, db, sort):
     """The page is read from an index kept in the order asked for, not from every text sorted."""
     respond("It is terrible and awful here.")
     statement = explore.ordered(select(Testimonial.id), ExploreFilters(sort=sort)).limit(25)
@@ -277,3 +280,79 @@ def test_a_search_becomes_an_fts5_query_of_quoted_terms():
         fts5_query(parse_search('balaceras "clinic opened" -police')) == '"balaceras" AND "clinic opened" NOT "police"'
     )
     assert fts5_query(parse_search('Policía AND" or')) == '"policía" AND "and"'
+
+
+MIXED = [
+    "Shootings at night and violence, the clinic closed.",
+    "The clinic opened again and I feel safe now.",
+    "Dealers sell drugs to children by the school.",
+    "Nothing changed.",
+    "Shootings at night in the village.",
+    "The police helped us and we trust them.",
+]
+
+
+@pytest.fixture
+def mixed(respond, example_survey, db, make_user):
+    """Testimonies with machine tags of equal and unequal confidence, people's yes and no (a no on a theme
+    setting aside the machine's sub-themes of it), a coded passage, and some without any tag."""
+    person = make_user()
+    for n in range(18):
+        respond(f"{MIXED[n % len(MIXED)]} {n}", day=n % 28 + 1)
+    tags = db.session.scalars(select(ThemeTag).order_by(ThemeTag.id)).all()
+    for n, tag in enumerate(tags):
+        tag.confidence = [0.2, 0.9, 0.5, 0.5, 0.7, 0.1, 0.3][n % 7]
+    db.session.commit()
+    items = db.session.scalars(select(Testimonial).order_by(Testimonial.id)).all()
+    correct_themes(items[0], {"services"}, {"safety", "services"}, person)
+    correct_themes(items[4], set(), {"safety"}, person)
+    correct_themes(items[7], {"trust"}, {"trust"}, person)
+    code_passage(items[2], {"safety"}, 0, 5, person)
+    db.session.commit()
+    return example_survey
+
+
+def _shown(item, blindfold):
+    return blindfold.tags(item.id, item.tags, item.effective_tags)
+
+
+def _recomputed(sort, blindfold, items):
+    """Today's order, computed from each testimony's tags as the person sees them."""
+
+    def key(item):
+        sure = [t.confidence for t in _shown(item, blindfold)]
+        if sort == "confidence":
+            return -max(sure, default=-1.0), -item.id
+        coded = not blindfold.covers(item.id) and any(t.source == TagSource.HUMAN for t in item.tags)
+        return (2.0 if coded else min(sure, default=9.0)), item.id
+
+    return [item.id for item in sorted(items, key=key)]
+
+
+def _listed(version, **filters):
+    page = list_testimonies(version.survey, ExploreFilters(**filters), page=1, min_group=5, per_page=100)
+    return [item.id for item in page.items]
+
+
+@pytest.mark.parametrize("sort", ["confidence", "least_certain"])
+def test_the_stored_orders_by_tags_list_as_the_tags_counted_per_testimony_do(mixed, db, sort):
+    items = db.session.scalars(select(Testimonial).order_by(Testimonial.id)).all()
+    assert any(not item.effective_tags for item in items) and any(item.passages for item in items)
+    # A blindfold over no listed testimony sees every tag that counts, through the query per testimony.
+    counted_per_testimony = Blindfold(None, {-1: False})
+    listed = _listed(mixed, sort=sort)
+    assert listed == _recomputed(sort, NO_BLINDFOLD, items)
+    assert listed == _listed(mixed, sort=sort, blindfold=counted_per_testimony)
+    for place, testimony_id in enumerate(listed):
+        filters = ExploreFilters(sort=sort)
+        found = neighbours(mixed.survey, db.session.get(Testimonial, testimony_id), filters, min_group=5)
+        assert found == (listed[place - 1] if place else None, listed[place + 1] if place + 1 < len(listed) else None)
+
+
+@pytest.mark.parametrize("sort", ["confidence", "least_certain"])
+def test_a_person_coding_blind_sees_the_orders_by_the_machine_s_tags_of_their_testimonies(mixed, db, sort):
+    items = db.session.scalars(select(Testimonial).order_by(Testimonial.id)).all()
+    blindfold = Blindfold(None, {items[0].id: False, items[4].id: False, items[7].id: True})
+    listed = _listed(mixed, sort=sort, blindfold=blindfold)
+    assert listed == _recomputed(sort, blindfold, items)
+    assert listed != _listed(mixed, sort=sort)  # the people's decisions on them would tell

@@ -13,7 +13,7 @@ from sqlalchemy import select, true
 
 from survey.disclosure import SENTIMENT_SQUARES
 from survey.models import Answer, CodedPassage, JointCount, Response, SummaryCount, SurveyVersion, Testimonial, ThemeTag
-from survey.models.tag_rule import counts
+from survey.models.tag_rule import ListOrders, counts, list_orders
 from survey.services import rollup_deltas
 from survey.services.coding import code_passage, remove_passage
 from survey.services.corrections import correct_themes
@@ -110,6 +110,12 @@ def assert_tags_count_by_the_rule(db):
         assert tag.counts == counts(tag, by_testimony[tag.testimonial_id]), (tag.theme, tag.source)
 
 
+def assert_list_orders_kept(db):
+    """Each testimony's stored places in the list's orders by tags equal a recomputation from its tags."""
+    for item in db.session.scalars(select(Testimonial).order_by(Testimonial.id)):
+        assert ListOrders(item.top_confidence, item.review_order) == list_orders(item.tags), item.id
+
+
 STEP = st.one_of(
     st.tuples(
         st.just("form"),
@@ -201,6 +207,7 @@ def test_the_rollup_equals_a_count_of_the_raw_rows(steps, db, make_response, exa
         assert_equal(rollup(db), from_raw_rows(db))
         assert joint_rollup(db) == joint_from_raw_rows(db)
         assert_tags_count_by_the_rule(db)
+        assert_list_orders_kept(db)
     assert recounted_for_want_of_a_count == []  # every difference met the counts it was made from
 
 
@@ -224,10 +231,12 @@ def test_rebuild_after_a_bulk_load_gives_the_counts_kept_as_rows_were_written(ma
     assert kept_joint
     db.session.execute(SummaryCount.__table__.delete())
     db.session.execute(JointCount.__table__.delete())
+    db.session.execute(Testimonial.__table__.update().values(top_confidence=0.0, review_order=0.0))
     rebuild_rollups()
     db.session.commit()
     assert_equal(rollup(db), kept)
     assert joint_rollup(db) == kept_joint
+    assert_list_orders_kept(db)
 
 
 def test_a_savepoint_rolled_back_takes_its_differences_with_it(make_response, example_survey, db):
