@@ -142,6 +142,9 @@ class ListOrders(NamedTuple):
     review_order: float  # the review queue, low to high: its least sure counted tag's confidence
 
 
+LIST_ORDER_COLUMNS: tuple[str, ...] = ListOrders._fields  # the testimony's columns that keep them
+
+
 def list_orders(tags: Sequence[Tag]) -> ListOrders:
     """A testimony's places in the orders by its tags (all of its tags): the confidences of the tags that
     count, and whether a person decided on a theme (the review queue then has nothing to ask of it)."""

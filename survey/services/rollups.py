@@ -32,7 +32,14 @@ from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 from survey.extensions import db
 from survey.models import Answer, JointCount, Response, SummaryCount, SurveyVersion, TagSource, Testimonial, ThemeTag
 from survey.models.base import table_of
-from survey.models.tag_rule import ListOrders, counted_clause, counts, list_orders, list_orders_clause
+from survey.models.tag_rule import (
+    LIST_ORDER_COLUMNS,
+    ListOrders,
+    counted_clause,
+    counts,
+    list_orders,
+    list_orders_clause,
+)
 from survey.services.raw_counts import count_joint_raw, count_raw
 
 Cell = tuple[int, int | None, str]  # survey version id, site id, month ("YYYY-MM", UTC)
@@ -148,13 +155,13 @@ def _retag(session: Session, testimony_ids: set[int]) -> None:
         table = table_of(ThemeTag)
         session.execute(update(table).where(table.c.id == bindparam("tag_id")).values(counts=bindparam("new")), changes)
     moved = [
-        {"testimony_id": testimony, **placed._asdict()}
+        {"testimony_id": testimony, **dict(zip(LIST_ORDER_COLUMNS, placed, strict=True))}
         for testimony, was in orders.items()
         if (placed := list_orders([fact for _, fact, _ in tags.get(testimony, [])])) != was
     ]
     if moved:
         table = table_of(Testimonial)
-        values: dict[str, Any] = {name: bindparam(name) for name in ListOrders._fields}
+        values: dict[str, Any] = {name: bindparam(name) for name in LIST_ORDER_COLUMNS}
         session.execute(update(table).where(table.c.id == bindparam("testimony_id")).values(**values), moved)
 
 
