@@ -44,9 +44,9 @@ def test_the_queue_is_sent_by_the_service_worker_with_the_app_closed(tablet, ser
     # The field worker closes the app; the signal comes back while no page of Voces is open.
     other = context.new_page()
     tablet.close()
+    server.requests.clear()  # before the signal returns: the browser may fire the sync itself at once
     context.unroute_all()
     context.set_offline(False)
-    server.requests.clear()
     other.goto(f"{server.url}/healthz")  # DevTools reports the registrations of the page's origin
     cdp = context.new_cdp_session(other)
     registration = field_registration(other, cdp, server.url)
