@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +16,7 @@ from survey.models.base import utcnow
 from survey.services.audit import record_event
 from survey.services.indicator_files import IndicatorRow
 from survey.services.monthly_voices import MonthVoices
+from survey.services.sites import sites_chosen
 from survey.services.summaries import SummaryFilters
 
 
@@ -80,8 +82,8 @@ def other_evidence(filters: SummaryFilters, monthly: list[MonthVoices]) -> Evide
     """The indicators' trends beside the voices' months for the summary's filters; None when there is none."""
     if db.session.scalar(select(Indicator.id).limit(1)) is None:
         return None
-    site_id = filters.site_id
-    span = indicator_span(site_id, filters.month_from, filters.month_to)
+    sites = sites_chosen(filters.site_id, filters.region)
+    span = indicator_span(sites, filters.month_from, filters.month_to)
     voiced = [v for v in monthly if v.responses]
     ends = [*(v.month for v in voiced), *(span or ())]
     if not ends:
@@ -89,7 +91,7 @@ def other_evidence(filters: SummaryFilters, monthly: list[MonthVoices]) -> Evide
     months = month_range(min(ends), max(ends))
     by_month = {v.month: v for v in voiced}
     themes = list(monthly[0].shares) if monthly else []
-    return Evidence(months, indicator_trends(site_id, months), [by_month.get(m) for m in months], themes)
+    return Evidence(months, indicator_trends(sites, months), [by_month.get(m) for m in months], themes)
 
 
 def month_start(month: Month) -> date:
@@ -206,15 +208,17 @@ def delete_indicator(indicator: Indicator, actor: User | None = None) -> int:
     return gone
 
 
-def indicator_span(site_id: int | None, month_from: Month | None, month_to: Month | None) -> tuple[Month, Month] | None:
-    """The first and last month with a value at the site (or any), within the months asked for."""
+def indicator_span(
+    sites: Collection[int] | None, month_from: Month | None, month_to: Month | None
+) -> tuple[Month, Month] | None:
+    """The first and last month with a value at these sites (None: any), within the months asked for."""
     query = select(func.min(IndicatorValue.month), func.max(IndicatorValue.month))
-    first, last = db.session.execute(query.where(*_within(site_id, month_from, month_to))).one()
+    first, last = db.session.execute(query.where(*_within(sites, month_from, month_to))).one()
     return None if first is None else (month_name(first), month_name(last))
 
 
-def indicator_trends(site_id: int | None, months: list[Month]) -> list[IndicatorTrend]:
-    """Each indicator's figure per month at the site, or combined over every site reporting it."""
+def indicator_trends(sites: Collection[int] | None, months: list[Month]) -> list[IndicatorTrend]:
+    """Each indicator's figure per month, combined over the sites asked for (None: every site) that report it."""
     if not months:
         return []
     query = (
@@ -225,7 +229,7 @@ def indicator_trends(site_id: int | None, months: list[Month]) -> list[Indicator
             func.avg(IndicatorValue.value),
             func.count(IndicatorValue.id),
         )
-        .where(*_within(site_id, months[0], months[-1]))
+        .where(*_within(sites, months[0], months[-1]))
         .group_by(IndicatorValue.indicator_id, IndicatorValue.month)
     )
     figures: dict[tuple[int, Month], tuple[float, float, int]] = {
@@ -241,11 +245,13 @@ def indicator_trends(site_id: int | None, months: list[Month]) -> list[Indicator
     return trends
 
 
-def _within(site_id: int | None, month_from: Month | None, month_to: Month | None) -> list[ColumnElement[bool]]:
-    """The values of one site (when given) in a range of months."""
+def _within(
+    sites: Collection[int] | None, month_from: Month | None, month_to: Month | None
+) -> list[ColumnElement[bool]]:
+    """The values of these sites (None: every site) in a range of months."""
     conditions: list[ColumnElement[bool]] = []
-    if site_id is not None:
-        conditions.append(IndicatorValue.site_id == site_id)
+    if sites is not None:
+        conditions.append(IndicatorValue.site_id.in_(sorted(sites)))
     if month_from is not None:
         conditions.append(IndicatorValue.month >= month_start(month_from))
     if month_to is not None:

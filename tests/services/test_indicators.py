@@ -201,7 +201,7 @@ def test_sites_are_added_up_or_averaged_and_one_site_is_shown_alone(app, example
     trends = {t.indicator.code: t for t in indicator_trends(None, months)}
     assert trends["homicides"].values == [12.0, 12.0, None] and trends["homicides"].reporting == [1, 2, 0]
     assert trends["overdose-rate"].values == [None, 3.0, None]
-    tumaco = {t.indicator.code: t.values for t in indicator_trends(get_site("tumaco").id, months)}
+    tumaco = {t.indicator.code: t.values for t in indicator_trends({get_site("tumaco").id}, months)}
     assert tumaco == {"homicides": [12.0, 9.0, None], "overdose-rate": [None, 2.0, None]}
 
 
@@ -213,3 +213,19 @@ def test_listing_and_deleting_an_indicator(app, example_survey, db):
     assert count(IndicatorValue) == 0 and count(Indicator) == 0
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "delete_indicator")).one()
     assert event.detail == {"code": "homicides", "values": 3}
+
+
+def test_a_region_combines_its_own_sites_only(app, example_survey):
+    """Tumaco is in Nariño; Chilapa is in Guerrero: a region's figure leaves other regions' sites out."""
+    from survey.services.indicators import other_evidence
+    from survey.services.summaries import SummaryFilters
+
+    import_indicator_rows(read("a.csv", CSV), source="a.csv")
+    narino = other_evidence(SummaryFilters(region=("CO", "Nariño")), [])
+    everywhere = other_evidence(SummaryFilters(), [])
+    assert narino is not None and everywhere is not None
+    assert narino.months == ["2026-03", "2026-04"]
+    assert [t.values for t in narino.trends] == [[12.0, 9.0]]
+    assert [t.values for t in everywhere.trends] == [[12.0, 12.0]]
+    guerrero = other_evidence(SummaryFilters(region=("MX", "Guerrero")), [])
+    assert guerrero is not None and guerrero.months == ["2026-04"] and [t.values for t in guerrero.trends] == [[3.0]]
