@@ -275,4 +275,23 @@ def test_the_report_reads_its_filters_as_the_summary_does_region_included(evalua
     report = evaluator.get(f"{URL}/report?region=CO:Nari%C3%B1o").get_data(as_text=True)
     assert "5 responses, with 10 testimonies" in report  # two texts each
     assert '<option selected value="CO:Nariño">Nariño (CO)</option>' in report
+    assert "Region: Nariño (CO)" in report  # printed under the title, where the menus are left out
     assert "11 responses" in evaluator.get(f"{URL}/report").get_data(as_text=True)
+
+
+def test_the_report_cross_tabs_by_another_question_as_the_summary_does(evaluator, make_response):
+    for age, safe in [("18-24", "1")] * 5 + [("18-24", "5")] * 5 + [("60+", "1")] * 6:
+        make_response(age_band=age, safe_at_night=safe, change_story=STORY.format(n=age))
+    page = evaluator.get(f"{URL}/report").get_data(as_text=True)
+    assert '<option value="question:age_band">' in page  # offered beside "Site", as on the summary
+    page = evaluator.get(f"{URL}/report?by=question:age_band").get_data(as_text=True)
+    assert "“How safe do you feel walking alone in your area at night?” by “How old are you?” (row shares)" in page
+    assert '<th scope="row">18 to 24</th>' in page and "50 % <span" in page
+    assert 'class="error-summary"' not in page
+
+
+def test_the_report_names_its_region_in_spanish(evaluator, make_response):
+    for _ in range(5):
+        make_response(site="tumaco", change_story=STORY.format(n="tumaco"))
+    report = evaluator.get(f"{URL}/report?region=CO:Nari%C3%B1o&lang=es").get_data(as_text=True)
+    assert "Región: Nariño (CO)" in report

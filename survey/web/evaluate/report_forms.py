@@ -30,6 +30,10 @@ class ReportFilterForm(SummaryFilterForm):
         """The name of the site chosen, if one was."""
         return next((c.label for c in self.site.choices if c.value and c.value == self.site.data), None)
 
+    def region_name(self) -> str | None:
+        """The name of the region chosen, if one was."""
+        return next((c.label for c in self.region.choices if c.value and c.value == self.region.data), None)
+
     def paper_size(self) -> str:
         """A4 unless Letter was chosen."""
         return LETTER if self.paper.data == LETTER else A4

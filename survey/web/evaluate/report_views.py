@@ -10,11 +10,10 @@ from wtforms.fields.choices import SelectChoice
 
 from survey.services.engine import codebook
 from survey.services.report import PinError, build_report, pin_quote, unpin_quote
-from survey.services.sites import list_sites
 from survey.services.surveys import current_version, definition_of, get_survey
 from survey.web.evaluate import bp
 from survey.web.evaluate.report_forms import PinForm, ReportFilterForm
-from survey.web.evaluate.views import testimonial_of
+from survey.web.evaluate.views import offer_filters, testimonial_of
 
 
 @bp.get("/<slug>/report")
@@ -25,8 +24,8 @@ def report(slug: str) -> ResponseReturnValue:
     if survey is None or version is None:
         abort(404)
     form = ReportFilterForm(request.args)
-    form.set_sites(list_sites())
     definition = definition_of(version)
+    offer_filters(form, definition)
     config = current_app.config
     result = build_report(
         survey,

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from survey.extensions import db
 from survey.models import CodedPassage, Testimonial
-from survey.questionnaire import pick
+from survey.questionnaire import Definition, pick
 from survey.services.agreement import blind_coding
 from survey.services.blindness import blindfold_of
 from survey.services.coding import code_choices, code_labels, coding_segments, may_remove
@@ -33,6 +33,15 @@ from survey.web.evaluate.memo_views import memo_form
 from survey.web.evaluate.report_forms import pin_forms
 
 
+def offer_filters(form: SummaryFilterForm, definition: Definition) -> None:
+    """Offer the summary's (or the report's) sites and regions, and the questions to break the others down by."""
+    form.set_sites(list_sites())
+    language = str(get_locale() or "en")
+    form.set_by_questions(
+        [(q.name, pick(q.label, language, definition.default_language)) for q in by_questions(definition)]
+    )
+
+
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """The surveys an evaluator can summarise."""
@@ -48,11 +57,7 @@ def summary(slug: str) -> ResponseReturnValue:
         abort(404)
     definition = definition_of(version)
     form = SummaryFilterForm(request.args)
-    form.set_sites(list_sites())
-    language = str(get_locale() or "en")
-    form.set_by_questions(
-        [(q.name, pick(q.label, language, definition.default_language)) for q in by_questions(definition)]
-    )
+    offer_filters(form, definition)
     filters = form.summary_filters()
     result = summarise_survey(
         survey,
