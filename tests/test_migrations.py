@@ -50,13 +50,15 @@ def test_upgrade_of_an_empty_database_matches_the_models(tmp_path):
 
 
 def _fresh_postgres_database(url: str) -> str:
-    base, _, _name = url.rpartition("/")
+    """An empty database named after the suite's own, so that suites on one server do not share it."""
+    base, _, name = url.rpartition("/")
+    fresh = f"{name.partition('?')[0]}_migrations"
     engine = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.exec_driver_sql("DROP DATABASE IF EXISTS voces_migrations_check")
-        connection.exec_driver_sql("CREATE DATABASE voces_migrations_check")
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{fresh}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{fresh}"')
     engine.dispose()
-    return f"{base}/voces_migrations_check"
+    return f"{base}/{fresh}"
 
 
 NOTES = {
