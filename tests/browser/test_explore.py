@@ -1,8 +1,11 @@
-"""An evaluator clicks a theme on the summary, lands on its testimonies, and searches them."""
+"""An evaluator clicks a theme on the summary, lands on its testimonies, searches them and exports what was found."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 
 from survey.models import Role
 from tests.browser.field_kit import severe_violations
@@ -23,7 +26,10 @@ def test_a_theme_click_and_a_search(page, live_server, make_response, make_user)
     for n in range(6):
         make_response(change_story=f"Shootings at night near the market, stall {n}.", what_would_help="")
     for n in range(5):
-        make_response(change_story=f"The clinic closed and the balaceras went on, ward {n}.", what_would_help="")
+        make_response(
+            change_story=f"The clinic closed and the balaceras went on, ward {n}. Write to ana{n}@example.org.",
+            what_would_help="",
+        )
     evaluator = make_user(Role.EVALUATOR)
     page.goto(f"{live_server}/auth/login")
     page.locator("#email").fill(evaluator.email)
@@ -48,3 +54,17 @@ def test_a_theme_click_and_a_search(page, live_server, make_response, make_user)
     assert page.locator("h1").inner_text() == "Testimony"
     assert page.get_by_role("link", name="Next testimony").count() == 1
     assert severe_violations(page) == []
+
+    page.go_back()
+    with page.expect_download() as caught:
+        page.get_by_role("link", name="workbook (XLSX)").click()
+    download = caught.value
+    assert download.suggested_filename.endswith(".xlsx")
+    book = load_workbook(io.BytesIO(download.path().read_bytes()), read_only=True)
+    assert {"responses", "tags"} <= set(book.sheetnames)
+    rows = list(book["responses"].iter_rows(values_only=True))
+    header, found = rows[0], rows[1:]
+    assert len(found) == 5  # the list's theme and search, not every response
+    texts = [str(cell) for row in found for cell in row if isinstance(cell, str) and "balaceras" in cell]
+    assert len(texts) == 5 and all("[email]" in t and "@example.org" not in t for t in texts)
+    assert "consent_scope" in header or any("consent" in str(h).lower() for h in header)
