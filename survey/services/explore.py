@@ -122,11 +122,18 @@ def published_view(survey: Survey, filters: ExploreFilters, *, min_group: int, b
     counts: dict[Key, int] = {(site, m, RESPONSES, ALL): int(n) for site, m, n in rows if n}
     protected = protect(counts, [], min_group, block=block)
     view = PublishedView(protected, sites_filtered(filters), filters.month_from, filters.month_to)
-    view.stored = {}
-    for site, month, _statistic, _part in counts:
-        first, last = view.stored.get(site, (month, month))
-        view.stored[site] = (min(first, month), max(last, month))
+    view.stored = stored_months(counts)
     return view if view.count(RESPONSES).value >= min_group else None
+
+
+def stored_months(counts: Mapping[Key, int]) -> dict[Site, tuple[Month, Month]]:
+    """Per site, its first and last month with responses, from counts of the responses per site and month."""
+    stored: dict[Site, tuple[Month, Month]] = {}
+    for site, month, statistic, part in counts:
+        if statistic == RESPONSES and part == ALL and counts[site, month, statistic, part]:
+            first, last = stored.get(site, (month, month))
+            stored[site] = (min(first, month), max(last, month))
+    return stored
 
 
 def sites_filtered(filters: ExploreFilters) -> set[int] | None:

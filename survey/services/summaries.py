@@ -7,6 +7,7 @@ months merged until they hold MIN_GROUP_SIZE responses) that the filters include
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import selectinload
@@ -28,6 +29,7 @@ from survey.extensions import db
 from survey.models import Response, Site, Survey, SurveyVersion, Testimonial
 from survey.questionnaire import Definition, Question
 from survey.services.crosstabs import CrossTabSummary, by_questions, count_joint, crosstabs_of, summarise_crosstab
+from survey.services.explore import PublishedView, in_atoms, stored_months
 from survey.services.monthly_voices import THEMES_BY_MONTH, MonthVoices, voices_by_month
 from survey.services.part_counts import count_parts, numeric
 from survey.services.question_summaries import (
@@ -105,7 +107,8 @@ def summarise_survey(
     if tables:
         protected = protect_crosstabs(protected, parts.counts, count_joint(survey, tables), tables)
     sites = sites_chosen(filters.site_id, filters.region)
-    view = View(protected, sites, filters.month_from, filters.month_to)
+    view = PublishedView(protected, sites, filters.month_from, filters.month_to)
+    view.stored = stored_months(parts.counts)  # so that the quotes test only the months they must
     responses = view.count(RESPONSES).value
     if responses < min_group:  # no atom: nothing can be shown, not even how few
         return Summary(None, None, suppressed=True)
@@ -171,16 +174,31 @@ def shown_in(spans: dict[object, tuple[Month, Month]]) -> ColumnElement[bool]:
     )
 
 
-def _quotes(survey: Survey, view: View, limit: int) -> list[Testimonial]:
-    """The most recent testimonies of the atoms in the view, and of no other."""
-    return list(
-        db.session.scalars(
-            select(Testimonial)
-            .join(Response)
-            .join(SurveyVersion)
-            .where(SurveyVersion.survey_id == survey.id, shown_in(view.spans()))
-            .options(selectinload(Testimonial.tags), selectinload(Testimonial.response).selectinload(Response.site))
-            .order_by(Response.submitted_at.desc(), Testimonial.id.desc())
-            .limit(limit)
-        )
+def _quotes(survey: Survey, view: PublishedView, limit: int) -> list[Testimonial]:
+    """The most recent testimonies of the atoms in the view, and of no other.
+
+    Each version's newest are read on their own, from the index on a version's responses by time, as far
+    as the quotes go (the months tested only where the atoms leave some out), then merged: asked for
+    several versions at once, the databases read every response of the survey and sort them all.
+    """
+    shown = in_atoms(view)
+    newest: list[tuple[datetime, int]] = []
+    for version_id in db.session.scalars(select(SurveyVersion.id).where(SurveyVersion.survey_id == survey.id)):
+        newest += [
+            (submitted_at, testimonial_id)
+            for submitted_at, testimonial_id in db.session.execute(
+                select(Response.submitted_at, Testimonial.id)
+                .join(Response)
+                .where(Response.survey_version_id == version_id, shown)
+                .order_by(Response.submitted_at.desc(), Testimonial.id.desc())
+                .limit(limit)
+            )
+        ]
+    ids = [testimonial_id for _, testimonial_id in sorted(newest, reverse=True)[:limit]]
+    found = db.session.scalars(
+        select(Testimonial)
+        .where(Testimonial.id.in_(ids))
+        .options(selectinload(Testimonial.tags), selectinload(Testimonial.response).selectinload(Response.site))
     )
+    by_id = {item.id: item for item in found}
+    return [by_id[i] for i in ids]

@@ -162,3 +162,41 @@ def test_a_theme_counts_only_where_its_part_can_be_shown(respond, example_survey
     assert safety.count == 5  # Tumaco's two are withheld with the four others, not added in
     assert safety.share == 1.0  # of the five testimonies where it could be counted, not of all eleven
     assert summary.testimonials == 11
+
+
+def test_the_newest_quotes_are_merged_across_versions_newest_first(respond, example_survey, db):
+    """Each version's newest are read apart, then merged: the quotes must still be the newest of all."""
+    from survey.services.demo import EXAMPLE_SURVEY
+    from survey.services.submissions import Submission, record_submission
+    from survey.services.surveys import import_survey, read_survey_file
+    from tests.conftest import GOOD_ANSWERS
+
+    data = read_survey_file(EXAMPLE_SURVEY)
+    second = import_survey({**data, "version": f"{data['version']}-b"}, publish=True)
+    db.session.commit()
+    definition = parse_definition(second.definition)
+    for day in range(1, 9):  # the old version answered on odd days, the new one on even days
+        if day % 2:
+            response = respond(3, change_story=f"Day {day}, old form.", what_would_help="")
+        else:
+            response = record_submission(
+                Submission(
+                    uuid=f"00000000-0000-4000-8000-00000000000{day}",
+                    version=second,
+                    definition=definition,
+                    answers={**GOOD_ANSWERS, "change_story": f"Day {day}, new form.", "what_would_help": ""},
+                    language="en",
+                )
+            )
+        response.submitted_at = datetime(2026, 3, day, 12, tzinfo=UTC)
+        db.session.commit()
+    quotes = summarise_survey(
+        example_survey.survey, parse_definition(second.definition), SummaryFilters(), min_group=5, quotes=5
+    ).quotes
+    assert [q.redacted_text for q in quotes] == [
+        "Day 8, new form.",
+        "Day 7, old form.",
+        "Day 6, new form.",
+        "Day 5, old form.",
+        "Day 4, new form.",
+    ]
