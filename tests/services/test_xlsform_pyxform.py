@@ -100,6 +100,36 @@ def test_an_unknown_column_and_a_layout_appearance_are_ignored_with_a_warning(tm
     assert "appearance" not in question(result.definition, "smoke")
 
 
+def test_an_external_app_appearance_is_asked_as_the_ordinary_question_with_a_warning(tmp_path):
+    rows = [*ROWS, {"type": "integer", "name": "steps", "label": "Steps", "appearance": "ex:org.app.Counter quick"}]
+    result = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
+    assert result.warnings == [
+        "survey sheet, row 4: appearance ex:org.app.Counter: asked as an ordinary question: "
+        "Voces cannot launch an external app",
+        "survey sheet, row 4: appearance quick is not one Voces uses; ignored",
+    ]
+    steps = question(result.definition, "steps")
+    assert steps["type"] == "integer" and "appearance" not in steps
+
+
+def test_notes_of_a_picture_alone_or_showing_metadata_are_skipped_with_a_warning(tmp_path):
+    rows = [
+        {"type": "start", "name": "start"},
+        {"type": "note", "name": "started", "label": "Opened at ${start}"},
+        {"type": "note", "name": "logo", "media::image": "logo.png"},
+        *ROWS,
+        {"type": "note", "name": "thanks", "label": "Thank you (${smoke})", "media::image": "logo.png"},
+    ]
+    result = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
+    assert [q["name"] for q in result.definition["questions"]] == ["smoke", "per_day", "thanks"]
+    assert result.warnings[1:] == [
+        "survey sheet, row 3: a note showing metadata (start), which Voces does not put on the form; row skipped",
+        "survey sheet, row 4: a note that is only a picture or sound (media), with no words to show; row skipped",
+        "survey sheet, row 7: pictures and sounds beside a label (media) are not shown, only the label's words; "
+        "ignored",
+    ]
+
+
 def test_or_other_adds_the_choice_and_the_question_pyxform_adds(tmp_path):
     rows = [{**ROWS[0], "type": "select_one yes_no or_other"}, ROWS[1]]
     data = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={})).definition

@@ -48,10 +48,18 @@ IGNORED_COLUMN = N_("column %(column)s is not one Voces reads; ignored")
 REFUSED_KEYS = {"trigger": N_("triggers (trigger)")}
 # A picture or sound beside a label is a file ODK ships with the form; the label's words are still asked.
 LABEL_MEDIA = N_("pictures and sounds beside a label (media) are not shown, only the label's words; ignored")
+PICTURE_NOTE = N_("a note that is only a picture or sound (media), with no words to show; row skipped")
+# A note showing what ODK fills in itself (${start}): Voces records it its own way, off the form.
+METADATA_NOTE = N_("a note showing metadata (%(names)s), which Voces does not put on the form; row skipped")
+_SHOWN = re.compile(r"\$\{([^}\s]+)\}")
 READ_CONTROLS = frozenset({"appearance", "bodyless", "jr:count"})
 # Appearances that change what is asked or stored, or need another app: refused, by name. Any other
 # appearance Voces does not know is ignored with a warning, as ODK's own apps ignore one they lack.
-REFUSED_APPEARANCE = re.compile(r"month-year|year|search\(.*|ex:.*|printer:.*")
+REFUSED_APPEARANCE = re.compile(r"month-year|year|search\(.*|printer:.*")
+# ex:<app> has ODK Collect launch another Android app to fill the answer in; Enketo, the web form
+# ODK and Kobo use, shows the ordinary widget instead, and so does Voces.
+EXTERNAL_APP = re.compile(r"ex:.*")
+EXTERNAL_APP_ASKED = N_("appearance %(word)s: asked as an ordinary question: Voces cannot launch an external app")
 # ODK's grid (a table-list group, or rows with these appearances) only lays choices out in columns:
 # on a web page each question shows its own choices, and the grid's header row becomes a note.
 TABLE_APPEARANCES = frozenset({"table-list", "list", "list-nolabel"})
@@ -72,6 +80,7 @@ class Conversion:
     warnings: list[str] = field(default_factory=list)  # Notices: the admin page words them in its language
     rows: dict[str, int] = field(default_factory=dict)
     in_repeat: bool = False  # reading a repeat's children
+    metadata: set[str] = field(default_factory=set)  # names of the metadata rows skipped
 
     def warn(self, row: int | None, template: str, **values: object) -> None:
         """Keep a warning about a row of the survey sheet."""
@@ -96,6 +105,7 @@ class Conversion:
             refused = unsupported(kind.unsupported)
             raise DefinitionError(str(refused), question=name, column="type", message=refused)
         if kind.metadata:
+            self.metadata.add(name)
             if kind.recorded_as:
                 recorded = N_("%(type)s is metadata: Voces records %(field)s itself; row skipped")
                 self.warn(row, recorded, type=element.get("type"), field=Notice(kind.recorded_as))
@@ -103,7 +113,7 @@ class Conversion:
                 not_collected = N_("%(type)s is metadata: Voces does not collect it; row skipped")
                 self.warn(row, not_collected, type=element.get("type"))
             return None
-        self._check_keys(element, row, name)
+        self._check_keys(element, row, name, picture_note=kind.question_type == NoteType.name)
         header = not kind.group and TABLE_HEADER in str((element.get("control") or {}).get("appearance") or "").split()
         if ROW_KEY not in element and (header or name.startswith(TABLE_TITLE)):
             return None  # what pyxform adds to draw a table-list: its title (the group's label) and header row
@@ -111,6 +121,8 @@ class Conversion:
             return self._table_header(element, kind, name, row)
         out: dict[str, Any] = {"name": name, "type": _our_type(kind)}
         self._texts(out, element, kind, name)
+        if out["type"] == NoteType.name and not self._note_shown(out, element, row):
+            return None
         self._binds(out, element, generated=ROW_KEY not in element)
         for key in ("choice_filter", "default"):
             if element.get(key):
@@ -178,13 +190,27 @@ class Conversion:
                 out.append(item)
         return out
 
-    def _check_keys(self, element: Mapping[str, Any], row: int | None, name: str) -> None:
+    def _note_shown(self, out: dict[str, Any], element: Mapping[str, Any], row: int | None) -> bool:
+        """Whether a note has words to show: not only a picture, nor metadata Voces keeps off the form."""
+        if not out.get("label"):
+            if element.get("media"):
+                self.warn(row, PICTURE_NOTE)  # its picture is not shown, so nothing of it would be left
+                return False
+            return True  # refused, naming its row, when the definition is checked
+        shown = {n for text in (*out["label"].values(), *out.get("hint", {}).values()) for n in _SHOWN.findall(text)}
+        if metadata := sorted(shown & self.metadata):
+            self.warn(row, METADATA_NOTE, names=", ".join(metadata))
+            return False
+        return True
+
+    def _check_keys(self, element: Mapping[str, Any], row: int | None, name: str, picture_note: bool) -> None:
         for key in element:
             if key in REFUSED_KEYS:
                 refused = unsupported(Message(REFUSED_KEYS[key]))
                 raise DefinitionError(str(refused), question=name, column=key, message=refused)
             if key == "media":
-                self.warn(row, LABEL_MEDIA)
+                if not (picture_note and not element.get("label")):  # a picture alone is skipped, saying so
+                    self.warn(row, LABEL_MEDIA)
             elif key not in READ_KEYS:
                 self.warn(row, IGNORED_COLUMN, column=key)
         for key in element.get("control") or {}:
@@ -230,6 +256,8 @@ class Conversion:
                 kept.append(word)  # refused, naming it, when the definition is checked
             elif word in TABLE_APPEARANCES:
                 self.warn(row, TABLE_LAID_OUT, word=word)
+            elif EXTERNAL_APP.fullmatch(word):
+                self.warn(row, EXTERNAL_APP_ASKED, word=word)
             else:
                 self.warn(row, N_("appearance %(word)s is not one Voces uses; ignored"), word=word)
         return " ".join(kept)
