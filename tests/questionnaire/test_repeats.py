@@ -164,3 +164,10 @@ def test_each_nested_instance_is_counted_checked_and_kept_under_the_instance_it_
     assert kept["child.2"] == [{"child_name": "Mia", "eldest": "Mia"}]
     assert set(errors) == {"child_name.1.2"}  # the question, then the path: woman 1, child 2
 
+
+def test_a_nested_repeat_goes_out_to_xlsform_and_comes_back_the_same(tmp_path):
+    definition = parse_definition(families())
+    path = tmp_path / "families.xlsx"
+    write_xlsform(definition, path)
+    back = parse_definition(read_xlsform(path).definition)
+    assert back.repeats == definition.repeats and back.questions == definition.questions

@@ -331,6 +331,29 @@ def test_another_forms_yes_or_no_consent_is_asked_as_any_question_and_its_answer
     assert response.consent_scope == ConsentScope.INTERNAL
 
 
+def test_repeats_inside_repeats_import_their_reused_and_dotted_names_told_apart(tmp_path, db):
+    rows = [
+        {"type": "begin_repeat", "name": "woman", "label": "Woman"},
+        {"type": "text", "name": "name", "label": "Name"},
+        {"type": "begin_repeat", "name": "child", "label": "Child"},
+        {"type": "text", "name": "name", "label": "Name"},
+        {"type": "select_one yes_no", "name": "likes.sweets", "label": "Sweets?"},
+        {"type": "text", "name": "which", "label": "Which?", "relevant": "${likes.sweets} = 'yes'"},
+        {"type": "end_repeat"},
+        {"type": "end_repeat"},
+    ]
+    result = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
+    assert result.warnings == [
+        "survey sheet, row 5: the name name is used in another group too; this question is kept as name-2",
+        "survey sheet, row 6: the name likes.sweets holds a dot, which numbers a repeat's instances in Voces; "
+        "it is kept as likes_sweets",
+    ]
+    child = question(question(result.definition, "woman"), "child")
+    assert [q["name"] for q in child["questions"]] == ["name-2", "likes_sweets", "which"]
+    assert question(child, "which")["relevant"] == "${likes_sweets} = 'yes'"  # its references follow it
+    import_survey(result.definition, publish=True)
+
+
 def test_a_name_used_in_two_groups_keeps_both_answers_under_numbered_names(tmp_path, db):
     rows = [
         {"type": "begin_group", "name": "market_a", "label": "Market A"},

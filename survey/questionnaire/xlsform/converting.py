@@ -18,8 +18,9 @@ from survey.questionnaire.notices import Notice
 from survey.questionnaire.parse import GROUP_APPEARANCES
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST, NoteType, SiteType
 from survey.questionnaire.rules import CHOICE_PREFIX, DefinitionError, choice_filter_expression
+from survey.questionnaire.validate import INSTANCE_MARK
 from survey.questionnaire.xlsform.columns import NO, YES
-from survey.questionnaire.xlsform.kinds import NESTED_REPEATS, Kind, kind_of, unsupported
+from survey.questionnaire.xlsform.kinds import Kind, kind_of, unsupported
 from survey.questionnaire.xlsform.languages import Languages
 
 ROW_KEY = "__voces_row"  # added to each row before pyxform reads it, so that errors can name the row
@@ -64,6 +65,7 @@ EXTERNAL_APP_ASKED = N_("appearance %(word)s: asked as an ordinary question: Voc
 # on a web page each question shows its own choices, and the grid's header row becomes a note.
 TABLE_APPEARANCES = frozenset({"table-list", "list", "list-nolabel"})
 RENAMED = N_("the name %(name)s is used in another group too; this question is kept as %(renamed)s")
+UNDOTTED = N_("the name %(name)s holds a dot, which numbers a repeat's instances in Voces; it is kept as %(renamed)s")
 TABLE_HEADER = "label"
 TABLE_TITLE = "generated_table_list_label_"
 TABLE_LAID_OUT = N_("appearance %(word)s lays questions out as a table in ODK; here each shows its own choices")
@@ -79,7 +81,7 @@ class Conversion:
     languages: Languages
     warnings: list[str] = field(default_factory=list)  # Notices: the admin page words them in its language
     rows: dict[str, int] = field(default_factory=dict)
-    in_repeat: bool = False  # reading a repeat's children
+    undotted: dict[str, str] = field(default_factory=dict)  # names with a dot, and what they became
     metadata: set[str] = field(default_factory=set)  # names of the metadata rows skipped
 
     def warn(self, row: int | None, template: str, **values: object) -> None:
@@ -94,13 +96,13 @@ class Conversion:
         """Our item for one element of pyxform's JSON, or None for what Voces skips."""
         name = str(element.get("name") or "")
         row = int(element.get(ROW_KEY) or row or 0) or None
+        if INSTANCE_MARK in name and ROW_KEY in element:  # XML allows dots in names; Voces numbers instances by one
+            name = self._undotted(name, row)
         if name in self.rows and ROW_KEY in element:  # XML tells them apart by their groups; Voces by name
             name = self._renamed(name, row)
         if row and name:
             self.rows.setdefault(name, row)
         kind = kind_of(element)
-        if kind.repeat and self.in_repeat:
-            kind = Kind(unsupported=Message(NESTED_REPEATS))
         if kind.unsupported:
             refused = unsupported(kind.unsupported)
             raise DefinitionError(str(refused), question=name, column="type", message=refused)
@@ -133,10 +135,6 @@ class Conversion:
             out["repeat_count"] = str(count)
         if kind.loop:
             out["questions"] = [self._loop_group(element, column, row) for column in element.get("columns") or []]
-        elif kind.repeat:
-            self.in_repeat = True
-            out["questions"] = self.items(element.get("children") or [], row)
-            self.in_repeat = False
         elif kind.group:
             out["questions"] = self.items(element.get("children") or [], row)
         elif QUESTION_TYPES[out["type"]].has_choice_list:
@@ -155,6 +153,17 @@ class Conversion:
         children = [_for_choice(child, column) for child in element.get("children") or []]
         out["questions"] = self.items(children, row)
         return out
+
+    def _undotted(self, name: str, row: int | None) -> str:
+        """A name with a dot (ice.creams), which Voces keeps for instances (name.2), with underscores instead."""
+        renamed = name.replace(INSTANCE_MARK, "_")
+        number = 2
+        while renamed in self.rows or renamed in self.undotted.values():
+            renamed = f"{name.replace(INSTANCE_MARK, '_')}-{number}"
+            number += 1
+        self.warn(row, UNDOTTED, name=name, renamed=renamed)
+        self.undotted[name] = renamed
+        return renamed
 
     def _renamed(self, name: str, row: int | None) -> str:
         """A name already used in another group, numbered so that each answer keeps its own."""
@@ -320,6 +329,25 @@ def walk_questions(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for item in items:
         yield item
         yield from walk_questions(item.get("questions") or [])
+
+
+def rename_references(items: list[dict[str, Any]], renamed: Mapping[str, str]) -> None:
+    """Point ${old} in every expression and text of these items at the question's new name."""
+    if not renamed:
+        return
+    pattern = re.compile("|".join(re.escape("${" + old + "}") for old in sorted(renamed, key=len, reverse=True)))
+
+    def new(value: Any) -> Any:
+        if isinstance(value, str):
+            return pattern.sub(lambda found: "${" + renamed[found.group(0)[2:-1]] + "}", value)
+        if isinstance(value, dict):
+            return {key: new(text) for key, text in value.items()}
+        return value
+
+    for item in walk_questions(items):
+        for key, value in item.items():
+            if key not in ("name", "type", "questions"):
+                item[key] = new(value)
 
 
 def mark_named(items: list[dict[str, Any]], settings: Mapping[str, Any]) -> None:
