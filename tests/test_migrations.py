@@ -224,3 +224,38 @@ def test_stored_testimonies_get_their_places_in_the_orders_by_tags(tmp_path):
             rows = connection.execute(text("SELECT top_confidence, review_order FROM testimonial ORDER BY id")).all()
         assert [tuple(row) for row in rows] == [(0.4, 2.0), (0.7, 0.3), (-1.0, 9.0)]
         downgrade(revision="0021")
+
+
+def test_stored_answers_stay_valid_and_a_nested_instance_is_told_apart_by_its_outer_one(tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/nested.db")
+    with app.app_context():
+        upgrade(revision="0022")
+        statements = [
+            "INSERT INTO survey (id, slug, status, created_at) VALUES (1, 's', 'open', '2026-01-01 00:00:00')",
+            "INSERT INTO survey_version (id, survey_id, version, definition, created_at) "
+            "VALUES (1, 1, '1', '{}', '2026-01-01 00:00:00')",
+            "INSERT INTO response (id, uuid, receipt_code, survey_version_id, channel, language, consent_scope, "
+            "submitted_at, received_at) VALUES (1, 'u1', 'r1', 1, 'web', 'en', 'quote', '2026-01-15 10:00:00', "
+            "'2026-01-01 00:00:00')",
+            "INSERT INTO answer (response_id, question, instance, value_text) VALUES (1, 'village', 0, 'Alto')",
+            "INSERT INTO answer (response_id, question, instance, value_text) VALUES (1, 'member_name', 1, 'Ana')",
+        ]
+        with db.engine.begin() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+        upgrade(revision="0023")
+        with db.engine.begin() as connection:
+            rows = connection.execute(text("SELECT question, parent_instance, instance FROM answer ORDER BY id")).all()
+            assert [tuple(row) for row in rows] == [("village", "", 0), ("member_name", "", 1)]
+            for parent in ("1", "2"):  # the first child of the first woman, and of the second
+                connection.execute(
+                    text(
+                        "INSERT INTO answer (response_id, question, parent_instance, instance, value_text) "
+                        "VALUES (1, 'child_name', :parent, 1, 'Leo')"
+                    ),
+                    {"parent": parent},
+                )
+        downgrade(revision="0022")
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM answer")).scalar() == 2
+        db.engine.dispose()

@@ -84,7 +84,9 @@ class Answer(Base):
 
     __tablename__ = "answer"
     __table_args__ = (
-        UniqueConstraint("response_id", "question", "instance", name="uq_answer_response_id_question_instance"),
+        UniqueConstraint(
+            "response_id", "question", "parent_instance", "instance", name="uq_answer_response_id_question_instance"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +94,9 @@ class Answer(Base):
     question: Mapped[str] = mapped_column(String(100), index=True)
     # 0 for a question asked once; n for the n-th instance of the repeat the question is in.
     instance: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # In a repeat inside another, the path of the outer instance this one is in ("2", or "2.1" two
+    # deep); "" otherwise. The answer's instance is then numbered within that outer instance.
+    parent_instance: Mapped[str] = mapped_column(String(100), default="", server_default="")
     value_text: Mapped[str | None] = mapped_column(Text)
     value_number: Mapped[float | None] = mapped_column(Float)
 

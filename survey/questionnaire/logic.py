@@ -68,9 +68,14 @@ def resolve_instance(
     instances: Sequence[Mapping[str, str]],
     position: int,
     today: date | None = None,
+    repeats: Instances | None = None,
 ) -> FormState:
-    """Relevance and value of a repeat's questions in one instance (counted from 1), the rest of the form settled."""
-    scope = _Scope(today, position, {repeat.name: instances})
+    """Relevance and value of a repeat's questions in one instance (counted from 1), the rest of the form settled.
+
+    form is the form's state, or the state of the instance of the repeat this one is inside; repeats
+    holds the instances indexed-repeat() reads (by default this repeat's).
+    """
+    scope = _Scope(today, position, repeats if repeats is not None else {repeat.name: instances})
     return _settle(definition, repeat.questions, form.values, instances[position - 1], scope)
 
 

@@ -59,7 +59,7 @@ class Question:
     calculation: str = ""
     list_name: str = ""
     groups: tuple[str, ...] = ()  # the names of the groups it sits in, outermost first
-    repeat: str = ""  # the repeat it is asked in, once per instance; "" when asked once
+    repeat: str = ""  # the (innermost) repeat it is asked in, once per instance; "" when asked once
     required_if: str = ""  # required only when this expression holds (XLSForm's required as an expression)
     # The label a field worker reads out ("what you told us"), where it differs from the self-completed one.
     interview_label: Mapping[str, str] = field(default_factory=dict)
@@ -108,13 +108,19 @@ class Repeat:
     appearance: str
     count: str  # an expression fixing how many instances there are; "" lets the resident add them
     items: tuple[Item, ...]
-    questions: tuple[Question, ...]  # every question inside it, however deeply nested in its groups
+    questions: tuple[Question, ...]  # every question of its own, however deeply nested in its groups
     groups: tuple[str, ...] = ()  # the groups it sits in, outermost first
+    parent: str = ""  # the repeat it is inside, each of whose instances has its own instances of it
 
     @property
     def group_names(self) -> set[str]:
         """The groups inside it, however deeply nested: their relevance is read in each instance."""
         return {g.name for g in _walk_groups(self.items)}
+
+    @property
+    def nested(self) -> tuple[Repeat, ...]:
+        """The repeats directly inside it (in its groups too), asked in each of its instances."""
+        return tuple(_own_repeats(self.items))
 
 
 Item = Question | Group | Repeat
@@ -161,6 +167,11 @@ class Definition:
         return {r.name: r for r in _walk(self.items) if isinstance(r, Repeat)}
 
     @cached_property
+    def top_repeats(self) -> tuple[Repeat, ...]:
+        """The repeats not inside another repeat."""
+        return tuple(_own_repeats(self.items))
+
+    @cached_property
     def every_question(self) -> tuple[Question, ...]:
         """The questions asked once and those asked in each repeat instance."""
         return self.questions + tuple(q for r in self.repeats.values() for q in r.questions)
@@ -197,6 +208,15 @@ def _walk(items: tuple[Item, ...]) -> Iterator[Group | Repeat]:
         if isinstance(item, Group | Repeat):
             yield item
             yield from _walk(item.items)
+
+
+def _own_repeats(items: tuple[Item, ...]) -> Iterator[Repeat]:
+    """The repeats among these items and in their groups, not those inside another repeat."""
+    for item in items:
+        if isinstance(item, Repeat):
+            yield item
+        elif isinstance(item, Group):
+            yield from _own_repeats(item.items)
 
 
 def _walk_groups(items: tuple[Item, ...]) -> Iterator[Group]:

@@ -138,19 +138,17 @@ class _Parser:
         return question
 
     def repeated(self, raw: Mapping[str, Any], name: str, path: tuple[str, ...], context: dict[str, Any]) -> Repeat:
-        """A repeat and the questions asked in each of its instances; one repeat inside another is refused."""
-        if self.repeat:
-            raise DefinitionError(
-                f"a repeat inside another repeat ({self.repeat}) is not supported", column="type", **context
-            )
+        """A repeat and the questions asked in each of its instances; a repeat inside it has its own."""
         where = context["where"]
         appearance = str(raw.get("appearance") or "")
         _check_appearance(GROUP, appearance, context)
         if not raw.get("questions"):
             raise DefinitionError(f"repeat {name} has no questions", question=name)
+        outer = (self.repeat, self.repeat_questions)
         self.repeat, self.repeat_questions = name, []
         items = self.items(raw.get("questions"), path)
-        questions, self.repeat = tuple(self.repeat_questions), ""
+        questions = tuple(self.repeat_questions)
+        self.repeat, self.repeat_questions = outer
         return Repeat(
             name=name,
             label=_texts(raw.get("label"), f"{where}: label", self.language),
@@ -161,6 +159,7 @@ class _Parser:
             items=items,
             questions=questions,
             groups=path,
+            parent=self.repeat,
         )
 
     def group(self, raw: Mapping[str, Any], name: str, path: tuple[str, ...], context: dict[str, Any]) -> Group:

@@ -219,8 +219,10 @@ def _check_cycles(definition: Definition) -> None:
     needs: dict[str, set[str]] = {}
     for q in definition.every_question:
         expressions = [q.relevant, q.calculation, *(groups[g].relevant for g in q.groups)]
-        if q.repeat:
-            expressions.append(repeats[q.repeat].relevant)
+        repeat = repeats.get(q.repeat)
+        while repeat is not None:  # the repeats it is inside, innermost first
+            expressions.append(repeat.relevant)
+            repeat = repeats.get(repeat.parent)
         needs[q.name] = set().union(*(references(e) for e in expressions if e))
     done: set[str] = set()
 

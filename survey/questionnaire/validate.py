@@ -16,7 +16,7 @@ from survey.questionnaire.logic import (
     resolve_instance,
 )
 from survey.questionnaire.messages import CONSTRAINT, NUL, REQUIRED, SHAPE, AnswerError
-from survey.questionnaire.model import Definition, Question, pick
+from survey.questionnaire.model import Definition, Question, Repeat, pick
 
 INSTANCE_MARK = "."  # an instance's answer is named question.n, which no question name can be
 
@@ -25,7 +25,15 @@ class AnswerShapeError(ValueError):
     """An answer that is neither text, a number, a yes/no nor a list of choices."""
 
 
-__all__ = ["AnswerError", "AnswerShapeError", "validate_answers", "validate_instances"]
+__all__ = [
+    "AnswerError",
+    "AnswerShapeError",
+    "instance_path",
+    "instances_key",
+    "split_instances_key",
+    "validate_answers",
+    "validate_instances",
+]
 
 
 def _as_string(value: object) -> str:
@@ -116,6 +124,22 @@ def _check_questions(
             answers[q.name] = value
 
 
+def instance_path(parent: str, position: int) -> str:
+    """An instance's path: its number, after the path of the instance it is inside ("2.1": outer 2, inner 1)."""
+    return f"{parent}{INSTANCE_MARK}{position}" if parent else str(position)
+
+
+def instances_key(repeat: str, parent: str) -> str:
+    """How a repeat's instances inside one instance of the repeat around it are keyed: child.2 (in the 2nd)."""
+    return f"{repeat}{INSTANCE_MARK}{parent}" if parent else repeat
+
+
+def split_instances_key(key: str) -> tuple[str, str]:
+    """The repeat and the path of the instance they are inside, from a key instances_key made."""
+    repeat, _mark, parent = key.partition(INSTANCE_MARK)
+    return repeat, parent
+
+
 def validate_instances(
     definition: Definition,
     raw: Mapping[str, object],
@@ -124,31 +148,43 @@ def validate_instances(
     *,
     today: date | None = None,
 ) -> tuple[dict[str, list[dict[str, object]]], dict[str, AnswerError]]:
-    """Each repeat's instances to keep, with the relevant answers of each, and what is wrong, by question.n.
+    """Each repeat's instances to keep, with the relevant answers of each, and what is wrong, by question.path.
 
     raw holds the answers asked once (as validate_answers reads them): they decide whether a repeat
     applies and how many instances its repeat_count makes. An instance the resident made beyond that
-    count is dropped; one it lacks is empty.
+    count is dropped; one it lacks is empty. A repeat inside another has instances in each of the
+    outer one's, keyed by instances_key (child.2) as typed and as kept; an error is named by the
+    question and the instance's path (name.2.1).
     """
     strings = {q.name: q.kind.normalise(_as_string(raw.get(q.name))) for q in definition.questions}
-    by_repeat = {
-        name: [{q.name: q.kind.normalise(_as_string(i.get(q.name))) for q in r.questions} for i in typed.get(name, ())]
-        for name, r in definition.repeats.items()
-    }
-    state = resolve_form(definition, strings, today, by_repeat)
+
+    def typed_in(repeat: Repeat, key: str) -> list[dict[str, str]]:
+        questions = repeat.questions
+        return [{q.name: q.kind.normalise(_as_string(i.get(q.name))) for q in questions} for i in typed.get(key, ())]
+
+    top = {r.name: typed_in(r, r.name) for r in definition.top_repeats}
+    state = resolve_form(definition, strings, today, top)
     kept: dict[str, list[dict[str, object]]] = {}
     errors: dict[str, AnswerError] = {}
-    for name, repeat in definition.repeats.items():
-        count = instance_count(definition, repeat, state, len(by_repeat[name]), today)
-        instances = (by_repeat[name] + [{} for _ in range(count)])[:count]
-        kept[name] = []
+
+    def check(repeat: Repeat, around: FormState, parent: str, in_scope: Instances) -> None:
+        key = instances_key(repeat.name, parent)
+        made = typed_in(repeat, key)
+        count = instance_count(definition, repeat, around, len(made), today)
+        instances = (made + [{} for _ in range(count)])[:count]
+        repeats = {**in_scope, repeat.name: instances}
+        kept[key] = []
         for position in range(1, count + 1):
-            own = resolve_instance(definition, repeat, state, instances, position, today)
+            own = resolve_instance(definition, repeat, around, instances, position, today, repeats)
             answers: dict[str, object] = {}
             wrong: dict[str, AnswerError] = {}
-            _check_questions(
-                definition, repeat.questions, own, language, (), today, answers, wrong, position, {name: instances}
-            )
-            kept[name].append(answers)
-            errors.update({f"{question}{INSTANCE_MARK}{position}": error for question, error in wrong.items()})
+            _check_questions(definition, repeat.questions, own, language, (), today, answers, wrong, position, repeats)
+            kept[key].append(answers)
+            path = instance_path(parent, position)
+            errors.update({f"{question}{INSTANCE_MARK}{path}": error for question, error in wrong.items()})
+            for inner in repeat.nested:
+                check(inner, own, path, repeats)
+
+    for repeat in definition.top_repeats:
+        check(repeat, state, "", {})
     return kept, errors

@@ -43,6 +43,7 @@ from survey.models.base import SEARCH_TABLE
 from survey.models.tag_rule import DECIDED_IN_REVIEW, NO_TAG_CONFIDENCE, UNTAGGED_IN_REVIEW
 from survey.models.testimonial import UNSCORED_AFTER_NEGATIVE, UNSCORED_AFTER_POSITIVE
 from survey.questionnaire import Definition, Question, Repeat, pick
+from survey.questionnaire.validate import INSTANCE_MARK, instance_path
 from survey.services.blindness import NO_BLINDFOLD, Blindfold
 from survey.services.part_counts import NEUTRAL_WITHIN, month_of
 from survey.services.rollups import settle_rollups
@@ -459,23 +460,42 @@ class InstanceAnswers:
     """The answers given in one instance of a repeat, as evaluators may read them."""
 
     repeat: Repeat
-    number: int  # from 1, within its repeat
+    number: int  # from 1, within its repeat (within its outer instance, for a repeat inside another)
     answers: list[tuple[Question, str]]
+    path: str = ""  # "2", or "2.1" for the first instance inside the outer repeat's second
+    trail: tuple[tuple[Repeat, int], ...] = ()  # the repeats and numbers from the outermost to this one
 
 
 def instance_answers_of(response: Response, definition: Definition, language: str) -> list[InstanceAnswers]:
-    """The answers given in each repeat instance of a response, repeat by repeat, free texts redacted."""
+    """The answers given in each repeat instance of a response, each outer instance before those inside it,
+    free texts redacted."""
     personal = [q.name for q in definition.questions if q.personal]
     names = {a.question: a.value_text for a in response.answers if not a.instance and a.question in personal}
-    found = []
-    for repeat in definition.repeats.values():
-        asked = {q.name for q in repeat.questions}
-        numbers = sorted({a.instance for a in response.answers if a.instance and a.question in asked})
-        for number in numbers:
-            own = {a.question: a.value_text for a in response.answers if a.instance == number and a.question in asked}
-            given = redacted_answers(repeat.questions, personal, {**names, **own})
-            texts = [
-                (q, answer_text(q, given[q.name], language, definition.default_language)) for q in repeat.questions
-            ]
-            found.append(InstanceAnswers(repeat, number, [(q, text) for q, text in texts if text]))
+    of_repeat = {q.name: r.name for r in definition.repeats.values() for q in r.questions}
+    given: dict[tuple[str, str, int], dict[str, str | None]] = {}
+    for a in response.answers:
+        if a.instance and a.question in of_repeat:
+            given.setdefault((of_repeat[a.question], a.parent_instance, a.instance), {})[a.question] = a.value_text
+    held = set(given)  # and the outer instances holding them, answered or not
+    for repeat_name, parent, _number in list(given):
+        numbers, outer = parent.split(INSTANCE_MARK), definition.repeats[repeat_name].parent
+        while outer and numbers[-1].isdigit():
+            held.add((outer, INSTANCE_MARK.join(numbers[:-1]), int(numbers[-1])))
+            numbers, outer = numbers[:-1], definition.repeats[outer].parent
+    found: list[InstanceAnswers] = []
+
+    def visit(repeat: Repeat, parent: str, trail: tuple[tuple[Repeat, int], ...]) -> None:
+        for number in sorted(n for r, p, n in held if r == repeat.name and p == parent):
+            own = redacted_answers(
+                repeat.questions, personal, {**names, **given.get((repeat.name, parent, number), {})}
+            )
+            texts = [(q, answer_text(q, own[q.name], language, definition.default_language)) for q in repeat.questions]
+            path = instance_path(parent, number)
+            answers = [(q, text) for q, text in texts if text]
+            found.append(InstanceAnswers(repeat, number, answers, path, (*trail, (repeat, number))))
+            for inner in repeat.nested:
+                visit(inner, path, (*trail, (repeat, number)))
+
+    for repeat in definition.top_repeats:
+        visit(repeat, "", ())
     return found

@@ -57,7 +57,9 @@ FACTS = [
     "_channel",
     "_consent_scope",
 ]
-REPEAT_FACTS = ["_response_id", "_repeat", "_index"]  # the instance's repeat, and its number there from 1
+# The instance's repeat, its number there from 1, and for a repeat inside another the outer repeat
+# and the path of its instance holding this one ("2", or "2.1" two deep), as Kobo names a parent.
+REPEAT_FACTS = ["_response_id", "_repeat", "_index", "_parent_repeat", "_parent_index"]
 TAG_COLUMNS = [
     "response_id",
     "testimony_id",
@@ -87,6 +89,7 @@ class Export:
     personal: tuple[str, ...]  # the questions whose answers are names to redact from free texts
     query: Select[Any]  # the ids of the responses, in order
     repeated: tuple[Question, ...] = ()  # the questions asked in each instance of a repeat, any repeat
+    parents: tuple[tuple[str, str], ...] = ()  # each repeat inside another, and that outer repeat
 
     @property
     def blindfold(self) -> Blindfold:
@@ -117,12 +120,15 @@ def prepare_export(
     answers: dict[str, Question] = {}
     testimonies: dict[str, Question] = {}
     repeated: dict[str, Question] = {}
+    parents: dict[str, str] = {}
     personal: set[str] = set()
     for version in survey.versions:
         definition = definition_of(version)
         answers.update({q.name: q for q in reported_questions(definition) if q.name not in answers})
         for repeat in definition.repeats.values():
             repeated.update({q.name: q for q in repeat.questions if q.stored and q.name not in repeated})
+            if repeat.parent:
+                parents.setdefault(repeat.name, repeat.parent)
         testimonies.update({q.name: q for q in definition.testimonies if q.name not in testimonies})
         personal |= {q.name for q in definition.questions if q.personal}
     return Export(
@@ -134,6 +140,7 @@ def prepare_export(
         tuple(sorted(personal)),
         query.order_by(Response.id),
         tuple(repeated.values()),
+        tuple(parents.items()),
     )
 
 
@@ -206,18 +213,37 @@ def repeat_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
             )
         ):
             names.setdefault(rid, {})[name] = value
-        instances: dict[tuple[int, str, int], dict[str, Any]] = {}
-        for rid, name, instance, value, number in db.session.execute(
-            select(Answer.response_id, Answer.question, Answer.instance, Answer.value_text, Answer.value_number)
+        instances: dict[tuple[int, str, str, int], dict[str, Any]] = {}
+        for rid, name, parent, instance, value, number in db.session.execute(
+            select(
+                Answer.response_id,
+                Answer.question,
+                Answer.parent_instance,
+                Answer.instance,
+                Answer.value_text,
+                Answer.value_number,
+            )
             .where(Answer.response_id.in_(ids), Answer.instance > 0, Answer.question.in_(of_repeat))
             .order_by(Answer.response_id, Answer.instance, Answer.id)
         ):
-            given = instances.setdefault((rid, of_repeat[name], instance), {})
+            given = instances.setdefault((rid, of_repeat[name], parent, instance), {})
             given[name] = number if number is not None and name in numeric else value
-        for (rid, repeat, instance), given in sorted(instances.items()):
+        for (rid, repeat, parent, instance), given in sorted(instances.items(), key=lambda i: _in_order(export, i[0])):
             # free texts redacted as the response's are, with the names its personal questions were given
             readable = redacted_answers(export.repeated, export.personal, {**names.get(rid, {}), **given})
-            yield [rid, repeat, instance] + [readable[q.name] for q in export.repeated]
+            facts = [rid, repeat, instance, dict(export.parents).get(repeat) or None, parent or None]
+            yield facts + [readable[q.name] for q in export.repeated]
+
+
+def _in_order(export: Export, key: tuple[int, str, str, int]) -> tuple[int, str, tuple[int, ...], str]:
+    """Where an instance's row goes: by response, by its outermost repeat, then an outer instance before its own."""
+    rid, repeat, parent, instance = key
+    parents = dict(export.parents)
+    outermost = repeat
+    while outermost in parents:
+        outermost = parents[outermost]
+    path = tuple(int(n) for n in parent.split(".") if n.isdigit()) + (instance,)
+    return rid, outermost, path, repeat
 
 
 def shown_tags(export: Export) -> ColumnElement[bool]:

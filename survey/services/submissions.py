@@ -17,6 +17,7 @@ from survey.extensions import db
 from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response, Site, SurveyVersion, Testimonial
 from survey.models.base import Base, table_of, utcnow
 from survey.questionnaire import Definition
+from survey.questionnaire.validate import split_instances_key
 from survey.services.bulk_rows import BulkTable, reserve_ids
 from survey.services.deferred import analyse_later
 from survey.services.raw_counts import NUMBER_TYPES, by_question_names
@@ -41,7 +42,7 @@ RESPONSE_COLUMNS = (
     "submitted_at",
     "received_at",
 )
-ANSWER_COLUMNS = ("response_id", "question", "instance", "value_text", "value_number")
+ANSWER_COLUMNS = ("response_id", "question", "instance", "parent_instance", "value_text", "value_number")
 TESTIMONY_COLUMNS = (
     "id",
     "response_id",
@@ -86,7 +87,8 @@ class Submission:
     definition: Definition
     answers: Mapping[str, object]
     language: str
-    instances: Mapping[str, Sequence[Mapping[str, object]]] = field(default_factory=dict)  # by repeat
+    # by repeat; a repeat inside another by instances_key (child.2: its instances in the outer's 2nd)
+    instances: Mapping[str, Sequence[Mapping[str, object]]] = field(default_factory=dict)
     channel: Channel = Channel.WEB
     site: str | None = None
     consent: ConsentScope | None = None
@@ -219,22 +221,29 @@ def _answer_rows(
                     testimonies.append(pending_testimony_row(response_id, question.name, text, names, places))
             elif value is not None and value != "":
                 number = question.kind.stored_number(question, str(value))
-                row = {"response_id": response_id, "question": question.name, "instance": 0}
+                row = {"response_id": response_id, "question": question.name, "instance": 0, "parent_instance": ""}
                 answers.append(row | {"value_text": str(value), "value_number": number})
         answers.extend(_instance_rows(submission, response_id))
     return answers, testimonies
 
 
 def _instance_rows(submission: Submission, response_id: int) -> Iterator[dict[str, object]]:
-    """The rows of the answers given in each repeat instance, numbered from 1 within their repeat."""
-    for name, repeat in submission.definition.repeats.items():
-        for position, answers in enumerate(submission.instances.get(name, ()), start=1):
-            for question in repeat.questions:
+    """The rows of the answers given in each repeat instance, numbered from 1 within their repeat.
+
+    A repeat inside another is numbered within each outer instance, whose path the row keeps.
+    """
+    repeats = submission.definition.repeats
+    for key, instances in submission.instances.items():
+        name, parent = split_instances_key(key)
+        if name not in repeats:
+            continue
+        for position, answers in enumerate(instances, start=1):
+            for question in repeats[name].questions:
                 value = answers.get(question.name)
                 if value is not None and value != "":
                     number = question.kind.stored_number(question, str(value))
                     row = {"response_id": response_id, "question": question.name, "instance": position}
-                    yield row | {"value_text": str(value), "value_number": number}
+                    yield row | {"parent_instance": parent, "value_text": str(value), "value_number": number}
 
 
 def _response_row(submission: Submission, site_ids: Mapping[str, int], received: datetime) -> dict[str, object]:

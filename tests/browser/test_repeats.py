@@ -133,3 +133,79 @@ def test_next_names_the_instance_of_a_wrong_answer_in_the_page_s_summary(page, l
     page.get_by_role("button", name="Next").click()
     summary = page.locator("[data-page-summary] li")
     assert summary.all_inner_texts() == ["Child 2: Age\nA child is under 18"]
+
+
+FAMILIES = {
+    "form_id": "families",
+    "title": "Families",
+    "questions": [
+        {
+            "name": "woman",
+            "type": "repeat",
+            "label": "Woman",
+            "questions": [
+                {"name": "woman_name", "type": "text", "label": "Name"},
+                {
+                    "name": "child",
+                    "type": "repeat",
+                    "label": "Child",
+                    "questions": [
+                        {"name": "child_age", "type": "integer", "label": "Age", "required": True},
+                        {
+                            "name": "gap",
+                            "type": "integer",
+                            "label": "Years since the one before",
+                            "relevant": "position(..) > 1",
+                            "constraint": ". = indexed-repeat(${child_age}, ${child}, position(..) - 1) - ${child_age}",
+                            "constraint_message": "That is not the gap between their ages",
+                        },
+                    ],
+                },
+            ],
+        }
+    ],
+}
+
+
+def test_a_repeat_inside_a_repeat_adds_removes_and_numbers_its_instances_within_their_outer_one(page, live_server, db):
+    import_survey(FAMILIES, publish=True)
+    db.session.commit()
+    page.goto(f"{live_server}/s/families")
+    page.locator("input[name='q_woman_name.1']").fill("Ana")
+    page.locator("input[name='q_child_age.1.1']").fill("12")
+    page.evaluate("window.samePage = true")  # form-repeats.js changes the page; the server is not asked
+    first_woman = page.locator("[data-repeat=woman] > [data-instance='1']")
+    first_woman.get_by_role("button", name="Add another").click()
+    assert page.locator("input[name='q_child_age.1.2']").input_value() == ""
+    assert first_woman.locator("[data-instance='2'] [data-question=gap]").is_visible()
+    assert first_woman.locator("[data-instance='1'] [data-question=gap]").is_hidden()  # position(..) is the child's
+    page.locator("input[name='q_child_age.1.2']").fill("9")
+    gap = page.locator("input[name='q_gap.1.2']")
+    gap.fill("2")
+    gap.blur()  # indexed-repeat() reads the children of the same woman
+    assert first_woman.locator("[data-instance='2'] [data-live-error]").inner_text() == (
+        "That is not the gap between their ages"
+    )
+    gap.fill("3")
+    page.locator("[data-repeat=woman] > [data-repeat-add]").click()  # a new woman opens with one child
+    second_woman = page.locator("[data-repeat=woman] > [data-instance='2']")
+    assert second_woman.locator("[data-repeat=child] [data-instance]").count() == 1
+    assert page.locator("input[name='q_child_age.2.1']").input_value() == ""
+    assert page.locator("input[name='r_child.2']").input_value() == "1"
+    page.locator("input[name='q_woman_name.2']").fill("Eva")
+    page.locator("input[name='q_child_age.2.1']").fill("4")
+    first_woman.get_by_role("button", name="Remove Child 1").click()
+    assert page.locator("input[name='q_child_age.1.1']").input_value() == "9"  # the second child moved up
+    assert page.locator("input[name='r_child.1']").input_value() == "1"
+    assert page.evaluate("window.samePage === true")
+    page.get_by_role("button", name="Review my answers").click()
+    page.get_by_role("button", name="Send my answers").click()
+    stored = db.session.execute(
+        select(Answer.question, Answer.parent_instance, Answer.instance, Answer.value_text)
+    ).all()
+    assert sorted(stored) == [
+        ("child_age", "1", 1, "9"),
+        ("child_age", "2", 1, "4"),
+        ("woman_name", "", 1, "Ana"),
+        ("woman_name", "", 2, "Eva"),
+    ]

@@ -59,14 +59,6 @@ def test_a_repeat_keeps_its_questions_groups_count_and_labels():
         ({"repeat_count": "${nobody}"}, "repeat_count '${nobody}': unknown question 'nobody'"),
         ({"questions": []}, "repeat member has no questions"),
         (
-            {
-                "questions": [
-                    {"name": "inner", "type": "repeat", "questions": [{"name": "x", "type": "text", "label": "X"}]}
-                ]
-            },
-            "a repeat inside another repeat (member) is not supported",
-        ),
-        (
             {"questions": [{"name": "story", "type": "text", "label": "Story", "testimony": True}]},
             "cannot be inside a repeat",
         ),
@@ -110,6 +102,72 @@ def test_a_repeat_that_does_not_apply_has_no_instances():
 def test_a_repeat_goes_out_to_xlsform_and_comes_back_the_same(tmp_path):
     definition = parse_definition(household(repeat_count="${size}"))
     path = tmp_path / "household.xlsx"
+    write_xlsform(definition, path)
+    back = parse_definition(read_xlsform(path).definition)
+    assert back.repeats == definition.repeats and back.questions == definition.questions
+
+
+def families() -> dict[str, object]:
+    """A form asking, for each woman, her name and, for each of her children, a name and an age."""
+    child = {
+        "name": "child",
+        "type": "repeat",
+        "label": "Child",
+        "repeat_count": "${children}",
+        "questions": [
+            {"name": "child_name", "type": "text", "label": "Name", "required": True},
+            {"name": "child_age", "type": "integer", "label": "Age", "relevant": "position(..) > 1"},
+            {"name": "eldest", "type": "calculate", "calculation": "indexed-repeat(${child_name}, ${child}, 1)"},
+        ],
+    }
+    woman = {
+        "name": "woman",
+        "type": "repeat",
+        "label": "Woman",
+        "questions": [
+            {"name": "woman_name", "type": "text", "label": "Name"},
+            {"name": "children", "type": "integer", "label": "How many children?"},
+            {"name": "number", "type": "calculate", "calculation": "position(..)"},
+            {"name": "box", "type": "group", "label": "Children", "questions": [child]},
+        ],
+    }
+    return {
+        "form_id": "families",
+        "title": "Families",
+        "questions": [{"name": "town", "type": "text", "label": "Town"}, woman],
+    }
+
+
+def test_a_repeat_inside_a_repeat_has_its_own_questions_and_knows_its_parent():
+    definition = parse_definition(families())
+    woman, child = definition.repeats["woman"], definition.repeats["child"]
+    assert [q.name for q in woman.questions] == ["woman_name", "children", "number"]
+    assert [q.name for q in child.questions] == ["child_name", "child_age", "eldest"]
+    assert child.parent == "woman" and woman.parent == "" and woman.nested == (child,)
+    assert definition.top_repeats == (woman,)
+
+
+def test_each_nested_instance_is_counted_checked_and_kept_under_the_instance_it_is_in():
+    definition = parse_definition(families())
+    typed = {
+        "woman": [{"woman_name": "Ana", "children": "2"}, {"woman_name": "Eva", "children": "1"}],
+        "child.1": [{"child_name": "Leo", "child_age": "9"}, {"child_name": "", "child_age": "4"}],
+        "child.2": [{"child_name": "Mia"}, {"child_name": "dropped: beyond the count"}],
+    }
+    kept, errors = validate_instances(definition, {}, typed, "en", today=TODAY)
+    assert kept["woman"] == [
+        {"woman_name": "Ana", "children": "2", "number": "1"},
+        {"woman_name": "Eva", "children": "1", "number": "2"},
+    ]
+    # position(..) is the child's own number; indexed-repeat() reads the children of the same woman
+    assert kept["child.1"] == [{"child_name": "Leo", "eldest": "Leo"}, {"child_age": "4", "eldest": "Leo"}]
+    assert kept["child.2"] == [{"child_name": "Mia", "eldest": "Mia"}]
+    assert set(errors) == {"child_name.1.2"}  # the question, then the path: woman 1, child 2
+
+
+def test_a_nested_repeat_goes_out_to_xlsform_and_comes_back_the_same(tmp_path):
+    definition = parse_definition(families())
+    path = tmp_path / "families.xlsx"
     write_xlsform(definition, path)
     back = parse_definition(read_xlsform(path).definition)
     assert back.repeats == definition.repeats and back.questions == definition.questions

@@ -368,18 +368,6 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
             "survey sheet, row 10, column type: Voces does not support choices from a file (external choices)",
         ),
         (
-            [
-                *SURVEY[:3],
-                {"type": "begin_repeat", "name": "people", "label": "People"},
-                {"type": "begin_repeat", "name": "pets", "label": "Pets"},
-                {"type": "text", "name": "pet", "label": "Pet"},
-                {"type": "end_repeat"},
-                {"type": "end_repeat"},
-                *SURVEY[3:],
-            ],
-            "survey sheet, row 6, column type: Voces does not support a repeat inside another repeat",
-        ),
-        (
             changed(SURVEY, "visits", relevant="pulldata('x', 'y')"),
             "survey sheet, row 11, column relevant: relevant \"pulldata('x', 'y')\": unknown function 'pulldata'",
         ),

@@ -10,10 +10,9 @@ import os
 import re
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-from survey.services.surveys import SurveyImportError, import_survey, read_survey
+from survey.services.surveys import SurveyImportError, definition_of, import_survey, read_survey
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SHARED_DATA = Path(os.environ.get("VOCES_SHARED_DATA") or REPOSITORY.parent / "shared" / "data")
@@ -23,12 +22,17 @@ WORKBOOKS = sorted(p for p in CORPUS.glob("*.xls*")) if CORPUS.is_dir() else []
 IMPORTING = {
     "onadata__Enumerator_Training_Practice_Survey.xlsx",
     "onadata__battery_life.xlsx",
+    "onadata__childrens_survey.xlsx",
+    "onadata__childrens_survey_sw.xlsx",
     "onadata__dhisform.xlsx",
     "onadata__good_eats_multilang.xlsx",
     "onadata__grains.xlsx",
+    "onadata__household.xlsx",
     "onadata__new_cascading_select.xlsx",
     "onadata__transportation.xlsx",
     "onadata__tutorial.xlsx",
+    "pyxform__flat_xlsform_test.xlsx",
+    "pyxform__xlsform_spec_test.xlsx",
     "pyxform__ODKValidateWarnings.xlsx",
     "pyxform__choice_filter_test.xlsx",
     "pyxform__field-list.xlsx",
@@ -62,29 +66,15 @@ def test_the_workbooks_that_import_are_all_there():
     assert {p.name for p in WORKBOOKS} >= IMPORTING
 
 
-def _without_rows(path: Path, names: set[str], folder: Path) -> Path:
-    """A copy of a workbook without the survey rows of these names."""
-    workbook = openpyxl.load_workbook(path, data_only=True)  # a formula keeps the value it shows
-    sheet = workbook["survey"]
-    header = [str(cell.value or "").strip().lower() for cell in sheet[1]]
-    column = header.index("name") + 1
-    for row in reversed(range(2, sheet.max_row + 1)):
-        if sheet.cell(row, column).value in names:
-            sheet.delete_rows(row)
-    copy = folder / path.name
-    workbook.save(copy)
-    return copy
-
-
-def test_pyxforms_spec_workbook_imports_its_repeat_with_the_count_and_groups_inside(tmp_path, db, client):
+def test_pyxforms_spec_workbook_imports_its_repeat_with_the_count_and_groups_inside(db, client):
     path = CORPUS / "pyxform__xlsform_spec_test.xlsx"
     if not path.exists():
         pytest.skip(f"{path.name} is not in {CORPUS}")
-    # Rows refused for features other than repeats: an external app (ex:), a note that is only a
-    # picture, and notes showing metadata Voces records itself.
-    shown_metadata = {f"{name}_test_output" for name in ("start", "end", "today", "deviceid", "uri_deviceid")}
-    refused = {"launch", "display_image_test", "phonenumber_test_output"} | shown_metadata
-    definition = read_survey(_without_rows(path, refused, tmp_path)).definition
+    result = read_survey(path)  # its external app (ex:) is asked as an ordinary question, with a warning
+    assert any(
+        "row 57: appearance ex:org.thirdparty.app.ActivityName: asked as an ordinary" in w for w in result.warnings
+    )
+    definition = result.definition
     repeat = next(item for item in definition["questions"][1]["questions"] if item["name"] == "repeat_test")
     assert repeat["type"] == "repeat" and repeat["repeat_count"] == "${repeat_test_count}"
     assert [item["name"] for item in repeat["questions"]][:2] == ["group_test", "labeled_select_group"]
@@ -94,9 +84,25 @@ def test_pyxforms_spec_workbook_imports_its_repeat_with_the_count_and_groups_ins
     assert 'data-repeat="repeat_test"' in page and 'name="q_required_text.2"' in page
 
 
-def test_a_repeat_inside_a_repeat_is_refused_naming_its_row():
-    path = CORPUS / "onadata__household.xlsx"
+def test_the_childrens_survey_imports_its_repeats_three_deep_and_its_names_told_apart(db, client):
+    path = CORPUS / "onadata__childrens_survey.xlsx"
     if not path.exists():
         pytest.skip(f"{path.name} is not in {CORPUS}")
-    with pytest.raises(SurveyImportError, match="survey sheet, row 8, column type: .*a repeat inside another repeat"):
-        read_survey(path)
+    result = read_survey(path)
+    # a name reused in another repeat is numbered, a dotted one takes an underscore, each with a warning
+    assert "survey sheet, row 10: the name name is used in another group too; this question is kept as name-3" in (
+        result.warnings
+    )
+    dotted = "survey sheet, row 8: the name ice.creams holds a dot, which numbers a repeat's instances in Voces"
+    assert any(warning.startswith(dotted) for warning in result.warnings)
+    version = import_survey(result.definition, publish=True)
+    db.session.commit()
+    definition = definition_of(version)
+    assert [(r.name, r.parent) for r in definition.repeats.values()] == [
+        ("children", ""),
+        ("cartoons", "children"),
+        ("characters", "cartoons"),
+    ]
+    assert "ice_creams" in {q.name for q in definition.repeats["children"].questions}
+    page = client.get(f"/s/{version.survey.slug}").get_data(as_text=True)
+    assert 'name="q_name-4.1.1.1"' in page and 'name="r_characters.1.1"' in page

@@ -100,6 +100,36 @@ def test_an_unknown_column_and_a_layout_appearance_are_ignored_with_a_warning(tm
     assert "appearance" not in question(result.definition, "smoke")
 
 
+def test_an_external_app_appearance_is_asked_as_the_ordinary_question_with_a_warning(tmp_path):
+    rows = [*ROWS, {"type": "integer", "name": "steps", "label": "Steps", "appearance": "ex:org.app.Counter quick"}]
+    result = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
+    assert result.warnings == [
+        "survey sheet, row 4: appearance ex:org.app.Counter: asked as an ordinary question: "
+        "Voces cannot launch an external app",
+        "survey sheet, row 4: appearance quick is not one Voces uses; ignored",
+    ]
+    steps = question(result.definition, "steps")
+    assert steps["type"] == "integer" and "appearance" not in steps
+
+
+def test_notes_of_a_picture_alone_or_showing_metadata_are_skipped_with_a_warning(tmp_path):
+    rows = [
+        {"type": "start", "name": "start"},
+        {"type": "note", "name": "started", "label": "Opened at ${start}"},
+        {"type": "note", "name": "logo", "media::image": "logo.png"},
+        *ROWS,
+        {"type": "note", "name": "thanks", "label": "Thank you (${smoke})", "media::image": "logo.png"},
+    ]
+    result = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
+    assert [q["name"] for q in result.definition["questions"]] == ["smoke", "per_day", "thanks"]
+    assert result.warnings[1:] == [
+        "survey sheet, row 3: a note showing metadata (start), which Voces does not put on the form; row skipped",
+        "survey sheet, row 4: a note that is only a picture or sound (media), with no words to show; row skipped",
+        "survey sheet, row 7: pictures and sounds beside a label (media) are not shown, only the label's words; "
+        "ignored",
+    ]
+
+
 def test_or_other_adds_the_choice_and_the_question_pyxform_adds(tmp_path):
     rows = [{**ROWS[0], "type": "select_one yes_no or_other"}, ROWS[1]]
     data = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={})).definition
@@ -299,6 +329,29 @@ def test_another_forms_yes_or_no_consent_is_asked_as_any_question_and_its_answer
         )
     )
     assert response.consent_scope == ConsentScope.INTERNAL
+
+
+def test_repeats_inside_repeats_import_their_reused_and_dotted_names_told_apart(tmp_path, db):
+    rows = [
+        {"type": "begin_repeat", "name": "woman", "label": "Woman"},
+        {"type": "text", "name": "name", "label": "Name"},
+        {"type": "begin_repeat", "name": "child", "label": "Child"},
+        {"type": "text", "name": "name", "label": "Name"},
+        {"type": "select_one yes_no", "name": "likes.sweets", "label": "Sweets?"},
+        {"type": "text", "name": "which", "label": "Which?", "relevant": "${likes.sweets} = 'yes'"},
+        {"type": "end_repeat"},
+        {"type": "end_repeat"},
+    ]
+    result = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
+    assert result.warnings == [
+        "survey sheet, row 5: the name name is used in another group too; this question is kept as name-2",
+        "survey sheet, row 6: the name likes.sweets holds a dot, which numbers a repeat's instances in Voces; "
+        "it is kept as likes_sweets",
+    ]
+    child = question(question(result.definition, "woman"), "child")
+    assert [q["name"] for q in child["questions"]] == ["name-2", "likes_sweets", "which"]
+    assert question(child, "which")["relevant"] == "${likes_sweets} = 'yes'"  # its references follow it
+    import_survey(result.definition, publish=True)
 
 
 def test_a_name_used_in_two_groups_keeps_both_answers_under_numbered_names(tmp_path, db):

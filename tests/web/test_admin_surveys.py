@@ -80,11 +80,13 @@ def test_the_spanish_admin_shows_statuses_roles_and_import_warnings_in_spanish(c
     login(make_user(Role.ADMIN))
     client.get("/admin/?lang=es")  # the language stays chosen for the upload's messages
     survey = [{"type": "start", "name": "start"}, *changed(SURVEY, "support_story", **{f"hint::{ES}": ""})]
+    survey = changed(survey, "visits", appearance="ex:org.app.Visits")
     upload(client, "form.xlsx", write_xlsform(tmp_path / "form.xlsx", survey=survey).read_bytes())
     page = client.get("/admin/surveys").get_data(as_text=True)
     opened = "cuándo se abrió el formulario"
     assert f"hoja survey, fila 2: start es un metadato: Voces registra por su cuenta {opened}; se omite la fila" in page
     assert "hoja survey, fila 9: hint no tiene traducción en Spanish (es)" in page
+    assert "apariencia ex:org.app.Visits: se pregunta como una pregunta corriente: Voces no puede abrir una" in page
     assert "support-services, borrador" in page
     make_user(Role.FIELD_WORKER, email="worker@voces.example")
     index = client.get("/admin/?lang=es").get_data(as_text=True)

@@ -34,11 +34,20 @@ def test_exports_carry_each_instance_in_a_table_of_its_own_joined_by_the_respons
         assert post(client, q_village=f"Village {n}", r_member="2", **fields).status_code == 302
     evaluator = login(make_user(Role.EVALUATOR))
     rows = list(csv.reader(io.StringIO(evaluator.get("/evaluate/household/export.csv?table=repeats").get_data(True))))
-    assert rows[0] == ["_response_id", "_repeat", "_index", "member_name", "member_age", "member_number"]
+    assert rows[0] == [
+        "_response_id",
+        "_repeat",
+        "_index",
+        "_parent_repeat",
+        "_parent_index",
+        "member_name",
+        "member_age",
+        "member_number",
+    ]
     ids = db.session.scalars(select(Response.id).order_by(Response.id)).all()
     # a free text is redacted as the response's own texts are: names leave as [name]
-    assert len(rows) == 13 and rows[1] == [str(ids[0]), "member", "1", "[name] 0", "40.0", "1"]
-    assert rows[2][:4] == [str(ids[0]), "member", "2", "[name]"]
+    assert len(rows) == 13 and rows[1] == [str(ids[0]), "member", "1", "", "", "[name] 0", "40.0", "1"]
+    assert rows[2][:6] == [str(ids[0]), "member", "2", "", "", "[name]"]
     responses = list(csv.DictReader(io.StringIO(evaluator.get("/evaluate/household/export.csv").get_data(True))))
     assert "member_name" not in responses[0] and responses[0]["village"] == "Village 0"
     book = load_workbook(io.BytesIO(evaluator.get("/evaluate/household/export.xlsx").get_data()), read_only=True)

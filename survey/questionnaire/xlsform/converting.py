@@ -18,8 +18,9 @@ from survey.questionnaire.notices import Notice
 from survey.questionnaire.parse import GROUP_APPEARANCES
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST, NoteType, SiteType
 from survey.questionnaire.rules import CHOICE_PREFIX, DefinitionError, choice_filter_expression
+from survey.questionnaire.validate import INSTANCE_MARK
 from survey.questionnaire.xlsform.columns import NO, YES
-from survey.questionnaire.xlsform.kinds import NESTED_REPEATS, Kind, kind_of, unsupported
+from survey.questionnaire.xlsform.kinds import Kind, kind_of, unsupported
 from survey.questionnaire.xlsform.languages import Languages
 
 ROW_KEY = "__voces_row"  # added to each row before pyxform reads it, so that errors can name the row
@@ -48,14 +49,23 @@ IGNORED_COLUMN = N_("column %(column)s is not one Voces reads; ignored")
 REFUSED_KEYS = {"trigger": N_("triggers (trigger)")}
 # A picture or sound beside a label is a file ODK ships with the form; the label's words are still asked.
 LABEL_MEDIA = N_("pictures and sounds beside a label (media) are not shown, only the label's words; ignored")
+PICTURE_NOTE = N_("a note that is only a picture or sound (media), with no words to show; row skipped")
+# A note showing what ODK fills in itself (${start}): Voces records it its own way, off the form.
+METADATA_NOTE = N_("a note showing metadata (%(names)s), which Voces does not put on the form; row skipped")
+_SHOWN = re.compile(r"\$\{([^}\s]+)\}")
 READ_CONTROLS = frozenset({"appearance", "bodyless", "jr:count"})
 # Appearances that change what is asked or stored, or need another app: refused, by name. Any other
 # appearance Voces does not know is ignored with a warning, as ODK's own apps ignore one they lack.
-REFUSED_APPEARANCE = re.compile(r"month-year|year|search\(.*|ex:.*|printer:.*")
+REFUSED_APPEARANCE = re.compile(r"month-year|year|search\(.*|printer:.*")
+# ex:<app> has ODK Collect launch another Android app to fill the answer in; Enketo, the web form
+# ODK and Kobo use, shows the ordinary widget instead, and so does Voces.
+EXTERNAL_APP = re.compile(r"ex:.*")
+EXTERNAL_APP_ASKED = N_("appearance %(word)s: asked as an ordinary question: Voces cannot launch an external app")
 # ODK's grid (a table-list group, or rows with these appearances) only lays choices out in columns:
 # on a web page each question shows its own choices, and the grid's header row becomes a note.
 TABLE_APPEARANCES = frozenset({"table-list", "list", "list-nolabel"})
 RENAMED = N_("the name %(name)s is used in another group too; this question is kept as %(renamed)s")
+UNDOTTED = N_("the name %(name)s holds a dot, which numbers a repeat's instances in Voces; it is kept as %(renamed)s")
 TABLE_HEADER = "label"
 TABLE_TITLE = "generated_table_list_label_"
 TABLE_LAID_OUT = N_("appearance %(word)s lays questions out as a table in ODK; here each shows its own choices")
@@ -71,7 +81,8 @@ class Conversion:
     languages: Languages
     warnings: list[str] = field(default_factory=list)  # Notices: the admin page words them in its language
     rows: dict[str, int] = field(default_factory=dict)
-    in_repeat: bool = False  # reading a repeat's children
+    undotted: dict[str, str] = field(default_factory=dict)  # names with a dot, and what they became
+    metadata: set[str] = field(default_factory=set)  # names of the metadata rows skipped
 
     def warn(self, row: int | None, template: str, **values: object) -> None:
         """Keep a warning about a row of the survey sheet."""
@@ -85,17 +96,18 @@ class Conversion:
         """Our item for one element of pyxform's JSON, or None for what Voces skips."""
         name = str(element.get("name") or "")
         row = int(element.get(ROW_KEY) or row or 0) or None
+        if INSTANCE_MARK in name and ROW_KEY in element:  # XML allows dots in names; Voces numbers instances by one
+            name = self._undotted(name, row)
         if name in self.rows and ROW_KEY in element:  # XML tells them apart by their groups; Voces by name
             name = self._renamed(name, row)
         if row and name:
             self.rows.setdefault(name, row)
         kind = kind_of(element)
-        if kind.repeat and self.in_repeat:
-            kind = Kind(unsupported=Message(NESTED_REPEATS))
         if kind.unsupported:
             refused = unsupported(kind.unsupported)
             raise DefinitionError(str(refused), question=name, column="type", message=refused)
         if kind.metadata:
+            self.metadata.add(name)
             if kind.recorded_as:
                 recorded = N_("%(type)s is metadata: Voces records %(field)s itself; row skipped")
                 self.warn(row, recorded, type=element.get("type"), field=Notice(kind.recorded_as))
@@ -103,7 +115,7 @@ class Conversion:
                 not_collected = N_("%(type)s is metadata: Voces does not collect it; row skipped")
                 self.warn(row, not_collected, type=element.get("type"))
             return None
-        self._check_keys(element, row, name)
+        self._check_keys(element, row, name, picture_note=kind.question_type == NoteType.name)
         header = not kind.group and TABLE_HEADER in str((element.get("control") or {}).get("appearance") or "").split()
         if ROW_KEY not in element and (header or name.startswith(TABLE_TITLE)):
             return None  # what pyxform adds to draw a table-list: its title (the group's label) and header row
@@ -111,6 +123,8 @@ class Conversion:
             return self._table_header(element, kind, name, row)
         out: dict[str, Any] = {"name": name, "type": _our_type(kind)}
         self._texts(out, element, kind, name)
+        if out["type"] == NoteType.name and not self._note_shown(out, element, row):
+            return None
         self._binds(out, element, generated=ROW_KEY not in element)
         for key in ("choice_filter", "default"):
             if element.get(key):
@@ -121,10 +135,6 @@ class Conversion:
             out["repeat_count"] = str(count)
         if kind.loop:
             out["questions"] = [self._loop_group(element, column, row) for column in element.get("columns") or []]
-        elif kind.repeat:
-            self.in_repeat = True
-            out["questions"] = self.items(element.get("children") or [], row)
-            self.in_repeat = False
         elif kind.group:
             out["questions"] = self.items(element.get("children") or [], row)
         elif QUESTION_TYPES[out["type"]].has_choice_list:
@@ -143,6 +153,17 @@ class Conversion:
         children = [_for_choice(child, column) for child in element.get("children") or []]
         out["questions"] = self.items(children, row)
         return out
+
+    def _undotted(self, name: str, row: int | None) -> str:
+        """A name with a dot (ice.creams), which Voces keeps for instances (name.2), with underscores instead."""
+        renamed = name.replace(INSTANCE_MARK, "_")
+        number = 2
+        while renamed in self.rows or renamed in self.undotted.values():
+            renamed = f"{name.replace(INSTANCE_MARK, '_')}-{number}"
+            number += 1
+        self.warn(row, UNDOTTED, name=name, renamed=renamed)
+        self.undotted[name] = renamed
+        return renamed
 
     def _renamed(self, name: str, row: int | None) -> str:
         """A name already used in another group, numbered so that each answer keeps its own."""
@@ -178,13 +199,27 @@ class Conversion:
                 out.append(item)
         return out
 
-    def _check_keys(self, element: Mapping[str, Any], row: int | None, name: str) -> None:
+    def _note_shown(self, out: dict[str, Any], element: Mapping[str, Any], row: int | None) -> bool:
+        """Whether a note has words to show: not only a picture, nor metadata Voces keeps off the form."""
+        if not out.get("label"):
+            if element.get("media"):
+                self.warn(row, PICTURE_NOTE)  # its picture is not shown, so nothing of it would be left
+                return False
+            return True  # refused, naming its row, when the definition is checked
+        shown = {n for text in (*out["label"].values(), *out.get("hint", {}).values()) for n in _SHOWN.findall(text)}
+        if metadata := sorted(shown & self.metadata):
+            self.warn(row, METADATA_NOTE, names=", ".join(metadata))
+            return False
+        return True
+
+    def _check_keys(self, element: Mapping[str, Any], row: int | None, name: str, picture_note: bool) -> None:
         for key in element:
             if key in REFUSED_KEYS:
                 refused = unsupported(Message(REFUSED_KEYS[key]))
                 raise DefinitionError(str(refused), question=name, column=key, message=refused)
             if key == "media":
-                self.warn(row, LABEL_MEDIA)
+                if not (picture_note and not element.get("label")):  # a picture alone is skipped, saying so
+                    self.warn(row, LABEL_MEDIA)
             elif key not in READ_KEYS:
                 self.warn(row, IGNORED_COLUMN, column=key)
         for key in element.get("control") or {}:
@@ -230,6 +265,8 @@ class Conversion:
                 kept.append(word)  # refused, naming it, when the definition is checked
             elif word in TABLE_APPEARANCES:
                 self.warn(row, TABLE_LAID_OUT, word=word)
+            elif EXTERNAL_APP.fullmatch(word):
+                self.warn(row, EXTERNAL_APP_ASKED, word=word)
             else:
                 self.warn(row, N_("appearance %(word)s is not one Voces uses; ignored"), word=word)
         return " ".join(kept)
@@ -292,6 +329,25 @@ def walk_questions(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for item in items:
         yield item
         yield from walk_questions(item.get("questions") or [])
+
+
+def rename_references(items: list[dict[str, Any]], renamed: Mapping[str, str]) -> None:
+    """Point ${old} in every expression and text of these items at the question's new name."""
+    if not renamed:
+        return
+    pattern = re.compile("|".join(re.escape("${" + old + "}") for old in sorted(renamed, key=len, reverse=True)))
+
+    def new(value: Any) -> Any:
+        if isinstance(value, str):
+            return pattern.sub(lambda found: "${" + renamed[found.group(0)[2:-1]] + "}", value)
+        if isinstance(value, dict):
+            return {key: new(text) for key, text in value.items()}
+        return value
+
+    for item in walk_questions(items):
+        for key, value in item.items():
+            if key not in ("name", "type", "questions"):
+                item[key] = new(value)
 
 
 def mark_named(items: list[dict[str, Any]], settings: Mapping[str, Any]) -> None:

@@ -36,7 +36,6 @@ FEATURES_BY_BINDING = {
     "odk:rank": N_("ranking (rank)"),
 }
 FEATURES_BY_CONTROL = {"range": N_("ranges (range)"), "action": N_("background recording")}
-NESTED_REPEATS = N_("a repeat inside another repeat")
 EXTERNAL_CHOICES = N_("choices from a file (external choices)")
 UNKNOWN_TYPE = N_("the type '%(type)s'")
 

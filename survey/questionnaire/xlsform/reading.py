@@ -30,7 +30,14 @@ from survey.questionnaire.xlsform.columns import (
     classify_type,
     split_column,
 )
-from survey.questionnaire.xlsform.converting import ROW_KEY, Conversion, choice, fill_filter_columns, mark_named
+from survey.questionnaire.xlsform.converting import (
+    ROW_KEY,
+    Conversion,
+    choice,
+    fill_filter_columns,
+    mark_named,
+    rename_references,
+)
 from survey.questionnaire.xlsform.kinds import unsupported
 from survey.questionnaire.xlsform.languages import (
     PYXFORM_DEFAULT,
@@ -213,6 +220,7 @@ def _convert(form: Mapping[str, Any], conversion: Conversion) -> dict[str, Any]:
     if str(form.get("allow_choice_duplicates") or "").strip().lower() in YES:
         data["allow_choice_duplicates"] = True
     data["questions"] = conversion.items(form.get("children") or [])
+    rename_references(data["questions"], conversion.undotted)
     mark_named(data["questions"], form)
     data["choices"] = {
         str(list_name): [choice(c, languages) for c in choices]

@@ -9,7 +9,8 @@
  * filtered choices; data-output where a label or hint shows an answer, ${name}) and evaluates
  * them with window.VocesExpressions. Inside a repeat instance (data-instance, its number) a
  * question's inputs are named by data-field, and its expressions read that instance's answers
- * over the rest of the form's, with position(..) its number. It mirrors survey/questionnaire/logic.py, which decides again
+ * over the rest of the form's (an instance of a repeat inside another: over its outer instance's),
+ * with position(..) its number. It mirrors survey/questionnaire/logic.py, which decides again
  * on submit: without this script every question is shown and the server alone decides.
  */
 (function (global) {
@@ -145,23 +146,41 @@
     form.querySelectorAll('[data-repeat]').forEach(function (r) { top.values[r.getAttribute('data-repeat')] = ''; });
     settle(form, outside, top);
     var state = { top: top, instances: new Map() };
+    // In document order, so a repeat inside another comes after the outer instance it is in, whose
+    // scope its own instances read over (position(..) is their own number).
     form.querySelectorAll('[data-repeat]').forEach(function (repeat) {
       var name = repeat.getAttribute('data-repeat');
-      var instances = repeat.querySelectorAll('[data-instance]');
-      var typedOnes = Array.prototype.map.call(instances, function (instance) {
+      var around = repeat.parentElement.closest('[data-instance]');
+      var outer = (around && state.instances.get(around)) || top;
+      var instances = ownInstances(repeat);
+      var typedOnes = instances.map(function (instance) {
         var own = {};
-        instance.querySelectorAll('[data-question]').forEach(function (q) { own[nameOf(q)] = typed(form, q); });
+        ownQuestions(instance).forEach(function (q) { own[nameOf(q)] = typed(form, q); });
         return own;
       });
-      var repeats = {};
+      var repeats = Object.assign({}, outer.repeats);
       repeats[name] = typedOnes;
       instances.forEach(function (instance) {
-        var scope = new Scope(Object.assign({}, top.values), Number(instance.getAttribute('data-instance')), repeats);
-        settle(form, Array.prototype.slice.call(instance.querySelectorAll('[data-question]')), scope);
+        var scope = new Scope(Object.assign({}, outer.values), Number(instance.getAttribute('data-instance')), repeats);
+        settle(form, ownQuestions(instance), scope);
         state.instances.set(instance, scope);
       });
     });
     return state;
+  }
+
+  // A repeat's own instances, not those of a repeat inside it.
+  function ownInstances(repeat) {
+    return Array.prototype.filter.call(repeat.querySelectorAll('[data-instance]'), function (instance) {
+      return instance.parentElement.closest('[data-repeat]') === repeat;
+    });
+  }
+
+  // An instance's own questions, not those of the instances of a repeat inside it.
+  function ownQuestions(instance) {
+    return Array.prototype.filter.call(instance.querySelectorAll('[data-question]'), function (q) {
+      return instanceOf(q) === instance;
+    });
   }
 
   function scopeOf(element, state) {

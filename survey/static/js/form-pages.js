@@ -75,11 +75,18 @@
     this.form.querySelectorAll('.has-error[data-question]').forEach(function (q) { q.classList.remove('has-error'); });
   };
 
-  // "Household member 2: " for a question of a repeat's instance, as the review page names it.
+  // "Household member 2: " for a question of a repeat's instance, as the review page names it;
+  // "Woman 2 › Child 1: " in a repeat inside another.
   function instanceOf(question) {
-    var instance = question.closest('.repeat-instance');
-    var legend = instance && instance.querySelector('.instance-legend');
-    return legend ? legend.textContent.trim() + ': ' : '';
+    var titles = [];
+    for (var instance = question.closest('.repeat-instance'); instance;
+      instance = instance.parentElement.closest('.repeat-instance')) {
+      var legend = instance.querySelector('.instance-legend');
+      if (legend) {
+        titles.unshift(legend.textContent.trim());
+      }
+    }
+    return titles.length ? titles.join(' › ') + ': ' : '';
   }
 
   // Say what is wrong on this page as the server would: a summary linking to each question, and its message.

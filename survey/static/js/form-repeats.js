@@ -5,34 +5,75 @@
  * which is also what happens when a repeat has no instance left to copy.
  *
  * Fields are named q_<question>.<n> and the form says in r_<repeat> how many instances it shows.
+ * In a repeat inside another, an instance is named by its path (q_<question>.2.1: the first inside
+ * the outer repeat's second), each outer instance holds r_<repeat>.<its path>, and the buttons name
+ * the instances so (add:child.2, remove:child.2:1): renumbering changes the part of the path that is
+ * the renumbered repeat's, whatever is inside it.
  */
 (function (global) {
   'use strict';
 
-  var NUMBERED = /^(q_[^.]+)\.(\d+)/;
+  // q_name.2.1, r_child.2, add:child.2, remove:child.2:1: the prefix and name, the path, the rest.
+  var NUMBERED = /^(q_[^.]+|r_[^.]+|add:[^.:]+|remove:[^.:]+)((?:\.\d+)+)(.*)$/;
   var ATTRIBUTES = ['name', 'id', 'for', 'data-field', 'aria-describedby', 'href'];
+  var BUTTONS = '[data-repeat-add], [data-repeat-remove]';
+
+  // How many repeats a repeat is inside: the place of its own number in a path.
+  function depthOf(repeat) {
+    var depth = 0;
+    for (var node = repeat.parentElement; node; node = node.parentElement) {
+      if (node.hasAttribute('data-instance')) {
+        depth++;
+      }
+    }
+    return depth;
+  }
+
+  function withNumber(value, depth, number) {
+    return value.split(' ').map(function (part) {
+      var found = NUMBERED.exec(part);
+      if (!found) {
+        return part;
+      }
+      var path = found[2].slice(1).split('.');
+      if (path.length <= depth) {
+        return part;  // a path outside the renumbered repeat (an outer count, for instance)
+      }
+      path[depth] = String(number);
+      return found[1] + '.' + path.join('.') + found[3];
+    }).join(' ');
+  }
 
   // Give every numbered name, id and reference inside an instance its new number.
   function renumber(instance, repeat, number) {
+    var depth = depthOf(repeat);
     instance.setAttribute('data-instance', String(number));
     var elements = [instance].concat(Array.prototype.slice.call(instance.querySelectorAll('*')));
     elements.forEach(function (element) {
-      ATTRIBUTES.forEach(function (attribute) {
+      var attributes = element.matches(BUTTONS) ? ATTRIBUTES.concat(['value']) : ATTRIBUTES;
+      attributes.forEach(function (attribute) {
         var value = element.getAttribute(attribute);
         if (value && NUMBERED.test(value)) {
-          element.setAttribute(attribute, value.split(' ').map(function (part) {
-            return part.replace(NUMBERED, '$1.' + number);
-          }).join(' '));
+          element.setAttribute(attribute, withNumber(value, depth, number));
         }
       });
     });
     var title = repeat.getAttribute('data-instance-title').replace('__n__', String(number));
-    instance.querySelector('.instance-legend').textContent = title;
-    var remove = instance.querySelector('[data-repeat-remove]');
-    if (remove) {
-      remove.value = 'remove:' + repeat.getAttribute('data-repeat') + ':' + number;
+    ownOf(instance, '.instance-legend').textContent = title;
+    var remove = ownOf(instance, '[data-repeat-remove]');
+    var add = ownOf(repeat, '[data-repeat-add]');
+    if (remove && add) {
+      remove.value = 'remove:' + add.value.replace(/^add:/, '') + ':' + number;
       remove.textContent = repeat.getAttribute('data-remove-title').replace('__n__', String(number));
     }
+  }
+
+  // The first element matching inside a repeat or instance that is its own, not a repeat's inside it.
+  function ownOf(container, selector) {
+    var owner = container.hasAttribute('data-repeat') ? '[data-repeat]' : '[data-instance]';
+    return Array.prototype.find.call(container.querySelectorAll(selector), function (element) {
+      return element.parentElement.closest(owner) === container;
+    }) || null;
   }
 
   // An instance as new: nothing typed or chosen, no error from the copied one.
@@ -52,15 +93,30 @@
     return instance;
   }
 
+  // A repeat's own instances, not those of a repeat inside it.
   function instancesOf(repeat) {
-    return Array.prototype.slice.call(repeat.querySelectorAll('[data-instance]'));
+    return Array.prototype.filter.call(repeat.querySelectorAll('[data-instance]'), function (instance) {
+      return instance.parentElement.closest('[data-repeat]') === repeat;
+    });
   }
 
   function changed(form, repeat) {
     var instances = instancesOf(repeat);
-    repeat.querySelector('[data-repeat-count]').value = String(instances.length);
+    ownOf(repeat, '[data-repeat-count]').value = String(instances.length);
     instances.forEach(function (instance, index) { renumber(instance, repeat, index + 1); });
     form.dispatchEvent(new Event('change'));  // skip logic and the draft follow
+  }
+
+  // A new outer instance opens each repeat inside it with one instance, as the server makes it.
+  function firstOnly(copy) {
+    copy.querySelectorAll('[data-repeat]').forEach(function (inner) {
+      if (!ownOf(inner, '[data-repeat-add]')) {
+        return;  // its repeat_count says how many: the server works it out
+      }
+      instancesOf(inner).slice(1).forEach(function (extra) { extra.remove(); });
+      ownOf(inner, '[data-repeat-count]').value = String(instancesOf(inner).length);
+    });
+    return copy;
   }
 
   function add(form, repeat, event) {
@@ -70,7 +126,7 @@
     }
     event.preventDefault();
     var last = instances[instances.length - 1];
-    var copy = emptied(last.cloneNode(true));
+    var copy = firstOnly(emptied(last.cloneNode(true)));
     last.parentNode.insertBefore(copy, last.nextSibling);
     changed(form, repeat);
     var first = copy.querySelector('input:not([type=hidden]), textarea, select');
@@ -84,7 +140,7 @@
     var instance = button.closest('[data-instance]');
     instance.remove();
     changed(form, repeat);
-    repeat.querySelector('[data-repeat-add]').focus();
+    ownOf(repeat, '[data-repeat-add]').focus();
   }
 
   function start() {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import request
 from flask_babel import lazy_gettext as _l
@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from survey.models import Site, SurveyVersion
 from survey.questionnaire import Definition, Question, pick
 from survey.questionnaire.messages import CONSTRAINT, REQUIRED, AnswerError
-from survey.questionnaire.validate import validate_answers, validate_instances
+from survey.questionnaire.validate import instance_path, split_instances_key, validate_answers, validate_instances
 from survey.services.answers import describe_answer_error
 from survey.services.media import UploadedFile
 from survey.services.submissions import Submission
@@ -26,7 +26,7 @@ from survey.web.filters import with_outputs
 from survey.web.public.fields import field_answer, make_field
 from survey.web.public.media import upload_problem, uploaded
 from survey.web.public.repeats import FIELD_PREFIX as FIELD_PREFIX  # layout and pages read it here too
-from survey.web.public.repeats import answered_questions, instance_counts, instance_field, instance_title
+from survey.web.public.repeats import answered_questions, instance_counts, instance_field, instance_path_title
 
 EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)  # a tampered or reset clock says 0001 or 1970
 
@@ -62,33 +62,45 @@ def _field_for(question: Question, definition: Definition, language: str, sites:
     )
 
 
-def _instance_fields(definition: Definition, counts: dict[str, int]) -> dict[str, tuple[str, Question, int]]:
-    """Each instance's fields by name: the repeat, the question and the instance's number."""
-    return {
-        instance_field(q, position): (name, q, position)
-        for name, repeat in definition.repeats.items()
-        for position in range(1, counts[name] + 1)
-        for q in answered_questions(repeat)
-    }
+class InstanceField(NamedTuple):
+    """A question's field in one instance: its repeat's instances_key, the question, the path, the number."""
+
+    key: str
+    question: Question
+    path: str
+    position: int
+
+
+def _instance_fields(definition: Definition, counts: dict[str, int]) -> dict[str, InstanceField]:
+    """Each instance's fields by name, in a repeat inside another too (one set per outer instance)."""
+    fields = {}
+    for key, count in counts.items():
+        name, parent = split_instances_key(key)
+        for position in range(1, count + 1):
+            path = instance_path(parent, position)
+            for q in answered_questions(definition.repeats[name]):
+                fields[instance_field(q, path)] = InstanceField(key, q, path, position)
+    return fields
 
 
 def _check_instances(
     form: FlaskForm,
     definition: Definition,
     typed: Mapping[str, object],
-    in_instances: dict[str, tuple[str, Question, int]],
+    in_instances: dict[str, InstanceField],
     language: str,
 ) -> bool:
     """Keep each repeat instance's valid answers on the form and put its errors, naming the instance, on its fields."""
-    typed_instances: dict[str, list[dict[str, object]]] = {name: [] for name in definition.repeats}
-    for name, (repeat, question, position) in in_instances.items():
-        instances = typed_instances[repeat]
+    typed_instances: dict[str, list[dict[str, object]]] = {}
+    for name, (key, question, _path, position) in in_instances.items():
+        instances = typed_instances.setdefault(key, [])
         instances.extend({} for _ in range(position - len(instances)))
         instances[position - 1][question.name] = field_answer(question, form[name])
     form.instances, wrong = validate_instances(definition, typed, typed_instances, language, today=date.today())
-    for name, (repeat, _question, position) in in_instances.items():
+    for name, (key, _question, path, _position) in in_instances.items():
         problem = wrong.get(name.removeprefix(FIELD_PREFIX))
-        title = instance_title(definition.repeats[repeat], position, definition, language)
+        repeat = definition.repeats[split_instances_key(key)[0]]
+        title = instance_path_title(repeat, path, definition, language)
         form[name].errors = [f"{title}: {describe_answer_error(problem, language)}"] if problem else []
     return not wrong
 
@@ -130,7 +142,7 @@ def build_form(
             instances_valid = _check_instances(self, definition, typed, in_instances, language)
             return all(checked) and not problems and instances_valid and not any(self[name].errors for name in by_field)
 
-    every_field = by_field | {name: question for name, (_repeat, question, _n) in in_instances.items()}
+    every_field = by_field | {name: field.question for name, field in in_instances.items()}
     for name, question in every_field.items():
         setattr(ResidentForm, name, _field_for(question, definition, language, sites))
     form = ResidentForm() if kept is None else ResidentForm(formdata=kept)

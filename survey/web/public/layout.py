@@ -13,10 +13,10 @@ from survey.questionnaire import Definition, Group, Question, Repeat, pick
 from survey.questionnaire.logic import choice_values, chosen_condition
 from survey.questionnaire.model import Item
 from survey.questionnaire.rules import choice_filter_expression
-from survey.questionnaire.validate import INSTANCE_MARK
+from survey.questionnaire.validate import INSTANCE_MARK, instance_path, instances_key
 from survey.web.public.fields import decimal_symbol
 from survey.web.public.forms import FIELD_PREFIX, constraint_message, required_message
-from survey.web.public.repeats import COUNT_PREFIX, instance_title
+from survey.web.public.repeats import count_field, instance_title
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,11 @@ class FormItem:
     children: tuple[FormItem, ...] = ()
     relevance_note: str = ""  # when it applies, for pages without JavaScript, where everything shows
     repeat: Repeat | None = None  # a repeat, whose children are its instances
-    instance: int = 0  # an instance of a repeat (from 1), whose children are its questions
+    instance: str = ""  # the path of the repeat instance it is in ("2", or "2.1" in a repeat inside one)
     title: str = ""  # an instance's: "Household member 2"
+    count_field: str = ""  # a repeat's hidden field saying how many instances it shows
+    instances_key: str = ""  # a repeat's: how its steps name its instances (child.2 inside the 2nd woman)
+    position: int = 0  # an instance's number within its repeat, from 1
 
     @property
     def own_page(self) -> bool:
@@ -44,11 +47,6 @@ class FormItem:
         """How answers name a question here: its name, with the instance's number in a repeat."""
         name = self.question.name if self.question else ""
         return f"{name}{INSTANCE_MARK}{self.instance}" if self.instance and name else name
-
-    @property
-    def count_field(self) -> str:
-        """The hidden field saying how many instances a repeat shows."""
-        return COUNT_PREFIX + self.repeat.name if self.repeat else ""
 
 
 def relevance_note(relevant: str, definition: Definition, language: str) -> str:
@@ -84,29 +82,41 @@ def _question_attributes(question: Question, definition: Definition, language: s
     return attributes
 
 
-def _repeat_item(form: FlaskForm, repeat: Repeat, definition: Definition, language: str) -> FormItem:
-    """A repeat and its instances, each with the repeat's items, its fields named by its number."""
+def _repeat_item(form: FlaskForm, repeat: Repeat, definition: Definition, language: str, parent: str) -> FormItem:
+    """A repeat and its instances, each with the repeat's items, its fields named by its path."""
     title = instance_title(repeat, "__n__", definition, language)  # form-repeats.js numbers a new instance
     attributes = {"data-repeat": repeat.name, "data-instance-title": title}
     attributes["data-remove-title"] = _("Remove %(title)s", title=title)
     if repeat.relevant:
         attributes["data-relevant"] = repeat.relevant
+    key = instances_key(repeat.name, parent)
     instances = tuple(
         FormItem(
             {"data-instance": str(position)},
-            children=tuple(_item(form, child, definition, language, position) for child in repeat.items),
-            instance=position,
+            children=tuple(
+                _item(form, child, definition, language, instance_path(parent, position)) for child in repeat.items
+            ),
+            instance=instance_path(parent, position),
             title=instance_title(repeat, position, definition, language),
+            position=position,
         )
-        for position in range(1, form.instance_counts[repeat.name] + 1)
+        for position in range(1, form.instance_counts.get(key, 0) + 1)
     )
     note = relevance_note(repeat.relevant, definition, language) if repeat.relevant else ""
-    return FormItem(attributes, repeat=repeat, children=instances, relevance_note=note)
+    return FormItem(
+        attributes,
+        repeat=repeat,
+        children=instances,
+        relevance_note=note,
+        instance=parent,
+        count_field=count_field(repeat, parent),
+        instances_key=key,
+    )
 
 
-def _item(form: FlaskForm, entry: Item, definition: Definition, language: str, instance: int = 0) -> FormItem:
+def _item(form: FlaskForm, entry: Item, definition: Definition, language: str, instance: str = "") -> FormItem:
     if isinstance(entry, Repeat):
-        return _repeat_item(form, entry, definition, language)
+        return _repeat_item(form, entry, definition, language, instance)
     if isinstance(entry, Group):
         attributes = {"data-group": entry.name}
         if entry.relevant:

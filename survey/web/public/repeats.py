@@ -3,7 +3,9 @@
 # Each instance's fields are named q_<question>.<n> (n from 1), a name no question can have, and the
 # form posts how many instances it shows in r_<repeat>. "Add another" and "Remove" are submit buttons
 # (step=add:<repeat>, step=remove:<repeat>:<n>), so they work without JavaScript: the page comes back
-# with one more or one fewer instance, keeping what was typed.
+# with one more or one fewer instance, keeping what was typed. In a repeat inside another, an
+# instance is named by its path (q_<question>.2.1: the first child of the second woman) and each
+# outer instance says how many it holds (r_child.2); the steps name them so (add:child.2).
 
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from survey.questionnaire import Definition, Question, Repeat, pick
-from survey.questionnaire.logic import MAX_INSTANCES, instance_count, resolve_form
-from survey.questionnaire.validate import INSTANCE_MARK
+from survey.questionnaire.logic import MAX_INSTANCES, FormState, instance_count, resolve_form, resolve_instance
+from survey.questionnaire.validate import INSTANCE_MARK, instance_path, instances_key, split_instances_key
 
 FIELD_PREFIX = "q_"
 COUNT_PREFIX = "r_"  # how many instances the form showed, by repeat
@@ -24,9 +26,14 @@ REMOVE = "remove:"
 INSTANCES = "instances"  # as many instances as the answers now say (a repeat_count)
 
 
-def instance_field(question: Question, position: int) -> str:
-    """The name of a question's field in one instance."""
-    return f"{FIELD_PREFIX}{question.name}{INSTANCE_MARK}{position}"
+def instance_field(question: Question, path: int | str) -> str:
+    """The name of a question's field in one instance, named by its path (2, or 2.1 in a repeat inside one)."""
+    return f"{FIELD_PREFIX}{question.name}{INSTANCE_MARK}{path}"
+
+
+def count_field(repeat: Repeat, parent: str = "") -> str:
+    """The hidden field saying how many instances a repeat shows (inside one instance of the repeat around it)."""
+    return COUNT_PREFIX + instances_key(repeat.name, parent)
 
 
 def instance_title(repeat: Repeat, position: int | str, definition: Definition, language: str) -> str:
@@ -35,27 +42,55 @@ def instance_title(repeat: Repeat, position: int | str, definition: Definition, 
     return _("%(label)s %(number)s", label=label, number=position)
 
 
+def instance_path_title(repeat: Repeat, path: str, definition: Definition, language: str) -> str:
+    """An instance named with those it is inside: "Woman 2 › Child 1"."""
+    titles: list[str] = []
+    numbers = path.split(INSTANCE_MARK)
+    for number in reversed(numbers):
+        titles.insert(0, instance_title(repeat, number, definition, language))
+        if not repeat.parent:
+            break
+        repeat = definition.repeats[repeat.parent]
+    return " › ".join(titles)
+
+
 def answered_questions(repeat: Repeat) -> tuple[Question, ...]:
     """The questions of a repeat with a field in each instance."""
     return tuple(q for q in repeat.questions if q.shown and q.stored)
 
 
-def _made(posted: Mapping[str, str], repeat: Repeat) -> int:
+def _made(posted: Mapping[str, str], key: str) -> int:
     """How many instances the posted form showed; one, as ODK opens a repeat, when it says nothing."""
     try:
-        return min(max(int(posted.get(COUNT_PREFIX + repeat.name, "1")), 0), MAX_INSTANCES)
+        return min(max(int(posted.get(COUNT_PREFIX + key, "1")), 0), MAX_INSTANCES)
     except ValueError:
         return 1
 
 
 def instance_counts(definition: Definition, posted: MultiDict[str, str], today: date | None) -> dict[str, int]:
-    """How many instances of each repeat the form shows: its repeat_count, else as many as the resident made."""
+    """How many instances of each repeat the form shows: its repeat_count, else as many as the resident made.
+
+    A repeat inside another has a count in each of the outer one's instances, keyed by instances_key.
+    """
     typed = {q.name: " ".join(posted.getlist(FIELD_PREFIX + q.name)) for q in definition.questions}
+    counts: dict[str, int] = {}
+
+    def count(repeat: Repeat, around: FormState, parent: str) -> None:
+        key = instances_key(repeat.name, parent)
+        counts[key] = instance_count(definition, repeat, around, _made(posted, key), today)
+        if not repeat.nested:
+            return
+        paths = [instance_path(parent, n) for n in range(1, counts[key] + 1)]
+        instances = [{q.name: " ".join(posted.getlist(instance_field(q, p))) for q in repeat.questions} for p in paths]
+        for position, path in enumerate(paths, start=1):
+            own = resolve_instance(definition, repeat, around, instances, position, today)
+            for inner in repeat.nested:
+                count(inner, own, path)
+
     state = resolve_form(definition, typed, today)
-    return {
-        name: instance_count(definition, repeat, state, _made(posted, repeat), today)
-        for name, repeat in definition.repeats.items()
-    }
+    for repeat in definition.top_repeats:
+        count(repeat, state, "")
+    return counts
 
 
 def changes_instances(step: str) -> bool:
@@ -64,25 +99,68 @@ def changes_instances(step: str) -> bool:
 
 
 def changed_instances(definition: Definition, posted: MultiDict[str, str], step: str) -> MultiDict[str, str]:
-    """What was posted, with an instance added or removed as the step says (unchanged for another step)."""
-    if step.startswith(ADD) and (repeat := definition.repeats.get(step.removeprefix(ADD))) and not repeat.count:
+    """What was posted, with an instance added or removed as the step says (unchanged for another step).
+
+    The step names the repeat's instances as instances_key does (add:child.2 adds a child to the
+    second woman), and an instance to remove by its number among them (remove:child.2:1).
+    """
+    if step.startswith(ADD):
+        key = step.removeprefix(ADD)
+        repeat = definition.repeats.get(split_instances_key(key)[0])
+        if repeat is None or repeat.count:
+            return posted
         changed = posted.copy()
-        changed[COUNT_PREFIX + repeat.name] = str(min(_made(posted, repeat) + 1, MAX_INSTANCES))
+        changed[COUNT_PREFIX + key] = str(min(_made(posted, key) + 1, MAX_INSTANCES))
         return changed
-    name, _sep, number = step.removeprefix(REMOVE).rpartition(":")
+    key, _sep, number = step.removeprefix(REMOVE).rpartition(":")
+    name, parent = split_instances_key(key)
     repeat = definition.repeats.get(name) if step.startswith(REMOVE) else None
     if repeat is None or repeat.count or not number.isdigit():
         return posted
-    return _without(posted, repeat, int(number))
+    return _without(definition, posted, repeat, parent, int(number))
 
 
-def _without(posted: MultiDict[str, str], repeat: Repeat, removed: int) -> MultiDict[str, str]:
-    """The posted form without one instance: those after it move up one place."""
-    made = _made(posted, repeat)
-    changed = posted.copy()
-    for question in repeat.questions:
-        for position in range(removed, made + 1):
-            values = posted.getlist(instance_field(question, position + 1)) if position < made else []
-            changed.setlist(instance_field(question, position), values)
-    changed[COUNT_PREFIX + repeat.name] = str(max(made - 1, 0))
+def _subtree(definition: Definition, repeat: Repeat) -> tuple[set[str], set[str]]:
+    """The questions asked in a repeat's instances, its own and in the repeats inside it, and those repeats."""
+    questions = {q.name for q in repeat.questions}
+    repeats: set[str] = set()
+    for inner in repeat.nested:
+        inner_questions, inner_repeats = _subtree(definition, inner)
+        questions |= inner_questions
+        repeats |= {inner.name} | inner_repeats
+    return questions, repeats
+
+
+def _without(
+    definition: Definition, posted: MultiDict[str, str], repeat: Repeat, parent: str, removed: int
+) -> MultiDict[str, str]:
+    """The posted form without one instance (and what was typed in the repeats inside it): those after it move up."""
+    key = instances_key(repeat.name, parent)
+    questions, inner_repeats = _subtree(definition, repeat)
+    depth = len(parent.split(INSTANCE_MARK)) if parent else 0
+    changed: MultiDict[str, str] = MultiDict()
+    for name in posted:
+        values = posted.getlist(name)
+        prefix, owner, path = _split_field(name)
+        numbers = path.split(INSTANCE_MARK) if path else []
+        ours = (prefix == FIELD_PREFIX and owner in questions) or (prefix == COUNT_PREFIX and owner in inner_repeats)
+        if not ours or numbers[:depth] != (parent.split(INSTANCE_MARK) if parent else []) or len(numbers) <= depth:
+            changed.setlist(name, values)
+            continue
+        number = int(numbers[depth]) if numbers[depth].isdigit() else 0
+        if number == removed:
+            continue
+        if number > removed:
+            numbers[depth] = str(number - 1)
+        changed.setlist(f"{prefix}{owner}{INSTANCE_MARK}{INSTANCE_MARK.join(numbers)}", values)
+    changed[COUNT_PREFIX + key] = str(max(_made(posted, key) - 1, 0))
     return changed
+
+
+def _split_field(name: str) -> tuple[str, str, str]:
+    """A posted name's prefix (q_ or r_), the question or repeat it names, and the path after it."""
+    for prefix in (FIELD_PREFIX, COUNT_PREFIX):
+        if name.startswith(prefix):
+            owner, _mark, path = name.removeprefix(prefix).partition(INSTANCE_MARK)
+            return prefix, owner, path
+    return "", name, ""

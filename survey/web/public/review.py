@@ -11,8 +11,9 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, Field
 
 from survey.questionnaire import Definition, Group, Question, Repeat, pick
+from survey.questionnaire.validate import instance_path, instances_key
 from survey.web.public.forms import FIELD_PREFIX
-from survey.web.public.repeats import COUNT_PREFIX, instance_field, instance_title
+from survey.web.public.repeats import COUNT_PREFIX, instance_field, instance_path_title
 
 
 @dataclass(frozen=True)
@@ -64,15 +65,21 @@ def _asked(items: tuple[Question | Group | Repeat, ...]) -> Iterator[Question | 
             yield item
 
 
-def _instance_rows(form: FlaskForm, definition: Definition, repeat: Repeat, language: str) -> list[ReviewRow]:
-    """The answers of each of a repeat's instances, each label naming its instance."""
+def _instance_rows(
+    form: FlaskForm, definition: Definition, repeat: Repeat, language: str, parent: str = ""
+) -> list[ReviewRow]:
+    """The answers of each of a repeat's instances, each label naming its instance (and those it is inside)."""
     rows = []
-    for position, answers in enumerate(form.instances.get(repeat.name, ()), start=1):
-        title = instance_title(repeat, position, definition, language)
-        for question in repeat.questions:
+    for position, answers in enumerate(form.instances.get(instances_key(repeat.name, parent), ()), start=1):
+        path = instance_path(parent, position)
+        title = instance_path_title(repeat, path, definition, language)
+        for question in _asked(repeat.items):
+            if isinstance(question, Repeat):
+                rows += _instance_rows(form, definition, question, language, path)
+                continue
             if question.name not in answers:
                 continue
-            field = instance_field(question, position)
+            field = instance_field(question, path)
             answer = _shown_answer(form[field]) if field in form else str(answers[question.name])
             label = f"{title}: {pick(question.label, language, definition.default_language) or question.name}"
             key = field.removeprefix(FIELD_PREFIX)
