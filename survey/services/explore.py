@@ -182,7 +182,10 @@ def response_conditions(survey: Survey, view: PublishedView, filters: ExploreFil
     versions = select(SurveyVersion.id).where(SurveyVersion.survey_id == survey.id)
     if filters.version:
         versions = versions.where(SurveyVersion.version == filters.version)
-    conditions = [Response.survey_version_id.in_(versions), in_atoms(view)]
+    ids = list(db.session.scalars(versions))
+    # One version is an equality, so that its index on time gives the newest or oldest in order.
+    chosen = Response.survey_version_id == ids[0] if len(ids) == 1 else Response.survey_version_id.in_(ids)
+    conditions = [chosen, in_atoms(view)]
     if filters.consent:
         conditions.append(Response.consent_scope == filters.consent)
     if filters.channel:
