@@ -30,6 +30,8 @@ Argument = Callable[[int], Value]  # evaluates the n-th argument when asked
 
 def _half_away(number: float) -> float:
     """Round to a whole number, halves away from zero (ODK and Enketo)."""
+    if math.isnan(number) or math.isinf(number):
+        return number  # a scaled number may overflow
     if number < 0:
         return -float(math.floor(-number + 0.5))
     return float(math.floor(number + 0.5))
