@@ -11,8 +11,8 @@
 # - '<' '<=' '>' '>=': both sides as numbers, as XPath 1.0 does ('abc' < 'abd' is false: NaN
 #   compares false), so an empty answer or a word is never less or greater than anything;
 # - number(), arithmetic and '<' read a date (YYYY-MM-DD) as the days since 1970-01-01 and a
-#   date-time as days and a fraction of a day by the wall clock it was written in (its offset is
-#   checked, not applied): '2021-11-30' - '2021-11-29' is 1, today() < today() + 1 holds;
+#   date-time as days and a fraction of a day in UTC, by its own offset (none: UTC), as the ODK
+#   spec says: '2021-11-30' - '2021-11-29' is 1, today() < today() + 1 holds (see dates.py);
 # - number('1e3') is 1000 and '+4' is 4, as JavaScript's Number() (and so Enketo) reads them;
 #   hexadecimal and 'Infinity' are not numbers; other text and '' are NaN;
 #   comparisons with NaN are false except '!=';

@@ -1,8 +1,10 @@
 """Dates and date-times as ODK counts them: days since 1970-01-01, a time as a fraction of a day."""
 
-# A date-time counts by the wall clock it was written in: '2026-11-30T18:00:00-05:00' is day
-# 20787.75 whatever the device's time zone, so both evaluators give the same number for it; the
-# offset is read and checked but not applied. A date is the midnight that starts it.
+# As the ODK spec says, number() and decimal-date-time() count a date-time in days since
+# 1970-01-01 UTC, by its own offset ('2026-11-30T18:00:00-05:00' is 23:00 UTC, day 20787.958...);
+# one written without an offset is read as UTC, so that the server and every browser give it the
+# same number. A date is the midnight that starts it, a whole number of days. date() and
+# format-date() show a date-time by the clock it was written in (18:00 above), as the resident saw it.
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from survey.questionnaire.expressions.parsing import error_at
 _DATE = re.compile(r"[ \t\n\r]*([0-9]{4})-([0-9]{2})-([0-9]{2})[ \t\n\r]*")
 _DATE_TIME = re.compile(
     r"[ \t\n\r]*([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(\.[0-9]+)?)?"
-    r"(?:Z|[+-][0-9]{2}:[0-9]{2})?[ \t\n\r]*"
+    r"(Z|([+-])([0-9]{2}):([0-9]{2}))?[ \t\n\r]*"
 )
 _EPOCH = date(1970, 1, 1).toordinal()
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -42,21 +44,35 @@ def _calendar_date(year: str, month: str, day: str) -> date | None:
         return None
 
 
-def date_days(text: str) -> float | None:
-    """Days since 1970-01-01 of a YYYY-MM-DD or date-time string, or None when it is neither."""
+def _read(text: str) -> tuple[Moment, float] | None:
+    """The wall-clock moment a date or date-time string says and its offset from UTC in seconds."""
     match = _DATE.fullmatch(text)
     if match:
         day = _calendar_date(*match.groups())
-        return None if day is None else float(day.toordinal() - _EPOCH)
+        return None if day is None else (Moment(day), 0.0)
     match = _DATE_TIME.fullmatch(text)
     if not match:
         return None
-    year, month, day_text, hour, minute, second, fraction = match.groups()
+    year, month, day_text, hour, minute, second, fraction, _zone, sign, zone_hours, zone_minutes = match.groups()
     day = _calendar_date(year, month, day_text)
     if day is None or int(hour) > 23 or int(minute) > 59 or int(second or 0) > 59:
         return None
-    seconds = int(hour) * 3600 + int(minute) * 60 + int(second or 0) + float(fraction or 0)
-    return float(day.toordinal() - _EPOCH) + seconds / 86400
+    if zone_hours is not None and (int(zone_hours) > 23 or int(zone_minutes) > 59):
+        return None
+    offset = 0 if sign is None else (int(zone_hours) * 3600 + int(zone_minutes) * 60) * (-1 if sign == "-" else 1)
+    millisecond = min(999, math.floor(float(fraction or 0) * 1000 + 0.5))
+    moment = Moment(day, int(hour), int(minute), int(second or 0), millisecond)
+    return moment, float(offset)
+
+
+def date_days(text: str) -> float | None:
+    """Days since 1970-01-01 UTC of a YYYY-MM-DD or date-time string, or None when it is neither."""
+    read = _read(text)
+    if read is None:
+        return None
+    moment, offset = read
+    seconds = moment.hour * 3600 + moment.minute * 60 + moment.second + moment.millisecond / 1000 - offset
+    return float(moment.day.toordinal() - _EPOCH) + seconds / 86400
 
 
 def from_days(days: float) -> Moment | None:
@@ -76,8 +92,8 @@ def from_days(days: float) -> Moment | None:
 
 def moment_of(text: str) -> Moment | None:
     """The date and wall-clock time a date or date-time string says, or None when it says none."""
-    days = date_days(text)
-    return None if days is None else from_days(days)
+    read = _read(text)
+    return None if read is None else read[0]
 
 
 def date_string(moment: Moment) -> str:

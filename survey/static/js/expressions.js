@@ -584,11 +584,12 @@
   }
 
   // --- dates: days since 1970-01-01, a time as a fraction of a day (dates.py) ------------------
-  // A date-time counts by the wall clock it was written in; its offset is read but not applied.
+  // A date-time counts in UTC days by its own offset (none: UTC); date() and format-date() show the
+  // clock it was written in.
 
   var DATE_ONLY = /^[ \t\n\r]*([0-9]{4})-([0-9]{2})-([0-9]{2})[ \t\n\r]*$/;
   var DATE_TIME = new RegExp('^[ \\t\\n\\r]*([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2})' +
-    '(?::([0-9]{2})(\\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?[ \\t\\n\\r]*$');
+    '(?::([0-9]{2})(\\.[0-9]+)?)?(Z|([+-])([0-9]{2}):([0-9]{2}))?[ \\t\\n\\r]*$');
   var MS_PER_DAY = 86400000;
   var FIRST_DAY = -719162; // 0001-01-01
   var LAST_DAY = 2932896; // 9999-12-31
@@ -610,24 +611,61 @@
     return Math.round(time.getTime() / MS_PER_DAY);
   }
 
-  function dateDays(text) {
+  // [moment by the written clock, offset from UTC in seconds] of a date or date-time, or null.
+  function readDate(text) {
     var match = DATE_ONLY.exec(text);
+    var day;
     if (match) {
-      return calendarDay(match[1], match[2], match[3]);
+      day = calendarDay(match[1], match[2], match[3]);
+      return day === null ? null : [momentOfDay(day, 0, 0, 0, 0), 0];
     }
     match = DATE_TIME.exec(text);
     if (!match) {
       return null;
     }
-    var day = calendarDay(match[1], match[2], match[3]);
+    day = calendarDay(match[1], match[2], match[3]);
     var hour = parseInt(match[4], 10);
     var minute = parseInt(match[5], 10);
     var second = match[6] ? parseInt(match[6], 10) : 0;
     if (day === null || hour > 23 || minute > 59 || second > 59) {
       return null;
     }
-    var seconds = hour * 3600 + minute * 60 + second + (match[7] ? parseFloat(match[7]) : 0);
-    return day + seconds / 86400;
+    var offset = 0;
+    if (match[9] !== undefined) {
+      var zoneHours = parseInt(match[10], 10);
+      var zoneMinutes = parseInt(match[11], 10);
+      if (zoneHours > 23 || zoneMinutes > 59) {
+        return null;
+      }
+      offset = (zoneHours * 3600 + zoneMinutes * 60) * (match[9] === '-' ? -1 : 1);
+    }
+    var millisecond = Math.min(999, Math.floor((match[7] ? parseFloat(match[7]) : 0) * 1000 + 0.5));
+    return [momentOfDay(day, hour, minute, second, millisecond), offset];
+  }
+
+  function dateDays(text) {
+    var read = readDate(text);
+    if (read === null) {
+      return null;
+    }
+    var m = read[0];
+    var seconds = m.hour * 3600 + m.minute * 60 + m.second + m.millisecond / 1000 - read[1];
+    return m.days + seconds / 86400;
+  }
+
+  function momentOfDay(days, hour, minute, second, millisecond) {
+    var time = new Date(days * MS_PER_DAY);
+    return {
+      days: days,
+      year: time.getUTCFullYear(),
+      month: time.getUTCMonth() + 1,
+      day: time.getUTCDate(),
+      weekday: time.getUTCDay(),
+      hour: hour,
+      minute: minute,
+      second: second,
+      millisecond: millisecond
+    };
   }
 
   function fromDays(days) {
@@ -642,18 +680,9 @@
     if (milliseconds >= MS_PER_DAY) {
       return fromDays(whole + 1);
     }
-    var time = new Date(whole * MS_PER_DAY);
     var seconds = Math.floor(milliseconds / 1000);
-    return {
-      year: time.getUTCFullYear(),
-      month: time.getUTCMonth() + 1,
-      day: time.getUTCDate(),
-      weekday: time.getUTCDay(),
-      hour: Math.floor(seconds / 3600),
-      minute: Math.floor(seconds / 60) % 60,
-      second: seconds % 60,
-      millisecond: milliseconds % 1000
-    };
+    return momentOfDay(whole, Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60,
+      milliseconds % 1000);
   }
 
   // The moment a date, date-time or number of days stands for; null when none.
@@ -662,8 +691,8 @@
       return null;
     }
     if (typeof value === 'string' && numeric(value) === null) {
-      var days = dateDays(value);
-      return days === null ? null : fromDays(days);
+      var read = readDate(value);
+      return read === null ? null : read[0];
     }
     return fromDays(toNumber(value));
   }
