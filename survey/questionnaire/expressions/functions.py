@@ -51,10 +51,13 @@ def round_number(number: float, digits: float) -> float:
 
 
 def _index(number: float, length: int) -> int:
-    """A substr() bound: whole, NaN as 0, within 0..length."""
+    """A substr() bound as slices read it: whole, NaN as 0, negative counted from the end (Enketo)."""
     if math.isnan(number):
         return 0
-    return int(max(0.0, min(float(length), truncate(number))))
+    whole = truncate(number)
+    if whole < 0:
+        return int(max(0.0, length + whole))
+    return int(min(float(length), whole))
 
 
 def substring(text: str, start: float, end: float | None) -> str:

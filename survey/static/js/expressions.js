@@ -755,8 +755,13 @@
     return places > 0 ? halfAway(number * scale) / scale : scale * halfAway(number / scale);
   }
 
+  // A substr() bound as slices read it: whole, NaN as 0, negative counted from the end (Enketo).
   function boundIndex(number, length) {
-    return Number.isNaN(number) ? 0 : Math.max(0, Math.min(length, Math.trunc(number)));
+    if (Number.isNaN(number)) {
+      return 0;
+    }
+    var whole = Math.trunc(number);
+    return whole < 0 ? Math.max(0, length + whole) : Math.min(length, whole);
   }
 
   function newUuid() {
