@@ -44,7 +44,7 @@ class _Context:
     values: Mapping[str, object]
     current: Value
     today: str
-    now: str
+    now: datetime | None  # None: the moment now() is called
     position: int | None = None  # the repeat instance evaluated in, counted from 1
     repeats: Instances = field(default_factory=dict)
 
@@ -90,7 +90,7 @@ def _call(node: Call, context: _Context) -> Value:
     if name == "today":
         return context.today
     if name == "now":
-        return context.now
+        return now_string(context.now or datetime.now().astimezone())
     if name in ("true", "false"):
         return name == "true"
     if name == "concat":
@@ -171,7 +171,6 @@ def evaluate(
     for name in names:
         if name not in values:
             raise ExpressionError(f"unknown question '{name}'")
-    moment = now or datetime.now().astimezone()
-    day = today.date() if isinstance(today, datetime) else today or moment.date()
-    context = _Context(values, from_python(current), day.isoformat(), now_string(moment), position, repeats or {})
+    day = today.date() if isinstance(today, datetime) else today or (now.date() if now else date.today())
+    context = _Context(values, from_python(current), day.isoformat(), now, position, repeats or {})
     return _evaluate(node, context)

@@ -1102,7 +1102,7 @@
       case 'today':
         return context.today;
       case 'now':
-        return context.now;
+        return nowString(context.now);
       case 'true':
         return true;
       case 'false':
@@ -1219,7 +1219,7 @@
       values: answers,
       current: fromCaller(settings.current),
       today: settings.today || localDate(now),
-      now: nowString(now),
+      now: now,
       position: typeof settings.position === 'number' ? settings.position : null,
       repeats: settings.repeats || {}
     };
