@@ -114,7 +114,11 @@ def call_extension(node: Call, argument: Argument, current: Value) -> Value:
     name = node.name
     count = len(node.arguments)
     if name == "once":
-        return current if to_string(current) != "" else argument(0)
+        if to_string(current) != "":
+            return current
+        value = argument(0)
+        not_finite = isinstance(value, float) and (math.isnan(value) or math.isinf(value))
+        return "" if not_finite else value  # as Enketo: NaN or Infinity leaves it empty
     if name == "round":
         return round_number(to_number(argument(0)), to_number(argument(1)) if count > 1 else 0.0)
     if name == "substr":

@@ -785,8 +785,13 @@
     var i;
     var numbers;
     switch (node.name) {
-      case 'once':
-        return toString(current) !== '' ? current : argument(0);
+      case 'once': {
+        if (toString(current) !== '') {
+          return current;
+        }
+        var kept = argument(0);
+        return typeof kept === 'number' && !Number.isFinite(kept) ? '' : kept; // as Enketo
+      }
       case 'round':
         return roundNumber(toNumber(argument(0)), count > 1 ? toNumber(argument(1)) : 0);
       case 'substr': {
