@@ -110,8 +110,9 @@ def _settle(
             applies = not own or all(truthy(_run(c, values, "", scope)) for c in own)
             relevant[q.name] = applies
             value = ""
-            if applies and q.kind.calculated:
-                value = _as_answer(_run(q.calculation, values, "", scope))
+            if applies and q.kind.calculated:  # '.' is what was kept before, which once() keeps
+                kept = str(answers.get(q.name) or "")
+                value = _as_answer(_run(q.calculation, values, kept, scope))
             elif applies and q.read_only:
                 value = q.default
             elif applies and q.stored:

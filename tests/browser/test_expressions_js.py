@@ -170,6 +170,15 @@ ATOMS = [
     "(0 div 0)",
     "(1 div 0)",
     "${ghost}",
+    "'2026-11-30T18:00:00-05:00'",
+    "'1970-01-01T00:00:00.5Z'",
+    "'2026-02-30'",
+    "'1e3'",
+    "'-2.5E-1'",
+    "0.5",
+    "-2.5",
+    "20787.75",
+    "'%Y-%m-%d %H:%M:%S.%3 %a %b %e %n %y %h %%'",
 ]
 OPERATORS = ["or", "and", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "div", "mod"]
 FUNCTIONS = [
@@ -186,6 +195,24 @@ FUNCTIONS = [
     ("coalesce", 2),
     ("contains", 2),
     ("starts-with", 2),
+    ("round", 1),
+    ("round", 2),
+    ("substr", 2),
+    ("substr", 3),
+    ("join", 3),
+    ("abs", 1),
+    ("floor", 1),
+    ("ceiling", 1),
+    ("pow", 2),
+    ("min", 2),
+    ("max", 3),
+    ("boolean", 1),
+    ("boolean-from-string", 1),
+    ("selected-at", 2),
+    ("date", 1),
+    ("decimal-date-time", 1),
+    ("format-date", 2),
+    ("format-date-time", 2),
 ]
 PATTERNS = ["'^[0-9]+$'", "'a'", "'^(yes|no)$'", "'[0-9]{2}'", "'\\s'", "'^$'", "'s$'", "'^.{2,4}$'"]
 CURRENTS = ["", "5", "yes", "2026-03-01", "clinic", "-0.5"]

@@ -84,3 +84,27 @@ def test_a_read_only_question_keeps_its_default_unchecked_since_nobody_can_chang
         LOCKED, {"most": "3", "edition": "9", "home": "norte"}, "en", known_sites={"norte"}
     )
     assert errors == {} and answers == {"most": "3", "edition": "5", "home": "atlantis"}
+
+
+ONCE = parse_definition(
+    {
+        "form_id": "o",
+        "version": "1",
+        "title": {"en": "O"},
+        "questions": [
+            {"name": "age", "type": "integer", "label": {"en": "Age"}},
+            {"name": "code", "type": "calculate", "calculation": "once(concat('c-', ${age}))"},
+            {"name": "again", "type": "calculate", "calculation": "concat('c-', ${age})"},
+        ],
+    }
+)
+
+
+def test_once_keeps_the_value_a_calculation_already_had():
+    answers, errors = validate_answers(ONCE, {"age": "3", "code": "c-1", "again": "c-1"}, "en")
+    assert errors == {} and answers["code"] == "c-1" and answers["again"] == "c-3"
+
+
+def test_once_calculates_when_there_is_no_value_yet():
+    answers, _ = validate_answers(ONCE, {"age": "3"}, "en")
+    assert answers["code"] == "c-3"

@@ -372,6 +372,11 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
             "survey sheet, row 11, column relevant: relevant \"pulldata('x', 'y')\": unknown function 'pulldata'",
         ),
         (
+            changed(SURVEY, "visits", relevant="sum(${last_visit}) > 3"),
+            "survey sheet, row 11, column relevant: relevant 'sum(${last_visit}) > 3': "
+            "sum() of a repeat's answers is not supported yet; add them up with indexed-repeat() at character 1",
+        ),
+        (
             changed(SURVEY, "visits", constraint=". > ${nobody}"),
             "[row : 11] On the 'survey' sheet, the 'constraint' value is invalid.",
         ),  # pyxform's words

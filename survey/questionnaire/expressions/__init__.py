@@ -8,17 +8,22 @@
 # - '=' / '!=': with a boolean on either side compare as booleans, with a number on either side
 #   compare as numbers, two strings that both read as numbers compare as numbers, otherwise
 #   as strings ('' = '' is how emptiness is tested);
-# - '<' '<=' '>' '>=': with a boolean or number on either side compare as numbers; two strings
-#   compare as numbers if both read as numbers, as dates if both are YYYY-MM-DD, as strings
-#   (by code point) if both are other non-empty text; any other pair (an empty answer, or two
-#   different kinds such as a number and a word) is not comparable and gives false;
-# - arithmetic on '' or non-numbers gives NaN (dates too: there is no date arithmetic);
+# - '<' '<=' '>' '>=': both sides as numbers, as XPath 1.0 does ('abc' < 'abd' is false: NaN
+#   compares false), so an empty answer or a word is never less or greater than anything;
+# - number(), arithmetic and '<' read a date (YYYY-MM-DD) as the days since 1970-01-01 and a
+#   date-time as days and a fraction of a day in UTC, by its own offset (none: UTC), as the ODK
+#   spec says: '2021-11-30' - '2021-11-29' is 1, today() < today() + 1 holds (see dates.py);
+# - number('1e3') is 1000 and '+4' is 4, as JavaScript's Number() (and so Enketo) reads them;
+#   hexadecimal and 'Infinity' are not numbers; other text and '' are NaN;
 #   comparisons with NaN are false except '!=';
 # - booleans convert to numbers as 1/0, strings to booleans as non-empty, numbers to strings
 #   without exponents ('0.0000001', 'NaN', 'Infinity');
 # - regex() is a search (Python re.search, JS RegExp.test) over code points, with ASCII \d \w
 #   \b, JavaScript's \s and '.', and '$' only at the very end; patterns outside the subset
-#   both engines read alike are refused (see _python_pattern).
+#   both engines read alike are refused (see _python_pattern);
+# - format-date() knows %Y %y %m %n %d %e %H %h %M %S %3 %a %b %%, with English day and month
+#   names; now() is the local date-time with its offset; sum() and count() over a repeat are
+#   refused when parsed (functions.py and dates.py hold the ODK functions beyond XPath's core).
 
 from survey.questionnaire.expressions.evaluation import evaluate
 from survey.questionnaire.expressions.parsing import (

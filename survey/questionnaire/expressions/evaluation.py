@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from survey.questionnaire.expressions.dates import now_string
+from survey.questionnaire.expressions.functions import call_extension
 from survey.questionnaire.expressions.parsing import (
     Call,
     Current,
@@ -42,6 +44,7 @@ class _Context:
     values: Mapping[str, object]
     current: Value
     today: str
+    now: datetime | None  # None: the moment now() is called
     position: int | None = None  # the repeat instance evaluated in, counted from 1
     repeats: Instances = field(default_factory=dict)
 
@@ -86,6 +89,8 @@ def _call(node: Call, context: _Context) -> Value:
         return first if to_string(first) != "" else argument(1)
     if name == "today":
         return context.today
+    if name == "now":
+        return now_string(context.now or datetime.now().astimezone())
     if name in ("true", "false"):
         return name == "true"
     if name == "concat":
@@ -119,7 +124,7 @@ def _call(node: Call, context: _Context) -> Value:
     if name == "regex":
         subject = to_string(argument(0))
         return compile_regex(to_string(argument(1)), node.position).search(subject) is not None
-    raise error_at(f"unknown function '{name}'", node.position)
+    return call_extension(node, argument, context.current)
 
 
 def _evaluate(node: Node, context: _Context) -> Value:
@@ -152,18 +157,20 @@ def evaluate(
     *,
     current: object = None,
     today: date | None = None,
+    now: datetime | None = None,
     position: int | None = None,
     repeats: Instances | None = None,
 ) -> object:
     """Evaluate an expression against answers by question name; returns a bool, float or str.
 
     Inside a repeat instance, position is its number and values hold its own answers over the
-    others'; repeats gives every instance's answers, which indexed-repeat() reads.
+    others'; repeats gives every instance's answers, which indexed-repeat() reads. now() is the
+    local time (now= gives another), today() its date unless today= says otherwise.
     """
     node, names = compile_expression(expression)
     for name in names:
         if name not in values:
             raise ExpressionError(f"unknown question '{name}'")
-    day = today.date() if isinstance(today, datetime) else today or date.today()
-    context = _Context(values, from_python(current), day.isoformat(), position, repeats or {})
+    day = today.date() if isinstance(today, datetime) else today or (now.date() if now else date.today())
+    context = _Context(values, from_python(current), day.isoformat(), now, position, repeats or {})
     return _evaluate(node, context)

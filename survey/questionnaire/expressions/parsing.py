@@ -36,6 +36,31 @@ _FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "starts-with": (2, 2),
     "position": (0, 0),  # written position(..): the parser reads the '..' itself
     "indexed-repeat": (3, 3),
+    # ODK functions on numbers, text and dates (functions.py)
+    "now": (0, 0),
+    "date": (1, 1),
+    "decimal-date-time": (1, 1),
+    "format-date": (2, 2),
+    "format-date-time": (2, 2),
+    "round": (1, 2),
+    "substr": (2, 3),
+    "join": (1, None),
+    "uuid": (0, 0),
+    "once": (1, 1),
+    "abs": (1, 1),
+    "pow": (2, 2),
+    "min": (1, None),
+    "max": (1, None),
+    "floor": (1, 1),
+    "ceiling": (1, 1),
+    "boolean": (1, 1),
+    "boolean-from-string": (1, 1),
+    "selected-at": (2, 2),
+}
+# ODK functions Voces knows but cannot honour: they read every instance of a repeat.
+_REFUSED = {
+    "sum": "sum() of a repeat's answers is not supported yet; add them up with indexed-repeat()",
+    "count": "count() of a repeat's instances is not supported yet",
 }
 # Functions whose first arguments name a question or repeat rather than read its answer.
 _NAMING_ARGUMENTS = {"indexed-repeat": 2}
@@ -272,6 +297,8 @@ class _Parser:
 
     def call(self, name: _Token) -> tuple[Node, int]:
         """name '(' [expression (',' expression)*] ')'."""
+        if name.text in _REFUSED:
+            raise error_at(_REFUSED[name.text], name.position)
         if name.text not in _FUNCTIONS:
             raise error_at(f"unknown function '{name.text}'", name.position)
         self.advance()  # the '('
@@ -299,6 +326,8 @@ class _Parser:
         fewest, most = _FUNCTIONS[name.text]
         if len(arguments) < fewest or (most is not None and len(arguments) > most):
             wanted = "no arguments" if fewest == 0 else ("1 argument" if fewest == 1 else f"{fewest} arguments")
+            if most != fewest:
+                wanted = f"{fewest} to {most} arguments" if most is not None else f"at least {wanted}"
             raise error_at(f"{name.text}() takes {wanted} but got {len(arguments)}", name.position)
         return Call(name.text, tuple(arguments), name.position), height + 1
 

@@ -8,11 +8,14 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeAlias
 
+from survey.questionnaire.expressions.dates import date_days
+
 Value: TypeAlias = bool | float | str
 
 WHITESPACE = " \t\n\r"
-_NUMBER = re.compile(r"[ \t\n\r]*-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[ \t\n\r]*")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# As JavaScript's Number() reads answers, exponents and a leading '+' included ('1e3' is 1000);
+# hexadecimal and 'Infinity' are not numbers here.
+_NUMBER = re.compile(r"[ \t\n\r]*[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?[ \t\n\r]*")
 _SPLIT = re.compile(r"[ \t\n\r]+")
 
 
@@ -24,12 +27,14 @@ def numeric(text: str) -> float | None:
 
 
 def to_number(value: Value) -> float:
-    """XPath number()."""
+    """ODK number(): dates and date-times count days since 1970-01-01, other text is NaN."""
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, float):
         return value
     number = numeric(value)
+    if number is None:
+        number = date_days(value)
     return math.nan if number is None else number
 
 
@@ -93,17 +98,6 @@ def choice_names(value: Value) -> list[str]:
     return [name for name in _SPLIT.split(to_string(value)) if name]
 
 
-def kind_of(text: str) -> str:
-    """How a string compares: empty, number, date or text."""
-    if text == "":
-        return "empty"
-    if numeric(text) is not None:
-        return "number"
-    if _DATE.fullmatch(text):
-        return "date"
-    return "text"
-
-
 def order(operator: str, left: float, right: float) -> bool:
     """Apply a relational operator to two numbers."""
     if operator == "<":
@@ -126,14 +120,7 @@ def compare(operator: str, left: Value, right: Value) -> bool:
             a, b = numeric(left), numeric(right)
             equal = a == b if a is not None and b is not None else left == right
         return equal if operator == "=" else not equal
-    if isinstance(left, bool | float) or isinstance(right, bool | float):
-        return order(operator, to_number(left), to_number(right))
-    kind = kind_of(left)
-    if kind != kind_of(right) or kind == "empty":
-        return False
-    if kind == "number":
-        return order(operator, to_number(left), to_number(right))
-    return order(operator, float((left > right) - (left < right)), 0.0)  # by code point
+    return order(operator, to_number(left), to_number(right))  # XPath 1.0: NaN compares false
 
 
 def divide(left: float, right: float) -> float:

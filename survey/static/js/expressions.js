@@ -18,8 +18,8 @@
   var MAX_HEIGHT = 120;
 
   var WHITESPACE = ' \t\n\r';
-  var NUMBER = /^[ \t\n\r]*-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[ \t\n\r]*$/;
-  var DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+  // As Number() reads answers, exponents and a leading '+' included; not hexadecimal or 'Infinity'.
+  var NUMBER = /^[ \t\n\r]*[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?[ \t\n\r]*$/;
   var SPLIT = /[ \t\n\r]+/;
   var NAME_START = /^[A-Za-z_]$/;
   var NAME_CHAR = /^[A-Za-z0-9_\-]$/;
@@ -44,7 +44,32 @@
     'contains': [2, 2],
     'starts-with': [2, 2],
     'position': [0, 0], // written position(..): the parser reads the '..' itself
-    'indexed-repeat': [3, 3]
+    'indexed-repeat': [3, 3],
+    // ODK functions on numbers, text and dates (functions.py)
+    'now': [0, 0],
+    'date': [1, 1],
+    'decimal-date-time': [1, 1],
+    'format-date': [2, 2],
+    'format-date-time': [2, 2],
+    'round': [1, 2],
+    'substr': [2, 3],
+    'join': [1, -1],
+    'uuid': [0, 0],
+    'once': [1, 1],
+    'abs': [1, 1],
+    'pow': [2, 2],
+    'min': [1, -1],
+    'max': [1, -1],
+    'floor': [1, 1],
+    'ceiling': [1, 1],
+    'boolean': [1, 1],
+    'boolean-from-string': [1, 1],
+    'selected-at': [2, 2]
+  };
+  // ODK functions Voces knows but cannot honour: they read every instance of a repeat.
+  var REFUSED = {
+    'sum': "sum() of a repeat's answers is not supported yet; add them up with indexed-repeat()",
+    'count': "count() of a repeat's instances is not supported yet"
   };
   // Functions whose first arguments name a question or repeat rather than read its answer.
   var NAMING_ARGUMENTS = { 'indexed-repeat': 2 };
@@ -288,6 +313,9 @@
   };
 
   Parser.prototype.call = function (name) {
+    if (hasOwn(REFUSED, name.text)) {
+      throw fail(REFUSED[name.text], name.position);
+    }
     if (!hasOwn(FUNCTIONS, name.text)) {
       throw fail("unknown function '" + name.text + "'", name.position);
     }
@@ -322,6 +350,9 @@
     var most = FUNCTIONS[name.text][1];
     if (args.length < fewest || (most >= 0 && args.length > most)) {
       var wanted = fewest === 0 ? 'no arguments' : (fewest === 1 ? '1 argument' : fewest + ' arguments');
+      if (most !== fewest) {
+        wanted = most >= 0 ? fewest + ' to ' + most + ' arguments' : 'at least ' + wanted;
+      }
       throw fail(name.text + '() takes ' + wanted + ' but got ' + args.length, name.position);
     }
     return [{ type: 'call', name: name.text, args: args, position: name.position }, height + 1];
@@ -414,6 +445,9 @@
       return value;
     }
     var number = numeric(value);
+    if (number === null) {
+      number = dateDays(value);
+    }
     return number === null ? NaN : number;
   }
 
@@ -492,19 +526,6 @@
     return toString(value).split(SPLIT).filter(function (name) { return name !== ''; });
   }
 
-  function kind(text) {
-    if (text === '') {
-      return 'empty';
-    }
-    if (numeric(text) !== null) {
-      return 'number';
-    }
-    if (DATE.test(text)) {
-      return 'date';
-    }
-    return 'text';
-  }
-
   // Compare strings by code point, as Python does (not by UTF-16 unit).
   function codePointOrder(left, right) {
     var a = Array.from(left);
@@ -547,17 +568,7 @@
       }
       return operator === '=' ? equal : !equal;
     }
-    if (typeof left !== 'string' || typeof right !== 'string') {
-      return order(operator, toNumber(left), toNumber(right));
-    }
-    var leftKind = kind(left);
-    if (leftKind !== kind(right) || leftKind === 'empty') {
-      return false;
-    }
-    if (leftKind === 'number') {
-      return order(operator, toNumber(left), toNumber(right));
-    }
-    return order(operator, codePointOrder(left, right), 0);
+    return order(operator, toNumber(left), toNumber(right)); // XPath 1.0: NaN compares false
   }
 
   function divide(left, right) {
@@ -570,6 +581,278 @@
 
   function truncate(number) {
     return Math.trunc(number);
+  }
+
+  // --- dates: days since 1970-01-01, a time as a fraction of a day (dates.py) ------------------
+  // A date-time counts in UTC days by its own offset (none: UTC); date() and format-date() show the
+  // clock it was written in.
+
+  var DATE_ONLY = /^[ \t\n\r]*([0-9]{4})-([0-9]{2})-([0-9]{2})[ \t\n\r]*$/;
+  var DATE_TIME = new RegExp('^[ \\t\\n\\r]*([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2})' +
+    '(?::([0-9]{2})(\\.[0-9]+)?)?(Z|([+-])([0-9]{2}):([0-9]{2}))?[ \\t\\n\\r]*$');
+  var MS_PER_DAY = 86400000;
+  var FIRST_DAY = -719162; // 0001-01-01
+  var LAST_DAY = 2932896; // 9999-12-31
+  var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  var WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+  function calendarDay(yearText, monthText, dayText) {
+    var year = parseInt(yearText, 10);
+    var month = parseInt(monthText, 10);
+    var day = parseInt(dayText, 10);
+    if (year < 1 || month < 1 || month > 12 || day < 1) {
+      return null;
+    }
+    var time = new Date(0);
+    time.setUTCFullYear(year, month - 1, day);
+    if (time.getUTCMonth() !== month - 1 || time.getUTCDate() !== day) {
+      return null;
+    }
+    return Math.round(time.getTime() / MS_PER_DAY);
+  }
+
+  // [moment by the written clock, offset from UTC in seconds] of a date or date-time, or null.
+  function readDate(text) {
+    var match = DATE_ONLY.exec(text);
+    var day;
+    if (match) {
+      day = calendarDay(match[1], match[2], match[3]);
+      return day === null ? null : [momentOfDay(day, 0, 0, 0, 0), 0];
+    }
+    match = DATE_TIME.exec(text);
+    if (!match) {
+      return null;
+    }
+    day = calendarDay(match[1], match[2], match[3]);
+    var hour = parseInt(match[4], 10);
+    var minute = parseInt(match[5], 10);
+    var second = match[6] ? parseInt(match[6], 10) : 0;
+    if (day === null || hour > 23 || minute > 59 || second > 59) {
+      return null;
+    }
+    var offset = 0;
+    if (match[9] !== undefined) {
+      var zoneHours = parseInt(match[10], 10);
+      var zoneMinutes = parseInt(match[11], 10);
+      if (zoneHours > 23 || zoneMinutes > 59) {
+        return null;
+      }
+      offset = (zoneHours * 3600 + zoneMinutes * 60) * (match[9] === '-' ? -1 : 1);
+    }
+    var millisecond = Math.min(999, Math.floor((match[7] ? parseFloat(match[7]) : 0) * 1000 + 0.5));
+    return [momentOfDay(day, hour, minute, second, millisecond), offset];
+  }
+
+  function dateDays(text) {
+    var read = readDate(text);
+    if (read === null) {
+      return null;
+    }
+    var m = read[0];
+    var seconds = m.hour * 3600 + m.minute * 60 + m.second + m.millisecond / 1000 - read[1];
+    return m.days + seconds / 86400;
+  }
+
+  function momentOfDay(days, hour, minute, second, millisecond) {
+    var time = new Date(days * MS_PER_DAY);
+    return {
+      days: days,
+      year: time.getUTCFullYear(),
+      month: time.getUTCMonth() + 1,
+      day: time.getUTCDate(),
+      weekday: time.getUTCDay(),
+      hour: hour,
+      minute: minute,
+      second: second,
+      millisecond: millisecond
+    };
+  }
+
+  function fromDays(days) {
+    if (!Number.isFinite(days)) {
+      return null;
+    }
+    var whole = Math.floor(days);
+    if (whole < FIRST_DAY || whole > LAST_DAY) {
+      return null;
+    }
+    var milliseconds = Math.floor((days - whole) * MS_PER_DAY + 0.5);
+    if (milliseconds >= MS_PER_DAY) {
+      return fromDays(whole + 1);
+    }
+    var seconds = Math.floor(milliseconds / 1000);
+    return momentOfDay(whole, Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60,
+      milliseconds % 1000);
+  }
+
+  // The moment a date, date-time or number of days stands for; null when none.
+  function momentOf(value) {
+    if (typeof value === 'boolean') {
+      return null;
+    }
+    if (typeof value === 'string' && numeric(value) === null) {
+      var read = readDate(value);
+      return read === null ? null : read[0];
+    }
+    return fromDays(toNumber(value));
+  }
+
+  function dateString(moment) {
+    return pad(moment.year, 4) + '-' + pad(moment.month, 2) + '-' + pad(moment.day, 2);
+  }
+
+  function formatMoment(moment, pattern, name, position) {
+    var fields = {
+      Y: pad(moment.year, 4),
+      y: pad(moment.year % 100, 2),
+      m: pad(moment.month, 2),
+      n: String(moment.month),
+      d: pad(moment.day, 2),
+      e: String(moment.day),
+      H: pad(moment.hour, 2),
+      h: String(moment.hour),
+      M: pad(moment.minute, 2),
+      S: pad(moment.second, 2),
+      '3': pad(moment.millisecond, 3),
+      a: WEEKDAYS[moment.weekday],
+      b: MONTHS[moment.month - 1],
+      '%': '%'
+    };
+    var chars = Array.from(pattern);
+    var out = [];
+    var i = 0;
+    while (i < chars.length) {
+      if (chars[i] !== '%') {
+        out.push(chars[i]);
+        i += 1;
+        continue;
+      }
+      var tok = i + 1 < chars.length ? chars[i + 1] : '';
+      if (!hasOwn(fields, tok)) {
+        throw fail("unknown format '%" + tok + "' in " + name + '()', position);
+      }
+      out.push(fields[tok]);
+      i += 2;
+    }
+    return out.join('');
+  }
+
+  // --- ODK functions on numbers, text and dates (functions.py) -------------------------------
+
+  function halfAway(number) {
+    return number < 0 ? -Math.floor(-number + 0.5) : Math.floor(number + 0.5);
+  }
+
+  function roundNumber(number, digits) {
+    if (!Number.isFinite(number) || !Number.isFinite(digits)) {
+      return Number.isNaN(digits) ? NaN : number;
+    }
+    var places = Math.max(-400, Math.min(400, Math.trunc(digits)));
+    if (places === 0) {
+      return halfAway(number);
+    }
+    var scale = Number('1e' + Math.abs(places));
+    return places > 0 ? halfAway(number * scale) / scale : scale * halfAway(number / scale);
+  }
+
+  // A substr() bound as slices read it: whole, NaN as 0, negative counted from the end (Enketo).
+  function boundIndex(number, length) {
+    if (Number.isNaN(number)) {
+      return 0;
+    }
+    var whole = Math.trunc(number);
+    return whole < 0 ? Math.max(0, length + whole) : Math.min(length, whole);
+  }
+
+  function newUuid() {
+    var bytes = new Uint8Array(16);
+    if (global.crypto && global.crypto.getRandomValues) {
+      global.crypto.getRandomValues(bytes);
+    } else {
+      for (var i = 0; i < 16; i++) {
+        bytes[i] = Math.floor(Math.random() * 256);
+      }
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.from(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join('');
+    return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' + hex.slice(16, 20) + '-' +
+      hex.slice(20);
+  }
+
+  function callExtension(node, argument, current) {
+    var count = node.args.length;
+    var i;
+    var numbers;
+    switch (node.name) {
+      case 'once': {
+        if (toString(current) !== '') {
+          return current;
+        }
+        var kept = argument(0);
+        return typeof kept === 'number' && !Number.isFinite(kept) ? '' : kept; // as Enketo
+      }
+      case 'round':
+        return roundNumber(toNumber(argument(0)), count > 1 ? toNumber(argument(1)) : 0);
+      case 'substr': {
+        var text = Array.from(toString(argument(0)));
+        var first = boundIndex(toNumber(argument(1)), text.length);
+        var last = count > 2 ? boundIndex(toNumber(argument(2)), text.length) : text.length;
+        return first < last ? text.slice(first, last).join('') : '';
+      }
+      case 'join': {
+        var separator = toString(argument(0));
+        var parts = [];
+        for (i = 1; i < count; i++) {
+          parts.push(toString(argument(i)));
+        }
+        return parts.join(separator);
+      }
+      case 'uuid':
+        return newUuid();
+      case 'abs':
+        return Math.abs(toNumber(argument(0)));
+      case 'floor':
+        return Math.floor(toNumber(argument(0)));
+      case 'ceiling':
+        return Math.ceil(toNumber(argument(0)));
+      case 'pow':
+        return Math.pow(toNumber(argument(0)), toNumber(argument(1)));
+      case 'min':
+      case 'max':
+        numbers = [];
+        for (i = 0; i < count; i++) {
+          numbers.push(toNumber(argument(i)));
+        }
+        return node.name === 'min' ? Math.min.apply(null, numbers) : Math.max.apply(null, numbers);
+      case 'boolean':
+        return toBoolean(argument(0));
+      case 'boolean-from-string': {
+        var flag = toString(argument(0));
+        return flag === 'true' || flag === '1';
+      }
+      case 'selected-at': {
+        var names = choices(argument(0));
+        var index = toNumber(argument(1));
+        return Number.isInteger(index) && index >= 0 && index < names.length ? names[index] : '';
+      }
+      case 'date': {
+        var day = momentOf(argument(0));
+        return day === null ? '' : dateString(day);
+      }
+      case 'decimal-date-time':
+        return toNumber(argument(0));
+      case 'format-date':
+      case 'format-date-time': {
+        var value = argument(0);
+        var pattern = toString(argument(1));
+        formatMoment(fromDays(0), pattern, node.name, node.position);
+        var moment = momentOf(value);
+        return moment === null ? '' : formatMoment(moment, pattern, node.name, node.position);
+      }
+      default:
+        throw fail("unknown function '" + node.name + "'", node.position);
+    }
   }
 
   // regex() patterns are read by the same rules as in expressions.py and rewritten for each
@@ -823,6 +1106,8 @@
       }
       case 'today':
         return context.today;
+      case 'now':
+        return nowString(context.now);
       case 'true':
         return true;
       case 'false':
@@ -870,7 +1155,7 @@
         return compileRegex(toString(argument(1)), node.position).test(subject);
       }
       default:
-        throw new ExpressionError("unknown function '" + node.name + "'");
+        return callExtension(node, argument, context.current);
     }
   }
 
@@ -910,9 +1195,18 @@
     return text.length >= width ? text : zeros(width - text.length) + text;
   }
 
-  function localToday() {
-    var now = new Date();
+  function localDate(now) {
     return pad(now.getFullYear(), 4) + '-' + pad(now.getMonth() + 1, 2) + '-' + pad(now.getDate(), 2);
+  }
+
+  // now(): the local date-time with milliseconds and the offset, as ODK stores it.
+  function nowString(now) {
+    var offset = -now.getTimezoneOffset();
+    var sign = offset >= 0 ? '+' : '-';
+    offset = Math.abs(offset);
+    return localDate(now) + 'T' + pad(now.getHours(), 2) + ':' + pad(now.getMinutes(), 2) + ':' +
+      pad(now.getSeconds(), 2) + '.' + pad(now.getMilliseconds(), 3) + sign + pad(Math.floor(offset / 60), 2) +
+      ':' + pad(offset % 60, 2);
   }
 
   function evaluate(expression, values, options) {
@@ -925,10 +1219,12 @@
         throw new ExpressionError("unknown question '" + name + "'");
       }
     }
+    var now = settings.now instanceof Date ? settings.now : new Date();
     var context = {
       values: answers,
       current: fromCaller(settings.current),
-      today: settings.today || localToday(),
+      today: settings.today || localDate(now),
+      now: now,
       position: typeof settings.position === 'number' ? settings.position : null,
       repeats: settings.repeats || {}
     };

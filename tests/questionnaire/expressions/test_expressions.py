@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -261,6 +261,14 @@ def test_today_defaults_to_the_real_date() -> None:
     before = date.today().isoformat()
     result = evaluate("today()", {})
     assert result in (before, date.today().isoformat())
+
+
+def test_now_is_the_moment_given_with_its_offset_and_today_its_date() -> None:
+    """now= fixes now(); today() follows it unless today= is given too."""
+    moment = datetime(2026, 11, 30, 18, 5, 9, 250000, tzinfo=timezone(timedelta(hours=-5)))
+    assert evaluate("now()", {}, now=moment) == "2026-11-30T18:05:09.250-05:00"
+    assert evaluate("today()", {}, now=moment) == "2026-11-30"
+    assert evaluate("round(now() - today(), 4)", {}, now=moment) == 0.9619  # 23:05:09 UTC
 
 
 def test_python_answers_are_read_like_odk_strings() -> None:
