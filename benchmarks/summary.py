@@ -1,5 +1,5 @@
 """The evaluator's summary at 10k and 100k testimonies (1M with BENCH_LARGE=1), next to a bare grouped
-scan of the same rows (testimonies per site and month) measured in the same run, and their ratio; the
+scan of the same rows (testimonies per site and month) and a bare count(*) measured in the same run, and their ratios; the
 same summary with every question cross-tabbed by a five-point question; and what one web-form
 submission costs once a site's month holds that many.
 
@@ -191,6 +191,10 @@ def _measure(url: str) -> list[dict[str, Any]]:
                 db.session.execute(bare).all()
                 db.session.rollback()
 
+            def count() -> None:
+                db.session.execute(select(func.count()).select_from(Testimonial)).scalar()
+                db.session.rollback()
+
             def summary() -> None:
                 summarise_survey(version.survey, definition, SummaryFilters(), min_group=5)
                 db.session.rollback()
@@ -214,6 +218,7 @@ def _measure(url: str) -> list[dict[str, Any]]:
                     "summary": _median(summary),
                     "crosstab": _median(crosstab),
                     "scan": _median(scan),
+                    "count": _median(count),
                     "submit": _median(submit),
                 }
             )
@@ -228,6 +233,10 @@ def _print(name: str, figures: list[dict[str, Any]]) -> None:
             f"{name:<11} {f['size']:>9,} testimonies: summary {f['summary'] * 1000:8.1f} ms, "
             f"bare grouped scan {f['scan'] * 1000:8.1f} ms, ratio {f['summary'] / f['scan']:5.2f}x "
             f"(bulk load {f['load']:.1f} s, rollup rebuild and statistics {f['rebuild']:.1f} s)"
+        )
+        print(
+            f"{'':<11} a bare SELECT count(*) of the testimonies {f['count'] * 1000:8.1f} ms: the summary is "
+            f"{f['summary'] / f['count']:.0f}x it"
         )
         print(f"{'':<11} the summary with every question cross-tabbed by another: {f['crosstab'] * 1000:8.1f} ms")
         per_cell = f["size"] // (SITES * MONTHS)
