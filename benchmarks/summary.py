@@ -1,7 +1,7 @@
 """The evaluator's summary at 10k and 100k testimonies (1M with BENCH_LARGE=1), next to a bare grouped
-scan of the same rows (testimonies per site and month) and a bare count(*) measured in the same run, and their ratios; the
-same summary with every question cross-tabbed by a five-point question; and what one web-form
-submission costs once a site's month holds that many.
+scan of the same rows (testimonies per site and month) and a bare count(*) measured in the same run,
+and their ratios; the same summary with every question cross-tabbed by a five-point question; and
+what one web-form submission costs once a site's month holds that many.
 
 Data is generated with Core bulk inserts straight into the tables (analysed testimonies, five-point
 answers, machine tags and a few corrections) over a few sites and a year, then the summary's counts
