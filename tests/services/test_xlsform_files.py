@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from survey.questionnaire import parse_definition
 from survey.questionnaire.logic import allowed_choices
-from survey.services.surveys import SurveyImportError, export_xlsform, import_survey, read_survey
+from survey.services.surveys import SurveyImportError, export_xlsform, get_survey, import_survey, read_survey
 from tests.services.test_xlsform import CHOICES, EN, ES, SURVEY, changed, question, write_xlsform
 
 MUNICIPALITIES = "name,label,department,Código postal\nmedellin,Medellín,antioquia,05\npasto,Pasto,narino,52\n"
@@ -144,3 +144,17 @@ def test_a_survey_with_a_csv_list_exports_it_into_the_choices_sheet(tmp_path, db
     assert again["choices"]["municipalities"] == data["choices"]["municipalities"]
     assert question(again, "municipality")["choices"] == "municipalities"
 
+
+def test_the_command_line_reads_the_lists_given_or_beside_the_workbook(runner, tmp_path, db):
+    given = tmp_path / "lists" / "municipalities.csv"
+    given.parent.mkdir()
+    given.write_text(MUNICIPALITIES, encoding="utf-8")
+    path = form(tmp_path)
+    refused = runner.invoke(args=["surveys", "import", str(path)])
+    assert refused.exit_code != 0 and "the choice list file municipalities.csv was not sent" in refused.output
+    assert get_survey("support-services") is None
+    result = runner.invoke(args=["surveys", "import", str(path), "--choices", str(given), "--publish"])
+    assert result.exit_code == 0, result.output
+    (tmp_path / "municipalities.csv").write_text(MUNICIPALITIES.replace("Pasto", "San Juan de Pasto"), "utf-8")
+    beside = runner.invoke(args=["surveys", "import", str(form(tmp_path, FROM_FILE, "again.xlsx"))])
+    assert beside.exit_code != 0 and "already exists with other content" in beside.output  # the file beside was read
