@@ -123,6 +123,18 @@ def test_the_external_choices_sheet_gives_select_one_external_its_list(tmp_path)
     assert municipality.choices[1].label == {"en": "Tumaco", "es": "Tumaco"}
 
 
+def test_an_external_list_named_like_a_choices_list_keeps_both_and_its_filter_column_as_written(tmp_path):
+    filtered = "Department=${department}"
+    survey = changed(SURVEY, "municipality", type="select_one_external yes_no", choice_filter=filtered)
+    rows = [["LIST_NAME", "NAME", "LABEL", "Department"], ["yes_no", "envigado", "Envigado", "antioquia"]]
+    data = read_survey(with_external_sheet(form(tmp_path, survey), rows)).definition
+    assert question(data, "municipality")["choices"] == "yes_no_external"
+    assert data["choices"]["yes_no_external"] == [
+        {"name": "envigado", "label": {"en": "Envigado", "es": "Envigado"}, "Department": "antioquia"}
+    ]
+    assert [c["name"] for c in data["choices"]["yes_no"]] == ["yes", "no"]
+
+
 def test_the_external_choices_sheet_refuses_naming_its_row(tmp_path):
     survey = changed(SURVEY, "municipality", type="select_one_external municipality")
     path = with_external_sheet(form(tmp_path, survey), [*EXTERNAL, ["municipality", "", "Nameless", "", ""]])

@@ -24,6 +24,7 @@ from survey.questionnaire.xlsform.refusals import IN_FILE, XLSFormError, at_colu
 EXTERNAL_SHEET = "external_choices"
 CHOICE_FILE_SUFFIX = ".csv"
 HEADER_ROW = 1
+SHEET_COLUMNS = frozenset({"list_name", "name", "value", "label"})  # any other column is for a choice_filter
 FIRST_ROW = 2  # row 1 holds the column headers, in a CSV file as in a sheet
 AT_FILE_ROW = N_("%(file)s, row %(row)s: %(detail)s")
 NOT_SENT = N_("the choice list file %(file)s was not sent with the form; send it with the workbook")
@@ -41,6 +42,12 @@ def _key(header: str) -> str:
     base, language = split_column(header)
     base = "_".join(base.split()).lower()
     return f"{base}::{language}" if language else base
+
+
+def _sheet_key(header: str) -> str:
+    """An external_choices header: the columns XLSForm names as pyxform reads them, a filter column as written."""
+    key = _key(header)
+    return key if key.partition("::")[0] in SHEET_COLUMNS else header.strip()
 
 
 @dataclass
@@ -83,7 +90,7 @@ class ChoiceFiles:
         if (EXTERNAL_SHEET, sheet_list, "") in self._named:
             return self._named[(EXTERNAL_SHEET, sheet_list, "")]
         rows = [
-            (number, {_key(str(k)): v for k, v in r.items() if k is not None})
+            (number, {_sheet_key(str(k)): v for k, v in r.items() if k is not None})
             for number, r in enumerate(self.sheet, start=FIRST_ROW)
         ]
         rows = [(n, r) for n, r in rows if str(r.get("list_name") or "").strip() == sheet_list]
