@@ -7,6 +7,8 @@ from openpyxl import load_workbook
 
 from survey.questionnaire import parse_definition
 from survey.questionnaire.logic import allowed_choices
+from survey.questionnaire.xlsform.external import ChoiceFiles
+from survey.questionnaire.xlsform.languages import Languages
 from survey.services.surveys import SurveyImportError, export_xlsform, get_survey, import_survey, read_survey
 from tests.services.test_xlsform import CHOICES, EN, ES, SURVEY, changed, question, write_xlsform
 
@@ -67,6 +69,7 @@ def test_a_list_named_like_a_choices_sheet_list_keeps_its_own_name(tmp_path):
     ("files", "message"),
     [
         ({}, "form.xlsx: survey sheet, row 5, column type: the choice list file municipalities.csv was not sent"),
+        ({"municipalities.csv": b""}, "form.xlsx: municipalities.csv, row 1: there is no column name"),
         (
             {"municipalities.csv": b"name,department\nm,a\n"},
             "form.xlsx: municipalities.csv, row 1: there is no column label",
@@ -87,6 +90,15 @@ def test_a_list_named_like_a_choices_sheet_list_keeps_its_own_name(tmp_path):
 )
 def test_a_bad_csv_is_refused_naming_the_file_and_row(tmp_path, files, message):
     assert refusal(tmp_path, files).startswith(message)
+
+
+def test_a_later_check_of_a_choice_read_from_a_file_or_the_sheet_names_its_row():
+    files = ChoiceFiles(Languages("en", {"en": "en"}, "default"), {}, None, [], set())
+    files.lists["towns"], files.sources["towns"], files.rows[("towns", "t")] = [], "towns.csv", 7
+    files.lists["ext"], files.sources["ext"] = [], "external_choices"
+    assert str(files.locate("towns", "t", "wrong")) == "towns.csv, row 7: wrong"
+    assert str(files.locate("ext", "x", "wrong")) == "external_choices sheet, row 1, list ext: wrong"
+    assert files.locate("yes_no", "yes", "wrong") is None  # a choices-sheet list
 
 
 def test_an_xml_or_geojson_list_is_refused_by_name(tmp_path):

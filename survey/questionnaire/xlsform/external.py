@@ -202,5 +202,5 @@ def _csv_records(file_name: str, data: bytes) -> tuple[list[str], list[tuple[int
     except csv.Error as error:
         raise XLSFormError(Message(IN_FILE, {"file": file_name, "detail": str(error)})) from None
     if not records:
-        raise _at_file(file_name, HEADER_ROW, Message(NO_COLUMN, {"column": "name"}))
+        return [], []  # refused for the columns it lacks
     return records[0], list(enumerate(records[1:], start=FIRST_ROW))
