@@ -140,10 +140,17 @@ def set_password_command(email: str, temporary: bool) -> None:
 @surveys_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--publish", is_flag=True, help="Make this version the one residents answer.")
-def import_survey_command(path: str, publish: bool) -> None:
-    """Import a survey (YAML, or an XLSForm .xlsx) as a new version."""
+@click.option(
+    "--choices",
+    "choice_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A CSV choice list the XLSForm's select_one_from_file rows name (repeatable); else read beside the form.",
+)
+def import_survey_command(path: str, publish: bool, choice_files: tuple[str, ...]) -> None:
+    """Import a survey (YAML, or an XLSForm .xlsx with its CSV choice lists) as a new version."""
     try:
-        survey_file = read_survey(path)
+        survey_file = read_survey(path, {Path(f).name: Path(f).read_bytes() for f in choice_files})
         version = import_survey(survey_file.definition, publish=publish)
     except SurveyImportError as error:
         raise click.ClickException(str(error)) from None

@@ -134,10 +134,11 @@ def _as_answer(result: object) -> str:
     return str(result)
 
 
-def choice_values(question: Question, choice: Choice) -> dict[str, str]:
-    """A choice's columns as the choice_filter reads them; columns it lacks are empty."""
+def choice_values(question: Question) -> list[dict[str, str]]:
+    """Each choice's columns as the choice_filter reads them, in order; columns a choice lacks are empty."""
+    # The columns are gathered once: a list read from a file may hold thousands of choices.
     columns = {CHOICE_PREFIX + "name": ""} | {CHOICE_PREFIX + c: "" for x in question.choices for c in x.filters}
-    return columns | choice.columns()
+    return [columns | choice.columns() for choice in question.choices]
 
 
 def allowed_choices(
@@ -149,7 +150,9 @@ def allowed_choices(
     expression = choice_filter_expression(question.choice_filter)
     scope = _Scope(today, position)
     return tuple(
-        c for c in question.choices if truthy(_run(expression, {**values, **choice_values(question, c)}, "", scope))
+        c
+        for c, columns in zip(question.choices, choice_values(question), strict=True)
+        if truthy(_run(expression, {**values, **columns}, "", scope))
     )
 
 

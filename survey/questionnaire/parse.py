@@ -63,14 +63,16 @@ def _choice_lists(data: Mapping[str, Any], language: str) -> dict[str, tuple[Cho
     lists = {}
     for list_name, raw_choices in raw_lists.items():
         choices: list[Choice] = []
+        seen: set[str] = set()  # a list read from a file may hold thousands of choices
         for raw in raw_choices or ():
             name = str(raw.get("name") or "") if isinstance(raw, Mapping) else ""
             where = f"choice list {list_name}, choice {name or 'with no name'}"
             context: dict[str, Any] = {"where": where, "choice_list": str(list_name), "choice": name}
             if not name:
                 raise DefinitionError("name is missing", **context)
-            if not data.get("allow_choice_duplicates") and any(c.name == name for c in choices):
+            if not data.get("allow_choice_duplicates") and name in seen:
                 raise DefinitionError(f"the name {name!r} is used twice", **context)
+            seen.add(name)
             filters = {str(k): str(v) for k, v in raw.items() if k not in ("name", "label") and v is not None}
             for key in filters:
                 if not FILTER_COLUMN.fullmatch(key):

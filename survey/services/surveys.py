@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -67,11 +68,11 @@ def _read_yaml(path: str | Path) -> dict[str, Any]:
     return loaded
 
 
-def read_survey(path: str | Path) -> SurveyFile:
-    """Read and check a survey from YAML or an XLSForm workbook (.xlsx), with its warnings."""
+def read_survey(path: str | Path, choice_files: Mapping[str, bytes] | None = None) -> SurveyFile:
+    """Read and check a survey from YAML or an XLSForm workbook (.xlsx, with its CSV choice lists), with warnings."""
     if Path(path).suffix.lower() in XLSFORM_SUFFIXES:
         try:
-            result = read_xlsform(path)
+            result = read_xlsform(path, choice_files)
         except XLSFormError as error:
             message = Message(IN_FILE, {"file": Path(path).name, "detail": error.message})
             raise SurveyImportError(str(message), message) from None
@@ -219,8 +220,10 @@ def _safe_name(filename: str) -> str:
     return "".join(c for c in name if c.isalnum() or c in "._- ()").lstrip(".")
 
 
-def import_uploaded_survey(filename: str, data: bytes, *, publish: bool = False) -> tuple[SurveyVersion, list[str]]:
-    """Import a survey sent through the admin page (XLSForm or YAML); nothing is kept on failure."""
+def import_uploaded_survey(
+    filename: str, data: bytes, *, publish: bool = False, choice_files: Mapping[str, bytes] | None = None
+) -> tuple[SurveyVersion, list[str]]:
+    """Import a survey sent through the admin page (XLSForm with its CSV lists, or YAML); nothing is kept on failure."""
     suffix = Path(filename).suffix.lower()
     if suffix not in (*XLSFORM_SUFFIXES, ".yaml", ".yml"):
         raise SurveyImportError("send an XLSForm workbook (.xlsx) or a YAML file (.yaml)")
@@ -228,7 +231,7 @@ def import_uploaded_survey(filename: str, data: bytes, *, publish: bool = False)
         name = _safe_name(filename)
         path = Path(folder) / (name if name.lower().endswith(suffix) else f"upload{suffix}")
         path.write_bytes(data)
-        survey_file = read_survey(path)
+        survey_file = read_survey(path, choice_files)
     return import_survey(survey_file.definition, publish=publish), survey_file.warnings
 
 

@@ -365,7 +365,7 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
         ),
         (
             changed(SURVEY, "services_used", type="select_multiple_from_file services.csv"),
-            "survey sheet, row 10, column type: Voces does not support choices from a file (external choices)",
+            "survey sheet, row 10, column type: the choice list file services.csv was not sent with the form",
         ),
         (
             changed(SURVEY, "visits", relevant="pulldata('x', 'y')"),

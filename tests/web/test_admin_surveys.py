@@ -11,6 +11,7 @@ from survey.models import AuditEvent, Role, SurveyStatus
 from survey.services.demo import EXAMPLE_SURVEY
 from survey.services.surveys import get_survey
 from tests.services.test_xlsform import ES, SURVEY, changed, write_xlsform
+from tests.services.test_xlsform_files import FROM_FILE, MUNICIPALITIES, SHEET_CHOICES
 
 
 def upload(client, name, data, publish=False):
@@ -92,3 +93,48 @@ def test_the_spanish_admin_shows_statuses_roles_and_import_warnings_in_spanish(c
     index = client.get("/admin/?lang=es").get_data(as_text=True)
     assert "<td>borrador</td>" in index and "<td>Persona de trabajo de campo</td>" in index
     assert "<td>field_worker</td>" not in index and "draft" not in index
+
+
+def upload_with_lists(client, lists, publish=True, path=None):
+    form = {"file": (io.BytesIO(path.read_bytes()), "form.xlsx"), "publish": "y" if publish else ""}
+    form["choice_files"] = [(io.BytesIO(data), name) for name, data in lists.items()]
+    return client.post("/admin/surveys", data=form, content_type="multipart/form-data")
+
+
+def test_an_xlsform_is_uploaded_with_its_csv_choice_list_and_filters_by_its_columns(client, make_user, login, tmp_path):
+    login(make_user(Role.ADMIN))
+    page = client.get("/admin/surveys").get_data(as_text=True)
+    assert 'name="choice_files"' in page and "multiple" in page and "Choice lists (CSV)" in page
+    path = write_xlsform(tmp_path / "form.xlsx", survey=FROM_FILE, choices=SHEET_CHOICES)
+    assert upload_with_lists(client, {"municipalities.csv": MUNICIPALITIES.encode()}, path=path).status_code == 302
+    survey = client.get("/s/support-services").get_data(as_text=True)
+    assert 'data-choice-filter="${choice.department}=${department}"' in survey
+    assert 'data-choice="{&#34;choice.name&#34;: &#34;pasto&#34;, &#34;choice.department&#34;: &#34;narino&#34;}"' in (
+        survey
+    )
+    assert "Medellín" in survey and "Envigado" not in survey  # the file's list, not the choices sheet's
+
+
+def test_a_missing_or_broken_csv_list_is_refused_naming_it_in_spanish_and_nothing_is_kept(
+    client, make_user, login, tmp_path
+):
+    login(make_user(Role.ADMIN))
+    client.get("/admin/?lang=es")
+    path = write_xlsform(tmp_path / "form.xlsx", survey=FROM_FILE, choices=SHEET_CHOICES)
+    page = upload_with_lists(client, {}, path=path).get_data(as_text=True)
+    assert "hoja survey, fila 5, columna type: no se envió el archivo de lista de opciones municipalities.csv" in page
+    page = upload_with_lists(client, {"municipalities.csv": b"name,label\nm,M\nm,N\n"}, path=path)
+    assert "municipalities.csv, fila 3: el nombre m ya está en la fila 2" in page.get_data(as_text=True)
+    assert get_survey("support-services") is None
+
+
+def test_a_csv_list_larger_than_the_upload_limit_gets_the_413_page(
+    client, make_user, login, tmp_path, app, monkeypatch
+):
+    login(make_user(Role.ADMIN))
+    path = write_xlsform(tmp_path / "form.xlsx", survey=FROM_FILE, choices=SHEET_CHOICES)
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", path.stat().st_size + 2000)  # the workbook alone fits
+    big = MUNICIPALITIES.encode() + b"x,X,y\n" * 1000
+    response = upload_with_lists(client, {"municipalities.csv": big}, path=path)
+    assert response.status_code == 413 and "too large" in response.get_data(as_text=True)
+    assert get_survey("support-services") is None

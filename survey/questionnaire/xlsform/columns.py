@@ -17,7 +17,6 @@ SURVEY_TRANSLATED = ("label", "interview_label", "hint", "required_message", "co
 TRANSLATED_TITLE = "translated_title"
 SETTINGS_TRANSLATED = (TRANSLATED_TITLE, "description")
 UNSUPPORTED_SHEETS = {
-    "external_choices": N_("choices from a file (external choices)"),
     "entities": N_("entities"),
     "osm": N_("OpenStreetMap questions (osm)"),
 }

@@ -20,7 +20,8 @@ from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST, NoteT
 from survey.questionnaire.rules import CHOICE_PREFIX, DefinitionError, choice_filter_expression
 from survey.questionnaire.validate import INSTANCE_MARK
 from survey.questionnaire.xlsform.columns import NO, YES
-from survey.questionnaire.xlsform.kinds import Kind, kind_of, unsupported
+from survey.questionnaire.xlsform.external import CHOICE_FILE_SUFFIX, ChoiceFiles
+from survey.questionnaire.xlsform.kinds import SHEET_SELECT, Kind, kind_of, unsupported
 from survey.questionnaire.xlsform.languages import Languages
 
 ROW_KEY = "__voces_row"  # added to each row before pyxform reads it, so that errors can name the row
@@ -44,7 +45,9 @@ READ_KEYS = frozenset(
     }
     | {"choice_filter", "default", "children", "columns", ROW_KEY}  # columns: a loop's choices
     | {"actions", "_dynamic_default"}  # pyxform's bookkeeping for a default that is an expression
+    | {"query"}  # select_one_external names its list twice, as itemset and as query
 )
+FILE_PARAMETERS = frozenset({"value", "label"})  # the columns of a choice file that name and label a choice
 IGNORED_COLUMN = N_("column %(column)s is not one Voces reads; ignored")
 REFUSED_KEYS = {"trigger": N_("triggers (trigger)")}
 # A picture or sound beside a label is a file ODK ships with the form; the label's words are still asked.
@@ -83,6 +86,7 @@ class Conversion:
     rows: dict[str, int] = field(default_factory=dict)
     undotted: dict[str, str] = field(default_factory=dict)  # names with a dot, and what they became
     metadata: set[str] = field(default_factory=set)  # names of the metadata rows skipped
+    files: ChoiceFiles | None = None  # the lists read from CSV files and the external_choices sheet
 
     def warn(self, row: int | None, template: str, **values: object) -> None:
         """Keep a warning about a row of the survey sheet."""
@@ -138,7 +142,7 @@ class Conversion:
         elif kind.group:
             out["questions"] = self.items(element.get("children") or [], row)
         elif QUESTION_TYPES[out["type"]].has_choice_list:
-            self._choice_list(out, element)
+            self._choice_list(out, element, row)
         return out
 
     def _loop_group(self, element: Mapping[str, Any], column: Mapping[str, Any], row: int | None) -> dict[str, Any]:
@@ -228,7 +232,8 @@ class Conversion:
         for key in element.get("bind") or {}:
             if key not in (*FLAG_BINDS, *TEXT_BINDS, *COPIED_BINDS):
                 self.warn(row, IGNORED_COLUMN, column=key)
-        if element.get("parameters"):
+        read = FILE_PARAMETERS if str(element.get("itemset") or "").lower().endswith(CHOICE_FILE_SUFFIX) else set()
+        if set(element.get("parameters") or {}) - read:
             self.warn(row, IGNORED_COLUMN, column="parameters")
 
     def _texts(self, out: dict[str, Any], element: Mapping[str, Any], kind: Kind, name: str) -> None:
@@ -271,8 +276,15 @@ class Conversion:
                 self.warn(row, N_("appearance %(word)s is not one Voces uses; ignored"), word=word)
         return " ".join(kept)
 
-    def _choice_list(self, out: dict[str, Any], element: Mapping[str, Any]) -> None:
-        list_name = str(element.get("list_name") or element.get("itemset") or "")
+    def _choice_list(self, out: dict[str, Any], element: Mapping[str, Any], row: int | None) -> None:
+        itemset = str(element.get("itemset") or "")
+        if self.files is not None and itemset.lower().endswith(CHOICE_FILE_SUFFIX):
+            out["choices"] = self.files.from_file(itemset, element.get("parameters") or {}, row)
+            return
+        if self.files is not None and element.get("type") == SHEET_SELECT:
+            out["choices"] = self.files.from_sheet(itemset)
+            return
+        list_name = str(element.get("list_name") or itemset)
         question_type = QUESTION_TYPES[out["type"]]
         if question_type.reads_site_list and list_name == SITE_LIST:
             out["type"] = SiteType.name

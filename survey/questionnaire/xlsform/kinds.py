@@ -26,8 +26,10 @@ RECORDED_METADATA = {
     "deviceid": N_("the tablet that sent it"),
     "username": N_("the interviewer who sent it"),
 }
-EXTERNAL_TYPES = frozenset({"select one external", "xml-external", "csv-external"})
-EXTERNAL_SUFFIXES = (".csv", ".xml", ".geojson")
+EXTERNAL_TYPES = frozenset({"xml-external", "csv-external"})
+SHEET_SELECT = "select one external"  # select_one_external: a list of the external_choices sheet
+SHEET_SELECT_AS = "select one"
+FILE_SUFFIXES = (".xml", ".geojson")  # select_*_from_file reads a CSV file; these others it refuses
 REPEAT = "repeat"
 LOOP = "loop"  # begin loop over a list: the same questions once per choice, each choice a group
 # The feature a type needs, by what pyxform makes of it, for types Voces refuses.
@@ -37,6 +39,7 @@ FEATURES_BY_BINDING = {
 }
 FEATURES_BY_CONTROL = {"range": N_("ranges (range)"), "action": N_("background recording")}
 EXTERNAL_CHOICES = N_("choices from a file (external choices)")
+FILE_CHOICES = N_("choices from an XML or GeoJSON file (%(file)s); a CSV file is read")
 UNKNOWN_TYPE = N_("the type '%(type)s'")
 
 
@@ -76,9 +79,12 @@ def kind_of(element: Mapping[str, Any]) -> Kind:
         return Kind(group=True, repeat=True)
     if name == LOOP:
         return Kind(group=True, loop=True)
-    if name in EXTERNAL_TYPES or str(element.get("itemset") or "").endswith(EXTERNAL_SUFFIXES):
+    if name in EXTERNAL_TYPES:
         return Kind(unsupported=Message(EXTERNAL_CHOICES))
-    entry = QUESTION_TYPE_DICT.get(name)
+    itemset = str(element.get("itemset") or "")
+    if itemset.lower().endswith(FILE_SUFFIXES):
+        return Kind(unsupported=Message(FILE_CHOICES, {"file": itemset}))
+    entry = QUESTION_TYPE_DICT.get(SHEET_SELECT_AS if name == SHEET_SELECT else name)
     if entry is None:
         return Kind(unsupported=Message(UNKNOWN_TYPE, {"type": name}))
     bind = entry.get("bind") or {}

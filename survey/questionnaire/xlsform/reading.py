@@ -38,6 +38,7 @@ from survey.questionnaire.xlsform.converting import (
     mark_named,
     rename_references,
 )
+from survey.questionnaire.xlsform.external import EXTERNAL_SHEET, ChoiceFiles
 from survey.questionnaire.xlsform.kinds import unsupported
 from survey.questionnaire.xlsform.languages import (
     PYXFORM_DEFAULT,
@@ -227,6 +228,8 @@ def _convert(form: Mapping[str, Any], conversion: Conversion) -> dict[str, Any]:
         for list_name, choices in (form.get("choices") or {}).items()
         if list_name != SITE_LIST
     }
+    if conversion.files is not None:
+        data["choices"].update(conversion.files.lists)
     fill_filter_columns(data, conversion)
     return data
 
@@ -284,6 +287,10 @@ def _locate(
     """An error from the definition's checks, told by sheet, row and column."""
     column = {"choices": "type", "bind": "name", "testimony": "appearance"}.get(error.column or "", error.column)
     column = _header(workbook, "survey", column) if column else column
+    files = conversion.files if conversion is not None else None
+    located = files.locate(error.choice_list, error.choice or "", error.detail) if files and error.choice_list else None
+    if located is not None:
+        return located
     if error.choice_list is not None:
         return at_list(_choice_rows(form).get((error.choice_list, error.choice or "")), error.choice_list, error.detail)
     if error.question is not None and conversion is not None:
@@ -304,8 +311,11 @@ def _unknown_language(workbook: DefinitionData, name: str) -> XLSFormError:
     return XLSFormError(Message(UNKNOWN_LANGUAGE, {"name": name, "example": f"label::{name} (xx)"}))
 
 
-def read_xlsform(path: str | Path) -> XLSFormResult:
-    """Read and check an XLSForm; refuse it whole, naming sheet, row and column, if need be."""
+def read_xlsform(path: str | Path, choice_files: Mapping[str, bytes] | None = None) -> XLSFormResult:
+    """Read and check an XLSForm, with the CSV choice lists sent with it; refuse it whole, naming where, if need be.
+
+    A choice list file not sent is looked for beside the workbook.
+    """
     try:
         with warnings.catch_warnings():  # a workbook's missing styles or odd properties are openpyxl's concern
             warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
@@ -317,6 +327,7 @@ def read_xlsform(path: str | Path) -> XLSFormResult:
     for sheet, feature in UNSUPPORTED_SHEETS.items():
         if _rows(workbook, sheet):
             raise in_sheet(sheet, unsupported(Message(feature)))
+    external_sheet = list(_rows(workbook, EXTERNAL_SHEET))
     _with_site_list(workbook)
     _number_rows(workbook, "survey")
     _number_rows(workbook, "choices")
@@ -328,7 +339,16 @@ def read_xlsform(path: str | Path) -> XLSFormResult:
         raise XLSFormError(Message(PYXFORM, {"detail": _untagged(str(error))})) from None
     conversion = None
     try:
-        conversion = Conversion(_languages(form))
+        languages = _languages(form)
+        files = ChoiceFiles(
+            languages,
+            files=choice_files or {},
+            beside=Path(path).parent,
+            sheet=external_sheet,
+            taken={str(name) for name in form.get("choices") or {}},
+            allow_duplicates=str(form.get("allow_choice_duplicates") or "").strip().lower() in YES,
+        )
+        conversion = Conversion(languages, files=files)
         data = _convert(form, conversion)
         parse_definition(data)
     except UnknownLanguageError as error:
@@ -336,5 +356,6 @@ def read_xlsform(path: str | Path) -> XLSFormResult:
     except DefinitionError as error:
         raise _locate(error, workbook, form, conversion) from None
     said = [_untagged(text) for text in said] + _settings_warnings(form) + conversion.warnings
+    said += files.warnings + files.unread()
     said += _missing_translations(form, conversion.languages)
     return XLSFormResult(data, said)

@@ -35,9 +35,9 @@ def at_column(sheet: str, row: int | str | None, column: str, detail: Message | 
     return XLSFormError(Message(AT_COLUMN, {"sheet": sheet, "row": row, "column": column, "detail": detail}))
 
 
-def at_list(row: int | None, list_name: str, detail: Message | str) -> XLSFormError:
-    """A refusal naming a row of the choices sheet and its list."""
-    return XLSFormError(Message(AT_LIST, {"sheet": "choices", "row": row, "list": list_name, "detail": detail}))
+def at_list(row: int | None, list_name: str, detail: Message | str, sheet: str = "choices") -> XLSFormError:
+    """A refusal naming a row of the choices sheet (or external_choices) and its list."""
+    return XLSFormError(Message(AT_LIST, {"sheet": sheet, "row": row, "list": list_name, "detail": detail}))
 
 
 def in_sheet(sheet: str, detail: Message | str) -> XLSFormError:

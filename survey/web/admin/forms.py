@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileAllowed, FileField, FileRequired, MultipleFileField
 from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired
 
@@ -30,6 +30,11 @@ class SurveyUploadForm(FlaskForm):
             FileRequired(_l("Choose the survey file.")),
             FileAllowed(["xlsx", "yaml", "yml"], _l("Send an XLSForm workbook (.xlsx) or a YAML file (.yaml).")),
         ],
+    )
+    choice_files = MultipleFileField(
+        _l("Choice lists (CSV)"),
+        description=_l("The CSV files the form's select_one_from_file rows name, if it has any."),
+        validators=[FileAllowed(["csv"], _l("Send the choice lists as CSV files (.csv)."))],
     )
     publish = BooleanField(_l("Publish it now (residents answer this version from now on)"))
 

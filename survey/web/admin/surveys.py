@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -37,8 +39,11 @@ def surveys() -> ResponseReturnValue:
     form = SurveyUploadForm()
     if form.validate_on_submit():
         upload = form.file.data
+        lists = {Path((f.filename or "").replace("\\", "/")).name: f.read() for f in form.choice_files.data or ()}
         try:
-            version, warnings = import_uploaded_survey(upload.filename or "", upload.read(), publish=form.publish.data)
+            version, warnings = import_uploaded_survey(
+                upload.filename or "", upload.read(), publish=form.publish.data, choice_files=lists
+            )
         except SurveyImportError as error:
             form.file.errors.append(describe_import_error(error))
         else:

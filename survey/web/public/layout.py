@@ -126,7 +126,7 @@ def _item(form: FlaskForm, entry: Item, definition: Definition, language: str, i
         return FormItem(attributes, group=entry, children=children, relevance_note=note, instance=instance)
     choice_attributes: tuple[dict[str, str], ...] = ()
     if entry.choice_filter:
-        choice_attributes = tuple({"data-choice": json.dumps(choice_values(entry, c))} for c in entry.choices)
+        choice_attributes = tuple({"data-choice": json.dumps(values)} for values in choice_values(entry))
     name = FIELD_PREFIX + entry.name + (f"{INSTANCE_MARK}{instance}" if instance else "")
     attributes = _question_attributes(entry, definition, language)
     if instance:
