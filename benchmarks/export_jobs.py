@@ -86,13 +86,10 @@ def run() -> None:
             for count in (1, 2):
                 while len(workers) < count:
                     command = [sys.executable, "-m", "celery", "--app", "survey.tasks", "worker", "--pool", "solo"]
-                    command += ["--hostname", f"bench{len(workers) + 1}@%h", "--loglevel", "WARNING"]
+                    command += ["--hostname", f"bench{len(workers) + 1}@%h", "--loglevel", "INFO"]
                     command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
-                    workers.append(
-                        subprocess.Popen(
-                            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-                        )
-                    )
+                    log = (Path(folder) / f"worker{len(workers) + 1}.log").open("wb")
+                    workers.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
                 with app.app_context():
                     _warm_up(app, count)
                     for file_format in formats:
@@ -103,6 +100,10 @@ def run() -> None:
                         label = f"{file_format} on {count} worker{'s' if count > 1 else ''}"
                         figures[label] = seconds
                         print(f"  {label}: chunks done per worker {shares}; same bytes as the direct export: {same}")
+        except Exception:
+            for log_file in sorted(Path(folder).glob("worker*.log")):
+                print(log_file.read_text(errors="replace")[-4000:])
+            raise
         finally:
             for process in workers:
                 process.terminate()
@@ -153,21 +154,24 @@ def _in_background(
     from survey.models import JobChunk, JobStatus
     from survey.services.export_jobs import prepared_file, start_export
     from survey.services.jobs import enqueue_job, get_job
+    from survey.sqlite import reading_only
 
     start = time.perf_counter()
     job = start_export(_export(filters), file_format, by=None, chunk_size=chunk)
     enqueue_job(job)
     db.session.commit()  # the chunks are sent now
     while True:
-        done = get_job(job.id)
-        assert done is not None
-        db.session.rollback()
-        if done.status in (JobStatus.DONE, JobStatus.FAILED):
+        with reading_only():  # on SQLite, a look that takes no write lock from the workers
+            done = get_job(job.id)
+            assert done is not None
+            status, error = done.status, done.error  # read before the look ends, not in a new transaction
+            db.session.rollback()
+        if status in (JobStatus.DONE, JobStatus.FAILED):
             break
-        time.sleep(0.05)
+        time.sleep(0.1)
     seconds = time.perf_counter() - start
-    if done.status == JobStatus.FAILED:
-        raise RuntimeError(f"the export job failed: {done.error}")
+    if status == JobStatus.FAILED:
+        raise RuntimeError(f"the export job failed: {error}")
     done = get_job(job.id)
     assert done is not None
     files = {table: Path(str(prepared_file(done, name))).read_bytes() for table, name in done.params["files"].items()}

@@ -28,6 +28,7 @@ from survey.services.engine import current_engine
 from survey.services.export_jobs import join_parts, read_export_chunk, remove_parts, store_export_chunk, write_part
 from survey.services.jobs import chunk_kind, fail_job, read_chunk, read_retrain, store_chunk, store_retrain
 from survey.services.testimonies import analyse_pending
+from survey.sqlite import reading_only
 
 log = logging.getLogger(__name__)
 
@@ -127,11 +128,12 @@ def _export(chunk_id: int, worker: str) -> bool:
     db.session.commit()
     if work is None:
         return False
-    if work.joins:
-        join_parts(work)
-    else:
-        write_part(work)
-    db.session.rollback()  # end the reading: on SQLite it holds the lock other workers need to store theirs
+    with reading_only():  # on SQLite, beside the other workers' writes
+        if work.joins:
+            join_parts(work)
+        else:
+            write_part(work)
+        db.session.rollback()  # end the reading, begun without the write lock
     if not store_export_chunk(work, worker):
         db.session.rollback()  # another worker did it first: it wrote the same bytes
         return False
