@@ -153,6 +153,14 @@ def test_the_join_waits_for_the_last_part(make_response, db, monkeypatch):
     assert [args[0] for _name, args in sent] == chunks[:-1]  # every part, not the join
     join = read_export_chunk(chunks[-1])
     assert join is None  # asked for early, the join does nothing: the last part sends it
+    db.session.commit()
+    for chunk_id in chunks[:-1]:
+        run_job_chunk.apply(args=[chunk_id])
+    assert sent[-1] == (deferred.RUN_JOB_CHUNK, (chunks[-1],))  # sent by the last part, once
+    assert [args[0] for _name, args in sent].count(chunks[-1]) == 1
+    db.session.expire_all()
+    joining = db.session.get(Job, job.id)
+    assert (joining.status, joining.done_items, joining.percent) == (JobStatus.RUNNING, joining.total_items, 99)
     monkeypatch.undo()
     run_all(job)
     assert prepared(db, job)["responses"] == direct_csv(export_of("community-safety"))["responses"]
