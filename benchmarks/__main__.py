@@ -5,7 +5,20 @@ from __future__ import annotations
 import resource
 from collections.abc import Callable
 
-from benchmarks import analysis, demo_load, english, explore, forms, openrosa, redaction, rerun, spanish, summary, sync
+from benchmarks import (
+    analysis,
+    demo_load,
+    english,
+    explore,
+    export_jobs,
+    forms,
+    openrosa,
+    redaction,
+    rerun,
+    spanish,
+    summary,
+    sync,
+)
 
 
 def _peak_mb(who: int) -> float:
@@ -34,6 +47,7 @@ def main() -> None:
     _measured("summary", summary.run)
     _measured("demo load", demo_load.run)
     _measured("testimony list and exports", explore.run)
+    _measured("exports prepared in the background", export_jobs.run)
 
 
 if __name__ == "__main__":

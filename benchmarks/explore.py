@@ -45,7 +45,7 @@ def _best(rounds: int, work: Callable[[], object]) -> float:
     return min(times)
 
 
-def _fill(count: int) -> None:
+def fill_responses(count: int) -> None:
     """Write count responses, each with answers, one testimony and its tags, in chunks."""
     from sqlalchemy import func, insert, select
 
@@ -195,7 +195,7 @@ def _measure(url: str, label: str) -> None:
         limits = {"min_group": app.config["MIN_GROUP_SIZE"], "block": app.config["MIN_PERIOD_RESPONSES"]}
         filled = 0
         for size in SIZES:
-            _fill(size - filled)
+            fill_responses(size - filled)
             filled = size
             db.session.execute(text("ANALYZE"))  # statistics for the planner, as a database in use has them
             db.session.commit()

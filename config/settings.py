@@ -61,6 +61,10 @@ class Config:
     # no worker, the tasks run in the process that asked for them, right after its commit.
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
     CELERY_QUEUE = os.environ.get("CELERY_QUEUE", "voces")  # one per Voces installation sharing a broker
+    # Exports prepared in the background: their files (a folder every worker shares; "" is the
+    # instance folder's exports/), and how many days they are kept.
+    EXPORT_FOLDER = os.environ.get("EXPORT_FOLDER", "")
+    EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", 7))
     # Groups smaller than this are not shown on their own: a count of 2 in a village identifies people.
     MIN_GROUP_SIZE = 5
     # A site's months are merged until they hold this many responses (never fewer than MIN_GROUP_SIZE):
@@ -84,6 +88,7 @@ class Testing(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RESIDENT_DRAFTS_DIR = os.path.join(tempfile.gettempdir(), "voces-test-drafts")  # not the checkout's instance/
+    EXPORT_FOLDER = os.environ.get("EXPORT_FOLDER") or os.path.join(tempfile.gettempdir(), "voces-test-exports")
     CELERY_BROKER_URL = ""  # tasks run in the test's process; the worker tests give a broker to their own app
 
 

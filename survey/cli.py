@@ -22,7 +22,7 @@ from survey.analysis.evaluation import (
 )
 from survey.analysis.redaction_scores import read_texts, redaction_record
 from survey.extensions import db
-from survey.models import Job, JobStatus, Role, User
+from survey.models import Job, JobKind, JobStatus, Role, User
 from survey.services.backups import BackupError, back_up, restore
 from survey.services.calibration import TooFewDecisions, refit_from_corrections
 from survey.services.demo import DEMO_PASSWORD, DemoResult, load_demo
@@ -323,14 +323,20 @@ def rerun_command(slug: str | None, everything: bool, chunk: int, resume_id: int
     if job.status == JobStatus.DONE:
         click.echo("Every testimony is up to date." if job.total_items == 0 else f"Job {job.id} is done.")
         return
+    work_on_job(job)
+
+
+def work_on_job(job: Job, *, items: str = "testimonies", resume: str = "flask --app survey analysis rerun") -> None:
+    """Send a job's chunks to the workers when CELERY_BROKER_URL names a broker, else do them here;
+    either way, follow its progress until it is done."""
     if current_app.config["CELERY_BROKER_URL"]:
         enqueue_job(job)
         db.session.commit()  # the chunks go to the broker once this commits
-        click.echo(f"Job {job.id}: {job.total_chunks} chunks of {job.total_items} testimonies sent to the workers.")
+        click.echo(f"Job {job.id}: {job.total_chunks} chunks of {job.total_items} {items} sent to the workers.")
         step = _wait_for_workers
     else:
         step = _chunk_runner(pending_chunks(job))
-    follow_job(job.id, step)
+    follow_job(job.id, step, items=items, resume=resume)
 
 
 def _wait_for_workers() -> bool:
@@ -352,8 +358,15 @@ def _chunk_runner(chunk_ids: list[int]) -> Callable[[], bool]:
     return step
 
 
-def follow_job(job_id: int, step: Callable[[], bool]) -> None:
-    """Show a job's progress until it is done, taking a step (a chunk, or a wait) between looks.
+def follow_job(
+    job_id: int,
+    step: Callable[[], bool],
+    *,
+    items: str = "testimonies",
+    resume: str = "flask --app survey analysis rerun",
+) -> None:
+    """Show a job's progress until it is done, taking a step (a chunk, or a wait) between looks;
+    items names what the job counts, resume the command that takes it up again (given --resume N).
 
     On a terminal the progress line is rewritten in place; elsewhere each change is a line of its own.
     """
@@ -365,7 +378,7 @@ def follow_job(job_id: int, step: Callable[[], bool]) -> None:
             job = get_job(job_id)
             assert job is not None
             line = (
-                f"Job {job.id} ({job.kind.value}): {job.done_items}/{job.total_items} testimonies, "
+                f"Job {job.id} ({job.kind.value}): {job.done_items}/{job.total_items} {items}, "
                 f"{job.done_chunks}/{job.total_chunks} chunks, {job.percent}% {job.status.value}"
             )
             finished = job.finished
@@ -378,15 +391,16 @@ def follow_job(job_id: int, step: Callable[[], bool]) -> None:
             if finished or not step():
                 break
     except KeyboardInterrupt:
-        resume = f"flask --app survey analysis rerun --resume {job_id}"
-        click.echo(f"\nStopped following job {job_id}; the workers go on, or without a broker: {resume}")
+        click.echo(
+            f"\nStopped following job {job_id}; the workers go on, or without a broker: {resume} --resume {job_id}"
+        )
         return
     finally:
         if terminal:
             click.echo()
     if job.status == JobStatus.FAILED:
         raise click.ClickException(f"job {job_id} failed: {job.error}. Resume it with --resume {job_id}")
-    if job.status == JobStatus.DONE:
+    if job.status == JobStatus.DONE and job.kind in (JobKind.RERUN, JobKind.RERUN_ALL):
         click.echo(f"Re-analysed {job.total_items} testimonies.")
 
 

@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import has_request_context, request
@@ -26,6 +29,7 @@ from sqlalchemy import Connection, Engine, event
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HOLDS_WRITE_LOCK = "voces_holds_write_lock"  # in a pooled connection's info while its transaction writes
+_reading_only: ContextVar[bool] = ContextVar("voces_reading_only", default=False)
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -83,5 +87,19 @@ def is_in_memory(engine: Engine) -> bool:
 
 
 def may_write() -> bool:
-    """Whether the current work may write: a request that is not a plain read, or a command."""
+    """Whether the current work may write: a request that is not a plain read, or a command, but not
+    inside reading_only()."""
+    if _reading_only.get():
+        return False
     return not has_request_context() or request.method not in READ_ONLY_METHODS
+
+
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """Long work that only reads, as a worker's writing an export's part: the transactions it begins
+    take no write lock, so other workers store theirs meanwhile. End them before leaving."""
+    token = _reading_only.set(True)
+    try:
+        yield
+    finally:
+        _reading_only.reset(token)

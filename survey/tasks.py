@@ -25,8 +25,10 @@ from survey.extensions import db
 from survey.models import JobKind
 from survey.services import deferred
 from survey.services.engine import current_engine
+from survey.services.export_jobs import join_parts, read_export_chunk, remove_parts, store_export_chunk, write_part
 from survey.services.jobs import chunk_kind, fail_job, read_chunk, read_retrain, store_chunk, store_retrain
 from survey.services.testimonies import analyse_pending
+from survey.sqlite import reading_only
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +90,11 @@ def analyse_testimonies(testimony_ids: list[int]) -> int:
 def run_job_chunk(self: Task, chunk_id: int) -> bool:
     """Do one chunk of a job unless it is done; a failure marks the job failed, to be resumed."""
     try:
-        if chunk_kind(chunk_id) == JobKind.RETRAIN:
+        kind = chunk_kind(chunk_id)
+        if kind == JobKind.RETRAIN:
             return _retrain(chunk_id, worker_name(self))
+        if kind == JobKind.EXPORT:
+            return _export(chunk_id, worker_name(self))
         work = read_chunk(chunk_id)
         db.session.commit()  # analyse outside any transaction: other workers store theirs meanwhile
         if work is None:
@@ -115,6 +120,26 @@ def _retrain(chunk_id: int, worker: str) -> bool:
         db.session.rollback()
         return False
     db.session.commit()
+    return True
+
+
+def _export(chunk_id: int, worker: str) -> bool:
+    work = read_export_chunk(chunk_id)
+    db.session.commit()
+    if work is None:
+        return False
+    with reading_only():  # on SQLite, beside the other workers' writes
+        if work.joins:
+            join_parts(work)
+        else:
+            write_part(work)
+        db.session.rollback()  # end the reading, begun without the write lock
+    if not store_export_chunk(work, worker):
+        db.session.rollback()  # another worker did it first: it wrote the same bytes
+        return False
+    db.session.commit()
+    if work.joins:
+        remove_parts(work)
     return True
 
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -68,14 +69,15 @@ def start_workers(tmp_path: Path, database_url: str) -> Iterator[Callable[[str, 
 
     def start(broker: str, queue: str, count: int = 1) -> list[str]:
         names = []
-        for n in range(count):
-            name = f"w{n + 1}-{queue[-6:]}"
+        for _n in range(count):
+            name = f"w{len(started) + 1}-{queue[-6:]}"  # a worker started later gets a name of its own
             env = {
                 **os.environ,
                 "VOCES_ENV": "testing",
                 "TEST_DATABASE_URL": database_url,
                 "CELERY_BROKER_URL": broker,
                 "CELERY_QUEUE": queue,
+                "EXPORT_FOLDER": str(tmp_path / "exports"),
             }
             log = (tmp_path / f"{name}.log").open("wb")
             logs.append(log)
@@ -100,12 +102,14 @@ def start_workers(tmp_path: Path, database_url: str) -> Iterator[Callable[[str, 
 
 
 @pytest.fixture
-def broker_app(make_app: Callable[..., Flask], database_url: str) -> Callable[[str], Flask]:
-    """An app that sends its tasks to a broker, on the database the workers use, with the example survey."""
+def broker_app(make_app: Callable[..., Flask], database_url: str, tmp_path: Path) -> Callable[[str], Flask]:
+    """An app that sends its tasks to a broker, on the database (and export folder) the workers use,
+    with the example survey."""
 
     def build(broker: str) -> Flask:
         queue = f"voces-test-{uuid.uuid4().hex[:12]}"
-        app = make_app("testing", SQLALCHEMY_DATABASE_URI=database_url, CELERY_BROKER_URL=broker, CELERY_QUEUE=queue)
+        settings = {"CELERY_BROKER_URL": broker, "CELERY_QUEUE": queue, "EXPORT_FOLDER": str(tmp_path / "exports")}
+        app = make_app("testing", SQLALCHEMY_DATABASE_URI=database_url, **settings)
         with app.app_context():
             upgrade()
             upsert_sites_from_file(SITES_FILE)
@@ -209,6 +213,53 @@ def test_two_workers_share_a_rerun_and_store_what_one_process_stores(
         assert result.exit_code == 0, result.output
         assert stored() == by_workers
         assert {row[5] for row in by_workers.values()} != {PENDING}
+
+
+def test_one_or_two_workers_prepare_the_direct_exports_files(broker_app, start_workers, tmp_path):
+    broker = reachable_broker("redis")
+    app = broker_app(broker)
+    queue = app.config["CELERY_QUEUE"]
+    workers = start_workers(broker, queue, 1)
+    with app.app_context():
+        client = app.test_client()
+        for n in range(13):
+            story = f"Shootings at night on street {n}; the clinic closed." if n % 2 else f"Nothing changed, ward {n}."
+            answer = client.post("/s/community-safety", data=form_data(change_story=story, what_would_help=f"=1+{n}"))
+            assert answer.status_code == 302
+        wait_until(lambda: pending() == 0, "analyse the submissions", tmp_path)
+        cli = app.test_cli_runner()
+        for file_format in ("csv", "xlsx"):
+            out = tmp_path / f"direct.{file_format}"
+            assert (
+                cli.invoke(args=["export", "community-safety", "--format", file_format, "-o", str(out)]).exit_code == 0
+            )
+        for count in (1, 2):
+            if count == 2:
+                workers += start_workers(broker, queue, 1)
+            for file_format in ("csv", "xlsx"):
+                out = tmp_path / f"workers{count}.{file_format}"
+                args = ["export", "community-safety", "--format", file_format, "-o", str(out), "--background"]
+                result = cli.invoke(args=[*args, "--chunk", "2"])
+                assert result.exit_code == 0, result.output
+                assert (
+                    "sent to the workers" in result.output and "13/13 responses, 8/8 chunks, 100% done" in result.output
+                )
+                # the parts; the join is sent by the worker that wrote the last part (here, under the
+                # testing settings, which name no broker, that worker does it itself)
+                parts = select(JobChunk.done_by).where(JobChunk.items > 0)
+                done_by = {name.split("@")[0] for name in db.session.scalars(parts)}
+                assert done_by and done_by <= set(workers)
+                db.session.rollback()
+            assert (tmp_path / f"workers{count}.csv").read_bytes() == (tmp_path / "direct.csv").read_bytes()
+            tags = tmp_path / f"workers{count}-tags.csv"
+            assert tags.read_bytes() == (tmp_path / "direct-tags.csv").read_bytes()
+            assert workbook_members(tmp_path / f"workers{count}.xlsx") == workbook_members(tmp_path / "direct.xlsx")
+
+
+def workbook_members(path: Path) -> dict[str, bytes]:
+    """A workbook's files but its properties, which hold when it was written."""
+    with zipfile.ZipFile(path) as book:
+        return {name: book.read(name) for name in book.namelist() if name != "docProps/core.xml"}
 
 
 def test_a_broker_that_does_not_answer_loses_no_submission(broker_app, caplog):

@@ -64,7 +64,8 @@ class Job(Base):
         """How far the job is, 0 to 100."""
         if self.status == JobStatus.DONE:
             return 100
-        return 100 * self.done_items // self.total_items if self.total_items else 0
+        # an export's items are all counted before its last chunk joins the parts: not 100% until done
+        return min(99, 100 * self.done_items // self.total_items) if self.total_items else 0
 
     @property
     def finished(self) -> bool:

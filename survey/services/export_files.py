@@ -35,7 +35,7 @@ def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
         buffer.truncate()
 
 
-def _append(sheet: Any, row: Row) -> None:  # a write-only worksheet
+def append_row(sheet: Any, row: Row) -> None:  # a write-only worksheet
     """Append a row; a text openpyxl would store as a formula is marked as a text instead."""
     cells: list[Any] = []
     for value in row:
@@ -56,7 +56,7 @@ def write_xlsx(export: Export, target: IO[bytes]) -> None:
     for title, rows in tables:
         sheet = book.create_sheet(title)
         for row in rows:
-            _append(sheet, row)
+            append_row(sheet, row)
     book.save(target)
 
 

@@ -69,8 +69,12 @@ def pending_chunks(job: Job) -> list[int]:
 
 
 def enqueue_job(job: Job) -> None:
-    """Send each chunk not done yet to the workers once the transaction commits."""
-    for chunk_id in pending_chunks(job):
+    """Send each chunk not done yet to the workers once the transaction commits; an export's last
+    chunk, which joins the parts the others write, waits until it is the only one left."""
+    pending = pending_chunks(job)
+    if job.kind == JobKind.EXPORT and len(pending) > 1:
+        pending = pending[:-1]  # the worker that writes the last part sends it
+    for chunk_id in pending:
         after_commit(RUN_JOB_CHUNK, chunk_id)
 
 

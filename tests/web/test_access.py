@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from flask import Flask
 
 from survey.extensions import db
-from survey.models import Indicator, LearnedModel, MediaFile, Role, SurveyVersion, Testimonial
+from survey.models import (
+    Indicator,
+    Job,
+    JobKind,
+    JobStatus,
+    LearnedModel,
+    MediaFile,
+    Role,
+    SurveyVersion,
+    Testimonial,
+    User,
+)
 from survey.models.base import utcnow
 from survey.services.agreement import create_round
 from survey.services.codes import add_code
 from survey.services.coding import code_passage
 from survey.services.devices import register_device, revoke_device
+from survey.services.export_jobs import job_folder
 from survey.services.indicator_files import read_indicator_file
 from survey.services.indicators import import_indicator_rows
 from survey.services.jobs import start_rerun
@@ -39,6 +53,9 @@ MATRIX = {
     "/evaluate/community-safety/export.xlsx": (LOGIN, 403, 302, 302, 302),
     "/evaluate/community-safety/export.qdpx": (LOGIN, 403, 302, 302, 302),
     "/evaluate/community-safety/export.qdc": (LOGIN, 403, 200, 200, 200),  # the codes alone: no testimony in it
+    "/evaluate/exports": (LOGIN, 403, 200, 200, 200),
+    # prepared for another evaluator: only they and administrators may download it
+    "/evaluate/exports/{export}/{file}": (LOGIN, 403, 404, 200, 404),
     "/field/": (LOGIN, 200, 403, 200, 403),
     "/field/collect": (LOGIN, 200, 403, 200, 403),
     "/admin/": (LOGIN, 403, 403, 200, 403),
@@ -85,6 +102,8 @@ def first_testimonial_id() -> int:
 POST_MATRIX = {
     "/evaluate/community-safety/testimonials/{testimonial}/themes": (LOGIN, 403, 302, 302, 302),
     "/evaluate/community-safety/memos": (LOGIN, 403, 302, 302, 302),
+    "/evaluate/community-safety/exports": (LOGIN, 403, 302, 302, 302),  # 302: one response is too few to export
+    "/evaluate/exports/{export}/resume": (LOGIN, 403, 404, 302, 404),  # another evaluator's export
     "/evaluate/community-safety/memos/{memo}/delete": (LOGIN, 403, 403, 403, 403),
     # 302: back to the testimony (the posted data chooses no theme: nothing is pinned or unpinned)
     "/evaluate/community-safety/testimonials/{testimonial}/pins": (LOGIN, 403, 302, 302, 302),
@@ -158,10 +177,32 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{team}", "<int:team_id>")
         .replace("{learned}", "<int:model_id>")
         .replace("{theme}", "<key>")
+        .replace("{export}", "<int:job_id>")
+        .replace("{file}", "<name>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
     }
     assert protected == templated
+
+
+EXPORTED = "community-safety-responses.csv"
+
+
+def prepared_export(asker: User) -> Job:
+    """An export prepared in the background for someone, done, with its file."""
+    job = Job(
+        kind=JobKind.EXPORT,
+        status=JobStatus.DONE,
+        params={"survey": "community-safety", "publication": False, "filters": {}, "files": {"responses": EXPORTED}},
+        created_by=asker,
+        finished_at=utcnow(),
+    )
+    db.session.add(job)
+    db.session.flush()
+    job.params = {**job.params, "folder": f"{job.id}-{uuid.uuid4().hex}"}
+    (job_folder(job)).mkdir(parents=True)
+    (job_folder(job) / EXPORTED).write_text("_response_id\n", encoding="utf-8")
+    return job
 
 
 REQUESTS = [("GET", url) for url in MATRIX] + [("POST", url) for url in POST_MATRIX]
@@ -177,6 +218,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     field_worker = make_user(Role.FIELD_WORKER)
     device, _ = register_device(field_worker, "tablet")
     job = start_rerun(everything=True)
+    export = prepared_export(make_user(Role.EVALUATOR))
     media = MediaFile(response_id=response.id, question="photo", file_name="a.jpg", content_type="image/jpeg", size=3)
     media.data = b"jpg"
     db.session.add(media)
@@ -217,9 +259,12 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
         team=team,
         learned=learned.id,
         theme="safety.violence",
+        export=export.id,
+        file=EXPORTED,
     )
     data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None
     response = client.open(address, method=method, data=data)
+    response.close()  # a file sent is open until its response is closed
     expected = (MATRIX if method == "GET" else POST_MATRIX)[url][who]
     if expected == LOGIN:
         assert response.status_code == 302

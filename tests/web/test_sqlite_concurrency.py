@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import sqlite3
 import threading
 import urllib.parse
 from collections import Counter
@@ -18,6 +19,7 @@ from survey.models import Response
 from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
 from survey.services.sites import upsert_sites_from_file
 from survey.services.surveys import import_survey, read_survey_file
+from survey.sqlite import reading_only
 from tests.conftest import csrf_token, form_data
 
 CLIENTS = 20
@@ -91,3 +93,19 @@ def test_a_savepoint_rolled_back_with_the_request_leaves_nothing(sqlite_app):
             db.session.execute(text("UPDATE site SET name = 'changed'"))
         db.session.rollback()
         assert "changed" not in db.session.scalars(text("SELECT name FROM site")).all()
+
+
+def test_work_that_only_reads_leaves_the_write_lock_to_others(sqlite_app, tmp_path):
+    """A worker writing an export's part reads for long: other workers must store theirs meanwhile."""
+    other = sqlite3.connect(tmp_path / "voces.db", timeout=0, isolation_level=None)
+    with sqlite_app.app_context():
+        with reading_only():
+            assert db.session.scalar(select(func.count(Response.id))) == 0
+            other.execute("BEGIN IMMEDIATE")  # a writer gets the lock while the read goes on
+            other.execute("ROLLBACK")
+            db.session.rollback()
+        db.session.scalar(select(func.count(Response.id)))  # a command's transaction takes the lock up front
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        db.session.rollback()
+    other.close()

@@ -13,6 +13,7 @@ from survey.web.evaluate import (  # noqa: E402,F401
     coding_views,
     compare_views,
     explore_views,
+    export_job_views,
     memo_views,
     refi_views,
     report_views,

@@ -32,6 +32,7 @@ from survey.services.sites import list_sites
 from survey.services.surveys import current_version, definition_of, get_survey
 from survey.web.evaluate import bp
 from survey.web.evaluate.explore_forms import FILTER_NAMES, ExploreFilterForm
+from survey.web.evaluate.forms import PrepareExportForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -87,6 +88,7 @@ def testimonies(slug: str) -> ResponseReturnValue:
         summary_args={k: v for k, v in filter_args().items() if k in ("site", "month_from", "month_to")},
         codebook=codebook(),
         blindfold=blindfold_of(current_user),
+        export_form=PrepareExportForm(formdata=None),
     )
 
 

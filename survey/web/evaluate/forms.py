@@ -239,3 +239,14 @@ class MemoSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search the memos"), validators=[Optional(), Length(max=200)])
+
+
+class PrepareExportForm(FlaskForm):
+    """An export of the list to prepare in the background: which files, and for whom."""
+
+    file_format = SelectField(
+        _l("Format"),
+        choices=[SelectChoice("xlsx", _l("workbook (XLSX)")), SelectChoice("csv", _l("CSV files, one per table"))],
+        default="xlsx",
+    )
+    publication = BooleanField(_l("For publication, without internal-only words"))
