@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from flask import current_app
 from openpyxl import Workbook
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select
 
 from survey.extensions import db
 from survey.models import Job, JobChunk, JobKind, JobStatus, Response, Role, User
@@ -34,7 +34,7 @@ from survey.services.deferred import RUN_JOB_CHUNK, after_commit
 from survey.services.explore import ExploreFilters
 from survey.services.export_files import append_row, csv_lines
 from survey.services.exports import Export, ExportWithheld, Row, prepare_export, repeat_rows, response_rows, tag_rows
-from survey.services.jobs import UNSYNCHRONISED, finish_chunk
+from survey.services.jobs import UNSYNCHRONISED, finish_chunk, mark_running
 from survey.services.surveys import get_survey
 
 EXPORT_CHUNK = 2000  # responses a worker writes as one part
@@ -155,12 +155,7 @@ def read_export_chunk(chunk_id: int) -> ExportChunk | None:
     if work.joins and row.done_chunks < work.parts:
         return None  # the worker that writes the last part sends this chunk again
     if row.status == JobStatus.QUEUED:
-        db.session.execute(
-            update(Job)
-            .where(Job.id == chunk.job_id, Job.status == JobStatus.QUEUED)
-            .values(status=JobStatus.RUNNING, started_at=func.coalesce(Job.started_at, utcnow()))
-            .execution_options(**UNSYNCHRONISED)
-        )
+        mark_running(chunk.job_id)
     return work
 
 

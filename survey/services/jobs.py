@@ -120,13 +120,18 @@ def read_chunk(chunk_id: int) -> ChunkWork | None:
         where = and_(where, stale())  # a testimony analysed since the job was planned is not done again
     items = load_for_analysis(where, row.params.get("survey"))
     if row.status == JobStatus.QUEUED:
-        db.session.execute(
-            update(Job)
-            .where(Job.id == row.job_id, Job.status == JobStatus.QUEUED)
-            .values(status=JobStatus.RUNNING, started_at=func.coalesce(Job.started_at, utcnow()))
-            .execution_options(**UNSYNCHRONISED)
-        )
+        mark_running(row.job_id)
     return ChunkWork(chunk_id, row.job_id, row.items, items, current_engine())
+
+
+def mark_running(job_id: int) -> None:
+    """A queued job is running from its first chunk read on (its start time kept if it had one)."""
+    db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+        .values(status=JobStatus.RUNNING, started_at=func.coalesce(Job.started_at, utcnow()))
+        .execution_options(**UNSYNCHRONISED)
+    )
 
 
 def store_chunk(work: ChunkWork, analyses: list[Analysis], worker: str) -> bool:
