@@ -131,7 +131,8 @@ def _export_in_background(
     db.session.commit()
     work_on_job(job, items="responses", resume=f"flask --app survey export {slug} -o {path}")
     finished = get_job(job.id)
-    assert finished is not None and finished.status == JobStatus.DONE
+    if finished is None or finished.status != JobStatus.DONE:
+        raise click.ClickException(f"export job {job.id} did not finish: resume it with --resume {job.id}")
     click.echo("Wrote " + " and ".join(str(p) for p in _copy_prepared(finished, path)) + ".")
     db.session.commit()
 

@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from flask import current_app
 from openpyxl import Workbook
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 
 from survey.extensions import db
 from survey.models import Job, JobChunk, JobKind, JobStatus, Response, Role, User
@@ -273,8 +273,8 @@ def may_download(job: Job, person: User) -> bool:
 
 
 def prepared_file(job: Job, name: str) -> Path | None:
-    """The path of one of a finished export's files, or None if it has no such file (yet)."""
-    if job.status != JobStatus.DONE or name not in job.params.get("files", {}).values():
+    """The path of one of a finished export's files, or None if it has no such file (yet, or any more)."""
+    if job.status != JobStatus.DONE or name not in job.params.get("files", {}).values() or expired(job):
         return None
     path = job_folder(job) / name
     return path if path.is_file() else None
@@ -299,31 +299,72 @@ def record_download(job: Job, name: str, actor: User | None) -> None:
 
 def list_exports(person: User, limit: int = 50) -> list[Job]:
     """The exports a person asked for, newest first; an administrator sees everyone's."""
-    query = select(Job).where(Job.kind == JobKind.EXPORT)
+    query = select(Job).where(Job.kind == JobKind.EXPORT, ~_expired_clause())
     if person.role != Role.ADMIN:
         query = query.where(Job.created_by_id == person.id)
     return list(db.session.scalars(query.order_by(Job.id.desc()).limit(limit)))
 
 
 def expiry(job: Job) -> Any:
-    """When a prepared export is deleted."""
-    return (job.finished_at or job.created_at) + timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
+    """When a prepared export is deleted: EXPORT_KEEP_DAYS after it finished (an unfinished one is kept)."""
+    return (job.finished_at or utcnow()) + timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
+
+
+def expired(job: Job) -> bool:
+    """Whether a finished export is past its keeping time (and so no longer offered)."""
+    return job.finished_at is not None and expiry(job) <= utcnow()
+
+
+def _expired_clause() -> Any:
+    cutoff = utcnow() - timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
+    return Job.finished_at.is_not(None) & (Job.finished_at <= cutoff)
+
+
+def delete_exports(jobs: list[Job]) -> None:
+    """Delete export jobs, their chunks and their files."""
+    for job in jobs:
+        shutil.rmtree(job_folder(job), ignore_errors=True)
+    if jobs:
+        ids = [job.id for job in jobs]
+        db.session.execute(delete(JobChunk).where(JobChunk.job_id.in_(ids)))
+        db.session.execute(delete(Job).where(Job.id.in_(ids)).execution_options(**UNSYNCHRONISED))
+        for job in jobs:
+            db.session.expunge(job)
 
 
 def delete_expired_exports() -> int:
-    """Delete the exports older than EXPORT_KEEP_DAYS, their files with them; how many."""
-    cutoff = utcnow() - timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
-    old = list(
-        db.session.scalars(
-            select(Job).where(Job.kind == JobKind.EXPORT, func.coalesce(Job.finished_at, Job.created_at) < cutoff)
-        )
-    )
-    for job in old:
-        shutil.rmtree(job_folder(job), ignore_errors=True)
-    if old:
-        ids = [job.id for job in old]
-        db.session.execute(delete(JobChunk).where(JobChunk.job_id.in_(ids)))
-        db.session.execute(delete(Job).where(Job.id.in_(ids)).execution_options(**UNSYNCHRONISED))
-        for job in old:
-            db.session.expunge(job)
+    """Delete the exports that finished (or failed) more than EXPORT_KEEP_DAYS ago, their files with
+    them, and folders no job owns any more (left by a worker that was writing when its job was
+    deleted); how many exports. A running or stalled export is left to be resumed."""
+    old = list(db.session.scalars(select(Job).where(Job.kind == JobKind.EXPORT, _expired_clause())))
+    delete_exports(old)
+    _delete_orphan_folders()
     return len(old)
+
+
+ORPHAN_AGE_S = 3600  # a folder of a deleted job is left this long, in case a worker is still writing in it
+
+
+def _delete_orphan_folders() -> None:
+    folder = export_folder()
+    if not folder.is_dir():
+        return
+    owned = {str(job.params.get("folder")) for job in db.session.scalars(select(Job).where(Job.kind == JobKind.EXPORT))}
+    now = utcnow().timestamp()
+    for entry in folder.iterdir():
+        if entry.is_dir() and entry.name not in owned and now - entry.stat().st_mtime > ORPHAN_AGE_S:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def prepared_exports(survey_slug: str) -> list[Job]:
+    """Every export of a survey asked for in the background and not deleted yet, whatever its state."""
+    jobs = db.session.scalars(select(Job).where(Job.kind == JobKind.EXPORT))
+    return [job for job in jobs if job.params.get("survey") == survey_slug]
+
+
+def forget_prepared_exports(survey_slug: str) -> int:
+    """Delete every prepared export of a survey (done, failed or running): after a respondent withdraws,
+    no file made before may still hold their answers. How many."""
+    jobs = prepared_exports(survey_slug)
+    delete_exports(jobs)
+    return len(jobs)

@@ -30,6 +30,7 @@ from survey.models import (
 from survey.models.base import SEARCH_TABLE, utcnow
 from survey.services.audit import record_event
 from survey.services.erasure import Derived, count_derived, erase_response, testimony_ids
+from survey.services.export_jobs import forget_prepared_exports, prepared_exports
 from survey.services.learning import drop_learned, models_trained_on
 from survey.services.submissions import RECEIPT_ALPHABET
 
@@ -170,6 +171,7 @@ class Preview:
     derived: Derived
     learned: list[LearnedModel]
     request: WithdrawalRequest | None
+    exports: int  # prepared exports of the survey, deleted with it
 
     @property
     def drops_active_codebook(self) -> bool:
@@ -179,7 +181,12 @@ class Preview:
 
 def preview_withdrawal(response: Response) -> Preview:
     """Count what withdrawing a response would delete, without deleting anything."""
-    return Preview(count_derived(response), models_trained_on(testimony_ids(response)), _open_request(response))
+    return Preview(
+        count_derived(response),
+        models_trained_on(testimony_ids(response)),
+        _open_request(response),
+        len(prepared_exports(response.survey_version.survey.slug)),
+    )
 
 
 @dataclass(frozen=True)
@@ -206,6 +213,7 @@ def withdraw_response(response: Response, *, by: User | None) -> Withdrawal:
     active_dropped = any(model.active for model in learned)
     request.response = None
     db.session.flush()
+    exports_deleted = forget_prepared_exports(response.survey_version.survey.slug)
     derived = erase_response(response)
     _purge_search_index()
     retrained = drop_learned(learned)
@@ -217,6 +225,7 @@ def withdraw_response(response: Response, *, by: User | None) -> Withdrawal:
         target_type="withdrawal_request",
         target_id=request.id,
         learned_codebooks_dropped=len(learned),
+        prepared_exports_deleted=exports_deleted,
     )
     db.session.flush()
     return Withdrawal(request, derived, len(learned), active_dropped, retrained)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -10,14 +11,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from survey.models import Job, JobChunk, JobStatus
+from survey.models import Job, JobChunk, JobStatus, Role
 from survey.models.base import utcnow
 from survey.services import deferred
 from survey.services.explore import ExploreFilters
 from survey.services.export_files import csv_lines, write_xlsx
 from survey.services.export_jobs import (
+    ORPHAN_AGE_S,
     delete_expired_exports,
+    export_folder,
     job_folder,
+    list_exports,
     part_path,
     prepared_file,
     read_export_chunk,
@@ -28,6 +32,7 @@ from survey.services.export_jobs import (
 from survey.services.exports import prepare_export, repeat_rows, response_rows, tag_rows
 from survey.services.jobs import enqueue_job, pending_chunks, resume_job
 from survey.services.surveys import get_survey, import_survey
+from survey.services.withdrawals import preview_withdrawal, withdraw_response
 from survey.tasks import run_job_chunk
 from tests.web.test_repeats import HOUSEHOLD, post
 
@@ -220,6 +225,72 @@ def test_exports_older_than_the_days_kept_are_deleted_with_their_files(make_resp
     assert not old_folder.exists() and job_folder(new).is_dir()
     assert db.session.scalars(select(Job.id)).all() == [new.id]
     assert db.session.scalars(select(JobChunk.job_id).distinct()).all() == [new.id]
+
+
+def test_a_stalled_export_is_kept_for_a_resume_however_old(make_response, app, db, monkeypatch):
+    stories(make_response, 6)
+    stalled = start_export(export_of("community-safety"), "csv", by=None)
+    db.session.commit()
+    run_job_chunk.apply(args=[pending_chunks(stalled)[0]])  # one part written, then the worker stopped
+    monkeypatch.setitem(app.config, "EXPORT_KEEP_DAYS", 3)
+    db.session.execute(update(Job).where(Job.id == stalled.id).values(created_at=utcnow() - timedelta(days=40)))
+    db.session.commit()
+    assert delete_expired_exports() == 0
+    db.session.commit()
+    resume_job(db.session.get(Job, stalled.id))
+    run_all(stalled)
+    assert prepared(db, stalled)["responses"] == direct_csv(export_of("community-safety"))["responses"]
+
+
+def test_an_export_past_its_days_is_neither_listed_nor_downloaded_before_it_is_deleted(
+    make_response, make_user, app, db, monkeypatch
+):
+    stories(make_response, 6)
+    admin = make_user(Role.ADMIN)
+    job = start_export(export_of("community-safety"), "csv", by=admin)
+    db.session.commit()
+    run_all(job)
+    monkeypatch.setitem(app.config, "EXPORT_KEEP_DAYS", 3)
+    assert list_exports(admin) == [job]
+    db.session.execute(update(Job).where(Job.id == job.id).values(finished_at=utcnow() - timedelta(days=4)))
+    db.session.commit()
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    assert list_exports(admin) == []
+    assert prepared_file(job, job.params["files"]["responses"]) is None
+    assert job_folder(job).is_dir()  # deleted by delete-old-exports, not by reading
+
+
+def test_folders_no_export_owns_are_deleted_once_no_worker_can_be_writing_in_them(app, db, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "EXPORT_FOLDER", str(tmp_path))
+    stale, fresh = export_folder() / "91-stale", export_folder() / "92-fresh"
+    for folder in (stale, fresh):
+        (folder / "parts").mkdir(parents=True)
+        (folder / "parts" / "000000-responses.csv").write_text("a,b\n")
+    old = utcnow().timestamp() - ORPHAN_AGE_S - 60
+    os.utime(stale, (old, old))
+    delete_expired_exports()
+    assert not stale.exists() and fresh.is_dir()
+
+
+def test_a_withdrawal_deletes_the_surveys_prepared_exports_with_their_files(make_response, db):
+    stories(make_response, 6)
+    withdrawn = make_response(change_story="My brother Tomás sold on the corner.", consent="quote")
+    done = start_export(export_of("community-safety"), "csv", by=None)
+    db.session.commit()
+    run_all(done)
+    running = start_export(export_of("community-safety"), "xlsx", by=None)
+    db.session.commit()
+    run_job_chunk.apply(args=[pending_chunks(running)[0]])
+    folders = [job_folder(done), job_folder(running)]
+    assert all(folder.is_dir() for folder in folders)
+    assert b"corner" in prepared(db, done)["responses"]
+    assert preview_withdrawal(withdrawn).exports == 2
+    withdraw_response(db.session.get(type(withdrawn), withdrawn.id), by=None)
+    db.session.commit()
+    assert not any(folder.exists() for folder in folders)
+    assert db.session.scalars(select(Job.id)).all() == []
+    assert db.session.scalars(select(JobChunk.id)).all() == []
 
 
 def test_nothing_is_sent_for_an_export_rolled_back(make_response, db):

@@ -108,3 +108,32 @@ def test_the_pages_in_spanish(client, make_user, login, make_response):
     client.post(f"{URL}/exports", data={"file_format": "csv"})
     page = client.get("/evaluate/exports?lang=es").get_data(as_text=True)
     assert "12 de 12 respuestas" in page and "se borran después de 7 días" in page and "Se borra el" in page
+
+
+def test_reading_the_list_deletes_nothing_and_asking_again_clears_the_expired(
+    client, make_user, login, make_response, db, app, monkeypatch
+):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from survey.models.base import utcnow
+    from survey.services.export_jobs import job_folder
+
+    stories(make_response)
+    login(make_user(Role.EVALUATOR))
+    client.post(f"{URL}/exports", data={"file_format": "csv"})
+    old = db.session.scalars(select(Job)).one()
+    old_params = dict(old.params)
+    link = download_links(client.get("/evaluate/exports").get_data(as_text=True))[0]
+    monkeypatch.setitem(app.config, "EXPORT_KEEP_DAYS", 2)
+    db.session.execute(update(Job).where(Job.id == old.id).values(finished_at=utcnow() - timedelta(days=3)))
+    db.session.commit()
+    page = client.get("/evaluate/exports").get_data(as_text=True)
+    assert link not in page and client.get(link).status_code == 404
+    assert db.session.scalars(select(Job.id)).all() == [old.id] and job_folder(old).is_dir()
+    client.post(f"{URL}/exports", data={"file_format": "csv"})
+    db.session.expire_all()
+    [new] = db.session.scalars(select(Job)).all()  # the old one deleted (SQLite may give its id again)
+    assert new.params["folder"] != old_params["folder"]
+    assert not (job_folder(new).parent / old_params["folder"]).exists()

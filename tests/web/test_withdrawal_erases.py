@@ -157,7 +157,7 @@ def test_one_audit_line_without_content(client, login, make_user, db, world):
     line = lines[0]
     assert (line.target_type, line.target_id) == ("withdrawal_request", str(request.id))
     assert line.actor_id == request.decided_by_id is not None
-    assert line.detail == {"learned_codebooks_dropped": 1}
+    assert line.detail == {"learned_codebooks_dropped": 1, "prepared_exports_deleted": 0}
     # The corrections' own audit lines keep who and when, not the themes given to the testimony.
     corrections = db.session.scalars(
         select(AuditEvent).where(

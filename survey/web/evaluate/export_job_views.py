@@ -40,6 +40,7 @@ def prepare_export_job(slug: str) -> ResponseReturnValue:
     except ExportWithheld:
         flash(_("Fewer responses than the minimum group match these filters: nothing to export."), "error")
         return back
+    delete_expired_exports()  # the files past their keeping time go as new ones are asked for
     job = start_export(export, form.file_format.data, by=current_user)
     enqueue_job(job)
     flash(_("Export %(id)s is being prepared: %(n)s responses.", id=job.id, n=job.total_items), "info")
@@ -49,7 +50,6 @@ def prepare_export_job(slug: str) -> ResponseReturnValue:
 @bp.get("/exports")
 def exports() -> ResponseReturnValue:
     """The exports this person asked for (an administrator: everyone's), with their progress and files."""
-    delete_expired_exports()
     jobs = list_exports(current_user)
     running = any(not job.finished for job in jobs)
     return render_template("evaluate/exports.html", jobs=jobs, running=running, resume=FlaskForm(), expiry=expiry)
