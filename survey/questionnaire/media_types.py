@@ -1,4 +1,4 @@
-"""Question types answered with a file: a photo, or a recorded testimony for a resident who cannot write."""
+"""Question types answered with a file: a photo, a recorded testimony for a resident who cannot write, any file."""
 
 # The answer kept with the others is the file's name, as ODK keeps it; the file itself is stored
 # apart, beside the response, and only administrators can fetch it back.
@@ -71,3 +71,10 @@ class VideoType(MediaType):
     xlsform_names = ("video",)
     media = "video/*"
     capture = "environment"
+
+
+class FileType(MediaType):
+    """Any other file: a document, a spreadsheet, or the .osm file of an OpenStreetMap question."""
+
+    name = "file"
+    xlsform_names = ("file",)

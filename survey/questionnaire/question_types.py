@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from survey.questionnaire.media_types import AudioType, ImageType, VideoType
+from survey.questionnaire.media_types import AudioType, FileType, ImageType, VideoType
 from survey.questionnaire.messages import (
     ACKNOWLEDGE,
     CHOICE,
@@ -321,6 +321,7 @@ QUESTION_TYPES: Mapping[str, QuestionType] = {
         ImageType(),
         AudioType(),
         VideoType(),
+        FileType(),
         BarcodeType(),
         SelectOneType(),
         SelectMultipleType(),

@@ -60,6 +60,7 @@ def test_every_supported_type_has_its_class():
         "image",
         "audio",
         "video",
+        "file",
         "barcode",
         "select_one",
         "select_multiple",

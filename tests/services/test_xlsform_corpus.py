@@ -34,6 +34,7 @@ IMPORTING = {
     "pyxform__flat_xlsform_test.xlsx",
     "pyxform__xlsform_spec_test.xlsx",
     "pyxform__ODKValidateWarnings.xlsx",
+    "pyxform__case_insensitivity.xlsx",
     "pyxform__choice_filter_test.xlsx",
     "pyxform__field-list.xlsx",
     "pyxform__group.xlsx",
@@ -42,7 +43,7 @@ IMPORTING = {
     "pyxform__text_and_integer.xlsx",
     "pyxform__yes_or_no_question.xlsx",
 }
-WHERE = re.compile(r"^[^:]+: (survey|choices|settings|external_choices|entities|osm) sheet")
+WHERE = re.compile(r"^[^:]+: (survey|choices|settings|external_choices) sheet")
 
 pytestmark = pytest.mark.skipif(not WORKBOOKS, reason=f"no XLSForm corpus in {CORPUS}; set VOCES_SHARED_DATA")
 

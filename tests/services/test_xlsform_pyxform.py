@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from openpyxl import load_workbook
 
 from survey.models import ConsentScope, Role, SurveyVersion
 from survey.questionnaire import parse_definition
@@ -141,8 +142,10 @@ def test_or_other_adds_the_choice_and_the_question_pyxform_adds(tmp_path):
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ({"type": "file", "name": "doc", "label": "Document"}, "row 4, column type: Voces does not support other"),
+        ({"type": "rank yes_no", "name": "order", "label": "Order"}, "row 4, column type: Voces does not support rank"),
         ({"type": "range", "name": "score", "label": "Score"}, "row 4, column type: Voces does not support rang"),
+        # a background recording is a file too; it is refused as what it does, not as a file question
+        ({"type": "background-audio", "name": "sound"}, "row 4, column type: Voces does not support background rec"),
     ],
 )
 def test_a_feature_voces_lacks_is_refused_naming_it_and_the_readme(tmp_path, row, message):
@@ -150,6 +153,40 @@ def test_a_feature_voces_lacks_is_refused_naming_it_and_the_readme(tmp_path, row
     with pytest.raises(SurveyImportError) as refused:
         read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
     assert message in str(refused.value) and "see 'XLSForm: what Voces reads' in the README" in str(refused.value)
+
+
+def test_a_file_question_asks_for_any_file_and_goes_back_to_xlsform_as_one(tmp_path, db):
+    rows = [*ROWS, {"type": "file", "name": "minutes", "label": "The meeting's minutes"}]
+    result = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={"form_id": "m"}))
+    assert question(result.definition, "minutes")["type"] == "file" and result.warnings[1:] == []
+    import_survey(result.definition, publish=True)
+    assert export_xlsform("m", tmp_path / "back.xlsx") == []
+    assert question(read_survey(tmp_path / "back.xlsx").definition, "minutes")["type"] == "file"
+
+
+def test_entities_and_osm_sheets_are_set_aside_and_an_osm_question_asks_for_its_file(tmp_path):
+    path = write_xlsform(
+        tmp_path / "f.xlsx",
+        survey=[*ROWS, {"type": "osm building", "name": "house", "label": "Your house"}],
+        choices=YES_NO,
+        settings={"form_id": "m"},
+    )
+    workbook = load_workbook(path)
+    for title, rows in {
+        "entities": [("list_name", "label"), ("people", "${smoke}")],
+        "osm": [("list_name", "name", "label"), ("building", "roof", "Roof")],
+    }.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+    result = read_survey(path)
+    assert question(result.definition, "house")["type"] == "file"
+    assert [str(w) for w in result.warnings] == [
+        "entities sheet: Voces keeps no entity lists; the sheet is ignored and the answers are stored",
+        "osm sheet: Voces asks an osm question for the .osm file; the tags listed here are not asked",
+        "survey sheet, row 4: osm asks for a map feature in another app; Voces asks for the .osm file instead",
+    ]
 
 
 CASCADE = [

@@ -150,3 +150,27 @@ def test_a_form_with_files_is_sent_from_its_own_page_since_a_review_page_cannot_
     page = client.get(URL).get_data(as_text=True)
     assert "Send my answers" in page
     assert 'value="review"' not in page
+
+
+def test_a_file_question_takes_any_file_but_a_drawing_that_can_hold_a_script(client, db):
+    definition = {
+        **DEFINITION,
+        "form_id": "minutes",
+        "questions": [
+            {"name": "minutes", "type": "file", "label": {"en": "The minutes", "es": "El acta"}},
+        ],
+    }
+    import_survey(definition, publish=True)
+    db.session.commit()
+    page = client.get("/s/minutes").get_data(as_text=True)
+    assert 'type="file"' in page and "accept=" not in page and "capture=" not in page  # no camera, any file
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    files = {"q_minutes": (io.BytesIO(svg), "acta.svg", "image/svg+xml")}
+    refused = client.post("/s/minutes", data={"uuid": str(uuid.uuid4()), **files}, content_type="multipart/form-data")
+    assert "This kind of file is not taken: it can hold a script." in refused.get_data(as_text=True)
+    pdf = b"%PDF-1.4 minutes of the meeting"
+    files = {"q_minutes": (io.BytesIO(pdf), "acta.pdf", "application/pdf")}
+    kept = client.post("/s/minutes", data={"uuid": str(uuid.uuid4()), **files}, content_type="multipart/form-data")
+    assert kept.status_code == 302
+    media = db.session.scalars(select(MediaFile)).one()
+    assert (media.file_name, media.content_type, media.data) == ("acta.pdf", "application/pdf", pdf)

@@ -16,9 +16,11 @@ SURVEY_TRANSLATED = ("label", "interview_label", "hint", "required_message", "co
 # other languages go in a column of their own, which pyxform passes over and Voces reads back.
 TRANSLATED_TITLE = "translated_title"
 SETTINGS_TRANSLATED = (TRANSLATED_TITLE, "description")
-UNSUPPORTED_SHEETS = {
-    "entities": N_("entities"),
-    "osm": N_("OpenStreetMap questions (osm)"),
+# Sheets Voces reads no further than to say so: it stores answers and keeps no entity lists, and an
+# osm question asks for the .osm file itself rather than a map feature's tags in another app.
+IGNORED_SHEETS = {
+    "entities": N_("entities sheet: Voces keeps no entity lists; the sheet is ignored and the answers are stored"),
+    "osm": N_("osm sheet: Voces asks an osm question for the .osm file; the tags listed here are not asked"),
 }
 YES = frozenset({"yes", "true", "true()"})
 NO = frozenset({"no", "false", "false()", ""})

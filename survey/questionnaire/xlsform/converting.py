@@ -119,6 +119,8 @@ class Conversion:
                 not_collected = N_("%(type)s is metadata: Voces does not collect it; row skipped")
                 self.warn(row, not_collected, type=element.get("type"))
             return None
+        if kind.asked_as:
+            self.warn(row, kind.asked_as, type=element.get("type"))
         self._check_keys(element, row, name, picture_note=kind.question_type == NoteType.name)
         header = not kind.group and TABLE_HEADER in str((element.get("control") or {}).get("appearance") or "").split()
         if ROW_KEY not in element and (header or name.startswith(TABLE_TITLE)):

@@ -12,6 +12,7 @@ from typing import Any
 
 from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 
+from survey.questionnaire.media_types import FileType
 from survey.questionnaire.messages import N_, Message
 from survey.questionnaire.xlsform.columns import XLSFORM_TYPES
 
@@ -33,10 +34,9 @@ FILE_SUFFIXES = (".xml", ".geojson")  # select_*_from_file reads a CSV file; the
 REPEAT = "repeat"
 LOOP = "loop"  # begin loop over a list: the same questions once per choice, each choice a group
 # The feature a type needs, by what pyxform makes of it, for types Voces refuses.
-FEATURES_BY_BINDING = {
-    "binary": N_("other files (file)"),
-    "odk:rank": N_("ranking (rank)"),
-}
+FEATURES_BY_BINDING = {"odk:rank": N_("ranking (rank)")}
+OSM = "osm"  # a map feature picked in another app (OpenMapKit), kept as an .osm file: Voces asks for the file
+ASKED_AS_FILE = N_("%(type)s asks for a map feature in another app; Voces asks for the .osm file instead")
 FEATURES_BY_CONTROL = {"range": N_("ranges (range)"), "action": N_("background recording")}
 EXTERNAL_CHOICES = N_("choices from a file (external choices)")
 FILE_CHOICES = N_("choices from an XML or GeoJSON file (%(file)s); a CSV file is read")
@@ -52,6 +52,7 @@ class Kind:
     repeat: bool = False  # a group asked once per instance
     loop: bool = False  # a group asked once per choice of a list
     metadata: bool = False  # filled in by ODK itself, not asked
+    asked_as: str = ""  # a warning: Voces asks this type another way than ODK does
     recorded_as: str = ""  # what Voces records instead of a metadata row, if anything
     unsupported: Message | None = None  # the feature's name, for what Voces refuses
     defaults: Mapping[str, Any] | None = None  # what pyxform's type adds (a constraint, a hint)
@@ -91,11 +92,13 @@ def kind_of(element: Mapping[str, Any]) -> Kind:
     if name == "audit" or "jr:preload" in bind:
         property_name = str(bind.get("jr:preloadParams") or name).removeprefix("uri:")
         return Kind(metadata=True, recorded_as=RECORDED_METADATA.get(property_name, ""))
+    if name == OSM:
+        return Kind(question_type=FileType.name, asked_as=ASKED_AS_FILE)
     question_type = _BY_SIGNATURE.get(_signature(entry))
     if question_type:
         return Kind(question_type=question_type, defaults=entry)
     tag = str((entry.get("control") or {}).get("tag"))
-    feature = FEATURES_BY_BINDING.get(str(bind.get("type"))) or FEATURES_BY_CONTROL.get(tag)
+    feature = FEATURES_BY_CONTROL.get(tag) or FEATURES_BY_BINDING.get(str(bind.get("type")))
     return Kind(unsupported=Message(feature) if feature else Message(UNKNOWN_TYPE, {"type": name}))
 
 

@@ -24,8 +24,8 @@ from survey.questionnaire.parse import parse_definition
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST
 from survey.questionnaire.rules import DefinitionError
 from survey.questionnaire.xlsform.columns import (
+    IGNORED_SHEETS,
     TRANSLATED_TITLE,
-    UNSUPPORTED_SHEETS,
     YES,
     classify_type,
     split_column,
@@ -39,7 +39,6 @@ from survey.questionnaire.xlsform.converting import (
     rename_references,
 )
 from survey.questionnaire.xlsform.external import EXTERNAL_SHEET, ChoiceFiles
-from survey.questionnaire.xlsform.kinds import unsupported
 from survey.questionnaire.xlsform.languages import (
     PYXFORM_DEFAULT,
     Languages,
@@ -113,6 +112,18 @@ def _reads_sites(row_type: tuple[str, str]) -> bool:
     """Say whether a row's (kind, list) asks for a site: a select_one over the sites list."""
     kind, list_name = row_type
     return kind in QUESTION_TYPES and QUESTION_TYPES[kind].reads_site_list and list_name == SITE_LIST
+
+
+def _without_ignored_sheets(workbook: DefinitionData) -> list[Notice]:
+    """Set aside the sheets Voces does not read, before pyxform reads them; a warning for each one set aside."""
+    said = []
+    for sheet, warning in IGNORED_SHEETS.items():
+        if _rows(workbook, sheet):
+            setattr(workbook, sheet, None)
+            setattr(workbook, f"{sheet}_header", None)
+            workbook.sheet_names = [name for name in workbook.sheet_names or () if name.lower() != sheet]
+            said.append(Notice(warning))
+    return said
 
 
 def _with_site_list(workbook: DefinitionData) -> None:
@@ -324,9 +335,7 @@ def read_xlsform(path: str | Path, choice_files: Mapping[str, bytes] | None = No
         raise XLSFormError(Message(IN_FILE, {"file": Path(path).name, "detail": str(error)})) from None
     if not _rows(workbook, "survey"):
         raise XLSFormError(Message(NO_SURVEY))
-    for sheet, feature in UNSUPPORTED_SHEETS.items():
-        if _rows(workbook, sheet):
-            raise in_sheet(sheet, unsupported(Message(feature)))
+    ignored = _without_ignored_sheets(workbook)
     external_sheet = list(_rows(workbook, EXTERNAL_SHEET))
     _with_site_list(workbook)
     _number_rows(workbook, "survey")
@@ -355,7 +364,7 @@ def read_xlsform(path: str | Path, choice_files: Mapping[str, bytes] | None = No
         raise _unknown_language(workbook, error.name) from None
     except DefinitionError as error:
         raise _locate(error, workbook, form, conversion) from None
-    said = [_untagged(text) for text in said] + _settings_warnings(form) + conversion.warnings
+    said = [_untagged(text) for text in said] + ignored + _settings_warnings(form) + conversion.warnings
     said += files.warnings + files.unread()
     said += _missing_translations(form, conversion.languages)
     return XLSFormResult(data, said)

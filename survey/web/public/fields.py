@@ -138,7 +138,8 @@ def make_field(
     if question.read_only:
         kwargs["render_kw"] = {"disabled": True} if question.kind.locked_when_read_only else {"readonly": True}
     if isinstance(question.kind, MediaType):  # a phone opens its camera or recorder
-        kwargs["render_kw"] = {"accept": question.kind.media, "capture": question.kind.capture}
+        wanted = {"accept": question.kind.media, "capture": question.kind.capture}
+        kwargs["render_kw"] = {key: value for key, value in wanted.items() if value}  # any file: no accept, no camera
     if kind in INPUT_WIDGETS:
         kwargs["widget"] = INPUT_WIDGETS[kind]
     if field_class is LocalDecimalField:

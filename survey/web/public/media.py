@@ -50,6 +50,8 @@ def upload_problem(question: Question, field: FileField) -> str:
         return _("This file is larger than %(mb)s MB.", mb=round(media_max_bytes() / 1024 / 1024, 1))
     if problem == EMPTY:
         return _("This file is empty.")
+    if not kind.media:
+        return _("This kind of file is not taken: it can hold a script.")
     return _("This file is not a photo.") if kind.media.startswith("image") else _("This file is not a recording.")
 
 

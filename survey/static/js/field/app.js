@@ -11,7 +11,7 @@
   var Q = global.VocesQuestionnaire;
   var S = global.VocesScreens;
   var COUNTED = ['pending', 'sending', 'sent', 'failed', 'conflict'];
-  var MEDIA_TYPES = ['image', 'audio', 'video'];  // survey/questionnaire/media_types.py
+  var MEDIA_TYPES = ['image', 'audio', 'video', 'file'];  // survey/questionnaire/media_types.py
   var SENT_SHOWN = 20;  // the queue lists every record not yet delivered and the latest ones sent
   var FIRST_ANSWERS = 2;  // answers shown to tell interviews apart in the queue
   var ANSWER_CHARS = 40;
