@@ -74,11 +74,16 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
-    """One application for the session; its schema is built by running the migrations."""
+    """One application for the session; its schema is built by running the migrations.
+
+    A database given in TEST_DATABASE_URL may hold rows from another run (a benchmark, a stopped
+    suite): the first test starts from empty tables too.
+    """
     application = create_app("testing")
     application.test_client_class = IsolatedClient
     with application.app_context():
         upgrade()
+        _empty_tables()
     yield application
     with application.app_context():
         _db.engine.dispose()
@@ -91,9 +96,13 @@ def _clean_state(app: Flask) -> Iterator[None]:
         limiter.reset()
         yield
         _db.session.rollback()
-        for table in reversed(Base.metadata.sorted_tables):
-            _db.session.execute(table.delete())
-        _db.session.commit()
+        _empty_tables()
+
+
+def _empty_tables() -> None:
+    for table in reversed(Base.metadata.sorted_tables):
+        _db.session.execute(table.delete())
+    _db.session.commit()
 
 
 @pytest.fixture
