@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 
 import pytest
 from sqlalchemy import select
 
-from survey.models import Answer, Response
-from survey.services.surveys import import_survey
+from survey.models import Answer, Response, Role
+from survey.services.surveys import get_survey, import_survey
 from tests.conftest import count
+from tests.questionnaire.test_aggregates import SURVEY, changed, write
 
 URL = "/s/members"
 MEMBERS = {
@@ -84,3 +86,17 @@ def test_a_constraint_that_counts_the_instances_is_checked(client, members):
 def test_an_age_left_empty_makes_the_sum_nan_as_in_odk(client, members, db):
     assert post(client, [("Ana", "40"), ("Luis", "")]).status_code == 302
     assert stored(db, "total_age") == ["NaN"] and stored(db, "members") == ["2"]
+
+
+def test_an_aggregate_refused_on_upload_is_named_in_spanish(client, make_user, login, tmp_path):
+    login(make_user(Role.ADMIN))
+    client.get("/admin/?lang=es")
+    survey = changed(SURVEY, "child_double", calculation="sum(${child_age})")
+    data = write(tmp_path / "form.xlsx", survey).read_bytes()
+    form = {"file": (io.BytesIO(data), "form.xlsx"), "publish": "y"}
+    page = client.post("/admin/surveys", data=form, content_type="multipart/form-data").get_data(as_text=True)
+    assert (
+        "hoja survey, fila 6, columna calculation: sum(${child_age}) no puede usarse dentro de la repetición "
+        "child que lee; úselo fuera de esa repetición"
+    ) in page
+    assert get_survey("children") is None
