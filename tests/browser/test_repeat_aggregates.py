@@ -63,3 +63,42 @@ def test_adding_an_instance_updates_a_sum_in_a_label_and_a_count_in_a_relevance(
     page.get_by_role("button", name="Send my answers").click()
     stored = db.session.execute(select(Answer.question, Answer.value_text).where(Answer.instance == 0)).all()
     assert sorted(stored) == [("total", "13")]  # crowded no longer applies: what was typed there is not kept
+
+
+FAMILIES = {
+    "form_id": "families",
+    "title": "Families",
+    "questions": [
+        {
+            "name": "woman",
+            "type": "repeat",
+            "label": "Woman",
+            "questions": [
+                {"name": "woman_name", "type": "text", "label": "Name"},
+                {
+                    "name": "child",
+                    "type": "repeat",
+                    "label": "Child",
+                    "questions": [{"name": "child_age", "type": "integer", "label": "Age"}],
+                },
+                {"name": "her_children", "type": "calculate", "calculation": "count(${child_age})"},
+                {"name": "help", "type": "text", "label": "Help with her ${her_children} children?"},
+            ],
+        }
+    ],
+}
+
+
+def test_a_count_in_each_outer_instance_reads_only_its_own_nested_instances(page, live_server, db):
+    import_survey(FAMILIES, publish=True)
+    db.session.commit()
+    page.goto(f"{live_server}/s/families")
+    first = page.locator("[data-instance='1']").first
+    first.locator("input[name='q_woman_name.1']").fill("Ana")
+    expect(first.locator("[data-output=her_children]")).to_have_text("1")  # the server opens one child
+    first.get_by_role("button", name="Add another").click()
+    expect(first.locator("[data-output=her_children]")).to_have_text("2")
+    page.get_by_role("button", name="Add another").last.click()  # a second woman, with one child of her own
+    help_of = "[data-question=help][data-field='q_help.{}'] [data-output=her_children]"
+    expect(page.locator(help_of.format(2))).to_have_text("1")
+    expect(page.locator(help_of.format(1))).to_have_text("2")
