@@ -6,6 +6,7 @@ import resource
 from collections.abc import Callable
 
 from benchmarks import (
+    aggregates,
     analysis,
     demo_load,
     english,
@@ -44,6 +45,7 @@ def main() -> None:
     _measured("OpenRosa", openrosa.run)
     _measured("rerun", rerun.run)
     _measured("resident form", forms.run)
+    _measured("sum() and count() over a repeat", aggregates.run)
     _measured("summary", summary.run)
     _measured("demo load", demo_load.run)
     _measured("testimony list and exports", explore.run)

@@ -54,8 +54,8 @@ def resolve_form(
 ) -> FormState:
     """Relevance and value of every question for what the resident typed, once nothing changes.
 
-    instances holds what was typed in each repeat's instances, which indexed-repeat() reads; an
-    answer inside a repeat, read from outside it, is empty.
+    instances holds what was typed in each repeat's instances, which indexed-repeat(), sum() and
+    count() read; an answer inside a repeat, read from outside it as ${name}, is empty.
     """
     outside = dict.fromkeys((q.name for q in definition.every_question), "") | dict.fromkeys(definition.repeats, "")
     return _settle(definition, definition.questions, outside, answers, _Scope(today, None, instances or {}))
@@ -73,7 +73,8 @@ def resolve_instance(
     """Relevance and value of a repeat's questions in one instance (counted from 1), the rest of the form settled.
 
     form is the form's state, or the state of the instance of the repeat this one is inside; repeats
-    holds the instances indexed-repeat() reads (by default this repeat's).
+    holds the instances indexed-repeat() reads (by default this repeat's), and those of the repeats
+    inside this instance, which its sum() and count() read.
     """
     scope = _Scope(today, position, repeats if repeats is not None else {repeat.name: instances})
     return _settle(definition, repeat.questions, form.values, instances[position - 1], scope)

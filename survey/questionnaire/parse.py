@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from survey.questionnaire.aggregates import check_aggregates
 from survey.questionnaire.media_types import MediaType
 from survey.questionnaire.model import Choice, Definition, Group, Item, Question, Repeat
 from survey.questionnaire.question_types import QUESTION_TYPES
@@ -286,4 +287,5 @@ def parse_definition(data: Mapping[str, Any]) -> Definition:
         allow_choice_duplicates=data.get("allow_choice_duplicates") is True,
     )
     check_definition(definition)
+    check_aggregates(definition)
     return definition

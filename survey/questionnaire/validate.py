@@ -31,6 +31,8 @@ __all__ = [
     "instance_path",
     "instances_key",
     "split_instances_key",
+    "top_instances",
+    "typed_instances",
     "validate_answers",
     "validate_instances",
 ]
@@ -58,12 +60,14 @@ def validate_answers(
     *,
     known_sites: Collection[str] = frozenset(),
     today: date | None = None,
+    typed: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
 ) -> tuple[dict[str, object], dict[str, AnswerError]]:
     """The answers to keep (relevant ones only) and, by question, what is wrong with the others.
 
     The web form (once WTForms has converted what was typed) and the sync API both ask this, so a
     wrong answer gets the same words wherever it comes from. known_sites holds the slugs a site
-    question may take: the questionnaire never reads the database.
+    question may take: the questionnaire never reads the database. typed holds what was typed in
+    the repeats' instances, as validate_instances reads it, for sum() and count() to read.
     """
     strings: dict[str, str] = {}
     shape_errors: dict[str, AnswerError] = {}
@@ -80,11 +84,28 @@ def validate_answers(
     for q in definition.questions:  # a tablet may say yes/true/1 where the form's logic compares with OK
         if q.name in strings:
             strings[q.name] = q.kind.normalise(strings[q.name])
-    state = resolve_form(definition, strings, today)
+    top = top_instances(definition, typed or {})
+    state = resolve_form(definition, strings, today, top)
     answers: dict[str, object] = {}
     errors: dict[str, AnswerError] = {}
-    _check_questions(definition, definition.questions, state, language, known_sites, today, answers, errors)
+    _check_questions(definition, definition.questions, state, language, known_sites, today, answers, errors, None, top)
     return answers, errors
+
+
+def typed_instances(
+    repeat: Repeat, typed: Mapping[str, Sequence[Mapping[str, object]]], key: str
+) -> list[dict[str, str]]:
+    """What was typed in a repeat's instances (keyed by instances_key), every question of it in each, '' unanswered.
+
+    sum() and count() find a question's repeat by the instances that give it, so each gives all.
+    """
+    questions = repeat.questions
+    return [{q.name: q.kind.normalise(_as_string(i.get(q.name))) for q in questions} for i in typed.get(key, ())]
+
+
+def top_instances(definition: Definition, typed: Mapping[str, Sequence[Mapping[str, object]]]) -> Instances:
+    """What was typed in the instances of the repeats not inside another, which the form's expressions read."""
+    return {r.name: typed_instances(r, typed, r.name) for r in definition.top_repeats}
 
 
 def _check_questions(
@@ -157,30 +178,26 @@ def validate_instances(
     question and the instance's path (name.2.1).
     """
     strings = {q.name: q.kind.normalise(_as_string(raw.get(q.name))) for q in definition.questions}
-
-    def typed_in(repeat: Repeat, key: str) -> list[dict[str, str]]:
-        questions = repeat.questions
-        return [{q.name: q.kind.normalise(_as_string(i.get(q.name))) for q in questions} for i in typed.get(key, ())]
-
-    top = {r.name: typed_in(r, r.name) for r in definition.top_repeats}
-    state = resolve_form(definition, strings, today, top)
+    state = resolve_form(definition, strings, today, top_instances(definition, typed))
     kept: dict[str, list[dict[str, object]]] = {}
     errors: dict[str, AnswerError] = {}
 
     def check(repeat: Repeat, around: FormState, parent: str, in_scope: Instances) -> None:
         key = instances_key(repeat.name, parent)
-        made = typed_in(repeat, key)
+        made = typed_instances(repeat, typed, key)
         count = instance_count(definition, repeat, around, len(made), today)
-        instances = (made + [{} for _ in range(count)])[:count]
-        repeats = {**in_scope, repeat.name: instances}
+        instances = (made + [dict.fromkeys((q.name for q in repeat.questions), "") for _ in range(count)])[:count]
         kept[key] = []
         for position in range(1, count + 1):
+            path = instance_path(parent, position)
+            # its own repeat's instances for indexed-repeat(), and the instances of the repeats inside it for sum()
+            inside = {r.name: typed_instances(r, typed, instances_key(r.name, path)) for r in repeat.nested}
+            repeats = {**in_scope, repeat.name: instances, **inside}
             own = resolve_instance(definition, repeat, around, instances, position, today, repeats)
             answers: dict[str, object] = {}
             wrong: dict[str, AnswerError] = {}
             _check_questions(definition, repeat.questions, own, language, (), today, answers, wrong, position, repeats)
             kept[key].append(answers)
-            path = instance_path(parent, position)
             errors.update({f"{question}{INSTANCE_MARK}{path}": error for question, error in wrong.items()})
             for inner in repeat.nested:
                 check(inner, own, path, repeats)

@@ -373,8 +373,8 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
         ),
         (
             changed(SURVEY, "visits", relevant="sum(${last_visit}) > 3"),
-            "survey sheet, row 11, column relevant: relevant 'sum(${last_visit}) > 3': "
-            "sum() of a repeat's answers is not supported yet; add them up with indexed-repeat() at character 1",
+            "survey sheet, row 11, column relevant: "
+            "sum(${last_visit}): last_visit is not inside a repeat; sum() reads a repeat's instances",
         ),
         (
             changed(SURVEY, "visits", constraint=". > ${nobody}"),

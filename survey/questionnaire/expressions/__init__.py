@@ -22,8 +22,12 @@
 #   \b, JavaScript's \s and '.', and '$' only at the very end; patterns outside the subset
 #   both engines read alike are refused (see _python_pattern);
 # - format-date() knows %Y %y %m %n %d %e %H %h %M %S %3 %a %b %%, with English day and month
-#   names; now() is the local date-time with its offset; sum() and count() over a repeat are
-#   refused when parsed (functions.py and dates.py hold the ODK functions beyond XPath's core).
+#   names; now() is the local date-time with its offset (functions.py and dates.py hold the ODK
+#   functions beyond XPath's core);
+# - sum(${q}) adds q's answers in every instance of its repeat, as XPath's sum() of a node-set:
+#   an empty or non-numeric answer in any instance makes it NaN, no instance makes it 0;
+#   count(${q}) and count(${repeat}) are the repeat's instances. Both read the instances given
+#   as repeats, and find q's repeat as the one whose instances give q.
 
 from survey.questionnaire.expressions.evaluation import evaluate
 from survey.questionnaire.expressions.parsing import (

@@ -60,6 +60,26 @@ def _indexed_repeat(node: Call, context: _Context) -> Value:
     return from_python(instances[int(number) - 1].get(question.name, ""))
 
 
+def _instances_of(name: str, context: _Context) -> Sequence[Mapping[str, object]]:
+    """The instances of a repeat named, or of the repeat that asks the question named; none if neither is given."""
+    if name in context.repeats:
+        return context.repeats[name]
+    return next((i for i in context.repeats.values() if any(name in instance for instance in i)), ())
+
+
+def _aggregate(node: Call, context: _Context) -> Value:
+    """sum(${question}): its answers in every instance added up (NaN if one is not a number); count(): the instances."""
+    reference = node.arguments[0]
+    assert isinstance(reference, Reference)  # the parser made sure
+    instances = _instances_of(reference.name, context)
+    if node.name == "count":
+        return float(len(instances))
+    total = 0.0
+    for instance in instances:
+        total += to_number(from_python(instance.get(reference.name, "")))
+    return total
+
+
 def _arithmetic(operator: str, left: float, right: float) -> float:
     """Apply + - * div mod."""
     if operator == "+":
@@ -121,6 +141,8 @@ def _call(node: Call, context: _Context) -> Value:
         return float(context.position)
     if name == "indexed-repeat":
         return _indexed_repeat(node, context)
+    if name in ("sum", "count"):
+        return _aggregate(node, context)
     if name == "regex":
         subject = to_string(argument(0))
         return compile_regex(to_string(argument(1)), node.position).search(subject) is not None
@@ -164,7 +186,9 @@ def evaluate(
     """Evaluate an expression against answers by question name; returns a bool, float or str.
 
     Inside a repeat instance, position is its number and values hold its own answers over the
-    others'; repeats gives every instance's answers, which indexed-repeat() reads. now() is the
+    others'; repeats gives every instance's answers, which indexed-repeat(), sum() and count()
+    read (an instance gives every question of its repeat, '' when unanswered: sum(${q}) and
+    count(${q}) find q's repeat by it). now() is the
     local time (now= gives another), today() its date unless today= says otherwise.
     """
     node, names = compile_expression(expression)

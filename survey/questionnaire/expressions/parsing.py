@@ -36,6 +36,8 @@ _FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "starts-with": (2, 2),
     "position": (0, 0),  # written position(..): the parser reads the '..' itself
     "indexed-repeat": (3, 3),
+    "sum": (1, 1),  # sum(${question}): its answers in every instance of its repeat, added up
+    "count": (1, 1),  # count(${question}) or count(${repeat}): how many instances the repeat has
     # ODK functions on numbers, text and dates (functions.py)
     "now": (0, 0),
     "date": (1, 1),
@@ -57,13 +59,9 @@ _FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "boolean-from-string": (1, 1),
     "selected-at": (2, 2),
 }
-# ODK functions Voces knows but cannot honour: they read every instance of a repeat.
-_REFUSED = {
-    "sum": "sum() of a repeat's answers is not supported yet; add them up with indexed-repeat()",
-    "count": "count() of a repeat's instances is not supported yet",
-}
 # Functions whose first arguments name a question or repeat rather than read its answer.
-_NAMING_ARGUMENTS = {"indexed-repeat": 2}
+_NAMING_ARGUMENTS = {"indexed-repeat": 2, "sum": 1, "count": 1}
+AGGREGATES = frozenset({"sum", "count"})  # they read every instance of a repeat
 
 
 class ExpressionError(ValueError):
@@ -297,8 +295,6 @@ class _Parser:
 
     def call(self, name: _Token) -> tuple[Node, int]:
         """name '(' [expression (',' expression)*] ')'."""
-        if name.text in _REFUSED:
-            raise error_at(_REFUSED[name.text], name.position)
         if name.text not in _FUNCTIONS:
             raise error_at(f"unknown function '{name.text}'", name.position)
         self.advance()  # the '('

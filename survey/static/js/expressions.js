@@ -8,6 +8,7 @@
  *
  *   VocesExpressions.evaluate("${age} >= 18", {age: "20"}, {current: "", today: "2026-11-30"})
  *   VocesExpressions.evaluate("position(..)", {}, {position: 2, repeats: {member: [{age: "40"}, {age: "9"}]}})
+ *   VocesExpressions.evaluate("sum(${age})", {age: ""}, {repeats: {member: [{age: "40"}, {age: "9"}]}})  // 49
  *   VocesExpressions.truthy(result)
  *   VocesExpressions.references("${a} = ${b}")   // ["a", "b"]
  */
@@ -45,6 +46,8 @@
     'starts-with': [2, 2],
     'position': [0, 0], // written position(..): the parser reads the '..' itself
     'indexed-repeat': [3, 3],
+    'sum': [1, 1], // sum(${question}): its answers in every instance of its repeat, added up
+    'count': [1, 1], // count(${question}) or count(${repeat}): how many instances the repeat has
     // ODK functions on numbers, text and dates (functions.py)
     'now': [0, 0],
     'date': [1, 1],
@@ -66,13 +69,8 @@
     'boolean-from-string': [1, 1],
     'selected-at': [2, 2]
   };
-  // ODK functions Voces knows but cannot honour: they read every instance of a repeat.
-  var REFUSED = {
-    'sum': "sum() of a repeat's answers is not supported yet; add them up with indexed-repeat()",
-    'count': "count() of a repeat's instances is not supported yet"
-  };
   // Functions whose first arguments name a question or repeat rather than read its answer.
-  var NAMING_ARGUMENTS = { 'indexed-repeat': 2 };
+  var NAMING_ARGUMENTS = { 'indexed-repeat': 2, 'sum': 1, 'count': 1 };
 
   var LEVELS = [
     ['or'],
@@ -313,9 +311,6 @@
   };
 
   Parser.prototype.call = function (name) {
-    if (hasOwn(REFUSED, name.text)) {
-      throw fail(REFUSED[name.text], name.position);
-    }
     if (!hasOwn(FUNCTIONS, name.text)) {
       throw fail("unknown function '" + name.text + "'", name.position);
     }
@@ -1092,6 +1087,35 @@
     return hasOwn(instance, node.args[0].name) ? fromCaller(instance[node.args[0].name]) : '';
   }
 
+  // The instances of a repeat named, or of the repeat that asks the question named; none if neither is given.
+  function instancesOf(name, context) {
+    if (hasOwn(context.repeats, name)) {
+      return context.repeats[name];
+    }
+    var names = Object.keys(context.repeats);
+    for (var i = 0; i < names.length; i++) {
+      var instances = context.repeats[names[i]];
+      if (instances.some(function (instance) { return hasOwn(instance, name); })) {
+        return instances;
+      }
+    }
+    return [];
+  }
+
+  // sum(${question}): its answers in every instance added up (NaN if one is not a number); count(): the instances.
+  function aggregate(node, context) {
+    var name = node.args[0].name;
+    var instances = instancesOf(name, context);
+    if (node.name === 'count') {
+      return instances.length;
+    }
+    var total = 0;
+    for (var i = 0; i < instances.length; i++) {
+      total += toNumber(hasOwn(instances[i], name) ? fromCaller(instances[i][name]) : '');
+    }
+    return total;
+  }
+
   function call(node, context) {
     var args = node.args;
     function argument(index) {
@@ -1150,6 +1174,9 @@
         return context.position;
       case 'indexed-repeat':
         return indexedRepeat(node, context);
+      case 'sum':
+      case 'count':
+        return aggregate(node, context);
       case 'regex': {
         var subject = toString(argument(0));
         return compileRegex(toString(argument(1)), node.position).test(subject);

@@ -10,8 +10,10 @@
  * them with window.VocesExpressions. Inside a repeat instance (data-instance, its number) a
  * question's inputs are named by data-field, and its expressions read that instance's answers
  * over the rest of the form's (an instance of a repeat inside another: over its outer instance's),
- * with position(..) its number. It mirrors survey/questionnaire/logic.py, which decides again
- * on submit: without this script every question is shown and the server alone decides.
+ * with position(..) its number. sum() and count() read what was typed in the instances of the
+ * repeats directly inside the scope (the form's, or an instance's). It mirrors
+ * survey/questionnaire/logic.py, which decides again on submit: without this script every
+ * question is shown and the server alone decides.
  */
 (function (global) {
   'use strict';
@@ -32,7 +34,9 @@
       var options = { current: current };
       if (scope && scope.position) {
         options.position = scope.position;
-        options.repeats = scope.repeats;
+      }
+      if (scope && scope.repeats) {
+        options.repeats = scope.repeats;  // indexed-repeat(), sum() and count() read them
       }
       return E.evaluate(expression, values, options);
     } catch (error) {
@@ -141,7 +145,7 @@
     var outside = Array.prototype.filter.call(form.querySelectorAll('[data-question]'), function (q) {
       return !instanceOf(q);
     });
-    var top = new Scope({}, null, {});
+    var top = new Scope({}, null, innerInstances(form, form, null));
     form.querySelectorAll('[data-question][data-field]').forEach(function (q) { top.values[nameOf(q)] = ''; });
     form.querySelectorAll('[data-repeat]').forEach(function (r) { top.values[r.getAttribute('data-repeat')] = ''; });
     settle(form, outside, top);
@@ -153,20 +157,37 @@
       var around = repeat.parentElement.closest('[data-instance]');
       var outer = (around && state.instances.get(around)) || top;
       var instances = ownInstances(repeat);
-      var typedOnes = instances.map(function (instance) {
-        var own = {};
-        ownQuestions(instance).forEach(function (q) { own[nameOf(q)] = typed(form, q); });
-        return own;
-      });
       var repeats = Object.assign({}, outer.repeats);
-      repeats[name] = typedOnes;
+      repeats[name] = typedInstances(form, repeat);
       instances.forEach(function (instance) {
-        var scope = new Scope(Object.assign({}, outer.values), Number(instance.getAttribute('data-instance')), repeats);
+        // the instances of the repeats inside this one, which its sum() and count() read
+        var own = Object.assign({}, repeats, innerInstances(form, instance, instance));
+        var scope = new Scope(Object.assign({}, outer.values), Number(instance.getAttribute('data-instance')), own);
         settle(form, ownQuestions(instance), scope);
         state.instances.set(instance, scope);
       });
     });
     return state;
+  }
+
+  // What was typed in each of a repeat's own instances: every question of it, '' when unanswered.
+  function typedInstances(form, repeat) {
+    return ownInstances(repeat).map(function (instance) {
+      var own = {};
+      ownQuestions(instance).forEach(function (q) { own[nameOf(q)] = typed(form, q); });
+      return own;
+    });
+  }
+
+  // The typed instances of the repeats directly inside a container (the form, or one instance), by repeat.
+  function innerInstances(form, container, instance) {
+    var found = {};
+    container.querySelectorAll('[data-repeat]').forEach(function (repeat) {
+      if (repeat.parentElement.closest('[data-instance]') === instance) {
+        found[repeat.getAttribute('data-repeat')] = typedInstances(form, repeat);
+      }
+    });
+    return found;
   }
 
   // A repeat's own instances, not those of a repeat inside it.

@@ -83,6 +83,18 @@ def _instance_fields(definition: Definition, counts: dict[str, int]) -> dict[str
     return fields
 
 
+def typed_in_instances(
+    form: FlaskForm, in_instances: Mapping[str, InstanceField]
+) -> dict[str, list[dict[str, object]]]:
+    """What was typed in each repeat's instances, keyed by instances_key, as validate_instances reads it."""
+    typed: dict[str, list[dict[str, object]]] = {}
+    for name, (key, question, _path, position) in in_instances.items():
+        instances = typed.setdefault(key, [])
+        instances.extend({} for _ in range(position - len(instances)))
+        instances[position - 1][question.name] = field_answer(question, form[name])
+    return typed
+
+
 def _check_instances(
     form: FlaskForm,
     definition: Definition,
@@ -91,11 +103,7 @@ def _check_instances(
     language: str,
 ) -> bool:
     """Keep each repeat instance's valid answers on the form and put its errors, naming the instance, on its fields."""
-    typed_instances: dict[str, list[dict[str, object]]] = {}
-    for name, (key, question, _path, position) in in_instances.items():
-        instances = typed_instances.setdefault(key, [])
-        instances.extend({} for _ in range(position - len(instances)))
-        instances[position - 1][question.name] = field_answer(question, form[name])
+    typed_instances = typed_in_instances(form, in_instances)
     form.instances, wrong = validate_instances(definition, typed, typed_instances, language, today=date.today())
     for name, (key, _question, path, _position) in in_instances.items():
         problem = wrong.get(name.removeprefix(FIELD_PREFIX))
@@ -122,6 +130,7 @@ def build_form(
         answers: dict[str, object] = {}
         instances: dict[str, list[dict[str, object]]] = {}
         instance_counts = counts
+        instance_fields = in_instances
 
         def validate(self, extra_validators: dict[str, Any] | None = None) -> bool:
             """WTForms converts what was typed; the questionnaire decides what is valid, as for a tablet."""
@@ -132,7 +141,12 @@ def build_form(
             ]
             typed = {q.name: field_answer(q, self[name]) for name, q in by_field.items()}
             self.answers, problems = validate_answers(
-                definition, typed, language, known_sites=known_sites, today=date.today()
+                definition,
+                typed,
+                language,
+                known_sites=known_sites,
+                today=date.today(),
+                typed=typed_in_instances(self, in_instances),
             )
             for name, question in by_field.items():
                 problem = problems.get(question.name)

@@ -9,9 +9,9 @@ from flask_wtf import FlaskForm
 
 from survey.questionnaire import Definition
 from survey.questionnaire.logic import resolve_form
-from survey.questionnaire.validate import INSTANCE_MARK
+from survey.questionnaire.validate import INSTANCE_MARK, top_instances
 from survey.web.public.fields import field_answer
-from survey.web.public.forms import FIELD_PREFIX
+from survey.web.public.forms import FIELD_PREFIX, typed_in_instances
 from survey.web.public.layout import FormItem
 
 
@@ -69,7 +69,8 @@ def relevant_pages(pages: tuple[FormPage, ...], definition: Definition, form: Fl
         for q in definition.questions
         if FIELD_PREFIX + q.name in form
     }
-    relevant = resolve_form(definition, typed).relevant
+    instances = top_instances(definition, typed_in_instances(form, form.instance_fields))
+    relevant = resolve_form(definition, typed, instances=instances).relevant
     shown = {q.name for q in definition.questions if q.shown}
     return {
         page.number

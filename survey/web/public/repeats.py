@@ -17,7 +17,13 @@ from werkzeug.datastructures import MultiDict
 
 from survey.questionnaire import Definition, Question, Repeat, pick
 from survey.questionnaire.logic import MAX_INSTANCES, FormState, instance_count, resolve_form, resolve_instance
-from survey.questionnaire.validate import INSTANCE_MARK, instance_path, instances_key, split_instances_key
+from survey.questionnaire.validate import (
+    INSTANCE_MARK,
+    instance_path,
+    instances_key,
+    split_instances_key,
+    top_instances,
+)
 
 FIELD_PREFIX = "q_"
 COUNT_PREFIX = "r_"  # how many instances the form showed, by repeat
@@ -67,6 +73,13 @@ def _made(posted: Mapping[str, str], key: str) -> int:
         return 1
 
 
+def _posted_instances(posted: MultiDict[str, str], repeat: Repeat, parent: str) -> list[dict[str, str]]:
+    """What was posted in a repeat's instances inside one instance of the repeat around it (parent: its path)."""
+    made = _made(posted, instances_key(repeat.name, parent))
+    paths = [instance_path(parent, n) for n in range(1, made + 1)]
+    return [{q.name: " ".join(posted.getlist(instance_field(q, p))) for q in repeat.questions} for p in paths]
+
+
 def instance_counts(definition: Definition, posted: MultiDict[str, str], today: date | None) -> dict[str, int]:
     """How many instances of each repeat the form shows: its repeat_count, else as many as the resident made.
 
@@ -83,11 +96,14 @@ def instance_counts(definition: Definition, posted: MultiDict[str, str], today: 
         paths = [instance_path(parent, n) for n in range(1, counts[key] + 1)]
         instances = [{q.name: " ".join(posted.getlist(instance_field(q, p))) for q in repeat.questions} for p in paths]
         for position, path in enumerate(paths, start=1):
-            own = resolve_instance(definition, repeat, around, instances, position, today)
+            inside = {r.name: _posted_instances(posted, r, path) for r in repeat.nested}  # for sum() and count()
+            repeats = {repeat.name: instances, **inside}
+            own = resolve_instance(definition, repeat, around, instances, position, today, repeats)
             for inner in repeat.nested:
                 count(inner, own, path)
 
-    state = resolve_form(definition, typed, today)
+    made = {r.name: _posted_instances(posted, r, "") for r in definition.top_repeats}
+    state = resolve_form(definition, typed, today, top_instances(definition, made))
     for repeat in definition.top_repeats:
         count(repeat, state, "")
     return counts

@@ -1,0 +1,102 @@
+"""sum() and count() over a repeat on the resident form: the server works them out from the instances typed."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from survey.models import Answer, Response, Role
+from survey.services.surveys import get_survey, import_survey
+from tests.conftest import count
+from tests.questionnaire.test_aggregates import SURVEY, changed, write
+
+URL = "/s/members"
+MEMBERS = {
+    "form_id": "members",
+    "title": "Members",
+    "questions": [
+        {
+            "name": "member",
+            "type": "repeat",
+            "label": "Household member",
+            "questions": [
+                {"name": "member_name", "type": "text", "label": "Name"},
+                {"name": "member_age", "type": "integer", "label": "Age"},
+            ],
+        },
+        {"name": "total_age", "type": "calculate", "calculation": "sum(${member_age})"},
+        {"name": "members", "type": "calculate", "calculation": "count(${member})"},
+        {
+            "name": "crowded",
+            "type": "text",
+            "label": "Together ${total_age} years",
+            "relevant": "count(${member_name}) > 2",
+        },
+        {
+            "name": "adults",
+            "type": "integer",
+            "label": "How many are adults?",
+            "constraint": ". <= count(${member})",
+            "constraint_message": "More adults than members",
+        },
+    ],
+}
+
+
+@pytest.fixture
+def members(db):
+    version = import_survey(MEMBERS, publish=True)
+    db.session.commit()
+    return version
+
+
+def post(client, members_typed: list[tuple[str, str]], **fields: str):
+    data = {"uuid": str(uuid.uuid4()), "r_member": str(len(members_typed)), **fields}
+    for number, (name, age) in enumerate(members_typed, start=1):
+        data |= {f"q_member_name.{number}": name, f"q_member_age.{number}": age}
+    return client.post(URL, data=data)
+
+
+def stored(db, question: str) -> list[str | None]:
+    return db.session.scalars(select(Answer.value_text).where(Answer.question == question)).all()
+
+
+def test_a_sum_and_a_count_over_the_instances_are_stored(client, members, db):
+    page = post(client, [("Ana", "40"), ("Luis", "9")], q_adults="1")
+    assert page.status_code == 302, page.get_data(as_text=True)
+    assert stored(db, "total_age") == ["49"] and stored(db, "members") == ["2"]
+
+
+def test_a_relevance_that_counts_the_instances_decides_what_is_kept(client, members, db):
+    assert post(client, [("Ana", "40"), ("Luis", "9")], q_crowded="yes").status_code == 302
+    assert stored(db, "crowded") == []  # two members: not asked, not kept
+    assert post(client, [("Ana", "40"), ("Luis", "9"), ("Eva", "12")], q_crowded="yes").status_code == 302
+    assert stored(db, "crowded") == ["yes"] and stored(db, "total_age") == ["49", "61"]
+
+
+def test_a_constraint_that_counts_the_instances_is_checked(client, members):
+    html = post(client, [("Ana", "40"), ("Luis", "9")], q_adults="3").get_data(as_text=True)
+    assert "More adults than members" in html and count(Response) == 0
+    assert post(client, [("Ana", "40"), ("Luis", "9")], q_adults="2").status_code == 302
+
+
+def test_an_age_left_empty_makes_the_sum_nan_as_in_odk(client, members, db):
+    assert post(client, [("Ana", "40"), ("Luis", "")]).status_code == 302
+    assert stored(db, "total_age") == ["NaN"] and stored(db, "members") == ["2"]
+
+
+def test_an_aggregate_refused_on_upload_is_named_in_spanish(client, make_user, login, tmp_path):
+    login(make_user(Role.ADMIN))
+    client.get("/admin/?lang=es")
+    survey = changed(SURVEY, "child_double", calculation="sum(${child_age})")
+    data = write(tmp_path / "form.xlsx", survey).read_bytes()
+    form = {"file": (io.BytesIO(data), "form.xlsx"), "publish": "y"}
+    page = client.post("/admin/surveys", data=form, content_type="multipart/form-data").get_data(as_text=True)
+    assert (
+        "hoja survey, fila 6, columna calculation: sum(${child_age}) no puede usarse dentro de la repetición "
+        "child que lee; úselo fuera de esa repetición"
+    ) in page
+    assert get_survey("children") is None
