@@ -17,6 +17,7 @@ from survey.services.devices import register_device
 from survey.services.surveys import import_survey
 from survey.services.sync import ingest_record
 from tests.conftest import count
+from tests.services.test_xforms import WOMEN
 from tests.web.test_nested_repeats import FAMILIES
 from tests.web.test_openrosa import LIST_NS, XF, download_xform, message, submit
 from tests.web.test_repeats import COUNTED
@@ -155,6 +156,29 @@ def test_jr_template_elements_sent_along_are_not_taken_for_instances(client, bas
     assert instance.count(b'jr:template=""') == 4  # the woman's and the child's in it, and the child's in each woman
     assert submit(client, base, instance).status_code == 201
     assert stored_rows() == STORED
+
+
+def test_answers_in_a_group_inside_an_instance_and_a_fixed_count_of_inner_instances_are_read(client, base):
+    import_survey(WOMEN, publish=True)
+    _db.session.commit()
+    visits = [{"visit_place": "clinic"}, {"visit_place": "school"}]
+    women = [
+        {"woman_age": "30", "visit_count": "2", "visit": visits},
+        {"woman_age": "41", "visit_count": "2", "visit": visits},
+    ]
+    xform = download_xform(client, base, "women")
+    response = submit(client, base, fill(xform, {"women": "2", "woman": women}, str(uuid.uuid4())))
+    assert response.status_code == 201, message(response)
+    assert [row for row in stored_rows() if row[0] != "women"] == [
+        ("visit_place", "1", 1, "clinic"),
+        ("visit_place", "1", 2, "school"),
+        ("visit_place", "2", 1, "clinic"),
+        ("visit_place", "2", 2, "school"),
+        ("woman_age", "", 1, "30"),
+        ("woman_age", "", 2, "41"),
+    ]
+    none = submit(client, base, fill(xform, {"women": "0"}, str(uuid.uuid4())))  # the repeat does not apply
+    assert none.status_code == 201, message(none)
 
 
 @pytest.mark.parametrize(("children", "sent"), [(3, "3"), (1, "1")])
