@@ -59,7 +59,7 @@ RECORD_MESSAGES: Mapping[str, str] = {
     NO_FILE: N_("is answered with a photo or recording, which a record cannot carry: answer it on the web form"),
     IN_REPEAT: N_("belongs to a repeat, which a record cannot carry yet: answer the survey on the web form"),
     INSTANCE_COUNT: N_(
-        "has %(sent)s instances where the form asks for %(made)s: none was stored, so that none is lost"
+        "instances sent: %(sent)s, where the form asks for %(made)s: none was stored, so that none is lost"
     ),
 }
 
@@ -233,18 +233,24 @@ def conflict(item: Identified) -> RecordResult:
     )
 
 
-def _miscounted(sent: Mapping[str, Sequence[object]], kept: Mapping[str, Sequence[object]]) -> dict[str, AnswerError]:
+def _miscounted(
+    sent: Mapping[str, Sequence[Mapping[str, object]]], kept: Mapping[str, Sequence[object]]
+) -> dict[str, AnswerError]:
     """The repeats, by instances_key, whose instances sent are not as many as the form's rules make.
 
     The web form shows as many instances as a repeat_count makes, so validate_instances drops one
     beyond it and makes up one it lacks; an ODK client makes them as its XForm says, so a
     disagreement means an instance filled by other rules, and keeping part of it would lose answers.
+    A repeat that does not apply has none: a client that sends it along anyway (Enketo unless told
+    to leave out what is not relevant) has emptied its instances, and dropping them loses nothing.
     """
-    return {
-        key: AnswerError(INSTANCE_COUNT, {"sent": len(sent.get(key, ())), "made": len(kept.get(key, ()))})
-        for key in sorted(sent.keys() | kept.keys())
-        if len(sent.get(key, ())) != len(kept.get(key, ()))
-    }
+    wrong = {}
+    for key in sorted(sent.keys() | kept.keys()):
+        instances, made = sent.get(key, ()), len(kept.get(key, ()))
+        emptied = made == 0 and not any(value not in (None, "") for i in instances for value in i.values())
+        if len(instances) != made and not emptied:
+            wrong[key] = AnswerError(INSTANCE_COUNT, {"sent": len(instances), "made": made})
+    return wrong
 
 
 def judge(

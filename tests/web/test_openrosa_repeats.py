@@ -181,6 +181,19 @@ def test_answers_in_a_group_inside_an_instance_and_a_fixed_count_of_inner_instan
     assert none.status_code == 201, message(none)
 
 
+def test_a_repeat_that_does_not_apply_sent_emptied_is_dropped_but_one_holding_answers_is_refused(client, base):
+    import_survey(WOMEN, publish=True)
+    _db.session.commit()
+    xform = download_xform(client, base, "women")
+    emptied = submit(client, base, fill(xform, {"women": "0", "woman": [{}]}, str(uuid.uuid4())))
+    assert emptied.status_code == 201, message(emptied)
+    assert stored_rows() == [("women", "", 0, "0")]
+    answered = submit(client, base, fill(xform, {"women": "0", "woman": [{"woman_age": "30"}]}, str(uuid.uuid4())))
+    assert answered.status_code == 400
+    assert message(answered).startswith("woman: instances sent: 1, where the form asks for 0: ")
+    assert count(Response) == 1
+
+
 @pytest.mark.parametrize(("children", "sent"), [(3, "3"), (1, "1")])
 def test_instances_that_disagree_with_the_repeat_count_are_refused_whole(client, base, children, sent):
     answers = {"size": "2", "child": [{"child_age": str(10 - n)} for n in range(children)]}
@@ -188,7 +201,7 @@ def test_instances_that_disagree_with_the_repeat_count_are_refused_whole(client,
     assert response.status_code == 400
     assert (
         message(response)
-        == f"child: has {sent} instances where the form asks for 2: none was stored, so that none is lost"
+        == f"child: instances sent: {sent}, where the form asks for 2: none was stored, so that none is lost"
     )
     assert count(Response) == 0
 
