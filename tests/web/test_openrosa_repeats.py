@@ -12,7 +12,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from survey.extensions import db as _db
-from survey.models import Answer, Response, Role, Survey, SurveyVersion
+from survey.models import Answer, Response, ResponseRevision, Role, Survey, SurveyVersion
 from survey.services.devices import register_device
 from survey.services.surveys import import_survey
 from survey.services.sync import ingest_record
@@ -20,6 +20,7 @@ from tests.conftest import count
 from tests.services.test_xforms import WOMEN
 from tests.web.test_nested_repeats import FAMILIES
 from tests.web.test_openrosa import LIST_NS, XF, download_xform, message, submit
+from tests.web.test_openrosa_edits import edit_of
 from tests.web.test_repeats import COUNTED
 
 JR_TEMPLATE = "{http://openrosa.org/javarosa}template"
@@ -149,6 +150,33 @@ def test_a_resend_of_an_instance_with_repeats_stores_nothing_new(client, base):
     assert submit(client, base, instance).status_code == 201
     again = submit(client, base, instance)
     assert again.status_code == 202 and count(Response) == 1 and stored_rows() == STORED
+
+
+def test_an_edit_that_drops_a_woman_keeps_every_instance_of_the_earlier_version_as_its_revision(client, base):
+    xform, original = download_xform(client, base, "families"), str(uuid.uuid4())
+    assert submit(client, base, fill(xform, FAMILY, original)).status_code == 201
+    fewer = fill(xform, {**FAMILY, "woman": FAMILY["woman"][1:]}, original)  # Eva alone, with her two children
+    edit, _edited_id = edit_of(fewer, original)
+    response = submit(client, base, edit)
+    assert response.status_code == 201, message(response)
+    assert [row for row in stored_rows() if row[0] != "child_number"] == [
+        ("child_name", "1", 1, "Mia"),
+        ("child_name", "1", 2, "Noa"),
+        ("village", "", 0, "Alto"),
+        ("woman_name", "", 1, "Eva"),
+    ]
+    [revision] = _db.session.scalars(select(ResponseRevision)).all()
+    assert revision.answers == {
+        "village": "Alto",
+        "woman_name.1": "Ana",
+        "woman_name.2": "Eva",
+        "child_name.1.1": "Leo",
+        "child_name.2.1": "Mia",
+        "child_name.2.2": "Noa",
+        "child_number.1.1": "1",
+        "child_number.2.1": "1",
+        "child_number.2.2": "2",
+    }
 
 
 def test_jr_template_elements_sent_along_are_not_taken_for_instances(client, base):
