@@ -37,7 +37,7 @@ def base(make_user, db):
     return f"/openrosa/{token}"
 
 
-def _filled(pattern: etree._Element, answers: Filled, instance_id: str, keep_templates: bool) -> etree._Element:
+def _filled(pattern, answers: Filled, instance_id: str, keep_templates: bool):
     """An element of the instance as Collect fills it from the XForm's: one copy of a repeat's jr:template
     element for each instance made, the XForm's own first instance left out."""
     element = etree.Element(pattern.tag, {k: v for k, v in pattern.attrib.items() if k != JR_TEMPLATE})
