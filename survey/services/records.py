@@ -297,10 +297,10 @@ def judge(
         errors["instances"] = AnswerError(IN_REPEAT)
     if errors:
         return invalid(record_uuid, errors, language)
-    answers, problems = validate_answers(definition, raw, language, known_sites=sites)
+    sent = (record.get("instances") or {}) if carries_instances else {}
+    answers, problems = validate_answers(definition, raw, language, known_sites=sites, typed=sent)
     instances: dict[str, list[dict[str, object]]] = {}
     if carries_instances and definition.repeats:
-        sent = record.get("instances") or {}
         instances, wrong = validate_instances(definition, raw, sent, language)
         problems |= wrong | _miscounted(sent, instances)
     # a file's name without the file would be an answer that was lost: refuse it rather than keep half

@@ -21,6 +21,7 @@ from tests.services.test_xforms import WOMEN
 from tests.web.test_nested_repeats import FAMILIES
 from tests.web.test_openrosa import LIST_NS, XF, download_xform, message, submit
 from tests.web.test_openrosa_edits import edit_of
+from tests.web.test_repeat_aggregates import MEMBERS
 from tests.web.test_repeats import COUNTED
 
 JR_TEMPLATE = "{http://openrosa.org/javarosa}template"
@@ -220,6 +221,22 @@ def test_a_repeat_that_does_not_apply_sent_emptied_is_dropped_but_one_holding_an
     assert answered.status_code == 400
     assert message(answered).startswith("woman: instances sent: 1, where the form asks for 0: ")
     assert count(Response) == 1
+
+
+def test_sum_and_count_over_the_instances_collect_sends_are_worked_out_and_checked(client, base):
+    import_survey(MEMBERS, publish=True)
+    _db.session.commit()
+    xform = download_xform(client, base, "members")
+    members = [{"member_name": "Ana", "member_age": "40"}, {"member_name": "Luis", "member_age": "9"}]
+    response = submit(client, base, fill(xform, {"member": members, "adults": "1"}, str(uuid.uuid4())))
+    assert response.status_code == 201, message(response)
+    assert {row[0]: row[3] for row in stored_rows() if row[2] == 0} == {
+        "total_age": "49",
+        "members": "2",
+        "adults": "1",
+    }
+    too_many = submit(client, base, fill(xform, {"member": members, "adults": "3"}, str(uuid.uuid4())))
+    assert too_many.status_code == 400 and message(too_many) == "adults: More adults than members"
 
 
 @pytest.mark.parametrize(("children", "sent"), [(3, "3"), (1, "1")])
