@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 
 from survey.extensions import db
 from survey.models import Answer, CodedPassage, Device, MediaFile, Memo, Response, ResponseRevision, Testimonial, User
+from survey.questionnaire.validate import INSTANCE_MARK, instance_path
 from survey.services.audit import record_event
 from survey.services.erasure import erase_response, testimony_ids
 from survey.services.records import RecordResult, Status
@@ -32,14 +33,24 @@ def replaced_uuids(uuids: Collection[str]) -> set[str]:
 
 
 def answers_of(response: Response) -> dict[str, Any]:
-    """A response's answers by question as it held them, its testimonies' words as they were written."""
+    """A response's answers by question as it held them, its testimonies' words as they were written.
+
+    An answer in a repeat instance is named by its question and the instance's path (child_name.2.1:
+    the first child of the second woman), as the web form names its field, so none hides another.
+    """
     answers: dict[str, Any] = {
-        answer.question: answer.value_text if answer.value_text is not None else answer.value_number
+        _answer_name(answer): answer.value_text if answer.value_text is not None else answer.value_number
         for answer in response.answers
     }
     told = select(Testimonial.question, Testimonial.raw_text).where(Testimonial.response_id == response.id)
     answers.update({question: text for question, text in db.session.execute(told)})
     return answers
+
+
+def _answer_name(answer: Answer) -> str:
+    if not answer.instance:
+        return answer.question
+    return f"{answer.question}{INSTANCE_MARK}{instance_path(answer.parent_instance, answer.instance)}"
 
 
 def _people_s_work(earlier: Response) -> dict[str, int]:

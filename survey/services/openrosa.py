@@ -4,7 +4,7 @@ exactly once through the sync API's own path."""
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -18,6 +18,7 @@ from survey.extensions import db
 from survey.models import Device, MediaFile, Survey, SurveyStatus, SurveyVersion, User
 from survey.questionnaire.media_types import MediaType
 from survey.questionnaire.messages import N_
+from survey.questionnaire.validate import instance_path, instances_key
 from survey.services.edits import apply_edit, replaced_uuids
 from survey.services.media import EMPTY, TOO_LARGE, UploadedFile, file_problem, media_questions, store_media
 from survey.services.records import LANGUAGES, RecordResult, Status
@@ -30,6 +31,7 @@ from survey.services.xforms import XForm, xform_for
 
 SOURCE = "openrosa"
 META = "meta"
+JR_TEMPLATE = "{http://openrosa.org/javarosa}template"
 NOT_XML = N_("The submission is not an XForm instance (XML) that Voces can read.")
 NO_INSTANCE_ID = N_("The submission has no meta/instanceID.")
 UNKNOWN_FORM = N_("Voces has no form '%(form)s'.")
@@ -66,13 +68,11 @@ class Refusal:
 def listed_forms(user: User | None) -> list[ListedForm]:
     """The published surveys this person's tablet may fill, each at its current version.
 
-    A survey with repeats is left out: Voces reads an ODK instance's answers by name, one each, and
-    would lose all but one instance's; its residents and interviewers fill it in on the web form.
+    A survey with repeats is listed too: its XForm has a <repeat> for each, and each instance a
+    tablet sends is read under its own number (see read_answers).
     """
     return [
-        ListedForm(survey, version, xform_for(version))
-        for survey, version in collected_by(user, list_open_surveys())
-        if not definition_of(version).repeats
+        ListedForm(survey, version, xform_for(version)) for survey, version in collected_by(user, list_open_surveys())
     ]
 
 
@@ -86,18 +86,36 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _leaves(element: Element) -> dict[str, str]:
-    """The answers in an instance by question name: groups are only nesting, meta is not an answer."""
-    answers: dict[str, str] = {}
-    for child in element:
-        name = _local(child.tag)
-        if name == META:
-            continue
-        if len(child):
-            answers.update(_leaves(child))
-        elif child.text and child.text.strip():
-            answers[name] = child.text.strip()
-    return answers
+Instances = dict[str, list[dict[str, str]]]  # by instances_key, as the web form keeps them
+
+
+def read_answers(root: Element, repeats: Collection[str]) -> tuple[dict[str, str], Instances]:
+    """The answers asked once by question name, and each repeat's instances with their answers.
+
+    Groups are only nesting and meta is not an answer. Each element named after a repeat is one
+    instance of it, numbered from 1 in the order sent; a repeat inside another is read within each
+    instance of the outer one and keyed by instances_key (child.2: the children in the 2nd woman).
+    A jr:template element is the XForm's pattern for new instances, never one the tablet filled.
+    """
+    instances: Instances = {}
+
+    def read(element: Element, answers: dict[str, str], parent: str) -> None:
+        for child in element:
+            name = _local(child.tag)
+            if name == META or child.get(JR_TEMPLATE) is not None:
+                continue
+            if name in repeats:
+                made = instances.setdefault(instances_key(name, parent), [])
+                made.append({})
+                read(child, made[-1], instance_path(parent, len(made)))
+            elif len(child):
+                read(child, answers, parent)
+            elif child.text and child.text.strip():
+                answers[name] = child.text.strip()
+
+    once: dict[str, str] = {}
+    read(root, once, "")
+    return once, instances
 
 
 def _meta(root: Element, name: str) -> str | None:
@@ -149,14 +167,17 @@ def receive_submission(xml: bytes, *, user: User, device: Device | None) -> Reco
     version, slug = named
     definition = definition_of(version)
     language = definition.default_language if definition.default_language in LANGUAGES else "en"
-    record = {
+    answers, instances = read_answers(root, definition.repeats)
+    record: dict[str, Any] = {
         "uuid": instance_id,
         "survey": slug,
         "version": version.version,
         "language": language,
         "mode": "in_person",
-        "answers": _leaves(root),
+        "answers": answers,
     }
+    if definition.repeats:  # only then: the digest of an instance without repeats stays what it was
+        record["instances"] = instances
     replaced = (_meta(root, "deprecatedID") or "").removeprefix("uuid:")
     if replaced and find_response(instance_id) is None:  # an edit, not the resend of one
         return _edit(record, replaced, user=user, device=device)

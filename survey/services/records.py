@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid as uuidlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,7 +14,7 @@ from survey.models import Channel, ConsentScope, Device, InterviewMode, SurveySt
 from survey.questionnaire import Definition
 from survey.questionnaire.media_types import MediaType
 from survey.questionnaire.messages import ANSWER_MESSAGES, N_, SITE, AnswerError, echoed
-from survey.questionnaire.validate import validate_answers
+from survey.questionnaire.validate import validate_answers, validate_instances
 from survey.services.answers import describe_answer_errors
 from survey.services.submissions import Submission
 
@@ -31,7 +31,11 @@ DRAFT, CLOSED, UNPUBLISHED = "draft", "closed", "unpublished"
 NUL_IN_RECORD = "nul_in_record"
 NO_FILE = "no_file"
 IN_REPEAT = "in_repeat"
+INSTANCE_COUNT = "instance_count"
 FILE_CARRYING_SOURCES = frozenset({"openrosa"})  # a multipart submission brings its files beside the answers
+# An XForm instance holds each repeat instance under its own element; a JSON record or a queue file
+# has one answer per name.
+INSTANCE_CARRYING_SOURCES = frozenset({"openrosa"})
 RECORD_MESSAGES: Mapping[str, str] = {
     **ANSWER_MESSAGES,
     NOT_AN_OBJECT: N_("must be an object"),
@@ -54,6 +58,9 @@ RECORD_MESSAGES: Mapping[str, str] = {
     NUL_IN_RECORD: N_("holds a NUL character, which cannot be stored"),
     NO_FILE: N_("is answered with a photo or recording, which a record cannot carry: answer it on the web form"),
     IN_REPEAT: N_("belongs to a repeat, which a record cannot carry yet: answer the survey on the web form"),
+    INSTANCE_COUNT: N_(
+        "instances sent: %(sent)s, where the form asks for %(made)s: none was stored, so that none is lost"
+    ),
 }
 
 
@@ -226,6 +233,26 @@ def conflict(item: Identified) -> RecordResult:
     )
 
 
+def _miscounted(
+    sent: Mapping[str, Sequence[Mapping[str, object]]], kept: Mapping[str, Sequence[object]]
+) -> dict[str, AnswerError]:
+    """The repeats, by instances_key, whose instances sent are not as many as the form's rules make.
+
+    The web form shows as many instances as a repeat_count makes, so validate_instances drops one
+    beyond it and makes up one it lacks; an ODK client makes them as its XForm says, so a
+    disagreement means an instance filled by other rules, and keeping part of it would lose answers.
+    A repeat that does not apply has none: a client that sends it along anyway (Enketo unless told
+    to leave out what is not relevant) has emptied its instances, and dropping them loses nothing.
+    """
+    wrong = {}
+    for key in sorted(sent.keys() | kept.keys()):
+        instances, made = sent.get(key, ()), len(kept.get(key, ()))
+        emptied = made == 0 and not any(value not in (None, "") for i in instances for value in i.values())
+        if len(instances) != made and not emptied:
+            wrong[key] = AnswerError(INSTANCE_COUNT, {"sent": len(instances), "made": made})
+    return wrong
+
+
 def judge(
     item: Identified,
     versions: Versions,
@@ -265,9 +292,17 @@ def judge(
         q.name for r in definition.repeats.values() for q in r.questions
     }
     errors |= {name: AnswerError(IN_REPEAT) for name in sorted(repeated & raw.keys())}
+    carries_instances = source in INSTANCE_CARRYING_SOURCES
+    if "instances" in record and not carries_instances:
+        errors["instances"] = AnswerError(IN_REPEAT)
     if errors:
         return invalid(record_uuid, errors, language)
-    answers, problems = validate_answers(definition, raw, language, known_sites=sites)
+    sent = (record.get("instances") or {}) if carries_instances else {}
+    answers, problems = validate_answers(definition, raw, language, known_sites=sites, typed=sent)
+    instances: dict[str, list[dict[str, object]]] = {}
+    if carries_instances and definition.repeats:
+        instances, wrong = validate_instances(definition, raw, sent, language)
+        problems |= wrong | _miscounted(sent, instances)
     # a file's name without the file would be an answer that was lost: refuse it rather than keep half
     if source not in FILE_CARRYING_SOURCES:
         problems |= {
@@ -284,6 +319,7 @@ def judge(
         definition=definition,
         answers=answers,
         language=language,
+        instances=instances,
         channel=Channel.FIELD if source in ("api", "openrosa") else Channel.IMPORT,
         site=str(record["site"]) if record.get("site") else None,
         consent=ConsentScope(record["consent"]) if record.get("consent") and not binds_consent else None,

@@ -18,6 +18,7 @@ from tests.services.test_xlsform_corpus import CORPUS, IMPORTING, WORKBOOKS
 
 XF = "http://www.w3.org/2002/xforms"
 H = "http://www.w3.org/1999/xhtml"
+JR = "http://openrosa.org/javarosa"
 NS = {"xf": XF, "h": H}
 
 
@@ -70,6 +71,56 @@ def test_the_xform_is_built_once_per_version_and_again_when_the_sites_change(exa
     changed = xform_for(example_survey)
     assert changed is not first
     assert "la-nueva" in changed.xml and "la-nueva" not in first.xml
+
+
+WOMEN = {
+    "form_id": "women",
+    "title": "Women",
+    "questions": [
+        {"name": "women", "type": "integer", "label": "How many women live here?"},
+        {
+            "name": "woman",
+            "type": "repeat",
+            "label": "Woman",
+            "repeat_count": "${women}",
+            "relevant": "${women} > 0",
+            "questions": [
+                {
+                    "name": "about",
+                    "type": "group",
+                    "label": "About her",
+                    "questions": [{"name": "woman_age", "type": "integer", "label": "Age"}],
+                },
+                {
+                    "name": "visit",
+                    "type": "repeat",
+                    "label": "Visit",
+                    "repeat_count": "2",
+                    "questions": [{"name": "visit_place", "type": "text", "label": "Where?"}],
+                },
+            ],
+        },
+    ],
+}
+
+
+def test_a_repeat_inside_a_counted_repeat_is_a_repeat_inside_a_repeat_of_the_xform(db):
+    root = parsed(xform_for(import_survey(WOMEN, publish=True)).xml)
+    repeats = {r.get("nodeset"): r for r in root.iter(f"{{{XF}}}repeat")}
+    assert list(repeats) == ["/data/woman", "/data/woman/visit"]
+    assert repeats["/data/woman"].get(f"{{{JR}}}count").strip() == "/data/women"
+    assert repeats["/data/woman"].find(".//xf:repeat", NS) is repeats["/data/woman/visit"]
+    # pyxform counts a fixed number in a field of the instance it is in, then reads it
+    assert repeats["/data/woman/visit"].get(f"{{{JR}}}count").strip() == "../visit_count"
+    binds = {b.get("nodeset"): b for b in root.iterfind("h:head/xf:model/xf:bind", NS)}
+    assert binds["/data/woman"].get("relevant").split() == ["/data/women", ">", "0"]
+    assert binds["/data/woman/visit_count"].get("calculate") == "2"
+    data = root.find("h:head/xf:model/xf:instance/xf:data", NS)
+    # each repeat's pattern for new instances, its own inside the outer one's, then a first instance
+    woman_template, woman = data.findall("xf:woman", NS)
+    assert (woman_template.get(f"{{{JR}}}template"), woman.get(f"{{{JR}}}template")) == ("", None)
+    assert woman_template.find("xf:visit", NS).get(f"{{{JR}}}template") == ""
+    assert woman.find("xf:about/xf:woman_age", NS) is not None
 
 
 @pytest.mark.skipif(not WORKBOOKS, reason="no XLSForm corpus; set VOCES_SHARED_DATA")

@@ -150,15 +150,19 @@ def test_the_review_page_lists_each_instance_and_carries_its_count(client, house
     assert 'name="r_member" value="2"' in html
 
 
-def test_tablets_get_the_survey_to_send_to_the_web_and_odk_collect_does_not_list_it(client, household, make_user, db):
+def test_tablets_get_the_survey_for_the_web_form_and_odk_collect_lists_it_with_its_repeat(
+    client, household, make_user, db
+):
     _, token = register_device(make_user(Role.FIELD_WORKER), "tablet 1")
     db.session.commit()
     listed = etree.fromstring(client.get(f"/openrosa/{token}/formList").data)
-    assert listed.findall("x:xform", {"x": "http://openrosa.org/xforms/xformsList"}) == []
+    [form] = listed.findall("x:xform", {"x": "http://openrosa.org/xforms/xformsList"})
+    assert form.findtext("{http://openrosa.org/xforms/xformsList}formID") == "household"
     surveys = client.get("/api/v1/surveys", headers={"Authorization": f"Bearer {token}"}).get_json()["surveys"]
     assert [s["slug"] for s in surveys] == ["household"]
     assert surveys[0]["definition"]["questions"][1]["type"] == "repeat"  # the app sends it to the web form
-    assert client.get(f"/openrosa/{token}/forms/household/form.xml").status_code == 404
+    xform = client.get(f"/openrosa/{token}/forms/household/form.xml")
+    assert xform.status_code == 200 and b'<repeat nodeset="/data/member">' in xform.data
 
 
 def test_the_admin_preview_adds_an_instance_without_checking_the_answers(client, household, make_user, login):
