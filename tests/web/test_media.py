@@ -105,7 +105,7 @@ def test_an_administrator_downloads_a_file_as_an_attachment_and_the_read_is_logg
 
 def test_the_file_list_speaks_spanish(client, voices, make_user, login):
     login(make_user(Role.ADMIN))
-    assert "Fotos y grabaciones" in client.get("/admin/media?lang=es").get_data(as_text=True)
+    assert "Fotos, grabaciones y archivos" in client.get("/admin/media?lang=es").get_data(as_text=True)
 
 
 def test_erasing_a_response_erases_its_files(client, voices, db):
