@@ -100,3 +100,30 @@ def test_an_aggregate_refused_on_upload_is_named_in_spanish(client, make_user, l
         "child que lee; úselo fuera de esa repetición"
     ) in page
     assert get_survey("children") is None
+
+
+def test_the_review_fills_each_answer_a_label_names_the_instances_own_first(client, db):
+    labelled = {
+        **MEMBERS,
+        "form_id": "labelled",
+        "questions": [
+            {
+                "name": "member",
+                "type": "repeat",
+                "label": "Household member",
+                "questions": [
+                    {"name": "member_name", "type": "text", "label": "Name"},
+                    {"name": "member_age", "type": "integer", "label": "How old is ${member_name}?"},
+                ],
+            },
+            {"name": "total_age", "type": "calculate", "calculation": "sum(${member_age})"},
+            {"name": "crowded", "type": "text", "label": "Together ${total_age} years: what is it like?"},
+        ],
+    }
+    import_survey(labelled, publish=True)
+    db.session.commit()
+    data = {"uuid": str(uuid.uuid4()), "r_member": "2", "q_crowded": "Busy", "step": "review"}
+    data |= {"q_member_name.1": "Ana", "q_member_age.1": "40", "q_member_name.2": "Luis", "q_member_age.2": "9"}
+    page = client.post("/s/labelled", data=data).get_data(as_text=True)
+    assert "How old is Ana?" in page and "How old is Luis?" in page
+    assert "Together 49 years: what is it like?" in page and "${" not in page

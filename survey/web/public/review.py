@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, Field
 
 from survey.questionnaire import Definition, Group, Question, Repeat, pick
+from survey.questionnaire.rules import OUTPUT
 from survey.questionnaire.validate import instance_path, instances_key
 from survey.web.public.forms import FIELD_PREFIX
 from survey.web.public.repeats import COUNT_PREFIX, instance_field, instance_path_title
@@ -25,6 +26,11 @@ class ReviewRow:
     label: str
     answer: str
     stored: str
+
+
+def _filled(text: str, answers: Mapping[str, object]) -> str:
+    """A label with each ${name} replaced by that answer, as the form's script showed it."""
+    return OUTPUT.sub(lambda match: str(answers.get(match.group(1).strip(), "")), text)
 
 
 def _shown_answer(field: Field) -> str:
@@ -44,13 +50,13 @@ def review_rows(form: FlaskForm, definition: Definition, answers: dict[str, obje
     rows = []
     for item in _asked(definition.items):
         if isinstance(item, Repeat):
-            rows += _instance_rows(form, definition, item, language)
+            rows += _instance_rows(form, definition, item, language, answers)
             continue
         if item.name not in answers:
             continue
         name = FIELD_PREFIX + item.name
         answer = _shown_answer(form[name]) if name in form else str(answers[item.name])
-        label = pick(item.label, language, definition.default_language) or item.name
+        label = _filled(pick(item.label, language, definition.default_language), answers) or item.name
         field_id = form[name].id if name in form else ""
         rows.append(ReviewRow(item.name, field_id, label, answer, str(answers[item.name])))
     return rows
@@ -66,22 +72,32 @@ def _asked(items: tuple[Question | Group | Repeat, ...]) -> Iterator[Question | 
 
 
 def _instance_rows(
-    form: FlaskForm, definition: Definition, repeat: Repeat, language: str, parent: str = ""
+    form: FlaskForm,
+    definition: Definition,
+    repeat: Repeat,
+    language: str,
+    around: Mapping[str, object],
+    parent: str = "",
 ) -> list[ReviewRow]:
-    """The answers of each of a repeat's instances, each label naming its instance (and those it is inside)."""
+    """The answers of each of a repeat's instances, each label naming its instance (and those it is inside).
+
+    A ${name} in a label reads the instance's own answer first, then the answers around it.
+    """
     rows = []
     for position, answers in enumerate(form.instances.get(instances_key(repeat.name, parent), ()), start=1):
         path = instance_path(parent, position)
         title = instance_path_title(repeat, path, definition, language)
+        seen = {**around, **answers}
         for question in _asked(repeat.items):
             if isinstance(question, Repeat):
-                rows += _instance_rows(form, definition, question, language, path)
+                rows += _instance_rows(form, definition, question, language, seen, path)
                 continue
             if question.name not in answers:
                 continue
             field = instance_field(question, path)
             answer = _shown_answer(form[field]) if field in form else str(answers[question.name])
-            label = f"{title}: {pick(question.label, language, definition.default_language) or question.name}"
+            asked = _filled(pick(question.label, language, definition.default_language), seen) or question.name
+            label = f"{title}: {asked}"
             key = field.removeprefix(FIELD_PREFIX)
             rows.append(
                 ReviewRow(key, form[field].id if field in form else "", label, answer, str(answers[question.name]))
