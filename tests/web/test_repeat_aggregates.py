@@ -127,3 +127,38 @@ def test_the_review_fills_each_answer_a_label_names_the_instances_own_first(clie
     page = client.post("/s/labelled", data=data).get_data(as_text=True)
     assert "How old is Ana?" in page and "How old is Luis?" in page
     assert "Together 49 years: what is it like?" in page and "${" not in page
+
+
+def test_without_javascript_the_next_page_shows_the_answers_its_labels_name(client, db):
+    paged = {
+        **MEMBERS,
+        "form_id": "paged",
+        "questions": [
+            {
+                "name": "home",
+                "type": "group",
+                "appearance": "field-list",
+                "questions": [
+                    {"name": "n", "type": "integer", "label": "How many live here?"},
+                    {
+                        "name": "member",
+                        "type": "repeat",
+                        "label": "Household member",
+                        "questions": [
+                            {"name": "member_name", "type": "text", "label": "Name"},
+                            {"name": "member_age", "type": "integer", "label": "How old is ${member_name}?"},
+                        ],
+                    },
+                ],
+            },
+            {"name": "total_age", "type": "calculate", "calculation": "sum(${member_age})"},
+            {"name": "crowded", "type": "text", "label": "${n} of you, ${total_age} years together: what is it like?"},
+        ],
+    }
+    import_survey(paged, publish=True)
+    db.session.commit()
+    data = {"uuid": str(uuid.uuid4()), "r_member": "2", "q_n": "2", "step": "next", "page": "1"}
+    data |= {"q_member_name.1": "Ana", "q_member_age.1": "40", "q_member_name.2": "Luis", "q_member_age.2": "9"}
+    page = client.post("/s/paged", data=data).get_data(as_text=True)
+    assert '<span data-output="n">2</span> of you, <span data-output="total_age">49</span> years together' in page
+    assert 'How old is <span data-output="member_name">Luis</span>?' in page

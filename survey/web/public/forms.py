@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -10,6 +11,7 @@ from typing import Any, NamedTuple
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -167,6 +169,36 @@ def build_form(
         form.uuid.data = str(uuid.uuid4())
         form.started_at.data = datetime.now(UTC).isoformat(timespec="seconds")
     return form
+
+
+EMPTY_OUTPUT = re.compile(r'<span data-output="([^"]*)"></span>')  # what with_outputs writes
+
+
+def fill_outputs(form: FlaskForm) -> None:
+    """Write into each label and hint the checked answers it names, as the form's script does.
+
+    Without JavaScript the server's page is all the resident sees: "a home with 3 people", not "with
+    people". In a repeat instance a name reads the instance's own answer first.
+    """
+    for field in form:
+        placed = form.instance_fields.get(field.name)
+        instances = form.instances.get(placed.key, ()) if placed else ()
+        own = instances[placed.position - 1] if placed and placed.position <= len(instances) else {}
+        seen = {**form.answers, **own}
+        field.label.text = _written(field.label.text, seen)
+        field.description = _written(field.description, seen)
+
+
+def _written(text: object, seen: Mapping[str, object]) -> object:
+    """Survey text with_outputs made, each of its places holding the answer it names."""
+    if not isinstance(text, Markup) or "data-output" not in text:
+        return text
+
+    def filled(match: re.Match[str]) -> str:
+        name = Markup(match.group(1)).unescape()
+        return Markup('<span data-output="{}">{}</span>').format(name, seen.get(name, ""))
+
+    return Markup(EMPTY_OUTPUT.sub(filled, str(text)))
 
 
 def answers_from(form: FlaskForm, definition: Definition) -> dict[str, object]:

@@ -21,7 +21,7 @@ from survey.services.sites import list_sites
 from survey.services.submissions import Submission, find_response, record_submission
 from survey.services.surveys import list_open_surveys, open_survey
 from survey.web.public import bp, drafts, resubmission
-from survey.web.public.forms import answers_from, build_form, submission_from, uploads_from
+from survey.web.public.forms import answers_from, build_form, fill_outputs, submission_from, uploads_from
 from survey.web.public.layout import form_items
 from survey.web.public.media import media_max_bytes
 from survey.web.public.pages import (
@@ -147,6 +147,7 @@ def _form_page(
     repeat: bool = False,
     draft: drafts.Draft | None = None,
 ) -> str:
+    fill_outputs(form)
     items = form_items(form, definition, language)
     pages = split_pages(items)
     current = LAST_PAGE if page == LAST_PAGE else posted_page(page, pages)
