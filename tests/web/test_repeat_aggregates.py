@@ -102,20 +102,24 @@ def test_an_aggregate_refused_on_upload_is_named_in_spanish(client, make_user, l
     assert get_survey("children") is None
 
 
+NAMED_MEMBERS = {  # a member's age asked by their name
+    "name": "member",
+    "type": "repeat",
+    "label": "Household member",
+    "questions": [
+        {"name": "member_name", "type": "text", "label": "Name"},
+        {"name": "member_age", "type": "integer", "label": "How old is ${member_name}?"},
+    ],
+}
+TWO_MEMBERS = {"q_member_name.1": "Ana", "q_member_age.1": "40", "q_member_name.2": "Luis", "q_member_age.2": "9"}
+
+
 def test_the_review_fills_each_answer_a_label_names_the_instances_own_first(client, db):
     labelled = {
         **MEMBERS,
         "form_id": "labelled",
         "questions": [
-            {
-                "name": "member",
-                "type": "repeat",
-                "label": "Household member",
-                "questions": [
-                    {"name": "member_name", "type": "text", "label": "Name"},
-                    {"name": "member_age", "type": "integer", "label": "How old is ${member_name}?"},
-                ],
-            },
+            NAMED_MEMBERS,
             {"name": "total_age", "type": "calculate", "calculation": "sum(${member_age})"},
             {"name": "crowded", "type": "text", "label": "Together ${total_age} years: what is it like?"},
         ],
@@ -123,7 +127,7 @@ def test_the_review_fills_each_answer_a_label_names_the_instances_own_first(clie
     import_survey(labelled, publish=True)
     db.session.commit()
     data = {"uuid": str(uuid.uuid4()), "r_member": "2", "q_crowded": "Busy", "step": "review"}
-    data |= {"q_member_name.1": "Ana", "q_member_age.1": "40", "q_member_name.2": "Luis", "q_member_age.2": "9"}
+    data |= TWO_MEMBERS
     page = client.post("/s/labelled", data=data).get_data(as_text=True)
     assert "How old is Ana?" in page and "How old is Luis?" in page
     assert "Together 49 years: what is it like?" in page and "${" not in page
@@ -140,15 +144,7 @@ def test_without_javascript_the_next_page_shows_the_answers_its_labels_name(clie
                 "appearance": "field-list",
                 "questions": [
                     {"name": "n", "type": "integer", "label": "How many live here?"},
-                    {
-                        "name": "member",
-                        "type": "repeat",
-                        "label": "Household member",
-                        "questions": [
-                            {"name": "member_name", "type": "text", "label": "Name"},
-                            {"name": "member_age", "type": "integer", "label": "How old is ${member_name}?"},
-                        ],
-                    },
+                    NAMED_MEMBERS,
                 ],
             },
             {"name": "total_age", "type": "calculate", "calculation": "sum(${member_age})"},
@@ -158,7 +154,7 @@ def test_without_javascript_the_next_page_shows_the_answers_its_labels_name(clie
     import_survey(paged, publish=True)
     db.session.commit()
     data = {"uuid": str(uuid.uuid4()), "r_member": "2", "q_n": "2", "step": "next", "page": "1"}
-    data |= {"q_member_name.1": "Ana", "q_member_age.1": "40", "q_member_name.2": "Luis", "q_member_age.2": "9"}
+    data |= TWO_MEMBERS
     page = client.post("/s/paged", data=data).get_data(as_text=True)
     assert '<span data-output="n">2</span> of you, <span data-output="total_age">49</span> years together' in page
     assert 'How old is <span data-output="member_name">Luis</span>?' in page
