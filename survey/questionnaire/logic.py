@@ -17,7 +17,10 @@ from survey.questionnaire.model import Choice, Definition, Question, Repeat
 from survey.questionnaire.rules import CHOICE_PREFIX, choice_filter_expression
 
 log = logging.getLogger(__name__)
-MAX_INSTANCES = 50  # what a repeat_count may ask for at most, so that a typo does not make a thousand instances
+MAX_INSTANCES = 50  # what a repeat_count may ask for on the web form, so that a typo does not make a thousand instances
+# Instances made one by one (the resident's "Add another"), or by a tablet's own repeat_count: a
+# household of 60 is real, and an ODK client's form has no limit; this one only bounds a request.
+MAX_MADE = 1000
 Instances = Mapping[str, Sequence[Mapping[str, str]]]  # what was typed in each repeat's instances
 
 
@@ -80,17 +83,26 @@ def resolve_instance(
     return _settle(definition, repeat.questions, form.values, instances[position - 1], scope)
 
 
-def instance_count(definition: Definition, repeat: Repeat, form: FormState, made: int, today: date | None) -> int:
-    """How many instances a repeat has: none if it does not apply, what its repeat_count says, else as many as made."""
+def instance_count(
+    definition: Definition,
+    repeat: Repeat,
+    form: FormState,
+    made: int,
+    today: date | None,
+    *,
+    count_limit: int = MAX_INSTANCES,
+) -> int:
+    """How many instances a repeat has: none if it does not apply, what its repeat_count says (at most
+    count_limit), else as many as made."""
     groups = definition.groups
     scope = _Scope(today)
     conditions = [groups[g].relevant for g in repeat.groups] + [repeat.relevant]
     if not all(truthy(_run(c, form.values, "", scope)) for c in conditions if c):
         return 0
     if not repeat.count:
-        return max(0, min(made, MAX_INSTANCES))
+        return max(0, min(made, MAX_MADE))
     count = to_number(from_python(_run(repeat.count, form.values, "", scope)))
-    return 0 if count != count or count < 0 else int(min(count, MAX_INSTANCES))
+    return 0 if count != count or count < 0 else int(min(count, count_limit))
 
 
 def _settle(

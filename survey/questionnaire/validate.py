@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
 from survey.questionnaire.logic import (
+    MAX_INSTANCES,
     FormState,
     Instances,
     allowed_choices,
@@ -168,6 +169,7 @@ def validate_instances(
     language: str,
     *,
     today: date | None = None,
+    count_limit: int = MAX_INSTANCES,
 ) -> tuple[dict[str, list[dict[str, object]]], dict[str, AnswerError]]:
     """Each repeat's instances to keep, with the relevant answers of each, and what is wrong, by question.path.
 
@@ -185,7 +187,7 @@ def validate_instances(
     def check(repeat: Repeat, around: FormState, parent: str, in_scope: Instances) -> None:
         key = instances_key(repeat.name, parent)
         made = typed_instances(repeat, typed, key)
-        count = instance_count(definition, repeat, around, len(made), today)
+        count = instance_count(definition, repeat, around, len(made), today, count_limit=count_limit)
         instances = (made + [dict.fromkeys((q.name for q in repeat.questions), "") for _ in range(count)])[:count]
         kept[key] = []
         for position in range(1, count + 1):
@@ -202,6 +204,7 @@ def validate_instances(
             for inner in repeat.nested:
                 check(inner, own, path, repeats)
 
+    every_top = top_instances(definition, typed)  # indexed-repeat() in an instance reads the other repeats too
     for repeat in definition.top_repeats:
-        check(repeat, state, "", {})
+        check(repeat, state, "", every_top)
     return kept, errors

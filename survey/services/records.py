@@ -12,6 +12,7 @@ from typing import Any
 
 from survey.models import Channel, ConsentScope, Device, InterviewMode, SurveyStatus, SurveyVersion, User
 from survey.questionnaire import Definition
+from survey.questionnaire.logic import MAX_MADE
 from survey.questionnaire.media_types import MediaType
 from survey.questionnaire.messages import ANSWER_MESSAGES, N_, SITE, AnswerError, echoed
 from survey.questionnaire.validate import validate_answers, validate_instances
@@ -301,7 +302,7 @@ def judge(
     answers, problems = validate_answers(definition, raw, language, known_sites=sites, typed=sent)
     instances: dict[str, list[dict[str, object]]] = {}
     if carries_instances and definition.repeats:
-        instances, wrong = validate_instances(definition, raw, sent, language)
+        instances, wrong = validate_instances(definition, raw, sent, language, count_limit=MAX_MADE)
         problems |= wrong | _miscounted(sent, instances)
     # a file's name without the file would be an answer that was lost: refuse it rather than keep half
     if source not in FILE_CARRYING_SOURCES:

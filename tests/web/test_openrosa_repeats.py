@@ -239,6 +239,20 @@ def test_sum_and_count_over_the_instances_collect_sends_are_worked_out_and_check
     assert too_many.status_code == 400 and message(too_many) == "adults: More adults than members"
 
 
+def test_a_household_larger_than_the_web_forms_repeat_count_limit_is_stored_whole(client, base):
+    import_survey(MEMBERS, publish=True)
+    _db.session.commit()
+    members = [{"member_name": f"Member {n}", "member_age": "1"} for n in range(1, 61)]  # Collect sets no limit
+    sent = fill(download_xform(client, base, "members"), {"member": members, "adults": "2"}, str(uuid.uuid4()))
+    response = submit(client, base, sent)
+    assert response.status_code == 201, message(response)
+    assert {row[0]: row[3] for row in stored_rows() if row[2] == 0}["total_age"] == "60"
+    assert len([row for row in stored_rows() if row[0] == "member_name"]) == 60
+    answers = {"size": "60", "child": [{"child_age": "1"} for _ in range(60)]}  # a counted repeat too
+    response = submit(client, base, fill(download_xform(client, base, "counted"), answers, str(uuid.uuid4())))
+    assert response.status_code == 201, message(response)
+
+
 @pytest.mark.parametrize(("children", "sent"), [(3, "3"), (1, "1")])
 def test_instances_that_disagree_with_the_repeat_count_are_refused_whole(client, base, children, sent):
     answers = {"size": "2", "child": [{"child_age": str(10 - n)} for n in range(children)]}

@@ -158,3 +158,40 @@ def test_without_javascript_the_next_page_shows_the_answers_its_labels_name(clie
     page = client.post("/s/paged", data=data).get_data(as_text=True)
     assert '<span data-output="n">2</span> of you, <span data-output="total_age">49</span> years together' in page
     assert 'How old is <span data-output="member_name">Luis</span>?' in page
+
+
+def test_a_resident_who_adds_sixty_members_keeps_every_one(client, members, db):
+    page = post(client, [(f"Member {n}", "1") for n in range(1, 61)], q_adults="2")
+    assert page.status_code == 302, page.get_data(as_text=True)
+    assert stored(db, "total_age") == ["60"] and len(stored(db, "member_name")) == 60
+
+
+def test_an_instance_reads_another_repeat_with_indexed_repeat_as_the_browser_does(client, db):
+    visits = {
+        "form_id": "visits",
+        "title": "Visits",
+        "questions": [
+            {
+                "name": "visit",
+                "type": "repeat",
+                "questions": [{"name": "visit_day", "type": "integer", "label": "Day"}],
+            },
+            {
+                "name": "child",
+                "type": "repeat",
+                "questions": [
+                    {"name": "child_name", "type": "text", "label": "Name"},
+                    {
+                        "name": "first_day",
+                        "type": "calculate",
+                        "calculation": "indexed-repeat(${visit_day}, ${visit}, 1)",
+                    },
+                ],
+            },
+        ],
+    }
+    import_survey(visits, publish=True)
+    db.session.commit()
+    data = {"uuid": str(uuid.uuid4()), "r_visit": "1", "r_child": "1", "q_visit_day.1": "7", "q_child_name.1": "Leo"}
+    assert client.post("/s/visits", data=data).status_code == 302
+    assert stored(db, "first_day") == ["7"]

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from survey.questionnaire import Definition, Question, Repeat, pick
-from survey.questionnaire.logic import MAX_INSTANCES, FormState, instance_count, resolve_form, resolve_instance
+from survey.questionnaire.logic import MAX_MADE, FormState, instance_count, resolve_form, resolve_instance
 from survey.questionnaire.validate import (
     INSTANCE_MARK,
     instance_path,
@@ -68,7 +68,7 @@ def answered_questions(repeat: Repeat) -> tuple[Question, ...]:
 def _made(posted: Mapping[str, str], key: str) -> int:
     """How many instances the posted form showed; one, as ODK opens a repeat, when it says nothing."""
     try:
-        return min(max(int(posted.get(COUNT_PREFIX + key, "1")), 0), MAX_INSTANCES)
+        return min(max(int(posted.get(COUNT_PREFIX + key, "1")), 0), MAX_MADE)
     except ValueError:
         return 1
 
@@ -126,7 +126,7 @@ def changed_instances(definition: Definition, posted: MultiDict[str, str], step:
         if repeat is None or repeat.count:
             return posted
         changed = posted.copy()
-        changed[COUNT_PREFIX + key] = str(min(_made(posted, key) + 1, MAX_INSTANCES))
+        changed[COUNT_PREFIX + key] = str(min(_made(posted, key) + 1, MAX_MADE))
         return changed
     key, _sep, number = step.removeprefix(REMOVE).rpartition(":")
     name, parent = split_instances_key(key)
