@@ -167,7 +167,7 @@ def test_a_file_question_asks_for_any_file_and_goes_back_to_xlsform_as_one(tmp_p
 def test_entities_and_osm_sheets_are_set_aside_and_an_osm_question_asks_for_its_file(tmp_path):
     path = write_xlsform(
         tmp_path / "f.xlsx",
-        survey=[*ROWS, {"type": "osm building", "name": "house", "label": "Your house"}],
+        survey=[*ROWS, {"type": "osm building", "name": "house", "label": "Your house", "save_to": "home"}],
         choices=YES_NO,
         settings={"form_id": "m"},
     )
@@ -183,7 +183,8 @@ def test_entities_and_osm_sheets_are_set_aside_and_an_osm_question_asks_for_its_
     result = read_survey(path)
     assert question(result.definition, "house")["type"] == "file"
     assert [str(w) for w in result.warnings] == [
-        "entities sheet: Voces keeps no entity lists; the sheet is ignored and the answers are stored",
+        "entities sheet: Voces keeps no entity lists; the sheet and the save_to column are ignored, and the answers"
+        " are stored",
         "osm sheet: Voces asks an osm question for the .osm file; the tags listed here are not asked",
         "survey sheet, row 4: osm asks for a map feature in another app; Voces asks for the .osm file instead",
     ]

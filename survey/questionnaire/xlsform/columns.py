@@ -19,7 +19,10 @@ SETTINGS_TRANSLATED = (TRANSLATED_TITLE, "description")
 # Sheets Voces reads no further than to say so: it stores answers and keeps no entity lists, and an
 # osm question asks for the .osm file itself rather than a map feature's tags in another app.
 IGNORED_SHEETS = {
-    "entities": N_("entities sheet: Voces keeps no entity lists; the sheet is ignored and the answers are stored"),
+    "entities": N_(
+        "entities sheet: Voces keeps no entity lists; the sheet and the save_to column are ignored, and the answers"
+        " are stored"
+    ),
     "osm": N_("osm sheet: Voces asks an osm question for the .osm file; the tags listed here are not asked"),
 }
 YES = frozenset({"yes", "true", "true()"})

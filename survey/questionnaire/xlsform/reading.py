@@ -114,6 +114,9 @@ def _reads_sites(row_type: tuple[str, str]) -> bool:
     return kind in QUESTION_TYPES and QUESTION_TYPES[kind].reads_site_list and list_name == SITE_LIST
 
 
+SAVE_TO = "save_to"  # the survey column naming the entity property an answer is saved to
+
+
 def _without_ignored_sheets(workbook: DefinitionData) -> list[Notice]:
     """Set aside the sheets Voces does not read, before pyxform reads them; a warning for each one set aside."""
     said = []
@@ -123,7 +126,14 @@ def _without_ignored_sheets(workbook: DefinitionData) -> list[Notice]:
             setattr(workbook, f"{sheet}_header", None)
             workbook.sheet_names = [name for name in workbook.sheet_names or () if name.lower() != sheet]
             said.append(Notice(warning))
+    if any(notice.template == IGNORED_SHEETS["entities"] for notice in said):  # save_to saves to no entity now
+        workbook.survey = [_without_save_to(row) for row in _rows(workbook, "survey")]
+        workbook.survey_header = [_without_save_to(row) for row in workbook.survey_header or ()]
     return said
+
+
+def _without_save_to(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in row.items() if str(key).strip().lower() != SAVE_TO}
 
 
 def _with_site_list(workbook: DefinitionData) -> None:
