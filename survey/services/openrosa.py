@@ -32,6 +32,7 @@ from survey.services.xforms import XForm, xform_for
 SOURCE = "openrosa"
 META = "meta"
 JR_TEMPLATE = "{http://openrosa.org/javarosa}template"
+MAX_DEPTH = 100  # elements inside each other in an instance; reading answers recurses this deep at most
 NOT_XML = N_("The submission is not an XForm instance (XML) that Voces can read.")
 NO_INSTANCE_ID = N_("The submission has no meta/instanceID.")
 UNKNOWN_FORM = N_("Voces has no form '%(form)s'.")
@@ -127,11 +128,27 @@ def _meta(root: Element, name: str) -> str | None:
     return None
 
 
+def _deeper_than(root: Element, depth: int) -> bool:
+    """Say whether elements nest deeper than depth, read without recursion."""
+    stack = [(root, 1)]
+    while stack:
+        element, level = stack.pop()
+        if level > depth:
+            return True
+        stack.extend((child, level + 1) for child in element)
+    return False
+
+
 def read_instance(xml: bytes) -> tuple[Element, str] | Refusal:
-    """The instance's root and its instanceID, read without entities, DTDs or the network."""
+    """The instance's root and its instanceID, read without entities, DTDs or the network.
+
+    Groups and repeats nest a few levels; an instance nested deeper than MAX_DEPTH is no form's.
+    """
     try:
         root = fromstring(xml, forbid_dtd=True)
     except (DefusedXmlException, SyntaxError, ValueError):  # ParseError is a SyntaxError
+        return Refusal(NOT_XML, {})
+    if _deeper_than(root, MAX_DEPTH):
         return Refusal(NOT_XML, {})
     instance_id = _meta(root, "instanceID")
     if not instance_id:

@@ -188,6 +188,18 @@ def test_the_files_a_form_names_are_kept_beside_its_response(client, voices, db)
     assert {a.question: a.value_text for a in stored.answers} == FILES
 
 
+def test_an_osm_file_from_collect_answers_a_file_question_and_is_kept(client, base, db):
+    maps = {**VOICES, "form_id": "maps", "questions": [{"name": "house", "type": "file", "label": "House"}]}
+    import_survey(maps, publish=True)
+    db.session.commit()
+    osm = b'<osm version="0.6"><node id="-1" lat="2.5" lon="-72.6"/></osm>'
+    instance = fill(download_xform(client, base, "maps"), {"house": "1700000002.osm"}, str(uuid.uuid4()))
+    response = submit(client, base, instance, **{"1700000002.osm": osm})
+    assert response.status_code == 201, message(response)
+    [(name, _kind, data)] = kept_files().values()
+    assert (name, data) == ("1700000002.osm", osm)
+
+
 def test_a_split_submission_joins_its_files_to_one_response(client, voices, db):
     """Collect sends what does not fit in a second request: the same instance, the remaining file."""
     instance = fill(download_xform(client, voices, "voices"), FILES, str(uuid.uuid4()))
@@ -240,6 +252,14 @@ def instance_of(form: str, version: str, instance_id: str | None = None) -> byte
     return f'<data id="{form}" version="{version}"><site>tumaco</site>{meta}</data>'.encode()
 
 
+DEEP = (
+    f"<data id='community-safety' version='VERSION'><meta><instanceID>uuid:{uuid.uuid4()}</instanceID></meta>".encode()
+    + b"<g>" * 5000
+    + b"</g>" * 5000
+    + b"</data>"
+)
+
+
 @pytest.mark.parametrize(
     ("body", "code"),
     [
@@ -252,8 +272,9 @@ def instance_of(form: str, version: str, instance_id: str | None = None) -> byte
         (instance_of("community-safety", "99", str(uuid.uuid4())), 404),
         (instance_of("community-safety", "VERSION", "not-a-uuid"), 400),
         (instance_of("community-safety", "VERSION", str(uuid.uuid4())), 400),  # required answers missing
+        (DEEP, 400),  # no form nests so deep
     ],
-    ids=["text", "broken", "entities", "external-entity", "no-id", "form", "version", "bad-id", "unanswered"],
+    ids=["text", "broken", "entities", "external-entity", "no-id", "form", "version", "bad-id", "unanswered", "deep"],
 )
 def test_bad_submissions_get_an_openrosa_message_never_a_500(client, base, example_survey, body, code, db):
     body = body.replace(b"VERSION", example_survey.version.encode())

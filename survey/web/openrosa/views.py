@@ -164,10 +164,13 @@ def submission_limit() -> int:
     return int(current_app.config["MAX_CONTENT_LENGTH"]) + media_max_bytes()
 
 
+OCTET_STREAM = "application/octet-stream"  # a part whose kind is unknown (an .osm file) is served back as bytes
+
+
 def attachments_sent() -> list[UploadedFile]:
     """The files beside the instance, by the name the answers give them (Collect names each part so)."""
     return [
-        UploadedFile(str(upload.filename or name), str(upload.mimetype or ""), upload.read())
+        UploadedFile(str(upload.filename or name), str(upload.mimetype or OCTET_STREAM), upload.read())
         for name, upload in request.files.items(multi=True)
         if name not in ("xml_submission_file", INCOMPLETE)
     ]
