@@ -78,11 +78,18 @@ def sentiment_reason(code: str) -> str:
     return _("no text to score")
 
 
-def with_outputs(text: str) -> Markup:
-    """Survey text with each ${name} as a place the form's script fills with that answer."""
+def with_outputs(text: str, answers: Mapping[str, object] | None = None) -> Markup:
+    """Survey text with each ${name} as a place the form's script fills with that answer.
+
+    An answer already checked is written in, so that a page without JavaScript shows it too.
+    """
+    known = answers or {}
     out = Markup("")
     for number, part in enumerate(OUTPUT.split(text)):  # text, name, text, name, ...
-        out += Markup('<span data-output="{}"></span>').format(part) if number % 2 else escape(part)
+        if number % 2:
+            out += Markup('<span data-output="{}">{}</span>').format(part, known.get(part.strip(), ""))
+        else:
+            out += escape(part)
     return out
 
 

@@ -195,3 +195,12 @@ def test_an_instance_reads_another_repeat_with_indexed_repeat_as_the_browser_doe
     data = {"uuid": str(uuid.uuid4()), "r_visit": "1", "r_child": "1", "q_visit_day.1": "7", "q_child_name.1": "Leo"}
     assert client.post("/s/visits", data=data).status_code == 302
     assert stored(db, "first_day") == ["7"]
+
+
+def test_without_javascript_a_note_on_the_next_page_shows_the_total(client, db):
+    note = {"name": "in_all", "type": "note", "label": "In all, ${total_age} years"}
+    import_survey({**MEMBERS, "form_id": "noted", "questions": [*MEMBERS["questions"], note]}, publish=True)
+    db.session.commit()
+    data = {"uuid": str(uuid.uuid4()), "r_member": "2", "step": "next", "page": "1", **TWO_MEMBERS}
+    page = client.post("/s/noted", data=data).get_data(as_text=True)
+    assert 'In all, <span data-output="total_age">49</span> years' in page

@@ -162,6 +162,7 @@ def _form_page(
         current_page=len(pages) if current == LAST_PAGE else current,
         draft=draft,
         repeat=repeat,
+        shown_answers=form.answers,  # written into notes and titles for a page without JavaScript
     )
 
 
