@@ -102,3 +102,37 @@ def test_a_count_in_each_outer_instance_reads_only_its_own_nested_instances(page
     help_of = "[data-question=help][data-field='q_help.{}'] [data-output=her_children]"
     expect(page.locator(help_of.format(2))).to_have_text("1")
     expect(page.locator(help_of.format(1))).to_have_text("2")
+
+
+def test_a_repeat_that_no_longer_applies_counts_for_nothing_as_on_the_server(page, live_server, db):
+    kids = {
+        "form_id": "kids",
+        "title": "Kids",
+        "questions": [
+            {"name": "has_kids", "type": "text", "label": "Any children? (yes or no)"},
+            {
+                "name": "child",
+                "type": "repeat",
+                "label": "Child",
+                "relevant": "${has_kids} = 'yes'",
+                "questions": [{"name": "child_age", "type": "integer", "label": "Age"}],
+            },
+            {"name": "kids", "type": "calculate", "calculation": "count(${child})"},
+            {"name": "said", "type": "text", "label": "You told us of ${kids} children: anything to add?"},
+        ],
+    }
+    import_survey(kids, publish=True)
+    db.session.commit()
+    page.goto(f"{live_server}/s/kids")
+    told = page.locator("[data-question=said] [data-output=kids]")
+    page.locator("input[name='q_has_kids']").fill("yes")
+    page.get_by_role("button", name="Add another").click()  # the server makes the first child
+    page.get_by_role("button", name="Next").click()
+    page.locator("input[name='q_child_age.1']").fill("4")
+    page.get_by_role("button", name="Add another").click()
+    page.locator("input[name='q_child_age.2']").fill("9")
+    expect(told).to_have_text("2")
+    page.get_by_role("button", name="Back").click()
+    page.locator("input[name='q_has_kids']").fill("no")
+    page.locator("input[name='q_has_kids']").blur()
+    expect(told).to_have_text("0")  # the server stores 0: the children typed before no longer apply

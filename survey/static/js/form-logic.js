@@ -149,6 +149,18 @@
     form.querySelectorAll('[data-question][data-field]').forEach(function (q) { top.values[nameOf(q)] = ''; });
     form.querySelectorAll('[data-repeat]').forEach(function (r) { top.values[r.getAttribute('data-repeat')] = ''; });
     settle(form, outside, top);
+    // A repeat that does not apply has no instances, as on the server: its sum() and count() read none.
+    var dropped = false;
+    form.querySelectorAll('[data-repeat]').forEach(function (r) {
+      var name = r.getAttribute('data-repeat');
+      if (!instanceOf(r) && top.repeats[name] && top.repeats[name].length && !applies(r, form, top)) {
+        top.repeats[name] = [];
+        dropped = true;
+      }
+    });
+    if (dropped) {
+      settle(form, outside, top);
+    }
     var state = { top: top, instances: new Map() };
     // In document order, so a repeat inside another comes after the outer instance it is in, whose
     // scope its own instances read over (position(..) is their own number).
