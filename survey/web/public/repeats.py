@@ -114,6 +114,19 @@ def changes_instances(step: str) -> bool:
     return step.startswith((ADD, REMOVE)) or step == INSTANCES
 
 
+def added_instance(definition: Definition, counts: Mapping[str, int], step: str) -> str | None:
+    """For a step that added an instance: its first question, named as a page lists it (child_age.2); else None."""
+    if not step.startswith(ADD):
+        return None
+    key = step.removeprefix(ADD)
+    repeat = definition.repeats.get(split_instances_key(key)[0])
+    questions = answered_questions(repeat) if repeat else ()
+    if not questions or not counts.get(key):
+        return None
+    path = instance_path(split_instances_key(key)[1], counts[key])
+    return instance_field(questions[0], path).removeprefix(FIELD_PREFIX)
+
+
 def changed_instances(definition: Definition, posted: MultiDict[str, str], step: str) -> MultiDict[str, str]:
     """What was posted, with an instance added or removed as the step says (unchanged for another step).
 

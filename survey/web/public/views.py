@@ -34,7 +34,7 @@ from survey.web.public.pages import (
     split_pages,
     turn_page,
 )
-from survey.web.public.repeats import changed_instances, changes_instances
+from survey.web.public.repeats import added_instance, changed_instances, changes_instances
 from survey.web.public.review import carried_answers, review_rows
 
 LAST_PAGE = "last"  # where the send button is: the answers were the same as those just sent
@@ -59,7 +59,7 @@ def answer_survey(slug: str) -> ResponseReturnValue:
     draft = drafts.load_draft(slug, definition.version) if request.method == "GET" else None
     step = request.form.get("step", "")  # review, next, back, restart; "change" from the review page
     if changes_instances(step):
-        return _changed_instances(definition, language, changed_instances(definition, request.form, step))
+        return _changed_instances(definition, language, changed_instances(definition, request.form, step), step)
     form = build_form(definition, language, list_sites(), MultiDict(draft.answers) if draft else None)
     valid = form.validate_on_submit()
     if step == "restart" and "csrf_token" not in form.errors:
@@ -107,11 +107,15 @@ def _as_sent(submission: Submission) -> dict[str, object]:
     }
 
 
-def _changed_instances(definition: Definition, language: str, posted: MultiDict[str, str]) -> str:
-    """Without JavaScript: the same page with an instance added or removed, or as many as the answers say."""
+def _changed_instances(definition: Definition, language: str, posted: MultiDict[str, str], step: str) -> str:
+    """The form with an instance added or removed, or as many as the answers say: at the page of the
+    instance added (the pages may have moved around it), else at the same page."""
     form = build_form(definition, language, list_sites(), posted)
     clear_errors(form)
-    return _form_page(form, definition, language, page=request.form.get("page", "1"))
+    page: int | str = request.form.get("page", "1")
+    if added := added_instance(definition, form.instance_counts, step):
+        page = page_of_question(split_pages(form_items(form, definition, language)), added)
+    return _form_page(form, definition, language, page=page)
 
 
 def _turned_page(form: FlaskForm, definition: Definition, language: str, slug: str, step: str) -> str:
