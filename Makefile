@@ -57,7 +57,7 @@ test: $(VENV)/.installed-test translations vendor
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-bench translations
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH)
 
 # A wheel to install anywhere (README, "Deploying"). setuptools reuses build/, so a file deleted from
 # the sources would otherwise still ship.

@@ -1,9 +1,13 @@
-"""`make bench`: run every benchmark and print its figures, with the peak memory each one reached."""
+"""`make bench`: run every benchmark and print its figures, with the peak memory each one reached.
+
+`python -m benchmarks sync summary` (or `make bench BENCH="sync summary"`) runs only those named.
+"""
 
 from __future__ import annotations
 
 import resource
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 
 from benchmarks import (
     aggregates,
@@ -35,22 +39,32 @@ def _measured(name: str, run: Callable[[], None]) -> None:
     )
 
 
-def main() -> None:
-    """Run the benchmarks one after the other."""
-    _measured("analysis", analysis.run)
-    _measured("English sentiment", english.run)
-    _measured("Spanish sentiment", spanish.run)
-    _measured("redaction", redaction.run)
-    _measured("sync", sync.run)
-    _measured("OpenRosa", openrosa.run)
-    _measured("rerun", rerun.run)
-    _measured("resident form", forms.run)
-    _measured("sum() and count() over a repeat", aggregates.run)
-    _measured("summary", summary.run)
-    _measured("demo load", demo_load.run)
-    _measured("testimony list and exports", explore.run)
-    _measured("exports prepared in the background", export_jobs.run)
+# By the name a command line gives: what each measures, and how.
+BENCHMARKS: dict[str, tuple[str, Callable[[], None]]] = {
+    "analysis": ("analysis", analysis.run),
+    "english": ("English sentiment", english.run),
+    "spanish": ("Spanish sentiment", spanish.run),
+    "redaction": ("redaction", redaction.run),
+    "sync": ("sync", sync.run),
+    "openrosa": ("OpenRosa", openrosa.run),
+    "rerun": ("rerun", rerun.run),
+    "forms": ("resident form", forms.run),
+    "aggregates": ("sum() and count() over a repeat", aggregates.run),
+    "summary": ("summary", summary.run),
+    "demo_load": ("demo load", demo_load.run),
+    "explore": ("testimony list and exports", explore.run),
+    "export_jobs": ("exports prepared in the background", export_jobs.run),
+}
+
+
+def main(names: Sequence[str] = ()) -> None:
+    """Run the benchmarks named (every one when none is) one after the other."""
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        raise SystemExit(f"no benchmark {', '.join(unknown)}; there are: {', '.join(BENCHMARKS)}")
+    for name in names or BENCHMARKS:
+        _measured(*BENCHMARKS[name])
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
