@@ -136,7 +136,8 @@ def _figures(survey: Survey, limits: dict[str, int], exports: bool) -> tuple[dic
     from sqlalchemy import select, text
 
     from survey.extensions import db
-    from survey.models import Site
+    from survey.models import Site, Testimonial
+    from survey.services.blindness import Blindfold
     from survey.services.explore import ExploreFilters, list_testimonies
     from survey.services.export_files import csv_lines, write_xlsx
     from survey.services.exports import prepare_export, response_rows
@@ -148,6 +149,9 @@ def _figures(survey: Survey, limits: dict[str, int], exports: bool) -> tuple[dic
         return list_testimonies(survey, filters, page=number, **limits)
 
     site = db.session.scalars(select(Site.id).order_by(Site.id)).first()
+    # A coder in an agreement round of 50 testimonies, the machine's tags hidden from them.
+    round_items = db.session.scalars(select(Testimonial.id).order_by(Testimonial.id.desc()).limit(50))
+    blind = Blindfold(None, dict.fromkeys(round_items, True))
     themed = ExploreFilters(theme="safety", sentiment="negative", sort="confidence")
     figures = {
         "SELECT count(*)": _best(ROUNDS, bare),
@@ -160,6 +164,12 @@ def _figures(survey: Survey, limits: dict[str, int], exports: bool) -> tuple[dic
         "list, theme + sentiment, by confidence": _best(ROUNDS, lambda: page(themed)),
         "list, surest tags first": _best(ROUNDS, lambda: page(ExploreFilters(sort="confidence"))),
         "list, review queue (least certain first)": _best(ROUNDS, lambda: page(ExploreFilters(sort="least_certain"))),
+        "list, surest tags first, coding blind": _best(
+            ROUNDS, lambda: page(ExploreFilters(sort="confidence", blindfold=blind))
+        ),
+        "list, review queue, coding blind": _best(
+            ROUNDS, lambda: page(ExploreFilters(sort="least_certain", blindfold=blind))
+        ),
         "list, search": _best(ROUNDS, lambda: page(ExploreFilters(search="clinic"))),
     }
     db.session.rollback()

@@ -314,8 +314,8 @@ def _sort_key(filters: ExploreFilters) -> tuple[SQLColumnExpression[Any], bool]:
         return func.coalesce(Testimonial.polarity, literal_column(UNSCORED_AFTER_POSITIVE)), True
     if filters.sort == "confidence" and filters.theme:
         return BEST_TAG.confidence, True  # joined by matching(), read in order from its index
-    if filters.sort in ("confidence", "least_certain") and not filters.theme and not filters.blindfold.hidden_machine:
-        return _stored_order(filters.sort)
+    if filters.sort in ("confidence", "least_certain") and not filters.theme:
+        return _stored_order(filters.sort, filters.blindfold)
     if filters.sort == "confidence":
         return _surest_seen(filters), True
     if filters.sort == "least_certain":
@@ -323,12 +323,18 @@ def _sort_key(filters: ExploreFilters) -> tuple[SQLColumnExpression[Any], bool]:
     return Response.submitted_at, True
 
 
-def _stored_order(sort: str) -> tuple[SQLColumnExpression[Any], bool]:
+def _stored_order(sort: str, blindfold: Blindfold) -> tuple[SQLColumnExpression[Any], bool]:
     """The order by tags kept on each testimony (survey.models.tag_rule.list_orders), read from its index:
-    it holds the tags that count, which are those a person sees unless they code some testimonies blind."""
-    if sort == "confidence":
-        return Testimonial.top_confidence, True
-    return Testimonial.review_order, False
+    it holds the tags that count, which are those a person sees. A person coding some testimonies blind
+    sees other tags on those alone, so only theirs are worked out from the tags."""
+    stored, descending = (
+        (Testimonial.top_confidence, True) if sort == "confidence" else (Testimonial.review_order, False)
+    )
+    if not blindfold.hidden_machine:
+        return stored, descending
+    seen = ExploreFilters(sort=sort, blindfold=blindfold)
+    worked_out = _surest_seen(seen) if sort == "confidence" else _least_certain_seen(seen)
+    return case((Testimonial.id.in_(list(blindfold.hidden_machine)), worked_out), else_=stored), descending
 
 
 def _surest_seen(filters: ExploreFilters) -> ColumnElement[Any]:
@@ -381,15 +387,46 @@ def list_testimonies(
     if not enough(query, min_group):
         return TestimonyPage(withheld=True)
     page = max(1, page)
-    found = list(
-        db.session.scalars(
-            ordered(query, filters)
-            .options(selectinload(Testimonial.tags), selectinload(Testimonial.response).selectinload(Response.site))
-            .offset((page - 1) * per_page)
-            .limit(per_page + 1)
-        )
-    )
+    loaded = (selectinload(Testimonial.tags), selectinload(Testimonial.response).selectinload(Response.site))
+    offset = (page - 1) * per_page
+    if _sorted_apart(filters):
+        ids = _page_sorted_apart(query, filters, offset, per_page + 1)
+        by_id = {
+            t.id: t for t in db.session.scalars(select(Testimonial).where(Testimonial.id.in_(ids)).options(*loaded))
+        }
+        found = [by_id[i] for i in ids]
+    else:
+        found = list(db.session.scalars(ordered(query, filters).options(*loaded).offset(offset).limit(per_page + 1)))
     return TestimonyPage(False, found[:per_page], page, len(found) > per_page)
+
+
+def _sorted_apart(filters: ExploreFilters) -> bool:
+    """Whether the list is sorted by tags for a person who codes some testimonies blind (by no theme)."""
+    return (
+        filters.sort in ("confidence", "least_certain") and not filters.theme and bool(filters.blindfold.hidden_machine)
+    )
+
+
+def _page_sorted_apart(query: Select[Any], filters: ExploreFilters, offset: int, limit: int) -> list[int]:
+    """The ids of a page sorted by tags for a person coding some testimonies blind: the other testimonies
+    in the order kept on them, read from its index as far as the page; the few they code blind in the
+    order of the tags they see, worked out; the two merged. Sorting every testimony by an expression
+    that mixes the two would read them all."""
+    covered = list(filters.blindfold.hidden_machine)
+    stored, descending = _stored_order(filters.sort, NO_BLINDFOLD)
+    blind = ExploreFilters(sort=filters.sort, blindfold=filters.blindfold)
+    worked_out = _surest_seen(blind) if filters.sort == "confidence" else _least_certain_seen(blind)
+
+    def first(part: Select[Any], key: SQLColumnExpression[Any]) -> list[Any]:
+        by = (key.desc(), Testimonial.id.desc()) if descending else (key.asc(), Testimonial.id.asc())
+        return list(db.session.execute(part.with_only_columns(key, Testimonial.id).order_by(*by).limit(offset + limit)))
+
+    rows = [
+        *first(query.where(Testimonial.id.not_in(covered)), stored),
+        *first(query.where(Testimonial.id.in_(covered)), worked_out),
+    ]
+    rows.sort(key=lambda row: (row[0], row[1]), reverse=descending)  # as ordered(): ties by id, the same way
+    return [row[1] for row in rows[offset : offset + limit]]
 
 
 def neighbours(

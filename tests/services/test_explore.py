@@ -359,3 +359,23 @@ def test_a_person_coding_blind_sees_the_orders_by_the_machine_s_tags_of_their_te
     listed = _listed(mixed, sort=sort, blindfold=blindfold)
     assert listed == _recomputed(sort, blindfold, items)
     assert listed != _listed(mixed, sort=sort)  # the people's decisions on them would tell
+
+
+@pytest.mark.parametrize("sort", ["confidence", "least_certain"])
+def test_a_person_coding_blind_pages_through_the_same_order_with_the_same_neighbours(mixed, db, sort):
+    """Their page is merged from the stored order and the order worked out for their testimonies:
+    pages of any size follow one another, and previous and next agree with the pages."""
+    items = db.session.scalars(select(Testimonial).order_by(Testimonial.id)).all()
+    blindfold = Blindfold(None, {items[0].id: True, items[4].id: False, items[7].id: True, items[12].id: True})
+    whole = _recomputed(sort, blindfold, items)
+    filters = ExploreFilters(sort=sort, blindfold=blindfold)
+    for size in (1, 4, 5):
+        paged, number, more = [], 1, True
+        while more:
+            page = list_testimonies(mixed.survey, filters, page=number, min_group=5, per_page=size)
+            paged += [item.id for item in page.items]
+            number, more = number + 1, page.has_next
+        assert paged == whole
+    for place, testimony_id in enumerate(whole):
+        found = neighbours(mixed.survey, db.session.get(Testimonial, testimony_id), filters, min_group=5)
+        assert found == (whole[place - 1] if place else None, whole[place + 1] if place + 1 < len(whole) else None)
