@@ -20,6 +20,7 @@ from survey.extensions import db
 from survey.models import Device, Site, SubmissionConflict, Survey, SurveyVersion, User
 from survey.models.base import table_of
 from survey.questionnaire.messages import AnswerError
+from survey.services.planner import analyse_young_tables
 from survey.services.records import (
     NOT_STORED,
     Identified,
@@ -66,6 +67,7 @@ def ingest_batch(
     for start in range(0, len(records), MAX_BATCH):
         chunk = records[start : start + MAX_BATCH]
         results += _ingest(chunk, _Batch(user, device, source, language, _versions_named_in(chunk), sites))
+    analyse_young_tables()
     return results
 
 

@@ -346,3 +346,29 @@ def test_a_queue_file_longer_than_a_batch_is_stored_batch_after_batch(example_su
     assert results[15].receipt_code == results[3].receipt_code
     assert seen["statements"] <= 3 * STATEMENTS_A_BATCH
     assert db.session.scalar(select(func.count()).select_from(Response)) == 24
+
+
+def test_a_young_table_s_statistics_follow_it_as_batches_fill_it_on_postgresql(app, example_survey, db, monkeypatch):
+    """Statistics gathered on nearly empty tables make PostgreSQL plan each insert's checks as for an
+    empty table: once a young table has grown past them, the next batch gathers them again."""
+    if not _on_postgresql(app):
+        pytest.skip("PostgreSQL's planner statistics (set TEST_DATABASE_URL); SQLite gathers none itself")
+    from sqlalchemy import text
+
+    import survey.services.planner as planner
+
+    def planned_rows() -> float:
+        return db.session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'response'"))
+
+    db.session.execute(text("ANALYZE response"))
+    db.session.commit()
+    version = example_survey.version
+    ingest([record(version=version) for _ in range(12)])
+    db.session.commit()
+    db.session.execute(text("SELECT pg_stat_force_next_flush()"))  # counters reach the catalogue now, not in a second
+    db.session.commit()
+    assert planned_rows() < 12
+    monkeypatch.setattr(planner, "MIN_GROWTH", 10)
+    ingest([record(version=version)])
+    db.session.commit()
+    assert planned_rows() == 13
