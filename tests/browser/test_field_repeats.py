@@ -9,6 +9,8 @@ from survey.extensions import db
 from survey.models import Answer
 from survey.services.surveys import import_survey
 from tests.browser.field_kit import count, responses, tablet_page
+from tests.web.test_nested_repeats import FAMILIES
+from tests.web.test_openrosa_repeats import STORED
 from tests.web.test_repeats import COUNTED, HOUSEHOLD
 
 
@@ -102,3 +104,33 @@ def test_a_repeat_count_makes_as_many_instances_as_the_number_typed(browser, ser
         ("child_age", "", 1, "9"),
         ("child_age", "", 2, "5"),
     ]
+
+
+def test_children_inside_each_woman_are_asked_in_her_instance_and_stored_with_her_number(browser, server, field_app):
+    with field_app.app_context():
+        import_survey(FAMILIES, publish=True)
+        db.session.commit()
+    with tablet_page(browser, server) as tablet:
+        tablet.context.set_offline(True)
+        start(tablet, "families")
+        tablet.locator("#fq-village-input").fill("Alto")
+        tablet.get_by_role("button", name="Next").click()
+        tablet.locator("#fq-woman_name\\.1-input").fill("Ana")
+        tablet.locator("#fq-child_name\\.1\\.1-input").fill("Leo")
+        tablet.locator("[data-repeat-add=woman]").click()
+        tablet.locator("#fq-woman_name\\.2-input").fill("Eva")
+        tablet.locator("#fq-child_name\\.2\\.1-input").fill("Mia")
+        tablet.locator("[data-repeat-add='child.2']").click()
+        expect(tablet.locator("[data-instance-key='child.2'] .instance-legend")).to_have_text(["Child 1", "Child 2"])
+        tablet.get_by_role("button", name="Next").click()
+        expect(tablet.locator("[data-error-list]")).to_contain_text("Woman 2 › Child 2: This question needs an answer.")
+        tablet.locator("#fq-child_name\\.2\\.2-input").fill("Noa")
+        tablet.get_by_role("button", name="Next").click()
+        expect(tablet.locator("[data-review-instance]")).to_have_text(
+            ["Woman 1", "Woman 1 › Child 1", "Woman 2", "Woman 2 › Child 1", "Woman 2 › Child 2"]
+        )
+        tablet.get_by_role("button", name="Finish the interview").click()
+        tablet.get_by_role("button", name="Back to the list").click()
+        tablet.context.set_offline(False)
+        expect(count(tablet, "sent")).to_have_text("1")
+    assert stored_rows(field_app) == STORED
