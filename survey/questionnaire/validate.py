@@ -31,6 +31,7 @@ __all__ = [
     "AnswerShapeError",
     "instance_path",
     "instances_key",
+    "is_answer_shape",
     "split_instances_key",
     "top_instances",
     "typed_instances",
@@ -52,6 +53,15 @@ def _as_string(value: object) -> str:
     if isinstance(value, dict):
         raise AnswerShapeError
     return str(value).strip()
+
+
+def is_answer_shape(value: object) -> bool:
+    """Say whether a value can be an answer: text, a number, a yes/no, nothing, or a list of choices."""
+    try:
+        _as_string(value)
+    except AnswerShapeError:
+        return False
+    return True
 
 
 def validate_answers(

@@ -17,6 +17,7 @@ from survey.questionnaire.media_types import MediaType
 from survey.questionnaire.messages import ANSWER_MESSAGES, N_, SITE, AnswerError, echoed
 from survey.questionnaire.validate import validate_answers, validate_instances
 from survey.services.answers import describe_answer_errors
+from survey.services.record_repeats import REPEAT_MESSAGES, REPEATS, read_repeats
 from survey.services.submissions import Submission
 
 CLOCK_SKEW = timedelta(days=1)  # tablets' clocks drift; a finish time further ahead is refused
@@ -34,11 +35,12 @@ NO_FILE = "no_file"
 IN_REPEAT = "in_repeat"
 INSTANCE_COUNT = "instance_count"
 FILE_CARRYING_SOURCES = frozenset({"openrosa"})  # a multipart submission brings its files beside the answers
-# An XForm instance holds each repeat instance under its own element; a JSON record or a queue file
-# has one answer per name.
+# An XForm instance holds each repeat instance under its own element, read into "instances"; a JSON
+# record or a queue file carries them under "repeats" (see record_repeats).
 INSTANCE_CARRYING_SOURCES = frozenset({"openrosa"})
 RECORD_MESSAGES: Mapping[str, str] = {
     **ANSWER_MESSAGES,
+    **REPEAT_MESSAGES,
     NOT_AN_OBJECT: N_("must be an object"),
     NOT_A_UUID: N_("must be a UUID made on the device"),
     NOT_ANSWERS: N_("must be an object of answers by question name"),
@@ -58,7 +60,7 @@ RECORD_MESSAGES: Mapping[str, str] = {
     UNPUBLISHED: N_("version '%(version)s' of survey '%(survey)s' was never published"),
     NUL_IN_RECORD: N_("holds a NUL character, which cannot be stored"),
     NO_FILE: N_("is answered with a photo or recording, which a record cannot carry: answer it on the web form"),
-    IN_REPEAT: N_("belongs to a repeat, which a record cannot carry yet: answer the survey on the web form"),
+    IN_REPEAT: N_("belongs to a repeat: send it in its instance, under repeats"),
     INSTANCE_COUNT: N_(
         "instances sent: %(sent)s, where the form asks for %(made)s: none was stored, so that none is lost"
     ),
@@ -240,7 +242,7 @@ def _miscounted(
     """The repeats, by instances_key, whose instances sent are not as many as the form's rules make.
 
     The web form shows as many instances as a repeat_count makes, so validate_instances drops one
-    beyond it and makes up one it lacks; an ODK client makes them as its XForm says, so a
+    beyond it and makes up one it lacks; an ODK client or the field app makes them as the form says, so a
     disagreement means an instance filled by other rules, and keeping part of it would lose answers.
     A repeat that does not apply has none: a client that sends it along anyway (Enketo unless told
     to leave out what is not relevant) has emptied its instances, and dropping them loses nothing.
@@ -288,7 +290,7 @@ def judge(
                 "answer": echoed(str(raw[question.name])),
             }
             errors[bind] = AnswerError(BIND_MISMATCH, params)
-    # A record has one answer per name: a repeat's instances would be lost but one, so none is taken.
+    # The answers hold one answer per name: a repeat's instances would be lost but one, so none is taken.
     repeated = {r.name for r in definition.repeats.values()} | {
         q.name for r in definition.repeats.values() for q in r.questions
     }
@@ -296,12 +298,18 @@ def judge(
     carries_instances = source in INSTANCE_CARRYING_SOURCES
     if "instances" in record and not carries_instances:
         errors["instances"] = AnswerError(IN_REPEAT)
+    sent: dict[str, Any] = {}
+    if carries_instances:
+        sent = record.get("instances") or {}
+    elif REPEATS in record:
+        sent, shape = read_repeats(definition, record[REPEATS])
+        errors |= shape
     if errors:
         return invalid(record_uuid, errors, language)
-    sent = (record.get("instances") or {}) if carries_instances else {}
     answers, problems = validate_answers(definition, raw, language, known_sites=sites, typed=sent)
     instances: dict[str, list[dict[str, object]]] = {}
-    if carries_instances and definition.repeats:
+    # A record without repeats is judged as before they could be sent: its instances are not checked.
+    if (carries_instances or REPEATS in record) and definition.repeats:
         instances, wrong = validate_instances(definition, raw, sent, language, count_limit=MAX_MADE)
         problems |= wrong | _miscounted(sent, instances)
     # a file's name without the file would be an answer that was lost: refuse it rather than keep half

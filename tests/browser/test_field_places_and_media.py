@@ -10,7 +10,6 @@ from survey.models import Response
 from survey.services.surveys import import_survey
 from tests.browser.field_kit import count, open_field_app, tablet_page
 from tests.web.test_media import DEFINITION as VOICES
-from tests.web.test_repeats import HOUSEHOLD
 
 PLACES = {
     "form_id": "clinic-visit",
@@ -64,15 +63,3 @@ def test_a_survey_with_photos_or_recordings_is_offered_as_its_web_form(browser, 
         offered = tablet.locator("[data-survey-on-web=voices]")
         expect(offered).to_contain_text("cannot keep offline")
         expect(offered.get_by_role("link", name="Voices")).to_have_attribute("href", "/s/voices")
-
-
-def test_a_survey_with_repeats_is_offered_as_its_web_form_saying_why(browser, server, field_app):
-    with field_app.app_context():
-        import_survey(HOUSEHOLD, publish=True)
-        db.session.commit()
-    with tablet_page(browser, server) as tablet:
-        open_field_app(tablet, server.url)
-        expect(tablet.locator("[data-survey=household]")).to_have_count(0)
-        offered = tablet.locator("[data-survey-on-web=household]")
-        expect(offered).to_contain_text("a repeat")
-        expect(offered.get_by_role("link", name="Household")).to_have_attribute("href", "/s/household")

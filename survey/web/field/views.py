@@ -29,6 +29,7 @@ SHELL_FILES = (
     "js/geopoint.js",
     "js/field/store.js",
     "js/field/questionnaire.js",
+    "js/field/instances.js",
     "js/field/screens.js",
     "js/field/sync.js",
     "js/field/review.js",

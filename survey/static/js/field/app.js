@@ -238,15 +238,10 @@
     return survey ? Q.pick(survey.definition.title, this.config.lang, survey.definition.default_language) : slug;
   };
 
-  // A question's label in the interface's language, to name what the server refused.
+  // A question's label in the interface's language (in an instance, with its title), to name what the server refused.
   App.prototype.questionLabel = function (record, name) {
     var survey = this.surveys.filter(function (s) { return s.slug === record.survey; })[0];
-    if (!survey) {
-      return name;
-    }
-    var form = Q.compile(survey.definition);
-    var q = form.byName[name];
-    return q ? Q.pick(q.item.label, this.config.lang, form.fallback) : name;
+    return survey ? global.VocesInstances.describe(Q.compile(survey.definition), name, this.config.lang, this.strings) : name;
   };
 
   // What tells two interviews of the same survey, site and minute apart: their number and first answers.
@@ -281,12 +276,9 @@
     });
   }
 
-  // Why a survey is filled in on the web form rather than here: files, or repeats; '' when it is not.
+  // Why a survey is filled in on the web form rather than here: files; '' when it is not.
   App.prototype.onWebOnly = function (survey) {
     var items = survey.definition.questions || [];
-    if (asksFor(items, ['repeat'])) {
-      return this.strings.repeatsOnWeb;
-    }
     return asksFor(items, MEDIA_TYPES) ? this.strings.mediaOnWeb : '';  // the offline queue carries text, not files
   };
 

@@ -6,7 +6,9 @@
  *
  * The record is saved as the field worker types (and when the page is hidden), with the screen
  * it is on, so that a reload or a closed browser finds it where it was left. Its UUID is made
- * here, at the start, and never changes.
+ * here, at the start, and never changes. A repeat's instances are kept in record.repeats
+ * (instances.js): "Add another" and "Remove" change them, and a repeat_count makes as many as the
+ * answer says while it is typed.
  */
 (function (global) {
   'use strict';
@@ -14,6 +16,7 @@
   var Q = global.VocesQuestionnaire;
   var S = global.VocesScreens;
   var Store = global.VocesStore;
+  var I = global.VocesInstances;
   var SETUP = 'setup';
   var REVIEW = 'review';
 
@@ -54,6 +57,7 @@
     self.screen.addEventListener('input', function (event) { self.update(event); });
     self.screen.addEventListener('change', function (event) { self.update(event); });
     self.screen.addEventListener('submit', function (event) { event.preventDefault(); self.next(); });
+    self.screen.addEventListener('click', function (event) { self.changeInstances(event); });
     global.addEventListener('pagehide', function () { self.flush(); });
     document.addEventListener('visibilitychange', function () {
       if (document.visibilityState === 'hidden') {
@@ -73,7 +77,7 @@
     });
     var record = {
       uuid: newUuid(), status: 'draft', user: this.app.user, survey: survey.slug, version: survey.version,
-      language: this.app.lang, site: '', mode: '', consent: '', answers: answers, screen: SETUP,
+      language: this.app.lang, site: '', mode: '', consent: '', answers: answers, repeats: {}, screen: SETUP,
       started_at: now, created_at: now
     };
     // A number the field worker can say aloud and find again: the tablet's own count of interviews.
@@ -90,6 +94,7 @@
         return false;
       }
       self.record = record;
+      record.repeats = record.repeats || {};  // a draft kept before the app took repeats
       self.form = Q.compile(survey.definition);
       return Store.setSetting('openDraft', record.uuid).then(function () {
         self.show(record.screen || SETUP);
@@ -103,7 +108,15 @@
     if (this.form.siteQuestion) {
       answers[this.form.siteQuestion.name] = this.record.site;
     }
-    return Q.resolve(this.form, answers);
+    return Q.resolve(this.form, answers, undefined, this.record.repeats);
+  };
+
+  Interview.prototype.context = function (state) {
+    var record = this.record;
+    return {
+      form: this.form, language: record.language, strings: this.app.strings, answers: record.answers,
+      repeats: record.repeats, state: state
+    };
   };
 
   Interview.prototype.active = function (state) {
@@ -132,8 +145,7 @@
         self.show(screen);
       }));
     } else {
-      var ctx = { form: this.form, language: this.record.language, strings: this.app.strings, answers: this.record.answers };
-      this.screen.appendChild(S.render(ctx, this.current));
+      this.screen.appendChild(S.render(this.context(state), this.current));
       S.refresh(this.screen, this.form, state);
     }
     this.find('[data-error-summary]').hidden = true;
@@ -183,13 +195,60 @@
       state = this.state();  // nothing to read: the review only shows answers
     } else {
       for (var round = 0; round < 3; round++) {
-        Object.assign(this.record.answers, S.read(this.screen));
+        this.keep(S.read(this.screen));
         state = this.state();
-        if (!S.refresh(this.screen, this.form, state)) {
+        var redrawn = this.redraw(state);
+        if (!S.refresh(this.screen, this.form, state) && !redrawn) {
           break;
         }
       }
       this.liveCheck(state, event);
+    }
+    this.updateNav(state);
+    this.save();
+  };
+
+  Interview.prototype.keep = function (typed) {
+    var self = this;
+    Object.keys(typed).forEach(function (key) { I.setAnswer(self.form, self.record, key, typed[key]); });
+  };
+
+  // Draw again the repeats whose instances changed in number (a repeat_count typed), keeping the focus.
+  Interview.prototype.redraw = function (state) {
+    var focused = document.activeElement && document.activeElement.id;
+    if (!S.redraw(this.screen, this.context(state))) {
+      return false;
+    }
+    var again = focused && document.getElementById(focused);
+    if (again && document.activeElement !== again) {
+      again.focus();
+    }
+    return true;
+  };
+
+  // "Add another" and "Remove": change the instances kept, draw them again, and say where the field worker is.
+  Interview.prototype.changeInstances = function (event) {
+    var add = event.target.closest('[data-repeat-add]');
+    var remove = event.target.closest('[data-repeat-remove]');
+    if (!add && !remove) {
+      return;
+    }
+    this.keep(S.read(this.screen));
+    var key = (add || remove).getAttribute(add ? 'data-repeat-add' : 'data-repeat-remove');
+    if (add) {
+      I.addInstance(this.form, this.record.repeats, key);
+    } else {
+      I.removeInstance(this.form, this.record.repeats, key, Number(remove.getAttribute('data-instance-number')));
+    }
+    var state = this.state();
+    S.redraw(this.screen, this.context(state));
+    S.refresh(this.screen, this.form, state);
+    var section = this.screen.querySelector('[data-repeat-key="' + key + '"]');
+    var instances = section ? section.querySelectorAll('[data-instance-key="' + key + '"]') : [];
+    var last = instances.length ? instances[instances.length - 1] : null;
+    var target = add && last ? last.querySelector('input:not([disabled]), textarea') : section && section.querySelector('[data-repeat-add]');
+    if (target) {
+      target.focus();
     }
     this.updateNav(state);
     this.save();
@@ -203,11 +262,20 @@
       var name = node.getAttribute('data-q');
       var shownError = node.classList.contains('has-error');
       var changed = event && event.type === 'change' && node.contains(event.target);
-      if (shownError || (changed && state.values[name] !== '')) {
-        problems[name] = Q.problem(self.form, self.form.byName[name], state, self.record.language, self.app.strings);
+      var scope = self.scopeOf(node, state);
+      if (scope && (shownError || (changed && scope.values[I.splitKey(name).name] !== ''))) {
+        problems[name] = Q.problem(self.form, self.form.byName[I.splitKey(name).name], scope, self.record.language, self.app.strings);
       }
     });
     S.showProblems(self.screen, problems);
+  };
+
+  Interview.prototype.scopeOf = function (node, state) {
+    var instance = node.closest('[data-instance-key]');
+    if (!instance) {
+      return state;
+    }
+    return (state.instances[instance.getAttribute('data-instance-key')] || [])[Number(instance.getAttribute('data-instance')) - 1] || null;
   };
 
   Interview.prototype.updateNav = function (state) {
@@ -248,16 +316,21 @@
         problems[q.name] = message;
       }
     });
-    return problems;
+    return Object.assign(problems, I.problems(self.form, screen.repeats, state, self.record.language, self.app.strings));
   };
 
   Interview.prototype.report = function (problems) {
+    var self = this;
     var list = this.find('[data-error-list]');
     var summary = this.find('[data-error-summary]');
     list.textContent = '';
     Object.keys(problems).forEach(function (name) {
       var target = name.indexOf('setup-') === 0 ? name : 'fq-' + name;
-      list.appendChild(S.el('li', {}, [S.el('a', { href: '#' + target }, [problems[name]])]));
+      var found = I.splitKey(name);
+      var q = self.form.byName[found.name];
+      // In an instance, say which: "Household member 2: This question needs an answer."
+      var where = found.path && q && q.repeat ? I.title(self.form, q.repeat, found.path, self.record.language, self.app.strings) + ': ' : '';
+      list.appendChild(S.el('li', {}, [S.el('a', { href: '#' + target }, [where + problems[name]])]));
     });
     if (this.current === SETUP) {
       this.screen.querySelectorAll('[data-setup]').forEach(function (node) {
@@ -332,6 +405,9 @@
       language: record.language, answers: Q.answersToSend(self.form, state), started_at: record.started_at,
       finished_at: now, consent: consent || null, mode: record.mode || null
     };
+    if (self.form.topRepeats.length) {  // a record of a survey without repeats stays as it was
+      record.payload.repeats = I.repeatsToSend(self.form, state);
+    }
     self.record = null;
     return Store.saveRecord(record).then(function () {
       return Store.setSetting('openDraft', null);
@@ -352,11 +428,10 @@
     var errors = (this.record.result && this.record.result.errors) || {};
     var form = this.form;
     var language = this.record.language;
+    var strings = this.app.strings;
     list.textContent = '';
     Object.keys(errors).forEach(function (name) {
-      var q = form.byName[name];
-      var label = q ? Q.pick(q.item.label, language, form.fallback) : name;
-      list.appendChild(S.el('li', {}, [label + ': ' + errors[name]]));
+      list.appendChild(S.el('li', {}, [I.describe(form, name, language, strings) + ': ' + errors[name]]));
     });
     box.hidden = !Object.keys(errors).length;
   };

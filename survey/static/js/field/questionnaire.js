@@ -1,10 +1,14 @@
 /*
  * A survey definition (as /api/v1/surveys sends it) turned into screens the tablet shows offline:
- * one screen per top-level group, or per question outside a group. Relevance, calculations,
+ * one screen per top-level group, or per question or repeat outside a group. Relevance, calculations,
  * choice filters, constraints and required answers follow survey/questionnaire/logic.py and
  * survey/questionnaire/validate.py, evaluated with window.VocesExpressions; the server checks again.
  *
- * Answers are ODK strings: '' when unanswered, select_multiple choices space-separated.
+ * Answers are ODK strings: '' when unanswered, select_multiple choices space-separated. A repeat's
+ * instances are kept as the sync API takes them (instances.js): a list by repeat name, each instance
+ * an object of answers that holds the instances of a repeat inside it under that repeat's name. As
+ * on the server, an instance is named by its path (2.1: the first inside the outer repeat's second)
+ * and a repeat's instances by instances key (child.2: the children inside the second woman).
  */
 (function (global) {
   'use strict';
@@ -22,6 +26,8 @@
   var TIME_OF_DAY = new RegExp('^' + TIME + '$');
   var DATE_AND_TIME = new RegExp('^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T' + TIME + '$');
   var FEWEST_POINTS = { geotrace: 2, geoshape: 3 };
+  var MARK = '.';  // survey/questionnaire/validate.py: INSTANCE_MARK
+  var MAX_MADE = 1000;  // instances of one repeat, as the sync API takes them (logic.py: MAX_MADE)
 
   // Whether "latitude longitude [altitude [accuracy]]" is a possible point.
   function isPoint(value) {
@@ -49,16 +55,33 @@
     return texts[language] || texts[fallback] || any || '';
   }
 
-  function run(expression, values, current, today) {
+  // scope: {today, position, repeats}: an instance's number for position(..), and the instances
+  // indexed-repeat(), sum() and count() read; a state is one.
+  function run(expression, values, current, scope) {
+    var options = { current: current, today: scope && scope.today };
+    if (scope && scope.position) {
+      options.position = scope.position;
+    }
+    if (scope && scope.repeats) {
+      options.repeats = scope.repeats;
+    }
     try {
-      return E.evaluate(expression, values, { current: current, today: today });
+      return E.evaluate(expression, values, options);
     } catch (error) {
       return '';  // as on the server: an expression that fails at run time counts as empty
     }
   }
 
-  function holds(expression, values, today) {
-    return !expression || E.truthy(run(expression, values, '', today));
+  function holds(expression, values, scope) {
+    return !expression || E.truthy(run(expression, values, '', scope));
+  }
+
+  function instancePath(parent, position) {
+    return parent ? parent + MARK + position : String(position);
+  }
+
+  function instancesKey(repeat, parent) {
+    return parent ? repeat + MARK + parent : repeat;
   }
 
   function asAnswer(result) {
@@ -91,67 +114,87 @@
   // The definition once over: questions in order with the groups around them, and the screens.
   function compile(definition) {
     var lists = definition.choices || {};
+    // questions: those asked once; a repeat's are its own. A screen lists the questions asked once
+    // on it and the repeats not inside another that it shows.
     var form = {
       definition: definition, fallback: definition.default_language || 'en',
-      questions: [], byName: {}, groups: {}, screens: []
+      questions: [], byName: {}, groups: {}, screens: [], repeats: {}, topRepeats: []
     };
-    function walk(items, path, screen) {
+    function walk(items, path, screen, repeat) {
       items.forEach(function (item) {
         if (item.type === 'group') {
           form.groups[item.name] = { item: item, path: path.slice() };
-          var inner = screen || { name: item.name, group: item, questions: [] };
-          walk(item.questions || [], path.concat(item.name), inner);
+          var inner = screen || { name: item.name, group: item, questions: [], repeats: [] };
+          walk(item.questions || [], path.concat(item.name), inner, repeat);
           if (!screen) {
             form.screens.push(inner);
           }
           return;
         }
+        if (item.type === 'repeat') {  // its questions keep the groups around it, as on the server
+          var own = { name: item.name, item: item, groups: path.slice(), parent: repeat ? repeat.name : null, questions: [], nested: [] };
+          form.repeats[item.name] = own;
+          (repeat ? repeat.nested : form.topRepeats).push(own);
+          var where = screen || { name: item.name, group: null, questions: [], repeats: [] };
+          if (!repeat) {
+            where.repeats.push(own);
+          }
+          walk(item.questions || [], path, where, own);
+          if (!screen) {
+            form.screens.push(where);
+          }
+          return;
+        }
         var question = {
-          name: item.name, type: item.type, item: item, groups: path.slice(),
+          name: item.name, type: item.type, item: item, groups: path.slice(), repeat: repeat ? repeat.name : null,
           choices: choicesOf(item, lists), filter: item.choice_filter ? filterExpression(item.choice_filter) : '',
           default: item.default === undefined || item.default === null ? '' : String(item.default)
         };
-        form.questions.push(question);
         form.byName[item.name] = question;
+        if (repeat) {
+          repeat.questions.push(question);
+          return;
+        }
+        form.questions.push(question);
         if (screen) {
           screen.questions.push(question);
         } else if (item.type !== 'calculate' && item.type !== 'site') {
-          form.screens.push({ name: item.name, group: null, questions: [question] });
+          form.screens.push({ name: item.name, group: null, questions: [question], repeats: [] });
         }
       });
     }
-    walk(definition.questions || [], [], null);
+    walk(definition.questions || [], [], null, null);
     form.siteQuestion = form.questions.filter(function (q) { return q.type === 'site'; })[0] || null;
     form.consentQuestion = form.questions.filter(function (q) { return q.item.bind === 'consent'; })[0] || null;
     return form;
   }
 
-  function groupApplies(form, name, values, today) {
+  function groupApplies(form, name, values, scope) {
     var group = form.groups[name];
     return group.path.concat([name]).every(function (g) {
-      return holds(form.groups[g].item.relevant, values, today);
+      return holds(form.groups[g].item.relevant, values, scope);
     });
   }
 
-  // Relevance and value of every question, repeated until nothing changes (form_logic.resolve_form).
-  function resolve(form, answers, today) {
-    var values = {};
+  // Relevance and value of these questions, the others' values given, repeated until nothing
+  // changes (logic.py: _settle); the state is the scope its expressions were evaluated in.
+  function settle(form, questions, outside, answers, scope) {
+    var values = Object.assign({}, outside);
     var relevant = {};
-    form.questions.forEach(function (q) { values[q.name] = ''; });
-    for (var pass = 0; pass <= form.questions.length; pass++) {
+    for (var pass = 0; pass <= questions.length; pass++) {
       var changed = false;
-      form.questions.forEach(function (q) {
+      questions.forEach(function (q) {
         var applies = q.groups.concat([null]).every(function (g) {
-          return holds(g === null ? q.item.relevant : form.groups[g].item.relevant, values, today);
+          return holds(g === null ? q.item.relevant : form.groups[g].item.relevant, values, scope);
         });
         relevant[q.name] = applies;
         var value = '';
         if (applies && q.type === 'calculate') {
-          value = asAnswer(run(q.item.calculation, values, '', today));
+          value = asAnswer(run(q.item.calculation, values, '', scope));
         } else if (applies && q.item.read_only) {
           value = q.default;
         } else if (applies && q.type !== 'note') {
-          value = String(answers[q.name] || '');
+          value = String(answers[q.name] === undefined || answers[q.name] === null ? '' : answers[q.name]);
         }
         if (values[q.name] !== value) {
           values[q.name] = value;
@@ -162,7 +205,100 @@
         break;
       }
     }
-    return { values: values, relevant: relevant, today: today };
+    return { values: values, relevant: relevant, today: scope.today, position: scope.position, repeats: scope.repeats };
+  }
+
+  // The instances kept for a repeat in a container (the repeats, or an outer instance): a repeat
+  // not yet touched opens with one instance, as ODK and the web form open it, unless a count fixes it.
+  function madeIn(repeat, container) {
+    var made = container && container[repeat.name];
+    if (Array.isArray(made)) {
+      return made;
+    }
+    return repeat.item.repeat_count ? [] : [{}];
+  }
+
+  // What was typed in each instance: every question of the repeat, '' when unanswered (validate.py: typed_instances).
+  function typedInstances(repeat, made) {
+    return made.map(function (instance) {
+      var typed = {};
+      repeat.questions.forEach(function (q) {
+        var value = instance && instance[q.name];
+        typed[q.name] = value === undefined || value === null ? '' : String(value);
+      });
+      return typed;
+    });
+  }
+
+  // None if the repeat does not apply, what its repeat_count says, else as many as made (logic.py: instance_count).
+  function instanceCount(form, repeat, around, made) {
+    var scope = { today: around.today };
+    var conditions = repeat.groups.map(function (g) { return form.groups[g].item.relevant; }).concat([repeat.item.relevant]);
+    if (!conditions.every(function (c) { return holds(c, around.values, scope); })) {
+      return 0;
+    }
+    if (!repeat.item.repeat_count) {
+      return Math.min(made, MAX_MADE);
+    }
+    var count = run('number(' + repeat.item.repeat_count + ')', around.values, '', scope);
+    return typeof count !== 'number' || isNaN(count) || count < 0 ? 0 : Math.floor(Math.min(count, MAX_MADE));
+  }
+
+  function fitted(repeat, typed, count) {
+    var blank = typedInstances(repeat, [{}])[0];
+    var instances = typed.slice(0, count);
+    while (instances.length < count) {
+      instances.push(Object.assign({}, blank));
+    }
+    return instances;
+  }
+
+  // Each instance's state, by instances key (validate.py: validate_instances), into state.instances;
+  // state.applies says, by instances key, whether the repeat applies there.
+  function resolveInstances(form, state, repeat, around, parent, inScope, made) {
+    var key = instancesKey(repeat.name, parent);
+    var count = instanceCount(form, repeat, around, made.length);
+    state.applies[key] = count > 0 || instanceCount(form, repeat, around, 1) > 0;
+    var instances = fitted(repeat, typedInstances(repeat, made), count);
+    state.instances[key] = instances.map(function (typed, index) {
+      var path = instancePath(parent, index + 1);
+      var given = made[index] || {};
+      var repeats = Object.assign({}, inScope);
+      repeats[repeat.name] = instances;
+      repeat.nested.forEach(function (inner) { repeats[inner.name] = typedInstances(inner, madeIn(inner, given)); });
+      var scope = { today: around.today, position: index + 1, repeats: repeats };
+      var own = settle(form, repeat.questions, around.values, typed, scope);
+      own.key = key;
+      own.path = path;
+      repeat.nested.forEach(function (inner) {
+        resolveInstances(form, state, inner, own, path, repeats, madeIn(inner, given));
+      });
+      return own;
+    });
+  }
+
+  // Relevance and value of every question (logic.py: resolve_form), and of each instance's;
+  // repeats holds the instances kept, as instances.js keeps them.
+  function resolve(form, answers, today, repeats) {
+    var outside = {};
+    Object.keys(form.byName).concat(Object.keys(form.repeats)).forEach(function (name) { outside[name] = ''; });
+    var top = {};
+    form.topRepeats.forEach(function (r) { top[r.name] = typedInstances(r, madeIn(r, repeats)); });
+    var state = settle(form, form.questions, outside, answers, { today: today, position: null, repeats: top });
+    // The server reads the instances sent, which are as many as apply: read those, once settled.
+    var fit = {};
+    form.topRepeats.forEach(function (r) {
+      fit[r.name] = fitted(r, top[r.name], instanceCount(form, r, state, top[r.name].length));
+    });
+    if (form.topRepeats.length) {
+      state = settle(form, form.questions, outside, answers, { today: today, position: null, repeats: fit });
+    }
+    state.instances = {};
+    state.applies = {};
+    form.topRepeats.forEach(function (r) {
+      resolveInstances(form, state, r, state, '', fit, madeIn(r, repeats));
+    });
+    return state;
   }
 
   function shown(q) {
@@ -170,13 +306,14 @@
   }
 
   function screenApplies(form, screen, state) {
-    if (screen.group && !groupApplies(form, screen.group.name, state.values, state.today)) {
+    if (screen.group && !groupApplies(form, screen.group.name, state.values, state)) {
       return false;
     }
-    return screen.questions.some(function (q) { return shown(q) && state.relevant[q.name]; });
+    return screen.questions.some(function (q) { return shown(q) && state.relevant[q.name]; }) ||
+      screen.repeats.some(function (r) { return state.applies[r.name]; });
   }
 
-  function allowedChoices(q, values, today) {
+  function allowedChoices(q, values, scope) {
     if (!q.filter) {
       return q.choices;
     }
@@ -189,7 +326,7 @@
       var columns = Object.assign({}, blank);
       columns[CHOICE_PREFIX + 'name'] = c.name;
       Object.keys(c.columns).forEach(function (k) { columns[CHOICE_PREFIX + k] = c.columns[k]; });
-      return holds(q.filter, Object.assign({}, values, columns), today);
+      return holds(q.filter, Object.assign({}, values, columns), scope);
     });
   }
 
@@ -198,7 +335,7 @@
   }
 
   function typeProblem(q, value, state, strings) {
-    var allowed = allowedChoices(q, state.values, state.today).map(function (c) { return c.name; });
+    var allowed = allowedChoices(q, state.values, state).map(function (c) { return c.name; });
     switch (q.type) {
       case 'select_one':
         return allowed.indexOf(value) >= 0 ? '' : strings.notChoice;
@@ -236,7 +373,7 @@
   // Whether a question needs an answer now: always, or when its required expression holds.
   function requiredNow(q, state) {
     var required = q.item.required;
-    return typeof required === 'string' ? E.truthy(run(required, state.values, '', state.today)) : Boolean(required);
+    return typeof required === 'string' ? E.truthy(run(required, state.values, '', state)) : Boolean(required);
   }
 
   // What is wrong with one question's answer, in the interview's language; '' when nothing is.
@@ -249,16 +386,17 @@
       return requiredNow(q, state) ? (pick(q.item.required_message, language, form.fallback) || strings.required) : '';
     }
     var wrong = typeProblem(q, value, state, strings);
-    if (!wrong && q.item.constraint && !E.truthy(run(q.item.constraint, state.values, value, state.today))) {
+    if (!wrong && q.item.constraint && !E.truthy(run(q.item.constraint, state.values, value, state))) {
       wrong = pick(q.item.constraint_message, language, form.fallback) || strings.notAllowed;
     }
     return wrong;
   }
 
   // The answers to send: relevant, stored, non-empty (a calculation is worked out again on the server).
-  function answersToSend(form, state) {
+  // questions: those asked once, else a repeat's in one instance's state.
+  function answersToSend(form, state, questions) {
     var answers = {};
-    form.questions.forEach(function (q) {
+    (questions || form.questions).forEach(function (q) {
       if (state.relevant[q.name] && q.type !== 'note' && q.type !== 'calculate' && state.values[q.name] !== '') {
         answers[q.name] = state.values[q.name];
       }
@@ -268,6 +406,10 @@
 
   global.VocesQuestionnaire = {
     ACKNOWLEDGED: ACKNOWLEDGED,
+    MARK: MARK,
+    instancePath: instancePath,
+    instancesKey: instancesKey,
+    madeIn: madeIn,
     pick: pick,
     format: format,
     compile: compile,

@@ -2,11 +2,16 @@
  * The questions of one screen as HTML, read back as answers, shown and hidden as answers change.
  * The markup follows the resident form's (templates/_macros/forms.html) so that voces.css and
  * screen readers treat both alike: a label or legend, the hint, the error, then the input.
+ *
+ * A question in a repeat instance is named by its path, as the server names it (member_name.2):
+ * its data-q, its input's name and its id say so, and the instance around it (data-instance-key,
+ * data-instance) says which state its relevance and outputs are read in.
  */
 (function (global) {
   'use strict';
 
   var Q = global.VocesQuestionnaire;
+  var I = global.VocesInstances;
 
   function el(tag, attributes, children) {
     var node = document.createElement(tag);
@@ -67,9 +72,15 @@
       ? trimmed.replace(symbol, '.') : value;
   }
 
-  function inputFor(ctx, q, id, described) {
-    var value = q.item.read_only ? q.default : (ctx.answers[q.name] || '');
-    var common = { id: id, name: q.name, 'aria-describedby': described, disabled: Boolean(q.item.read_only) };
+  // The answer kept for a question where it is asked: asked once, or in the instance `where` is.
+  function given(q, where) {
+    var value = q.item.read_only ? q.default : where.answers[q.name];
+    return value === undefined || value === null ? '' : String(value);
+  }
+
+  function inputFor(ctx, q, id, described, where) {
+    var value = given(q, where);
+    var common = { id: id, name: where.key(q), 'aria-describedby': described, disabled: Boolean(q.item.read_only) };
     if (q.type === 'text') {
       var multiline = (q.item.appearance || '').split(/\s+/).indexOf('multiline') >= 0;
       var input = el(multiline ? 'textarea' : 'input', Object.assign(common, {
@@ -123,13 +134,13 @@
     return el('span', {}, [button, status]);
   }
 
-  function choicesFor(ctx, q, id, described) {
-    var chosen = (q.item.read_only ? q.default : (ctx.answers[q.name] || '')).split(/\s+/);
+  function choicesFor(ctx, q, id, described, where) {
+    var chosen = given(q, where).split(/\s+/);
     var type = q.type === 'select_one' ? 'radio' : 'checkbox';
     return el('div', { class: 'choices' }, q.choices.map(function (choice, index) {
       var choiceId = id + '-' + index;
       var input = el('input', {
-        type: type, id: choiceId, name: q.name, value: choice.name,
+        type: type, id: choiceId, name: where.key(q), value: choice.name,
         'aria-describedby': described, disabled: Boolean(q.item.read_only)
       });
       input.checked = chosen.indexOf(choice.name) >= 0;
@@ -139,55 +150,133 @@
     }));
   }
 
-  function questionNode(ctx, q) {
+  function questionNode(ctx, q, where) {
     if (!Q.shown(q)) {
       return null;
     }
-    var id = 'fq-' + q.name;
+    var key = where.key(q);
+    var id = 'fq-' + key;
     var hint = text(ctx, q.item.hint);
     var hintNode = hint ? el('p', { class: 'hint', id: id + '-hint' }, [withOutputs(hint)]) : null;
     if (q.type === 'note') {
-      return el('div', { class: 'field note', 'data-q': q.name }, [
+      return el('div', { class: 'field note', 'data-q': key }, [
         el('p', { class: 'note-text' }, [withOutputs(text(ctx, q.item.label))]), hintNode
       ]);
     }
     var described = (hint ? id + '-hint ' : '') + id + '-error';
     var error = el('p', { class: 'error-message', id: id + '-error', hidden: true });
     if (q.type === 'select_one' || q.type === 'select_multiple') {
-      return el('fieldset', { class: 'field field-choice', id: id, 'data-q': q.name }, [
-        heading(ctx, q, 'legend'), hintNode, error, choicesFor(ctx, q, id, described)
+      return el('fieldset', { class: 'field field-choice', id: id, 'data-q': key }, [
+        heading(ctx, q, 'legend'), hintNode, error, choicesFor(ctx, q, id, described, where)
       ]);
     }
     if (q.type === 'acknowledge') {
       var box = el('input', {
-        type: 'checkbox', id: id + '-input', name: q.name, value: Q.ACKNOWLEDGED,
+        type: 'checkbox', id: id + '-input', name: key, value: Q.ACKNOWLEDGED,
         'aria-describedby': described, disabled: Boolean(q.item.read_only)
       });
-      box.checked = (q.item.read_only ? q.default : ctx.answers[q.name]) === Q.ACKNOWLEDGED;
-      return el('div', { class: 'field', id: id, 'data-q': q.name }, [
+      box.checked = given(q, where) === Q.ACKNOWLEDGED;
+      return el('div', { class: 'field', id: id, 'data-q': key }, [
         hintNode, error, el('div', { class: 'field-check' }, [box, heading(ctx, q, 'label', id + '-input')])
       ]);
     }
-    return el('div', { class: 'field', id: id, 'data-q': q.name }, [
-      heading(ctx, q, 'label', id + '-input'), hintNode, error, inputFor(ctx, q, id + '-input', described)
+    return el('div', { class: 'field', id: id, 'data-q': key }, [
+      heading(ctx, q, 'label', id + '-input'), hintNode, error, inputFor(ctx, q, id + '-input', described, where)
     ]);
   }
 
-  function groupNode(ctx, group, nested) {
+  // Where questions are asked: once (their answers in ctx.answers), or in the instance at a path.
+  function once(ctx) {
+    return { path: '', answers: ctx.answers, key: function (q) { return q.name; } };
+  }
+
+  function inInstance(ctx, repeat, path) {
+    var kept = I.instanceAt(ctx.form, ctx.repeats, repeat.name, path, false) || {};
+    return { path: path, answers: kept, key: function (q) { return q.name + Q.MARK + path; } };
+  }
+
+  function itemNodes(ctx, items, where) {
+    return (items || []).map(function (item) {
+      if (item.type === 'group') {
+        return groupNode(ctx, item, true, where);
+      }
+      if (item.type === 'repeat') {
+        return repeatNode(ctx, ctx.form.repeats[item.name], where.path);
+      }
+      return questionNode(ctx, ctx.form.byName[item.name], where);
+    });
+  }
+
+  function groupNode(ctx, group, nested, where) {
     var label = text(ctx, group.label);
     var hint = text(ctx, group.hint);
-    var children = (group.questions || []).map(function (item) {
-      return item.type === 'group' ? groupNode(ctx, item, true) : questionNode(ctx, ctx.form.byName[item.name]);
-    });
     var head = label ? el(nested ? 'h3' : 'h2', { class: 'group-legend' }, [withOutputs(label)]) : null;
     return el('section', { class: 'group', 'data-group': group.name }, [
       head, hint ? el('p', { class: 'hint' }, [withOutputs(hint)]) : null
-    ].concat(children));
+    ].concat(itemNodes(ctx, group.questions, where)));
   }
 
-  // The screen's questions; ctx = {form, language, strings, answers}.
+  // A repeat's instances inside the instance at parent ('' outside any), numbered, each with its
+  // questions and "Remove", then "Add another"; a repeat_count fixes how many, and neither is offered.
+  function repeatNode(ctx, repeat, parent) {
+    var key = Q.instancesKey(repeat.name, parent);
+    var states = ctx.state.instances[key] || [];
+    var fixed = Boolean(repeat.item.repeat_count);
+    var hint = text(ctx, repeat.item.hint);
+    var section = el('section', { class: 'group repeat', 'data-repeat': repeat.name, 'data-repeat-key': key, 'data-made': String(states.length) }, [
+      el(parent ? 'h3' : 'h2', { class: 'group-legend' }, [withOutputs(text(ctx, repeat.item.label) || repeat.name)]),
+      hint ? el('p', { class: 'hint' }, [withOutputs(hint)]) : null,
+      fixed && !states.length ? el('p', { class: 'hint' }, [ctx.strings.countedInstances]) : null
+    ]);
+    states.forEach(function (own, index) {
+      var title = I.title(ctx.form, repeat.name, String(index + 1), ctx.language, ctx.strings);
+      var remove = fixed ? null : el('button', {
+        type: 'button', class: 'link-button', 'data-repeat-remove': key, 'data-instance-number': String(index + 1)
+      }, [Q.format(ctx.strings.removeInstance, { title: title })]);
+      section.appendChild(el('fieldset', {
+        class: 'repeat-instance', 'data-instance-key': key, 'data-instance': String(index + 1)
+      }, [el('legend', { class: 'instance-legend' }, [title])].concat(
+        itemNodes(ctx, repeat.item.questions, inInstance(ctx, repeat, own.path)), [remove])));
+    });
+    if (!fixed) {
+      section.appendChild(el('button', { type: 'button', class: 'button', 'data-repeat-add': key }, [ctx.strings.addInstance]));
+    }
+    return section;
+  }
+
+  // The screen's questions; ctx = {form, language, strings, answers, repeats, state}.
   function render(ctx, screen) {
-    return screen.group ? groupNode(ctx, screen.group, false) : questionNode(ctx, screen.questions[0]);
+    if (screen.group) {
+      return groupNode(ctx, screen.group, false, once(ctx));
+    }
+    return screen.questions.length ? questionNode(ctx, screen.questions[0], once(ctx)) : repeatNode(ctx, screen.repeats[0], '');
+  }
+
+  // The sections of repeats whose instances are no longer as many as shown, drawn again (the
+  // outermost only: one drawn again holds those inside it); true when one was.
+  function redraw(container, ctx) {
+    var redrawn = false;
+    container.querySelectorAll('[data-repeat-key]').forEach(function (section) {
+      var key = section.getAttribute('data-repeat-key');
+      var made = (ctx.state.instances[key] || []).length;
+      if (!container.contains(section) || String(made) === section.getAttribute('data-made')) {
+        return;
+      }
+      var found = I.splitKey(key);
+      section.replaceWith(repeatNode(ctx, ctx.form.repeats[found.name], found.path));
+      redrawn = true;
+    });
+    return redrawn;
+  }
+
+  // The state a node's expressions are read in: its instance's, or the form's; null for an instance gone.
+  function scopeOf(node, state) {
+    var instance = node.closest('[data-instance-key]');
+    if (!instance) {
+      return state;
+    }
+    var states = state.instances[instance.getAttribute('data-instance-key')] || [];
+    return states[Number(instance.getAttribute('data-instance')) - 1] || null;
   }
 
   // What the field worker chose or typed on this screen, as ODK strings by question name.
@@ -216,18 +305,25 @@
   function refresh(container, form, state) {
     var unticked = false;
     container.querySelectorAll('[data-output]').forEach(function (node) {
-      node.textContent = state.values[node.getAttribute('data-output')] || '';
+      var scope = scopeOf(node, state);
+      node.textContent = (scope && scope.values[node.getAttribute('data-output')]) || '';
     });
     container.querySelectorAll('[data-group]').forEach(function (node) {
-      node.hidden = !Q.groupApplies(form, node.getAttribute('data-group'), state.values, state.today);
+      var scope = scopeOf(node, state);
+      node.hidden = !scope || !Q.groupApplies(form, node.getAttribute('data-group'), scope.values, scope);
+    });
+    container.querySelectorAll('[data-repeat-key]').forEach(function (node) {
+      var scope = scopeOf(node, state);
+      node.hidden = !scope || !state.applies[node.getAttribute('data-repeat-key')];
     });
     container.querySelectorAll('[data-q]').forEach(function (node) {
-      var q = form.byName[node.getAttribute('data-q')];
-      node.hidden = !state.relevant[q.name];
-      if (!q.filter) {
+      var q = form.byName[I.splitKey(node.getAttribute('data-q')).name];
+      var scope = scopeOf(node, state);
+      node.hidden = !scope || !scope.relevant[q.name];
+      if (!q.filter || !scope) {
         return;
       }
-      var allowed = Q.allowedChoices(q, state.values, state.today).map(function (c) { return c.name; });
+      var allowed = Q.allowedChoices(q, scope.values, scope).map(function (c) { return c.name; });
       node.querySelectorAll('[data-choice]').forEach(function (choice) {
         var keep = allowed.indexOf(choice.getAttribute('data-choice')) >= 0;
         var input = choice.querySelector('input');
@@ -267,5 +363,7 @@
     return first;
   }
 
-  global.VocesScreens = { el: el, decimalSymbol: decimalSymbol, render: render, read: read, refresh: refresh, showProblems: showProblems };
+  global.VocesScreens = {
+    el: el, decimalSymbol: decimalSymbol, render: render, redraw: redraw, read: read, refresh: refresh, showProblems: showProblems
+  };
 })(window);
