@@ -308,8 +308,7 @@ def judge(
         return invalid(record_uuid, errors, language)
     answers, problems = validate_answers(definition, raw, language, known_sites=sites, typed=sent)
     instances: dict[str, list[dict[str, object]]] = {}
-    # A record without repeats is judged as before they could be sent: its instances are not checked.
-    if (carries_instances or REPEATS in record) and definition.repeats:
+    if definition.repeats:  # a record that sends no instances is judged as one that sends none
         instances, wrong = validate_instances(definition, raw, sent, language, count_limit=MAX_MADE)
         problems |= wrong | _miscounted(sent, instances)
     # a file's name without the file would be an answer that was lost: refuse it rather than keep half

@@ -168,11 +168,17 @@ def test_a_question_of_a_repeat_among_the_answers_is_refused_saying_where_it_goe
     assert result["errors"] == {"woman_name": "pertenece a una repetición: envíela en su instancia, bajo repeats"}
 
 
-def test_a_record_without_repeats_for_a_survey_with_repeats_is_judged_as_before(client, token):
+def test_a_record_without_repeats_is_judged_as_one_that_sent_no_instance(client, token):
     sent = record("families", {"village": "Alto"}, None)
     del sent["repeats"]
     [result] = send(client, token, sent)
     assert result["status"] == "created" and rows_of(result["uuid"]) == [("village", "", 0, "Alto", None)]
+    counted = record("counted", {"size": "2"}, None)
+    del counted["repeats"]  # a client that knows nothing of repeats cannot leave out the two the form asks for
+    [result] = send(client, token, counted)
+    assert result["errors"] == {
+        "child": "instances sent: 0, where the form asks for 2: none was stored, so that none is lost"
+    }
 
 
 def test_a_queue_file_s_instances_are_stored_too(token):
