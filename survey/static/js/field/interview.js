@@ -54,8 +54,8 @@
     self.find('[data-back]').addEventListener('click', function () { self.back(); });
     self.find('[data-finish]').addEventListener('click', function () { self.finish(); });
     self.find('[data-leave]').addEventListener('click', function () { self.leave(); });
-    self.screen.addEventListener('input', function (event) { self.update(event); });
-    self.screen.addEventListener('change', function (event) { self.update(event); });
+    self.screen.addEventListener('input', function () { self.update(); });
+    self.screen.addEventListener('change', function () { self.update(); });
     self.screen.addEventListener('submit', function (event) { event.preventDefault(); self.next(); });
     self.screen.addEventListener('click', function (event) { self.changeInstances(event); });
     global.addEventListener('pagehide', function () { self.flush(); });
@@ -186,7 +186,7 @@
     });
   };
 
-  Interview.prototype.update = function (event) {
+  Interview.prototype.update = function () {
     var state;
     if (this.current === SETUP) {
       this.readSetup();
@@ -202,7 +202,7 @@
           break;
         }
       }
-      this.liveCheck(state, event);
+      this.liveCheck(state);
     }
     this.updateNav(state);
     this.save();
@@ -254,16 +254,16 @@
     this.save();
   };
 
-  // Say at once when a changed answer breaks a rule; clear a message as soon as it is put right.
-  Interview.prototype.liveCheck = function (state, event) {
+  // A message shown by Next follows the answer as it is corrected, and goes as soon as it is right.
+  // None appears before Next: one drawn on the blur of the tap on Next would move the button from
+  // under the finger and the tap would miss (ODK Collect and GOV.UK forms check on moving on, too).
+  Interview.prototype.liveCheck = function (state) {
     var self = this;
     var problems = {};
-    self.screen.querySelectorAll('[data-q]').forEach(function (node) {
+    self.screen.querySelectorAll('[data-q].has-error').forEach(function (node) {
       var name = node.getAttribute('data-q');
-      var shownError = node.classList.contains('has-error');
-      var changed = event && event.type === 'change' && node.contains(event.target);
       var scope = self.scopeOf(node, state);
-      if (scope && (shownError || (changed && scope.values[I.splitKey(name).name] !== ''))) {
+      if (scope) {
         problems[name] = Q.problem(self.form, self.form.byName[I.splitKey(name).name], scope, self.record.language, self.app.strings);
       }
     });
@@ -350,7 +350,7 @@
   };
 
   Interview.prototype.move = function (step, check) {
-    this.update(null);
+    this.update();
     var state = this.state();
     var active = this.active(state);
     if (this.current === REVIEW) {
@@ -382,7 +382,7 @@
 
   Interview.prototype.finish = function () {
     var self = this;
-    self.update(null);
+    self.update();
     var state = self.state();
     var active = self.active(state);
     for (var i = 0; i < active.length; i++) {
