@@ -9,6 +9,7 @@ from survey.extensions import db
 from survey.models import Answer
 from survey.services.surveys import import_survey
 from tests.browser.field_kit import count, responses, tablet_page
+from tests.web.test_api_repeats import HOMES, PLOTS
 from tests.web.test_nested_repeats import FAMILIES
 from tests.web.test_openrosa_repeats import STORED
 from tests.web.test_repeats import COUNTED, HOUSEHOLD
@@ -46,7 +47,6 @@ def test_a_household_of_two_filled_offline_is_sent_when_signal_returns_and_store
         tablet.get_by_role("button", name="Add another").click()
         expect(tablet.locator("#fq-member_name\\.2-input")).to_be_focused()
         tablet.locator("#fq-member_age\\.2-input").fill("130")
-        tablet.keyboard.press("Tab")  # the answer is checked as it is left
         next_screen.click()  # member 2 has no name and is too old: each error says which member
         summary = tablet.locator("[data-error-list]")
         expect(summary).to_contain_text("Household member 2: This question needs an answer.")
@@ -134,3 +134,90 @@ def test_children_inside_each_woman_are_asked_in_her_instance_and_stored_with_he
         tablet.context.set_offline(False)
         expect(count(tablet, "sent")).to_have_text("1")
     assert stored_rows(field_app) == STORED
+
+
+def test_members_asked_inside_the_groups_of_the_home_screen_follow_the_groups_relevance(browser, server, field_app):
+    with field_app.app_context():
+        import_survey(HOMES, publish=True)
+        db.session.commit()
+    with tablet_page(browser, server) as tablet:
+        tablet.context.set_offline(True)
+        start(tablet, "homes")
+        members = tablet.locator("[data-repeat=member]")
+        expect(tablet.locator("[data-group=home] > h2")).to_have_text("The home")  # one screen for the group
+        expect(members).to_be_hidden()  # inside a group that does not apply yet
+        tablet.locator("#fq-village-input").fill("Alto")
+        tablet.locator("#fq-shared").get_by_label("Yes").check()
+        expect(members).to_be_visible()
+        expect(tablet.locator(".instance-legend")).to_have_text(["Member 1"])
+        tablet.locator("#fq-member_name\\.1-input").fill("Ana")
+        job = tablet.locator("#fq-member_job\\.1-input")
+        expect(job).to_be_hidden()
+        tablet.locator("#fq-member_age\\.1-input").fill("40")
+        expect(tablet.locator("label[for='fq-member_job.1-input']")).to_contain_text("What does Ana do in Alto?")
+        tablet.get_by_role("button", name="Add another").click()
+        tablet.locator("#fq-member_name\\.2-input").fill("Leo")
+        tablet.locator("#fq-member_age\\.2-input").fill("9")
+        expect(tablet.locator("#fq-member_job\\.2-input")).to_be_hidden()  # a group inside the instance, per member
+        tablet.get_by_role("button", name="Next").click()
+        expect(tablet.locator("[data-error-list]")).to_have_text("Member 1: This question needs an answer.")
+        job.fill("Farmer")
+        tablet.locator("#fq-shared").get_by_label("No").check()
+        expect(members).to_be_hidden()
+        tablet.locator("#fq-shared").get_by_label("Yes").check()  # the members typed are still there
+        expect(tablet.locator("#fq-member_name\\.2-input")).to_have_value("Leo")
+        tablet.get_by_role("button", name="Next").click()
+        expect(tablet.locator("#fq-remarks-input")).to_be_visible()
+        tablet.get_by_role("button", name="Next").click()
+        expect(tablet.locator("[data-review-instance]")).to_have_text(["Member 1", "Member 2"])
+        tablet.get_by_role("button", name="Finish the interview").click()
+        tablet.get_by_role("button", name="Back to the list").click()
+        tablet.context.set_offline(False)
+        expect(count(tablet, "sent")).to_have_text("1")
+    assert stored_rows(field_app) == [
+        ("member_age", "", 1, "40"),
+        ("member_age", "", 2, "9"),
+        ("member_job", "", 1, "Farmer"),
+        ("member_name", "", 1, "Ana"),
+        ("member_name", "", 2, "Leo"),
+        ("shared", "", 0, "yes"),
+        ("village", "", 0, "Alto"),
+    ]
+
+
+def test_each_plot_offers_the_crops_of_the_kind_chosen_in_that_plot(browser, server, field_app):
+    with field_app.app_context():
+        import_survey(PLOTS, publish=True)
+        db.session.commit()
+    with tablet_page(browser, server) as tablet:
+        tablet.context.set_offline(True)
+        start(tablet, "plots")
+        first, second = tablet.locator("#fq-plot_crop\\.1"), tablet.locator("#fq-plot_crop\\.2")
+        expect(first.locator(".choice:visible")).to_have_count(0)  # no kind chosen: no crop fits
+        tablet.locator("#fq-plot_kind\\.1").get_by_label("Food crop").check()
+        expect(first.locator(".choice:visible")).to_have_text(["Maize", "Yuca"])
+        first.get_by_label("Yuca").check()
+        tablet.get_by_role("button", name="Add another").click()
+        tablet.locator("#fq-plot_kind\\.2").get_by_label("Cash crop").check()
+        expect(second.locator(".choice:visible")).to_have_text(["Cacao", "Coffee"])
+        expect(first.locator(".choice:visible")).to_have_text(["Maize", "Yuca"])  # plot 1 keeps its own kind
+        second.get_by_label("Cacao").check()
+        tablet.locator("#fq-plot_kind\\.1").get_by_label("Cash crop").check()
+        expect(first.locator(".choice:visible")).to_have_text(["Cacao", "Coffee"])
+        expect(first.get_by_label("Yuca", exact=True)).not_to_be_checked()  # no longer fits its plot
+        expect(second.get_by_label("Cacao")).to_be_checked()
+        tablet.get_by_role("button", name="Next").click()
+        expect(tablet.locator("[data-error-list]")).to_have_text("Plot 1: This question needs an answer.")
+        first.get_by_label("Coffee").check()
+        tablet.get_by_role("button", name="Next").click()
+        expect(tablet.locator("[data-review='plot_crop.1'] .review-answer")).to_have_text("Coffee")
+        tablet.get_by_role("button", name="Finish the interview").click()
+        tablet.get_by_role("button", name="Back to the list").click()
+        tablet.context.set_offline(False)
+        expect(count(tablet, "sent")).to_have_text("1")
+    assert stored_rows(field_app) == [
+        ("plot_crop", "", 1, "coffee"),
+        ("plot_crop", "", 2, "cacao"),
+        ("plot_kind", "", 1, "cash"),
+        ("plot_kind", "", 2, "cash"),
+    ]

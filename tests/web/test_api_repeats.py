@@ -28,6 +28,89 @@ FAMILY = {
         {"woman_name": "Eva", "child": [{"child_name": "Mia"}, {"child_name": "Noa"}]},
     ]
 }
+YES_NO = [{"name": "yes", "label": "Yes"}, {"name": "no", "label": "No"}]
+HOMES = {
+    "form_id": "homes",
+    "title": "Homes",
+    "choices": {"yes_no": YES_NO},
+    "questions": [
+        {
+            "name": "home",
+            "type": "group",
+            "label": "The home",
+            "questions": [
+                {"name": "village", "type": "text", "label": "Village"},
+                {"name": "shared", "type": "select_one", "choices": "yes_no", "label": "Does anyone else live here?"},
+                {
+                    "name": "people",
+                    "type": "group",
+                    "label": "Who lives here",
+                    "relevant": "${shared} = 'yes'",
+                    "questions": [
+                        {
+                            "name": "member",
+                            "type": "repeat",
+                            "label": "Member",
+                            "questions": [
+                                {"name": "member_name", "type": "text", "label": "Name", "required": True},
+                                {"name": "member_age", "type": "integer", "label": "Age"},
+                                {
+                                    "name": "work",
+                                    "type": "group",
+                                    "label": "Work",
+                                    "relevant": "${member_age} >= 18",
+                                    "questions": [
+                                        {
+                                            "name": "member_job",
+                                            "type": "text",
+                                            "label": "What does ${member_name} do in ${village}?",
+                                            "required": True,
+                                        }
+                                    ],
+                                },
+                            ],
+                        }
+                    ],
+                },
+            ],
+        },
+        {"name": "remarks", "type": "text", "label": "Remarks"},
+    ],
+}
+
+
+PLOTS = {
+    "form_id": "plots",
+    "title": "Plots",
+    "choices": {
+        "kinds": [{"name": "food", "label": "Food crop"}, {"name": "cash", "label": "Cash crop"}],
+        "crops": [
+            {"name": "maize", "label": "Maize", "kind": "food"},
+            {"name": "yuca", "label": "Yuca", "kind": "food"},
+            {"name": "cacao", "label": "Cacao", "kind": "cash"},
+            {"name": "coffee", "label": "Coffee", "kind": "cash"},
+        ],
+    },
+    "questions": [
+        {
+            "name": "plot",
+            "type": "repeat",
+            "label": "Plot",
+            "questions": [
+                {"name": "plot_kind", "type": "select_one", "choices": "kinds", "label": "Kind of crop"},
+                {
+                    "name": "plot_crop",
+                    "type": "select_one",
+                    "choices": "crops",
+                    "choice_filter": "kind=${plot_kind}",
+                    "label": "Crop",
+                    "required": True,
+                },
+            ],
+        }
+    ],
+}
+
 TYPED_ON_THE_WEB = {"r_woman": "2", "r_child.1": "1", "r_child.2": "2", "q_village": "Alto"}
 TYPED_ON_THE_WEB |= {"q_woman_name.1": "Ana", "q_woman_name.2": "Eva", "q_child_name.1.1": "Leo"}
 TYPED_ON_THE_WEB |= {"q_child_name.2.1": "Mia", "q_child_name.2.2": "Noa"}
@@ -35,7 +118,7 @@ TYPED_ON_THE_WEB |= {"q_child_name.2.1": "Mia", "q_child_name.2.2": "Noa"}
 
 @pytest.fixture
 def token(make_user, db):
-    for survey in (FAMILIES, COUNTED, MEMBERS, WOMEN):
+    for survey in (FAMILIES, COUNTED, MEMBERS, WOMEN, HOMES, PLOTS):
         VERSIONS[survey["form_id"]] = import_survey(survey, publish=True).version
     _, token = register_device(make_user(Role.FIELD_WORKER), "tablet 1")
     db.session.commit()
@@ -186,3 +269,26 @@ def test_a_queue_file_s_instances_are_stored_too(token):
     [result] = import_queue_file(json.dumps({"records": [sent]}).encode())
     assert result.status == "created", result
     assert [row[:4] for row in rows_of(str(sent["uuid"]))] == STORED
+
+
+def test_members_inside_a_group_that_does_not_apply_are_refused_and_asked_when_it_does(client, token):
+    members = {"member": [{"member_name": "Ana", "member_age": "40", "member_job": "Farmer"}]}
+    [refused] = send(client, token, record("homes", {"village": "Alto", "shared": "no"}, members))
+    assert refused["errors"]["member"].startswith("instances sent: 1, where the form asks for 0")
+    [alone] = send(client, token, record("homes", {"village": "Alto", "shared": "no"}, {"member": []}))
+    assert alone["status"] == "created", alone
+    [shared] = send(client, token, record("homes", {"village": "Alto", "shared": "yes"}, members))
+    assert shared["status"] == "created", shared
+    assert [row[:4] for row in rows_of(shared["uuid"]) if row[2]] == [
+        ("member_age", "", 1, "40"),
+        ("member_job", "", 1, "Farmer"),
+        ("member_name", "", 1, "Ana"),
+    ]
+
+
+def test_a_crop_is_checked_against_the_kind_chosen_in_its_own_plot(client, token):
+    plots = [{"plot_kind": "food", "plot_crop": "yuca"}, {"plot_kind": "cash", "plot_crop": "yuca"}]
+    [result] = send(client, token, record("plots", {}, {"plot": plots}))
+    assert result["status"] == "invalid" and list(result["errors"]) == ["plot_crop.2"]
+    plots[1]["plot_crop"] = "cacao"
+    assert send(client, token, record("plots", {}, {"plot": plots}))[0]["status"] == "created"

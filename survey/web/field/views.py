@@ -31,6 +31,7 @@ SHELL_FILES = (
     "js/field/questionnaire.js",
     "js/field/instances.js",
     "js/field/screens.js",
+    "js/field/instance-controls.js",
     "js/field/sync.js",
     "js/field/review.js",
     "js/field/interview.js",

@@ -8,7 +8,7 @@
  * it is on, so that a reload or a closed browser finds it where it was left. Its UUID is made
  * here, at the start, and never changes. A repeat's instances are kept in record.repeats
  * (instances.js): "Add another" and "Remove" change them, and a repeat_count makes as many as the
- * answer says while it is typed.
+ * answer says while it is typed (instance-controls.js, whose methods the interview takes in).
  */
 (function (global) {
   'use strict';
@@ -54,8 +54,8 @@
     self.find('[data-back]').addEventListener('click', function () { self.back(); });
     self.find('[data-finish]').addEventListener('click', function () { self.finish(); });
     self.find('[data-leave]').addEventListener('click', function () { self.leave(); });
-    self.screen.addEventListener('input', function (event) { self.update(event); });
-    self.screen.addEventListener('change', function (event) { self.update(event); });
+    self.screen.addEventListener('input', function () { self.update(); });
+    self.screen.addEventListener('change', function () { self.update(); });
     self.screen.addEventListener('submit', function (event) { event.preventDefault(); self.next(); });
     self.screen.addEventListener('click', function (event) { self.changeInstances(event); });
     global.addEventListener('pagehide', function () { self.flush(); });
@@ -65,6 +65,8 @@
       }
     });
   }
+
+  Object.assign(Interview.prototype, global.VocesInstanceControls);
 
   Interview.prototype.start = function (survey) {
     var now = new Date().toISOString();
@@ -186,7 +188,7 @@
     });
   };
 
-  Interview.prototype.update = function (event) {
+  Interview.prototype.update = function () {
     var state;
     if (this.current === SETUP) {
       this.readSetup();
@@ -202,80 +204,26 @@
           break;
         }
       }
-      this.liveCheck(state, event);
+      this.liveCheck(state);
     }
     this.updateNav(state);
     this.save();
   };
 
-  Interview.prototype.keep = function (typed) {
-    var self = this;
-    Object.keys(typed).forEach(function (key) { I.setAnswer(self.form, self.record, key, typed[key]); });
-  };
-
-  // Draw again the repeats whose instances changed in number (a repeat_count typed), keeping the focus.
-  Interview.prototype.redraw = function (state) {
-    var focused = document.activeElement && document.activeElement.id;
-    if (!S.redraw(this.screen, this.context(state))) {
-      return false;
-    }
-    var again = focused && document.getElementById(focused);
-    if (again && document.activeElement !== again) {
-      again.focus();
-    }
-    return true;
-  };
-
-  // "Add another" and "Remove": change the instances kept, draw them again, and say where the field worker is.
-  Interview.prototype.changeInstances = function (event) {
-    var add = event.target.closest('[data-repeat-add]');
-    var remove = event.target.closest('[data-repeat-remove]');
-    if (!add && !remove) {
-      return;
-    }
-    this.keep(S.read(this.screen));
-    var key = (add || remove).getAttribute(add ? 'data-repeat-add' : 'data-repeat-remove');
-    if (add) {
-      I.addInstance(this.form, this.record.repeats, key);
-    } else {
-      I.removeInstance(this.form, this.record.repeats, key, Number(remove.getAttribute('data-instance-number')));
-    }
-    var state = this.state();
-    S.redraw(this.screen, this.context(state));
-    S.refresh(this.screen, this.form, state);
-    var section = this.screen.querySelector('[data-repeat-key="' + key + '"]');
-    var instances = section ? section.querySelectorAll('[data-instance-key="' + key + '"]') : [];
-    var last = instances.length ? instances[instances.length - 1] : null;
-    var target = add && last ? last.querySelector('input:not([disabled]), textarea') : section && section.querySelector('[data-repeat-add]');
-    if (target) {
-      target.focus();
-    }
-    this.updateNav(state);
-    this.save();
-  };
-
-  // Say at once when a changed answer breaks a rule; clear a message as soon as it is put right.
-  Interview.prototype.liveCheck = function (state, event) {
+  // A message shown by Next follows the answer as it is corrected, and goes as soon as it is right.
+  // None appears before Next: one drawn on the blur of the tap on Next would move the button from
+  // under the finger and the tap would miss (ODK Collect and GOV.UK forms check on moving on, too).
+  Interview.prototype.liveCheck = function (state) {
     var self = this;
     var problems = {};
-    self.screen.querySelectorAll('[data-q]').forEach(function (node) {
+    self.screen.querySelectorAll('[data-q].has-error').forEach(function (node) {
       var name = node.getAttribute('data-q');
-      var shownError = node.classList.contains('has-error');
-      var changed = event && event.type === 'change' && node.contains(event.target);
-      var scope = self.scopeOf(node, state);
-      if (scope && (shownError || (changed && scope.values[I.splitKey(name).name] !== ''))) {
+      var scope = S.scopeOf(node, state);
+      if (scope) {
         problems[name] = Q.problem(self.form, self.form.byName[I.splitKey(name).name], scope, self.record.language, self.app.strings);
       }
     });
     S.showProblems(self.screen, problems);
-  };
-
-  Interview.prototype.scopeOf = function (node, state) {
-    var instance = node.closest('[data-instance-key]');
-    if (!instance) {
-      return state;
-    }
-    return (state.instances[instance.getAttribute('data-instance-key')] || [])[Number(instance.getAttribute('data-instance')) - 1] || null;
   };
 
   Interview.prototype.updateNav = function (state) {
@@ -350,7 +298,7 @@
   };
 
   Interview.prototype.move = function (step, check) {
-    this.update(null);
+    this.update();
     var state = this.state();
     var active = this.active(state);
     if (this.current === REVIEW) {
@@ -382,7 +330,7 @@
 
   Interview.prototype.finish = function () {
     var self = this;
-    self.update(null);
+    self.update();
     var state = self.state();
     var active = self.active(state);
     for (var i = 0; i < active.length; i++) {

@@ -364,6 +364,7 @@
   }
 
   global.VocesScreens = {
-    el: el, decimalSymbol: decimalSymbol, render: render, redraw: redraw, read: read, refresh: refresh, showProblems: showProblems
+    el: el, decimalSymbol: decimalSymbol, render: render, redraw: redraw, read: read, refresh: refresh, scopeOf: scopeOf,
+    showProblems: showProblems
   };
 })(window);
