@@ -126,7 +126,9 @@ def build_report(
 ) -> Report:
     """The report of a survey under the summary's filters, with its method and the quotes pinned per theme."""
     summary = summarise_survey(survey, definition, filters, min_group=min_group, block=block, quotes=0)
-    months = [month for month, _ in summary.by_month]
+    # The months the counted responses were sent in: a month merged into the next by the small-group
+    # rule is charted under the later one, but its responses are in the report all the same.
+    months = sorted({month for span in summary.spans.values() for month in span} | {m for m, _ in summary.by_month})
     report = Report(summary, _method(survey, months))
     if not summary.suppressed:
         report.themes = _pinned_by_theme(survey, summary)

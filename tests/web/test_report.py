@@ -295,3 +295,24 @@ def test_the_report_names_its_region_in_spanish(evaluator, make_response):
         make_response(site="tumaco", change_story=STORY.format(n="tumaco"))
     report = evaluator.get(f"{URL}/report?region=CO:Nari%C3%B1o&lang=es").get_data(as_text=True)
     assert "Región: Nariño (CO)" in report
+
+
+def test_the_method_s_dates_include_a_month_merged_into_the_next(evaluator, make_response, db):
+    """Two responses of a month, too few to chart alone, are counted with the next month's: the
+    report still says they were received from their own month."""
+    from datetime import timedelta
+
+    from survey.models import Response
+    from survey.services.rollups import rebuild_rollups
+
+    _stories(make_response)
+    for response in db.session.scalars(select(Response).order_by(Response.id).limit(2)):
+        response.submitted_at = response.submitted_at - timedelta(days=40)
+    db.session.flush()
+    rebuild_rollups()
+    db.session.commit()
+    months = sorted({r.submitted_at.strftime("%Y-%m") for r in db.session.scalars(select(Response))})
+    assert len(months) == 2
+    page = evaluator.get(f"{URL}/report").get_data(as_text=True)
+    assert f"Responses received from {months[0]} to {months[1]}" in page
+    assert "6 responses" in page
