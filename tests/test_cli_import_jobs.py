@@ -44,7 +44,8 @@ def test_with_a_broker_the_command_sends_the_chunks_and_follows_the_workers(
     path = queue_file(tmp_path, [record(version=example_survey.version) for _ in range(5)])
     result = runner.invoke(args=["submissions", "import", str(path), "--chunk", "2"])
     assert result.exit_code == 0, result.output
-    assert "Job 1: 3 chunks of 5 records sent to the workers." in result.output
+    job = db.session.scalars(select(Job)).one()
+    assert f"Job {job.id}: 3 chunks of 5 records sent to the workers." in result.output
     assert "5 created, 0 duplicate" in result.output
     assert sent.count("voces.run_job_chunk") == 3
     assert db.session.scalar(select(func.count()).select_from(Response)) == 5
@@ -58,12 +59,13 @@ def test_a_failed_import_is_resumed_from_the_command_line(runner, example_survey
 
     monkeypatch.setattr("survey.services.import_jobs.ingest_batch", broken)
     result = runner.invoke(args=["submissions", "import", str(path), "--chunk", "2"])
-    assert result.exit_code != 0 and "disk full" in result.output and "--resume 1" in result.output
+    job = db.session.scalars(select(Job)).one()
+    assert result.exit_code != 0 and "disk full" in result.output and f"--resume {job.id}" in result.output
     monkeypatch.undo()
-    result = runner.invoke(args=["submissions", "import", "--resume", "1"])
+    result = runner.invoke(args=["submissions", "import", "--resume", str(job.id)])
     assert result.exit_code == 0, result.output
     assert "4 created, 0 duplicate, 0 conflict, 0 invalid" in result.output
-    assert runner.invoke(args=["submissions", "import", "--resume", "9"]).exit_code != 0
+    assert runner.invoke(args=["submissions", "import", "--resume", str(job.id + 1)]).exit_code != 0
     assert "give the queue file" in runner.invoke(args=["submissions", "import"]).output
 
 

@@ -23,7 +23,7 @@ from survey.services.queue_files import read_queue_file
 from survey.services.records import RecordResult, Status
 from survey.services.sync import MAX_BATCH, ingest_batch
 
-IMPORT_CHUNK = 250  # records a worker stores at once: one batch of the sync API, committed in well under a second
+IMPORT_CHUNK = 250  # records a worker stores and commits at once: a few hundred, within one batch of the sync API
 STATUSES = (Status.CREATED, Status.DUPLICATE, Status.CONFLICT, Status.INVALID)
 
 

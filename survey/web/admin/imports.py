@@ -26,7 +26,9 @@ def import_submissions() -> ResponseReturnValue:
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            job = start_import(upload.read(), language=str(get_locale() or "en"), by=current_user, name=upload.filename)
+            job = start_import(
+                upload.read(), language=str(get_locale() or "en"), by=current_user, name=upload.filename or ""
+            )
         except QueueFileError as error:
             form.file.errors.append(str(error))
         else:
