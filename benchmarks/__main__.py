@@ -17,6 +17,7 @@ from benchmarks import (
     explore,
     export_jobs,
     forms,
+    import_jobs,
     openrosa,
     redaction,
     rerun,
@@ -54,6 +55,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[], None]]] = {
     "demo_load": ("demo load", demo_load.run),
     "explore": ("testimony list and exports", explore.run),
     "export_jobs": ("exports prepared in the background", export_jobs.run),
+    "import_jobs": ("queue files imported as jobs", import_jobs.run),
 }
 
 

@@ -192,7 +192,8 @@ def register_security_headers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the CLI groups: users, surveys, demo, analysis, codebook, submissions, sites, responses; backup, restore."""
-    from survey.cli import analysis_cli, demo_cli, submissions_cli, surveys_cli, users_cli
+    from survey.cli import analysis_cli, demo_cli, surveys_cli, users_cli
+    from survey.submissions_cli import submissions_cli
 
     for group in (users_cli, surveys_cli, demo_cli, analysis_cli, submissions_cli):
         app.cli.add_command(group)

@@ -34,7 +34,6 @@ from survey.services.learning import (
     learn_codebook,
     learn_from_corrections,
 )
-from survey.services.queue_files import QueueFileError, import_queue_file
 from survey.services.sites import SiteImportError, import_sites, list_sites, read_sites_file, site_places
 from survey.services.surveys import (
     SurveyImportError,
@@ -402,30 +401,6 @@ def follow_job(
         raise click.ClickException(f"job {job_id} failed: {job.error}. Resume it with --resume {job_id}")
     if job.status == JobStatus.DONE and job.kind in (JobKind.RERUN, JobKind.RERUN_ALL):
         click.echo(f"Re-analysed {job.total_items} testimonies.")
-
-
-submissions_cli = AppGroup("submissions", help="Records from tablets.")
-
-
-@submissions_cli.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def import_submissions_command(path: str) -> None:
-    """Import a queue file saved on a tablet; records already received are not stored twice."""
-    try:
-        with open(path, "rb") as handle:
-            results = import_queue_file(handle.read())
-    except QueueFileError as error:
-        raise click.ClickException(f"{path}: {error}") from None
-    db.session.commit()
-    counts = {
-        status: sum(r.status == status for r in results) for status in ("created", "duplicate", "conflict", "invalid")
-    }
-    click.echo(", ".join(f"{n} {status}" for status, n in counts.items()))
-    for result in results:
-        if result.status == "invalid":
-            click.echo(
-                f"  invalid {result.uuid or '(no uuid)'}: " + "; ".join(f"{k}: {v}" for k, v in result.errors.items())
-            )
 
 
 sites_cli = AppGroup("sites", help="The communities responses come from.")

@@ -26,6 +26,7 @@ from survey.models import JobKind
 from survey.services import deferred
 from survey.services.engine import current_engine
 from survey.services.export_jobs import join_parts, read_export_chunk, remove_parts, store_export_chunk, write_part
+from survey.services.import_jobs import read_import_chunk, store_import_chunk
 from survey.services.jobs import chunk_kind, fail_job, read_chunk, read_retrain, store_chunk, store_retrain
 from survey.services.testimonies import analyse_pending
 from survey.sqlite import reading_only
@@ -95,6 +96,8 @@ def run_job_chunk(self: Task, chunk_id: int) -> bool:
             return _retrain(chunk_id, worker_name(self))
         if kind == JobKind.EXPORT:
             return _export(chunk_id, worker_name(self))
+        if kind == JobKind.IMPORT:
+            return _import(chunk_id, worker_name(self))
         work = read_chunk(chunk_id)
         db.session.commit()  # analyse outside any transaction: other workers store theirs meanwhile
         if work is None:
@@ -118,6 +121,18 @@ def _retrain(chunk_id: int, worker: str) -> bool:
     model = work.train()
     if not store_retrain(work, model, worker):
         db.session.rollback()
+        return False
+    db.session.commit()
+    return True
+
+
+def _import(chunk_id: int, worker: str) -> bool:
+    work = read_import_chunk(chunk_id)
+    db.session.commit()  # the job shows as running while its first chunk is stored
+    if work is None:
+        return False
+    if not store_import_chunk(work, worker):
+        db.session.rollback()  # another worker stored it first: its results stay
         return False
     db.session.commit()
     return True

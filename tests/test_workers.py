@@ -6,6 +6,7 @@ Without a reachable broker the test is skipped, except under CI, where it fails.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -26,13 +27,14 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select, update
 
 from survey.extensions import db
-from survey.models import JobChunk, Testimonial
+from survey.models import JobChunk, Response, SurveyVersion, Testimonial
 from survey.models.testimonial import PENDING
 from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
 from survey.services.sites import upsert_sites_from_file
 from survey.services.surveys import import_survey, read_survey_file
 from tests import ROOT
 from tests.conftest import form_data
+from tests.web.test_api import record
 
 BROKERS = {
     "redis": os.environ.get("VOCES_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
@@ -276,3 +278,30 @@ def test_a_broker_that_does_not_answer_loses_no_submission(broker_app, caplog):
         assert waiting and all(t.analyser_version == PENDING for t in waiting)  # `analysis rerun` finds them
     logger.removeHandler(caplog.handler)
     assert "could not be sent" in caplog.text
+
+
+def test_two_workers_share_an_import_and_answer_as_one_process_does(
+    broker_app, start_workers, make_app, database_url, tmp_path
+):
+    broker = reachable_broker("redis")
+    app = broker_app(broker)
+    workers = start_workers(broker, app.config["CELERY_QUEUE"], 2)
+    with app.app_context():
+        version = db.session.scalars(select(SurveyVersion.version)).one()
+    records = [record(version=version) for _ in range(9)]
+    path = tmp_path / "queue.json"
+    path.write_text(json.dumps({"records": [*records, record(version=version, language="fr")]}))
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["submissions", "import", str(path), "--chunk", "3"])
+        assert result.exit_code == 0, result.output
+        assert "sent to the workers" in result.output and "10/10 records, 4/4 chunks, 100% done" in result.output
+        assert "9 created, 0 duplicate, 0 conflict, 1 invalid" in result.output
+        done_by = {name.split("@")[0] for name in db.session.scalars(select(JobChunk.done_by))}
+        assert done_by and done_by <= set(workers)
+
+    here = make_app("testing", SQLALCHEMY_DATABASE_URI=database_url)  # no broker: the chunks run in this process
+    with here.app_context():
+        result = here.test_cli_runner().invoke(args=["submissions", "import", str(path), "--chunk", "3"])
+        assert result.exit_code == 0, result.output
+        assert "0 created, 9 duplicate, 0 conflict, 1 invalid" in result.output  # nothing stored twice
+        assert db.session.scalar(select(func.count(Response.id))) == 9

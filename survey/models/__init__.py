@@ -6,7 +6,7 @@ from survey.models.base import Base
 from survey.models.coding import Code, CodebookVersion, CodedPassage, Memo, ThemeTerms
 from survey.models.device import Device, SubmissionConflict
 from survey.models.indicator import Combine, Indicator, IndicatorValue
-from survey.models.job import Job, JobChunk, JobKind, JobStatus
+from survey.models.job import ImportRecord, Job, JobChunk, JobKind, JobStatus
 from survey.models.learned import LearnedModel
 from survey.models.media import MediaFile
 from survey.models.report import ReportPin
@@ -33,6 +33,7 @@ __all__ = [
     "CodedPassage",
     "Device",
     "Indicator",
+    "ImportRecord",
     "IndicatorValue",
     "InterviewMode",
     "Job",

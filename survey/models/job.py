@@ -1,4 +1,4 @@
-"""Long work cut into chunks that any worker may take: reruns of the analysis, and what comes after."""
+"""Long work cut into chunks that any worker may take: reruns of the analysis, exports, imports."""
 
 from __future__ import annotations
 
@@ -88,3 +88,24 @@ class JobChunk(Base):
     items: Mapped[int]
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     done_by: Mapped[str | None] = mapped_column(String(200))  # the worker that did it: name@host
+
+
+class ImportRecord(Base):
+    """One record of a queue file imported as a job, kept in the database every worker shares.
+
+    Its chunk stores it and writes its result here in one transaction; the record itself is then
+    cleared, so that a testimony's words are not kept beside the response they became (and a
+    withdrawal need not look for them here).
+    """
+
+    __tablename__ = "import_record"
+    __table_args__ = (UniqueConstraint("job_id", "position", name="uq_import_record_job_id_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("job.id", ondelete="CASCADE"))
+    position: Mapped[int]  # in the file, from 0: the chunks are ranges of positions
+    record: Mapped[str | None] = mapped_column(Text)  # as JSON, until its chunk is done
+    uuid: Mapped[str | None] = mapped_column(Text)  # as the result names it: a record's own, however malformed
+    status: Mapped[str | None] = mapped_column(String(10))  # created, duplicate, conflict or invalid
+    errors: Mapped[dict[str, str] | None] = mapped_column(JSON)  # the reasons, in the importer's language
+    receipt_code: Mapped[str | None] = mapped_column(String(16))

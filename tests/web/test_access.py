@@ -26,6 +26,7 @@ from survey.services.codes import add_code
 from survey.services.coding import code_passage
 from survey.services.devices import register_device, revoke_device
 from survey.services.export_jobs import job_folder
+from survey.services.import_jobs import start_import
 from survey.services.indicator_files import read_indicator_file
 from survey.services.indicators import import_indicator_rows
 from survey.services.jobs import start_rerun
@@ -65,6 +66,7 @@ MATRIX = {
     "/admin/surveys": (LOGIN, 403, 403, 200, 403),
     "/admin/surveys/community-safety/versions/{version}/preview": (LOGIN, 403, 403, 200, 403),
     "/admin/submissions/import": (LOGIN, 403, 403, 200, 403),
+    "/admin/submissions/import/{queue_file}": (LOGIN, 403, 403, 200, 403),
     "/admin/sites": (LOGIN, 403, 403, 200, 403),
     "/admin/sites/{site}/edit": (LOGIN, 403, 403, 200, 403),
     "/admin/users": (LOGIN, 403, 403, 200, 403),
@@ -178,6 +180,7 @@ def test_matrix_covers_every_protected_rule(app: Flask):
         .replace("{learned}", "<int:model_id>")
         .replace("{theme}", "<key>")
         .replace("{export}", "<int:job_id>")
+        .replace("{queue_file}", "<int:job_id>")
         .replace("{file}", "<name>")
         .replace("community-safety", "<slug>")
         for url in [*MATRIX, *POST_MATRIX]
@@ -219,6 +222,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     device, _ = register_device(field_worker, "tablet")
     job = start_rerun(everything=True)
     export = prepared_export(make_user(Role.EVALUATOR))
+    queue_file = start_import(b'{"records": []}', by=make_user(Role.ADMIN))
     media = MediaFile(response_id=response.id, question="photo", file_name="a.jpg", content_type="image/jpeg", size=3)
     media.data = b"jpg"
     db.session.add(media)
@@ -260,6 +264,7 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
         learned=learned.id,
         theme="safety.violence",
         export=export.id,
+        queue_file=queue_file.id,
         file=EXPORTED,
     )
     data = {"themes": ["safety"], "role": "evaluator"} if method == "POST" else None

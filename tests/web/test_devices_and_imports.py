@@ -77,6 +77,7 @@ def test_an_admin_imports_a_queue_file_twice_and_nothing_doubles(client, make_us
             "/admin/submissions/import",
             data={"file": (io.BytesIO(data), "queue.json")},
             content_type="multipart/form-data",
+            follow_redirects=True,
         ).get_data(as_text=True)
     assert "already received: <strong>3</strong>" in page
     assert len(db.session.scalars(select(Response)).all()) == 3

@@ -14,6 +14,7 @@ bp.add_app_template_filter(audit_action)
 bp.add_app_template_filter(audit_record)
 
 from survey.web.admin import (  # noqa: E402,F401
+    imports,
     indicator_views,
     jobs,
     media,

@@ -1,4 +1,4 @@
-"""Jobs: long work shared by the workers (reruns of the analysis, retraining), with their progress."""
+"""Jobs: long work shared by the workers (reruns of the analysis, retraining, imports), with their progress."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from survey.extensions import db
-from survey.models import Job
+from survey.models import Job, JobKind
 from survey.services.audit import record_event
 from survey.services.jobs import enqueue_job, list_jobs, resume_job, start_rerun, start_retrain
 from survey.services.surveys import list_surveys
@@ -69,4 +69,6 @@ def resume(job_id: int) -> ResponseReturnValue:
         enqueue_job(job)
         record_event("resume_job", actor=current_user, target_type="job", target_id=job.id)
         flash(_("Job %(id)s resumed.", id=job.id), "info")
+    if job.kind == JobKind.IMPORT:  # back to the import's own page, where its results are
+        return redirect(url_for("admin.import_job", job_id=job.id))
     return redirect(url_for("admin.jobs"))

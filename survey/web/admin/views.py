@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -14,13 +13,10 @@ from survey.models import Device, LearnedModel, Testimonial
 from survey.services.audit import people_named_in, recent_events, record_event
 from survey.services.devices import list_devices, revoke_device
 from survey.services.learning import activate_learned, list_learned
-from survey.services.queue_files import QueueFileError, import_queue_file
 from survey.services.surveys import list_surveys
-from survey.services.sync import open_conflicts
 from survey.services.users import list_users
 from survey.services.withdrawals import pending_requests
 from survey.web.admin import bp
-from survey.web.admin.forms import QueueFileForm
 
 
 @bp.get("/")
@@ -83,18 +79,3 @@ def revoke(device_id: int) -> ResponseReturnValue:
         revoke_device(device, current_user)
         flash(_("The device can no longer send records, and its user must log in again everywhere."), "info")
     return redirect(url_for("admin.devices"))
-
-
-@bp.route("/submissions/import", methods=["GET", "POST"])
-def import_submissions() -> ResponseReturnValue:
-    """Import a queue file saved on a tablet, with the same duplicate rules as the sync API."""
-    form = QueueFileForm()
-    results = None
-    if form.validate_on_submit():
-        try:
-            results = import_queue_file(form.file.data.read(), language=str(get_locale() or "en"))
-        except QueueFileError as error:
-            form.file.errors.append(str(error))
-        else:
-            record_event("import_queue_file", actor=current_user, records=len(results))
-    return render_template("admin/import.html", form=form, results=results, conflicts=open_conflicts())
