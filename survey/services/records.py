@@ -299,7 +299,7 @@ def judge(
     if errors:
         return invalid(record_uuid, errors, language)
     sent = (record.get("instances") or {}) if carries_instances else {}
-    answers, problems = validate_answers(definition, raw, language, known_sites=sites, typed=sent)
+    answers, problems = validate_answers(definition, raw, language, known_sites=sites, typed=sent, count_limit=MAX_MADE)
     instances: dict[str, list[dict[str, object]]] = {}
     if carries_instances and definition.repeats:
         instances, wrong = validate_instances(definition, raw, sent, language, count_limit=MAX_MADE)
