@@ -57,8 +57,9 @@ def resolve_form(
 ) -> FormState:
     """Relevance and value of every question for what the resident typed, once nothing changes.
 
-    instances holds what was typed in each repeat's instances, which indexed-repeat(), sum() and
-    count() read; an answer inside a repeat, read from outside it as ${name}, is empty.
+    instances holds each repeat's instances, which indexed-repeat(), sum() and count() read (as
+    instances.settle_form hands them over: what applies in each); an answer inside a repeat, read
+    from outside it as ${name}, is empty.
     """
     outside = dict.fromkeys((q.name for q in definition.every_question), "") | dict.fromkeys(definition.repeats, "")
     return _settle(definition, definition.questions, outside, answers, _Scope(today, None, instances or {}))

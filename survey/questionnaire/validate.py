@@ -5,21 +5,25 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
+from survey.questionnaire.instances import (
+    INSTANCE_MARK,
+    Settled,
+    TypedIn,
+    instance_path,
+    instances_key,
+    settle_form,
+    split_instances_key,
+)
 from survey.questionnaire.logic import (
     MAX_INSTANCES,
     FormState,
     Instances,
     allowed_choices,
     breaks_constraint,
-    instance_count,
     is_required,
-    resolve_form,
-    resolve_instance,
 )
 from survey.questionnaire.messages import CONSTRAINT, NUL, REQUIRED, SHAPE, AnswerError
 from survey.questionnaire.model import Definition, Question, Repeat, pick
-
-INSTANCE_MARK = "."  # an instance's answer is named question.n, which no question name can be
 
 
 class AnswerShapeError(ValueError):
@@ -27,13 +31,14 @@ class AnswerShapeError(ValueError):
 
 
 __all__ = [
+    "INSTANCE_MARK",
     "AnswerError",
     "AnswerShapeError",
     "instance_path",
     "instances_key",
     "is_answer_shape",
     "split_instances_key",
-    "top_instances",
+    "typed_in",
     "typed_instances",
     "validate_answers",
     "validate_instances",
@@ -72,13 +77,15 @@ def validate_answers(
     known_sites: Collection[str] = frozenset(),
     today: date | None = None,
     typed: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
+    count_limit: int = MAX_INSTANCES,
 ) -> tuple[dict[str, object], dict[str, AnswerError]]:
     """The answers to keep (relevant ones only) and, by question, what is wrong with the others.
 
     The web form (once WTForms has converted what was typed) and the sync API both ask this, so a
     wrong answer gets the same words wherever it comes from. known_sites holds the slugs a site
     question may take: the questionnaire never reads the database. typed holds what was typed in
-    the repeats' instances, as validate_instances reads it, for sum() and count() to read.
+    the repeats' instances, and count_limit bounds a repeat_count, as validate_instances reads them,
+    for sum() and count() to read the instances it keeps.
     """
     strings: dict[str, str] = {}
     shape_errors: dict[str, AnswerError] = {}
@@ -95,11 +102,12 @@ def validate_answers(
     for q in definition.questions:  # a tablet may say yes/true/1 where the form's logic compares with OK
         if q.name in strings:
             strings[q.name] = q.kind.normalise(strings[q.name])
-    top = top_instances(definition, typed or {})
-    state = resolve_form(definition, strings, today, top)
+    form = settle_form(definition, strings, typed_in(typed or {}), today, count_limit=count_limit)
     answers: dict[str, object] = {}
     errors: dict[str, AnswerError] = {}
-    _check_questions(definition, definition.questions, state, language, known_sites, today, answers, errors, None, top)
+    _check_questions(
+        definition, definition.questions, form.state, language, known_sites, today, answers, errors, None, form.repeats
+    )
     return answers, errors
 
 
@@ -114,9 +122,13 @@ def typed_instances(
     return [{q.name: q.kind.normalise(_as_string(i.get(q.name))) for q in questions} for i in typed.get(key, ())]
 
 
-def top_instances(definition: Definition, typed: Mapping[str, Sequence[Mapping[str, object]]]) -> Instances:
-    """What was typed in the instances of the repeats not inside another, which the form's expressions read."""
-    return {r.name: typed_instances(r, typed, r.name) for r in definition.top_repeats}
+def typed_in(typed: Mapping[str, Sequence[Mapping[str, object]]]) -> TypedIn:
+    """What was typed in a repeat's instances inside an instance, read from instances keyed by instances_key."""
+
+    def typed_inside(repeat: Repeat, parent: str) -> list[dict[str, str]]:
+        return typed_instances(repeat, typed, instances_key(repeat.name, parent))
+
+    return typed_inside
 
 
 def _check_questions(
@@ -156,22 +168,6 @@ def _check_questions(
             answers[q.name] = value
 
 
-def instance_path(parent: str, position: int) -> str:
-    """An instance's path: its number, after the path of the instance it is inside ("2.1": outer 2, inner 1)."""
-    return f"{parent}{INSTANCE_MARK}{position}" if parent else str(position)
-
-
-def instances_key(repeat: str, parent: str) -> str:
-    """How a repeat's instances inside one instance of the repeat around it are keyed: child.2 (in the 2nd)."""
-    return f"{repeat}{INSTANCE_MARK}{parent}" if parent else repeat
-
-
-def split_instances_key(key: str) -> tuple[str, str]:
-    """The repeat and the path of the instance they are inside, from a key instances_key made."""
-    repeat, _mark, parent = key.partition(INSTANCE_MARK)
-    return repeat, parent
-
-
 def validate_instances(
     definition: Definition,
     raw: Mapping[str, object],
@@ -190,31 +186,25 @@ def validate_instances(
     question and the instance's path (name.2.1).
     """
     strings = {q.name: q.kind.normalise(_as_string(raw.get(q.name))) for q in definition.questions}
-    state = resolve_form(definition, strings, today, top_instances(definition, typed))
+    form = settle_form(definition, strings, typed_in(typed), today, count_limit=count_limit)
     kept: dict[str, list[dict[str, object]]] = {}
     errors: dict[str, AnswerError] = {}
 
-    def check(repeat: Repeat, around: FormState, parent: str, in_scope: Instances) -> None:
+    def check(repeat: Repeat, instances: Sequence[Settled], parent: str) -> None:
         key = instances_key(repeat.name, parent)
-        made = typed_instances(repeat, typed, key)
-        count = instance_count(definition, repeat, around, len(made), today, count_limit=count_limit)
-        instances = (made + [dict.fromkeys((q.name for q in repeat.questions), "") for _ in range(count)])[:count]
         kept[key] = []
-        for position in range(1, count + 1):
+        for position, instance in enumerate(instances, start=1):
             path = instance_path(parent, position)
-            # its own repeat's instances for indexed-repeat(), and the instances of the repeats inside it for sum()
-            inside = {r.name: typed_instances(r, typed, instances_key(r.name, path)) for r in repeat.nested}
-            repeats = {**in_scope, repeat.name: instances, **inside}
-            own = resolve_instance(definition, repeat, around, instances, position, today, repeats)
             answers: dict[str, object] = {}
             wrong: dict[str, AnswerError] = {}
-            _check_questions(definition, repeat.questions, own, language, (), today, answers, wrong, position, repeats)
+            state, repeats = instance.state, instance.repeats
+            questions = repeat.questions
+            _check_questions(definition, questions, state, language, (), today, answers, wrong, position, repeats)
             kept[key].append(answers)
             errors.update({f"{question}{INSTANCE_MARK}{path}": error for question, error in wrong.items()})
             for inner in repeat.nested:
-                check(inner, own, path, repeats)
+                check(inner, instance.inner[inner.name], path)
 
-    every_top = top_instances(definition, typed)  # indexed-repeat() in an instance reads the other repeats too
     for repeat in definition.top_repeats:
-        check(repeat, state, "", every_top)
+        check(repeat, form.inner[repeat.name], "")
     return kept, errors

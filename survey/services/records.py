@@ -306,7 +306,7 @@ def judge(
         errors |= shape
     if errors:
         return invalid(record_uuid, errors, language)
-    answers, problems = validate_answers(definition, raw, language, known_sites=sites, typed=sent)
+    answers, problems = validate_answers(definition, raw, language, known_sites=sites, typed=sent, count_limit=MAX_MADE)
     instances: dict[str, list[dict[str, object]]] = {}
     if definition.repeats:  # a record that sends no instances is judged as one that sends none
         instances, wrong = validate_instances(definition, raw, sent, language, count_limit=MAX_MADE)

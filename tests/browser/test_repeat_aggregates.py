@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from survey.models import Answer
 from survey.services.surveys import import_survey
+from tests.questionnaire.test_aggregates import REPEAT_CASES
 
 CHILDREN = {
     "form_id": "children",
@@ -135,3 +139,101 @@ def test_a_repeat_that_no_longer_applies_counts_for_nothing_as_on_the_server(pag
     page.locator("input[name='q_has_kids']").fill("no")
     page.locator("input[name='q_has_kids']").blur()
     expect(told).to_have_text("0")  # the server stores 0: the children typed before no longer apply
+
+
+def with_notes(form: dict[str, Any], keys: set[str]) -> dict[str, Any]:
+    """The form with a note showing each named answer (name, or name.2 in an instance) beside its question."""
+    form = copy.deepcopy(form)
+
+    def add(questions: list[dict[str, Any]], name: str) -> bool:
+        if any(q["name"] == name for q in questions):
+            questions.append({"name": f"show_{name}", "type": "note", "label": f"${{{name}}}"})
+            return True
+        return any(add(q.get("questions", []), name) for q in questions)
+
+    for name in sorted({key.partition(".")[0] for key in keys}):
+        add(form["questions"], name)
+    return form
+
+
+def posted(case: dict[str, Any]) -> list[tuple[str, str]]:
+    """The fields the web form posts for a case's answers; the page comes back as after "Update after my answers"."""
+    fields = [("step", "instances"), ("page", "1")]
+    fields += [(f"q_{name}", value) for name, value in case["answers"].items()]
+    for key, instances in case["instances"].items():
+        parent = key.partition(".")[2]
+        fields.append((f"r_{key}", str(len(instances))))
+        for position, instance in enumerate(instances, start=1):
+            path = f"{parent}.{position}" if parent else str(position)
+            fields += [(f"q_{name}.{path}", value) for name, value in instance.items()]
+    return fields
+
+
+POST = """([action, fields]) => {
+  const form = document.createElement('form');
+  form.method = 'post';
+  form.action = action;
+  for (const [name, value] of fields) {
+    const input = document.createElement('input');
+    input.type = 'hidden';
+    input.name = name;
+    input.value = value;
+    form.appendChild(input);
+  }
+  document.body.appendChild(form);
+  form.submit();
+}"""
+# What form-logic.js writes into each note, once the server's own writing is wiped out.
+SHOWN = """(keys) => {
+  document.querySelectorAll('[data-output]').forEach((output) => { output.textContent = '?'; });
+  document.querySelector('form[data-form-logic]').dispatchEvent(new Event('input'));
+  const found = {};
+  for (const key of keys) {
+    const [name, ...path] = key.split('.');
+    let note = `[data-question="show_${name}"]`;
+    if (path.length) note += `[data-field="q_show_${name}.${path.join('.')}"]`;
+    const output = document.querySelector(`${note} [data-output="${name}"]`);
+    found[key] = output ? output.textContent : null;
+  }
+  return found;
+}"""
+
+
+def test_the_browser_gives_what_the_shared_table_of_repeat_cases_says(page, live_server, db):
+    cases = REPEAT_CASES["cases"]
+    for name, form in REPEAT_CASES["forms"].items():
+        keys = {key for case in cases if case["form"] == name for key in case["expected"]}
+        import_survey(with_notes(form, keys), publish=True)
+    db.session.commit()
+    failures = []
+    for case in cases:
+        url = f"{live_server}/s/{REPEAT_CASES['forms'][case['form']]['form_id']}"
+        page.goto(url)
+        with page.expect_navigation():
+            page.evaluate(POST, [url, posted(case)])
+        shown = page.evaluate(SHOWN, sorted(case["expected"]))
+        if shown != case["expected"]:
+            failures.append(f"{case['about']}: the browser shows {shown}, expected {case['expected']}")
+    assert not failures, "\n".join(failures)
+
+
+def test_an_income_that_no_longer_applies_leaves_the_total_as_the_server_stores_it(page, live_server, db):
+    form = with_notes(REPEAT_CASES["forms"]["earners"], {"total_income"})
+    import_survey(form, publish=True)
+    db.session.commit()
+    page.goto(f"{live_server}/s/earners")
+    total = page.locator("[data-question=show_total_income] [data-output=total_income]")
+    page.locator("input[name='q_works.1']").fill("yes")
+    page.locator("input[name='q_income.1']").fill("100")
+    page.get_by_role("button", name="Add another").click()
+    page.locator("input[name='q_works.2']").fill("yes")
+    page.locator("input[name='q_income.2']").fill("50")
+    expect(total).to_have_text("150")
+    page.locator("input[name='q_works.2']").fill("no")  # Luis does not work after all: his income is not asked
+    expect(page.locator("input[name='q_income.2']")).to_be_hidden()
+    expect(total).to_have_text("NaN")  # as ODK reads it, not 150
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Review my answers").click()
+    page.get_by_role("button", name="Send my answers").click()
+    stored = db.session.execute(select(Answer.question, Answer.instance, Answer.value_text)).all()
+    assert ("total_income", 0, "NaN") in stored and ("income", 2, "50") not in stored

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date
 from pathlib import Path
 
@@ -10,11 +11,15 @@ import pytest
 from openpyxl import Workbook
 
 from survey.questionnaire import DefinitionError, parse_definition
-from survey.questionnaire.validate import validate_answers, validate_instances
+from survey.questionnaire.logic import MAX_MADE
+from survey.questionnaire.validate import instances_key, validate_answers, validate_instances
 from survey.questionnaire.xlsform.reading import read_xlsform
 from survey.questionnaire.xlsform.refusals import XLSFormError
 
 TODAY = date(2026, 11, 30)
+# Forms, what was typed and what sum() and count() give: the browser is held to it too
+# (tests/browser/test_repeat_aggregates.py). A key name.2 is the answer in the second instance.
+REPEAT_CASES = json.loads((Path(__file__).resolve().parents[1] / "data" / "repeat_logic_cases.json").read_text())
 
 # Rows 2 onwards of the survey sheet (row 1 is the header).
 SURVEY = [
@@ -193,3 +198,58 @@ def test_a_nested_repeat_is_counted_in_each_instance_of_the_repeat_around_it(tmp
     assert [w["her_children"] for w in kept["woman"]] == ["2", "1", "0"]
     answers, _errors = validate_answers(definition, {}, "en", today=TODAY, typed=typed)
     assert answers["women"] == "3"
+
+
+def worked_out(case: dict) -> dict[str, str]:
+    """What the server keeps for a case of the shared table, by the case's expected names ('' when not kept)."""
+    definition = parse_definition(REPEAT_CASES["forms"][case["form"]])
+    typed = case["instances"]
+    answers, errors = validate_answers(definition, case["answers"], "en", today=TODAY, typed=typed)
+    kept, wrong = validate_instances(definition, case["answers"], typed, "en", today=TODAY)
+    assert errors == {} and wrong == {}
+    found = {}
+    for key in case["expected"]:
+        name, _mark, path = key.partition(".")
+        if not path:
+            found[key] = str(answers.get(name, ""))
+            continue
+        repeat = next(q.repeat for q in definition.every_question if q.name == name)
+        parent, _mark, number = path.rpartition(".")
+        found[key] = str(kept[instances_key(repeat, parent)][int(number) - 1].get(name, ""))
+    return found
+
+
+@pytest.mark.parametrize("case", REPEAT_CASES["cases"], ids=[case["about"][:60] for case in REPEAT_CASES["cases"]])
+def test_the_server_gives_what_the_shared_table_of_repeat_cases_says(case):
+    assert worked_out(case) == case["expected"]
+
+
+def test_an_answer_that_no_longer_applies_in_an_instance_is_read_as_empty_and_not_kept():
+    definition = parse_definition(REPEAT_CASES["forms"]["earners"])
+    typed = {"member": [{"works": "yes", "income": "100"}, {"works": "no", "income": "50"}]}
+    kept, _errors = validate_instances(definition, {}, typed, "en", today=TODAY)
+    assert [member.get("income") for member in kept["member"]] == ["100", None]
+    answers, _errors = validate_answers(definition, {}, "en", today=TODAY, typed=typed)
+    assert answers["total_income"] == "NaN"  # not 150: the 50 typed before Luis said he does not work
+
+
+def test_the_form_reads_as_many_instances_as_are_kept_under_the_same_limit():
+    counted = {
+        "form_id": "counted",
+        "title": "Counted",
+        "questions": [
+            {"name": "size", "type": "integer", "label": "How many?"},
+            {
+                "name": "child",
+                "type": "repeat",
+                "repeat_count": "${size}",
+                "questions": [{"name": "child_age", "type": "integer", "label": "Age"}],
+            },
+            {"name": "total", "type": "calculate", "calculation": "sum(${child_age})"},
+        ],
+    }
+    definition = parse_definition(counted)
+    typed = {"child": [{"child_age": "1"}] * 60}
+    sent = validate_answers(definition, {"size": "60"}, "en", today=TODAY, typed=typed, count_limit=MAX_MADE)
+    assert sent[0]["total"] == "60"  # a tablet's sixty, all kept by validate_instances under the same limit
+    assert validate_answers(definition, {"size": "60"}, "en", today=TODAY, typed=typed)[0]["total"] == "50"

@@ -17,6 +17,7 @@ from survey.services.devices import register_device
 from survey.services.surveys import import_survey
 from survey.services.sync import ingest_record
 from tests.conftest import count
+from tests.questionnaire.test_aggregates import REPEAT_CASES
 from tests.services.test_xforms import WOMEN
 from tests.web.test_nested_repeats import FAMILIES
 from tests.web.test_openrosa import LIST_NS, XF, download_xform, message, submit
@@ -237,6 +238,21 @@ def test_sum_and_count_over_the_instances_collect_sends_are_worked_out_and_check
     }
     too_many = submit(client, base, fill(xform, {"member": members, "adults": "3"}, str(uuid.uuid4())))
     assert too_many.status_code == 400 and message(too_many) == "adults: More adults than members"
+
+
+def test_a_sum_over_an_answer_that_does_not_apply_is_stored_as_collect_works_it_out(client, base):
+    import_survey(REPEAT_CASES["forms"]["earners"], publish=True)
+    _db.session.commit()
+    xform = download_xform(client, base, "earners")
+    ana = {"member_name": "Ana", "works": "yes", "income": "100"}
+    for luis in ({"member_name": "Luis", "works": "no"}, {"member_name": "Luis", "works": "no", "income": "50"}):
+        # Collect leaves out Luis's income, which no longer applies; a client may send what was typed before
+        sent = fill(xform, {"member": [ana, luis], "total_income": "NaN"}, str(uuid.uuid4()))
+        response = submit(client, base, sent)
+        assert response.status_code == 201, message(response)
+    rows = stored_rows()
+    assert [row[3] for row in rows if row[0] == "total_income"] == ["NaN", "NaN"]
+    assert [row[3] for row in rows if row[0] == "income"] == ["100", "100"]
 
 
 def test_a_household_larger_than_the_web_forms_repeat_count_limit_is_stored_whole(client, base):

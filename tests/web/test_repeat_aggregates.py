@@ -11,7 +11,7 @@ from sqlalchemy import select
 from survey.models import Answer, Response, Role
 from survey.services.surveys import get_survey, import_survey
 from tests.conftest import count
-from tests.questionnaire.test_aggregates import SURVEY, changed, write
+from tests.questionnaire.test_aggregates import REPEAT_CASES, SURVEY, changed, write
 
 URL = "/s/members"
 MEMBERS = {
@@ -86,6 +86,16 @@ def test_a_constraint_that_counts_the_instances_is_checked(client, members):
 def test_an_age_left_empty_makes_the_sum_nan_as_in_odk(client, members, db):
     assert post(client, [("Ana", "40"), ("Luis", "")]).status_code == 302
     assert stored(db, "total_age") == ["NaN"] and stored(db, "members") == ["2"]
+
+
+def test_an_income_typed_then_no_longer_asked_is_neither_stored_nor_added_up(client, db):
+    import_survey(REPEAT_CASES["forms"]["earners"], publish=True)
+    db.session.commit()
+    data = {"uuid": str(uuid.uuid4()), "r_member": "2", "q_works.1": "yes", "q_income.1": "100"}
+    data |= {"q_works.2": "no", "q_income.2": "50"}  # typed before Luis said he does not work
+    assert client.post("/s/earners", data=data).status_code == 302
+    assert stored(db, "income") == ["100"] and stored(db, "incomes") == ["2"]
+    assert stored(db, "total_income") == ["NaN"]  # as ODK Collect works it out, not 150
 
 
 def test_an_aggregate_refused_on_upload_is_named_in_spanish(client, make_user, login, tmp_path):

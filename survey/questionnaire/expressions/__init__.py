@@ -26,8 +26,10 @@
 #   functions beyond XPath's core);
 # - sum(${q}) adds q's answers in every instance of its repeat, as XPath's sum() of a node-set:
 #   an empty or non-numeric answer in any instance makes it NaN, no instance makes it 0;
-#   count(${q}) and count(${repeat}) are the repeat's instances. Both read the instances given
-#   as repeats, and find q's repeat as the one whose instances give q.
+#   count(${q}) and count(${repeat}) are the repeat's instances, whatever their answers. Both read
+#   the instances given as repeats, and find q's repeat as the one whose instances give q. The
+#   form hands over an answer that does not apply in its instance as '' (instances.py), as
+#   JavaRosa reads a node that is not relevant: such an instance makes sum() NaN too.
 
 from survey.questionnaire.expressions.evaluation import evaluate
 from survey.questionnaire.expressions.parsing import (

@@ -10,8 +10,8 @@
  * them with window.VocesExpressions. Inside a repeat instance (data-instance, its number) a
  * question's inputs are named by data-field, and its expressions read that instance's answers
  * over the rest of the form's (an instance of a repeat inside another: over its outer instance's),
- * with position(..) its number. sum() and count() read what was typed in the instances of the
- * repeats directly inside the scope (the form's, or an instance's). It mirrors
+ * with position(..) its number. sum() and count() read the instances of the repeats directly
+ * inside the scope (the form's, or an instance's), with what applies in each. It mirrors
  * survey/questionnaire/logic.py, which decides again on submit: without this script every
  * question is shown and the server alone decides.
  */
@@ -140,46 +140,68 @@
     return values;
   }
 
+  // A chain of sums, each changing what applies to the next one summed, is seldom two long, and one
+  // that goes round is refused on import: this only bounds the work, as on the server.
+  var ROUNDS = 10;
+
   // The form's scope, and each repeat instance's, keyed by its element: what the answers mean now.
+  // As on the server (survey/questionnaire/instances.py), sum() and count() read what applies in
+  // each instance: a question that does not apply there reads as '' (as ODK reads it), and a repeat
+  // that does not apply has no instances. A scope and the instances inside it are worked out
+  // together until neither changes, since each may follow from the other.
   function resolve(form) {
     var outside = Array.prototype.filter.call(form.querySelectorAll('[data-question]'), function (q) {
       return !instanceOf(q);
     });
-    var top = new Scope({}, null, innerInstances(form, form, null));
-    form.querySelectorAll('[data-question][data-field]').forEach(function (q) { top.values[nameOf(q)] = ''; });
-    form.querySelectorAll('[data-repeat]').forEach(function (r) { top.values[r.getAttribute('data-repeat')] = ''; });
-    settle(form, outside, top);
-    // A repeat that does not apply has no instances, as on the server: its sum() and count() read none.
-    var dropped = false;
-    form.querySelectorAll('[data-repeat]').forEach(function (r) {
-      var name = r.getAttribute('data-repeat');
-      if (!instanceOf(r) && top.repeats[name] && top.repeats[name].length && !applies(r, form, top)) {
-        top.repeats[name] = [];
-        dropped = true;
-      }
-    });
-    if (dropped) {
-      settle(form, outside, top);
-    }
-    var state = { top: top, instances: new Map() };
-    // In document order, so a repeat inside another comes after the outer instance it is in, whose
-    // scope its own instances read over (position(..) is their own number).
-    form.querySelectorAll('[data-repeat]').forEach(function (repeat) {
-      var name = repeat.getAttribute('data-repeat');
-      var around = repeat.parentElement.closest('[data-instance]');
-      var outer = (around && state.instances.get(around)) || top;
-      var instances = ownInstances(repeat);
-      var repeats = Object.assign({}, outer.repeats);
-      repeats[name] = typedInstances(form, repeat);
-      instances.forEach(function (instance) {
-        // the instances of the repeats inside this one, which its sum() and count() read
-        var own = Object.assign({}, repeats, innerInstances(form, instance, instance));
-        var scope = new Scope(Object.assign({}, outer.values), Number(instance.getAttribute('data-instance')), own);
-        settle(form, ownQuestions(instance), scope);
-        state.instances.set(instance, scope);
-      });
+    var blank = {};
+    form.querySelectorAll('[data-question][data-field]').forEach(function (q) { blank[nameOf(q)] = ''; });
+    form.querySelectorAll('[data-repeat]').forEach(function (r) { blank[r.getAttribute('data-repeat')] = ''; });
+    var state = { top: null, instances: new Map() };
+    state.top = settleScope(form, outside, form, null, {}, state, function (repeats) {
+      return new Scope(Object.assign({}, blank), null, repeats);
     });
     return state;
+  }
+
+  // A scope (the form, or one instance) settled with the instances of the repeats directly inside
+  // it, which its sum() and count() read; scopeFor makes the scope reading the instances given.
+  function settleScope(form, questions, container, instance, around, state, scopeFor) {
+    var nested = innerRepeats(container, instance);
+    var inside = {};
+    nested.forEach(function (r) { inside[r.getAttribute('data-repeat')] = typedInstances(form, r); });
+    var scope;
+    for (var round = 0; round < ROUNDS; round++) {
+      scope = scopeFor(Object.assign({}, around, inside));
+      settle(form, questions, scope);
+      var read = {};
+      nested.forEach(function (r) { read[r.getAttribute('data-repeat')] = settleInstances(form, r, scope, state); });
+      if (JSON.stringify(read) === JSON.stringify(inside)) {
+        break;
+      }
+      inside = read;
+    }
+    return scope;
+  }
+
+  // Settle a repeat's instances in a scope, keeping each instance's scope in state by its element
+  // (an instance of a repeat inside another reads over its outer instance's); returns each
+  // instance's answers as the scope reads them: '' where a question does not apply, and no
+  // instance at all if the repeat does not apply.
+  function settleInstances(form, repeat, around, state) {
+    var repeats = Object.assign({}, around.repeats);
+    repeats[repeat.getAttribute('data-repeat')] = typedInstances(form, repeat);  // for indexed-repeat()
+    var read = ownInstances(repeat).map(function (instance) {
+      var questions = ownQuestions(instance);
+      var position = Number(instance.getAttribute('data-instance'));
+      var scope = settleScope(form, questions, instance, instance, repeats, state, function (all) {
+        return new Scope(Object.assign({}, around.values), position, all);
+      });
+      state.instances.set(instance, scope);
+      var answers = {};
+      questions.forEach(function (q) { answers[nameOf(q)] = scope.values[nameOf(q)]; });
+      return answers;
+    });
+    return applies(repeat, form, around) ? read : [];
   }
 
   // What was typed in each of a repeat's own instances: every question of it, '' when unanswered.
@@ -191,15 +213,11 @@
     });
   }
 
-  // The typed instances of the repeats directly inside a container (the form, or one instance), by repeat.
-  function innerInstances(form, container, instance) {
-    var found = {};
-    container.querySelectorAll('[data-repeat]').forEach(function (repeat) {
-      if (repeat.parentElement.closest('[data-instance]') === instance) {
-        found[repeat.getAttribute('data-repeat')] = typedInstances(form, repeat);
-      }
+  // The repeats directly inside a container (the form, or one instance).
+  function innerRepeats(container, instance) {
+    return Array.prototype.filter.call(container.querySelectorAll('[data-repeat]'), function (repeat) {
+      return repeat.parentElement.closest('[data-instance]') === instance;
     });
-    return found;
   }
 
   // A repeat's own instances, not those of a repeat inside it.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -11,7 +10,6 @@ from typing import Any, NamedTuple
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -52,14 +50,27 @@ def required_message(question: Question, definition: Definition, language: str) 
     return describe_answer_error(AnswerError(REQUIRED, text=text), language)
 
 
-def _field_for(question: Question, definition: Definition, language: str, sites: list[Site]) -> Field:
+class SurveyText(NamedTuple):
+    """A question's label and hint as the survey words them, ${name} and all, in the resident's language."""
+
+    label: str
+    hint: str
+
+
+def _survey_text(question: Question, definition: Definition, language: str) -> SurveyText:
+    """The question's label and hint in the resident's language."""
+    label = pick(question.label, language, definition.default_language)
+    return SurveyText(label, pick(question.hint, language, definition.default_language))
+
+
+def _field_for(question: Question, text: SurveyText, definition: Definition, language: str, sites: list[Site]) -> Field:
     return make_field(
         question,
         definition,
         language,
         sites,
-        label=with_outputs(pick(question.label, language, definition.default_language)),
-        description=with_outputs(pick(question.hint, language, definition.default_language)),
+        label=with_outputs(text.label),
+        description=with_outputs(text.hint),
         default=question.kind.field_default(question),
     )
 
@@ -133,6 +144,7 @@ def build_form(
         instances: dict[str, list[dict[str, object]]] = {}
         instance_counts = counts
         instance_fields = in_instances
+        survey_texts: dict[str, SurveyText] = {}  # by field name, for fill_outputs to write the answers in
 
         def validate(self, extra_validators: dict[str, Any] | None = None) -> bool:
             """WTForms converts what was typed; the questionnaire decides what is valid, as for a tablet."""
@@ -160,7 +172,8 @@ def build_form(
 
     every_field = by_field | {name: field.question for name, field in in_instances.items()}
     for name, question in every_field.items():
-        setattr(ResidentForm, name, _field_for(question, definition, language, sites))
+        text = ResidentForm.survey_texts[name] = _survey_text(question, definition, language)
+        setattr(ResidentForm, name, _field_for(question, text, definition, language, sites))
     form = ResidentForm() if kept is None else ResidentForm(formdata=kept)
     for name, question in every_field.items():
         if question.read_only:  # what was posted for a locked question does not count
@@ -171,34 +184,19 @@ def build_form(
     return form
 
 
-EMPTY_OUTPUT = re.compile(r'<span data-output="([^"]*)"></span>')  # what with_outputs writes
-
-
 def fill_outputs(form: FlaskForm) -> None:
     """Write into each label and hint the checked answers it names, as the form's script does.
 
     Without JavaScript the server's page is all the resident sees: "a home with 3 people", not "with
     people". In a repeat instance a name reads the instance's own answer first.
     """
-    for field in form:
-        placed = form.instance_fields.get(field.name)
+    for name, text in form.survey_texts.items():
+        placed = form.instance_fields.get(name)
         instances = form.instances.get(placed.key, ()) if placed else ()
         own = instances[placed.position - 1] if placed and placed.position <= len(instances) else {}
         seen = {**form.answers, **own}
-        field.label.text = _written(field.label.text, seen)
-        field.description = _written(field.description, seen)
-
-
-def _written(text: object, seen: Mapping[str, object]) -> object:
-    """Survey text with_outputs made, each of its places holding the answer it names."""
-    if not isinstance(text, Markup) or "data-output" not in text:
-        return text
-
-    def filled(match: re.Match[str]) -> str:
-        name = Markup(match.group(1)).unescape()
-        return Markup('<span data-output="{}">{}</span>').format(name, seen.get(name, ""))
-
-    return Markup(EMPTY_OUTPUT.sub(filled, str(text)))
+        form[name].label.text = with_outputs(text.label, seen)
+        form[name].description = with_outputs(text.hint, seen)
 
 
 def answers_from(form: FlaskForm, definition: Definition) -> dict[str, object]:

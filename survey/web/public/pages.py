@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from flask_wtf import FlaskForm
 
 from survey.questionnaire import Definition
-from survey.questionnaire.logic import resolve_form
-from survey.questionnaire.validate import INSTANCE_MARK, top_instances
+from survey.questionnaire.instances import settle_form
+from survey.questionnaire.validate import INSTANCE_MARK, typed_in
 from survey.web.public.fields import field_answer
 from survey.web.public.forms import FIELD_PREFIX, typed_in_instances
 from survey.web.public.layout import FormItem
@@ -69,8 +69,8 @@ def relevant_pages(pages: tuple[FormPage, ...], definition: Definition, form: Fl
         for q in definition.questions
         if FIELD_PREFIX + q.name in form
     }
-    instances = top_instances(definition, typed_in_instances(form, form.instance_fields))
-    relevant = resolve_form(definition, typed, instances=instances).relevant
+    instances = typed_in(typed_in_instances(form, form.instance_fields))
+    relevant = settle_form(definition, typed, instances).state.relevant
     shown = {q.name for q in definition.questions if q.shown}
     return {
         page.number

@@ -9,21 +9,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from survey.questionnaire import Definition, Question, Repeat, pick
-from survey.questionnaire.logic import MAX_MADE, FormState, instance_count, resolve_form, resolve_instance
-from survey.questionnaire.validate import (
-    INSTANCE_MARK,
-    instance_path,
-    instances_key,
-    split_instances_key,
-    top_instances,
-)
+from survey.questionnaire.instances import Settled, settle_form
+from survey.questionnaire.logic import MAX_MADE
+from survey.questionnaire.validate import INSTANCE_MARK, instance_path, instances_key, split_instances_key
 
 FIELD_PREFIX = "q_"
 COUNT_PREFIX = "r_"  # how many instances the form showed, by repeat
@@ -86,26 +81,17 @@ def instance_counts(definition: Definition, posted: MultiDict[str, str], today: 
     A repeat inside another has a count in each of the outer one's instances, keyed by instances_key.
     """
     typed = {q.name: " ".join(posted.getlist(FIELD_PREFIX + q.name)) for q in definition.questions}
+    form = settle_form(definition, typed, lambda repeat, parent: _posted_instances(posted, repeat, parent), today)
     counts: dict[str, int] = {}
 
-    def count(repeat: Repeat, around: FormState, parent: str) -> None:
-        key = instances_key(repeat.name, parent)
-        counts[key] = instance_count(definition, repeat, around, _made(posted, key), today)
-        if not repeat.nested:
-            return
-        paths = [instance_path(parent, n) for n in range(1, counts[key] + 1)]
-        instances = [{q.name: " ".join(posted.getlist(instance_field(q, p))) for q in repeat.questions} for p in paths]
-        for position, path in enumerate(paths, start=1):
-            inside = {r.name: _posted_instances(posted, r, path) for r in repeat.nested}  # for sum() and count()
-            repeats = {repeat.name: instances, **inside}
-            own = resolve_instance(definition, repeat, around, instances, position, today, repeats)
+    def count(repeat: Repeat, instances: Sequence[Settled], parent: str) -> None:
+        counts[instances_key(repeat.name, parent)] = len(instances)
+        for position, instance in enumerate(instances, start=1):
             for inner in repeat.nested:
-                count(inner, own, path)
+                count(inner, instance.inner[inner.name], instance_path(parent, position))
 
-    made = {r.name: _posted_instances(posted, r, "") for r in definition.top_repeats}
-    state = resolve_form(definition, typed, today, top_instances(definition, made))
     for repeat in definition.top_repeats:
-        count(repeat, state, "")
+        count(repeat, form.inner[repeat.name], "")
     return counts
 
 
