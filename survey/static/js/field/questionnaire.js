@@ -9,6 +9,8 @@
  * an object of answers that holds the instances of a repeat inside it under that repeat's name. As
  * on the server, an instance is named by its path (2.1: the first inside the outer repeat's second)
  * and a repeat's instances by instances key (child.2: the children inside the second woman).
+ * indexed-repeat(), sum() and count() read the instances the form keeps with what applies in each,
+ * as survey/questionnaire/instances.py reads them: an answer that no longer applies reads as ''.
  */
 (function (global) {
   'use strict';
@@ -253,51 +255,85 @@
     return instances;
   }
 
-  // Each instance's state, by instances key (validate.py: validate_instances), into state.instances;
-  // state.applies says, by instances key, whether the repeat applies there.
-  function resolveInstances(form, state, repeat, around, parent, inScope, made) {
+  // A chain of sums, each changing what applies to the next one summed, is seldom two long, and one
+  // that goes round is refused on import: this only bounds the work (instances.py: ROUNDS).
+  var ROUNDS = 10;
+
+  // An instance's answers as the expressions around it read them: '' where a question does not
+  // apply there, by its own relevant or a group's, whatever was typed before (instances.py: _applying).
+  function applying(repeat, own) {
+    var read = {};
+    repeat.questions.forEach(function (q) { read[q.name] = own.values[q.name]; });
+    return read;
+  }
+
+  // A scope (the form, or one instance) settled with the instances of the repeats directly inside
+  // it, which its indexed-repeat(), sum() and count() read (instances.py: _Work.scope): each may
+  // follow from the other, so both are worked out until neither changes. settleWith settles the
+  // scope for the instances given; container holds what was kept for the repeats inside it.
+  function settleScope(form, settleWith, nested, around, path, container) {
+    var inside = {};
+    nested.forEach(function (r) { inside[r.name] = typedInstances(r, madeIn(r, container)); });  // at first, as typed
+    var state, inner;
+    for (var round = 0; round < ROUNDS; round++) {
+      var repeats = Object.assign({}, around, inside);
+      state = settleWith(repeats);
+      inner = nested.map(function (r) { return settleInstances(form, r, state, path, repeats, madeIn(r, container)); });
+      var read = {};
+      inner.forEach(function (found) {
+        read[found.repeat.name] = found.instances.map(function (i) { return applying(found.repeat, i.state); });
+      });
+      if (JSON.stringify(read) === JSON.stringify(inside)) {
+        break;
+      }
+      inside = read;
+    }
+    return { state: state, inner: inner };
+  }
+
+  // A repeat's instances inside one scope: as many as the form keeps, each settled; applies says
+  // whether the repeat applies there (instances.py: _Work.instances).
+  function settleInstances(form, repeat, around, parent, inScope, made) {
     var key = instancesKey(repeat.name, parent);
     var count = instanceCount(form, repeat, around, made.length);
-    state.applies[key] = count > 0 || instanceCount(form, repeat, around, 1) > 0;
-    var instances = fitted(repeat, typedInstances(repeat, made), count);
-    state.instances[key] = instances.map(function (typed, index) {
+    var own = fitted(repeat, typedInstances(repeat, made), count);
+    var repeats = Object.assign({}, inScope);
+    repeats[repeat.name] = own;  // its own repeat's, as typed, for indexed-repeat()
+    var instances = own.map(function (typed, index) {
       var path = instancePath(parent, index + 1);
-      var given = made[index] || {};
-      var repeats = Object.assign({}, inScope);
-      repeats[repeat.name] = instances;
-      repeat.nested.forEach(function (inner) { repeats[inner.name] = typedInstances(inner, madeIn(inner, given)); });
-      var scope = { today: around.today, position: index + 1, repeats: repeats };
-      var own = settle(form, repeat.questions, around.values, typed, scope);
-      own.key = key;
-      own.path = path;
-      repeat.nested.forEach(function (inner) {
-        resolveInstances(form, state, inner, own, path, repeats, madeIn(inner, given));
-      });
-      return own;
+      var settled = settleScope(form, function (all) {
+        return settle(form, repeat.questions, around.values, typed, { today: around.today, position: index + 1, repeats: all });
+      }, repeat.nested, repeats, path, made[index] || {});
+      settled.state.key = key;
+      settled.state.path = path;
+      return settled;
+    });
+    var applies = count > 0 || instanceCount(form, repeat, around, 1) > 0;
+    return { repeat: repeat, key: key, applies: applies, instances: instances };
+  }
+
+  // Each instance's state into state.instances, by instances key (validate.py: validate_instances);
+  // state.applies says, by instances key, whether the repeat applies there.
+  function keepInstances(state, inner) {
+    inner.forEach(function (found) {
+      state.instances[found.key] = found.instances.map(function (i) { return i.state; });
+      state.applies[found.key] = found.applies;
+      found.instances.forEach(function (i) { keepInstances(state, i.inner); });
     });
   }
 
-  // Relevance and value of every question (logic.py: resolve_form), and of each instance's;
-  // repeats holds the instances kept, as instances.js keeps them.
+  // Relevance and value of every question (logic.py: resolve_form), and of each instance's
+  // (instances.py: settle_form); repeats holds the instances kept, as instances.js keeps them.
   function resolve(form, answers, today, repeats) {
     var outside = {};
     Object.keys(form.byName).concat(Object.keys(form.repeats)).forEach(function (name) { outside[name] = ''; });
-    var top = {};
-    form.topRepeats.forEach(function (r) { top[r.name] = typedInstances(r, madeIn(r, repeats)); });
-    var state = settle(form, form.questions, outside, answers, { today: today, position: null, repeats: top });
-    // The server reads the instances sent, which are as many as apply: read those, once settled.
-    var fit = {};
-    form.topRepeats.forEach(function (r) {
-      fit[r.name] = fitted(r, top[r.name], instanceCount(form, r, state, top[r.name].length));
-    });
-    if (form.topRepeats.length) {
-      state = settle(form, form.questions, outside, answers, { today: today, position: null, repeats: fit });
-    }
+    var settled = settleScope(form, function (all) {
+      return settle(form, form.questions, outside, answers, { today: today, position: null, repeats: all });
+    }, form.topRepeats, {}, '', repeats);
+    var state = settled.state;
     state.instances = {};
     state.applies = {};
-    form.topRepeats.forEach(function (r) {
-      resolveInstances(form, state, r, state, '', fit, madeIn(r, repeats));
-    });
+    keepInstances(state, settled.inner);
     return state;
   }
 
