@@ -209,3 +209,46 @@ def test_a_repeat_inside_a_repeat_adds_removes_and_numbers_its_instances_within_
         ("woman_name", "", 1, "Ana"),
         ("woman_name", "", 2, "Eva"),
     ]
+
+
+HOUSEHOLD = {
+    "form_id": "household",
+    "title": "Household",
+    "questions": [
+        {"name": "people", "type": "integer", "label": "How many people live here?"},
+        {
+            "name": "member",
+            "type": "repeat",
+            "label": "Household member",
+            "repeat_count": "${people}",
+            "questions": [{"name": "member_name", "type": "text", "label": "Name", "required": True}],
+        },
+    ],
+}
+
+
+def test_a_counted_repeat_follows_its_count_as_typed_and_keeps_what_a_lower_count_took_away(page, live_server, db):
+    import_survey(HOUSEHOLD, publish=True)
+    db.session.commit()
+    page.goto(f"{live_server}/s/household")
+    instances = page.locator("[data-repeat=member] [data-instance]")
+    assert instances.count() == 0 and page.locator("[data-repeat-refresh]").is_hidden()
+    people = page.locator("input[name=q_people]")
+    people.fill("3")
+    assert instances.count() == 3 and page.locator("input[name=r_member]").input_value() == "3"
+    assert page.locator("[data-instance='3'] .instance-legend").inner_text() == "Household member 3"
+    for number, name in enumerate(["Ana", "Luis", "Marta"], start=1):
+        page.locator(f"input[name='q_member_name.{number}']").fill(name)
+    people.fill("2")
+    assert instances.count() == 2 and page.locator("input[name='q_member_name.3']").count() == 0
+    people.fill("3")
+    assert instances.count() == 3 and page.locator("input[name='q_member_name.3']").input_value() == "Marta"
+    page.get_by_role("button", name="Review my answers").click()
+    page.get_by_role("button", name="Send my answers").click()
+    stored = db.session.execute(select(Answer.question, Answer.instance, Answer.value_text)).all()
+    assert sorted(stored) == [
+        ("member_name", 1, "Ana"),
+        ("member_name", 2, "Luis"),
+        ("member_name", 3, "Marta"),
+        ("people", 0, "3"),
+    ]

@@ -208,3 +208,11 @@ def test_a_record_answering_a_repeat_is_refused_rather_than_stored_with_one_inst
     assert result["status"] == "invalid"
     assert "member_name" in result["errors"] and "repetición" in result["errors"]["member_name"]
     assert count(Response) == 0
+
+
+def test_a_counted_repeat_holds_a_blank_instance_for_the_page_to_copy(client, counted):
+    html = post(client, "/s/counted", step="instances", q_size="2").get_data(as_text=True)
+    blank = html[html.index("<template data-blank-instance>") : html.index("</template>")]
+    assert 'name="q_child_age.1"' in blank and 'value=""' in blank and "Child 1" in blank
+    assert 'data-count="${size}"' in html and 'data-count-limit="50"' in html
+    assert html.count('name="q_child_age.2"') == 1  # the instances shown, the blank one only copied

@@ -352,7 +352,37 @@
     });
   }
 
-  global.VocesFormLogic = { problems: problems, showsSomething: showsSomething };
+  // How many instances each counted repeat (data-count) that applies asks for now, as
+  // survey/questionnaire/logic.py reads a repeat_count: a number below zero or none is none, a
+  // fraction is cut, and it is at most data-count-limit. A count that fails here is left out: the
+  // page keeps the instances it has, and the server has the final word.
+  function counts(form) {
+    var state = resolve(form);
+    var found = [];
+    form.querySelectorAll('[data-repeat][data-count]').forEach(function (repeat) {
+      var scope = scopeOf(repeat, state);
+      if (!applies(repeat, form, scope)) {
+        return;  // hidden: what was typed in it waits there in case it applies again
+      }
+      var options = { current: '' };
+      if (scope.position) {
+        options.position = scope.position;
+      }
+      options.repeats = scope.repeats;
+      var number;
+      try {
+        var result = E.evaluate(repeat.getAttribute('data-count'), scope.values, options);
+        number = E.evaluate('number(.)', {}, { current: result });  // as the server reads it: '0x10' is none
+      } catch (error) {
+        return;
+      }
+      var limit = Number(repeat.getAttribute('data-count-limit'));
+      found.push({ repeat: repeat, count: number > 0 ? Math.trunc(Math.min(number, limit)) : 0 });
+    });
+    return found;
+  }
+
+  global.VocesFormLogic = { problems: problems, showsSomething: showsSomething, counts: counts };
 
   function start() {
     var form = document.querySelector('form[data-form-logic]');

@@ -184,22 +184,28 @@
     return { saved: new Date().toISOString(), page: page, answers: answers };
   }
 
+  // Answers put back can make instances (a repeat_count): they are filled in on the next pass.
   function restore(form, draft) {
     var values = {};
     draft.answers.forEach(function (pair) {
       (values[pair[0]] = values[pair[0]] || []).push(pair[1]);
     });
-    fieldsOf(form).forEach(function (e) {
-      var kept = values[e.name] || [];
-      if (e.type === 'radio' || e.type === 'checkbox') {
-        e.checked = kept.indexOf(e.value) >= 0;
-      } else if (kept.length) {
-        e.value = kept.shift();
-      } else {
-        e.value = '';
-      }
-    });
-    form.dispatchEvent(new Event('change', { bubbles: true }));  // skip logic follows the answers
+    for (var pass = 0, fields = -1; pass < 5 && fieldsOf(form).length !== fields; pass++) {
+      fields = fieldsOf(form).length;
+      var left = {};  // a name with several inputs (a geopoint's) takes its values in turn
+      Object.keys(values).forEach(function (name) { left[name] = values[name].slice(); });
+      fieldsOf(form).forEach(function (e) {
+        var kept = left[e.name] || [];
+        if (e.type === 'radio' || e.type === 'checkbox') {
+          e.checked = kept.indexOf(e.value) >= 0;
+        } else if (kept.length) {
+          e.value = kept.shift();
+        } else {
+          e.value = '';
+        }
+      });
+      form.dispatchEvent(new Event('change', { bubbles: true }));  // skip logic follows the answers
+    }
   }
 
   function read(key) {

@@ -9,6 +9,12 @@
  * the outer repeat's second), each outer instance holds r_<repeat>.<its path>, and the buttons name
  * the instances so (add:child.2, remove:child.2:1): renumbering changes the part of the path that is
  * the renumbered repeat's, whatever is inside it.
+ *
+ * A repeat whose repeat_count says how many (data-count) follows it as the resident answers: the
+ * server writes one blank instance of it into a <template>, copied as the count grows, and the
+ * instances the count takes away are kept aside (what was typed and all) and put back if it grows
+ * again before the page is left, where ODK would empty them. Its "Update after my answers" button,
+ * for pages without this script, is hidden. The server counts again on submit.
  */
 (function (global) {
   'use strict';
@@ -17,6 +23,22 @@
   var NUMBERED = /^(q_[^.]+|r_[^.]+|add:[^.:]+|remove:[^.:]+)((?:\.\d+)+)(.*)$/;
   var ATTRIBUTES = ['name', 'id', 'for', 'data-field', 'aria-describedby', 'href'];
   var BUTTONS = '[data-repeat-add], [data-repeat-remove]';
+  var aside = new WeakMap();  // by counted repeat: the instances its count took away, in order
+
+  // An element and all inside it, with the blank instances' (<template>) and those set aside: a
+  // renumbered instance's copies-to-be and kept answers must follow its new number too.
+  function everyElement(root) {
+    var found = [];
+    (function walk(element) {
+      found.push(element);
+      Array.prototype.forEach.call(element.children, walk);
+      if (element.tagName === 'TEMPLATE') {
+        Array.prototype.forEach.call(element.content.children, walk);
+      }
+      (aside.get(element) || []).forEach(walk);
+    })(root);
+    return found;
+  }
 
   // How many repeats a repeat is inside: the place of its own number in a path.
   function depthOf(repeat) {
@@ -48,8 +70,7 @@
   function renumber(instance, repeat, number) {
     var depth = depthOf(repeat);
     instance.setAttribute('data-instance', String(number));
-    var elements = [instance].concat(Array.prototype.slice.call(instance.querySelectorAll('*')));
-    elements.forEach(function (element) {
+    everyElement(instance).forEach(function (element) {
       var attributes = element.matches(BUTTONS) ? ATTRIBUTES.concat(['value']) : ATTRIBUTES;
       attributes.forEach(function (attribute) {
         var value = element.getAttribute(attribute);
@@ -100,11 +121,59 @@
     });
   }
 
-  function changed(form, repeat) {
+  function numberAll(repeat) {
     var instances = instancesOf(repeat);
     ownOf(repeat, '[data-repeat-count]').value = String(instances.length);
     instances.forEach(function (instance, index) { renumber(instance, repeat, index + 1); });
+  }
+
+  function changed(form, repeat) {
+    numberAll(repeat);
     form.dispatchEvent(new Event('change'));  // skip logic and the draft follow
+  }
+
+  // Make a counted repeat show as many instances as its count: those set aside first, then blank
+  // ones. Whether it changed anything.
+  function fit(repeat, count) {
+    var blank = ownOf(repeat, 'template[data-blank-instance]');
+    if (!blank || instancesOf(repeat).length === count) {
+      return false;
+    }
+    var kept = aside.get(repeat) || [];
+    for (var instances = instancesOf(repeat); instances.length > count; instances.pop()) {
+      var last = instances[instances.length - 1];
+      last.remove();
+      kept.unshift(last);
+    }
+    for (var shown = instancesOf(repeat).length; shown < count; shown++) {
+      var next = kept.shift() || blank.content.firstElementChild.cloneNode(true);
+      blank.parentNode.insertBefore(next, blank);
+      handled(next);
+    }
+    aside.set(repeat, kept);
+    numberAll(repeat);
+    ownOf(repeat, '[data-repeat-none]').hidden = count > 0;
+    return true;
+  }
+
+  function follow(form) {
+    var moved = false;
+    global.VocesFormLogic.counts(form).forEach(function (wanted) {
+      moved = fit(wanted.repeat, wanted.count) || moved;
+    });
+    if (moved) {
+      form.dispatchEvent(new Event('change'));  // skip logic, counts inside new instances, the draft
+    }
+  }
+
+  // The counted repeats inside are followed here: their buttons asking the server are not needed.
+  function handled(container) {
+    container.querySelectorAll('[data-repeat][data-count]').forEach(function (repeat) {
+      var refresh = ownOf(repeat, '[data-repeat-refresh]');
+      if (refresh) {
+        refresh.hidden = true;
+      }
+    });
   }
 
   // A new outer instance opens each repeat inside it with one instance, as the server makes it.
@@ -160,6 +229,13 @@
         remove(form, repeat, button, event);
       }
     });
+    if (global.VocesExpressions && global.VocesFormLogic && global.VocesFormLogic.counts) {  // without it the server counts
+      handled(form);
+      var counted = function () { follow(form); };
+      form.addEventListener('input', counted);
+      form.addEventListener('change', counted);
+      follow(form);
+    }
   }
 
   global.VocesFormRepeats = { renumber: renumber };

@@ -26,7 +26,13 @@ from survey.web.filters import with_outputs
 from survey.web.public.fields import field_answer, make_field
 from survey.web.public.media import upload_problem, uploaded
 from survey.web.public.repeats import FIELD_PREFIX as FIELD_PREFIX  # layout and pages read it here too
-from survey.web.public.repeats import answered_questions, instance_counts, instance_field, instance_path_title
+from survey.web.public.repeats import (
+    answered_questions,
+    blank_counts,
+    instance_counts,
+    instance_field,
+    instance_path_title,
+)
 
 EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)  # a tampered or reset clock says 0001 or 1970
 
@@ -127,14 +133,29 @@ def _check_instances(
 
 
 def build_form(
-    definition: Definition, language: str, sites: list[Site], kept: MultiDict[str, str] | None = None
+    definition: Definition,
+    language: str,
+    sites: list[Site],
+    kept: MultiDict[str, str] | None = None,
+    *,
+    blank: dict[str, int] | None = None,
 ) -> FlaskForm:
-    """A form class for this definition, instantiated on the current request (or on answers kept from it)."""
+    """A form class for this definition, instantiated on the current request (or on answers kept from it).
+
+    With blank (instances by instances_key) it is a form with nothing typed and those instances.
+    """
     by_field = {FIELD_PREFIX + q.name: q for q in definition.questions if q.shown and q.stored}
     known_sites = frozenset(site.slug for site in sites)
     posted = kept if kept is not None else (request.form if request.method == "POST" else MultiDict())
-    counts = instance_counts(definition, posted, date.today())
+    counts = blank if blank is not None else instance_counts(definition, posted, date.today())
     in_instances = _instance_fields(definition, counts)
+    made: list[FlaskForm] = []
+
+    def blank_form() -> FlaskForm:
+        """The same form with nothing typed and a blank instance of each counted repeat, made once."""
+        if not made:
+            made.append(build_form(definition, language, sites, blank=blank_counts(definition, counts)))
+        return made[0]
 
     class ResidentForm(FlaskForm):
         uuid = HiddenField(validators=[_valid_uuid])
@@ -144,6 +165,7 @@ def build_form(
         instances: dict[str, list[dict[str, object]]] = {}
         instance_counts = counts
         instance_fields = in_instances
+        blank_instances = staticmethod(blank_form)  # layout.py renders from it what form-repeats.js copies
         survey_texts: dict[str, SurveyText] = {}  # by field name, for fill_outputs to write the answers in
 
         def validate(self, extra_validators: dict[str, Any] | None = None) -> bool:
@@ -174,7 +196,10 @@ def build_form(
     for name, question in every_field.items():
         text = ResidentForm.survey_texts[name] = _survey_text(question, definition, language)
         setattr(ResidentForm, name, _field_for(question, text, definition, language, sites))
-    form = ResidentForm() if kept is None else ResidentForm(formdata=kept)
+    if blank is not None:
+        form = ResidentForm(formdata=None)
+    else:
+        form = ResidentForm() if kept is None else ResidentForm(formdata=kept)
     for name, question in every_field.items():
         if question.read_only:  # what was posted for a locked question does not count
             form[name].data = question.kind.field_default(question)

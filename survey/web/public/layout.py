@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field
 
 from survey.questionnaire import Definition, Group, Question, Repeat, pick
-from survey.questionnaire.logic import choice_values, chosen_condition
+from survey.questionnaire.logic import MAX_INSTANCES, choice_values, chosen_condition
 from survey.questionnaire.model import Item
 from survey.questionnaire.rules import choice_filter_expression
 from survey.questionnaire.validate import INSTANCE_MARK, instance_path, instances_key
@@ -36,6 +36,7 @@ class FormItem:
     count_field: str = ""  # a repeat's hidden field saying how many instances it shows
     instances_key: str = ""  # a repeat's: how its steps name its instances (child.2 inside the 2nd woman)
     position: int = 0  # an instance's number within its repeat, from 1
+    blank_instance: FormItem | None = None  # a counted repeat's instance with nothing typed, for form-repeats.js
 
     @property
     def own_page(self) -> bool:
@@ -82,26 +83,40 @@ def _question_attributes(question: Question, definition: Definition, language: s
     return attributes
 
 
-def _repeat_item(form: FlaskForm, repeat: Repeat, definition: Definition, language: str, parent: str) -> FormItem:
-    """A repeat and its instances, each with the repeat's items, its fields named by its path."""
+def _instance_item(
+    form: FlaskForm, repeat: Repeat, definition: Definition, language: str, parent: str, position: int, blank: bool
+) -> FormItem:
+    """One instance of a repeat, its fields named by its path."""
+    path = instance_path(parent, position)
+    return FormItem(
+        {"data-instance": str(position)},
+        children=tuple(_item(form, child, definition, language, path, blank) for child in repeat.items),
+        instance=path,
+        title=instance_title(repeat, position, definition, language),
+        position=position,
+    )
+
+
+def _repeat_item(
+    form: FlaskForm, repeat: Repeat, definition: Definition, language: str, parent: str, blank: bool
+) -> FormItem:
+    """A repeat and its instances, each with the repeat's items; in a blank instance a counted one has none."""
     title = instance_title(repeat, "__n__", definition, language)  # form-repeats.js numbers a new instance
     attributes = {"data-repeat": repeat.name, "data-instance-title": title}
     attributes["data-remove-title"] = _("Remove %(title)s", title=title)
     if repeat.relevant:
         attributes["data-relevant"] = repeat.relevant
     key = instances_key(repeat.name, parent)
+    shown = 0 if blank and repeat.count else form.instance_counts.get(key, 0)
     instances = tuple(
-        FormItem(
-            {"data-instance": str(position)},
-            children=tuple(
-                _item(form, child, definition, language, instance_path(parent, position)) for child in repeat.items
-            ),
-            instance=instance_path(parent, position),
-            title=instance_title(repeat, position, definition, language),
-            position=position,
-        )
-        for position in range(1, form.instance_counts.get(key, 0) + 1)
+        _instance_item(form, repeat, definition, language, parent, position, blank) for position in range(1, shown + 1)
     )
+    empty = None
+    if repeat.count:  # form-repeats.js makes as many instances as the count says, copying this one
+        attributes["data-count"] = repeat.count
+        attributes["data-count-limit"] = str(MAX_INSTANCES)
+        source = form if blank else form.blank_instances()
+        empty = _instance_item(source, repeat, definition, language, parent, 1, True)
     note = relevance_note(repeat.relevant, definition, language) if repeat.relevant else ""
     return FormItem(
         attributes,
@@ -111,17 +126,20 @@ def _repeat_item(form: FlaskForm, repeat: Repeat, definition: Definition, langua
         instance=parent,
         count_field=count_field(repeat, parent),
         instances_key=key,
+        blank_instance=empty,
     )
 
 
-def _item(form: FlaskForm, entry: Item, definition: Definition, language: str, instance: str = "") -> FormItem:
+def _item(
+    form: FlaskForm, entry: Item, definition: Definition, language: str, instance: str = "", blank: bool = False
+) -> FormItem:
     if isinstance(entry, Repeat):
-        return _repeat_item(form, entry, definition, language, instance)
+        return _repeat_item(form, entry, definition, language, instance, blank)
     if isinstance(entry, Group):
         attributes = {"data-group": entry.name}
         if entry.relevant:
             attributes["data-relevant"] = entry.relevant
-        children = tuple(_item(form, child, definition, language, instance) for child in entry.items)
+        children = tuple(_item(form, child, definition, language, instance, blank) for child in entry.items)
         note = relevance_note(entry.relevant, definition, language) if entry.relevant else ""
         return FormItem(attributes, group=entry, children=children, relevance_note=note, instance=instance)
     choice_attributes: tuple[dict[str, str], ...] = ()

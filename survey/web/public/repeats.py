@@ -179,3 +179,29 @@ def _split_field(name: str) -> tuple[str, str, str]:
             owner, _mark, path = name.removeprefix(prefix).partition(INSTANCE_MARK)
             return prefix, owner, path
     return "", name, ""
+
+
+def blank_counts(definition: Definition, counts: Mapping[str, int]) -> dict[str, int]:
+    """The instances of a form holding one blank instance of each counted repeat the page shows.
+
+    form-repeats.js copies a counted repeat's blank instance (first instance, renumbered) when its
+    repeat_count grows, even from none. Inside a blank instance a repeat the resident adds to opens
+    with one instance, as a new one does, and a counted one with none but its own blank instance.
+    """
+    blank: dict[str, int] = {}
+
+    def inside_blank(repeat: Repeat, parent: str) -> None:
+        blank[instances_key(repeat.name, parent)] = 1
+        for inner in repeat.nested:
+            inside_blank(inner, instance_path(parent, 1))
+
+    def shown(repeat: Repeat, parent: str) -> None:
+        if repeat.count:
+            inside_blank(repeat, parent)
+        for position in range(1, counts.get(instances_key(repeat.name, parent), 0) + 1):
+            for inner in repeat.nested:
+                shown(inner, instance_path(parent, position))
+
+    for repeat in definition.top_repeats:
+        shown(repeat, "")
+    return blank
