@@ -252,3 +252,61 @@ def test_a_counted_repeat_follows_its_count_as_typed_and_keeps_what_a_lower_coun
         ("member_name", 3, "Marta"),
         ("people", 0, "3"),
     ]
+
+
+MOTHERS = {
+    "form_id": "mothers",
+    "title": "Mothers",
+    "questions": [
+        {
+            "name": "woman",
+            "type": "repeat",
+            "label": "Woman",
+            "questions": [
+                {"name": "woman_name", "type": "text", "label": "Name"},
+                {"name": "children", "type": "integer", "label": "How many children?"},
+                {
+                    "name": "child",
+                    "type": "repeat",
+                    "label": "Child",
+                    "repeat_count": "${children}",
+                    "questions": [{"name": "child_name", "type": "text", "label": "Child's name"}],
+                },
+            ],
+        }
+    ],
+}
+
+
+def test_a_counted_repeat_inside_another_follows_the_count_of_its_own_outer_instance(page, live_server, db):
+    import_survey(MOTHERS, publish=True)
+    db.session.commit()
+    page.goto(f"{live_server}/s/mothers")
+    page.evaluate("window.samePage = true")  # the counts are followed in the page; the server is not asked
+    page.locator("input[name='q_woman_name.1']").fill("Ana")
+    page.locator("input[name='q_children.1']").fill("2")
+    first = page.locator("[data-repeat=woman] > [data-instance='1'] [data-repeat=child] [data-instance]")
+    assert first.count() == 2 and page.locator("input[name='r_child.1']").input_value() == "2"
+    page.locator("input[name='q_child_name.1.1']").fill("Leo")
+    page.locator("input[name='q_child_name.1.2']").fill("Mia")
+    page.locator("[data-repeat=woman] > [data-repeat-add]").click()
+    page.locator("input[name='q_woman_name.2']").fill("Eva")
+    page.locator("input[name='q_children.2']").fill("1")
+    second = page.locator("[data-repeat=woman] > [data-instance='2'] [data-repeat=child] [data-instance]")
+    assert second.count() == 1 and first.count() == 2  # each woman's count makes her own children
+    page.locator("input[name='q_child_name.2.1']").fill("Noa")
+    assert page.evaluate("window.samePage === true")
+    page.get_by_role("button", name="Review my answers").click()
+    page.get_by_role("button", name="Send my answers").click()
+    stored = db.session.execute(
+        select(Answer.question, Answer.parent_instance, Answer.instance, Answer.value_text)
+    ).all()
+    assert sorted(stored) == [
+        ("child_name", "1", 1, "Leo"),
+        ("child_name", "1", 2, "Mia"),
+        ("child_name", "2", 1, "Noa"),
+        ("children", "", 1, "2"),
+        ("children", "", 2, "1"),
+        ("woman_name", "", 1, "Ana"),
+        ("woman_name", "", 2, "Eva"),
+    ]
