@@ -94,8 +94,8 @@ class ImportRecord(Base):
     """One record of a queue file imported as a job, kept in the database every worker shares.
 
     Its chunk stores it and writes its result here in one transaction; the record itself is then
-    cleared, so that a testimony's words are not kept beside the response they became (and a
-    withdrawal need not look for them here).
+    cleared, so that a testimony's words are not kept beside the response they became. A withdrawal
+    clears the words of a record still waiting here (survey.services.withdrawals).
     """
 
     __tablename__ = "import_record"

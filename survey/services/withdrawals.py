@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import json
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
 from survey.models import (
+    ImportRecord,
     LearnedModel,
     Response,
     User,
@@ -215,6 +217,7 @@ def withdraw_response(response: Response, *, by: User | None) -> Withdrawal:
     db.session.flush()
     exports_deleted = forget_prepared_exports(response.survey_version.survey.slug)
     derived = erase_response(response)
+    forget_waiting_records(response.uuid)
     _purge_search_index()
     retrained = drop_learned(learned)
     request.status, request.decided_at = WithdrawalStatus.DONE, utcnow()
@@ -253,3 +256,16 @@ def decline_withdrawal(request: WithdrawalRequest, *, by: User) -> bool:
     record_event("decline_withdrawal", actor=by, target_type="withdrawal_request", target_id=request.id)
     db.session.flush()
     return True
+
+
+def forget_waiting_records(uuid: str) -> int:
+    """Keep only the UUID of any record with this UUID that an unfinished import still holds, so that a
+    withdrawn response's words do not wait there; how many. Stored later, it answers "duplicate", as a
+    withdrawn response sent again does."""
+    marked = f'"uuid": {json.dumps(uuid)}'  # as start_import wrote it
+    waiting = db.session.scalars(
+        select(ImportRecord).where(ImportRecord.record.is_not(None), ImportRecord.record.contains(marked))
+    ).all()
+    for row in waiting:
+        row.record = json.dumps({"uuid": uuid})
+    return len(waiting)

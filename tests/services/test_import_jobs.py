@@ -177,3 +177,24 @@ def test_a_failed_chunk_fails_the_import_and_a_resume_finishes_it(example_survey
     db.session.expire_all()
     assert db.session.get(Job, job.id).status == JobStatus.DONE
     assert responses(db) == 6 and import_counts(failed)["created"] == 6
+
+
+def test_a_withdrawal_clears_the_words_of_its_record_waiting_in_an_import(example_survey, db):
+    """The tablet synced the interview, its queue file was imported too and waits; the resident withdraws."""
+    from survey.services.withdrawals import withdraw_response
+
+    sent = record(version=example_survey.version)
+    sent["answers"]["change_story"] = "Since the clinic closed on Calle 9, my brother sleeps at the bus stop."
+    [stored] = ingest([sent])
+    db.session.commit()
+    job = start_import(queue_file([sent, record(version=example_survey.version)]), chunk_size=1)
+    db.session.commit()
+    story = sent["answers"]["change_story"]
+    assert any(story in (r or "") for r in db.session.scalars(select(ImportRecord.record)))
+    withdraw_response(db.session.scalars(select(Response).where(Response.uuid == stored.uuid)).one(), by=None)
+    db.session.commit()
+    assert not any(story in (r or "") for r in db.session.scalars(select(ImportRecord.record)))
+    run_all(job)
+    db.session.expire_all()
+    assert import_counts(job) == {"created": 1, "duplicate": 1, "conflict": 0, "invalid": 0}
+    assert responses(db) == 1  # the other record; the withdrawn one is not stored again
