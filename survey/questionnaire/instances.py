@@ -112,7 +112,16 @@ class _Work:
     def instances(self, repeat: Repeat, around: FormState, parent: str, in_scope: Instances) -> list[Settled]:
         """A repeat's instances inside one scope: as many as the form keeps, each settled."""
         made = list(self.typed(repeat, parent))
-        count = instance_count(self.definition, repeat, around, len(made), self.today, count_limit=self.count_limit)
+        count = instance_count(
+            self.definition,
+            repeat,
+            around,
+            len(made),
+            self.today,
+            count_limit=self.count_limit,
+            position=int(parent.rsplit(".", 1)[-1]) if parent else None,
+            repeats=in_scope,
+        )
         empty = dict.fromkeys((q.name for q in repeat.questions), "")
         own = (made + [empty] * count)[:count]
         repeats = {**in_scope, repeat.name: own}  # its own repeat's, as typed, for indexed-repeat()

@@ -92,11 +92,14 @@ def instance_count(
     today: date | None,
     *,
     count_limit: int = MAX_INSTANCES,
+    position: int | None = None,
+    repeats: Instances | None = None,
 ) -> int:
     """How many instances a repeat has: none if it does not apply, what its repeat_count says (at most
-    count_limit), else as many as made."""
+    count_limit), else as many as made. Inside an instance of another repeat, position and repeats are
+    that instance's: its groups' conditions may read position(..) or indexed-repeat()."""
     groups = definition.groups
-    scope = _Scope(today)
+    scope = _Scope(today, position, repeats)
     conditions = [groups[g].relevant for g in repeat.groups] + [repeat.relevant]
     if not all(truthy(_run(c, form.values, "", scope)) for c in conditions if c):
         return 0

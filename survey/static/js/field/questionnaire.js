@@ -233,8 +233,9 @@
   }
 
   // None if the repeat does not apply, what its repeat_count says, else as many as made (logic.py: instance_count).
+  // Inside an instance, its groups' conditions read that instance's position(..) and repeats.
   function instanceCount(form, repeat, around, made) {
-    var scope = { today: around.today };
+    var scope = { today: around.today, position: around.position, repeats: around.repeats };
     var conditions = repeat.groups.map(function (g) { return form.groups[g].item.relevant; }).concat([repeat.item.relevant]);
     if (!conditions.every(function (c) { return holds(c, around.values, scope); })) {
       return 0;
