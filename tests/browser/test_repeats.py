@@ -310,3 +310,41 @@ def test_a_counted_repeat_inside_another_follows_the_count_of_its_own_outer_inst
         ("woman_name", "", 1, "Ana"),
         ("woman_name", "", 2, "Eva"),
     ]
+
+
+AGES = {
+    "form_id": "ages",
+    "title": "Ages",
+    "questions": [
+        {"name": "people", "type": "integer", "label": "How many people live here?"},
+        {
+            "name": "member",
+            "type": "repeat",
+            "label": "Household member",
+            "repeat_count": "${people}",
+            "questions": [
+                {"name": "member_age", "type": "integer", "label": "Age", "constraint": ". < 120"},
+                {"name": "school", "type": "text", "label": "Which school?", "relevant": "${member_age} < 18"},
+            ],
+        },
+    ],
+}
+
+
+def test_instances_a_count_makes_in_the_page_check_their_answers_as_they_are_typed(page, live_server, db):
+    import_survey(AGES, publish=True)
+    db.session.commit()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server}/s/ages")
+    page.locator("input[name=q_people]").fill("2")
+    age = page.locator("input[name='q_member_age.2']")
+    age.fill("130")
+    age.blur()
+    second = page.locator("[data-repeat=member] [data-instance='2']")
+    assert second.locator("[data-live-error]").inner_text() == "This answer is not allowed."
+    assert second.locator("[data-relevance-note]").is_hidden()  # for pages without the script
+    age.fill("12")
+    assert second.locator("[data-live-error]").is_hidden()
+    assert second.locator("[data-question=school]").is_visible()
+    assert errors == []

@@ -277,6 +277,10 @@
     var value = scope.values[nameOf(question)];
     var broken = value !== '' && !E.truthy(run(question.getAttribute('data-constraint'), scope.values, value, scope));
     var message = question.querySelector('[data-live-error]');
+    if (!message) {  // an instance made in the page after start(), from the repeat's blank one
+      reserveLiveError(question);
+      message = question.querySelector('[data-live-error]');
+    }
     if (broken && (announce || !message.hidden)) {
       message.textContent = question.getAttribute('data-constraint-message');
       message.hidden = false;
@@ -285,7 +289,13 @@
     }
   }
 
+  // The notes saying when a question applies are for pages without this script, which show everything.
+  function hideRelevanceNotes(form) {
+    form.querySelectorAll('[data-relevance-note]:not([hidden])').forEach(function (note) { note.hidden = true; });
+  }
+
   function update(form, event) {
+    hideRelevanceNotes(form);  // an instance made in the page brings its own
     var state = resolve(form);
     for (var round = 0; round < 3; round++) {
       var unticked = false;
@@ -389,8 +399,6 @@
     if (!form || !E) {
       return;
     }
-    // The notes saying when a question applies are for pages without this script, which show everything.
-    form.querySelectorAll('[data-relevance-note]').forEach(function (note) { note.hidden = true; });
     form.querySelectorAll('[data-constraint]').forEach(reserveLiveError);
     var refresh = function (event) { update(form, event); };
     form.addEventListener('input', refresh);
