@@ -17,7 +17,15 @@ from survey.web.evaluate import views as evaluate_views
 
 URL = "/evaluate/community-safety"
 # the CLI commands, the tasks, the request's end, and OpenRosa refusals that must keep what they record
-COMMITTERS = {"cli.py", "export_cli.py", "responses_cli.py", "tasks.py", "web/transactions.py", "web/openrosa/views.py"}
+COMMITTERS = {
+    "cli.py",
+    "export_cli.py",
+    "responses_cli.py",
+    "submissions_cli.py",
+    "tasks.py",
+    "web/transactions.py",
+    "web/openrosa/views.py",
+}
 
 
 def _people_tags(db):
