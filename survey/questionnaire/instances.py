@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,9 @@ INSTANCE_MARK = "."  # an instance's answer is named question.n, which no questi
 # A chain of sums, each changing what applies to the next one summed, is seldom two long, and one
 # that goes round is refused on import (rules.py): this only bounds the work.
 ROUNDS = 10
+# A calculation that gives a new value whenever it is worked out (once(uuid()) in a roster, now())
+# would never let two rounds agree: whether the form has settled is judged without them.
+VOLATILE = re.compile(r"\b(?:uuid|now)\s*\(")
 
 # What was typed in a repeat's instances inside the instance at a path ('': the form's), every
 # question of the repeat in each, '' when unanswered.
@@ -85,6 +89,14 @@ def _applying(repeat: Repeat, instance: Settled) -> dict[str, str]:
     return {q.name: values[q.name] for q in repeat.questions}
 
 
+def _steady(read: Instances, nested: Sequence[Repeat]) -> Instances:
+    """What two rounds must agree on: every answer of the instances but those worked out anew each time."""
+    volatile = {q.name for r in nested for q in r.questions if q.calculation and VOLATILE.search(q.calculation)}
+    if not volatile:
+        return read
+    return {key: [{k: v for k, v in i.items() if k not in volatile} for i in made] for key, made in read.items()}
+
+
 @dataclass(frozen=True)
 class _Work:
     """What settling the form reads throughout."""
@@ -104,7 +116,7 @@ class _Work:
             repeats = {**around, **inside}
             inner = {r.name: self.instances(r, state, path, repeats) for r in nested}
             read = {r.name: [_applying(r, i) for i in inner[r.name]] for r in nested}
-            if read == inside:
+            if _steady(read, nested) == _steady(inside, nested):
                 break
             inside = read
         return Settled(state, repeats, inner)

@@ -253,3 +253,31 @@ def test_the_form_reads_as_many_instances_as_are_kept_under_the_same_limit():
     sent = validate_answers(definition, {"size": "60"}, "en", today=TODAY, typed=typed, count_limit=MAX_MADE)
     assert sent[0]["total"] == "60"  # a tablet's sixty, all kept by validate_instances under the same limit
     assert validate_answers(definition, {"size": "60"}, "en", today=TODAY, typed=typed)[0]["total"] == "50"
+
+
+@pytest.mark.parametrize("member_id", ["once(uuid())", "concat('m-', uuid())"])
+def test_a_calculation_new_each_time_costs_no_more_rounds_than_a_steady_one(monkeypatch, member_id):
+    """Settling stops when two rounds agree; a member's uuid() or now() would never let them."""
+    import survey.questionnaire.instances as instances
+
+    def roster(calculation: str) -> dict[str, object]:
+        member = {"name": "member", "type": "repeat", "label": "Member", "questions": []}
+        member["questions"] = [
+            {"name": "age", "type": "integer", "label": "Age"},
+            {"name": "member_id", "type": "calculate", "calculation": calculation},
+        ]
+        total = {"name": "total", "type": "calculate", "calculation": "sum(${age})"}
+        return {"form_id": "roster", "title": "Roster", "questions": [member, total]}
+
+    calls = []
+    resolve = instances.resolve_instance
+    monkeypatch.setattr(instances, "resolve_instance", lambda *a, **k: calls.append(1) or resolve(*a, **k))
+    typed = {"member": [{"age": "40"}, {"age": "9"}]}
+
+    def rounds(calculation: str) -> int:
+        calls.clear()
+        answers, _errors = validate_answers(parse_definition(roster(calculation)), {}, "en", today=TODAY, typed=typed)
+        assert answers["total"] == "49"
+        return len(calls)
+
+    assert rounds(member_id) <= rounds("'steady'")

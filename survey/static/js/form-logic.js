@@ -163,6 +163,20 @@
     return state;
   }
 
+  // What two rounds must agree on: every answer but the calculations worked out anew each time
+  // (once(uuid()) in a roster, now()), which would never let them (instances.py: _steady).
+  var VOLATILE = /\b(?:uuid|now)\s*\(/;
+
+  function steady(form, read) {
+    var volatile = {};
+    form.querySelectorAll('[data-calculation]').forEach(function (q) {
+      if (VOLATILE.test(q.getAttribute('data-calculation'))) {
+        volatile[nameOf(q)] = true;
+      }
+    });
+    return JSON.stringify(read, function (key, value) { return volatile[key] ? undefined : value; });
+  }
+
   // A scope (the form, or one instance) settled with the instances of the repeats directly inside
   // it, which its sum() and count() read; scopeFor makes the scope reading the instances given.
   function settleScope(form, questions, container, instance, around, state, scopeFor) {
@@ -175,7 +189,7 @@
       settle(form, questions, scope);
       var read = {};
       nested.forEach(function (r) { read[r.getAttribute('data-repeat')] = settleInstances(form, r, scope, state); });
-      if (JSON.stringify(read) === JSON.stringify(inside)) {
+      if (steady(form, read) === steady(form, inside)) {
         break;
       }
       inside = read;

@@ -268,6 +268,20 @@
     return read;
   }
 
+  // What two rounds must agree on: every answer but the calculations worked out anew each time
+  // (once(uuid()) in a roster, now()), which would never let them (instances.py: _steady).
+  var VOLATILE = /\b(?:uuid|now)\s*\(/;
+
+  function steady(form, read) {
+    var volatile = {};
+    form.questions.forEach(function (q) {
+      if (q.item.calculation && VOLATILE.test(q.item.calculation)) {
+        volatile[q.name] = true;
+      }
+    });
+    return JSON.stringify(read, function (key, value) { return volatile[key] ? undefined : value; });
+  }
+
   // A scope (the form, or one instance) settled with the instances of the repeats directly inside
   // it, which its indexed-repeat(), sum() and count() read (instances.py: _Work.scope): each may
   // follow from the other, so both are worked out until neither changes. settleWith settles the
@@ -284,7 +298,7 @@
       inner.forEach(function (found) {
         read[found.repeat.name] = found.instances.map(function (i) { return applying(found.repeat, i.state); });
       });
-      if (JSON.stringify(read) === JSON.stringify(inside)) {
+      if (steady(form, read) === steady(form, inside)) {
         break;
       }
       inside = read;
