@@ -39,6 +39,8 @@ class Config:
     LANGUAGES = ("en", "es")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Werkzeug's hashing method for stored passwords; only the test suite lowers its cost.
+    PASSWORD_HASH_METHOD = "scrypt"
     LOGIN_FAILURES_PER_MINUTE = int(os.environ.get("LOGIN_FAILURES_PER_MINUTE", 5))
     # Per account, whatever the address: after this many failures in a row the account is locked
     # for LOGIN_LOCKOUT_MINUTES, or until an administrator unlocks it.
@@ -90,6 +92,8 @@ class Testing(Config):
     RESIDENT_DRAFTS_DIR = os.path.join(tempfile.gettempdir(), "voces-test-drafts")  # not the checkout's instance/
     EXPORT_FOLDER = os.environ.get("EXPORT_FOLDER") or os.path.join(tempfile.gettempdir(), "voces-test-exports")
     CELERY_BROKER_URL = ""  # tasks run in the test's process; the worker tests give a broker to their own app
+    # Thousands of test accounts: a scrypt hash costs 0.2 s of CPU each, which is its point in production.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
 
 
 class Production(Config):

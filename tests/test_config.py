@@ -22,6 +22,15 @@ def test_production_starts_with_a_real_secret(make_app):
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
+@pytest.mark.parametrize("config", ["development", "production"])
+def test_passwords_are_stored_as_scrypt_hashes_outside_the_test_suite(config, make_app):
+    from survey.models.user import hash_password
+
+    app = make_app(config, SECRET_KEY="a-long-random-value-from-the-environment", SQLALCHEMY_DATABASE_URI="sqlite://")
+    with app.app_context():
+        assert hash_password("correct horse battery").startswith("scrypt:")
+
+
 def test_development_may_use_the_default_secret(tmp_path, make_app):
     app = make_app("development", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/dev.db")
     assert app.config["DEBUG"] is True

@@ -6,12 +6,18 @@ import enum
 import secrets
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Enum, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey.models.base import Base, UTCDateTime, utcnow
+
+
+def hash_password(password: str) -> str:
+    """A salted hash of password, by the application's PASSWORD_HASH_METHOD."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 class Role(enum.StrEnum):
@@ -64,7 +70,7 @@ class User(UserMixin, Base):
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password, never the password, and end the sessions opened with the old one."""
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
         self.end_sessions()
 
     def check_password(self, password: str) -> bool:

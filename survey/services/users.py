@@ -7,12 +7,14 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from survey.extensions import db
 from survey.models import Role, User
 from survey.models.base import utcnow
+from survey.models.user import hash_password
 from survey.services.audit import record_event
 
 MIN_PASSWORD_LENGTH = 10
@@ -80,9 +82,9 @@ class AccountLockedError(AccountError):
 
 
 @cache
-def _unknown_account_hash() -> str:
+def _unknown_account_hash(method: str) -> str:
     """A hash of nobody's password, made like the real ones, to check when no account matches."""
-    return generate_password_hash(secrets.token_urlsafe(16))
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def authenticate(email: str, password: str, *, max_failures: int, lockout: timedelta) -> User | None:
@@ -92,7 +94,8 @@ def authenticate(email: str, password: str, *, max_failures: int, lockout: timed
     unknown address takes as long to refuse as a wrong password and does not reveal who has an account.
     """
     user = find_user(email)
-    matches = check_password_hash(user.password_hash if user is not None else _unknown_account_hash(), password)
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    matches = check_password_hash(user.password_hash if user is not None else _unknown_account_hash(method), password)
     if user is None or not user.active:
         return None
     now = utcnow()
