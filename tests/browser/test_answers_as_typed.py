@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from survey.models import Answer
@@ -29,7 +30,7 @@ def test_a_decimal_comma_typed_in_spanish_is_stored_as_the_number(page, live_ser
     assert page.locator("[data-question=distance_km] [data-live-error]:visible").count() == 0
     page.get_by_role("button", name="Revisar mis respuestas").click()
     page.get_by_role("button", name="Enviar mis respuestas").click()
-    assert page.locator("#receipt").is_visible()
+    expect(page.locator("#receipt")).to_be_visible()
     answer = db.session.scalars(select(Answer).where(Answer.question == "distance_km")).one()
     assert (answer.value_text, answer.value_number) == ("2.5", 2.5)
 

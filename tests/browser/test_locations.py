@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from survey.models import Answer
@@ -24,7 +25,7 @@ def test_use_my_location_fills_the_point_and_it_is_stored_as_odk_writes_it(brows
         assert page.locator("#q_spot-accuracy").input_value() == "12"
         page.get_by_role("button", name="Revisar mis respuestas").click()
         page.get_by_role("button", name="Enviar mis respuestas").click()
-        assert page.locator("#receipt").is_visible()
+        expect(page.locator("#receipt")).to_be_visible()
     finally:
         context.close()
     answer = db.session.scalars(select(Answer).where(Answer.question == "spot")).one()
@@ -43,7 +44,7 @@ def test_without_javascript_the_point_is_typed_and_the_button_stays_hidden(brows
         page.get_by_label("Longitude (degrees)").fill("-70.66")
         page.get_by_role("button", name="Review my answers").click()
         page.get_by_role("button", name="Send my answers").click()
-        assert page.locator("#receipt").is_visible()
+        expect(page.locator("#receipt")).to_be_visible()
     finally:
         context.close()
     answer = db.session.scalars(select(Answer).where(Answer.question == "spot")).one()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from survey.models import Response, Role
@@ -63,6 +64,6 @@ def test_resident_form_works_without_javascript(browser, live_server, example_su
     page.get_by_label("For internal use only: do not quote me").check()
     page.get_by_role("button", name="Review my answers").click()
     page.get_by_role("button", name="Send my answers").click()
-    assert page.locator("#receipt").is_visible()
+    expect(page.locator("#receipt")).to_be_visible()
     context.close()
     assert len(db.session.scalars(select(Response)).all()) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from survey.models import Response, Testimonial
@@ -41,7 +42,7 @@ def test_a_resident_reviews_changes_one_answer_and_sends(browser, live_server, e
     next_page(page)
     page.get_by_role("button", name="Revisar mis respuestas").click()
     page.get_by_role("button", name="Enviar mis respuestas").click()
-    assert page.locator("#receipt").is_visible()
+    expect(page.locator("#receipt")).to_be_visible()
     context.close()
     stored = db.session.scalars(select(Testimonial).where(Testimonial.question == "change_story")).one()
     assert stored.raw_text == "Abrieron el puesto de salud en junio."

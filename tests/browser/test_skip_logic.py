@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from survey.models import Testimonial
@@ -40,7 +41,7 @@ def test_the_example_asks_about_support_only_after_yes(page, live_server, exampl
     next_page(page, 3)
     page.get_by_role("button", name="Review my answers").click()
     page.get_by_role("button", name="Send my answers").click()
-    assert page.locator("#receipt").is_visible()
+    expect(page.locator("#receipt")).to_be_visible()
     stored = db.session.scalars(select(Testimonial).where(Testimonial.question == "support_experience")).one()
     assert stored.raw_text.startswith("The waiting list was three months")
 
