@@ -66,6 +66,9 @@ class Config:
     # Exports prepared in the background: their files (a folder every worker shares; "" is the
     # instance folder's exports/), and how many days they are kept.
     EXPORT_FOLDER = os.environ.get("EXPORT_FOLDER", "")
+    # A job that has finished no chunk for this long is taken as stalled (its worker stopped), and may be
+    # resumed from the jobs page; before that, resuming would only send its chunks twice.
+    JOB_STALLED_MINUTES = int(os.environ.get("JOB_STALLED_MINUTES", 10))
     EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", 7))
     # Groups smaller than this are not shown on their own: a count of 2 in a village identifies people.
     MIN_GROUP_SIZE = 5

@@ -9,7 +9,9 @@ half-way leaves its chunk to be done again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, func, insert, select, update
 
@@ -249,3 +251,24 @@ def get_job(job_id: int) -> Job | None:
 def list_jobs(limit: int = 50) -> list[Job]:
     """The latest jobs, newest first."""
     return list(db.session.scalars(select(Job).order_by(Job.id.desc()).limit(limit)))
+
+
+def last_progress(jobs: Sequence[Job]) -> dict[int, datetime]:
+    """When each job last moved: its newest chunk done, else when it started, else when it was planned."""
+    ids = [job.id for job in jobs]
+    chunk_done = select(JobChunk.job_id, func.max(JobChunk.done_at)).where(JobChunk.job_id.in_(ids))
+    newest: dict[int, datetime | None] = {
+        job_id: done for job_id, done in db.session.execute(chunk_done.group_by(JobChunk.job_id))
+    }
+    return {job.id: newest.get(job.id) or job.started_at or job.created_at for job in jobs}
+
+
+def resumable(jobs: Sequence[Job], stalled_after: timedelta, now: datetime | None = None) -> set[int]:
+    """The jobs worth resuming: failed ones, and unfinished ones that have not moved for stalled_after.
+
+    A job still moving has its chunks queued or in a worker's hands: resuming it would only send them twice.
+    """
+    now = now or utcnow()
+    unfinished = last_progress([job for job in jobs if not job.finished])
+    failed = {job.id for job in jobs if job.status == JobStatus.FAILED}
+    return failed | {job_id for job_id, moved in unfinished.items() if now - moved >= stalled_after}

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
 
 from survey.analysis import ANALYSER_VERSION
 from survey.models import Job, JobChunk, JobKind, JobStatus, Testimonial, ThemeTag
+from survey.models.base import utcnow
 from survey.models.testimonial import PENDING
 from survey.services import jobs
-from survey.services.jobs import read_chunk, start_rerun, store_chunk
+from survey.services.jobs import read_chunk, resumable, start_rerun, store_chunk
 from survey.services.submissions import record_submission
 from survey.tasks import run_job_chunk
 
@@ -178,3 +180,22 @@ def test_a_failed_chunk_fails_the_job_and_a_resume_finishes_it(make_response, db
     run_all(job)
     db.session.expire_all()
     assert (job.status, job.done_items, job.percent) == (JobStatus.DONE, 6, 100)
+
+
+def test_a_job_is_resumable_when_failed_or_when_no_chunk_has_finished_for_a_while(make_response, db):
+    for _ in range(3):
+        make_response()
+    moving, stalled, failed, done = (start_rerun(everything=True, chunk_size=2) for _ in range(4))
+    now = utcnow()
+    for job in (moving, stalled, failed, done):
+        job.started_at = now - timedelta(minutes=30)
+    moving.status = stalled.status = JobStatus.RUNNING
+    failed.status, done.status = JobStatus.FAILED, JobStatus.DONE
+    for job, minutes_ago in ((moving, 2), (stalled, 12)):
+        db.session.scalars(select(JobChunk).where(JobChunk.job_id == job.id)).first().done_at = now - timedelta(
+            minutes=minutes_ago
+        )
+    db.session.commit()
+    jobs_now = [moving, stalled, failed, done]
+    assert resumable(jobs_now, timedelta(minutes=10), now) == {stalled.id, failed.id}
+    assert resumable(jobs_now, timedelta(minutes=1), now) == {moving.id, stalled.id, failed.id}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select, update
 
 from survey.models import AuditEvent, Job, JobKind, JobStatus, LearnedModel, Role, Testimonial
+from survey.models.base import utcnow
 from survey.services.corrections import correct_themes
 from survey.services.jobs import start_rerun
 from tests.conftest import PASSWORD, csrf_token
@@ -34,9 +37,25 @@ def test_a_rerun_started_on_the_page_runs_and_shows_its_progress(client, make_us
     assert event.actor_id == admin.id and event.target_id == str(job.id) and event.detail == {"kind": "rerun"}
 
 
-def test_a_running_job_refreshes_the_page_and_can_be_resumed(client, make_user, login, make_response, db):
+def test_a_job_still_moving_cannot_be_resumed_twice_over(client, make_user, login, make_response, db):
     make_response()
     job = start_rerun(everything=True)
+    db.session.commit()
+    login(make_user(Role.ADMIN))
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert '<progress value="0" max="100"' in page and 'http-equiv="refresh"' in page and "Resume" not in page
+    assert "finished no chunk for 10 minutes" in page
+    page = client.post(f"/admin/jobs/{job.id}/resume", follow_redirects=True).get_data(as_text=True)
+    assert f"Job {job.id} is still moving" in page
+    db.session.expire_all()
+    assert job.status == JobStatus.QUEUED and job.done_items == 0
+    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "resume_job")).first() is None
+
+
+def test_a_stalled_job_refreshes_the_page_and_can_be_resumed(client, make_user, login, make_response, db):
+    make_response()
+    job = start_rerun(everything=True)
+    job.created_at = utcnow() - timedelta(minutes=11)  # planned, then its worker stopped before any chunk
     db.session.commit()
     login(make_user(Role.ADMIN))
     page = client.get("/admin/jobs").get_data(as_text=True)

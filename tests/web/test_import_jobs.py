@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from survey.models import AuditEvent, Job, JobKind, JobStatus, Response, Role
+from survey.models.base import utcnow
 from survey.services.import_jobs import start_import
 from tests.conftest import PASSWORD, csrf_token
 from tests.web.test_api import record
@@ -63,6 +65,10 @@ def test_a_job_not_done_yet_shows_its_progress_and_can_be_resumed(client, make_u
     job = start_import(data, chunk_size=2)
     db.session.commit()
     login(make_user(Role.ADMIN))
+    page = client.get(f"/admin/submissions/import/{job.id}").get_data(as_text=True)
+    assert "Resume" not in page  # just planned: its chunks are on their way to the workers
+    job.started_at = utcnow() - timedelta(minutes=10)  # then no chunk for ten minutes
+    db.session.commit()
     page = client.get(f"/admin/submissions/import/{job.id}").get_data(as_text=True)
     assert '<progress value="0" max="100"' in page and 'http-equiv="refresh"' in page and "Resume" in page
     answer = client.post(f"/admin/jobs/{job.id}/resume")

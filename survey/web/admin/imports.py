@@ -12,11 +12,12 @@ from survey.extensions import db
 from survey.models import Job, JobKind
 from survey.services.audit import record_event
 from survey.services.import_jobs import import_counts, invalid_records, start_import
-from survey.services.jobs import enqueue_job
+from survey.services.jobs import enqueue_job, resumable
 from survey.services.queue_files import QueueFileError
 from survey.services.sync import open_conflicts
 from survey.web.admin import bp
 from survey.web.admin.forms import QueueFileForm
+from survey.web.admin.jobs import stalled_after
 
 
 @bp.route("/submissions/import", methods=["GET", "POST"])
@@ -53,4 +54,5 @@ def import_job(job_id: int) -> ResponseReturnValue:
         invalid=invalid_records(job),
         conflicts=open_conflicts(),
         resume=FlaskForm(),
+        can_resume=job.id in resumable([job], stalled_after()),
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from datetime import timedelta
+
+from flask import current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +13,7 @@ from flask_wtf import FlaskForm
 from survey.extensions import db
 from survey.models import Job, JobKind
 from survey.services.audit import record_event
-from survey.services.jobs import enqueue_job, list_jobs, resume_job, start_rerun, start_retrain
+from survey.services.jobs import enqueue_job, list_jobs, resumable, resume_job, start_rerun, start_retrain
 from survey.services.surveys import list_surveys
 from survey.web.admin import bp
 from survey.web.admin.forms import RerunForm
@@ -23,10 +25,21 @@ def _rerun_form() -> RerunForm:
     return form
 
 
+def stalled_after() -> timedelta:
+    """How long an unfinished job may go without finishing a chunk before it may be resumed."""
+    return timedelta(minutes=current_app.config["JOB_STALLED_MINUTES"])
+
+
 def _page(form: RerunForm) -> ResponseReturnValue:
     jobs = list_jobs()
     return render_template(
-        "admin/jobs.html", jobs=jobs, form=form, resume=FlaskForm(), running=any(not j.finished for j in jobs)
+        "admin/jobs.html",
+        jobs=jobs,
+        form=form,
+        resume=FlaskForm(),
+        resumable=resumable(jobs, stalled_after()),
+        stalled_minutes=current_app.config["JOB_STALLED_MINUTES"],
+        running=any(not j.finished for j in jobs),
     )
 
 
@@ -64,7 +77,19 @@ def start_retrain_job() -> ResponseReturnValue:
 def resume(job_id: int) -> ResponseReturnValue:
     """Send a failed or stalled job's chunks not done yet to the workers again."""
     job = db.get_or_404(Job, job_id)
-    if FlaskForm().validate_on_submit():
+    if not FlaskForm().validate_on_submit():
+        pass
+    elif job.id not in resumable([job], stalled_after()):
+        minutes = current_app.config["JOB_STALLED_MINUTES"]
+        flash(
+            _(
+                "Job %(id)s is still moving: resume it if it fails or finishes no chunk for %(minutes)s minutes.",
+                id=job.id,
+                minutes=minutes,
+            ),
+            "info",
+        )
+    else:
         resume_job(job)
         enqueue_job(job)
         record_event("resume_job", actor=current_user, target_type="job", target_id=job.id)
