@@ -210,6 +210,18 @@
     return { values: values, relevant: relevant, today: scope.today, position: scope.position, repeats: scope.repeats };
   }
 
+  // A new instance of a repeat, however it is made (opened, added or counted): its questions'
+  // defaults, as a new interview has them for the questions asked once.
+  function blankInstance(repeat) {
+    var instance = {};
+    repeat.questions.forEach(function (q) {
+      if (q.default && !q.item.read_only && q.type !== 'calculate') {
+        instance[q.name] = q.default;
+      }
+    });
+    return instance;
+  }
+
   // The instances kept for a repeat in a container (the repeats, or an outer instance): a repeat
   // not yet touched opens with one instance, as ODK and the web form open it, unless a count fixes it.
   function madeIn(repeat, container) {
@@ -217,7 +229,7 @@
     if (Array.isArray(made)) {
       return made;
     }
-    return repeat.item.repeat_count ? [] : [{}];
+    return repeat.item.repeat_count ? [] : [blankInstance(repeat)];
   }
 
   // What was typed in each instance: every question of the repeat, '' when unanswered (validate.py: typed_instances).
@@ -248,7 +260,7 @@
   }
 
   function fitted(repeat, typed, count) {
-    var blank = typedInstances(repeat, [{}])[0];
+    var blank = typedInstances(repeat, [blankInstance(repeat)])[0];
     var instances = typed.slice(0, count);
     while (instances.length < count) {
       instances.push(Object.assign({}, blank));
@@ -460,6 +472,7 @@
     MARK: MARK,
     instancePath: instancePath,
     instancesKey: instancesKey,
+    blankInstance: blankInstance,
     madeIn: madeIn,
     pick: pick,
     format: format,
