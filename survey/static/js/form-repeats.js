@@ -15,6 +15,9 @@
  * instances the count takes away are kept aside (what was typed and all) and put back if it grows
  * again before the page is left, where ODK would empty them. Its "Update after my answers" button,
  * for pages without this script, is hidden. The server counts again on submit.
+ *
+ * Every instance put in the page fires voces:instance-added (bubbling) for the scripts that wire
+ * widgets in it, such as geopoint.js's "Use my location".
  */
 (function (global) {
   'use strict';
@@ -149,6 +152,7 @@
       var next = kept.shift() || blank.content.firstElementChild.cloneNode(true);
       blank.parentNode.insertBefore(next, blank);
       handled(next);
+      added(next);
     }
     aside.set(repeat, kept);
     numberAll(repeat);
@@ -176,6 +180,11 @@
     });
   }
 
+  // Tell the page's other scripts (geopoint.js) of an instance put in it, to wire what they add.
+  function added(instance) {
+    instance.dispatchEvent(new CustomEvent('voces:instance-added', { bubbles: true }));
+  }
+
   // A new outer instance opens each repeat inside it with one instance, as the server makes it.
   function firstOnly(copy) {
     copy.querySelectorAll('[data-repeat]').forEach(function (inner) {
@@ -198,6 +207,7 @@
     var copy = firstOnly(emptied(last.cloneNode(true)));
     last.parentNode.insertBefore(copy, last.nextSibling);
     changed(form, repeat);
+    added(copy);
     var first = copy.querySelector('input:not([type=hidden]), textarea, select');
     if (first) {
       first.focus();
