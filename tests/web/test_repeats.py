@@ -216,3 +216,21 @@ def test_a_counted_repeat_holds_a_blank_instance_for_the_page_to_copy(client, co
     assert 'name="q_child_age.1"' in blank and 'value=""' in blank and "Child 1" in blank
     assert 'data-count="${size}"' in html and 'data-count-limit="50"' in html
     assert html.count('name="q_child_age.2"') == 1  # the instances shown, the blank one only copied
+
+
+def test_a_repeat_the_resident_adds_to_holds_a_blank_instance_with_the_defaults(client, db):
+    with_default = {**HOUSEHOLD, "form_id": "defaulted"}
+    member = {**HOUSEHOLD["questions"][1]}
+    member["questions"] = [
+        *member["questions"],
+        {"name": "member_town", "type": "text", "label": "Town", "default": "Tumaco"},
+    ]
+    with_default["questions"] = [HOUSEHOLD["questions"][0], member]
+    import_survey(with_default, publish=True)
+    db.session.commit()
+    html = post(client, "/s/defaulted", **{"r_member": "1", "q_member_town.1": "Pasto", "step": "add:member"}).get_data(
+        as_text=True
+    )
+    blank = html[html.index("<template data-blank-instance>") : html.index("</template>")]
+    assert 'name="q_member_town.1"' in blank and 'value="Tumaco"' in blank and "Pasto" not in blank
+    assert 'name="q_member_town.2" type="text" value="Tumaco"' in html  # added by the server, with the default too

@@ -1,8 +1,8 @@
 /*
  * "Add another" and "Remove" for a repeat's instances, in the page: a new instance is a copy of the
- * last one, emptied and numbered; removing one numbers those after it again. Without this script
- * the buttons post the form and the server sends it back changed (survey/web/public/repeats.py),
- * which is also what happens when a repeat has no instance left to copy.
+ * blank one the server writes into the repeat's <template> (nothing typed, the questions' defaults),
+ * numbered; removing one numbers those after it again. Without this script the buttons post the
+ * form and the server sends it back changed (survey/web/public/repeats.py).
  *
  * Fields are named q_<question>.<n> and the form says in r_<repeat> how many instances it shows.
  * In a repeat inside another, an instance is named by its path (q_<question>.2.1: the first inside
@@ -10,11 +10,11 @@
  * the instances so (add:child.2, remove:child.2:1): renumbering changes the part of the path that is
  * the renumbered repeat's, whatever is inside it.
  *
- * A repeat whose repeat_count says how many (data-count) follows it as the resident answers: the
- * server writes one blank instance of it into a <template>, copied as the count grows, and the
- * instances the count takes away are kept aside (what was typed and all) and put back if it grows
- * again before the page is left, where ODK would empty them. Its "Update after my answers" button,
- * for pages without this script, is hidden. The server counts again on submit.
+ * A repeat whose repeat_count says how many (data-count) follows it as the resident answers: its
+ * blank instance is copied as the count grows, and the instances the count takes away are kept
+ * aside (what was typed and all) and put back if it grows again before the page is left, where
+ * ODK would empty them. Its "Update after my answers" button, for pages without this script, is
+ * hidden. The server counts again on submit.
  *
  * Every instance put in the page fires voces:instance-added (bubbling) for the scripts that wire
  * widgets in it, such as geopoint.js's "Use my location".
@@ -100,23 +100,6 @@
     }) || null;
   }
 
-  // An instance as new: nothing typed or chosen, no error from the copied one.
-  function emptied(instance) {
-    instance.querySelectorAll('input, textarea, select').forEach(function (input) {
-      if (input.type === 'checkbox' || input.type === 'radio') {
-        input.checked = false;
-      } else if (input.tagName === 'SELECT') {
-        input.selectedIndex = 0;
-      } else if (input.type !== 'hidden' && input.type !== 'submit') {
-        input.value = '';
-      }
-      input.removeAttribute('aria-invalid');
-    });
-    instance.querySelectorAll('.error-message:not(.live-error)').forEach(function (error) { error.remove(); });
-    instance.querySelectorAll('[data-live-error]').forEach(function (error) { error.hidden = true; });
-    return instance;
-  }
-
   // A repeat's own instances, not those of a repeat inside it.
   function instancesOf(repeat) {
     return Array.prototype.filter.call(repeat.querySelectorAll('[data-instance]'), function (instance) {
@@ -185,27 +168,17 @@
     instance.dispatchEvent(new CustomEvent('voces:instance-added', { bubbles: true }));
   }
 
-  // A new outer instance opens each repeat inside it with one instance, as the server makes it.
-  function firstOnly(copy) {
-    copy.querySelectorAll('[data-repeat]').forEach(function (inner) {
-      if (!ownOf(inner, '[data-repeat-add]')) {
-        return;  // its repeat_count says how many: the server works it out
-      }
-      instancesOf(inner).slice(1).forEach(function (extra) { extra.remove(); });
-      ownOf(inner, '[data-repeat-count]').value = String(instancesOf(inner).length);
-    });
-    return copy;
-  }
-
   function add(form, repeat, event) {
-    var instances = instancesOf(repeat);
-    if (!instances.length) {
-      return;  // nothing to copy: the server makes the first one
+    var blank = ownOf(repeat, 'template[data-blank-instance]');
+    if (!blank) {
+      return;  // nothing to copy: the server adds it
     }
     event.preventDefault();
-    var last = instances[instances.length - 1];
-    var copy = firstOnly(emptied(last.cloneNode(true)));
-    last.parentNode.insertBefore(copy, last.nextSibling);
+    var copy = blank.content.firstElementChild.cloneNode(true);
+    blank.parentNode.insertBefore(copy, blank);
+    if (follows()) {
+      handled(copy);
+    }
     changed(form, repeat);
     added(copy);
     var first = copy.querySelector('input:not([type=hidden]), textarea, select');
@@ -220,6 +193,11 @@
     instance.remove();
     changed(form, repeat);
     ownOf(repeat, '[data-repeat-add]').focus();
+  }
+
+  // Whether the page follows the counts as they are typed; without form-logic.js the server counts.
+  function follows() {
+    return Boolean(global.VocesExpressions && global.VocesFormLogic && global.VocesFormLogic.counts);
   }
 
   function start() {
@@ -239,7 +217,7 @@
         remove(form, repeat, button, event);
       }
     });
-    if (global.VocesExpressions && global.VocesFormLogic && global.VocesFormLogic.counts) {  // without it the server counts
+    if (follows()) {
       handled(form);
       var counted = function () { follow(form); };
       form.addEventListener('input', counted);
