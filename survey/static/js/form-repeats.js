@@ -113,9 +113,10 @@
     instances.forEach(function (instance, index) { renumber(instance, repeat, index + 1); });
   }
 
-  function changed(form, repeat) {
+  // From the repeat, not the form: form-pages.js keeps a draft on a change inside the form.
+  function changed(repeat) {
     numberAll(repeat);
-    form.dispatchEvent(new Event('change'));  // skip logic and the draft follow
+    repeat.dispatchEvent(new Event('change', { bubbles: true }));  // skip logic and the draft follow
   }
 
   // Make a counted repeat show as many instances as its count: those set aside first, then blank
@@ -168,18 +169,47 @@
     instance.dispatchEvent(new CustomEvent('voces:instance-added', { bubbles: true }));
   }
 
-  function add(form, repeat, event) {
+  // A copy of the repeat's blank instance, put after its instances; null when it has none.
+  function blankCopy(repeat) {
     var blank = ownOf(repeat, 'template[data-blank-instance]');
     if (!blank) {
-      return;  // nothing to copy: the server adds it
+      return null;
     }
-    event.preventDefault();
     var copy = blank.content.firstElementChild.cloneNode(true);
     blank.parentNode.insertBefore(copy, blank);
     if (follows()) {
       handled(copy);
     }
-    changed(form, repeat);
+    return copy;
+  }
+
+  // Show as many instances of a repeat the resident adds to as a draft kept (form-pages.js): blank
+  // ones added, the last ones taken away. Its answers are the draft's to put back.
+  function show(repeat, count) {
+    if (repeat.hasAttribute('data-count')) {
+      return;  // its repeat_count says how many, once its answers are back
+    }
+    var instances = instancesOf(repeat);
+    instances.slice(count).forEach(function (extra) { extra.remove(); });
+    var made = [];
+    for (var shown = instances.length; shown < count; shown++) {
+      var copy = blankCopy(repeat);
+      if (!copy) {
+        return;
+      }
+      made.push(copy);
+    }
+    numberAll(repeat);
+    made.forEach(added);
+  }
+
+  function add(form, repeat, event) {
+    var copy = blankCopy(repeat);
+    if (!copy) {
+      return;  // nothing to copy: the server adds it
+    }
+    event.preventDefault();
+    changed(repeat);
     added(copy);
     var first = copy.querySelector('input:not([type=hidden]), textarea, select');
     if (first) {
@@ -191,7 +221,7 @@
     event.preventDefault();
     var instance = button.closest('[data-instance]');
     instance.remove();
-    changed(form, repeat);
+    changed(repeat);
     ownOf(repeat, '[data-repeat-add]').focus();
   }
 
@@ -226,7 +256,7 @@
     }
   }
 
-  global.VocesFormRepeats = { renumber: renumber };
+  global.VocesFormRepeats = { renumber: renumber, show: show };
 
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', start);
