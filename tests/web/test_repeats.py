@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -234,3 +235,20 @@ def test_a_repeat_the_resident_adds_to_holds_a_blank_instance_with_the_defaults(
     blank = html[html.index("<template data-blank-instance>") : html.index("</template>")]
     assert 'name="q_member_town.1"' in blank and 'value="Tumaco"' in blank and "Pasto" not in blank
     assert 'name="q_member_town.2" type="text" value="Tumaco"' in html  # added by the server, with the default too
+
+
+def test_a_count_refused_by_its_constraint_comes_back_with_the_instances_typed(client, db):
+    checked = {**COUNTED, "form_id": "checked"}
+    checked["questions"] = [
+        {**COUNTED["questions"][0], "constraint": ". <= 10", "constraint_message": "At most 10"},
+        COUNTED["questions"][1],
+    ]
+    import_survey(checked, publish=True)
+    db.session.commit()
+    typed = {"r_child": "2", "q_child_age.1": "9", "q_child_age.2": "5"}
+    html = post(client, "/s/checked", q_size="40", step="review", **typed).get_data(as_text=True)
+    assert "At most 10" in html
+    assert 'name="q_child_age.2" type="number" value="5"' in html and 'name="q_child_age.3"' not in html
+    html = post(client, "/s/checked", q_size="tres", step="review", **typed).get_data(as_text=True)
+    shown = re.sub(r"<template data-blank-instance>.*?</template>", "", html, flags=re.S)
+    assert 'name="q_child_age.1"' not in shown  # no number: none, as before

@@ -79,9 +79,13 @@ def instance_counts(definition: Definition, posted: MultiDict[str, str], today: 
     """How many instances of each repeat the form shows: its repeat_count, else as many as the resident made.
 
     A repeat inside another has a count in each of the outer one's instances, keyed by instances_key.
+    A count read from an answer that breaks its constraint keeps the instances the page showed: the
+    page comes back with that error, and the instances typed in stay until it is corrected.
     """
     typed = {q.name: " ".join(posted.getlist(FIELD_PREFIX + q.name)) for q in definition.questions}
-    form = settle_form(definition, typed, lambda repeat, parent: _posted_instances(posted, repeat, parent), today)
+    form = settle_form(
+        definition, typed, lambda repeat, parent: _posted_instances(posted, repeat, parent), today, keep_made=True
+    )
     counts: dict[str, int] = {}
 
     def count(repeat: Repeat, instances: Sequence[Settled], parent: str) -> None:
