@@ -244,8 +244,20 @@
     });
   }
 
-  // None if the repeat does not apply, what its repeat_count says, else as many as made (logic.py: instance_count).
-  // Inside an instance, its groups' conditions read that instance's position(..) and repeats.
+  // Whether an answer a repeat_count reads (${name}) breaks its constraint (logic.py: _count_breaks_constraint).
+  function countBreaksConstraint(form, repeat, values, scope) {
+    return (repeat.item.repeat_count.match(/\$\{[^}]+\}/g) || []).some(function (reference) {
+      var q = form.byName[reference.slice(2, -1).trim()];
+      var value = q ? values[q.name] : '';
+      return Boolean(q && q.item.constraint && value) && !E.truthy(run(q.item.constraint, values, value, scope));
+    });
+  }
+
+  // None if the repeat does not apply, what its repeat_count says, else as many as made (logic.py:
+  // instance_count). Inside an instance, its groups' conditions read that instance's position(..)
+  // and repeats. A count read from an answer that breaks its constraint keeps as many as made, as
+  // the server's page shown again with that error does (keep_made): the interview cannot go on
+  // until it is corrected, and the instances on the screen stay meanwhile.
   function instanceCount(form, repeat, around, made) {
     var scope = { today: around.today, position: around.position, repeats: around.repeats };
     var conditions = repeat.groups.map(function (g) { return form.groups[g].item.relevant; }).concat([repeat.item.relevant]);
@@ -256,7 +268,13 @@
       return Math.min(made, MAX_MADE);
     }
     var count = run('number(' + repeat.item.repeat_count + ')', around.values, '', scope);
-    return typeof count !== 'number' || isNaN(count) || count < 0 ? 0 : Math.floor(Math.min(count, MAX_MADE));
+    if (typeof count !== 'number' || isNaN(count)) {
+      return 0;
+    }
+    if (countBreaksConstraint(form, repeat, around.values, scope)) {
+      return Math.min(made, MAX_MADE);
+    }
+    return count < 0 ? 0 : Math.floor(Math.min(count, MAX_MADE));
   }
 
   function fitted(repeat, typed, count) {
