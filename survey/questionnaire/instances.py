@@ -73,13 +73,18 @@ def settle_form(
     today: date | None = None,
     *,
     count_limit: int = MAX_INSTANCES,
+    keep_made: bool = False,
 ) -> Settled:
-    """The form and every instance of its repeats, however deeply nested, for what the resident typed."""
+    """The form and every instance of its repeats, however deeply nested, for what the resident typed.
+
+    keep_made: a count reading an answer that breaks its constraint keeps the instances typed
+    (logic.instance_count), for a page shown again with that error.
+    """
 
     def resolve(inside: Instances) -> FormState:
         return resolve_form(definition, answers, today, inside)
 
-    work = _Work(definition, typed, today, count_limit)
+    work = _Work(definition, typed, today, count_limit, keep_made)
     return work.scope(resolve, definition.top_repeats, {}, "")
 
 
@@ -105,6 +110,7 @@ class _Work:
     typed: TypedIn
     today: date | None
     count_limit: int
+    keep_made: bool = False
 
     def scope(
         self, resolve: Callable[[Instances], FormState], nested: Sequence[Repeat], around: Instances, path: str
@@ -131,6 +137,7 @@ class _Work:
             len(made),
             self.today,
             count_limit=self.count_limit,
+            keep_made=self.keep_made,
             position=int(parent.rsplit(".", 1)[-1]) if parent else None,
             repeats=in_scope,
         )

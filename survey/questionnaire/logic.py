@@ -11,7 +11,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from survey.questionnaire.expressions import Binary, Call, ExpressionError, Literal, Reference, evaluate, parse, truthy
+from survey.questionnaire.expressions import (
+    Binary,
+    Call,
+    ExpressionError,
+    Literal,
+    Reference,
+    evaluate,
+    parse,
+    references,
+    truthy,
+)
 from survey.questionnaire.expressions.values import from_python, to_number
 from survey.questionnaire.model import Choice, Definition, Question, Repeat
 from survey.questionnaire.rules import CHOICE_PREFIX, choice_filter_expression
@@ -94,10 +104,15 @@ def instance_count(
     count_limit: int = MAX_INSTANCES,
     position: int | None = None,
     repeats: Instances | None = None,
+    keep_made: bool = False,
 ) -> int:
     """How many instances a repeat has: none if it does not apply, what its repeat_count says (at most
     count_limit), else as many as made. Inside an instance of another repeat, position and repeats are
-    that instance's: its groups' conditions may read position(..) or indexed-repeat()."""
+    that instance's: its groups' conditions may read position(..) or indexed-repeat().
+
+    With keep_made, a repeat_count that reads an answer breaking its constraint keeps as many as
+    made: the page shown again with that error keeps the instances typed in (a count that is no
+    number still makes none)."""
     groups = definition.groups
     scope = _Scope(today, position, repeats)
     conditions = [groups[g].relevant for g in repeat.groups] + [repeat.relevant]
@@ -106,7 +121,21 @@ def instance_count(
     if not repeat.count:
         return max(0, min(made, MAX_MADE))
     count = to_number(from_python(_run(repeat.count, form.values, "", scope)))
-    return 0 if count != count or count < 0 else int(min(count, count_limit))
+    if count != count:
+        return 0
+    if keep_made and _count_breaks_constraint(definition, repeat, form.values, scope):
+        return max(0, min(made, count_limit))
+    return 0 if count < 0 else int(min(count, count_limit))
+
+
+def _count_breaks_constraint(definition: Definition, repeat: Repeat, values: Mapping[str, str], scope: _Scope) -> bool:
+    """Whether an answer the repeat's repeat_count reads breaks its constraint."""
+    asked = {q.name: q for q in definition.every_question}
+    return any(
+        breaks_constraint(asked[name], values, scope.today, scope.position, scope.repeats)
+        for name in references(repeat.count)
+        if name in asked
+    )
 
 
 def _settle(

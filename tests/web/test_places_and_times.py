@@ -105,3 +105,23 @@ def test_evaluators_summary_and_export_carry_locations_as_text(client, places, d
     export = client.get("/evaluate/places/export.csv")
     assert export.status_code == 200
     assert "1.3 -78.7 0 9" in export.get_data(as_text=True)
+
+
+def test_a_location_asked_only_in_a_repeat_brings_the_browsers_location(client, db):
+    import_survey(
+        {
+            "form_id": "wells",
+            "title": "Wells",
+            "questions": [
+                {
+                    "name": "well",
+                    "type": "repeat",
+                    "label": "Well",
+                    "questions": [{"name": "well_spot", "type": "geopoint", "label": "Where is the well?"}],
+                }
+            ],
+        },
+        publish=True,
+    )
+    db.session.commit()
+    assert "js/geopoint.js" in client.get("/s/wells").get_data(as_text=True)

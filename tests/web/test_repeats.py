@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -216,3 +217,38 @@ def test_a_counted_repeat_holds_a_blank_instance_for_the_page_to_copy(client, co
     assert 'name="q_child_age.1"' in blank and 'value=""' in blank and "Child 1" in blank
     assert 'data-count="${size}"' in html and 'data-count-limit="50"' in html
     assert html.count('name="q_child_age.2"') == 1  # the instances shown, the blank one only copied
+
+
+def test_a_repeat_the_resident_adds_to_holds_a_blank_instance_with_the_defaults(client, db):
+    with_default = {**HOUSEHOLD, "form_id": "defaulted"}
+    member = {**HOUSEHOLD["questions"][1]}
+    member["questions"] = [
+        *member["questions"],
+        {"name": "member_town", "type": "text", "label": "Town", "default": "Tumaco"},
+    ]
+    with_default["questions"] = [HOUSEHOLD["questions"][0], member]
+    import_survey(with_default, publish=True)
+    db.session.commit()
+    html = post(client, "/s/defaulted", **{"r_member": "1", "q_member_town.1": "Pasto", "step": "add:member"}).get_data(
+        as_text=True
+    )
+    blank = html[html.index("<template data-blank-instance>") : html.index("</template>")]
+    assert 'name="q_member_town.1"' in blank and 'value="Tumaco"' in blank and "Pasto" not in blank
+    assert 'name="q_member_town.2" type="text" value="Tumaco"' in html  # added by the server, with the default too
+
+
+def test_a_count_refused_by_its_constraint_comes_back_with_the_instances_typed(client, db):
+    checked = {**COUNTED, "form_id": "checked"}
+    checked["questions"] = [
+        {**COUNTED["questions"][0], "constraint": ". <= 10", "constraint_message": "At most 10"},
+        COUNTED["questions"][1],
+    ]
+    import_survey(checked, publish=True)
+    db.session.commit()
+    typed = {"r_child": "2", "q_child_age.1": "9", "q_child_age.2": "5"}
+    html = post(client, "/s/checked", q_size="40", step="review", **typed).get_data(as_text=True)
+    assert "At most 10" in html
+    assert 'name="q_child_age.2" type="number" value="5"' in html and 'name="q_child_age.3"' not in html
+    html = post(client, "/s/checked", q_size="tres", step="review", **typed).get_data(as_text=True)
+    shown = re.sub(r"<template data-blank-instance>.*?</template>", "", html, flags=re.S)
+    assert 'name="q_child_age.1"' not in shown  # no number: none, as before

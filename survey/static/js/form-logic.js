@@ -286,10 +286,16 @@
     question.insertBefore(slot, heading ? heading.nextSibling : question.firstChild);
   }
 
+  // Whether a question's answer breaks its constraint, in its scope; an empty answer never does.
+  function breaks(question, scope) {
+    var constraint = question.getAttribute('data-constraint');
+    var value = scope.values[nameOf(question)];
+    return Boolean(constraint) && value !== '' && !E.truthy(run(constraint, scope.values, value, scope));
+  }
+
   // Say at once that an answer breaks its constraint; check again as the resident corrects it.
   function checkConstraint(question, scope, announce) {
-    var value = scope.values[nameOf(question)];
-    var broken = value !== '' && !E.truthy(run(question.getAttribute('data-constraint'), scope.values, value, scope));
+    var broken = breaks(question, scope);
     var message = question.querySelector('[data-live-error]');
     if (!message) {  // an instance made in the page after start(), from the repeat's blank one
       reserveLiveError(question);
@@ -359,10 +365,9 @@
       var values = scope.values;
       var value = values[nameOf(q)];
       var required = q.getAttribute('data-required');
-      var constraint = q.getAttribute('data-constraint');
       if (required && value === '' && holds(required, values, scope)) {
         found.push({ question: q, message: q.getAttribute('data-required-message') });
-      } else if (constraint && value !== '' && !E.truthy(run(constraint, values, value, scope))) {
+      } else if (breaks(q, scope)) {
         found.push({ question: q, message: q.getAttribute('data-constraint-message') });
       }
     });
@@ -376,10 +381,26 @@
     });
   }
 
+  // Whether an answer a repeat_count reads (${name}: in the repeat's own instance, one around it,
+  // or asked once) breaks its constraint, as a mistyped 40 for 4 children would.
+  function countBroken(form, repeat, state) {
+    var names = (repeat.getAttribute('data-count').match(/\$\{[^}]+\}/g) || []).map(function (reference) {
+      return reference.slice(2, -1).trim();
+    });
+    return Array.prototype.some.call(form.querySelectorAll('[data-constraint]'), function (q) {
+      var instance = instanceOf(q);
+      var scope = scopeOf(q, state);
+      return names.indexOf(nameOf(q)) >= 0 && (!instance || instance.contains(repeat)) &&
+        applies(q, form, scope) && breaks(q, scope);
+    });
+  }
+
   // How many instances each counted repeat (data-count) that applies asks for now, as
   // survey/questionnaire/logic.py reads a repeat_count: a number below zero or none is none, a
   // fraction is cut, and it is at most data-count-limit. A count that fails here is left out: the
-  // page keeps the instances it has, and the server has the final word.
+  // page keeps the instances it has, and the server has the final word. So is a number read from
+  // an answer that breaks its constraint, which the server refuses: the instances typed in stay
+  // until the answer is corrected, where following it would take them away or make hundreds.
   function counts(form) {
     var state = resolve(form);
     var found = [];
@@ -398,6 +419,9 @@
         var result = E.evaluate(repeat.getAttribute('data-count'), scope.values, options);
         number = E.evaluate('number(.)', {}, { current: result });  // as the server reads it: '0x10' is none
       } catch (error) {
+        return;
+      }
+      if (number === number && countBroken(form, repeat, state)) {  // not a number: none, as on the server
         return;
       }
       var limit = Number(repeat.getAttribute('data-count-limit'));

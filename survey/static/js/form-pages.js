@@ -7,9 +7,10 @@
  * window.VocesFormLogic (required answers, constraints, as the server would), pages whose
  * questions all do not apply are skipped, and the new page's heading takes the focus.
  *
- * What is typed is kept in localStorage under the form's data-draft-key (survey and version) and
- * put back when the resident returns, with the notice the server wrote (data-draft-notice); the
- * thank-you page (data-clear-draft) removes it once the answers are stored.
+ * What is typed is kept in localStorage under the form's data-draft-key (survey and version), with
+ * how many instances each repeat shows (form-repeats.js makes them again), and put back when the
+ * resident returns, with the notice the server wrote (data-draft-notice); the thank-you page
+ * (data-clear-draft) removes it once the answers are stored.
  */
 (function (global) {
   'use strict';
@@ -174,9 +175,14 @@
     });
   }
 
+  // How many instances each repeat shows (r_woman, r_child.2), kept with the answers.
+  function countsOf(form) {
+    return Array.prototype.slice.call(form.querySelectorAll('[data-repeat-count]'));
+  }
+
   function snapshot(form, page) {
     var answers = [];
-    fieldsOf(form).forEach(function (e) {
+    fieldsOf(form).concat(countsOf(form)).forEach(function (e) {
       if ((e.type !== 'radio' && e.type !== 'checkbox') || e.checked) {
         answers.push([e.name, e.value]);
       }
@@ -184,7 +190,8 @@
     return { saved: new Date().toISOString(), page: page, answers: answers };
   }
 
-  // Answers put back can make instances (a repeat_count): they are filled in on the next pass.
+  // Answers put back can make instances (a repeat_count), and so can the instances a repeat kept
+  // (an outer instance holds the inner repeat's count): they are filled in on the next pass.
   function restore(form, draft) {
     var values = {};
     draft.answers.forEach(function (pair) {
@@ -192,6 +199,13 @@
     });
     for (var pass = 0, fields = -1; pass < 5 && fieldsOf(form).length !== fields; pass++) {
       fields = fieldsOf(form).length;
+      if (global.VocesFormRepeats) {
+        countsOf(form).forEach(function (count) {
+          if (values[count.name] && /^[0-9]+$/.test(values[count.name][0])) {
+            global.VocesFormRepeats.show(count.closest('[data-repeat]'), Number(values[count.name][0]));
+          }
+        });
+      }
       var left = {};  // a name with several inputs (a geopoint's) takes its values in turn
       Object.keys(values).forEach(function (name) { left[name] = values[name].slice(); });
       fieldsOf(form).forEach(function (e) {

@@ -1,8 +1,8 @@
 /*
  * "Add another" and "Remove" for a repeat's instances, in the page: a new instance is a copy of the
- * last one, emptied and numbered; removing one numbers those after it again. Without this script
- * the buttons post the form and the server sends it back changed (survey/web/public/repeats.py),
- * which is also what happens when a repeat has no instance left to copy.
+ * blank one the server writes into the repeat's <template> (nothing typed, the questions' defaults),
+ * numbered; removing one numbers those after it again. Without this script the buttons post the
+ * form and the server sends it back changed (survey/web/public/repeats.py).
  *
  * Fields are named q_<question>.<n> and the form says in r_<repeat> how many instances it shows.
  * In a repeat inside another, an instance is named by its path (q_<question>.2.1: the first inside
@@ -10,11 +10,14 @@
  * the instances so (add:child.2, remove:child.2:1): renumbering changes the part of the path that is
  * the renumbered repeat's, whatever is inside it.
  *
- * A repeat whose repeat_count says how many (data-count) follows it as the resident answers: the
- * server writes one blank instance of it into a <template>, copied as the count grows, and the
- * instances the count takes away are kept aside (what was typed and all) and put back if it grows
- * again before the page is left, where ODK would empty them. Its "Update after my answers" button,
- * for pages without this script, is hidden. The server counts again on submit.
+ * A repeat whose repeat_count says how many (data-count) follows it as the resident answers: its
+ * blank instance is copied as the count grows, and the instances the count takes away are kept
+ * aside (what was typed and all) and put back if it grows again before the page is left, where
+ * ODK would empty them. Its "Update after my answers" button, for pages without this script, is
+ * hidden. The server counts again on submit.
+ *
+ * Every instance put in the page fires voces:instance-added (bubbling) for the scripts that wire
+ * widgets in it, such as geopoint.js's "Use my location".
  */
 (function (global) {
   'use strict';
@@ -97,23 +100,6 @@
     }) || null;
   }
 
-  // An instance as new: nothing typed or chosen, no error from the copied one.
-  function emptied(instance) {
-    instance.querySelectorAll('input, textarea, select').forEach(function (input) {
-      if (input.type === 'checkbox' || input.type === 'radio') {
-        input.checked = false;
-      } else if (input.tagName === 'SELECT') {
-        input.selectedIndex = 0;
-      } else if (input.type !== 'hidden' && input.type !== 'submit') {
-        input.value = '';
-      }
-      input.removeAttribute('aria-invalid');
-    });
-    instance.querySelectorAll('.error-message:not(.live-error)').forEach(function (error) { error.remove(); });
-    instance.querySelectorAll('[data-live-error]').forEach(function (error) { error.hidden = true; });
-    return instance;
-  }
-
   // A repeat's own instances, not those of a repeat inside it.
   function instancesOf(repeat) {
     return Array.prototype.filter.call(repeat.querySelectorAll('[data-instance]'), function (instance) {
@@ -127,9 +113,10 @@
     instances.forEach(function (instance, index) { renumber(instance, repeat, index + 1); });
   }
 
-  function changed(form, repeat) {
+  // From the repeat, not the form: form-pages.js keeps a draft on a change inside the form.
+  function changed(repeat) {
     numberAll(repeat);
-    form.dispatchEvent(new Event('change'));  // skip logic and the draft follow
+    repeat.dispatchEvent(new Event('change', { bubbles: true }));  // skip logic and the draft follow
   }
 
   // Make a counted repeat show as many instances as its count: those set aside first, then blank
@@ -149,6 +136,7 @@
       var next = kept.shift() || blank.content.firstElementChild.cloneNode(true);
       blank.parentNode.insertBefore(next, blank);
       handled(next);
+      added(next);
     }
     aside.set(repeat, kept);
     numberAll(repeat);
@@ -176,28 +164,53 @@
     });
   }
 
-  // A new outer instance opens each repeat inside it with one instance, as the server makes it.
-  function firstOnly(copy) {
-    copy.querySelectorAll('[data-repeat]').forEach(function (inner) {
-      if (!ownOf(inner, '[data-repeat-add]')) {
-        return;  // its repeat_count says how many: the server works it out
-      }
-      instancesOf(inner).slice(1).forEach(function (extra) { extra.remove(); });
-      ownOf(inner, '[data-repeat-count]').value = String(instancesOf(inner).length);
-    });
+  // Tell the page's other scripts (geopoint.js) of an instance put in it, to wire what they add.
+  function added(instance) {
+    instance.dispatchEvent(new CustomEvent('voces:instance-added', { bubbles: true }));
+  }
+
+  // A copy of the repeat's blank instance, put after its instances; null when it has none.
+  function blankCopy(repeat) {
+    var blank = ownOf(repeat, 'template[data-blank-instance]');
+    if (!blank) {
+      return null;
+    }
+    var copy = blank.content.firstElementChild.cloneNode(true);
+    blank.parentNode.insertBefore(copy, blank);
+    if (follows()) {
+      handled(copy);
+    }
     return copy;
   }
 
-  function add(form, repeat, event) {
+  // Show as many instances of a repeat the resident adds to as a draft kept (form-pages.js): blank
+  // ones added, the last ones taken away. Its answers are the draft's to put back.
+  function show(repeat, count) {
+    if (repeat.hasAttribute('data-count')) {
+      return;  // its repeat_count says how many, once its answers are back
+    }
     var instances = instancesOf(repeat);
-    if (!instances.length) {
-      return;  // nothing to copy: the server makes the first one
+    instances.slice(count).forEach(function (extra) { extra.remove(); });
+    var made = [];
+    for (var shown = instances.length; shown < count; shown++) {
+      var copy = blankCopy(repeat);
+      if (!copy) {
+        return;
+      }
+      made.push(copy);
+    }
+    numberAll(repeat);
+    made.forEach(added);
+  }
+
+  function add(form, repeat, event) {
+    var copy = blankCopy(repeat);
+    if (!copy) {
+      return;  // nothing to copy: the server adds it
     }
     event.preventDefault();
-    var last = instances[instances.length - 1];
-    var copy = firstOnly(emptied(last.cloneNode(true)));
-    last.parentNode.insertBefore(copy, last.nextSibling);
-    changed(form, repeat);
+    changed(repeat);
+    added(copy);
     var first = copy.querySelector('input:not([type=hidden]), textarea, select');
     if (first) {
       first.focus();
@@ -208,8 +221,13 @@
     event.preventDefault();
     var instance = button.closest('[data-instance]');
     instance.remove();
-    changed(form, repeat);
+    changed(repeat);
     ownOf(repeat, '[data-repeat-add]').focus();
+  }
+
+  // Whether the page follows the counts as they are typed; without form-logic.js the server counts.
+  function follows() {
+    return Boolean(global.VocesExpressions && global.VocesFormLogic && global.VocesFormLogic.counts);
   }
 
   function start() {
@@ -229,7 +247,7 @@
         remove(form, repeat, button, event);
       }
     });
-    if (global.VocesExpressions && global.VocesFormLogic && global.VocesFormLogic.counts) {  // without it the server counts
+    if (follows()) {
       handled(form);
       var counted = function () { follow(form); };
       form.addEventListener('input', counted);
@@ -238,7 +256,7 @@
     }
   }
 
-  global.VocesFormRepeats = { renumber: renumber };
+  global.VocesFormRepeats = { renumber: renumber, show: show };
 
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', start);

@@ -1,7 +1,8 @@
 /*
  * "Use my location" next to a location question: the browser's Geolocation API fills latitude,
  * longitude, altitude and accuracy. Without it (or JavaScript, or permission) they are typed by hand.
- * Used by the resident form (inputs marked data-part) and the tablets (VocesGeopoint.locate).
+ * Used by the resident form (inputs marked data-part, in the page as it loads or in a repeat's
+ * instance added later) and the tablets (VocesGeopoint.locate).
  */
 (function (global) {
   'use strict';
@@ -24,12 +25,17 @@
     }, { enableHighAccuracy: true, timeout: 30000, maximumAge: 60000 });
   }
 
+  // The boxes whose button works: a repeat's instance set aside and put back is not wired twice,
+  // and one copied from another (its button shown, no listener) is.
+  var wired = new WeakSet();
+
   function enhance(box) {
     var button = box.querySelector('[data-locate]');
     var status = box.querySelector('[data-locate-status]');
-    if (!button || !global.navigator || !global.navigator.geolocation) {
+    if (!button || wired.has(box) || !global.navigator || !global.navigator.geolocation) {
       return;
     }
+    wired.add(box);
     button.hidden = false;
     button.addEventListener('click', function () {
       status.textContent = button.getAttribute('data-finding');
@@ -57,5 +63,9 @@
   global.VocesGeopoint = { locate: locate };
   if (global.document) {
     global.document.querySelectorAll('[data-geopoint]').forEach(enhance);
+    // A repeat's instance added in the page (form-repeats.js) brings its own location questions.
+    global.document.addEventListener('voces:instance-added', function (event) {
+      event.target.querySelectorAll('[data-geopoint]').forEach(enhance);
+    });
   }
 })(window);

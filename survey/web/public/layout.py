@@ -36,7 +36,7 @@ class FormItem:
     count_field: str = ""  # a repeat's hidden field saying how many instances it shows
     instances_key: str = ""  # a repeat's: how its steps name its instances (child.2 inside the 2nd woman)
     position: int = 0  # an instance's number within its repeat, from 1
-    blank_instance: FormItem | None = None  # a counted repeat's instance with nothing typed, for form-repeats.js
+    blank_instance: FormItem | None = None  # a repeat's instance with nothing typed, for form-repeats.js
 
     @property
     def own_page(self) -> bool:
@@ -111,12 +111,11 @@ def _repeat_item(
     instances = tuple(
         _instance_item(form, repeat, definition, language, parent, position, blank) for position in range(1, shown + 1)
     )
-    empty = None
-    if repeat.count:  # form-repeats.js makes as many instances as the count says, copying this one
+    if repeat.count:  # form-repeats.js makes as many instances as the count says
         attributes["data-count"] = repeat.count
         attributes["data-count-limit"] = str(MAX_INSTANCES)
-        source = form if blank else form.blank_instances()
-        empty = _instance_item(source, repeat, definition, language, parent, 1, True)
+    source = form if blank else form.blank_instances()  # what form-repeats.js copies for a new instance
+    empty = _instance_item(source, repeat, definition, language, parent, 1, True)
     note = relevance_note(repeat.relevant, definition, language) if repeat.relevant else ""
     return FormItem(
         attributes,

@@ -79,9 +79,13 @@ def instance_counts(definition: Definition, posted: MultiDict[str, str], today: 
     """How many instances of each repeat the form shows: its repeat_count, else as many as the resident made.
 
     A repeat inside another has a count in each of the outer one's instances, keyed by instances_key.
+    A count read from an answer that breaks its constraint keeps the instances the page showed: the
+    page comes back with that error, and the instances typed in stay until it is corrected.
     """
     typed = {q.name: " ".join(posted.getlist(FIELD_PREFIX + q.name)) for q in definition.questions}
-    form = settle_form(definition, typed, lambda repeat, parent: _posted_instances(posted, repeat, parent), today)
+    form = settle_form(
+        definition, typed, lambda repeat, parent: _posted_instances(posted, repeat, parent), today, keep_made=True
+    )
     counts: dict[str, int] = {}
 
     def count(repeat: Repeat, instances: Sequence[Settled], parent: str) -> None:
@@ -182,11 +186,13 @@ def _split_field(name: str) -> tuple[str, str, str]:
 
 
 def blank_counts(definition: Definition, counts: Mapping[str, int]) -> dict[str, int]:
-    """The instances of a form holding one blank instance of each counted repeat the page shows.
+    """The instances of a form holding one blank instance of each repeat the page shows.
 
-    form-repeats.js copies a counted repeat's blank instance (first instance, renumbered) when its
-    repeat_count grows, even from none. Inside a blank instance a repeat the resident adds to opens
-    with one instance, as a new one does, and a counted one with none but its own blank instance.
+    form-repeats.js copies a repeat's blank instance (first instance, renumbered) for "Add another",
+    and a counted one's when its repeat_count grows, even from none: a blank instance has the
+    questions' defaults, which a copy of one the resident typed in would have lost. Inside a blank
+    instance a repeat the resident adds to opens with one instance, as a new one does, and a counted
+    one with none but its own blank instance.
     """
     blank: dict[str, int] = {}
 
@@ -196,8 +202,7 @@ def blank_counts(definition: Definition, counts: Mapping[str, int]) -> dict[str,
             inside_blank(inner, instance_path(parent, 1))
 
     def shown(repeat: Repeat, parent: str) -> None:
-        if repeat.count:
-            inside_blank(repeat, parent)
+        inside_blank(repeat, parent)
         for position in range(1, counts.get(instances_key(repeat.name, parent), 0) + 1):
             for inner in repeat.nested:
                 shown(inner, instance_path(parent, position))

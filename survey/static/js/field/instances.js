@@ -38,13 +38,13 @@
         if (!create) {
           return null;
         }
-        list = container[chain[i].name] = Q.madeIn(chain[i], null).map(function () { return defaults(chain[i]); });
+        list = container[chain[i].name] = Q.madeIn(chain[i], null);
       }
       if (i === chain.length - 1) {
         return list;
       }
       while (create && list.length < numbers[i]) {
-        list.push(defaults(chain[i]));
+        list.push(Q.blankInstance(chain[i]));
       }
       container = list[numbers[i] - 1];
       if (!container) {
@@ -54,24 +54,13 @@
     return null;
   }
 
-  // A new instance: the questions' defaults, as a new interview has them.
-  function defaults(repeat) {
-    var instance = {};
-    repeat.questions.forEach(function (q) {
-      if (q.default && !q.item.read_only && q.type !== 'calculate') {
-        instance[q.name] = q.default;
-      }
-    });
-    return instance;
-  }
-
   // The instance a path names (2.1), or null when nothing was kept for it yet.
   function instanceAt(form, repeats, name, path, create) {
     var parts = path.split(Q.MARK);
     var number = Number(parts.pop());
     var list = listAt(form, repeats, name, parts.join(Q.MARK), create);
     while (create && list && list.length < number) {
-      list.push(defaults(form.repeats[name]));
+      list.push(Q.blankInstance(form.repeats[name]));
     }
     return (list && list[number - 1]) || null;
   }
@@ -89,7 +78,7 @@
 
   function addInstance(form, repeats, key) {
     var found = splitKey(key);
-    listAt(form, repeats, found.name, found.path, true).push(defaults(form.repeats[found.name]));
+    listAt(form, repeats, found.name, found.path, true).push(Q.blankInstance(form.repeats[found.name]));
   }
 
   function removeInstance(form, repeats, key, number) {

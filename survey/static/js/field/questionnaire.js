@@ -210,6 +210,18 @@
     return { values: values, relevant: relevant, today: scope.today, position: scope.position, repeats: scope.repeats };
   }
 
+  // A new instance of a repeat, however it is made (opened, added or counted): its questions'
+  // defaults, as a new interview has them for the questions asked once.
+  function blankInstance(repeat) {
+    var instance = {};
+    repeat.questions.forEach(function (q) {
+      if (q.default && !q.item.read_only && q.type !== 'calculate') {
+        instance[q.name] = q.default;
+      }
+    });
+    return instance;
+  }
+
   // The instances kept for a repeat in a container (the repeats, or an outer instance): a repeat
   // not yet touched opens with one instance, as ODK and the web form open it, unless a count fixes it.
   function madeIn(repeat, container) {
@@ -217,7 +229,7 @@
     if (Array.isArray(made)) {
       return made;
     }
-    return repeat.item.repeat_count ? [] : [{}];
+    return repeat.item.repeat_count ? [] : [blankInstance(repeat)];
   }
 
   // What was typed in each instance: every question of the repeat, '' when unanswered (validate.py: typed_instances).
@@ -232,8 +244,20 @@
     });
   }
 
-  // None if the repeat does not apply, what its repeat_count says, else as many as made (logic.py: instance_count).
-  // Inside an instance, its groups' conditions read that instance's position(..) and repeats.
+  // Whether an answer a repeat_count reads (${name}) breaks its constraint (logic.py: _count_breaks_constraint).
+  function countBreaksConstraint(form, repeat, values, scope) {
+    return (repeat.item.repeat_count.match(/\$\{[^}]+\}/g) || []).some(function (reference) {
+      var q = form.byName[reference.slice(2, -1).trim()];
+      var value = q ? values[q.name] : '';
+      return Boolean(q && q.item.constraint && value) && !E.truthy(run(q.item.constraint, values, value, scope));
+    });
+  }
+
+  // None if the repeat does not apply, what its repeat_count says, else as many as made (logic.py:
+  // instance_count). Inside an instance, its groups' conditions read that instance's position(..)
+  // and repeats. A count read from an answer that breaks its constraint keeps as many as made, as
+  // the server's page shown again with that error does (keep_made): the interview cannot go on
+  // until it is corrected, and the instances on the screen stay meanwhile.
   function instanceCount(form, repeat, around, made) {
     var scope = { today: around.today, position: around.position, repeats: around.repeats };
     var conditions = repeat.groups.map(function (g) { return form.groups[g].item.relevant; }).concat([repeat.item.relevant]);
@@ -244,11 +268,17 @@
       return Math.min(made, MAX_MADE);
     }
     var count = run('number(' + repeat.item.repeat_count + ')', around.values, '', scope);
-    return typeof count !== 'number' || isNaN(count) || count < 0 ? 0 : Math.floor(Math.min(count, MAX_MADE));
+    if (typeof count !== 'number' || isNaN(count)) {
+      return 0;
+    }
+    if (countBreaksConstraint(form, repeat, around.values, scope)) {
+      return Math.min(made, MAX_MADE);
+    }
+    return count < 0 ? 0 : Math.floor(Math.min(count, MAX_MADE));
   }
 
   function fitted(repeat, typed, count) {
-    var blank = typedInstances(repeat, [{}])[0];
+    var blank = typedInstances(repeat, [blankInstance(repeat)])[0];
     var instances = typed.slice(0, count);
     while (instances.length < count) {
       instances.push(Object.assign({}, blank));
@@ -460,6 +490,7 @@
     MARK: MARK,
     instancePath: instancePath,
     instancesKey: instancesKey,
+    blankInstance: blankInstance,
     madeIn: madeIn,
     pick: pick,
     format: format,

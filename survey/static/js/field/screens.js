@@ -191,7 +191,7 @@
   }
 
   function inInstance(ctx, repeat, path) {
-    var kept = I.instanceAt(ctx.form, ctx.repeats, repeat.name, path, false) || {};
+    var kept = I.instanceAt(ctx.form, ctx.repeats, repeat.name, path, false) || Q.blankInstance(repeat);  // not typed in yet
     return { path: path, answers: kept, key: function (q) { return q.name + Q.MARK + path; } };
   }
 
