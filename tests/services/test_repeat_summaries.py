@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from survey.extensions import db as _db
 from survey.models import Answer, Site
 from survey.questionnaire import parse_definition
 from survey.services.demo import SITES_FILE
@@ -69,33 +70,38 @@ ROSTER = {
 @pytest.fixture
 def roster(db):
     """The roster survey, published, with the demo sites."""
+    return publish_roster()
+
+
+def publish_roster():
+    """Publish the roster survey beside the demo sites."""
     upsert_sites_from_file(SITES_FILE)
     version = import_survey(ROSTER, publish=True)
-    db.session.commit()
+    _db.session.commit()
     return version
 
 
+def store_household(roster, members, site="tumaco", month=3, children=None):
+    """Store one household's response to the roster, submitted in the middle of a month of 2026."""
+    instances = {"member": members} | {f"child.{n}": kids for n, kids in (children or {}).items()}
+    submission = Submission(
+        uuid=str(uuid.uuid4()),
+        version=roster,
+        definition=parse_definition(roster.definition),
+        answers={"site": site, "tenure": "own"},
+        language="en",
+        instances=instances,
+    )
+    response = record_submission(submission)
+    response.submitted_at = datetime(2026, month, 15, 12, tzinfo=UTC)
+    _db.session.commit()
+    return response
+
+
 @pytest.fixture
-def household(roster, db):
+def household(roster):
     """Store one household: household(members, site='tumaco', month=3, children={1: [...]})."""
-    definition = parse_definition(roster.definition)
-
-    def build(members, site="tumaco", month=3, children=None, **answers):
-        instances = {"member": members} | {f"child.{n}": kids for n, kids in (children or {}).items()}
-        submission = Submission(
-            uuid=str(uuid.uuid4()),
-            version=roster,
-            definition=definition,
-            answers={"site": site, "tenure": "own", **answers},
-            language="en",
-            instances=instances,
-        )
-        response = record_submission(submission)
-        response.submitted_at = datetime(2026, month, 15, 12, tzinfo=UTC)
-        db.session.commit()
-        return response
-
-    return build
+    return lambda *args, **kwargs: store_household(roster, *args, **kwargs)
 
 
 def member(sex="f", age="30", safe="4", name="Ana"):
