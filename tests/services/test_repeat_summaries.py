@@ -211,3 +211,11 @@ def test_a_survey_without_repeats_has_no_repeat_charts(make_response, example_su
         make_response()
     definition = parse_definition(example_survey.definition)
     assert summarise_survey(example_survey.survey, definition, SummaryFilters(), min_group=5).repeats == []
+
+
+def test_a_repeat_question_named_as_the_breakdown_breaks_nothing_down(household, roster):
+    for _ in range(6):
+        household(three_members())
+    summary = summarise(roster, by_question="member_sex")  # each response would count once per member
+    assert summary.by_question is None and summary.crosstabs == []
+    assert chart(summary, "member_sex").entries == 18
