@@ -143,23 +143,23 @@ def withhold(parts: Mapping[str, int], rest: int, k: int, start: Collection[str]
     return withheld
 
 
-def withhold_instances(parts: Mapping[str, Collection[Hashable]], rest: Collection[Hashable], k: int) -> set[str]:
-    """The parts of one partition of a repeat's instances to withhold, each part given as the responses
-    whose instances it holds, the never-shown rest (instances with no answer) as the responses holding it.
+def withhold_instances(households: Mapping[str, int], rest: int, k: int) -> set[str]:
+    """The parts of one partition of a repeat's instances to withhold, given how many responses hold
+    each part's instances, and how many hold instances with no answer (the rest, never shown).
 
-    withhold() over responses, not instances: five members of one household are one group of one, and
-    what is withheld must be held by no response or by at least k of them, never by a single part that
-    could have been shown.
+    withhold() over responses, not instances: five members of one household are one group of one.
+    A response can hold instances of several parts, so what is withheld counts as held by as many
+    responses as the largest of its parts (or the rest) alone: never more than hold it. It must be
+    nothing or at least k, and never a single part that could have been shown.
     """
-    held = {p: set(responses) for p, responses in parts.items()}
-    withheld = {p for p, responses in held.items() if 0 < len(responses) < k}
+    withheld = {p for p, n in households.items() if 0 < n < k}
 
     def unsafe() -> bool:
-        hidden = set(rest).union(*(held[p] for p in withheld))
-        return 0 < len(hidden) < k or len(withheld) == 1
+        hidden = max([rest, *(households[p] for p in withheld)])
+        return 0 < hidden < k or len(withheld) == 1
 
     while unsafe():
-        left = sorted((len(r), p) for p, r in held.items() if r and p not in withheld)
+        left = sorted((n, p) for p, n in households.items() if n > 0 and p not in withheld)
         if not left:
             break
         withheld.add(left[0][1])

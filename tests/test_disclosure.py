@@ -69,27 +69,21 @@ def test_a_small_rest_that_is_never_shown_still_forces_a_part_out():
 
 
 def test_instances_are_sized_by_the_responses_that_hold_them():
-    households = {"f": range(1, 7), "m": range(1, 7), "x": [7]}  # household 7's five members all said "x"
-    assert withhold_instances(households, [], 5) == {"x", "f"}  # one household is under 5, however many members
-    assert withhold_instances({"f": range(6), "m": range(6), "x": range(5)}, [], 5) == set()
-    # Two parts of three households each are withheld together: six households, safe to leave out.
-    assert withhold_instances({"f": range(10), "m": [1, 2, 3], "x": [4, 5, 6]}, [], 5) == {"m", "x"}
+    households = {"f": 6, "m": 6, "x": 1}  # one household's five members all said "x"
+    assert withhold_instances(households, 0, 5) == {"x", "f"}  # one household is under 5, however many members
+    assert withhold_instances({"f": 6, "m": 6, "x": 5}, 0, 5) == set()
+    assert withhold_instances({"f": 6, "m": 0}, 0, 5) == set()  # a part nobody holds is a zero, shown
 
 
-def test_withheld_instances_must_be_held_by_k_distinct_responses_not_k_in_all():
-    # "m" and "x" are in the same three households: together still three, so a third part goes.
-    assert withhold_instances({"f": range(10), "g": range(10, 15), "m": [1, 2, 3], "x": [1, 2, 3]}, [], 5) == {
-        "m",
-        "x",
-        "g",
-    }
+def test_withheld_parts_count_as_held_by_the_largest_alone():
+    # Three households each might be the same three: what is withheld reaches k only with a part of k.
+    assert withhold_instances({"f": 10, "g": 5, "m": 3, "x": 3}, 0, 5) == {"m", "x", "g"}
 
 
 def test_instances_without_an_answer_are_a_rest_that_is_never_shown():
-    assert withhold_instances({"f": range(6), "m": range(6), "x": range(5)}, [9], 5) == {"x", "f"}
-    assert withhold_instances({"f": range(6)}, [1], 5) == {"f"}  # nothing left to add: all is withheld
-    assert withhold_instances({"f": range(6)}, range(6, 12), 5) == set()  # a rest of k or more is safe
-    assert withhold_instances({"f": range(6), "m": []}, [], 5) == set()  # an empty part is a zero, shown
+    assert withhold_instances({"f": 6, "m": 6, "x": 5}, 1, 5) == {"x", "f"}  # never a single part either
+    assert withhold_instances({"f": 6}, 1, 5) == {"f"}  # nothing left to add: all is withheld
+    assert withhold_instances({"f": 6}, 6, 5) == set()  # a rest of k or more is safe
 
 
 def _counts(site, month, responses, gave, testimonies, sentiment):

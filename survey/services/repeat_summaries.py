@@ -1,32 +1,32 @@
 """The questions asked in each instance of a repeat (each household member), summarised over the instances.
 
-The rollup counts the questions asked once; a repeat's answers are counted here from the raw rows, per
-response, so that the small-group rule (survey.disclosure.withhold_instances) sizes a group by the
-responses holding its instances (the households), not by the instances. Each response counts in the
-atom of its site and month, and only the atoms of the view: the summary's filters narrow these charts
-as they narrow the others.
+The rollup counts the questions asked once; a repeat's answers are counted here from the raw rows, in
+SQL, per site and month: each answer's instances and the responses holding them, so that the
+small-group rule (survey.disclosure.withhold_instances) sizes a group by the responses (the households),
+not by the instances. A response counts in the atom of its site and month, and only the atoms of the
+view: the summary's filters narrow these charts as they narrow the others.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, case, cast, distinct, func, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import ColumnElement, String, and_, case, cast, distinct, func, null, select
 
 from survey.analysis.histograms import histogram_bins, quantile
-from survey.disclosure import Atom, Month, Site, View, withhold_instances
+from survey.disclosure import ALL, RESPONSES, YES, Atom, Month, Site, View, withhold, withhold_instances
 from survey.extensions import db
 from survey.models import Answer, Response, Survey, SurveyVersion
 from survey.questionnaire import Definition, Question, Repeat
 from survey.services.question_summaries import ChoiceRow, NumberSummary, QuestionSummary
 from survey.services.raw_counts import NUMBER_TYPES, month_of, number_part
 
-Held = dict[int, int]  # instances by the response holding them
+Cell = tuple[Site, Month]
+Part = tuple[int, int]  # a part's instances, and the responses holding them
 
 
 @dataclass(frozen=True)
@@ -34,15 +34,21 @@ class RepeatSummary:
     """A question asked in each instance of a repeat: its chart over the instances the view publishes."""
 
     repeat: Repeat
+    question: Question
     choices: QuestionSummary | None  # a select-one question (five-point scales among them)
     number: NumberSummary | None  # a numeric question
     entries: int  # the instances the chart counts
-    responses: int  # the responses those instances are in
+    responses: int  # the responses holding instances of the repeat, in the atoms the chart counts
 
-    @property
-    def question(self) -> Question:
-        """The question summarised."""
-        return self.choices.question if self.choices is not None else self.number.question  # type: ignore[union-attr]
+
+@dataclass
+class _Counts:
+    """A repeat's questions counted per site and month, as the raw rows hold them."""
+
+    parts: dict[str, dict[Cell, dict[Any, Part]]]  # by question, cell and answer
+    values: dict[str, set[float]]  # by numeric question, every number counted
+    holders: dict[str, dict[Cell, int]]  # by question: the responses holding instances of its repeat
+    rest: dict[str, dict[Cell, int]]  # by question: the responses holding instances with no answer to it
 
 
 def repeat_questions(definition: Definition) -> list[tuple[Repeat, Question]]:
@@ -55,166 +61,241 @@ def repeat_questions(definition: Definition) -> list[tuple[Repeat, Question]]:
     ]
 
 
-def summarise_repeats(survey: Survey, definition: Definition, view: View) -> list[RepeatSummary]:
-    """Every charted question inside a repeat, over the instances in the view's atoms, in the form's order."""
+def summarise_repeats(
+    survey: Survey, definition: Definition, view: View, narrowed: ColumnElement[bool] | None = None
+) -> list[RepeatSummary]:
+    """Every charted question inside a repeat, over the instances in the view's atoms, in the form's order.
+
+    narrowed selects the responses of the view's atoms when the filters leave some out: only those are read.
+    """
     charted = repeat_questions(definition)
     if not charted or not view.atoms:
         return []
-    atom_of = {(a.site, m): a for a in view.atoms for m in a.months}
-    repeats = {repeat.name: repeat for repeat, _ in charted}
-    instances = _instances(survey, repeats.values(), atom_of)
-    texts, numbers, values = _answers(survey, [q for _, q in charted], atom_of)
-    k = view.protected.k
+    where = _of_survey(survey) if narrowed is None else and_(_of_survey(survey), narrowed)
+    counts = _count(where, charted)
+    numbers = [q.name for _, q in charted if q.type in NUMBER_TYPES]
+    values = _numbers_given(survey, numbers) if narrowed is not None and numbers else counts.values
+    atoms = {(a.site, m): a for a in view.atoms for m in a.months}
     summaries = []
     for repeat, question in charted:
-        held = instances.get(repeat.name, {})
+        found = counts.parts.get(question.name, {})
         if question.type in NUMBER_TYPES:
-            found = values.get(question.name, set())
-            summaries.append(_number(repeat, question, found, numbers.get(question.name, {}), held, k))
+            edges, bins = _bins(question, values.get(question.name, set()))
+            parts = [str(i) for i in range(max(0, len(edges) - 1))]
+            cells = {cell: _merge(by_value, bins) for cell, by_value in found.items()}
         else:
-            summaries.append(_choices(repeat, question, texts.get(question.name, {}), held, k))
+            edges, parts, cells = [], [c.name for c in question.choices], found
+        shown, entries, responses = _publish(view, parts, _per_atom(cells, atoms), counts, question.name, atoms)
+        if question.type in NUMBER_TYPES:
+            summaries.append(_number(repeat, question, edges, shown, entries, responses, view.protected.k))
+        else:
+            summaries.append(_choices(repeat, question, shown, entries, responses))
     return summaries
 
 
-Answered = dict[Atom, dict[str, Held]]  # per atom, the instances of each value by response
-
-
-def _instances(
-    survey: Survey, repeats: Iterable[Repeat], atom_of: Mapping[tuple[Site, Month], Atom]
-) -> dict[str, dict[Atom, Held]]:
-    """Per repeat and atom, how many instances of the repeat each response holds (any answer in it)."""
-    repeat_of = {q.name: repeat.name for repeat in repeats for q in repeat.questions}
+def _count(where: ColumnElement[bool], charted: Sequence[tuple[Repeat, Question]]) -> _Counts:
+    """Count each charted question's answers per cell, and the responses holding its repeat's instances,
+    for the responses `where` selects."""
     month = month_of(Response.submitted_at).label("month_key")
-    # An instance is told apart by its own number and the path of the instance around it.
-    instance = Answer.parent_instance + "/" + cast(Answer.instance, String)
+    numeric = sorted(q.name for _, q in charted if q.type in NUMBER_TYPES)
+    # A number is counted by its value, whatever was typed ("7", "7.0"): a response then adds once to it.
+    text = case((Answer.question.in_(numeric), null()), else_=Answer.value_text).label("text_key")
     query = (
         select(
             Response.site_id,
             month,
-            Response.id,
-            case(repeat_of, value=Answer.question).label("repeat_key"),
-            func.count(distinct(instance)),
+            Answer.question,
+            text,
+            Answer.value_number,
+            func.count(Answer.id),
+            func.count(distinct(Answer.response_id)),  # a response is in one cell: these add up over cells
         )
         .join(Response, Answer.response_id == Response.id)
-        .where(_of_survey(survey), Answer.question.in_(list(repeat_of)), Answer.instance > 0)
-        .group_by(Response.site_id, "month_key", Response.id, "repeat_key")
+        .where(where, Answer.question.in_([q.name for _, q in charted]), Answer.instance > 0)
+        .group_by(Response.site_id, "month_key", Answer.question, "text_key", Answer.value_number)
     )
-    found: dict[str, dict[Atom, Held]] = defaultdict(lambda: defaultdict(dict))
-    for site, month_key, response, repeat, n in db.session.execute(query):
-        if (atom := atom_of.get((site, month_key))) is not None:
-            found[repeat][atom][response] = int(n)
+    parts: dict[str, dict[Cell, dict[Any, Part]]] = defaultdict(lambda: defaultdict(dict))
+    values: dict[str, set[float]] = defaultdict(set)
+    for site, month_key, question, answer, number, n, responses in db.session.execute(query):
+        if question not in numeric:
+            parts[question][site, month_key][answer] = (int(n), int(responses))
+        elif number is not None:
+            parts[question][site, month_key][number] = (int(n), int(responses))
+            values[question].add(number)
+    holders: dict[str, dict[Cell, int]] = defaultdict(dict)
+    rest: dict[str, dict[Cell, int]] = defaultdict(dict)
+    repeats = list({repeat.name: repeat for repeat, _ in charted})
+    for site, month_key, *counted in db.session.execute(_holders(where, charted)):
+        held = dict(zip(repeats, counted[: len(repeats)], strict=True))
+        for (repeat, asked), without in zip(charted, counted[len(repeats) :], strict=True):
+            holders[asked.name][site, month_key] = int(held[repeat.name] or 0)
+            rest[asked.name][site, month_key] = int(without or 0)
+    return _Counts(parts, values, holders, rest)
+
+
+def _numbers_given(survey: Survey, questions: Sequence[str]) -> dict[str, set[float]]:
+    """Every number given to these questions in the survey's repeats, whatever the filters."""
+    query = (
+        select(Answer.question, Answer.value_number)
+        .distinct()
+        .join(Response, Answer.response_id == Response.id)
+        .where(
+            _of_survey(survey), Answer.question.in_(questions), Answer.instance > 0, Answer.value_number.is_not(None)
+        )
+    )
+    found: dict[str, set[float]] = defaultdict(set)
+    for question, number in db.session.execute(query):
+        if number is not None:
+            found[question].add(number)
     return found
 
 
-def _answers(
-    survey: Survey, questions: Collection[Question], atom_of: Mapping[tuple[Site, Month], Atom]
-) -> tuple[dict[str, Answered], dict[str, dict[Atom, dict[float, Held]]], dict[str, set[float]]]:
-    """Per question and atom, the instances of each answer by response: select-one by text, numbers by value;
-    and every number given to each question, in the view or not, which the histogram's bins cover."""
-    texts: dict[str, Answered] = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
-    for site, month, response, question, text, n in _grouped(survey, Answer.value_text, questions, number=False):
-        if (atom := atom_of.get((site, month))) is not None:
-            texts[question][atom][text][response] = int(n)
-    numbers: dict[str, dict[Atom, dict[float, Held]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
-    values: dict[str, set[float]] = defaultdict(set)
-    for site, month, response, question, number, n in _grouped(survey, Answer.value_number, questions, number=True):
-        values[question].add(number)  # the bins are the same whatever the filters, as the other histograms' are
-        if (atom := atom_of.get((site, month))) is not None:
-            numbers[question][atom][number][response] = int(n)
-    return texts, numbers, values
+def _holders(where: ColumnElement[bool], charted: Sequence[tuple[Repeat, Question]]) -> Any:
+    """Per cell: the responses holding instances of each repeat, then for each charted question those
+    holding more instances of its repeat than answers to it (an instance left unanswered).
 
-
-def _grouped(
-    survey: Survey, column: InstrumentedAttribute[Any], questions: Collection[Question], *, number: bool
-) -> Iterable[Any]:
-    """The instances per site, month, response, question and value of a column, for these questions."""
-    names = [q.name for q in questions if (q.type in NUMBER_TYPES) == number]
-    if not names:
-        return []
-    month = month_of(Response.submitted_at).label("month_key")
-    return db.session.execute(
-        select(Response.site_id, month, Response.id, Answer.question, column, func.count(Answer.id))
-        .join(Response, Answer.response_id == Response.id)
-        .where(_of_survey(survey), Answer.question.in_(names), Answer.instance > 0, column.is_not(None))
-        .group_by(Response.site_id, "month_key", Response.id, Answer.question, column)
+    One read of the survey's answers in repeats, grouped by response, then the responses grouped by cell.
+    """
+    repeats = list({repeat.name: repeat for repeat, _ in charted}.values())
+    # An instance is told apart by its own number and the path of the instance around it.
+    instance = Answer.parent_instance + "/" + cast(Answer.instance, String)
+    per_response = (
+        select(
+            Response.site_id,
+            Response.submitted_at,
+            *[
+                func.count(distinct(case((Answer.question.in_([q.name for q in r.questions]), instance)))).label(
+                    f"instances_{j}"
+                )
+                for j, r in enumerate(repeats)
+            ],
+            *[
+                func.sum(case((Answer.question == q.name, 1), else_=0)).label(f"answers_{i}")
+                for i, (_, q) in enumerate(charted)
+            ],
+        )
+        .join(Answer, Answer.response_id == Response.id)
+        .where(
+            where,
+            Answer.question.in_([q.name for r in repeats for q in r.questions]),
+            Answer.instance > 0,
+        )
+        .group_by(Response.id)  # its site and time depend on it: the month is worked out once a response
+        .subquery()
     )
+    instances = {r.name: per_response.c[f"instances_{j}"] for j, r in enumerate(repeats)}
+    month = month_of(per_response.c.submitted_at).label("month_key")
+    return select(
+        per_response.c.site_id,
+        month,
+        *[func.sum(case((instances[r.name] > 0, 1), else_=0)) for r in repeats],
+        *[
+            func.sum(case((per_response.c[f"answers_{i}"] < instances[r.name], 1), else_=0))
+            for i, (r, _) in enumerate(charted)
+        ],
+    ).group_by(per_response.c.site_id, "month_key")
 
 
 def _of_survey(survey: Survey) -> ColumnElement[bool]:
     return Response.survey_version_id.in_(select(SurveyVersion.id).where(SurveyVersion.survey_id == survey.id))
 
 
-@dataclass
-class _Published:
-    """A partition's published parts summed over atoms: instances per part, and the responses holding them."""
+def _bins(question: Question, values: Iterable[float]) -> tuple[list[float], dict[float, str]]:
+    """A numeric question's histogram edges over every answer given to it, in the view or not (as the
+    other histograms' bins, the same whatever the filters), and the bin of each answer."""
+    fine = {value: number_part(value) for value in values}
+    narrowest = Decimal(1 if question.type == "integer" else 0)
+    edges, index = histogram_bins(fine.values(), narrowest=narrowest)
+    return [float(edge) for edge in edges], {value: str(index[part]) for value, part in fine.items()}
 
-    counts: dict[str, int]
-    responses: int = 0
+
+def _merge(by_value: Mapping[Any, Part], bins: Mapping[float, str]) -> dict[str, Part]:
+    """A cell's answers merged into histogram bins: a response is in one cell, so its count adds up."""
+    merged: dict[str, Part] = {}
+    for value, (n, responses) in by_value.items():
+        before = merged.get(bins[value], (0, 0))
+        merged[bins[value]] = (before[0] + n, before[1] + responses)
+    return merged
+
+
+def _per_atom(cells: Mapping[Cell, Mapping[str, Part]], atoms: Mapping[Cell, Atom]) -> dict[Atom, dict[str, Part]]:
+    """Each part's instances and responses added up over the months of each atom in the view."""
+    found: dict[Atom, dict[str, Part]] = defaultdict(dict)
+    for cell, by_part in cells.items():
+        if (atom := atoms.get(cell)) is None:
+            continue
+        for part, (n, responses) in by_part.items():
+            before = found[atom].get(str(part), (0, 0))
+            found[atom][str(part)] = (before[0] + n, before[1] + responses)
+    return found
+
+
+def _in_atom(by_cell: Mapping[Cell, int], atoms: Mapping[Cell, Atom]) -> dict[Atom, int]:
+    found: dict[Atom, int] = defaultdict(int)
+    for cell, n in by_cell.items():
+        if (atom := atoms.get(cell)) is not None:
+            found[atom] += n
+    return found
 
 
 def _publish(
-    parts: Iterable[str], answered: Mapping[Atom, Mapping[str, Held]], held: Mapping[Atom, Held], k: int
-) -> _Published:
-    """Withhold, atom by atom, the parts held by too few responses, and add up the rest."""
-    names = list(parts)
-    published = _Published(dict.fromkeys(names, 0))
+    view: View,
+    parts: Sequence[str],
+    answered: Mapping[Atom, Mapping[str, Part]],
+    counts: _Counts,
+    question: str,
+    atoms: Mapping[Cell, Atom],
+) -> tuple[dict[str, int], int, int]:
+    """Withhold, atom by atom, the parts held by too few responses; add up the instances of the rest,
+    and the responses holding instances of the repeat in the atoms that show some (where that number
+    and the responses without any are each nothing or at least k, as for any part of the responses)."""
+    k = view.protected.k
+    shown = dict.fromkeys(parts, 0)
+    rest, holders = _in_atom(counts.rest.get(question, {}), atoms), _in_atom(counts.holders.get(question, {}), atoms)
+    responses = 0
     for atom, by_part in answered.items():
-        holders = {p: by_part.get(p, {}) for p in names}
-        counted: Held = defaultdict(int)
-        for by_response in holders.values():
-            for response, n in by_response.items():
-                counted[response] += n
-        # The instances with no answer (or one that is no part) are the rest, never shown.
-        rest = {r for r, n in held.get(atom, {}).items() if n > counted.get(r, 0)}
-        hidden = withhold_instances({p: h.keys() for p, h in holders.items()}, rest, k)
-        shown: set[int] = set()
-        for part, by_response in holders.items():
+        households = {p: by_part.get(p, (0, 0))[1] for p in parts}
+        hidden = withhold_instances(households, rest.get(atom, 0), k)
+        entries = 0
+        for part in parts:
             if part not in hidden:
-                published.counts[part] += sum(by_response.values())
-                shown |= by_response.keys()
-        published.responses += len(shown)
-    return published
+                shown[part] += by_part.get(part, (0, 0))[0]
+                entries += by_part.get(part, (0, 0))[0]
+        held = holders.get(atom, 0)
+        total = view.protected.published.get((atom, RESPONSES, ALL), 0)
+        if entries and not withhold({YES: held}, max(0, total - held), k):
+            responses += held
+    return shown, sum(shown.values()), responses
 
 
 def _choices(
-    repeat: Repeat, question: Question, answered: Mapping[Atom, Mapping[str, Held]], held: Mapping[Atom, Held], k: int
+    repeat: Repeat, question: Question, shown: Mapping[str, int], entries: int, responses: int
 ) -> RepeatSummary:
-    published = _publish([c.name for c in question.choices], answered, held, k)
-    counts = [published.counts[c.name] for c in question.choices]
-    entries = sum(counts)
+    counts = [shown[c.name] for c in question.choices]
     rows = tuple(
         ChoiceRow(c.name, n, n / entries if entries else None) for c, n in zip(question.choices, counts, strict=True)
     )
     mean = None
     if question.likert and entries:
         mean = sum(position * n for position, n in enumerate(counts, start=1)) / entries
-    return RepeatSummary(repeat, QuestionSummary(question, rows, entries, mean), None, entries, published.responses)
+    summary = QuestionSummary(question, rows, entries, mean)
+    return RepeatSummary(repeat, question, summary, None, entries, responses)
 
 
 def _number(
     repeat: Repeat,
     question: Question,
-    values: Collection[float],
-    answered: Mapping[Atom, Mapping[float, Held]],
-    held: Mapping[Atom, Held],
+    edges: Iterable[float],
+    shown: Mapping[str, int],
+    entries: int,
+    responses: int,
     k: int,
 ) -> RepeatSummary:
-    fine = {value: number_part(value) for value in values}
-    narrowest = Decimal(1 if question.type == "integer" else 0)
-    edges, index = histogram_bins(fine.values(), narrowest=narrowest)
-    binned: dict[Atom, dict[str, Held]] = {}
-    for atom, by_value in answered.items():
-        bins: dict[str, Held] = defaultdict(lambda: defaultdict(int))
-        for value, by_response in by_value.items():
-            for response, n in by_response.items():
-                bins[str(index[fine[value]])][response] += n
-        binned[atom] = bins
-    published = _publish([str(i) for i in range(max(0, len(edges) - 1))], binned, held, k)
-    counts = tuple(published.counts.values())
+    edges = tuple(edges)
+    counts = tuple(shown[str(i)] for i in range(max(0, len(edges) - 1)))
     quartiles = None
-    if published.responses >= k:
-        q1, q2, q3 = (quantile([float(e) for e in edges], counts, q) for q in (0.25, 0.5, 0.75))
+    if responses >= k:  # read from published bins only, as the other histograms' quartiles
+        q1, q2, q3 = (quantile(edges, counts, q) for q in (0.25, 0.5, 0.75))
         if q1 is not None and q2 is not None and q3 is not None:
             quartiles = (q1, q2, q3)
-    number = NumberSummary(question, tuple(float(e) for e in edges), counts, quartiles)
-    return RepeatSummary(repeat, None, number, sum(counts), published.responses)
+    return RepeatSummary(repeat, question, None, NumberSummary(question, edges, counts, quartiles), entries, responses)

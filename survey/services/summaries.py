@@ -132,7 +132,8 @@ def summarise_survey(
     ]
     summary.questions = summarise_choices(view, definition)
     summary.numbers = [summarise_number(view, q, parts.edges.get(q.name, []), min_group) for q in numeric(definition)]
-    summary.repeats = summarise_repeats(survey, definition, view)
+    narrowed = shown_in(summary.spans) if len(view.atoms) < len(protected.atoms) else None
+    summary.repeats = summarise_repeats(survey, definition, view, narrowed)
     if filters.by_site:
         months = (filters.month_from, filters.month_to)
         summary.breakdowns = [break_down_by_site(protected, view, q.question, months) for q in summary.questions]

@@ -153,7 +153,7 @@ def test_a_choice_of_five_members_of_one_household_is_withheld_with_the_next_sma
     sex = chart(summarise(roster), "member_sex")
     # Alone withheld, "x" would be what the shown choices leave: the next smallest by households goes too
     # ("f" and "m" are in five each; "f" comes first by name, as withhold() breaks ties).
-    assert sex.choices.counts == (0, 5, 0) and sex.entries == 5 and sex.responses == 5
+    assert sex.choices.counts == (0, 5, 0) and sex.entries == 5 and sex.responses == 6
 
 
 def test_the_instances_without_an_answer_count_as_withheld(household, roster):
@@ -219,3 +219,21 @@ def test_a_repeat_question_named_as_the_breakdown_breaks_nothing_down(household,
     summary = summarise(roster, by_question="member_sex")  # each response would count once per member
     assert summary.by_question is None and summary.crosstabs == []
     assert chart(summary, "member_sex").entries == 18
+
+
+def test_a_number_typed_two_ways_is_one_answer_of_its_household(household, roster):
+    for _ in range(5):
+        household([member(age="60")])
+    for _ in range(5):
+        household([member(age="30"), member(age="30.0")])
+    assert chart(summarise(roster), "member_age").entries == 15  # ten entries of 30, five of 60
+
+
+def test_a_number_typed_two_ways_does_not_count_its_household_twice(household, roster):
+    for _ in range(5):
+        household([member(age="60")])
+    for _ in range(3):  # three households, however their members typed 30
+        household([member(age="30"), member(age="30.0")])
+    age = chart(summarise(roster), "member_age")
+    # Three households are under five: their bin is withheld, and the only other with it.
+    assert age.number.counts == (0,) * len(age.number.counts) and age.entries == 0
