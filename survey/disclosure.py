@@ -10,6 +10,9 @@ what is withheld adds up to nothing or to at least k and is never a single part 
 shown. A view (one site or all, a range of months) adds up the published parts of the atoms it
 includes, so each number it shows is a sum of parts of 0 or at least k, and a withheld part enters
 no sum: adding or subtracting views can only give sums of whole published parts.
+
+A question asked in each instance of a repeat (each member of a household) splits an atom's instances,
+not its responses: withhold_instances() sizes each part by the responses holding it.
 """
 
 from __future__ import annotations
