@@ -197,6 +197,7 @@ def _holders(where: ColumnElement[bool], charted: Sequence[tuple[Repeat, Questio
 
 
 def _of_survey(survey: Survey) -> ColumnElement[bool]:
+    """The responses to any version of the survey."""
     return Response.survey_version_id.in_(select(SurveyVersion.id).where(SurveyVersion.survey_id == survey.id))
 
 
@@ -231,6 +232,7 @@ def _per_atom(cells: Mapping[Cell, Mapping[str, Part]], atoms: Mapping[Cell, Ato
 
 
 def _in_atom(by_cell: Mapping[Cell, int], atoms: Mapping[Cell, Atom]) -> dict[Atom, int]:
+    """Counts per cell added up over the months of each atom in the view."""
     found: dict[Atom, int] = defaultdict(int)
     for cell, n in by_cell.items():
         if (atom := atoms.get(cell)) is not None:
