@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select, true
 
 from survey.extensions import db as _db
-from survey.models import Answer, Site
+from survey.models import Answer, Response, Site
 from survey.questionnaire import parse_definition
 from survey.services.demo import SITES_FILE
 from survey.services.sites import upsert_sites_from_file
@@ -237,3 +238,30 @@ def test_a_number_typed_two_ways_does_not_count_its_household_twice(household, r
     age = chart(summarise(roster), "member_age")
     # Three households are under five: their bin is withheld, and the only other with it.
     assert age.number.counts == (0,) * len(age.number.counts) and age.entries == 0
+
+
+def test_with_no_minimum_every_count_is_the_raw_rows_count(household, roster, db):
+    rng = random.Random(16)
+    for _ in range(40):
+        members = [
+            member(rng.choice("fmx"), str(rng.randint(0, 90)), str(rng.randint(1, 5))) for _ in range(rng.randint(1, 5))
+        ]
+        children = {m: [{"child_school": rng.choice(["yes", "no"])}] * rng.randint(0, 2) for m in range(1, 3)}
+        household(members, site=rng.choice(["tumaco", "guaviare"]), month=rng.randint(1, 4), children=children)
+    tumaco = db.session.scalars(select(Site.id).where(Site.slug == "tumaco")).one()
+    definition = parse_definition(roster.definition)
+    for filters, where in (({}, true()), ({"site_id": tumaco}, Response.site_id == tumaco)):
+        summary = summarise_survey(roster.survey, definition, SummaryFilters(**filters), min_group=1)
+
+        def raw(question, value=None, where=where):
+            query = select(func.count(Answer.id)).join(Response).where(where, Answer.question == question)
+            return db.session.scalar(query if value is None else query.where(Answer.value_text == value))
+
+        assert chart(summary, "member_sex").choices.counts == tuple(raw("member_sex", s) for s in "fmx")
+        assert chart(summary, "member_safe").choices.counts == tuple(raw("member_safe", str(n)) for n in range(1, 6))
+        assert chart(summary, "child_school").choices.counts == (raw("child_school", "yes"), raw("child_school", "no"))
+        assert chart(summary, "member_age").number.counted == raw("member_age")
+        households = select(func.count(distinct(Answer.response_id))).join(Response)
+        assert chart(summary, "member_sex").responses == db.session.scalar(
+            households.where(where, Answer.question == "member_sex")
+        )
