@@ -46,7 +46,7 @@ class _Counts:
     """A repeat's questions counted per site and month, as the raw rows hold them."""
 
     parts: dict[str, dict[Cell, dict[Any, Part]]]  # by question, cell and answer
-    values: dict[str, set[float]]  # by numeric question, every number counted
+    values: dict[str, set[float]]  # by numeric question, every number given: the histogram's bins cover them
     holders: dict[str, dict[Cell, int]]  # by question: the responses holding instances of its repeat
     rest: dict[str, dict[Cell, int]]  # by question: the responses holding instances with no answer to it
 
@@ -61,26 +61,59 @@ def repeat_questions(definition: Definition) -> list[tuple[Repeat, Question]]:
     ]
 
 
+@dataclass(frozen=True)
+class RepeatBreakdown:
+    """A select-one question of a repeat per site of the view, each row over that site's instances."""
+
+    question: Question
+    rows: tuple[tuple[Site, RepeatSummary], ...]
+
+
 def summarise_repeats(
-    survey: Survey, definition: Definition, view: View, narrowed: ColumnElement[bool] | None = None
-) -> list[RepeatSummary]:
-    """Every charted question inside a repeat, over the instances in the view's atoms, in the form's order.
+    survey: Survey,
+    definition: Definition,
+    view: View,
+    narrowed: ColumnElement[bool] | None = None,
+    *,
+    by_site: bool = False,
+) -> tuple[list[RepeatSummary], list[RepeatBreakdown]]:
+    """Every charted question inside a repeat, over the instances in the view's atoms, in the form's order;
+    and when asked, each select-one question's distribution in each site of the view.
 
     narrowed selects the responses of the view's atoms when the filters leave some out: only those are read.
     """
     charted = repeat_questions(definition)
     if not charted or not view.atoms:
-        return []
+        return [], []
     where = _of_survey(survey) if narrowed is None else and_(_of_survey(survey), narrowed)
     counts = _count(where, charted)
     numbers = [q.name for _, q in charted if q.type in NUMBER_TYPES]
-    values = _numbers_given(survey, numbers) if narrowed is not None and numbers else counts.values
+    if narrowed is not None and numbers:
+        counts.values = _numbers_given(survey, numbers)
+    summaries = _summarise(charted, counts, view)
+    if not by_site:
+        return summaries, []
+    per_site = {}
+    for site in view.by_site():  # the same counts, read once, published over each site's atoms
+        of_site = View(view.protected, {site})
+        of_site.atoms = tuple(a for a in view.atoms if a.site == site)
+        per_site[site] = _summarise(charted, counts, of_site)
+    breakdowns = [
+        RepeatBreakdown(summary.question, tuple((s, rows[i]) for s, rows in per_site.items() if rows[i].entries))
+        for i, summary in enumerate(summaries)
+        if summary.choices is not None
+    ]
+    return summaries, breakdowns
+
+
+def _summarise(charted: Sequence[tuple[Repeat, Question]], counts: _Counts, view: View) -> list[RepeatSummary]:
+    """Each charted question over the instances of the view's atoms."""
     atoms = {(a.site, m): a for a in view.atoms for m in a.months}
     summaries = []
     for repeat, question in charted:
         found = counts.parts.get(question.name, {})
         if question.type in NUMBER_TYPES:
-            edges, bins = _bins(question, values.get(question.name, set()))
+            edges, bins = _bins(question, counts.values.get(question.name, set()))
             parts = [str(i) for i in range(max(0, len(edges) - 1))]
             cells = {cell: _merge(by_value, bins) for cell, by_value in found.items()}
         else:

@@ -265,3 +265,22 @@ def test_with_no_minimum_every_count_is_the_raw_rows_count(household, roster, db
         assert chart(summary, "member_sex").responses == db.session.scalar(
             households.where(where, Answer.question == "member_sex")
         )
+
+
+def test_a_select_one_question_of_a_repeat_is_broken_down_by_site_when_asked(household, roster, db):
+    for _ in range(6):
+        household(three_members(), site="tumaco", month=3)
+    for _ in range(5):
+        household([member("m", "70", "1")], site="guaviare", month=5)
+    sites = {slug: site for slug, site in db.session.execute(select(Site.slug, Site.id))}
+    assert summarise(roster).repeat_breakdowns == []
+    summary = summarise(roster, by_site=True)
+    sex = next(b for b in summary.repeat_breakdowns if b.question.name == "member_sex")
+    rows = {site: row for site, row in sex.rows}
+    assert (
+        rows[sites["tumaco"]].choices.counts
+        == chart(summarise(roster, site_id=sites["tumaco"]), "member_sex").choices.counts
+    )
+    assert rows[sites["guaviare"]].choices.counts == (0, 5, 0) and rows[sites["guaviare"]].entries == 5
+    assert "member_age" not in {b.question.name for b in summary.repeat_breakdowns}  # as for numbers asked once
+    assert chart(summary, "member_sex").choices.counts == (12, 11, 0)  # the whole chart as without the breakdown

@@ -75,3 +75,13 @@ def test_a_repeat_question_is_not_offered_to_break_the_others_down_by(households
     assert "Counted over 23 entries of “Household member” in 11 responses" in text
     refused = client.get(f"{URL}/report?by=question:member_sex")
     assert refused.status_code == 200 and 'class="crosstab"' not in refused.get_data(as_text=True)
+
+
+def test_the_summary_breaks_a_repeat_question_down_by_site_when_asked(households, make_user, login):
+    page = login(make_user(Role.EVALUATOR)).get(f"{URL}?by=site").get_data(as_text=True)
+    assert "Sex, by site (row shares)" in page and "Feels safe, by site (row shares)" in page
+    assert "Age, by site" not in page
+    breakdown = page[page.index("Sex, by site (row shares)") :]
+    assert "Tumaco" in breakdown and "San José del Guaviare" in breakdown
+    page = login(make_user(Role.EVALUATOR)).get(f"{URL}?by=site&lang=es").get_data(as_text=True)
+    assert "Sexo, por sitio (porcentajes por fila)" in page
