@@ -10,6 +10,9 @@ what is withheld adds up to nothing or to at least k and is never a single part 
 shown. A view (one site or all, a range of months) adds up the published parts of the atoms it
 includes, so each number it shows is a sum of parts of 0 or at least k, and a withheld part enters
 no sum: adding or subtracting views can only give sums of whole published parts.
+
+A question asked in each instance of a repeat (each member of a household) splits an atom's instances,
+not its responses: withhold_instances() sizes each part by the responses holding it.
 """
 
 from __future__ import annotations
@@ -137,6 +140,29 @@ def withhold(parts: Mapping[str, int], rest: int, k: int, start: Collection[str]
 
     while unsafe():
         left = sorted((n, p) for p, n in parts.items() if n > 0 and p not in withheld)
+        if not left:
+            break
+        withheld.add(left[0][1])
+    return withheld
+
+
+def withhold_instances(households: Mapping[str, int], rest: int, k: int) -> set[str]:
+    """The parts of one partition of a repeat's instances to withhold, given how many responses hold
+    each part's instances, and how many hold instances with no answer (the rest, never shown).
+
+    withhold() over responses, not instances: five members of one household are one group of one.
+    A response can hold instances of several parts, so what is withheld counts as held by as many
+    responses as the largest of its parts (or the rest) alone: never more than hold it. It must be
+    nothing or at least k, and never a single part that could have been shown.
+    """
+    withheld = {p for p, n in households.items() if 0 < n < k}
+
+    def unsafe() -> bool:
+        hidden = max([rest, *(households[p] for p in withheld)])
+        return 0 < hidden < k or len(withheld) == 1
+
+    while unsafe():
+        left = sorted((n, p) for p, n in households.items() if n > 0 and p not in withheld)
         if not left:
             break
         withheld.add(left[0][1])

@@ -22,6 +22,7 @@ from survey.disclosure import (
     month_range,
     protect,
     withhold,
+    withhold_instances,
 )
 from tests.questionnaire.test_purity import FORBIDDEN, FORBIDDEN_PREFIXES, SCRIPT
 
@@ -65,6 +66,24 @@ def test_a_small_rest_that_is_never_shown_still_forces_a_part_out():
     assert withhold({"1": 5, "2": 5, "5": 6}, 2, 5) == {"1", "2"}  # "no answer" is 2: 16 shown of 18 would say so
     assert withhold({"1": 3, "5": 6}, 7, 5) == {"1", "5"}  # never a single part that could have been shown
     assert withhold({YES: 3}, 9, 5) == {YES}  # nothing left to add: all is withheld
+
+
+def test_instances_are_sized_by_the_responses_that_hold_them():
+    households = {"f": 6, "m": 6, "x": 1}  # one household's five members all said "x"
+    assert withhold_instances(households, 0, 5) == {"x", "f"}  # one household is under 5, however many members
+    assert withhold_instances({"f": 6, "m": 6, "x": 5}, 0, 5) == set()
+    assert withhold_instances({"f": 6, "m": 0}, 0, 5) == set()  # a part nobody holds is a zero, shown
+
+
+def test_withheld_parts_count_as_held_by_the_largest_alone():
+    # Three households each might be the same three: what is withheld reaches k only with a part of k.
+    assert withhold_instances({"f": 10, "g": 5, "m": 3, "x": 3}, 0, 5) == {"m", "x", "g"}
+
+
+def test_instances_without_an_answer_are_a_rest_that_is_never_shown():
+    assert withhold_instances({"f": 6, "m": 6, "x": 5}, 1, 5) == {"x", "f"}  # never a single part either
+    assert withhold_instances({"f": 6}, 1, 5) == {"f"}  # nothing left to add: all is withheld
+    assert withhold_instances({"f": 6}, 6, 5) == set()  # a rest of k or more is safe
 
 
 def _counts(site, month, responses, gave, testimonies, sentiment):

@@ -41,6 +41,7 @@ from survey.services.question_summaries import (
     summarise_number,
 )
 from survey.services.raw_counts import month_of
+from survey.services.repeat_summaries import RepeatBreakdown, RepeatSummary, summarise_repeats
 from survey.services.sites import sites_chosen
 
 
@@ -85,6 +86,8 @@ class Summary:
     by_question: Question | None = None  # the question the cross-tabs break the others down by
     crosstabs: list[CrossTabSummary] = field(default_factory=list)
     numbers: list[NumberSummary] = field(default_factory=list)
+    repeats: list[RepeatSummary] = field(default_factory=list)  # questions asked in each instance of a repeat
+    repeat_breakdowns: list[RepeatBreakdown] = field(default_factory=list)
     site_names: dict[object, str] = field(default_factory=dict)  # every site a breakdown names
     quotes: list[Testimonial] = field(default_factory=list)
     monthly: list[MonthVoices] = field(default_factory=list)  # beside other evidence, month by month
@@ -130,6 +133,10 @@ def summarise_survey(
     ]
     summary.questions = summarise_choices(view, definition)
     summary.numbers = [summarise_number(view, q, parts.edges.get(q.name, []), min_group) for q in numeric(definition)]
+    narrowed = shown_in(summary.spans) if len(view.atoms) < len(protected.atoms) else None
+    summary.repeats, summary.repeat_breakdowns = summarise_repeats(
+        survey, definition, view, narrowed, by_site=filters.by_site
+    )
     if filters.by_site:
         months = (filters.month_from, filters.month_to)
         summary.breakdowns = [break_down_by_site(protected, view, q.question, months) for q in summary.questions]
