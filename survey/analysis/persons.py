@@ -260,6 +260,8 @@ class _Finder:
 
     def _looks_like_person(self, run: list[int], words: list[_Word]) -> bool:
         names = [w for w in words if w.folded not in PARTICLES]
+        if not names:
+            return False  # a particle left alone: "Salí De casa" once the sentence's first word is set aside
         head = words[0]
         if len(names) == 1 and len(head.text) < 2:
             return False  # "I", an initial

@@ -123,6 +123,13 @@ def test_records_stored_by_the_batch_are_redacted_and_analysed(example_survey, d
     assert tags and {t.source for t in tags} == {TagSource.MACHINE} and all(t.evidence for t in tags)
 
 
+def test_a_record_whose_testimony_opens_with_a_capitalised_particle_is_stored(example_survey, db):
+    rec = record(version=example_survey.version, language="es")
+    rec["answers"]["change_story"] = "Salí De casa"  # the name finder once stumbled on "De" alone
+    [result] = ingest([rec])
+    assert result.status == "created", result.errors
+
+
 def test_the_statements_of_a_batch_do_not_grow_with_its_records(example_survey, db):
     version = example_survey.version
     with counted() as few:
