@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -34,9 +34,17 @@ FEATURES = tuple(f.name for f in fields(TagFeatures))
 
 
 def _vector(features: TagFeatures) -> list[float]:
-    # Counts saturate: the third term adds less than the second.
-    strong, weak, longest, share, position, others = astuple(features)
-    return [math.log1p(strong), math.log1p(weak), min(longest, 3.0), share, position, math.log1p(others)]
+    # Counts saturate: the third term adds less than the second. Read field by field: astuple copies
+    # each value deeply, 7 µs a tag against 0.2.
+    f = features
+    return [
+        math.log1p(f.strong_terms),
+        math.log1p(f.weak_terms),
+        min(f.longest_term, 3.0),
+        f.sentence_share,
+        f.first_position,
+        math.log1p(f.other_themes),
+    ]
 
 
 @dataclass(frozen=True)

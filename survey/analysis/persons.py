@@ -18,7 +18,11 @@ from typing import NamedTuple
 from survey.analysis.places import ORGANISATION_WORDS, PLACES, place_phrases
 from survey.analysis.text import MAX_REMEMBERED_WORDS, fold
 
-WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W\d_])?\.?")
+WORD = r"[^\W\d_](?:[\w'’-]*[^\W\d_])?\.?"
+# Each word with what stands between it and the word before (no letter: a letter starts a word), then
+# what follows the last word with no word. Every match starts where the last one ended and cannot fail
+# there, so a long run of digits is read once, not once per position.
+GAP_AND_WORD = re.compile(rf"([\W\d_]*+)({WORD}|\Z)")
 # Titles and the words of kinship, trade and role that put a name after them.
 TITLES = frozenset(
     str.split(
@@ -106,6 +110,7 @@ class _Word(NamedTuple):
 
 OPENING = re.compile(r"[.!?¡¿:;\n\"«“(\[]")
 _folded = lru_cache(maxsize=MAX_REMEMBERED_WORDS)(fold)  # testimonies repeat their words
+_new_word = tuple.__new__  # a word made without the named tuple's own __new__, called for every word
 
 
 @lru_cache(maxsize=1)
@@ -125,19 +130,32 @@ def name_lists() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(first), frozenset(last)
 
 
+@lru_cache(maxsize=1)
+def _name_words() -> frozenset[str]:
+    """The listed names that are no common word: a name even in lower case after a cue."""
+    first, last = name_lists()
+    return (first | last) - COMMON
+
+
 def _words(text: str) -> list[_Word]:
     words: list[_Word] = []
-    previous_end = 0
+    position = 0
     after_title = False
-    for m in WORD.finditer(text):
-        raw, start, end = m.group(), m.start(), m.end()
+    full_stop = False  # the word before ended with a full stop, which opens this word's sentence
+    for gap, raw in GAP_AND_WORD.findall(text):
+        if not raw:
+            break  # the end of the text
+        start = position + len(gap)
+        end = position = start + len(raw)
         folded = _folded(raw)
-        if raw[-1] == "." and folded[:-1] not in TITLES:
-            raw, end, folded = raw[:-1], end - 1, folded[:-1]  # a full stop, not an abbreviation
-        opens = not words or (not after_title and (OPENING.search(text, previous_end, start) is not None))
-        words.append(_Word(start, end, raw, folded, raw[0].isupper(), opens))
-        after_title = raw[-1] == "." and folded[:-1] in TITLES  # "Dr. Sarah"
-        previous_end = end
+        opens = not words or (not after_title and (full_stop or (gap != " " and OPENING.search(gap) is not None)))
+        after_title = full_stop = False
+        if raw[-1] == ".":
+            if folded[:-1] in TITLES:
+                after_title = True  # "Dr. Sarah"
+            else:
+                raw, end, folded, full_stop = raw[:-1], end - 1, folded[:-1], True  # a full stop, not an abbreviation
+        words.append(_new_word(_Word, (start, end, raw, folded, raw[0].isupper(), opens)))
     return words
 
 
@@ -149,11 +167,16 @@ def _joined(text: str, left: _Word, right: _Word) -> bool:
 
 def _label(text: str, word: _Word) -> bool:
     """Say whether a word is a form's label ("Sexo:") or no name at all ("NºCol", "IgG", "ICBF")."""
+    return text[word.end : word.end + 1] == ":" or _no_name(word.text)
+
+
+@lru_cache(maxsize=MAX_REMEMBERED_WORDS)
+def _no_name(word: str) -> bool:
+    """Say whether a word's letters make it no name: "NºCol", "IgG", "ICBF"."""
     return (
-        text[word.end : word.end + 1] == ":"
-        or any(c in "ºª" or c.isdigit() for c in word.text)
-        or (len(word.text) > 1 and word.text.isupper())
-        or any(a.islower() and b.isupper() for a, b in zip(word.text, word.text[1:], strict=False))
+        any(c in "ºª" or c.isdigit() for c in word)
+        or (len(word) > 1 and word.isupper())
+        or any(a.islower() and b.isupper() for a, b in zip(word, word[1:], strict=False))
     )
 
 
@@ -260,6 +283,8 @@ class _Finder:
 
     def _looks_like_person(self, run: list[int], words: list[_Word]) -> bool:
         names = [w for w in words if w.folded not in PARTICLES]
+        if not names:
+            return False  # a particle left alone: "Salí De casa" once the sentence's first word is set aside
         head = words[0]
         if len(names) == 1 and len(head.text) < 2:
             return False  # "I", an initial
@@ -308,12 +333,13 @@ class _Finder:
         """Names after "se llama", "me llamo", "called", "alias", "Nombre:", in any case."""
         for cue in NAMING.finditer(self.text):
             self._take_from(cue.end())
+        name_words = _name_words()
         for k, word in enumerate(self.words):
-            if not word.capital and len(word.folded) >= LOWER_MIN and self._is_name_word(word) and self._cue(k):
+            if word.folded in name_words and not word.capital and len(word.folded) >= LOWER_MIN and self._cue(k):
                 self._take_from(word.start)
 
     def _is_name_word(self, word: _Word) -> bool:
-        return (word.folded in self.first or word.folded in self.last) and word.folded not in COMMON
+        return word.folded in _name_words()
 
     def _take_from(self, position: int) -> None:
         """Take the name that starts at this position: capitalised words, or listed ones in lower case."""
@@ -352,10 +378,13 @@ class _Finder:
     def repeats(self) -> None:
         """A name found once is hidden wherever else it appears, in any case."""
         parts = {
-            fold(p)
+            folded
             for s, e in self.found
             for p in self.text[s:e].split()
-            if len(p) >= LOWER_MIN and fold(p) not in COMMON and fold(p) not in PARTICLES and fold(p) not in TITLES
+            if len(p) >= LOWER_MIN
+            and (folded := _folded(p)) not in COMMON
+            and folded not in PARTICLES
+            and folded not in TITLES
         }
         if not parts:
             return

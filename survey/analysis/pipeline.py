@@ -162,13 +162,18 @@ class Engine:
         language_hints: Sequence[str | None] | None = None,
         names: Sequence[Iterable[str]] | None = None,
         places: Sequence[Iterable[str]] | None = None,
+        redactions: Sequence[Redaction | None] | None = None,
     ) -> list[Analysis]:
         """Analyse testimonies together (the learned codebook reads them in one pass); `names` are
-        each one's names given in other fields, `places` the place names that stay (its site's)."""
-        redactions = [
-            redact_testimony(t, names[i] if names else (), places[i] if places else ()) for i, t in enumerate(texts)
+        each one's names given in other fields, `places` the place names that stay (its site's),
+        `redactions` what redact_testimony gave for them already with those names and places (None
+        where it has not run)."""
+        given = redactions if redactions is not None else [None] * len(texts)
+        redacted = [
+            done if done is not None else redact_testimony(t, names[i] if names else (), places[i] if places else ())
+            for i, (t, done) in enumerate(zip(texts, given, strict=True))
         ]
-        bodies = [r.text[:MAX_ANALYSED_CHARS] for r in redactions]
+        bodies = [r.text[:MAX_ANALYSED_CHARS] for r in redacted]
         learned_tags = self.learned.predict(bodies) if self.learned is not None else [[] for _ in bodies]
         results = []
         for i, body in enumerate(bodies):
@@ -183,7 +188,7 @@ class Engine:
             themes.sort(key=lambda t: t.match.theme)
             results.append(
                 Analysis(
-                    redaction=redactions[i],
+                    redaction=redacted[i],
                     language=language,
                     sentiment=scores.together(range(len(sentences))),
                     sentences=tuple(

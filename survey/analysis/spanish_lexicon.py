@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 
-from survey.analysis.text import fold
+from survey.analysis.text import MAX_REMEMBERED_WORDS, fold
 
 LEXICON_FILE = "lexicon_es.tsv"
 WORDS = re.compile(r"\w+")
@@ -54,9 +54,27 @@ class Lexicon:
     words: dict[str, float]
     prefixes: dict[str, float]
     phrases: dict[tuple[str, ...], float]
+    # The words a phrase starts with, and the valences of words already looked up (most of a
+    # testimony's words are in no entry, and looking for their beginnings costs a lookup per length).
+    phrase_starts: frozenset[str] = field(init=False, repr=False, compare=False)
+    _looked_up: dict[str, float | None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "phrase_starts", frozenset(phrase[0] for phrase in self.phrases))
+        object.__setattr__(self, "_looked_up", {})
 
     def valence(self, word: str) -> float | None:
         """The word's valence, its longest listed beginning's, or None when it is not listed."""
+        try:
+            return self._looked_up[word]
+        except KeyError:
+            pass
+        found = self._valence(word)
+        if len(self._looked_up) < MAX_REMEMBERED_WORDS:
+            self._looked_up[word] = found
+        return found
+
+    def _valence(self, word: str) -> float | None:
         if word in self.words:
             return self.words[word]
         for end in range(len(word), 2, -1):
@@ -85,6 +103,12 @@ def parse_lexicon(text: str) -> Lexicon:
     return Lexicon(words, prefixes, phrases)
 
 
+@lru_cache(maxsize=256)
+def folded_words(text: str) -> tuple[str, ...]:
+    """The text's words, folded; kept a while, since the lexicon and the model read the same text in turn."""
+    return tuple(WORDS.findall(fold(text)))
+
+
 @lru_cache(maxsize=1)
 def spanish_lexicon() -> Lexicon:
     """The lexicon shipped in the package, read once per process."""
@@ -94,8 +118,13 @@ def spanish_lexicon() -> Lexicon:
 def _valences(words: Sequence[str], lexicon: Lexicon) -> list[float | None]:
     """Each word's valence; a phrase's goes to its first word, its other words get 0."""
     found: list[float | None] = [None] * len(words)
+    starts = lexicon.phrase_starts
     i = 0
     while i < len(words):
+        if words[i] not in starts:
+            found[i] = lexicon.valence(words[i])
+            i += 1
+            continue
         for size in range(min(MAX_PHRASE, len(words) - i), 1, -1):
             phrase = lexicon.phrases.get(tuple(words[i : i + size]))
             if phrase is not None:
@@ -131,7 +160,7 @@ def _boost(words: Sequence[str], i: int, valence: float) -> float:
 def lexicon_sum(text: str, lexicon: Lexicon | None = None) -> tuple[float, int]:
     """The sum of the text's valences after the rules, and how many listed words it holds."""
     lexicon = lexicon or spanish_lexicon()
-    words = WORDS.findall(fold(text))
+    words = folded_words(text)
     valences = _valences(words, lexicon)
     # "bien bueno", "bien feo": "bien" before a word of feeling is a degree word, not praise.
     for i in range(len(words) - 1):

@@ -16,18 +16,15 @@ import gzip
 import hashlib
 import json
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-from survey.analysis.spanish_lexicon import LEXICON_FILE, Lexicon, spanish_lexicon
-from survey.analysis.text import fold
+from survey.analysis.spanish_lexicon import LEXICON_FILE, Lexicon, folded_words, spanish_lexicon
 
 MODEL_FILE = "sentiment_es.json.gz"
-WORDS = re.compile(r"\w+")
 ALPHA = 3.0  # chosen on the development parts among 1, 3 and 10
 MIN_DF = 2
 
@@ -35,7 +32,7 @@ MIN_DF = 2
 def features(text: str, lexicon: Lexicon | None = None) -> list[str]:
     """Folded words the lexicon does not list, and pairs of such neighbours: "ya no", "no hay"."""
     lexicon = lexicon or spanish_lexicon()
-    words = [w if lexicon.valence(w) is None else "" for w in WORDS.findall(fold(text))]
+    words = [w if lexicon.valence(w) is None else "" for w in folded_words(text)]
     return [w for w in words if w] + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a and b]
 
 

@@ -7,6 +7,7 @@ SELECT and writes its results in three statements, whatever their number.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -20,6 +21,7 @@ from survey.models import Answer, Response, Site, Survey, SurveyVersion, TagSour
 from survey.models.base import utcnow
 from survey.models.tag_rule import ListOrders, list_orders
 from survey.models.testimonial import PENDING
+from survey.services.deferred import ANALYSIS_BATCH
 from survey.services.engine import current_engine
 from survey.services.rollup_deltas import (
     Before,
@@ -42,6 +44,7 @@ def pending_testimony_row(
     been through, analysed or not), its analysis to follow once the transaction commits; `places` are
     its site's name and region, which redaction keeps."""
     redaction = redact_testimony(text, names, places)
+    _redacted_here.keep(text, names, places, redaction)
     return {
         "response_id": response_id,
         "question": question,
@@ -52,6 +55,41 @@ def pending_testimony_row(
         "analyser_version": PENDING,
         "codebook_version": PENDING,
     }
+
+
+class _Redactions:
+    """Redactions made in this process for testimonies stored and not yet analysed, so that their
+    analysis, when it follows in this process (no broker), does not redact them a second time.
+
+    Found by what redaction reads (the text, the names, the places), never by a testimony's id: a
+    redaction handed over is the one redact_testimony would give. Bounded, the oldest pushed out
+    first: a testimony not found is simply redacted again.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.kept: dict[tuple[str, frozenset[str], frozenset[str]], Redaction] = {}
+        self.lock = threading.Lock()  # the requests of a threaded server share it
+
+    @staticmethod
+    def _key(text: str, names: Iterable[str], places: Iterable[str]) -> tuple[str, frozenset[str], frozenset[str]]:
+        # Redaction reads names and places as sets, and skips a blank name
+        return text, frozenset(n for n in names if n.strip()), frozenset(places)
+
+    def keep(self, text: str, names: Iterable[str], places: Iterable[str], redaction: Redaction) -> None:
+        key = self._key(text, names, places)
+        with self.lock:
+            if len(self.kept) >= self.size:
+                del self.kept[next(iter(self.kept))]  # the oldest
+            self.kept[key] = redaction
+
+    def find(self, text: str, names: Iterable[str], places: Iterable[str]) -> Redaction | None:
+        key = self._key(text, names, places)
+        with self.lock:
+            return self.kept.get(key)  # kept for the others of the batch that say the same
+
+
+_redacted_here = _Redactions(size=4 * ANALYSIS_BATCH)
 
 
 def _spans(redaction: Redaction) -> list[dict[str, Any]]:
@@ -141,12 +179,14 @@ def load_for_analysis(where: ColumnElement[bool], survey_slug: str | None = None
 
 
 def analyse_texts(items: Sequence[StoredText], engine: Engine) -> list[Analysis]:
-    """Run the engine on stored testimonies at once; touches no database."""
+    """Run the engine on stored testimonies at once, each redacted once: those this process has just
+    stored are not redacted again; touches no database."""
     return engine.analyse_batch(
         [i.text for i in items],
         language_hints=[i.language for i in items],
         names=[i.names for i in items],
         places=[i.places for i in items],
+        redactions=[_redacted_here.find(i.text, i.names, i.places) for i in items],
     )
 
 

@@ -88,6 +88,19 @@ def test_a_name_found_once_is_hidden_wherever_it_appears_again():
     assert redact(text).text == "Mi vecino [name] siembra plátano; [name] dice que [name] es su apellido."
 
 
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("Salí De casa temprano.", "Salí De casa temprano."),
+        ("Salí De casa", "Salí De casa"),
+        ("Ayer De la nada llegaron.", "Ayer De la nada llegaron."),
+        ("Mi vecino De casa salió.", "Mi vecino De casa salió."),
+    ],
+)
+def test_a_capitalised_particle_alone_is_no_name(text, redacted):
+    assert redact(text).text == redacted
+
+
 def test_the_programmes_sites_stay_as_places():
     text = "Nos reunimos con Wilmer y luego con Bellavista en la escuela."
     assert hidden(text) == ["Wilmer", "Bellavista"]  # an unknown capitalised word is taken for a name

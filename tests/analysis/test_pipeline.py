@@ -6,6 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from survey.analysis import analyse_testimony, load_codebook
+from survey.analysis.pipeline import Engine
+from survey.analysis.redact import redact
 from tests import ROOT
 
 CODEBOOK = load_codebook(ROOT / "config" / "codebook.yaml")
@@ -75,3 +77,19 @@ def test_analysis_never_raises_and_offsets_stay_inside(text):
     for theme in result.themes:
         for evidence in theme.match.evidence:
             assert body[evidence.start : evidence.end] == evidence.text
+
+
+def test_a_redaction_given_is_used_instead_of_redacting_again(monkeypatch):
+    import survey.analysis.pipeline as pipeline
+
+    engine = Engine(CODEBOOK)
+    texts = ["Mi vecino Carlos vio la balacera anoche.", "My neighbour Dave saw the dealing again."]
+    expected = engine.analyse_batch(texts, names=[["Carlos"], []], places=[["Tumaco"], []])
+    given = [pipeline.redact_testimony(texts[0], ["Carlos"], ["Tumaco"]), None]
+
+    def only_the_second(text, names=(), places=()):
+        assert text == texts[1], "a testimony whose redaction was given is redacted again"
+        return redact(text, names, places)
+
+    monkeypatch.setattr(pipeline, "redact", only_the_second)
+    assert engine.analyse_batch(texts, names=[["Carlos"], []], places=[["Tumaco"], []], redactions=given) == expected

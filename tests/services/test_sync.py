@@ -123,6 +123,37 @@ def test_records_stored_by_the_batch_are_redacted_and_analysed(example_survey, d
     assert tags and {t.source for t in tags} == {TagSource.MACHINE} and all(t.evidence for t in tags)
 
 
+def test_a_record_whose_testimony_opens_with_a_capitalised_particle_is_stored(example_survey, db):
+    rec = record(version=example_survey.version, language="es")
+    rec["answers"]["change_story"] = "Salí De casa"  # the name finder once stumbled on "De" alone
+    [result] = ingest([rec])
+    assert result.status == "created", result.errors
+
+
+def test_a_testimony_stored_then_analysed_in_this_process_is_redacted_once(example_survey, db, monkeypatch):
+    import survey.analysis.pipeline as pipeline
+
+    redacted: list[str] = []
+
+    def counting(text, names=(), places=()):
+        redacted.append(text)
+        return original(text, names, places)
+
+    original = pipeline.redact
+    monkeypatch.setattr(pipeline, "redact", counting)
+    records = [record(version=example_survey.version) for _ in range(3)]
+    for i, rec in enumerate(records):
+        rec["answers"]["change_story"] = f"Story {i}: my neighbour Carlos saw the shooting."
+    assert {r.status for r in ingest(records)} == {"created"}
+    db.session.commit()  # the analysis follows the commit (in this process: no broker)
+    stories = [r["answers"]["change_story"] for r in records]
+    assert [redacted.count(story) for story in stories] == [1, 1, 1]
+    testimonies = db.session.scalars(select(Testimonial)).all()
+    assert len(redacted) == len(testimonies)  # the records' other testimonies once each too
+    assert all(t.analysed for t in testimonies)
+    assert all("Carlos" not in t.redacted_text for t in testimonies if t.question == "change_story")
+
+
 def test_the_statements_of_a_batch_do_not_grow_with_its_records(example_survey, db):
     version = example_survey.version
     with counted() as few:
