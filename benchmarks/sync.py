@@ -5,8 +5,11 @@ on PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a scratch dat
 are dropped and rebuilt.
 
 With no broker the server analyses each batch's testimonies right after its commit, so the API's
-figure is bounded by the analysis. The storing alone is measured too, in this process: the same
-batches through the service the API calls, each committed, their analysis left to a worker."""
+figure is bounded by the analysis. With Redis at BENCH_REDIS_URL (default redis://127.0.0.1:6379/9)
+the same batches are sent to a server that queues the analysis there for Celery workers, as a
+production deployment does: the figure of the request path. The storing alone is measured too, in
+this process: the same batches through the service the API calls, each committed, their analysis
+left to a worker."""
 
 from __future__ import annotations
 
@@ -72,7 +75,7 @@ def _prepare(url: str) -> tuple[str, str]:
     return version, token
 
 
-def _serve(url: str, port: int) -> None:
+def _serve(url: str, port: int, broker: str = "", queue: str = "") -> None:
     import logging
 
     from werkzeug.serving import make_server
@@ -81,7 +84,8 @@ def _serve(url: str, port: int) -> None:
 
     from survey import create_app
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, API_RATE_LIMIT="100000 per minute")
+    queueing = {"CELERY_BROKER_URL": broker, "CELERY_QUEUE": queue} if broker else {}
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, API_RATE_LIMIT="100000 per minute", **queueing)
     make_server("127.0.0.1", port, app, threaded=True).serve_forever()
 
 
@@ -150,6 +154,49 @@ def bare_analysis(records: list[dict[str, Any]]) -> float:
     return len(texts) / (time.perf_counter() - start)
 
 
+def redis_broker() -> str:
+    """The Redis the benchmark may queue tasks on, or "" where none answers."""
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:  # no client library, or no server: the run without a broker still stands
+        return ""
+    return url
+
+
+def with_broker(url: str, broker: str) -> tuple[float, float, int]:
+    """Records/s and p99 batch seconds of the API when a broker takes the analysis, and the analysis
+    tasks queued; the queue is emptied afterwards, since no worker is to run them."""
+    import redis
+
+    version, token = _prepare(url)
+    queue = f"voces-bench-{uuid.uuid4().hex[:8]}"
+    port = _free_port()
+    server = multiprocessing.get_context("spawn").Process(target=_serve, args=(url, port, broker, queue), daemon=True)
+    server.start()
+    client = redis.Redis.from_url(broker)
+    try:
+        _wait(port)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        records = _records(version, BATCH * (BATCHES + 1), random.Random(13))
+        _timed(connection, "POST", "/api/v1/submissions", json.dumps({"records": records[-BATCH:]}).encode(), headers)
+        batches, stored = [], 0
+        for i in range(BATCHES):
+            body = json.dumps({"records": records[i * BATCH : (i + 1) * BATCH]}).encode()
+            seconds, data = _timed(connection, "POST", "/api/v1/submissions", body, headers)
+            batches.append(seconds)
+            stored += sum(r["status"] == "created" for r in json.loads(data)["results"])
+        queued = int(client.llen(queue))
+    finally:
+        server.terminate()
+        server.join(5)
+        client.delete(queue)
+    return stored / sum(batches), p99(batches), queued
+
+
 def p99(values: list[float]) -> float:
     """The 99th percentile."""
     return statistics.quantiles(values, n=100)[98] if len(values) >= 2 else values[0]
@@ -183,6 +230,7 @@ def _measure(url: str) -> dict[str, Any]:
         server.join(5)
     analysis = bare_analysis(records[: BATCH * BATCHES])
     alone = stored_in_process(url)
+    broker = redis_broker()
     return {
         "health": health,
         "batches": batches,
@@ -191,6 +239,7 @@ def _measure(url: str) -> dict[str, Any]:
         "dup": duplicates,
         "analysis": analysis,
         "alone": alone,
+        "broker": with_broker(url, broker) if broker else None,
     }
 
 
@@ -249,6 +298,14 @@ def _print(name: str, run: dict[str, Any]) -> None:
         f"{1000 * run['replay_s']:.0f} ms, nothing stored twice"
     )
     print(f"{'':<11} the analysis alone on the same testimonies: {run['analysis']:6.0f} texts/s")
+    if run["broker"]:
+        per_second, batch_p99, queued = run["broker"]
+        print(
+            f"{'':<11} with a broker (Redis), the analysis queued for workers: {per_second:6.0f} records/s, "
+            f"batch p99 {1000 * batch_p99:.0f} ms ({queued} analysis tasks queued)"
+        )
+    else:
+        print(f"{'':<11} with a broker: not measured, no Redis answers at BENCH_REDIS_URL")
     alone, seconds, cpu_seconds = run["alone"]
     stored_alone = alone / seconds
     print(
@@ -261,6 +318,7 @@ def _print(name: str, run: dict[str, Any]) -> None:
             {
                 "database": name,
                 "records_per_s": round(stored / total, 1),
+                "with_broker_records_per_s": round(run["broker"][0], 1) if run["broker"] else None,
                 "stored_in_process_records_per_s": round(stored_alone, 1),
                 "stored_in_process_records_per_cpu_s": round(alone / cpu_seconds, 1),
                 "bare_analysis_texts_per_s": round(run["analysis"], 1),
