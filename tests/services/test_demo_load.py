@@ -10,9 +10,15 @@ from sqlalchemy import func, inspect, select, text
 from survey.models import Answer, Response, Site, Survey, Testimonial, ThemeTag
 from survey.models.testimonial import PENDING
 from survey.questionnaire import parse_definition
-from survey.services import demo_load
+from survey.services import demo_load, rollups
 from survey.services.submissions import Submission, record_submission
 from survey.services.summaries import SummaryFilters, summarise_survey
+from tests.services.test_rollups import (
+    assert_list_orders_kept,
+    assert_tags_count_by_the_rule,
+    joint_from_raw_rows,
+    joint_rollup,
+)
 
 # Differ between any two responses, whatever path stored them.
 OWN = {"id", "uuid", "receipt_code", "received_at", "response_id", "testimonial_id", "analysed_at", "created_at"}
@@ -116,3 +122,22 @@ def test_the_query_planner_is_told_of_the_loaded_rows(runner, db):
     else:
         stats = db.session.execute(text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'response'")).scalars().all()
         assert stats and all(s.split()[0] == "50" for s in stats)
+
+
+def _not_in_a_load(*_args, **_kwargs):
+    raise AssertionError("a demo load tallies this as it makes the rows: it reads no row back to count it")
+
+
+def test_the_counts_tallied_as_rows_are_made_equal_a_count_of_the_raw_rows(runner, db, monkeypatch):
+    monkeypatch.setattr(demo_load, "RESPONSES_PER_SECTOR", 20)  # many sites, so many cells
+    monkeypatch.setattr(demo_load, "CHUNK", 150)  # counts of later chunks meet those of the first
+    for slow in ("count_joint_raw", "counted_clause", "list_orders_clause"):
+        monkeypatch.setattr(rollups, slow, _not_in_a_load)
+    result = runner.invoke(args=["demo", "load", "--responses", "400"])
+    assert result.exit_code == 0, result.output
+    monkeypatch.undo()
+    kept = joint_rollup(db)
+    assert len({key[1] for key in kept}) > 20 and len({key[3] for key in kept}) > 3  # sites, questions
+    assert kept == joint_from_raw_rows(db)
+    assert_tags_count_by_the_rule(db)
+    assert_list_orders_kept(db)
