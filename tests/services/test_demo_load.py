@@ -141,3 +141,42 @@ def test_the_counts_tallied_as_rows_are_made_equal_a_count_of_the_raw_rows(runne
     assert kept == joint_from_raw_rows(db)
     assert_tags_count_by_the_rule(db)
     assert_list_orders_kept(db)
+
+
+def _search_trigger(db):
+    query = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'testimonial_fts_insert'"
+    return db.session.execute(text(query)).scalar()
+
+
+def test_on_sqlite_each_chunk_is_indexed_for_search_at_once_and_the_trigger_is_back(runner, db, monkeypatch):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the search index of SQLite: PostgreSQL's is an index of the table, kept by the database")
+    monkeypatch.setattr(demo_load, "CHUNK", 120)
+    stored = demo_load.ChunkWriter.store
+    triggers_while_storing = []
+
+    def store(writer, connection, rows):
+        triggers_while_storing.append(_search_trigger(db))
+        stored(writer, connection, rows)
+
+    monkeypatch.setattr(demo_load.ChunkWriter, "store", store)
+    assert runner.invoke(args=["demo", "load", "--responses", "300"]).exit_code == 0
+    assert triggers_while_storing == [0, 0, 0] and _search_trigger(db) == 1
+    # The index holds exactly the stored texts (FTS5 compares them), and finds what a scan finds.
+    db.session.execute(text("INSERT INTO testimonial_fts(testimonial_fts, rank) VALUES ('integrity-check', 1)"))
+    found = db.session.execute(text("SELECT count(*) FROM testimonial_fts WHERE testimonial_fts MATCH 'night'"))
+    scanned = db.session.execute(text("SELECT count(*) FROM testimonial WHERE redacted_text LIKE '%night%'"))
+    assert found.scalar() == scanned.scalar() > 0
+
+
+def test_on_sqlite_a_chunk_that_fails_leaves_the_search_trigger_in_place(runner, db, monkeypatch):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the search index of SQLite: PostgreSQL's is an index of the table, kept by the database")
+
+    def broken(*_args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(demo_load.ChunkWriter, "store", broken)
+    assert runner.invoke(args=["demo", "load", "--responses", "50"]).exit_code != 0
+    db.session.rollback()
+    assert _search_trigger(db) == 1
