@@ -14,7 +14,6 @@ import math
 import random
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -35,8 +34,14 @@ from survey.models import (
     Testimonial,
     ThemeTag,
 )
-from survey.models.base import SEARCH_TABLE, table_of, utcnow
+from survey.models.base import table_of, utcnow
 from survey.models.tag_rule import LIST_ORDER_COLUMNS, counts, list_orders
+from survey.services.bulk_load_settings import (
+    reference_checks_skippable,
+    search_indexed_by_chunk,
+    skip_reference_checks,
+    sqlite_load_settings,
+)
 from survey.services.bulk_rows import BulkTable, reserve_ids
 from survey.services.demo import LIKERT_SPREAD, MOOD_CENTRE, SITES_FILE, TESTIMONIES_FILE, DemoResult, load_demo_setup
 from survey.services.engine import current_engine
@@ -57,8 +62,6 @@ NEW_SECTORS = 3  # ...and its last sectors, just added to the programme, a respo
 NEW_SECTOR_SHARE = 1e-5  # which the summary must leave out
 WAVES_DAYS_AGO = (330, 240, 150, 60)  # when each wave of interviews began
 WAVE_DAYS = 35  # how long a wave lasted
-SQLITE_LOAD_CACHE_KIB = 256 * 1024  # keeps the unique indexes on random UUIDs and codes in memory
-SEARCH_TRIGGER = f"{SEARCH_TABLE}_insert"  # on SQLite, indexes each testimony inserted (migration 0016)
 RESPONSE_COLUMNS = (  # the rest stay empty, as for a response from the web form
     "id",
     "uuid",
@@ -72,6 +75,7 @@ RESPONSE_COLUMNS = (  # the rest stay empty, as for a response from the web form
     "submitted_at",
     "received_at",
 )
+SITE_COLUMN = RESPONSE_COLUMNS.index("site_id")
 ANSWERED = (  # in the form's order, as the normal path stores them
     "site",
     "age_band",
@@ -137,7 +141,7 @@ class ScaleLoad:
         written = 0
         while written < self.result.responses:
             count = min(CHUNK, self.result.responses - written)
-            with _sqlite_load_settings(db.session.connection()):
+            with sqlite_load_settings(db.session.connection()):
                 writer.write(count)
             written += count
             yield written
@@ -179,46 +183,6 @@ def _add_sectors(per_site: int) -> None:
                 save_site(SiteFields(slug, f"{site.name} - sector {number}", site.region, site.country))
 
 
-@contextmanager
-def _sqlite_load_settings(connection: Connection) -> Iterator[None]:
-    """On SQLite, a page cache large enough for the load, for this chunk's transaction only."""
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    before = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_LOAD_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {before}")
-
-
-@contextmanager
-def _search_indexed_by_chunk(connection: Connection, testimony_ids: list[int]) -> Iterator[None]:
-    """On SQLite, put the chunk's testimonies in the search index by one statement once they are written,
-    instead of by the trigger that indexes each as it is inserted (seven times the time, at 10,000
-    responses a chunk). The trigger is dropped and made again from its own definition inside the chunk's
-    transaction: whatever happens, other writers never see the table without it."""
-    found = None
-    if connection.dialect.name == "sqlite" and testimony_ids:
-        query = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?"
-        found = connection.exec_driver_sql(query, (SEARCH_TRIGGER,)).scalar()
-    if found is None:
-        yield
-        return
-    driver: Any = connection.connection.driver_connection
-    if not driver.in_transaction:
-        connection.exec_driver_sql("BEGIN")  # the driver's own begins at the first INSERT: too late for the DROP
-    connection.exec_driver_sql(f"DROP TRIGGER {SEARCH_TRIGGER}")
-    yield
-    connection.exec_driver_sql(
-        f"INSERT INTO {SEARCH_TABLE} (rowid, redacted_text) "  # noqa: S608 - names of our own
-        f"SELECT id, redacted_text FROM {table_of(Testimonial).name} WHERE id BETWEEN ? AND ?",
-        (min(testimony_ids), max(testimony_ids)),
-    )
-    connection.exec_driver_sql(found)
-
-
 class ChunkWriter:
     """Makes demo responses as load_demo does, and writes them a chunk at a time."""
 
@@ -245,12 +209,15 @@ class ChunkWriter:
         definition = definition_of(version)
         choices = [q.name for q in definition.questions if q.choices]
         self.joint = JointTally(by_question_names(definition.questions), choices)
+        self.checks_skipped = reference_checks_skippable(db.session.connection(), self.tables)
 
     def write(self, count: int) -> None:
         """Make `count` responses and insert them with their answers, testimonies and tags."""
         connection = db.session.connection()
         rows = self.make(connection, count)
-        with _search_indexed_by_chunk(connection, [row[0] for row in rows.testimonies]):
+        if self.checks_skipped:
+            skip_reference_checks(connection, {row[SITE_COLUMN] for row in rows.responses}, self.version_id)
+        with search_indexed_by_chunk(connection, [row[0] for row in rows.testimonies]):
             self.store(connection, rows)
 
     def write_joint_counts(self, connection: Connection) -> None:

@@ -180,3 +180,53 @@ def test_on_sqlite_a_chunk_that_fails_leaves_the_search_trigger_in_place(runner,
     assert runner.invoke(args=["demo", "load", "--responses", "50"]).exit_code != 0
     db.session.rollback()
     assert _search_trigger(db) == 1
+
+
+def _roles_while_storing(db, monkeypatch):
+    """The session_replication_role each chunk's rows were stored under."""
+    stored = demo_load.ChunkWriter.store
+    roles = []
+
+    def store(writer, connection, rows):
+        roles.append(connection.exec_driver_sql("SHOW session_replication_role").scalar())
+        stored(writer, connection, rows)
+
+    monkeypatch.setattr(demo_load.ChunkWriter, "store", store)
+    monkeypatch.setattr(demo_load, "CHUNK", 100)
+    return roles
+
+
+def test_on_postgresql_chunks_skip_the_reference_checks_that_they_need_not(runner, db, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's foreign-key checks: SQLite's are off unless asked for")
+    roles = _roles_while_storing(db, monkeypatch)
+    assert runner.invoke(args=["demo", "load", "--responses", "200"]).exit_code == 0
+    assert roles == ["replica", "replica"]
+    assert db.session.execute(text("SHOW session_replication_role")).scalar() == "origin"  # for this chunk only
+    orphans = (
+        "SELECT (SELECT count(*) FROM answer a LEFT JOIN response r ON r.id = a.response_id WHERE r.id IS NULL)"
+        " + (SELECT count(*) FROM theme_tag g LEFT JOIN testimonial t ON t.id = g.testimonial_id WHERE t.id IS NULL)"
+        " + (SELECT count(*) FROM response r LEFT JOIN site s ON s.id = r.site_id WHERE s.id IS NULL)"
+    )
+    assert db.session.execute(text(orphans)).scalar() == 0
+
+
+def test_on_postgresql_a_trigger_of_our_own_on_a_loaded_table_keeps_the_checks(runner, db, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's foreign-key checks: SQLite's are off unless asked for")
+    roles = _roles_while_storing(db, monkeypatch)
+    db.session.execute(
+        text("CREATE FUNCTION voces_test_noop() RETURNS trigger AS 'BEGIN RETURN NEW; END' LANGUAGE plpgsql")
+    )
+    db.session.execute(
+        text("CREATE TRIGGER voces_test_audit AFTER INSERT ON answer FOR EACH ROW EXECUTE FUNCTION voces_test_noop()")
+    )
+    db.session.commit()
+    try:
+        assert runner.invoke(args=["demo", "load", "--responses", "100"]).exit_code == 0
+    finally:
+        db.session.rollback()
+        db.session.execute(text("DROP TRIGGER voces_test_audit ON answer"))
+        db.session.execute(text("DROP FUNCTION voces_test_noop()"))
+        db.session.commit()
+    assert roles == ["origin"]
