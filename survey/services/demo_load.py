@@ -30,6 +30,7 @@ from survey.models import (
     JointCount,
     Response,
     Site,
+    SummaryCount,
     SurveyVersion,
     Testimonial,
     ThemeTag,
@@ -47,10 +48,11 @@ from survey.services.demo import LIKERT_SPREAD, MOOD_CENTRE, SITES_FILE, TESTIMO
 from survey.services.engine import current_engine
 from survey.services.joint_tally import JOINT_COLUMNS, JointTally
 from survey.services.planner import refresh_planner_statistics
-from survey.services.raw_counts import by_question_names
-from survey.services.rollups import Cell, TagFacts, month_key, rebuild_rollups
+from survey.services.raw_counts import NUMBER_TYPES, by_question_names
+from survey.services.rollups import Cell, TagFacts, month_key
 from survey.services.sites import SiteFields, get_site, read_sites_file, save_site
 from survey.services.submissions import new_receipt_code
+from survey.services.summary_tally import SUMMARY_COLUMNS, SummaryTally, TestimonyCounts, testimony_counts
 from survey.services.surveys import definition_of
 from survey.services.testimonies import analysis_values, machine_tag_values
 
@@ -113,6 +115,7 @@ class DemoText:
     mood: str
     analysed: tuple[Any, ...]  # the values of ANALYSED, with the list's orders by its tags
     tags: tuple[tuple[Any, ...], ...]  # each machine tag's values of TAG_COLUMNS, with whether it counts
+    counts: TestimonyCounts  # what a copy adds to the summary's counts
 
 
 class ChunkRows(NamedTuple):
@@ -161,12 +164,11 @@ def prepare_demo_at_scale(responses: int, seed: int = 2026) -> ScaleLoad:
 
 
 def refresh_after_bulk_load(load: ScaleLoad) -> None:
-    """Bring up to date what is derived from the rows a bulk load wrote: the summary's counts, the joint
-    counts it tallied, then the query planner's statistics. The tags' `counts` and the testimonies'
-    places in the list's orders were written with the rows."""
-    rebuild_rollups(joint=False, orders=False, tags=False)
+    """Bring up to date what is derived from the rows a bulk load wrote: the summary's counts and the
+    joint counts it tallied, then the query planner's statistics. The tags' `counts` and the
+    testimonies' places in the list's orders were written with the rows."""
     if load.writer is not None:
-        load.writer.write_joint_counts(db.session.connection())
+        load.writer.write_counts(db.session.connection())
     refresh_planner_statistics()
 
 
@@ -209,6 +211,7 @@ class ChunkWriter:
         definition = definition_of(version)
         choices = [q.name for q in definition.questions if q.choices]
         self.joint = JointTally(by_question_names(definition.questions), choices)
+        self.summary = SummaryTally(choices, [q.name for q in definition.questions if q.type in NUMBER_TYPES])
         self.checks_skipped = reference_checks_skippable(db.session.connection(), self.tables)
 
     def write(self, count: int) -> None:
@@ -220,11 +223,15 @@ class ChunkWriter:
         with search_indexed_by_chunk(connection, [row[0] for row in rows.testimonies]):
             self.store(connection, rows)
 
-    def write_joint_counts(self, connection: Connection) -> None:
-        """Replace the version's joint counts by those tallied as the responses were made."""
-        table = table_of(JointCount)
-        connection.execute(delete(table).where(table.c.survey_version_id == self.version_id))
-        BulkTable(connection.dialect, table, JOINT_COLUMNS).write(connection, self.joint.rows())
+    def write_counts(self, connection: Connection) -> None:
+        """Replace the version's summary and joint counts by those tallied as the responses were made."""
+        for model, columns, rows in (
+            (SummaryCount, SUMMARY_COLUMNS, self.summary.rows()),
+            (JointCount, JOINT_COLUMNS, self.joint.rows()),
+        ):
+            table = table_of(model)
+            connection.execute(delete(table).where(table.c.survey_version_id == self.version_id))
+            BulkTable(connection.dialect, table, columns).write(connection, rows)
 
     def store(self, connection: Connection, rows: ChunkRows) -> None:
         """Insert a chunk's rows, parents first."""
@@ -279,6 +286,8 @@ class ChunkWriter:
                 + (stamp(started), stamp(submitted), received)
             )
         self.joint.add(cells, dict(zip(ANSWERED, zip(*answered, strict=True), strict=True)))
+        by_id = dict(zip((row[0] for row in responses), cells, strict=True))
+        self.summary.add(by_id, answers, [(response, story.counts) for response, _, story in stories])
         testimony_ids = reserve_ids(connection, table_of(Testimonial), len(stories))
         pairs = list(zip(testimony_ids, stories, strict=True))
         testimonies = [(t, r, q, s.text, *s.analysed, analysed_at) for t, (r, q, s) in pairs]
@@ -351,6 +360,7 @@ def _demo_text(testimonies: BulkTable, tags: BulkTable, text: str, entry: dict[s
         str(entry["mood"]),
         _prepared(testimonies, analysed, ANALYSED),
         tuple(_prepared(tags, tag, TAG_COLUMNS) for tag in tag_values),
+        testimony_counts(analysed, tag_values),
     )
 
 

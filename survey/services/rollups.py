@@ -219,11 +219,10 @@ def _recount(session: Session, cells: list[Cell]) -> None:
             session.execute(insert(table_of(JointCount)), joint[at : at + INSERTED_AT_ONCE])
 
 
-def rebuild_rollups(*, joint: bool = True, orders: bool = True, tags: bool = True) -> int:
+def rebuild_rollups(*, joint: bool = True, orders: bool = True) -> int:
     """Set every tag's `counts` and count the summary of every survey again from the raw rows; return
     how many count rows it wrote. joint: the joint counts too (not before the revision that made them);
-    orders: every testimony's places in the list's orders by tags too (likewise); tags: False leaves
-    the tags' `counts` as they are, for a bulk load that wrote them by the rule.
+    orders: every testimony's places in the list's orders by tags too (likewise).
 
     For bulk loads and migrations that write the tables without marking what they touch (call it,
     then survey.services.planner.refresh_planner_statistics(), before committing). Bulk-inserted
@@ -233,10 +232,9 @@ def rebuild_rollups(*, joint: bool = True, orders: bool = True, tags: bool = Tru
     session.flush()
     for key in (_CELLS, _RETAG, CHANGES):
         session.info.pop(key, None)
-    if tags:
-        session.execute(
-            update(ThemeTag).values(counts=counted_clause(ThemeTag)).execution_options(synchronize_session=False)
-        )
+    session.execute(
+        update(ThemeTag).values(counts=counted_clause(ThemeTag)).execution_options(synchronize_session=False)
+    )
     if orders:
         session.execute(
             update(Testimonial)
