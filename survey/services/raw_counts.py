@@ -91,14 +91,14 @@ def number_part(value: float) -> str:
     return f"{math.floor(value / 10.0**exponent)}e{exponent}"
 
 
-def choice_questions(versions: Collection[int]) -> dict[int, frozenset[str]]:
+def _choice_questions(versions: Collection[int]) -> dict[int, frozenset[str]]:
     """The questions answered from a list of choices, by version: their answers are counted."""
     found = db.session.scalars(select(SurveyVersion).where(SurveyVersion.id.in_(list(versions))))
     return {v.id: frozenset(q.name for q in definition_of(v).questions if q.choices) for v in found}
 
 
 def _count_answers(where: ColumnElement[bool], versions: Collection[int], month: Any) -> list[CountRow]:
-    questions = choice_questions(versions)
+    questions = _choice_questions(versions)
     names = sorted(set().union(*questions.values()))
     if not names:
         return []
@@ -252,7 +252,7 @@ def count_joint_raw(where: ColumnElement[bool], versions: Collection[int]) -> li
     """Count, per cell, the responses that `where` selects by their answer to each select-one question and
     their answer to each other question with choices; versions holds every version among them."""
     rows_by = by_questions(versions)
-    choices = choice_questions(versions)
+    choices = _choice_questions(versions)
     by_names, names = sorted(set().union(*rows_by.values())), sorted(set().union(*choices.values()))
     if not by_names or len(names) < 2:
         return []
