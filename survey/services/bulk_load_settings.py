@@ -6,15 +6,14 @@ For survey.services.demo_load, which writes a chunk of responses per transaction
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, Table, bindparam, text
 
 from survey.models import Site, SurveyVersion, Testimonial
 from survey.models.base import SEARCH_TABLE, table_of
-from survey.services.bulk_rows import BulkTable
 
 SQLITE_LOAD_CACHE_KIB = 256 * 1024  # keeps the unique indexes on random UUIDs and codes in memory
 SEARCH_TRIGGER = f"{SEARCH_TABLE}_insert"  # on SQLite, indexes each testimony inserted (migration 0016)
@@ -60,12 +59,12 @@ def search_indexed_by_chunk(connection: Connection, testimony_ids: list[int]) ->
     connection.exec_driver_sql(found)
 
 
-def reference_checks_skippable(connection: Connection, tables: Sequence[BulkTable]) -> bool:
+def reference_checks_skippable(connection: Connection, tables: Collection[Table]) -> bool:
     """Whether a load may skip PostgreSQL's foreign-key checks on these tables: as a superuser only,
     and only when none has a trigger or rule of its own, which skipping them would skip too."""
     if connection.dialect.name != "postgresql" or connection.exec_driver_sql("SHOW is_superuser").scalar() != "on":
         return False
-    names = sorted({table.columns[0].table.name for table in tables})
+    names = sorted(table.name for table in tables)
     query = text(
         "SELECT (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
         "WHERE NOT t.tgisinternal AND c.relname IN :names AND c.relnamespace = to_regnamespace(current_schema())) "

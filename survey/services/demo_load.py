@@ -212,7 +212,8 @@ class ChunkWriter:
         choices = [q.name for q in definition.questions if q.choices]
         self.joint = JointTally(by_question_names(definition.questions), choices)
         self.summary = SummaryTally(choices, [q.name for q in definition.questions if q.type in NUMBER_TYPES])
-        self.checks_skipped = reference_checks_skippable(db.session.connection(), self.tables)
+        loaded = [table_of(model) for model in (Response, Answer, Testimonial, ThemeTag, SummaryCount, JointCount)]
+        self.checks_skipped = reference_checks_skippable(db.session.connection(), loaded)
 
     def write(self, count: int) -> None:
         """Make `count` responses and insert them with their answers, testimonies and tags."""
@@ -225,6 +226,8 @@ class ChunkWriter:
 
     def write_counts(self, connection: Connection) -> None:
         """Replace the version's summary and joint counts by those tallied as the responses were made."""
+        if self.checks_skipped:  # their references: the version and the sites of the cells counted
+            skip_reference_checks(connection, {site for _, site, _ in self.summary.responses}, self.version_id)
         for model, columns, rows in (
             (SummaryCount, SUMMARY_COLUMNS, self.summary.rows()),
             (JointCount, JOINT_COLUMNS, self.joint.rows()),

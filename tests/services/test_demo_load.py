@@ -187,7 +187,7 @@ def test_on_sqlite_a_chunk_that_fails_leaves_the_search_trigger_in_place(runner,
 
 
 def _roles_while_storing(db, monkeypatch):
-    """The session_replication_role each chunk's rows were stored under."""
+    """The session_replication_role each chunk's rows, then the counts, were written under."""
     stored = demo_load.ChunkWriter.store
     roles = []
 
@@ -195,7 +195,13 @@ def _roles_while_storing(db, monkeypatch):
         roles.append(connection.exec_driver_sql("SHOW session_replication_role").scalar())
         stored(writer, connection, rows)
 
+    def write_counts(writer, connection):
+        written(writer, connection)
+        roles.append(("counts", connection.exec_driver_sql("SHOW session_replication_role").scalar()))
+
+    written = demo_load.ChunkWriter.write_counts
     monkeypatch.setattr(demo_load.ChunkWriter, "store", store)
+    monkeypatch.setattr(demo_load.ChunkWriter, "write_counts", write_counts)
     monkeypatch.setattr(demo_load, "CHUNK", 100)
     return roles
 
@@ -205,7 +211,7 @@ def test_on_postgresql_chunks_skip_the_reference_checks_that_they_need_not(runne
         pytest.skip("PostgreSQL's foreign-key checks: SQLite's are off unless asked for")
     roles = _roles_while_storing(db, monkeypatch)
     assert runner.invoke(args=["demo", "load", "--responses", "200"]).exit_code == 0
-    assert roles == ["replica", "replica"]
+    assert roles == ["replica", "replica", ("counts", "replica")]
     assert db.session.execute(text("SHOW session_replication_role")).scalar() == "origin"  # for this chunk only
     orphans = (
         "SELECT (SELECT count(*) FROM answer a LEFT JOIN response r ON r.id = a.response_id WHERE r.id IS NULL)"
@@ -233,4 +239,4 @@ def test_on_postgresql_a_trigger_of_our_own_on_a_loaded_table_keeps_the_checks(r
         db.session.execute(text("DROP TRIGGER voces_test_audit ON answer"))
         db.session.execute(text("DROP FUNCTION voces_test_noop()"))
         db.session.commit()
-    assert roles == ["origin"]
+    assert roles == ["origin", ("counts", "origin")]
