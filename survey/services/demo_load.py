@@ -226,6 +226,7 @@ class ChunkWriter:
 
     def write_counts(self, connection: Connection) -> None:
         """Replace the version's summary and joint counts by those tallied as the responses were made."""
+        # Without checks, the DELETEs below would also skip cascades: no table refers to the count tables.
         if self.checks_skipped:  # their references: the version and the sites of the cells counted
             skip_reference_checks(connection, {site for _, site, _ in self.summary.responses}, self.version_id)
         for model, columns, rows in (
