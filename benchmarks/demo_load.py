@@ -72,7 +72,7 @@ def _measure(url: str) -> dict[str, Any]:
         db.session.commit()
         for _ in load.chunks():
             db.session.commit()
-        refresh_after_bulk_load()
+        refresh_after_bulk_load(load)
         db.session.commit()
         loader, loader_cpu = time.perf_counter() - start, time.process_time() - cpu
         counts = _counts()

@@ -221,7 +221,7 @@ def _load_demo_at_scale(responses: int) -> DemoResult:
         db.session.commit()
         seconds = time.perf_counter() - start
         click.echo(f"  {written:>10,} of {load.result.responses:,} responses  {written / seconds:8,.0f}/s")
-    refresh_after_bulk_load()  # the one refresh after a bulk load: whatever is derived from the rows
+    refresh_after_bulk_load(load)  # the one refresh after a bulk load: whatever is derived from the rows
     db.session.commit()
     click.echo(f"Loaded in {time.perf_counter() - start:.0f} s.")
     return load.result

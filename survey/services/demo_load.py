@@ -14,25 +14,45 @@ import math
 import random
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, delete, func, select
 
 from survey.extensions import db
-from survey.models import Answer, Channel, ConsentScope, Response, Site, SurveyVersion, Testimonial, ThemeTag
+from survey.models import (
+    Answer,
+    Channel,
+    ConsentScope,
+    JointCount,
+    Response,
+    Site,
+    SummaryCount,
+    SurveyVersion,
+    Testimonial,
+    ThemeTag,
+)
 from survey.models.base import table_of, utcnow
+from survey.models.tag_rule import LIST_ORDER_COLUMNS, counts, list_orders
+from survey.services.bulk_load_settings import (
+    reference_checks_skippable,
+    search_indexed_by_chunk,
+    skip_reference_checks,
+    sqlite_load_settings,
+)
 from survey.services.bulk_rows import BulkTable, reserve_ids
 from survey.services.demo import LIKERT_SPREAD, MOOD_CENTRE, SITES_FILE, TESTIMONIES_FILE, DemoResult, load_demo_setup
 from survey.services.engine import current_engine
+from survey.services.joint_tally import JOINT_COLUMNS, JointTally
 from survey.services.planner import refresh_planner_statistics
-from survey.services.rollups import rebuild_rollups
+from survey.services.raw_counts import NUMBER_TYPES, by_question_names
+from survey.services.rollups import Cell, TagFacts, month_key
 from survey.services.sites import SiteFields, get_site, read_sites_file, save_site
 from survey.services.submissions import new_receipt_code
+from survey.services.summary_tally import SUMMARY_COLUMNS, SummaryTally, TestimonyCounts, testimony_counts
 from survey.services.surveys import definition_of
 from survey.services.testimonies import analysis_values, machine_tag_values
 
@@ -44,7 +64,6 @@ NEW_SECTORS = 3  # ...and its last sectors, just added to the programme, a respo
 NEW_SECTOR_SHARE = 1e-5  # which the summary must leave out
 WAVES_DAYS_AGO = (330, 240, 150, 60)  # when each wave of interviews began
 WAVE_DAYS = 35  # how long a wave lasted
-SQLITE_LOAD_CACHE_KIB = 256 * 1024  # keeps the unique indexes on random UUIDs and codes in memory
 RESPONSE_COLUMNS = (  # the rest stay empty, as for a response from the web form
     "id",
     "uuid",
@@ -58,6 +77,7 @@ RESPONSE_COLUMNS = (  # the rest stay empty, as for a response from the web form
     "submitted_at",
     "received_at",
 )
+SITE_COLUMN = RESPONSE_COLUMNS.index("site_id")
 ANSWERED = (  # in the form's order, as the normal path stores them
     "site",
     "age_band",
@@ -80,9 +100,10 @@ ANALYSED = (  # the testimony's columns its analysis fills
     "sentences",
     "analyser_version",
     "codebook_version",
+    *LIST_ORDER_COLUMNS,  # its places in the list's orders by its tags
 )
 LIKERT = ("1", "2", "3", "4", "5")
-TAG_COLUMNS = ("theme", "source", "confidence", "polarity", "evidence")
+TAG_COLUMNS = ("theme", "source", "confidence", "polarity", "evidence", "counts")
 
 
 @dataclass(frozen=True)
@@ -92,8 +113,9 @@ class DemoText:
     text: str
     site: str
     mood: str
-    analysed: tuple[Any, ...]  # the values of ANALYSED
-    tags: tuple[tuple[Any, ...], ...]  # each machine tag's values of TAG_COLUMNS
+    analysed: tuple[Any, ...]  # the values of ANALYSED, with the list's orders by its tags
+    tags: tuple[tuple[Any, ...], ...]  # each machine tag's values of TAG_COLUMNS, with whether it counts
+    counts: TestimonyCounts  # what a copy adds to the summary's counts
 
 
 class ChunkRows(NamedTuple):
@@ -112,16 +134,17 @@ class ScaleLoad:
     result: DemoResult
     version: SurveyVersion
     seed: int
+    writer: ChunkWriter | None = None  # once the responses are being written: what it has tallied
 
     def chunks(self) -> Iterator[int]:
         """Write the responses a chunk at a time; after each, yield how many are written: commit there."""
         if not self.result.responses:
             return
-        writer = ChunkWriter(self.version, random.Random(self.seed))
+        self.writer = writer = ChunkWriter(self.version, random.Random(self.seed))
         written = 0
         while written < self.result.responses:
             count = min(CHUNK, self.result.responses - written)
-            with _sqlite_load_settings(db.session.connection()):
+            with sqlite_load_settings(db.session.connection()):
                 writer.write(count)
             written += count
             yield written
@@ -140,10 +163,12 @@ def prepare_demo_at_scale(responses: int, seed: int = 2026) -> ScaleLoad:
     return ScaleLoad(DemoResult(accounts, count), version, seed)
 
 
-def refresh_after_bulk_load() -> None:
-    """Bring up to date what is derived from the rows a bulk load wrote: the summary's counts, then the
-    query planner's statistics."""
-    rebuild_rollups()
+def refresh_after_bulk_load(load: ScaleLoad) -> None:
+    """Bring up to date what is derived from the rows a bulk load wrote: the summary's counts and the
+    joint counts it tallied, then the query planner's statistics. The tags' `counts` and the
+    testimonies' places in the list's orders were written with the rows."""
+    if load.writer is not None:
+        load.writer.write_counts(db.session.connection())
     refresh_planner_statistics()
 
 
@@ -158,20 +183,6 @@ def _add_sectors(per_site: int) -> None:
             slug = sector_slug(site.slug, number)
             if get_site(slug) is None:
                 save_site(SiteFields(slug, f"{site.name} - sector {number}", site.region, site.country))
-
-
-@contextmanager
-def _sqlite_load_settings(connection: Connection) -> Iterator[None]:
-    """On SQLite, a page cache large enough for the load, for this chunk's transaction only."""
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    before = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_LOAD_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {before}")
 
 
 class ChunkWriter:
@@ -197,11 +208,34 @@ class ChunkWriter:
         self.answer_values: dict[tuple[str, str], tuple[Any, ...]] = {}
         self.likert: dict[float, list[float]] = {}
         self.codes = set(db.session.scalars(select(Response.receipt_code)))
+        definition = definition_of(version)
+        choices = [q.name for q in definition.questions if q.choices]
+        self.joint = JointTally(by_question_names(definition.questions), choices)
+        self.summary = SummaryTally(choices, [q.name for q in definition.questions if q.type in NUMBER_TYPES])
+        loaded = [table_of(model) for model in (Response, Answer, Testimonial, ThemeTag, SummaryCount, JointCount)]
+        self.checks_skipped = reference_checks_skippable(db.session.connection(), loaded)
 
     def write(self, count: int) -> None:
         """Make `count` responses and insert them with their answers, testimonies and tags."""
         connection = db.session.connection()
-        self.store(connection, self.make(connection, count))
+        rows = self.make(connection, count)
+        if self.checks_skipped:
+            skip_reference_checks(connection, {row[SITE_COLUMN] for row in rows.responses}, self.version_id)
+        with search_indexed_by_chunk(connection, [row[0] for row in rows.testimonies]):
+            self.store(connection, rows)
+
+    def write_counts(self, connection: Connection) -> None:
+        """Replace the version's summary and joint counts by those tallied as the responses were made."""
+        # Without checks, the DELETEs below would also skip cascades: no table refers to the count tables.
+        if self.checks_skipped:  # their references: the version and the sites of the cells counted
+            skip_reference_checks(connection, {site for _, site, _ in self.summary.responses}, self.version_id)
+        for model, columns, rows in (
+            (SummaryCount, SUMMARY_COLUMNS, self.summary.rows()),
+            (JointCount, JOINT_COLUMNS, self.joint.rows()),
+        ):
+            table = table_of(model)
+            connection.execute(delete(table).where(table.c.survey_version_id == self.version_id))
+            BulkTable(connection.dialect, table, columns).write(connection, rows)
 
     def store(self, connection: Connection, rows: ChunkRows) -> None:
         """Insert a chunk's rows, parents first."""
@@ -218,6 +252,8 @@ class ChunkWriter:
         responses: list[tuple[Any, ...]] = []
         answers: list[tuple[Any, ...]] = []
         stories: list[tuple[int, str, DemoText]] = []
+        cells: list[Cell] = []
+        answered: list[tuple[str, ...]] = []
         for response_id in reserve_ids(connection, table_of(Response), count):
             language = "es" if draw() < 0.55 else "en"
             stories_, wishes = self.texts["change"][language], self.texts["help"][language]
@@ -237,11 +273,13 @@ class ChunkWriter:
                 consent,
             )
             answers.extend((response_id, *self._answer(q, v)) for q, v in zip(ANSWERED, given, strict=True))
+            answered.append(given)
             stories.append((response_id, "change_story", story))
             if wish is not None:
                 stories.append((response_id, "what_would_help", wish))
             began = WAVES_DAYS_AGO[int(draw() * len(WAVES_DAYS_AGO))]
             submitted = now - timedelta(days=began - draw() * WAVE_DAYS)
+            cells.append((self.version_id, site_id, month_key(submitted)))
             started = submitted - timedelta(minutes=3 + int(draw() * 23))
             uuid_ = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
             channel = self.channels[int(draw() * 2)]
@@ -251,6 +289,9 @@ class ChunkWriter:
                 (response_id, uuid_, code, self.version_id, site_id, channel, language, consent_scope)
                 + (stamp(started), stamp(submitted), received)
             )
+        self.joint.add(cells, dict(zip(ANSWERED, zip(*answered, strict=True), strict=True)))
+        by_id = dict(zip((row[0] for row in responses), cells, strict=True))
+        self.summary.add(by_id, answers, [(response, story.counts) for response, _, story in stories])
         testimony_ids = reserve_ids(connection, table_of(Testimonial), len(stories))
         pairs = list(zip(testimony_ids, stories, strict=True))
         testimonies = [(t, r, q, s.text, *s.analysed, analysed_at) for t, (r, q, s) in pairs]
@@ -304,16 +345,27 @@ def analysed_texts(testimonies: BulkTable, tags: BulkTable) -> dict[str, dict[st
             # The demo's answers give no name or contact to redact, so none is given here either.
             analyses = engine.analyse_batch(texts, language_hints=[language] * len(texts))
             found.setdefault(part, {})[language] = [
-                DemoText(
-                    text,
-                    str(entry["site"]),
-                    str(entry["mood"]),
-                    _prepared(testimonies, analysis_values(analysis), ANALYSED),
-                    tuple(_prepared(tags, tag, TAG_COLUMNS) for tag in machine_tag_values(analysis)),
-                )
+                _demo_text(testimonies, tags, text, entry, analysis)
                 for text, entry, analysis in zip(texts, entries, analyses, strict=True)
             ]
     return found
+
+
+def _demo_text(testimonies: BulkTable, tags: BulkTable, text: str, entry: dict[str, Any], analysis: Any) -> DemoText:
+    """A demo text with what its analysis stores, and what the rollups keep of its tags: whether each
+    counts by the rule (survey.models.tag_rule) and the testimony's places in the list's orders."""
+    machine = machine_tag_values(analysis)
+    facts = [TagFacts(tag["theme"], tag["source"], tag["confidence"]) for tag in machine]
+    tag_values = [tag | {"counts": counts(fact, facts)} for tag, fact in zip(machine, facts, strict=True)]
+    analysed = analysis_values(analysis) | list_orders(facts)._asdict()
+    return DemoText(
+        text,
+        str(entry["site"]),
+        str(entry["mood"]),
+        _prepared(testimonies, analysed, ANALYSED),
+        tuple(_prepared(tags, tag, TAG_COLUMNS) for tag in tag_values),
+        testimony_counts(analysed, tag_values),
+    )
 
 
 def _prepared(table: BulkTable, values: dict[str, Any], names: tuple[str, ...]) -> tuple[Any, ...]:
