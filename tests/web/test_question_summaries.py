@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from survey.models import Role
 from tests.conftest import GOOD_ANSWERS
 
@@ -58,6 +60,10 @@ def test_a_numeric_question_is_drawn_as_a_histogram_with_its_median(client, make
     assert "How many live in your home?" in page and 'class="histogram"' in page
     # Bins [2, 3) and [6, 7) hold 5 each; spread evenly, the 5th answer of 10 ends the first bin.
     assert "Median 3 (quartiles 2.5 and 6.5)" in page
+    cell = r'<td class="num">([^<]+)</td>'
+    rows = re.findall(f"<tr>{cell}{cell}{cell}</tr>", page)
+    assert ("2", "3", "5") in rows and ("6", "7", "5") in rows  # the same bins as a table, for screen readers
+    assert '<th scope="col">Responses</th>' in page
 
 
 def _record(version, answers):
