@@ -35,6 +35,7 @@ RUN_ALL = """
     if ('today' in c) options.today = c.today;
     if ('position' in c) options.position = c.position;
     if ('repeats' in c) options.repeats = c.repeats;
+    if ('choices' in c) options.choices = c.choices;
     try {
       const value = E.evaluate(c.expr, c.values, options);
       return {ok: true, value: normalise(value), type: typeof value};
@@ -83,6 +84,7 @@ def python_result(case: dict[str, Any]) -> dict[str, Any]:
             today=today,
             position=case.get("position"),
             repeats=case.get("repeats"),
+            choices=case.get("choices"),
         )
     except ExpressionError as error:
         return {"ok": False, "error": True, "message": str(error)}
@@ -213,6 +215,13 @@ FUNCTIONS = [
     ("decimal-date-time", 1),
     ("format-date", 2),
     ("format-date-time", 2),
+    ("ends-with", 2),
+    ("substring-before", 2),
+    ("substring-after", 2),
+    ("normalize-space", 1),
+    ("normalize-space", 0),
+    ("translate", 3),
+    ("sqrt", 1),
 ]
 PATTERNS = ["'^[0-9]+$'", "'a'", "'^(yes|no)$'", "'[0-9]{2}'", "'\\s'", "'^$'", "'s$'", "'^.{2,4}$'"]
 CURRENTS = ["", "5", "yes", "2026-03-01", "clinic", "-0.5"]

@@ -30,6 +30,15 @@
 #   the instances given as repeats, and find q's repeat as the one whose instances give q. The
 #   form hands over an answer that does not apply in its instance as '' (instances.py), as
 #   JavaRosa reads a node that is not relevant: such an instance makes sum() NaN too.
+# - count-non-empty(${q}) counts the instances of q's repeat where q is answered (of a repeat
+#   itself, those with any answer);
+# - ends-with(), substring-before(), substring-after(), normalize-space() and translate() are
+#   XPath 1.0's over code points, XML's whitespace (space, tab, CR, LF) being the only space;
+#   sqrt() of a negative number is NaN;
+# - jr:choice-name(value, '${q}') is the label of q's choice named value among the choices handed
+#   over (in the language the form is shown in), '' when there is none;
+# - any other function is refused while parsing, naming it (even where a path such as
+#   instance('x')/root/item stops the tokenizer first) and pointing to the README's list.
 
 from survey.questionnaire.expressions.evaluation import evaluate
 from survey.questionnaire.expressions.parsing import (

@@ -35,6 +35,7 @@ from survey.questionnaire.expressions.values import (
 )
 
 Instances = Mapping[str, Sequence[Mapping[str, object]]]  # each repeat's instances, their answers by name
+Choices = Mapping[str, Mapping[str, str]]  # each select question's choice labels by name, in the form's language
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class _Context:
     now: datetime | None  # None: the moment now() is called
     position: int | None = None  # the repeat instance evaluated in, counted from 1
     repeats: Instances = field(default_factory=dict)
+    choices: Choices = field(default_factory=dict)
 
 
 def _indexed_repeat(node: Call, context: _Context) -> Value:
@@ -68,12 +70,19 @@ def _instances_of(name: str, context: _Context) -> Sequence[Mapping[str, object]
 
 
 def _aggregate(node: Call, context: _Context) -> Value:
-    """sum(${question}): its answers in every instance added up (NaN if one is not a number); count(): the instances."""
+    """sum(${question}): its answers in every instance added up (NaN if one is not a number); count(): the
+    instances; count-non-empty(): those where it is answered."""
     reference = node.arguments[0]
     assert isinstance(reference, Reference)  # the parser made sure
     instances = _instances_of(reference.name, context)
     if node.name == "count":
         return float(len(instances))
+    if node.name == "count-non-empty":
+        if reference.name in context.repeats:  # an instance is empty when none of its answers is given
+            given = [any(to_string(from_python(v)) != "" for v in i.values()) for i in instances]
+        else:
+            given = [to_string(from_python(i.get(reference.name, ""))) != "" for i in instances]
+        return float(sum(given))
     total = 0.0
     for instance in instances:
         total += to_number(from_python(instance.get(reference.name, "")))
@@ -141,8 +150,13 @@ def _call(node: Call, context: _Context) -> Value:
         return float(context.position)
     if name == "indexed-repeat":
         return _indexed_repeat(node, context)
-    if name in ("sum", "count"):
+    if name in ("sum", "count", "count-non-empty"):
         return _aggregate(node, context)
+    if name == "jr:choice-name":
+        question = arguments[1]
+        assert isinstance(question, Reference)  # the parser made sure
+        value = to_string(argument(0)).strip(WHITESPACE)
+        return context.choices.get(question.name, {}).get(value, "")
     if name == "regex":
         subject = to_string(argument(0))
         return compile_regex(to_string(argument(1)), node.position).search(subject) is not None
@@ -182,13 +196,15 @@ def evaluate(
     now: datetime | None = None,
     position: int | None = None,
     repeats: Instances | None = None,
+    choices: Choices | None = None,
 ) -> object:
     """Evaluate an expression against answers by question name; returns a bool, float or str.
 
     Inside a repeat instance, position is its number and values hold its own answers over the
     others'; repeats gives every instance's answers, which indexed-repeat(), sum() and count()
     read (an instance gives every question of its repeat, '' when unanswered: sum(${q}) and
-    count(${q}) find q's repeat by it). now() is the
+    count(${q}) find q's repeat by it). choices gives each select question's choice labels by name,
+    in the language the form is shown in, which jr:choice-name() reads. now() is the
     local time (now= gives another), today() its date unless today= says otherwise.
     """
     node, names = compile_expression(expression)
@@ -196,5 +212,5 @@ def evaluate(
         if name not in values:
             raise ExpressionError(f"unknown question '{name}'")
     day = today.date() if isinstance(today, datetime) else today or (now.date() if now else date.today())
-    context = _Context(values, from_python(current), day.isoformat(), now, position, repeats or {})
+    context = _Context(values, from_python(current), day.isoformat(), now, position, repeats or {}, choices or {})
     return _evaluate(node, context)

@@ -109,6 +109,38 @@ def format_date(node: Call, value: Value, pattern: str) -> str:
     return "" if moment is None else format_moment(moment, pattern, node.name, node.position)
 
 
+def translate(text: str, source: str, target: str) -> str:
+    """XPath translate(): each character of source replaced by the one at its place in target, or dropped."""
+    table: dict[str, str] = {}
+    for index, char in enumerate(source):
+        table.setdefault(char, target[index] if index < len(target) else "")
+    return "".join(table.get(char, char) for char in text)
+
+
+def square_root(number: float) -> float:
+    """sqrt(): NaN for a negative number, as JavaScript's Math.sqrt."""
+    return math.nan if number < 0 else math.sqrt(number)
+
+
+def text_function(name: str, argument: Argument, count: int, current: Value) -> Value:
+    """ends-with(), substring-before(), substring-after(), normalize-space() and translate() (XPath 1.0)."""
+    text = to_string(argument(0) if count else current)
+    if name == "normalize-space":
+        return " ".join(choice_names(text))  # XML's whitespace only: a no-break space stays
+    other = to_string(argument(1))
+    if name == "ends-with":
+        return text.endswith(other)
+    if name == "translate":
+        return translate(text, other, to_string(argument(2)))
+    found = text.find(other)
+    if found < 0:
+        return ""
+    return text[:found] if name == "substring-before" else text[found + len(other) :]
+
+
+TEXT_FUNCTIONS = frozenset({"ends-with", "substring-before", "substring-after", "normalize-space", "translate"})
+
+
 def call_extension(node: Call, argument: Argument, current: Value) -> Value:
     """Evaluate one of the functions of this module; once() keeps the current answer if it has one."""
     name = node.name
@@ -119,6 +151,10 @@ def call_extension(node: Call, argument: Argument, current: Value) -> Value:
         value = argument(0)
         not_finite = isinstance(value, float) and (math.isnan(value) or math.isinf(value))
         return "" if not_finite else value  # as Enketo: NaN or Infinity leaves it empty
+    if name in TEXT_FUNCTIONS:
+        return text_function(name, argument, count, current)
+    if name == "sqrt":
+        return square_root(to_number(argument(0)))
     if name == "round":
         return round_number(to_number(argument(0)), to_number(argument(1)) if count > 1 else 0.0)
     if name == "substr":

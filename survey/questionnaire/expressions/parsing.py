@@ -58,10 +58,20 @@ _FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "boolean": (1, 1),
     "boolean-from-string": (1, 1),
     "selected-at": (2, 2),
+    "ends-with": (2, 2),
+    "substring-before": (2, 2),
+    "substring-after": (2, 2),
+    "normalize-space": (0, 1),  # without an argument: the current answer
+    "translate": (3, 3),
+    "sqrt": (1, 1),
+    "count-non-empty": (1, 1),  # count-non-empty(${question}): its instances answered
+    "jr:choice-name": (2, 2),  # jr:choice-name(value, '${question}'): the label of that choice
 }
 # Functions whose first arguments name a question or repeat rather than read its answer.
-_NAMING_ARGUMENTS = {"indexed-repeat": 2, "sum": 1, "count": 1}
-AGGREGATES = frozenset({"sum", "count"})  # they read every instance of a repeat
+_NAMING_ARGUMENTS = {"indexed-repeat": 2, "sum": 1, "count": 1, "count-non-empty": 1}
+AGGREGATES = frozenset({"sum", "count", "count-non-empty"})  # they read every instance of a repeat
+README_SECTION = "XLSForm: what Voces reads"
+_QUOTED_REFERENCE = re.compile(r"\$\{([^}]*)\}")
 
 
 class ExpressionError(ValueError):
@@ -134,9 +144,8 @@ def error_at(message: str, position: int) -> ExpressionError:
     return ExpressionError(f"{message} at character {position}")
 
 
-def _tokenize(expression: str) -> list[_Token]:
-    """Split an expression into tokens."""
-    tokens: list[_Token] = []
+def _tokenize(expression: str, tokens: list[_Token]) -> list[_Token]:
+    """Split an expression into tokens, added to tokens (those before a fault stay there)."""
     length = len(expression)
     i = 0
     while i < length:
@@ -179,6 +188,10 @@ def _tokenize(expression: str) -> list[_Token]:
             j = i + 1
             while j < length and _NAME_CHAR.match(expression[j]):
                 j += 1
+            if expression.startswith(":", j) and j + 1 < length and _NAME_START.match(expression[j + 1]):
+                j += 2  # a prefixed name, as jr:choice-name
+                while j < length and _NAME_CHAR.match(expression[j]):
+                    j += 1
             tokens.append(_Token("name", expression[i:j], start))
             i = j
         elif expression.startswith(("!=", "<=", ">="), i):
@@ -191,6 +204,14 @@ def _tokenize(expression: str) -> list[_Token]:
             raise error_at(f"unexpected character '{char}'", start)
     tokens.append(_Token("end", "", length + 1))
     return tokens
+
+
+def _unknown_function(name: _Token) -> ExpressionError:
+    """The refusal of a function Voces does not read, pointing to the README's list."""
+    return ExpressionError(
+        f"unknown function '{name.text}' at character {name.position}; "
+        f"the README's '{README_SECTION}' lists the functions Voces reads"
+    )
 
 
 def _describe(token: _Token) -> str:
@@ -296,7 +317,7 @@ class _Parser:
     def call(self, name: _Token) -> tuple[Node, int]:
         """name '(' [expression (',' expression)*] ')'."""
         if name.text not in _FUNCTIONS:
-            raise error_at(f"unknown function '{name.text}'", name.position)
+            raise _unknown_function(name)
         self.advance()  # the '('
         if name.text == "position":
             return self.position_call(name)
@@ -325,6 +346,8 @@ class _Parser:
             if most != fewest:
                 wanted = f"{fewest} to {most} arguments" if most is not None else f"at least {wanted}"
             raise error_at(f"{name.text}() takes {wanted} but got {len(arguments)}", name.position)
+        if name.text == "jr:choice-name":
+            arguments[1] = _named_question(arguments[1], name)
         return Call(name.text, tuple(arguments), name.position), height + 1
 
     def position_call(self, name: _Token) -> tuple[Node, int]:
@@ -340,6 +363,17 @@ class _Parser:
         token = self.advance()
         if not (token.kind == "operator" and token.text == ")"):
             raise error_at(f"expected ')' but found {_describe(token)}", token.position)
+
+
+def _named_question(argument: Node, name: _Token) -> Reference:
+    """The question jr:choice-name() names in its second argument, written '${question}'."""
+    value = argument.value if isinstance(argument, Literal) else None
+    match = _QUOTED_REFERENCE.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        raise error_at(f"argument 2 of {name.text}() must be a question written '${{name}}'", name.position)
+    if not _REFERENCE_NAME.fullmatch(match.group(1)):
+        raise error_at(f"invalid reference '${{{match.group(1)}}}'", name.position)
+    return Reference(match.group(1), name.position)
 
 
 def _walk_references(node: Node, found: list[str]) -> None:
@@ -362,7 +396,15 @@ def compile_expression(expression: str) -> tuple[Node, tuple[str, ...]]:
     """Parse once and remember the tree and its references."""
     if not isinstance(expression, str):
         raise ExpressionError("expression must be a string")
-    tokens = _tokenize(expression)
+    tokens: list[_Token] = []
+    try:
+        _tokenize(expression, tokens)
+    except ExpressionError:
+        # instance('x')/root/item[...] stops at its '/': the function is the fault worth naming
+        for name, after in zip(tokens, tokens[1:], strict=False):
+            if name.kind == "name" and (after.kind, after.text) == ("operator", "(") and name.text not in _FUNCTIONS:
+                raise _unknown_function(name) from None
+        raise
     if tokens[0].kind == "end":
         raise ExpressionError("empty expression")
     parser = _Parser(tokens)

@@ -9,6 +9,7 @@
  *   VocesExpressions.evaluate("${age} >= 18", {age: "20"}, {current: "", today: "2026-11-30"})
  *   VocesExpressions.evaluate("position(..)", {}, {position: 2, repeats: {member: [{age: "40"}, {age: "9"}]}})
  *   VocesExpressions.evaluate("sum(${age})", {age: ""}, {repeats: {member: [{age: "40"}, {age: "9"}]}})  // 49
+ *   VocesExpressions.evaluate("jr:choice-name(${s}, '${s}')", {s: "y"}, {choices: {s: {y: "Yes"}}})  // "Yes"
  *   VocesExpressions.truthy(result)
  *   VocesExpressions.references("${a} = ${b}")   // ["a", "b"]
  */
@@ -67,10 +68,20 @@
     'ceiling': [1, 1],
     'boolean': [1, 1],
     'boolean-from-string': [1, 1],
-    'selected-at': [2, 2]
+    'selected-at': [2, 2],
+    'ends-with': [2, 2],
+    'substring-before': [2, 2],
+    'substring-after': [2, 2],
+    'normalize-space': [0, 1], // without an argument: the current answer
+    'translate': [3, 3],
+    'sqrt': [1, 1],
+    'count-non-empty': [1, 1], // count-non-empty(${question}): its instances answered
+    'jr:choice-name': [2, 2] // jr:choice-name(value, '${question}'): the label of that choice
   };
   // Functions whose first arguments name a question or repeat rather than read its answer.
-  var NAMING_ARGUMENTS = { 'indexed-repeat': 2, 'sum': 1, 'count': 1 };
+  var NAMING_ARGUMENTS = { 'indexed-repeat': 2, 'sum': 1, 'count': 1, 'count-non-empty': 1 };
+  var README_SECTION = 'XLSForm: what Voces reads';
+  var QUOTED_REFERENCE = /^\$\{([^}]*)\}$/;
 
   var LEVELS = [
     ['or'],
@@ -126,9 +137,9 @@
     return { kind: kind, text: text, position: position };
   }
 
-  function tokenize(expression) {
+  // Split an expression into tokens, added to tokens (those before a fault stay there).
+  function tokenize(expression, tokens) {
     var chars = Array.from(expression);
-    var tokens = [];
     var length = chars.length;
     var i = 0;
     while (i < length) {
@@ -185,6 +196,12 @@
         while (j < length && NAME_CHAR.test(chars[j])) {
           j += 1;
         }
+        if (chars[j] === ':' && j + 1 < length && NAME_START.test(chars[j + 1])) {
+          j += 2; // a prefixed name, as jr:choice-name
+          while (j < length && NAME_CHAR.test(chars[j])) {
+            j += 1;
+          }
+        }
         tokens.push(token('name', chars.slice(i, j).join(''), start));
         i = j;
       } else if ((char === '!' || char === '<' || char === '>') && chars[i + 1] === '=') {
@@ -212,6 +229,12 @@
       return "'${" + tok.text + "}'";
     }
     return "'" + tok.text + "'";
+  }
+
+  // The refusal of a function Voces does not read, pointing to the README's list.
+  function unknownFunction(name) {
+    return new ExpressionError("unknown function '" + name.text + "' at character " + name.position +
+      "; the README's '" + README_SECTION + "' lists the functions Voces reads");
   }
 
   function isOperator(tok, text) {
@@ -312,7 +335,7 @@
 
   Parser.prototype.call = function (name) {
     if (!hasOwn(FUNCTIONS, name.text)) {
-      throw fail("unknown function '" + name.text + "'", name.position);
+      throw unknownFunction(name);
     }
     this.advance(); // the '('
     if (name.text === 'position') {
@@ -350,6 +373,9 @@
       }
       throw fail(name.text + '() takes ' + wanted + ' but got ' + args.length, name.position);
     }
+    if (name.text === 'jr:choice-name') {
+      args[1] = namedQuestion(args[1], name);
+    }
     return [{ type: 'call', name: name.text, args: args, position: name.position }, height + 1];
   };
 
@@ -369,6 +395,24 @@
       throw fail("expected ')' but found " + describe(tok), tok.position);
     }
   };
+
+  // The question jr:choice-name() names in its second argument, written '${question}'.
+  function namedQuestion(argument, name) {
+    var quoted = argument.type === 'literal' && typeof argument.value === 'string';
+    var match = quoted ? QUOTED_REFERENCE.exec(argument.value) : null;
+    if (match === null) {
+      throw fail('argument 2 of ' + name.text + "() must be a question written '${name}'", name.position);
+    }
+    var nameChars = Array.from(match[1]);
+    var valid = nameChars.length > 0 && isReferenceStart(nameChars[0]);
+    for (var j = 1; valid && j < nameChars.length; j++) {
+      valid = isReferenceChar(nameChars[j]);
+    }
+    if (!valid) {
+      throw fail("invalid reference '${" + match[1] + "}'", name.position);
+    }
+    return { type: 'reference', name: match[1], position: name.position };
+  }
 
   function walkReferences(node, found) {
     if (node.type === 'reference') {
@@ -397,7 +441,19 @@
     if (cache[expression] !== undefined) {
       return cache[expression];
     }
-    var tokens = tokenize(expression);
+    var tokens = [];
+    try {
+      tokenize(expression, tokens);
+    } catch (error) {
+      // instance('x')/root/item[...] stops at its '/': the function is the fault worth naming
+      for (var n = 0; n < tokens.length; n++) {
+        var after = tokens[n + 1];
+        if (tokens[n].kind === 'name' && after && isOperator(after, '(') && !hasOwn(FUNCTIONS, tokens[n].text)) {
+          throw unknownFunction(tokens[n]);
+        }
+      }
+      throw error;
+    }
     if (tokens[0].kind === 'end') {
       throw new ExpressionError('empty expression');
     }
@@ -775,6 +831,39 @@
       hex.slice(20);
   }
 
+  // XPath translate(): each character of source replaced by the one at its place in target, or dropped.
+  function translate(text, source, target) {
+    var from = Array.from(source);
+    var to = Array.from(target);
+    var table = new Map();
+    for (var i = 0; i < from.length; i++) {
+      if (!table.has(from[i])) {
+        table.set(from[i], i < to.length ? to[i] : '');
+      }
+    }
+    return Array.from(text, function (char) { return table.has(char) ? table.get(char) : char; }).join('');
+  }
+
+  // ends-with(), substring-before(), substring-after(), normalize-space() and translate() (XPath 1.0).
+  function textFunction(name, argument, count, current) {
+    var text = toString(count ? argument(0) : current);
+    if (name === 'normalize-space') {
+      return choices(text).join(' '); // XML's whitespace only: a no-break space stays
+    }
+    var other = toString(argument(1));
+    if (name === 'ends-with') {
+      return text.length >= other.length && text.slice(text.length - other.length) === other;
+    }
+    if (name === 'translate') {
+      return translate(text, other, toString(argument(2)));
+    }
+    var found = text.indexOf(other);
+    if (found < 0) {
+      return '';
+    }
+    return name === 'substring-before' ? text.slice(0, found) : text.slice(found + other.length);
+  }
+
   function callExtension(node, argument, current) {
     var count = node.args.length;
     var i;
@@ -820,6 +909,14 @@
           numbers.push(toNumber(argument(i)));
         }
         return node.name === 'min' ? Math.min.apply(null, numbers) : Math.max.apply(null, numbers);
+      case 'ends-with':
+      case 'substring-before':
+      case 'substring-after':
+      case 'normalize-space':
+      case 'translate':
+        return textFunction(node.name, argument, count, current);
+      case 'sqrt':
+        return Math.sqrt(toNumber(argument(0)));
       case 'boolean':
         return toBoolean(argument(0));
       case 'boolean-from-string': {
@@ -1109,6 +1206,15 @@
     if (node.name === 'count') {
       return instances.length;
     }
+    if (node.name === 'count-non-empty') {
+      var repeat = hasOwn(context.repeats, name);
+      return instances.filter(function (instance) {
+        if (repeat) { // an instance is empty when none of its answers is given
+          return Object.keys(instance).some(function (key) { return toString(fromCaller(instance[key])) !== ''; });
+        }
+        return hasOwn(instance, name) && toString(fromCaller(instance[name])) !== '';
+      }).length;
+    }
     var total = 0;
     for (var i = 0; i < instances.length; i++) {
       total += toNumber(hasOwn(instances[i], name) ? fromCaller(instances[i][name]) : '');
@@ -1176,7 +1282,13 @@
         return indexedRepeat(node, context);
       case 'sum':
       case 'count':
+      case 'count-non-empty':
         return aggregate(node, context);
+      case 'jr:choice-name': {
+        var labels = hasOwn(context.choices, args[1].name) ? context.choices[args[1].name] : {};
+        var value = trimWhitespace(toString(argument(0)));
+        return hasOwn(labels, value) ? String(labels[value]) : '';
+      }
       case 'regex': {
         var subject = toString(argument(0));
         return compileRegex(toString(argument(1)), node.position).test(subject);
@@ -1253,7 +1365,8 @@
       today: settings.today || localDate(now),
       now: now,
       position: typeof settings.position === 'number' ? settings.position : null,
-      repeats: settings.repeats || {}
+      repeats: settings.repeats || {},
+      choices: settings.choices || {}
     };
     return evaluateNode(compiled.node, context);
   }

@@ -74,6 +74,7 @@ def run_case(case: dict[str, Any]) -> object:
         today=today,
         position=case.get("position"),
         repeats=case.get("repeats"),
+        choices=case.get("choices"),
     )
 
 
@@ -186,7 +187,12 @@ def test_truthy_of_evaluated_relevance() -> None:
         ("(${age} > 18", "expected ')' but found end of expression at character 13"),
         ("${age} >", "unexpected end of expression at character 9"),
         ("${age} > 18 ansd 1", "unexpected 'ansd' at character 13"),
-        ("  lenght(.)", "unknown function 'lenght' at character 3"),
+        (
+            "  lenght(.)",
+            "unknown function 'lenght' at character 3; "
+            "the README's 'XLSForm: what Voces reads' lists the functions Voces reads",
+        ),
+        ("concat('a') or lenght[1]", "unexpected character '[' at character 22"),
         ("regex(., '[')", "invalid regular expression '[' in regex() at character 1"),
         ("1 # 2", "unexpected character '#' at character 3"),
         ("'a' = \"b", "unterminated string at character 7"),
