@@ -74,17 +74,19 @@ def settle_form(
     *,
     count_limit: int = MAX_INSTANCES,
     keep_made: bool = False,
+    language: str = "",
 ) -> Settled:
     """The form and every instance of its repeats, however deeply nested, for what the resident typed.
 
     keep_made: a count reading an answer that breaks its constraint keeps the instances typed
-    (logic.instance_count), for a page shown again with that error.
+    (logic.instance_count), for a page shown again with that error. language: the one the form is
+    filled in, whose choice labels jr:choice-name() gives (by default the form's own).
     """
 
     def resolve(inside: Instances) -> FormState:
-        return resolve_form(definition, answers, today, inside)
+        return resolve_form(definition, answers, today, inside, language)
 
-    work = _Work(definition, typed, today, count_limit, keep_made)
+    work = _Work(definition, typed, today, count_limit, keep_made, language)
     return work.scope(resolve, definition.top_repeats, {}, "")
 
 
@@ -111,6 +113,7 @@ class _Work:
     today: date | None
     count_limit: int
     keep_made: bool = False
+    language: str = ""
 
     def scope(
         self, resolve: Callable[[Instances], FormState], nested: Sequence[Repeat], around: Instances, path: str
@@ -149,7 +152,7 @@ class _Work:
 
             def resolve(inside: Instances, position: int = position) -> FormState:
                 return resolve_instance(
-                    self.definition, repeat, around, own, position, self.today, {**repeats, **inside}
+                    self.definition, repeat, around, own, position, self.today, {**repeats, **inside}, self.language
                 )
 
             settled.append(self.scope(resolve, repeat.nested, repeats, instance_path(parent, position)))

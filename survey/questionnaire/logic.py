@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from survey.questionnaire.expressions import (
@@ -49,13 +49,20 @@ class _Scope:
     today: date | None
     position: int | None = None
     repeats: Instances | None = None
+    choices: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # what jr:choice-name() reads
 
 
 def _run(expression: str, values: Mapping[str, object], current: str, scope: _Scope) -> object:
     """Evaluate; an expression that fails at run time is logged and counts as empty."""
     try:
         return evaluate(
-            expression, values, current=current, today=scope.today, position=scope.position, repeats=scope.repeats
+            expression,
+            values,
+            current=current,
+            today=scope.today,
+            position=scope.position,
+            repeats=scope.repeats,
+            choices=scope.choices,
         )
     except ExpressionError as error:  # checked on import; a bad regex() on some answer remains possible
         log.warning("expression %r failed: %s", expression, error)
@@ -63,16 +70,20 @@ def _run(expression: str, values: Mapping[str, object], current: str, scope: _Sc
 
 
 def resolve_form(
-    definition: Definition, answers: Mapping[str, str], today: date | None = None, instances: Instances | None = None
+    definition: Definition,
+    answers: Mapping[str, str],
+    today: date | None = None,
+    instances: Instances | None = None,
+    language: str = "",
 ) -> FormState:
     """Relevance and value of every question for what the resident typed, once nothing changes.
 
     instances holds each repeat's instances, which indexed-repeat(), sum() and count() read (as
     instances.settle_form hands them over: what applies in each); an answer inside a repeat, read
-    from outside it as ${name}, is empty.
+    from outside it as ${name}, is empty. jr:choice-name() gives labels in language (by default the form's).
     """
     outside = dict.fromkeys((q.name for q in definition.every_question), "") | dict.fromkeys(definition.repeats, "")
-    return _settle(definition, definition.questions, outside, answers, _Scope(today, None, instances or {}))
+    return _settle(definition, definition.questions, outside, answers, _Scope(today, None, instances or {}), language)
 
 
 def resolve_instance(
@@ -83,6 +94,7 @@ def resolve_instance(
     position: int,
     today: date | None = None,
     repeats: Instances | None = None,
+    language: str = "",
 ) -> FormState:
     """Relevance and value of a repeat's questions in one instance (counted from 1), the rest of the form settled.
 
@@ -91,7 +103,7 @@ def resolve_instance(
     inside this instance, which its sum() and count() read.
     """
     scope = _Scope(today, position, repeats if repeats is not None else {repeat.name: instances})
-    return _settle(definition, repeat.questions, form.values, instances[position - 1], scope)
+    return _settle(definition, repeat.questions, form.values, instances[position - 1], scope, language)
 
 
 def instance_count(
@@ -144,9 +156,11 @@ def _settle(
     outside: Mapping[str, str],
     answers: Mapping[str, str],
     scope: _Scope,
+    language: str,
 ) -> FormState:
     """Relevance and value of these questions, the others' values given, repeated until nothing changes."""
     conditions = definition.relevance
+    scope = replace(scope, choices=definition.choice_labels(language or definition.default_language))
     values = dict(outside)
     relevant: dict[str, bool] = {}
     for _ in range(len(questions) + 1):  # each pass settles at least one more question

@@ -194,6 +194,20 @@ class Definition:
             for q in self.every_question
         }
 
+    @cached_property
+    def _choice_labels(self) -> dict[str, Mapping[str, Mapping[str, str]]]:
+        return {}  # by language, filled as asked
+
+    def choice_labels(self, language: str) -> Mapping[str, Mapping[str, str]]:
+        """Each select question's choice labels by name in a language, as jr:choice-name() reads them."""
+        if language not in self._choice_labels:
+            self._choice_labels[language] = {
+                q.name: {c.name: pick(c.label, language, self.default_language) for c in q.choices}
+                for q in self.every_question
+                if q.choices
+            }
+        return self._choice_labels[language]
+
     @property
     def languages(self) -> list[str]:
         """The languages the form is written in, its default first."""

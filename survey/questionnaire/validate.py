@@ -102,7 +102,7 @@ def validate_answers(
     for q in definition.questions:  # a tablet may say yes/true/1 where the form's logic compares with OK
         if q.name in strings:
             strings[q.name] = q.kind.normalise(strings[q.name])
-    form = settle_form(definition, strings, typed_in(typed or {}), today, count_limit=count_limit)
+    form = settle_form(definition, strings, typed_in(typed or {}), today, count_limit=count_limit, language=language)
     answers: dict[str, object] = {}
     errors: dict[str, AnswerError] = {}
     _check_questions(
@@ -186,7 +186,7 @@ def validate_instances(
     question and the instance's path (name.2.1).
     """
     strings = {q.name: q.kind.normalise(_as_string(raw.get(q.name))) for q in definition.questions}
-    form = settle_form(definition, strings, typed_in(typed), today, count_limit=count_limit)
+    form = settle_form(definition, strings, typed_in(typed), today, count_limit=count_limit, language=language)
     kept: dict[str, list[dict[str, object]]] = {}
     errors: dict[str, AnswerError] = {}
 

@@ -108,3 +108,30 @@ def test_once_keeps_the_value_a_calculation_already_had():
 def test_once_calculates_when_there_is_no_value_yet():
     answers, _ = validate_answers(ONCE, {"age": "3"}, "en")
     assert answers["code"] == "c-3"
+
+
+CHOICE_NAME = parse_definition(
+    {
+        "form_id": "n",
+        "version": "1",
+        "title": {"es": "N", "en": "N"},
+        "default_language": "es",
+        "choices": {
+            "towns": [
+                {"name": "tum", "label": {"es": "Tumaco", "en": "Tumaco (town)"}},
+                {"name": "pas", "label": {"es": "Pasto", "en": "Pasto (city)"}},
+            ]
+        },
+        "questions": [
+            {"name": "town", "type": "select_one", "label": {"es": "Pueblo", "en": "Town"}, "choices": "towns"},
+            {"name": "town_name", "type": "calculate", "calculation": "jr:choice-name(${town}, '${town}')"},
+        ],
+    }
+)
+
+
+def test_a_calculation_reads_the_chosen_label_in_the_language_the_form_is_filled_in():
+    answers, errors = validate_answers(CHOICE_NAME, {"town": "pas"}, "en")
+    assert errors == {} and answers["town_name"] == "Pasto (city)"
+    assert validate_answers(CHOICE_NAME, {"town": "pas"}, "es")[0]["town_name"] == "Pasto"
+    assert validate_answers(CHOICE_NAME, {"town": "pas"}, "fr")[0]["town_name"] == "Pasto"  # the form's own
