@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from survey.models import SurveyVersion
 from survey.questionnaire import parse_definition
-from survey.questionnaire.logic import allowed_choices
+from survey.questionnaire.logic import allowed_choices, resolve_form
 from survey.questionnaire.xlsform.reading import XLSFormError, read_xlsform
 from survey.services.demo import EXAMPLE_SURVEY, SITES_FILE
 from survey.services.sites import upsert_sites_from_file
@@ -372,6 +372,16 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
             "survey sheet, row 11, column relevant: relevant \"pulldata('x', 'y')\": unknown function 'pulldata'",
         ),
         (
+            changed(SURVEY, "visits", relevant="instance('clinics')/root/item[name = ${department}]/label != ''"),
+            "survey sheet, row 11, column relevant: relevant \"instance('clinics')/root/item[name = ${department}]"
+            "/label != ''\": unknown function 'instance' at character 1; "
+            "the README's 'XLSForm: what Voces reads' lists the functions Voces reads",
+        ),
+        (
+            changed(SURVEY, "visits", relevant="random() < 0.5"),
+            "survey sheet, row 11, column relevant: relevant 'random() < 0.5': unknown function 'random'",
+        ),
+        (
             changed(SURVEY, "visits", relevant="sum(${last_visit}) > 3"),
             "survey sheet, row 11, column relevant: "
             "sum(${last_visit}): last_visit is not inside a repeat; sum() reads a repeat's instances",
@@ -567,3 +577,17 @@ def test_a_choice_filter_column_the_list_lacks_is_empty_for_every_choice_as_in_o
     municipality = parse_definition(result.definition).question("municipality")
     assert allowed_choices(municipality, {"department": "antioquia"}) == ()
     assert allowed_choices(municipality, {"department": ""}) == municipality.choices
+
+
+def test_a_calculation_may_give_the_label_of_a_choice(tmp_path):
+    """jr:choice-name(), as Kobo forms write it, imports and gives the label in the form's language."""
+    named = {
+        "type": "calculate",
+        "name": "used_label",
+        "calculation": "concat('(', jr:choice-name(${used_services}, '${used_services}'), ')')",
+    }
+    path = write_xlsform(tmp_path / "kobo.xlsx", survey=[*SURVEY, named])
+    definition = parse_definition(read_survey(path).definition)
+    answers = {"used_services": "yes"}
+    assert resolve_form(definition, answers, language="es").values["used_label"] == "(Sí)"
+    assert resolve_form(definition, answers, language="en").values["used_label"] == "(Yes)"
