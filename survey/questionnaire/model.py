@@ -195,6 +195,15 @@ class Definition:
         }
 
     @cached_property
+    def reads_choice_names(self) -> bool:
+        """Whether an expression of the form calls jr:choice-name(), which needs the choice labels at hand."""
+        columns = ("relevant", "constraint", "calculation", "required_if", "choice_filter")
+        texts = [getattr(q, column) for q in self.every_question for column in columns]
+        texts += [g.relevant for g in self.groups.values()]
+        texts += [t for r in self.repeats.values() for t in (r.relevant, r.count)]
+        return any("jr:choice-name" in text for text in texts if text)
+
+    @cached_property
     def _choice_labels(self) -> dict[str, Mapping[str, Mapping[str, str]]]:
         return {}  # by language, filled as asked
 

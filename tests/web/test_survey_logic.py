@@ -11,6 +11,9 @@ from sqlalchemy import select
 
 from survey.models import Answer, Response, Testimonial
 from survey.questionnaire import parse_definition
+from survey.services.demo import SITES_FILE
+from survey.services.sites import upsert_sites_from_file
+from survey.services.surveys import import_survey, read_survey
 from survey.web.public.layout import relevance_note
 from tests.conftest import count, form_data
 
@@ -57,6 +60,7 @@ def test_the_form_shows_groups_choices_and_the_logic_for_the_browser(client, kob
     assert 'data-relevant="${used_services} = &#39;yes&#39;"' in page
     assert 'data-constraint-message="The date cannot be in the future."' in page
     assert 'data-calculation="concat(${department}, &#39;/&#39;, ${municipality})"' in page
+    assert "data-choice-labels" not in page  # only for a form whose jr:choice-name() reads them
     assert re.search(r'<fieldset class="field field-choice" id="q_services_used"', page)
     assert page.count('name="q_services_used" type="checkbox"') == 3
     assert 'id="q_last_visit" name="q_last_visit" type="date"' in page
@@ -237,3 +241,17 @@ def test_a_condition_not_on_one_choice_gets_the_general_sentence(app, kobo_surve
         assert relevance_note("${visits} > 3", definition, "es") == (
             "Responda solo si le corresponde según sus respuestas anteriores."
         )
+
+
+def test_a_calculated_label_is_given_in_the_language_of_the_page_and_stored_so(client, db, tmp_path):
+    from tests.services.test_xlsform import SURVEY, write_xlsform  # imported late: pytest rewrites it first
+
+    calculation = "jr:choice-name(${used_services}, '${used_services}')"
+    named = {"type": "calculate", "name": "used_label", "calculation": calculation}
+    upsert_sites_from_file(SITES_FILE)
+    import_survey(read_survey(write_xlsform(tmp_path / "kobo.xlsx", survey=[*SURVEY, named])).definition, publish=True)
+    db.session.commit()
+    page = client.get(f"{URL}?lang=es").get_data(as_text=True)
+    assert 'data-choice-labels="{&#34;yes&#34;: &#34;Sí&#34;, &#34;no&#34;: &#34;No&#34;}"' in page
+    assert post(client, language="es").status_code == 302
+    assert stored_answers(db)["used_label"] == "Sí"

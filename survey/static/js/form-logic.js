@@ -23,10 +23,11 @@
   var ACKNOWLEDGED = 'OK';
 
   // Where an expression is evaluated: the form's answers, or one instance's over them.
-  function Scope(values, position, repeats) {
+  function Scope(values, position, repeats, choices) {
     this.values = values;
     this.position = position;
     this.repeats = repeats;
+    this.choices = choices;  // the choice labels jr:choice-name() gives, as the page shows them
   }
 
   function run(expression, values, current, scope) {
@@ -37,6 +38,9 @@
       }
       if (scope && scope.repeats) {
         options.repeats = scope.repeats;  // indexed-repeat(), sum() and count() read them
+      }
+      if (scope && scope.choices) {
+        options.choices = scope.choices;
       }
       return E.evaluate(expression, values, options);
     } catch (error) {
@@ -156,9 +160,13 @@
     var blank = {};
     form.querySelectorAll('[data-question][data-field]').forEach(function (q) { blank[nameOf(q)] = ''; });
     form.querySelectorAll('[data-repeat]').forEach(function (r) { blank[r.getAttribute('data-repeat')] = ''; });
+    var choices = {};
+    form.querySelectorAll('[data-choice-labels]').forEach(function (q) {
+      choices[nameOf(q)] = JSON.parse(q.getAttribute('data-choice-labels'));
+    });
     var state = { top: null, instances: new Map() };
     state.top = settleScope(form, outside, form, null, {}, state, function (repeats) {
-      return new Scope(Object.assign({}, blank), null, repeats);
+      return new Scope(Object.assign({}, blank), null, repeats, choices);
     });
     return state;
   }
@@ -208,7 +216,7 @@
       var questions = ownQuestions(instance);
       var position = Number(instance.getAttribute('data-instance'));
       var scope = settleScope(form, questions, instance, instance, repeats, state, function (all) {
-        return new Scope(Object.assign({}, around.values), position, all);
+        return new Scope(Object.assign({}, around.values), position, all, around.choices);
       });
       state.instances.set(instance, scope);
       var answers = {};

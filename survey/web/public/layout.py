@@ -78,6 +78,9 @@ def _question_attributes(question: Question, definition: Definition, language: s
         attributes["data-choice-filter"] = choice_filter_expression(question.choice_filter)
     if question.calculation:
         attributes["data-calculation"] = question.calculation
+    if question.choices and definition.reads_choice_names:  # what jr:choice-name() gives, in this language
+        labels = {c.name: pick(c.label, language, definition.default_language) for c in question.choices}
+        attributes["data-choice-labels"] = json.dumps(labels, ensure_ascii=False)
     if question.kind.field_kind(question) == "decimal" and decimal_symbol(language) != ".":
         attributes["data-decimal-symbol"] = decimal_symbol(language)
     return attributes

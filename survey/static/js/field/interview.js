@@ -110,7 +110,7 @@
     if (this.form.siteQuestion) {
       answers[this.form.siteQuestion.name] = this.record.site;
     }
-    return Q.resolve(this.form, answers, undefined, this.record.repeats);
+    return Q.resolve(this.form, answers, undefined, this.record.repeats, this.record.language);
   };
 
   Interview.prototype.context = function (state) {

@@ -57,8 +57,8 @@
     return texts[language] || texts[fallback] || any || '';
   }
 
-  // scope: {today, position, repeats}: an instance's number for position(..), and the instances
-  // indexed-repeat(), sum() and count() read; a state is one.
+  // scope: {today, position, repeats, choices}: an instance's number for position(..), the instances
+  // indexed-repeat(), sum() and count() read, and the labels jr:choice-name() gives; a state is one.
   function run(expression, values, current, scope) {
     var options = { current: current, today: scope && scope.today };
     if (scope && scope.position) {
@@ -66,6 +66,9 @@
     }
     if (scope && scope.repeats) {
       options.repeats = scope.repeats;
+    }
+    if (scope && scope.choices) {
+      options.choices = scope.choices;
     }
     try {
       return E.evaluate(expression, values, options);
@@ -207,7 +210,10 @@
         break;
       }
     }
-    return { values: values, relevant: relevant, today: scope.today, position: scope.position, repeats: scope.repeats };
+    return {
+      values: values, relevant: relevant, today: scope.today, position: scope.position, repeats: scope.repeats,
+      choices: scope.choices
+    };
   }
 
   // A new instance of a repeat, however it is made (opened, added or counted): its questions'
@@ -259,7 +265,7 @@
   // the server's page shown again with that error does (keep_made): the interview cannot go on
   // until it is corrected, and the instances on the screen stay meanwhile.
   function instanceCount(form, repeat, around, made) {
-    var scope = { today: around.today, position: around.position, repeats: around.repeats };
+    var scope = { today: around.today, position: around.position, repeats: around.repeats, choices: around.choices };
     var conditions = repeat.groups.map(function (g) { return form.groups[g].item.relevant; }).concat([repeat.item.relevant]);
     if (!conditions.every(function (c) { return holds(c, around.values, scope); })) {
       return 0;
@@ -347,7 +353,9 @@
     var instances = own.map(function (typed, index) {
       var path = instancePath(parent, index + 1);
       var settled = settleScope(form, function (all) {
-        return settle(form, repeat.questions, around.values, typed, { today: around.today, position: index + 1, repeats: all });
+        return settle(form, repeat.questions, around.values, typed, {
+          today: around.today, position: index + 1, repeats: all, choices: around.choices
+        });
       }, repeat.nested, repeats, path, made[index] || {});
       settled.state.key = key;
       settled.state.path = path;
@@ -367,13 +375,34 @@
     });
   }
 
+  // Each select question's choice labels by name in a language, as jr:choice-name() reads them
+  // (model.py: Definition.choice_labels); worked out once per language.
+  function choiceLabels(form, language) {
+    var key = language || form.fallback;
+    form.labels = form.labels || {};
+    if (!form.labels[key]) {
+      var labels = {};
+      Object.keys(form.byName).forEach(function (name) {
+        var q = form.byName[name];
+        if (q.choices.length) {
+          labels[name] = {};
+          q.choices.forEach(function (c) { labels[name][c.name] = pick(c.label, key, form.fallback); });
+        }
+      });
+      form.labels[key] = labels;
+    }
+    return form.labels[key];
+  }
+
   // Relevance and value of every question (logic.py: resolve_form), and of each instance's
-  // (instances.py: settle_form); repeats holds the instances kept, as instances.js keeps them.
-  function resolve(form, answers, today, repeats) {
+  // (instances.py: settle_form); repeats holds the instances kept, as instances.js keeps them, and
+  // language the interview's, whose choice labels jr:choice-name() gives.
+  function resolve(form, answers, today, repeats, language) {
     var outside = {};
+    var choices = choiceLabels(form, language);
     Object.keys(form.byName).concat(Object.keys(form.repeats)).forEach(function (name) { outside[name] = ''; });
     var settled = settleScope(form, function (all) {
-      return settle(form, form.questions, outside, answers, { today: today, position: null, repeats: all });
+      return settle(form, form.questions, outside, answers, { today: today, position: null, repeats: all, choices: choices });
     }, form.topRepeats, {}, '', repeats);
     var state = settled.state;
     state.instances = {};
