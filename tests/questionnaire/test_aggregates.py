@@ -94,6 +94,16 @@ def test_a_form_that_sums_and_counts_a_repeat_from_outside_imports(tmp_path):
             "count(${check}): check is not inside a repeat; count() reads a repeat's instances",
         ),
         (
+            changed(SURVEY, "household", relevant="count-non-empty(${check}) > 1"),
+            "survey sheet, row 2, column relevant",
+            "count-non-empty(${check}): check is not inside a repeat; count-non-empty() reads a repeat's instances",
+        ),
+        (
+            changed(SURVEY, "child_double", calculation="count-non-empty(${child_name})"),
+            "survey sheet, row 6, column calculation",
+            "count-non-empty(${child_name}) cannot be used inside the repeat child it reads",
+        ),
+        (
             changed(SURVEY, "total", calculation="sum(${child_double})"),
             "survey sheet, row 8, column calculation",
             "sum(${child_double}): child_double is not typed by the resident; sum() adds up only typed answers",
@@ -176,6 +186,13 @@ def test_the_server_sums_and_counts_what_was_typed_in_the_instances(tmp_path):
     assert "many" not in answers  # two children: the note's count(${child_name}) > 2 does not hold
     _answers, errors = validate_answers(definition, {"check": "3"}, "en", today=TODAY, typed=typed)
     assert set(errors) == {"check"}  # its constraint: . = count(${child})
+
+
+def test_the_server_counts_the_instances_where_a_question_is_answered(tmp_path):
+    definition = definition_of(tmp_path, changed(SURVEY, "total", calculation="count-non-empty(${child_name})"))
+    typed = {"child": [{"child_name": "Ana", "child_age": 4}, {"child_name": "", "child_age": 9}, {"child_age": 1}]}
+    answers, errors = validate_answers(definition, {"check": "3"}, "en", today=TODAY, typed=typed)
+    assert errors == {} and answers["total"] == "1"
 
 
 def test_an_unanswered_age_makes_the_sum_nan_and_no_instance_makes_it_zero(tmp_path):
