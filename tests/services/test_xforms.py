@@ -137,3 +137,40 @@ def test_each_imported_real_workbook_gives_an_xform_whose_instance_names_it(name
     fields = {etree.QName(e).localname for e in data.iter()}
     assert questions <= fields
     assert root.find("h:body", NS) is not None and len(root.find("h:body", NS))
+
+
+def _preloads(root: etree._Element) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """The XForm's preloaded fields by node: what ODK fills in, with what, and as what type."""
+    return {
+        b.get("nodeset"): (b.get(f"{{{JR}}}preload"), b.get(f"{{{JR}}}preloadParams"), b.get("type"))
+        for b in root.iterfind("h:head/xf:model/xf:bind", NS)
+        if b.get(f"{{{JR}}}preload") in ("timestamp", "property")
+    }
+
+
+def test_the_xform_has_collect_fill_in_when_the_interview_began_and_ended_as_pyxform_writes_start_and_end(
+    example_survey,
+):
+    root = parsed(xform_for(example_survey).xml)
+    data = root.find("h:head/xf:model/xf:instance/xf:data", NS)
+    assert [etree.QName(e).localname for e in data][:2] == ["start", "end"]
+    assert _preloads(root) == {
+        "/data/start": ("timestamp", "start", "dateTime"),
+        "/data/end": ("timestamp", "end", "dateTime"),
+    }
+    body = etree.tostring(root.find("h:body", NS)).decode()
+    assert "/data/start" not in body and "/data/end" not in body  # filled in, never asked
+
+
+def test_a_question_named_start_keeps_its_name_and_the_timestamp_takes_another(db):
+    form = {
+        "form_id": "trip",
+        "title": "Trip",
+        "questions": [{"name": "start", "type": "text", "label": "Where did you start from?"}],
+    }
+    root = parsed(xform_for(import_survey(form, publish=True)).xml)
+    assert _preloads(root) == {
+        "/data/_start": ("timestamp", "start", "dateTime"),
+        "/data/end": ("timestamp", "end", "dateTime"),
+    }
+    assert root.find("h:body/xf:input[@ref='/data/start']", NS) is not None

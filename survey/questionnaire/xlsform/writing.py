@@ -146,11 +146,20 @@ def export_warnings(definition: Definition) -> list[str]:
     return warnings
 
 
-def write_xlsform(definition: Definition, path: str | Path, sites: Sequence[NamedSite] = ()) -> list[str]:
-    """Write the definition as an XLSForm workbook; return what could not be kept."""
+def write_xlsform(
+    definition: Definition,
+    path: str | Path,
+    sites: Sequence[NamedSite] = (),
+    metadata: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Write the definition as an XLSForm workbook; return what could not be kept.
+
+    metadata is the rows ODK fills in itself (start, end, deviceid...) to write first, each type's name.
+    """
     languages = definition.languages
+    preloaded: list[Row] = [{"type": kind, "name": name} for kind, name in (metadata or {}).items()]
     sheets = {
-        "survey": (list(_survey_rows(definition.items)), SURVEY_COLUMNS, SURVEY_TRANSLATED),
+        "survey": (preloaded + list(_survey_rows(definition.items)), SURVEY_COLUMNS, SURVEY_TRANSLATED),
         "choices": (
             list(_choice_rows(definition, sites)),
             ("list_name", "name", "label"),
