@@ -27,7 +27,7 @@ from survey.services.surveys import definition_of, get_survey, list_open_surveys
 from survey.services.sync import ingest_record
 from survey.services.teams import collected_by
 from survey.services.withdrawals import withdrawn_uuids
-from survey.services.xforms import XForm, metadata_names, xform_for
+from survey.services.xforms import XForm, xform_for, xform_metadata
 
 SOURCE = "openrosa"
 META = "meta"
@@ -185,7 +185,7 @@ def receive_submission(xml: bytes, *, user: User, device: Device | None) -> Reco
     definition = definition_of(version)
     language = definition.default_language if definition.default_language in LANGUAGES else "en"
     answers, instances = read_answers(root, definition.repeats)
-    metadata = {kind: answers.pop(name, None) for kind, name in metadata_names(definition).items()}
+    metadata = {kind: answers.pop(name, None) for kind, name in xform_metadata(definition).items()}
     record: dict[str, Any] = {
         "uuid": instance_id,
         "survey": slug,

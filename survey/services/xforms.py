@@ -15,13 +15,12 @@ from pyxform import create_survey_from_xls
 from survey.models import SurveyVersion
 from survey.questionnaire.model import Definition
 from survey.questionnaire.parse import parse_definition
-from survey.questionnaire.xlsform.writing import write_xlsform
+from survey.questionnaire.xlsform.writing import metadata_names, write_xlsform
 from survey.services.sites import list_sites
 
 # When the interview was opened and finalised: Collect and Web Forms fill these in on every form, as
 # for a Kobo form with start and end rows, so that a response says how long its interview took.
 TIMESTAMPS = ("start", "end")
-META = "meta"  # the instance's own element (instanceID): no metadata may take its name
 
 
 @dataclass(frozen=True)
@@ -52,20 +51,9 @@ def xform_for(version: SurveyVersion) -> XForm:
     return _build(content, sites)
 
 
-def metadata_names(definition: Definition) -> dict[str, str]:
-    """The element of the instance each metadata the XForm preloads is in, by its XLSForm type.
-
-    Each is named after its type, as pyxform names them, unless a question or group has that name.
-    """
-    taken = {META, *(q.name for q in definition.every_question), *definition.groups, *definition.repeats}
-    names: dict[str, str] = {}
-    for kind in TIMESTAMPS:
-        name = kind
-        while name in taken:
-            name = f"_{name}"
-        taken.add(name)
-        names[kind] = name
-    return names
+def xform_metadata(definition: Definition) -> dict[str, str]:
+    """The element of the instance each metadata the XForm has a tablet fill in is in, by its XLSForm type."""
+    return metadata_names(definition, (*TIMESTAMPS, *definition.metadata))
 
 
 @lru_cache(maxsize=64)
@@ -74,7 +62,7 @@ def _build(content: str, sites: Sequence[_Site]) -> XForm:
     definition = parse_definition(json.loads(content))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{definition.form_id}.xlsx"
-        write_xlsform(definition, path, sites, metadata_names(definition))
+        write_xlsform(definition, path, sites, (*TIMESTAMPS, *definition.metadata))
         survey = create_survey_from_xls(str(path))
         xml = survey.to_xml(validate=False, warnings=[])  # no Java ODK Validate on a server
     title = definition.title.get(definition.default_language) or definition.form_id

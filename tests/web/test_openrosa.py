@@ -412,3 +412,19 @@ def test_an_instance_without_start_and_end_is_stored_as_before(client, base, db)
     assert response.status_code == 201, response.data
     stored = _stored(instance_id)
     assert stored.started_at is None and stored.submitted_at == stored.received_at
+
+
+def test_what_the_tablet_fills_in_for_deviceid_and_username_is_not_taken_for_an_answer(
+    client, base, example_survey, db
+):
+    example_survey.definition = {**example_survey.definition, "metadata": ["deviceid", "username"]}
+    db.session.commit()
+    xform = download_xform(client, base)
+    assert b'jr:preloadParams="deviceid"' in xform and b'jr:preloadParams="username"' in xform
+    instance_id = str(uuid.uuid4())
+    filled = GOOD_ANSWERS | {"deviceid": "collect:Xy12Ab34", "username": "ana", "start": "2026-01-10T09:00:00Z"}
+    response = submit(client, base, fill(xform, filled, instance_id))
+    assert response.status_code == 201, response.data
+    stored = _stored(instance_id)
+    assert stored.started_at == datetime(2026, 1, 10, 9, tzinfo=UTC)
+    assert not {"deviceid", "username"} & {a.question for a in stored.answers}
