@@ -34,7 +34,11 @@ from survey.services.surveys import get_survey
     "--format", "file_format", type=click.Choice(["csv", "xlsx", "qdpx", "qdc"]), default="xlsx", show_default=True
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
-@click.option("--for-publication", is_flag=True, help="Leave out the words of internal-only testimonies.")
+@click.option(
+    "--for-publication",
+    is_flag=True,
+    help="Leave out the words of internal-only testimonies, interviewers and tablets.",
+)
 @click.option("--machine-tags", is_flag=True, help="qdpx: add the machine's tags as coded selections.")
 @click.option("--language", type=click.Choice(["en", "es"]), default="en", help="qdpx, qdc: the codes' language.")
 @click.option(

@@ -139,6 +139,9 @@ class Definition:
     items: tuple[Item, ...] = ()  # questions and groups as nested in the form
     choice_lists: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
     allow_choice_duplicates: bool = False  # a name may stand twice in a list, told apart by a choice_filter
+    # What the form's XLSForm had ODK fill in besides when the interview began and ended (deviceid,
+    # username): its XForm has a tablet fill them in again, and an XLSForm export writes them back.
+    metadata: tuple[str, ...] = ()
 
     def question(self, name: str) -> Question:
         """The question with this name."""

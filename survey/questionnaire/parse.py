@@ -16,6 +16,7 @@ GROUP = "group"
 REPEAT = "repeat"
 LANGUAGES = ("en", "es")
 DEFAULT_MAX_LENGTH = 5000
+PRELOADED = ("deviceid", "username")  # the metadata a definition may keep for its XForm, in this order
 GROUP_APPEARANCES = frozenset({"field-list"})  # keeps its meaning on a one-page web form
 # What a question says, in the order a sheet lists it; a file format maps its own columns to these.
 QUESTION_COLUMNS = (
@@ -272,6 +273,9 @@ def parse_definition(data: Mapping[str, Any]) -> Definition:
         )
     if len(str(data.get("version") or "")) > 50:
         raise DefinitionError("version must be at most 50 characters")
+    metadata = data.get("metadata") or []
+    if not isinstance(metadata, list) or any(m not in PRELOADED for m in metadata):
+        raise DefinitionError(f"metadata must be a list of {', '.join(PRELOADED)}")
     language = str(data.get("default_language") or "en")
     parser = _Parser(data, language)
     items = parser.items(data["questions"], ())
@@ -285,6 +289,7 @@ def parse_definition(data: Mapping[str, Any]) -> Definition:
         items=items,
         choice_lists=parser.lists,
         allow_choice_duplicates=data.get("allow_choice_duplicates") is True,
+        metadata=tuple(m for m in PRELOADED if m in metadata),
     )
     check_definition(definition)
     check_aggregates(definition)

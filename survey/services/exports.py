@@ -6,13 +6,15 @@ testimony's tags with the words that caused them, cut from the redacted text; a 
 exports repeats, one row per repeat instance, joined to its response by _response_id. Rows come only from
 the atoms the disclosure control publishes, and none when the filters match fewer than the minimum
 group. Meant for publication, the words of testimonies whose consent is internal-only are left out,
-and so are the memos: they are the team's working notes and may quote those words.
+and so are the memos (they are the team's working notes and may quote those words) and who collected
+each response on which tablet.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, select
@@ -21,6 +23,7 @@ from survey.extensions import db
 from survey.models import (
     Answer,
     CodedPassage,
+    Device,
     Memo,
     Response,
     Site,
@@ -28,6 +31,7 @@ from survey.models import (
     SurveyVersion,
     Testimonial,
     ThemeTag,
+    User,
 )
 from survey.models.response import ConsentScope
 from survey.questionnaire import Question
@@ -45,9 +49,12 @@ from survey.services.surveys import definition_of
 BATCH = 500
 Row = list[Any]
 # Facts about a response start with "_", as in Kobo's exports, so no question's name can take their place.
+# When the interview began and ended, and how long it took in seconds, are what a Kobo user checks first.
 FACTS = [
     "_response_id",
+    "_started_at",
     "_submitted_at",
+    "_duration",
     "_month",
     "_site",
     "_region",
@@ -57,6 +64,8 @@ FACTS = [
     "_channel",
     "_consent_scope",
 ]
+# Who collected a response and on which tablet: for the team, never in a publication.
+COLLECTION_FACTS = ["_username", "_device"]
 # The instance's repeat, its number there from 1, and for a repeat inside another the outer repeat
 # and the path of its instance holding this one ("2", or "2.1" two deep), as Kobo names a parent.
 REPEAT_FACTS = ["_response_id", "_repeat", "_index", "_parent_repeat", "_parent_index"]
@@ -101,7 +110,12 @@ class Export:
         """The header of the responses table."""
         suffixes = ("", "_themes", "_sentiment", "_memos")
         texts = [f"{q.name}{suffix}" for q in self.testimonies for suffix in suffixes]
-        return FACTS + [q.name for q in self.answers] + texts
+        return self.facts + [q.name for q in self.answers] + texts
+
+    @property
+    def facts(self) -> list[str]:
+        """The columns of facts about each response this export holds."""
+        return FACTS if self.publication else FACTS + COLLECTION_FACTS
 
 
 def prepare_export(
@@ -163,6 +177,7 @@ def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
         facts = db.session.execute(
             select(
                 Response.id,
+                Response.started_at,
                 Response.submitted_at,
                 Site.name,
                 Site.region,
@@ -171,9 +186,13 @@ def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
                 Response.language,
                 Response.channel,
                 Response.consent_scope,
+                User.email,
+                Device.name,
             )
             .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
             .outerjoin(Site, Site.id == Response.site_id)
+            .outerjoin(User, User.id == Response.interviewer_id)
+            .outerjoin(Device, Device.id == Response.device_id)
             .where(Response.id.in_(ids))
             .order_by(Response.id)
         ).all()
@@ -188,9 +207,12 @@ def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
         texts = _testimonies(ids, shown_tags(export))
         memos = {} if export.publication else memos_by_testimony(export, ids)
         for fact in facts:
-            rid, submitted, site, region, country, version, language, channel, consent = fact
-            row: Row = [rid, submitted.isoformat(), submitted.strftime("%Y-%m"), site, region, country, version]
-            row += [language, channel.value, consent.value]
+            rid, started, submitted, site, region, country, version, language, channel, consent, username, device = fact
+            began = started.isoformat() if started else None
+            row: Row = [rid, began, submitted.isoformat(), _duration(started, submitted)]
+            row += [submitted.strftime("%Y-%m"), site, region, country, version, language, channel.value, consent.value]
+            if not export.publication:
+                row += [username, device]
             readable = redacted_answers(export.answers, export.personal, answers[rid])
             row += [readable[q.name] for q in export.answers]
             for question in export.testimonies:
@@ -198,6 +220,13 @@ def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
                 row += [words if _speakable(export, consent) else None, " ".join(themes) or None, polarity]
                 row.append("\n\n".join(memos.get((rid, question.name), [])) or None)
             yield row
+
+
+def _duration(started: datetime | None, submitted: datetime) -> int | None:
+    """The interview's length in whole seconds, as Kobo's _duration; none for a clock that ran backwards."""
+    if started is None or started > submitted:
+        return None
+    return int((submitted - started).total_seconds())
 
 
 def repeat_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:

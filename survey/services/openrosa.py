@@ -21,13 +21,13 @@ from survey.questionnaire.messages import N_
 from survey.questionnaire.validate import instance_path, instances_key
 from survey.services.edits import apply_edit, replaced_uuids
 from survey.services.media import EMPTY, TOO_LARGE, UploadedFile, file_problem, media_questions, store_media
-from survey.services.records import LANGUAGES, RecordResult, Status
+from survey.services.records import LANGUAGES, RecordResult, Status, storable_time
 from survey.services.submissions import find_response
 from survey.services.surveys import definition_of, get_survey, list_open_surveys
 from survey.services.sync import ingest_record
 from survey.services.teams import collected_by
 from survey.services.withdrawals import withdrawn_uuids
-from survey.services.xforms import XForm, xform_for
+from survey.services.xforms import XForm, xform_for, xform_metadata
 
 SOURCE = "openrosa"
 META = "meta"
@@ -185,6 +185,7 @@ def receive_submission(xml: bytes, *, user: User, device: Device | None) -> Reco
     definition = definition_of(version)
     language = definition.default_language if definition.default_language in LANGUAGES else "en"
     answers, instances = read_answers(root, definition.repeats)
+    metadata = {kind: answers.pop(name, None) for kind, name in xform_metadata(definition).items()}
     record: dict[str, Any] = {
         "uuid": instance_id,
         "survey": slug,
@@ -193,12 +194,26 @@ def receive_submission(xml: bytes, *, user: User, device: Device | None) -> Reco
         "mode": "in_person",
         "answers": answers,
     }
+    record |= interview_times(metadata.get("start"), metadata.get("end"))
     if definition.repeats:  # only then: the digest of an instance without repeats stays what it was
         record["instances"] = instances
     replaced = (_meta(root, "deprecatedID") or "").removeprefix("uuid:")
     if replaced and find_response(instance_id) is None:  # an edit, not the resend of one
         return _edit(record, replaced, user=user, device=device)
     return ingest_record(record, user=user, device=device, source=SOURCE, language=language)
+
+
+def interview_times(start: str | None, end: str | None) -> dict[str, str]:
+    """When the interview began and was finalised, as the record's started_at and finished_at.
+
+    A tablet's clock may be wrong or its value unreadable: a time that is not one Voces would store,
+    or a start after the end, is left out rather than refusing the interview it came with.
+    """
+    started, finished = storable_time(start), storable_time(end)
+    if started and finished and started > finished:
+        started = None
+    times = {"started_at": started, "finished_at": finished}
+    return {key: time.isoformat() for key, time in times.items() if time}
 
 
 def _edit(record: dict[str, Any], replaced: str, *, user: User, device: Device | None) -> RecordResult | Refusal:

@@ -133,6 +133,11 @@ def _time(value: Any, name: str, errors: dict[str, AnswerError]) -> datetime | N
     return parsed
 
 
+def storable_time(value: Any) -> datetime | None:
+    """A time a client sent, in UTC, if it is one a record may hold (read, and within the years Voces takes)."""
+    return _time(value, "time", {})
+
+
 Versions = Mapping[tuple[str, str], tuple[SurveyVersion, Definition] | None]  # by survey slug and version
 
 

@@ -24,6 +24,9 @@ from survey.questionnaire.xlsform.refusals import IN_FILE, XLSFormError
 from survey.questionnaire.xlsform.writing import write_xlsform
 from survey.services.sites import list_sites
 
+# Keys of a definition that imports began to read after versions were stored without them.
+KEYS_READ_LATER = ("metadata",)
+
 
 class SurveyImportError(ValueError):
     """A survey file that cannot be imported; nothing of it was stored."""
@@ -107,7 +110,7 @@ def import_survey(data: dict[str, Any], *, publish: bool = False) -> SurveyVersi
         definition = replace(definition, version=data["version"])
     existing = next((v for v in survey.versions if v.version == definition.version), None)
     if existing is not None:
-        if _canonical(existing.definition) != _canonical(data):
+        if not _same_content(existing.definition, data):
             raise SurveyImportError(
                 f"version {definition.version} of {definition.form_id} already exists with other "
                 "content: give the changed form a new version"
@@ -124,15 +127,26 @@ def import_survey(data: dict[str, Any], *, publish: bool = False) -> SurveyVersi
 
 def _unnumbered_version(survey: Survey, data: dict[str, Any]) -> str:
     """The version Voces gives a form that names none: the same content keeps its number, else the next."""
-    content = _canonical({k: v for k, v in data.items() if k != "version"})
     for version in survey.versions:
-        if _canonical({k: v for k, v in version.definition.items() if k != "version"}) == content:
+        if _same_content(version.definition, data, ignoring=("version",)):
             return version.version
     taken = {v.version for v in survey.versions}
     number = len(taken) + 1
     while str(number) in taken:
         number += 1
     return str(number)
+
+
+def _same_content(stored: dict[str, Any], data: dict[str, Any], ignoring: tuple[str, ...] = ()) -> bool:
+    """Whether a definition is a stored version's, but for the keys ignored and those read since it was stored.
+
+    A key an import began to read later (the metadata an XForm fills in) is not a change of the form:
+    the same workbook imported again is the same version.
+    """
+    left_out = {*ignoring, *(key for key in KEYS_READ_LATER if key not in stored)}
+    return _canonical({k: v for k, v in stored.items() if k not in left_out}) == _canonical(
+        {k: v for k, v in data.items() if k not in left_out}
+    )
 
 
 def _canonical(data: dict[str, Any]) -> str:

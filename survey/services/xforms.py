@@ -13,9 +13,14 @@ from pathlib import Path
 from pyxform import create_survey_from_xls
 
 from survey.models import SurveyVersion
+from survey.questionnaire.model import Definition
 from survey.questionnaire.parse import parse_definition
-from survey.questionnaire.xlsform.writing import write_xlsform
+from survey.questionnaire.xlsform.writing import metadata_names, write_xlsform
 from survey.services.sites import list_sites
+
+# When the interview was opened and finalised: Collect and Web Forms fill these in on every form, as
+# for a Kobo form with start and end rows, so that a response says how long its interview took.
+TIMESTAMPS = ("start", "end")
 
 
 @dataclass(frozen=True)
@@ -46,13 +51,18 @@ def xform_for(version: SurveyVersion) -> XForm:
     return _build(content, sites)
 
 
+def xform_metadata(definition: Definition) -> dict[str, str]:
+    """The element of the instance each metadata the XForm has a tablet fill in is in, by its XLSForm type."""
+    return metadata_names(definition, (*TIMESTAMPS, *definition.metadata))
+
+
 @lru_cache(maxsize=64)
 def _build(content: str, sites: Sequence[_Site]) -> XForm:
     """Write the XLSForm, then let pyxform make the XForm from it, as any ODK server would."""
     definition = parse_definition(json.loads(content))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{definition.form_id}.xlsx"
-        write_xlsform(definition, path, sites)
+        write_xlsform(definition, path, sites, (*TIMESTAMPS, *definition.metadata))
         survey = create_survey_from_xls(str(path))
         xml = survey.to_xml(validate=False, warnings=[])  # no Java ODK Validate on a server
     title = definition.title.get(definition.default_language) or definition.form_id

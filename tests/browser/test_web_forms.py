@@ -89,6 +89,8 @@ def test_the_example_survey_filled_in_web_forms_is_stored_as_filled(page, client
     stored = db.session.scalar(select(Response))
     assert stored.site.slug == "tumaco" and stored.consent_scope.value == "quote"
     assert {a.question: a.value_text for a in stored.answers}["safe_at_night"] == "2"
+    # Web Forms fills in when the form was opened and finalised: the interview's length
+    assert stored.started_at is not None and stored.started_at <= stored.submitted_at < stored.received_at
     [testimony] = db.session.scalars(select(Testimonial)).all()
     assert testimony.question == "change_story"
 

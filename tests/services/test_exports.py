@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
 
-from survey.models import Answer
+from survey.models import Answer, Role
+from survey.services.devices import register_device
 from survey.services.explore import ExploreFilters
 from survey.services.export_files import csv_lines, write_xlsx
 from survey.services.exports import ExportWithheld, prepare_export, response_rows, tag_rows
@@ -138,3 +139,48 @@ def test_free_text_answers_leave_redacted_and_personal_answers_not_at_all(respon
     rows = _read([lines])
     assert "first_name" not in rows[0] and rows[0]["other_notes"]
     assert "Marisol" not in lines and "555-123-4567" not in lines
+
+
+@pytest.fixture
+def collected(respond, make_user, db):
+    """Five responses a field worker collected on a tablet, each begun twelve minutes before it was sent."""
+    worker = make_user(Role.FIELD_WORKER, "ana@voces.example")
+    tablet, _token = register_device(worker, "Tablet 3")
+    for n in range(5):
+        response = respond(f"Shootings at night {n}.")
+        response.started_at = response.submitted_at - timedelta(minutes=12, seconds=n)
+        response.interviewer_id, response.device_id = worker.id, tablet.id
+    db.session.commit()
+
+
+def test_a_team_export_says_when_each_interview_began_how_long_it_took_and_who_collected_it(
+    collected, respond, example_survey
+):
+    respond("Sent from the web form.")  # begun at no known time: no length either
+    rows = _read(csv_lines(response_rows(_export(example_survey))))
+    timed = [r for r in rows if r["_started_at"]]
+    assert len(rows) == 6 and len(timed) == 5
+    assert sorted(r["_duration"] for r in timed) == [str(12 * 60 + n) for n in range(5)]
+    assert {r["_started_at"][:10] for r in timed} == {"2026-03-15"}
+    assert {(r["_username"], r["_device"]) for r in timed} == {("ana@voces.example", "Tablet 3")}
+    [web] = [r for r in rows if not r["_started_at"]]
+    assert web["_duration"] == web["_username"] == web["_device"] == ""
+
+
+def test_a_publication_says_how_long_interviews_took_but_not_who_collected_them_nor_where_from(
+    collected, example_survey
+):
+    lines = "".join(csv_lines(response_rows(_export(example_survey, publication=True))))
+    rows = _read([lines])
+    assert len(rows) == 5 and all(r["_started_at"] and r["_duration"] for r in rows)
+    assert "_username" not in rows[0] and "_device" not in rows[0]
+    assert "ana@voces.example" not in lines and "Tablet 3" not in lines
+
+
+def test_a_clock_that_ran_backwards_gives_no_length(respond, example_survey, db):
+    for n in range(5):
+        response = respond(f"Shootings at night {n}.")
+        response.started_at = response.submitted_at + timedelta(minutes=1)
+    db.session.commit()
+    rows = _read(csv_lines(response_rows(_export(example_survey))))
+    assert len(rows) == 5 and all(r["_started_at"] and r["_duration"] == "" for r in rows)

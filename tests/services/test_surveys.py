@@ -217,3 +217,15 @@ def test_a_stored_definition_is_parsed_once_and_again_when_its_content_changes(e
     assert definition_of(example_survey) is first
     example_survey.definition = dict(example_survey.definition, title={"en": "Renamed", "es": "Renombrada"})
     assert definition_of(example_survey).title["en"] == "Renamed"
+
+
+def test_a_version_stored_before_its_metadata_was_read_is_the_same_version_imported_again(db):
+    data = read_survey_file(EXAMPLE_SURVEY)
+    first = import_survey(data, publish=True)
+    again = import_survey({**data, "metadata": ["deviceid"]}, publish=True)  # the workbook read as now
+    assert again.id == first.id and "metadata" not in again.definition
+    unnumbered = {k: v for k, v in data.items() if k != "version"}
+    later = import_survey(unnumbered)
+    assert import_survey({**unnumbered, "metadata": ["username"]}).id == later.id
+    with pytest.raises(SurveyImportError, match="metadata must be a list of deviceid, username"):
+        import_survey({**data, "metadata": ["phonenumber"]})

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from openpyxl import Workbook
 from pyxform import create_survey_from_xls
 
 from survey.extensions import db
 from survey.models import Site
 from survey.questionnaire.xlsform.writing import write_xlsform
 from survey.services.sites import list_sites
-from survey.services.surveys import definition_of, import_survey, read_survey
+from survey.services.surveys import current_version, definition_of, get_survey, import_survey, read_survey
 from survey.services.xforms import xform_for
 from tests.services.test_xlsform_corpus import CORPUS, IMPORTING, WORKBOOKS
 
@@ -137,3 +138,74 @@ def test_each_imported_real_workbook_gives_an_xform_whose_instance_names_it(name
     fields = {etree.QName(e).localname for e in data.iter()}
     assert questions <= fields
     assert root.find("h:body", NS) is not None and len(root.find("h:body", NS))
+
+
+def _preloads(root: etree._Element) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """The XForm's preloaded fields by node: what ODK fills in, with what, and as what type."""
+    return {
+        b.get("nodeset"): (b.get(f"{{{JR}}}preload"), b.get(f"{{{JR}}}preloadParams"), b.get("type"))
+        for b in root.iterfind("h:head/xf:model/xf:bind", NS)
+        if b.get(f"{{{JR}}}preload") in ("timestamp", "property")
+    }
+
+
+def test_the_xform_has_collect_fill_in_when_the_interview_began_and_ended_as_pyxform_writes_start_and_end(
+    example_survey,
+):
+    root = parsed(xform_for(example_survey).xml)
+    data = root.find("h:head/xf:model/xf:instance/xf:data", NS)
+    assert [etree.QName(e).localname for e in data][:2] == ["start", "end"]
+    assert _preloads(root) == {
+        "/data/start": ("timestamp", "start", "dateTime"),
+        "/data/end": ("timestamp", "end", "dateTime"),
+    }
+    body = etree.tostring(root.find("h:body", NS)).decode()
+    assert "/data/start" not in body and "/data/end" not in body  # filled in, never asked
+
+
+def test_a_question_named_start_keeps_its_name_and_the_timestamp_takes_another(db):
+    form = {
+        "form_id": "trip",
+        "title": "Trip",
+        "questions": [{"name": "start", "type": "text", "label": "Where did you start from?"}],
+    }
+    root = parsed(xform_for(import_survey(form, publish=True)).xml)
+    assert _preloads(root) == {
+        "/data/_start": ("timestamp", "start", "dateTime"),
+        "/data/end": ("timestamp", "end", "dateTime"),
+    }
+    assert root.find("h:body/xf:input[@ref='/data/start']", NS) is not None
+
+
+def _workbook(path: Path, rows: list[tuple[str, str, str | None]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "survey"
+    sheet.append(["type", "name", "label"])
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+    return path
+
+
+def test_a_form_with_deviceid_and_username_has_the_tablet_fill_them_in_and_writes_them_back(tmp_path: Path, db):
+    rows = [("start", "start", None), ("imei", "phone_id", None), ("username", "username", None)]
+    read = read_survey(_workbook(tmp_path / "visit.xlsx", [*rows, ("text", "place", "Where?")]))
+    assert read.definition["metadata"] == ["deviceid", "username"]  # imei is pyxform's other name for deviceid
+    root = parsed(xform_for(import_survey(read.definition, publish=True)).xml)
+    assert _preloads(root) == {
+        "/data/start": ("timestamp", "start", "dateTime"),
+        "/data/end": ("timestamp", "end", "dateTime"),
+        "/data/deviceid": ("property", "deviceid", "string"),
+        "/data/username": ("property", "username", "string"),
+    }
+    exported = tmp_path / "exported.xlsx"
+    write_xlsform(definition_of(current_version(get_survey("visit"))), exported)
+    assert read_survey(exported).definition == {**read.definition, "version": "1"}  # numbered by Voces
+
+
+def test_a_form_without_them_has_no_tablet_properties_filled_in(tmp_path: Path, db):
+    read = read_survey(_workbook(tmp_path / "plain.xlsx", [("text", "place", "Where?")]))
+    assert "metadata" not in read.definition
+    root = parsed(xform_for(import_survey(read.definition, publish=True)).xml)
+    assert set(_preloads(root)) == {"/data/start", "/data/end"}

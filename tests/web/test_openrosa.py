@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from lxml import etree
@@ -359,3 +360,71 @@ def test_a_password_over_plain_http_is_refused_where_https_is_required(
 def test_a_browser_session_alone_opens_nothing(client, login, field_worker, example_survey):
     login(field_worker)
     assert client.get("/openrosa/formList").status_code == 401
+
+
+def _stored(instance_id):
+    return _db.session.scalar(select(Response).where(Response.uuid == instance_id))
+
+
+def test_when_collect_says_the_interview_began_and_ended_is_when_the_response_did(client, base, db):
+    instance_id = str(uuid.uuid4())
+    times = {"start": "2026-01-10T09:00:05.123-05:00", "end": "2026-01-10T09:14:50.000-05:00"}
+    response = submit(client, base, fill(download_xform(client, base), GOOD_ANSWERS | times, instance_id))
+    assert response.status_code == 201, response.data
+    stored = _stored(instance_id)
+    assert stored.started_at == datetime(2026, 1, 10, 14, 0, 5, 123000, tzinfo=UTC)
+    assert stored.submitted_at == datetime(2026, 1, 10, 14, 14, 50, tzinfo=UTC)
+    assert "start" not in {a.question for a in stored.answers}  # metadata, not an answer
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        {"start": "yesterday", "end": "2026-01-10T09:14:50-05:00"},
+        {"start": "2026-01-10T09:20:00-05:00", "end": "2026-01-10T09:14:50-05:00"},  # a start after the end
+        {"start": "1970-01-01T00:00:00Z", "end": "2026-01-10T09:14:50-05:00"},  # a tablet whose clock was reset
+    ],
+)
+def test_a_start_voces_cannot_take_is_not_recorded_and_the_interview_is_stored(client, base, db, times):
+    instance_id = str(uuid.uuid4())
+    response = submit(client, base, fill(download_xform(client, base), GOOD_ANSWERS | times, instance_id))
+    assert response.status_code == 201, response.data
+    stored = _stored(instance_id)
+    assert stored.started_at is None and stored.submitted_at == datetime(2026, 1, 10, 14, 14, 50, tzinfo=UTC)
+
+
+def test_an_end_voces_cannot_take_leaves_the_response_sent_when_it_was_received(client, base, db):
+    instance_id = str(uuid.uuid4())
+    times = {"start": "2026-01-10T09:00:00Z", "end": "3026-01-10T09:14:50Z"}  # a clock a thousand years ahead
+    response = submit(client, base, fill(download_xform(client, base), GOOD_ANSWERS | times, instance_id))
+    assert response.status_code == 201, response.data
+    stored = _stored(instance_id)
+    assert stored.started_at == datetime(2026, 1, 10, 9, tzinfo=UTC)
+    assert stored.submitted_at == stored.received_at
+
+
+def test_an_instance_without_start_and_end_is_stored_as_before(client, base, db):
+    instance_id = str(uuid.uuid4())
+    instance = etree.fromstring(fill(download_xform(client, base), GOOD_ANSWERS, instance_id))
+    for name in ("start", "end"):
+        instance.remove(instance.find(f"{{{XF}}}{name}"))
+    response = submit(client, base, etree.tostring(instance))
+    assert response.status_code == 201, response.data
+    stored = _stored(instance_id)
+    assert stored.started_at is None and stored.submitted_at == stored.received_at
+
+
+def test_what_the_tablet_fills_in_for_deviceid_and_username_is_not_taken_for_an_answer(
+    client, base, example_survey, db
+):
+    example_survey.definition = {**example_survey.definition, "metadata": ["deviceid", "username"]}
+    db.session.commit()
+    xform = download_xform(client, base)
+    assert b'jr:preloadParams="deviceid"' in xform and b'jr:preloadParams="username"' in xform
+    instance_id = str(uuid.uuid4())
+    filled = GOOD_ANSWERS | {"deviceid": "collect:Xy12Ab34", "username": "ana", "start": "2026-01-10T09:00:00Z"}
+    response = submit(client, base, fill(xform, filled, instance_id))
+    assert response.status_code == 201, response.data
+    stored = _stored(instance_id)
+    assert stored.started_at == datetime(2026, 1, 10, 9, tzinfo=UTC)
+    assert not {"deviceid", "username"} & {a.question for a in stored.answers}

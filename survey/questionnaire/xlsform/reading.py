@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from pyxform.errors import PyXFormError
+from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from survey.questionnaire.messages import N_, Message
 from survey.questionnaire.notices import Notice
-from survey.questionnaire.parse import parse_definition
+from survey.questionnaire.parse import PRELOADED, parse_definition
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST
 from survey.questionnaire.rules import DefinitionError
 from survey.questionnaire.xlsform.columns import (
@@ -242,6 +243,8 @@ def _convert(form: Mapping[str, Any], conversion: Conversion) -> dict[str, Any]:
     if str(form.get("allow_choice_duplicates") or "").strip().lower() in YES:
         data["allow_choice_duplicates"] = True
     data["questions"] = conversion.items(form.get("children") or [])
+    if metadata := _preloaded(form):
+        data["metadata"] = metadata
     rename_references(data["questions"], conversion.undotted)
     mark_named(data["questions"], form)
     data["choices"] = {
@@ -253,6 +256,16 @@ def _convert(form: Mapping[str, Any], conversion: Conversion) -> dict[str, Any]:
         data["choices"].update(conversion.files.lists)
     fill_filter_columns(data, conversion)
     return data
+
+
+def _preloaded(form: Mapping[str, Any]) -> list[str]:
+    """The metadata rows (deviceid, username, by any of their spellings) the form's XForm fills in again."""
+    found = set()
+    for element in _elements(form.get("children") or []):
+        bind = (QUESTION_TYPE_DICT.get(str(element.get("type") or "")) or {}).get("bind") or {}
+        if bind.get("jr:preload") == "property":
+            found.add(bind.get("jr:preloadParams"))
+    return [name for name in PRELOADED if name in found]
 
 
 def _missing_translations(form: Mapping[str, Any], languages: Languages) -> Iterator[str]:

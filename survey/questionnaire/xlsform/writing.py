@@ -20,6 +20,7 @@ from survey.questionnaire.xlsform.columns import (
 )
 
 Row = dict[str, str]
+META = "meta"  # the XForm instance's own element (instanceID): no metadata row may take its name
 
 
 class NamedSite(Protocol):
@@ -146,11 +147,35 @@ def export_warnings(definition: Definition) -> list[str]:
     return warnings
 
 
-def write_xlsform(definition: Definition, path: str | Path, sites: Sequence[NamedSite] = ()) -> list[str]:
-    """Write the definition as an XLSForm workbook; return what could not be kept."""
+def metadata_names(definition: Definition, kinds: Sequence[str]) -> dict[str, str]:
+    """The name of each metadata row by its type (start, deviceid...): its type, unless a question or group has it."""
+    taken = {META, *(q.name for q in definition.every_question), *definition.groups, *definition.repeats}
+    names: dict[str, str] = {}
+    for kind in kinds:
+        name = kind
+        while name in taken:
+            name = f"_{name}"
+        taken.add(name)
+        names[kind] = name
+    return names
+
+
+def write_xlsform(
+    definition: Definition,
+    path: str | Path,
+    sites: Sequence[NamedSite] = (),
+    metadata: Sequence[str] | None = None,
+) -> list[str]:
+    """Write the definition as an XLSForm workbook; return what could not be kept.
+
+    metadata is the types of the rows ODK fills in itself (start, end, deviceid...) to write first:
+    by default those the form was imported with.
+    """
     languages = definition.languages
+    kinds = definition.metadata if metadata is None else metadata
+    preloaded = [{"type": kind, "name": name} for kind, name in metadata_names(definition, kinds).items()]
     sheets = {
-        "survey": (list(_survey_rows(definition.items)), SURVEY_COLUMNS, SURVEY_TRANSLATED),
+        "survey": (preloaded + list(_survey_rows(definition.items)), SURVEY_COLUMNS, SURVEY_TRANSLATED),
         "choices": (
             list(_choice_rows(definition, sites)),
             ("list_name", "name", "label"),

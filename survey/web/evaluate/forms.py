@@ -249,4 +249,4 @@ class PrepareExportForm(FlaskForm):
         choices=[SelectChoice("xlsx", _l("workbook (XLSX)")), SelectChoice("csv", _l("CSV files, one per table"))],
         default="xlsx",
     )
-    publication = BooleanField(_l("For publication, without internal-only words"))
+    publication = BooleanField(_l("For publication, without internal-only words, interviewers or tablets"))
