@@ -1,15 +1,20 @@
-"""Photos and recordings that answered surveys: listed, recordings played in the page, the rest downloaded."""
+"""Photos and recordings that answered surveys: listed, recordings played and typed out, the rest downloaded."""
 
 from __future__ import annotations
 
 import io
 
-from flask import abort, render_template, send_file
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from survey.extensions import db
+from survey.models import MediaFile
 from survey.services.media import list_media, plays_inline, read_media
+from survey.services.transcripts import can_transcribe, save_transcript, transcript_text
 from survey.web.admin import bp
+from survey.web.admin.forms import TranscriptForm
 
 
 @bp.get("/media")
@@ -37,3 +42,31 @@ def media_file(media_id: int) -> ResponseReturnValue:
     sent.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     sent.headers["Cache-Control"] = "no-store"
     return sent
+
+
+def _transcript_page(media: MediaFile, form: TranscriptForm) -> str:
+    return render_template("admin/transcript.html", media=media, form=form, plays_inline=plays_inline)
+
+
+@bp.get("/media/<int:media_id>/transcript")
+def transcript(media_id: int) -> ResponseReturnValue:
+    """A recording with its player and the form to type out what it says."""
+    media = db.get_or_404(MediaFile, media_id)
+    if not can_transcribe(media):
+        abort(404)
+    return _transcript_page(media, TranscriptForm(data={"text": transcript_text(media)}))
+
+
+@bp.post("/media/<int:media_id>/transcript")
+def save_transcript_view(media_id: int) -> ResponseReturnValue:
+    """Keep the transcript as the response's testimony, to be analysed; errors keep what was typed."""
+    media = db.get_or_404(MediaFile, media_id)
+    if not can_transcribe(media):
+        abort(404)
+    form = TranscriptForm()
+    if not form.validate_on_submit():
+        return _transcript_page(media, form)
+    save_transcript(media, form.text.data or "", current_user)
+    db.session.commit()
+    flash(_("The transcript is saved; it is analysed as a typed testimony."), "success")
+    return redirect(url_for("admin.media_files"))
