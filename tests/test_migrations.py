@@ -259,3 +259,40 @@ def test_stored_answers_stay_valid_and_a_nested_instance_is_told_apart_by_its_ou
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM answer")).scalar() == 2
         db.engine.dispose()
+
+
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+def test_stored_recordings_wait_for_a_transcript_and_keep_their_bytes_when_the_link_goes(tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/transcripts.db")
+    with app.app_context():
+        upgrade(revision="0024")
+        statements = [
+            "INSERT INTO survey (id, slug, status, created_at) VALUES (1, 's', 'open', '2026-01-01 00:00:00')",
+            "INSERT INTO survey_version (id, survey_id, version, definition, created_at) "
+            "VALUES (1, 1, '1', '{}', '2026-01-01 00:00:00')",
+            "INSERT INTO response (id, uuid, receipt_code, survey_version_id, channel, language, consent_scope, "
+            "submitted_at, received_at) VALUES (1, 'u1', 'r1', 1, 'web', 'en', 'quote', '2026-01-15 10:00:00', "
+            "'2026-01-01 00:00:00')",
+            "INSERT INTO media_file (id, response_id, question, file_name, content_type, size, to_transcribe, data, "
+            "received_at) VALUES (1, 1, 'story', 'a.ogg', 'audio/ogg', 3, 1, X'4F6767', '2026-01-15 10:00:00')",
+        ]
+        with db.engine.begin() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+        upgrade(revision="0025")
+        with db.engine.begin() as connection:
+            assert connection.execute(text("SELECT transcript_id, to_transcribe FROM media_file")).one() == (None, 1)
+            connection.execute(
+                text(
+                    "INSERT INTO testimonial (id, response_id, question, raw_text, redacted_text, redactions, "
+                    "sentences, analyser_version, codebook_version, analysed_at, top_confidence, review_order) "
+                    "VALUES (7, 1, 'story', 'words', 'words', '[]', '[]', 'pending', 'pending', "
+                    "'2026-01-15 10:00:00', 0, 0)"
+                )
+            )
+            connection.execute(text("UPDATE media_file SET transcript_id = 7, to_transcribe = 0"))
+        downgrade(revision="0024")
+        with db.engine.connect() as connection:
+            assert "transcript_id" not in {c["name"] for c in inspect(connection).get_columns("media_file")}
+            assert connection.execute(text("SELECT count(*) FROM media_file")).scalar() == 1
+        db.engine.dispose()

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, UTCDateTime, utcnow
 from survey.models.response import Response
+from survey.models.testimonial import Testimonial
 
 
 class MediaFile(Base):
@@ -27,5 +28,8 @@ class MediaFile(Base):
     to_transcribe: Mapped[bool] = mapped_column(Boolean, default=False)
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read only when the file is fetched
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # What a recording says, once typed out: a testimony of its response, analysed as any typed one.
+    transcript_id: Mapped[int | None] = mapped_column(ForeignKey("testimonial.id", ondelete="SET NULL"))
 
     response: Mapped[Response] = relationship()
+    transcript: Mapped[Testimonial | None] = relationship()

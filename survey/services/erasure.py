@@ -89,6 +89,10 @@ def erase_response(response: Response) -> Derived:
         db.session.execute(delete(RoundDecision).where(RoundDecision.item_id.in_(items)))
         db.session.execute(delete(RoundItem).where(RoundItem.testimonial_id.in_(ids)))
         db.session.execute(delete(ThemeTag).where(ThemeTag.testimonial_id.in_(ids)))
+        # A recording an edit keeps waits for its transcript again: the one typed went with this version.
+        db.session.execute(
+            update(MediaFile).where(MediaFile.transcript_id.in_(ids)).values(transcript_id=None, to_transcribe=True)
+        )
         db.session.execute(delete(Testimonial).where(Testimonial.id.in_(ids)))
         db.session.execute(
             update(AuditEvent)

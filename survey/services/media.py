@@ -84,3 +84,26 @@ def read_media(media_id: int, reader: User) -> MediaFile | None:
     if media is not None:
         record_event("read_media", actor=reader, target_type="media_file", target_id=media.id)
     return media
+
+
+# Recordings a browser's player reads, sent inline so the page can play them; every other file, and
+# anything a browser could run as a page (SVG, HTML), goes out as a download.
+PLAYABLE = frozenset(
+    {
+        "audio/aac",
+        "audio/flac",
+        "audio/mp4",
+        "audio/mpeg",
+        "audio/ogg",
+        "audio/wav",
+        "audio/wave",
+        "audio/webm",
+        "audio/x-m4a",
+        "audio/x-wav",
+    }
+)
+
+
+def plays_inline(content_type: str) -> bool:
+    """Whether a file of this content type is a recording sent inline for the page's player."""
+    return content_type.split(";")[0].strip().lower() in PLAYABLE

@@ -75,6 +75,7 @@ MATRIX = {
     "/admin/jobs": (LOGIN, 403, 403, 200, 403),
     "/admin/media": (LOGIN, 403, 403, 200, 403),
     "/admin/media/{media}": (LOGIN, 403, 403, 200, 403),
+    "/admin/media/{media}/transcript": (LOGIN, 403, 403, 200, 403),
     "/admin/codes": (LOGIN, 403, 403, 200, 200),
     "/admin/codes/{code}/edit": (LOGIN, 403, 403, 200, 200),
     "/admin/codes/{code}/merge": (LOGIN, 403, 403, 200, 200),
@@ -151,6 +152,7 @@ POST_MATRIX = {
     "/admin/teams/{team}/edit": (LOGIN, 403, 403, 200, 403),  # 200: the form again, no name given
     "/admin/teams/{team}/delete": (LOGIN, 403, 403, 302, 403),
     "/admin/learned/{learned}/activate": (LOGIN, 403, 403, 302, 403),
+    "/admin/media/{media}/transcript": (LOGIN, 403, 403, 200, 403),  # 200: the form again, nothing typed
     "/admin/surveys/community-safety/collectors": (LOGIN, 403, 403, 302, 403),  # nobody chosen: every field worker
     # neither the evaluator nor the administrator of the matrix is one of the round's coders
     "/evaluate/assignments/{round}/items/{item}/done": (LOGIN, 403, 403, 403, 403),
@@ -223,8 +225,8 @@ def test_protected_urls(method, url, who, client, make_user, login, make_respons
     job = start_rerun(everything=True)
     export = prepared_export(make_user(Role.EVALUATOR))
     queue_file = start_import(b'{"records": []}', by=make_user(Role.ADMIN))
-    media = MediaFile(response_id=response.id, question="photo", file_name="a.jpg", content_type="image/jpeg", size=3)
-    media.data = b"jpg"
+    media = MediaFile(response_id=response.id, question="story", file_name="a.ogg", content_type="audio/ogg", size=3)
+    media.data = b"ogg"
     db.session.add(media)
     story = db.session.get(Testimonial, testimonial)
     code_passage(story, ["safety"], 0, 5, make_user(Role.EVALUATOR))

@@ -26,7 +26,7 @@ DEFINITION = {
 }
 URL = "/s/voices"
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 2000
-OGG = b"OggS" + b"1" * 3000
+OGG = b"OggS" + bytes(range(256)) * 12
 
 
 @pytest.fixture
@@ -174,3 +174,52 @@ def test_a_file_question_takes_any_file_but_a_drawing_that_can_hold_a_script(cli
     assert kept.status_code == 302
     media = db.session.scalars(select(MediaFile)).one()
     assert (media.file_name, media.content_type, media.data) == ("acta.pdf", "application/pdf", pdf)
+
+
+@pytest.fixture
+def sent_files(client, voices, db) -> dict[str, MediaFile]:
+    """A photo and a recording kept from one form, by question."""
+    send(client, photo=(JPEG, "plaza.jpg", "image/jpeg"), story=(OGG, "story.ogg", "audio/ogg"))
+    return {m.question: m for m in db.session.scalars(select(MediaFile))}
+
+
+def test_the_list_plays_each_recording_in_the_page_and_never_shows_a_photo(client, sent_files, make_user, login):
+    login(make_user(Role.ADMIN))
+    page = client.get("/admin/media").get_data(as_text=True)
+    story, photo = sent_files["story"], sent_files["photo"]
+    assert f'<audio controls preload="none" src="/admin/media/{story.id}"' in page
+    assert f'src="/admin/media/{photo.id}"' not in page  # a photo is downloaded, never played or shown
+
+
+def test_a_recording_is_sent_inline_for_the_player_with_ranges_and_its_safety_headers(
+    client, sent_files, make_user, login
+):
+    login(make_user(Role.ADMIN))
+    story = sent_files["story"]
+    played = client.get(f"/admin/media/{story.id}")
+    assert played.status_code == 200 and played.data == OGG
+    assert played.headers["Content-Type"] == "audio/ogg"
+    assert played.headers["Content-Disposition"] == 'inline; filename="story.ogg"'
+    assert played.headers["X-Content-Type-Options"] == "nosniff"
+    assert played.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert played.headers["Cache-Control"] == "no-store"
+    assert played.headers["Accept-Ranges"] == "bytes"
+    seek = client.get(f"/admin/media/{story.id}", headers={"Range": "bytes=100-199"})
+    assert seek.status_code == 206 and seek.data == OGG[100:200]
+    assert seek.headers["Content-Range"] == f"bytes 100-199/{len(OGG)}"
+
+
+@pytest.mark.parametrize(
+    "content_type", ["image/svg+xml", "text/html", "audio/x-unheard-of", "image/jpeg", "application/pdf"]
+)
+def test_anything_but_a_playable_recording_goes_out_as_a_download(
+    client, sent_files, make_user, login, db, content_type
+):
+    login(make_user(Role.ADMIN))
+    media = sent_files["photo"]
+    media.content_type = content_type
+    db.session.commit()
+    sent = client.get(f"/admin/media/{media.id}")
+    assert sent.headers["Content-Disposition"] == 'attachment; filename="plaza.jpg"'
+    assert sent.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in sent.headers["Content-Security-Policy"]

@@ -44,6 +44,7 @@ ACTIONS: dict[str, LazyString] = {
     "publish_survey": _l("Survey published"),
     "reactivate_user": _l("Account reactivated"),
     "read_media": _l("Recording or photo opened"),
+    "transcript_saved": _l("Recording's transcript saved"),
     "read_raw_text": _l("Raw testimony read"),
     "register_device": _l("Tablet registered"),
     "response_edited": _l("Response edited"),

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, MultipleFileField
-from wtforms import BooleanField, SelectField
-from wtforms.validators import InputRequired
+from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from survey.services.transcripts import TRANSCRIPT_MAX_CHARS
 
 
 class QueueFileForm(FlaskForm):
@@ -53,3 +55,18 @@ class RerunForm(FlaskForm):
 
     survey = SelectField(_l("Testimonies of"), default="")
     everything = BooleanField(_l("Every testimony, not only those an older analyser or codebook produced"))
+
+
+class TranscriptForm(FlaskForm):
+    """What a recorded testimony says, typed out by an administrator."""
+
+    text = TextAreaField(
+        _l("Transcript"),
+        description=_l("Type what the resident says, in their words. It is analysed as a typed testimony."),
+        validators=[
+            DataRequired(_l("Type what the recording says.")),
+            Length(max=TRANSCRIPT_MAX_CHARS, message=_l("A transcript holds at most %(max)d characters.")),
+        ],
+        filters=[lambda typed: typed.strip() if isinstance(typed, str) else typed],  # spaces alone say nothing
+        render_kw={"rows": 12},
+    )
