@@ -67,6 +67,5 @@ def save_transcript_view(media_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _transcript_page(media, form)
     save_transcript(media, form.text.data or "", current_user)
-    db.session.commit()
     flash(_("The transcript is saved; it is analysed as a typed testimony."), "success")
     return redirect(url_for("admin.media_files"))
