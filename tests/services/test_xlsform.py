@@ -397,8 +397,8 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
             "survey sheet, row 15, column default: a read-only question that is required needs a default",
         ),
         (
-            changed(SURVEY, "last_visit", appearance="month-year"),
-            "survey sheet, row 9, column appearance: appearance 'month-year' is not supported for date",
+            changed(SURVEY, "last_visit", appearance="search('clinics')"),
+            "survey sheet, row 9, column appearance: appearance \"search('clinics')\" is not supported for date",
         ),
         (
             changed(SURVEY, "used_services", relevant="${support_story} != ''"),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
-from survey.models import ConsentScope, Role, SurveyVersion
+from survey.models import ConsentScope, Response, Role, SurveyVersion
 from survey.questionnaire import parse_definition
 from survey.services.submissions import Submission, record_submission
 from survey.services.surveys import (
@@ -459,3 +461,22 @@ def test_a_loop_over_a_list_asks_its_questions_once_per_choice_each_named_after_
     assert loop["type"] == "group" and [g["name"] for g in loop["questions"]] == ["each_yes", "each_no"]
     why = question(data, "why_no")
     assert why["label"] == {"en": "Why No?"} and why["relevant"] == "${smoke} = 'no'"
+
+
+def test_a_month_or_a_year_is_asked_for_and_stored_as_its_first_day_as_odk_stores_it(tmp_path, db, client):
+    rows = [
+        {"type": "date", "name": "moved", "label": "When did you move here?", "appearance": "month-year"},
+        {"type": "date", "name": "born", "label": "Year you were born", "appearance": "year"},
+    ]
+    path = write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={"form_id": "moves"})
+    result = read_survey(path)
+    assert question(result.definition, "moved")["appearance"] == "month-year" and result.warnings[1:] == []
+    import_survey(result.definition, publish=True)
+    db.session.commit()
+    page = client.get("/s/moves").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="q_moved"[^>]*type="month"', page)
+    assert re.search(r'<input[^>]*id="q_born"[^>]*max="9999"[^>]*type="number"', page)
+    posted = client.post("/s/moves", data={"q_moved": "2026-03", "q_born": "1990", "uuid": str(uuid.uuid4())})
+    assert posted.status_code == 302
+    response = db.session.scalars(select(Response)).one()
+    assert {a.question: a.value_text for a in response.answers} == {"moved": "2026-03-01", "born": "1990-01-01"}

@@ -59,7 +59,7 @@ _SHOWN = re.compile(r"\$\{([^}\s]+)\}")
 READ_CONTROLS = frozenset({"appearance", "bodyless", "jr:count"})
 # Appearances that change what is asked or stored, or need another app: refused, by name. Any other
 # appearance Voces does not know is ignored with a warning, as ODK's own apps ignore one they lack.
-REFUSED_APPEARANCE = re.compile(r"month-year|year|search\(.*|printer:.*")
+REFUSED_APPEARANCE = re.compile(r"search\(.*|printer:.*")
 # ex:<app> has ODK Collect launch another Android app to fill the answer in; Enketo, the web form
 # ODK and Kobo use, shows the ordinary widget instead, and so does Voces.
 EXTERNAL_APP = re.compile(r"ex:.*")
