@@ -147,7 +147,15 @@ def test_or_other_adds_the_choice_and_the_question_pyxform_adds(tmp_path):
         ({"type": "rank yes_no", "name": "order", "label": "Order"}, "row 4, column type: Voces does not support rank"),
         ({"type": "range", "name": "score", "label": "Score"}, "row 4, column type: Voces does not support rang"),
         # a background recording is a file too; it is refused as what it does, not as a file question
-        ({"type": "background-audio", "name": "sound"}, "row 4, column type: Voces does not support background rec"),
+        (
+            {"type": "background-audio", "name": "sound"},
+            "row 4, column type: Voces does not support the type 'background-audio' (background recording)",
+        ),
+        # an action too, named by its type: where the form was opened, not a recording
+        (
+            {"type": "start-geopoint", "name": "where"},
+            "row 4, column type: Voces does not support the type 'start-geopoint' (the location where the form was",
+        ),
     ],
 )
 def test_a_feature_voces_lacks_is_refused_naming_it_and_the_readme(tmp_path, row, message):
@@ -480,3 +488,21 @@ def test_a_month_or_a_year_is_asked_for_and_stored_as_its_first_day_as_odk_store
     assert posted.status_code == 302
     response = db.session.scalars(select(Response)).one()
     assert {a.question: a.value_text for a in response.answers} == {"moved": "2026-03-01", "born": "1990-01-01"}
+
+
+def test_a_hidden_row_is_a_value_kept_unseen_from_its_default(tmp_path, db, client):
+    rows = [
+        {"type": "text", "name": "town", "label": "Town"},
+        {"type": "hidden", "name": "wave", "default": "second"},
+        {"type": "hidden", "name": "place", "default": "concat(${town}, ' (CO)')"},
+        {"type": "hidden", "name": "blank"},
+    ]
+    path = write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={"form_id": "hid"})
+    data = read_survey(path).definition
+    assert [question(data, name)["type"] for name in ("wave", "place", "blank")] == ["calculate"] * 3
+    import_survey(data, publish=True)
+    db.session.commit()
+    assert client.post("/s/hid", data={"q_town": "Pasto", "uuid": str(uuid.uuid4())}).status_code == 302
+    response = db.session.scalars(select(Response)).one()
+    kept = {a.question: a.value_text for a in response.answers}
+    assert kept["wave"] == "second" and kept["place"] == "Pasto (CO)" and kept.get("blank", "") == ""

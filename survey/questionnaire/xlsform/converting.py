@@ -21,7 +21,7 @@ from survey.questionnaire.rules import CHOICE_PREFIX, DefinitionError, choice_fi
 from survey.questionnaire.validate import INSTANCE_MARK
 from survey.questionnaire.xlsform.columns import NO, YES
 from survey.questionnaire.xlsform.external import CHOICE_FILE_SUFFIX, ChoiceFiles
-from survey.questionnaire.xlsform.kinds import SHEET_SELECT, Kind, kind_of, unsupported
+from survey.questionnaire.xlsform.kinds import HIDDEN, SHEET_SELECT, Kind, kind_of, unsupported
 from survey.questionnaire.xlsform.languages import Languages
 
 ROW_KEY = "__voces_row"  # added to each row before pyxform reads it, so that errors can name the row
@@ -135,6 +135,8 @@ class Conversion:
         for key in ("choice_filter", "default"):
             if element.get(key):
                 out[key] = str(element[key])
+        if element.get("type") == HIDDEN:
+            _hidden_value(out, dynamic=bool(element.get("_dynamic_default")))
         if appearance := self._appearance(element, "group" if kind.group else out["type"], row):
             out["appearance"] = appearance
         if kind.repeat and (count := (element.get("control") or {}).get("jr:count")):
@@ -311,6 +313,15 @@ def _for_choice(element: Any, column: Mapping[str, Any], language: str | None = 
     if "name" in element and "type" in element:
         copied["name"] = f"{element['name']}_{column.get('name')}"
     return copied
+
+
+def _hidden_value(out: dict[str, Any], dynamic: bool) -> None:
+    """A hidden row as the calculation of its default: its text, or its expression worked out once, as ODK sets it."""
+    default = out.pop("default", "")
+    if dynamic:
+        out["calculation"] = f"once({default})"
+    else:
+        out["calculation"] = f'"{default}"' if "'" in default else f"'{default}'"
 
 
 def _our_type(kind: Kind) -> str:
