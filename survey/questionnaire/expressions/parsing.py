@@ -68,6 +68,15 @@ class ExpressionError(ValueError):
     """An expression that cannot be parsed or evaluated; the message says what and where."""
 
 
+class UnknownFunctionError(ExpressionError):
+    """A function Voces does not know, named so that a refusal can name it."""
+
+    def __init__(self, message: str, function: str) -> None:
+        """Keep the function's name beside the message."""
+        super().__init__(message)
+        self.function = function
+
+
 @dataclass(frozen=True)
 class Literal:
     """A string or number written in the expression."""
@@ -296,7 +305,7 @@ class _Parser:
     def call(self, name: _Token) -> tuple[Node, int]:
         """name '(' [expression (',' expression)*] ')'."""
         if name.text not in _FUNCTIONS:
-            raise error_at(f"unknown function '{name.text}'", name.position)
+            raise UnknownFunctionError(str(error_at(f"unknown function '{name.text}'", name.position)), name.text)
         self.advance()  # the '('
         if name.text == "position":
             return self.position_call(name)
