@@ -18,6 +18,7 @@ from survey.questionnaire.xlsform.columns import XLSFORM_TYPES
 
 GROUP = "group"
 README_SECTION = "XLSForm: what Voces reads"
+README_ANCHOR = "xlsform-what-voces-reads"  # the section's anchor, as GitHub and most renderers make it
 UNSUPPORTED = N_("Voces does not support %(feature)s; see '%(section)s' in the README")
 # What Voces does with the metadata ODK fills in by itself: it records some of them its own way.
 RECORDED_METADATA = {
