@@ -20,6 +20,7 @@ from survey.services.surveys import (
     import_survey,
     read_survey,
 )
+from survey.services.xforms import xform_for
 from tests.conftest import count
 from tests.services.test_xlsform import question, write_xlsform
 from tests.web.test_admin_surveys import upload
@@ -479,8 +480,10 @@ def test_a_month_or_a_year_is_asked_for_and_stored_as_its_first_day_as_odk_store
     path = write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={"form_id": "moves"})
     result = read_survey(path)
     assert question(result.definition, "moved")["appearance"] == "month-year" and result.warnings[1:] == []
-    import_survey(result.definition, publish=True)
+    version = import_survey(result.definition, publish=True)
     db.session.commit()
+    xml = xform_for(version).xml  # ODK Collect asks for a month and a year too, and sends their first days
+    assert 'appearance="month-year"' in xml and 'appearance="year"' in xml
     page = client.get("/s/moves").get_data(as_text=True)
     assert re.search(r'<input[^>]*id="q_moved"[^>]*type="month"', page)
     assert re.search(r'<input[^>]*id="q_born"[^>]*max="9999"[^>]*type="number"', page)
