@@ -375,6 +375,11 @@ README = "; see 'XLSForm: what Voces reads' in the README"
             "survey sheet, row 11, column relevant: Voces does not support the function 'pulldata'" + README,
         ),
         (
+            changed(SURVEY, "visits", read_only="${used_services} = 'yes'"),
+            "survey sheet, row 11, column read_only: Voces does not support an expression as read_only (only yes or no)"
+            + README,
+        ),
+        (
             changed(SURVEY, "visits", relevant="3 >"),
             "survey sheet, row 11, column relevant: Voces does not support the relevant expression '3 >' "
             "(unexpected end of expression at character 4)" + README,

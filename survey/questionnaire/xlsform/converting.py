@@ -56,6 +56,7 @@ PICTURE_NOTE = N_("a note that is only a picture or sound (media), with no words
 # A note showing what ODK fills in itself (${start}): Voces records it its own way, off the form.
 METADATA_NOTE = N_("a note showing metadata (%(names)s), which Voces does not put on the form; row skipped")
 _SHOWN = re.compile(r"\$\{([^}\s]+)\}")
+FLAG_EXPRESSION = N_("an expression as %(column)s (only yes or no)")  # read_only; required may be one
 READ_CONTROLS = frozenset({"appearance", "bodyless", "jr:count"})
 # Appearances that change what is asked or stored, or need another app: refused, by name. Any other
 # appearance Voces does not know is ignored with a warning, as ODK's own apps ignore one they lack.
@@ -337,7 +338,10 @@ def _flag(value: Any, name: str, column: str) -> bool:
         return True
     if text in NO:
         return False
-    raise DefinitionError(f"{column} must be yes or no; an expression is not supported", question=name, column=column)
+    feature = Message(FLAG_EXPRESSION, {"column": column})
+    raise DefinitionError(
+        f"{column} must be yes or no; an expression is not supported", question=name, column=column, feature=feature
+    )
 
 
 def choice(raw: Mapping[str, Any], languages: Languages) -> dict[str, Any]:
