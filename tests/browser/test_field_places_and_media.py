@@ -9,6 +9,7 @@ from survey.extensions import db
 from survey.models import Response
 from survey.services.surveys import import_survey
 from tests.browser.field_kit import count, open_field_app, tablet_page
+from tests.questionnaire.test_question_types import MONTHS
 from tests.web.test_media import DEFINITION as VOICES
 
 PLACES = {
@@ -63,18 +64,6 @@ def test_a_survey_with_photos_or_recordings_is_offered_as_its_web_form(browser, 
         offered = tablet.locator("[data-survey-on-web=voices]")
         expect(offered).to_contain_text("cannot keep offline")
         expect(offered.get_by_role("link", name="Voices")).to_have_attribute("href", "/s/voices")
-
-
-MONTHS = {
-    "form_id": "moves",
-    "version": "1",
-    "title": {"en": "Moves", "es": "Mudanzas"},
-    "questions": [
-        {"name": "moved", "type": "date", "label": {"en": "When did you move here?"}, "appearance": "month-year"},
-        {"name": "born", "type": "date", "label": {"en": "Year you were born"}, "appearance": "year"},
-        {"name": "why", "type": "text", "label": {"en": "Why in March?"}, "relevant": "${moved} = '2026-03-01'"},
-    ],
-}
 
 
 def test_the_tablet_asks_a_month_and_a_year_and_keeps_their_first_days_as_odk_does(browser, server, field_app):

@@ -139,7 +139,7 @@ def test_a_label_shows_the_answer_it_names_as_it_is_typed(page, live_server, db)
 
 def test_a_month_or_a_year_reads_as_its_first_day_as_it_is_given(page, live_server, db):
     from survey.services.surveys import import_survey
-    from tests.browser.test_field_places_and_media import MONTHS
+    from tests.questionnaire.test_question_types import MONTHS
 
     import_survey(MONTHS, publish=True)
     db.session.commit()

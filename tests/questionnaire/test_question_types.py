@@ -10,6 +10,18 @@ import pytest
 from survey.questionnaire import parse_definition
 from survey.questionnaire.question_types import QUESTION_TYPES
 
+# A date asked as a month and as a year (the web form and tablet tests ask it too).
+MONTHS = {
+    "form_id": "moves",
+    "version": "1",
+    "title": {"en": "Moves", "es": "Mudanzas"},
+    "questions": [
+        {"name": "moved", "type": "date", "label": {"en": "When did you move here?"}, "appearance": "month-year"},
+        {"name": "born", "type": "date", "label": {"en": "Year you were born"}, "appearance": "year"},
+        {"name": "why", "type": "text", "label": {"en": "Why in March?"}, "relevant": "${moved} = '2026-03-01'"},
+    ],
+}
+
 DEFINITION = parse_definition(
     {
         "form_id": "kinds",
