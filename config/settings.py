@@ -51,6 +51,9 @@ class Config:
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")  # per device token
     OPENROSA_BASIC_HTTPS_ONLY = False  # ODK Collect may send a field worker's password with HTTP Basic
     COLLECT_PROJECT_NAME = os.environ.get("COLLECT_PROJECT_NAME", "Voces")  # the project ODK Collect shows
+    # Where this README is read (https://github.com/ORG/voces/blob/main/README.md): the upload page links
+    # a refusal to its section on what Voces reads from an XLSForm. Empty: the page names the section.
+    DOCS_URL = os.environ.get("DOCS_URL", "")
     # Behind a reverse proxy, how many proxies to trust for the client's address (rate limits, audit).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", 0))
     CODEBOOK_PATH = os.environ.get("VOCES_CODEBOOK", str(CONFIG_DIR / "codebook.yaml"))

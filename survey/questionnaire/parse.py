@@ -8,6 +8,7 @@ from typing import Any
 
 from survey.questionnaire.aggregates import check_aggregates
 from survey.questionnaire.media_types import MediaType
+from survey.questionnaire.messages import N_, Message
 from survey.questionnaire.model import Choice, Definition, Group, Item, Question, Repeat
 from survey.questionnaire.question_types import QUESTION_TYPES
 from survey.questionnaire.rules import CONSENT_CHOICES, CONSENT_NAME, FILTER_COLUMN, DefinitionError, check_definition
@@ -254,12 +255,18 @@ def _implied_binding(name: str, kind: str, choices: tuple[Choice, ...]) -> str |
     return "consent" if QUESTION_TYPES[kind].can_bind_consent and name == CONSENT_NAME and scopes else None
 
 
+APPEARANCE = N_("the appearance '%(appearance)s' on a %(type)s question")
+
+
 def _check_appearance(kind: str, appearance: str, context: dict[str, Any]) -> None:
     """Refuse appearances that change what is asked; those that keep their meaning on one web page are fine."""
     allowed = GROUP_APPEARANCES if kind == GROUP else QUESTION_TYPES[kind].appearances
     for word in appearance.split():
         if word not in allowed:
-            raise DefinitionError(f"appearance {word!r} is not supported for {kind}", column="appearance", **context)
+            feature = Message(APPEARANCE, {"appearance": word, "type": kind})
+            raise DefinitionError(
+                f"appearance {word!r} is not supported for {kind}", column="appearance", feature=feature, **context
+            )
 
 
 def parse_definition(data: Mapping[str, Any]) -> Definition:

@@ -88,9 +88,9 @@ class GeotraceType(QuestionType):
 
     def from_field(self, data: object) -> str:
         """The points joined as ODK joins them."""
-        return self.normalise(str(data))
+        return POINT_SEPARATOR.join(points_of(str(data)))
 
-    def normalise(self, value: str) -> str:
+    def normalise(self, question: Question, value: str) -> str:
         """Points one per line, as a tablet's text area sends them, joined as ODK joins them."""
         return POINT_SEPARATOR.join(points_of(value))
 

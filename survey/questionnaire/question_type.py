@@ -55,7 +55,7 @@ class QuestionType:
         """A form field's converted data as an ODK string."""
         return str(data)
 
-    def normalise(self, value: str) -> str:
+    def normalise(self, question: Question, value: str) -> str:
         """An answer from a tablet as the form's logic compares it."""
         return value
 

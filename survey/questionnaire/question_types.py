@@ -37,6 +37,12 @@ from survey.questionnaire.question_type import QuestionType
 if TYPE_CHECKING:
     from survey.questionnaire.model import Question
 
+MONTH_YEAR = "month-year"  # ODK's appearances asking a date question for a month or a year only
+YEAR = "year"
+DATE_FIELDS = {"YYYY-MM": "month", "YYYY": "year"}
+# A month or year as a field sends it, or a whole date (a tablet's, ODK Collect's): its day is dropped.
+_MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>0?[1-9]|1[0-2])(?:-[0-9]{2})?")
+_YEAR = re.compile(r"(?P<year>[0-9]{4})(?:-[0-9]{2}-[0-9]{2})?")
 ACKNOWLEDGED = "OK"  # what ODK stores for a ticked acknowledge question
 ACKNOWLEDGED_WORDS = frozenset({"ok", "yes", "true", "1"})  # what a tablet may send instead
 SITE_LIST = "sites"  # the XLSForm choice list a site question reads; sites live in Voces
@@ -134,11 +140,20 @@ class DecimalType(QuestionType):
 
 
 class DateType(QuestionType):
-    """A calendar date, stored as YYYY-MM-DD."""
+    """A calendar date, stored as YYYY-MM-DD; month-year and year ask only for a month or a year.
+
+    As in ODK, a month is stored as its first day (2026-03-01) and a year as its first day
+    (2026-01-01), so that expressions and exports read a date either way.
+    """
 
     name = "date"
     xlsform_names = ("date",)
     field = "date"
+    appearances = frozenset({MONTH_YEAR, YEAR})
+
+    def field_kind(self, question: Question) -> str:
+        """A month-year question gets a month field, a year question a year field."""
+        return DATE_FIELDS.get(_precision(question), self.field)
 
     def problem(
         self, question: Question, value: str, allowed: Collection[str], known_sites: Collection[str]
@@ -151,12 +166,36 @@ class DateType(QuestionType):
         return _is_date(value)
 
     def field_default(self, question: Question) -> object:
-        """The default as a date."""
-        return date.fromisoformat(question.default) if question.default else None
+        """The default as a date, or as the month (2026-03) or year (2026) its field shows."""
+        if not question.default:
+            return None
+        if precision := _precision(question):
+            return question.default[: len(precision)]
+        return date.fromisoformat(question.default)
 
     def from_field(self, data: object) -> str:
-        """A date as YYYY-MM-DD."""
+        """A date as YYYY-MM-DD; a month or year field's text as it was typed."""
         return data.isoformat() if isinstance(data, date) else str(data)
+
+    def normalise(self, question: Question, value: str) -> str:
+        """A month (2026-03) or a year (2026), typed or sent, as the first day ODK stores for it."""
+        return first_day(_precision(question), value)
+
+
+def _precision(question: Question) -> str:
+    """What a date question asks for: "YYYY-MM" for a month, "YYYY" for a year, "" for a whole date."""
+    words = question.appearance.split()
+    return "YYYY-MM" if MONTH_YEAR in words else "YYYY" if YEAR in words else ""
+
+
+def first_day(precision: str, value: str) -> str:
+    """The first day of the month (YYYY-MM) or year (YYYY) written in value; value itself if it names none."""
+    text = value.strip()
+    if precision == "YYYY-MM" and (month := _MONTH.fullmatch(text)):
+        return f"{month['year']}-{int(month['month']):02d}-01"
+    if precision == "YYYY" and (year := _YEAR.fullmatch(text)):
+        return f"{year['year']}-01-01"
+    return value
 
 
 class BarcodeType(TextType):
@@ -282,7 +321,7 @@ class AcknowledgeType(QuestionType):
         """A ticked box is OK, an empty one unanswered."""
         return ACKNOWLEDGED if data else ""
 
-    def normalise(self, value: str) -> str:
+    def normalise(self, question: Question, value: str) -> str:
         """A tablet may say yes, true or 1; the form's logic compares with OK."""
         return ACKNOWLEDGED if value.lower() in ACKNOWLEDGED_WORDS else value
 

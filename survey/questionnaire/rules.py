@@ -8,7 +8,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from survey.questionnaire.expressions import ExpressionError, evaluate, parse, references, truthy
-from survey.questionnaire.messages import Message
+from survey.questionnaire.expressions.parsing import UnknownFunctionError
+from survey.questionnaire.messages import N_, Message
 from survey.questionnaire.question_types import WHOLE_NUMBER
 
 if TYPE_CHECKING:
@@ -20,6 +21,10 @@ CONSENT_CHOICES = frozenset({"quote", "quote_anonymous", "internal"})  # the val
 FILTER_COLUMN = re.compile(r"(?!(?:and|or|div|mod)$)[A-Za-z_][A-Za-z0-9_\-]*")
 OUTPUT = re.compile(r"\$\{([^}]*)\}")  # an answer shown inside a label or hint: ${name}
 _FILTER_TOKEN = re.compile(r"""'[^']*'?|"[^"]*"?|\$\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_\-]*|[0-9]+|.""", re.S)
+
+# What a refusal names as the feature Voces lacks: a function, or an expression it cannot read.
+FUNCTION = N_("the function '%(function)s'")
+EXPRESSION = N_("the %(column)s expression '%(expression)s' (%(problem)s)")
 
 
 class DefinitionError(ValueError):
@@ -35,14 +40,17 @@ class DefinitionError(ValueError):
         choice_list: str | None = None,
         choice: str | None = None,
         message: Message | None = None,
+        feature: Message | None = None,
     ) -> None:
         """Keep what is wrong and where, so that an XLSForm import can name its sheet and row.
 
-        message, when given, is the detail in words the interface can translate.
+        message, when given, is the detail in words the interface can translate; feature names what
+        Voces does not support (an appearance, a function), for a refusal to name it.
         """
         super().__init__(f"{where}: {detail}" if where else detail)
         self.detail = detail
         self.message = message
+        self.feature = feature
         self.question = question
         self.column = column
         self.choice_list = choice_list
@@ -126,8 +134,12 @@ def check_definition(definition: Definition) -> None:
 def _check(expression: str, names: set[str], column: str, *, in_repeat: bool = False, **context: Any) -> None:
     try:
         check_expression(expression, names, in_repeat=in_repeat)
+    except UnknownFunctionError as error:
+        feature = Message(FUNCTION, {"function": error.function})
+        raise DefinitionError(f"{column} {expression!r}: {error}", column=column, feature=feature, **context) from None
     except ExpressionError as error:
-        raise DefinitionError(f"{column} {expression!r}: {error}", column=column, **context) from None
+        feature = Message(EXPRESSION, {"column": column, "expression": expression, "problem": str(error)})
+        raise DefinitionError(f"{column} {expression!r}: {error}", column=column, feature=feature, **context) from None
 
 
 def _check_type(q: Question, context: dict[str, Any], names: set[str]) -> None:

@@ -101,7 +101,7 @@ def validate_answers(
         return {}, shape_errors
     for q in definition.questions:  # a tablet may say yes/true/1 where the form's logic compares with OK
         if q.name in strings:
-            strings[q.name] = q.kind.normalise(strings[q.name])
+            strings[q.name] = q.kind.normalise(q, strings[q.name])
     form = settle_form(definition, strings, typed_in(typed or {}), today, count_limit=count_limit, language=language)
     answers: dict[str, object] = {}
     errors: dict[str, AnswerError] = {}
@@ -119,7 +119,7 @@ def typed_instances(
     sum() and count() find a question's repeat by the instances that give it, so each gives all.
     """
     questions = repeat.questions
-    return [{q.name: q.kind.normalise(_as_string(i.get(q.name))) for q in questions} for i in typed.get(key, ())]
+    return [{q.name: q.kind.normalise(q, _as_string(i.get(q.name))) for q in questions} for i in typed.get(key, ())]
 
 
 def typed_in(typed: Mapping[str, Sequence[Mapping[str, object]]]) -> TypedIn:
@@ -185,7 +185,7 @@ def validate_instances(
     outer one's, keyed by instances_key (child.2) as typed and as kept; an error is named by the
     question and the instance's path (name.2.1).
     """
-    strings = {q.name: q.kind.normalise(_as_string(raw.get(q.name))) for q in definition.questions}
+    strings = {q.name: q.kind.normalise(q, _as_string(raw.get(q.name))) for q in definition.questions}
     form = settle_form(definition, strings, typed_in(typed), today, count_limit=count_limit, language=language)
     kept: dict[str, list[dict[str, object]]] = {}
     errors: dict[str, AnswerError] = {}

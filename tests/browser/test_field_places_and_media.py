@@ -9,6 +9,7 @@ from survey.extensions import db
 from survey.models import Response
 from survey.services.surveys import import_survey
 from tests.browser.field_kit import count, open_field_app, tablet_page
+from tests.questionnaire.test_question_types import MONTHS
 from tests.web.test_media import DEFINITION as VOICES
 
 PLACES = {
@@ -63,3 +64,31 @@ def test_a_survey_with_photos_or_recordings_is_offered_as_its_web_form(browser, 
         offered = tablet.locator("[data-survey-on-web=voices]")
         expect(offered).to_contain_text("cannot keep offline")
         expect(offered.get_by_role("link", name="Voices")).to_have_attribute("href", "/s/voices")
+
+
+def test_the_tablet_asks_a_month_and_a_year_and_keeps_their_first_days_as_odk_does(browser, server, field_app):
+    with field_app.app_context():
+        import_survey(MONTHS, publish=True)
+        db.session.commit()
+    with tablet_page(browser, server) as tablet:
+        tablet.locator("[data-survey=moves]").click()
+        tablet.get_by_label("Guaviare").check()
+        tablet.get_by_label("In person").check()
+        tablet.get_by_label("Their words may be quoted", exact=True).check()
+        next_screen = tablet.get_by_role("button", name="Next")
+        next_screen.click()
+        expect(tablet.locator("#fq-moved-input")).to_have_attribute("type", "month")
+        tablet.locator("#fq-moved-input").fill("2026-03")
+        next_screen.click()
+        expect(tablet.locator("#fq-born-input")).to_have_attribute("type", "number")
+        tablet.locator("#fq-born-input").fill("1990")
+        next_screen.click()
+        tablet.locator("#fq-why-input").fill("Work")  # asked only when the month reads as 2026-03-01
+        next_screen.click()  # to the answers to check
+        tablet.get_by_role("button", name="Finish the interview").click()
+        tablet.get_by_role("button", name="Back to the list").click()
+        expect(count(tablet, "sent")).to_have_text("1")
+    with field_app.app_context():
+        [response] = db.session.scalars(select(Response)).all()
+        kept = {a.question: a.value_text for a in response.answers}
+        assert kept == {"moved": "2026-03-01", "born": "1990-01-01", "why": "Work"}

@@ -135,3 +135,20 @@ def test_a_label_shows_the_answer_it_names_as_it_is_typed(page, live_server, db)
     page.locator("#q_first_name").fill("Ana")
     assert page.locator("label[for=q_street]").inner_text() == "Which street do you live on, Ana?"
     assert page.locator(".note-text").inner_text() == "Thank you, Ana <b>!</b>"
+
+
+def test_a_month_or_a_year_reads_as_its_first_day_as_it_is_given(page, live_server, db):
+    from survey.services.surveys import import_survey
+    from tests.questionnaire.test_question_types import MONTHS
+
+    import_survey(MONTHS, publish=True)
+    db.session.commit()
+    page.goto(f"{live_server}/s/moves")
+    why = page.locator("[data-question=why]")
+    assert page.locator("#q_moved").get_attribute("type") == "month"
+    page.locator("#q_moved").fill("2026-03")
+    expect(why).to_be_visible()  # the month reads as 2026-03-01, as the server keeps it
+    page.locator("#q_moved").fill("2026-04")
+    expect(why).to_be_hidden()
+    page.locator("#q_born").fill("1990")
+    assert page.locator("#q_born").get_attribute("type") == "number"

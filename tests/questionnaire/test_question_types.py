@@ -10,6 +10,18 @@ import pytest
 from survey.questionnaire import parse_definition
 from survey.questionnaire.question_types import QUESTION_TYPES
 
+# A date asked as a month and as a year (the web form and tablet tests ask it too).
+MONTHS = {
+    "form_id": "moves",
+    "version": "1",
+    "title": {"en": "Moves", "es": "Mudanzas"},
+    "questions": [
+        {"name": "moved", "type": "date", "label": {"en": "When did you move here?"}, "appearance": "month-year"},
+        {"name": "born", "type": "date", "label": {"en": "Year you were born"}, "appearance": "year"},
+        {"name": "why", "type": "text", "label": {"en": "Why in March?"}, "relevant": "${moved} = '2026-03-01'"},
+    ],
+}
+
 DEFINITION = parse_definition(
     {
         "form_id": "kinds",
@@ -144,7 +156,7 @@ def test_each_type_writes_its_xlsform_type():
 
 def test_a_tablets_yes_counts_as_an_acknowledgement():
     question = DEFINITION.question("ok")
-    assert [question.kind.normalise(v) for v in ("yes", "TRUE", "1", "no")] == ["OK", "OK", "OK", "no"]
+    assert [question.kind.normalise(question, v) for v in ("yes", "TRUE", "1", "no")] == ["OK", "OK", "OK", "no"]
 
 
 def test_a_date_default_is_checked_like_a_date_answer():
@@ -197,3 +209,36 @@ def test_a_photo_and_a_recording_take_only_their_kind_of_file_and_are_named_by_i
 
     assert photo.kind.from_field(Sent()) == "plaza.jpg" and photo.kind.from_field(None) == ""
     assert photo.kind.problem(photo, "x" * 201, (), ()) is not None
+
+
+@pytest.mark.parametrize(
+    ("appearance", "sent", "stored", "field"),
+    [
+        ("month-year", "2026-03", "2026-03-01", "month"),
+        ("month-year", "2026-3", "2026-03-01", "month"),
+        ("month-year", "2026-03-17", "2026-03-01", "month"),  # a tablet's or ODK Collect's whole date
+        ("year", "2026", "2026-01-01", "year"),
+        ("year", "2026-07-04", "2026-01-01", "year"),
+        ("", "2026-03-17", "2026-03-17", "date"),
+    ],
+)
+def test_a_month_or_a_year_is_kept_as_its_first_day(appearance, sent, stored, field):
+    from survey.questionnaire.validate import validate_answers
+
+    asked = {"name": "when", "type": "date", "label": {"en": "When"}, "appearance": appearance}
+    definition = parse_definition({"form_id": "d", "version": "1", "title": {"en": "D"}, "questions": [asked]})
+    question = definition.question("when")
+    assert question.kind.field_kind(question) == field
+    assert validate_answers(definition, {"when": sent}, "en") == ({"when": stored}, {})
+
+
+@pytest.mark.parametrize(
+    ("appearance", "sent"), [("month-year", "March 2026"), ("month-year", "2026-13"), ("year", "26")]
+)
+def test_what_names_no_month_or_year_is_refused_as_a_date(appearance, sent):
+    from survey.questionnaire.validate import validate_answers
+
+    asked = {"name": "when", "type": "date", "label": {"en": "When"}, "appearance": appearance}
+    definition = parse_definition({"form_id": "d", "version": "1", "title": {"en": "D"}, "questions": [asked]})
+    answers, errors = validate_answers(definition, {"when": sent}, "en")
+    assert answers == {} and errors["when"].code == "date"

@@ -355,6 +355,9 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
     assert first == second
 
 
+README = "; see 'XLSForm: what Voces reads' in the README"
+
+
 @pytest.mark.parametrize(
     ("survey", "message"),
     [
@@ -369,7 +372,17 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
         ),
         (
             changed(SURVEY, "visits", relevant="pulldata('x', 'y')"),
-            "survey sheet, row 11, column relevant: relevant \"pulldata('x', 'y')\": unknown function 'pulldata'",
+            "survey sheet, row 11, column relevant: Voces does not support the function 'pulldata'" + README,
+        ),
+        (
+            changed(SURVEY, "visits", read_only="${used_services} = 'yes'"),
+            "survey sheet, row 11, column read_only: Voces does not support an expression as read_only (only yes or no)"
+            + README,
+        ),
+        (
+            changed(SURVEY, "visits", relevant="3 >"),
+            "survey sheet, row 11, column relevant: Voces does not support the relevant expression '3 >' "
+            "(unexpected end of expression at character 4)" + README,
         ),
         (
             changed(SURVEY, "visits", relevant="instance('clinics')/root/item[name = ${department}]/label != ''"),
@@ -400,15 +413,16 @@ def test_the_site_list_may_be_left_out_or_given(tmp_path):
         ),
         (
             changed(SURVEY, "municipality", choice_filter="department=${department} and median(1)"),
-            "survey sheet, row 5, column choice_filter: choice_filter",
+            "survey sheet, row 5, column choice_filter: Voces does not support the function 'median'" + README,
         ),
         (
             changed(SURVEY, "interviewer_code", required="yes", default=""),
             "survey sheet, row 15, column default: a read-only question that is required needs a default",
         ),
         (
-            changed(SURVEY, "last_visit", appearance="month-year"),
-            "survey sheet, row 9, column appearance: appearance 'month-year' is not supported for date",
+            changed(SURVEY, "last_visit", appearance="search('clinics')"),
+            "survey sheet, row 9, column appearance: "
+            "Voces does not support the appearance 'search('clinics')' on a date question" + README,
         ),
         (
             changed(SURVEY, "used_services", relevant="${support_story} != ''"),

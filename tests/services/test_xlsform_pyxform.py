@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
-from survey.models import ConsentScope, Role, SurveyVersion
+from survey.models import ConsentScope, Response, Role, SurveyVersion
 from survey.questionnaire import parse_definition
 from survey.services.submissions import Submission, record_submission
 from survey.services.surveys import (
@@ -18,6 +20,7 @@ from survey.services.surveys import (
     import_survey,
     read_survey,
 )
+from survey.services.xforms import xform_for
 from tests.conftest import count
 from tests.services.test_xlsform import question, write_xlsform
 from tests.web.test_admin_surveys import upload
@@ -145,7 +148,15 @@ def test_or_other_adds_the_choice_and_the_question_pyxform_adds(tmp_path):
         ({"type": "rank yes_no", "name": "order", "label": "Order"}, "row 4, column type: Voces does not support rank"),
         ({"type": "range", "name": "score", "label": "Score"}, "row 4, column type: Voces does not support rang"),
         # a background recording is a file too; it is refused as what it does, not as a file question
-        ({"type": "background-audio", "name": "sound"}, "row 4, column type: Voces does not support background rec"),
+        (
+            {"type": "background-audio", "name": "sound"},
+            "row 4, column type: Voces does not support the type 'background-audio' (background recording)",
+        ),
+        # an action too, named by its type: where the form was opened, not a recording
+        (
+            {"type": "start-geopoint", "name": "where"},
+            "row 4, column type: Voces does not support the type 'start-geopoint' (the location where the form was",
+        ),
     ],
 )
 def test_a_feature_voces_lacks_is_refused_naming_it_and_the_readme(tmp_path, row, message):
@@ -459,3 +470,42 @@ def test_a_loop_over_a_list_asks_its_questions_once_per_choice_each_named_after_
     assert loop["type"] == "group" and [g["name"] for g in loop["questions"]] == ["each_yes", "each_no"]
     why = question(data, "why_no")
     assert why["label"] == {"en": "Why No?"} and why["relevant"] == "${smoke} = 'no'"
+
+
+def test_a_month_or_a_year_is_asked_for_and_stored_as_its_first_day_as_odk_stores_it(tmp_path, db, client):
+    rows = [
+        {"type": "date", "name": "moved", "label": "When did you move here?", "appearance": "month-year"},
+        {"type": "date", "name": "born", "label": "Year you were born", "appearance": "year"},
+    ]
+    path = write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={"form_id": "moves"})
+    result = read_survey(path)
+    assert question(result.definition, "moved")["appearance"] == "month-year" and result.warnings[1:] == []
+    version = import_survey(result.definition, publish=True)
+    db.session.commit()
+    xml = xform_for(version).xml  # ODK Collect asks for a month and a year too, and sends their first days
+    assert 'appearance="month-year"' in xml and 'appearance="year"' in xml
+    page = client.get("/s/moves").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="q_moved"[^>]*type="month"', page)
+    assert re.search(r'<input[^>]*id="q_born"[^>]*max="9999"[^>]*type="number"', page)
+    posted = client.post("/s/moves", data={"q_moved": "2026-03", "q_born": "1990", "uuid": str(uuid.uuid4())})
+    assert posted.status_code == 302
+    response = db.session.scalars(select(Response)).one()
+    assert {a.question: a.value_text for a in response.answers} == {"moved": "2026-03-01", "born": "1990-01-01"}
+
+
+def test_a_hidden_row_is_a_value_kept_unseen_from_its_default(tmp_path, db, client):
+    rows = [
+        {"type": "text", "name": "town", "label": "Town"},
+        {"type": "hidden", "name": "wave", "default": "second"},
+        {"type": "hidden", "name": "place", "default": "concat(${town}, ' (CO)')"},
+        {"type": "hidden", "name": "blank"},
+    ]
+    path = write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={"form_id": "hid"})
+    data = read_survey(path).definition
+    assert [question(data, name)["type"] for name in ("wave", "place", "blank")] == ["calculate"] * 3
+    import_survey(data, publish=True)
+    db.session.commit()
+    assert client.post("/s/hid", data={"q_town": "Pasto", "uuid": str(uuid.uuid4())}).status_code == 302
+    response = db.session.scalars(select(Response)).one()
+    kept = {a.question: a.value_text for a in response.answers}
+    assert kept["wave"] == "second" and kept["place"] == "Pasto (CO)" and kept.get("blank", "") == ""

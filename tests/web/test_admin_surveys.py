@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import io
 
+import pytest
 import yaml
 from sqlalchemy import select
 
@@ -138,3 +140,21 @@ def test_a_csv_list_larger_than_the_upload_limit_gets_the_413_page(
     response = upload_with_lists(client, {"municipalities.csv": big}, path=path)
     assert response.status_code == 413 and "too large" in response.get_data(as_text=True)
     assert get_survey("support-services") is None
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_refusal_points_to_the_readme_section_by_name_or_by_link_when_the_docs_are_online(
+    app, client, make_user, login, tmp_path, lang, monkeypatch
+):
+    login(make_user(Role.ADMIN))
+    rows = [{"type": "text", "name": "town", "label": "Town", "appearance": "search('towns')"}]
+    data = write_xlsform(tmp_path / "form.xlsx", survey=rows).read_bytes()
+    page = client.post(
+        f"/admin/surveys?lang={lang}", data={"file": (io.BytesIO(data), "f.xlsx")}, content_type="multipart/form-data"
+    ).get_data(as_text=True)
+    said = {"en": "Voces does not support the appearance", "es": "Voces no admite la apariencia"}[lang]
+    assert said in html.unescape(page) and "XLSForm: what Voces reads" in page
+    assert 'href="https://docs.example.org/README.md#xlsform-what-voces-reads"' not in page
+    monkeypatch.setitem(app.config, "DOCS_URL", "https://docs.example.org/README.md")
+    page = client.get(f"/admin/surveys?lang={lang}").get_data(as_text=True)
+    assert '<a href="https://docs.example.org/README.md#xlsform-what-voces-reads">XLSForm: what Voces reads</a>' in page

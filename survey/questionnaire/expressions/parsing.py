@@ -78,6 +78,15 @@ class ExpressionError(ValueError):
     """An expression that cannot be parsed or evaluated; the message says what and where."""
 
 
+class UnknownFunctionError(ExpressionError):
+    """A function Voces does not know, named so that a refusal can name it."""
+
+    def __init__(self, message: str, function: str) -> None:
+        """Keep the function's name beside the message."""
+        super().__init__(message)
+        self.function = function
+
+
 @dataclass(frozen=True)
 class Literal:
     """A string or number written in the expression."""
@@ -206,11 +215,12 @@ def _tokenize(expression: str, tokens: list[_Token]) -> list[_Token]:
     return tokens
 
 
-def _unknown_function(name: _Token) -> ExpressionError:
+def _unknown_function(name: _Token) -> UnknownFunctionError:
     """The refusal of a function Voces does not read, pointing to the README's list."""
-    return ExpressionError(
+    return UnknownFunctionError(
         f"unknown function '{name.text}' at character {name.position}; "
-        f"the README's '{README_SECTION}' lists the functions Voces reads"
+        f"the README's '{README_SECTION}' lists the functions Voces reads",
+        name.text,
     )
 
 

@@ -21,7 +21,7 @@ from survey.questionnaire.rules import CHOICE_PREFIX, DefinitionError, choice_fi
 from survey.questionnaire.validate import INSTANCE_MARK
 from survey.questionnaire.xlsform.columns import NO, YES
 from survey.questionnaire.xlsform.external import CHOICE_FILE_SUFFIX, ChoiceFiles
-from survey.questionnaire.xlsform.kinds import SHEET_SELECT, Kind, kind_of, unsupported
+from survey.questionnaire.xlsform.kinds import HIDDEN, SHEET_SELECT, Kind, kind_of, unsupported
 from survey.questionnaire.xlsform.languages import Languages
 
 ROW_KEY = "__voces_row"  # added to each row before pyxform reads it, so that errors can name the row
@@ -56,10 +56,11 @@ PICTURE_NOTE = N_("a note that is only a picture or sound (media), with no words
 # A note showing what ODK fills in itself (${start}): Voces records it its own way, off the form.
 METADATA_NOTE = N_("a note showing metadata (%(names)s), which Voces does not put on the form; row skipped")
 _SHOWN = re.compile(r"\$\{([^}\s]+)\}")
+FLAG_EXPRESSION = N_("an expression as %(column)s (only yes or no)")  # read_only; required may be one
 READ_CONTROLS = frozenset({"appearance", "bodyless", "jr:count"})
 # Appearances that change what is asked or stored, or need another app: refused, by name. Any other
 # appearance Voces does not know is ignored with a warning, as ODK's own apps ignore one they lack.
-REFUSED_APPEARANCE = re.compile(r"month-year|year|search\(.*|printer:.*")
+REFUSED_APPEARANCE = re.compile(r"search\(.*|printer:.*")
 # ex:<app> has ODK Collect launch another Android app to fill the answer in; Enketo, the web form
 # ODK and Kobo use, shows the ordinary widget instead, and so does Voces.
 EXTERNAL_APP = re.compile(r"ex:.*")
@@ -135,6 +136,8 @@ class Conversion:
         for key in ("choice_filter", "default"):
             if element.get(key):
                 out[key] = str(element[key])
+        if element.get("type") == HIDDEN:
+            _hidden_value(out, dynamic=bool(element.get("_dynamic_default")))
         if appearance := self._appearance(element, "group" if kind.group else out["type"], row):
             out["appearance"] = appearance
         if kind.repeat and (count := (element.get("control") or {}).get("jr:count")):
@@ -313,6 +316,15 @@ def _for_choice(element: Any, column: Mapping[str, Any], language: str | None = 
     return copied
 
 
+def _hidden_value(out: dict[str, Any], dynamic: bool) -> None:
+    """A hidden row as the calculation of its default: its text, or its expression worked out once, as ODK sets it."""
+    default = out.pop("default", "")
+    if dynamic:
+        out["calculation"] = f"once({default})"
+    else:
+        out["calculation"] = f'"{default}"' if "'" in default else f"'{default}'"
+
+
 def _our_type(kind: Kind) -> str:
     """The type our definition gives an element: a question type, group or repeat."""
     if kind.repeat:
@@ -326,7 +338,10 @@ def _flag(value: Any, name: str, column: str) -> bool:
         return True
     if text in NO:
         return False
-    raise DefinitionError(f"{column} must be yes or no; an expression is not supported", question=name, column=column)
+    feature = Message(FLAG_EXPRESSION, {"column": column})
+    raise DefinitionError(
+        f"{column} must be yes or no; an expression is not supported", question=name, column=column, feature=feature
+    )
 
 
 def choice(raw: Mapping[str, Any], languages: Languages) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from survey.questionnaire.xlsform.columns import XLSFORM_TYPES
 
 GROUP = "group"
 README_SECTION = "XLSForm: what Voces reads"
+README_ANCHOR = "xlsform-what-voces-reads"  # the section's anchor, as GitHub and most renderers make it
 UNSUPPORTED = N_("Voces does not support %(feature)s; see '%(section)s' in the README")
 # What Voces does with the metadata ODK fills in by itself: it records some of them its own way.
 RECORDED_METADATA = {
@@ -37,7 +38,18 @@ LOOP = "loop"  # begin loop over a list: the same questions once per choice, eac
 FEATURES_BY_BINDING = {"odk:rank": N_("ranking (rank)")}
 OSM = "osm"  # a map feature picked in another app (OpenMapKit), kept as an .osm file: Voces asks for the file
 ASKED_AS_FILE = N_("%(type)s asks for a map feature in another app; Voces asks for the .osm file instead")
-FEATURES_BY_CONTROL = {"range": N_("ranges (range)"), "action": N_("background recording")}
+FEATURES_BY_CONTROL = {
+    "range": N_("ranges (range)"),
+    "action": N_("the type '%(type)s', an action run in the background"),
+}
+# An action is named by its type: each does something else in the background.
+FEATURES_BY_TYPE = {
+    "start-geopoint": N_(
+        "the type 'start-geopoint' (the location where the form was opened): no response keeps a location"
+    ),
+    "background-audio": N_("the type 'background-audio' (background recording)"),
+}
+HIDDEN = "hidden"  # a value kept unseen, from its default: a calculation of that value in Voces
 EXTERNAL_CHOICES = N_("choices from a file (external choices)")
 FILE_CHOICES = N_("choices from an XML or GeoJSON file (%(file)s); a CSV file is read")
 UNKNOWN_TYPE = N_("the type '%(type)s'")
@@ -98,8 +110,9 @@ def kind_of(element: Mapping[str, Any]) -> Kind:
     if question_type:
         return Kind(question_type=question_type, defaults=entry)
     tag = str((entry.get("control") or {}).get("tag"))
-    feature = FEATURES_BY_CONTROL.get(tag) or FEATURES_BY_BINDING.get(str(bind.get("type")))
-    return Kind(unsupported=Message(feature) if feature else Message(UNKNOWN_TYPE, {"type": name}))
+    feature = FEATURES_BY_TYPE.get(name) or FEATURES_BY_CONTROL.get(tag)
+    feature = feature or FEATURES_BY_BINDING.get(str(bind.get("type")))
+    return Kind(unsupported=Message(feature or UNKNOWN_TYPE, {"type": name}))
 
 
 def unsupported(feature: Message) -> Message:

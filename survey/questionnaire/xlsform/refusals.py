@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from survey.questionnaire.messages import N_, Message
 from survey.questionnaire.rules import DefinitionError
+from survey.questionnaire.xlsform.kinds import unsupported
 
 AT_COLUMN = N_("%(sheet)s sheet, row %(row)s, column %(column)s: %(detail)s")
 AT_LIST = N_("%(sheet)s sheet, row %(row)s, list %(list)s: %(detail)s")
@@ -26,7 +27,9 @@ class XLSFormError(ValueError):
 
 
 def detail_of(error: DefinitionError) -> Message | str:
-    """What a definition check found: in translatable words if it has them, else as it said it."""
+    """What a definition check found: the feature Voces lacks, pointing to the README, else its own words."""
+    if error.feature is not None:
+        return unsupported(error.feature)
     return error.message or error.detail
 
 

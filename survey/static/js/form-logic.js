@@ -89,7 +89,22 @@
       return inputs.filter(function (i) { return i.checked; })
         .map(function (i) { return i.value; }).join(' ');
     }
+    if (inputs.length && question.hasAttribute('data-date-precision')) {
+      return firstDay(question.getAttribute('data-date-precision'), inputs[0].value);
+    }
     return inputs.length ? decimalPoint(question, inputs[0].value) : '';
+  }
+
+  // A month (2026-03) or a year (2026) as the date ODK stores for it, its first day, as the server
+  // stores it (survey/questionnaire/question_types.py, first_day); what names neither stays as typed.
+  function firstDay(precision, value) {
+    var text = value.trim();
+    var month = /^([0-9]{4})-(0?[1-9]|1[0-2])(-[0-9]{2})?$/.exec(text);
+    if (precision === 'month' && month) {
+      return month[1] + '-' + ('0' + month[2]).slice(-2) + '-01';
+    }
+    var year = /^([0-9]{4})(-[0-9]{2}-[0-9]{2})?$/.exec(text);
+    return precision === 'year' && year ? year[1] + '-01-01' : value;
   }
 
   // A decimal as the language writes it ("2,5") read as the expressions read numbers ("2.5"),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -13,6 +14,7 @@ from flask_wtf import FlaskForm
 
 from survey.extensions import db
 from survey.models import SurveyVersion
+from survey.questionnaire.xlsform.kinds import README_ANCHOR, README_SECTION
 from survey.services.audit import record_event
 from survey.services.sites import list_sites
 from survey.services.surveys import (
@@ -31,6 +33,13 @@ from survey.web.public.forms import answers_from, build_form
 from survey.web.public.layout import form_items
 from survey.web.public.repeats import changed_instances, changes_instances
 from survey.web.public.review import review_rows
+
+
+class ReadmeSection(NamedTuple):
+    """A section of the README: its title, and its address when the README is online."""
+
+    title: str
+    url: str
 
 
 @bp.route("/surveys", methods=["GET", "POST"])
@@ -52,7 +61,15 @@ def surveys() -> ResponseReturnValue:
             for warning in warnings:
                 flash(notice_text(warning), "warning")
             return redirect(url_for("admin.surveys"))
-    return render_template("admin/surveys.html", form=form, surveys=list_surveys(), actions=FlaskForm())
+    return render_template(
+        "admin/surveys.html", form=form, surveys=list_surveys(), actions=FlaskForm(), readme=readme_section()
+    )
+
+
+def readme_section() -> ReadmeSection:
+    """The README section a refusal points to, with its address when DOCS_URL says where the README is."""
+    docs = str(current_app.config.get("DOCS_URL") or "")
+    return ReadmeSection(README_SECTION, f"{docs.split('#')[0]}#{README_ANCHOR}" if docs else "")
 
 
 def _version(slug: str, version_id: int) -> SurveyVersion:

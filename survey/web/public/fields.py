@@ -27,7 +27,15 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget, TextInput, TimeInput
+from wtforms.widgets import (
+    CheckboxInput,
+    DateTimeLocalInput,
+    ListWidget,
+    MonthInput,
+    NumberInput,
+    TextInput,
+    TimeInput,
+)
 
 from survey.models import Site
 from survey.questionnaire import Definition, Question, pick
@@ -107,6 +115,8 @@ FIELD_CLASSES: dict[str, type[Field]] = {
     "date": DateField,
     "time": StringField,
     "datetime": StringField,
+    "month": StringField,
+    "year": StringField,
     "geopoint": GeopointField,
     "geopoints": TextAreaField,
     "file": MediaField,
@@ -116,7 +126,10 @@ FIELD_CLASSES: dict[str, type[Field]] = {
     "site": SelectField,
 }
 # Kinds kept as the ODK string that was typed, shown by the browser's own picker.
-INPUT_WIDGETS = {"time": TimeInput(), "datetime": DateTimeLocalInput()}
+# A month field is a text box where the browser has no month picker: the server reads 2026-03 either way.
+INPUT_WIDGETS = {"time": TimeInput(), "datetime": DateTimeLocalInput(), "month": MonthInput(), "year": NumberInput()}
+MONTH_PATTERN = "[0-9]{4}-[0-9]{1,2}"
+YEAR_LIMITS = {"min": 1, "max": 9999, "step": 1, "inputmode": "numeric"}
 
 
 def _choices(question: Question, definition: Definition, language: str, sites: Sequence[Site]) -> list[SelectChoice]:
@@ -142,6 +155,10 @@ def make_field(
         kwargs["render_kw"] = {key: value for key, value in wanted.items() if value}  # any file: no accept, no camera
     if kind in INPUT_WIDGETS:
         kwargs["widget"] = INPUT_WIDGETS[kind]
+    if kind == "month":  # shown only where the browser falls back to a text box
+        kwargs["render_kw"] = {**kwargs.get("render_kw", {}), "placeholder": _("YYYY-MM"), "pattern": MONTH_PATTERN}
+    if kind == "year":
+        kwargs["render_kw"] = {**kwargs.get("render_kw", {}), **YEAR_LIMITS}
     if field_class is LocalDecimalField:
         kwargs["symbol"] = decimal_symbol(language)
     return field_class(**kwargs)

@@ -12,6 +12,7 @@ from wtforms import Field
 from survey.questionnaire import Definition, Group, Question, Repeat, pick
 from survey.questionnaire.logic import MAX_INSTANCES, choice_values, chosen_condition
 from survey.questionnaire.model import Item
+from survey.questionnaire.question_types import DATE_FIELDS
 from survey.questionnaire.rules import choice_filter_expression
 from survey.questionnaire.validate import INSTANCE_MARK, instance_path, instances_key
 from survey.web.public.fields import decimal_symbol
@@ -81,6 +82,8 @@ def _question_attributes(question: Question, definition: Definition, language: s
     if question.choices and definition.reads_choice_names:  # what jr:choice-name() gives, in this language
         labels = {c.name: pick(c.label, language, definition.default_language) for c in question.choices}
         attributes["data-choice-labels"] = json.dumps(labels, ensure_ascii=False)
+    if question.kind.field_kind(question) in DATE_FIELDS.values():  # form-logic.js reads 2026-03 as 2026-03-01
+        attributes["data-date-precision"] = question.kind.field_kind(question)
     if question.kind.field_kind(question) == "decimal" and decimal_symbol(language) != ".":
         attributes["data-decimal-symbol"] = decimal_symbol(language)
     return attributes

@@ -104,13 +104,40 @@
       datetime: { type: 'datetime-local' },
       geopoint: { type: 'text', inputmode: 'decimal', autocomplete: 'off' }
     };
-    var field = el('input', Object.assign(common, kinds[q.type] || { type: 'text' }));
+    var precision = q.type === 'date' ? datePrecision(q) : '';
+    var field = el('input', Object.assign(common, precision ? DATE_PARTS[precision] : kinds[q.type] || { type: 'text' }));
     var stored = /^-?[0-9]*\.[0-9]+$/.test(value);
     field.value = q.type === 'decimal' && stored ? value.replace('.', symbol) : value;  // 2.5 shown as 2,5
+    if (precision) {  // 2026-03-01 shown as the month 2026-03 or the year 2026
+      field.value = value.slice(0, precision === 'month' ? 7 : 4);
+    }
     if (q.type === 'geopoint' && !q.item.read_only) {
       return el('div', { class: 'geopoint' }, [field, locateButton(ctx, field)]);
     }
     return field;
+  }
+
+  // ODK's month-year and year appearances ask a date question for a month or a year only; read() keeps
+  // its first day, as the server does (survey/questionnaire/question_types.py, DateType).
+  var DATE_PARTS = {
+    month: { type: 'month', pattern: '[0-9]{4}-[0-9]{1,2}', 'data-date-precision': 'month' },
+    year: { type: 'number', min: '1', max: '9999', step: '1', inputmode: 'numeric', 'data-date-precision': 'year' }
+  };
+
+  function datePrecision(q) {
+    var words = (q.item.appearance || '').split(/\s+/);
+    return words.indexOf('month-year') >= 0 ? 'month' : words.indexOf('year') >= 0 ? 'year' : '';
+  }
+
+  // A month (2026-03) or a year (2026) as its first day; what names neither stays as typed.
+  function firstDay(precision, value) {
+    var text = value.trim();
+    var month = /^([0-9]{4})-(0?[1-9]|1[0-2])(-[0-9]{2})?$/.exec(text);
+    if (precision === 'month' && month) {
+      return month[1] + '-' + ('0' + month[2]).slice(-2) + '-01';
+    }
+    var year = /^([0-9]{4})(-[0-9]{2}-[0-9]{2})?$/.exec(text);
+    return precision === 'year' && year ? year[1] + '-01-01' : value;
   }
 
   // "Use my location" fills the point ("latitude longitude altitude accuracy"); typing stays possible.
@@ -292,6 +319,9 @@
       var value = inputs[0].value;
       if (inputs[0].hasAttribute('data-decimal-symbol')) {
         value = decimalPoint(value, inputs[0].getAttribute('data-decimal-symbol'));
+      }
+      if (inputs[0].hasAttribute('data-date-precision')) {
+        value = firstDay(inputs[0].getAttribute('data-date-precision'), value);
       }
       if (inputs[0].type === 'radio' || inputs[0].type === 'checkbox') {
         value = inputs.filter(function (i) { return i.checked; }).map(function (i) { return i.value; }).join(' ');
