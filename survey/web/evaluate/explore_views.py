@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import IO, Any
 
@@ -21,6 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_login import current_user
 
+from survey.extensions import db
 from survey.models import Survey, SurveyVersion
 from survey.questionnaire import Definition
 from survey.services.blindness import blindfold_of
@@ -129,13 +130,27 @@ def export_csv(slug: str) -> ResponseReturnValue:
     table = request.args.get("table", "")
     table = table if table in ("tags", "repeats") else "responses"
     record_export(export, "csv" if table == "responses" else f"csv-{table}", current_user)
-    rows = {"tags": tag_rows, "repeats": repeat_rows}.get(table, response_rows)(export)
+    read = {"tags": tag_rows, "repeats": repeat_rows}.get(table, response_rows)
     name = f"{slug}-{table}.csv"
     return Response(
-        stream_with_context(csv_lines(rows)),
+        stream_with_context(csv_lines(read_after_commit(read, export))),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def read_after_commit(read: Callable[[Export], Iterator[Any]], export: Export) -> Iterator[Any]:
+    """The rows read(export) gives, read while the response streams.
+
+    The request commits before its body is sent, and a streamed body is read in a new application
+    context, whose session does not hold the survey loaded before: it is loaded again there.
+    """
+    survey_id = export.survey.id
+
+    def rows() -> Iterator[Any]:
+        yield from read(replace(export, survey=db.get_or_404(Survey, survey_id)))
+
+    return rows()
 
 
 @bp.get("/<slug>/export.xlsx")
