@@ -99,6 +99,7 @@ class Export:
     query: Select[Any]  # the ids of the responses, in order
     repeated: tuple[Question, ...] = ()  # the questions asked in each instance of a repeat, any repeat
     parents: tuple[tuple[str, str], ...] = ()  # each repeat inside another, and that outer repeat
+    recorded: tuple[Question, ...] = ()  # audio questions: their typed-out transcripts are testimonies too
 
     @property
     def blindfold(self) -> Blindfold:
@@ -110,6 +111,7 @@ class Export:
         """The header of the responses table."""
         suffixes = ("", "_themes", "_sentiment", "_memos")
         texts = [f"{q.name}{suffix}" for q in self.testimonies for suffix in suffixes]
+        texts += [f"{q.name}_transcript{suffix}" for q in self.recorded for suffix in suffixes]
         return self.facts + [q.name for q in self.answers] + texts
 
     @property
@@ -136,6 +138,7 @@ def prepare_export(
     repeated: dict[str, Question] = {}
     parents: dict[str, str] = {}
     personal: set[str] = set()
+    recorded: dict[str, Question] = {}
     for version in survey.versions:
         definition = definition_of(version)
         answers.update({q.name: q for q in reported_questions(definition) if q.name not in answers})
@@ -145,6 +148,7 @@ def prepare_export(
                 parents.setdefault(repeat.name, repeat.parent)
         testimonies.update({q.name: q for q in definition.testimonies if q.name not in testimonies})
         personal |= {q.name for q in definition.questions if q.personal}
+        recorded.update({q.name: q for q in definition.questions if q.type == "audio" and q.name not in recorded})
     return Export(
         survey,
         filters,
@@ -155,6 +159,7 @@ def prepare_export(
         query.order_by(Response.id),
         tuple(repeated.values()),
         tuple(parents.items()),
+        tuple(recorded.values()),
     )
 
 
@@ -215,7 +220,7 @@ def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
                 row += [username, device]
             readable = redacted_answers(export.answers, export.personal, answers[rid])
             row += [readable[q.name] for q in export.answers]
-            for question in export.testimonies:
+            for question in (*export.testimonies, *export.recorded):
                 words, themes, polarity = texts.get((rid, question.name), (None, [], None))
                 row += [words if _speakable(export, consent) else None, " ".join(themes) or None, polarity]
                 row.append("\n\n".join(memos.get((rid, question.name), [])) or None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import uuid
@@ -104,6 +105,10 @@ def test_evaluators_read_the_transcripts_redacted_among_the_testimonies(client, 
     assert "Quiñones" not in page
     summary = client.get("/evaluate/voices").get_data(as_text=True)
     assert "Safety" in summary
+    exported = list(csv.DictReader(io.StringIO(client.get("/evaluate/voices/export.csv").get_data(as_text=True))))
+    assert [row["story"] for row in exported] == ["story.ogg"] * 5  # the recording's file, as before
+    assert {row["story_transcript"] for row in exported} == {SAID.replace("Rosa Quiñones", "[name]")}
+    assert all("safety" in row["story_transcript_themes"] and row["story_transcript_sentiment"] for row in exported)
 
 
 def test_editing_a_transcript_analyses_the_new_words_and_drops_passages_coded_on_the_old(
