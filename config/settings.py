@@ -73,6 +73,9 @@ class Config:
     # resumed from the jobs page; before that, resuming would only send its chunks twice.
     JOB_STALLED_MINUTES = int(os.environ.get("JOB_STALLED_MINUTES", 10))
     EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", 7))
+    # Finished reruns, retrainings and imports (with each imported record's result) are deleted this
+    # many days after they finished, when a new import starts or by `delete-old-jobs`.
+    JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", 30))
     # Groups smaller than this are not shown on their own: a count of 2 in a village identifies people.
     MIN_GROUP_SIZE = 5
     # A site's months are merged until they hold this many responses (never fewer than MIN_GROUP_SIZE):

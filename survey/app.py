@@ -200,9 +200,10 @@ def register_commands(app: Flask) -> None:
 
     from survey.cli import backup_command, restore_command, sites_cli
     from survey.codebook_cli import codebook_cli
-    from survey.export_cli import delete_old_exports_command, export_command
+    from survey.export_cli import delete_old_exports_command, delete_old_jobs_command, export_command
     from survey.responses_cli import responses_cli
 
     for command in (sites_cli, backup_command, restore_command, responses_cli, export_command, codebook_cli):
         app.cli.add_command(command)
     app.cli.add_command(delete_old_exports_command)
+    app.cli.add_command(delete_old_jobs_command)

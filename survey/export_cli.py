@@ -23,7 +23,7 @@ from survey.services.export_jobs import (
     start_export,
 )
 from survey.services.exports import ExportWithheld, prepare_export, repeat_rows, response_rows, tag_rows
-from survey.services.jobs import get_job, resume_job
+from survey.services.jobs import delete_old_jobs, get_job, resume_job
 from survey.services.refi_export import write_qdc, write_qdpx
 from survey.services.surveys import get_survey
 
@@ -163,3 +163,11 @@ def delete_old_exports_command() -> None:
     count = delete_expired_exports()
     db.session.commit()
     click.echo(f"Deleted {count} prepared exports older than {current_app.config['EXPORT_KEEP_DAYS']} days.")
+
+
+@click.command("delete-old-jobs")
+def delete_old_jobs_command() -> None:
+    """Delete the reruns, retrainings and imports that finished more than JOB_KEEP_DAYS ago."""
+    count = delete_old_jobs()
+    db.session.commit()
+    click.echo(f"Deleted {count} finished jobs older than {current_app.config['JOB_KEEP_DAYS']} days.")

@@ -11,7 +11,7 @@ from survey.cli import work_on_job
 from survey.extensions import db
 from survey.models import JobKind
 from survey.services.import_jobs import IMPORT_CHUNK, import_counts, invalid_records, start_import
-from survey.services.jobs import get_job, resume_job
+from survey.services.jobs import delete_old_jobs, get_job, resume_job
 from survey.services.queue_files import QueueFileError
 
 submissions_cli = AppGroup("submissions", help="Records from tablets.")
@@ -38,6 +38,7 @@ def import_submissions_command(path: str | None, chunk: int, resume_id: int | No
             job = start_import(Path(path).read_bytes(), name=Path(path).name, chunk_size=chunk)
         except QueueFileError as error:
             raise click.ClickException(f"{path}: {error}") from None
+        delete_old_jobs()  # the imports past their keeping time go as new ones come
     db.session.commit()
     if not job.finished:
         work_on_job(job, items="records", resume="flask --app survey submissions import")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from survey.models import Job, JobKind, JobStatus, Response
+from survey.models.base import utcnow
 from survey.tasks import celery_app
 from tests.web.test_api import record
 
@@ -74,4 +76,18 @@ def test_a_file_that_is_not_a_queue_file_is_refused_with_why(runner, tmp_path, d
     path.write_text('{"rows": []}')
     result = runner.invoke(args=["submissions", "import", str(path)])
     assert result.exit_code != 0 and 'a queue file holds {"records": [...]}' in result.output
+    assert db.session.scalars(select(Job)).all() == []
+
+
+def test_old_finished_jobs_are_deleted_from_the_command_line(app, runner, example_survey, tmp_path, db):
+    path = queue_file(tmp_path, [record(version=example_survey.version)])
+    assert runner.invoke(args=["submissions", "import", str(path)]).exit_code == 0
+    job = db.session.scalars(select(Job)).one()
+    result = runner.invoke(args=["delete-old-jobs"])
+    assert result.exit_code == 0 and "Deleted 0 finished jobs older than 30 days." in result.output
+    job.finished_at = utcnow() - timedelta(days=31)
+    db.session.commit()
+    result = runner.invoke(args=["delete-old-jobs"])
+    assert "Deleted 1 finished jobs older than 30 days." in result.output
+    db.session.expire_all()
     assert db.session.scalars(select(Job)).all() == []

@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, insert, select, update
+from flask import current_app
+from sqlalchemy import ColumnElement, and_, case, delete, func, insert, inspect, select, update
 
 from survey.analysis import Analysis
 from survey.analysis.learned import CodedExample, LearnedCodebook, train_codebook
 from survey.analysis.pipeline import Engine
 from survey.extensions import db
-from survey.models import Job, JobChunk, JobKind, JobStatus, Response, Testimonial, User
+from survey.models import ImportRecord, Job, JobChunk, JobKind, JobStatus, Response, Testimonial, User
 from survey.models.base import utcnow
 from survey.services.deferred import RUN_JOB_CHUNK, after_commit
 from survey.services.engine import current_engine
@@ -272,3 +273,33 @@ def resumable(jobs: Sequence[Job], stalled_after: timedelta, now: datetime | Non
     unfinished = last_progress([job for job in jobs if not job.finished])
     failed = {job.id for job in jobs if job.status == JobStatus.FAILED}
     return failed | {job_id for job_id, moved in unfinished.items() if now - moved >= stalled_after}
+
+
+def _old_finished_jobs(cutoff: datetime) -> ColumnElement[bool]:
+    """Jobs other than exports (which keep their own days and files) that finished before the cutoff:
+    done, or failed without a queue file's record still waiting to be stored."""
+    waiting = select(ImportRecord.id).where(ImportRecord.job_id == Job.id, ImportRecord.record.is_not(None))
+    return and_(
+        Job.kind != JobKind.EXPORT,
+        Job.finished_at.is_not(None),
+        Job.finished_at <= cutoff,
+        (Job.status == JobStatus.DONE) | ((Job.status == JobStatus.FAILED) & ~waiting.exists()),
+    )
+
+
+def delete_old_jobs() -> int:
+    """Delete the reruns, retrainings and imports that finished over JOB_KEEP_DAYS ago, with their
+    chunks and an import's results per record (uuids, reasons and receipt codes, which nobody needs
+    once the import is read); how many. A failed import still holding records not stored is kept to
+    be resumed, so that no resident's answers are lost."""
+    cutoff = utcnow() - timedelta(days=current_app.config["JOB_KEEP_DAYS"])
+    ids = list(db.session.scalars(select(Job.id).where(_old_finished_jobs(cutoff))))
+    if ids:
+        gone = set(ids)
+        for job in [obj for obj in db.session.identity_map.values() if isinstance(obj, Job)]:
+            if (inspect(job).identity or (None,))[0] in gone:  # read without loading: it may be expired
+                db.session.expunge(job)
+        db.session.execute(delete(ImportRecord).where(ImportRecord.job_id.in_(ids)))
+        db.session.execute(delete(JobChunk).where(JobChunk.job_id.in_(ids)))
+        db.session.execute(delete(Job).where(Job.id.in_(ids)).execution_options(**UNSYNCHRONISED))
+    return len(ids)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from survey.models import ImportRecord, Job, JobChunk, JobKind, JobStatus, Response, SubmissionConflict
+from survey.models.base import utcnow
 from survey.services.import_jobs import (
     import_counts,
     import_results,
@@ -16,7 +18,7 @@ from survey.services.import_jobs import (
     start_import,
     store_import_chunk,
 )
-from survey.services.jobs import enqueue_job, pending_chunks, resume_job
+from survey.services.jobs import delete_old_jobs, enqueue_job, pending_chunks, resume_job
 from survey.services.queue_files import QueueFileError, TooDeepError, import_queue_file
 from survey.tasks import run_job_chunk
 from tests.services.test_sync import changed, ingest
@@ -198,3 +200,50 @@ def test_a_withdrawal_clears_the_words_of_its_record_waiting_in_an_import(exampl
     db.session.expire_all()
     assert import_counts(job) == {"created": 1, "duplicate": 1, "conflict": 0, "invalid": 0}
     assert responses(db) == 1  # the other record; the withdrawn one is not stored again
+
+
+def finished_days_ago(job: Job, days: int) -> None:
+    job.finished_at = utcnow() - timedelta(days=days)
+
+
+def test_finished_jobs_past_their_keeping_time_are_deleted_with_their_records(app, example_survey, db):
+    old, recent = (start_import(queue_file([record(version=example_survey.version)])) for _ in range(2))
+    db.session.commit()
+    run_all(old)
+    run_all(recent)
+    rerun = Job(kind=JobKind.RERUN, status=JobStatus.FAILED, total_chunks=1)
+    export = Job(kind=JobKind.EXPORT, status=JobStatus.DONE, params={"folder": "x"})
+    db.session.add_all([rerun, export])
+    db.session.flush()
+    db.session.add(JobChunk(job_id=rerun.id, number=0, first_id=1, last_id=2, items=2))
+    keep = app.config["JOB_KEEP_DAYS"]
+    for job in (old, rerun, export):
+        finished_days_ago(job, keep + 1)
+    finished_days_ago(recent, keep - 1)
+    db.session.commit()
+    old_ids, kept = [old.id, rerun.id], {recent.id, export.id}
+
+    assert delete_old_jobs() == 2
+    db.session.commit()
+    assert {job.id for job in db.session.scalars(select(Job))} == kept  # exports keep their own days and files
+    assert {r.job_id for r in db.session.scalars(select(ImportRecord))} == {recent.id}
+    assert db.session.scalars(select(JobChunk.job_id).where(JobChunk.job_id.in_(old_ids))).all() == []
+    assert responses(db) == 2  # what the imports stored stays
+
+
+def test_an_old_failed_import_still_holding_records_is_kept_for_a_resume(app, example_survey, db, monkeypatch):
+    job = start_import(queue_file([record(version=example_survey.version) for _ in range(4)]), chunk_size=2)
+    db.session.commit()
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("survey.services.import_jobs.ingest_batch", broken)
+    run_all(job)
+    db.session.expire_all()
+    failed = db.session.get(Job, job.id)
+    assert failed.status == JobStatus.FAILED
+    finished_days_ago(failed, app.config["JOB_KEEP_DAYS"] + 10)
+    db.session.commit()
+    assert delete_old_jobs() == 0
+    assert db.session.scalar(select(func.count()).select_from(ImportRecord).where(ImportRecord.job_id == job.id)) == 4

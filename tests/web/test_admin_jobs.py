@@ -120,3 +120,10 @@ def test_a_retraining_that_cannot_learn_fails_with_its_reason(client, make_user,
     job = db.session.scalars(select(Job)).one()
     assert job.status == JobStatus.FAILED and job.error
     assert job.error in client.get("/admin/jobs").get_data(as_text=True)
+
+
+def test_the_jobs_page_says_how_long_finished_jobs_are_kept(app, client, make_user, login, monkeypatch, db):
+    monkeypatch.setitem(app.config, "JOB_KEEP_DAYS", 12)
+    login(make_user(Role.ADMIN))
+    assert "A finished job is deleted 12 days after it ends" in client.get("/admin/jobs").get_data(as_text=True)
+    assert "Un trabajo terminado se borra 12 días después" in client.get("/admin/jobs?lang=es").get_data(as_text=True)

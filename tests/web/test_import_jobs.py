@@ -119,3 +119,17 @@ def test_importing_needs_the_csrf_token(app, client, make_user, monkeypatch, exa
         content_type="multipart/form-data",
     )
     assert answer.status_code == 302 and len(db.session.scalars(select(Job)).all()) == 1
+
+
+def test_a_new_upload_deletes_the_imports_past_their_keeping_time(app, client, make_user, login, example_survey, db):
+    login(make_user(Role.ADMIN))
+    upload(client, [record(version=example_survey.version)])
+    old = db.session.scalars(select(Job)).one()
+    old.finished_at = utcnow() - timedelta(days=app.config["JOB_KEEP_DAYS"] + 1)
+    db.session.commit()
+    old_id = old.id
+    assert client.get(f"/admin/submissions/import/{old_id}").status_code == 200
+    upload(client, [record(version=example_survey.version)])
+    db.session.expire_all()
+    assert len(db.session.scalars(select(Job)).all()) == 1 and db.session.get(Job, old_id) is None
+    assert client.get(f"/admin/submissions/import/{old_id}").status_code == 404

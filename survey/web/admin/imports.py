@@ -12,7 +12,7 @@ from survey.extensions import db
 from survey.models import Job, JobKind
 from survey.services.audit import record_event
 from survey.services.import_jobs import import_counts, invalid_records, start_import
-from survey.services.jobs import enqueue_job, resumable
+from survey.services.jobs import delete_old_jobs, enqueue_job, resumable
 from survey.services.queue_files import QueueFileError
 from survey.services.sync import open_conflicts
 from survey.web.admin import bp
@@ -33,6 +33,7 @@ def import_submissions() -> ResponseReturnValue:
         except QueueFileError as error:
             form.file.errors.append(str(error))
         else:
+            delete_old_jobs()  # the imports past their keeping time go as new ones come
             enqueue_job(job)
             record_event(
                 "import_queue_file", actor=current_user, target_type="job", target_id=job.id, records=job.total_items

@@ -39,6 +39,7 @@ def _page(form: RerunForm) -> ResponseReturnValue:
         resume=FlaskForm(),
         resumable=resumable(jobs, stalled_after()),
         stalled_minutes=current_app.config["JOB_STALLED_MINUTES"],
+        keep_days=current_app.config["JOB_KEEP_DAYS"],
         running=any(not j.finished for j in jobs),
     )
 
