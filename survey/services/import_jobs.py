@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select, update
 from survey.extensions import db
 from survey.models import ImportRecord, Job, JobChunk, JobKind, JobStatus, User
 from survey.models.base import utcnow
-from survey.services.jobs import finish_chunk, mark_running
+from survey.services.jobs import claim_chunk, count_chunk, mark_running
 from survey.services.queue_files import read_queue_file
 from survey.services.records import RecordResult, Status
 from survey.services.sync import MAX_BATCH, ingest_batch
@@ -90,7 +90,7 @@ def read_import_chunk(chunk_id: int) -> ImportChunk | None:
 def store_import_chunk(work: ImportChunk, worker: str) -> bool:
     """Claim the chunk, store its records as the sync API does and keep each one's result; False if
     another worker did it first. The caller commits on True and rolls back on False."""
-    if not finish_chunk(work.chunk_id, work.job_id, work.items, worker):  # first: it waits for the other's commit
+    if not claim_chunk(work.chunk_id, worker):  # first: it waits for another worker's commit of the same chunk
         return False
     rows = db.session.execute(
         select(ImportRecord.id, ImportRecord.record)
@@ -105,6 +105,7 @@ def store_import_chunk(work: ImportChunk, worker: str) -> bool:
         update(ImportRecord),
         [{"id": row.id, "record": None, **_result_columns(result)} for row, result in zip(rows, results, strict=True)],
     )
+    count_chunk(work.job_id, work.items)  # last, so that the job's other chunks are stored meanwhile
     return True
 
 

@@ -142,23 +142,37 @@ def store_chunk(work: ChunkWork, analyses: list[Analysis], worker: str) -> bool:
 
     The caller commits when this returns True and rolls back when it returns False.
     """
-    if not finish_chunk(work.chunk_id, work.job_id, work.planned, worker):
+    if not claim_chunk(work.chunk_id, worker):
         return False
     store_analyses(work.items, analyses)
+    count_chunk(work.job_id, work.planned)
     return True
 
 
 def finish_chunk(chunk_id: int, job_id: int, planned: int, worker: str) -> bool:
     """Mark a chunk done and count it in its job, unless another worker did first (then False)."""
-    now = utcnow()
+    if not claim_chunk(chunk_id, worker):
+        return False
+    count_chunk(job_id, planned)
+    return True
+
+
+def claim_chunk(chunk_id: int, worker: str) -> bool:
+    """Mark a chunk done, unless another worker did first (then False). Its job's count is left to
+    count_chunk, called last: the job's row is shared by every chunk, and a transaction that updated
+    it would hold every other chunk of the job waiting until it commits."""
     claimed = db.session.execute(
         update(JobChunk)
         .where(JobChunk.id == chunk_id, JobChunk.done_at.is_(None))
-        .values(done_at=now, done_by=worker[:200])
+        .values(done_at=utcnow(), done_by=worker[:200])
         .execution_options(**UNSYNCHRONISED)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        return False
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def count_chunk(job_id: int, planned: int) -> None:
+    """Count a claimed chunk in its job's progress; the job is done with its last chunk."""
+    now = utcnow()
     last = Job.done_chunks + 1 >= Job.total_chunks
     db.session.execute(
         update(Job)
@@ -176,7 +190,6 @@ def finish_chunk(chunk_id: int, job_id: int, planned: int, worker: str) -> bool:
         )
         .execution_options(**UNSYNCHRONISED)
     )
-    return True
 
 
 def start_retrain(by: User | None = None) -> Job:

@@ -6,10 +6,12 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 
 from survey.models import ImportRecord, Job, JobChunk, JobKind, JobStatus, Response, SubmissionConflict
 from survey.models.base import utcnow
+from survey.services import import_jobs
 from survey.services.import_jobs import (
     import_counts,
     import_results,
@@ -247,3 +249,30 @@ def test_an_old_failed_import_still_holding_records_is_kept_for_a_resume(app, ex
     db.session.commit()
     assert delete_old_jobs() == 0
     assert db.session.scalar(select(func.count()).select_from(ImportRecord).where(ImportRecord.job_id == job.id)) == 4
+
+
+def test_a_chunk_being_stored_leaves_its_job_free_for_the_other_chunks(example_survey, db, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's: SQLite lets one transaction write at a time whatever it touches")
+    job = start_import(queue_file([record(version=example_survey.version) for _ in range(4)]), chunk_size=2)
+    db.session.commit()
+    job_id, real, free = job.id, import_jobs.ingest_batch, []
+
+    def storing(*args, **kwargs):  # another worker, while this one stores its records, counts its own chunk
+        with db.engine.connect() as other:
+            try:
+                other.execute(text("SELECT id FROM job WHERE id = :id FOR UPDATE NOWAIT"), {"id": job_id})
+                free.append(True)
+            except OperationalError:
+                free.append(False)
+            other.rollback()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(import_jobs, "ingest_batch", storing)
+    first = read_import_chunk(pending_chunks(job)[0])
+    db.session.commit()
+    assert store_import_chunk(first, "worker-1")
+    db.session.commit()
+    assert free == [True]
+    db.session.expire_all()
+    assert (db.session.get(Job, job_id).done_chunks, import_counts(job)["created"]) == (1, 2)
