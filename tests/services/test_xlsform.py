@@ -553,8 +553,9 @@ def test_start_and_end_rows_are_skipped_with_a_warning(tmp_path):
     survey = [{"type": "start", "name": "start"}, {"type": "end", "name": "end"}, *SURVEY]
     result = read_survey(write_xlsform(tmp_path / "kobo.xlsx", survey=survey))
     assert result.warnings == [
-        "survey sheet, row 2: start is metadata: Voces records when the form was opened itself; row skipped",
-        "survey sheet, row 3: end is metadata: Voces records when it was sent itself; row skipped",
+        "survey sheet, row 2: start is metadata, not a question: "
+        "Voces records it with each response (when the form was opened)",
+        "survey sheet, row 3: end is metadata, not a question: Voces records it with each response (when it was sent)",
     ]
     assert question(result.definition, "start") is None and question(result.definition, "end") is None
 

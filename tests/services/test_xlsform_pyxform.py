@@ -86,9 +86,12 @@ def test_metadata_rows_are_accepted_and_not_asked(tmp_path):
     result = read_survey(write_xlsform(tmp_path / "f.xlsx", survey=rows, choices=YES_NO, settings={}))
     assert [q["name"] for q in result.definition["questions"]] == ["smoke", "per_day"]
     assert result.warnings == [
-        "survey sheet, row 2: start is metadata: Voces records when the form was opened itself; row skipped",
-        "survey sheet, row 3: deviceid is metadata: Voces records the tablet that sent it itself; row skipped",
-        "survey sheet, row 4: username is metadata: Voces records the interviewer who sent it itself; row skipped",
+        "survey sheet, row 2: start is metadata, not a question: "
+        "Voces records it with each response (when the form was opened)",
+        "survey sheet, row 3: deviceid is metadata, not a question: "
+        "Voces records it with each response (the tablet that sent it)",
+        "survey sheet, row 4: username is metadata, not a question: "
+        "Voces records it with each response (the interviewer who sent it)",
         "survey sheet, row 5: phonenumber is metadata: Voces does not collect it; row skipped",
         "survey sheet, row 6: audit is metadata: Voces does not collect it; row skipped",
     ]

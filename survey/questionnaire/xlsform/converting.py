@@ -114,7 +114,7 @@ class Conversion:
         if kind.metadata:
             self.metadata.add(name)
             if kind.recorded_as:
-                recorded = N_("%(type)s is metadata: Voces records %(field)s itself; row skipped")
+                recorded = N_("%(type)s is metadata, not a question: Voces records it with each response (%(field)s)")
                 self.warn(row, recorded, type=element.get("type"), field=Notice(kind.recorded_as))
             else:
                 not_collected = N_("%(type)s is metadata: Voces does not collect it; row skipped")
