@@ -3,13 +3,17 @@ checked against the size limit, and sent with their record once the connection r
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import Any
+
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import MediaFile, Response
 from survey.services.surveys import import_survey
-from tests.browser.field_kit import count, tablet_page
+from tests.browser.field_kit import count, drop_connection, tablet_page
 from tests.web.test_media import DEFINITION as VOICES
 from tests.web.test_media import JPEG, OGG
 
@@ -40,6 +44,8 @@ def test_a_photo_and_a_recording_taken_offline_survive_reloads_and_arrive_with_t
         expect(photo).to_have_attribute("type", "file")
         expect(photo).to_have_attribute("accept", "image/*")
         expect(photo).to_have_attribute("capture", "environment")
+        photo.set_input_files(file("plaza.html", "text/html", b"<p>not a photo</p>"))
+        expect(tablet.locator("#fq-photo")).to_contain_text("This file is not the kind this question asks for.")
         photo.set_input_files(file("la plaza.jpg", "image/jpeg", JPEG))
         expect(tablet.locator("[data-media-chosen=photo]")).to_have_text(
             "la_plaza.jpg (2 KB) Remove the file la_plaza.jpg"
@@ -77,3 +83,41 @@ def test_a_photo_and_a_recording_taken_offline_survive_reloads_and_arrive_with_t
         files = {m.question: m for m in db.session.scalars(select(MediaFile))}
         assert files["photo"].data == JPEG and files["photo"].content_type == "image/jpeg"
         assert files["story"].data == OGG and files["story"].to_transcribe
+
+
+def test_a_record_with_a_photo_resent_after_a_dropped_answer_is_stored_once_with_one_file(browser, server, field_app):
+    with field_app.app_context():
+        import_survey(VOICES, publish=True)
+        db.session.commit()
+    stored_once = threading.Event()
+
+    def store_then_die(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if not environ["PATH_INFO"].startswith("/api/v1/records/") or stored_once.is_set():
+            return field_app(environ, start_response)
+        b"".join(field_app(environ, lambda *args: None))  # the record and its photo are stored...
+        stored_once.set()
+        drop_connection(environ)  # ...and the answer never reaches the tablet
+
+    with tablet_page(browser, server) as tablet:
+        tablet.context.set_offline(True)
+        tablet.locator("[data-survey=voices]").click()
+        tablet.get_by_label("Guaviare").check()
+        tablet.get_by_label("In person").check()
+        tablet.get_by_label("Their words may be quoted", exact=True).check()
+        next_screen = tablet.get_by_role("button", name="Next")
+        next_screen.click()
+        next_screen.click()  # past the note
+        tablet.locator("#fq-photo-input").set_input_files(file("plaza.jpg", "image/jpeg", JPEG))
+        next_screen.click()
+        next_screen.click()  # no recording: to the answers to check
+        tablet.get_by_role("button", name="Finish the interview").click()
+        tablet.get_by_role("button", name="Back to the list").click()
+        server.intercept = store_then_die
+        tablet.context.set_offline(False)
+        expect(count(tablet, "sent")).to_have_text("1")
+        assert stored_once.is_set()
+        expect(tablet.locator("[data-status=sent]")).to_contain_text("already had it")
+    with field_app.app_context():
+        assert len(db.session.scalars(select(Response)).all()) == 1
+        [media] = db.session.scalars(select(MediaFile)).all()
+        assert (media.question, media.data) == ("photo", JPEG)

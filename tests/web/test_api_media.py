@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from survey.models import Channel, MediaFile, Response, Role
 from survey.services.devices import register_device
+from survey.services.queue_files import import_queue_file
 from survey.services.surveys import import_survey
 from tests.web.test_media import DEFINITION, JPEG, OGG
 
@@ -148,3 +149,12 @@ def test_the_address_names_the_records_uuid(client, voices, token, db):
     answer = send(client, token, record(photo="plaza.jpg"), uuid_in_address=str(uuid.uuid4()))
     assert answer.status_code == 400 and "uuid" in answer.get_json()["error"]
     assert stored(db) == ([], [])
+
+
+def test_a_queue_file_cannot_carry_a_photo_so_its_record_is_refused_with_the_reason(voices, db):
+    queue = json.dumps({"records": [record(photo="plaza.jpg"), record(story="")]}).encode()
+    refused, kept = import_queue_file(queue)
+    assert refused.status == "invalid" and "a queue file cannot carry it" in refused.errors["photo"]
+    assert kept.status == "created"  # a record that names no file is stored as before
+    [response], media = stored(db)
+    assert response.uuid == kept.uuid and media == []
