@@ -98,6 +98,8 @@ def _accepted_files(
     problems: dict[str, AnswerError] = {}
     accepted: dict[str, UploadedFile] = {}
     for question, upload in files.items():
+        if question in kept:  # a resend of what is stored: its file is not judged again, nor kept twice
+            continue
         kind = definition.question(question).kind if question in named else None
         if not isinstance(kind, MediaType):
             problems[question] = AnswerError(FILE_UNASKED)

@@ -92,6 +92,15 @@ def test_a_resend_after_a_dropped_connection_is_a_duplicate_and_keeps_no_second_
     assert len(responses) == 1 and len(media) == 1
 
 
+def test_a_resend_is_a_duplicate_even_when_the_size_limit_fell_since(client, voices, token, db, app, monkeypatch):
+    rec = record(photo="plaza.jpg")
+    send(client, token, rec, photo=(JPEG, "plaza.jpg", "image/jpeg"))
+    monkeypatch.setitem(app.config, "MEDIA_MAX_BYTES", 1000)
+    again = send(client, token, rec, photo=(JPEG, "plaza.jpg", "image/jpeg"))
+    assert again.status_code == 200 and again.get_json()["results"][0]["status"] == "duplicate"
+    assert len(stored(db)[1]) == 1
+
+
 def test_no_device_token_or_a_role_that_does_not_collect_stores_nothing(client, voices, make_user, db):
     rec = record(photo="plaza.jpg")
     assert send(client, None, rec, photo=(JPEG, "plaza.jpg", "image/jpeg")).status_code == 401
