@@ -32,9 +32,19 @@ BIND_MISMATCH, CONFLICTING, NOT_STORED = "bind_mismatch", "conflicting", "not_st
 DRAFT, CLOSED, UNPUBLISHED = "draft", "closed", "unpublished"
 NUL_IN_RECORD = "nul_in_record"
 NO_FILE = "no_file"
+FILE_MISSING, FILE_UNASKED, FILE_KIND, FILE_TOO_LARGE, FILE_EMPTY = (
+    "file_missing",
+    "file_unasked",
+    "file_kind",
+    "file_too_large",
+    "file_empty",
+)
 IN_REPEAT = "in_repeat"
 INSTANCE_COUNT = "instance_count"
-FILE_CARRYING_SOURCES = frozenset({"openrosa"})  # a multipart submission brings its files beside the answers
+FIELD_SOURCES = frozenset({"api", "api_files", "openrosa"})  # from a tablet: the field channel
+# A multipart submission brings its files beside the answers: ODK Collect's, and the field app's
+# record sent alone with its files (survey/services/record_files.py).
+FILE_CARRYING_SOURCES = frozenset({"openrosa", "api_files"})
 # An XForm instance holds each repeat instance under its own element, read into "instances"; a JSON
 # record or a queue file carries them under "repeats" (see record_repeats).
 INSTANCE_CARRYING_SOURCES = frozenset({"openrosa"})
@@ -59,7 +69,15 @@ RECORD_MESSAGES: Mapping[str, str] = {
     CLOSED: N_("survey '%(survey)s' is closed: nothing more is stored for it"),
     UNPUBLISHED: N_("version '%(version)s' of survey '%(survey)s' was never published"),
     NUL_IN_RECORD: N_("holds a NUL character, which cannot be stored"),
-    NO_FILE: N_("is answered with a photo or recording, which a record cannot carry: answer it on the web form"),
+    NO_FILE: N_(
+        "is answered with a photo or recording, which only the tablet sends, with its record, when it has a "
+        "connection: a batch of records or a queue file cannot carry it"
+    ),
+    FILE_MISSING: N_("names the file %(file)s, which did not arrive with the record: nothing was stored"),
+    FILE_UNASKED: N_("is not a photo or recording question this record answers: nothing was stored"),
+    FILE_KIND: N_("is not the kind of file this question asks for: nothing was stored"),
+    FILE_TOO_LARGE: N_("is larger than %(mb)s MB: nothing was stored"),
+    FILE_EMPTY: N_("is an empty file: nothing was stored"),
     IN_REPEAT: N_("belongs to a repeat: send it in its instance, under repeats"),
     INSTANCE_COUNT: N_(
         "instances sent: %(sent)s, where the form asks for %(made)s: none was stored, so that none is lost"
@@ -333,7 +351,7 @@ def judge(
         answers=answers,
         language=language,
         instances=instances,
-        channel=Channel.FIELD if source in ("api", "openrosa") else Channel.IMPORT,
+        channel=Channel.FIELD if source in FIELD_SOURCES else Channel.IMPORT,
         site=str(record["site"]) if record.get("site") else None,
         consent=ConsentScope(record["consent"]) if record.get("consent") and not binds_consent else None,
         mode=InterviewMode(record["mode"]) if record.get("mode") else None,

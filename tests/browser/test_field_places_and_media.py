@@ -1,4 +1,4 @@
-"""Locations and times on the tablet, offline; surveys with photos or recordings sent to the web form."""
+"""Locations and times on the tablet, offline (photos and recordings: test_field_media.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Response
 from survey.services.surveys import import_survey
-from tests.browser.field_kit import count, open_field_app, tablet_page
+from tests.browser.field_kit import count, tablet_page
 from tests.questionnaire.test_question_types import MONTHS
-from tests.web.test_media import DEFINITION as VOICES
 
 PLACES = {
     "form_id": "clinic-visit",
@@ -52,18 +51,6 @@ def test_the_tablets_location_fills_a_point_offline_and_it_arrives_as_odk_writes
     with field_app.app_context():
         [response] = db.session.scalars(select(Response)).all()
         assert {a.question: a.value_text for a in response.answers} == {"spot": "2.5701 -72.6459 0 8", "opens": "07:30"}
-
-
-def test_a_survey_with_photos_or_recordings_is_offered_as_its_web_form(browser, server, field_app):
-    with field_app.app_context():
-        import_survey(VOICES, publish=True)
-        db.session.commit()
-    with tablet_page(browser, server) as tablet:
-        open_field_app(tablet, server.url)
-        expect(tablet.locator("[data-survey=voices]")).to_have_count(0)
-        offered = tablet.locator("[data-survey-on-web=voices]")
-        expect(offered).to_contain_text("cannot keep offline")
-        expect(offered.get_by_role("link", name="Voices")).to_have_attribute("href", "/s/voices")
 
 
 def test_the_tablet_asks_a_month_and_a_year_and_keeps_their_first_days_as_odk_does(browser, server, field_app):

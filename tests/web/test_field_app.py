@@ -51,6 +51,20 @@ def test_the_field_page_carries_the_app_in_data_attributes_and_no_inline_script(
     assert "%(n)s" in strings["progress"] and "%(total)s" in strings["progress"]
 
 
+def test_the_field_page_says_how_to_take_and_send_files_in_english_and_spanish(field_page, client, app):
+    app_data = field_page.app
+    assert app_data["data-records-url"] == "/api/v1/records/__uuid__"
+    assert json.loads(app_data["data-media-kinds"])["audio"] == {"accept": "audio/*", "capture": "user"}
+    assert json.loads(app_data["data-media-kinds"])["file"] == {"accept": "", "capture": ""}
+    assert app_data["data-media-max-bytes"] == str(app.config["MEDIA_MAX_BYTES"])
+    assert json.loads(app_data["data-strings"])["removeFile"] == "Remove the file"
+    spanish = Scripts()
+    spanish.feed(client.get("/field/?lang=es").get_data(as_text=True))
+    strings = json.loads(spanish.app["data-strings"] or "{}")
+    assert strings["removeFile"] == "Quitar el archivo"
+    assert strings["filesNotSaved"].startswith("%(count)s entrevistas con fotos o grabaciones")
+
+
 def test_the_field_page_still_lists_the_web_forms_without_javascript(field_page, client):
     page = client.get("/field/").get_data(as_text=True)
     assert 'href="/s/community-safety"' in page

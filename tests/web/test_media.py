@@ -135,7 +135,7 @@ def test_a_tablet_record_naming_a_file_it_cannot_carry_is_refused(client, voices
     )
     [result] = response.get_json()["results"]
     assert result["status"] == "invalid"
-    assert "web form" in json.dumps(result)
+    assert "only the tablet sends" in json.dumps(result)
     assert db.session.scalars(select(Response)).first() is None
 
 

@@ -10,12 +10,17 @@ from werkzeug.exceptions import HTTPException
 from survey.extensions import limiter
 from survey.models import Role
 from survey.services.devices import device_for_token
+from survey.services.media import DEFAULT_MEDIA_MAX_BYTES, UploadedFile
 from survey.services.queue_files import QueueFileError, TooDeepError, parse_json
+from survey.services.record_files import ingest_with_files
 from survey.services.sites import list_sites
 from survey.services.surveys import list_open_surveys
 from survey.services.sync import MAX_BATCH, ingest_batch
 from survey.services.teams import collected_by
 from survey.web.api import bp
+
+RECORD_PART, FILE_PART = "record", "file."  # the parts of a record sent with its files
+MAX_FILES = 20  # files one record may bring; each is checked against MEDIA_MAX_BYTES on its own
 
 
 def _token_key() -> str:
@@ -84,3 +89,33 @@ def submissions() -> ResponseReturnValue:
         records, user=g.device.user, device=g.device, source="api", language=str(get_locale() or "en")
     )
     return jsonify(results=[r.as_json() for r in results])
+
+
+@bp.post("/records/<record_uuid>")
+@limiter.limit(_api_limit, key_func=_token_key)
+def record_with_files(record_uuid: str) -> ResponseReturnValue:
+    """Store one record with the files its photo and recording questions name, all or nothing."""
+    max_bytes = int(current_app.config.get("MEDIA_MAX_BYTES", DEFAULT_MEDIA_MAX_BYTES))
+    record_limit = int(current_app.config["MAX_CONTENT_LENGTH"])
+    request.max_content_length = MAX_FILES * max_bytes + record_limit  # a larger request is a 413 at once
+    part = request.files.get(RECORD_PART)
+    body = part.stream.read(record_limit + 1) if part else request.form.get(RECORD_PART, "").encode()
+    if len(body) > record_limit:
+        return jsonify(error=f"a record may hold at most {record_limit} bytes besides its files"), 413
+    try:
+        record = parse_json(body) if part else None
+    except QueueFileError as error:
+        return jsonify(error=str(error)), 400
+    if not isinstance(record, dict) or str(record.get("uuid", "")).lower() != record_uuid.lower():
+        return jsonify(error=f"send the record as the JSON part '{RECORD_PART}', its uuid as in the address"), 400
+    files = {  # read no further than one byte past the limit: that is enough to refuse the file
+        name.removeprefix(FILE_PART): UploadedFile(
+            upload.filename or "", upload.mimetype, upload.stream.read(max_bytes + 1)
+        )
+        for name, upload in request.files.items()
+        if name.startswith(FILE_PART)
+    }
+    outcome = ingest_with_files(
+        record, files, user=g.device.user, device=g.device, language=str(get_locale() or "en"), max_bytes=max_bytes
+    )
+    return jsonify(results=[outcome.result.as_json()]), 413 if outcome.too_large else 200

@@ -12,8 +12,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
+from survey.questionnaire.media_types import AudioType, FileType, ImageType, VideoType
 from survey.services.collect_setup import collect_settings, qr_svg, settings_payload
 from survey.services.devices import register_device
+from survey.services.media import DEFAULT_MEDIA_MAX_BYTES
 from survey.services.surveys import list_open_surveys
 from survey.services.teams import collected_by
 from survey.web.field import bp
@@ -30,6 +32,7 @@ SHELL_FILES = (
     "js/field/store.js",
     "js/field/questionnaire.js",
     "js/field/instances.js",
+    "js/field/media-answers.js",
     "js/field/screens.js",
     "js/field/instance-controls.js",
     "js/field/sync.js",
@@ -38,6 +41,7 @@ SHELL_FILES = (
     "js/field/app.js",
 )
 WORKER_FILE = "js/field/service-worker.js"
+MEDIA_KINDS = (ImageType, AudioType, VideoType, FileType)
 WORKER_SCRIPTS = ("vendor/idb/idb.umd.js", "js/field/store.js", "js/field/sync.js")  # run in the worker too
 # Sync settings; an app can override them in its config (the browser tests shorten the waits).
 SYNC_DEFAULTS = {
@@ -52,6 +56,11 @@ def _sync_settings() -> dict[str, int]:
     return {key: int(current_app.config.get(key, default)) for key, default in SYNC_DEFAULTS.items()}
 
 
+def _media_kinds() -> dict[str, dict[str, str]]:
+    """What a file input asks the tablet for, by question type: the files it accepts, the camera or microphone."""
+    return {kind.name: {"accept": kind.media, "capture": kind.capture} for kind in MEDIA_KINDS}
+
+
 @bp.get("/")
 def home() -> ResponseReturnValue:
     """The offline capture app; without JavaScript, the open surveys as links to their web forms."""
@@ -61,6 +70,8 @@ def home() -> ResponseReturnValue:
         surveys=collected_by(current_user, list_open_surveys()),
         sync=_sync_settings(),
         scripts=scripts,
+        media_kinds=_media_kinds(),
+        media_max_bytes=int(current_app.config.get("MEDIA_MAX_BYTES", DEFAULT_MEDIA_MAX_BYTES)),
     )
 
 

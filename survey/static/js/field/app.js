@@ -11,7 +11,6 @@
   var Q = global.VocesQuestionnaire;
   var S = global.VocesScreens;
   var COUNTED = ['pending', 'sending', 'sent', 'failed', 'conflict'];
-  var MEDIA_TYPES = ['image', 'audio', 'video', 'file'];  // survey/questionnaire/media_types.py
   var SENT_SHOWN = 20;  // the queue lists every record not yet delivered and the latest ones sent
   var FIRST_ANSWERS = 2;  // answers shown to tell interviews apart in the queue
   var ANSWER_CHARS = 40;
@@ -19,9 +18,10 @@
   function readConfig(root) {
     var data = root.dataset;
     return {
-      user: data.user, csrf: data.csrf, lang: data.lang, pageUrl: data.pageUrl, answerUrl: data.answerUrl,
+      user: data.user, csrf: data.csrf, lang: data.lang, pageUrl: data.pageUrl,
       devicesUrl: data.devicesUrl, surveysUrl: data.surveysUrl, submissionsUrl: data.submissionsUrl,
-      workerUrl: data.workerUrl, manifestUrl: data.manifestUrl,
+      recordsUrl: data.recordsUrl, workerUrl: data.workerUrl, manifestUrl: data.manifestUrl,
+      media: { kinds: JSON.parse(data.mediaKinds), maxBytes: Number(data.mediaMaxBytes) },
       batch: Number(data.batch), baseMs: Number(data.retryBaseMs), maxMs: Number(data.retryMaxMs),
       periodMs: Number(data.retryPeriodMs), strings: JSON.parse(data.strings)
     };
@@ -51,7 +51,7 @@
     var config = self.config;
     self.linkManifest();
     self.interview = new global.VocesInterview(self.find('[data-view=interview]'), {
-      user: config.user, lang: config.lang, strings: self.strings,
+      user: config.user, lang: config.lang, strings: self.strings, media: config.media,
       template: self.find('template[data-template=setup]'),
       sites: function () { return self.siteList; },
       onFinished: function () {
@@ -148,7 +148,7 @@
     var config = self.config;
     Store.setSetting('syncConfig', {
       devicesUrl: config.devicesUrl, surveysUrl: config.surveysUrl, submissionsUrl: config.submissionsUrl,
-      pageUrl: config.pageUrl, batch: config.batch, baseMs: config.baseMs, maxMs: config.maxMs,
+      recordsUrl: config.recordsUrl, pageUrl: config.pageUrl, batch: config.batch, baseMs: config.baseMs, maxMs: config.maxMs,
       periodMs: config.periodMs, strings: config.strings
     }).catch(function (error) { self.showProblem(error); });
   };
@@ -270,31 +270,11 @@
     return site ? site.name : (slug || '');
   };
 
-  function asksFor(items, types) {
-    return items.some(function (item) {
-      return types.indexOf(item.type) >= 0 || asksFor(item.questions || [], types);
-    });
-  }
-
-  // Why a survey is filled in on the web form rather than here: files; '' when it is not.
-  App.prototype.onWebOnly = function (survey) {
-    var items = survey.definition.questions || [];
-    return asksFor(items, MEDIA_TYPES) ? this.strings.mediaOnWeb : '';  // the offline queue carries text, not files
-  };
-
   App.prototype.renderHome = function () {
     var self = this;
     var list = self.find('[data-surveys]');
     list.textContent = '';
     self.surveys.forEach(function (survey) {
-      var onWeb = self.onWebOnly(survey);
-      if (onWeb) {
-        list.appendChild(S.el('li', { 'data-survey-on-web': survey.slug }, [
-          S.el('a', { class: 'button', href: self.config.answerUrl.replace('__slug__', encodeURIComponent(survey.slug)) }, [self.title(survey.slug)]), ' ',
-          S.el('span', { class: 'hint' }, [onWeb])
-        ]));
-        return;
-      }
       var button = S.el('button', { type: 'button', class: 'button button-primary', 'data-survey': survey.slug }, [
         self.title(survey.slug), ' ',
         S.el('span', { class: 'survey-version' }, ['(' + Q.format(self.strings.version, { version: survey.version }) + ')'])
@@ -414,11 +394,13 @@
     var message = self.find('[data-save-message]');
     return Store.queueFile().then(function (file) {
       message.hidden = false;
+      // A queue file carries no photo or recording: the records with one wait here for a connection.
+      var left = file.withFiles ? ' ' + Q.format(self.strings.filesNotSaved, { count: file.withFiles }) : '';
       if (!file.records.length) {
-        message.textContent = self.strings.nothingToSave;
+        message.textContent = file.withFiles ? left.trim() : self.strings.nothingToSave;
         return;
       }
-      var blob = new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' });
+      var blob = new Blob([JSON.stringify({ records: file.records }, null, 2)], { type: 'application/json' });
       var url = URL.createObjectURL(blob);
       var stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
       var link = S.el('a', { href: url, download: 'voces-queue-' + stamp + '.json', hidden: true });
@@ -426,7 +408,7 @@
       link.click();
       link.remove();
       setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
-      message.textContent = Q.format(self.strings.savedFile, { count: file.records.length });
+      message.textContent = Q.format(self.strings.savedFile, { count: file.records.length }) + left;
     });
   };
 

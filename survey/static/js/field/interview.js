@@ -54,10 +54,20 @@
     self.find('[data-back]').addEventListener('click', function () { self.back(); });
     self.find('[data-finish]').addEventListener('click', function () { self.finish(); });
     self.find('[data-leave]').addEventListener('click', function () { self.leave(); });
-    self.screen.addEventListener('input', function () { self.update(); });
-    self.screen.addEventListener('change', function () { self.update(); });
+    self.screen.addEventListener('input', function (event) {
+      if (event.target.type !== 'file') {
+        self.update();
+      }
+    });
+    // A file input's change, from the picker or from a recorder that put its File in input.files.
+    self.screen.addEventListener('change', function (event) {
+      return event.target.type === 'file' ? self.takeFile(event.target) : self.update();
+    });
     self.screen.addEventListener('submit', function (event) { event.preventDefault(); self.next(); });
-    self.screen.addEventListener('click', function (event) { self.changeInstances(event); });
+    self.screen.addEventListener('click', function (event) {
+      var remove = event.target.closest('[data-media-remove]');
+      return remove ? self.removeFile(remove.getAttribute('data-media-remove')) : self.changeInstances(event);
+    });
     global.addEventListener('pagehide', function () { self.flush(); });
     document.addEventListener('visibilitychange', function () {
       if (document.visibilityState === 'hidden') {
@@ -66,7 +76,7 @@
     });
   }
 
-  Object.assign(Interview.prototype, global.VocesInstanceControls);
+  Object.assign(Interview.prototype, global.VocesInstanceControls, global.VocesMedia.controls);
 
   Interview.prototype.start = function (survey) {
     var now = new Date().toISOString();
@@ -117,7 +127,7 @@
     var record = this.record;
     return {
       form: this.form, language: record.language, strings: this.app.strings, answers: record.answers,
-      repeats: record.repeats, state: state
+      repeats: record.repeats, state: state, media: this.app.media, files: record.media || {}
     };
   };
 
@@ -142,7 +152,7 @@
       this.screen.appendChild(this.setupScreen());
     } else if (this.current === REVIEW) {
       var self = this;
-      var context = { form: this.form, language: this.record.language, strings: this.app.strings };
+      var context = { form: this.form, language: this.record.language, strings: this.app.strings, files: this.record.media };
       this.screen.appendChild(global.VocesReview.render(context, active.slice(1), state, function (screen) {
         self.show(screen);
       }));

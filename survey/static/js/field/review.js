@@ -11,8 +11,12 @@
   var I = global.VocesInstances;
   var UNSHOWN = ['calculate', 'site', 'note'];
 
-  // A choice's label (labels, for several), or the answer as typed.
+  // A choice's label (labels, for several), a kept file's name and size, or the answer as typed.
   function answerText(ctx, q, value) {
+    var kept = ctx.files && ctx.files[q.name];
+    if (kept && kept.name === value) {
+      return kept.name + ' (' + global.VocesMedia.fileSize(kept.size, ctx.language) + ')';
+    }
     if (q.type === 'decimal') {
       return value.replace('.', S.decimalSymbol(ctx.language));  // as the language writes it: 2,5
     }
@@ -65,7 +69,7 @@
     });
   }
 
-  // ctx: {form, language, strings}; screens: those that apply; onChange(screenName) goes back to one.
+  // ctx: {form, language, strings, files}; screens: those that apply; onChange(screenName) goes back to one.
   function render(ctx, screens, state, onChange) {
     var fragment = document.createDocumentFragment();
     fragment.appendChild(S.el('h2', { id: 'h-review' }, [ctx.strings.reviewTitle]));

@@ -81,6 +81,9 @@
   function inputFor(ctx, q, id, described, where) {
     var value = given(q, where);
     var common = { id: id, name: where.key(q), 'aria-describedby': described, disabled: Boolean(q.item.read_only) };
+    if (global.VocesMedia && global.VocesMedia.isMedia(ctx, q)) {  // a photo, recording or file (media-answers.js)
+      return global.VocesMedia.input(ctx, q, common);
+    }
     if (q.type === 'text') {
       var multiline = (q.item.appearance || '').split(/\s+/).indexOf('multiline') >= 0;
       var input = el(multiline ? 'textarea' : 'input', Object.assign(common, {
@@ -316,7 +319,7 @@
       if (!inputs.length) {
         return;
       }
-      var value = inputs[0].value;
+      var value = inputs[0].type === 'file' ? inputs[0].getAttribute('data-file-name') || '' : inputs[0].value;
       if (inputs[0].hasAttribute('data-decimal-symbol')) {
         value = decimalPoint(value, inputs[0].getAttribute('data-decimal-symbol'));
       }

@@ -5,11 +5,18 @@
  *   surveys   "slug@version" -> {key, slug, version, definition, current}; older versions stay
  *             while a draft or a waiting record still needs them
  *   records   uuid -> one interview, from its first answer until the server has it:
- *             draft -> pending -> sending -> sent | conflict | failed (invalid)
+ *             draft -> pending -> sending -> sent | conflict | failed (invalid); the files that
+ *             answer its photo and recording questions are in it too, as Blobs, under
+ *             media[question] = {file, name, type, size} (media-answers.js)
  *
  * A record's payload is frozen when the interview is finished, so that a resend is byte for byte
  * the same submission and the server answers "duplicate". Once the server has a record, its
  * answers are dropped from the tablet: a lost tablet then holds no testimony already delivered.
+ * Its files go with them.
+ *
+ * A queue file carries no file: a record whose answers name one stays on the tablet, waiting for a
+ * connection, and the app says how many were left out (a photo or a recording in base64 would make
+ * a file too large to import, and the administrator's import takes JSON only).
  */
 (function (global) {
   'use strict';
@@ -171,12 +178,32 @@
     });
   }
 
-  // What an administrator imports: the records the server does not have yet, as the API takes them.
+  // The files a finished record sends, by question: those its answers still name (a question that
+  // stopped applying sends neither its answer nor its file).
+  function filesToSend(record) {
+    var files = {};
+    var answers = (record.payload && record.payload.answers) || {};
+    Object.keys(record.media || {}).forEach(function (name) {
+      if (answers[name] && answers[name] === record.media[name].name) {
+        files[name] = record.media[name];
+      }
+    });
+    return files;
+  }
+
+  function hasFiles(record) {
+    return Object.keys(filesToSend(record)).length > 0;
+  }
+
+  // What an administrator imports: the records the server does not have yet, as the API takes them,
+  // but those with files, which only the tablet sends (counted in withFiles).
   function queueFile() {
     return allRecords().then(function (records) {
+      var unsent = records.filter(function (record) { return UNSENT.indexOf(record.status) >= 0; });
       return {
-        records: records.filter(function (record) { return UNSENT.indexOf(record.status) >= 0; })
-          .map(function (record) { return record.payload; })
+        records: unsent.filter(function (record) { return !hasFiles(record); })
+          .map(function (record) { return record.payload; }),
+        withFiles: unsent.filter(hasFiles).length
       };
     });
   }
@@ -196,6 +223,8 @@
     claimForSending: claimForSending,
     releaseSending: releaseSending,
     delivered: delivered,
+    filesToSend: filesToSend,
+    hasFiles: hasFiles,
     queueFile: queueFile
   };
 })(self);

@@ -5,7 +5,8 @@
  *   kept in IndexedDB per account; every sync request carries it as a Bearer header, no cookie.
  * - Records go in batches, oldest first, each batch claimed in one transaction; the server
  *   answers per record: created or duplicate (sent), conflict (kept aside for review), invalid
- *   (failed, with the errors).
+ *   (failed, with the errors). A record with photos or recordings goes alone, with its files, in
+ *   one multipart request (see requestFor): the batch's 2 MB limit is for text, not files.
  * - A network error, a 5xx or a 429 puts the batch back and waits: exponential backoff with
  *   jitter, never less than Retry-After. The online event and a periodic timer start again.
  * - A 401 means the token was revoked: its records wait, and the app asks for a new login.
@@ -203,44 +204,90 @@
     });
   };
 
+  // The claimed records go in requests: those without files in one batch, each one with files
+  // alone, with them (see sendRecords). A request that must wait puts back the ones still to go.
   Sync.prototype.sendAll = function (user, token) {
     var self = this;
-    var strings = self.config.strings;
     return Store.claimForSending(user, self.batch).then(function (batch) {
       if (!batch.length) {
         return 'next';
       }
       self.listeners.onQueue();
       self.setState('sending');
-      // No answer, or half of one: the batch waits for another try (a resend is a duplicate).
-      var lost = function () {
-        return self.putBack(batch, strings.network).then(function () { return self.retryLater(strings.network); });
-      };
-      var body = JSON.stringify({ records: batch.map(function (record) { return record.payload; }) });
-      return self.api(self.config.submissionsUrl, token, {
-        method: 'POST', body: body, headers: { 'Content-Type': 'application/json' }
-      }).then(function (response) {
-        if (response.status === 401) {
-          return self.putBack(batch, strings.revoked).then(function () { return self.revoke(user); })
-            .then(function () { return 'next'; });
-        }
-        if (response.status === 413 && self.batch > 1) {
-          self.batch = Math.max(1, Math.floor(self.batch / 2));
-          return self.putBack(batch, '').then(function () { return self.sendAll(user, token); });
-        }
-        if (!response.ok) {
-          var wait = Number(response.headers.get('Retry-After')) * 1000 || 0;
-          var reason = response.status === 429 ? strings.tooMany : strings.serverError.replace('%(code)s', response.status);
-          return self.putBack(batch, reason).then(function () { return self.retryLater(reason, wait); });
-        }
-        return response.json().then(function (answer) {
-          return self.apply(batch, answer.results || []).then(function () {
-            self.attempt = 0;
-            return self.sendAll(user, token);
-          });
-        }, lost);
-      }, lost);
+      var plain = batch.filter(function (record) { return !Store.hasFiles(record); });
+      var requests = (plain.length ? [plain] : []).concat(batch.filter(Store.hasFiles).map(function (r) { return [r]; }));
+      return self.sendEach(user, token, requests);
     });
+  };
+
+  Sync.prototype.sendEach = function (user, token, requests) {
+    var self = this;
+    if (!requests.length) {
+      self.attempt = 0;
+      return self.sendAll(user, token);
+    }
+    return self.sendRecords(token, requests[0]).then(function (outcome) {
+      if (outcome === 'answered') {
+        return self.sendEach(user, token, requests.slice(1));
+      }
+      var waiting = [].concat.apply([], requests.slice(1));
+      return self.putBack(waiting, '', true).then(function () {
+        if (outcome === 'revoked') {
+          return self.revoke(user).then(function () { return 'next'; });
+        }
+        return outcome === 'again' ? self.sendAll(user, token) : outcome;
+      });
+    });
+  };
+
+  // The request for these records: a batch of JSON, or one record with its files as multipart
+  // (POST /api/v1/records/<uuid>: its JSON in the part "record", each file in "file.<question>"),
+  // so that a record and its files are stored together or not at all, whatever their size.
+  Sync.prototype.requestFor = function (records) {
+    var files = Store.filesToSend(records[0]);
+    if (!Object.keys(files).length) {
+      var body = JSON.stringify({ records: records.map(function (record) { return record.payload; }) });
+      return { url: this.config.submissionsUrl, body: body, headers: { 'Content-Type': 'application/json' } };
+    }
+    var parts = new FormData();
+    parts.append('record', new Blob([JSON.stringify(records[0].payload)], { type: 'application/json' }), 'record.json');
+    Object.keys(files).forEach(function (name) { parts.append('file.' + name, files[name].file, files[name].name); });
+    return { url: this.config.recordsUrl.replace('__uuid__', encodeURIComponent(records[0].uuid)), body: parts, alone: true };
+  };
+
+  // One request; resolves 'answered' when the server answered for the records, else what sendAll answers
+  // ('stop' to wait, 'again' with a smaller batch, 'revoked'), the records put back in the queue.
+  Sync.prototype.sendRecords = function (token, records) {
+    var self = this;
+    var strings = self.config.strings;
+    // No answer, or half of one: the records wait for another try (a resend is a duplicate).
+    var lost = function () {
+      return self.putBack(records, strings.network).then(function () { return self.retryLater(strings.network); });
+    };
+    var request = self.requestFor(records);
+    return self.api(request.url, token, { method: 'POST', body: request.body, headers: request.headers || {} }).then(function (response) {
+      if (response.status === 401) {
+        return self.putBack(records, strings.revoked).then(function () { return 'revoked'; });
+      }
+      if (response.status === 413 && request.alone) {  // a file larger than the server takes: the record is refused
+        return response.json().catch(function () { return {}; }).then(function (answer) {
+          var results = answer.results || [{ uuid: records[0].uuid, status: 'invalid', errors: { record: strings.tooLarge } }];
+          return self.apply(records, results).then(function () { return 'answered'; });
+        });
+      }
+      if (response.status === 413 && self.batch > 1) {
+        self.batch = Math.max(1, Math.floor(self.batch / 2));
+        return self.putBack(records, '', true).then(function () { return 'again'; });
+      }
+      if (!response.ok) {
+        var wait = Number(response.headers.get('Retry-After')) * 1000 || 0;
+        var reason = response.status === 429 ? strings.tooMany : strings.serverError.replace('%(code)s', response.status);
+        return self.putBack(records, reason).then(function () { return self.retryLater(reason, wait); });
+      }
+      return response.json().then(function (answer) {
+        return self.apply(records, answer.results || []).then(function () { return 'answered'; });
+      }, lost);
+    }, lost);
   };
 
   Sync.prototype.apply = function (batch, results) {
@@ -265,9 +312,13 @@
     })).then(function () { return left.length ? this.putBack(left, '') : null; }.bind(this));
   };
 
-  Sync.prototype.putBack = function (records, reason) {
+  // untried: records never sent in this run, behind one that must wait, keep their count and reason.
+  Sync.prototype.putBack = function (records, reason, untried) {
     return Promise.all(records.map(function (record) {
       record.status = 'pending';
+      if (untried) {
+        return Store.saveRecord(record);
+      }
       record.last_error = reason;
       record.tries = (record.tries || 0) + 1;
       return Store.saveRecord(record);
