@@ -106,7 +106,7 @@ def upload_with_lists(client, lists, publish=True, path=None):
 def test_an_xlsform_is_uploaded_with_its_csv_choice_list_and_filters_by_its_columns(client, make_user, login, tmp_path):
     login(make_user(Role.ADMIN))
     page = client.get("/admin/surveys").get_data(as_text=True)
-    assert 'name="choice_files"' in page and "multiple" in page and "Choice lists (CSV)" in page
+    assert 'name="choice_files"' in page and "multiple" in page and "Choice lists and data (CSV)" in page
     path = write_xlsform(tmp_path / "form.xlsx", survey=FROM_FILE, choices=SHEET_CHOICES)
     assert upload_with_lists(client, {"municipalities.csv": MUNICIPALITIES.encode()}, path=path).status_code == 302
     survey = client.get("/s/support-services").get_data(as_text=True)

@@ -62,6 +62,7 @@ from survey.questionnaire.expressions.parsing import (
     Reference,
     parse,
     references,
+    tables_read,
 )
 from survey.questionnaire.expressions.values import truthy
 
@@ -79,5 +80,6 @@ __all__ = [
     "evaluate",
     "parse",
     "references",
+    "tables_read",
     "truthy",
 ]

@@ -37,6 +37,7 @@ __all__ = [
     "error_at",
     "parse",
     "references",
+    "tables_read",
 ]
 
 MAX_NESTING = 40  # brackets, calls and unary minus inside one another
@@ -463,6 +464,27 @@ def compile_expression(expression: str) -> tuple[Node, tuple[str, ...]]:
     found: list[str] = []
     _walk_references(node, found)
     return node, tuple(found)
+
+
+def tables_read(expression: str) -> set[str]:
+    """The choice lists and files an expression reads by instance('name') or pulldata('name'), without .csv."""
+    found: set[str] = set()
+    stack = [parse(expression)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Lookup):
+            found.add(node.table)
+            stack.extend(node.filters)
+        elif isinstance(node, Call):
+            first = node.arguments[0] if node.arguments else None
+            if node.name == "pulldata" and isinstance(first, Literal) and isinstance(first.value, str):
+                found.add(first.value.removesuffix(".csv"))
+            stack.extend(node.arguments)
+        elif isinstance(node, Binary):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, Negate):
+            stack.append(node.operand)
+    return found
 
 
 def parse(expression: str) -> Node:
