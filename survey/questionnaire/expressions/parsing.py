@@ -307,7 +307,8 @@ class _Parser:
         if name.text == "position":
             return self.position_call(name)
         after = self.tokens[min(self.index + 1, len(self.tokens) - 1)]
-        if name.text == "count" and self.peek().text == "instance" and (after.kind, after.text) == ("operator", "("):
+        lookup = (self.peek().kind, self.peek().text) == ("name", "instance")
+        if name.text == "count" and lookup and (after.kind, after.text) == ("operator", "("):
             rows, height = self.lookup(self.advance(), rows=True)
             self.expect_close()
             return Call(name.text, (rows,), name.position), height + 1

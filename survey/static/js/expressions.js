@@ -359,7 +359,8 @@
       return this.positionCall(name);
     }
     var after = this.tokens[Math.min(this.index + 1, this.tokens.length - 1)];
-    if (name.text === 'count' && this.peek().text === 'instance' && isOperator(after, '(')) {
+    var lookup = this.peek().kind === 'name' && this.peek().text === 'instance';
+    if (name.text === 'count' && lookup && isOperator(after, '(')) {
       var rows = this.lookup(this.advance(), true);
       this.expectClose();
       return [{ type: 'call', name: name.text, args: [rows[0]], position: name.position }, rows[1] + 1];
