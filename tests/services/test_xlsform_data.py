@@ -226,3 +226,26 @@ def test_a_hidden_row_defaults_to_a_pulled_value_and_another_question_is_refused
         "typed.xlsx: survey sheet, row 11, column default: Voces does not support a default that reads pulldata() "
         "or instance() (pulldata('households', 'members', 'hh_id', 'H-003')): use a hidden or calculate row"
     )
+
+
+def test_the_command_line_imports_with_the_files_and_exports_them_beside_the_workbook(runner, tmp_path, db):
+    given = []
+    for name, data in FILES.items():
+        (tmp_path / f"sent-{name}").write_bytes(data)
+        given += ["--choices", str(tmp_path / f"sent-{name}")]
+    path = form(tmp_path)
+    refused = runner.invoke(args=["surveys", "import", str(path)])
+    assert refused.exit_code != 0 and "the file households.csv, which this expression reads" in refused.output
+    renamed = runner.invoke(args=["surveys", "import", str(path), *given])
+    assert renamed.exit_code != 0  # a file is found by the name the form gives it
+    for name, data in FILES.items():
+        (tmp_path / "lists").mkdir(exist_ok=True)
+        (tmp_path / "lists" / name).write_bytes(data)
+    sent = [arg for name in FILES for arg in ("--choices", str(tmp_path / "lists" / name))]
+    assert runner.invoke(args=["surveys", "import", str(path), *sent]).exit_code == 0
+    out = tmp_path / "out" / "form.xlsx"
+    out.parent.mkdir()
+    exported = runner.invoke(args=["surveys", "export", "household-follow-up", "--xlsform", "-o", str(out)])
+    assert exported.exit_code == 0, exported.output
+    assert "clinics.csv is written beside the workbook" in exported.output
+    assert (out.parent / "households.csv").read_text(encoding="utf-8").startswith("hh_id,head,members,village\n")
