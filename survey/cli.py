@@ -144,7 +144,8 @@ def set_password_command(email: str, temporary: bool) -> None:
     "choice_files",
     multiple=True,
     type=click.Path(exists=True, dir_okay=False),
-    help="A CSV choice list the XLSForm's select_one_from_file rows name (repeatable); else read beside the form.",
+    help="A CSV file the XLSForm's select_one_from_file rows, pulldata() or instance() name (repeatable); "
+    "else read beside the form.",
 )
 def import_survey_command(path: str, publish: bool, choice_files: tuple[str, ...]) -> None:
     """Import a survey (YAML, or an XLSForm .xlsx with its CSV choice lists) as a new version."""

@@ -22,6 +22,7 @@ from survey.questionnaire.expressions import (
     references,
     truthy,
 )
+from survey.questionnaire.expressions.evaluation import Tables
 from survey.questionnaire.expressions.values import from_python, to_number
 from survey.questionnaire.model import Choice, Definition, Question, Repeat
 from survey.questionnaire.rules import CHOICE_PREFIX, choice_filter_expression
@@ -50,6 +51,7 @@ class _Scope:
     position: int | None = None
     repeats: Instances | None = None
     choices: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # what jr:choice-name() reads
+    tables: Tables = field(default_factory=dict)  # what pulldata() and instance('name')/root/item read
 
 
 def _run(expression: str, values: Mapping[str, object], current: str, scope: _Scope) -> object:
@@ -63,6 +65,7 @@ def _run(expression: str, values: Mapping[str, object], current: str, scope: _Sc
             position=scope.position,
             repeats=scope.repeats,
             choices=scope.choices,
+            tables=scope.tables,
         )
     except ExpressionError as error:  # checked on import; a bad regex() on some answer remains possible
         log.warning("expression %r failed: %s", expression, error)
@@ -144,7 +147,7 @@ def _count_breaks_constraint(definition: Definition, repeat: Repeat, values: Map
     """Whether an answer the repeat's repeat_count reads breaks its constraint."""
     asked = {q.name: q for q in definition.every_question}
     return any(
-        breaks_constraint(asked[name], values, scope.today, scope.position, scope.repeats)
+        breaks_constraint(asked[name], values, scope.today, scope.position, scope.repeats, scope.tables)
         for name in references(repeat.count)
         if name in asked
     )
@@ -160,7 +163,8 @@ def _settle(
 ) -> FormState:
     """Relevance and value of these questions, the others' values given, repeated until nothing changes."""
     conditions = definition.relevance
-    scope = replace(scope, choices=definition.choice_labels(language or definition.default_language))
+    language = language or definition.default_language
+    scope = replace(scope, choices=definition.choice_labels(language), tables=definition.tables(language))
     values = dict(outside)
     relevant: dict[str, bool] = {}
     for _ in range(len(questions) + 1):  # each pass settles at least one more question
@@ -202,13 +206,17 @@ def choice_values(question: Question) -> list[dict[str, str]]:
 
 
 def allowed_choices(
-    question: Question, values: Mapping[str, str], today: date | None = None, position: int | None = None
+    question: Question,
+    values: Mapping[str, str],
+    today: date | None = None,
+    position: int | None = None,
+    tables: Tables | None = None,
 ) -> tuple[Choice, ...]:
-    """The choices the question's choice_filter lets through for these answers."""
+    """The choices the question's choice_filter lets through for these answers (tables: what its lookups read)."""
     if not question.choice_filter:
         return question.choices
     expression = choice_filter_expression(question.choice_filter)
-    scope = _Scope(today, position)
+    scope = _Scope(today, position, tables=tables or {})
     return tuple(
         c
         for c, columns in zip(question.choices, choice_values(question), strict=True)
@@ -217,11 +225,15 @@ def allowed_choices(
 
 
 def is_required(
-    question: Question, values: Mapping[str, str], today: date | None = None, position: int | None = None
+    question: Question,
+    values: Mapping[str, str],
+    today: date | None = None,
+    position: int | None = None,
+    tables: Tables | None = None,
 ) -> bool:
     """Say whether the question needs an answer now: always, or when its required expression holds."""
     if question.required_if:
-        return truthy(_run(question.required_if, values, "", _Scope(today, position)))
+        return truthy(_run(question.required_if, values, "", _Scope(today, position, tables=tables or {})))
     return question.required
 
 
@@ -231,13 +243,22 @@ def breaks_constraint(
     today: date | None = None,
     position: int | None = None,
     repeats: Instances | None = None,
+    tables: Tables | None = None,
 ) -> bool:
     """Say whether the question's answer breaks its constraint; an empty answer never does."""
     value = values.get(question.name, "")
     if not question.constraint or value == "":
         return False
     try:
-        kept = evaluate(question.constraint, values, current=value, today=today, position=position, repeats=repeats)
+        kept = evaluate(
+            question.constraint,
+            values,
+            current=value,
+            today=today,
+            position=position,
+            repeats=repeats,
+            tables=tables,
+        )
         return not truthy(kept)
     except ExpressionError as error:
         log.warning("constraint %r failed: %s", question.constraint, error)

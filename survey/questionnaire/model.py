@@ -8,7 +8,7 @@ from functools import cached_property
 
 from survey.questionnaire.notices import N_, Notice
 from survey.questionnaire.question_types import QUESTION_TYPES, QuestionType
-from survey.questionnaire.rules import CHOICE_PREFIX
+from survey.questionnaire.rules import CHOICE_PREFIX, choice_filter_expression
 
 
 def pick(texts: Mapping[str, str] | None, language: str, default_language: str) -> str:
@@ -142,6 +142,9 @@ class Definition:
     # What the form's XLSForm had ODK fill in besides when the interview began and ended (deviceid,
     # username): its XForm has a tablet fill them in again, and an XLSForm export writes them back.
     metadata: tuple[str, ...] = ()
+    # The CSV files sent with the form that pulldata() and instance('name')/root/item read, by name
+    # without .csv: each row's cells by column. They travel with the definition, to the tablets too.
+    data_files: Mapping[str, tuple[Mapping[str, str], ...]] = field(default_factory=dict)
 
     def question(self, name: str) -> Question:
         """The question with this name."""
@@ -198,13 +201,42 @@ class Definition:
         }
 
     @cached_property
-    def reads_choice_names(self) -> bool:
-        """Whether an expression of the form calls jr:choice-name(), which needs the choice labels at hand."""
-        columns = ("relevant", "constraint", "calculation", "required_if", "choice_filter")
+    def expressions(self) -> tuple[str, ...]:
+        """Every expression of the form: its questions' (a choice_filter as it is evaluated), groups' and repeats'."""
+        columns = ("relevant", "constraint", "calculation", "required_if")
         texts = [getattr(q, column) for q in self.every_question for column in columns]
+        texts += [choice_filter_expression(q.choice_filter) for q in self.every_question if q.choice_filter]
         texts += [g.relevant for g in self.groups.values()]
         texts += [t for r in self.repeats.values() for t in (r.relevant, r.count)]
-        return any("jr:choice-name" in text for text in texts if text)
+        return tuple(text for text in texts if text)
+
+    @cached_property
+    def reads_choice_names(self) -> bool:
+        """Whether an expression of the form calls jr:choice-name(), which needs the choice labels at hand."""
+        return any("jr:choice-name" in text for text in self.expressions)
+
+    @cached_property
+    def reads_tables(self) -> bool:
+        """Whether an expression of the form reads a choice list or CSV file by instance() or pulldata()."""
+        return any("instance" in text or "pulldata" in text for text in self.expressions)
+
+    @cached_property
+    def _tables(self) -> dict[str, Mapping[str, tuple[Mapping[str, str], ...]]]:
+        return {}  # by language, filled as asked
+
+    def tables(self, language: str) -> Mapping[str, tuple[Mapping[str, str], ...]]:
+        """The rows instance('name')/root/item and pulldata() read: each choice list's (name, label in the
+        language, its other columns) and each CSV file's, which wins over a list of its name, as on a tablet."""
+        if language not in self._tables:
+            lists = {
+                name: tuple(
+                    {"name": c.name, "label": pick(c.label, language, self.default_language), **c.filters}
+                    for c in choices
+                )
+                for name, choices in self.choice_lists.items()
+            }
+            self._tables[language] = lists | dict(self.data_files)
+        return self._tables[language]
 
     @cached_property
     def _choice_labels(self) -> dict[str, Mapping[str, Mapping[str, str]]]:

@@ -89,6 +89,21 @@ FORM_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,99}")  # XML names as XLSForm writes them, without dots or colons
 
 
+def _data_files(data: Mapping[str, Any]) -> dict[str, tuple[dict[str, str], ...]]:
+    """The CSV files' rows the definition keeps for pulldata() and instance(), each cell as text."""
+    raw_files = data.get("data") or {}
+    if not isinstance(raw_files, Mapping):
+        raise DefinitionError("data must map file names to lists of rows")
+    files = {}
+    for name, rows in raw_files.items():
+        if not NAME.fullmatch(str(name)) or not isinstance(rows, list):
+            raise DefinitionError(f"data {name!r} must be a file name (without .csv) with a list of rows")
+        if not all(isinstance(row, Mapping) for row in rows):
+            raise DefinitionError(f"data {name!r}: each row must map columns to values")
+        files[str(name)] = tuple({str(k): "" if v is None else str(v) for k, v in row.items()} for row in rows)
+    return files
+
+
 class _Parser:
     """Walks the nested questions and groups, collecting names and checking each one."""
 
@@ -297,6 +312,7 @@ def parse_definition(data: Mapping[str, Any]) -> Definition:
         choice_lists=parser.lists,
         allow_choice_duplicates=data.get("allow_choice_duplicates") is True,
         metadata=tuple(m for m in PRELOADED if m in metadata),
+        data_files=_data_files(data),
     )
     check_definition(definition)
     check_aggregates(definition)

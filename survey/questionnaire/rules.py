@@ -7,7 +7,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from survey.questionnaire.expressions import ExpressionError, evaluate, parse, references, truthy
+from survey.questionnaire.expressions import ExpressionError, evaluate, parse, references, tables_read, truthy
 from survey.questionnaire.expressions.parsing import UnknownFunctionError
 from survey.questionnaire.messages import N_, Message
 from survey.questionnaire.question_types import WHOLE_NUMBER
@@ -59,46 +59,68 @@ class DefinitionError(ValueError):
 
 @lru_cache(maxsize=512)
 def choice_filter_expression(expression: str) -> str:
-    """A choice_filter with its bare choice columns (state=${state}) read as ${choice.state}."""
+    """A choice_filter with its bare choice columns (state=${state}) read as ${choice.state}.
+
+    A name in a path (instance('list')/root/item, current()/../name) or in a lookup's [filter],
+    where it is a column of the rows looked up, stays as written.
+    """
     out = []
+    depth = 0  # inside how many [filters]
+    previous = ""
     for match in _FILTER_TOKEN.finditer(expression):
         token = match.group()
         rest = expression[match.end() :].lstrip()
-        if FILTER_COLUMN.fullmatch(token) and not rest.startswith("("):
+        depth += {"[": 1, "]": -1}.get(token, 0)
+        if FILTER_COLUMN.fullmatch(token) and not rest.startswith(("(", "/")) and previous != "/" and not depth:
             token = "${" + CHOICE_PREFIX + token + "}"
         out.append(token)
+        previous = token if token.strip() else previous
     return "".join(out)
 
 
-def check_expression(expression: str, names: set[str], *, in_repeat: bool = False) -> None:
+def check_expression(
+    expression: str, names: set[str], *, in_repeat: bool = False, tables: frozenset[str] = frozenset()
+) -> None:
     """Parse an expression and try it on empty answers; raise ExpressionError naming the fault.
 
-    position(..) has a meaning only in a repeat instance, so it is tried there as the first one.
+    position(..) has a meaning only in a repeat instance, so it is tried there as the first one;
+    tables names the choice lists and files instance() and pulldata() may read.
     """
     parse(expression)
     unknown = sorted(references(expression) - names)
     if unknown:
         raise ExpressionError(f"unknown question '{unknown[0]}'")
+    absent = sorted(tables_read(expression) - tables)
+    if absent:
+        raise ExpressionError(f"no choice list or file sent with the form is named '{absent[0]}'")
     position = 1 if in_repeat else None
-    evaluate(expression, dict.fromkeys(names, ""), current="", today=date.today(), position=position)
+    empty: dict[str, tuple[dict[str, str], ...]] = dict.fromkeys(tables, ())
+    evaluate(expression, dict.fromkeys(names, ""), current="", today=date.today(), position=position, tables=empty)
 
 
 def check_definition(definition: Definition) -> None:
     """Refuse a definition whose expressions, types, bindings or defaults Voces cannot honour."""
     repeats = definition.repeats
     names = {q.name for q in definition.every_question} | set(repeats)
+    tables = frozenset(definition.choice_lists) | frozenset(definition.data_files)
     in_repeat = {g for r in repeats.values() for g in r.group_names}
     for repeat in repeats.values():
         where = f"repeat {repeat.name}"
         if repeat.relevant:
-            _check(repeat.relevant, names, "relevant", where=where, question=repeat.name)
+            _check(repeat.relevant, names, "relevant", tables=tables, where=where, question=repeat.name)
         if repeat.count:
-            _check(repeat.count, names, "repeat_count", where=where, question=repeat.name)
+            _check(repeat.count, names, "repeat_count", tables=tables, where=where, question=repeat.name)
     for group in definition.groups.values():
         if group.relevant:
             where = f"group {group.name}"
             _check(
-                group.relevant, names, "relevant", in_repeat=group.name in in_repeat, where=where, question=group.name
+                group.relevant,
+                names,
+                "relevant",
+                in_repeat=group.name in in_repeat,
+                tables=tables,
+                where=where,
+                question=group.name,
             )
         for column, texts in (("label", group.label), ("hint", group.hint)):
             shown = sorted({name for text in texts.values() for name in OUTPUT.findall(text)} - names)
@@ -117,7 +139,14 @@ def check_definition(definition: Definition) -> None:
         for column in ("relevant", "constraint", "calculation", "required_if"):
             expression = getattr(question, column)
             if expression:
-                _check(expression, names, column.removesuffix("_if"), in_repeat=bool(question.repeat), **context)
+                _check(
+                    expression,
+                    names,
+                    column.removesuffix("_if"),
+                    in_repeat=bool(question.repeat),
+                    tables=tables,
+                    **context,
+                )
         if question.choice_filter:
             columns = {CHOICE_PREFIX + "name"} | {CHOICE_PREFIX + c for x in question.choices for c in x.filters}
             _check(
@@ -125,15 +154,24 @@ def check_definition(definition: Definition) -> None:
                 names | columns,
                 "choice_filter",
                 in_repeat=bool(question.repeat),
+                tables=tables,
                 **context,
             )
         _check_read_only(question, context)
     _check_cycles(definition)
 
 
-def _check(expression: str, names: set[str], column: str, *, in_repeat: bool = False, **context: Any) -> None:
+def _check(
+    expression: str,
+    names: set[str],
+    column: str,
+    *,
+    in_repeat: bool = False,
+    tables: frozenset[str] = frozenset(),
+    **context: Any,
+) -> None:
     try:
-        check_expression(expression, names, in_repeat=in_repeat)
+        check_expression(expression, names, in_repeat=in_repeat, tables=tables)
     except UnknownFunctionError as error:
         feature = Message(FUNCTION, {"function": error.function})
         raise DefinitionError(f"{column} {expression!r}: {error}", column=column, feature=feature, **context) from None

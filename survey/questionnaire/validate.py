@@ -144,6 +144,7 @@ def _check_questions(
     repeats: Instances | None = None,
 ) -> None:
     """Keep the relevant answers to these questions, and say what is wrong with the others."""
+    tables = definition.tables(language or definition.default_language)
     for q in questions:
         if not q.stored or not state.relevant.get(q.name, False):
             continue  # not relevant: neither required nor stored, whatever was sent
@@ -152,14 +153,14 @@ def _check_questions(
             answers[q.name] = value  # the resident cannot change it: its rules were checked on import
             continue
         if value == "":
-            if is_required(q, state.values, today, position):
+            if is_required(q, state.values, today, position, tables):
                 errors[q.name] = AnswerError(
                     REQUIRED, text=pick(q.required_message, language, definition.default_language)
                 )
             continue
-        allowed = {c.name for c in allowed_choices(q, state.values, today, position)} if q.choices else set()
+        allowed = {c.name for c in allowed_choices(q, state.values, today, position, tables)} if q.choices else set()
         problem = q.kind.problem(q, value, allowed, known_sites)
-        if problem is None and breaks_constraint(q, state.values, today, position, repeats):
+        if problem is None and breaks_constraint(q, state.values, today, position, repeats, tables):
             text = pick(q.constraint_message, language, definition.default_language)
             problem = AnswerError(CONSTRAINT, text=text)
         if problem:

@@ -21,7 +21,7 @@ from survey.questionnaire import Definition, DefinitionError, missing_translatio
 from survey.questionnaire.messages import Message
 from survey.questionnaire.xlsform.reading import XLSFORM_SUFFIXES, read_xlsform
 from survey.questionnaire.xlsform.refusals import IN_FILE, XLSFormError
-from survey.questionnaire.xlsform.writing import write_xlsform
+from survey.questionnaire.xlsform.writing import write_data_files, write_xlsform
 from survey.services.sites import list_sites
 
 # Keys of a definition that imports began to read after versions were stored without them.
@@ -205,12 +205,17 @@ def latest_version(survey: Survey) -> SurveyVersion | None:
 
 
 def export_xlsform(slug: str, path: str | Path) -> list[str]:
-    """Write a survey's current version as an XLSForm; return what XLSForm could not keep."""
+    """Write a survey's current version as an XLSForm, and beside it the CSV files its expressions read;
+    return what XLSForm could not keep and which files are to be sent with the workbook."""
     survey = get_survey(slug)
     version = latest_version(survey) if survey else None
     if version is None:
         raise SurveyNotFoundError(f"there is no survey {slug!r}")
-    return write_xlsform(definition_of(version), path, list_sites())
+    definition = definition_of(version)
+    warnings = write_xlsform(definition, path, list_sites())
+    for written in write_data_files(definition, Path(path).parent):
+        warnings.append(f"{written.name} is written beside the workbook: send it with the workbook to import it")
+    return warnings
 
 
 def export_yaml(slug: str) -> str:

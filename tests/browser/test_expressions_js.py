@@ -36,6 +36,7 @@ RUN_ALL = """
     if ('position' in c) options.position = c.position;
     if ('repeats' in c) options.repeats = c.repeats;
     if ('choices' in c) options.choices = c.choices;
+    if ('tables' in c) options.tables = c.tables;
     try {
       const value = E.evaluate(c.expr, c.values, options);
       return {ok: true, value: normalise(value), type: typeof value};
@@ -85,6 +86,7 @@ def python_result(case: dict[str, Any]) -> dict[str, Any]:
             position=case.get("position"),
             repeats=case.get("repeats"),
             choices=case.get("choices"),
+            tables=case.get("tables"),
         )
     except ExpressionError as error:
         return {"ok": False, "error": True, "message": str(error)}

@@ -372,7 +372,8 @@ README = "; see 'XLSForm: what Voces reads' in the README"
         ),
         (
             changed(SURVEY, "visits", relevant="pulldata('x', 'y')"),
-            "survey sheet, row 11, column relevant: Voces does not support the function 'pulldata'" + README,
+            "survey sheet, row 11, column relevant: Voces does not support the relevant expression "
+            "'pulldata('x', 'y')' (pulldata() takes 4 arguments but got 2 at character 1)" + README,
         ),
         (
             changed(SURVEY, "visits", read_only="${used_services} = 'yes'"),
@@ -386,7 +387,14 @@ README = "; see 'XLSForm: what Voces reads' in the README"
         ),
         (
             changed(SURVEY, "visits", relevant="instance('clinics')/root/item[name = ${department}]/label != ''"),
-            "survey sheet, row 11, column relevant: Voces does not support the function 'instance'" + README,
+            "survey sheet, row 11, column relevant: the file clinics.csv, which this expression reads, "
+            "was not sent with the form; send it with the workbook",
+        ),
+        (
+            changed(SURVEY, "visits", relevant="instance('department')/root/item[name = ${department}]/@label"),
+            "survey sheet, row 11, column relevant: Voces does not support the relevant expression "
+            "'instance('department')/root/item[name = ${department}]/@label' (unexpected character '@' at character 56)"
+            + README,
         ),
         (
             changed(SURVEY, "visits", relevant="random() < 0.5"),

@@ -106,7 +106,7 @@ def upload_with_lists(client, lists, publish=True, path=None):
 def test_an_xlsform_is_uploaded_with_its_csv_choice_list_and_filters_by_its_columns(client, make_user, login, tmp_path):
     login(make_user(Role.ADMIN))
     page = client.get("/admin/surveys").get_data(as_text=True)
-    assert 'name="choice_files"' in page and "multiple" in page and "Choice lists (CSV)" in page
+    assert 'name="choice_files"' in page and "multiple" in page and "Choice lists and data (CSV)" in page
     path = write_xlsform(tmp_path / "form.xlsx", survey=FROM_FILE, choices=SHEET_CHOICES)
     assert upload_with_lists(client, {"municipalities.csv": MUNICIPALITIES.encode()}, path=path).status_code == 302
     survey = client.get("/s/support-services").get_data(as_text=True)
@@ -128,6 +128,24 @@ def test_a_missing_or_broken_csv_list_is_refused_naming_it_in_spanish_and_nothin
     page = upload_with_lists(client, {"municipalities.csv": b"name,label\nm,M\nm,N\n"}, path=path)
     assert "municipalities.csv, fila 3: el nombre m ya está en la fila 2" in page.get_data(as_text=True)
     assert get_survey("support-services") is None
+
+
+def test_an_xlsform_is_uploaded_with_the_files_its_pulldata_reads_and_refused_in_spanish_without_them(
+    client, make_user, login, tmp_path
+):
+    from tests.services.test_xlsform_data import FILES, form  # the household follow-up and its CSV files
+
+    login(make_user(Role.ADMIN))
+    client.get("/admin/?lang=es")
+    path = form(tmp_path)
+    page = upload_with_lists(client, {"clinics.csv": FILES["clinics.csv"]}, path=path).get_data(as_text=True)
+    assert (
+        "hoja survey, fila 4, columna calculation: el archivo households.csv, que lee esta expresión, no se envió "
+        "con el formulario; envíelo con el libro" in page
+    )
+    assert get_survey("household-follow-up") is None
+    assert upload_with_lists(client, FILES, path=path).status_code == 302
+    assert "Luis Angulo" in client.get("/s/household-follow-up").get_data(as_text=True)  # the rows the page reads
 
 
 def test_a_csv_list_larger_than_the_upload_limit_gets_the_413_page(

@@ -10,8 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from survey.extensions import db as _db
-from survey.models import Channel, InterviewMode, Response, Role, SubmissionConflict
+from survey.models import Answer, Channel, InterviewMode, Response, Role, SubmissionConflict
+from survey.services.demo import SITES_FILE
 from survey.services.devices import register_device, revoke_device
+from survey.services.sites import upsert_sites_from_file
+from survey.services.surveys import import_survey, read_survey
 from tests.conftest import GOOD_ANSWERS
 
 
@@ -359,3 +362,25 @@ def test_a_record_already_stored_is_still_a_duplicate_after_the_survey_closes(cl
     close_survey(example_survey.survey)
     db.session.commit()
     assert post(client, token, [rec]).json["results"][0]["status"] == "duplicate"
+
+
+def test_a_tablet_gets_the_files_a_form_looks_up_and_the_server_works_them_out_again(client, token, db, tmp_path):
+    from tests.services.test_xlsform_data import FILES, form  # the household follow-up and its CSV files
+
+    upsert_sites_from_file(SITES_FILE)
+    version = import_survey(read_survey(form(tmp_path), FILES).definition, publish=True)
+    db.session.commit()
+    surveys = client.get("/api/v1/surveys", headers={"Authorization": f"Bearer {token}"}).json["surveys"]
+    [follow_up] = [s for s in surveys if s["slug"] == "household-follow-up"]
+    assert follow_up["definition"]["data"]["households"][1]["head"] == "Luis Angulo"  # offline, on the tablet
+    answers = {"hh_id": "H-002", "members": "9", "clinic": "c2", "head": "typed over"}
+    sent = record(survey="household-follow-up", version=version.version, answers=answers, consent=None)
+    [created] = post(client, token, [sent]).json["results"]
+    assert created["status"] == "created", created
+    stored = {a.question: a.value_text for a in db.session.scalars(select(Answer))}
+    assert stored["head"] == "Luis Angulo" and stored["village_label"] == "El Charco" and stored["clinic_beds"] == "40"
+    too_many = record(
+        survey="household-follow-up", version=version.version, answers={"hh_id": "H-002", "members": "10"}
+    )
+    [refused] = post(client, token, [too_many]).json["results"]
+    assert refused["status"] != "created" and "members" in str(refused)

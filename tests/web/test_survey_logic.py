@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import uuid
 from datetime import date, timedelta
@@ -61,6 +63,7 @@ def test_the_form_shows_groups_choices_and_the_logic_for_the_browser(client, kob
     assert 'data-constraint-message="The date cannot be in the future."' in page
     assert 'data-calculation="concat(${department}, &#39;/&#39;, ${municipality})"' in page
     assert "data-choice-labels" not in page  # only for a form whose jr:choice-name() reads them
+    assert "data-tables" not in page  # only for a form whose pulldata() or instance() reads rows
     assert re.search(r'<fieldset class="field field-choice" id="q_services_used"', page)
     assert page.count('name="q_services_used" type="checkbox"') == 3
     assert 'id="q_last_visit" name="q_last_visit" type="date"' in page
@@ -255,3 +258,18 @@ def test_a_calculated_label_is_given_in_the_language_of_the_page_and_stored_so(c
     assert 'data-choice-labels="{&#34;yes&#34;: &#34;Sí&#34;, &#34;no&#34;: &#34;No&#34;}"' in page
     assert post(client, language="es").status_code == 302
     assert stored_answers(db)["used_label"] == "Sí"
+
+
+def test_the_page_carries_the_rows_the_form_looks_up_in_its_language(client, db, tmp_path):
+    from tests.services.test_xlsform_data import FILES, form  # the household follow-up and its CSV files
+
+    upsert_sites_from_file(SITES_FILE)
+    import_survey(read_survey(form(tmp_path), FILES).definition, publish=True)
+    db.session.commit()
+    page = client.get("/s/household-follow-up?lang=es").get_data(as_text=True)
+    tables = re.search(r'data-tables="([^"]*)"', page)
+    assert tables is not None
+    read = json.loads(html.unescape(tables.group(1)))
+    assert sorted(read) == ["clinics", "households", "villages"]  # not the clinic list no expression reads
+    assert read["households"][1]["head"] == "Luis Angulo"
+    assert read["villages"][1] == {"name": "el_charco", "label": "El Charco"}

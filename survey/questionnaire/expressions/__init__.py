@@ -37,35 +37,49 @@
 #   sqrt() of a negative number is NaN;
 # - jr:choice-name(value, '${q}') is the label of q's choice named value among the choices handed
 #   over (in the language the form is shown in), '' when there is none;
-# - any other function is refused while parsing, naming it (even where a path such as
-#   instance('x')/root/item stops the tokenizer first) and pointing to the README's list.
+# - instance('name')/root/item[filter]/column reads the rows of a choice list or of a CSV file
+#   sent with the form (tables=, by name without .csv): a bare name inside [filter] is the row's
+#   column, a number in [...] keeps the row at that position, and the whole gives the column of
+#   the first row kept ('' when none); count(instance('name')/root/item[filter]) counts the rows
+#   kept. No other path is read: the XLSForm names answers as ${name};
+# - pulldata('file', 'column', 'key-column', key) is the column of the file's first row whose
+#   key column is key as a string, '' when none (as ODK); the file is named in quotes;
+# - current() is the question's own answer ('.'), current()/../name the answer to name (${name});
+# - any other function is refused while parsing, naming it (even where a character the
+#   tokenizer does not read stops it first) and pointing to the README's list.
 
 from survey.questionnaire.expressions.evaluation import evaluate
 from survey.questionnaire.expressions.parsing import (
     Binary,
     Call,
+    Column,
     Current,
     ExpressionError,
     Literal,
+    Lookup,
     Negate,
     Node,
     Reference,
     parse,
     references,
+    tables_read,
 )
 from survey.questionnaire.expressions.values import truthy
 
 __all__ = [
     "Binary",
     "Call",
+    "Column",
     "Current",
     "ExpressionError",
     "Literal",
+    "Lookup",
     "Negate",
     "Node",
     "Reference",
     "evaluate",
     "parse",
     "references",
+    "tables_read",
     "truthy",
 ]

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from survey.questionnaire.expressions.dates import now_string
 from survey.questionnaire.expressions.functions import call_extension
 from survey.questionnaire.expressions.parsing import (
     Call,
+    Column,
     Current,
     ExpressionError,
     Literal,
+    Lookup,
     Negate,
     Node,
     Reference,
@@ -36,6 +38,7 @@ from survey.questionnaire.expressions.values import (
 
 Instances = Mapping[str, Sequence[Mapping[str, object]]]  # each repeat's instances, their answers by name
 Choices = Mapping[str, Mapping[str, str]]  # each select question's choice labels by name, in the form's language
+Tables = Mapping[str, Sequence[Mapping[str, str]]]  # each choice list's and attached CSV's rows, their cells by column
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,39 @@ class _Context:
     position: int | None = None  # the repeat instance evaluated in, counted from 1
     repeats: Instances = field(default_factory=dict)
     choices: Choices = field(default_factory=dict)
+    tables: Tables = field(default_factory=dict)
+    row: Mapping[str, str] | None = None  # the row a lookup's [filter] is trying
+
+
+def _rows(name: str, context: _Context, position: int) -> Sequence[Mapping[str, str]]:
+    """The rows of the choice list or attached file named (with or without .csv)."""
+    rows = context.tables.get(name.removesuffix(".csv"))
+    if rows is None:
+        raise error_at(f"no choice list or file sent with the form is named '{name}'", position)
+    return rows
+
+
+def _matching(node: Lookup, context: _Context) -> list[Mapping[str, str]]:
+    """The rows of a lookup's table for which every [filter] holds; a number keeps the row at that position."""
+    rows = list(_rows(node.table, context, node.position))
+    for condition in node.filters:
+        kept = []
+        for index, row in enumerate(rows, start=1):
+            value = _evaluate(condition, replace(context, row=row))
+            if value == index if isinstance(value, float) else to_boolean(value):
+                kept.append(row)
+        rows = kept
+    return rows
+
+
+def _pulldata(node: Call, context: _Context) -> Value:
+    """pulldata('file', 'column', 'key-column', key): the column of the file's first row whose key column is key."""
+    file_name, column, key_column, key = (_evaluate(argument, context) for argument in node.arguments)
+    wanted = to_string(key)
+    for row in _rows(to_string(file_name), context, node.position):
+        if row.get(to_string(key_column)) == wanted:
+            return row.get(to_string(column), "")
+    return ""  # a key not in the file, as ODK gives it
 
 
 def _indexed_repeat(node: Call, context: _Context) -> Value:
@@ -73,6 +109,8 @@ def _aggregate(node: Call, context: _Context) -> Value:
     """sum(${question}): its answers in every instance added up (NaN if one is not a number); count(): the
     instances; count-non-empty(): those where it is answered."""
     reference = node.arguments[0]
+    if isinstance(reference, Lookup):  # count(instance('list')/root/item[filter])
+        return float(len(_matching(reference, context)))
     assert isinstance(reference, Reference)  # the parser made sure
     instances = _instances_of(reference.name, context)
     if node.name == "count":
@@ -157,6 +195,8 @@ def _call(node: Call, context: _Context) -> Value:
         assert isinstance(question, Reference)  # the parser made sure
         value = to_string(argument(0)).strip(WHITESPACE)
         return context.choices.get(question.name, {}).get(value, "")
+    if name == "pulldata":
+        return _pulldata(node, context)
     if name == "regex":
         subject = to_string(argument(0))
         return compile_regex(to_string(argument(1)), node.position).search(subject) is not None
@@ -173,6 +213,11 @@ def _evaluate(node: Node, context: _Context) -> Value:
         return context.current
     if isinstance(node, Negate):
         return -to_number(_evaluate(node.operand, context))
+    if isinstance(node, Column):
+        return (context.row or {}).get(node.name, "")
+    if isinstance(node, Lookup):
+        rows = _matching(node, context)
+        return rows[0].get(node.column, "") if rows else ""
     if isinstance(node, Call):
         return _call(node, context)
     operator = node.operator
@@ -197,6 +242,7 @@ def evaluate(
     position: int | None = None,
     repeats: Instances | None = None,
     choices: Choices | None = None,
+    tables: Tables | None = None,
 ) -> object:
     """Evaluate an expression against answers by question name; returns a bool, float or str.
 
@@ -204,7 +250,9 @@ def evaluate(
     others'; repeats gives every instance's answers, which indexed-repeat(), sum() and count()
     read (an instance gives every question of its repeat, '' when unanswered: sum(${q}) and
     count(${q}) find q's repeat by it). choices gives each select question's choice labels by name,
-    in the language the form is shown in, which jr:choice-name() reads. now() is the
+    in the language the form is shown in, which jr:choice-name() reads. tables gives the rows of the
+    form's choice lists and attached CSV files, which instance('name')/root/item[...] and pulldata()
+    read, by list or file name (without .csv). now() is the
     local time (now= gives another), today() its date unless today= says otherwise.
     """
     node, names = compile_expression(expression)
@@ -212,5 +260,7 @@ def evaluate(
         if name not in values:
             raise ExpressionError(f"unknown question '{name}'")
     day = today.date() if isinstance(today, datetime) else today or (now.date() if now else date.today())
-    context = _Context(values, from_python(current), day.isoformat(), now, position, repeats or {}, choices or {})
+    context = _Context(
+        values, from_python(current), day.isoformat(), now, position, repeats or {}, choices or {}, tables or {}
+    )
     return _evaluate(node, context)

@@ -5,7 +5,40 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeAlias
+
+from survey.questionnaire.expressions.nodes import (
+    Binary,
+    Call,
+    Column,
+    Current,
+    ExpressionError,
+    Literal,
+    Lookup,
+    Negate,
+    Node,
+    Reference,
+    UnknownFunctionError,
+    error_at,
+)
+
+__all__ = [
+    "Binary",
+    "Call",
+    "Column",
+    "Current",
+    "ExpressionError",
+    "Literal",
+    "Lookup",
+    "Negate",
+    "Node",
+    "Reference",
+    "UnknownFunctionError",
+    "compile_expression",
+    "error_at",
+    "parse",
+    "references",
+    "tables_read",
+]
 
 MAX_NESTING = 40  # brackets, calls and unary minus inside one another
 MAX_HEIGHT = 120  # depth of the parsed tree, so evaluation never exhausts the stack
@@ -66,77 +99,16 @@ _FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "sqrt": (1, 1),
     "count-non-empty": (1, 1),  # count-non-empty(${question}): its instances answered
     "jr:choice-name": (2, 2),  # jr:choice-name(value, '${question}'): the label of that choice
+    "pulldata": (4, 4),  # pulldata('file', 'column', 'key-column', key): a cell of a CSV sent with the form
+    "instance": (1, 1),  # only as instance('name')/root/item[filter]/column (Parser.lookup)
+    "current": (0, 0),  # only as current() or current()/../name (Parser.current_call)
 }
 # Functions whose first arguments name a question or repeat rather than read its answer.
 _NAMING_ARGUMENTS = {"indexed-repeat": 2, "sum": 1, "count": 1, "count-non-empty": 1}
+ROWS = ("root", "item")  # the path from instance('name') to its rows, as ODK writes it
 AGGREGATES = frozenset({"sum", "count", "count-non-empty"})  # they read every instance of a repeat
 README_SECTION = "XLSForm: what Voces reads"
 _QUOTED_REFERENCE = re.compile(r"\$\{([^}]*)\}")
-
-
-class ExpressionError(ValueError):
-    """An expression that cannot be parsed or evaluated; the message says what and where."""
-
-
-class UnknownFunctionError(ExpressionError):
-    """A function Voces does not know, named so that a refusal can name it."""
-
-    def __init__(self, message: str, function: str) -> None:
-        """Keep the function's name beside the message."""
-        super().__init__(message)
-        self.function = function
-
-
-@dataclass(frozen=True)
-class Literal:
-    """A string or number written in the expression."""
-
-    value: str | float
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A ${name} reference to another question's answer."""
-
-    name: str
-    position: int
-
-
-@dataclass(frozen=True)
-class Current:
-    """The '.' that stands for the current question's answer."""
-
-    position: int
-
-
-@dataclass(frozen=True)
-class Negate:
-    """Unary minus."""
-
-    operand: Node
-    position: int
-
-
-@dataclass(frozen=True)
-class Binary:
-    """An infix operator: or, and, comparisons, + - * div mod."""
-
-    operator: str
-    left: Node
-    right: Node
-    position: int
-
-
-@dataclass(frozen=True)
-class Call:
-    """A function call such as selected(${a}, 'x')."""
-
-    name: str
-    arguments: tuple[Node, ...]
-    position: int
-
-
-Node: TypeAlias = Literal | Reference | Current | Negate | Binary | Call
 
 
 @dataclass(frozen=True)
@@ -146,11 +118,6 @@ class _Token:
     kind: str  # number, string, reference, current, parent, name, operator, end
     text: str
     position: int
-
-
-def error_at(message: str, position: int) -> ExpressionError:
-    """An ExpressionError that names the character position."""
-    return ExpressionError(f"{message} at character {position}")
 
 
 def _tokenize(expression: str, tokens: list[_Token]) -> list[_Token]:
@@ -206,7 +173,7 @@ def _tokenize(expression: str, tokens: list[_Token]) -> list[_Token]:
         elif expression.startswith(("!=", "<=", ">="), i):
             tokens.append(_Token("operator", expression[i : i + 2], start))
             i += 2
-        elif char in "=<>+-*(),":
+        elif char in "=<>+-*(),/[]":
             tokens.append(_Token("operator", char, start))
             i += 1
         else:
@@ -253,6 +220,7 @@ class _Parser:
         self.tokens = tokens
         self.index = 0
         self.nesting = 0
+        self.filters = 0  # how many lookup [filters] the parser is inside: a bare name there is a column
 
     def peek(self) -> _Token:
         """The current token."""
@@ -261,7 +229,8 @@ class _Parser:
     def advance(self) -> _Token:
         """Consume and return the current token."""
         token = self.tokens[self.index]
-        self.index += 1
+        if token.kind != "end":  # the end stays, however often a rule asks past it
+            self.index += 1
         return token
 
     def enter(self, token: _Token) -> None:
@@ -321,7 +290,13 @@ class _Parser:
             self.nesting -= 1
             return node, height
         if token.kind == "name" and self.peek().kind == "operator" and self.peek().text == "(":
+            if token.text == "instance":
+                return self.lookup(token, rows=False)
+            if token.text == "current":
+                return self.current_call(token)
             return self.call(token)
+        if token.kind == "name" and self.filters:
+            return Column(token.text, token.position), 1
         raise error_at(f"unexpected {_describe(token)}", token.position)
 
     def call(self, name: _Token) -> tuple[Node, int]:
@@ -331,6 +306,12 @@ class _Parser:
         self.advance()  # the '('
         if name.text == "position":
             return self.position_call(name)
+        after = self.tokens[min(self.index + 1, len(self.tokens) - 1)]
+        lookup = (self.peek().kind, self.peek().text) == ("name", "instance")
+        if name.text == "count" and lookup and (after.kind, after.text) == ("operator", "("):
+            rows, height = self.lookup(self.advance(), rows=True)
+            self.expect_close()
+            return Call(name.text, (rows,), name.position), height + 1
         self.enter(name)
         arguments: list[Node] = []
         height = 0
@@ -358,6 +339,8 @@ class _Parser:
             raise error_at(f"{name.text}() takes {wanted} but got {len(arguments)}", name.position)
         if name.text == "jr:choice-name":
             arguments[1] = _named_question(arguments[1], name)
+        if name.text == "pulldata" and not (isinstance(arguments[0], Literal) and isinstance(arguments[0].value, str)):
+            raise error_at("argument 1 of pulldata() must be a file name in quotes", name.position)
         return Call(name.text, tuple(arguments), name.position), height + 1
 
     def position_call(self, name: _Token) -> tuple[Node, int]:
@@ -367,6 +350,60 @@ class _Parser:
             raise error_at("position() takes '..' as its only argument", token.position)
         self.expect_close()
         return Call(name.text, (), name.position), 1
+
+    def lookup(self, name: _Token, *, rows: bool) -> tuple[Node, int]:
+        """instance('table')/root/item ['[' filter ']']* ['/' column]; without a column only inside count()."""
+        self.advance()  # the '('
+        table = self.advance()
+        if table.kind != "string":
+            raise error_at("instance() takes the name of a choice list or file in quotes", table.position)
+        self.expect_close()
+        shape = f"instance('{table.text}') is read as instance('{table.text}')/root/item[filter]/column"
+        for step in ROWS:
+            slash, part = self.advance(), self.advance()
+            if (slash.kind, slash.text) != ("operator", "/") or (part.kind, part.text) != ("name", step):
+                raise error_at(shape, name.position)
+        filters: list[Node] = []
+        height = 1
+        while self.peek().kind == "operator" and self.peek().text == "[":
+            bracket = self.advance()
+            self.enter(bracket)
+            self.filters += 1
+            condition, condition_height = self.expression()
+            self.filters -= 1
+            self.nesting -= 1
+            close = self.advance()
+            if (close.kind, close.text) != ("operator", "]"):
+                raise error_at(f"expected ']' but found {_describe(close)}", close.position)
+            filters.append(condition)
+            height = max(height, condition_height + 1)
+        column = ""
+        if self.peek().kind == "operator" and self.peek().text == "/":
+            self.advance()
+            token = self.advance()
+            if token.kind != "name" or (self.peek().kind, self.peek().text) == ("operator", "("):
+                raise error_at(shape, name.position)
+            column = token.text
+        elif not rows:
+            raise error_at(
+                f"instance('{table.text}')/root/item needs a /column after it (only count() reads the rows themselves)",
+                name.position,
+            )
+        return Lookup(table.text.removesuffix(".csv"), tuple(filters), column, name.position), height
+
+    def current_call(self, name: _Token) -> tuple[Node, int]:
+        """current(): the question's own answer; current()/../name: the answer to name, as ${name}."""
+        self.advance()  # the '('
+        self.expect_close()
+        if not (self.peek().kind == "operator" and self.peek().text == "/"):
+            return Current(name.position), 1
+        steps = [self.advance() for _ in range(3)]
+        question = self.advance() if steps[-1].kind != "end" else steps[-1]
+        if [(t.kind, t.text) for t in steps] != [("operator", "/"), ("parent", ".."), ("operator", "/")]:
+            raise error_at("current() is read as current() or current()/../name", name.position)
+        if question.kind != "name" or not _REFERENCE_NAME.fullmatch(question.text):
+            raise error_at("current() is read as current() or current()/../name", name.position)
+        return Reference(question.text, question.position), 1
 
     def expect_close(self) -> None:
         """Consume a ')' or fail naming what stands there instead."""
@@ -399,6 +436,9 @@ def _walk_references(node: Node, found: list[str]) -> None:
     elif isinstance(node, Call):
         for argument in node.arguments:
             _walk_references(argument, found)
+    elif isinstance(node, Lookup):
+        for condition in node.filters:
+            _walk_references(condition, found)
 
 
 @lru_cache(maxsize=1024)
@@ -425,6 +465,27 @@ def compile_expression(expression: str) -> tuple[Node, tuple[str, ...]]:
     found: list[str] = []
     _walk_references(node, found)
     return node, tuple(found)
+
+
+def tables_read(expression: str) -> set[str]:
+    """The choice lists and files an expression reads by instance('name') or pulldata('name'), without .csv."""
+    found: set[str] = set()
+    stack = [parse(expression)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Lookup):
+            found.add(node.table)
+            stack.extend(node.filters)
+        elif isinstance(node, Call):
+            first = node.arguments[0] if node.arguments else None
+            if node.name == "pulldata" and isinstance(first, Literal) and isinstance(first.value, str):
+                found.add(first.value.removesuffix(".csv"))
+            stack.extend(node.arguments)
+        elif isinstance(node, Binary):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, Negate):
+            stack.append(node.operand)
+    return found
 
 
 def parse(expression: str) -> Node:

@@ -28,6 +28,9 @@ SHEET_COLUMNS = frozenset({"list_name", "name", "value", "label"})  # any other 
 FIRST_ROW = 2  # row 1 holds the column headers, in a CSV file as in a sheet
 AT_FILE_ROW = N_("%(file)s, row %(row)s: %(detail)s")
 NOT_SENT = N_("the choice list file %(file)s was not sent with the form; send it with the workbook")
+DATA_NOT_SENT = N_(
+    "the file %(file)s, which this expression reads, was not sent with the form; send it with the workbook"
+)
 NOT_UTF8 = N_("the file is not UTF-8 text; save it as CSV UTF-8")
 NO_COLUMN = N_("there is no column %(column)s")
 EMPTY_NAME = N_("the column %(column)s is empty; every choice needs a name")
@@ -105,7 +108,16 @@ class ChoiceFiles:
         """Warnings for the files sent that no question reads."""
         return [Notice(NOT_READ, file=name) for name in self.files if name not in self._used]
 
-    def _file(self, file_name: str, row: int | None) -> bytes:
+    def data_file(self, name: str, row: int | None, column: str) -> list[dict[str, str]]:
+        """The rows of name.csv, which pulldata() or instance('name') reads, each cell by its column."""
+        file_name = f"{name}{CHOICE_FILE_SUFFIX}"
+        data = self._file(file_name, row, column, Message(DATA_NOT_SENT, {"file": file_name}))
+        header, records = _csv_records(file_name, data)
+        headers = [h.strip() for h in header]
+        rows = [dict(zip(headers, (cell.strip() for cell in record), strict=False)) for _, record in records]
+        return [row for row in rows if any(row.values())]  # a blank line is no row
+
+    def _file(self, file_name: str, row: int | None, column: str = "type", missing: Message | None = None) -> bytes:
         sent = [name for name in self.files if name == file_name] or [
             name for name in self.files if name.lower() == file_name.lower()
         ]
@@ -115,7 +127,7 @@ class ChoiceFiles:
         beside = self.beside / file_name if self.beside and Path(file_name).name == file_name else None
         if beside is not None and beside.is_file():
             return beside.read_bytes()
-        raise at_column("survey", row, "type", Message(NOT_SENT, {"file": file_name}))
+        raise at_column("survey", row, column, missing or Message(NOT_SENT, {"file": file_name}))
 
     def _new_list(self, base: str, suffix: str) -> str:
         """A list name no other list uses: the file's or sheet list's own, else marked by where it came from."""

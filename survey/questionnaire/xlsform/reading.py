@@ -39,6 +39,7 @@ from survey.questionnaire.xlsform.converting import (
     mark_named,
     rename_references,
 )
+from survey.questionnaire.xlsform.data_files import attach_data_files
 from survey.questionnaire.xlsform.external import EXTERNAL_SHEET, ChoiceFiles
 from survey.questionnaire.xlsform.languages import (
     PYXFORM_DEFAULT,
@@ -255,6 +256,8 @@ def _convert(form: Mapping[str, Any], conversion: Conversion) -> dict[str, Any]:
     if conversion.files is not None:
         data["choices"].update(conversion.files.lists)
     fill_filter_columns(data, conversion)
+    if conversion.files is not None:
+        attach_data_files(data, conversion.files, conversion.rows)
     return data
 
 

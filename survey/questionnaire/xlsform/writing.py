@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -203,3 +204,16 @@ def write_xlsform(
                     cell.data_type = "s"  # text, never a spreadsheet formula
     workbook.save(path)
     return export_warnings(definition)
+
+
+def write_data_files(definition: Definition, folder: str | Path) -> list[Path]:
+    """Write into folder each CSV file the form's pulldata() and instance() read, for the workbook to import back."""
+    written = []
+    for name, rows in definition.data_files.items():
+        target = Path(folder) / f"{name}.csv"
+        with target.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.DictWriter(out, list(dict.fromkeys(column for row in rows for column in row)))
+            writer.writeheader()
+            writer.writerows(rows)
+        written.append(target)
+    return written

@@ -10,6 +10,7 @@
  *   VocesExpressions.evaluate("position(..)", {}, {position: 2, repeats: {member: [{age: "40"}, {age: "9"}]}})
  *   VocesExpressions.evaluate("sum(${age})", {age: ""}, {repeats: {member: [{age: "40"}, {age: "9"}]}})  // 49
  *   VocesExpressions.evaluate("jr:choice-name(${s}, '${s}')", {s: "y"}, {choices: {s: {y: "Yes"}}})  // "Yes"
+ *   VocesExpressions.evaluate("pulldata('hh', 'head', 'id', ${h})", {h: "7"}, {tables: {hh: [{id: "7", head: "Ana"}]}})
  *   VocesExpressions.truthy(result)
  *   VocesExpressions.references("${a} = ${b}")   // ["a", "b"]
  */
@@ -76,8 +77,12 @@
     'translate': [3, 3],
     'sqrt': [1, 1],
     'count-non-empty': [1, 1], // count-non-empty(${question}): its instances answered
-    'jr:choice-name': [2, 2] // jr:choice-name(value, '${question}'): the label of that choice
+    'jr:choice-name': [2, 2], // jr:choice-name(value, '${question}'): the label of that choice
+    'pulldata': [4, 4], // pulldata('file', 'column', 'key-column', key): a cell of a CSV sent with the form
+    'instance': [1, 1], // only as instance('name')/root/item[filter]/column (Parser.lookup)
+    'current': [0, 0] // only as current() or current()/../name (Parser.currentCall)
   };
+  var ROWS = ['root', 'item']; // the path from instance('name') to its rows, as ODK writes it
   // Functions whose first arguments name a question or repeat rather than read its answer.
   var NAMING_ARGUMENTS = { 'indexed-repeat': 2, 'sum': 1, 'count': 1, 'count-non-empty': 1 };
   var README_SECTION = 'XLSForm: what Voces reads';
@@ -207,7 +212,7 @@
       } else if ((char === '!' || char === '<' || char === '>') && chars[i + 1] === '=') {
         tokens.push(token('operator', char + '=', start));
         i += 2;
-      } else if ('=<>+-*(),'.indexOf(char) >= 0) {
+      } else if ('=<>+-*(),/[]'.indexOf(char) >= 0) {
         tokens.push(token('operator', char, start));
         i += 1;
       } else {
@@ -246,6 +251,7 @@
     this.tokens = tokens;
     this.index = 0;
     this.nesting = 0;
+    this.filters = 0; // how many lookup [filters] the parser is inside: a bare name there is a column
   }
 
   Parser.prototype.peek = function () {
@@ -254,7 +260,9 @@
 
   Parser.prototype.advance = function () {
     var tok = this.tokens[this.index];
-    this.index += 1;
+    if (tok.kind !== 'end') { // the end stays, however often a rule asks past it
+      this.index += 1;
+    }
     return tok;
   };
 
@@ -328,7 +336,16 @@
       return result;
     }
     if (tok.kind === 'name' && isOperator(this.peek(), '(')) {
+      if (tok.text === 'instance') {
+        return this.lookup(tok, false);
+      }
+      if (tok.text === 'current') {
+        return this.currentCall(tok);
+      }
       return this.call(tok);
+    }
+    if (tok.kind === 'name' && this.filters) {
+      return [{ type: 'column', name: tok.text, position: tok.position }, 1];
     }
     throw fail('unexpected ' + describe(tok), tok.position);
   };
@@ -340,6 +357,13 @@
     this.advance(); // the '('
     if (name.text === 'position') {
       return this.positionCall(name);
+    }
+    var after = this.tokens[Math.min(this.index + 1, this.tokens.length - 1)];
+    var lookup = this.peek().kind === 'name' && this.peek().text === 'instance';
+    if (name.text === 'count' && lookup && isOperator(after, '(')) {
+      var rows = this.lookup(this.advance(), true);
+      this.expectClose();
+      return [{ type: 'call', name: name.text, args: [rows[0]], position: name.position }, rows[1] + 1];
     }
     this.enter(name);
     var args = [];
@@ -376,6 +400,9 @@
     if (name.text === 'jr:choice-name') {
       args[1] = namedQuestion(args[1], name);
     }
+    if (name.text === 'pulldata' && !(args[0].type === 'literal' && typeof args[0].value === 'string')) {
+      throw fail('argument 1 of pulldata() must be a file name in quotes', name.position);
+    }
     return [{ type: 'call', name: name.text, args: args, position: name.position }, height + 1];
   };
 
@@ -387,6 +414,70 @@
     }
     this.expectClose();
     return [{ type: 'call', name: name.text, args: [], position: name.position }, 1];
+  };
+
+  // instance('table')/root/item ['[' filter ']']* ['/' column]; without a column only inside count().
+  Parser.prototype.lookup = function (name, rows) {
+    this.advance(); // the '('
+    var table = this.advance();
+    if (table.kind !== 'string') {
+      throw fail('instance() takes the name of a choice list or file in quotes', table.position);
+    }
+    this.expectClose();
+    var shape = "instance('" + table.text + "') is read as instance('" + table.text + "')/root/item[filter]/column";
+    for (var n = 0; n < ROWS.length; n++) {
+      var slash = this.advance();
+      var part = this.advance();
+      if (!isOperator(slash, '/') || part.kind !== 'name' || part.text !== ROWS[n]) {
+        throw fail(shape, name.position);
+      }
+    }
+    var filters = [];
+    var height = 1;
+    while (isOperator(this.peek(), '[')) {
+      var bracket = this.advance();
+      this.enter(bracket);
+      this.filters += 1;
+      var condition = this.expression();
+      this.filters -= 1;
+      this.nesting -= 1;
+      var close = this.advance();
+      if (!isOperator(close, ']')) {
+        throw fail("expected ']' but found " + describe(close), close.position);
+      }
+      filters.push(condition[0]);
+      height = Math.max(height, condition[1] + 1);
+    }
+    var column = '';
+    if (isOperator(this.peek(), '/')) {
+      this.advance();
+      var tok = this.advance();
+      if (tok.kind !== 'name' || isOperator(this.peek(), '(')) {
+        throw fail(shape, name.position);
+      }
+      column = tok.text;
+    } else if (!rows) {
+      throw fail("instance('" + table.text + "')/root/item needs a /column after it " +
+        '(only count() reads the rows themselves)', name.position);
+    }
+    var file = table.text.slice(-4) === '.csv' ? table.text.slice(0, -4) : table.text;
+    return [{ type: 'lookup', table: file, filters: filters, column: column, position: name.position }, height];
+  };
+
+  // current(): the question's own answer; current()/../name: the answer to name, as ${name}.
+  Parser.prototype.currentCall = function (name) {
+    this.advance(); // the '('
+    this.expectClose();
+    if (!isOperator(this.peek(), '/')) {
+      return [{ type: 'current', position: name.position }, 1];
+    }
+    var steps = [this.advance(), this.advance(), this.advance()];
+    var question = steps[2].kind !== 'end' ? this.advance() : steps[2];
+    if (!isOperator(steps[0], '/') || steps[1].kind !== 'parent' || !isOperator(steps[2], '/') ||
+        question.kind !== 'name') {
+      throw fail('current() is read as current() or current()/../name', name.position);
+    }
+    return [{ type: 'reference', name: question.text, position: question.position }, 1];
   };
 
   Parser.prototype.expectClose = function () {
@@ -427,6 +518,10 @@
     } else if (node.type === 'call') {
       for (var i = 0; i < node.args.length; i++) {
         walkReferences(node.args[i], found);
+      }
+    } else if (node.type === 'lookup') {
+      for (var f = 0; f < node.filters.length; f++) {
+        walkReferences(node.filters[f], found);
       }
     }
   }
@@ -1199,8 +1294,48 @@
     return [];
   }
 
+  // The rows of the choice list or attached file named (with or without .csv).
+  function rowsOf(name, context, position) {
+    var file = name.slice(-4) === '.csv' ? name.slice(0, -4) : name;
+    if (!hasOwn(context.tables, file)) {
+      throw fail("no choice list or file sent with the form is named '" + name + "'", position);
+    }
+    return context.tables[file];
+  }
+
+  // The rows of a lookup's table for which every [filter] holds; a number keeps the row at that position.
+  function matching(node, context) {
+    var rows = rowsOf(node.table, context, node.position).slice();
+    node.filters.forEach(function (condition) {
+      rows = rows.filter(function (row, index) {
+        var value = evaluateNode(condition, Object.assign({}, context, { row: row }));
+        return typeof value === 'number' ? value === index + 1 : toBoolean(value);
+      });
+    });
+    return rows;
+  }
+
+  function cell(row, column) {
+    return hasOwn(row, column) ? String(row[column]) : '';
+  }
+
+  // pulldata('file', 'column', 'key-column', key): the column of the file's first row whose key column is key.
+  function pulldata(node, context) {
+    var values = node.args.map(function (arg) { return toString(evaluateNode(arg, context)); });
+    var rows = rowsOf(values[0], context, node.position);
+    for (var i = 0; i < rows.length; i++) {
+      if (hasOwn(rows[i], values[2]) && String(rows[i][values[2]]) === values[3]) {
+        return cell(rows[i], values[1]);
+      }
+    }
+    return ''; // a key not in the file, as ODK gives it
+  }
+
   // sum(${question}): its answers in every instance added up (NaN if one is not a number); count(): the instances.
   function aggregate(node, context) {
+    if (node.args[0].type === 'lookup') { // count(instance('list')/root/item[filter])
+      return matching(node.args[0], context).length;
+    }
     var name = node.args[0].name;
     var instances = instancesOf(name, context);
     if (node.name === 'count') {
@@ -1289,6 +1424,8 @@
         var value = trimWhitespace(toString(argument(0)));
         return hasOwn(labels, value) ? String(labels[value]) : '';
       }
+      case 'pulldata':
+        return pulldata(node, context);
       case 'regex': {
         var subject = toString(argument(0));
         return compileRegex(toString(argument(1)), node.position).test(subject);
@@ -1308,6 +1445,12 @@
         return context.current;
       case 'negate':
         return -toNumber(evaluateNode(node.operand, context));
+      case 'column':
+        return context.row ? cell(context.row, node.name) : '';
+      case 'lookup': {
+        var rows = matching(node, context);
+        return rows.length ? cell(rows[0], node.column) : '';
+      }
       case 'call':
         return call(node, context);
       default:
@@ -1366,7 +1509,9 @@
       now: now,
       position: typeof settings.position === 'number' ? settings.position : null,
       repeats: settings.repeats || {},
-      choices: settings.choices || {}
+      choices: settings.choices || {},
+      tables: settings.tables || {}, // each choice list's and attached CSV's rows, as pulldata() and instance() read them
+      row: null // the row a lookup's [filter] is trying
     };
     return evaluateNode(compiled.node, context);
   }

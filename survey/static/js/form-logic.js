@@ -23,11 +23,12 @@
   var ACKNOWLEDGED = 'OK';
 
   // Where an expression is evaluated: the form's answers, or one instance's over them.
-  function Scope(values, position, repeats, choices) {
+  function Scope(values, position, repeats, choices, tables) {
     this.values = values;
     this.position = position;
     this.repeats = repeats;
     this.choices = choices;  // the choice labels jr:choice-name() gives, as the page shows them
+    this.tables = tables;  // the rows pulldata() and instance('name')/root/item read
   }
 
   function run(expression, values, current, scope) {
@@ -41,6 +42,9 @@
       }
       if (scope && scope.choices) {
         options.choices = scope.choices;
+      }
+      if (scope && scope.tables) {
+        options.tables = scope.tables;
       }
       return E.evaluate(expression, values, options);
     } catch (error) {
@@ -179,9 +183,10 @@
     form.querySelectorAll('[data-choice-labels]').forEach(function (q) {
       choices[nameOf(q)] = JSON.parse(q.getAttribute('data-choice-labels'));
     });
+    var tables = form.hasAttribute('data-tables') ? JSON.parse(form.getAttribute('data-tables')) : {};
     var state = { top: null, instances: new Map() };
     state.top = settleScope(form, outside, form, null, {}, state, function (repeats) {
-      return new Scope(Object.assign({}, blank), null, repeats, choices);
+      return new Scope(Object.assign({}, blank), null, repeats, choices, tables);
     });
     return state;
   }
@@ -231,7 +236,7 @@
       var questions = ownQuestions(instance);
       var position = Number(instance.getAttribute('data-instance'));
       var scope = settleScope(form, questions, instance, instance, repeats, state, function (all) {
-        return new Scope(Object.assign({}, around.values), position, all, around.choices);
+        return new Scope(Object.assign({}, around.values), position, all, around.choices, around.tables);
       });
       state.instances.set(instance, scope);
       var answers = {};

@@ -34,9 +34,11 @@ class SurveyUploadForm(FlaskForm):
         ],
     )
     choice_files = MultipleFileField(
-        _l("Choice lists (CSV)"),
-        description=_l("The CSV files the form's select_one_from_file rows name, if it has any."),
-        validators=[FileAllowed(["csv"], _l("Send the choice lists as CSV files (.csv)."))],
+        _l("Choice lists and data (CSV)"),
+        description=_l(
+            "The CSV files the form's select_one_from_file rows, pulldata() and instance() name, if it has any."
+        ),
+        validators=[FileAllowed(["csv"], _l("Send the choice lists and data as CSV files (.csv)."))],
     )
     publish = BooleanField(_l("Publish it now (residents answer this version from now on)"))
 

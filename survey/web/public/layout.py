@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field
 
 from survey.questionnaire import Definition, Group, Question, Repeat, pick
+from survey.questionnaire.expressions import tables_read
 from survey.questionnaire.logic import MAX_INSTANCES, choice_values, chosen_condition
 from survey.questionnaire.model import Item
 from survey.questionnaire.question_types import DATE_FIELDS
@@ -63,6 +64,15 @@ def relevance_note(relevant: str, definition: Definition, language: str) -> str:
         choice=pick(choice.label, language, definition.default_language),
         question=pick(asked.label, language, definition.default_language),
     )
+
+
+def tables_attribute(definition: Definition, language: str) -> str:
+    """The rows the form's pulldata() and instance() read, in this language, as form-logic.js reads them; "" if none."""
+    if not definition.reads_tables:
+        return ""
+    read = set().union(*(tables_read(e) for e in definition.expressions))
+    tables = definition.tables(language)
+    return json.dumps({name: tables[name] for name in sorted(read) if name in tables}, ensure_ascii=False)
 
 
 def _question_attributes(question: Question, definition: Definition, language: str) -> dict[str, str]:

@@ -22,7 +22,7 @@ from survey.services.submissions import Submission, find_response, record_submis
 from survey.services.surveys import list_open_surveys, open_survey
 from survey.web.public import bp, drafts, resubmission
 from survey.web.public.forms import answers_from, build_form, fill_outputs, submission_from, uploads_from
-from survey.web.public.layout import form_items
+from survey.web.public.layout import form_items, tables_attribute
 from survey.web.public.media import media_max_bytes
 from survey.web.public.pages import (
     clear_errors,
@@ -167,6 +167,7 @@ def _form_page(
         draft=draft,
         repeat=repeat,
         shown_answers=form.answers,  # written into notes and titles for a page without JavaScript
+        tables=tables_attribute(definition, language),
     )
 
 

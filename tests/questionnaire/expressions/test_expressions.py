@@ -75,6 +75,7 @@ def run_case(case: dict[str, Any]) -> object:
         position=case.get("position"),
         repeats=case.get("repeats"),
         choices=case.get("choices"),
+        tables=case.get("tables"),
     )
 
 
@@ -192,7 +193,8 @@ def test_truthy_of_evaluated_relevance() -> None:
             "unknown function 'lenght' at character 3; "
             "the README's 'XLSForm: what Voces reads' lists the functions Voces reads",
         ),
-        ("concat('a') or lenght[1]", "unexpected character '[' at character 22"),
+        ("concat('a') or lenght{1}", "unexpected character '{' at character 22"),
+        ("concat('a') or lenght[1]", "unexpected 'lenght' at character 16"),
         ("regex(., '[')", "invalid regular expression '[' in regex() at character 1"),
         ("1 # 2", "unexpected character '#' at character 3"),
         ("'a' = \"b", "unterminated string at character 7"),

@@ -57,8 +57,9 @@
     return texts[language] || texts[fallback] || any || '';
   }
 
-  // scope: {today, position, repeats, choices}: an instance's number for position(..), the instances
-  // indexed-repeat(), sum() and count() read, and the labels jr:choice-name() gives; a state is one.
+  // scope: {today, position, repeats, choices, tables}: an instance's number for position(..), the
+  // instances indexed-repeat(), sum() and count() read, the labels jr:choice-name() gives and the
+  // rows pulldata() and instance() read; a state is one.
   function run(expression, values, current, scope) {
     var options = { current: current, today: scope && scope.today };
     if (scope && scope.position) {
@@ -69,6 +70,9 @@
     }
     if (scope && scope.choices) {
       options.choices = scope.choices;
+    }
+    if (scope && scope.tables) {
+      options.tables = scope.tables;
     }
     try {
       return E.evaluate(expression, values, options);
@@ -97,10 +101,18 @@
   }
 
   // A choice_filter's bare choice-sheet columns (state=${state}) read as ${choice.state}.
+  // A name in a path (instance('list')/root/item, current()/../name) or in a lookup's [filter] stays
+  // as written (rules.py: choice_filter_expression).
   function filterExpression(expression) {
+    var depth = 0;
+    var previous = '';
     return expression.replace(FILTER_TOKEN, function (token, offset) {
       var rest = expression.slice(offset + token.length).replace(/^\s+/, '');
-      return FILTER_COLUMN.test(token) && rest.charAt(0) !== '(' ? '${' + CHOICE_PREFIX + token + '}' : token;
+      depth += token === '[' ? 1 : (token === ']' ? -1 : 0);
+      var column = FILTER_COLUMN.test(token) && rest.charAt(0) !== '(' && rest.charAt(0) !== '/' &&
+        previous !== '/' && !depth;
+      previous = token.trim() ? token : previous;
+      return column ? '${' + CHOICE_PREFIX + token + '}' : token;
     });
   }
 
@@ -212,7 +224,7 @@
     }
     return {
       values: values, relevant: relevant, today: scope.today, position: scope.position, repeats: scope.repeats,
-      choices: scope.choices
+      choices: scope.choices, tables: scope.tables
     };
   }
 
@@ -265,7 +277,9 @@
   // the server's page shown again with that error does (keep_made): the interview cannot go on
   // until it is corrected, and the instances on the screen stay meanwhile.
   function instanceCount(form, repeat, around, made) {
-    var scope = { today: around.today, position: around.position, repeats: around.repeats, choices: around.choices };
+    var scope = {
+      today: around.today, position: around.position, repeats: around.repeats, choices: around.choices, tables: around.tables
+    };
     var conditions = repeat.groups.map(function (g) { return form.groups[g].item.relevant; }).concat([repeat.item.relevant]);
     if (!conditions.every(function (c) { return holds(c, around.values, scope); })) {
       return 0;
@@ -354,7 +368,7 @@
       var path = instancePath(parent, index + 1);
       var settled = settleScope(form, function (all) {
         return settle(form, repeat.questions, around.values, typed, {
-          today: around.today, position: index + 1, repeats: all, choices: around.choices
+          today: around.today, position: index + 1, repeats: all, choices: around.choices, tables: around.tables
         });
       }, repeat.nested, repeats, path, made[index] || {});
       settled.state.key = key;
@@ -394,15 +408,44 @@
     return form.labels[key];
   }
 
+  // The rows pulldata() and instance('name')/root/item read (model.py: Definition.tables): each
+  // choice list's, its labels in a language, and each CSV file's sent with the form, which wins.
+  function tablesOf(form, language) {
+    var key = language || form.fallback;
+    form.tables = form.tables || {};
+    if (!form.tables[key]) {
+      var tables = {};
+      var lists = form.definition.choices || {};
+      Object.keys(lists).forEach(function (name) {
+        tables[name] = (lists[name] || []).map(function (raw) {
+          var row = {};
+          Object.keys(raw).forEach(function (column) {
+            if (raw[column] !== null && raw[column] !== undefined && column !== 'label') {
+              row[column] = String(raw[column]);
+            }
+          });
+          row.label = pick(raw.label, key, form.fallback);
+          return row;
+        });
+      });
+      Object.assign(tables, form.definition.data || {});
+      form.tables[key] = tables;
+    }
+    return form.tables[key];
+  }
+
   // Relevance and value of every question (logic.py: resolve_form), and of each instance's
   // (instances.py: settle_form); repeats holds the instances kept, as instances.js keeps them, and
   // language the interview's, whose choice labels jr:choice-name() gives.
   function resolve(form, answers, today, repeats, language) {
     var outside = {};
     var choices = choiceLabels(form, language);
+    var tables = tablesOf(form, language);
     Object.keys(form.byName).concat(Object.keys(form.repeats)).forEach(function (name) { outside[name] = ''; });
     var settled = settleScope(form, function (all) {
-      return settle(form, form.questions, outside, answers, { today: today, position: null, repeats: all, choices: choices });
+      return settle(form, form.questions, outside, answers, {
+        today: today, position: null, repeats: all, choices: choices, tables: tables
+      });
     }, form.topRepeats, {}, '', repeats);
     var state = settled.state;
     state.instances = {};
