@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from survey.models import Role
+from tests.browser.field_kit import severe_violations
 from tests.conftest import PASSWORD
 from tests.web.test_maps import CLINIC, HOME
 
@@ -121,6 +122,23 @@ def test_without_tiles_the_evaluator_reads_coordinates_and_no_tile_is_asked_for(
     page.goto(f"{live_server}{testimony_url}")
     expect(page.locator("dl.answers")).to_contain_text(CLINIC)
     assert page.locator(".leaflet-container").count() == 0 and elsewhere == []
+
+
+def test_the_maps_keep_the_pages_accessible(browser, live_server, places, tiles, testimony_url, make_user):
+    context = browser.new_context(viewport={"width": 412, "height": 915}, bypass_csp=True)  # axe-core is injected
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/s/places")
+        page.get_by_label("Latitude (degrees)").fill("1.8067")
+        page.get_by_label("Longitude (degrees)").fill("-78.7645")
+        expect(page.locator("[data-geopoint-map] .leaflet-tile-loaded").first).to_be_attached()
+        assert severe_violations(page) == []
+        _log_in(page, live_server, make_user)
+        page.goto(f"{live_server}{testimony_url}")
+        expect(page.locator("[data-point-map] .leaflet-tile-loaded").first).to_be_attached()
+        assert severe_violations(page) == []
+    finally:
+        context.close()
 
 
 @pytest.fixture
