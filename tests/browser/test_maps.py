@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import base64
 import threading
+import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
-from survey.models import Role
+from survey.models import Role, Testimonial
+from survey.questionnaire import parse_definition
+from survey.services.submissions import Submission, record_submission
+from survey.services.surveys import import_survey
 from tests.browser.field_kit import severe_violations
 from tests.conftest import PASSWORD
-from tests.web.test_maps import CLINIC, HOME
+from tests.web.test_maps import CLINIC, CLINICS, HOME
+from tests.web.test_places_and_times import DEFINITION as PLACES
 
 # One transparent pixel: every tile the map asks for.
 PIXEL = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
@@ -58,6 +64,21 @@ def tiles(app, monkeypatch, tile_server) -> TileServer:
     monkeypatch.setitem(app.config, "MAP_TILE_URL", f"http://127.0.0.1:{tile_server.server_port}/{{z}}/{{x}}/{{y}}.png")
     monkeypatch.setitem(app.config, "MAP_ATTRIBUTION", "© Test tiles <script>")
     return tile_server
+
+
+@pytest.fixture
+def places(db):
+    import_survey(PLACES, publish=True)
+    db.session.commit()
+
+
+@pytest.fixture
+def testimony_url(db) -> str:
+    version = import_survey(CLINICS, publish=True)
+    answers = {"story": "The clinic by the river closed.", "spot": CLINIC, "home": HOME}
+    record_submission(Submission(str(uuid.uuid4()), version, parse_definition(version.definition), answers, "en"))
+    db.session.commit()
+    return f"/evaluate/clinics/testimonials/{db.session.scalars(select(Testimonial)).one().id}"
 
 
 def _requests_elsewhere(page, live_server: str) -> list[str]:
@@ -139,31 +160,3 @@ def test_the_maps_keep_the_pages_accessible(browser, live_server, places, tiles,
         assert severe_violations(page) == []
     finally:
         context.close()
-
-
-@pytest.fixture
-def places(db):
-    from survey.services.surveys import import_survey
-    from tests.web.test_places_and_times import DEFINITION
-
-    import_survey(DEFINITION, publish=True)
-    db.session.commit()
-
-
-@pytest.fixture
-def testimony_url(db) -> str:
-    import uuid
-
-    from sqlalchemy import select
-
-    from survey.models import Testimonial
-    from survey.questionnaire import parse_definition
-    from survey.services.submissions import Submission, record_submission
-    from survey.services.surveys import import_survey
-    from tests.web.test_maps import CLINICS
-
-    version = import_survey(CLINICS, publish=True)
-    answers = {"story": "The clinic by the river closed.", "spot": CLINIC, "home": HOME}
-    record_submission(Submission(str(uuid.uuid4()), version, parse_definition(version.definition), answers, "en"))
-    db.session.commit()
-    return f"/evaluate/clinics/testimonials/{db.session.scalars(select(Testimonial)).one().id}"

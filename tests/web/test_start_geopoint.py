@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from survey.models import Response, Role
 from survey.questionnaire import parse_definition
+from survey.services.devices import register_device
 from survey.services.submissions import Submission, record_submission
 from survey.services.surveys import export_xlsform, import_survey, read_survey
 from survey.services.xforms import xform_for
@@ -38,8 +39,6 @@ def located(example_survey, db):
 
 @pytest.fixture
 def token(make_user, db):
-    from survey.services.devices import register_device
-
     _, made = register_device(make_user(Role.FIELD_WORKER), "tablet 1")
     db.session.commit()
     return made
