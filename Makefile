@@ -29,16 +29,26 @@ install: $(VENV)/.installed-run
 # Front-end packages from the npm registry (package-lock.json pins them), copied into static/;
 # the copies are not committed. Add a line per file when a package is added.
 VENDOR := survey/static/vendor
-VENDORED := $(VENDOR)/idb/idb.umd.js
+VENDORED := $(VENDOR)/idb/idb.umd.js $(VENDOR)/leaflet/leaflet.js $(VENDOR)/leaflet/leaflet.css
+NPM_INSTALLED := node_modules/.voces-installed
 
 vendor: $(VENDORED)
 
-$(VENDORED): package.json $(wildcard package-lock.json)
+$(NPM_INSTALLED): package.json $(wildcard package-lock.json)
 	@command -v npm >/dev/null 2>&1 || { echo "Voces needs npm (Node.js) for its front-end packages: apt-get install npm"; exit 1; }
 	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	touch $@
+
+$(VENDOR)/idb/idb.umd.js: $(NPM_INSTALLED)
 	mkdir -p $(VENDOR)/idb
 	cp node_modules/idb/LICENSE $(VENDOR)/idb/LICENSE
 	cp node_modules/idb/build/umd.js $@
+
+# Maps, shown only where MAP_TILE_URL names a tile server (README, "Configuration").
+$(VENDOR)/leaflet/%: $(NPM_INSTALLED)
+	mkdir -p $(VENDOR)/leaflet
+	cp node_modules/leaflet/LICENSE $(VENDOR)/leaflet/LICENSE
+	cp node_modules/leaflet/dist/$* $@
 
 translations: install
 	$(BIN)/pybabel compile --statistics -d survey/translations

@@ -12,15 +12,17 @@ from setuptools.command.build_py import build_py
 # Folders at the top of the repository that pyproject.toml's package-dir installs inside the package.
 MAPPED = ["survey.config", "survey.migrations", "survey.templates"]
 CATALOGUES = Path("survey", "translations")
-VENDORED = Path("survey", "static", "vendor", "idb", "idb.umd.js")
+VENDOR = Path("survey", "static", "vendor")
+VENDORED = (VENDOR / "idb" / "idb.umd.js", VENDOR / "leaflet" / "leaflet.js", VENDOR / "leaflet" / "leaflet.css")
 
 
 class BuildPy(build_py):
     """Copy the package, compile each messages.po into the messages.mo Flask-Babel reads."""
 
     def run(self) -> None:
-        if not self.editable_mode and not VENDORED.exists():
-            raise SystemExit(f"{VENDORED} is missing: run `make vendor` (needs npm) before building Voces")
+        missing = [str(path) for path in VENDORED if not path.exists()]
+        if not self.editable_mode and missing:
+            raise SystemExit(f"{', '.join(missing)} missing: run `make vendor` (needs npm) before building Voces")
         super().run()
         target = Path(".") if self.editable_mode else Path(self.build_lib)
         for po in sorted(CATALOGUES.glob("*/LC_MESSAGES/*.po")):

@@ -54,6 +54,11 @@ class Config:
     # Where this README is read (https://github.com/ORG/voces/blob/main/README.md): the upload page links
     # a refusal to its section on what Voces reads from an XLSForm. Empty: the page names the section.
     DOCS_URL = os.environ.get("DOCS_URL", "")
+    # Maps of locations, only where a tile server is named (tiles are not ours to fetch): its address with
+    # {z}/{x}/{y} (and {s} for its sub-domains), and the attribution its terms ask for. Empty: no map is
+    # shown and no page asks any tile server for anything.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+    MAP_ATTRIBUTION = os.environ.get("MAP_ATTRIBUTION", "")
     # Behind a reverse proxy, how many proxies to trust for the client's address (rate limits, audit).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", 0))
     CODEBOOK_PATH = os.environ.get("VOCES_CODEBOOK", str(CONFIG_DIR / "codebook.yaml"))

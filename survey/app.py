@@ -34,6 +34,10 @@ def configure(app: Flask, name: str | None, overrides: dict[str, Any]) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{os.path.join(app.instance_path, 'voces.db')}"
+    if app.config.get("MAP_TILE_URL"):
+        from survey.web.maps import tile_source
+
+        tile_source(str(app.config["MAP_TILE_URL"]))  # a wrong address is refused now, not on the first map
     if name != "development" and not app.config["TESTING"] and app.config["SECRET_KEY"] in ("", DEFAULT_SECRET_KEY):
         raise InsecureConfigError(
             "SECRET_KEY is the default: set the SECRET_KEY environment variable to a long random value"
@@ -171,6 +175,8 @@ def register_error_pages(app: Flask) -> None:
 
 def register_security_headers(app: Flask) -> None:
     """Send headers that stop framing, sniffing, third-party scripts, caching and plain HTTP."""
+    from survey.web.maps import tiles_allowed
+
     hsts = app.config["STRICT_TRANSPORT_SECURITY"]
 
     @app.after_request
@@ -180,10 +186,11 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Cache-Control", "no-store")
         if hsts:
             response.headers.setdefault("Strict-Transport-Security", hsts)
+        tiles = tiles_allowed()  # a page that drew a map fetches its tiles from the configured server
         response.headers.setdefault(
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+            f"default-src 'self'; img-src 'self' data:{' ' + tiles if tiles else ''}; style-src 'self'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

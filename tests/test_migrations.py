@@ -296,3 +296,31 @@ def test_stored_recordings_wait_for_a_transcript_and_keep_their_bytes_when_the_l
             assert "transcript_id" not in {c["name"] for c in inspect(connection).get_columns("media_file")}
             assert connection.execute(text("SELECT count(*) FROM media_file")).scalar() == 1
         db.engine.dispose()
+
+
+def test_responses_get_an_empty_start_location_that_goes_with_the_downgrade(tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/start.db")
+    with app.app_context():
+        upgrade(revision="0025")
+        statements = [
+            "INSERT INTO survey (id, slug, status, created_at) VALUES (1, 's', 'open', '2026-01-01 00:00:00')",
+            "INSERT INTO survey_version (id, survey_id, version, definition, created_at) "
+            "VALUES (1, 1, '1', '{}', '2026-01-01 00:00:00')",
+            "INSERT INTO response (id, uuid, receipt_code, survey_version_id, channel, language, consent_scope, "
+            "submitted_at, received_at) VALUES (1, 'u1', 'r1', 1, 'web', 'en', 'quote', '2026-01-15 10:00:00', "
+            "'2026-01-01 00:00:00')",
+        ]
+        with db.engine.begin() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+        upgrade(revision="0026")
+        located = "SELECT start_latitude, start_longitude, start_altitude, start_accuracy FROM response"
+        with db.engine.begin() as connection:
+            assert connection.execute(text(located)).one() == (None, None, None, None)
+            connection.execute(text("UPDATE response SET start_latitude = 1.8, start_longitude = -78.7"))
+        downgrade(revision="0025")
+        with db.engine.connect() as connection:
+            columns = {c["name"] for c in inspect(connection).get_columns("response")}
+            assert not {c for c in columns if c.startswith("start_")}
+            assert connection.execute(text("SELECT uuid FROM response")).scalar() == "u1"
+        db.engine.dispose()

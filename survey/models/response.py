@@ -71,6 +71,12 @@ class Response(Base):
     # A digest of what the client sent: the same UUID with the same digest is a duplicate, not a conflict.
     content_hash: Mapped[str | None] = mapped_column(String(64))
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Where the interview began (an XLSForm's start-geopoint), in degrees and metres; empty unless the
+    # form asks for it and the browser or tablet could tell. It locates a person: never published.
+    start_latitude: Mapped[float | None] = mapped_column(Float)
+    start_longitude: Mapped[float | None] = mapped_column(Float)
+    start_altitude: Mapped[float | None] = mapped_column(Float)
+    start_accuracy: Mapped[float | None] = mapped_column(Float)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -10,6 +10,8 @@ from survey.questionnaire.notices import N_, Notice
 from survey.questionnaire.question_types import QUESTION_TYPES, QuestionType
 from survey.questionnaire.rules import CHOICE_PREFIX, choice_filter_expression
 
+START_GEOPOINT = "start-geopoint"  # the XLSForm metadata type: where the interview began
+
 
 def pick(texts: Mapping[str, str] | None, language: str, default_language: str) -> str:
     """Text in the language, else in the form's default language, else any."""
@@ -140,11 +142,17 @@ class Definition:
     choice_lists: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
     allow_choice_duplicates: bool = False  # a name may stand twice in a list, told apart by a choice_filter
     # What the form's XLSForm had ODK fill in besides when the interview began and ended (deviceid,
-    # username): its XForm has a tablet fill them in again, and an XLSForm export writes them back.
+    # username, start-geopoint): its XForm has a tablet fill them in again, and an XLSForm export writes
+    # them back. With start-geopoint each response keeps where its interview began.
     metadata: tuple[str, ...] = ()
     # The CSV files sent with the form that pulldata() and instance('name')/root/item read, by name
     # without .csv: each row's cells by column. They travel with the definition, to the tablets too.
     data_files: Mapping[str, tuple[Mapping[str, str], ...]] = field(default_factory=dict)
+
+    @property
+    def asks_start_location(self) -> bool:
+        """Whether each response keeps where its interview began (the form's start-geopoint row)."""
+        return START_GEOPOINT in self.metadata
 
     def question(self, name: str) -> Question:
         """The question with this name."""

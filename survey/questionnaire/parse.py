@@ -9,7 +9,7 @@ from typing import Any
 from survey.questionnaire.aggregates import check_aggregates
 from survey.questionnaire.media_types import MediaType
 from survey.questionnaire.messages import N_, Message
-from survey.questionnaire.model import Choice, Definition, Group, Item, Question, Repeat
+from survey.questionnaire.model import START_GEOPOINT, Choice, Definition, Group, Item, Question, Repeat
 from survey.questionnaire.question_types import QUESTION_TYPES
 from survey.questionnaire.rules import CONSENT_CHOICES, CONSENT_NAME, FILTER_COLUMN, DefinitionError, check_definition
 
@@ -17,7 +17,8 @@ GROUP = "group"
 REPEAT = "repeat"
 LANGUAGES = ("en", "es")
 DEFAULT_MAX_LENGTH = 5000
-PRELOADED = ("deviceid", "username")  # the metadata a definition may keep for its XForm, in this order
+# The metadata a definition may keep for its XForm, in this order: start-geopoint is where the interview began.
+PRELOADED = ("deviceid", "username", START_GEOPOINT)
 GROUP_APPEARANCES = frozenset({"field-list"})  # keeps its meaning on a one-page web form
 # What a question says, in the order a sheet lists it; a file format maps its own columns to these.
 QUESTION_COLUMNS = (

@@ -24,7 +24,10 @@ TIME_OF_DAY = re.compile(_TIME)
 DATE_AND_TIME = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T" + _TIME)
 
 
-def point_parts(value: str) -> tuple[float, float, float, float] | None:
+Point = tuple[float, float, float, float]  # latitude, longitude, altitude, accuracy
+
+
+def point_parts(value: str) -> Point | None:
     """A point's latitude, longitude, altitude and accuracy, or None when it is not a possible point."""
     words = value.split()
     if not 2 <= len(words) <= 4:

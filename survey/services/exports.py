@@ -6,8 +6,8 @@ testimony's tags with the words that caused them, cut from the redacted text; a 
 exports repeats, one row per repeat instance, joined to its response by _response_id. Rows come only from
 the atoms the disclosure control publishes, and none when the filters match fewer than the minimum
 group. Meant for publication, the words of testimonies whose consent is internal-only are left out,
-and so are the memos (they are the team's working notes and may quote those words) and who collected
-each response on which tablet.
+and so are the memos (they are the team's working notes and may quote those words), who collected
+each response on which tablet, and where its interview began.
 """
 
 from __future__ import annotations
@@ -66,6 +66,15 @@ FACTS = [
 ]
 # Who collected a response and on which tablet: for the team, never in a publication.
 COLLECTION_FACTS = ["_username", "_device"]
+# Where the interview began, for a survey whose form has a start-geopoint row: the point as ODK writes
+# it, then its parts. It locates a person, so it is for the team only, never in a publication.
+START_FACTS = [
+    "_start_geopoint",
+    "_start_geopoint_latitude",
+    "_start_geopoint_longitude",
+    "_start_geopoint_altitude",
+    "_start_geopoint_accuracy",
+]
 # The instance's repeat, its number there from 1, and for a repeat inside another the outer repeat
 # and the path of its instance holding this one ("2", or "2.1" two deep), as Kobo names a parent.
 REPEAT_FACTS = ["_response_id", "_repeat", "_index", "_parent_repeat", "_parent_index"]
@@ -100,6 +109,7 @@ class Export:
     repeated: tuple[Question, ...] = ()  # the questions asked in each instance of a repeat, any repeat
     parents: tuple[tuple[str, str], ...] = ()  # each repeat inside another, and that outer repeat
     recorded: tuple[Question, ...] = ()  # audio questions: their typed-out transcripts are testimonies too
+    start_located: bool = False  # a version of the form asks where each interview began
 
     @property
     def blindfold(self) -> Blindfold:
@@ -117,7 +127,9 @@ class Export:
     @property
     def facts(self) -> list[str]:
         """The columns of facts about each response this export holds."""
-        return FACTS if self.publication else FACTS + COLLECTION_FACTS
+        if self.publication:
+            return FACTS
+        return FACTS + COLLECTION_FACTS + (START_FACTS if self.start_located else [])
 
 
 def prepare_export(
@@ -139,8 +151,10 @@ def prepare_export(
     parents: dict[str, str] = {}
     personal: set[str] = set()
     recorded: dict[str, Question] = {}
+    start_located = False
     for version in survey.versions:
         definition = definition_of(version)
+        start_located = start_located or definition.asks_start_location
         answers.update({q.name: q for q in reported_questions(definition) if q.name not in answers})
         for repeat in definition.repeats.values():
             repeated.update({q.name: q for q in repeat.questions if q.stored and q.name not in repeated})
@@ -160,6 +174,7 @@ def prepare_export(
         tuple(repeated.values()),
         tuple(parents.items()),
         tuple(recorded.values()),
+        start_located,
     )
 
 
@@ -211,6 +226,7 @@ def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
             answers[response_id][name] = number if number is not None and name in numeric else value
         texts = _testimonies(ids, shown_tags(export))
         memos = {} if export.publication else memos_by_testimony(export, ids)
+        located = start_locations(ids) if export.start_located and not export.publication else {}
         for fact in facts:
             rid, started, submitted, site, region, country, version, language, channel, consent, username, device = fact
             began = started.isoformat() if started else None
@@ -218,6 +234,8 @@ def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
             row += [submitted.strftime("%Y-%m"), site, region, country, version, language, channel.value, consent.value]
             if not export.publication:
                 row += [username, device]
+            if not export.publication and export.start_located:
+                row += located.get(rid) or [None] * len(START_FACTS)
             readable = redacted_answers(export.answers, export.personal, answers[rid])
             row += [readable[q.name] for q in export.answers]
             for question in (*export.testimonies, *export.recorded):
@@ -225,6 +243,18 @@ def response_rows(export: Export, batch: int = BATCH) -> Iterator[Row]:
                 row += [words if _speakable(export, consent) else None, " ".join(themes) or None, polarity]
                 row.append("\n\n".join(memos.get((rid, question.name), [])) or None)
             yield row
+
+
+def start_locations(ids: Sequence[int]) -> dict[int, Row]:
+    """Where each of these interviews began, as the START_FACTS columns, for those whose location is known."""
+    query = select(
+        Response.id, Response.start_latitude, Response.start_longitude, Response.start_altitude, Response.start_accuracy
+    ).where(Response.id.in_(ids), Response.start_latitude.is_not(None), Response.start_longitude.is_not(None))
+    located: dict[int, Row] = {}
+    for rid, *parts in db.session.execute(query):
+        known = [0.0 if part is None else part for part in parts]  # ODK writes 0 for what it does not know
+        located[rid] = [" ".join(str(part) for part in known), *known]
+    return located
 
 
 def _duration(started: datetime | None, submitted: datetime) -> int | None:

@@ -18,10 +18,12 @@ from survey.extensions import db
 from survey.models import Device, MediaFile, Survey, SurveyStatus, SurveyVersion, User
 from survey.questionnaire.media_types import MediaType
 from survey.questionnaire.messages import N_
+from survey.questionnaire.model import START_GEOPOINT
+from survey.questionnaire.place_and_time_types import point_parts
 from survey.questionnaire.validate import instance_path, instances_key
 from survey.services.edits import apply_edit, replaced_uuids
 from survey.services.media import EMPTY, TOO_LARGE, UploadedFile, file_problem, media_questions, store_media
-from survey.services.records import LANGUAGES, RecordResult, Status, storable_time
+from survey.services.records import LANGUAGES, START_LOCATION, RecordResult, Status, storable_time
 from survey.services.submissions import find_response
 from survey.services.surveys import definition_of, get_survey, list_open_surveys
 from survey.services.sync import ingest_record
@@ -195,6 +197,8 @@ def receive_submission(xml: bytes, *, user: User, device: Device | None) -> Reco
         "answers": answers,
     }
     record |= interview_times(metadata.get("start"), metadata.get("end"))
+    if point_parts(metadata.get(START_GEOPOINT) or ""):  # a tablet that could not tell leaves it empty
+        record[START_LOCATION] = metadata[START_GEOPOINT]
     if definition.repeats:  # only then: the digest of an instance without repeats stays what it was
         record["instances"] = instances
     replaced = (_meta(root, "deprecatedID") or "").removeprefix("uuid:")

@@ -14,7 +14,8 @@ from survey.models import Channel, ConsentScope, Device, InterviewMode, SurveySt
 from survey.questionnaire import Definition
 from survey.questionnaire.logic import MAX_MADE
 from survey.questionnaire.media_types import MediaType
-from survey.questionnaire.messages import ANSWER_MESSAGES, N_, SITE, AnswerError, echoed
+from survey.questionnaire.messages import ANSWER_MESSAGES, GEOPOINT, N_, SITE, AnswerError, echoed
+from survey.questionnaire.place_and_time_types import Point, point_parts
 from survey.questionnaire.validate import validate_answers, validate_instances
 from survey.services.answers import describe_answer_errors
 from survey.services.record_repeats import REPEAT_MESSAGES, REPEATS, read_repeats
@@ -45,6 +46,7 @@ FIELD_SOURCES = frozenset({"api", "api_files", "openrosa"})  # from a tablet: th
 # A multipart submission brings its files beside the answers: ODK Collect's, and the field app's
 # record sent alone with its files (survey/services/record_files.py).
 FILE_CARRYING_SOURCES = frozenset({"openrosa", "api_files"})
+START_LOCATION = "start_geopoint"  # a record's key for where the interview began: an ODK point
 # An XForm instance holds each repeat instance under its own element, read into "instances"; a JSON
 # record or a queue file carries them under "repeats" (see record_repeats).
 INSTANCE_CARRYING_SOURCES = frozenset({"openrosa"})
@@ -279,6 +281,16 @@ def _miscounted(
     return wrong
 
 
+def _start_point(value: object, errors: dict[str, AnswerError]) -> Point | None:
+    """Where the interview began, read from an ODK point; a value that is not one is an error."""
+    if value is None or value == "":
+        return None
+    point = point_parts(value) if isinstance(value, str) else None
+    if point is None:
+        errors[START_LOCATION] = AnswerError(GEOPOINT)
+    return point
+
+
 def judge(
     item: Identified,
     versions: Versions,
@@ -295,6 +307,7 @@ def judge(
     finished = _time(record.get("finished_at"), "finished_at", errors)
     if started and finished and started > finished:
         errors["started_at"] = AnswerError(AFTER_FINISH)
+    start_point = _start_point(record.get(START_LOCATION), errors)
     if errors:
         return invalid(record_uuid, errors, language)
     version, definition = found
@@ -357,6 +370,7 @@ def judge(
         mode=InterviewMode(record["mode"]) if record.get("mode") else None,
         started_at=started,
         finished_at=finished,
+        start_point=start_point if definition.asks_start_location else None,
         interviewer_id=user.id if user else None,
         device_id=device.id if device else None,
         content_hash=item.digest,

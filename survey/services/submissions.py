@@ -17,6 +17,7 @@ from survey.extensions import db
 from survey.models import Answer, Channel, ConsentScope, InterviewMode, Response, Site, SurveyVersion, Testimonial
 from survey.models.base import Base, table_of, utcnow
 from survey.questionnaire import Definition
+from survey.questionnaire.place_and_time_types import Point
 from survey.questionnaire.validate import split_instances_key
 from survey.services.bulk_rows import BulkTable, reserve_ids
 from survey.services.deferred import analyse_later
@@ -39,9 +40,14 @@ RESPONSE_COLUMNS = (
     "device_id",
     "content_hash",
     "started_at",
+    "start_latitude",
+    "start_longitude",
+    "start_altitude",
+    "start_accuracy",
     "submitted_at",
     "received_at",
 )
+START_COLUMNS = ("start_latitude", "start_longitude", "start_altitude", "start_accuracy")
 ANSWER_COLUMNS = ("response_id", "question", "instance", "parent_instance", "value_text", "value_number")
 TESTIMONY_COLUMNS = (
     "id",
@@ -95,6 +101,7 @@ class Submission:
     mode: InterviewMode | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    start_point: Point | None = None  # where the interview began, for a form with a start-geopoint row
     interviewer_id: int | None = None
     device_id: int | None = None
     content_hash: str | None = None  # of the record a tablet sent, to tell a resend from a conflict
@@ -262,6 +269,7 @@ def _response_row(submission: Submission, site_ids: Mapping[str, int], received:
         "device_id": submission.device_id,
         "content_hash": submission.content_hash,
         "started_at": submission.started_at,
+        **dict(zip(START_COLUMNS, submission.start_point or (None,) * len(START_COLUMNS), strict=True)),
         "submitted_at": submission.finished_at or received,
         "received_at": received,
     }

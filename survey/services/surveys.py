@@ -19,6 +19,7 @@ from survey.models import Survey, SurveyStatus, SurveyVersion
 from survey.models.base import utcnow
 from survey.questionnaire import Definition, DefinitionError, missing_translations, parse_definition
 from survey.questionnaire.messages import Message
+from survey.questionnaire.model import START_GEOPOINT
 from survey.questionnaire.xlsform.reading import XLSFORM_SUFFIXES, read_xlsform
 from survey.questionnaire.xlsform.refusals import IN_FILE, XLSFormError
 from survey.questionnaire.xlsform.writing import write_data_files, write_xlsform
@@ -144,6 +145,8 @@ def _same_content(stored: dict[str, Any], data: dict[str, Any], ignoring: tuple[
     the same workbook imported again is the same version.
     """
     left_out = {*ignoring, *(key for key in KEYS_READ_LATER if key not in stored)}
+    if START_GEOPOINT in (data.get("metadata") or ()) and START_GEOPOINT not in (stored.get("metadata") or ()):
+        left_out.discard("metadata")  # a start-geopoint row was refused before metadata was read: it is new
     return _canonical({k: v for k, v in stored.items() if k not in left_out}) == _canonical(
         {k: v for k, v in data.items() if k not in left_out}
     )

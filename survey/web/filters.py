@@ -16,8 +16,10 @@ from survey.analysis.search_terms import match_spans, parse_search
 from survey.analysis.sentiment import NotScored, Reason
 from survey.models import SurveyStatus, TagSource, Testimonial, ThemeTag
 from survey.questionnaire import Notice, pick
+from survey.questionnaire.place_and_time_types import point_parts
 from survey.questionnaire.rules import OUTPUT
 from survey.services.engine import codebook
+from survey.web.maps import map_tiles
 
 
 def lang_query(args: MultiDict[str, str], code: str) -> str:
@@ -123,6 +125,12 @@ def confidence_word(confidence: float, source: str) -> str:
     return _("uncertain (%(percent)d %%)", percent=percent)
 
 
+def point_of(value: str) -> dict[str, float] | None:
+    """An answer's point by its parts' names, for a map; None when the answer is not a point."""
+    parts = point_parts(value or "")
+    return dict(zip(("latitude", "longitude", "altitude", "accuracy"), parts, strict=True)) if parts else None
+
+
 def register_filters(app: Flask) -> None:
     """Make the filters available to every template."""
 
@@ -130,6 +138,8 @@ def register_filters(app: Flask) -> None:
         return pick(texts, language, default)
 
     app.add_template_filter(pick_filter, "pick")
+    app.add_template_filter(point_of, "point")
+    app.add_template_global(map_tiles)
     app.add_template_filter(with_outputs, "outputs")
     app.add_template_filter(lang_query)
     app.add_template_filter(highlight_segments)

@@ -155,11 +155,6 @@ def test_or_other_adds_the_choice_and_the_question_pyxform_adds(tmp_path):
             {"type": "background-audio", "name": "sound"},
             "row 4, column type: Voces does not support the type 'background-audio' (background recording)",
         ),
-        # an action too, named by its type: where the form was opened, not a recording
-        (
-            {"type": "start-geopoint", "name": "where"},
-            "row 4, column type: Voces does not support the type 'start-geopoint' (the location where the form was",
-        ),
     ],
 )
 def test_a_feature_voces_lacks_is_refused_naming_it_and_the_readme(tmp_path, row, message):

@@ -14,6 +14,7 @@ from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 
 from survey.questionnaire.media_types import FileType
 from survey.questionnaire.messages import N_, Message
+from survey.questionnaire.model import START_GEOPOINT
 from survey.questionnaire.xlsform.columns import XLSFORM_TYPES
 
 GROUP = "group"
@@ -28,6 +29,7 @@ RECORDED_METADATA = {
     "deviceid": N_("the tablet that sent it"),
     "username": N_("the interviewer who sent it"),
 }
+START_GEOPOINT_RECORDED = N_("where the interview began")
 EXTERNAL_TYPES = frozenset({"xml-external", "csv-external"})
 SHEET_SELECT = "select one external"  # select_one_external: a list of the external_choices sheet
 SHEET_SELECT_AS = "select one"
@@ -44,9 +46,6 @@ FEATURES_BY_CONTROL = {
 }
 # An action is named by its type: each does something else in the background.
 FEATURES_BY_TYPE = {
-    "start-geopoint": N_(
-        "the type 'start-geopoint' (the location where the form was opened): no response keeps a location"
-    ),
     "background-audio": N_("the type 'background-audio' (background recording)"),
 }
 HIDDEN = "hidden"  # a value kept unseen, from its default: a calculation of that value in Voces
@@ -101,6 +100,8 @@ def kind_of(element: Mapping[str, Any]) -> Kind:
     if entry is None:
         return Kind(unsupported=Message(UNKNOWN_TYPE, {"type": name}))
     bind = entry.get("bind") or {}
+    if name == START_GEOPOINT:
+        return Kind(metadata=True, recorded_as=START_GEOPOINT_RECORDED)
     if name == "audit" or "jr:preload" in bind:
         property_name = str(bind.get("jr:preloadParams") or name).removeprefix("uri:")
         return Kind(metadata=True, recorded_as=RECORDED_METADATA.get(property_name, ""))

@@ -20,6 +20,7 @@ from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from survey.questionnaire.messages import N_, Message
+from survey.questionnaire.model import START_GEOPOINT
 from survey.questionnaire.notices import Notice
 from survey.questionnaire.parse import PRELOADED, parse_definition
 from survey.questionnaire.question_types import QUESTION_TYPES, SITE_LIST
@@ -262,12 +263,15 @@ def _convert(form: Mapping[str, Any], conversion: Conversion) -> dict[str, Any]:
 
 
 def _preloaded(form: Mapping[str, Any]) -> list[str]:
-    """The metadata rows (deviceid, username, by any of their spellings) the form's XForm fills in again."""
+    """The metadata rows (deviceid, username, by any of their spellings; start-geopoint) the form's XForm fills in
+    again."""
     found = set()
     for element in _elements(form.get("children") or []):
+        if element.get("type") == START_GEOPOINT:
+            found.add(START_GEOPOINT)
         bind = (QUESTION_TYPE_DICT.get(str(element.get("type") or "")) or {}).get("bind") or {}
         if bind.get("jr:preload") == "property":
-            found.add(bind.get("jr:preloadParams"))
+            found.add(str(bind.get("jr:preloadParams")))
     return [name for name in PRELOADED if name in found]
 
 

@@ -60,8 +60,22 @@
     });
   }
 
+  // Where the interview began (a form's start-geopoint row): asked once, as the form opens; a refusal
+  // or a browser without a location leaves it empty, and nothing is said.
+  function recordStart(input) {
+    if (input.value) {
+      return;
+    }
+    locate(function (point) {
+      if (point && !input.value) {
+        input.value = point;
+      }
+    });
+  }
+
   global.VocesGeopoint = { locate: locate };
   if (global.document) {
+    global.document.querySelectorAll('[data-start-geopoint]').forEach(recordStart);
     global.document.querySelectorAll('[data-geopoint]').forEach(enhance);
     // A repeat's instance added in the page (form-repeats.js) brings its own location questions.
     global.document.addEventListener('voces:instance-added', function (event) {

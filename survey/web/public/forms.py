@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from survey.models import Site, SurveyVersion
 from survey.questionnaire import Definition, Question, pick
 from survey.questionnaire.messages import CONSTRAINT, REQUIRED, AnswerError
+from survey.questionnaire.place_and_time_types import point_parts
 from survey.questionnaire.validate import instance_path, split_instances_key, validate_answers, validate_instances
 from survey.services.answers import describe_answer_error
 from survey.services.media import UploadedFile
@@ -160,6 +161,7 @@ def build_form(
     class ResidentForm(FlaskForm):
         uuid = HiddenField(validators=[_valid_uuid])
         started_at = HiddenField()
+        start_geopoint = HiddenField()  # where the interview began: geopoint.js fills it if the form asks
         repeat = HiddenField()  # "1": the resident confirmed sending answers this browser already sent
         answers: dict[str, object] = {}
         instances: dict[str, list[dict[str, object]]] = {}
@@ -251,6 +253,7 @@ def submission_from(form: FlaskForm, version: SurveyVersion, definition: Definit
         instances=form.instances,
         language=language,
         started_at=started_at(form),
+        start_point=point_parts(str(form.start_geopoint.data or "")) if definition.asks_start_location else None,
     )
 
 

@@ -1,8 +1,8 @@
 """A location typed as latitude, longitude and accuracy; geopoint.js fills them from the browser's location."""
 
 # Three inputs share the field's name, so the browser posts them in order and the field reads them
-# as one ODK point. Without JavaScript they are typed by hand; no map is shown, so no map tiles
-# are fetched from anyone.
+# as one ODK point. Without JavaScript they are typed by hand. A map to check the point is shown
+# only where MAP_TILE_URL names a tile server; otherwise no map tiles are fetched from anyone.
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from wtforms import Field
 
 from survey.questionnaire.place_and_time_types import UNKNOWN_ALTITUDE
+from survey.web.maps import map_tiles
 
 PARTS = ("latitude", "longitude", "altitude", "accuracy")
 
@@ -71,9 +72,23 @@ class GeopointWidget:
         html.append(
             Markup(
                 '<button type="button" class="button" data-locate hidden {}>{}</button>'
-                '<span class="hint" data-locate-status aria-live="polite"></span></div>'
+                '<span class="hint" data-locate-status aria-live="polite"></span>'
             ).format(Markup(_attributes(messages)), _("Use my location"))
         )
+        tiles = map_tiles()
+        if tiles:  # map.js shows the point once it is one, over the configured tiles only
+            html.append(
+                Markup(
+                    '<figure class="geopoint-map" data-geopoint-map hidden>'
+                    '<div class="map" data-tiles="{}" data-attribution="{}"></div>'
+                    '<figcaption class="hint">{}</figcaption></figure>'
+                ).format(
+                    tiles.url,
+                    tiles.attribution,
+                    _("The map shows this point and, as a circle, its accuracy: check that it is the right place."),
+                )
+            )
+        html.append(Markup("</div>"))
         return Markup("").join(html)
 
 

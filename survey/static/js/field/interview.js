@@ -92,11 +92,31 @@
       language: this.app.lang, site: '', mode: '', consent: '', answers: answers, repeats: {}, screen: SETUP,
       started_at: now, created_at: now
     };
+    this.locateStart(survey, record);
     // A number the field worker can say aloud and find again: the tablet's own count of interviews.
     return Store.getSetting('interviewCount').then(function (counted) {
       record.number = (Number(counted) || 0) + 1;
       return Store.setSetting('interviewCount', record.number);
     }).then(function () { return Store.saveRecord(record); }).then(this.open.bind(this));
+  };
+
+  // Where the interview began, for a form with a start-geopoint row: asked once, as it starts; a tablet
+  // that cannot tell (or is refused) leaves it out, and nothing is said.
+  Interview.prototype.locateStart = function (survey, record) {
+    var self = this;
+    if ((survey.definition.metadata || []).indexOf('start-geopoint') < 0 || !global.VocesGeopoint) {
+      return;
+    }
+    global.VocesGeopoint.locate(function (point) {
+      if (!point) {
+        return;
+      }
+      record.start_geopoint = point;
+      if (self.record && self.record.uuid === record.uuid) {
+        self.record.start_geopoint = point;
+        self.flush();
+      }
+    });
   };
 
   Interview.prototype.open = function (record) {
@@ -363,6 +383,9 @@
       language: record.language, answers: Q.answersToSend(self.form, state), started_at: record.started_at,
       finished_at: now, consent: consent || null, mode: record.mode || null
     };
+    if (record.start_geopoint) {
+      record.payload.start_geopoint = record.start_geopoint;
+    }
     if (self.form.topRepeats.length) {  // a record of a survey without repeats stays as it was
       record.payload.repeats = I.repeatsToSend(self.form, state);
     }
