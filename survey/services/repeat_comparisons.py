@@ -9,20 +9,21 @@ repeat_summaries), each sized by its households. A household adds its entries in
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 
 from survey.analysis.intervals import Clusters, clusters_of
-from survey.disclosure import View
+from survey.disclosure import Month, Site, View
 from survey.extensions import db
 from survey.models import Answer, Response, Survey
 from survey.questionnaire import Definition, Question, Repeat
 from survey.services.raw_counts import month_of
 from survey.services.repeat_counts import Cell, count_repeat_answers, of_survey, ticked_part
 from survey.services.repeat_summaries import cells_of, parts_of, per_atom, repeat_questions, withheld_parts
+from survey.services.summaries import shown_in
 
 UPPER, MEAN = "upper", "mean"  # a five-point question's figures: the share above the middle choice, the mean
 Entries = dict[str, int]  # a household's entries in a question, by answer given
@@ -48,8 +49,15 @@ def households_per_period(survey: Survey, definition: Definition, views: tuple[V
     compared = compared_questions(definition)
     if not compared:
         return []
-    counts = count_repeat_answers(of_survey(survey), compared)
-    households = _entries_per_household(survey, [q.name for _, q in compared])
+    where = of_survey(survey)
+    if sum(len(view.atoms) for view in views) < len(views[0].protected.atoms):
+        spans: dict[Site, tuple[Month, Month]] = {}
+        for site, (first, last) in [span for view in views for span in view.spans().items()]:
+            before = spans.get(site, (first, last))
+            spans[site] = (min(before[0], first), max(before[1], last))
+        where = and_(where, shown_in(spans))  # only the responses of the periods' atoms are read
+    counts = count_repeat_answers(where, compared)
+    households = _entries_per_household(where, [q.name for _, q in compared])
     found = []
     for repeat, question in compared:
         parts = parts_of(question)
@@ -70,13 +78,15 @@ def households_per_period(survey: Survey, definition: Definition, views: tuple[V
     return found
 
 
-def _entries_per_household(survey: Survey, questions: Sequence[str]) -> dict[str, dict[Cell, list[Entries]]]:
-    """Per question and cell, each household's entries by answer given."""
+def _entries_per_household(
+    where: ColumnElement[bool], questions: Sequence[str]
+) -> dict[str, dict[Cell, list[Entries]]]:
+    """Per question and cell, each household's entries by answer given, of the responses `where` selects."""
     month = month_of(Response.submitted_at).label("month_key")
     query = (
         select(Response.site_id, month, Answer.response_id, Answer.question, Answer.value_text, func.count(Answer.id))
         .join(Response, Answer.response_id == Response.id)
-        .where(of_survey(survey), Answer.question.in_(questions), Answer.instance > 0)
+        .where(where, Answer.question.in_(questions), Answer.instance > 0)
         .group_by(Response.site_id, "month_key", Answer.response_id, Answer.question, Answer.value_text)
     )
     by_household: dict[tuple[str, Cell, int], Entries] = defaultdict(dict)
@@ -91,9 +101,7 @@ def _entries_per_household(survey: Survey, questions: Sequence[str]) -> dict[str
 def _figures(question: Question, kept: Sequence[tuple[set[str], Entries]]) -> dict[str, Clusters | None]:
     """A question's figures over households, each as (entries, total, squares) from its shown parts."""
     if question.type == "select_multiple":
-        return {
-            c.name: clusters_of([_ticked(c.name, hidden, given) for hidden, given in kept]) for c in question.choices
-        }
+        return _ticked(question, kept)
     positions = {c.name: i for i, c in enumerate(question.choices, start=1)}
     upper_from = len(question.choices) // 2 + len(question.choices) % 2 + 1  # past the middle choice
     upper, mean = [], []
@@ -106,12 +114,18 @@ def _figures(question: Question, kept: Sequence[tuple[set[str], Entries]]) -> di
     return {UPPER: clusters_of(upper), MEAN: clusters_of(mean)}
 
 
-def _ticked(choice: str, hidden: set[str], given: Mapping[str, int]) -> tuple[int, float, float]:
-    """A household's answered entries where a choice is shown, and those that chose it."""
-    entries = chose = 0
-    for value, n in given.items():
-        ticked = choice in value.split()
-        if ticked_part(choice, ticked) not in hidden:
-            entries += n
-            chose += n if ticked else 0
-    return entries, float(chose), float(chose)
+def _ticked(question: Question, kept: Sequence[tuple[set[str], Entries]]) -> dict[str, Clusters | None]:
+    """Each choice's figure over households: its answered entries where the choice is shown, and those
+    that chose it (each household's answers split once, whatever the number of choices)."""
+    names = [c.name for c in question.choices]
+    rows: dict[str, list[tuple[int, float, float]]] = {name: [] for name in names}
+    for hidden, given in kept:
+        chose: Counter[str] = Counter()
+        for value, n in given.items():
+            chose.update(dict.fromkeys(set(value.split()), n))
+        answered = sum(given.values())
+        for name in names:
+            yes = chose[name] if ticked_part(name, True) not in hidden else 0
+            no = answered - chose[name] if ticked_part(name, False) not in hidden else 0
+            rows[name].append((yes + no, float(yes), float(yes)))
+    return {name: clusters_of(found) for name, found in rows.items()}

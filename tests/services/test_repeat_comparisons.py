@@ -6,8 +6,10 @@ import math
 
 import pytest
 from scipy.stats import t
+from sqlalchemy import select
 
 from survey.analysis.intervals import Sample, newcombe, welch, wilson
+from survey.models import Site
 from survey.questionnaire import parse_definition
 from survey.services.comparisons import Period, compare_periods
 from tests.services.test_repeat_summaries import member, publish_roster, store_household
@@ -123,3 +125,18 @@ def test_a_period_under_the_minimum_compares_no_repeat_question(household, roste
         household([member(help="food")] * 5, month=3)
     result = _compare(roster)
     assert not result.comparable and result.repeats == []
+
+
+def test_the_months_and_sites_outside_the_periods_count_for_nothing(alike, household, roster, db):
+    for _ in range(5):
+        household([member(safe="5", help="school_fees")] * 3, month=5)
+        household([member(safe="5", help="school_fees")] * 3, month=3, site="guaviare")
+    definition = parse_definition(roster.definition)
+    tumaco = db.session.scalars(select(Site.id).where(Site.slug == "tumaco")).one()
+    result = compare_periods(roster.survey, definition, JANUARY, MARCH, min_group=5, sites={tumaco})
+    row = _row(result, "member_help")
+    assert (_share(row, "food").a, _share(row, "food").b) == ((5, 10), (20, 40))
+    assert (_share(row, "school_fees").a, _share(row, "school_fees").b) == ((0, 10), (0, 40))
+    assert _row(result, "member_safe").mean.b.n == 40
+    everywhere = _row(_compare(roster), "member_help")
+    assert _share(everywhere, "school_fees").b == (15, 55)  # Guaviare's March, without May's
