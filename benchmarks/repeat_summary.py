@@ -1,14 +1,15 @@
 """The evaluator's summary of a household roster at 10k households (100k with BENCH_LARGE=1): with the
 charts of the questions asked for each member and each child, counted from the raw rows, next to the
 same survey's summary without them (its definition less the repeat: the same rows and rollup), and a
-bare grouped scan of the answers in repeats per site and month measured in the same run.
+bare grouped scan of the answers in repeats per site and month measured in the same run; then the
+comparison of the year's two halves, whose repeat questions are read household by household.
 
 Households have one to six members and members up to three children, so 10k households hold about 35k
-members, 26k children and 170k answers in repeats. Data is generated with Core bulk inserts straight
-into the tables over a few sites and a year, then the summary's counts are rebuilt and the planner's
-statistics refreshed, as a bulk loader does. Runs on a file SQLite database in a temporary folder,
-then on PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a scratch database: its
-tables are dropped and rebuilt."""
+members, 26k children and 220k answers in repeats (a multiple-choice question's among them). Data is
+generated with Core bulk inserts straight into the tables over a few sites and a year, then the
+summary's counts are rebuilt and the planner's statistics refreshed, as a bulk loader does. Runs on a
+file SQLite database in a temporary folder, then on PostgreSQL when BENCH_DATABASE_URL (or
+TEST_DATABASE_URL) names a scratch database: its tables are dropped and rebuilt."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from typing import Any
 from benchmarks.summary import CHUNK, MONTHS, SITES, _median
 
 SEX = ("f", "m", "x")
+HELP = ("food", "health", "school_fees", "housing")
 ROSTER: dict[str, Any] = {
     "form_id": "roster",
     "title": "Households",
@@ -46,6 +48,7 @@ ROSTER: dict[str, Any] = {
                     "choices": "safety5",
                     "label": "Feels safe",
                 },
+                {"name": "member_help", "type": "select_multiple", "choices": "help", "label": "Help received"},
                 {
                     "name": "child",
                     "type": "repeat",
@@ -62,6 +65,7 @@ ROSTER: dict[str, Any] = {
         "sex": [{"name": s, "label": s} for s in SEX],
         "yes_no": [{"name": "yes", "label": "Yes"}, {"name": "no", "label": "No"}],
         "safety5": [{"name": str(n), "label": str(n)} for n in range(1, 6)],
+        "help": [{"name": h, "label": h} for h in HELP],
     },
 }
 
@@ -114,6 +118,8 @@ def _rows(
                 ]
                 if rng.random() < 0.9:  # a few members leave it out
                     answers.append(_answer(n, "member_safe", str(rng.randint(1, 5)), m))
+                if rng.random() < 0.8:
+                    answers.append(_answer(n, "member_help", " ".join(rng.sample(HELP, rng.randint(1, 3))), m))
                 answers += [
                     _answer(n, "child_school", rng.choice(("yes", "no")), c, str(m))
                     for c in range(1, rng.randint(0, 3) + 1)
@@ -132,6 +138,7 @@ def _measure(url: str) -> list[dict[str, Any]]:
     from survey.models import Answer, Base, Response, Site
     from survey.models.base import table_of
     from survey.questionnaire import parse_definition
+    from survey.services.comparisons import Period, compare_periods
     from survey.services.part_counts import month_of
     from survey.services.planner import refresh_planner_statistics
     from survey.services.rollups import rebuild_rollups
@@ -189,6 +196,11 @@ def _measure(url: str) -> list[dict[str, Any]]:
                 summarise_survey(version.survey, of, SummaryFilters(site_id=site_ids[0]), min_group=5)
                 db.session.rollback()
 
+            def halves(of: Any) -> None:
+                first, second = Period("2024-01", "2024-06"), Period("2024-07", "2024-12")
+                compare_periods(version.survey, of, first, second, min_group=5, block=20)
+                db.session.rollback()
+
             figures.append(
                 {
                     "size": size,
@@ -200,6 +212,8 @@ def _measure(url: str) -> list[dict[str, Any]]:
                     "scan": _median(scan),
                     "site_with": _median(lambda: one_site(definition)),
                     "site_without": _median(lambda: one_site(without)),
+                    "compare_with": _median(lambda: halves(definition)),
+                    "compare_without": _median(lambda: halves(without)),
                 }
             )
         db.session.remove()
@@ -221,6 +235,10 @@ def _print(name: str, figures: list[dict[str, Any]]) -> None:
         print(
             f"{'':<11} one site of {SITES}: with {f['site_with'] * 1000:8.1f} ms, "
             f"without {f['site_without'] * 1000:8.1f} ms"
+        )
+        print(
+            f"{'':<11} the year's two halves compared: with the repeat questions {f['compare_with'] * 1000:8.1f} ms, "
+            f"without {f['compare_without'] * 1000:8.1f} ms"
         )
 
 

@@ -1,5 +1,6 @@
 """Two periods of a survey side by side: theme shares, mean sentiment and five-point questions, each
-change with a 95 % confidence interval.
+change with a 95 % confidence interval; and the five-point and multiple-choice questions asked for each
+entry of a repeat, whose intervals take each household as one cluster of entries.
 
 Each side is a survey.disclosure View over the same protected atoms, so both obey the small-group
 rule; the two periods are taken as independent samples (they should not overlap).
@@ -9,7 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from survey.analysis.intervals import Difference, Sample, newcombe, sample_of_counts, sample_of_sums, welch
+from survey.analysis.intervals import (
+    Clusters,
+    Difference,
+    Sample,
+    clustered_newcombe,
+    clustered_welch,
+    newcombe,
+    sample_of_clusters,
+    sample_of_counts,
+    sample_of_sums,
+    welch,
+)
 from survey.disclosure import (
     ALL,
     BANDS,
@@ -23,9 +35,10 @@ from survey.disclosure import (
     protect,
 )
 from survey.models import Survey
-from survey.questionnaire import Definition, Question
+from survey.questionnaire import Definition, Question, Repeat
 from survey.services.part_counts import count_parts
 from survey.services.question_summaries import summarise_choice
+from survey.services.repeat_comparisons import MEAN, UPPER, RepeatSides, households_per_period
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,17 @@ class ScaleChange:
     mean: MeanChange
 
 
+@dataclass(frozen=True)
+class RepeatChange:
+    """A question asked for each entry of a repeat: shares of its entries (a five-point question's upper
+    choices, each choice of a multiple-choice one) and a five-point question's mean, in each period."""
+
+    repeat: Repeat
+    question: Question
+    shares: tuple[ShareChange, ...]  # keyed by UPPER, or by each choice's name
+    mean: MeanChange | None  # five-point questions
+
+
 @dataclass
 class Comparison:
     """What the comparison page shows; a period under the minimum group size shows nothing."""
@@ -73,6 +97,7 @@ class Comparison:
     themes: list[ShareChange] = field(default_factory=list)
     sentiment: MeanChange = field(default_factory=lambda: MeanChange(None, None, None))
     scales: list[ScaleChange] = field(default_factory=list)
+    repeats: list[RepeatChange] = field(default_factory=list)
 
     @property
     def comparable(self) -> bool:
@@ -103,6 +128,7 @@ def compare_periods(
     result.themes = [c for t in themes if (c := _theme_change(views, t)).a or c.b]
     result.sentiment = _mean_change(*(_sentiment_sample(view) for view in views))
     result.scales = [_scale_change(views, q) for q in definition.likert_questions]
+    result.repeats = [_repeat_change(sides) for sides in households_per_period(survey, definition, views)]
     return result
 
 
@@ -139,3 +165,19 @@ def _scale_change(views: tuple[View, View], question: Question) -> ScaleChange:
     a, b = ((sum(s.counts[upper_from:]), s.counted) if s.counted else None for s in summaries)
     sample_a, sample_b = (sample_of_counts(s.counts) for s in summaries)
     return ScaleChange(question, _share_change(question.name, a, b), _mean_change(sample_a, sample_b))
+
+
+def _repeat_change(sides: RepeatSides) -> RepeatChange:
+    shares = tuple(_clustered_share(key, *pair) for key, pair in sides.figures.items() if key != MEAN)
+    mean = None
+    if MEAN in sides.figures:
+        a, b = sides.figures[MEAN]
+        samples = [sample_of_clusters(s) if s else None for s in (a, b)]
+        clusters = (a, b) if a and b and min(len(a.sizes), len(b.sizes)) >= 2 else None
+        mean = MeanChange(samples[0], samples[1], clustered_welch(*clusters) if clusters else None)
+    return RepeatChange(sides.repeat, sides.question, tuple(s for s in shares if s.key == UPPER or s.a or s.b), mean)
+
+
+def _clustered_share(key: str, a: Clusters | None, b: Clusters | None) -> ShareChange:
+    pairs = [(round(sum(s.totals)), s.entries) if s else None for s in (a, b)]
+    return ShareChange(key, pairs[0], pairs[1], clustered_newcombe(a, b) if a and b else None)

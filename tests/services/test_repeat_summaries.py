@@ -40,6 +40,12 @@ ROSTER = {
                     "label": {"en": "Feels safe", "es": "Se siente seguro"},
                 },
                 {
+                    "name": "member_help",
+                    "type": "select_multiple",
+                    "choices": "help",
+                    "label": {"en": "Help received", "es": "Ayuda recibida"},
+                },
+                {
                     "name": "child",
                     "type": "repeat",
                     "label": {"en": "Child", "es": "Hijo o hija"},
@@ -64,6 +70,11 @@ ROSTER = {
         ],
         "yes_no": [{"name": "yes", "label": "Yes"}, {"name": "no", "label": "No"}],
         "safety5": [{"name": str(n), "label": f"Level {n}"} for n in range(1, 6)],
+        "help": [
+            {"name": "food", "label": {"en": "Food", "es": "Comida"}},
+            {"name": "health", "label": {"en": "Health", "es": "Salud"}},
+            {"name": "school_fees", "label": {"en": "School fees", "es": "Matrícula escolar"}},
+        ],
     },
 }
 
@@ -105,8 +116,9 @@ def household(roster):
     return lambda *args, **kwargs: store_household(roster, *args, **kwargs)
 
 
-def member(sex="f", age="30", safe="4", name="Ana"):
-    return {"member_name": name, "member_sex": sex, "member_age": age, "member_safe": safe}
+def member(sex="f", age="30", safe="4", name="Ana", help=None):
+    answers = {"member_name": name, "member_sex": sex, "member_age": age, "member_safe": safe}
+    return answers | ({"member_help": help} if help is not None else {})
 
 
 def three_members():
@@ -284,3 +296,63 @@ def test_a_select_one_question_of_a_repeat_is_broken_down_by_site_when_asked(hou
     assert rows[sites["guaviare"]].choices.counts == (0, 5, 0) and rows[sites["guaviare"]].entries == 5
     assert "member_age" not in {b.question.name for b in summary.repeat_breakdowns}  # as for numbers asked once
     assert chart(summary, "member_sex").choices.counts == (12, 11, 0)  # the whole chart as without the breakdown
+
+
+def helped(*answers):
+    """A household whose members answered the multiple-choice question so, one member an answer."""
+    return [member(help=answer) for answer in answers]
+
+
+def test_a_multiple_choice_question_counts_each_choice_over_the_entries_that_answered(household, roster, db):
+    for _ in range(5):
+        household(helped("food health", "food", "school_fees"))
+    household(helped(*["health"] * 6))
+    help_ = chart(summarise(roster), "member_help")
+    assert help_.choices.multiple and help_.entries == 21 and help_.responses == 6
+    # By hand: food in 10 entries (5 households), health in 5 + 6, school fees in 5; 21 entries answered.
+    assert help_.choices.counts == (10, 11, 5)
+    assert [round(row.share, 3) for row in help_.choices.rows] == [round(10 / 21, 3), round(11 / 21, 3), 0.238]
+    ticked = select(func.count(Answer.id)).where(Answer.question == "member_help", Answer.instance > 0)
+    assert db.session.scalar(ticked.where(Answer.value_text.contains("food"))) == 10
+
+
+def test_a_choice_of_fewer_households_than_the_minimum_is_withheld_however_many_entries_chose_it(household, roster):
+    for _ in range(5):
+        household(helped("food", "health"))
+    for _ in range(4):  # forty entries chose school fees, in four households: a group under five
+        household(helped(*["school_fees"] * 10))
+    help_ = chart(summarise(roster), "member_help")
+    # School fees alone is withheld, and with it those that did not choose it (the entries answered
+    # less them would give it away); food and health are shown over the 50 entries that answered.
+    assert help_.choices.counts == (5, 5, 0) and help_.choices.rows[2].share is None
+    assert [row.share for row in help_.choices.rows[:2]] == [5 / 50, 5 / 50] and help_.entries == 50
+    assert help_.responses == 9
+
+
+def test_a_multiple_choice_question_follows_the_filters_and_breaks_down_by_site(household, roster, db):
+    for _ in range(6):
+        household(helped("food health", "health"), site="tumaco", month=3)
+    for _ in range(5):
+        household(helped("school_fees"), site="guaviare", month=5)
+    sites = {slug: site for slug, site in db.session.execute(select(Site.slug, Site.id))}
+    assert chart(summarise(roster), "member_help").choices.counts == (6, 12, 5)
+    assert chart(summarise(roster, site_id=sites["tumaco"]), "member_help").choices.counts == (6, 12, 0)
+    later = chart(summarise(roster, month_from="2026-04"), "member_help")
+    assert later.choices.counts == (0, 0, 5) and later.entries == 5 and later.responses == 5
+    summary = summarise(roster, by_site=True)
+    rows = dict(next(b for b in summary.repeat_breakdowns if b.question.name == "member_help").rows)
+    assert rows[sites["tumaco"]].choices.counts == (6, 12, 0) and rows[sites["tumaco"]].entries == 12
+    assert [r.share for r in rows[sites["guaviare"]].choices.rows] == [0.0, 0.0, 1.0]
+
+
+def test_with_no_minimum_each_choice_counts_the_raw_rows_that_hold_it(household, roster, db):
+    rng = random.Random(17)
+    offered = ["food", "health", "school_fees"]
+    for _ in range(30):
+        answers = [" ".join(rng.sample(offered, rng.randint(1, 3))) for _ in range(rng.randint(1, 4))]
+        household(helped(*answers), site=rng.choice(["tumaco", "guaviare"]), month=rng.randint(1, 4))
+    definition = parse_definition(roster.definition)
+    help_ = chart(summarise_survey(roster.survey, definition, SummaryFilters(), min_group=1), "member_help")
+    given = db.session.scalars(select(Answer.value_text).where(Answer.question == "member_help")).all()
+    assert help_.choices.counts == tuple(sum(c in g.split() for g in given) for c in offered)
+    assert help_.entries == len(given)

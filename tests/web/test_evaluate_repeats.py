@@ -85,3 +85,38 @@ def test_the_summary_breaks_a_repeat_question_down_by_site_when_asked(households
     assert "Tumaco" in breakdown and "San José del Guaviare" in breakdown
     page = login(make_user(Role.EVALUATOR)).get(f"{URL}?by=site&lang=es").get_data(as_text=True)
     assert "Sexo, por sitio (porcentajes por fila)" in page
+
+
+@pytest.fixture
+def helped_households(db):
+    """Five households of three in Tumaco in March, each member saying which help the household received."""
+    roster = publish_roster()
+    for _ in range(5):
+        answers = ("food health", "food", "school_fees")
+        store_household(roster, [member(help=answer) for answer in answers])
+
+
+def test_the_summary_and_the_report_chart_a_multiple_choice_question_over_the_entries(
+    helped_households, make_user, login
+):
+    client = login(make_user(Role.EVALUATOR))
+    for url in (URL, f"{URL}/report"):
+        page = client.get(url).get_data(as_text=True)
+        chart = page[page.index('id="r-member_help"') :]
+        assert "Counted over 15 entries of “Household member” in 5 responses" in chart
+        assert "Several choices allowed: each share is of the entries that answered" in chart
+        assert "Help received: share of entries per answer" in chart
+        # Food in 10 of 15 entries, health in 5, school fees in 5.
+        assert '<th scope="row">Food</th><td class="num">10</td>\n        <td class="num">67 %</td>' in chart
+    page = client.get(f"{URL}?lang=es").get_data(as_text=True)
+    chart = page[page.index('id="r-member_help"') :]
+    assert "Contado sobre 15 registros de «Integrante del hogar» en 5 respuestas" in chart
+    assert "Se permiten varias opciones" in chart and "Ayuda recibida: porcentaje de registros por opción" in chart
+    page = client.get(f"{URL}/report?lang=es").get_data(as_text=True)
+    assert "Se permiten varias opciones" in page[page.index('id="r-member_help"') :]
+
+
+def test_the_summary_breaks_a_multiple_choice_question_down_by_site(helped_households, make_user, login):
+    page = login(make_user(Role.EVALUATOR)).get(f"{URL}?by=site").get_data(as_text=True)
+    breakdown = page[page.index("Help received, by site (row shares)") :]
+    assert "Tumaco" in breakdown and "67 %" in breakdown[: breakdown.index("</table>")]
