@@ -190,7 +190,8 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault(
             "Content-Security-Policy",
             f"default-src 'self'; img-src 'self' data:{' ' + tiles if tiles else ''}; style-src 'self'; "
-            "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+            # blob: for the player of a recording just made in the page (audio-recorder.js)
+            "script-src 'self'; media-src 'self' blob:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

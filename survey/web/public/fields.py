@@ -39,7 +39,7 @@ from wtforms.widgets import (
 
 from survey.models import Site
 from survey.questionnaire import Definition, Question, pick
-from survey.questionnaire.media_types import MediaType
+from survey.questionnaire.media_types import AudioType, MediaType
 from survey.web.public.geopoint import GeopointField
 from survey.web.public.media import MediaField
 
@@ -153,6 +153,8 @@ def make_field(
     if isinstance(question.kind, MediaType):  # a phone opens its camera or recorder
         wanted = {"accept": question.kind.media, "capture": question.kind.capture}
         kwargs["render_kw"] = {key: value for key, value in wanted.items() if value}  # any file: no accept, no camera
+    if isinstance(question.kind, AudioType):  # audio-recorder.js records it in the page, the file input kept
+        kwargs["render_kw"]["data-record-audio"] = question.name
     if kind in INPUT_WIDGETS:
         kwargs["widget"] = INPUT_WIDGETS[kind]
     if kind == "month":  # shown only where the browser falls back to a text box
