@@ -47,6 +47,23 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+FAKE_MICROPHONE = "--use-fake-device-for-media-stream"
+ALLOW_MICROPHONE = "--use-fake-ui-for-media-stream"  # no prompt: the microphone is allowed
+
+
+def launched(browser: Any, *flags: str) -> Any:
+    """Another Chromium, started as the session's is plus the given flags (a microphone is set at launch)."""
+    return browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *flags])
+
+
+@pytest.fixture(scope="module")
+def microphone(browser: Any) -> Iterator[Any]:
+    """A Chromium with a microphone the page may use."""
+    chromium = launched(browser, FAKE_MICROPHONE, ALLOW_MICROPHONE)
+    yield chromium
+    chromium.close()
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A fresh browser context and page; closed after the test."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,13 +10,11 @@ from sqlalchemy import select
 
 from survey.models import MediaFile, Response, Role
 from survey.services.surveys import import_survey
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import ALLOW_MICROPHONE, FAKE_MICROPHONE, launched
 from tests.browser.field_kit import severe_violations
 from tests.conftest import PASSWORD
 from tests.web.test_media import DEFINITION, OGG, URL
 
-FAKE_MICROPHONE = "--use-fake-device-for-media-stream"
-ALLOW_MICROPHONE = "--use-fake-ui-for-media-stream"  # no prompt: the microphone is allowed
 EBML = b"\x1a\x45\xdf\xa3"  # how a WebM file starts
 
 
@@ -26,19 +23,6 @@ def voices(db):
     version = import_survey(DEFINITION, publish=True)
     db.session.commit()
     return version
-
-
-def launched(browser: Any, *flags: str) -> Any:
-    """Another Chromium, started as the session's is plus the given flags (a microphone is set at launch)."""
-    return browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *flags])
-
-
-@pytest.fixture(scope="module")
-def microphone(browser: Any) -> Iterator[Any]:
-    """A Chromium with a microphone the page may use."""
-    chromium = launched(browser, FAKE_MICROPHONE, ALLOW_MICROPHONE)
-    yield chromium
-    chromium.close()
 
 
 def new_page(chromium: Any, **options: Any) -> Any:

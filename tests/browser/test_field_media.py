@@ -14,6 +14,7 @@ from survey.extensions import db
 from survey.models import MediaFile, Response
 from survey.services.surveys import import_survey
 from tests.browser.field_kit import count, drop_connection, tablet_page
+from tests.browser.test_audio_recording import EBML, record
 from tests.web.test_media import DEFINITION as VOICES
 from tests.web.test_media import JPEG, OGG
 
@@ -52,7 +53,7 @@ def test_a_photo_and_a_recording_taken_offline_survive_reloads_and_arrive_with_t
         )
         next_screen.click()
         story = tablet.locator("#fq-story-input")
-        expect(story).to_have_attribute("data-record-audio", "")
+        expect(story).to_have_attribute("data-record-audio", "story")
         expect(story).to_have_attribute("capture", "user")
         story.set_input_files(file("long.ogg", "audio/ogg", OGG * 2))
         expect(tablet.locator("#fq-story")).to_contain_text("This file is larger than 3 KB")
@@ -121,3 +122,34 @@ def test_a_record_with_a_photo_resent_after_a_dropped_answer_is_stored_once_with
         assert len(db.session.scalars(select(Response)).all()) == 1
         [media] = db.session.scalars(select(MediaFile)).all()
         assert (media.question, media.data) == ("photo", JPEG)
+
+
+def test_a_testimony_recorded_on_the_tablet_offline_is_kept_and_arrives_as_a_recording(microphone, server, field_app):
+    with field_app.app_context():
+        import_survey(VOICES, publish=True)
+        db.session.commit()
+    with tablet_page(microphone, server) as tablet:
+        tablet.context.set_offline(True)
+        tablet.locator("[data-survey=voices]").click()
+        tablet.get_by_label("Guaviare").check()
+        tablet.get_by_label("In person").check()
+        tablet.get_by_label("Their words may be quoted", exact=True).check()
+        next_screen = tablet.get_by_role("button", name="Next")
+        next_screen.click()
+        next_screen.click()  # past the note
+        next_screen.click()  # no photo
+        record(tablet, 2)
+        expect(tablet.locator("[data-media-chosen=story]")).to_contain_text("recording-story.webm")
+        tablet.reload()  # the recording is in IndexedDB with the draft, not in the page
+        expect(tablet.locator("[data-media-chosen=story]")).to_contain_text("recording-story.webm")
+        next_screen.click()
+        expect(tablet.locator("[data-review=story]")).to_contain_text("recording-story.webm")
+        tablet.get_by_role("button", name="Finish the interview").click()
+        tablet.get_by_role("button", name="Back to the list").click()
+        expect(count(tablet, "pending")).to_have_text("1")
+        tablet.context.set_offline(False)
+        expect(count(tablet, "sent")).to_have_text("1")
+    with field_app.app_context():
+        [media] = db.session.scalars(select(MediaFile)).all()
+        assert (media.question, media.content_type, media.data[:4]) == ("story", "audio/webm", EBML)
+        assert media.to_transcribe and len(media.data) > 1000

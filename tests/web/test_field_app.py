@@ -65,6 +65,15 @@ def test_the_field_page_says_how_to_take_and_send_files_in_english_and_spanish(f
     assert strings["filesNotSaved"].startswith("%(count)s entrevistas con fotos o grabaciones")
 
 
+def test_the_field_page_has_the_recorder_for_spoken_answers_in_english_and_spanish(field_page, client, app):
+    assert "/static/js/audio-recorder.js" in [s["src"].split("?v=")[0] for s in field_page.scripts]
+    assert field_page.app["data-record-start"] == "Start recording"
+    assert field_page.app["data-record-max-bytes"] == str(app.config["MEDIA_MAX_BYTES"])
+    spanish = Scripts()
+    spanish.feed(client.get("/field/?lang=es").get_data(as_text=True))
+    assert spanish.app["data-record-start"] == "Empezar a grabar"
+
+
 def test_the_field_page_still_lists_the_web_forms_without_javascript(field_page, client):
     page = client.get("/field/").get_data(as_text=True)
     assert 'href="/s/community-safety"' in page

@@ -29,6 +29,7 @@ SHELL_FILES = (
     "vendor/idb/idb.umd.js",
     "js/expressions.js",
     "js/geopoint.js",
+    "js/audio-recorder.js",
     "js/field/store.js",
     "js/field/questionnaire.js",
     "js/field/instances.js",

@@ -179,6 +179,9 @@
     } else {
       this.screen.appendChild(S.render(this.context(state), this.current));
       S.refresh(this.screen, this.form, state);
+      if (global.VocesAudioRecorder) {
+        global.VocesAudioRecorder.enhance(this.screen);  // a spoken answer recorded on the tablet, kept offline as a chosen file is
+      }
     }
     this.find('[data-error-summary]').hidden = true;
     this.showServerErrors();

@@ -58,7 +58,7 @@
     var kept = (ctx.files || {})[q.name] || null;
     var field = el('input', Object.assign({}, common, {
       type: 'file', accept: kind.accept || null, capture: kind.capture || null,
-      'data-record-audio': q.type === 'audio', 'data-file-name': kept ? kept.name : ''
+      'data-record-audio': q.type === 'audio' ? q.name : null, 'data-file-name': kept ? kept.name : ''
     }));
     var chosen = el('p', { class: 'media-chosen', 'data-media-chosen': q.name, 'aria-live': 'polite' });
     showChosen(chosen, kept, ctx);
