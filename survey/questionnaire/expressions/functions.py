@@ -179,9 +179,9 @@ def call_extension(node: Call, argument: Argument, current: Value) -> Value:
         return to_string(argument(0)) in ("true", "1")
     if name == "selected-at":
         names = choice_names(argument(0))
-        index = to_number(argument(1))
-        inside = not math.isnan(index) and index.is_integer() and 0 <= index < len(names)
-        return names[int(index)] if inside else ""
+        index = to_number(argument(1))  # truncated toward zero, as JavaRosa and Enketo read it
+        inside = math.isfinite(index) and 0 <= math.trunc(index) < len(names)
+        return names[math.trunc(index)] if inside else ""
     if name == "date":
         return to_date(argument(0))
     if name == "decimal-date-time":

@@ -1020,8 +1020,8 @@
       }
       case 'selected-at': {
         var names = choices(argument(0));
-        var index = toNumber(argument(1));
-        return Number.isInteger(index) && index >= 0 && index < names.length ? names[index] : '';
+        var index = Math.trunc(toNumber(argument(1))); // toward zero, as JavaRosa and Enketo read it
+        return Number.isFinite(index) && index >= 0 && index < names.length ? names[index] : '';
       }
       case 'date': {
         var day = momentOf(argument(0));
