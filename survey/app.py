@@ -54,6 +54,9 @@ def register_extensions(app: Flask) -> None:
         for engine in db.engines.values():
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(files("survey.migrations")))
+    from survey.web.limits import apply_request_limits
+
+    apply_request_limits(app)  # first: the checks below read a form's body under the limit
     csrf.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
@@ -127,9 +130,10 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 def api_error_text(code: int, error: HTTPException) -> str:
     """What the sync API says when a request fails before or outside its views."""
     if code == 413:
-        return (
-            f"the request is larger than {current_app.config['MAX_CONTENT_LENGTH']} bytes: send fewer records a batch"
-        )
+        limit = request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]
+        if limit != current_app.config["MAX_CONTENT_LENGTH"]:  # a view's own: a record with its files
+            return f"the request is larger than {limit} bytes: send smaller files"
+        return f"the request is larger than {limit} bytes: send fewer records a batch"
     if code >= 500:
         return "the server could not handle this request and stored nothing of it: send it again later"
     return str(error.description or error.name)

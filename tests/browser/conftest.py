@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -74,10 +74,23 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+def one_at_a_time(app: Callable[..., Any]) -> Callable[..., Any]:
+    """Serve one request at a time. The suite's in-memory SQLite is one connection that every thread
+    shares, so two requests at once (a page and its recording's range requests, say) could commit
+    each other's transactions ("cannot commit - no transaction is active")."""
+    lock = threading.Lock()
+
+    def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        with lock:
+            return app(environ, start_response)
+
+    return serve
+
+
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """Serve the test app on 127.0.0.1 in a thread; yields its base URL."""
-    httpd = make_server("127.0.0.1", 0, whole_bodies(app), threaded=True)
+    httpd = make_server("127.0.0.1", 0, one_at_a_time(whole_bodies(app)), threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"

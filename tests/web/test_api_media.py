@@ -120,11 +120,33 @@ def test_a_file_over_the_size_limit_is_a_413_and_its_record_is_not_kept(client, 
     assert stored(db) == ([], [])
 
 
+def test_a_photo_larger_than_a_batch_may_be_is_stored_with_its_record(client, voices, token, db, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4000)  # a batch of text; a phone's photo is larger
+    monkeypatch.setitem(app.config, "MEDIA_MAX_BYTES", 50_000)
+    photo = JPEG + b"\x00" * 10_000
+    answer = send(client, token, record(photo="plaza.jpg"), photo=(photo, "plaza.jpg", "image/jpeg"))
+    assert answer.status_code == 200 and answer.get_json()["results"][0]["status"] == "created"
+    [_response], [media] = stored(db)
+    assert media.data == photo
+
+
+def test_a_record_sent_as_a_text_part_is_read_as_one_sent_as_a_file(client, voices, token, db):
+    rec = record(photo="plaza.jpg")
+    data = {"record": json.dumps(rec), "file.photo": (io.BytesIO(JPEG), "plaza.jpg", "image/jpeg")}
+    answer = client.post(
+        f"/api/v1/records/{rec['uuid']}",
+        data=data,
+        content_type="multipart/form-data",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 200 and answer.get_json()["results"][0]["status"] == "created"
+
+
 def test_a_request_larger_than_every_file_allowed_is_a_413_in_json(client, voices, token, db, app, monkeypatch):
     monkeypatch.setitem(app.config, "MEDIA_MAX_BYTES", 10)
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 300)
     answer = send(client, token, record(photo="plaza.jpg"), photo=(JPEG, "plaza.jpg", "image/jpeg"))
-    assert answer.status_code == 413 and "error" in answer.get_json()
+    assert answer.status_code == 413 and "send smaller files" in answer.get_json()["error"]
     assert stored(db) == ([], [])
 
 

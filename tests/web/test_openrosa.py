@@ -189,6 +189,16 @@ def test_the_files_a_form_names_are_kept_beside_its_response(client, voices, db)
     assert {a.question: a.value_text for a in stored.answers} == FILES
 
 
+def test_a_photo_larger_than_a_form_may_be_is_kept(client, voices, db, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 3000)  # a form's fields; a phone's photo is larger
+    monkeypatch.setitem(app.config, "MEDIA_MAX_BYTES", 50_000)
+    photo = JPEG + b"0" * 10_000
+    instance = fill(download_xform(client, voices, "voices"), {"photo": FILES["photo"]}, str(uuid.uuid4()))
+    response = submit(client, voices, instance, **{FILES["photo"]: photo})
+    assert response.status_code == 201, response.data
+    assert kept_files()["photo"][2] == photo
+
+
 def test_an_osm_file_from_collect_answers_a_file_question_and_is_kept(client, base, db):
     maps = {**VOICES, "form_id": "maps", "questions": [{"name": "house", "type": "file", "label": "House"}]}
     import_survey(maps, publish=True)

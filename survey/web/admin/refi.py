@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -17,6 +17,7 @@ from survey.services.refi_import import import_refi
 from survey.services.refi_read import MAX_XML, RefiFileError
 from survey.services.surveys import get_survey, list_surveys
 from survey.web.admin import bp
+from survey.web.limits import takes_up_to
 
 
 class RefiImportForm(FlaskForm):
@@ -33,10 +34,14 @@ class RefiImportForm(FlaskForm):
     survey = SelectField(_l("Survey (for a project)"))
 
 
+def _project_limit() -> int:
+    return MAX_XML + int(current_app.config["MAX_CONTENT_LENGTH"])  # a project is larger than a form
+
+
 @bp.route("/refi-qda", methods=["GET", "POST"])
+@takes_up_to(_project_limit)
 def import_refi_qda() -> ResponseReturnValue:
     """Import codes, and a project's codings and memos on the testimonies that came from Voces."""
-    request.max_content_length = MAX_XML + int(current_app.config["MAX_CONTENT_LENGTH"])  # a project is larger
     form = RefiImportForm()
     language = str(get_locale() or "en")
     form.survey.choices = [SelectChoice("", _l("None: import the codes only"))] + [

@@ -18,6 +18,7 @@ from survey.services.surveys import list_open_surveys
 from survey.services.sync import MAX_BATCH, ingest_batch
 from survey.services.teams import collected_by
 from survey.web.api import bp
+from survey.web.limits import takes_up_to
 
 RECORD_PART, FILE_PART = "record", "file."  # the parts of a record sent with its files
 MAX_FILES = 20  # files one record may bring; each is checked against MEDIA_MAX_BYTES on its own
@@ -91,19 +92,28 @@ def submissions() -> ResponseReturnValue:
     return jsonify(results=[r.as_json() for r in results])
 
 
+def _media_max_bytes() -> int:
+    return int(current_app.config.get("MEDIA_MAX_BYTES", DEFAULT_MEDIA_MAX_BYTES))
+
+
+def _record_with_files_limit() -> int:
+    """The largest request of a record with its files: a larger one is a 413 at once."""
+    return MAX_FILES * _media_max_bytes() + int(current_app.config["MAX_CONTENT_LENGTH"])
+
+
 @bp.post("/records/<record_uuid>")
 @limiter.limit(_api_limit, key_func=_token_key)
+@takes_up_to(_record_with_files_limit)
 def record_with_files(record_uuid: str) -> ResponseReturnValue:
     """Store one record with the files its photo and recording questions name, all or nothing."""
-    max_bytes = int(current_app.config.get("MEDIA_MAX_BYTES", DEFAULT_MEDIA_MAX_BYTES))
+    max_bytes = _media_max_bytes()
     record_limit = int(current_app.config["MAX_CONTENT_LENGTH"])
-    request.max_content_length = MAX_FILES * max_bytes + record_limit  # a larger request is a 413 at once
     part = request.files.get(RECORD_PART)
     body = part.stream.read(record_limit + 1) if part else request.form.get(RECORD_PART, "").encode()
     if len(body) > record_limit:
         return jsonify(error=f"a record may hold at most {record_limit} bytes besides its files"), 413
     try:
-        record = parse_json(body) if part else None
+        record = parse_json(body)
     except QueueFileError as error:
         return jsonify(error=str(error)), 400
     if not isinstance(record, dict) or str(record.get("uuid", "")).lower() != record_uuid.lower():

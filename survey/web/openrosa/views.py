@@ -27,6 +27,7 @@ from survey.services.openrosa import (
 )
 from survey.services.records import Status
 from survey.services.users import AccountLockedError, authenticate
+from survey.web.limits import takes_up_to
 from survey.web.openrosa import bp
 from survey.web.public.media import media_max_bytes
 
@@ -190,9 +191,9 @@ def files_said(kept: KeptFiles) -> list[str]:
 @bp.post("/submission")
 @bp.post("/<token>/submission")
 @limiter.limit(_limit, key_func=_limit_key)
+@takes_up_to(submission_limit)
 def submission() -> ResponseReturnValue:
     """Store an XForm instance once by its instanceID; conflicts are kept aside for an administrator."""
-    request.max_content_length = submission_limit()
     upload = request.files.get("xml_submission_file")
     if upload is None:
         return openrosa_response(_("Send the form as xml_submission_file in a multipart body."), 400)
