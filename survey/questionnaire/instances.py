@@ -143,6 +143,7 @@ class _Work:
             keep_made=self.keep_made,
             position=int(parent.rsplit(".", 1)[-1]) if parent else None,
             repeats=in_scope,
+            language=self.language,
         )
         empty = dict.fromkeys((q.name for q in repeat.questions), "")
         own = (made + [empty] * count)[:count]

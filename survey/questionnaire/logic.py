@@ -120,6 +120,7 @@ def instance_count(
     position: int | None = None,
     repeats: Instances | None = None,
     keep_made: bool = False,
+    language: str = "",
 ) -> int:
     """How many instances a repeat has: none if it does not apply, what its repeat_count says (at most
     count_limit), else as many as made. Inside an instance of another repeat, position and repeats are
@@ -127,9 +128,11 @@ def instance_count(
 
     With keep_made, a repeat_count that reads an answer breaking its constraint keeps as many as
     made: the page shown again with that error keeps the instances typed in (a count that is no
-    number still makes none)."""
+    number still makes none). Its expressions read the form's choice lists and data files as its
+    questions' do, in language (by default the form's)."""
     groups = definition.groups
-    scope = _Scope(today, position, repeats)
+    language = language or definition.default_language
+    scope = _Scope(today, position, repeats, definition.choice_labels(language), definition.tables(language))
     conditions = [groups[g].relevant for g in repeat.groups] + [repeat.relevant]
     if not all(truthy(_run(c, form.values, "", scope)) for c in conditions if c):
         return 0

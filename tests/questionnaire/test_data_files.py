@@ -9,6 +9,7 @@ import pytest
 from survey.questionnaire import parse_definition
 from survey.questionnaire.logic import resolve_form
 from survey.questionnaire.rules import DefinitionError, choice_filter_expression
+from survey.questionnaire.validate import validate_instances
 
 
 def definition(calculation: str, data: Any = None) -> dict[str, Any]:
@@ -58,3 +59,27 @@ def test_a_choice_filter_keeps_the_names_of_a_path_and_of_a_lookup_as_written():
     assert choice_filter_expression(written) == (
         "${choice.river} = instance('villages')/root/item[name = current()/../village]/river and ${choice.name} != 'x'"
     )
+
+
+def test_a_repeat_count_and_a_repeats_relevance_read_the_forms_data_files():
+    parsed = parse_definition(
+        {
+            "form_id": "follow-up",
+            "title": "Follow-up",
+            "questions": [
+                {"name": "hh", "type": "text", "label": "Household"},
+                {
+                    "name": "members",
+                    "type": "repeat",
+                    "label": "Member",
+                    "repeat_count": "pulldata('households', 'size', 'id', ${hh})",
+                    "relevant": "pulldata('households', 'size', 'id', ${hh}) > 0",
+                    "questions": [{"name": "member", "type": "text", "label": "Name"}],
+                },
+            ],
+            "data": {"households": [{"id": "7", "size": "2"}]},
+        }
+    )
+    typed = {"members": [{"member": "Ana"}, {"member": "Leo"}]}
+    kept, errors = validate_instances(parsed, {"hh": "7"}, typed, "en")
+    assert errors == {} and [i["member"] for i in kept["members"]] == ["Ana", "Leo"]
