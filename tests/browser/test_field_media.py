@@ -138,7 +138,11 @@ def test_a_testimony_recorded_on_the_tablet_offline_is_kept_and_arrives_as_a_rec
         next_screen.click()
         next_screen.click()  # past the note
         next_screen.click()  # no photo
-        record(tablet, 2)
+        record(tablet, 1)
+        expect(tablet.locator("[data-media-chosen=story]")).to_contain_text("recording-story.webm")
+        tablet.get_by_role("button", name="Remove the recording").click()  # the resident asks for it gone
+        expect(tablet.locator("[data-media-chosen=story]")).to_be_hidden()
+        record(tablet, 2, start="Start recording")
         expect(tablet.locator("[data-media-chosen=story]")).to_contain_text("recording-story.webm")
         tablet.reload()  # the recording is in IndexedDB with the draft, not in the page
         expect(tablet.locator("[data-media-chosen=story]")).to_contain_text("recording-story.webm")

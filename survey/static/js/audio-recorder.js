@@ -14,7 +14,8 @@
  *   player's name), data-record-recording, -done, -removed, -limit, -denied, -missing, -failed
  *   (status messages), and data-record-max-bytes (the largest file the server takes: MEDIA_MAX_BYTES).
  * - A take replaces input.files and a bubbling "change" is dispatched on the input; "Remove" empties
- *   it and dispatches "change" too. A file the resident chooses instead drops the take.
+ *   it and dispatches "change" too, then a bubbling "voces:recording-removed" for a page that keeps
+ *   the file elsewhere (an empty "change" may also be a picker closed with nothing chosen). A file the resident chooses instead drops the take.
  * - Inputs in the page when the script runs are enhanced; content added later is enhanced by
  *   VocesAudioRecorder.enhance(root), and by the "voces:instance-added" event the resident form's
  *   repeats dispatch.
@@ -220,6 +221,8 @@
     remove.addEventListener('click', function () {
       forgetPreview();
       putIntoInput(null);
+      // A page that keeps the file apart from the input (the field app's drafts) is told to forget it.
+      input.dispatchEvent(new CustomEvent('voces:recording-removed', { bubbles: true }));
       show('idle');
       status.textContent = wording(input, 'removed');
       start.focus();

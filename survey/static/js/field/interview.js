@@ -63,6 +63,11 @@
     self.screen.addEventListener('change', function (event) {
       return event.target.type === 'file' ? self.takeFile(event.target) : self.update();
     });
+    self.screen.addEventListener('voces:recording-removed', function (event) {
+      if ((self.record.media || {})[event.target.name]) {
+        self.removeFile(event.target.name);  // "Remove the recording": the take kept with the draft goes too
+      }
+    });
     self.screen.addEventListener('submit', function (event) { event.preventDefault(); self.next(); });
     self.screen.addEventListener('click', function (event) {
       var remove = event.target.closest('[data-media-remove]');
