@@ -79,7 +79,7 @@ def export_command(
         return
     limits = {"min_group": current_app.config["MIN_GROUP_SIZE"], "block": current_app.config["MIN_PERIOD_RESPONSES"]}
     try:
-        export = prepare_export(survey, ExploreFilters(), publication=for_publication, **limits)
+        export = prepare_export(survey, ExploreFilters(), publication=for_publication, located=True, **limits)
     except ExportWithheld:
         raise click.ClickException("fewer responses than the minimum group size: nothing written") from None
     if file_format == "qdpx":
@@ -128,7 +128,7 @@ def _export_in_background(
             "block": current_app.config["MIN_PERIOD_RESPONSES"],
         }
         try:
-            export = prepare_export(survey, ExploreFilters(), publication=for_publication, **limits)
+            export = prepare_export(survey, ExploreFilters(), publication=for_publication, located=True, **limits)
         except ExportWithheld:
             raise click.ClickException("fewer responses than the minimum group size: nothing written") from None
         job = start_export(export, file_format, by=None, chunk_size=max(1, chunk))

@@ -33,7 +33,16 @@ from survey.services.blindness import blindfold_of
 from survey.services.deferred import RUN_JOB_CHUNK, after_commit
 from survey.services.explore import ExploreFilters
 from survey.services.export_files import append_row, csv_lines
-from survey.services.exports import Export, ExportWithheld, Row, prepare_export, repeat_rows, response_rows, tag_rows
+from survey.services.exports import (
+    Export,
+    ExportWithheld,
+    Row,
+    prepare_export,
+    repeat_rows,
+    response_rows,
+    sees_start_locations,
+    tag_rows,
+)
 from survey.services.jobs import UNSYNCHRONISED, finish_chunk, mark_running
 from survey.services.surveys import get_survey
 
@@ -169,7 +178,8 @@ def export_of(work: ExportChunk) -> Export:
     filters = replace(filters_from_params(params["filters"]), blindfold=blindfold_of(asker))
     limits = {"min_group": current_app.config["MIN_GROUP_SIZE"], "block": current_app.config["MIN_PERIOD_RESPONSES"]}
     try:
-        export = prepare_export(survey, filters, publication=params["publication"], **limits)
+        located = sees_start_locations(asker)
+        export = prepare_export(survey, filters, publication=params["publication"], located=located, **limits)
     except ExportWithheld:
         raise ExportChanged("the filters now match fewer responses than the minimum group") from None
     for table, header in params["headers"].items():

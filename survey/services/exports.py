@@ -26,6 +26,7 @@ from survey.models import (
     Device,
     Memo,
     Response,
+    Role,
     Site,
     Survey,
     SurveyVersion,
@@ -132,10 +133,24 @@ class Export:
         return FACTS + COLLECTION_FACTS + (START_FACTS if self.start_located else [])
 
 
+def sees_start_locations(person: User | None) -> bool:
+    """Whether an export made for this person may hold where each interview began: an administrator's,
+    or one made on the server's command line. It locates a resident's home; evaluators read without it."""
+    return person is None or person.role == Role.ADMIN
+
+
 def prepare_export(
-    survey: Survey, filters: ExploreFilters, *, publication: bool, min_group: int, block: int = 0
+    survey: Survey,
+    filters: ExploreFilters,
+    *,
+    publication: bool,
+    min_group: int,
+    block: int = 0,
+    located: bool = False,
 ) -> Export:
-    """Check the small-group rule for these filters and list the columns; raise ExportWithheld if it fails."""
+    """Check the small-group rule for these filters and list the columns; raise ExportWithheld if it fails.
+
+    With located (see sees_start_locations), a team export holds where each interview began."""
     view = published_view(survey, filters, min_group=min_group, block=block)
     if view is None:
         raise ExportWithheld
@@ -154,7 +169,7 @@ def prepare_export(
     start_located = False
     for version in survey.versions:
         definition = definition_of(version)
-        start_located = start_located or definition.asks_start_location
+        start_located = start_located or (located and definition.asks_start_location)
         answers.update({q.name: q for q in reported_questions(definition) if q.name not in answers})
         for repeat in definition.repeats.values():
             repeated.update({q.name: q for q in repeat.questions if q.stored and q.name not in repeated})

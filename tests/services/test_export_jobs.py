@@ -29,7 +29,7 @@ from survey.services.export_jobs import (
     store_export_chunk,
     write_part,
 )
-from survey.services.exports import prepare_export, repeat_rows, response_rows, tag_rows
+from survey.services.exports import prepare_export, repeat_rows, response_rows, sees_start_locations, tag_rows
 from survey.services.jobs import enqueue_job, pending_chunks, resume_job
 from survey.services.surveys import get_survey, import_survey
 from survey.services.withdrawals import preview_withdrawal, withdraw_response
@@ -299,3 +299,8 @@ def test_nothing_is_sent_for_an_export_rolled_back(make_response, db):
     enqueue_job(job)
     db.session.rollback()
     assert deferred.take_committed(db.session) == []
+
+
+def test_only_an_administrator_or_the_command_line_gets_where_interviews_began(make_user):
+    assert sees_start_locations(None) and sees_start_locations(make_user(Role.ADMIN))
+    assert not any(sees_start_locations(make_user(role)) for role in (Role.EVALUATOR, Role.LEAD_EVALUATOR))

@@ -143,20 +143,26 @@ def _responses(located, n: int, point: tuple[float, float, float, float] | None)
         record_submission(submission)
 
 
-def test_team_exports_carry_the_start_location_and_publication_exports_leave_it_out(
+def test_an_administrators_team_export_carries_the_start_location_and_no_other_export_does(
     client, located, make_user, login, db
 ):
     _responses(located, 4, (1.8067, -78.7645, 12.5, 8.0))
     _responses(located, 1, None)
     db.session.commit()
-    evaluator = login(make_user(Role.EVALUATOR))
-    team = list(csv.DictReader(io.StringIO(evaluator.get("/evaluate/community-safety/export.csv").get_data(True))))
+    admin = login(make_user(Role.ADMIN))
+    team = list(csv.DictReader(io.StringIO(admin.get("/evaluate/community-safety/export.csv").get_data(True))))
     assert len(team) == 5
     assert sorted(r["_start_geopoint"] for r in team) == ["", *["1.8067 -78.7645 12.5 8.0"] * 4]
     assert {r["_start_geopoint_accuracy"] for r in team} == {"", "8.0"}
-    published = evaluator.get("/evaluate/community-safety/export.csv?for=publication").get_data(as_text=True)
+    published = admin.get("/evaluate/community-safety/export.csv?for=publication").get_data(as_text=True)
     header = next(csv.reader(io.StringIO(published)))
     assert not [c for c in header if c.startswith("_start_geopoint")] and "-78.7645" not in published
+    admin.post("/auth/logout")
+    evaluator = login(make_user(Role.EVALUATOR))  # where a resident was interviewed is their home, often
+    team = evaluator.get("/evaluate/community-safety/export.csv").get_data(as_text=True)
+    header = next(csv.reader(io.StringIO(team)))
+    assert "_username" in header and not [c for c in header if c.startswith("_start_geopoint")]
+    assert "-78.7645" not in team
 
 
 def test_a_survey_without_the_row_exports_no_start_location_columns(client, make_response, make_user, login):

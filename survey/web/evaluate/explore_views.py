@@ -28,7 +28,15 @@ from survey.services.blindness import blindfold_of
 from survey.services.engine import codebook
 from survey.services.explore import ExploreFilters, list_testimonies
 from survey.services.export_files import csv_lines, record_export, write_xlsx
-from survey.services.exports import Export, ExportWithheld, prepare_export, repeat_rows, response_rows, tag_rows
+from survey.services.exports import (
+    Export,
+    ExportWithheld,
+    prepare_export,
+    repeat_rows,
+    response_rows,
+    sees_start_locations,
+    tag_rows,
+)
 from survey.services.sites import list_sites
 from survey.services.surveys import current_version, definition_of, get_survey
 from survey.web.evaluate import bp
@@ -116,7 +124,9 @@ def requested_export(slug: str) -> Export | None:
     survey, _version = survey_or_404(slug)
     filters = viewer_filters(survey)
     try:
-        return prepare_export(survey, filters, publication=request.args.get("for") == "publication", **limits())
+        publication = request.args.get("for") == "publication"
+        located = sees_start_locations(current_user)
+        return prepare_export(survey, filters, publication=publication, located=located, **limits())
     except ExportWithheld:
         return None
 

@@ -19,7 +19,7 @@ from survey.services.export_jobs import (
     record_download,
     start_export,
 )
-from survey.services.exports import ExportWithheld, prepare_export
+from survey.services.exports import ExportWithheld, prepare_export, sees_start_locations
 from survey.services.jobs import enqueue_job, resume_job
 from survey.web.evaluate import bp
 from survey.web.evaluate.explore_views import filter_args, limits, survey_or_404, viewer_filters
@@ -36,7 +36,10 @@ def prepare_export_job(slug: str) -> ResponseReturnValue:
         flash(_("Choose the workbook or the CSV files to prepare."), "error")
         return back
     try:
-        export = prepare_export(survey, viewer_filters(survey), publication=form.publication.data, **limits())
+        located = sees_start_locations(current_user)
+        export = prepare_export(
+            survey, viewer_filters(survey), publication=form.publication.data, located=located, **limits()
+        )
     except ExportWithheld:
         flash(_("Fewer responses than the minimum group match these filters: nothing to export."), "error")
         return back
