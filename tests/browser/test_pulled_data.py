@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from survey.extensions import db as _db
-from survey.models import SurveyVersion
+from survey.models import Role, SurveyVersion
 from survey.services.sites import upsert_sites_from_file
 from survey.services.surveys import import_survey, read_survey
-from tests.conftest import SITES_FILE
+from tests.conftest import PASSWORD, SITES_FILE
 from tests.services.test_xlsform_data import FILES, form
 
 JS = Path(__file__).resolve().parents[2] / "survey" / "static" / "js"
@@ -35,7 +35,13 @@ def follow_up(tmp_path: Any) -> SurveyVersion:
     return version
 
 
-def test_the_web_form_shows_the_pulled_value_and_filters_by_it(page, live_server, follow_up):
+def test_the_web_form_shows_the_pulled_value_and_filters_by_it(page, live_server, follow_up, make_user):
+    field_worker = make_user(Role.FIELD_WORKER)  # the households' rows are for those who collect
+    _db.session.commit()
+    page.goto(f"{live_server}/auth/login")
+    page.locator("#email").fill(field_worker.email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
     page.goto(f"{live_server}/s/household-follow-up")
     note = page.locator(NOTE)
     expect(note).to_be_hidden()  # no household yet: nothing pulled, so the note does not apply

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from survey.models import Answer, Response, Testimonial
+from survey.models import Answer, Response, Role, Testimonial
 from survey.questionnaire import parse_definition
 from survey.services.demo import SITES_FILE
 from survey.services.sites import upsert_sites_from_file
@@ -260,16 +260,22 @@ def test_a_calculated_label_is_given_in_the_language_of_the_page_and_stored_so(c
     assert stored_answers(db)["used_label"] == "Sí"
 
 
-def test_the_page_carries_the_rows_the_form_looks_up_in_its_language(client, db, tmp_path):
+def test_the_page_carries_the_rows_the_form_looks_up_in_its_language(client, db, tmp_path, make_user, login):
     from tests.services.test_xlsform_data import FILES, form  # the household follow-up and its CSV files
 
     upsert_sites_from_file(SITES_FILE)
     import_survey(read_survey(form(tmp_path), FILES).definition, publish=True)
     db.session.commit()
-    page = client.get("/s/household-follow-up?lang=es").get_data(as_text=True)
-    tables = re.search(r'data-tables="([^"]*)"', page)
-    assert tables is not None
-    read = json.loads(html.unescape(tables.group(1)))
+
+    def read_tables() -> dict:
+        page = client.get("/s/household-follow-up?lang=es").get_data(as_text=True)
+        tables = re.search(r'data-tables="([^"]*)"', page)
+        assert tables is not None
+        return json.loads(html.unescape(tables.group(1)))
+
+    anyone = read_tables()  # a resident's page, open to anyone: the form's own lists, not its files
+    assert sorted(anyone) == ["villages"] and anyone["villages"][1] == {"name": "el_charco", "label": "El Charco"}
+    login(make_user(Role.FIELD_WORKER))
+    read = read_tables()
     assert sorted(read) == ["clinics", "households", "villages"]  # not the clinic list no expression reads
     assert read["households"][1]["head"] == "Luis Angulo"
-    assert read["villages"][1] == {"name": "el_charco", "label": "El Charco"}

@@ -66,11 +66,18 @@ def relevance_note(relevant: str, definition: Definition, language: str) -> str:
     )
 
 
-def tables_attribute(definition: Definition, language: str) -> str:
-    """The rows the form's pulldata() and instance() read, in this language, as form-logic.js reads them; "" if none."""
+def tables_attribute(definition: Definition, language: str, *, with_files: bool) -> str:
+    """The rows the form's pulldata() and instance() read, in this language, as form-logic.js reads them; "" if none.
+
+    A data file sent with the form (a baseline's households, say) goes into the page only with_files:
+    for a field worker or an administrator signed in, who get it on their tablets anyway. A page
+    anyone may open gets the form's own choice lists alone, and the server works out what the files
+    give when the answers are sent."""
     if not definition.reads_tables:
         return ""
     read = set().union(*(tables_read(e) for e in definition.expressions))
+    if not with_files:
+        read -= set(definition.data_files)
     tables = definition.tables(language)
     return json.dumps({name: tables[name] for name in sorted(read) if name in tables}, ensure_ascii=False)
 

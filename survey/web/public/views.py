@@ -9,12 +9,13 @@ from typing import Any
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import text
 from werkzeug.datastructures import MultiDict
 
 from survey.extensions import db
-from survey.models import SurveyVersion
+from survey.models import Role, SurveyVersion
 from survey.questionnaire import Definition
 from survey.services.media import media_questions, store_media
 from survey.services.sites import list_sites
@@ -142,6 +143,12 @@ def _review_page(form: FlaskForm, definition: Definition, language: str) -> str:
     )
 
 
+def _collects(person: Any) -> bool:
+    """Whether a person signed in collects surveys (a field worker, an administrator): they may see
+    the rows of the data files sent with a form, as their tablets do."""
+    return bool(person.is_authenticated and person.has_role(Role.FIELD_WORKER, Role.ADMIN))
+
+
 def _form_page(
     form: FlaskForm,
     definition: Definition,
@@ -167,7 +174,7 @@ def _form_page(
         draft=draft,
         repeat=repeat,
         shown_answers=form.answers,  # written into notes and titles for a page without JavaScript
-        tables=tables_attribute(definition, language),
+        tables=tables_attribute(definition, language, with_files=_collects(current_user)),
     )
 
 
