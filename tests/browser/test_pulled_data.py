@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from survey.extensions import db as _db
-from survey.models import Role, SurveyVersion
+from survey.models import Response, Role, SurveyVersion
 from survey.services.sites import upsert_sites_from_file
 from survey.services.surveys import import_survey, read_survey
 from tests.conftest import PASSWORD, SITES_FILE
@@ -66,3 +67,22 @@ def test_the_tablet_reads_the_files_it_downloaded_with_the_form(page, tmp_path):
     answers = {"hh_id": "H-002", "clinic": "c2"}
     assert page.evaluate(RESOLVE, [definition, answers]) == ["Luis Angulo", "El Charco", "40", True]
     assert page.evaluate(RESOLVE, [definition, {"hh_id": "nope"}]) == ["", "", "", False]
+
+
+def test_a_resident_answers_without_the_files_and_the_server_pulls_what_they_give(page, live_server, follow_up):
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server}/s/household-follow-up")
+    assert "Luis Angulo" not in page.content()  # the baseline's households are not in a page anyone opens
+    page.locator("#q_hh_id").fill("H-002")
+    page.locator("#q_hh_id").blur()
+    expect(page.locator(NOTE)).to_be_hidden()  # nothing to pull from in the page
+    page.locator("#q_story").fill("Better since the clinic opened.")
+    page.locator("#q_site").select_option(index=1)
+    page.locator("[data-page-finish]").click()  # to the answers to check, worked out by the server
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.locator("#receipt")).to_be_visible()
+    assert errors == []
+    [response] = _db.session.scalars(select(Response)).all()
+    answers = {a.question: a.value_text for a in response.answers}
+    assert answers["head"] == "Luis Angulo" and answers["story"] == "Better since the clinic opened."
