@@ -395,7 +395,7 @@
     return Store.queueFile().then(function (file) {
       message.hidden = false;
       // A queue file carries no photo or recording: the records with one wait here for a connection.
-      var left = file.withFiles ? ' ' + Q.format(self.strings.filesNotSaved, { count: file.withFiles }) : '';
+      var left = file.withFiles ? ' ' + Q.format(self.strings[file.withFiles === 1 ? 'fileNotSaved' : 'filesNotSaved'], { count: file.withFiles }) : '';
       if (!file.records.length) {
         message.textContent = file.withFiles ? left.trim() : self.strings.nothingToSave;
         return;
