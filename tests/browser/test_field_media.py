@@ -72,7 +72,9 @@ def test_a_photo_and_a_recording_taken_offline_survive_reloads_and_arrive_with_t
         tablet.get_by_role("button", name="Finish the interview").click()
         tablet.get_by_role("button", name="Back to the list").click()
         tablet.get_by_role("button", name="Save the queue to a file").click()
-        expect(tablet.locator("[data-save-message]")).to_contain_text("1 interview with photos or recordings is not in the file")
+        expect(tablet.locator("[data-save-message]")).to_contain_text(
+            "1 interview with photos or recordings is not in the file"
+        )
 
         tablet.reload()  # the finished interview waits with its files
         expect(count(tablet, "pending")).to_have_text("1")

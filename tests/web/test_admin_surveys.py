@@ -87,7 +87,10 @@ def test_the_spanish_admin_shows_statuses_roles_and_import_warnings_in_spanish(c
     upload(client, "form.xlsx", write_xlsform(tmp_path / "form.xlsx", survey=survey).read_bytes())
     page = client.get("/admin/surveys").get_data(as_text=True)
     opened = "cuándo se abrió el formulario"
-    assert f"hoja survey, fila 2: start es un metadato: Voces registra por su cuenta {opened}; se omite la fila" in page
+    said = (
+        f"hoja survey, fila 2: start es un metadato, no una pregunta: Voces lo registra con cada respuesta ({opened})"
+    )
+    assert said in page
     assert "hoja survey, fila 9: hint no tiene traducción en Spanish (es)" in page
     assert "apariencia ex:org.app.Visits: se pregunta como una pregunta corriente: Voces no puede abrir una" in page
     assert "support-services, borrador" in page

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Response, current_app, g, render_template, request
+from flask import Response, abort, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -197,7 +197,11 @@ def submission() -> ResponseReturnValue:
     upload = request.files.get("xml_submission_file")
     if upload is None:
         return openrosa_response(_("Send the form as xml_submission_file in a multipart body."), 400)
-    result = receive_submission(upload.read(), user=g.user, device=g.device)
+    form_limit = int(current_app.config["MAX_CONTENT_LENGTH"])  # the answers; the files have their own limit
+    instance = upload.read(form_limit + 1)
+    if len(instance) > form_limit:
+        abort(413)
+    result = receive_submission(instance, user=g.user, device=g.device)
     if isinstance(result, Refusal):
         return openrosa_response(_(result.message, **result.params), result.code)
     code = status_code(result)
