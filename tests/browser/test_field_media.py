@@ -25,6 +25,18 @@ def file(name, mime, data):
     return {"name": name, "mimeType": mime, "buffer": data}
 
 
+def to_the_photo(tablet: Any) -> Any:
+    """Start an interview of the voices survey and go to its photo question; the Next button."""
+    tablet.locator("[data-survey=voices]").click()
+    tablet.get_by_label("Guaviare").check()
+    tablet.get_by_label("In person").check()
+    tablet.get_by_label("Their words may be quoted", exact=True).check()
+    next_screen = tablet.get_by_role("button", name="Next")
+    next_screen.click()
+    next_screen.click()  # past the note
+    return next_screen
+
+
 def test_a_photo_and_a_recording_taken_offline_survive_reloads_and_arrive_with_their_interview(
     browser, server, field_app
 ):
@@ -34,13 +46,7 @@ def test_a_photo_and_a_recording_taken_offline_survive_reloads_and_arrive_with_t
         db.session.commit()
     with tablet_page(browser, server) as tablet:
         tablet.context.set_offline(True)
-        tablet.locator("[data-survey=voices]").click()
-        tablet.get_by_label("Guaviare").check()
-        tablet.get_by_label("In person").check()
-        tablet.get_by_label("Their words may be quoted", exact=True).check()
-        next_screen = tablet.get_by_role("button", name="Next")
-        next_screen.click()
-        next_screen.click()  # past the note
+        next_screen = to_the_photo(tablet)
         photo = tablet.locator("#fq-photo-input")
         expect(photo).to_have_attribute("type", "file")
         expect(photo).to_have_attribute("accept", "image/*")
@@ -103,13 +109,7 @@ def test_a_record_with_a_photo_resent_after_a_dropped_answer_is_stored_once_with
 
     with tablet_page(browser, server) as tablet:
         tablet.context.set_offline(True)
-        tablet.locator("[data-survey=voices]").click()
-        tablet.get_by_label("Guaviare").check()
-        tablet.get_by_label("In person").check()
-        tablet.get_by_label("Their words may be quoted", exact=True).check()
-        next_screen = tablet.get_by_role("button", name="Next")
-        next_screen.click()
-        next_screen.click()  # past the note
+        next_screen = to_the_photo(tablet)
         tablet.locator("#fq-photo-input").set_input_files(file("plaza.jpg", "image/jpeg", JPEG))
         next_screen.click()
         next_screen.click()  # no recording: to the answers to check
@@ -132,13 +132,7 @@ def test_a_testimony_recorded_on_the_tablet_offline_is_kept_and_arrives_as_a_rec
         db.session.commit()
     with tablet_page(microphone, server) as tablet:
         tablet.context.set_offline(True)
-        tablet.locator("[data-survey=voices]").click()
-        tablet.get_by_label("Guaviare").check()
-        tablet.get_by_label("In person").check()
-        tablet.get_by_label("Their words may be quoted", exact=True).check()
-        next_screen = tablet.get_by_role("button", name="Next")
-        next_screen.click()
-        next_screen.click()  # past the note
+        next_screen = to_the_photo(tablet)
         next_screen.click()  # no photo
         record(tablet, 1)
         expect(tablet.locator("[data-media-chosen=story]")).to_contain_text("recording-story.webm")
