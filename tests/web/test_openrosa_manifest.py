@@ -12,7 +12,8 @@ from lxml import etree
 from survey.extensions import db as _db
 from survey.models import Role
 from survey.services.devices import register_device
-from survey.services.surveys import export_xlsform, import_survey
+from survey.services.surveys import export_xlsform, get_survey, import_survey
+from survey.services.teams import assign_survey
 from tests.conftest import PASSWORD
 from tests.web.test_openrosa import LIST_NS, XF, download_xform, message
 
@@ -173,3 +174,12 @@ def test_a_file_named_like_a_question_leaves_pulldata_declared_and_the_xform_bui
     assert [instance.get("id") for instance in model.findall(f"{{{XF}}}instance[@src]")] == ["households"]
     files = media_files(client, f"{base}/forms/alike/manifest.xml")
     assert [file["filename"] for file in files] == ["households.csv", "clinics.csv"]
+
+
+def test_a_form_assigned_to_someone_else_has_no_manifest_nor_files_for_this_tablet(client, base, make_user, db):
+    other = make_user(Role.FIELD_WORKER)
+    assign_survey(get_survey("lookups"), [], [other.id], by=None)
+    db.session.commit()
+    assert "lookups" not in listed(client, f"{base}/formList")
+    assert client.get(f"{base}/forms/lookups/manifest.xml").status_code == 404
+    assert client.get(f"{base}/forms/lookups/files/households.csv").status_code == 404
