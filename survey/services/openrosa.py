@@ -22,6 +22,7 @@ from survey.questionnaire.model import START_GEOPOINT
 from survey.questionnaire.place_and_time_types import point_parts
 from survey.questionnaire.validate import instance_path, instances_key
 from survey.services.edits import apply_edit, replaced_uuids
+from survey.services.form_files import FormFile, form_files
 from survey.services.media import EMPTY, TOO_LARGE, UploadedFile, file_problem, media_questions, store_media
 from survey.services.records import LANGUAGES, START_LOCATION, RecordResult, Status, storable_time
 from survey.services.submissions import find_response
@@ -57,6 +58,7 @@ class ListedForm:
     survey: Survey
     version: SurveyVersion
     xform: XForm
+    files: tuple[FormFile, ...]  # the CSV files its XForm reads, listed in its manifest
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,14 @@ def listed_forms(user: User | None) -> list[ListedForm]:
     tablet sends is read under its own number (see read_answers).
     """
     return [
-        ListedForm(survey, version, xform_for(version)) for survey, version in collected_by(user, list_open_surveys())
+        ListedForm(survey, version, xform_for(version), form_files(version))
+        for survey, version in collected_by(user, list_open_surveys())
     ]
 
 
-def form_to_download(slug: str, user: User | None) -> XForm | None:
-    """The XForm of an open survey's current version that this person collects, or None."""
-    return next((form.xform for form in listed_forms(user) if form.survey.slug == slug), None)
+def form_to_download(slug: str, user: User | None) -> ListedForm | None:
+    """An open survey's current version that this person collects, with its XForm and files, or None."""
+    return next((form for form in listed_forms(user) if form.survey.slug == slug), None)
 
 
 def _local(tag: str) -> str:

@@ -58,11 +58,15 @@ def xform_metadata(definition: Definition) -> dict[str, str]:
 
 @lru_cache(maxsize=64)
 def _build(content: str, sites: Sequence[_Site]) -> XForm:
-    """Write the XLSForm, then let pyxform make the XForm from it, as any ODK server would."""
+    """Write the XLSForm, then let pyxform make the XForm from it, as any ODK server would.
+
+    Each data file is declared as an external instance (jr://file-csv/NAME.csv), which the form
+    list's manifest sends to the tablet.
+    """
     definition = parse_definition(json.loads(content))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{definition.form_id}.xlsx"
-        write_xlsform(definition, path, sites, (*TIMESTAMPS, *definition.metadata))
+        write_xlsform(definition, path, sites, (*TIMESTAMPS, *definition.metadata), declare_data_files=True)
         survey = create_survey_from_xls(str(path))
         xml = survey.to_xml(validate=False, warnings=[])  # no Java ODK Validate on a server
     title = definition.title.get(definition.default_language) or definition.form_id

@@ -290,6 +290,8 @@ def test_public_urls_need_no_account(url, client, example_survey):
 OPENROSA_MATRIX = {
     ("GET", "/openrosa/formList"): (401, 200, 403, 200, 403),
     ("GET", "/openrosa/forms/community-safety/form.xml"): (401, 200, 403, 200, 403),
+    ("GET", "/openrosa/forms/community-safety/manifest.xml"): (401, 200, 403, 200, 403),  # 200: an empty manifest
+    ("GET", "/openrosa/forms/community-safety/files/households.csv"): (401, 404, 403, 404, 403),  # 404: it has no files
     ("HEAD", "/openrosa/submission"): (401, 204, 403, 204, 403),
     ("POST", "/openrosa/submission"): (401, 400, 403, 400, 403),  # 400: an empty body is no submission
 }
@@ -297,7 +299,9 @@ OPENROSA_MATRIX = {
 
 def test_openrosa_matrix_covers_every_rule(app: Flask):
     rules = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("openrosa.")}
-    listed = {url.replace("community-safety", "<slug>") for _, url in OPENROSA_MATRIX}
+    listed = {
+        url.replace("community-safety", "<slug>").replace("households.csv", "<filename>") for _, url in OPENROSA_MATRIX
+    }
     assert rules == listed | {url.replace("/openrosa", "/openrosa/<token>") for url in listed}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -22,6 +23,7 @@ from survey.questionnaire.xlsform.columns import (
 
 Row = dict[str, str]
 META = "meta"  # the XForm instance's own element (instanceID): no metadata row may take its name
+CSV_EXTERNAL = "csv-external"  # an XLSForm row that declares a CSV file sent with the form as an instance
 
 
 class NamedSite(Protocol):
@@ -161,20 +163,32 @@ def metadata_names(definition: Definition, kinds: Sequence[str]) -> dict[str, st
     return names
 
 
+def _declarable(definition: Definition, preloaded: Sequence[Row]) -> list[str]:
+    """The data files a csv-external row may declare: pyxform refuses one named like a question or group."""
+    taken = {META, *(q.name for q in definition.every_question), *definition.groups, *definition.repeats}
+    taken |= {row["name"] for row in preloaded}
+    return [name for name in definition.data_files if name not in taken]
+
+
 def write_xlsform(
     definition: Definition,
     path: str | Path,
     sites: Sequence[NamedSite] = (),
     metadata: Sequence[str] | None = None,
+    declare_data_files: bool = False,
 ) -> list[str]:
     """Write the definition as an XLSForm workbook; return what could not be kept.
 
     metadata is the types of the rows ODK fills in itself (start, end, deviceid...) to write first:
-    by default those the form was imported with.
+    by default those the form was imported with. declare_data_files writes a csv-external row for
+    each data file, so that the XForm declares the instance('name') a tablet reads from it; Voces'
+    own import refuses these rows, so an exported workbook never has them.
     """
     languages = definition.languages
     kinds = definition.metadata if metadata is None else metadata
     preloaded = [{"type": kind, "name": name} for kind, name in metadata_names(definition, kinds).items()]
+    if declare_data_files:
+        preloaded += [{"type": CSV_EXTERNAL, "name": name} for name in _declarable(definition, preloaded)]
     sheets = {
         "survey": (preloaded + list(_survey_rows(definition.items)), SURVEY_COLUMNS, SURVEY_TRANSLATED),
         "choices": (
@@ -206,14 +220,20 @@ def write_xlsform(
     return export_warnings(definition)
 
 
+def data_file_bytes(rows: Sequence[Mapping[str, str]]) -> bytes:
+    """A data file's rows as the CSV file sent with the form: a header of every column, UTF-8."""
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, list(dict.fromkeys(column for row in rows for column in row)))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
 def write_data_files(definition: Definition, folder: str | Path) -> list[Path]:
     """Write into folder each CSV file the form's pulldata() and instance() read, for the workbook to import back."""
     written = []
     for name, rows in definition.data_files.items():
         target = Path(folder) / f"{name}.csv"
-        with target.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.DictWriter(out, list(dict.fromkeys(column for row in rows for column in row)))
-            writer.writeheader()
-            writer.writerows(rows)
+        target.write_bytes(data_file_bytes(rows))
         written.append(target)
     return written

@@ -32,6 +32,7 @@ from survey.web.openrosa import bp
 from survey.web.public.media import media_max_bytes
 
 XML = "text/xml; charset=utf-8"
+CSV = "text/csv; charset=utf-8"
 INCOMPLETE = "*isIncomplete*"  # Collect's mark on a request that more of the same submission follows
 ERROR_CODES = (400, 403, 404, 405, 413, 429, 500)
 ROLES = (Role.FIELD_WORKER, Role.ADMIN)
@@ -141,10 +142,40 @@ def form_list() -> ResponseReturnValue:
 @limiter.limit(_limit, key_func=_limit_key)
 def form_xml(slug: str) -> ResponseReturnValue:
     """The XForm of an open survey's current version."""
-    xform = form_to_download(slug, g.user)
-    if xform is None:
-        return openrosa_response(_("Voces has no open form '%(form)s'.", form=slug), 404)
-    return Response(xform.xml, content_type=XML)
+    form = form_to_download(slug, g.user)
+    if form is None:
+        return no_such_form(slug)
+    return Response(form.xform.xml, content_type=XML)
+
+
+def no_such_form(slug: str) -> Response:
+    """The answer for a form this person does not collect, or that is not open."""
+    return openrosa_response(_("Voces has no open form '%(form)s'.", form=slug), 404)
+
+
+@bp.get("/forms/<slug>/manifest.xml")
+@bp.get("/<token>/forms/<slug>/manifest.xml")
+@limiter.limit(_limit, key_func=_limit_key)
+def form_manifest(slug: str) -> ResponseReturnValue:
+    """The files Collect downloads beside the XForm, each with its hash and URL, in the xformsManifest namespace."""
+    form = form_to_download(slug, g.user)
+    if form is None:
+        return no_such_form(slug)
+    return Response(render_template("openrosa/manifest.xml", slug=slug, files=form.files), content_type=XML)
+
+
+@bp.get("/forms/<slug>/files/<filename>")
+@bp.get("/<token>/forms/<slug>/files/<filename>")
+@limiter.limit(_limit, key_func=_limit_key)
+def form_file(slug: str, filename: str) -> ResponseReturnValue:
+    """One CSV file of the manifest, found by its exact name among the form's own: never a path on disk."""
+    form = form_to_download(slug, g.user)
+    if form is None:
+        return no_such_form(slug)
+    found = next((file for file in form.files if file.filename == filename), None)
+    if found is None:
+        return openrosa_response(_("Form '%(form)s' has no file '%(file)s'.", form=slug, file=filename), 404)
+    return Response(found.content, content_type=CSV)
 
 
 @bp.route("/submission", methods=["HEAD"])
