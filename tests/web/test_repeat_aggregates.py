@@ -61,7 +61,7 @@ def post(client, members_typed: list[tuple[str, str]], **fields: str):
 
 
 def stored(db, question: str) -> list[str | None]:
-    return db.session.scalars(select(Answer.value_text).where(Answer.question == question)).all()
+    return db.session.scalars(select(Answer.value_text).where(Answer.question == question).order_by(Answer.id)).all()
 
 
 def test_a_sum_and_a_count_over_the_instances_are_stored(client, members, db):
