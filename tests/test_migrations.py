@@ -324,3 +324,24 @@ def test_responses_get_an_empty_start_location_that_goes_with_the_downgrade(tmp_
             assert not {c for c in columns if c.startswith("start_")}
             assert connection.execute(text("SELECT uuid FROM response")).scalar() == "u1"
         db.engine.dispose()
+
+
+def test_a_response_s_site_version_and_testimonies_are_still_found_by_an_index_without_the_redundant_ones(tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/indexes.db")
+    lookups = {  # each by the index of which it is the first column; a SCAN would read the whole table
+        "SELECT id FROM response WHERE site_id = 1": "site_id=?",
+        "SELECT id FROM response WHERE survey_version_id = 1": "survey_version_id=?",
+        "SELECT id FROM testimonial WHERE response_id = 1": "response_id=?",
+    }
+    dropped = {"ix_response_site_id", "ix_response_survey_version_id", "ix_testimonial_response_id"}
+    with app.app_context():
+        upgrade(revision="0027")
+        with db.engine.connect() as connection:
+            assert not dropped & set(connection.scalars(text(INDEX_NAMES["sqlite"])))
+            for query, search in lookups.items():
+                plan = " ".join(str(row[-1]) for row in connection.execute(text(f"EXPLAIN QUERY PLAN {query}")))
+                assert plan.startswith("SEARCH") and "INDEX" in plan and f"({search}" in plan, plan
+        downgrade(revision="0026")
+        with db.engine.connect() as connection:
+            assert dropped <= set(connection.scalars(text(INDEX_NAMES["sqlite"])))
+        db.engine.dispose()

@@ -56,8 +56,9 @@ class Response(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
     receipt_code: Mapped[str] = mapped_column(String(16), unique=True)
-    survey_version_id: Mapped[int] = mapped_column(ForeignKey("survey_version.id"), index=True)
-    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
+    # Looked up by ix_response_version_submitted and ix_response_site_submitted, whose first columns they are.
+    survey_version_id: Mapped[int] = mapped_column(ForeignKey("survey_version.id"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
     interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     channel: Mapped[Channel] = mapped_column(Enum(Channel, native_enum=False, length=10, values_callable=_values))
     language: Mapped[str] = mapped_column(String(8))

@@ -37,7 +37,8 @@ class Testimonial(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    # Looked up by uq_testimonial_response_id_question, whose first column it is.
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
     question: Mapped[str] = mapped_column(String(100))
     raw_text: Mapped[str] = mapped_column(Text)
     redacted_text: Mapped[str] = mapped_column(Text)

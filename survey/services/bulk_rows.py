@@ -79,7 +79,11 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
         return []
     name = table.name
     if connection.dialect.name == "postgresql":
-        query = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")
+        # The sequence is looked up once, not once a row.
+        query = text(
+            "WITH named AS MATERIALIZED (SELECT CAST(pg_get_serial_sequence(:table, 'id') AS regclass) AS sequence) "
+            "SELECT nextval(named.sequence) FROM named, generate_series(1, :count)"
+        )
         return sorted(connection.scalars(query, {"table": name, "count": count}))
     largest = connection.scalar(text(f"SELECT coalesce(max(id), 0) FROM {name}"))  # noqa: S608 - a model's table
     start = int(largest or 0) + 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import Connection, bindparam, text
 
 from survey.extensions import db
@@ -35,14 +37,24 @@ GROWING_TABLES = ("response", "answer", "testimonial", "theme_tag")
 YOUNG_ROWS = 100_000
 MIN_GROWTH = 500  # rows: fewer changes than this never call for fresh statistics
 ANALYSE_LOCK = 0x766F636573  # one session at a time; the others go on without waiting
+# PostgreSQL passes a session's counts of changed rows to the catalogue about once a second: a process
+# looks no more often than that, instead of once a batch.
+LOOK_EVERY = 1.0  # seconds
+_looked_at = -LOOK_EVERY  # when this process last read the catalogue (time.monotonic)
 
 
 def analyse_young_tables() -> bool:
     """On PostgreSQL, refresh the statistics of the tables a sync fills while they are young and have
     at least doubled since their statistics were gathered; whether it did. Cheap when it does nothing:
-    one read of the catalogue. Runs in the session's transaction, which ANALYZE reads its own rows in."""
+    one read of the catalogue, at most every LOOK_EVERY seconds in a process. Runs in the session's
+    transaction, which ANALYZE reads its own rows in."""
+    global _looked_at
     if db.session.get_bind().dialect.name != "postgresql":
         return False
+    now = time.monotonic()
+    if now - _looked_at < LOOK_EVERY:
+        return False
+    _looked_at = now
     grown = (
         db.session.execute(
             text(

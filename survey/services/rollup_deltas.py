@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from survey.disclosure import ALL, GAVE_TESTIMONY, NOT_SCORED, RESPONSES, SENTIMENT, SENTIMENT_SQUARES, TESTIMONIES, YES
@@ -251,12 +251,11 @@ def apply_changes(changes: Mapping[Key, Change]) -> None:
         else:
             updates.append({"row_id": row_id, "n": n, "total": total, "scored": scored})
     table = table_of(SummaryCount)
-    if updates:
-        statement = update(table).where(table.c.id == bindparam("row_id"))
-        db.session.execute(
-            statement.values(count=bindparam("n"), polarity_sum=bindparam("total"), polarity_count=bindparam("scored")),
-            updates,
-        )
+    _update_by_id(
+        table,
+        {"count": ("n", "INTEGER"), "polarity_sum": ("total", "FLOAT8"), "polarity_count": ("scored", "INTEGER")},
+        updates,
+    )
     if inserts:
         db.session.execute(insert(table), inserts)
     if deletes:
@@ -323,10 +322,31 @@ def _apply_joint(changes: Mapping[Key, int]) -> None:
         else:
             updates.append({"row_id": row_id, "n": n})
     table = table_of(JointCount)
-    if updates:
-        db.session.execute(update(table).where(table.c.id == bindparam("row_id")).values(count=bindparam("n")), updates)
+    _update_by_id(table, {"count": ("n", "INTEGER")}, updates)
     if inserts:
         db.session.execute(insert(table), inserts)
     if deletes:
         db.session.execute(delete(table).where(table.c.id.in_(deletes)))
     touch_cells(unsure)
+
+
+def _update_by_id(table: Table, columns: Mapping[str, tuple[str, str]], updates: Sequence[Mapping[str, Any]]) -> None:
+    """Set columns of rows by id (each update gives "row_id" and, for each column, the key and SQL type
+    named in columns): on PostgreSQL one statement over arrays, whose rows would otherwise be sent
+    one by one; elsewhere one executemany."""
+    if not updates:
+        return
+    if db.session.get_bind().dialect.name != "postgresql":
+        by_id = update(table).where(table.c.id == bindparam("row_id"))
+        db.session.execute(by_id.values({name: bindparam(key) for name, (key, _) in columns.items()}), updates)
+        return
+    arrays = ", ".join(f"CAST(:{key} AS {kind}[])" for key, kind in columns.values())
+    sets = ", ".join(f"{name} = given.{key}" for name, (key, _) in columns.items())
+    names = ", ".join(key for key, _ in columns.values())
+    statement = text(
+        f"UPDATE {table.name} SET {sets} "
+        f"FROM unnest(CAST(:row_id AS INTEGER[]), {arrays}) AS given(row_id, {names}) "
+        f"WHERE {table.name}.id = given.row_id"
+    )
+    params = {key: [row[key] for row in updates] for key in ["row_id", *(key for key, _ in columns.values())]}
+    db.session.execute(statement, params)

@@ -26,7 +26,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, bindparam, delete, event, func, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, bindparam, delete, event, insert, or_, select, text, true, update
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 
 from survey.extensions import db
@@ -187,13 +187,17 @@ def _cell_of_count(cell: Cell, table: type[SummaryCount] | type[JointCount] = Su
     return and_(table.survey_version_id == version, at_site, table.month == month)
 
 
+LOCK_IN_TURN = text("SELECT count(pg_advisory_xact_lock(key)) FROM unnest(CAST(:keys AS BIGINT[])) AS key")
+
+
 def lock_cells(cells: Sequence[Cell], session: Session | None = None) -> None:
     """On PostgreSQL, wait for these cells (given in order) until no other transaction is writing their
     counts, and hold them until this one ends; SQLite lets one transaction write at a time anyway."""
     session = session or db.session()
-    if session.get_bind().dialect.name == "postgresql":
-        for cell in cells:  # in order: two transactions wait for each other's cells, never in a circle
-            session.execute(select(func.pg_advisory_xact_lock(_lock_key(cell))))
+    if cells and session.get_bind().dialect.name == "postgresql":
+        # In order (unnest gives an array's elements in turn): two transactions wait for each other's
+        # cells, never in a circle. One statement for them all.
+        session.execute(LOCK_IN_TURN, {"keys": [_lock_key(cell) for cell in cells]})
 
 
 def _recount(session: Session, cells: list[Cell]) -> None:
