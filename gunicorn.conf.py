@@ -24,3 +24,18 @@ errorlog = "-"
 # X-Forwarded-For, -Proto and -Host itself through PROXY_FIX_HOPS (the number of proxies in front): set
 # PROXY_FIX_HOPS=1 behind one proxy, and keep this to that proxy's address, never "*" on a public port.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def post_worker_init(worker):  # noqa: ANN001, ANN201 - gunicorn's hook
+    """Load what a worker keeps for its life before its first request, and set it aside from the garbage
+    collector (survey.app.settle_process); the models too where no broker takes the analysis."""
+    from flask import Flask
+
+    from survey.app import settle_process
+
+    if not isinstance(worker.wsgi, Flask):
+        return
+    try:
+        settle_process(worker.wsgi, analyse=not worker.wsgi.config["CELERY_BROKER_URL"])
+    except Exception:  # the database not answering yet, say: the worker serves, and loads on first use
+        worker.log.exception("Voces could not load its models before its first request")

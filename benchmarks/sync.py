@@ -83,9 +83,11 @@ def _serve(url: str, port: int, broker: str = "", queue: str = "") -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
     from survey import create_app
+    from survey.app import settle_process
 
     queueing = {"CELERY_BROKER_URL": broker, "CELERY_QUEUE": queue} if broker else {}
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, API_RATE_LIMIT="100000 per minute", **queueing)
+    settle_process(app, analyse=not broker)  # as gunicorn.conf.py does for each of its workers
     make_server("127.0.0.1", port, app, threaded=True).serve_forever()
 
 

@@ -9,7 +9,6 @@ itself, there and then, through Celery's Task.apply.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import socket
@@ -24,7 +23,6 @@ from survey.config.settings import Config
 from survey.extensions import db
 from survey.models import JobKind
 from survey.services import deferred
-from survey.services.engine import current_engine
 from survey.services.export_jobs import join_parts, read_export_chunk, remove_parts, store_export_chunk, write_part
 from survey.services.import_jobs import read_import_chunk, store_import_chunk
 from survey.services.jobs import chunk_kind, fail_job, read_chunk, read_retrain, store_chunk, store_retrain
@@ -61,15 +59,10 @@ def worker_app() -> Flask:
     """The Flask app of this worker process, made for its first task, with the models loaded."""
     if not _worker_flask:
         from survey import create_app
+        from survey.app import settle_process
 
         app = create_app()
-        with app.app_context():
-            current_engine().warm_up()
-            db.session.rollback()
-        # The models live as long as the process: set them aside from the garbage collector, whose
-        # full collections would otherwise walk their objects again and again.
-        gc.collect()
-        gc.freeze()
+        settle_process(app, analyse=True)
         _worker_flask.append(app)
     return _worker_flask[0]
 

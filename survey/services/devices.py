@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -14,6 +15,9 @@ from survey.models.base import utcnow
 from survey.services.audit import record_event
 
 TOKEN_PREFIX = "vdt_"
+# When a device was last seen is shown to the minute: a tablet syncing batch after batch updates its row
+# once a minute, not once a request (a write, and a lock other requests from it would wait on).
+SEEN_EVERY = timedelta(minutes=1)
 
 
 def _digest(token: str) -> str:
@@ -31,14 +35,16 @@ def register_device(user: User, name: str) -> tuple[Device, str]:
 
 
 def device_for_token(token: str) -> Device | None:
-    """The active device this token belongs to, noting when it was last seen."""
+    """The active device this token belongs to, noting when it was last seen (to the minute)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     query = select(Device).options(joinedload(Device.user)).where(Device.token_hash == _digest(token))
     device = db.session.scalar(query)  # with its person: every request asks for their role
     if device is None or not device.active:
         return None
-    device.last_seen_at = utcnow()
+    now = utcnow()
+    if device.last_seen_at is None or now - device.last_seen_at >= SEEN_EVERY:
+        device.last_seen_at = now
     return device
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import json
 import uuid
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from survey.models import Device, Response, Role
-from survey.services.devices import device_for_token, revoke_device
+from survey.services.devices import device_for_token, register_device, revoke_device
 from tests.conftest import GOOD_ANSWERS, PASSWORD
 
 
@@ -39,6 +40,25 @@ def test_a_field_worker_sets_up_a_tablet_and_gets_a_token_once(client, make_user
     assert device.name == "Tablet Tumaco 2" and device.user_id == user.id
     assert token not in device.token_hash  # only a digest is kept
     assert device_for_token(token).id == device.id
+
+
+def test_a_device_is_marked_as_seen_once_a_minute_however_often_it_syncs(client, make_user, db, monkeypatch):
+    import survey.services.devices as devices
+
+    device, token = register_device(make_user(Role.FIELD_WORKER), "tablet")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    db.session.expire_all()
+    first = db.session.get(Device, device.id).last_seen_at
+    assert first is not None
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Device, device.id).last_seen_at == first, "not written again within the minute"
+    monkeypatch.setattr(devices, "SEEN_EVERY", timedelta(0))
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Device, device.id).last_seen_at > first
 
 
 def test_an_admin_revokes_a_device(client, make_user, login, db):
