@@ -66,7 +66,8 @@ class Question:
     # The label a field worker reads out ("what you told us"), where it differs from the self-completed one.
     interview_label: Mapping[str, str] = field(default_factory=dict)
 
-    @property
+    # Asked of every question for every answer checked, several times a record: worked out once.
+    @cached_property
     def kind(self) -> QuestionType:
         """The question's type, which knows how its answers behave."""
         return QUESTION_TYPES[self.type]
@@ -76,7 +77,7 @@ class Question:
         """Say whether this is a five-point scale whose answers are counted as numbers."""
         return "likert" in self.appearance.split()
 
-    @property
+    @cached_property
     def stored(self) -> bool:
         """Say whether an answer to this question is kept (a note only informs)."""
         return self.kind.stored

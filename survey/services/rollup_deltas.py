@@ -212,13 +212,16 @@ def apply_deferred(session: Session) -> None:
 def apply_changes(changes: Mapping[Key, Change]) -> None:
     """Add the changes to the stored counts: one read of the cells' rows, then updates, inserts, deletes."""
     changes = {key: c for key, c in changes.items() if c.count or c.polarity_count or c.polarity_sum}
+    # Every cell either count touches, locked once and in one order: the joint counts' and the summary's
+    # locked in turn would each be in order, but not together, and two transactions could each hold
+    # a cell the other waits for.
+    lock_cells(sorted({key[0] for key in changes}, key=lambda c: (c[0], c[1] or 0, c[2])))
     joint = {key: c.count for key, c in changes.items() if key[1].startswith(JOINT)}
     changes = {key: c for key, c in changes.items() if not key[1].startswith(JOINT)}
     _apply_joint(joint)
     if not changes:
         return
     cells = sorted({key[0] for key in changes}, key=lambda c: (c[0], c[1] or 0, c[2]))
-    lock_cells(cells)
     stored: dict[Key, tuple[int | None, int, float, int]] = {}
     for start in range(0, len(cells), 50):
         part = cells[start : start + 50]
@@ -284,11 +287,10 @@ def _row(key: Key, n: int, total: float, scored: int) -> dict[str, Any]:
 
 
 def _apply_joint(changes: Mapping[Key, int]) -> None:
-    """Add differences to the joint counts, as apply_changes does to the summary's."""
+    """Add differences to the joint counts, as apply_changes does to the summary's (their cells locked)."""
     if not changes:
         return
     cells = sorted({key[0] for key in changes}, key=lambda c: (c[0], c[1] or 0, c[2]))
-    lock_cells(cells)
     stored: dict[Key, tuple[int, int]] = {}
     for start in range(0, len(cells), 50):
         part = cells[start : start + 50]

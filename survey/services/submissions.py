@@ -21,6 +21,7 @@ from survey.questionnaire.place_and_time_types import Point
 from survey.questionnaire.validate import split_instances_key
 from survey.services.bulk_rows import BulkTable, reserve_ids
 from survey.services.deferred import analyse_later
+from survey.services.lookups import one_of
 from survey.services.raw_counts import NUMBER_TYPES, by_question_names
 from survey.services.rollup_deltas import count_submission, defer_changes, new_changes
 from survey.services.rollups import month_key
@@ -133,12 +134,12 @@ def find_responses(uuids: Collection[str]) -> dict[str, KnownResponse]:
     """The responses already made with these client UUIDs, by UUID, in one query."""
     if not uuids:
         return {}
-    query = select(Response.uuid, Response.content_hash, Response.receipt_code).where(Response.uuid.in_(uuids))
+    query = select(Response.uuid, Response.content_hash, Response.receipt_code).where(one_of(Response.uuid, uuids))
     with db.session.no_autoflush:
         return {row.uuid: KnownResponse(row.content_hash, row.receipt_code) for row in db.session.execute(query)}
 
 
-def record_submission(submission: Submission, sites: Mapping[str, Site] | None = None) -> Response:
+def record_submission(submission: Submission, sites: Mapping[str, SitePlace] | None = None) -> Response:
     """Store a validated submission and analyse its testimonies; a known UUID returns the stored one."""
     existing = find_response(submission.uuid)
     if existing is not None:
@@ -153,7 +154,7 @@ def record_submission(submission: Submission, sites: Mapping[str, Site] | None =
         return stored
 
 
-def store_submission(submission: Submission, sites: Mapping[str, Site] | None = None) -> Response:
+def store_submission(submission: Submission, sites: Mapping[str, SitePlace] | None = None) -> Response:
     """Store a submission whose UUID is new, every field at once, and analyse its testimonies.
 
     Raises IntegrityError if another request stored the UUID first: record_submission then returns
@@ -164,7 +165,7 @@ def store_submission(submission: Submission, sites: Mapping[str, Site] | None = 
 
 
 def store_submissions(
-    submissions: Sequence[Submission], sites: Mapping[str, Site] | None = None
+    submissions: Sequence[Submission], sites: Mapping[str, SitePlace] | None = None
 ) -> list[StoredResponse]:
     """Store submissions whose UUIDs are new, a few statements for them all, then analyse their testimonies.
 
@@ -335,12 +336,17 @@ class SitePlace(NamedTuple):
     region: str
 
 
-def _sites(submissions: Sequence[Submission], sites: Mapping[str, Site] | None) -> dict[str, SitePlace]:
-    if sites is not None:
-        return {slug: SitePlace(site.id, site.name, site.region) for slug, site in sites.items()}
-    slugs = {slug for s in submissions if (slug := s.bound_answer("site") or s.site)}
-    if not slugs:
-        return {}
-    query = select(Site.slug, Site.id, Site.name, Site.region).where(Site.slug.in_(slugs))
+def sites_by_slug(slugs: Collection[str] | None = None) -> dict[str, SitePlace]:
+    """The sites with these slugs (every site when None), as storing submissions needs them, in one query."""
+    query = select(Site.slug, Site.id, Site.name, Site.region)
+    if slugs is not None:
+        query = query.where(Site.slug.in_(slugs))
     with db.session.no_autoflush:
         return {row.slug: SitePlace(row.id, row.name, row.region) for row in db.session.execute(query)}
+
+
+def _sites(submissions: Sequence[Submission], sites: Mapping[str, SitePlace] | None) -> Mapping[str, SitePlace]:
+    if sites is not None:
+        return sites
+    slugs = {slug for s in submissions if (slug := s.bound_answer("site") or s.site)}
+    return sites_by_slug(slugs) if slugs else {}

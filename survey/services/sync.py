@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from survey.extensions import db
-from survey.models import Device, Site, SubmissionConflict, Survey, SurveyVersion, User
+from survey.models import Device, SubmissionConflict, Survey, SurveyVersion, User
 from survey.models.base import table_of
 from survey.questionnaire.messages import AnswerError
 from survey.services.planner import analyse_young_tables
@@ -33,8 +33,7 @@ from survey.services.records import (
     judge,
     record_language,
 )
-from survey.services.sites import list_sites
-from survey.services.submissions import Submission, find_responses, store_submissions
+from survey.services.submissions import SitePlace, Submission, find_responses, sites_by_slug, store_submissions
 from survey.services.surveys import definition_of
 from survey.services.withdrawals import withdrawn_uuids
 
@@ -52,7 +51,7 @@ class _Batch:
     source: str  # api, openrosa or file
     language: str  # the request's: a record's reasons are in its own language when it has one
     versions: Versions
-    sites: Mapping[str, Site]
+    sites: Mapping[str, SitePlace]
 
 
 def ingest_batch(
@@ -62,7 +61,7 @@ def ingest_batch(
 
     language is the request's: each record's reasons are in the record's own language when it has one.
     """
-    sites = {site.slug: site for site in list_sites()}
+    sites = sites_by_slug()
     results = []
     for start in range(0, len(records), MAX_BATCH):
         chunk = records[start : start + MAX_BATCH]

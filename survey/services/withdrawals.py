@@ -34,6 +34,7 @@ from survey.services.audit import record_event
 from survey.services.erasure import Derived, count_derived, erase_response, testimony_ids
 from survey.services.export_jobs import forget_prepared_exports, prepared_exports
 from survey.services.learning import drop_learned, models_trained_on
+from survey.services.lookups import one_of
 from survey.services.submissions import RECEIPT_ALPHABET
 
 RECEIPT_LENGTH = 8
@@ -91,7 +92,7 @@ def withdrawn_uuids(uuids: Collection[str]) -> set[str]:
     if not uuids:
         return set()
     query = select(WithdrawalRequest.response_uuid).where(
-        WithdrawalRequest.response_uuid.in_(set(uuids)), WithdrawalRequest.status == WithdrawalStatus.DONE
+        one_of(WithdrawalRequest.response_uuid, set(uuids)), WithdrawalRequest.status == WithdrawalStatus.DONE
     )
     return {str(uuid) for uuid in db.session.scalars(query)}
 

@@ -385,6 +385,27 @@ def test_a_queue_file_longer_than_a_batch_is_stored_batch_after_batch(example_su
     assert db.session.scalar(select(func.count()).select_from(Response)) == 24
 
 
+def test_a_batch_locks_the_cells_of_both_counts_at_once_on_postgresql(app, example_survey, db):
+    """The summary's and the joint counts' cells locked in one statement, in one order: locked in turn,
+    two batches could each hold a cell of one kind that the other waits for."""
+    if not _on_postgresql(app):
+        pytest.skip("PostgreSQL's advisory locks (set TEST_DATABASE_URL); SQLite lets one transaction write")
+    sent: list[str] = []
+
+    def look(_connection: object, _cursor: object, sql: str, *_args: object) -> None:
+        sent.append(sql)
+
+    def committed(_connection: object) -> None:
+        event.remove(db.engine, "before_cursor_execute", look)  # the analysis that follows locks on its own
+
+    version = example_survey.version
+    event.listen(db.engine, "before_cursor_execute", look)
+    event.listen(db.engine, "commit", committed, once=True)
+    ingest([record(version=version, site=site) for site in ("tumaco", "chilapa", "tumaco")])
+    db.session.commit()
+    assert len([sql for sql in sent if "pg_advisory_xact_lock(key)" in sql]) == 1
+
+
 def test_a_young_table_s_statistics_follow_it_as_batches_fill_it_on_postgresql(app, example_survey, db, monkeypatch):
     """Statistics gathered on nearly empty tables make PostgreSQL plan each insert's checks as for an
     empty table: once a young table has more than doubled its pages, the batch that did it gathers them
@@ -407,8 +428,18 @@ def test_a_young_table_s_statistics_follow_it_as_batches_fill_it_on_postgresql(a
     db.session.commit()
     assert planned()[0] < 12, f"fewer than {planner.MIN_PAGES} pages never call for fresh statistics"
     monkeypatch.setattr(planner, "MIN_PAGES", 0)
-    ingest([record(version=version)])
+    sent: list[str] = []
+
+    def look(_connection: object, _cursor: object, sql: str, *_args: object) -> None:
+        sent.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", look)
+    try:
+        ingest([record(version=version)])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", look)
     db.session.commit()
+    assert "response (id, uuid)" in [s for s in sent if s.startswith("ANALYZE ")][0], "only the columns inserts read"
     assert planned() == (13, 1), "the batch's own rows are counted"
     ingest([record(version=version)])
     db.session.commit()
