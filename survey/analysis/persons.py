@@ -16,7 +16,7 @@ from importlib.resources import files
 from typing import NamedTuple
 
 from survey.analysis.places import ORGANISATION_WORDS, PLACES, place_phrases
-from survey.analysis.text import MAX_REMEMBERED_WORDS, fold
+from survey.analysis.text import MAX_REMEMBERED_WORDS, CaseBlind, fold
 
 WORD = r"[^\W\d_](?:[\w'’-]*[^\W\d_])?\.?"
 # Each word with what stands between it and the word before (no letter: a letter starts a word), then
@@ -47,11 +47,11 @@ ROLES = frozenset(
     )
 )
 # Phrases after which the next word is a name even in lower case.
-NAMING = re.compile(
-    r"(?i:\b(?:se\s+llama(?:ba)?|me\s+llamo|mi\s+nombre\s+es|su\s+nombre\s+es|un\s+tal|una\s+tal|"
+NAMING = CaseBlind(
+    r"\b(?:se\s+llama(?:ba)?|me\s+llamo|mi\s+nombre\s+es|su\s+nombre\s+es|un\s+tal|una\s+tal|"
     r"le\s+dec[ií]an|(?:remitid[oa]|atendid[oa]|firmado|referid[oa])\s+por|le\s+dicen|alias|apodad[oa]|conocid[oa]\s+como|nombre|apellidos?|"
     r"my\s+name\s+is|name\s+is|named|called|call\s+(?:him|her|me)|calls\s+(?:him|her|me)|"
-    r"a\s+guy|a\s+woman|a\s+man|a\s+lady|a\s+kid)\b)[\s:,]*(?:(?i:el|la)\s+)?"
+    r"a\s+guy|a\s+woman|a\s+man|a\s+lady|a\s+kid)\b[\s:,]*(?:(?:el|la)\s+)?"
 )
 # Words whose capital is no sign of a name: "Mi hermano", "Esperanza es lo que nos queda".
 ARTICLES = frozenset(str.split("el la los las lo the"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from survey.analysis.addresses import find_addresses
 from survey.analysis.persons import find_person_names
-from survey.analysis.text import fold, fold_with_offsets, original_span
+from survey.analysis.text import CaseBlind, fold, fold_with_offsets, original_span
 
 # Full-width forms (ｍａｒｉａ＠ｇｍａｉｌ．ｃｏｍ) and small or leader look-alikes of "@" and ".", read
 # as their ASCII letters so every pattern sees them; one character for one, so offsets hold.
@@ -123,8 +123,8 @@ NOT_A_NAME = COMMON_WORDS | _words(
 
 _MARKS = "\u0300-\u036f"
 # Only the phrase ignores case: the name after it must start with a capital letter.
-SELF_NAMED = re.compile(
-    r"(?i:\b(?:(?P<strong>my\s+name\s+is|i\s+am\s+called|me\s+llamo|mi\s+nombre\s+es)|soy|i['’]m|i\s+am)\b)"
+SELF_NAMED = CaseBlind(
+    r"\b(?:(?P<strong>my\s+name\s+is|i\s+am\s+called|me\s+llamo|mi\s+nombre\s+es)|soy|i['’]m|i\s+am)\b"
     r"[^\S\n]*:?[^\S\n]*"
 )
 NAME_WORD = re.compile(rf"[^\W\d_][\w'’{_MARKS}-]*")

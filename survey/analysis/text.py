@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -41,6 +42,26 @@ def clean_text(text: str) -> str:
     """
     replaced = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return unicodedata.normalize("NFC", replaced)
+
+
+class CaseBlind:
+    """A pattern that ignores case, run as fast as one that does not: Python's matcher compares each
+    letter in both cases when told to ignore case (the name cues took 14 µs a testimony, 6 µs so).
+
+    Its matches are found in the text put in lower case, whose positions are the text's: use their
+    positions and which groups matched, not their letters. A text that lowering would lengthen ("İ")
+    is matched ignoring case, as is.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.any_case = re.compile(source, re.IGNORECASE)
+        self.lower_case = re.compile(source)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            return self.lower_case.finditer(lowered)
+        return self.any_case.finditer(text)
 
 
 def fold(word: str) -> str:

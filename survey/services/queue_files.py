@@ -22,12 +22,14 @@ MAX_DEPTH = 32  # a record is an object of answers, some of them lists: a few le
 
 def nesting_depth(value: Any) -> int:
     """How deeply lists and objects nest in parsed JSON, counted without recursion."""
+    if not isinstance(value, dict | list):
+        return 0
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+        deepest = max(deepest, depth)
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))  # texts: no deeper
     return deepest
 
 

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from survey.analysis import analyse_testimony, load_codebook
 from survey.analysis.codebook import parse_codebook
-from survey.analysis.text import clean_text, fold, fold_with_offsets, split_sentences
+from survey.analysis.text import CaseBlind, clean_text, fold, fold_with_offsets, split_sentences
 from survey.analysis.themes import ThemeTagger
 from tests import ROOT
 
@@ -70,3 +70,15 @@ def test_folding_with_offsets_maps_every_slice_to_its_folding(text):
     for i in range(len(text) + 1):
         for j in range(i, len(text) + 1, 3):
             assert folded[starts[i] : starts[j]] == "".join(fold(c) for c in text[i:j])
+
+
+def test_a_case_blind_pattern_finds_what_ignoring_case_finds_where_the_text_has_it():
+    cues = CaseBlind(r"\b(?:se\s+llama|(?P<strong>my\s+name\s+is))\b\s*")
+    for text in ("Mi vecino SE LLAMA Pedro; My Name Is Ana", "İstanbul: se Llama Ömer", "nothing here"):
+        found = [(m.span(), m.group("strong") is not None) for m in cues.finditer(text)]
+        expected = [(m.span(), m.group("strong") is not None) for m in cues.any_case.finditer(text)]
+        assert found == expected
+        assert [text[slice(*span)].lower() for span, _ in found] == [
+            m.group().lower() for m in cues.any_case.finditer(text)
+        ]
+    assert len(list(cues.finditer("Mi vecino SE LLAMA Pedro; My Name Is Ana"))) == 2
