@@ -175,7 +175,9 @@ def _figures(survey: Survey, limits: dict[str, int], exports: bool) -> tuple[dic
     db.session.rollback()
     if not exports:
         return figures, 0, 0
-    export = prepare_export(survey, ExploreFilters(), publication=False, **limits)
+    export = prepare_export(
+        survey, ExploreFilters(), publication=False, min_group=limits["min_group"], block=limits["block"]
+    )
     figures["export CSV, every response"] = _best(1, lambda: sum(1 for _ in csv_lines(response_rows(export))))
     csv_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     with tempfile.TemporaryFile() as target:

@@ -20,11 +20,13 @@ import os
 import random
 import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -168,16 +170,55 @@ def redis_broker() -> str:
     return url
 
 
-def with_broker(url: str, broker: str) -> tuple[float, float, int]:
+def gunicorn_command() -> list[str]:
+    """gunicorn as the README deploys it, or [] where it is not installed (the production extra)."""
+    found = Path(sys.executable).parent / "gunicorn"
+    return [str(found), "-c", str(ROOT / "gunicorn.conf.py"), "survey:create_app()"] if found.exists() else []
+
+
+class _Gunicorn:
+    """One gunicorn worker, as deployed (gunicorn.conf.py), serving this database and queueing on the broker."""
+
+    def __init__(self, url: str, port: int, broker: str, queue: str) -> None:
+        settings = {
+            "VOCES_ENV": "production",
+            "DATABASE_URL": url,
+            "SECRET_KEY": uuid.uuid4().hex,
+            "CELERY_BROKER_URL": broker,
+            "CELERY_QUEUE": queue,
+            "API_RATE_LIMIT": "100000 per minute",
+            "VOCES_BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": "1",
+            "GUNICORN_ACCESS_LOG": os.devnull,
+        }
+        self.process = subprocess.Popen(  # noqa: S603 - our own command line
+            gunicorn_command(), cwd=ROOT, env=os.environ | settings, stderr=subprocess.DEVNULL
+        )
+
+    def terminate(self) -> None:
+        self.process.terminate()
+
+    def join(self, seconds: float) -> None:
+        self.process.wait(seconds)
+
+
+def with_broker(url: str, broker: str, server_kind: str = "werkzeug") -> tuple[float, float, int]:
     """Records/s and p99 batch seconds of the API when a broker takes the analysis, and the analysis
-    tasks queued; the queue is emptied afterwards, since no worker is to run them."""
+    tasks queued; the queue is emptied afterwards, since no worker is to run them. The server is
+    werkzeug's, in a process of its own, or one gunicorn worker."""
     import redis
 
     version, token = _prepare(url)
     queue = f"voces-bench-{uuid.uuid4().hex[:8]}"
     port = _free_port()
-    server = multiprocessing.get_context("spawn").Process(target=_serve, args=(url, port, broker, queue), daemon=True)
-    server.start()
+    server: Any
+    if server_kind == "gunicorn":
+        server = _Gunicorn(url, port, broker, queue)
+    else:
+        server = multiprocessing.get_context("spawn").Process(
+            target=_serve, args=(url, port, broker, queue), daemon=True
+        )
+        server.start()
     client = redis.Redis.from_url(broker)
     try:
         _wait(port)
@@ -191,7 +232,7 @@ def with_broker(url: str, broker: str) -> tuple[float, float, int]:
             seconds, data = _timed(connection, "POST", "/api/v1/submissions", body, headers)
             batches.append(seconds)
             stored += sum(r["status"] == "created" for r in json.loads(data)["results"])
-        queued = int(client.llen(queue))
+        queued = cast(int, client.llen(queue))  # a count, from the synchronous client
     finally:
         server.terminate()
         server.join(5)
@@ -242,6 +283,7 @@ def _measure(url: str) -> dict[str, Any]:
         "analysis": analysis,
         "alone": alone,
         "broker": with_broker(url, broker) if broker else None,
+        "gunicorn": with_broker(url, broker, "gunicorn") if broker and gunicorn_command() else None,
     }
 
 
@@ -308,6 +350,14 @@ def _print(name: str, run: dict[str, Any]) -> None:
         )
     else:
         print(f"{'':<11} with a broker: not measured, no Redis answers at BENCH_REDIS_URL")
+    if run["gunicorn"]:
+        per_second, batch_p99, queued = run["gunicorn"]
+        print(
+            f"{'':<11} the same behind one gunicorn worker (gunicorn.conf.py, production settings): "
+            f"{per_second:6.0f} records/s, batch p99 {1000 * batch_p99:.0f} ms"
+        )
+    elif run["broker"]:
+        print(f"{'':<11} behind gunicorn: not measured, gunicorn is not installed (the production extra)")
     alone, seconds, cpu_seconds = run["alone"]
     stored_alone = alone / seconds
     print(
@@ -321,6 +371,7 @@ def _print(name: str, run: dict[str, Any]) -> None:
                 "database": name,
                 "records_per_s": round(stored / total, 1),
                 "with_broker_records_per_s": round(run["broker"][0], 1) if run["broker"] else None,
+                "gunicorn_worker_records_per_s": round(run["gunicorn"][0], 1) if run["gunicorn"] else None,
                 "stored_in_process_records_per_s": round(stored_alone, 1),
                 "stored_in_process_records_per_cpu_s": round(alone / cpu_seconds, 1),
                 "bare_analysis_texts_per_s": round(run["analysis"], 1),

@@ -22,3 +22,17 @@ def test_only_the_benchmarks_named_run_in_the_order_given(monkeypatch, capsys):
 def test_an_unknown_name_is_refused_with_the_names_there_are():
     with pytest.raises(SystemExit, match="no benchmark synch; there are: analysis, english"):
         benchmarks.main(["synch"])
+
+
+def test_ten_million_testimonies_are_measured_on_postgresql_only_and_when_asked(monkeypatch):
+    from benchmarks.summary import _sizes
+
+    monkeypatch.delenv("BENCH_LARGE", raising=False)
+    monkeypatch.delenv("BENCH_HUGE", raising=False)
+    assert _sizes("postgresql") == [10_000, 100_000]
+    monkeypatch.setenv("BENCH_HUGE", "1")
+    assert _sizes("postgresql") == [10_000, 100_000, 1_000_000, 10_000_000]
+    assert _sizes("sqlite") == [10_000, 100_000]
+    monkeypatch.setenv("BENCH_LARGE", "1")
+    assert _sizes("postgresql") == [10_000, 100_000, 1_000_000, 10_000_000]
+    assert _sizes("sqlite") == [10_000, 100_000, 1_000_000]
