@@ -13,6 +13,8 @@ INSERT a row costs a round trip each.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, text
@@ -42,9 +44,25 @@ class BulkTable:
 
     def write_dicts(self, connection: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
         """Insert rows given by column name, each value converted by its column's type as Core would."""
+        self.write(connection, map(self._values, rows))
+
+    @cached_property
+    def _values(self) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+        """A row's values in the columns' order, converted: the values are read at once, and only the
+        columns whose type converts are visited (a batch of 100 tablet records has some 6,000 values)."""
         names = [column.name for column in self.columns]
-        convert = [(name, self.processor(name)) for name in names]
-        self.write(connection, (tuple(process(row[name]) for name, process in convert) for row in rows))
+        read = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+        converting = [(i, p) for i, p in enumerate(self._processors) if p is not None]
+        if not converting:
+            return read
+
+        def values(row: Mapping[str, Any]) -> tuple[Any, ...]:
+            found = list(read(row))
+            for i, process in converting:
+                found[i] = process(found[i])
+            return tuple(found)
+
+        return values
 
     def write(self, connection: Connection, rows: Iterable[tuple[Any, ...]]) -> None:
         """Insert rows of converted values, in the columns' order, in the connection's transaction."""
