@@ -85,3 +85,22 @@ def test_location_time_and_file_questions_and_their_errors(axe_page, live_server
     assert severe_violations(page) == []
     page.goto(f"{live_server}/s/voices")
     assert severe_violations(page) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_summary_themes_show_every_column_on_a_laptop_screen(browser, live_server, make_response, make_user, lang):
+    """Spanish headers are longer: in half the page the sentiment column was hidden behind a scroll."""
+    for _ in range(6):
+        make_response(change_story="The clinic closed, the police left and there are more shootings at night.")
+    user = make_user(Role.EVALUATOR)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server}/auth/login?lang={lang}")
+    page.fill("#email", user.email)
+    page.fill("#password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.goto(f"{live_server}/evaluate/community-safety")
+    card = page.locator("section[aria-labelledby=h-themes]")
+    widths = card.evaluate("card => [card.scrollWidth, card.clientWidth]")
+    context.close()
+    assert widths[0] <= widths[1]
