@@ -14,6 +14,9 @@ from tests.browser.field_kit import TABLET, count, open_field_app
 def test_skip_logic_constraints_and_required_answers_work_offline_in_spanish(tablet):
     tablet.context.set_offline(True)
     tablet.locator("[data-survey=community-safety]").click()
+    # The interview's view shows at once and its first screen is drawn once the new interview is kept
+    # on the tablet: a "Next" pressed in between checks nothing, and drawing the screen hides the summary.
+    expect(tablet.get_by_label("Tumaco")).to_be_visible()
     tablet.get_by_role("button", name="Next").click()
     summary = tablet.locator("[data-error-summary]")
     expect(summary).to_contain_text("Choose the community where the interview takes place.")
