@@ -6,10 +6,9 @@ month holds that many.
 
 Data is generated and written in bulk (COPY on PostgreSQL) straight into the tables (analysed
 testimonies, five-point answers, machine tags and a few corrections) over a few sites and a year, then
-the summary's counts
-are rebuilt and the planner's statistics refreshed, as a bulk loader does. Runs on a file SQLite
-database in a temporary folder, then on PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL)
-names a scratch database: its tables are dropped and rebuilt."""
+the summary's counts are rebuilt and the planner's statistics refreshed, as a bulk loader does. Runs
+on a file SQLite database in a temporary folder, then on PostgreSQL when BENCH_DATABASE_URL (or
+TEST_DATABASE_URL) names a scratch database: its tables are dropped and rebuilt."""
 
 from __future__ import annotations
 
@@ -46,12 +45,9 @@ ANSWERS = {
 
 
 def _sizes(dialect: str) -> list[int]:
-    sizes = [10_000, 100_000]
-    if os.environ.get("BENCH_LARGE") == "1":
-        sizes.append(1_000_000)
-    if os.environ.get("BENCH_HUGE") == "1" and dialect == "postgresql":
-        sizes += [1_000_000, 10_000_000] if sizes[-1] < 1_000_000 else [10_000_000]
-    return sizes
+    huge = os.environ.get("BENCH_HUGE") == "1" and dialect == "postgresql"
+    large = huge or os.environ.get("BENCH_LARGE") == "1"
+    return [10_000, 100_000, *([1_000_000] if large else []), *([10_000_000] if huge else [])]
 
 
 def _median(action: Callable[[], object], repeats: int = REPEATS) -> float:
@@ -181,7 +177,7 @@ def _measure(url: str) -> list[dict[str, Any]]:
                     if rows:  # the columns _rows gives; those left out have the database's own defaults
                         BulkTable(dialect, table_of(model), tuple(rows[0])).write_dicts(connection, rows)
                 db.session.commit()  # a transaction a chunk, as a loader writes
-            if db.session.get_bind().dialect.name == "postgresql":  # ids given explicitly leave the sequences behind
+            if dialect.name == "postgresql":  # ids given explicitly leave the sequences behind
                 for table in ("response", "testimonial"):
                     db.session.execute(
                         text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}")
