@@ -139,6 +139,30 @@ GROUPED = {
 }
 
 
+def test_the_interview_shows_only_once_its_first_screen_is_drawn(tablet):
+    """A new interview is kept in IndexedDB before its first screen is drawn: until then the home view
+    stays, so no Next can be pressed on a screen that checks nothing."""
+    tablet.evaluate(
+        """() => {
+            const save = window.VocesStore.saveRecord;
+            window.VocesStore.saveRecord = (record) => new Promise((resolve) => {
+                window.VocesStore.saveRecord = save;
+                window.releaseSave = () => resolve(save(record));
+            });
+        }"""
+    )
+    tablet.locator("[data-survey=community-safety]").click()
+    tablet.wait_for_function("() => typeof window.releaseSave === 'function'")
+    expect(tablet.locator("[data-view=interview]")).to_be_hidden()
+    expect(tablet.locator("[data-survey=community-safety]")).to_be_visible()
+    tablet.evaluate("() => window.releaseSave()")
+    expect(tablet.get_by_label("Tumaco")).to_be_visible()
+    expect(tablet.locator("[data-view=home]")).to_be_hidden()
+    expect(tablet.locator("[data-screen]")).to_be_focused()
+    tablet.get_by_role("button", name="Next").click()
+    expect(tablet.locator("[data-error-summary]")).to_contain_text("Choose the community where the interview takes place.")
+
+
 def test_groups_calculations_choice_filters_and_every_question_type_offline(tablet, server, field_app):
     with field_app.app_context():
         import_survey(GROUPED, publish=True)

@@ -220,17 +220,26 @@
     return this.renderHome();
   };
 
+  // The interview shows once its first screen is drawn: the new record is kept in IndexedDB first, and
+  // a Next tapped on the screen before it (the last interview's, or none) would check nothing.
   App.prototype.begin = function (survey) {
-    this.lastSurvey = survey.slug;
-    this.view('interview');
-    return this.interview.start(survey);
+    var self = this;
+    self.lastSurvey = survey.slug;
+    return self.interview.start(survey).then(function () { self.showInterview(); });
   };
 
   App.prototype.resume = function (record) {
     var self = this;
     self.lastSurvey = record.survey;
-    self.view('interview');
-    return self.interview.open(record).then(function (opened) { return opened || self.home(); });
+    return self.interview.open(record).then(function (opened) {
+      return opened ? self.showInterview() : self.home();
+    });
+  };
+
+  App.prototype.showInterview = function () {
+    this.view('interview');
+    global.scrollTo(0, 0);
+    this.interview.screen.focus({ preventScroll: true });
   };
 
   App.prototype.title = function (slug) {
