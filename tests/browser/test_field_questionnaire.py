@@ -160,7 +160,8 @@ def test_the_interview_shows_only_once_its_first_screen_is_drawn(tablet):
     expect(tablet.locator("[data-view=home]")).to_be_hidden()
     expect(tablet.locator("[data-screen]")).to_be_focused()
     tablet.get_by_role("button", name="Next").click()
-    expect(tablet.locator("[data-error-summary]")).to_contain_text("Choose the community where the interview takes place.")
+    summary = tablet.locator("[data-error-summary]")
+    expect(summary).to_contain_text("Choose the community where the interview takes place.")
 
 
 def test_groups_calculations_choice_filters_and_every_question_type_offline(tablet, server, field_app):
