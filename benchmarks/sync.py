@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -34,6 +35,7 @@ from benchmarks import ROOT
 
 BATCH = 100
 BATCHES = 20
+TABLETS = 4  # tablets sending at once, each its batches one after another
 IN_PROCESS_BATCHES = 30
 HEALTH_REQUESTS = 300
 
@@ -202,10 +204,11 @@ class _Gunicorn:
         self.process.wait(seconds)
 
 
-def with_broker(url: str, broker: str, server_kind: str = "werkzeug") -> tuple[float, float, int]:
-    """Records/s and p99 batch seconds of the API when a broker takes the analysis, and the analysis
-    tasks queued; the queue is emptied afterwards, since no worker is to run them. The server is
-    werkzeug's, in a process of its own, or one gunicorn worker."""
+def with_broker(url: str, broker: str, server_kind: str = "werkzeug") -> tuple[float, float, int, float]:
+    """Records/s and p99 batch seconds of the API when a broker takes the analysis, one tablet sending
+    its batches one after another; the analysis tasks queued; and records/s when TABLETS tablets send
+    at once. The queue is emptied afterwards, since no worker is to run them. The server is werkzeug's,
+    in a process of its own, or one gunicorn worker."""
     import redis
 
     version, token = _prepare(url)
@@ -224,20 +227,46 @@ def with_broker(url: str, broker: str, server_kind: str = "werkzeug") -> tuple[f
         _wait(port)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        records = _records(version, BATCH * (BATCHES + 1), random.Random(13))
-        _timed(connection, "POST", "/api/v1/submissions", json.dumps({"records": records[-BATCH:]}).encode(), headers)
+        records = _records(version, BATCH * (2 * BATCHES + 1), random.Random(13))
+        bodies = [json.dumps({"records": records[i : i + BATCH]}).encode() for i in range(0, len(records), BATCH)]
+        _timed(connection, "POST", "/api/v1/submissions", bodies.pop(), headers)
         batches, stored = [], 0
-        for i in range(BATCHES):
-            body = json.dumps({"records": records[i * BATCH : (i + 1) * BATCH]}).encode()
+        for body in bodies[:BATCHES]:
             seconds, data = _timed(connection, "POST", "/api/v1/submissions", body, headers)
             batches.append(seconds)
-            stored += sum(r["status"] == "created" for r in json.loads(data)["results"])
+            stored += _created(data)
         queued = cast(int, client.llen(queue))  # a count, from the synchronous client
+        together = _tablets_at_once(port, headers, bodies[BATCHES:])
     finally:
         server.terminate()
         server.join(5)
         client.delete(queue)
-    return stored / sum(batches), p99(batches), queued
+    return stored / sum(batches), p99(batches), queued, together
+
+
+def _created(data: bytes) -> int:
+    return sum(r["status"] == "created" for r in json.loads(data)["results"])
+
+
+def _tablets_at_once(port: int, headers: dict[str, str], bodies: list[bytes]) -> float:
+    """Records/s stored when TABLETS tablets share these batches, each sending its own one after another."""
+    stored = [0] * TABLETS
+
+    def tablet(k: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        for body in bodies[k::TABLETS]:
+            stored[k] += _created(_timed(connection, "POST", "/api/v1/submissions", body, headers)[1])
+        connection.close()
+
+    threads = [threading.Thread(target=tablet, args=(k,)) for k in range(TABLETS)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if sum(stored) != BATCH * len(bodies):
+        raise RuntimeError(f"{sum(stored)} of {BATCH * len(bodies)} records stored by tablets at once")
+    return sum(stored) / (time.perf_counter() - start)
 
 
 def p99(values: list[float]) -> float:
@@ -264,7 +293,7 @@ def _measure(url: str) -> dict[str, Any]:
             body = json.dumps({"records": records[i * BATCH : (i + 1) * BATCH]}).encode()
             seconds, data = _timed(connection, "POST", "/api/v1/submissions", body, headers)
             batches.append(seconds)
-            stored += sum(r["status"] == "created" for r in json.loads(data)["results"])
+            stored += _created(data)
         replay = json.dumps({"records": records[:BATCH]}).encode()
         replay_seconds, data = _timed(connection, "POST", "/api/v1/submissions", replay, headers)
         duplicates = sum(r["status"] == "duplicate" for r in json.loads(data)["results"])
@@ -343,18 +372,20 @@ def _print(name: str, run: dict[str, Any]) -> None:
     )
     print(f"{'':<11} the analysis alone on the same testimonies: {run['analysis']:6.0f} texts/s")
     if run["broker"]:
-        per_second, batch_p99, queued = run["broker"]
+        per_second, batch_p99, queued, together = run["broker"]
         print(
             f"{'':<11} with a broker (Redis), the analysis queued for workers: {per_second:6.0f} records/s, "
-            f"batch p99 {1000 * batch_p99:.0f} ms ({queued} analysis tasks queued)"
+            f"batch p99 {1000 * batch_p99:.0f} ms ({queued} analysis tasks queued); "
+            f"{TABLETS} tablets at once {together:6.0f} records/s"
         )
     else:
         print(f"{'':<11} with a broker: not measured, no Redis answers at BENCH_REDIS_URL")
     if run["gunicorn"]:
-        per_second, batch_p99, queued = run["gunicorn"]
+        per_second, batch_p99, queued, together = run["gunicorn"]
         print(
             f"{'':<11} the same behind one gunicorn worker (gunicorn.conf.py, production settings): "
-            f"{per_second:6.0f} records/s, batch p99 {1000 * batch_p99:.0f} ms"
+            f"{per_second:6.0f} records/s, batch p99 {1000 * batch_p99:.0f} ms; "
+            f"{TABLETS} tablets at once {together:6.0f} records/s"
         )
     elif run["broker"]:
         print(f"{'':<11} behind gunicorn: not measured, gunicorn is not installed (the production extra)")
@@ -372,6 +403,8 @@ def _print(name: str, run: dict[str, Any]) -> None:
                 "records_per_s": round(stored / total, 1),
                 "with_broker_records_per_s": round(run["broker"][0], 1) if run["broker"] else None,
                 "gunicorn_worker_records_per_s": round(run["gunicorn"][0], 1) if run["gunicorn"] else None,
+                "tablets_at_once_records_per_s": round(run["broker"][3], 1) if run["broker"] else None,
+                "gunicorn_tablets_at_once_records_per_s": round(run["gunicorn"][3], 1) if run["gunicorn"] else None,
                 "stored_in_process_records_per_s": round(stored_alone, 1),
                 "stored_in_process_records_per_cpu_s": round(alone / cpu_seconds, 1),
                 "bare_analysis_texts_per_s": round(run["analysis"], 1),

@@ -141,6 +141,22 @@ def query(url: str, sql: str, *params: object) -> list[tuple[object, ...]]:
         return list(connection.execute(sql, params).fetchall())  # type: ignore[arg-type]
 
 
+def production_env(database: str, port: int, **settings: str) -> dict[str, str]:
+    """The environment of a production host serving on this port from this database, with these settings;
+    nothing of this machine's own Voces, Flask or gunicorn settings."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("VOCES_", "FLASK_", "GUNICORN_"))}
+    for key in ("DATABASE_URL", "TEST_DATABASE_URL", "PYTHONPATH", "WEB_CONCURRENCY"):
+        env.pop(key, None)
+    return env | {
+        "VOCES_ENV": "production",
+        "SECRET_KEY": uuid.uuid4().hex * 2,
+        "DATABASE_URL": database,
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
+        "VOCES_BIND": f"127.0.0.1:{port}",
+        **settings,
+    }
+
+
 def test_the_production_extra_installs_what_the_readme_deployment_runs():
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
     names = {re.split(r"[\[<>=]", requirement)[0] for requirement in extras["production"]}
@@ -148,19 +164,8 @@ def test_the_production_extra_installs_what_the_readme_deployment_runs():
 
 
 def test_the_readme_production_steps_serve_a_resident_through_gunicorn(database, tmp_path):
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("VOCES_", "FLASK_"))}
-    for key in ("DATABASE_URL", "TEST_DATABASE_URL", "PYTHONPATH", "WEB_CONCURRENCY", "GUNICORN_CMD_ARGS"):
-        env.pop(key, None)
     port = free_port()
-    env |= {
-        "VOCES_ENV": "production",
-        "SECRET_KEY": uuid.uuid4().hex * 2,
-        "DATABASE_URL": database,
-        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
-        "PROXY_FIX_HOPS": "1",  # one HTTPS proxy in front, as the README's deployment has
-        "WEB_CONCURRENCY": "2",
-        "VOCES_BIND": f"127.0.0.1:{port}",
-    }
+    env = production_env(database, port, PROXY_FIX_HOPS="1", WEB_CONCURRENCY="2")  # one HTTPS proxy in front
     flask = (str(BIN / "flask"), "--app", "survey")
     run(*flask, "db", "upgrade", cwd=tmp_path, env=env)
     assert "6 sites created" in run(
@@ -216,3 +221,33 @@ def test_the_readme_production_steps_serve_a_resident_through_gunicorn(database,
             log = server.communicate(timeout=30)[0]
     assert server.returncode == 0, log
     assert '"GET /healthz HTTP/1.1" 200' in log  # gunicorn.conf.py's access log
+
+
+def test_one_gunicorn_worker_answers_while_a_slow_client_is_still_sending(database, tmp_path):
+    """gunicorn.conf.py gives each worker threads: a tablet on a poor line, still sending its batch, does
+    not hold up the other requests that worker serves."""
+    port = free_port()
+    env = production_env(database, port, WEB_CONCURRENCY="1")
+    run(str(BIN / "flask"), "--app", "survey", "db", "upgrade", cwd=tmp_path, env=env)
+    gunicorn = (str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "survey:create_app()")
+    with subprocess.Popen(
+        gunicorn, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as server:
+        try:
+            wait_for_healthz(Browser(port), server)
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as slow:
+                slow.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # its headers not yet ended
+                time.sleep(0.5)  # the worker has taken the slow request
+                started = time.monotonic()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                try:
+                    connection.request("GET", "/healthz")
+                    answer = connection.getresponse()
+                    assert (answer.status, json.loads(answer.read())) == (200, {"status": "ok", "database": "ok"})
+                except TimeoutError:
+                    pytest.fail(f"the worker did not answer within {time.monotonic() - started:.0f} s")
+                finally:
+                    connection.close()
+        finally:
+            server.terminate()
+            server.communicate(timeout=30)
