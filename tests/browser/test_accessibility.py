@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from survey.models import Role
 from tests.browser.field_kit import severe_violations
@@ -104,3 +105,42 @@ def test_the_summary_themes_show_every_column_on_a_laptop_screen(browser, live_s
     widths = card.evaluate("card => [card.scrollWidth, card.clientWidth]")
     context.close()
     assert widths[0] <= widths[1]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_on_a_phone_wide_tables_and_charts_scroll_but_never_the_page(
+    browser, live_server, make_response, make_user, lang
+):
+    """WCAG's reflow width, 320 CSS px: the page never scrolls sideways; a table too wide for it scrolls
+    on its own, keeping its columns, as a named region the keyboard reaches, and a chart shrinks."""
+    for _ in range(6):
+        make_response(change_story="The clinic closed and there are more shootings at night.")
+    overflow = "() => document.documentElement.scrollWidth - innerWidth"
+    seen: dict[str, int] = {}
+    violations: dict[str, list[str]] = {}
+    for role, paths in (
+        (Role.ADMIN, ("/admin/", "/admin/users", "/admin/audit", "/admin/indicators", "/admin/sites")),
+        (Role.EVALUATOR, ("/evaluate/community-safety", "/evaluate/community-safety/report")),
+    ):
+        context = browser.new_context(viewport={"width": 320, "height": 800}, bypass_csp=True)
+        page = context.new_page()
+        page.goto(f"{live_server}/auth/login?lang={lang}")
+        page.fill("#email", make_user(role).email)
+        page.fill("#password", PASSWORD)
+        page.locator("main button[type=submit]").click()
+        page.wait_for_load_state()
+        for path in paths:
+            page.goto(f"{live_server}{path}")
+            seen[path] = page.evaluate(overflow)
+            violations[path] = severe_violations(page)
+            if path == "/admin/audit":
+                audit = page.locator(".table-scroll").first
+                expect(audit).to_have_attribute("tabindex", "0")
+                expect(audit).to_have_accessible_name("Audit log" if lang == "en" else "Registro de auditoría")
+                assert audit.evaluate("box => box.scrollWidth > box.clientWidth")
+                page.set_viewport_size({"width": 1600, "height": 800})  # the table fits: no tab stop
+                expect(audit).not_to_have_attribute("tabindex", "0")
+                page.set_viewport_size({"width": 320, "height": 800})
+        context.close()
+    assert seen == dict.fromkeys(seen, 0)
+    assert violations == dict.fromkeys(violations, [])

@@ -24,8 +24,10 @@ from survey.web.field.forms import CollectTabletForm
 # The static files the field app needs offline; the service worker keeps them in its cache.
 # The icon drawn as PNG too, for launchers and stores that take no SVG (made from field/icon.svg).
 PNG_ICONS = ((192, "icons/field-192.png"), (512, "icons/field-512.png"))
+EVERY_PAGE_SCRIPT = "js/table-scroll.js"  # base.html's, on the field app's page as on every other
 SHELL_FILES = (
     "css/voces.css",
+    EVERY_PAGE_SCRIPT,
     "vendor/idb/idb.umd.js",
     "js/expressions.js",
     "js/geopoint.js",
@@ -65,7 +67,7 @@ def _media_kinds() -> dict[str, dict[str, str]]:
 @bp.get("/")
 def home() -> ResponseReturnValue:
     """The offline capture app; without JavaScript, the open surveys as links to their web forms."""
-    scripts = [name for name in SHELL_FILES if name.endswith(".js")]
+    scripts = [name for name in SHELL_FILES if name.endswith(".js") and name != EVERY_PAGE_SCRIPT]
     return render_template(
         "field/home.html",
         surveys=collected_by(current_user, list_open_surveys()),
