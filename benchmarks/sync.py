@@ -27,7 +27,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import yaml
 
@@ -197,6 +197,10 @@ class _Gunicorn:
             gunicorn_command(), cwd=ROOT, env=os.environ | settings, stderr=subprocess.DEVNULL
         )
 
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
     def terminate(self) -> None:
         self.process.terminate()
 
@@ -204,11 +208,33 @@ class _Gunicorn:
         self.process.wait(seconds)
 
 
-def with_broker(url: str, broker: str, server_kind: str = "werkzeug") -> tuple[float, float, int, float]:
-    """Records/s and p99 batch seconds of the API when a broker takes the analysis, one tablet sending
-    its batches one after another; the analysis tasks queued; and records/s when TABLETS tablets send
-    at once. The queue is emptied afterwards, since no worker is to run them. The server is werkzeug's,
-    in a process of its own, or one gunicorn worker."""
+class Queued(NamedTuple):
+    """The API's figures when a broker takes the analysis."""
+
+    records_per_s: float  # one tablet sending its batches one after another
+    batch_p99_s: float
+    queued: int  # analysis tasks left on the broker
+    together_records_per_s: float  # TABLETS tablets sending at once
+    # Records stored per CPU second of the server's processes over both runs: what one process
+    # stores in a second when it has a core to itself (here the database and the tablets share
+    # the machine's cores with it). None where psutil (the bench extra) is missing.
+    per_server_cpu_s: float | None
+
+
+def _server_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds a server process and its children (gunicorn's worker) have used so far."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    process = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [process, *process.children(recursive=True)])
+
+
+def with_broker(url: str, broker: str, server_kind: str = "werkzeug") -> Queued:
+    """The API's figures when a broker takes the analysis: one tablet sending its batches one after
+    another, then TABLETS at once. The queue is emptied afterwards, since no worker is to run them.
+    The server is werkzeug's, in a process of its own, or one gunicorn worker."""
     import redis
 
     version, token = _prepare(url)
@@ -231,17 +257,22 @@ def with_broker(url: str, broker: str, server_kind: str = "werkzeug") -> tuple[f
         bodies = [json.dumps({"records": records[i : i + BATCH]}).encode() for i in range(0, len(records), BATCH)]
         _timed(connection, "POST", "/api/v1/submissions", bodies.pop(), headers)
         batches, stored = [], 0
+        cpu_before = _server_cpu_seconds(server.pid)
         for body in bodies[:BATCHES]:
             seconds, data = _timed(connection, "POST", "/api/v1/submissions", body, headers)
             batches.append(seconds)
             stored += _created(data)
         queued = cast(int, client.llen(queue))  # a count, from the synchronous client
         together = _tablets_at_once(port, headers, bodies[BATCHES:])
+        cpu_after = _server_cpu_seconds(server.pid)
     finally:
         server.terminate()
         server.join(5)
         client.delete(queue)
-    return stored / sum(batches), p99(batches), queued, together
+    per_cpu = None
+    if cpu_before is not None and cpu_after is not None:
+        per_cpu = (stored + BATCH * len(bodies[BATCHES:])) / (cpu_after - cpu_before)
+    return Queued(stored / sum(batches), p99(batches), queued, together, per_cpu)
 
 
 def _created(data: bytes) -> int:
@@ -371,24 +402,23 @@ def _print(name: str, run: dict[str, Any]) -> None:
         f"{1000 * run['replay_s']:.0f} ms, nothing stored twice"
     )
     print(f"{'':<11} the analysis alone on the same testimonies: {run['analysis']:6.0f} texts/s")
-    if run["broker"]:
-        per_second, batch_p99, queued, together = run["broker"]
-        print(
-            f"{'':<11} with a broker (Redis), the analysis queued for workers: {per_second:6.0f} records/s, "
-            f"batch p99 {1000 * batch_p99:.0f} ms ({queued} analysis tasks queued); "
-            f"{TABLETS} tablets at once {together:6.0f} records/s"
-        )
-    else:
-        print(f"{'':<11} with a broker: not measured, no Redis answers at BENCH_REDIS_URL")
-    if run["gunicorn"]:
-        per_second, batch_p99, queued, together = run["gunicorn"]
-        print(
-            f"{'':<11} the same behind one gunicorn worker (gunicorn.conf.py, production settings): "
-            f"{per_second:6.0f} records/s, batch p99 {1000 * batch_p99:.0f} ms; "
-            f"{TABLETS} tablets at once {together:6.0f} records/s"
-        )
-    elif run["broker"]:
-        print(f"{'':<11} behind gunicorn: not measured, gunicorn is not installed (the production extra)")
+    for key, server in (
+        ("broker", "with a broker (Redis), the analysis queued for workers"),
+        ("gunicorn", "the same behind one gunicorn worker (gunicorn.conf.py, production settings)"),
+    ):
+        if run[key]:
+            queued: Queued = run[key]
+            per_cpu = f"{queued.per_server_cpu_s:6.0f}" if queued.per_server_cpu_s else "  n/a"
+            print(
+                f"{'':<11} {server}: {queued.records_per_s:6.0f} records/s, "
+                f"batch p99 {1000 * queued.batch_p99_s:.0f} ms ({queued.queued} analysis tasks queued); "
+                f"{TABLETS} tablets at once {queued.together_records_per_s:6.0f} records/s; "
+                f"{per_cpu} per CPU second of the server"
+            )
+        elif key == "broker":
+            print(f"{'':<11} with a broker: not measured, no Redis answers at BENCH_REDIS_URL")
+        elif run["broker"]:
+            print(f"{'':<11} behind gunicorn: not measured, gunicorn is not installed (the production extra)")
     alone, seconds, cpu_seconds = run["alone"]
     stored_alone = alone / seconds
     print(
@@ -401,10 +431,12 @@ def _print(name: str, run: dict[str, Any]) -> None:
             {
                 "database": name,
                 "records_per_s": round(stored / total, 1),
-                "with_broker_records_per_s": round(run["broker"][0], 1) if run["broker"] else None,
-                "gunicorn_worker_records_per_s": round(run["gunicorn"][0], 1) if run["gunicorn"] else None,
-                "tablets_at_once_records_per_s": round(run["broker"][3], 1) if run["broker"] else None,
-                "gunicorn_tablets_at_once_records_per_s": round(run["gunicorn"][3], 1) if run["gunicorn"] else None,
+                "with_broker_records_per_s": _rounded(run["broker"], "records_per_s"),
+                "gunicorn_worker_records_per_s": _rounded(run["gunicorn"], "records_per_s"),
+                "tablets_at_once_records_per_s": _rounded(run["broker"], "together_records_per_s"),
+                "gunicorn_tablets_at_once_records_per_s": _rounded(run["gunicorn"], "together_records_per_s"),
+                "with_broker_records_per_server_cpu_s": _rounded(run["broker"], "per_server_cpu_s"),
+                "gunicorn_records_per_server_cpu_s": _rounded(run["gunicorn"], "per_server_cpu_s"),
                 "stored_in_process_records_per_s": round(stored_alone, 1),
                 "stored_in_process_records_per_cpu_s": round(alone / cpu_seconds, 1),
                 "bare_analysis_texts_per_s": round(run["analysis"], 1),
@@ -414,6 +446,11 @@ def _print(name: str, run: dict[str, Any]) -> None:
             }
         )
     )
+
+
+def _rounded(queued: Queued | None, field: str) -> float | None:
+    value = getattr(queued, field) if queued else None
+    return round(value, 1) if value is not None else None
 
 
 def run() -> None:
