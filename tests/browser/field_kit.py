@@ -100,6 +100,21 @@ def drop_connection(environ: dict[str, Any]) -> None:
     raise ConnectionResetError("the server went away")
 
 
+@contextmanager
+def out_of_reach(server: Server) -> Iterator[None]:
+    """Nothing the tablet sends gets through: the server drops every connection, as no signal would.
+
+    Chromium's offline emulation reaches a document or a service worker a moment after it starts,
+    so a request made at once (by the worker that Background Sync wakes as the browser opens, say)
+    can slip out past it. The requests that tried are still in server.requests.
+    """
+    server.intercept = lambda environ, start_response: drop_connection(environ)
+    try:
+        yield
+    finally:
+        server.intercept = None
+
+
 @pytest.fixture
 def field_app(make_app: Callable[..., Flask], tmp_path: Any) -> Flask:
     """Voces on a SQLite file with the example survey, the demo sites and a field worker."""
