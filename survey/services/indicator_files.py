@@ -15,7 +15,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from flask_babel import gettext
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -48,12 +47,6 @@ _SPACES = re.compile(r"[\s\u00a0\u202f']")
 def _(template: str, **params: object) -> Message:
     """A problem, to word in the reader's language where there is one (named _ so that pybabel finds it)."""
     return Message(template, params)
-
-
-def worded(message: Message) -> str:
-    """A problem in the language of whoever reads it."""
-    params = {k: worded(v) if isinstance(v, Message) else v for k, v in message.params.items()}
-    return gettext(message.template, **params)
 
 
 class IndicatorFileError(ValueError):

@@ -5,19 +5,27 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from survey.questionnaire.messages import N_, Message
 from survey.services.records import RecordResult
 from survey.services.sync import ingest_batch
 
+MAX_DEPTH = 32  # a record is an object of answers, some of them lists: a few levels
+NOT_TEXT = N_("not a JSON file: it is not UTF-8 text")
+NOT_JSON = N_("not a JSON file: there is an error at line %(line)s, column %(column)s")
+TOO_DEEP = N_("JSON nested more than %(n)s levels deep")
+NOT_QUEUE = N_('a queue file holds {"records": [...]}')
+
 
 class QueueFileError(ValueError):
-    """A file that is not a Voces queue file."""
+    """A file that is not a Voces queue file: str() in English, message to word in the reader's language."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.message = Message(template, params)
+        super().__init__(str(self.message))
 
 
 class TooDeepError(QueueFileError):
     """JSON whose lists and objects nest deeper than any record does."""
-
-
-MAX_DEPTH = 32  # a record is an object of answers, some of them lists: a few levels
 
 
 def nesting_depth(value: Any) -> int:
@@ -37,12 +45,14 @@ def parse_json(data: bytes) -> Any:
     """A JSON body or file, refused with a reason when it is not JSON or nests too deeply."""
     try:
         payload = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise QueueFileError(f"not a JSON file: {error}") from None
+    except UnicodeDecodeError:
+        raise QueueFileError(NOT_TEXT) from None
+    except json.JSONDecodeError as error:
+        raise QueueFileError(NOT_JSON, line=error.lineno, column=error.colno) from None
     except RecursionError:  # deeper than Python parses, so deeper than MAX_DEPTH too
-        raise TooDeepError(f"JSON nested more than {MAX_DEPTH} levels deep") from None
+        raise TooDeepError(TOO_DEEP, n=MAX_DEPTH) from None
     if nesting_depth(payload) > MAX_DEPTH:
-        raise TooDeepError(f"JSON nested more than {MAX_DEPTH} levels deep")
+        raise TooDeepError(TOO_DEEP, n=MAX_DEPTH)
     return payload
 
 
@@ -51,7 +61,7 @@ def read_queue_file(data: bytes) -> list[Any]:
     payload = parse_json(data)
     records = payload.get("records") if isinstance(payload, dict) else None
     if not isinstance(records, list):
-        raise QueueFileError('a queue file holds {"records": [...]}')
+        raise QueueFileError(NOT_QUEUE)
     return records
 
 

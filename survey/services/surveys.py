@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from flask_babel import gettext
 from sqlalchemy import select
 
 from survey.extensions import db
@@ -24,6 +23,7 @@ from survey.questionnaire.xlsform.reading import XLSFORM_SUFFIXES, read_xlsform
 from survey.questionnaire.xlsform.refusals import IN_FILE, XLSFormError
 from survey.questionnaire.xlsform.writing import write_data_files, write_xlsform
 from survey.services.sites import list_sites
+from survey.services.wording import worded
 
 # Keys of a definition that imports began to read after versions were stored without them.
 KEYS_READ_LATER = ("metadata",)
@@ -40,12 +40,7 @@ class SurveyImportError(ValueError):
 
 def describe_import_error(error: SurveyImportError) -> str:
     """Why a survey file was refused, in the language of whoever reads it (where Voces has the words)."""
-    return _worded(error.message) if error.message else str(error)
-
-
-def _worded(message: Message) -> str:
-    params = {k: _worded(v) if isinstance(v, Message) else v for k, v in message.params.items()}
-    return gettext(message.template, **params)
+    return worded(error.message) if error.message else str(error)
 
 
 class SurveyNotFoundError(LookupError):

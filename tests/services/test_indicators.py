@@ -15,10 +15,10 @@ from survey.services.indicator_files import (
     indicator_code,
     parse_number,
     read_indicator_file,
-    worded,
 )
 from survey.services.indicators import delete_indicator, import_indicator_rows, indicator_trends, list_indicators
 from survey.services.sites import get_site, list_sites
+from survey.services.wording import worded
 from tests.conftest import count
 
 

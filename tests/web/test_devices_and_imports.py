@@ -105,16 +105,21 @@ def test_an_admin_imports_a_queue_file_twice_and_nothing_doubles(client, make_us
 
 def test_a_broken_queue_file_gets_a_message(client, make_user, login, example_survey):
     login(make_user(Role.ADMIN))
-    page = client.post(
-        "/admin/submissions/import",
-        data={"file": (io.BytesIO(b"{oops"), "queue.json")},
-        content_type="multipart/form-data",
-    ).get_data(as_text=True)
-    assert "not a JSON file" in page
-    wrong = client.post(
-        "/admin/submissions/import", data={"file": (io.BytesIO(b"x"), "queue.txt")}, content_type="multipart/form-data"
-    ).get_data(as_text=True)
-    assert "The file must end in .json." in wrong
+
+    def upload(data: bytes, name: str = "queue.json", language: str = "en") -> str:
+        return client.post(
+            f"/admin/submissions/import?lang={language}",
+            data={"file": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        ).get_data(as_text=True)
+
+    assert "not a JSON file: there is an error at line 1, column 2" in upload(b"{oops")
+    assert "The file must end in .json." in upload(b"x", name="queue.txt")
+    # In Spanish, the reasons too.
+    not_a_queue = upload(b'{"rows": []}', language="es")
+    assert "un archivo de la cola de envío contiene {&#34;records&#34;: [...]}" in not_a_queue
+    latin1 = '{"records": ["año"]}'.encode("latin-1")
+    assert "no es un archivo JSON: no es texto UTF-8" in upload(latin1, language="es")
 
 
 def test_cli_imports_a_queue_file(runner, example_survey, tmp_path, db):

@@ -15,6 +15,7 @@ from survey.services.import_jobs import import_counts, invalid_records, start_im
 from survey.services.jobs import delete_old_jobs, enqueue_job, resumable
 from survey.services.queue_files import QueueFileError
 from survey.services.sync import open_conflicts
+from survey.services.wording import worded
 from survey.web.admin import bp
 from survey.web.admin.forms import QueueFileForm
 from survey.web.admin.jobs import stalled_after
@@ -31,7 +32,7 @@ def import_submissions() -> ResponseReturnValue:
                 upload.read(), language=str(get_locale() or "en"), by=current_user, name=upload.filename or ""
             )
         except QueueFileError as error:
-            form.file.errors.append(str(error))
+            form.file.errors.append(worded(error.message))
         else:
             delete_old_jobs()  # the imports past their keeping time go as new ones come
             enqueue_job(job)

@@ -12,9 +12,10 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 
 from survey.extensions import db
 from survey.models import Indicator
-from survey.services.indicator_files import IndicatorFileError, read_indicator_file, worded
+from survey.services.indicator_files import IndicatorFileError, read_indicator_file
 from survey.services.indicators import delete_indicator, import_indicator_rows, list_indicators
 from survey.services.sites import list_sites
+from survey.services.wording import worded
 from survey.web.admin import bp
 
 
