@@ -170,7 +170,11 @@ def _settle(
     scope = replace(scope, choices=definition.choice_labels(language), tables=definition.tables(language))
     values = dict(outside)
     relevant: dict[str, bool] = {}
-    for _ in range(len(questions) + 1):  # each pass settles at least one more question
+    # Each pass settles at least one more question; when none reads one asked after it, the first pass
+    # settles them all, and a second would only confirm it.
+    ahead = definition.reads_ahead
+    passes = len(questions) + 1 if ahead and not ahead.isdisjoint(q.name for q in questions) else 1
+    for _ in range(passes):
         changed = False
         for q in questions:
             own = conditions[q.name]

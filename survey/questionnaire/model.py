@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from survey.questionnaire.expressions import ExpressionError, references
 from survey.questionnaire.notices import N_, Notice
 from survey.questionnaire.question_types import QUESTION_TYPES, QuestionType
 from survey.questionnaire.rules import CHOICE_PREFIX, choice_filter_expression
@@ -208,6 +209,25 @@ class Definition:
             q.name: tuple(c for c in [*(groups[g].relevant for g in q.groups), q.relevant] if c)
             for q in self.every_question
         }
+
+    @cached_property
+    def reads_ahead(self) -> frozenset[str]:
+        """The questions whose relevance or calculation reads a question of their own scope (the form, or
+        one repeat's instance) asked at or after them. In a scope with none, one pass in the form's order
+        works out every question from answers already final; only the others need passes until nothing
+        changes (logic._settle)."""
+        found: set[str] = set()
+        for scope in (self.questions, *(r.questions for r in self.repeats.values())):
+            later = {q.name for q in scope}
+            for q in scope:
+                try:
+                    read = set().union(*(references(e) for e in (*self.relevance[q.name], q.calculation) if e))
+                except ExpressionError:  # refused on import; should one remain, it is settled the long way
+                    read = later
+                if read & later:
+                    found.add(q.name)
+                later.discard(q.name)
+        return frozenset(found)
 
     @cached_property
     def expressions(self) -> tuple[str, ...]:
