@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Testimonial
-from tests.browser.field_kit import SUBMISSIONS, count, interview, quick_answers, responses
-from tests.browser.test_field_offline import cut_off_api
+from tests.browser.field_kit import SUBMISSIONS, count, interview, out_of_reach, quick_answers, responses
 
 SYNC_TAG = "voces-queue"
 
@@ -32,20 +31,19 @@ def field_registration(page: Any, cdp: Any, base: str) -> str:
 
 def test_the_queue_is_sent_by_the_service_worker_with_the_app_closed(tablet, server, field_app):
     context = tablet.context
-    context.set_offline(True)
-    cut_off_api(context, server.url)
-    interview(tablet, quick_answers("Sent in the background: the clinic opened again."))
-    tablet.get_by_role("button", name="Back to the list").click()
-    expect(count(tablet, "pending")).to_have_text("1")
-    # The app asked the browser to send the queue when it can.
-    assert SYNC_TAG in tablet.evaluate("navigator.serviceWorker.ready.then(r => r.sync.getTags())")
-    assert responses(field_app) == []
+    with out_of_reach(server):
+        context.set_offline(True)
+        interview(tablet, quick_answers("Sent in the background: the clinic opened again."))
+        tablet.get_by_role("button", name="Back to the list").click()
+        expect(count(tablet, "pending")).to_have_text("1")
+        # The app asked the browser to send the queue when it can.
+        assert SYNC_TAG in tablet.evaluate("navigator.serviceWorker.ready.then(r => r.sync.getTags())")
+        assert responses(field_app) == []
 
-    # The field worker closes the app; the signal comes back while no page of Voces is open.
-    other = context.new_page()
-    tablet.close()
+        # The field worker closes the app; the signal comes back while no page of Voces is open.
+        other = context.new_page()
+        tablet.close()
     server.requests.clear()  # before the signal returns: the browser may fire the sync itself at once
-    context.unroute_all()
     context.set_offline(False)
     other.goto(f"{server.url}/healthz")  # DevTools reports the registrations of the page's origin
     cdp = context.new_cdp_session(other)

@@ -33,12 +33,6 @@ from tests.browser.field_kit import (
 OFFLINE_SENTENCE = "No connection. The interviews are kept on this tablet and sent when the connection returns."
 
 
-def cut_off_api(context: Any, base: str) -> None:
-    """No signal for the app's API calls as well: Chromium applies its offline emulation to a document
-    a moment after the document starts, and the app's first call could slip out before it does."""
-    context.route(f"{base}/api/**", lambda route: route.abort("internetdisconnected"))
-
-
 def test_offline_interviews_survive_a_reload_and_a_closed_browser_then_arrive_once(
     browser, server, field_app, tmp_path
 ):
