@@ -172,8 +172,7 @@ def _settle(
     relevant: dict[str, bool] = {}
     # Each pass settles at least one more question; when none reads one asked after it, the first pass
     # settles them all, and a second would only confirm it.
-    ahead = definition.reads_ahead
-    passes = len(questions) + 1 if ahead and not ahead.isdisjoint(q.name for q in questions) else 1
+    passes = 1 if definition.reads_ahead.isdisjoint(q.name for q in questions) else len(questions) + 1
     for _ in range(passes):
         changed = False
         for q in questions:
